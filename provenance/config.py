@@ -1,0 +1,95 @@
+"""AuditConfig: every tunable of the audit, with its default documented once.
+
+One object instead of a dozen keyword arguments (the pattern of ftfy's
+``TextFixerConfig``): the CLI builds it from options, tests build it directly,
+and ``audit.json`` records it under ``params`` so a result can be reproduced.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class AuditConfig:
+    """Parameters of one audit.
+
+    Duplicate detection
+      threshold (0.5): exact Jaccard of two paragraphs' word-shingle sets at
+        or above which they are a ``near`` pair.
+      containment (0.8): share of the shorter paragraph's shingles found in a
+        paragraph at least ``length_ratio`` times longer for a ``contained`` pair.
+      length_ratio (1.5): how much longer the containing paragraph must be.
+      partial (0.3): containment on ``partial_shingle_size``-word shingles at or
+        above which a pair is ``partial`` (real reuse below ``contained``).
+      partial_shingle_size (3): words per shingle for partial reuse.
+      shingle_size (5): words per shingle for ``near``/``contained``.
+      num_perm (128): MinHash permutations.
+      seed (1): MinHash seed; the same seed and input give the same pairs.
+      jobs (0): worker processes for hashing; 0 means all cores.
+      boilerplate_posts (20): a paragraph text repeated in at least this many
+        posts is reported once as boilerplate instead of as pairs.
+
+    Post-level reuse and the graph
+      reprint_share (0.5): share of a post's paragraphs another post must carry
+        to be a reprint of it.
+      wholly (0.8) / partially (0.2): share of a post's words inside spans shared
+        with earlier posts at or above which it is derived ``wholly`` /
+        ``partially`` (else ``independent``).
+
+    Input
+      format (None): force one reader ("archive", "jsonl", "text", "html",
+        "wxr"); None detects per file.
+      include_pages (False): import WordPress pages as well as posts.
+      strict (False): treat any input warning as a failure.
+      aliases (None): path of a YAML or CSV outlet alias file.
+    """
+
+    threshold: float = 0.5
+    containment: float = 0.8
+    length_ratio: float = 1.5
+    partial: float = 0.3
+    partial_shingle_size: int = 3
+    shingle_size: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    jobs: int = 0
+    boilerplate_posts: int = 20
+    reprint_share: float = 0.5
+    wholly: float = 0.8
+    partially: float = 0.2
+    format: str | None = None
+    include_pages: bool = False
+    strict: bool = False
+    aliases: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("threshold", "containment", "partial", "reprint_share", "wholly", "partially"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1], got {value}")
+        if self.shingle_size < 1 or self.partial_shingle_size < 1:
+            raise ValueError("shingle sizes must be at least 1 word")
+        if self.num_perm < 16:
+            raise ValueError(f"num_perm must be at least 16, got {self.num_perm}")
+        if self.length_ratio < 1.0:
+            raise ValueError(f"length_ratio must be at least 1, got {self.length_ratio}")
+        if self.jobs < 0:
+            raise ValueError(f"jobs must be 0 (all cores) or positive, got {self.jobs}")
+
+    @property
+    def workers(self) -> int:
+        """The number of worker processes ``jobs`` stands for."""
+        return self.jobs or (os.cpu_count() or 1)
+
+    def with_(self, **changes: Any) -> AuditConfig:
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if not data["extra"]:
+            del data["extra"]
+        return data

@@ -1,0 +1,361 @@
+"""The records handed from one pipeline stage to the next.
+
+Every stage is a function from the records of the previous stage to its own,
+so a stage can be rewritten without reading the others. The records are plain
+frozen, slotted dataclasses: cheap at a million paragraphs, hashable, and easy
+to turn into JSON (see :mod:`provenance.export`).
+
+Identifiers: a post id is a string unique in the corpus; a paragraph is named
+by ``ParagraphRef(post, index)`` where ``index`` is its 0-based position in
+``Post.paragraphs``. Lines are 1-based physical lines of the input file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+# --------------------------------------------------------------------------
+# ingest -> everything else
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a record came from, so the report can point a reader back to it.
+
+    ``line_start``/``line_end`` are 1-based and inclusive. For JSON Lines the
+    line is the JSON line; for WXR it is the line of the ``<item>`` element.
+    """
+
+    path: str
+    line_start: int
+    line_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of a post's body text, in reading order.
+
+    ``index`` is the 0-based position in the post; ``line`` the first input
+    line of the paragraph and ``line_end`` its last (equal for one-line
+    paragraphs, as in the plain-text archive).
+    """
+
+    index: int
+    line: int
+    text: str
+    line_end: int = 0
+
+    def __post_init__(self) -> None:
+        if self.line_end == 0:
+            object.__setattr__(self, "line_end", self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """The credit line a re-publishing post gives for its original.
+
+    In the plain-text archive: ``Title, Outlet, [Author, ]Month D, YYYY``.
+    ``author`` is all authors joined with ", " (None when there is none);
+    ``authors`` keeps them apart. ``line`` is 0 when the citation did not come
+    from a line of its own (JSON fields, WXR metadata).
+    """
+
+    title: str | None
+    outlet: str | None
+    author: str | None
+    date: dt.date | None
+    line: int = 0
+    authors: tuple[str, ...] = ()
+    raw: str = ""
+
+
+LineRole = Literal[
+    "header",  # archive header, e.g. "Posted tagged ‘…’"
+    "separator",  # a line of asterisks between excerpt and full text
+    "image",  # an image file name left where an image was
+    "photo_credit",  # "…Photo Credit: JP.com graphic"
+    "editor_note",  # "(But please see, … — DM)", "[Editor’s Note: …]"
+    "boilerplate",  # share buttons and the like recognised by the reader
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifiedLine:
+    """A non-blank input line that is neither metadata nor body text.
+
+    It is kept, with its role, so that no input line is ever silently lost.
+    """
+
+    path: str
+    line: int
+    role: LineRole
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post of the dump with its text split into paragraphs.
+
+    ``title_line``/``date_line`` are the input lines the title and date came
+    from (0 when they did not come from a line of their own). ``notes`` holds
+    the classified non-content lines inside the post (editor notes, image
+    names, separators). ``format`` names the reader that produced the post.
+    """
+
+    id: str
+    title: str
+    date: dt.date | None
+    source: SourceRef
+    citation: Citation | None
+    paragraphs: tuple[Paragraph, ...]
+    notes: tuple[ClassifiedLine, ...] = ()
+    title_line: int = 0
+    date_line: int = 0
+    url: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    format: str = "archive"
+
+
+@dataclass(frozen=True, slots=True)
+class UnparsedLine:
+    """A non-blank input line that no rule could place (reported, never dropped)."""
+
+    path: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """An input file (or part of one) that could not be read at all, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputWarning:
+    """Something the reader repaired or doubted; ``line`` is 0 for a whole file."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class Corpus:
+    """What ingest hands on: the posts in input order plus the input's health.
+
+    Mutable on purpose: readers append to it while they stream.
+    """
+
+    posts: list[Post] = field(default_factory=list)
+    classified: list[ClassifiedLine] = field(default_factory=list)  # outside any post
+    unparsed: list[UnparsedLine] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file read, with its format
+    encodings: dict[str, str] = field(default_factory=dict)  # path -> encoding used
+
+
+# --------------------------------------------------------------------------
+# dedup -> graph, export, report
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ParagraphRef:
+    """A paragraph named by its post id and 0-based index in that post."""
+
+    post: str
+    paragraph: int
+
+
+PairKind = Literal["exact", "near", "contained", "partial"]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One step of the word alignment between two paragraphs.
+
+    ``op`` is ``equal`` (shared words), ``replace``, ``delete`` (only in a) or
+    ``insert`` (only in b). Offsets are character offsets into each
+    paragraph's ``text``, half-open, so the report can highlight them.
+    """
+
+    op: Literal["equal", "replace", "delete", "insert"]
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two paragraphs that repeat each other, verified exactly.
+
+    ``jaccard`` and ``containment`` are exact values on the shingle sets
+    (containment = shared / size of the smaller set). For ``contained`` and
+    ``partial`` pairs ``a`` is the shorter paragraph; otherwise ``a`` is the
+    one that comes first in input order. ``alignment`` covers both texts.
+    """
+
+    a: ParagraphRef
+    b: ParagraphRef
+    kind: PairKind
+    jaccard: float
+    containment: float
+    alignment: tuple[Segment, ...] = ()
+
+    @property
+    def spans(self) -> tuple[Segment, ...]:
+        """The shared (``equal``) segments of the alignment."""
+        return tuple(s for s in self.alignment if s.op == "equal")
+
+    @property
+    def edits(self) -> tuple[Segment, ...]:
+        """The segments that differ between the two paragraphs."""
+        return tuple(s for s in self.alignment if s.op != "equal")
+
+    @property
+    def inside_post(self) -> bool:
+        return self.a.post == self.b.post
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Paragraphs linked by pairs (connected components), with the earliest witness."""
+
+    id: int
+    members: tuple[ParagraphRef, ...]
+    earliest: ParagraphRef
+    kinds: tuple[str, ...]  # distinct pair kinds inside the cluster, sorted
+
+
+Derivation = Literal["wholly", "partially", "independent"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseSource:
+    post: str
+    share: float  # fraction of the borrowing post's words taken from this post
+
+
+@dataclass(frozen=True, slots=True)
+class PostReuse:
+    """How much of a post is borrowed from earlier posts (self-repetition excluded)."""
+
+    share: float
+    derivation: Derivation
+    sources: tuple[ReuseSource, ...] = ()  # earliest witness first
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    """Text repeated across many posts, reported once instead of as many pairs."""
+
+    text: str
+    posts: int
+    members: tuple[ParagraphRef, ...]
+
+
+@dataclass(slots=True)
+class DedupResult:
+    pairs: list[Pair] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+    reuse: dict[str, PostReuse] = field(default_factory=dict)
+    boilerplate: list[Boilerplate] = field(default_factory=list)
+    stats: dict[str, float] = field(default_factory=dict)  # candidates, verified, …
+
+
+# --------------------------------------------------------------------------
+# graph -> export, report
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An in-text attribution of a claim to an outlet, with its evidence."""
+
+    post: str
+    outlet: str  # canonical outlet name
+    surface: str  # the name as written in the text
+    sentence: str
+    line: int
+    paragraph: int  # index in the post, -1 when not in a paragraph
+    cue: str  # the verb or phrase: "according to", "reported", …
+
+
+@dataclass(frozen=True, slots=True)
+class Reprint:
+    """``copy`` carries text of ``source``; ``decided_by`` says which evidence chose the direction."""
+
+    source: str
+    copy: str
+    shared_paragraphs: int
+    share_of_source: float
+    decided_by: str = "post_date"  # citation_date | post_date | containment | input_order
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    name: str
+    aliases: tuple[str, ...]
+    cited_by: tuple[str, ...]
+    mentioned_by: tuple[str, ...]
+    kind: str = "news outlet"
+
+
+@dataclass(slots=True)
+class GraphResult:
+    graph: object  # networkx.MultiDiGraph (typed loosely so models needs no networkx)
+    reprints: list[Reprint] = field(default_factory=list)
+    outlets: list[Outlet] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    summary: dict[str, object] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------
+# audit: everything together, for export and report
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Audit:
+    """The result of one audit: the input, what repeats, and where it came from.
+
+    ``config`` is an :class:`provenance.config.AuditConfig` (typed loosely to
+    keep this module free of imports). ``timings`` holds seconds per stage.
+    """
+
+    config: object
+    corpus: Corpus
+    dedup: DedupResult
+    graph: GraphResult
+    version: str
+    generated_at: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def posts(self) -> list[Post]:
+        return self.corpus.posts
+
+    @property
+    def pairs(self) -> list[Pair]:
+        return self.dedup.pairs
+
+    @property
+    def reprints(self) -> list[Reprint]:
+        return self.graph.reprints
+
+    @property
+    def outlets(self) -> list[Outlet]:
+        return self.graph.outlets
