@@ -1,0 +1,226 @@
+"""Reader for plain-text blog archives, the format of the sample dump.
+
+A WordPress tag/category archive saved as text looks like::
+
+    Posted tagged ‘Islamic State – what’s next’
+    Title
+    July 14, 2017
+    Title, Outlet, [Author, ]July 13, 2017        <- the citation line (optional)
+    excerpt paragraph(s)
+    ***********************************            <- separator
+    full text, which repeats the excerpt
+
+with blank lines between all lines. A post starts wherever a line is followed
+(after blank lines) by a line holding only a date; everything up to the next
+such start belongs to the post. The reader streams: it holds one post at a
+time, so memory follows the largest post, not the dump.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from provenance.ingest.classify import classify_line, is_archive_header
+from provenance.ingest.dates import TRAILING_DATE, date_from_match, is_date_line, parse_date
+from provenance.models import (
+    Citation,
+    ClassifiedLine,
+    InputWarning,
+    Paragraph,
+    Post,
+    SourceRef,
+    UnparsedLine,
+)
+
+Event = Post | ClassifiedLine | UnparsedLine | InputWarning
+
+# No-break and other odd spaces appear after commas where a link was lost.
+_ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+# "MagazineJoseph Klein": a lower-case letter glued to the capital of a name.
+_GLUED = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
+_NAME_WORD = re.compile(r"^(?:[A-Z][a-z'’\-]+|[A-Z]\.|Dr\.|Mr\.|Ms\.|Mrs\.|Prof\.|de|van|von|al|bin)$")
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_MAX_CITATION_LENGTH = 400
+_MAX_TITLE_LENGTH = 300
+
+
+def looks_like_person(text: str) -> bool:
+    """True for "Joseph Klein", "Dr. Ori Goldberg", "Hana Levi Julian": 2 to 5 name-like words."""
+    words = text.split()
+    return 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words) and words[-1][0].isupper()
+
+
+def split_glued_outlet(text: str) -> tuple[str, str | None]:
+    """Split "Front Page MagazineJoseph Klein" into outlet and author where a link was lost.
+
+    Only a split whose right side reads as a person's name is taken, so
+    "HuffPost" or "DEBKAfile" stay whole.
+    """
+    for match in reversed(list(_GLUED.finditer(text))):
+        outlet, author = text[: match.start()].strip(), text[match.start() :].strip()
+        if outlet and looks_like_person(author):
+            return outlet, author
+    return text, None
+
+
+def _normalise_spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", _ODD_SPACES.sub(" ", text)).strip()
+
+
+def parse_citation(text: str, post_title: str, line: int) -> Citation | None:
+    """Parse ``Title, Outlet, [Author, ]Date``; None if the line is not a citation.
+
+    Titles contain commas, so the post's own title is stripped from the front
+    when it is there; otherwise the title is everything before the outlet.
+    """
+    clean = _normalise_spaces(text)
+    if len(clean) > _MAX_CITATION_LENGTH:
+        return None
+    date_match = TRAILING_DATE.search(clean)
+    if not date_match:
+        return None
+    date = date_from_match(date_match)
+    head = clean[: date_match.start()].strip()
+    title_norm = _normalise_spaces(post_title)
+    cited_title: str | None
+    if head.casefold().startswith(title_norm.casefold() + ","):
+        cited_title = head[: len(title_norm)]
+        rest = [s.strip() for s in head[len(title_norm) + 1 :].split(",") if s.strip()]
+    else:
+        segments = [s.strip() for s in head.split(",") if s.strip()]
+        if len(segments) < 2:
+            # "Outlet, Date" alone is still a citation, but only when the line
+            # is short: a paragraph ending in ", July 4, 2017" is not one.
+            if len(segments) == 1 and len(segments[0].split()) <= 6:
+                return _citation(None, segments, date, line, text)
+            return None
+        # Without the post title to anchor on, the title ends before the last
+        # one or two segments: outlet, or outlet and a person's name.
+        tail = 2 if len(segments) >= 3 and looks_like_person(segments[-1]) else 1
+        cited_title = ", ".join(segments[:-tail])
+        rest = segments[-tail:]
+    if not rest:
+        return None
+    return _citation(cited_title, rest, date, line, text)
+
+
+def _citation(title: str | None, rest: list[str], date: object, line: int, raw: str) -> Citation:
+    outlet, glued_author = split_glued_outlet(rest[0])
+    authors: list[str] = [glued_author] if glued_author else []
+    for segment in rest[1:]:
+        authors.extend(a for a in _AUTHOR_SPLIT.split(segment) if a)
+    return Citation(
+        title=title or None,
+        outlet=outlet or None,
+        author=", ".join(authors) or None,
+        date=date,  # type: ignore[arg-type]
+        line=line,
+        authors=tuple(authors),
+        raw=raw,
+    )
+
+
+@dataclass(slots=True)
+class _PostBuilder:
+    """The post being read: its lines until the next post starts."""
+
+    title: str
+    title_line: int
+    date_text: str
+    date_line: int
+    body: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _finish(path: str, builder: _PostBuilder) -> Iterator[Event]:
+    date = parse_date(builder.date_text)
+    if date is None:
+        yield InputWarning(path, builder.date_line, f"invalid date {builder.date_text.strip()!r}; post kept undated")
+    citation = None
+    body = builder.body
+    if body:
+        citation = parse_citation(body[0][1], builder.title, body[0][0])
+        if citation is not None:
+            body = body[1:]
+            if citation.date is None:
+                yield InputWarning(path, citation.line, "invalid date in citation line; kept without a date")
+    paragraphs: list[Paragraph] = []
+    notes: list[ClassifiedLine] = []
+    for line, text in body:
+        role = classify_line(text)
+        if role is None:
+            paragraphs.append(Paragraph(index=len(paragraphs), line=line, text=text.strip()))
+        else:
+            notes.append(ClassifiedLine(path, line, role, text.strip()))
+    if not paragraphs:
+        yield InputWarning(path, builder.title_line, f"post {builder.title!r} has no paragraphs")
+    last_line = max([builder.date_line, *(line for line, _ in builder.body)])
+    yield Post(
+        id=slugify(builder.title),
+        title=builder.title.strip(),
+        date=date,
+        source=SourceRef(path, builder.title_line, last_line),
+        citation=citation,
+        paragraphs=tuple(paragraphs),
+        notes=tuple(notes),
+        title_line=builder.title_line,
+        date_line=builder.date_line,
+        format="archive",
+    )
+
+
+def slugify(title: str, max_length: int = 60) -> str:
+    """A readable, URL-safe post id from a title ("US on alert…" -> "us-on-alert")."""
+    slug = re.sub(r"[^\w]+", "-", title.casefold()).strip("-_")
+    return slug[:max_length].rstrip("-_") or "post"
+
+
+def iter_archive(path: str, lines: Iterable[str]) -> Iterator[Event]:
+    """Stream posts, classified lines, unparsed lines and warnings from an archive.
+
+    ``lines`` are the file's physical lines without their line breaks, so that
+    line numbers match what an editor shows.
+    """
+    current: _PostBuilder | None = None
+    # Lines before the first post, held because the last of them may turn out
+    # to be the first post's title.
+    preamble: list[tuple[int, str]] = []
+    for number, raw in enumerate(lines, start=1):
+        text = raw.rstrip("\r\n")
+        if not text.strip():
+            continue
+        if is_date_line(text):
+            held = current.body if current is not None else preamble
+            if held and _can_be_title(held[-1][1]):
+                title_line, title = held.pop()
+                if current is not None:
+                    yield from _finish(path, current)
+                else:
+                    yield from _preamble(path, preamble)
+                    preamble = []
+                current = _PostBuilder(title.strip(), title_line, text, number)
+                continue
+        (current.body if current is not None else preamble).append((number, text))
+    if current is not None:
+        yield from _finish(path, current)
+    else:
+        yield from _preamble(path, preamble)
+
+
+def _can_be_title(text: str) -> bool:
+    return len(text) <= _MAX_TITLE_LENGTH and not is_date_line(text) and classify_line(text) is None
+
+
+def _preamble(path: str, lines: list[tuple[int, str]]) -> Iterator[Event]:
+    for line, text in lines:
+        if is_archive_header(text):
+            yield ClassifiedLine(path, line, "header", text.strip())
+        else:
+            yield UnparsedLine(path, line, text)
+
+
+def looks_like_archive(head: str) -> bool:
+    """True when the start of a text file has the archive's title/date structure."""
+    lines = [line for line in head.splitlines() if line.strip()][:40]
+    return any(is_date_line(b) and not is_date_line(a) for a, b in zip(lines, lines[1:], strict=False))

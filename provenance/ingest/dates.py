@@ -1,0 +1,77 @@
+"""Dates as blogs write them: "July 14, 2017", "Jul 14, 2017", "14 July 2017", "2017-07-14".
+
+One regular expression finds a date-shaped string (so a line can be recognised
+as a date line even when the date itself is impossible, like "February 30,
+2017"); :func:`parse_date` then turns it into a :class:`datetime.date` or None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"\d{4}"
+
+#: A date in one of the accepted forms, as a regex fragment with named groups.
+DATE_PATTERN = (
+    rf"(?:(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}),?\s+(?P<y1>{_YEAR})"  # July 14, 2017 / Jul 14 2017
+    rf"|(?P<d2>{_DAY})\s+(?P<m2>{_MONTH}),?\s+(?P<y2>{_YEAR})"  # 14 July 2017
+    rf"|(?P<y3>{_YEAR})-(?P<m3>\d{{1,2}})-(?P<d3>\d{{1,2}}))"  # 2017-07-14
+)
+
+DATE_LINE = re.compile(rf"^\s*{DATE_PATTERN}\s*$", re.IGNORECASE)
+TRAILING_DATE = re.compile(rf",\s*{DATE_PATTERN}\s*$", re.IGNORECASE)
+
+
+def _fields(match: re.Match[str]) -> tuple[str, str, str]:
+    groups = match.groupdict()
+    for i in "123":
+        if groups.get(f"y{i}"):
+            return groups[f"y{i}"], groups[f"m{i}"], groups[f"d{i}"]
+    raise ValueError("not a date match")  # unreachable: the pattern has three branches
+
+
+def date_from_match(match: re.Match[str]) -> dt.date | None:
+    """The date a :data:`DATE_PATTERN` match names, or None if no such day exists."""
+    year, month, day = _fields(match)
+    month_number = int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
+    day_number = int(re.sub(r"\D", "", day))
+    try:
+        return dt.date(int(year), month_number, day_number)
+    except ValueError:
+        return None
+
+
+def is_date_line(text: str) -> bool:
+    """True for a line that holds only a date (possible or not)."""
+    return DATE_LINE.match(text) is not None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Parse a whole-line date; None when it is not one or names no real day."""
+    match = DATE_LINE.match(text)
+    return date_from_match(match) if match else None
