@@ -162,7 +162,8 @@ class Corpus:
     unparsed: list[UnparsedLine] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # every file read, with its format
+    files: list[str] = field(default_factory=list)  # every file read, in order
+    formats: dict[str, str] = field(default_factory=dict)  # path -> reader that read it
     encodings: dict[str, str] = field(default_factory=dict)  # path -> encoding used
 
 

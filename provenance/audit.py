@@ -1,0 +1,101 @@
+"""The one orchestrator: ingest -> dedup -> graph, in that order.
+
+Only this module knows the order of the stages; each stage is a function from
+the previous stage's records to its own (see :mod:`provenance.models`). Writing
+files is left to :mod:`provenance.export`, so a library caller can audit
+without touching the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Sequence
+
+from provenance.config import AuditConfig
+from provenance.errors import InputError
+from provenance.models import Audit, Corpus
+
+Progress = Callable[[str, int, int | None], None]
+
+__all__ = ["Progress", "audit"]
+
+
+def audit(
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    config: AuditConfig | None = None,
+    progress: Progress | None = None,
+) -> Audit:
+    """Audit the posts found in ``paths`` (files or folders) and return everything found.
+
+    Raises :class:`~provenance.errors.InputError` when nothing could be read,
+    or, with ``config.strict``, when the input produced any warning, skipped
+    file or unparsed line. ``progress(stage, done, total)`` is called as
+    stages advance (``total`` None when unknown).
+    """
+    # Imported here so `import provenance` stays light for the CLI's --help.
+    from provenance import __version__
+    from provenance.dedup import find_duplicates
+    from provenance.graph import build_graph
+    from provenance.ingest import read_corpus
+    from provenance.outlets import load_aliases
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    config = config or AuditConfig()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    corpus = read_corpus(paths, config, progress)
+    timings["ingest"] = time.perf_counter() - started
+    if not corpus.posts:
+        raise InputError(_nothing_read(paths, corpus))
+    if config.strict:
+        problems = _strict_problems(corpus)
+        if problems:
+            raise InputError("--strict: " + problems)
+
+    mark = time.perf_counter()
+    dedup = find_duplicates(corpus.posts, config, progress)
+    timings["dedup"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    aliases = load_aliases(config.aliases)
+    graph = build_graph(corpus.posts, dedup, config, aliases)
+    timings["graph"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+
+    return Audit(
+        config=config,
+        corpus=corpus,
+        dedup=dedup,
+        graph=graph,
+        version=__version__,
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        timings=timings,
+    )
+
+
+def _nothing_read(paths: Sequence[object], corpus: Corpus) -> str:
+    named = ", ".join(str(p) for p in paths) or "(no path)"
+    if corpus.skipped:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped[:5])
+        more = f" (and {len(corpus.skipped) - 5} more)" if len(corpus.skipped) > 5 else ""
+        return f"no posts could be read from {named}: {reasons}{more}"
+    if corpus.unparsed:
+        first = corpus.unparsed[0]
+        count = len(corpus.unparsed)
+        return f"no posts found in {named}: {count} lines unparsed, first at {first.path}:{first.line}"
+    return f"no posts found in {named}"
+
+
+def _strict_problems(corpus: Corpus) -> str:
+    found: list[str] = []
+    found += [str(w) for w in corpus.warnings]
+    found += [f"{s.path}: skipped: {s.reason}" for s in corpus.skipped]
+    found += [f"{u.path}:{u.line}: unparsed line" for u in corpus.unparsed]
+    if not found:
+        return ""
+    more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+    return "; ".join(found[:3]) + more

@@ -1,0 +1,364 @@
+"""The ``provenance`` command: a thin click layer over the library API.
+
+Each command parses options into an :class:`~provenance.config.AuditConfig`,
+calls one library function, and turns domain errors into one-line messages
+(``click.ClickException``), never tracebacks. Options shared by several
+commands are bundled in decorators, as sqlite-utils does.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from provenance import __version__
+from provenance.config import AuditConfig
+from provenance.errors import ProvenanceError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_INPUT = "seeds/"
+DEFAULT_OUT = "reports/"
+_DEFAULTS = AuditConfig()
+#: Warnings printed to the terminal; the rest are in audit.json and the report.
+_MAX_WARNINGS_SHOWN = 20
+
+
+def audit_options(format_flag: str = "--format") -> Callable[[F], F]:
+    """The options that build an AuditConfig, shared by every command that audits.
+
+    ``format_flag`` renames the input-format option where ``--format`` means
+    something else (``provenance graph --format gexf``).
+    """
+    return functools.partial(_add_audit_options, format_flag=format_flag)  # type: ignore[return-value]
+
+
+def _add_audit_options(command: F, format_flag: str) -> F:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=str)),
+        click.option(
+            "--threshold",
+            type=click.FloatRange(0, 1, min_open=True),
+            default=_DEFAULTS.threshold,
+            show_default=True,
+            help="Jaccard at or above which two paragraphs are a near duplicate.",
+        ),
+        click.option(
+            "--containment",
+            type=click.FloatRange(0, 1, min_open=True),
+            default=_DEFAULTS.containment,
+            show_default=True,
+            help="Share of a short paragraph inside a longer one for a 'contained' pair.",
+        ),
+        click.option(
+            "--partial",
+            type=click.FloatRange(0, 1, min_open=True),
+            default=_DEFAULTS.partial,
+            show_default=True,
+            help="Containment on short shingles for a 'partial' pair.",
+        ),
+        click.option(
+            "--shingle-size",
+            type=click.IntRange(1, 50),
+            default=_DEFAULTS.shingle_size,
+            show_default=True,
+            help="Words per shingle.",
+        ),
+        click.option(
+            "--num-perm",
+            type=click.IntRange(16, 1024),
+            default=_DEFAULTS.num_perm,
+            show_default=True,
+            help="MinHash permutations.",
+        ),
+        click.option("--seed", type=int, default=_DEFAULTS.seed, show_default=True, help="MinHash seed."),
+        click.option(
+            "--jobs",
+            type=click.IntRange(0),
+            default=_DEFAULTS.jobs,
+            show_default=True,
+            help="Worker processes for hashing (0: all cores).",
+        ),
+        click.option(
+            format_flag,
+            "input_format",
+            type=click.Choice(["archive", "jsonl", "text", "html", "wxr"]),
+            default=None,
+            help="Read every file as this format instead of detecting it.",
+        ),
+        click.option("--include-pages", is_flag=True, help="Import WordPress pages as well as posts."),
+        click.option(
+            "--aliases",
+            type=click.Path(exists=True, dir_okay=False),
+            default=None,
+            help="YAML or CSV file of outlet aliases; overrides the built-in list.",
+        ),
+        click.option(
+            "--strict", is_flag=True, help="Fail on any input warning, skipped file or unparsed line."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _config(kwargs: dict[str, Any]) -> tuple[list[str], AuditConfig]:
+    paths = list(kwargs.pop("paths")) or [DEFAULT_INPUT]
+    config = AuditConfig(
+        threshold=kwargs.pop("threshold"),
+        containment=kwargs.pop("containment"),
+        partial=kwargs.pop("partial"),
+        shingle_size=kwargs.pop("shingle_size"),
+        num_perm=kwargs.pop("num_perm"),
+        seed=kwargs.pop("seed"),
+        jobs=kwargs.pop("jobs"),
+        format=kwargs.pop("input_format"),
+        include_pages=kwargs.pop("include_pages"),
+        aliases=kwargs.pop("aliases"),
+        strict=kwargs.pop("strict"),
+    )
+    return paths, config
+
+
+def domain_errors(command: F) -> F:
+    """Turn ProvenanceError into a one-line message and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ProvenanceError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+class StageProgress:
+    """A progress bar per pipeline stage, shown only for stages that run over a second.
+
+    The bar goes to stderr, so stdout stays clean for the summary, and rich
+    draws nothing when stderr is not a terminal.
+    """
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("{task.description:<8}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self._tasks: dict[str, Any] = {}
+        self._started: dict[str, float] = {}
+        self._live = False
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        self._started.setdefault(stage, now)
+        if not self._live:
+            if now - self._started[stage] < self.DELAY:
+                return
+            self._progress.start()
+            self._live = True
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(stage, total=total)
+        self._progress.update(self._tasks[stage], completed=done, total=total)
+
+    def close(self) -> None:
+        if self._live:
+            self._progress.stop()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="provenance")
+def cli() -> None:
+    """Audit a dump of posts for where its text came from and what it repeats."""
+
+
+@cli.command()
+@audit_options()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for report.html, audit.json, pairs.csv, graph.graphml/.gexf.",
+)
+@domain_errors
+def audit(out_dir: Path, **kwargs: Any) -> None:
+    """Audit PATHS (files or folders; default: seeds/) and write the report.
+
+    Prints a summary and the path of the report. Exit status 0 when something
+    was audited, 1 when nothing could be read (or, with --strict, on any
+    warning).
+    """
+    from provenance.audit import audit as run_audit
+    from provenance.export import write_outputs
+
+    paths, config = _config(kwargs)
+    progress = StageProgress()
+    try:
+        result = run_audit(paths, config, progress=progress)
+    finally:
+        progress.close()
+    _print_warnings(result)
+    written = write_outputs(result, out_dir)
+    _print_summary(result, written)
+
+
+def _print_warnings(result: Any) -> None:
+    corpus = result.corpus
+    lines = [f"warning: {w}" for w in corpus.warnings]
+    lines += [f"skipped: {s.path}: {s.reason}" for s in corpus.skipped]
+    if corpus.unparsed:
+        first = corpus.unparsed[0]
+        lines.append(f"unparsed: {len(corpus.unparsed)} lines, first at {first.path}:{first.line}")
+    for line in lines[:_MAX_WARNINGS_SHOWN]:
+        click.echo(line, err=True)
+    if len(lines) > _MAX_WARNINGS_SHOWN:
+        click.echo(
+            f"… and {len(lines) - _MAX_WARNINGS_SHOWN} more (listed in audit.json and the report)", err=True
+        )
+
+
+def _print_summary(result: Any, written: dict[str, Path]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    by_kind: dict[str, int] = {}
+    for pair in result.pairs:
+        by_kind[pair.kind] = by_kind.get(pair.kind, 0) + 1
+    table = Table(title="provenance audit", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("posts", str(len(result.posts)))
+    table.add_row("paragraphs", str(sum(len(p.paragraphs) for p in result.posts)))
+    table.add_row("duplicate pairs", str(len(result.pairs)))
+    for kind in ("exact", "near", "contained", "partial"):
+        table.add_row(f"  {kind}", str(by_kind.get(kind, 0)))
+    table.add_row("clusters", str(len(result.dedup.clusters)))
+    table.add_row("reprints", str(len(result.reprints)))
+    table.add_row("outlets", str(len(result.outlets)))
+    table.add_row("unparsed lines", str(len(result.corpus.unparsed)))
+    table.add_row("skipped files", str(len(result.corpus.skipped)))
+    console = Console(soft_wrap=True)
+    console.print(table)
+    for reprint in result.reprints:
+        console.print(
+            f"reprint: {reprint.copy} copies {reprint.source} (decided by {reprint.decided_by})",
+            highlight=False,
+        )
+    click.echo(f"report: {written['report.html']}")
+
+
+@cli.command()
+@click.argument("audit_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the HTML (default: report.html beside AUDIT_JSON).",
+)
+@domain_errors
+def report(audit_json: Path, out_file: Path | None) -> None:
+    """Render the HTML report again from a saved AUDIT_JSON, without re-auditing."""
+    from provenance.export import load_audit_json, write_atomically
+    from provenance.report import render
+
+    doc = load_audit_json(audit_json)
+    html = render(doc)
+    target = out_file or audit_json.with_name("report.html")
+    write_atomically([(target, lambda path: path.write_text(html, encoding="utf-8"))])
+    click.echo(f"report: {target}")
+
+
+@cli.command()
+@audit_options(format_flag="--input-format")
+@click.option(
+    "--format",
+    "graph_format",
+    type=click.Choice(["graphml", "gexf", "json"]),
+    default="graphml",
+    show_default=True,
+    help="graphml/gexf for Gephi and Cytoscape, json for networkx node-link.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: reports/graph.<format>).",
+)
+@domain_errors
+def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
+    """Audit PATHS and write only the provenance graph (posts, outlets, authors, clusters)."""
+    import json
+
+    import networkx as nx
+
+    from provenance.audit import audit as run_audit
+    from provenance.export import write_atomically
+    from provenance.graph import for_export, to_node_link
+
+    paths, config = _config(kwargs)
+    result = run_audit(paths, config)
+    target = out_file or Path(DEFAULT_OUT) / f"graph.{graph_format}"
+    g = result.graph.graph
+    writers = {
+        "graphml": lambda path: nx.write_graphml(for_export(g), path),
+        "gexf": lambda path: nx.write_gexf(for_export(g), path),
+        "json": lambda path: path.write_text(
+            json.dumps(to_node_link(g), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        ),
+    }
+    write_atomically([(target, writers[graph_format])])
+    click.echo(f"graph: {target} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+
+
+@cli.command()
+@click.argument("post")
+@audit_options()
+@domain_errors
+def sources(post: str, **kwargs: Any) -> None:
+    """Print the provenance chain of POST (a post id, or a unique part of its title).
+
+    The chain runs from the outlet the post credits, through the post it
+    copies, to the posts that copy it in turn.
+    """
+    from provenance.audit import audit as run_audit
+    from provenance.graph import format_chain, provenance_chain
+
+    paths, config = _config(kwargs)
+    result = run_audit(paths, config)
+    post_id = _find_post(result.posts, post)
+    click.echo(format_chain(provenance_chain(result.graph, result.posts, post_id)))
+
+
+def _find_post(posts: list[Any], wanted: str) -> str:
+    ids = {p.id for p in posts}
+    if wanted in ids:
+        return wanted
+    matches = [p for p in posts if wanted.casefold() in p.title.casefold()]
+    if len(matches) == 1:
+        return str(matches[0].id)
+    if not matches:
+        raise click.ClickException(f"no post with id or title matching {wanted!r}")
+    listed = ", ".join(p.id for p in matches[:5])
+    raise click.ClickException(f"{wanted!r} matches {len(matches)} posts ({listed}); give a post id")
+
+
+def main() -> None:
+    cli(prog_name="provenance")

@@ -1,0 +1,368 @@
+"""Machine-readable outputs: audit.json, pairs.csv, GraphML and GEXF, and the report file.
+
+``audit_to_dict`` is the single definition of the audit.json document
+(``docs/audit-json.md``); the HTML report is rendered from that document too,
+so ``provenance report audit.json`` shows exactly what the audit found.
+
+Writes are atomic as a set: every output is first written to a temporary file
+beside its target, and only when all of them are complete are they moved into
+place with ``os.replace``. An interrupted run leaves the previous outputs intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from provenance.errors import ReportError
+from provenance.models import Audit, Pair, ParagraphRef, Post
+
+__all__ = [
+    "OUTPUT_FILES",
+    "audit_to_dict",
+    "load_audit_json",
+    "pairs_csv",
+    "write_atomically",
+    "write_outputs",
+]
+
+#: The files an audit writes into its output folder.
+OUTPUT_FILES = ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
+
+PAIR_CSV_COLUMNS = (
+    "a_post",
+    "a_paragraph",
+    "a_line",
+    "b_post",
+    "b_paragraph",
+    "b_line",
+    "kind",
+    "jaccard",
+    "containment",
+    "inside_post",
+    "cluster",
+    "a_text",
+    "b_text",
+)
+
+
+def _r(value: float) -> float:
+    return round(float(value), 4)
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
+
+
+def _ref(ref: ParagraphRef) -> dict[str, Any]:
+    return {"post": ref.post, "paragraph": ref.paragraph}
+
+
+def _post_dict(post: Post, reuse: Mapping[str, Any] | None) -> dict[str, Any]:
+    citation = post.citation
+    return {
+        "id": post.id,
+        "title": post.title,
+        "date": _iso(post.date),
+        "source": {
+            "path": post.source.path,
+            "line_start": post.source.line_start,
+            "line_end": post.source.line_end,
+        },
+        "citation": None
+        if citation is None
+        else {
+            "title": citation.title,
+            "outlet": citation.outlet,
+            "author": citation.author,
+            "authors": list(citation.authors),
+            "date": _iso(citation.date),
+            "line": citation.line,
+        },
+        "paragraphs": [
+            {"index": p.index, "line": p.line, "line_end": p.line_end, "text": p.text}
+            for p in post.paragraphs
+        ],
+        "notes": [{"line": n.line, "role": n.role, "text": n.text} for n in post.notes],
+        "url": post.url,
+        "categories": list(post.categories),
+        "tags": list(post.tags),
+        "format": post.format,
+        "reuse": reuse,
+    }
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _copied_shares(audit: Audit) -> tuple[int, float, float]:
+    """Total body words, and the shares in paragraphs repeated inside / across posts."""
+    inside: set[ParagraphRef] = set()
+    across: set[ParagraphRef] = set()
+    for pair in audit.pairs:
+        (inside if pair.inside_post else across).update((pair.a, pair.b))
+    total = inside_words = across_words = 0
+    for post in audit.posts:
+        for paragraph in post.paragraphs:
+            words = _word_count(paragraph.text)
+            total += words
+            ref = ParagraphRef(post.id, paragraph.index)
+            inside_words += words if ref in inside else 0
+            across_words += words if ref in across else 0
+    if total == 0:
+        return 0, 0.0, 0.0
+    return total, inside_words / total, across_words / total
+
+
+def audit_to_dict(audit: Audit) -> dict[str, Any]:
+    """The audit.json document (see ``docs/audit-json.md``)."""
+    import datasketch
+
+    from provenance.config import AuditConfig
+
+    config = audit.config
+    params = config.as_dict() if isinstance(config, AuditConfig) else dict(vars(config))
+    cluster_of: dict[ParagraphRef, int] = {}
+    for cluster in audit.dedup.clusters:
+        for member in cluster.members:
+            cluster_of[member] = cluster.id
+    words, inside_share, across_share = _copied_shares(audit)
+    kinds = {"exact": 0, "near": 0, "contained": 0, "partial": 0}
+    for pair in audit.pairs:
+        kinds[pair.kind] = kinds.get(pair.kind, 0) + 1
+    inside_pairs = sum(1 for p in audit.pairs if p.inside_post)
+    corpus = audit.corpus
+    reuse = {
+        post_id: {
+            "share": _r(r.share),
+            "derivation": r.derivation,
+            "sources": [{"post": s.post, "share": _r(s.share)} for s in r.sources],
+        }
+        for post_id, r in audit.dedup.reuse.items()
+    }
+    return {
+        "tool": {
+            "name": "provenance",
+            "version": audit.version,
+            "datasketch": datasketch.__version__,
+            "minhash_scheme": str(audit.dedup.stats.get("minhash_scheme", "affine32")),
+        },
+        "generated_at": audit.generated_at,
+        "params": params,
+        "inputs": {
+            "files": [{"path": f, "format": corpus.formats.get(f)} for f in corpus.files],
+            "encodings": dict(sorted(corpus.encodings.items())),
+        },
+        "summary": {
+            "posts": len(audit.posts),
+            "paragraphs": sum(len(p.paragraphs) for p in audit.posts),
+            "words": words,
+            "pairs": len(audit.pairs),
+            "pairs_by_kind": kinds,
+            "pairs_inside_posts": inside_pairs,
+            "pairs_across_posts": len(audit.pairs) - inside_pairs,
+            "clusters": len(audit.dedup.clusters),
+            "reprints": len(audit.reprints),
+            "outlets": len(audit.outlets),
+            "mentions": len(audit.graph.mentions),
+            "boilerplate": len(audit.dedup.boilerplate),
+            "copied_share_inside": _r(inside_share),
+            "copied_share_across": _r(across_share),
+            "unparsed": len(corpus.unparsed),
+            "skipped": len(corpus.skipped),
+            "warnings": len(corpus.warnings),
+        },
+        "posts": [_post_dict(p, reuse.get(p.id)) for p in audit.posts],
+        "pairs": [_pair_dict(p, cluster_of) for p in audit.pairs],
+        "clusters": [
+            {
+                "id": c.id,
+                "members": [_ref(m) for m in c.members],
+                "earliest": _ref(c.earliest),
+                "kinds": list(c.kinds),
+                "posts": sorted({m.post for m in c.members}),
+            }
+            for c in audit.dedup.clusters
+        ],
+        "boilerplate": [
+            {"text": b.text, "posts": b.posts, "members": [_ref(m) for m in b.members]}
+            for b in audit.dedup.boilerplate
+        ],
+        "reprints": [
+            {
+                "source": r.source,
+                "copy": r.copy,
+                "shared_paragraphs": r.shared_paragraphs,
+                "share_of_source": _r(r.share_of_source),
+                "decided_by": r.decided_by,
+            }
+            for r in audit.reprints
+        ],
+        "outlets": [
+            {
+                "name": o.name,
+                "aliases": list(o.aliases),
+                "kind": o.kind,
+                "cited_by": list(o.cited_by),
+                "mentioned_by": list(o.mentioned_by),
+            }
+            for o in audit.outlets
+        ],
+        "mentions": [
+            {
+                "post": m.post,
+                "outlet": m.outlet,
+                "surface": m.surface,
+                "sentence": m.sentence,
+                "line": m.line,
+                "paragraph": m.paragraph,
+                "cue": m.cue,
+            }
+            for m in audit.graph.mentions
+        ],
+        "graph": _jsonable(audit.graph.summary),
+        "unparsed": [{"path": u.path, "line": u.line, "text": u.text} for u in corpus.unparsed],
+        "classified": [
+            {"path": c.path, "line": c.line, "role": c.role, "text": c.text} for c in corpus.classified
+        ],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
+        "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in corpus.warnings],
+        "timings": {k: round(v, 3) for k, v in audit.timings.items()},
+    }
+
+
+def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> dict[str, Any]:
+    return {
+        "a": _ref(pair.a),
+        "b": _ref(pair.b),
+        "kind": pair.kind,
+        "jaccard": _r(pair.jaccard),
+        "containment": _r(pair.containment),
+        "inside_post": pair.inside_post,
+        "cluster": cluster_of.get(pair.a),
+        "alignment": [[s.op, s.a_start, s.a_end, s.b_start, s.b_end] for s in pair.alignment],
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    """Summary values as JSON types (tuples to lists, dates to ISO strings)."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=json.dumps) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, float):
+        return _r(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def pairs_csv(doc: Mapping[str, Any]) -> str:
+    """pairs.csv from an audit.json document: one row per pair with both texts."""
+    paragraphs = {(post["id"], p["index"]): p for post in doc["posts"] for p in post["paragraphs"]}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(PAIR_CSV_COLUMNS)
+    for pair in doc["pairs"]:
+        a = paragraphs[(pair["a"]["post"], pair["a"]["paragraph"])]
+        b = paragraphs[(pair["b"]["post"], pair["b"]["paragraph"])]
+        writer.writerow(
+            [
+                pair["a"]["post"],
+                pair["a"]["paragraph"],
+                a["line"],
+                pair["b"]["post"],
+                pair["b"]["paragraph"],
+                b["line"],
+                pair["kind"],
+                pair["jaccard"],
+                pair["containment"],
+                pair["inside_post"],
+                pair["cluster"],
+                a["text"],
+                b["text"],
+            ]
+        )
+    return buffer.getvalue()
+
+
+Writer = Callable[[Path], None]
+
+
+def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:
+    """Write each target through a temporary file beside it, then move all into place.
+
+    If any writer fails, the temporary files are removed and no target changes.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, write in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            tmp = Path(tmp_name)
+            staged.append((tmp, target))
+            write(tmp)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    return [target for _, target in staged]
+
+
+def _text_writer(text: str) -> Writer:
+    def write(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    return write
+
+
+def write_outputs(audit: Audit, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write every output of ``audit`` into ``out_dir``; returns name -> path."""
+    import networkx as nx
+
+    from provenance.graph import for_export
+    from provenance.report import render
+
+    out = Path(out_dir)
+    doc = audit_to_dict(audit)
+    exportable = for_export(audit.graph.graph)
+    outputs: list[tuple[Path, Writer]] = [
+        (out / "report.html", _text_writer(render(doc))),
+        (out / "audit.json", _text_writer(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")),
+        (out / "pairs.csv", _text_writer(pairs_csv(doc))),
+        (out / "graph.graphml", lambda path: nx.write_graphml(exportable, path)),
+        (out / "graph.gexf", lambda path: nx.write_gexf(exportable, path)),
+    ]
+    try:
+        written = write_atomically(outputs)
+    except OSError as exc:
+        raise ReportError(f"cannot write outputs to {out}: {exc.strerror or exc}") from exc
+    return {path.name: path for path in written}
+
+
+def load_audit_json(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a saved audit.json, with a clear error for anything that is not one."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            doc = json.load(handle)
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"{path}: not UTF-8 text") from exc
+    if not isinstance(doc, dict) or not {"posts", "pairs", "params"} <= doc.keys():
+        raise ReportError(f"{path}: not an audit.json written by provenance (needs posts, pairs, params)")
+    return doc

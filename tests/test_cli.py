@@ -1,0 +1,201 @@
+"""The command line, driven in-process with click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from provenance.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def seed_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    result = CliRunner().invoke(cli, ["audit", str(ROOT / "seeds"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_audit_defaults_to_seeds_and_reports(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`provenance audit` with no path audits seeds/ and writes into reports/ of the working folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "dump.txt").write_text(
+        (ROOT / "seeds" / "islamic-state-whats-next.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = runner.invoke(cli, ["audit"])
+    assert result.exit_code == 0, result.output
+    assert "report: reports/report.html" in result.output
+    for name in ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf"):
+        assert (tmp_path / "reports" / name).is_file(), name
+
+
+def test_audit_prints_a_summary_table(seed_outputs: Path, runner: CliRunner, tmp_path: Path) -> None:
+    """The summary names posts, pairs by kind and the reprint with the rule that decided it."""
+    result = runner.invoke(cli, ["audit", str(ROOT / "seeds"), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "posts" in result.output and "7" in result.output
+    assert "exact" in result.output and "12" in result.output
+    assert (
+        "reprint: us-on-alert-for-terror-strikes-around-elections copies "
+        "isis-chief-looses-suicide-bombers-at-w-cities" in result.output
+    )
+
+
+def test_parameters_reach_the_audit(runner: CliRunner, tmp_path: Path) -> None:
+    """--threshold and friends are recorded in audit.json's params."""
+    result = runner.invoke(
+        cli,
+        [
+            "audit",
+            str(ROOT / "seeds"),
+            "--out",
+            str(tmp_path),
+            "--threshold",
+            "0.7",
+            "--shingle-size",
+            "4",
+            "--num-perm",
+            "64",
+            "--seed",
+            "7",
+            "--containment",
+            "0.9",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    params = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))["params"]
+    assert (
+        params["threshold"],
+        params["shingle_size"],
+        params["num_perm"],
+        params["seed"],
+        params["containment"],
+    ) == (0.7, 4, 64, 7, 0.9)
+
+
+def test_out_of_range_threshold_is_a_usage_error(runner: CliRunner) -> None:
+    """A threshold above 1 is refused by option parsing, with exit status 2."""
+    result = runner.invoke(cli, ["audit", "--threshold", "1.5"])
+    assert result.exit_code == 2
+    assert "--threshold" in result.output
+
+
+def test_missing_path_fails_with_a_clear_message(runner: CliRunner, tmp_path: Path) -> None:
+    """A path that does not exist gives exit status 1 and names the path, without a traceback."""
+    missing = tmp_path / "nope.txt"
+    result = runner.invoke(cli, ["audit", str(missing), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{missing}: no such file or directory" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_empty_file_is_reported_and_nothing_audited(runner: CliRunner, tmp_path: Path) -> None:
+    """An empty file alone means nothing to audit: exit status 1, the file named."""
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(cli, ["audit", str(empty), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "empty.txt" in result.output and "empty" in result.output
+
+
+def test_bad_file_beside_good_one_is_skipped_and_audit_goes_on(runner: CliRunner, tmp_path: Path) -> None:
+    """A bad file is reported on stderr and in audit.json; the good one is still audited (exit 0)."""
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    result = runner.invoke(
+        cli, ["audit", str(tmp_path / "empty.txt"), str(ROOT / "seeds"), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "empty.txt" in result.output
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert [s["path"] for s in doc["skipped"]] == [str(tmp_path / "empty.txt")]
+    assert len(doc["posts"]) == 7
+
+
+def test_strict_turns_an_unparsed_line_into_a_failure(runner: CliRunner, tmp_path: Path) -> None:
+    """With --strict, a stray line before the first post fails the run, naming file and line."""
+    dump = tmp_path / "dump.txt"
+    seed = (ROOT / "seeds" / "islamic-state-whats-next.txt").read_text(encoding="utf-8")
+    dump.write_text("stray words nobody can place\n\n" + seed, encoding="utf-8")
+    relaxed = runner.invoke(cli, ["audit", str(dump), "--out", str(tmp_path / "a")])
+    assert relaxed.exit_code == 0
+    assert f"first at {dump}:1" in relaxed.output
+    strict = runner.invoke(cli, ["audit", str(dump), "--out", str(tmp_path / "b"), "--strict"])
+    assert strict.exit_code == 1
+    assert f"{dump}:1: unparsed line" in strict.output
+
+
+def test_report_rerenders_from_saved_audit_json(
+    seed_outputs: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    """`provenance report audit.json` rebuilds the same HTML without re-auditing."""
+    target = tmp_path / "again.html"
+    result = runner.invoke(cli, ["report", str(seed_outputs / "audit.json"), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == (seed_outputs / "report.html").read_text(encoding="utf-8")
+
+
+def test_report_on_broken_json_names_file_and_line(runner: CliRunner, tmp_path: Path) -> None:
+    """A corrupt audit.json gives a one-line error with its path and line."""
+    broken = tmp_path / "audit.json"
+    broken.write_text('{"posts": [\n  1,\n', encoding="utf-8")
+    result = runner.invoke(cli, ["report", str(broken)])
+    assert result.exit_code == 1
+    assert f"{broken}:3: not valid JSON" in result.output
+
+
+def test_graph_command_writes_each_format(runner: CliRunner, tmp_path: Path) -> None:
+    """`provenance graph --format` writes GraphML, GEXF or node-link JSON that networkx reads back."""
+    for fmt in ("graphml", "gexf", "json"):
+        target = tmp_path / f"g.{fmt}"
+        result = runner.invoke(cli, ["graph", str(ROOT / "seeds"), "--format", fmt, "--out", str(target)])
+        assert result.exit_code == 0, result.output
+        if fmt == "graphml":
+            g = nx.read_graphml(target)
+        elif fmt == "gexf":
+            g = nx.read_gexf(target)
+        else:
+            g = nx.node_link_graph(json.loads(target.read_text(encoding="utf-8")), edges="links")
+        assert g.number_of_nodes() > 7
+
+
+def test_sources_prints_the_chain_of_a_copy(runner: CliRunner) -> None:
+    """`provenance sources` shows where a post's text came from: its source post and the outlet."""
+    result = runner.invoke(cli, ["sources", "US on alert", str(ROOT / "seeds")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "isis-chief-looses-suicide-bombers-at-w-cities" in result.output
+        or "ISIS chief looses" in result.output
+    )
+    assert "DEBKAfile" in result.output
+
+
+def test_sources_with_unknown_post_is_an_error(runner: CliRunner) -> None:
+    """An unknown post id gives a one-line error, exit status 1."""
+    result = runner.invoke(cli, ["sources", "no such post anywhere", str(ROOT / "seeds")])
+    assert result.exit_code == 1
+    assert "no post with id or title matching" in result.output
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_and_is_in_the_readme(command: str, runner: CliRunner) -> None:
+    """Each command explains itself in --help and is documented in the README."""
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert len(cli.commands[command].help or "") > 20
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"provenance {command}" in readme
