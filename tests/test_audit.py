@@ -1,0 +1,122 @@
+"""The library API and the exports: audit.json shape, CSV, graph files, atomic and deterministic writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import provenance
+from provenance import export
+from provenance.config import AuditConfig
+from provenance.errors import InputError
+from provenance.models import Audit
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "islamic-state-whats-next.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_audit() -> Audit:
+    return provenance.audit(SEED)
+
+
+def test_audit_json_has_the_documented_fields(seed_audit: Audit) -> None:
+    """Every post, pair, reprint and outlet has the fields docs/audit-json.md promises."""
+    doc = export.audit_to_dict(seed_audit)
+    post = doc["posts"][0]
+    assert set(post) >= {"id", "title", "date", "source", "citation", "paragraphs", "reuse"}
+    assert set(post["source"]) == {"path", "line_start", "line_end"}
+    assert set(post["citation"]) >= {"outlet", "author", "date"}
+    assert set(post["paragraphs"][0]) >= {"index", "line", "text"}
+    pair = doc["pairs"][0]
+    assert set(pair) >= {"a", "b", "kind", "jaccard", "containment", "alignment"}
+    assert set(pair["a"]) == {"post", "paragraph"}
+    assert set(doc["reprints"][0]) >= {"source", "copy", "shared_paragraphs", "share_of_source", "decided_by"}
+    assert set(doc["outlets"][0]) >= {"name", "aliases", "cited_by", "mentioned_by"}
+    assert doc["params"]["threshold"] == 0.5 and doc["params"]["num_perm"] == 128
+    assert doc["unparsed"] == [] and doc["skipped"] == []
+    json.dumps(doc)  # serialisable as it is
+
+
+def test_summary_counts_match_the_lists(seed_audit: Audit) -> None:
+    """The summary block agrees with the lists it summarises."""
+    doc = export.audit_to_dict(seed_audit)
+    summary = doc["summary"]
+    assert summary["posts"] == len(doc["posts"]) == 7
+    assert summary["pairs"] == len(doc["pairs"]) == sum(summary["pairs_by_kind"].values())
+    assert summary["pairs_inside_posts"] + summary["pairs_across_posts"] == summary["pairs"]
+    assert 0 < summary["copied_share_inside"] < summary["copied_share_across"] < 1
+
+
+def test_contained_pairs_name_the_shorter_paragraph_first(seed_audit: Audit) -> None:
+    """For `contained` pairs, `a` is the shorter paragraph, as the schema says."""
+    texts = {(p.id, q.index): q.text for p in seed_audit.posts for q in p.paragraphs}
+    contained = [p for p in seed_audit.pairs if p.kind == "contained"]
+    assert contained
+    for pair in contained:
+        a, b = texts[(pair.a.post, pair.a.paragraph)], texts[(pair.b.post, pair.b.paragraph)]
+        assert len(a.split()) * 1.5 <= len(b.split())
+
+
+def test_outputs_are_all_written_and_readable(seed_audit: Audit, tmp_path: Path) -> None:
+    """write_outputs writes the report, JSON, CSV and both graph formats, each readable by its tool."""
+    written = export.write_outputs(seed_audit, tmp_path)
+    assert sorted(written) == sorted(export.OUTPUT_FILES)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "pairs.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == len(seed_audit.pairs)
+    assert {r["kind"] for r in rows} == {"exact", "near", "contained"}
+    assert nx.read_graphml(tmp_path / "graph.graphml").number_of_nodes() > 0
+    assert nx.read_gexf(tmp_path / "graph.gexf").number_of_nodes() > 0
+    assert "<html" in (tmp_path / "report.html").read_text(encoding="utf-8").lower()
+
+
+def test_interrupted_write_leaves_previous_outputs_intact(
+    seed_audit: Audit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If writing any output fails, every previous output stays as it was and no temp file is left."""
+    export.write_outputs(seed_audit, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken_graphml(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-write
+
+    monkeypatch.setattr(nx, "write_graphml", broken_graphml)
+    with pytest.raises(KeyboardInterrupt):
+        export.write_outputs(seed_audit, tmp_path)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after == before
+
+
+def test_same_input_gives_the_same_outputs(seed_audit: Audit, tmp_path: Path) -> None:
+    """Two audits of the seed write identical files, apart from the generation time and timings."""
+    again = provenance.audit(SEED)
+    again.generated_at = seed_audit.generated_at
+    again.timings = seed_audit.timings
+    first, second = tmp_path / "1", tmp_path / "2"
+    export.write_outputs(seed_audit, first)
+    export.write_outputs(again, second)
+    for name in export.OUTPUT_FILES:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_nothing_readable_raises_input_error(tmp_path: Path) -> None:
+    """A dump with no posts at all is an InputError naming the file, not an empty report."""
+    (tmp_path / "notes.txt").write_bytes(b"\x00\x01\x02binary")
+    with pytest.raises(InputError, match=r"notes\.txt"):
+        provenance.audit([tmp_path])
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    """--strict (config.strict) turns an invalid date warning into an InputError naming file:line."""
+    dump = tmp_path / "dump.txt"
+    dump.write_text("A title\n\nFebruary 30, 2017\n\nSome text of the post.\n", encoding="utf-8")
+    relaxed = provenance.audit(dump)
+    assert relaxed.posts[0].date is None
+    with pytest.raises(InputError, match=re.escape(f"{dump}:3")):
+        provenance.audit(dump, AuditConfig(strict=True))
