@@ -1,0 +1,211 @@
+"""The duplicate stage: pairs, kinds, spans, clusters, boilerplate and post-level reuse (provenance.dedup)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from provenance import dedup
+from provenance.config import AuditConfig
+from provenance.dedup import chronological_key, find_duplicates
+from provenance.ingest import read_corpus
+from provenance.models import DedupResult, Pair, Paragraph, Post, SourceRef
+from provenance.shingle import shingles, tokens
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "islamic-state-whats-next.txt"
+CASES = json.loads((ROOT / "tests" / "cases" / "dedup-cases.json").read_text(encoding="utf-8"))
+
+
+def post(post_id: str, *texts: str, date: dt.date | None = None) -> Post:
+    return Post(
+        id=post_id,
+        title=post_id,
+        date=date,
+        source=SourceRef("test", 1, 1),
+        citation=None,
+        paragraphs=tuple(Paragraph(i, i + 1, t) for i, t in enumerate(texts)),
+    )
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[list[Post], DedupResult]:
+    posts = read_corpus([SEED], AuditConfig()).posts
+    return posts, find_duplicates(posts, AuditConfig())
+
+
+def line_pairs(posts: list[Post], result: DedupResult) -> dict[tuple[int, int], str]:
+    by_id = {p.id: p for p in posts}
+
+    def line(ref: object) -> int:
+        return by_id[ref.post].paragraphs[ref.paragraph].line  # type: ignore[attr-defined]
+
+    return {(line(p.a), line(p.b)): p.kind for p in result.pairs}
+
+
+def test_seed_gives_exactly_the_expected_pairs(seed: tuple[list[Post], DedupResult]) -> None:
+    """The seed has 12 exact pairs, the edited excerpt as near, three contained excerpts, and nothing else."""
+    posts, result = seed
+    expected = {(9, 35): "exact", (11, 37): "exact", (13, 43): "near", (77, 101): "contained"}
+    expected |= {(117 + 2 * i, 149 + 2 * i): "exact" for i in range(10)}
+    expected |= {(145, 133): "contained", (145, 165): "contained"}
+    assert line_pairs(posts, result) == expected
+
+
+def test_seed_reuse_names_the_reprint_and_leaves_the_rest_independent(
+    seed: tuple[list[Post], DedupResult],
+) -> None:
+    """ "US on alert…" derives from "ISIS chief looses…" alone; the other five posts are independent."""
+    posts, result = seed
+    assert set(result.reuse) == {p.id for p in posts}
+    copy = next(p.id for p in posts if p.title.startswith("US on alert"))
+    source = next(p.id for p in posts if p.title.startswith("ISIS chief looses"))
+    assert result.reuse[copy].derivation in ("wholly", "partially")
+    assert [s.post for s in result.reuse[copy].sources] == [source]
+    others = [p.id for p in posts if p.id != copy]
+    assert {result.reuse[p].derivation for p in others} == {"independent"}
+
+
+def test_seed_clusters_start_at_the_earliest_witness(seed: tuple[list[Post], DedupResult]) -> None:
+    """The "Our sources foresee…" cluster holds three paragraphs and starts in the Nov 3 post."""
+    posts, result = seed
+    source = next(p.id for p in posts if p.title.startswith("ISIS chief looses"))
+    biggest = max(result.clusters, key=lambda c: len(c.members))
+    assert len(biggest.members) == 3
+    assert biggest.earliest.post == source
+    assert biggest.kinds == ("contained", "exact")
+
+
+def shared_from_spans(pair: Pair, text_a: str, text_b: str, k: int) -> int:
+    """Distinct k-shingles of ``a`` that lie inside its equal spans, recomputed from the words."""
+    words_a = tokens(text_a)
+    inside: set[int] = set()
+    for span in pair.spans:
+        run = [t.word for t in words_a if span.a_start <= t.start and t.end <= span.a_end]
+        if len(run) >= k or len(run) == len(words_a):
+            inside.update(shingles(run, k).tolist())
+        # both sides of an equal span carry the same words
+        run_b = [t.word for t in tokens(text_b) if span.b_start <= t.start and t.end <= span.b_end]
+        assert run == run_b
+    return len(inside)
+
+
+def test_seed_spans_give_back_the_stated_containment(seed: tuple[list[Post], DedupResult]) -> None:
+    """For every seed pair, the shingles inside the equal spans recompute the pair's stated containment."""
+    posts, result = seed
+    by_id = {p.id: p for p in posts}
+    k = AuditConfig().shingle_size
+    for pair in result.pairs:
+        text_a = by_id[pair.a.post].paragraphs[pair.a.paragraph].text
+        text_b = by_id[pair.b.post].paragraphs[pair.b.paragraph].text
+        smaller = min(len(shingles([t.word for t in tokens(x)], k)) for x in (text_a, text_b))
+        assert shared_from_spans(pair, text_a, text_b, k) / smaller == pytest.approx(pair.containment)
+        for segment in pair.alignment:
+            assert 0 <= segment.a_start <= segment.a_end <= len(text_a)
+            assert 0 <= segment.b_start <= segment.b_end <= len(text_b)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_labelled_case(case: dict[str, str | None]) -> None:
+    """Each labelled regression case in tests/cases/dedup-cases.json gives its expected kind (or no pair)."""
+    result = find_duplicates([post("a", str(case["a"])), post("b", str(case["b"]))], AuditConfig())
+    assert [p.kind for p in result.pairs] == ([case["expected"]] if case["expected"] else [])
+    for pair in result.pairs:
+        assert pair.spans, "every pair highlights shared words"
+
+
+def test_contained_pair_puts_the_shorter_paragraph_first() -> None:
+    """For a contained pair, ``a`` is the excerpt even when the longer paragraph comes first in input."""
+    case = next(c for c in CASES if c["label"] == "excerpt-in-longer-paragraph")
+    result = find_duplicates([post("long", case["b"]), post("short", case["a"])], AuditConfig())
+    assert [(p.a.post, p.b.post, p.kind) for p in result.pairs] == [("short", "long", "contained")]
+
+
+def test_boilerplate_is_reported_once_and_never_paired() -> None:
+    """A sign-off in 20 posts is one boilerplate entry with 20 members, and makes no pairs."""
+    sign_off = "Share this article on Facebook and Twitter, and subscribe to our newsletter."
+    posts = [
+        post(f"p{i:02}", " ".join(f"topic{i}word{j}" for j in range(12)), sign_off)
+        for i in range(20)
+    ]
+    result = find_duplicates(posts, AuditConfig())
+    assert result.pairs == []
+    assert [(b.posts, len(b.members)) for b in result.boilerplate] == [(20, 20)]
+    assert result.boilerplate[0].text == sign_off
+
+
+def test_chronological_key_puts_undated_posts_last_and_ties_in_input_order() -> None:
+    """Dated posts sort by date, undated ones after all of them, equal dates by input position."""
+    posts = [
+        post("undated"),
+        post("late", date=dt.date(2017, 1, 2)),
+        post("early-b", date=dt.date(2016, 1, 1)),
+        post("early-a", date=dt.date(2016, 1, 1)),
+    ]
+    key = chronological_key(posts)
+    assert sorted(key, key=key.__getitem__) == ["early-b", "early-a", "late", "undated"]
+
+
+def test_reuse_credits_the_earlier_post_not_the_later() -> None:
+    """When two posts share a passage, the later one borrows from the earlier and not the other way round."""
+    text = CASES[3]["a"]
+    later = post(
+        "later",
+        text,
+        "A closing remark of our own, quite unrelated to the copied material above.",
+        date=dt.date(2020, 5, 2),
+    )
+    earlier = post("earlier", text, date=dt.date(2020, 5, 1))
+    result = find_duplicates([later, earlier], AuditConfig())
+    assert result.reuse["earlier"].derivation == "independent"
+    assert [s.post for s in result.reuse["later"].sources] == ["earlier"]
+    assert result.reuse["later"].share == pytest.approx(len(tokens(text)) / (len(tokens(text)) + 13))
+
+
+def test_same_event_in_own_words_is_independent() -> None:
+    """Posts on one event sharing names, a date and a short quote come out independent."""
+    cases = {c["label"]: c for c in CASES}
+    first = post(
+        "first",
+        cases["same-event-own-words"]["a"],
+        cases["short-shared-quote"]["a"],
+        cases["stock-phrase"]["a"],
+        date=dt.date(2017, 6, 28),
+    )
+    second = post(
+        "second",
+        cases["same-event-own-words"]["b"],
+        cases["short-shared-quote"]["b"],
+        cases["stock-phrase"]["b"],
+        date=dt.date(2017, 6, 29),
+    )
+    result = find_duplicates([first, second], AuditConfig())
+    assert {r.derivation for r in result.reuse.values()} == {"independent"}
+
+
+def test_worker_processes_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing in two worker processes gives exactly the pairs and reuse of hashing in one."""
+    posts = read_corpus([SEED], AuditConfig()).posts
+    serial = find_duplicates(posts, AuditConfig(jobs=1))
+    monkeypatch.setattr(dedup, "PARALLEL_MIN_PARAGRAPHS", 1)
+    monkeypatch.setattr(dedup, "_CHUNK", 10)
+    parallel = find_duplicates(posts, AuditConfig(jobs=2))
+    assert parallel.stats["workers"] == 2
+    assert parallel.pairs == serial.pairs
+    assert parallel.reuse == serial.reuse
+    assert parallel.clusters == serial.clusters
+
+
+def test_progress_is_reported_with_totals() -> None:
+    """find_duplicates reports its stages through the progress callback, never past their totals."""
+    calls: list[tuple[str, int, int | None]] = []
+    find_duplicates(
+        [post("a", "one two three"), post("b", "one two three")],
+        AuditConfig(),
+        lambda stage, done, total: calls.append((stage, done, total)),
+    )
+    assert calls
+    assert all(total is None or done <= total for _, done, total in calls)

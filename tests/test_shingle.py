@@ -1,0 +1,123 @@
+"""Normalised words, their offsets and stable shingle hashes (provenance.shingle)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.shingle import (
+    normalise,
+    shingle_hashes,
+    shingles,
+    tokens,
+    word_hash,
+    word_hashes,
+    words,
+)
+
+# Text the way dumps spell it: letters (with accents and ligatures), digits,
+# typographic quotes and dashes, brackets, punctuation and odd whitespace.
+NEWS_ALPHABET = st.sampled_from(
+    list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    + list("éÉüçñßŒœﬁﬂＡｂ½")
+    + ["\u2018", "\u2019", "\u201c", "\u201d", "'", '"', "`"]
+    + ["-", "\u2010", "\u2011", "\u2013", "\u2014", "\u2212"]
+    + list("[]().,;:!?/&%$")
+    + [" ", "  ", "\t", "\n", "\u00a0", "\u2009"]
+)
+news_text = st.lists(NEWS_ALPHABET, max_size=80).map("".join)
+
+
+def test_normalise_folds_what_readers_do_not_see() -> None:
+    """Case, quotes, dashes, NFKC compatibility forms, editorial brackets and spacing are folded."""
+    assert normalise("  “[I]t’s  the ﬁnal—so‑called\u00a0WORD” ") == "\"it's the final-so-called word\""
+
+
+def test_editorial_brackets_unwrap_only_round_letters_in_a_word() -> None:
+    """"[T]he" loses its brackets, a bracketed aside "[UK.]" keeps them."""
+    assert normalise("[T]he report [UK.] said") == "the report [uk.] said"
+
+
+def test_tokens_point_back_into_the_original_text() -> None:
+    """Each token's span is the raw word it came from, even when normalising changed its length."""
+    text = "“[I]t is ﬁne,” he said — don’t worry."
+    found = tokens(text)
+    assert [t.word for t in found] == ["it", "is", "fine", "he", "said", "don't", "worry"]
+    assert [text[t.start : t.end] for t in found] == ["[I]t", "is", "ﬁne", "he", "said", "don’t", "worry"]
+
+
+def test_hyphenated_and_spaced_compounds_give_the_same_words() -> None:
+    """"so-called" and "so called" are the same two words, so copies that differ there still match."""
+    assert words("so-called") == words("so called") == ["so", "called"]
+
+
+def test_word_hash_is_stable_across_processes() -> None:
+    """A word's hash is the same in a fresh interpreter (no salted hash() anywhere)."""
+    code = (
+        "from provenance.shingle import word_hash, shingles;"
+        "print(word_hash('caliphate'), shingles(['the', 'so', 'called', 'caliphate'], 3).tolist())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    here = shingles(["the", "so", "called", "caliphate"], 3).tolist()
+    assert out.strip() == f"{word_hash('caliphate')} {here}"
+    assert word_hash("caliphate") == 12701094720669444249  # pinned: changing it changes every stored result
+
+
+def test_short_paragraph_is_one_shingle_and_empty_has_none() -> None:
+    """A paragraph under k words is one shingle, an empty one none, and no shingle crosses paragraphs."""
+    hashes = np.array([word_hash(w) for w in ["a", "b", "c", "d", "e", "f", "g"]], dtype=np.uint64)
+    sh, owner = shingle_hashes(hashes, np.array([5, 0, 2], dtype=np.int64), 3)
+    assert owner.tolist() == [0, 0, 0, 2]
+    assert sh[3] not in set(shingle_hashes(hashes[:5], np.array([5], dtype=np.int64), 2)[0].tolist())
+
+
+@given(news_text)
+def test_normalise_is_idempotent(text: str) -> None:
+    """Normalising twice gives the same as normalising once."""
+    assert normalise(normalise(text)) == normalise(text)
+
+
+@given(news_text)
+def test_normalised_text_has_the_same_words(text: str) -> None:
+    """The word sequence survives normalisation, so normalise and tokens agree on what "identical" means."""
+    assert words(normalise(text)) == words(text)
+
+
+@given(st.text(max_size=60))
+def test_token_spans_lie_in_the_text_and_renormalise_to_their_word(text: str) -> None:
+    """Every token's span is inside the text, in order, and the raw span normalises to include its word."""
+    previous_start = 0
+    for token in tokens(text):
+        assert 0 <= token.start < token.end <= len(text)
+        assert token.start >= previous_start
+        previous_start = token.start
+        assert token.word in words(text[token.start : token.end])
+
+
+@given(st.text(max_size=60))
+def test_fast_hashes_equal_hashed_words(text: str) -> None:
+    """word_hashes (the bulk path) equals hashing the words tokens() gives, one by one."""
+    assert word_hashes(text).tolist() == [word_hash(t.word) for t in tokens(text)]
+
+
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=12), max_size=6), st.integers(1, 5))
+def test_bulk_shingles_equal_per_paragraph_shingles(paragraphs: list[list[str]], k: int) -> None:
+    """Shingling many paragraphs at once gives each paragraph exactly its own k-grams."""
+    hashes = np.array([word_hash(w) for p in paragraphs for w in p], dtype=np.uint64)
+    lengths = np.array([len(p) for p in paragraphs], dtype=np.int64)
+    sh, owner = shingle_hashes(hashes, lengths, k)
+    for index, paragraph in enumerate(paragraphs):
+        mine = sh[owner == index]
+        expected = max(len(paragraph) - k + 1, min(len(paragraph), 1))
+        assert len(mine) == expected
+        assert np.array_equal(np.unique(mine), shingles(paragraph, k))
+        # Equal k-grams hash equal, different ones differ.
+        if len(paragraph) >= k:
+            grams = [tuple(paragraph[i : i + k]) for i in range(expected)]
+        else:
+            grams = [tuple(paragraph)] if paragraph else []
+        assert len(set(grams)) == len(set(mine.tolist()))
