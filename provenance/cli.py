@@ -147,7 +147,7 @@ class StageProgress:
 
     DELAY = 1.0
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -162,9 +162,10 @@ class StageProgress:
         self._tasks: dict[str, Any] = {}
         self._started: dict[str, float] = {}
         self._live = False
+        self._clock = clock
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
-        now = time.monotonic()
+        now = self._clock()
         self._started.setdefault(stage, now)
         if not self._live:
             if now - self._started[stage] < self.DELAY:

@@ -199,3 +199,31 @@ def test_every_command_has_help_and_is_in_the_readme(command: str, runner: CliRu
     assert len(cli.commands[command].help or "") > 20
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"provenance {command}" in readme
+
+
+def test_progress_bar_appears_only_for_stages_over_a_second() -> None:
+    """Quick stages draw nothing; a stage still running after a second gets a bar."""
+    from provenance import cli as cli_module
+
+    ticks = iter([0.0, 0.5, 10.0, 10.0])
+    progress = cli_module.StageProgress(clock=lambda: next(ticks))
+    progress("ingest", 10, None)  # t=0: starts the clock for ingest
+    progress("ingest", 20, None)  # t=0.5: still under a second
+    assert not progress._live
+    progress("dedup", 1, 100)  # t=10: dedup starts
+    assert not progress._live
+    progress("ingest", 30, None)  # t=10: ingest has now run ten seconds
+    assert progress._live
+    progress.close()
+
+
+def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
+    """`python -m provenance --version` works, as the package's __main__ promises."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "provenance", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert "provenance" in done.stdout
