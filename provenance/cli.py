@@ -344,21 +344,7 @@ def sources(post: str, **kwargs: Any) -> None:
 
     paths, config = _config(kwargs)
     result = run_audit(paths, config)
-    post_id = _find_post(result.posts, post)
-    click.echo(format_chain(provenance_chain(result.graph, result.posts, post_id)))
-
-
-def _find_post(posts: list[Any], wanted: str) -> str:
-    ids = {p.id for p in posts}
-    if wanted in ids:
-        return wanted
-    matches = [p for p in posts if wanted.casefold() in p.title.casefold()]
-    if len(matches) == 1:
-        return str(matches[0].id)
-    if not matches:
-        raise click.ClickException(f"no post with id or title matching {wanted!r}")
-    listed = ", ".join(p.id for p in matches[:5])
-    raise click.ClickException(f"{wanted!r} matches {len(matches)} posts ({listed}); give a post id")
+    click.echo(format_chain(provenance_chain(result.graph, result.posts, post)))
 
 
 def main() -> None:

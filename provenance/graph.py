@@ -1,0 +1,725 @@
+"""The provenance graph: who cites whom, who reprints whom, and which copy is the source.
+
+:func:`build_graph` turns posts and their duplicate pairs into a
+``networkx.MultiDiGraph``. Node ids are ``post:<id>``, ``outlet:<canonical>``,
+``author:<name>``, ``cluster:<n>``, ``para:<post>#<index>`` and
+``note:<post>#<line>``; every node has ``type`` and ``label``. Edge types:
+
+- ``cites``      post -> outlet, from the citation line (original title, date, line)
+- ``by``         post -> author
+- ``mentions``   post -> outlet, one per in-text attribution (sentence, line, cue)
+- ``reprints``   copy post -> source post (decided_by, shared_paragraphs, share_of_source)
+- ``self_repeats`` post -> itself, when the post repeats its own paragraphs (an excerpt
+  repeated in the body is not a reprint)
+- ``copy_of``    later paragraph -> the earliest witness of its duplicate cluster
+- ``member_of``  paragraph -> cluster
+- ``has_note``   post -> editor note (the note keeps the title it points to)
+
+No file I/O here: :func:`for_export` gives a GraphML/GEXF-safe copy and
+:func:`to_node_link` a JSON-ready dict; :mod:`provenance.export` writes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from provenance.attribution import extract_mentions
+from provenance.config import AuditConfig
+from provenance.errors import ProvenanceError
+from provenance.models import DedupResult, GraphResult, Mention, Outlet, ParagraphRef, Post, Reprint
+from provenance.outlets import OutletAliases, builtin_aliases, outlet_key
+
+__all__ = [
+    "REPRINT_KINDS",
+    "ChainStep",
+    "ProvenanceChain",
+    "build_graph",
+    "find_post",
+    "for_export",
+    "format_chain",
+    "provenance_chain",
+    "to_node_link",
+]
+
+# Pair kinds strong enough to say a paragraph was carried over; a ``partial``
+# pair shares phrases, not the paragraph.
+REPRINT_KINDS = frozenset({"exact", "near", "contained"})
+
+_FAR_FUTURE = dt.date.max
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def post_node(post_id: str) -> str:
+    return f"post:{post_id}"
+
+
+def para_node(ref: ParagraphRef) -> str:
+    return f"para:{ref.post}#{ref.paragraph}"
+
+
+def _iso(date: dt.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+# --------------------------------------------------------------------------
+# outlets
+# --------------------------------------------------------------------------
+
+
+class _OutletRegistry:
+    """Merges outlet names to one node per outlet, and remembers how each was written.
+
+    Known names merge through the alias list; unknown ones merge when their
+    :func:`outlet_key` agrees, under the spelling seen most often (citations
+    first, then alphabetical) so the node name does not depend on input order.
+    """
+
+    def __init__(self, aliases: OutletAliases) -> None:
+        self.aliases = aliases
+        self.forms: dict[str, Counter[str]] = defaultdict(Counter)  # key -> cleaned spellings
+        self.cited_forms: dict[str, Counter[str]] = defaultdict(Counter)
+        self.surfaces: dict[str, set[str]] = defaultdict(set)  # key -> spellings as written
+        self.cited_by: dict[str, list[str]] = defaultdict(list)
+        self.mentioned_by: dict[str, list[str]] = defaultdict(list)
+
+    def key(self, name: str) -> str:
+        return outlet_key(self.aliases.canonical(name))
+
+    def add(self, written: str, *, post: str, cited: bool, canonical: str | None = None) -> str:
+        """Record that ``post`` cites (or mentions) ``written``; ``canonical`` when already resolved."""
+        canonical = canonical or self.aliases.canonical(written)
+        key = outlet_key(canonical)
+        self.forms[key][canonical] += 1
+        if cited:
+            self.cited_forms[key][canonical] += 1
+        self.surfaces[key].add(" ".join(written.split()))
+        by = self.cited_by if cited else self.mentioned_by
+        if post not in by[key]:
+            by[key].append(post)
+        return key
+
+    def name(self, key: str) -> str:
+        counts = self.cited_forms.get(key) or self.forms[key]
+        return min(counts, key=lambda form: (-counts[form], form))
+
+    def outlets(self) -> list[Outlet]:
+        result = []
+        for key in self.forms:
+            name = self.name(key)
+            result.append(
+                Outlet(
+                    name=name,
+                    aliases=tuple(
+                        sorted(
+                            s
+                            for s in self.surfaces[key]
+                            if _LEADING_THE.sub("", s) != _LEADING_THE.sub("", name)
+                        )
+                    ),
+                    cited_by=tuple(self.cited_by.get(key, ())),
+                    mentioned_by=tuple(self.mentioned_by.get(key, ())),
+                    kind=self.aliases.kind(name),
+                )
+            )
+        return sorted(result, key=lambda o: (o.name.casefold(), o.name))
+
+
+# --------------------------------------------------------------------------
+# reprints
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Carried:
+    """Which paragraphs of two posts are carried by the other (from pairs of REPRINT_KINDS)."""
+
+    first: frozenset[int]
+    second: frozenset[int]
+
+
+def _carried_paragraphs(dedup: DedupResult) -> dict[tuple[str, str], _Carried]:
+    carried: dict[tuple[str, str], tuple[set[int], set[int]]] = {}
+    for pair in dedup.pairs:
+        if pair.inside_post or pair.kind not in REPRINT_KINDS:
+            continue
+        first, second = sorted((pair.a, pair.b))
+        sides = carried.setdefault((first.post, second.post), (set(), set()))
+        sides[0].add(first.paragraph)
+        sides[1].add(second.paragraph)
+    return {posts: _Carried(frozenset(a), frozenset(b)) for posts, (a, b) in carried.items()}
+
+
+def _words(post: Post) -> int:
+    return sum(len(p.text.split()) for p in post.paragraphs)
+
+
+def _direction(
+    x: Post, y: Post, carried_x: frozenset[int], carried_y: frozenset[int], order: Mapping[str, int]
+) -> tuple[Post, Post, str]:
+    """(source, copy, evidence): earlier original date, post date, containment, then input order."""
+    x_cited = x.citation.date if x.citation else None
+    y_cited = y.citation.date if y.citation else None
+    if x_cited and y_cited and x_cited != y_cited:
+        return (x, y, "citation_date") if x_cited < y_cited else (y, x, "citation_date")
+    if x.date and y.date and x.date != y.date:
+        return (x, y, "post_date") if x.date < y.date else (y, x, "post_date")
+    x_whole = len(carried_x) == len(x.paragraphs)
+    y_whole = len(carried_y) == len(y.paragraphs)
+    # The copy holds all of the source and more: the source is the one wholly inside the other.
+    if x_whole and not y_whole:
+        return x, y, "containment"
+    if y_whole and not x_whole:
+        return y, x, "containment"
+    if x_whole and y_whole and _words(x) != _words(y):
+        return (x, y, "containment") if _words(x) < _words(y) else (y, x, "containment")
+    return (x, y, "input_order") if order[x.id] < order[y.id] else (y, x, "input_order")
+
+
+def _introducing_mention(copy: Post, carried: frozenset[int], mentions: Sequence[Mention]) -> Mention | None:
+    """An attribution ending in ":" before a carried paragraph ("DEBKAfile reported Thursday, Nov. 3:")."""
+    for mention in mentions:
+        if mention.paragraph < 0 or mention.paragraph + 1 not in carried:
+            continue
+        if copy.paragraphs[mention.paragraph].text.rstrip().endswith(":"):
+            return mention
+    return None
+
+
+def _find_reprints(
+    posts: Sequence[Post],
+    dedup: DedupResult,
+    config: AuditConfig,
+    mentions_by_post: Mapping[str, Sequence[Mention]],
+) -> list[tuple[Reprint, Mention | None, tuple[int, ...]]]:
+    by_id = {post.id: post for post in posts}
+    order = {post.id: i for i, post in enumerate(posts)}
+    found = []
+    for (first_id, second_id), carried in sorted(_carried_paragraphs(dedup).items()):
+        if first_id not in by_id or second_id not in by_id:
+            continue
+        first, second = by_id[first_id], by_id[second_id]
+        source, copy, decided_by = _direction(first, second, carried.first, carried.second, order)
+        in_source, in_copy = (
+            (carried.first, carried.second) if source is first else (carried.second, carried.first)
+        )
+        share = len(in_source) / len(source.paragraphs) if source.paragraphs else 0.0
+        introduced = _introducing_mention(copy, in_copy, mentions_by_post.get(copy.id, ()))
+        if share >= config.reprint_share or introduced is not None:
+            reprint = Reprint(
+                source=source.id,
+                copy=copy.id,
+                shared_paragraphs=len(in_source),
+                share_of_source=round(share, 4),
+                decided_by=decided_by,
+            )
+            found.append((reprint, introduced, tuple(sorted(in_source))))
+    found.sort(key=lambda item: (order[item[0].source], order[item[0].copy]))
+    return found
+
+
+# --------------------------------------------------------------------------
+# clusters and editor notes
+# --------------------------------------------------------------------------
+
+
+def _chronology(posts: Sequence[Post]) -> dict[str, tuple[dt.date, dt.date, int]]:
+    """A sort key per post, earliest first, using the same evidence as reprint direction."""
+    return {
+        post.id: (
+            (post.citation.date if post.citation and post.citation.date else None)
+            or post.date
+            or _FAR_FUTURE,
+            post.date or _FAR_FUTURE,
+            i,
+        )
+        for i, post in enumerate(posts)
+    }
+
+
+_SEE = re.compile(
+    r"\(?\s*(?:but\s+)?(?:please\s+)?see(?:\s+also)?\s*[,:]?\s*(?P<title>.+?)"
+    r"\s*(?:[—–-]+\s*(?P<sign>[A-Z]{1,4}))?\s*\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _title_key(title: str) -> str:
+    text = unicodedata.normalize("NFKC", title).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def _parse_note(text: str) -> tuple[str, str]:
+    """(title pointed to, signature) of an editor note such as "(But please see, A title. — DM)"."""
+    match = _SEE.match(text.strip())
+    if match is None or "see" not in text.casefold():
+        sign = re.search(r"[—–]\s*([A-Z]{1,4})\s*[)\]]?\s*$", text)
+        return "", sign.group(1) if sign else ""
+    return match.group("title").strip(" ,.;"), match.group("sign") or ""
+
+
+# --------------------------------------------------------------------------
+# the graph
+# --------------------------------------------------------------------------
+
+
+def build_graph(
+    posts: Sequence[Post],
+    dedup: DedupResult,
+    config: AuditConfig,
+    aliases: OutletAliases | None = None,
+) -> GraphResult:
+    """Build the provenance graph of ``posts`` from their duplicate pairs, citations and attributions."""
+    aliases = aliases or builtin_aliases()
+    graph = nx.MultiDiGraph()
+    by_id = {post.id: post for post in posts}
+    registry = _OutletRegistry(aliases)
+
+    mentions: list[Mention] = []
+    mentions_by_post: dict[str, list[Mention]] = {}
+    for post in posts:
+        found = extract_mentions(post, aliases)
+        mentions_by_post[post.id] = found
+        mentions.extend(found)
+
+    # Names first, so every outlet node carries its final name and aliases.
+    for post in posts:
+        if post.citation and post.citation.outlet:
+            registry.add(post.citation.outlet, post=post.id, cited=True)
+    for mention in mentions:
+        registry.add(mention.surface, post=mention.post, cited=False, canonical=mention.outlet)
+    outlets = registry.outlets()
+    outlet_by_key = {registry.key(o.name): o for o in outlets}
+
+    def outlet_node(name: str) -> str:
+        return f"outlet:{outlet_by_key[registry.key(name)].name}"
+
+    for post in posts:
+        reuse = dedup.reuse.get(post.id)
+        graph.add_node(
+            post_node(post.id),
+            type="post",
+            label=post.title,
+            post_id=post.id,
+            title=post.title,
+            date=_iso(post.date),
+            path=post.source.path,
+            line_start=post.source.line_start,
+            line_end=post.source.line_end,
+            paragraphs=len(post.paragraphs),
+            copied_share=round(reuse.share, 4) if reuse else 0.0,
+            derivation=reuse.derivation if reuse else "independent",
+            url=post.url,
+        )
+    for outlet in outlets:
+        graph.add_node(
+            f"outlet:{outlet.name}",
+            type="outlet",
+            label=outlet.name,
+            name=outlet.name,
+            kind=outlet.kind,
+            aliases=list(outlet.aliases),
+            cited_by=len(outlet.cited_by),
+            mentioned_by=len(outlet.mentioned_by),
+        )
+
+    for post in posts:
+        citation = post.citation
+        if citation is None:
+            continue
+        if citation.outlet:
+            graph.add_edge(
+                post_node(post.id),
+                outlet_node(citation.outlet),
+                type="cites",
+                original_title=citation.title,
+                original_date=_iso(citation.date),
+                line=citation.line,
+                written=citation.outlet,
+            )
+        authors = citation.authors or ((citation.author,) if citation.author else ())
+        for author in authors:
+            node = f"author:{author}"
+            graph.add_node(node, type="author", label=author, name=author)
+            graph.add_edge(post_node(post.id), node, type="by", line=citation.line)
+
+    for mention in mentions:
+        graph.add_edge(
+            post_node(mention.post),
+            outlet_node(mention.outlet),
+            type="mentions",
+            surface=mention.surface,
+            sentence=mention.sentence,
+            line=mention.line,
+            paragraph=mention.paragraph,
+            cue=mention.cue,
+        )
+
+    reprints = []
+    for reprint, introduced, source_paragraphs in _find_reprints(posts, dedup, config, mentions_by_post):
+        reprints.append(reprint)
+        graph.add_edge(
+            post_node(reprint.copy),
+            post_node(reprint.source),
+            type="reprints",
+            decided_by=reprint.decided_by,
+            shared_paragraphs=reprint.shared_paragraphs,
+            share_of_source=reprint.share_of_source,
+            source_paragraphs=list(source_paragraphs),
+            introduced_by=introduced.sentence if introduced else None,
+            introduced_line=introduced.line if introduced else 0,
+        )
+
+    inside: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for pair in dedup.pairs:
+        if pair.inside_post and pair.a.post in by_id:
+            low, high = sorted((pair.a.paragraph, pair.b.paragraph))
+            inside[pair.a.post].append((low, high))
+    for post in posts:
+        repeats = sorted(inside.get(post.id, ()))
+        if repeats:
+            graph.add_edge(
+                post_node(post.id),
+                post_node(post.id),
+                type="self_repeats",
+                pairs=len(repeats),
+                paragraph_pairs=[list(r) for r in repeats],
+            )
+
+    chronology = _chronology(posts)
+    for cluster in sorted(dedup.clusters, key=lambda c: c.id):
+        members = [m for m in cluster.members if m.post in by_id]
+        if not members:
+            continue
+        earliest = min(members, key=lambda m: (chronology[m.post], m.paragraph))
+        cluster_node = f"cluster:{cluster.id}"
+        graph.add_node(
+            cluster_node,
+            type="cluster",
+            label=f"cluster {cluster.id}",
+            size=len(members),
+            posts=len({m.post for m in members}),
+            kinds=list(cluster.kinds),
+            earliest=para_node(earliest),
+            dedup_earliest=para_node(cluster.earliest),
+        )
+        for member in sorted(members):
+            paragraph = by_id[member.post].paragraphs[member.paragraph]
+            graph.add_node(
+                para_node(member),
+                type="paragraph",
+                label=f"{by_id[member.post].title} ¶{member.paragraph}",
+                post_id=member.post,
+                index=member.paragraph,
+                line=paragraph.line,
+                text=paragraph.text,
+            )
+            graph.add_edge(para_node(member), cluster_node, type="member_of")
+        for member in sorted(members):
+            if member != earliest:
+                graph.add_edge(
+                    para_node(member),
+                    para_node(earliest),
+                    type="copy_of",
+                    inside_post=member.post == earliest.post,
+                )
+
+    titles = {_title_key(post.title): post.id for post in posts}
+    for post in posts:
+        for note in post.notes:
+            if note.role != "editor_note":
+                continue
+            pointed, sign = _parse_note(note.text)
+            target = titles.get(_title_key(pointed)) if pointed else None
+            node = f"note:{post.id}#{note.line}"
+            graph.add_node(
+                node,
+                type="note",
+                label=note.text,
+                text=note.text,
+                line=note.line,
+                refers_to=pointed or None,
+                refers_to_post=target,
+                in_dump=target is not None,
+                signed=sign or None,
+            )
+            graph.add_edge(post_node(post.id), node, type="has_note", line=note.line)
+            if target is not None:
+                graph.add_edge(node, post_node(target), type="refers_to")
+
+    mentions.sort(key=lambda m: (m.post, m.line, m.paragraph, m.outlet, m.surface, m.cue))
+    summary = _summary(graph, posts, outlets, reprints, dedup)
+    return GraphResult(graph=graph, reprints=reprints, outlets=outlets, mentions=mentions, summary=summary)
+
+
+def _summary(
+    graph: nx.MultiDiGraph,
+    posts: Sequence[Post],
+    outlets: Sequence[Outlet],
+    reprints: Sequence[Reprint],
+    dedup: DedupResult,
+) -> dict[str, object]:
+    """The ``graph`` block of audit.json."""
+    cited = [o for o in outlets if o.cited_by]
+    order = {post.id: i for i, post in enumerate(posts)}
+    shares = sorted(
+        (
+            (round(dedup.reuse[p.id].share, 4) if p.id in dedup.reuse else 0.0, order[p.id], p.id)
+            for p in posts
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )
+    return {
+        "outlets_by_citing_posts": [
+            {"outlet": o.name, "posts": len(o.cited_by)}
+            for o in sorted(cited, key=lambda o: (-len(o.cited_by), o.name.casefold()))
+        ],
+        "posts_by_copied_share": [{"post": post_id, "share": share} for share, _, post_id in shares],
+        "reprint_edges": len(reprints),
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+    }
+
+
+# --------------------------------------------------------------------------
+# export
+# --------------------------------------------------------------------------
+
+
+def _exportable(values: Iterable[Any]) -> Any:
+    """The one scalar type an attribute gets in every node (or edge) that has it."""
+    kinds = {type(v) for v in values if v is not None and not isinstance(v, (list, tuple, dict))}
+    has_structured = any(isinstance(v, (list, tuple, dict)) for v in values)
+    if has_structured or not kinds or len(kinds) > 1:
+        return str
+    return kinds.pop()
+
+
+def _to_scalar(value: Any, kind: Any) -> Any:
+    if kind is str:
+        if value is None:
+            return ""
+        if isinstance(value, (list, tuple, dict)):
+            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return str(value)
+    if value is None:
+        return kind()  # 0, 0.0 or False: only reached for a key that is never None elsewhere
+    return value
+
+
+def for_export(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``g`` whose attributes GraphML and GEXF can hold and give back unchanged.
+
+    None becomes "" and lists become JSON text; each attribute name keeps one
+    type across all nodes (or edges). GEXF reserves an edge's ``type`` for its
+    direction and ``id``/``label`` for itself, so each edge's type is written
+    as ``kind`` and as its ``label``.
+    """
+    out = nx.MultiDiGraph()
+    node_types: dict[str, Any] = {}
+    edge_types: dict[str, Any] = {}
+    node_values: dict[str, list[Any]] = defaultdict(list)
+    for _, data in g.nodes(data=True):
+        for key, value in data.items():
+            node_values[key].append(value)
+    edge_values: dict[str, list[Any]] = defaultdict(list)
+    for _, _, data in g.edges(data=True):
+        for key, value in data.items():
+            edge_values[key if key != "type" else "kind"].append(value)
+    node_types = {key: _exportable(values) for key, values in node_values.items()}
+    edge_types = {key: _exportable(values) for key, values in edge_values.items()}
+    for node, data in g.nodes(data=True):
+        out.add_node(node, **{key: _to_scalar(value, node_types[key]) for key, value in data.items()})
+    for u, v, key, data in g.edges(keys=True, data=True):
+        renamed = {("kind" if k == "type" else k): value for k, value in data.items()}
+        attributes = {k: _to_scalar(value, edge_types[k]) for k, value in renamed.items()}
+        attributes["label"] = attributes.get("kind", "")
+        out.add_edge(u, v, key=key, **attributes)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def to_node_link(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """``g`` as node-link JSON (``nodes`` and ``edges`` lists, multigraph keys kept) for ``--format json``."""
+    data = nx.node_link_data(g, edges="edges")
+    for item in (*data["nodes"], *data["edges"]):
+        for key, value in item.items():
+            item[key] = _jsonable(value)
+    return data
+
+
+# --------------------------------------------------------------------------
+# provenance chains
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStep:
+    """One post in a chain, with the reprint that links it to its neighbour (None for the post itself)."""
+
+    post: str
+    title: str
+    date: str | None
+    outlet: str | None  # the outlet its citation names
+    depth: int  # 1 = direct source (or reprint), 2 = source of the source, …
+    via: Reprint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceChain:
+    """Where one post's text came from and where it went.
+
+    ``original_outlets`` are the outlets cited by the post and by every post
+    it reprints (upstream, transitively); ``sources`` the posts it reprints,
+    nearest first; ``reprinted_by`` the posts that reprint it.
+    """
+
+    post: ChainStep
+    original_outlets: tuple[str, ...]
+    mentioned_outlets: tuple[str, ...]
+    sources: tuple[ChainStep, ...]
+    reprinted_by: tuple[ChainStep, ...]
+    self_repeats: int
+    notes: tuple[str, ...]
+
+
+def find_post(posts: Sequence[Post], query: str) -> Post:
+    """The post whose id is ``query``, else the one post whose title starts with (or contains) it."""
+    for post in posts:
+        if post.id == query:
+            return post
+    wanted = _title_key(query)
+    for test in (lambda key: key == wanted, lambda key: key.startswith(wanted), lambda key: wanted in key):
+        hits = [post for post in posts if wanted and test(_title_key(post.title))]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            names = ", ".join(post.id for post in hits)
+            raise ProvenanceError(f"{query!r} matches several posts: {names}")
+    raise ProvenanceError(f"no post with id or title {query!r}")
+
+
+def _walk(start: str, links: Mapping[str, list[Reprint]], upstream: bool) -> list[tuple[str, int, Reprint]]:
+    """Breadth-first over reprint links, each post once, nearest first."""
+    seen = {start}
+    frontier = [start]
+    found: list[tuple[str, int, Reprint]] = []
+    depth = 0
+    while frontier:
+        depth += 1
+        following = []
+        for post_id in frontier:
+            for reprint in links.get(post_id, []):
+                other = reprint.source if upstream else reprint.copy
+                if other not in seen:
+                    seen.add(other)
+                    following.append(other)
+                    found.append((other, depth, reprint))
+        frontier = following
+    return found
+
+
+def provenance_chain(result: GraphResult, posts: Sequence[Post], post_id: str) -> ProvenanceChain:
+    """The chain original outlet(s) -> source post(s) -> this post -> posts that reprint it.
+
+    ``post_id`` may also be a title or the start of one (see :func:`find_post`).
+    """
+    post = find_post(posts, post_id)
+    by_id = {p.id: p for p in posts}
+    graph: nx.MultiDiGraph = result.graph
+
+    def cited_outlet(p: Post) -> str | None:
+        for _, target, data in graph.out_edges(post_node(p.id), data=True):
+            if data.get("type") == "cites":
+                return str(graph.nodes[target]["name"])
+        return None
+
+    def step(p: Post, depth: int, via: Reprint | None) -> ChainStep:
+        return ChainStep(p.id, p.title, _iso(p.date), cited_outlet(p), depth, via)
+
+    by_copy: dict[str, list[Reprint]] = defaultdict(list)
+    by_source: dict[str, list[Reprint]] = defaultdict(list)
+    for reprint in result.reprints:
+        by_copy[reprint.copy].append(reprint)
+        by_source[reprint.source].append(reprint)
+    sources = tuple(step(by_id[pid], d, r) for pid, d, r in _walk(post.id, by_copy, True) if pid in by_id)
+    reprinted_by = tuple(
+        step(by_id[pid], d, r) for pid, d, r in _walk(post.id, by_source, False) if pid in by_id
+    )
+    this = step(post, 0, None)
+    originals = [s.outlet for s in (this, *sources) if s.outlet]
+    mentioned = sorted({m.outlet for m in result.mentions if m.post == post.id}, key=str.casefold)
+    self_repeats = sum(
+        int(data.get("pairs", 0))
+        for _, _, data in graph.out_edges(post_node(post.id), data=True)
+        if data.get("type") == "self_repeats"
+    )
+    notes = tuple(
+        str(graph.nodes[target]["text"])
+        for _, target, data in graph.out_edges(post_node(post.id), data=True)
+        if data.get("type") == "has_note"
+    )
+    return ProvenanceChain(
+        post=this,
+        original_outlets=tuple(dict.fromkeys(originals)),
+        mentioned_outlets=tuple(mentioned),
+        sources=sources,
+        reprinted_by=reprinted_by,
+        self_repeats=self_repeats,
+        notes=notes,
+    )
+
+
+def _describe(step: ChainStep) -> str:
+    date = step.date or "undated"
+    outlet = f", citing {step.outlet}" if step.outlet else ""
+    return f"{step.title} ({date}{outlet}) [{step.post}]"
+
+
+def _evidence(reprint: Reprint) -> str:
+    return (
+        f"{reprint.shared_paragraphs} paragraph(s), {reprint.share_of_source:.0%} of the source; "
+        f"direction by {reprint.decided_by.replace('_', ' ')}"
+    )
+
+
+def format_chain(chain: ProvenanceChain) -> str:
+    """The chain as indented plain text for the terminal, upstream at the top."""
+    lines = []
+    originals = ", ".join(chain.original_outlets) or "none cited"
+    lines.append(f"original outlet(s): {originals}")
+    upstream = sorted(chain.sources, key=lambda s: -s.depth)
+    indent = "  "
+    for source in upstream:
+        lines.append(f"{indent}<- source: {_describe(source)}")
+        indent += "  "
+    lines.append(f"{indent}THIS POST: {_describe(chain.post)}")
+    direct = [s for s in chain.sources if s.depth == 1 and s.via]
+    for source in direct:
+        assert source.via is not None
+        lines.append(f"{indent}   reprints {source.post}: {_evidence(source.via)}")
+    if chain.self_repeats:
+        lines.append(f"{indent}   repeats its own paragraphs: {chain.self_repeats} pair(s)")
+    for note in chain.notes:
+        lines.append(f"{indent}   editor note: {note}")
+    if chain.mentioned_outlets:
+        lines.append(f"{indent}   mentions: {', '.join(chain.mentioned_outlets)}")
+    if not chain.reprinted_by:
+        lines.append(f"{indent}-> reprinted by: no post in the dump")
+    for copy in chain.reprinted_by:
+        evidence = f" ({_evidence(copy.via)})" if copy.via else ""
+        lines.append(f"{indent}{'  ' * copy.depth}-> reprinted by: {_describe(copy)}{evidence}")
+    return "\n".join(lines)

@@ -1,0 +1,316 @@
+"""Outlet names: one canonical name per outlet, however a post writes it.
+
+Posts name the same outlet many ways ("DEBKAfile", "Debkafile", "DEBKAfile’s
+sources", "The (London) Telegraph", "ODNI"). The graph needs one node per
+outlet, so every name goes through :meth:`OutletAliases.canonical`. Known
+outlets come from ``provenance/data/outlets.yaml`` (data, not code) and an
+optional user alias file that overrides it; unknown names are only cleaned
+(place in parentheses, possessive, spacing), and :func:`outlet_key` lets the
+graph merge unknown names that differ only in case, "The" or punctuation.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from provenance.errors import InputError
+
+__all__ = [
+    "OUTLET_KINDS",
+    "OutletAliases",
+    "OutletInfo",
+    "builtin_aliases",
+    "clean_outlet_name",
+    "load_aliases",
+    "outlet_key",
+]
+
+OUTLET_KINDS = ("news outlet", "government body", "organisation", "publication")
+DEFAULT_KIND = "news outlet"
+
+_PARENTHESISED = re.compile(r"\s*\([^()]*\)")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+def clean_outlet_name(name: str) -> str:
+    """The name as a reader would print it: NFKC, no parenthesised place, no possessive, single spaces.
+
+    "The (London) Telegraph" -> "The Telegraph"; "DEBKAfile’s" -> "DEBKAfile".
+    Case and a leading "The" are kept: they are part of how an outlet is
+    written, and only :func:`outlet_key` folds them.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = _PARENTHESISED.sub("", text)
+    text = _SPACES.sub(" ", text).strip(" \t,;:-–—")
+    text = _POSSESSIVE.sub("", text) if text.endswith(("’s", "'s")) else text
+    return text.strip()
+
+
+def outlet_key(name: str) -> str:
+    """The lookup key of an outlet name: two names with the same key are the same outlet.
+
+    Folds case, a leading "The", punctuation (dots vanish so "U.S." = "US"),
+    "&" = "and", a parenthesised place and a trailing possessive.
+    """
+    text = clean_outlet_name(name).replace("&", " and ").replace(".", "")
+    text = _NOT_WORD.sub(" ", text.casefold())
+    text = _SPACES.sub(" ", text).strip()
+    return _LEADING_THE.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class OutletInfo:
+    """One known outlet: its canonical name, kind, other names and context-bound short forms."""
+
+    name: str
+    kind: str = DEFAULT_KIND
+    aliases: tuple[str, ...] = ()
+    short: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(slots=True)
+class OutletAliases:
+    """Canonical outlet names, built from known outlets; later entries override earlier ones.
+
+    Build it with :func:`load_aliases`. ``entries`` are kept in order so the
+    gazetteer regex (see :mod:`provenance.attribution`) is deterministic.
+    """
+
+    entries: tuple[OutletInfo, ...] = ()
+    _by_key: dict[str, OutletInfo] = field(default_factory=dict, init=False, repr=False)
+    # Compiled on first use by name_pattern(): one regex over hundreds of names is worth keeping.
+    _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _name_index: dict[str, tuple[tuple[str, ...], ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _short_forms: dict[str, tuple[OutletInfo, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            for alias in entry.names():
+                key = outlet_key(alias)
+                if key:
+                    self._by_key[key] = entry
+
+    def lookup(self, name: str) -> OutletInfo | None:
+        """The known outlet ``name`` stands for, or None."""
+        return self._by_key.get(outlet_key(name))
+
+    def canonical(self, name: str) -> str:
+        """The canonical name of the outlet ``name`` stands for; unknown names are only cleaned."""
+        info = self.lookup(name)
+        return info.name if info else clean_outlet_name(name)
+
+    def kind(self, name: str) -> str:
+        """news outlet, government body, organisation or publication (unknown outlets: news outlet)."""
+        info = self.lookup(name)
+        return info.kind if info else DEFAULT_KIND
+
+    def known(self, name: str) -> bool:
+        return self.lookup(name) is not None
+
+    def gazetteer(self) -> list[tuple[str, OutletInfo]]:
+        """Every (name or alias, outlet) pair still in force, longest name first, for text search."""
+        live = [
+            (alias, entry)
+            for entry in self.entries
+            for alias in entry.names()
+            if self._by_key.get(outlet_key(alias)) is entry
+        ]
+        return sorted(set(live), key=lambda item: (-len(item[0]), item[0], item[1].name))
+
+    def name_pattern(self) -> re.Pattern[str]:
+        """A regex finding any known name in running text, longest first, case-insensitive.
+
+        A leading "the" and a parenthesised place after it ("The (London)
+        Telegraph") are part of the match; the name itself is group ``name``.
+        """
+        if self._pattern is None:
+            bare_names = {
+                _LEADING_THE.sub("", clean_outlet_name(alias)) for alias, _entry in self.gazetteer()
+            }
+            # Longest first, because the regex takes the first alternative that matches.
+            ordered = sorted((b for b in bare_names if b), key=lambda b: (-len(b), b))
+            names = "|".join(r"\s+".join(re.escape(word) for word in bare.split()) for bare in ordered)
+            self._pattern = re.compile(
+                rf"(?<!\w)(?:the\s+(?:\([^()\n]{{1,30}}\)\s+)?)?(?P<name>{names})(?!\w)", re.IGNORECASE
+            )
+        return self._pattern
+
+    def name_index(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """First word -> the word sequences of known names, casefolded: a cheap test for "names an outlet"."""
+        if self._name_index is None:
+            index: dict[str, set[tuple[str, ...]]] = {}
+            for alias, _entry in self.gazetteer():
+                words = tuple(_WORD.findall(_LEADING_THE.sub("", clean_outlet_name(alias)).casefold()))
+                if words:
+                    index.setdefault(words[0], set()).add(words)
+            self._name_index = {first: tuple(sorted(seqs)) for first, seqs in index.items()}
+        return self._name_index
+
+    def mentions_a_name(self, text: str) -> bool:
+        """Whether ``text`` contains the words of any known name (case-insensitive, punctuation ignored)."""
+        index = self.name_index()
+        words = _WORD.findall(text.casefold())
+        return any(
+            tuple(words[i : i + len(seq)]) == seq
+            for i, word in enumerate(words)
+            if word in index
+            for seq in index[word]
+        )
+
+    def short_forms(self) -> dict[str, tuple[OutletInfo, ...]]:
+        """Short-form key ("post") -> the outlets it may stand for, in entry order."""
+        if self._short_forms is not None:
+            return self._short_forms
+        forms: dict[str, list[OutletInfo]] = {}
+        for entry in self.entries:
+            if self._by_key.get(outlet_key(entry.name)) is not entry:
+                continue
+            for short in entry.short:
+                forms.setdefault(outlet_key(short), []).append(entry)
+        self._short_forms = {key: tuple(entries) for key, entries in forms.items()}
+        return self._short_forms
+
+    def overridden_by(self, user: Iterable[OutletInfo]) -> OutletAliases:
+        """These aliases with ``user`` entries on top.
+
+        A user entry that claims any name of a built-in outlet takes the whole
+        built-in outlet over (its other aliases and short forms now lead to the
+        user's name), so overriding one spelling never splits an outlet in two.
+        """
+        merged: list[OutletInfo] = []
+        user_entries = list(user)
+        claimed: dict[str, OutletInfo] = {}
+        for entry in user_entries:
+            for alias in entry.names():
+                builtin = self.lookup(alias)
+                if builtin is not None:
+                    claimed[builtin.name] = entry
+        absorbed: dict[str, list[OutletInfo]] = {}
+        for entry in self.entries:
+            owner = claimed.get(entry.name)
+            if owner is None:
+                merged.append(entry)
+            else:
+                absorbed.setdefault(owner.name, []).append(entry)
+        for entry in user_entries:
+            taken = absorbed.get(entry.name, [])
+            aliases = [a for old in taken for a in old.names()] + list(entry.aliases)
+            shorts = [s for old in taken for s in old.short] + list(entry.short)
+            merged.append(
+                OutletInfo(
+                    name=entry.name,
+                    kind=entry.kind,
+                    aliases=tuple(dict.fromkeys(a for a in aliases if a != entry.name)),
+                    short=tuple(dict.fromkeys(shorts)),
+                )
+            )
+        return OutletAliases(tuple(merged))
+
+
+def _entry_from_mapping(item: Mapping[str, Any], where: str) -> OutletInfo:
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"outlet entry without a name: {dict(item)!r}", where)
+    kind = item.get("kind") or DEFAULT_KIND
+    if kind not in OUTLET_KINDS:
+        raise InputError(f"outlet {name!r}: kind {kind!r} is not one of {', '.join(OUTLET_KINDS)}", where)
+    aliases = item.get("aliases") or []
+    short = item.get("short") or []
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if isinstance(short, str):
+        short = [short]
+    if not all(isinstance(a, str) for a in [*aliases, *short]):
+        raise InputError(f"outlet {name!r}: aliases and short forms must be strings", where)
+    return OutletInfo(name.strip(), kind, tuple(a.strip() for a in aliases), tuple(s.strip() for s in short))
+
+
+def _entries_from_yaml(data: Any, where: str) -> list[OutletInfo]:
+    """Two shapes: ``outlets: [{name, kind, aliases, short}]`` or a plain ``alias: canonical`` mapping."""
+    if isinstance(data, Mapping) and "outlets" in data:
+        items = data["outlets"]
+        if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+            raise InputError("'outlets' must be a list of {name, kind, aliases, short}", where)
+        return [_entry_from_mapping(item, where) for item in items]
+    if isinstance(data, list) and all(isinstance(i, Mapping) for i in data):
+        return [_entry_from_mapping(item, where) for item in data]
+    if isinstance(data, Mapping):
+        grouped: dict[str, list[str]] = {}
+        for alias, canonical in data.items():
+            if not isinstance(alias, str) or not isinstance(canonical, str):
+                raise InputError(f"alias mapping must be text -> text, got {alias!r}: {canonical!r}", where)
+            grouped.setdefault(canonical.strip(), []).append(alias.strip())
+        return [OutletInfo(name, aliases=tuple(aliases)) for name, aliases in grouped.items()]
+    raise InputError("alias file must hold 'outlets: [...]' or an 'alias: canonical' mapping", where)
+
+
+def _entries_from_csv(text: str, where: str) -> list[OutletInfo]:
+    """Rows ``alias,canonical[,kind]``; a first row naming those columns is a header."""
+    rows = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
+    if rows and [c.strip().casefold() for c in rows[0][:2]] == ["alias", "canonical"]:
+        rows = rows[1:]
+    grouped: dict[str, tuple[str, list[str]]] = {}
+    for number, row in enumerate(rows, start=1):
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            raise InputError(f"row {number}: expected alias,canonical[,kind], got {row!r}", where)
+        alias, canonical = row[0].strip(), row[1].strip()
+        kind = row[2].strip() if len(row) > 2 and row[2].strip() else DEFAULT_KIND
+        if kind not in OUTLET_KINDS:
+            raise InputError(f"row {number}: kind {kind!r} is not one of {', '.join(OUTLET_KINDS)}", where)
+        previous_kind, aliases = grouped.setdefault(canonical, (kind, []))
+        if kind != DEFAULT_KIND and previous_kind == DEFAULT_KIND:
+            grouped[canonical] = (kind, aliases)
+        aliases.append(alias)
+    return [OutletInfo(name, kind, tuple(aliases)) for name, (kind, aliases) in grouped.items()]
+
+
+def read_alias_file(path: str | Path) -> list[OutletInfo]:
+    """The outlet entries of a user alias file, YAML (``.yaml``/``.yml``) or CSV (anything else)."""
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read alias file: {error}", where) from error
+    if Path(path).suffix.casefold() in (".yaml", ".yml"):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise InputError(f"alias file is not valid YAML: {error}", where) from error
+        return _entries_from_yaml(data or {}, where)
+    return _entries_from_csv(text, where)
+
+
+@cache
+def builtin_aliases() -> OutletAliases:
+    """The gazetteer shipped in ``provenance/data/outlets.yaml`` (read once per process)."""
+    text = resources.files("provenance").joinpath("data/outlets.yaml").read_text(encoding="utf-8")
+    return OutletAliases(tuple(_entries_from_yaml(yaml.safe_load(text), "provenance/data/outlets.yaml")))
+
+
+def load_aliases(path: str | None) -> OutletAliases:
+    """The built-in outlet list, overridden by the user alias file at ``path`` when given."""
+    builtin = builtin_aliases()
+    if path is None:
+        return builtin
+    return builtin.overridden_by(read_alias_file(path))

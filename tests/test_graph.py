@@ -1,0 +1,451 @@
+"""The provenance graph: nodes and edges, reprint direction, export round trips, chains, the seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from provenance.config import AuditConfig
+from provenance.errors import ProvenanceError
+from provenance.graph import build_graph, for_export, format_chain, provenance_chain, to_node_link
+from provenance.models import (
+    Citation,
+    ClassifiedLine,
+    Cluster,
+    DedupResult,
+    GraphResult,
+    Pair,
+    Paragraph,
+    ParagraphRef,
+    Post,
+    PostReuse,
+    SourceRef,
+)
+from provenance.outlets import builtin_aliases
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
+CONFIG = AuditConfig()
+
+
+def make_post(
+    post_id: str,
+    paragraphs: list[str],
+    *,
+    date: dt.date | None = None,
+    cited: dt.date | None = None,
+    outlet: str | None = "Some Outlet",
+    authors: tuple[str, ...] = (),
+    notes: tuple[ClassifiedLine, ...] = (),
+) -> Post:
+    citation = (
+        Citation(f"Original {post_id}", outlet, ", ".join(authors) or None, cited, 2, authors)
+        if outlet
+        else None
+    )
+    return Post(
+        id=post_id,
+        title=f"Title {post_id}",
+        date=date,
+        source=SourceRef("dump.txt", 1, 9),
+        citation=citation,
+        paragraphs=tuple(Paragraph(i, 10 + 2 * i, text) for i, text in enumerate(paragraphs)),
+        notes=notes,
+    )
+
+
+def pair(a: tuple[str, int], b: tuple[str, int], kind: str = "exact") -> Pair:
+    return Pair(ParagraphRef(*a), ParagraphRef(*b), kind, 1.0, 1.0)  # type: ignore[arg-type]
+
+
+def paragraphs(n: int, prefix: str = "Paragraph") -> list[str]:
+    return [f"{prefix} number {i} with some words in it." for i in range(n)]
+
+
+def edges_of(result: GraphResult, kind: str) -> list[tuple[str, str, dict[str, object]]]:
+    graph: nx.MultiDiGraph = result.graph  # type: ignore[assignment]
+    return [(u, v, d) for u, v, d in graph.edges(data=True) if d["type"] == kind]
+
+
+# --------------------------------------------------------------------------
+# reprints and their direction
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "source", "decided_by"),
+    [
+        # citation dates decide even against post dates
+        (
+            dict(cited=dt.date(2016, 1, 2), date=dt.date(2016, 1, 1)),
+            dict(cited=dt.date(2016, 1, 1), date=dt.date(2016, 1, 5)),
+            "b",
+            "citation_date",
+        ),
+        # same original date: the post dates decide
+        (
+            dict(cited=dt.date(2016, 1, 1), date=dt.date(2016, 1, 9)),
+            dict(cited=dt.date(2016, 1, 1), date=dt.date(2016, 1, 3)),
+            "b",
+            "post_date",
+        ),
+        # no dates at all: input order
+        ({}, {}, "a", "input_order"),
+    ],
+)
+def test_reprint_direction_follows_the_evidence_order(
+    first: dict[str, dt.date], second: dict[str, dt.date], source: str, decided_by: str
+) -> None:
+    """Citation date, then post date, then input order choose the source, and the rule is recorded."""
+    posts = [make_post("a", paragraphs(4), **first), make_post("b", paragraphs(4), **second)]
+    dedup = DedupResult(pairs=[pair(("a", i), ("b", i)) for i in range(4)])
+    result = build_graph(posts, dedup, CONFIG)
+    assert [(r.source, r.decided_by) for r in result.reprints] == [(source, decided_by)]
+    ((copy_node, source_node, data),) = edges_of(result, "reprints")
+    assert source_node == f"post:{source}" and copy_node != source_node
+    assert data["decided_by"] == decided_by
+
+
+def test_undated_direction_by_containment_the_copy_holds_all_of_the_source_and_more() -> None:
+    """Without dates, the post wholly inside the other is the source, whatever the input order."""
+    posts = [make_post("long", paragraphs(5)), make_post("short", paragraphs(3))]
+    dedup = DedupResult(pairs=[pair(("long", i), ("short", i)) for i in range(3)])
+    (reprint,) = build_graph(posts, dedup, CONFIG).reprints
+    assert (reprint.source, reprint.copy, reprint.decided_by) == ("short", "long", "containment")
+    assert (reprint.shared_paragraphs, reprint.share_of_source) == (3, 1.0)
+
+
+def test_below_reprint_share_is_not_a_reprint_unless_introduced_by_an_attribution() -> None:
+    """Two of six source paragraphs are not a reprint; the same two after "CNN reported:" are."""
+    source = make_post("src", paragraphs(6), date=dt.date(2020, 1, 1))
+    plain = make_post("plain", ["My own words here.", *paragraphs(2)], date=dt.date(2020, 1, 2))
+    quoting = make_post("quoting", ["CNN reported Thursday:", *paragraphs(2)], date=dt.date(2020, 1, 3))
+    pairs = [pair(("src", i), ("plain", i + 1)) for i in range(2)] + [
+        pair(("src", i), ("quoting", i + 1)) for i in range(2)
+    ]
+    result = build_graph([source, plain, quoting], DedupResult(pairs=pairs), CONFIG)
+    assert [(r.source, r.copy, r.share_of_source) for r in result.reprints] == [("src", "quoting", 0.3333)]
+    ((_, _, data),) = edges_of(result, "reprints")
+    assert data["introduced_by"] == "CNN reported Thursday:"
+    assert data["introduced_line"] == 10
+
+
+def test_reprint_share_threshold_comes_from_the_config() -> None:
+    """Lowering reprint_share turns the same two-of-six overlap into a reprint."""
+    source = make_post("src", paragraphs(6), date=dt.date(2020, 1, 1))
+    copy = make_post("copy", paragraphs(2), date=dt.date(2020, 1, 2))
+    dedup = DedupResult(pairs=[pair(("src", i), ("copy", i)) for i in range(2)])
+    assert build_graph([source, copy], dedup, CONFIG).reprints == []
+    assert len(build_graph([source, copy], dedup, CONFIG.with_(reprint_share=0.3)).reprints) == 1
+
+
+def test_partial_pairs_do_not_count_towards_a_reprint() -> None:
+    """Shared phrases (``partial``) are not carried paragraphs."""
+    posts = [make_post("a", paragraphs(2)), make_post("b", paragraphs(2))]
+    dedup = DedupResult(pairs=[pair(("a", i), ("b", i), "partial") for i in range(2)])
+    assert build_graph(posts, dedup, CONFIG).reprints == []
+
+
+def test_self_repetition_is_a_self_repeats_edge_not_a_reprint() -> None:
+    """An excerpt repeated in its own body is a self loop with the paragraph pairs."""
+    post = make_post("a", ["Excerpt words here.", "Other.", "Excerpt words here."])
+    dedup = DedupResult(
+        pairs=[pair(("a", 0), ("a", 2))],
+        clusters=[Cluster(0, (ParagraphRef("a", 0), ParagraphRef("a", 2)), ParagraphRef("a", 0), ("exact",))],
+    )
+    result = build_graph([post], dedup, CONFIG)
+    assert result.reprints == []
+    ((u, v, data),) = edges_of(result, "self_repeats")
+    assert (u, v, data["pairs"], data["paragraph_pairs"]) == ("post:a", "post:a", 1, [[0, 2]])
+
+
+# --------------------------------------------------------------------------
+# nodes, clusters, outlets, notes
+# --------------------------------------------------------------------------
+
+
+def test_cluster_earliest_witness_and_copy_of_edges() -> None:
+    """The cluster's earliest witness is the paragraph of the earliest post; the others are copy_of it."""
+    posts = [
+        make_post("late", paragraphs(1), date=dt.date(2020, 5, 1)),
+        make_post("early", paragraphs(1), date=dt.date(2020, 1, 1)),
+        make_post("mid", paragraphs(1), date=dt.date(2020, 3, 1)),
+    ]
+    members = (ParagraphRef("early", 0), ParagraphRef("late", 0), ParagraphRef("mid", 0))
+    dedup = DedupResult(
+        pairs=[pair(("late", 0), ("early", 0)), pair(("late", 0), ("mid", 0))],
+        clusters=[Cluster(7, members, ParagraphRef("early", 0), ("exact",))],
+    )
+    result = build_graph(posts, dedup, CONFIG)
+    graph: nx.MultiDiGraph = result.graph  # type: ignore[assignment]
+    assert graph.nodes["cluster:7"]["earliest"] == "para:early#0"
+    assert sorted((u, v) for u, v, _ in edges_of(result, "copy_of")) == [
+        ("para:late#0", "para:early#0"),
+        ("para:mid#0", "para:early#0"),
+    ]
+    assert len(edges_of(result, "member_of")) == 3
+
+
+def test_citations_merge_outlet_spellings_and_link_authors() -> None:
+    """Spellings of one outlet ("Debkafile", "DEBKAfile") are one node cited by both; authors get by edges."""
+    posts = [
+        make_post("a", ["Text."], outlet="Debkafile", authors=("Joseph Klein",)),
+        make_post("b", ["Other text."], outlet="DEBKAfile"),
+        make_post("c", ["More."], outlet="The (Local) Gazette"),
+        make_post("d", ["Still more."], outlet="the gazette."),
+    ]
+    result = build_graph(posts, DedupResult(), CONFIG)
+    names = {o.name: o for o in result.outlets}
+    assert names["DEBKAfile"].cited_by == ("a", "b")
+    assert names["DEBKAfile"].aliases == ("Debkafile",)
+    assert [o.name for o in result.outlets] == sorted(names, key=str.casefold)
+    gazette = [o for o in result.outlets if "gazette" in o.name.casefold()]
+    assert len(gazette) == 1 and gazette[0].cited_by == ("c", "d")
+    assert [(u, v) for u, v, _ in edges_of(result, "by")] == [("post:a", "author:Joseph Klein")]
+    cites = edges_of(result, "cites")
+    assert cites[0][2]["original_title"] == "Original a"
+
+
+def test_every_node_has_a_type_and_a_label() -> None:
+    """Posts, outlets, authors, clusters, paragraphs and notes all carry type and label."""
+    note = ClassifiedLine("dump.txt", 4, "editor_note", "(But please see, Title b. — DM)")
+    posts = [
+        make_post("a", paragraphs(2), date=dt.date(2020, 1, 1), authors=("X Y",), notes=(note,)),
+        make_post("b", paragraphs(2), date=dt.date(2020, 1, 2)),
+    ]
+    members = (ParagraphRef("a", 0), ParagraphRef("b", 0))
+    dedup = DedupResult(
+        pairs=[pair(("a", 0), ("b", 0)), pair(("a", 1), ("b", 1))],
+        clusters=[Cluster(0, members, members[0], ("exact",))],
+        reuse={"b": PostReuse(1.0, "wholly")},
+    )
+    result = build_graph(posts, dedup, CONFIG)
+    graph: nx.MultiDiGraph = result.graph  # type: ignore[assignment]
+    types = {data["type"] for _, data in graph.nodes(data=True)}
+    assert types == {"post", "outlet", "author", "cluster", "paragraph", "note"}
+    assert all(data.get("label") for _, data in graph.nodes(data=True))
+    assert graph.nodes["note:a#4"]["refers_to_post"] == "b"
+    assert edges_of(result, "refers_to")[0][:2] == ("note:a#4", "post:b")
+    assert result.summary["posts_by_copied_share"][0] == {"post": "b", "share": 1.0}  # type: ignore[index]
+    assert result.summary["reprint_edges"] == 1
+    assert result.summary["nodes"] == graph.number_of_nodes()
+    assert result.summary["edges"] == graph.number_of_edges()
+
+
+def test_build_graph_is_deterministic() -> None:
+    """The same input gives the same node-link JSON twice."""
+    posts = [make_post("a", paragraphs(3), outlet="CNN"), make_post("b", paragraphs(3), outlet="cnn")]
+    dedup = DedupResult(pairs=[pair(("a", i), ("b", i)) for i in range(3)])
+    first = json.dumps(to_node_link(build_graph(posts, dedup, CONFIG).graph), sort_keys=True)  # type: ignore[arg-type]
+    second = json.dumps(to_node_link(build_graph(posts, dedup, CONFIG).graph), sort_keys=True)  # type: ignore[arg-type]
+    assert first == second
+
+
+# --------------------------------------------------------------------------
+# the seed
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[list[Post], GraphResult]:
+    from provenance.dedup import find_duplicates
+    from provenance.ingest import read_corpus
+
+    corpus = read_corpus([str(SEED)], CONFIG)
+    dedup = find_duplicates(corpus.posts, CONFIG)
+    return corpus.posts, build_graph(corpus.posts, dedup, CONFIG, builtin_aliases())
+
+
+def by_title(posts: list[Post], start: str) -> str:
+    (post_id,) = [p.id for p in posts if p.title.startswith(start)]
+    return post_id
+
+
+def test_seed_one_reprint_us_on_alert_copies_isis_chief_decided_by_date(
+    seed: tuple[list[Post], GraphResult],
+) -> None:
+    """The seed's one reprint: "US on alert…" (Nov 4) copies "ISIS chief looses…" (Nov 3), decided by date."""
+    posts, result = seed
+    (reprint,) = result.reprints
+    assert reprint.source == by_title(posts, "ISIS chief looses")
+    assert reprint.copy == by_title(posts, "US on alert")
+    assert reprint.decided_by in ("citation_date", "post_date")
+    assert reprint.shared_paragraphs >= 10 and reprint.share_of_source >= 0.9
+    ((_, _, data),) = edges_of(result, "reprints")
+    assert data["introduced_by"] == "DEBKAfile reported Thursday, Nov. 3:"
+
+
+def test_seed_debkafile_is_one_node_cited_twice_and_mentioned_by_red_line(
+    seed: tuple[list[Post], GraphResult],
+) -> None:
+    """DEBKAfile is one outlet cited by both DEBKAfile posts and mentioned by the Red Line post."""
+    posts, result = seed
+    (debka,) = [o for o in result.outlets if o.name.casefold() == "debkafile"]
+    assert set(debka.cited_by) == {by_title(posts, "ISIS chief looses"), by_title(posts, "US on alert")}
+    assert by_title(posts, "In Syria, Trump") in debka.mentioned_by
+    red_line = [
+        m for m in result.mentions if m.post == by_title(posts, "In Syria, Trump") and m.outlet == "DEBKAfile"
+    ]
+    assert sorted(m.cue for m in red_line) == ["according to", "reports"]
+
+
+def test_seed_citation_outlets_and_authors(seed: tuple[list[Post], GraphResult]) -> None:
+    """The six citing outlets, and the authors of the posts whose credit line names one."""
+    posts, result = seed
+    cited = {o.name: len(o.cited_by) for o in result.outlets if o.cited_by}
+    assert cited == {
+        "Long War Journal": 1,
+        "Front Page Magazine": 1,
+        "DEBKAfile": 2,
+        "Israel Hayom": 1,
+        "Investigative Project on Terrorism": 1,
+        "The Jewish Press": 1,
+    }
+    authors = {(u, v) for u, v, _ in edges_of(result, "by")}
+    assert (f"post:{by_title(posts, 'In Syria, Trump')}", "author:Joseph Klein") in authors
+    assert (f"post:{by_title(posts, 'ISIS will survive')}", "author:Dr. Ori Goldberg") in authors
+    assert (f"post:{by_title(posts, 'Europe Braces')}", "author:John Rossomando") in authors
+    assert (f"post:{by_title(posts, 'Analysis: Iran')}", "author:Hana Levi Julian") in authors
+    assert result.summary["outlets_by_citing_posts"][0] == {"outlet": "DEBKAfile", "posts": 2}  # type: ignore[index]
+
+
+def test_seed_mentioned_outlets_per_post(seed: tuple[list[Post], GraphResult]) -> None:
+    """ODNI, EUROPOL, the Washington Post and CNN; the Telegraph and Russia Today; FARS."""
+    posts, result = seed
+
+    def mentioned(start: str) -> set[str]:
+        return {m.outlet for m in result.mentions if m.post == by_title(posts, start)}
+
+    assert {
+        "Office of the Director of National Intelligence",
+        "EUROPOL",
+        "The Washington Post",
+        "CNN",
+    } <= mentioned("The terrorist diaspora")
+    assert {"The Telegraph", "Russia Today"} <= mentioned("Europe Braces")
+    assert "FARS" in mentioned("Analysis: Iran")
+
+
+def test_seed_editor_note_points_to_a_post_not_in_the_dump(seed: tuple[list[Post], GraphResult]) -> None:
+    """The "— DM" note is a note node naming the title it points to, which is not in the dump."""
+    posts, result = seed
+    graph: nx.MultiDiGraph = result.graph  # type: ignore[assignment]
+    notes = [
+        data for _, data in graph.nodes(data=True) if data["type"] == "note" and data.get("signed") == "DM"
+    ]
+    (note,) = notes
+    assert note["refers_to"].startswith("A ‘lasting defeat’ of the Islamic State")
+    assert note["in_dump"] is False and note["refers_to_post"] is None
+    owner = by_title(posts, "Europe Braces")
+    assert any(u == f"post:{owner}" for u, _, _ in edges_of(result, "has_note"))
+
+
+def test_seed_self_repetition_inside_the_terrorist_diaspora(seed: tuple[list[Post], GraphResult]) -> None:
+    """The excerpt repeated in its own body is a self_repeats edge on that post."""
+    posts, result = seed
+    post_id = by_title(posts, "The terrorist diaspora")
+    loops = [d for u, v, d in edges_of(result, "self_repeats") if u == v == f"post:{post_id}"]
+    assert len(loops) == 1 and int(loops[0]["pairs"]) >= 2  # type: ignore[call-overload]
+
+
+# --------------------------------------------------------------------------
+# export and chains
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_export_round_trip_keeps_node_and_edge_attributes(
+    seed: tuple[list[Post], GraphResult], tmp_path: Path, fmt: str
+) -> None:
+    """Written with networkx and read back, every node and edge keeps its attributes."""
+    _, result = seed
+    exportable = for_export(result.graph)  # type: ignore[arg-type]
+    path = tmp_path / f"graph.{fmt}"
+    if fmt == "graphml":
+        nx.write_graphml(exportable, path)
+        back = nx.read_graphml(path, force_multigraph=True)
+    else:
+        nx.write_gexf(exportable, path)
+        back = nx.read_gexf(path)
+    assert set(back.nodes) == set(exportable.nodes)
+    for node, data in exportable.nodes(data=True):
+        assert {k: back.nodes[node].get(k) for k in data} == data
+    keys = {k for _, _, d in exportable.edges(data=True) for k in d}
+    written = sorted((u, v, json.dumps(d, sort_keys=True)) for u, v, d in exportable.edges(data=True))
+    read = sorted(
+        (u, v, json.dumps({k: value for k, value in d.items() if k in keys}, sort_keys=True))
+        for u, v, d in back.edges(data=True)
+    )
+    assert read == written
+    assert any(
+        json.loads(d)["kind"] == "mentions" and "Debkafile reports" in json.loads(d)["sentence"]
+        for *_, d in read
+    )
+
+
+def test_for_export_has_only_scalars_and_one_type_per_attribute(seed: tuple[list[Post], GraphResult]) -> None:
+    """No None, list or dict survives, and each attribute name has one type across nodes (and edges)."""
+    _, result = seed
+    exportable = for_export(result.graph)  # type: ignore[arg-type]
+    for items in (
+        [data for _, data in exportable.nodes(data=True)],
+        [data for _, _, data in exportable.edges(data=True)],
+    ):
+        types: dict[str, set[type]] = {}
+        for data in items:
+            for key, value in data.items():
+                assert isinstance(value, (str, int, float, bool)), (key, value)
+                types.setdefault(key, set()).add(type(value))
+        assert all(len(t) == 1 for t in types.values()), types
+    reprint = next(d for _, _, d in exportable.edges(data=True) if d["kind"] == "reprints")
+    assert json.loads(reprint["source_paragraphs"]) == list(range(11))
+
+
+def test_node_link_json_is_serialisable_and_complete(seed: tuple[list[Post], GraphResult]) -> None:
+    """The node-link dict dumps to JSON and holds every node and edge."""
+    _, result = seed
+    data = to_node_link(result.graph)  # type: ignore[arg-type]
+    graph: nx.MultiDiGraph = result.graph  # type: ignore[assignment]
+    assert len(json.loads(json.dumps(data))["nodes"]) == graph.number_of_nodes()
+    assert len(data["edges"]) == graph.number_of_edges()
+
+
+def test_provenance_chain_of_the_seed_reprint(seed: tuple[list[Post], GraphResult]) -> None:
+    """The copy's chain runs DEBKAfile -> "ISIS chief…" -> "US on alert…"; the source's lists its reprint."""
+    posts, result = seed
+    chain = provenance_chain(result, posts, "US on alert")
+    assert chain.original_outlets == ("DEBKAfile",)
+    assert [s.post for s in chain.sources] == [by_title(posts, "ISIS chief looses")]
+    assert chain.reprinted_by == ()
+    upstream = provenance_chain(result, posts, by_title(posts, "ISIS chief looses"))
+    assert [s.post for s in upstream.reprinted_by] == [by_title(posts, "US on alert")]
+    text = format_chain(chain)
+    assert text.index("ISIS chief looses") < text.index("THIS POST: US on alert")
+    assert "direction by citation date" in text
+
+
+def test_provenance_chain_is_transitive_and_unknown_posts_fail() -> None:
+    """A reprint of a reprint reaches the first source; an unknown post id is a ProvenanceError."""
+    posts = [
+        make_post("a", paragraphs(3), date=dt.date(2020, 1, 1), outlet="CNN"),
+        make_post("b", paragraphs(3), date=dt.date(2020, 1, 2)),
+        make_post("c", paragraphs(3), date=dt.date(2020, 1, 3)),
+    ]
+    dedup = DedupResult(
+        pairs=[pair(("a", i), ("b", i)) for i in range(3)] + [pair(("b", i), ("c", i)) for i in range(3)]
+    )
+    result = build_graph(posts, dedup, CONFIG)
+    chain = provenance_chain(result, posts, "c")
+    assert [(s.post, s.depth) for s in chain.sources] == [("b", 1), ("a", 2)]
+    assert chain.original_outlets == ("Some Outlet", "CNN")
+    assert [(s.post, s.depth) for s in provenance_chain(result, posts, "a").reprinted_by] == [
+        ("b", 1),
+        ("c", 2),
+    ]
+    with pytest.raises(ProvenanceError, match="no post"):
+        provenance_chain(result, posts, "zzz")
+    with pytest.raises(ProvenanceError, match="several posts"):
+        provenance_chain(result, posts, "Title")

@@ -1,0 +1,147 @@
+"""Outlet names: canonical forms, the built-in gazetteer and user alias files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provenance.errors import InputError
+from provenance.outlets import builtin_aliases, clean_outlet_name, load_aliases, outlet_key
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Debkafile", "DEBKAfile"),
+        ("DEBKAfile", "DEBKAfile"),
+        ("DEBKAfile’s", "DEBKAfile"),
+        ("debka.com", "DEBKAfile"),
+        ("The (London) Telegraph", "The Telegraph"),
+        ("Telegraph", "The Telegraph"),
+        ("ODNI", "Office of the Director of National Intelligence"),
+        (
+            "the Office of the Director of National Intelligence (ODNI)",
+            "Office of the Director of National Intelligence",
+        ),
+        ("Washington Post", "The Washington Post"),
+        ("the washington post.", "The Washington Post"),
+        ("Europol", "EUROPOL"),
+        ("U.S. State Department", "Department of State"),
+        ("Fars News Agency", "FARS"),
+    ],
+)
+def test_known_names_resolve_to_one_canonical_name(written: str, canonical: str) -> None:
+    """Case, "The", punctuation, a parenthesised place, a possessive and abbreviations fold away."""
+    assert builtin_aliases().canonical(written) == canonical
+
+
+def test_unknown_names_are_cleaned_not_invented() -> None:
+    """An outlet not in the list keeps its own spelling, minus the parenthesised place and spacing."""
+    aliases = builtin_aliases()
+    assert aliases.canonical("The (Local)  Gazette’s") == "The Gazette"
+    assert not aliases.known("The Gazette")
+    assert aliases.kind("The Gazette") == "news outlet"
+
+
+def test_outlet_key_merges_spellings_that_differ_only_in_form() -> None:
+    """Two spellings of one unknown outlet share a key; different outlets do not."""
+    assert outlet_key("The Daily Blog") == outlet_key("daily blog") == outlet_key("Daily-Blog")
+    assert outlet_key("U.S. News") == outlet_key("US News")
+    assert outlet_key("Daily Blog") != outlet_key("Daily Blogger")
+    assert clean_outlet_name("The (London) Telegraph") == "The Telegraph"
+
+
+def test_kinds_come_from_the_data_file() -> None:
+    """The gazetteer tells government bodies and publications from news outlets."""
+    aliases = builtin_aliases()
+    assert aliases.kind("EUROPOL") == "government body"
+    assert aliases.kind("Black Flags From the Islamic State") == "publication"
+    assert aliases.kind("Royal United Services Institute") == "organisation"
+    assert aliases.kind("CNN") == "news outlet"
+
+
+def test_every_builtin_name_maps_back_to_its_own_entry() -> None:
+    """No alias in the shipped list is claimed by two outlets (a later entry would silently win)."""
+    aliases = builtin_aliases()
+    clashes = [
+        (alias, entry.name, aliases.canonical(alias))
+        for entry in aliases.entries
+        for alias in entry.names()
+        if aliases.canonical(alias) != entry.name
+    ]
+    assert clashes == []
+
+
+def test_name_pattern_finds_names_with_the_and_a_place() -> None:
+    """The gazetteer regex takes "The (London) Telegraph" whole and prefers the longest name."""
+    pattern = builtin_aliases().name_pattern()
+    found = [m.group(0) for m in pattern.finditer("He told The (London) Telegraph and The Times of Israel.")]
+    assert found == ["The (London) Telegraph", "The Times of Israel"]
+
+
+def test_yaml_alias_file_overrides_the_builtin_outlet_whole(tmp_path: Path) -> None:
+    """A user entry claiming one spelling of a built-in outlet takes all its spellings over."""
+    path = tmp_path / "aliases.yaml"
+    path.write_text(
+        "outlets:\n  - name: DEBKA File\n    kind: publication\n    aliases: [Debkafile]\n"
+        "  - name: My Gazette\n    aliases: [The Gazette]\n",
+        encoding="utf-8",
+    )
+    aliases = load_aliases(str(path))
+    assert aliases.canonical("DEBKAfile") == "DEBKA File"
+    assert aliases.canonical("debka.com") == "DEBKA File"
+    assert aliases.kind("DEBKAfile") == "publication"
+    assert aliases.canonical("the Gazette") == "My Gazette"
+    assert aliases.canonical("CNN") == "CNN"
+    assert builtin_aliases().canonical("Debkafile") == "DEBKAfile"
+
+
+def test_yaml_plain_mapping_is_accepted(tmp_path: Path) -> None:
+    """A YAML file may be a bare ``alias: canonical`` mapping."""
+    path = tmp_path / "aliases.yml"
+    path.write_text(
+        "LWJ: The Long War Journal\nFDD Long War Journal: The Long War Journal\n", encoding="utf-8"
+    )
+    aliases = load_aliases(str(path))
+    assert aliases.canonical("Long War Journal") == "The Long War Journal"
+    assert aliases.canonical("FDD Long War Journal") == "The Long War Journal"
+
+
+def test_csv_alias_file_with_header_and_kind(tmp_path: Path) -> None:
+    """A CSV file gives alias,canonical[,kind] rows; a header row is skipped."""
+    path = tmp_path / "aliases.csv"
+    path.write_text(
+        "alias,canonical,kind\nJP,The Jewish Press,\nMoD,Ministry of Defence,government body\n",
+        encoding="utf-8",
+    )
+    aliases = load_aliases(str(path))
+    assert aliases.canonical("JP") == "The Jewish Press"
+    assert aliases.canonical("Jewish Press") == "The Jewish Press"
+    assert aliases.canonical("MoD") == "Ministry of Defence"
+    assert aliases.kind("MoD") == "government body"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.csv", "only-one-column\n", "expected alias,canonical"),
+        ("bad.yaml", "outlets:\n  - aliases: [X]\n", "without a name"),
+        ("bad.yaml", "outlets:\n  - name: X\n    kind: blog\n", "kind 'blog'"),
+        ("bad.yaml", "outlets: [unclosed\n", "not valid YAML"),
+        ("bad.csv", "X,Y,blog\n", "kind 'blog'"),
+    ],
+)
+def test_bad_alias_files_fail_with_the_path(tmp_path: Path, name: str, content: str, message: str) -> None:
+    """A malformed alias file is an InputError naming the file and the problem."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as caught:
+        load_aliases(str(path))
+    assert caught.value.path == str(path)
+
+
+def test_missing_alias_file_is_an_input_error(tmp_path: Path) -> None:
+    """A path that does not exist is reported, not ignored."""
+    with pytest.raises(InputError, match="cannot read alias file"):
+        load_aliases(str(tmp_path / "nope.yaml"))
