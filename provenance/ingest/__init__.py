@@ -5,6 +5,39 @@ a reader module that yields posts (and classified lines, unparsed lines and
 warnings) as a stream; :func:`read_corpus` walks the paths, detects each
 file's format, and collects everything into a :class:`~provenance.models.Corpus`
 so that no input line is lost.
+
+Formats (``Post.format`` and ``Corpus.formats`` use these names):
+
+``archive``
+    plain-text blog archive, the seed's format (:mod:`.archive`)
+``jsonl``
+    JSON Lines, one post per line (:mod:`.jsonl`)
+``text``
+    one post per ``.txt``/``.md`` file (:mod:`.text`)
+``html``
+    one post per saved web page (:mod:`.htmlpage`)
+``wxr``
+    WordPress export (:mod:`.wxr`)
+
+Detection, per file, unless ``AuditConfig.format`` forces one reader for
+all: ``.jsonl``/``.ndjson`` are JSON Lines; a document declaring ``<rss`` and
+a WordPress export namespace is WXR; ``.html``/``.htm``/``.xhtml`` (or a
+file starting with ``<!DOCTYPE html``/``<html``) is a web page; ``.md`` is
+one post per file; any other text file with the archive's title/date
+structure is an archive; one whose first line is a JSON object is JSON Lines;
+other ``.txt``/``.text`` files are one post each. Anything else is skipped with the reason.
+
+Bad input never raises out of :func:`read_corpus`: an unusable file lands in
+``corpus.skipped`` with a reason, a repaired or doubtful one in
+``corpus.warnings`` with ``file:line``. Whether an empty corpus is an error
+is the caller's decision (``provenance.audit`` raises ``InputError``).
+
+Streaming: the readers are generators that hold one post at a time;
+:func:`iter_posts` hands posts on without keeping them, so memory follows the
+largest post. ``benchmarks/bench_ingest.py`` measures it::
+
+    python benchmarks/bench_ingest.py            # 1 GB per format, peak RSS table
+    python benchmarks/bench_ingest.py --size 50M # quicker
 """
 
 from __future__ import annotations
@@ -15,21 +48,43 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from provenance.config import AuditConfig
-from provenance.ingest.archive import iter_archive, looks_like_archive
+from provenance.ingest.archive import iter_archive, looks_like_archive, parse_citation, slugify
+from provenance.ingest.htmlpage import iter_html, looks_like_html
+from provenance.ingest.jsonl import iter_jsonl, looks_like_jsonl
+from provenance.ingest.source import Event, SourceFile, open_source
+from provenance.ingest.text import iter_text
+from provenance.ingest.wxr import iter_wxr, looks_like_wxr
 from provenance.models import ClassifiedLine, Corpus, InputWarning, Post, SkippedFile, UnparsedLine
 
-__all__ = ["FORMATS", "detect_format", "iter_files", "read_corpus"]
+__all__ = [
+    "FORMATS",
+    "detect_format",
+    "iter_archive",
+    "iter_files",
+    "iter_posts",
+    "parse_citation",
+    "read_corpus",
+    "slugify",
+]
 
 Progress = Callable[[str, int, int | None], None]
 
-FORMATS = ("archive",)
+FORMATS = ("archive", "jsonl", "text", "html", "wxr")
+
+_JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".jsonlines"})
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
+_TEXT_SUFFIXES = frozenset({".txt", ".text"}) | _MARKDOWN_SUFFIXES
 
 
 def iter_files(paths: Sequence[str | os.PathLike[str]], corpus: Corpus) -> Iterator[Path]:
     """Every file named by ``paths``, folders walked recursively in sorted order.
 
-    Paths that do not exist are recorded in ``corpus.skipped`` rather than
-    raised, so one bad path does not stop the audit of the rest.
+    Hidden files and folders (starting with ".") inside a folder are left out;
+    symbolic links to folders are not followed (no loops). Paths that do not
+    exist are recorded in ``corpus.skipped`` rather than raised, so one bad
+    path does not stop the audit of the rest. Broken symbolic links inside a
+    folder are yielded, and skipped with their reason when opened.
     """
     for given in paths:
         path = Path(given)
@@ -39,19 +94,118 @@ def iter_files(paths: Sequence[str | os.PathLike[str]], corpus: Corpus) -> Itera
                 for name in sorted(files):
                     if not name.startswith("."):
                         yield Path(root) / name
-        elif path.is_file():
+        elif path.is_file() or path.is_symlink():
             yield path
-        elif path.is_symlink():
-            corpus.skipped.append(SkippedFile(str(path), "broken symbolic link"))
         else:
             corpus.skipped.append(SkippedFile(str(path), "no such file or directory"))
 
 
 def detect_format(path: Path, head: str) -> str | None:
     """The reader for a file, from its name and first few kilobytes; None if unknown."""
+    suffix = path.suffix.lower()
+    if suffix in _JSONL_SUFFIXES:
+        return "jsonl"
+    if looks_like_wxr(head[:8192]):
+        return "wxr"
+    if suffix in _HTML_SUFFIXES or looks_like_html(head):
+        return "html"
+    if suffix in _MARKDOWN_SUFFIXES:
+        return "text"
     if looks_like_archive(head):
         return "archive"
+    if looks_like_jsonl(head):
+        return "jsonl"
+    if suffix in _TEXT_SUFFIXES:
+        return "text"
     return None
+
+
+def _events(source: SourceFile, fmt: str, config: AuditConfig) -> Iterator[Event]:
+    name = source.name
+    if fmt == "wxr":
+        yield from iter_wxr(name, include_pages=config.include_pages)
+    elif fmt == "archive":
+        yield from iter_archive(name, source.lines())
+    elif fmt == "jsonl":
+        yield from iter_jsonl(name, source.lines())
+    elif fmt == "text":
+        yield from iter_text(name, source.lines(), slugify(source.path.stem))
+    elif fmt == "html":
+        yield from iter_html(name, source.read_text(), slugify(source.path.stem))
+    else:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def iter_posts(
+    paths: Sequence[str | os.PathLike[str]],
+    config: AuditConfig | None = None,
+    corpus: Corpus | None = None,
+) -> Iterator[Post]:
+    """Stream every post of ``paths``, filling ``corpus`` with all but the posts.
+
+    Classified and unparsed lines, warnings, skipped files, files, formats and
+    encodings go into ``corpus`` as they are met; posts are yielded, not kept,
+    so a caller that does not keep them reads any size of dump in the memory
+    of its largest post. Post ids are made unique across the stream: a
+    repeated id gets a ``-2``, ``-3``… suffix and a warning naming both places.
+    """
+    config = config or AuditConfig()
+    corpus = corpus if corpus is not None else Corpus()
+    if config.format is not None and config.format not in FORMATS:
+        raise ValueError(f"unknown format {config.format!r}; expected one of {', '.join(FORMATS)}")
+    seen_ids: dict[str, str] = {}
+    for path in iter_files(paths, corpus):
+        opened = open_source(path)
+        if isinstance(opened, SkippedFile):
+            corpus.skipped.append(opened)
+            continue
+        fmt = config.format or detect_format(path, opened.head)
+        if fmt is None:
+            corpus.skipped.append(
+                SkippedFile(
+                    opened.name,
+                    f"unrecognised format (extension {path.suffix or 'none'!r}); "
+                    f"use --format to read it as one of {', '.join(FORMATS)}",
+                )
+            )
+            continue
+        if fmt != "wxr":
+            # XML declares its own encoding and lxml decodes it.
+            problem = opened.check_encoding()
+            if problem is not None:
+                corpus.skipped.append(problem)
+                continue
+            corpus.encodings[opened.name] = opened.encoding or "utf-8"
+        corpus.warnings.extend(opened.warnings)
+        corpus.files.append(opened.name)
+        corpus.formats[opened.name] = fmt
+        posts_before = len(seen_ids)
+        try:
+            for event in _events(opened, fmt, config):
+                if isinstance(event, Post):
+                    yield _unique(event, seen_ids, corpus)
+                elif isinstance(event, ClassifiedLine):
+                    corpus.classified.append(event)
+                elif isinstance(event, UnparsedLine):
+                    corpus.unparsed.append(event)
+                elif isinstance(event, SkippedFile):
+                    corpus.skipped.append(event)
+                else:
+                    corpus.warnings.append(event)
+        except Exception as exc:
+            # A file that changes or vanishes while read, or a reader bug on
+            # input nobody foresaw: report it and go on with the other files.
+            kept = len(seen_ids) - posts_before
+            corpus.warnings.append(
+                InputWarning(
+                    opened.name,
+                    0,
+                    f"reading stopped early ({exc.__class__.__name__}: {exc}); "
+                    f"kept the {kept} posts read before",
+                )
+            )
+        if len(seen_ids) == posts_before:
+            corpus.warnings.append(InputWarning(opened.name, 0, f"no posts found (read as {fmt})"))
 
 
 def read_corpus(
@@ -61,44 +215,14 @@ def read_corpus(
 ) -> Corpus:
     """Read every post from ``paths`` (files or folders) into one corpus.
 
-    Post ids are made unique across the corpus: a repeated id gets a ``-2``,
-    ``-3``… suffix and a warning naming both places.
+    Never raises for bad input (see the module docstring); a ``config.format``
+    that names no reader is a programming error and raises ``ValueError``.
     """
-    config = config or AuditConfig()
     corpus = Corpus()
-    seen_ids: dict[str, str] = {}
-    for path in iter_files(paths, corpus):
-        name = str(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            corpus.skipped.append(SkippedFile(name, f"unreadable: {exc.strerror or exc}"))
-            continue
-        if not raw.strip():
-            corpus.skipped.append(SkippedFile(name, "empty file"))
-            continue
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            corpus.skipped.append(SkippedFile(name, f"not UTF-8 (byte {exc.start})"))
-            continue
-        corpus.encodings[name] = "utf-8"
-        fmt = config.format or detect_format(path, text[:8192])
-        if fmt != "archive":
-            corpus.skipped.append(SkippedFile(name, "unrecognised format"))
-            continue
-        corpus.files.append(name)
-        for event in iter_archive(name, text.split("\n")):
-            if isinstance(event, Post):
-                corpus.posts.append(_unique(event, seen_ids, corpus))
-                if progress is not None:
-                    progress("ingest", len(corpus.posts), None)
-            elif isinstance(event, ClassifiedLine):
-                corpus.classified.append(event)
-            elif isinstance(event, UnparsedLine):
-                corpus.unparsed.append(event)
-            else:
-                corpus.warnings.append(event)
+    for post in iter_posts(paths, config, corpus):
+        corpus.posts.append(post)
+        if progress is not None:
+            progress("ingest", len(corpus.posts), None)
     return corpus
 
 

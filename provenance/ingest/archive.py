@@ -18,23 +18,26 @@ time, so memory follows the largest post, not the dump.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from provenance.ingest.classify import classify_line, is_archive_header
 from provenance.ingest.dates import TRAILING_DATE, date_from_match, is_date_line, parse_date
+from provenance.ingest.source import Event, LongLine, long_line_events
 from provenance.models import (
     Citation,
     ClassifiedLine,
     InputWarning,
+    LineRole,
     Paragraph,
     Post,
     SourceRef,
     UnparsedLine,
 )
 
-Event = Post | ClassifiedLine | UnparsedLine | InputWarning
+__all__ = ["Event", "iter_archive", "looks_like_archive", "parse_citation", "slugify", "split_glued_outlet"]
 
 # No-break and other odd spaces appear after commas where a link was lost.
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
@@ -42,14 +45,67 @@ _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 _GLUED = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z'’\-]+|[A-Z]\.|Dr\.|Mr\.|Ms\.|Mrs\.|Prof\.|de|van|von|al|bin)$")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+# Quotes and dashes differ between a post's title and the same title in its citation line.
+_FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 _MAX_CITATION_LENGTH = 400
 _MAX_TITLE_LENGTH = 300
 
 
+# Words that make a capitalised phrase an outlet rather than a person.
+_OUTLET_WORDS = frozenset(
+    [
+        "news",
+        "journal",
+        "times",
+        "post",
+        "magazine",
+        "press",
+        "daily",
+        "weekly",
+        "review",
+        "report",
+        "herald",
+        "tribune",
+        "network",
+        "media",
+        "online",
+        "today",
+        "gazette",
+        "observer",
+        "monitor",
+        "telegraph",
+        "guardian",
+        "independent",
+        "standard",
+        "chronicle",
+        "institute",
+        "center",
+        "centre",
+        "agency",
+        "radio",
+        "tv",
+        "television",
+        "channel",
+        "blog",
+        "world",
+        "international",
+    ]
+)
+
+
 def looks_like_person(text: str) -> bool:
-    """True for "Joseph Klein", "Dr. Ori Goldberg", "Hana Levi Julian": 2 to 5 name-like words."""
+    """True for "Joseph Klein", "Dr. Ori Goldberg", "Hana Levi Julian": 2 to 5 name-like words.
+
+    A phrase with an outlet word ("Long War Journal", "Washington Post") is not a person.
+    """
     words = text.split()
-    return 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words) and words[-1][0].isupper()
+    return (
+        2 <= len(words) <= 5
+        and all(_NAME_WORD.match(w) for w in words)
+        and words[-1][0].isupper()
+        and not any(w.casefold().strip(".") in _OUTLET_WORDS for w in words)
+    )
 
 
 def split_glued_outlet(text: str) -> tuple[str, str | None]:
@@ -69,6 +125,16 @@ def _normalise_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", _ODD_SPACES.sub(" ", text)).strip()
 
 
+def _authors_of(segment: str) -> list[str]:
+    """The names in one author segment: "Jane Doe and John Roe", "By Jane Doe & John Roe"."""
+    return [_BY.sub("", name).strip() for name in _AUTHOR_SPLIT.split(segment) if name.strip()]
+
+
+def _is_author_segment(segment: str) -> bool:
+    names = _authors_of(segment)
+    return bool(names) and all(looks_like_person(name) for name in names)
+
+
 def parse_citation(text: str, post_title: str, line: int) -> Citation | None:
     """Parse ``Title, Outlet, [Author, ]Date``; None if the line is not a citation.
 
@@ -85,7 +151,7 @@ def parse_citation(text: str, post_title: str, line: int) -> Citation | None:
     head = clean[: date_match.start()].strip()
     title_norm = _normalise_spaces(post_title)
     cited_title: str | None
-    if head.casefold().startswith(title_norm.casefold() + ","):
+    if head.translate(_FOLD).casefold().startswith(title_norm.translate(_FOLD).casefold() + ","):
         cited_title = head[: len(title_norm)]
         rest = [s.strip() for s in head[len(title_norm) + 1 :].split(",") if s.strip()]
     else:
@@ -96,9 +162,13 @@ def parse_citation(text: str, post_title: str, line: int) -> Citation | None:
             if len(segments) == 1 and len(segments[0].split()) <= 6:
                 return _citation(None, segments, date, line, text)
             return None
-        # Without the post title to anchor on, the title ends before the last
-        # one or two segments: outlet, or outlet and a person's name.
-        tail = 2 if len(segments) >= 3 and looks_like_person(segments[-1]) else 1
+        # Without the post title to anchor on, the title ends before the
+        # outlet, which is followed by zero or more author segments (names
+        # that read as people); at least one segment is left for the title.
+        authors = 0
+        while len(segments) - authors >= 3 and _is_author_segment(segments[-1 - authors]):
+            authors += 1
+        tail = authors + 1
         cited_title = ", ".join(segments[:-tail])
         rest = segments[-tail:]
     if not rest:
@@ -110,7 +180,7 @@ def _citation(title: str | None, rest: list[str], date: object, line: int, raw: 
     outlet, glued_author = split_glued_outlet(rest[0])
     authors: list[str] = [glued_author] if glued_author else []
     for segment in rest[1:]:
-        authors.extend(a for a in _AUTHOR_SPLIT.split(segment) if a)
+        authors.extend(_authors_of(segment))
     return Citation(
         title=title or None,
         outlet=outlet or None,
@@ -136,7 +206,9 @@ class _PostBuilder:
 def _finish(path: str, builder: _PostBuilder) -> Iterator[Event]:
     date = parse_date(builder.date_text)
     if date is None:
-        yield InputWarning(path, builder.date_line, f"invalid date {builder.date_text.strip()!r}; post kept undated")
+        yield InputWarning(
+            path, builder.date_line, f"invalid date {builder.date_text.strip()!r}; post kept undated"
+        )
     citation = None
     body = builder.body
     if body:
@@ -148,7 +220,7 @@ def _finish(path: str, builder: _PostBuilder) -> Iterator[Event]:
     paragraphs: list[Paragraph] = []
     notes: list[ClassifiedLine] = []
     for line, text in body:
-        role = classify_line(text)
+        role = _body_line_role(text)
         if role is None:
             paragraphs.append(Paragraph(index=len(paragraphs), line=line, text=text.strip()))
         else:
@@ -158,7 +230,7 @@ def _finish(path: str, builder: _PostBuilder) -> Iterator[Event]:
     last_line = max([builder.date_line, *(line for line, _ in builder.body)])
     yield Post(
         id=slugify(builder.title),
-        title=builder.title.strip(),
+        title=_normalise_spaces(builder.title),
         date=date,
         source=SourceRef(path, builder.title_line, last_line),
         citation=citation,
@@ -168,6 +240,15 @@ def _finish(path: str, builder: _PostBuilder) -> Iterator[Event]:
         date_line=builder.date_line,
         format="archive",
     )
+
+
+def _body_line_role(text: str) -> LineRole | None:
+    # An archive header inside a post is where two saved archive pages were
+    # joined; it is short and is not a sentence.
+    stripped = text.strip()
+    if len(stripped) <= 100 and not stripped.endswith(".") and is_archive_header(stripped):
+        return "header"
+    return classify_line(text)
 
 
 def slugify(title: str, max_length: int = 60) -> str:
@@ -180,13 +261,18 @@ def iter_archive(path: str, lines: Iterable[str]) -> Iterator[Event]:
     """Stream posts, classified lines, unparsed lines and warnings from an archive.
 
     ``lines`` are the file's physical lines without their line breaks, so that
-    line numbers match what an editor shows.
+    line numbers match what an editor shows. A :class:`LongLine` (a line
+    too long to keep) is reported as unparsed with a warning and otherwise
+    ignored, so it can neither start nor end a post.
     """
     current: _PostBuilder | None = None
     # Lines before the first post, held because the last of them may turn out
     # to be the first post's title.
     preamble: list[tuple[int, str]] = []
     for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, LongLine):
+            yield from long_line_events(path, number, raw)
+            continue
         text = raw.rstrip("\r\n")
         if not text.strip():
             continue
@@ -223,4 +309,4 @@ def _preamble(path: str, lines: list[tuple[int, str]]) -> Iterator[Event]:
 def looks_like_archive(head: str) -> bool:
     """True when the start of a text file has the archive's title/date structure."""
     lines = [line for line in head.splitlines() if line.strip()][:40]
-    return any(is_date_line(b) and not is_date_line(a) for a, b in zip(lines, lines[1:], strict=False))
+    return any(is_date_line(b) and not is_date_line(a) for a, b in itertools.pairwise(lines))

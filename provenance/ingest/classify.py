@@ -15,18 +15,26 @@ _SEPARATOR = re.compile(r"^\s*(?:[*\-=_~#•·]\s*){3,}$")
 _IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)$", re.IGNORECASE)
 # A lone token where an image was: "baghdadi_call480-1", "IMG_2041", "photo.jpg".
 _IMAGE_NAME = re.compile(r"^[\w.\-]+$")
-_PHOTO_CREDIT = re.compile(r"(?:photo|image|picture|graphic)\s*(?:credit|courtesy|source)s?\s*:", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(
+    r"(?:photo|image|picture|graphic)\s*(?:credit|courtesy|source)s?\s*:", re.IGNORECASE
+)
 # "(But please see, … — DM)": a parenthesised aside signed with the editor's initials.
 _SIGNED_ASIDE = re.compile(r"^\(.*[—–-]\s*[A-Z][A-Za-z.]{0,5}\s*\)$", re.DOTALL)
 _EDITOR_NOTE = re.compile(r"^[\[(]\s*editor[’'`]?s?\s+note\b.*[\])]$", re.IGNORECASE | re.DOTALL)
+# The headings WordPress themes print above tag, category, author and date
+# archives: "Posted tagged ‘…’", "Category Archives: News", "Author: Jane Doe",
+# "Archive for July, 2017", "Posts by Jane Doe", "Monthly Archives: July 2017".
 _ARCHIVE_HEADER = re.compile(
     r"^(?:posted\s+(?:tagged|in|by|on|under)\b"
-    r"|posts?\s+tagged\b"
-    r"|(?:tag|category|author|date|monthly|daily|yearly)\s+archives?\b"
-    r"|archives?\s+(?:for|of)\b"
-    r"|(?:tag|category|author)\s*:)",
+    r"|posts?\s+(?:tagged|by|in|from|filed\s+under)\b"
+    r"|(?:tag|category|author|date|day|month|year|monthly|daily|yearly)\s+archives?\b"
+    r"|archives?\s+(?:for|of|by)\b"
+    r"|browsing\s+(?:tag|category|author)\b"
+    r"|(?:tag|category|author|archives?|day|month|year)\s*:)",
     re.IGNORECASE,
 )
+# A Markdown image left where an image was: "![Baghdadi](baghdadi_call480-1.jpg)".
+_MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)$")
 
 
 def is_separator(text: str) -> bool:
@@ -46,11 +54,18 @@ def classify_line(text: str) -> LineRole | None:
         return "separator"
     if len(stripped) <= 120 and _PHOTO_CREDIT.search(stripped):
         return "photo_credit"
-    if " " not in stripped and len(stripped) <= 80 and _IMAGE_NAME.match(stripped) and re.search(r"[^\W\d_]", stripped):
+    if _MARKDOWN_IMAGE.match(stripped):
+        return "image"
+    if (
+        " " not in stripped
+        and len(stripped) <= 80
+        and _IMAGE_NAME.match(stripped)
+        and re.search(r"[^\W\d_]", stripped)
         # A single token is an image name only if it looks machine-made: an
         # extension, an underscore, or digits; a lone word like "Update" is text.
-        if _IMAGE_EXT.search(stripped) or "_" in stripped or re.search(r"\d", stripped):
-            return "image"
+        and (_IMAGE_EXT.search(stripped) or "_" in stripped or re.search(r"\d", stripped))
+    ):
+        return "image"
     if len(stripped) <= 600 and (_EDITOR_NOTE.match(stripped) or _SIGNED_ASIDE.match(stripped)):
         return "editor_note"
     return None

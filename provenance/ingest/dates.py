@@ -43,7 +43,10 @@ DATE_PATTERN = (
     rf"|(?P<y3>{_YEAR})-(?P<m3>\d{{1,2}})-(?P<d3>\d{{1,2}}))"  # 2017-07-14
 )
 
-DATE_LINE = re.compile(rf"^\s*{DATE_PATTERN}\s*$", re.IGNORECASE)
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+
+# A date line may start with a weekday ("Friday, July 14, 2017"), as some themes print it.
+DATE_LINE = re.compile(rf"^\s*{_WEEKDAY}{DATE_PATTERN}\s*$", re.IGNORECASE)
 TRAILING_DATE = re.compile(rf",\s*{DATE_PATTERN}\s*$", re.IGNORECASE)
 
 
@@ -75,3 +78,31 @@ def parse_date(text: str) -> dt.date | None:
     """Parse a whole-line date; None when it is not one or names no real day."""
     match = DATE_LINE.match(text)
     return date_from_match(match) if match else None
+
+
+_ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]|$)")
+
+
+def parse_any_date(text: str) -> dt.date | None:
+    """A date from a metadata field: ISO date or datetime, RFC 822 (RSS ``pubDate``), or a blog date.
+
+    Returns None for anything else, including WordPress's "0000-00-00 00:00:00"
+    for posts that were never published.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    iso = _ISO_PREFIX.match(text)
+    if iso:
+        try:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            return None
+    if (parsed := parse_date(text)) is not None:
+        return parsed
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None

@@ -1,0 +1,221 @@
+"""Reader for a plain-text or Markdown file holding one post (``.txt`` without archive structure, ``.md``).
+
+The title is the first non-blank line, with Markdown heading marks (``#``)
+removed; a Setext underline below it (``====``) is kept as a separator note.
+If the next block is a lone date line it is the post's date, and a lone
+citation line after that (``Title, Outlet, [Author, ]Date``) its citation,
+as in the archive format. Every other block of consecutive non-blank lines is
+one paragraph (lines joined by a space) with its real first and last line, or
+a classified note when it is one line such as a separator or an image name.
+
+A Markdown front matter block (``---`` … ``---`` at the very top, YAML) gives
+``title``, ``date``, ``tags``, ``categories`` and ``url``/``permalink``
+instead; its lines are accounted as the title line, the date line or
+``header`` notes, so that no line is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from provenance.ingest.archive import parse_citation, slugify
+from provenance.ingest.classify import classify_line
+from provenance.ingest.dates import is_date_line, parse_any_date, parse_date
+from provenance.ingest.source import Event, LongLine, long_line_events
+from provenance.models import ClassifiedLine, InputWarning, LineRole, Paragraph, Post, SourceRef
+
+__all__ = ["iter_text"]
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+_FRONT_MATTER_FENCE = re.compile(r"^---\s*$")
+_FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_MAX_FRONT_MATTER_LINES = 200
+
+
+@dataclass(slots=True)
+class _Block:
+    """Consecutive non-blank lines: a paragraph to be."""
+
+    first: int
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.lines) - 1
+
+
+def _blocks(path: str, lines: Iterable[str], events: list[Event]) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, LongLine):
+            events.extend(long_line_events(path, number, raw))
+            current = None
+            continue
+        if not raw.strip():
+            current = None
+            continue
+        if current is None:
+            current = _Block(number)
+            blocks.append(current)
+        current.lines.append(raw)
+    return blocks
+
+
+@dataclass(slots=True)
+class _FrontMatter:
+    """A YAML front matter: its values, the line of each top-level key, and all its lines."""
+
+    values: dict[str, Any]
+    key_lines: dict[str, int]
+    lines: list[tuple[int, str]]
+
+
+def _front_matter(path: str, blocks: list[_Block], events: list[Event]) -> _FrontMatter | None:
+    """Split a YAML front matter off the first blocks (which are shortened in place)."""
+    if not blocks or blocks[0].first != 1 or not _FRONT_MATTER_FENCE.match(blocks[0].lines[0]):
+        return None
+    # The front matter may contain blank lines, so it can span several blocks.
+    flat = [(block.first + i, text) for block in blocks for i, text in enumerate(block.lines)]
+    close = next(
+        (
+            k
+            for k in range(1, min(len(flat), _MAX_FRONT_MATTER_LINES))
+            if _FRONT_MATTER_FENCE.match(flat[k][1])
+        ),
+        None,
+    )
+    if close is None:
+        return None
+    import yaml
+
+    body = flat[1:close]
+    try:
+        values = yaml.safe_load("\n".join(text for _, text in body)) or {}
+    except yaml.YAMLError as exc:
+        events.append(
+            InputWarning(path, 1, f"front matter is not valid YAML ({exc.__class__.__name__}); read as text")
+        )
+        return None
+    if not isinstance(values, dict):
+        return None
+    key_lines: dict[str, int] = {}
+    for line, text in body:
+        match = _FRONT_MATTER_KEY.match(text)
+        if match and match[1] not in key_lines:
+            key_lines[match[1]] = line
+    fm_last = flat[close][0]
+    # Drop the front matter lines from the blocks; what follows stays.
+    remaining: list[_Block] = []
+    for block in blocks:
+        if block.last <= fm_last:
+            continue
+        if block.first <= fm_last:
+            cut = fm_last - block.first + 1
+            block = _Block(fm_last + 1, block.lines[cut:])
+        remaining.append(block)
+    blocks[:] = remaining
+    return _FrontMatter(values, key_lines, [flat[0], *body, flat[close]])
+
+
+def iter_text(path: str, lines: Iterable[str], post_id: str) -> Iterator[Event]:
+    """The one post of a text or Markdown file, with its notes and warnings.
+
+    ``post_id`` is the id to give the post (the file's stem, by convention).
+    """
+    events: list[Event] = []
+    blocks = _blocks(path, lines, events)
+    yield from events
+    events.clear()
+    front = _front_matter(path, blocks, events)
+    yield from events
+    notes: list[ClassifiedLine] = []
+    title = date_text = None
+    title_line = date_line = 0
+    date = None
+    url = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    if front is not None:
+        values = front.values
+        if values.get("title") is not None:
+            title, title_line = " ".join(str(values["title"]).split()), front.key_lines.get("title", 0)
+        if values.get("date") is not None:
+            date_text, date_line = str(values["date"]), front.key_lines.get("date", 0)
+            date = parse_any_date(date_text)
+        url_value = values.get("url") or values.get("permalink")
+        url = str(url_value) if url_value else None
+        categories = _string_list(values.get("categories"))
+        tags = _string_list(values.get("tags"))
+        for line, text in front.lines:
+            if line not in (title_line, date_line):
+                fm_role: LineRole = "separator" if _FRONT_MATTER_FENCE.match(text) else "header"
+                notes.append(ClassifiedLine(path, line, fm_role, text.strip()))
+    if title is None and blocks:
+        first = blocks[0]
+        heading = _HEADING.sub("", first.lines[0]).strip().rstrip("#")
+        title, title_line = " ".join(heading.split()), first.first
+        rest = first.lines[1:]
+        if rest and _SETEXT.match(rest[0]):
+            notes.append(ClassifiedLine(path, first.first + 1, "separator", rest[0].strip()))
+            rest = rest[1:]
+            start = first.first + 2
+        else:
+            start = first.first + 1
+        blocks = ([_Block(start, rest)] if rest else []) + blocks[1:]
+        if blocks and len(blocks[0].lines) == 1 and is_date_line(blocks[0].lines[0]) and date_text is None:
+            date_text, date_line = blocks[0].lines[0], blocks[0].first
+            date = parse_date(date_text)
+            blocks = blocks[1:]
+    if title is None:
+        title, title_line = post_id, 0
+    if date_text is not None and date is None:
+        yield InputWarning(path, date_line, f"invalid date {date_text.strip()!r}; post kept undated")
+    citation = None
+    if blocks and len(blocks[0].lines) == 1:
+        citation = parse_citation(blocks[0].lines[0], title, blocks[0].first)
+        if citation is not None:
+            blocks = blocks[1:]
+    paragraphs: list[Paragraph] = []
+    for block in blocks:
+        role = classify_line(block.lines[0]) if len(block.lines) == 1 else None
+        if role is not None:
+            notes.append(ClassifiedLine(path, block.first, role, block.lines[0].strip()))
+            continue
+        text = " ".join(" ".join(line.split()) for line in block.lines)
+        paragraphs.append(Paragraph(index=len(paragraphs), line=block.first, text=text, line_end=block.last))
+    if not paragraphs:
+        yield InputWarning(path, title_line, f"post {title!r} has no paragraphs")
+    all_lines = [title_line, date_line, *(n.line for n in notes), *(p.line_end for p in paragraphs)]
+    if citation is not None:
+        all_lines.append(citation.line)
+    first_line = min((n for n in all_lines if n), default=1)
+    yield Post(
+        id=post_id or slugify(title),
+        title=title,
+        date=date,
+        source=SourceRef(path, first_line, max(all_lines) or first_line),
+        citation=citation,
+        paragraphs=tuple(paragraphs),
+        notes=tuple(sorted(notes, key=lambda note: note.line)),
+        title_line=title_line,
+        date_line=date_line,
+        url=url,
+        categories=categories,
+        tags=tags,
+        format="text",
+    )
+
+
+def _string_list(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, list):
+        return tuple(str(item).strip() for item in value if str(item).strip())
+    return (str(value),)

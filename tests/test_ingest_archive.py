@@ -1,0 +1,159 @@
+"""The plain-text archive reader: the seed's format and its hardened variants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from ingest_accounting import unaccounted
+
+from provenance.ingest import read_corpus
+from provenance.ingest.archive import iter_archive, parse_citation, split_glued_outlet
+from provenance.ingest.dates import parse_date
+from provenance.models import Post
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest" / "archive"
+CATEGORY_ARCHIVE = FIXTURES / "category-archive.txt"
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
+
+
+def test_category_archive_gives_the_expected_posts() -> None:
+    """A category archive yields its four posts with titles, dates, lines and citations as written."""
+    corpus = read_corpus([CATEGORY_ARCHIVE])
+    got = [(p.id, p.date, p.title_line, p.date_line, len(p.paragraphs)) for p in corpus.posts]
+    assert got == [
+        ("attacks-spread-to-the-coast", dt.date(2017, 7, 14), 3, 5, 3),
+        ("a-post-without-a-citation-line", dt.date(2017, 7, 10), 21, 23, 1),
+        ("a-post-with-nothing-in-it", dt.date(2017, 7, 14), 27, 29, 0),
+        ("a-post-with-an-impossible-date", None, 31, 33, 1),
+    ]
+    assert corpus.formats == {str(CATEGORY_ARCHIVE): "archive"}
+    assert [(c.path, c.line, c.role) for c in corpus.classified] == [(str(CATEGORY_ARCHIVE), 1, "header")]
+
+
+def test_citation_with_two_authors_joined_by_and() -> None:
+    """ "Jane Doe and John Roe" in a citation line gives two authors, joined by ", " in ``author``."""
+    first = read_corpus([CATEGORY_ARCHIVE]).posts[0]
+    assert first.citation is not None
+    assert (first.citation.outlet, first.citation.authors, first.citation.author) == (
+        "The Daily Courier",
+        ("Jane Doe", "John Roe"),
+        "Jane Doe, John Roe",
+    )
+    assert (first.citation.date, first.citation.line) == (dt.date(2017, 7, 13), 7)
+
+
+def test_post_without_citation_line_keeps_its_first_paragraph() -> None:
+    """When no citation line follows the date, the citation is None and the first line is a paragraph."""
+    post = read_corpus([CATEGORY_ARCHIVE]).posts[1]
+    assert post.citation is None
+    assert post.paragraphs[0].line == 25
+
+
+def test_notes_are_classified_not_paragraphs() -> None:
+    """Image names, separators and signed editor asides become notes with their roles."""
+    post = read_corpus([CATEGORY_ARCHIVE]).posts[0]
+    assert [(n.line, n.role) for n in post.notes] == [(11, "image"), (15, "separator"), (19, "editor_note")]
+
+
+def test_invalid_dates_keep_the_post_undated_with_warnings_naming_the_line() -> None:
+    """ "February 30, 2017" keeps its post, undated, and warns at the date line and the citation line."""
+    corpus = read_corpus([CATEGORY_ARCHIVE])
+    messages = [str(w) for w in corpus.warnings]
+    assert f"{CATEGORY_ARCHIVE}:33: invalid date 'February 30, 2017'; post kept undated" in messages
+    assert f"{CATEGORY_ARCHIVE}:35: invalid date in citation line; kept without a date" in messages
+    assert corpus.posts[3].citation is not None and corpus.posts[3].citation.authors == (
+        "Bill Roggio",
+        "Thomas Joscelyn",
+    )
+
+
+def test_post_with_no_paragraphs_is_kept_with_a_warning() -> None:
+    """A post whose date is followed directly by the next post is kept, empty, with a warning."""
+    corpus = read_corpus([CATEGORY_ARCHIVE])
+    assert corpus.posts[2].paragraphs == ()
+    assert f"{CATEGORY_ARCHIVE}:27: post 'A post with nothing in it' has no paragraphs" in map(
+        str, corpus.warnings
+    )
+
+
+def test_every_line_of_the_fixture_is_accounted_for() -> None:
+    """Every non-blank line of the category archive lands in exactly one place."""
+    assert unaccounted(read_corpus([CATEGORY_ARCHIVE]), CATEGORY_ARCHIVE) == {}
+
+
+def test_seed_gives_seven_posts_and_loses_nothing() -> None:
+    """The seed archive gives its 7 posts with the citations the skeleton issue lists, every line placed."""
+    corpus = read_corpus([SEED])
+    assert len(corpus.posts) == 7
+    cites = {p.citation.outlet: (p.citation.author, p.citation.date) for p in corpus.posts if p.citation}
+    assert cites["Israel Hayom"] == ("Dr. Ori Goldberg", dt.date(2016, 11, 2))
+    assert cites["Front Page Magazine"] == ("Joseph Klein", dt.date(2017, 6, 29))
+    assert cites["Long War Journal"] == (None, dt.date(2017, 7, 13))
+    assert unaccounted(corpus, SEED) == {}
+    assert corpus.unparsed == [] and corpus.warnings == []
+
+
+def test_windows_line_endings_give_the_same_posts_and_lines(tmp_path: Path) -> None:
+    """The same archive with CRLF line endings gives identical posts, lines and text."""
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(CATEGORY_ARCHIVE.read_bytes().replace(b"\n", b"\r\n"))
+    original = read_corpus([CATEGORY_ARCHIVE]).posts
+    converted = read_corpus([crlf]).posts
+    assert [(p.id, p.paragraphs, [n.line for n in p.notes]) for p in converted] == [
+        (p.id, p.paragraphs, [n.line for n in p.notes]) for p in original
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("July 14, 2017", dt.date(2017, 7, 14)),
+        ("Jul 14, 2017", dt.date(2017, 7, 14)),
+        ("Jul. 14 2017", dt.date(2017, 7, 14)),
+        ("14 July 2017", dt.date(2017, 7, 14)),
+        ("2017-07-14", dt.date(2017, 7, 14)),
+        ("Friday, July 14, 2017", dt.date(2017, 7, 14)),
+        ("July 14th, 2017", dt.date(2017, 7, 14)),
+        ("February 30, 2017", None),
+        ("July 2017", None),
+    ],
+)
+def test_date_line_forms(text: str, expected: dt.date | None) -> None:
+    """Each common blog date form parses to its day; impossible or partial dates give None."""
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Posted tagged ‘Islamic State – what’s next’",
+        "Category Archives: Terrorism",
+        "Author: Jane Doe",
+        "Archive for July, 2017",
+        "Monthly Archives: July 2017",
+        "Posts by Jane Doe",
+    ],
+)
+def test_archive_headers_of_every_kind_are_classified(header: str) -> None:
+    """Tag, category, author and date archive headings before the first post are ``header`` lines."""
+    events = list(iter_archive("a.txt", [header, "", "Title", "", "July 14, 2017", "", "Body."]))
+    assert [(e.line, e.role) for e in events if not isinstance(e, Post)] == [(1, "header")]
+
+
+def test_citation_without_the_post_title_splits_trailing_authors() -> None:
+    """Without the post title to anchor on, trailing person names are authors and the outlet precedes them."""
+    citation = parse_citation("Other title, with a comma, Long War Journal, Bill Roggio, 2017-07-13", "X", 4)
+    assert citation is not None
+    assert (citation.title, citation.outlet, citation.authors) == (
+        "Other title, with a comma",
+        "Long War Journal",
+        ("Bill Roggio",),
+    )
+
+
+def test_glued_outlet_and_author_are_split_only_on_a_person_name() -> None:
+    """ "The Jewish PressHana Levi Julian" splits; "DEBKAfile" stays whole."""
+    assert split_glued_outlet("The Jewish PressHana Levi Julian") == ("The Jewish Press", "Hana Levi Julian")
+    assert split_glued_outlet("DEBKAfile") == ("DEBKAfile", None)

@@ -1,0 +1,167 @@
+"""Bad input: every case gives a message naming the file (and line) and the rest is still read."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from provenance.ingest import read_corpus
+from provenance.ingest.source import MAX_LINE_CHARS
+
+ARCHIVE = "Title\n\nJuly 14, 2017\n\nA paragraph about the café.\n"
+
+
+def _good(tmp_path: Path) -> Path:
+    good = tmp_path / "good.txt"
+    good.write_text(ARCHIVE, encoding="utf-8")
+    return good
+
+
+def test_empty_and_blank_files_are_skipped(tmp_path: Path) -> None:
+    """A zero-byte file and a file of blank lines are skipped with "empty file" reasons."""
+    (tmp_path / "a-empty.txt").write_bytes(b"")
+    (tmp_path / "b-blank.txt").write_bytes(b"\n  \r\n\t\n")
+    _good(tmp_path)
+    corpus = read_corpus([tmp_path])
+    assert [(Path(s.path).name, s.reason) for s in corpus.skipped] == [
+        ("a-empty.txt", "empty file"),
+        ("b-blank.txt", "empty file (only blank lines)"),
+    ]
+    assert [p.id for p in corpus.posts] == ["title"]
+
+
+def test_binary_file_is_skipped_with_the_offset_of_its_nul_byte(tmp_path: Path) -> None:
+    """A file with a NUL byte in its first 64 KB is skipped as binary."""
+    (tmp_path / "image.txt").write_bytes(b"GIF89a\x01\x00\x00\xff")
+    corpus = read_corpus([tmp_path / "image.txt"])
+    assert [s.reason for s in corpus.skipped] == ["binary file (NUL byte at offset 7)"]
+
+
+def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that cannot be opened is skipped as "unreadable: Permission denied" and the others are read."""
+    _good(tmp_path)
+    locked = tmp_path / "locked.txt"
+    locked.write_text(ARCHIVE, encoding="utf-8")
+    real_open = open
+
+    def refusing_open(file: object, *args: object, **kwargs: object) -> object:
+        if str(file) == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", refusing_open)
+    corpus = read_corpus([tmp_path])
+    assert [(s.path, s.reason) for s in corpus.skipped] == [(str(locked), "unreadable: Permission denied")]
+    assert len(corpus.posts) == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file_by_permissions(tmp_path: Path) -> None:
+    """A file with mode 000 is skipped as unreadable."""
+    locked = tmp_path / "locked.txt"
+    locked.write_text(ARCHIVE, encoding="utf-8")
+    locked.chmod(0)
+    assert [s.reason for s in read_corpus([locked]).skipped] == ["unreadable: Permission denied"]
+
+
+def test_broken_symlinks_and_missing_paths_are_skipped(tmp_path: Path) -> None:
+    """A dangling link named directly or met in a folder, and a path that does not exist, are skipped."""
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    _good(folder)
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    corpus = read_corpus([folder, tmp_path / "no-such-file.txt"])
+    reasons = {Path(s.path).name: s.reason for s in corpus.skipped}
+    assert reasons == {
+        "dangling.txt": f"broken symbolic link to {str(tmp_path / 'gone.txt')!r}",
+        "no-such-file.txt": "no such file or directory",
+    }
+    assert len(corpus.posts) == 1
+
+
+def test_file_not_in_utf8_is_decoded_and_the_encoding_named(tmp_path: Path) -> None:
+    """A Windows-1252 archive is read with the detected encoding, in a warning and in ``corpus.encodings``."""
+    legacy = tmp_path / "legacy.txt"
+    text = ARCHIVE + "\n" + "Another paragraph with an accent: déjà vu, naïve résumé, façade.\n" * 20
+    legacy.write_bytes(text.encode("cp1252"))
+    corpus = read_corpus([legacy])
+    encoding = corpus.encodings[str(legacy)]
+    assert encoding != "utf-8"
+    (warning,) = corpus.warnings
+    assert (warning.path, warning.line) == (str(legacy), 5)
+    assert (
+        warning.message
+        == f"not UTF-8 (byte 0xe9 on this line); decoded as {encoding} (detected by charset-normalizer)"
+    )
+    assert corpus.posts[0].paragraphs[0].text == "A paragraph about the café."
+
+
+def test_utf16_with_bom_is_read_as_text(tmp_path: Path) -> None:
+    """A UTF-16 file (NUL bytes, but a byte-order mark) is text, not binary."""
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes(ARCHIVE.encode("utf-16"))
+    corpus = read_corpus([wide])
+    assert corpus.skipped == [] and corpus.encodings[str(wide)] == "utf-16"
+    assert corpus.posts[0].paragraphs[0].text == "A paragraph about the café."
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".jsonl"])
+def test_over_long_line_is_reported_not_loaded(tmp_path: Path, suffix: str) -> None:
+    """A line over the length limit is an unparsed preview with a warning; the lines around it still parse."""
+    dump = tmp_path / f"long{suffix}"
+    long_line = "x" * (MAX_LINE_CHARS + 123)
+    if suffix == ".txt":
+        dump.write_text(ARCHIVE + "\n" + long_line + "\n\nAfter the long line.\n", encoding="utf-8")
+        long_number = 7
+    else:
+        good = '{"id": "a", "title": "A", "date": "2017-07-14", "text": "Short."}'
+        dump.write_text(good + "\n" + long_line + "\n" + good.replace('"a"', '"b"') + "\n", encoding="utf-8")
+        long_number = 2
+    corpus = read_corpus([dump])
+    (unparsed,) = corpus.unparsed
+    assert (unparsed.line, len(unparsed.text)) == (long_number, 201)
+    (warning,) = [w for w in corpus.warnings if "limit" in w.message]
+    assert str(warning) == (
+        f"{dump}:{long_number}: line of {MAX_LINE_CHARS + 123:,} characters is longer than the "
+        f"{MAX_LINE_CHARS:,} limit; not parsed, its first 200 characters kept in unparsed"
+    )
+    texts = [p.text for post in corpus.posts for p in post.paragraphs]
+    assert texts == (
+        ["A paragraph about the café.", "After the long line."] if suffix == ".txt" else ["Short."] * 2
+    )
+
+
+def test_unrecognised_file_is_skipped_with_a_hint(tmp_path: Path) -> None:
+    """A text file of unknown kind is skipped, the reason naming its extension and the --format option."""
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (reason,) = [s.reason for s in read_corpus([tmp_path]).skipped]
+    assert reason == (
+        "unrecognised format (extension '.csv'); "
+        "use --format to read it as one of archive, jsonl, text, html, wxr"
+    )
+
+
+def test_truncated_xml_with_no_complete_item_warns_and_gives_no_post(tmp_path: Path) -> None:
+    """An export cut in its header gives no post, a warning with the line, and a "no posts found" warning."""
+    cut = tmp_path / "cut.xml"
+    cut.write_text('<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n<ti')
+    corpus = read_corpus([cut])
+    assert corpus.posts == []
+    assert [w.line for w in corpus.warnings if "XML broken" in w.message] == [4]
+    assert f"{cut}: no posts found (read as wxr)" in map(str, corpus.warnings)
+
+
+def test_nothing_raises_for_a_folder_of_every_bad_case(tmp_path: Path) -> None:
+    """A folder mixing every bad case still yields the one good post and a reason for each bad file."""
+    _good(tmp_path)
+    (tmp_path / "empty.md").write_bytes(b"")
+    (tmp_path / "binary.html").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "broken.xml").write_text("<rss wordpress.org/export/1.2/><channel><item><title>x")
+    (tmp_path / "bad.jsonl").write_text("{not json}\n")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "missing")
+    corpus = read_corpus([tmp_path])
+    assert [p.id for p in corpus.posts] == ["title"]
+    assert {Path(s.path).name for s in corpus.skipped} == {"empty.md", "binary.html", "link.txt"}
+    assert {Path(w.path).name for w in corpus.warnings} >= {"broken.xml", "bad.jsonl"}

@@ -1,0 +1,87 @@
+"""The JSON Lines reader: one post per line, bad lines reported and skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ingest_accounting import unaccounted
+
+from provenance.config import AuditConfig
+from provenance.ingest import detect_format, read_corpus
+
+POSTS = Path(__file__).parent / "fixtures" / "ingest" / "jsonl" / "posts.jsonl"
+
+
+def test_good_lines_become_posts_with_their_fields() -> None:
+    """Lines 1, 3 and 7 give posts with id, title, date, url, tags and paragraphs at their JSON line."""
+    corpus = read_corpus([POSTS])
+    assert [(p.id, p.title, p.date, p.source.line_start) for p in corpus.posts] == [
+        ("first", "First post", dt.date(2017, 7, 14), 1),
+        ("second", "Second post", dt.date(2017, 7, 15), 3),
+        ("first-2", "First again", None, 7),
+    ]
+    first = corpus.posts[0]
+    assert [(p.index, p.line, p.text) for p in first.paragraphs] == [
+        (0, 1, "Opening paragraph."),
+        (1, 1, "Second paragraph, wrapped on two lines."),
+    ]
+    assert (first.url, first.tags, first.format) == ("https://example.org/first", ("isis",), "jsonl")
+
+
+def test_outlet_author_and_source_date_form_a_citation_with_line_zero() -> None:
+    """``outlet``/``author``/``source_date`` become the citation; an author list keeps every name."""
+    first, second, _ = read_corpus([POSTS]).posts
+    assert first.citation is not None
+    assert (first.citation.outlet, first.citation.author, first.citation.date, first.citation.line) == (
+        "Long War Journal",
+        "Bill Roggio",
+        dt.date(2017, 7, 13),
+        0,
+    )
+    assert second.citation is not None and second.citation.authors == ("Jane Doe", "John Roe")
+
+
+def test_bad_lines_are_reported_with_line_and_reason_and_the_rest_kept() -> None:
+    """Invalid JSON, a non-object and a missing text each give a file:line warning and an unparsed line."""
+    corpus = read_corpus([POSTS])
+    messages = [str(w) for w in corpus.warnings]
+    assert f"{POSTS}:4: invalid JSON (Expecting ',' delimiter at column 65); line skipped" in messages
+    assert f"{POSTS}:5: a JSON list, not an object; line skipped" in messages
+    assert f"{POSTS}:6: no 'text' field; line skipped" in messages
+    assert [u.line for u in corpus.unparsed] == [4, 5, 6]
+
+
+def test_duplicated_id_is_renamed_with_a_warning_naming_both_places() -> None:
+    """The second post with id "first" becomes "first-2", and the warning names the first one's line."""
+    corpus = read_corpus([POSTS])
+    assert f"{POSTS}:7: post id 'first' already used at {POSTS}:1; renamed 'first-2'" in map(
+        str, corpus.warnings
+    )
+
+
+def test_invalid_date_and_unknown_fields_are_warned_about() -> None:
+    """A date that names no day keeps the post undated; unknown fields are listed once per file."""
+    messages = [str(w) for w in read_corpus([POSTS]).warnings]
+    assert f"{POSTS}:7: invalid date '2017-02-30'; post kept undated" in messages
+    assert f"{POSTS}: ignored unknown fields: mood" in messages
+
+
+def test_every_line_is_a_post_or_unparsed() -> None:
+    """Each non-blank JSON line is exactly one post or one unparsed line."""
+    assert unaccounted(read_corpus([POSTS]), POSTS) == {}
+
+
+def test_jsonl_content_is_detected_without_the_extension(tmp_path: Path) -> None:
+    """A ``.txt`` file whose first line is a JSON object is read as JSON Lines."""
+    dump = tmp_path / "dump.txt"
+    dump.write_text(POSTS.read_text(encoding="utf-8"), encoding="utf-8")
+    assert detect_format(dump, dump.read_text(encoding="utf-8")) == "jsonl"
+    assert len(read_corpus([dump]).posts) == 3
+
+
+def test_format_option_overrides_detection(tmp_path: Path) -> None:
+    """``AuditConfig(format="text")`` reads a JSON Lines file as one text post instead."""
+    corpus = read_corpus([POSTS], AuditConfig(format="text"))
+    assert [(p.format, len(corpus.posts)) for p in corpus.posts] == [("text", 1)]
+    assert corpus.formats == {str(POSTS): "text"}
