@@ -227,3 +227,77 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert "provenance" in done.stdout
+
+
+GOOD_JSONL = '{"id": "a", "title": "First", "date": "2017-07-14", "text": "One paragraph of words here."}'
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "exit_code", "expected"),
+    [
+        ("binary.txt", b"\x00\x01\x02\x03 binary", 1, "binary file (NUL byte at offset 0)"),
+        ("blank.txt", b"\n\n   \n", 1, "empty file"),
+        ("data.csv", b"a,b\n1,2\n", 1, "unrecognised format (extension '.csv')"),
+        (
+            "latin1.txt",
+            "Un titre\n\nJuly 14, 2017\n\nCaf\u00e9 cr\u00e8me, d\u00e9j\u00e0 vu.\n".encode("cp1252"),
+            0,
+            "latin1.txt:5: not UTF-8",
+        ),
+        ("posts.jsonl", (GOOD_JSONL + "\n{broken\n").encode(), 0, "posts.jsonl:2: invalid JSON"),
+        (
+            "dates.txt",
+            b"A title\n\nFebruary 30, 2017\n\nSome words of text.\n",
+            0,
+            "dates.txt:3: invalid date 'February 30, 2017'; post kept undated",
+        ),
+        ("dup.jsonl", (GOOD_JSONL + "\n" + GOOD_JSONL + "\n").encode(), 0, "post id 'a' already used at"),
+    ],
+)
+def test_bad_input_gets_a_message_naming_file_and_line(
+    runner: CliRunner, tmp_path: Path, name: str, content: bytes, exit_code: int, expected: str
+) -> None:
+    """Bad input is reported with its file (and line); the exit status says whether anything was read."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(cli, ["audit", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == exit_code, result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_broken_symlink_is_skipped_with_its_target(runner: CliRunner, tmp_path: Path) -> None:
+    """A broken symbolic link inside a folder is named and skipped; the rest of the folder is audited."""
+    (tmp_path / "dump").mkdir()
+    (tmp_path / "dump" / "seed.txt").write_text(
+        (ROOT / "seeds" / "islamic-state-whats-next.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "dump" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = runner.invoke(cli, ["audit", str(tmp_path / "dump"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "gone.txt: broken symbolic link" in result.output
+
+
+def test_truncated_wordpress_export_keeps_items_before_the_break(runner: CliRunner, tmp_path: Path) -> None:
+    """A WXR file cut off mid-item keeps the posts before the break and says where it broke."""
+    whole = (ROOT / "tests" / "fixtures" / "ingest" / "wxr" / "small-export.xml").read_text(encoding="utf-8")
+    cut = whole[: whole.rindex("<item>") + 40]
+    path = tmp_path / "cut.xml"
+    path.write_text(cut, encoding="utf-8")
+    result = runner.invoke(cli, ["audit", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "XML broken or cut off here" in result.output
+    assert f"{path}:" in result.output
+
+
+def test_format_option_overrides_detection(runner: CliRunner, tmp_path: Path) -> None:
+    """--format text reads an archive-shaped file as a single post."""
+    path = tmp_path / "one.txt"
+    path.write_text(
+        (ROOT / "seeds" / "islamic-state-whats-next.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = runner.invoke(cli, ["audit", str(path), "--format", "text", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert len(doc["posts"]) == 1
+    assert doc["inputs"]["files"] == [{"path": str(path), "format": "text"}]
