@@ -1,0 +1,1075 @@
+"""The template context: everything the report shows, computed from an audit.json document.
+
+The report renders from the *document* (``docs/audit-json.md``), not from the
+pipeline's Python objects, so ``provenance report AUDIT_JSON`` can re-render a
+saved audit without re-running it. All decisions (which paragraph is copied
+from where, whether a copy credits its source, what is cut for size, where a
+graph node goes) are made here, in Python, where they can be tested; the
+templates only lay the result out. Every value is plain text or numbers:
+the templates escape all of it, and nothing here builds HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from provenance.errors import ReportError
+from provenance.report.anchors import cluster_anchor, outlet_anchor, paragraph_anchor, post_anchor
+from provenance.report.drawing import BarChart, GraphDrawing, draw_graph, draw_share_chart
+from provenance.report.textdiff import Run, side_by_side
+
+Provenance = Literal["original", "inside", "from-earlier", "into-later"]
+KINDS: tuple[str, ...] = ("exact", "near", "contained", "partial")
+LARGE_REPORT = 400  # cards + clusters above which off-screen layout is deferred
+
+PROVENANCE_LABELS: dict[str, str] = {
+    "original": "original",
+    "inside": "repeated inside this post",
+    "from-earlier": "copied from an earlier post",
+    "into-later": "copied into a later post",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLimits:
+    """How much is inlined, so that a 100k-post dump stays a file a browser opens in seconds.
+
+    What is cut is always counted and pointed to (``pairs.csv``, ``audit.json``,
+    the GEXF export), never silently dropped.
+    """
+
+    max_cards: int = 3000  # post cards with full text; beyond it, posts involved in reuse first
+    max_clusters: int = 2000  # duplicate clusters inlined, largest and widest first
+    max_pairs: int = 5000  # pairs inlined over all clusters
+    max_pairs_per_cluster: int = 30  # a boilerplate-like cluster would otherwise fill the page
+    max_chart_rows: int = 40  # bars in the copied-share chart
+    max_graph_nodes: int = 160  # nodes in the drawn graph; largest components first
+    max_outlets: int = 300
+    max_mentions_per_outlet: int = 12
+    max_posts_per_outlet: int = (
+        25  # citing / mentioning posts listed per outlet (a wire service has thousands)
+    )
+    max_health_rows: int = 500  # unparsed lines, warnings, skipped files each
+
+
+# --------------------------------------------------------------------------
+# records handed to the templates
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """A post named in passing; ``href`` is None when its card is not in the file."""
+
+    id: str
+    title: str
+    date: str | None
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphLink:
+    """A paragraph named in passing (``¶n`` of a post), linked when its card is in the file."""
+
+    post: PostRef
+    index: int
+    href: str | None
+
+    @property
+    def label(self) -> str:
+        return f"¶{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class Counterpart:
+    """Another paragraph that repeats this one, and how (shown under a coloured paragraph)."""
+
+    relation: str  # "repeated in this post", "copied from", "copied into", "also in"
+    target: ParagraphLink
+    kind: str
+    jaccard: float
+    containment: float
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphView:
+    index: int
+    line: int
+    text: str
+    anchor: str
+    provenance: Provenance
+    counterparts: tuple[Counterpart, ...]
+
+    @property
+    def provenance_label(self) -> str:
+        return PROVENANCE_LABELS[self.provenance]
+
+
+@dataclass(frozen=True, slots=True)
+class CitationView:
+    title: str | None
+    outlet: str | None
+    outlet_href: str | None
+    author: str | None
+    date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """Whether a copied post credits the outlet its source cites.
+
+    ``status`` is ``credited`` (the copy cites the same outlet), ``mentioned``
+    (it names the outlet in its text), ``uncredited`` or ``unknown`` (the
+    source cites no outlet, so there is nothing to compare with).
+    """
+
+    status: Literal["credited", "mentioned", "uncredited", "unknown"]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseSourceView:
+    post: PostRef
+    share: float
+    credit: Credit
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseView:
+    share: float
+    derivation: str
+    sources: tuple[ReuseSourceView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReprintLink:
+    post: PostRef
+    shared_paragraphs: int
+    share_of_source: float
+    decided_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLine:
+    line: int
+    role: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostCard:
+    """One post as the reader sees it: metadata, credit, reprints and coloured paragraphs."""
+
+    id: str
+    anchor: str
+    title: str
+    date: str | None
+    source: str  # "path:start–end"
+    url: str | None  # only http(s) URLs become links
+    url_text: str | None
+    citation: CitationView | None
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    paragraphs: tuple[ParagraphView, ...]
+    notes: tuple[NoteLine, ...]
+    reuse: ReuseView | None
+    reprint_of: tuple[ReprintLink, ...]
+    reprinted_by: tuple[ReprintLink, ...]
+    provenance_counts: tuple[tuple[str, int], ...]  # (provenance, paragraphs), non-zero only
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One overview number; ``key`` names it for tests and for ``data-figure``."""
+
+    key: str
+    label: str
+    value: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PairSide:
+    paragraph: ParagraphLink
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PairView:
+    """One verified pair laid out side by side.
+
+    ``similarity`` is the measure that decided the kind: Jaccard for exact and
+    near pairs, containment for contained and partial ones; the filter slider
+    compares against it.
+    """
+
+    kind: str
+    jaccard: float
+    containment: float
+    similarity: float
+    scope: Literal["inside", "cross"]
+    outlets: str  # casefolded outlet names of both posts' citations, "|"-joined, for the filter
+    a: PairSide
+    b: PairSide
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterView:
+    id: str
+    anchor: str
+    size: int  # member paragraphs
+    spread: int  # distinct posts
+    kinds: tuple[str, ...]
+    earliest: ParagraphLink | None
+    pairs: tuple[PairView, ...]
+    pairs_total: int  # pairs in the cluster, inlined or not
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatesView:
+    clusters: tuple[ClusterView, ...]
+    clusters_total: int
+    pairs_total: int
+    pairs_shown: int
+    kind_counts: tuple[tuple[str, int], ...]  # every kind, in KINDS order
+    inside_count: int
+    cross_count: int
+    outlet_options: tuple[tuple[str, str], ...]  # (value, label)
+    note: str | None  # set when clusters or pairs were left out
+
+
+@dataclass(frozen=True, slots=True)
+class MentionView:
+    sentence: str
+    surface: str
+    cue: str
+    paragraph: ParagraphLink | None
+    post: PostRef
+
+
+@dataclass(frozen=True, slots=True)
+class OutletView:
+    name: str
+    anchor: str
+    kind: str
+    aliases: tuple[str, ...]
+    cited_by: tuple[PostRef, ...]  # the first ``max_posts_per_outlet``, earliest first
+    cited_by_total: int
+    mentioned_by: tuple[PostRef, ...]
+    mentioned_by_total: int
+    mentions: tuple[MentionView, ...]
+    mentions_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateView:
+    text: str
+    posts: int
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
+class HealthRow:
+    where: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class HealthView:
+    skipped: tuple[HealthRow, ...]
+    skipped_total: int
+    unparsed: tuple[HealthRow, ...]
+    unparsed_total: int
+    warnings: tuple[HealthRow, ...]
+    warnings_total: int
+    classified_total: int
+    inputs: tuple[tuple[str, str], ...]  # (path, format and encoding)
+    params: tuple[tuple[str, str], ...]
+    tool: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """Everything ``report.html`` shows, in the order it shows it.
+
+    ``generated_at`` is the only field that differs between two audits of
+    the same input with the same parameters; the template prints it on one
+    line of its own so two reports can be compared with ``diff``.
+    """
+
+    title: str
+    tool_name: str
+    tool_version: str
+    generated_at: str
+    figures: tuple[Figure, ...]
+    chart: BarChart
+    copied_posts: tuple[PostCard, ...]  # posts with borrowed text, for the overview's credit table
+    cards: tuple[PostCard, ...]
+    posts_total: int
+    cards_note: str | None
+    duplicates: DuplicatesView
+    boilerplate: tuple[BoilerplateView, ...]
+    outlets: tuple[OutletView, ...]
+    outlets_note: str | None
+    graph: GraphDrawing
+    health: HealthView
+    pairs_csv: str = "pairs.csv"
+
+    @property
+    def large(self) -> bool:
+        """Big enough that the browser should skip laying out off-screen cards (CSS content-visibility)."""
+        return len(self.cards) + len(self.duplicates.clusters) > LARGE_REPORT
+    legend: tuple[tuple[str, str], ...] = field(
+        default=tuple((key, label) for key, label in PROVENANCE_LABELS.items())
+    )
+
+
+# --------------------------------------------------------------------------
+# reading the document
+# --------------------------------------------------------------------------
+
+
+def _list(doc: Mapping[str, Any], key: str) -> list[Any]:
+    value = doc.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ReportError(f"audit.json: {key!r} must be a list, got {type(value).__name__}")
+    return value
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _opt_text(value: object) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _float(value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def _ref(value: object) -> tuple[str, int] | None:
+    if isinstance(value, Mapping) and "post" in value and "paragraph" in value:
+        try:
+            return str(value["post"]), int(value["paragraph"])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f}%"
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only web URLs become links: ``javascript:``, ``data:`` and the like stay text."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+class _Posts:
+    """Post lookups shared by every section: titles, order, outlets, which cards exist."""
+
+    def __init__(self, posts: list[Any]) -> None:
+        self.raw: dict[str, Mapping[str, Any]] = {}
+        self.order: dict[str, int] = {}
+        for position, post in enumerate(posts):
+            if not isinstance(post, Mapping) or "id" not in post:
+                raise ReportError(f"audit.json: post {position} has no id")
+            post_id = str(post["id"])
+            if post_id in self.raw:
+                raise ReportError(f"audit.json: post id {post_id!r} appears twice")
+            self.raw[post_id] = post
+            self.order[post_id] = position
+        self.rendered: set[str] = set()  # set once by _choose_cards, before any ref is made
+        self._refs: dict[str, PostRef] = {}
+        self.canonical: dict[str, str] = {}  # casefolded alias or name -> canonical outlet name
+
+    def title(self, post_id: str) -> str:
+        post = self.raw.get(post_id)
+        return _text(post.get("title")) if post else post_id
+
+    def date(self, post_id: str) -> str | None:
+        post = self.raw.get(post_id)
+        return _opt_text(post.get("date")) if post else None
+
+    def ref(self, post_id: str) -> PostRef:
+        # Cached: a post is named many times (pairs, outlets, reprints) and refs are immutable.
+        ref = self._refs.get(post_id)
+        if ref is None:
+            href = f"#{post_anchor(post_id)}" if post_id in self.rendered else None
+            ref = self._refs[post_id] = PostRef(post_id, self.title(post_id), self.date(post_id), href)
+        return ref
+
+    def paragraph(self, post_id: str, index: int) -> ParagraphLink:
+        href = f"#{paragraph_anchor(post_id, index)}" if post_id in self.rendered else None
+        return ParagraphLink(self.ref(post_id), index, href)
+
+    def sort_key(self, post_id: str) -> tuple[bool, str, int]:
+        """Earlier posts first: dated before undated, then by date, then input order."""
+        date = self.date(post_id)
+        return (date is None, date or "", self.order.get(post_id, len(self.order)))
+
+    def outlet_of(self, post_id: str) -> str | None:
+        post = self.raw.get(post_id)
+        citation = post.get("citation") if post else None
+        if not isinstance(citation, Mapping):
+            return None
+        outlet = _opt_text(citation.get("outlet"))
+        return self.canonical.get(outlet.casefold(), outlet) if outlet else None
+
+    def words(self, post_id: str) -> dict[int, int]:
+        """Words per paragraph index, the unit the copied shares are measured in."""
+        post = self.raw.get(post_id) or {}
+        return {
+            int(_float(p.get("index"))): len(_text(p.get("text")).split())
+            for p in post.get("paragraphs") or []
+            if isinstance(p, Mapping)
+        }
+
+
+@dataclass(slots=True)
+class _PairRecord:
+    a: tuple[str, int]
+    b: tuple[str, int]
+    kind: str
+    jaccard: float
+    containment: float
+    cluster: str
+    raw: Mapping[str, Any]
+
+
+def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
+    records: list[_PairRecord] = []
+    for raw in _list(doc, "pairs"):
+        if not isinstance(raw, Mapping):
+            continue
+        a, b = _ref(raw.get("a")), _ref(raw.get("b"))
+        if a is None or b is None:
+            continue
+        kind = _text(raw.get("kind")) or "near"
+        cluster = raw.get("cluster")
+        records.append(
+            _PairRecord(
+                a,
+                b,
+                kind,
+                _float(raw.get("jaccard")),
+                _float(raw.get("containment")),
+                "" if cluster is None else str(cluster),
+                raw,
+            )
+        )
+    _fill_clusters(records)
+    return records
+
+
+def _fill_clusters(records: list[_PairRecord]) -> None:
+    """Give pairs without a ``cluster`` one: connected components of the pairs (union-find)."""
+    if all(record.cluster for record in records):
+        return
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for record in records:
+        if not record.cluster:
+            root_a, root_b = find(record.a), find(record.b)
+            if root_a != root_b:
+                parent[max(root_a, root_b)] = min(root_a, root_b)
+    for record in records:
+        if not record.cluster:
+            root = find(record.a)
+            record.cluster = f"{root[0]}:{root[1]}"
+
+
+# --------------------------------------------------------------------------
+# sections
+# --------------------------------------------------------------------------
+
+
+def _counterparts(
+    posts: _Posts, pairs: list[_PairRecord], earliest: dict[str, tuple[str, int]]
+) -> dict[tuple[str, int], list[tuple[Provenance, Counterpart]]]:
+    """For every paragraph in a pair: its counterparts, each with the provenance it implies here."""
+    found: dict[tuple[str, int], list[tuple[Provenance, Counterpart]]] = defaultdict(list)
+    for pair in pairs:
+        for here, there in ((pair.a, pair.b), (pair.b, pair.a)):
+            target = posts.paragraph(*there)
+            if here[0] == there[0]:
+                found[here].append(
+                    (
+                        "inside",
+                        Counterpart(
+                            "repeated in this post", target, pair.kind, pair.jaccard, pair.containment
+                        ),
+                    )
+                )
+                continue
+            witness = earliest.get(pair.cluster)
+            if witness is not None and witness[0] == here[0]:
+                this_first = True
+            elif witness is not None and witness[0] == there[0]:
+                this_first = False
+            else:
+                this_first = posts.sort_key(here[0]) < posts.sort_key(there[0])
+            provenance: Provenance = "into-later" if this_first else "from-earlier"
+            relation = "copied into" if this_first else "copied from"
+            found[here].append(
+                (provenance, Counterpart(relation, target, pair.kind, pair.jaccard, pair.containment))
+            )
+    return found
+
+
+_PRECEDENCE: dict[Provenance, int] = {"from-earlier": 0, "into-later": 1, "inside": 2, "original": 3}
+
+
+def _credit(posts: _Posts, copy_id: str, source_id: str, mentioned: dict[str, set[str]]) -> Credit:
+    source_outlet = posts.outlet_of(source_id)
+    copy_outlet = posts.outlet_of(copy_id)
+    if source_outlet is None:
+        return Credit("unknown", "the source cites no outlet")
+    if copy_outlet is not None and copy_outlet.casefold() == source_outlet.casefold():
+        return Credit("credited", f"credits {source_outlet}")
+    if source_outlet.casefold() in mentioned.get(copy_id, set()):
+        return Credit("mentioned", f"names {source_outlet} in its text only")
+    cites = f"cites {copy_outlet}" if copy_outlet else "cites no outlet"
+    return Credit("uncredited", f"does not credit {source_outlet} ({cites})")
+
+
+def _choose_cards(
+    doc: Mapping[str, Any], posts: _Posts, pairs: list[_PairRecord], limits: ReportLimits
+) -> tuple[list[str], str | None]:
+    """Which posts get a card; sets ``posts.rendered`` so links know which anchors exist."""
+    reprints = [r for r in _list(doc, "reprints") if isinstance(r, Mapping)]
+    involved: set[str] = {p for pair in pairs for p in (pair.a[0], pair.b[0])}
+    involved |= {str(r.get(k)) for r in reprints for k in ("source", "copy")}
+    for post_id, post in posts.raw.items():
+        reuse = post.get("reuse")
+        if isinstance(reuse, Mapping) and _float(reuse.get("share")) > 0:
+            involved.add(post_id)
+
+    ordered = list(posts.raw)
+    note = None
+    if len(ordered) > limits.max_cards:
+        chosen = [p for p in ordered if p in involved] + [p for p in ordered if p not in involved]
+        chosen_set = set(chosen[: limits.max_cards])
+        ordered = [p for p in ordered if p in chosen_set]
+        note = (
+            f"{len(ordered):,} of {len(posts.raw):,} posts are shown as cards: posts involved in reuse "
+            f"come first, in input order. Every post is in audit.json."
+        )
+    posts.rendered = set(ordered)
+
+    return ordered, note
+
+
+def _cards(
+    doc: Mapping[str, Any],
+    posts: _Posts,
+    ordered: list[str],
+    counterparts: dict[tuple[str, int], list[tuple[Provenance, Counterpart]]],
+) -> list[PostCard]:
+    reprints = [r for r in _list(doc, "reprints") if isinstance(r, Mapping)]
+    mentioned: dict[str, set[str]] = defaultdict(set)
+    for mention in _list(doc, "mentions"):
+        if isinstance(mention, Mapping):
+            outlet = _text(mention.get("outlet"))
+            mentioned[_text(mention.get("post"))].add(
+                posts.canonical.get(outlet.casefold(), outlet).casefold()
+            )
+    for outlet in _list(doc, "outlets"):
+        if isinstance(outlet, Mapping):
+            for post_id in outlet.get("mentioned_by") or []:
+                mentioned[str(post_id)].add(_text(outlet.get("name")).casefold())
+
+    reprint_of: dict[str, list[ReprintLink]] = defaultdict(list)
+    reprinted_by: dict[str, list[ReprintLink]] = defaultdict(list)
+    for reprint in reprints:
+        source, copy = _text(reprint.get("source")), _text(reprint.get("copy"))
+        shared = int(_float(reprint.get("shared_paragraphs")))
+        share = _float(reprint.get("share_of_source"))
+        decided = _text(reprint.get("decided_by"))
+        reprint_of[copy].append(ReprintLink(posts.ref(source), shared, share, decided))
+        reprinted_by[source].append(ReprintLink(posts.ref(copy), shared, share, decided))
+
+    cards: list[PostCard] = []
+    for post_id in ordered:
+        post = posts.raw[post_id]
+        paragraphs: list[ParagraphView] = []
+        counts: dict[str, int] = defaultdict(int)
+        for raw in post.get("paragraphs") or []:
+            if not isinstance(raw, Mapping):
+                continue
+            index = int(_float(raw.get("index")))
+            found = counterparts.get((post_id, index), [])
+            provenance: Provenance = "original"
+            if found:
+                provenance = min((p for p, _ in found), key=_PRECEDENCE.__getitem__)
+            ordered_counterparts = sorted(
+                (c for _, c in found),
+                key=lambda c: (posts.sort_key(c.target.post.id), c.target.index, c.kind),
+            )
+            counts[provenance] += 1
+            paragraphs.append(
+                ParagraphView(
+                    index,
+                    int(_float(raw.get("line"))),
+                    _text(raw.get("text")),
+                    paragraph_anchor(post_id, index),
+                    provenance,
+                    tuple(ordered_counterparts),
+                )
+            )
+        citation = post.get("citation")
+        citation_view = None
+        if isinstance(citation, Mapping):
+            cited = posts.outlet_of(post_id)
+            citation_view = CitationView(
+                _opt_text(citation.get("title")),
+                cited,
+                f"#{outlet_anchor(cited)}" if cited else None,
+                _opt_text(citation.get("author")),
+                _opt_text(citation.get("date")),
+            )
+        reuse = post.get("reuse")
+        reuse_view = None
+        if isinstance(reuse, Mapping):
+            sources = tuple(
+                ReuseSourceView(
+                    posts.ref(str(s.get("post"))),
+                    _float(s.get("share")),
+                    _credit(posts, post_id, str(s.get("post")), mentioned),
+                )
+                for s in reuse.get("sources") or []
+                if isinstance(s, Mapping)
+            )
+            reuse_view = ReuseView(
+                _float(reuse.get("share")), _text(reuse.get("derivation")) or "independent", sources
+            )
+        origin = post.get("source") if isinstance(post.get("source"), Mapping) else {}
+        assert isinstance(origin, Mapping)
+        start, end = origin.get("line_start"), origin.get("line_end")
+        where = _text(origin.get("path"))
+        if start:
+            where += f":{start}" + (f"–{end}" if end and end != start else "")
+        url = _opt_text(post.get("url"))
+        notes = tuple(
+            NoteLine(int(_float(n.get("line"))), _text(n.get("role")), _text(n.get("text")))
+            for n in post.get("notes") or []
+            if isinstance(n, Mapping)
+        )
+        cards.append(
+            PostCard(
+                id=post_id,
+                anchor=post_anchor(post_id),
+                title=_text(post.get("title")) or post_id,
+                date=_opt_text(post.get("date")),
+                source=where,
+                url=_safe_url(url),
+                url_text=url,
+                citation=citation_view,
+                categories=tuple(_text(c) for c in post.get("categories") or []),
+                tags=tuple(_text(t) for t in post.get("tags") or []),
+                paragraphs=tuple(paragraphs),
+                notes=notes,
+                reuse=reuse_view,
+                reprint_of=tuple(reprint_of.get(post_id, [])),
+                reprinted_by=tuple(reprinted_by.get(post_id, [])),
+                provenance_counts=tuple((k, counts[k]) for k in PROVENANCE_LABELS if counts.get(k)),
+            )
+        )
+    return cards
+
+
+_MIRROR: dict[str, Any] = {"deleted": "inserted", "inserted": "deleted"}
+
+
+def _mirrored(side: PairSide) -> PairSide:
+    """A side moved to the other column: words 'only on the left' become 'only on the right'."""
+    return PairSide(side.paragraph, tuple(Run(_MIRROR.get(r.kind, r.kind), r.text) for r in side.runs))
+
+
+def _similarity(pair: _PairRecord) -> float:
+    return pair.containment if pair.kind in ("contained", "partial") else pair.jaccard
+
+
+def _duplicates(
+    doc: Mapping[str, Any], posts: _Posts, pairs: list[_PairRecord], limits: ReportLimits
+) -> DuplicatesView:
+    texts: dict[tuple[str, int], str] = {}
+    for post_id, post in posts.raw.items():
+        for raw in post.get("paragraphs") or []:
+            if isinstance(raw, Mapping):
+                texts[(post_id, int(_float(raw.get("index"))))] = _text(raw.get("text"))
+
+    by_cluster: dict[str, list[_PairRecord]] = defaultdict(list)
+    for pair in pairs:
+        by_cluster[pair.cluster].append(pair)
+    declared = {str(c.get("id")): c for c in _list(doc, "clusters") if isinstance(c, Mapping)}
+
+    def members(cluster_id: str) -> set[tuple[str, int]]:
+        return {ref for pair in by_cluster[cluster_id] for ref in (pair.a, pair.b)}
+
+    def order(cluster_id: str) -> tuple[int, int, str]:
+        refs = members(cluster_id)
+        return (-len(refs), -len({post for post, _ in refs}), cluster_id.zfill(12))
+
+    cluster_ids = sorted(by_cluster, key=order)
+    views: list[ClusterView] = []
+    shown = 0
+    for cluster_id in cluster_ids[: limits.max_clusters]:
+        if shown >= limits.max_pairs:
+            break
+        cluster_pairs = sorted(
+            by_cluster[cluster_id],
+            key=lambda p: (posts.sort_key(p.a[0]), p.a[1], posts.sort_key(p.b[0]), p.b[1], p.kind),
+        )
+        room = min(limits.max_pairs_per_cluster, limits.max_pairs - shown)
+        pair_views: list[PairView] = []
+        for pair in cluster_pairs[:room]:
+            runs_a, runs_b = side_by_side(
+                texts.get(pair.a, ""), texts.get(pair.b, ""), pair.raw.get("alignment"), pair.kind
+            )
+            outlets = sorted(
+                {o.casefold() for o in (posts.outlet_of(pair.a[0]), posts.outlet_of(pair.b[0])) if o}
+            )
+            left = PairSide(posts.paragraph(*pair.a), runs_a)
+            right = PairSide(posts.paragraph(*pair.b), runs_b)
+            if (posts.sort_key(pair.b[0]), pair.b[1]) < (posts.sort_key(pair.a[0]), pair.a[1]):
+                # The earlier text goes on the left, so every pair reads "original -> copy".
+                left, right = _mirrored(right), _mirrored(left)
+            pair_views.append(
+                PairView(
+                    kind=pair.kind,
+                    jaccard=pair.jaccard,
+                    containment=pair.containment,
+                    similarity=_similarity(pair),
+                    scope="inside" if pair.a[0] == pair.b[0] else "cross",
+                    outlets="|".join(outlets),
+                    a=left,
+                    b=right,
+                )
+            )
+        shown += len(pair_views)
+        refs = members(cluster_id)
+        declared_cluster = declared.get(cluster_id)
+        witness = _ref(declared_cluster.get("earliest")) if declared_cluster else None
+        if witness is None:
+            witness = min(refs, key=lambda r: (posts.sort_key(r[0]), r[1]))
+        views.append(
+            ClusterView(
+                id=cluster_id,
+                anchor=cluster_anchor(cluster_id),
+                size=len(refs),
+                spread=len({post for post, _ in refs}),
+                kinds=tuple(k for k in KINDS if any(p.kind == k for p in cluster_pairs)),
+                earliest=posts.paragraph(*witness),
+                pairs=tuple(pair_views),
+                pairs_total=len(cluster_pairs),
+            )
+        )
+
+    note = None
+    if len(views) < len(cluster_ids) or shown < len(pairs):
+        note = (
+            f"Showing {shown:,} of {len(pairs):,} pairs in {len(views):,} of {len(cluster_ids):,} clusters "
+            f"(the largest and widest first). Every pair is listed in pairs.csv."
+        )
+    outlet_names = sorted(
+        {o for pair in pairs for o in (posts.outlet_of(pair.a[0]), posts.outlet_of(pair.b[0])) if o},
+        key=str.casefold,
+    )
+    return DuplicatesView(
+        clusters=tuple(views),
+        clusters_total=len(cluster_ids),
+        pairs_total=len(pairs),
+        pairs_shown=shown,
+        kind_counts=tuple((k, sum(1 for p in pairs if p.kind == k)) for k in KINDS),
+        inside_count=sum(1 for p in pairs if p.a[0] == p.b[0]),
+        cross_count=sum(1 for p in pairs if p.a[0] != p.b[0]),
+        outlet_options=tuple((name.casefold(), name) for name in outlet_names),
+        note=note,
+    )
+
+
+def _outlets(
+    doc: Mapping[str, Any], posts: _Posts, limits: ReportLimits
+) -> tuple[list[OutletView], str | None]:
+    mentions_by_outlet: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for mention in _list(doc, "mentions"):
+        if isinstance(mention, Mapping):
+            named = _text(mention.get("outlet"))
+            mentions_by_outlet[posts.canonical.get(named.casefold(), named).casefold()].append(mention)
+    raw_outlets = [o for o in _list(doc, "outlets") if isinstance(o, Mapping)]
+    raw_outlets.sort(
+        key=lambda o: (
+            -len(o.get("cited_by") or []),
+            -len(o.get("mentioned_by") or []),
+            _text(o.get("name")).casefold(),
+            _text(o.get("name")),
+        )
+    )
+
+    def ranked_posts(ids: object) -> tuple[PostRef, ...]:
+        listed = sorted((str(p) for p in ids or []), key=posts.sort_key)  # type: ignore[attr-defined]
+        return tuple(posts.ref(p) for p in listed[: limits.max_posts_per_outlet])
+
+    views: list[OutletView] = []
+    for outlet in raw_outlets[: limits.max_outlets]:
+        name = _text(outlet.get("name"))
+        evidence = sorted(
+            mentions_by_outlet.get(name.casefold(), []),
+            key=lambda m: (
+                posts.sort_key(_text(m.get("post"))),
+                int(_float(m.get("line"))),
+                _text(m.get("sentence")),
+            ),
+        )
+        mention_views = []
+        for mention in evidence[: limits.max_mentions_per_outlet]:
+            post_id = _text(mention.get("post"))
+            index = int(_float(mention.get("paragraph", -1)))
+            mention_views.append(
+                MentionView(
+                    _text(mention.get("sentence")),
+                    _text(mention.get("surface")),
+                    _text(mention.get("cue")),
+                    posts.paragraph(post_id, index) if index >= 0 else None,
+                    posts.ref(post_id),
+                )
+            )
+        views.append(
+            OutletView(
+                name=name,
+                anchor=outlet_anchor(name),
+                kind=_text(outlet.get("kind")) or "outlet",
+                aliases=tuple(sorted({_text(a) for a in outlet.get("aliases") or []} - {name})),
+                cited_by=ranked_posts(outlet.get("cited_by")),
+                cited_by_total=len(outlet.get("cited_by") or []),
+                mentioned_by=ranked_posts(outlet.get("mentioned_by")),
+                mentioned_by_total=len(outlet.get("mentioned_by") or []),
+                mentions=tuple(mention_views),
+                mentions_total=len(evidence),
+            )
+        )
+    note = None
+    if len(views) < len(raw_outlets):
+        note = f"The {len(views):,} most cited of {len(raw_outlets):,} outlets; all are in audit.json."
+    return views, note
+
+
+def _health(doc: Mapping[str, Any], limits: ReportLimits) -> HealthView:
+    def rows(key: str, text_key: str) -> tuple[tuple[HealthRow, ...], int]:
+        items = [i for i in _list(doc, key) if isinstance(i, Mapping)]
+        out = []
+        for item in items[: limits.max_health_rows]:
+            line = item.get("line")
+            where = _text(item.get("path")) + (f":{line}" if line else "")
+            out.append(HealthRow(where, _text(item.get(text_key))))
+        return tuple(out), len(items)
+
+    skipped, skipped_total = rows("skipped", "reason")
+    unparsed, unparsed_total = rows("unparsed", "text")
+    warnings, warnings_total = rows("warnings", "message")
+    inputs_doc = doc.get("inputs") if isinstance(doc.get("inputs"), Mapping) else {}
+    assert isinstance(inputs_doc, Mapping)
+    encodings = inputs_doc.get("encodings") if isinstance(inputs_doc.get("encodings"), Mapping) else {}
+    assert isinstance(encodings, Mapping)
+    inputs = []
+    for item in inputs_doc.get("files") or []:
+        if isinstance(item, Mapping):
+            path = _text(item.get("path"))
+            detail = _text(item.get("format")) + (f", {encodings[path]}" if path in encodings else "")
+            inputs.append((path, detail))
+    params_doc = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
+    assert isinstance(params_doc, Mapping)
+    tool_doc = doc.get("tool") if isinstance(doc.get("tool"), Mapping) else {}
+    assert isinstance(tool_doc, Mapping)
+    return HealthView(
+        skipped=skipped,
+        skipped_total=skipped_total,
+        unparsed=unparsed,
+        unparsed_total=unparsed_total,
+        warnings=warnings,
+        warnings_total=warnings_total,
+        classified_total=len(_list(doc, "classified")),
+        inputs=tuple(sorted(inputs)),
+        params=tuple(sorted((str(k), _param(v)) for k, v in params_doc.items())),
+        tool=tuple(sorted((str(k), _param(v)) for k, v in tool_doc.items())),
+    )
+
+
+def _param(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Mapping):
+        return (
+            ", ".join(f"{k}={_param(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) or "—"
+        )
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return ", ".join(_param(v) for v in value) or "—"
+    return str(value)
+
+
+def _figures(
+    doc: Mapping[str, Any], posts: _Posts, pairs: list[_PairRecord], clusters: int, cards: list[PostCard]
+) -> tuple[Figure, ...]:
+    summary = doc.get("summary") if isinstance(doc.get("summary"), Mapping) else {}
+    assert isinstance(summary, Mapping)
+
+    def count(key: str, fallback: int) -> int:
+        return int(_float(summary[key])) if key in summary else fallback
+
+    paragraphs = sum(len(p.get("paragraphs") or []) for p in posts.raw.values())
+    reprints = len(_list(doc, "reprints"))
+    outlets = len(_list(doc, "outlets"))
+    inside = _float(summary.get("copied_share_inside"))
+    across = _float(summary.get("copied_share_across"))
+    derived = [
+        p
+        for p in posts.raw.values()
+        if isinstance(p.get("reuse"), Mapping) and p["reuse"].get("derivation") in ("wholly", "partially")
+    ]
+    return (
+        Figure("posts", "posts", f"{count('posts', len(posts.raw)):,}"),
+        Figure("paragraphs", "paragraphs", f"{count('paragraphs', paragraphs):,}"),
+        Figure("copied_share_inside", "of text repeated inside posts", _percent(inside)),
+        Figure("copied_share_across", "of text copied across posts", _percent(across)),
+        Figure(
+            "pairs",
+            "duplicate pairs",
+            f"{count('pairs', len(pairs)):,}",
+            " · ".join(f"{sum(1 for p in pairs if p.kind == k)} {k}" for k in KINDS),
+        ),
+        Figure("clusters", "duplicate clusters", f"{count('clusters', clusters):,}"),
+        Figure("derived", "posts built from earlier posts", f"{len(derived):,}"),
+        Figure("reprints", "reprints", f"{count('reprints', reprints):,}"),
+        Figure("outlets", "outlets", f"{count('outlets', outlets):,}"),
+    )
+
+
+def _shares(
+    posts: _Posts, post_id: str, counterparts: Mapping[tuple[str, int], list[tuple[Provenance, Counterpart]]]
+) -> tuple[float, float, float]:
+    """(borrowed, given, inside) shares of a post's words, for the chart.
+
+    Borrowed is the audit's own ``reuse.share`` (word spans shared with
+    earlier posts); given and inside count the words of whole paragraphs
+    copied into later posts / repeated inside the post.
+    """
+    reuse = posts.raw[post_id].get("reuse")
+    borrowed = _float(reuse.get("share")) if isinstance(reuse, Mapping) else 0.0
+    words = posts.words(post_id)
+    total = sum(words.values())
+    if not total:
+        return borrowed, 0.0, 0.0
+    given = inside = 0
+    for index, count in words.items():
+        kinds = {provenance for provenance, _ in counterparts.get((post_id, index), [])}
+        given += count if "into-later" in kinds else 0
+        inside += count if "inside" in kinds else 0
+    return borrowed, given / total, inside / total
+
+
+def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) -> ReportContext:
+    """Compute everything the report shows from an audit.json document.
+
+    Raises :class:`~provenance.errors.ReportError` when the document is not
+    one (not a mapping, a list field that is not a list, a post without id).
+    """
+    if not isinstance(doc, Mapping):
+        raise ReportError(f"audit.json must hold a JSON object, got {type(doc).__name__}")
+    limits = limits or ReportLimits()
+    posts = _Posts(_list(doc, "posts"))
+    for outlet in _list(doc, "outlets"):
+        if isinstance(outlet, Mapping):
+            name = _text(outlet.get("name"))
+            for alias in [name, *[_text(a) for a in outlet.get("aliases") or []]]:
+                posts.canonical.setdefault(alias.casefold(), name)
+    pairs = _pairs(doc)
+    earliest: dict[str, tuple[str, int]] = {}
+    for cluster in _list(doc, "clusters"):
+        if isinstance(cluster, Mapping):
+            witness = _ref(cluster.get("earliest"))
+            if witness is not None:
+                earliest[str(cluster.get("id"))] = witness
+
+    ordered, cards_note = _choose_cards(doc, posts, pairs, limits)
+    counterparts = _counterparts(posts, pairs, earliest)
+    cards = _cards(doc, posts, ordered, counterparts)
+    duplicates = _duplicates(doc, posts, pairs, limits)
+    outlets, outlets_note = _outlets(doc, posts, limits)
+    tool = doc.get("tool") if isinstance(doc.get("tool"), Mapping) else {}
+    assert isinstance(tool, Mapping)
+    inputs = doc.get("inputs") if isinstance(doc.get("inputs"), Mapping) else {}
+    assert isinstance(inputs, Mapping)
+    paths = sorted(_text(f.get("path")) for f in inputs.get("files") or [] if isinstance(f, Mapping))
+    title = "Provenance report" + (
+        f": {paths[0]}" if len(paths) == 1 else f": {len(paths)} files" if paths else ""
+    )
+
+    # Shares are computed only where there is reuse; the rest of a 100k-post dump is zero.
+    with_reuse = {post for post, _ in counterparts} | {
+        post_id
+        for post_id, post in posts.raw.items()
+        if isinstance(post.get("reuse"), Mapping) and _float(post["reuse"].get("share")) > 0
+    }
+    rows = [
+        (post_id, *_shares(posts, post_id, counterparts)) for post_id in posts.raw if post_id in with_reuse
+    ]
+    rows.sort(key=lambda row: (-row[1], -row[2], -row[3], posts.order[row[0]]))
+    rows = rows[: limits.max_chart_rows]
+    for post_id in posts.raw:  # pad with posts without reuse, in input order, so a small dump shows all
+        if len(rows) >= limits.max_chart_rows:
+            break
+        if post_id not in with_reuse:
+            rows.append((post_id, 0.0, 0.0, 0.0))
+    chart = draw_share_chart(
+        [(post_id, posts.title(post_id), b, g, i, posts.ref(post_id).href) for post_id, b, g, i in rows],
+        len(posts.raw),
+    )
+    graph = draw_graph(doc, posts.title, posts.canonical, lambda p: posts.ref(p).href, limits.max_graph_nodes)
+    boilerplate = tuple(
+        BoilerplateView(_text(b.get("text")), int(_float(b.get("posts"))), len(b.get("members") or []))
+        for b in _list(doc, "boilerplate")
+        if isinstance(b, Mapping)
+    )
+    return ReportContext(
+        title=title,
+        tool_name=_text(tool.get("name")) or "provenance",
+        tool_version=_text(tool.get("version")) or "unknown",
+        generated_at=_text(doc.get("generated_at")) or "unknown",
+        figures=_figures(doc, posts, pairs, duplicates.clusters_total, cards),
+        chart=chart,
+        copied_posts=tuple(
+            c for c in cards if c.reuse and c.reuse.sources and c.reuse.derivation in ("wholly", "partially")
+        ),
+        cards=tuple(cards),
+        posts_total=len(posts.raw),
+        cards_note=cards_note,
+        duplicates=duplicates,
+        boilerplate=boilerplate,
+        outlets=tuple(outlets),
+        outlets_note=outlets_note,
+        graph=graph,
+        health=_health(doc, limits),
+    )

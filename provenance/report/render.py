@@ -1,0 +1,96 @@
+"""Render the report: a Jinja2 environment over the packaged templates, and the CSP that locks it down.
+
+The environment follows datasette's: a real ``Environment`` with a package
+loader and ``autoescape=True``, so every value from the audit is escaped by
+default and no template can forget to. ``StrictUndefined`` turns a misspelt
+field into an error instead of an empty cell.
+
+The page's only script and only stylesheet are inlined from
+``templates/report.js`` and ``templates/report.css``; the Content-Security-
+Policy names their SHA-256 hashes, so even if some text slipped past the
+escaping, a browser would refuse to run any script or load anything but
+these two blocks (``default-src 'none'``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from provenance.report.context import ReportContext, ReportLimits, build_context
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The report's Jinja2 environment (built once; templates are compiled on first use)."""
+    env = Environment(
+        loader=PackageLoader("provenance.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["percent"] = lambda share: f"{float(share) * 100:.1f}%"
+    env.filters["measure"] = lambda value: f"{float(value):.2f}"
+    return env
+
+
+def _asset(name: str) -> str:
+    """The raw text of a packaged asset (the inline CSS or JS), read through the loader."""
+    env = environment()
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    # The assets go into <style>/<script> verbatim; a closing tag inside would end the block early.
+    if "</" in source:
+        raise AssertionError(f"{name} must not contain '</'")
+    return source
+
+
+def csp_hash(source: str) -> str:
+    """The CSP source expression that allows exactly this inline block."""
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy(script: str, style: str) -> str:
+    """Nothing may load; only the report's own script and stylesheet may run."""
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src {csp_hash(script)}",
+            f"style-src {csp_hash(style)}",
+            "img-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+
+
+def render_context(context: ReportContext) -> str:
+    """Render an already built context (tests and benchmarks build one to inspect it)."""
+    script, style = _asset("report.js"), _asset("report.css")
+    template = environment().get_template("report.html")
+    return template.render(
+        report=context,
+        # Package files, never audit data: the only values rendered unescaped.
+        script=Markup(script),
+        style=Markup(style),
+        csp=content_security_policy(script, style),
+    )
+
+
+def render(doc: Mapping[str, Any], limits: ReportLimits | None = None) -> str:
+    """Render the whole report from an audit.json document to one self-contained HTML string.
+
+    Raises :class:`~provenance.errors.ReportError` when ``doc`` is not an
+    audit document. The same ``doc`` gives the same string; the only line
+    that depends on ``doc["generated_at"]`` is the generation-time line.
+    """
+    return render_context(build_context(doc, limits))

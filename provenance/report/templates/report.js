@@ -1,0 +1,79 @@
+// Filters for the duplicates section. The page is complete without this
+// script: the filter form stays hidden and every pair stays visible.
+(function () {
+  "use strict";
+  var form = document.getElementById("dup-filters");
+  if (!form) { return; }
+  var pairs = Array.prototype.slice.call(document.querySelectorAll("#duplicates .pair"));
+  var clusters = Array.prototype.slice.call(document.querySelectorAll("#duplicates .cluster"));
+  var pairsShown = document.getElementById("pairs-shown");
+  var clustersShown = document.getElementById("clusters-shown");
+  var slider = form.elements.namedItem("minsim");
+  var sliderValue = form.elements.namedItem("minsimvalue");
+  // Lower-cased once: searching 5,000 pairs on every keystroke must stay instant.
+  var records = pairs.map(function (pair) {
+    var texts = Array.prototype.map.call(pair.querySelectorAll(".runs"), function (el) { return el.textContent; });
+    return {
+      element: pair,
+      kind: pair.getAttribute("data-kind"),
+      scope: pair.getAttribute("data-scope"),
+      outlets: (pair.getAttribute("data-outlets") || "").split("|"),
+      similarity: parseFloat(pair.getAttribute("data-sim")) || 0,
+      text: texts.join("\n").toLowerCase()
+    };
+  });
+
+  function checkedValues(name) {
+    var values = {};
+    Array.prototype.forEach.call(form.querySelectorAll("input[name='" + name + "']"), function (box) {
+      values[box.value] = box.checked;
+    });
+    return values;
+  }
+
+  function apply() {
+    var kinds = checkedValues("kind");
+    var scopes = checkedValues("scope");
+    var outlet = form.elements.namedItem("outlet").value;
+    var minimum = parseFloat(slider.value) || 0;
+    var query = form.elements.namedItem("q").value.trim().toLowerCase();
+    var shown = 0;
+    sliderValue.value = minimum.toFixed(2);
+    records.forEach(function (record) {
+      var visible = kinds[record.kind] !== false &&
+        scopes[record.scope] !== false &&
+        (outlet === "" || record.outlets.indexOf(outlet) >= 0) &&
+        record.similarity + 1e-9 >= minimum &&
+        (query === "" || record.text.indexOf(query) >= 0);
+      record.element.hidden = !visible;
+      if (visible) { shown += 1; }
+    });
+    var clusterCount = 0;
+    clusters.forEach(function (cluster) {
+      var any = cluster.querySelector(".pair:not([hidden])") !== null;
+      cluster.hidden = !any;
+      if (any) { clusterCount += 1; }
+    });
+    pairsShown.textContent = String(shown);
+    clustersShown.textContent = String(clusterCount);
+  }
+
+  form.hidden = false;
+  form.addEventListener("input", apply);
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  // A link to a paragraph inside a filtered-out pair must still land somewhere visible.
+  window.addEventListener("hashchange", function () {
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && target.closest && target.closest("#duplicates [hidden]")) {
+      form.reset();
+      apply();
+      target.scrollIntoView();
+    }
+  });
+  // Printing shows the collapsed lists too.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
+  apply();
+}());
