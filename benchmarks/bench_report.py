@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from provenance.report import build_context, render_context
+from provenance.report.chromium import CHROMIUM, launch
 
 OUT = Path(__file__).resolve().parent / "out"
-CHROMIUM = Path("/usr/bin/chromium")
+
 VOCABULARY = (
     "the state group attack forces city officials said report military government security police "
     "fighters year week president minister border war peace talks region country people according "
@@ -178,17 +179,8 @@ def browser_times(path: Path) -> tuple[float, float, int]:
     """Seconds to the load event from file://, milliseconds for one search keystroke, requests made."""
     from playwright.sync_api import sync_playwright
 
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))

@@ -1,6 +1,6 @@
 """Regenerate docs/report.png: the top of the seed's report in Debian's chromium.
 
-    python docs/make_screenshot.py          # audits seeds/ into a temp folder first
+python docs/make_screenshot.py          # audits seeds/ into a temp folder first
 """
 
 from __future__ import annotations
@@ -12,24 +12,16 @@ from playwright.sync_api import sync_playwright
 
 import provenance
 from provenance.export import write_outputs
+from provenance.report.chromium import launch
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write_outputs(provenance.audit([ROOT / "seeds"]), tmp)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1280, "height": 1400})
             page.goto((Path(tmp) / "report.html").as_uri())
             page.screenshot(path=ROOT / "docs" / "report.png")

@@ -16,19 +16,10 @@ import pytest
 
 from provenance.report import render
 from provenance.report.anchors import paragraph_anchor
+from provenance.report.chromium import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
 US = "us-on-alert-for-terror-strikes-around-elections"
@@ -41,7 +32,7 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"{CHROMIUM} not found (CI installs Debian's chromium with apt-get)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
