@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from provenance import dedup
 from provenance.config import AuditConfig
 from provenance.dedup import chronological_key, find_duplicates
+from provenance.dedup import flat as dedup_flat
 from provenance.ingest import read_corpus
 from provenance.models import DedupResult, Pair, Paragraph, Post, SourceRef
 from provenance.shingle import shingles, tokens
@@ -190,8 +190,8 @@ def test_worker_processes_give_the_same_result(monkeypatch: pytest.MonkeyPatch) 
     """Hashing in two worker processes gives exactly the pairs and reuse of hashing in one."""
     posts = read_corpus([SEED], AuditConfig()).posts
     serial = find_duplicates(posts, AuditConfig(jobs=1))
-    monkeypatch.setattr(dedup, "PARALLEL_MIN_PARAGRAPHS", 1)
-    monkeypatch.setattr(dedup, "_CHUNK", 10)
+    monkeypatch.setattr(dedup_flat, "PARALLEL_MIN_PARAGRAPHS", 1)
+    monkeypatch.setattr(dedup_flat, "CHUNK", 10)
     parallel = find_duplicates(posts, AuditConfig(jobs=2))
     assert parallel.stats["workers"] == 2
     assert parallel.pairs == serial.pairs

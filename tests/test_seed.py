@@ -118,8 +118,10 @@ def test_copy_is_derived_and_the_others_are_independent(seed_audit: Audit) -> No
     assert reuse[US_ON_ALERT].derivation in {"wholly", "partially"}
     assert [s.post for s in reuse[US_ON_ALERT].sources] == [ISIS_CHIEF]
     for post_id in (DIASPORA, RED_LINE, ISIS_CHIEF, SURVIVE, EUROPE, IRAN):
+        # Posts on one topic share names and stock phrases ("in Iraq and Syria"): a
+        # sliver of shared words is allowed, a verdict of borrowing is not.
         assert reuse[post_id].derivation == "independent", post_id
-        assert reuse[post_id].share == 0
+        assert reuse[post_id].share < 0.05, post_id
 
 
 def _outlet(result: Audit, name: str) -> provenance.models.Outlet:

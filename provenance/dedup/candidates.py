@@ -1,0 +1,282 @@
+"""Candidate pairs: a shingle inverted index with a document-frequency cap, and MinHash LSH.
+
+Two generators, because each sees what the other cannot:
+
+* The **shingle index** (built with numpy sorts) counts, for every pair of
+  paragraphs, the indexed shingles they share. It finds containment of a
+  short excerpt inside a long paragraph and ``partial`` reuse, which a
+  Jaccard sketch cannot. A shingle found in more than :data:`DF_CAP`
+  paragraphs (a stock phrase) is left out, as seed-and-extend tools do, so
+  the pair work stays bounded; such shingles only bound a pair's count from
+  above, and a pair is a candidate whenever that generous bound reaches a
+  threshold.
+* **MinHash LSH** (datasketch ``MinHashLSH``) covers the one blind spot of
+  the capped index: a near pair whose shared shingles are *all* stock
+  phrases. Such a pair shares no indexed shingle, so each side must have at
+  least ``threshold`` of its shingles over the cap (shared/size >= Jaccard).
+  Only those paragraphs go into the LSH, which keeps it cheap on real dumps;
+  its bands are chosen from the S-curve so that a pair at the Jaccard
+  threshold is a candidate with probability >= :data:`LSH_RECALL`.
+
+Every candidate is verified exactly afterwards (:mod:`.verify`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import datasketch
+import numpy as np
+import numpy.typing as npt
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from provenance.config import AuditConfig
+from provenance.dedup.flat import Flat, HashArray, IntArray, segments
+from provenance.shingle import shingle_hashes
+
+# A shingle found in more paragraphs than this is a stock phrase: it is left
+# out of the candidate index (it still counts in exact verification). Pair
+# generation costs cap**2 per shingle, so the cap bounds the work.
+DF_CAP = 64
+# A ``partial`` pair must share at least this many distinct
+# partial_shingle_size-word shingles (4 three-word shingles = a 6-word run at
+# least): a 0.3 share of a 5-word paragraph is one shared phrase, not reuse.
+MIN_PARTIAL_SHARED = 4
+# Probability that LSH makes a candidate of a pair exactly at the Jaccard
+# threshold (issue 4: recall against exact all-pairs at least 0.99).
+LSH_RECALL = 0.99
+# datasketch 2.x's default permutation scheme; recorded in the stats because
+# signatures of different schemes cannot be compared.
+MINHASH_SCHEME = "affine32"
+# Emitted pair keys are merged into counts when this many are pending (memory bound).
+_PENDING_KEYS = 8_000_000
+# Shingles per block when computing signatures: bounds the (shingles x num_perm) temporary.
+_SIGNATURE_BLOCK = 1 << 17
+_EPS = 1e-9
+
+
+@dataclass(slots=True)
+class ShingleIndex:
+    """One shingle size: each paragraph's distinct shingles and the capped pair counts."""
+
+    k: int
+    by_paragraph: HashArray  # distinct shingles, grouped by paragraph, sorted inside
+    start: IntArray  # slice of ``by_paragraph`` per paragraph (length n + 1)
+    sizes: IntArray  # distinct shingles per paragraph
+    over_cap: IntArray  # how many of a paragraph's shingles were left out of the index
+    keys: npt.NDArray[np.uint64]  # a * n + b (a < b) for every pair sharing an indexed shingle, sorted
+    counts: IntArray  # how many indexed shingles each pair shares
+
+    def shingles_of(self, g: int) -> HashArray:
+        return self.by_paragraph[self.start[g] : self.start[g + 1]]
+
+
+def _merge_counts(
+    parts: list[tuple[npt.NDArray[np.uint64], IntArray]],
+) -> tuple[npt.NDArray[np.uint64], IntArray]:
+    if not parts:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    if len(parts) == 1:
+        return parts[0]
+    keys = np.concatenate([p[0] for p in parts])
+    counts = np.concatenate([p[1] for p in parts])
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return unique, np.bincount(inverse, weights=counts, minlength=len(unique)).astype(np.int64)
+
+
+def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleIndex:
+    """The capped inverted index of ``k``-word shingles over the active paragraphs."""
+    n = len(flat.lengths)
+    lengths = np.where(active, flat.lengths, 0)
+    # Inactive paragraphs keep their words in ``hashes`` but contribute no shingles.
+    keep_words = np.repeat(active, flat.lengths)
+    sh, owner = shingle_hashes(flat.hashes[keep_words], lengths, k)
+    # Distinct shingles per paragraph, sorted inside each paragraph.
+    order = np.lexsort((sh, owner))
+    sh, owner = sh[order], owner[order]
+    distinct = np.ones(len(sh), dtype=bool)
+    distinct[1:] = (sh[1:] != sh[:-1]) | (owner[1:] != owner[:-1])
+    sh, owner = sh[distinct], owner[distinct]
+    sizes = np.bincount(owner, minlength=n).astype(np.int64)
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(sizes, out=start[1:])
+
+    # Postings grouped by shingle; owners ascend inside a group (stable sort).
+    by_shingle = np.argsort(sh, kind="stable")
+    posting_sh, posting_owner = sh[by_shingle], owner[by_shingle]
+    del by_shingle
+    group_start = (
+        np.flatnonzero(np.r_[True, posting_sh[1:] != posting_sh[:-1]])
+        if len(sh)
+        else np.zeros(0, dtype=np.int64)
+    )
+    group_size = np.diff(np.r_[group_start, len(posting_sh)])
+    del posting_sh
+    over = np.repeat(group_size > DF_CAP, group_size)
+    over_cap = np.bincount(posting_owner[over], minlength=n).astype(np.int64)
+
+    # Pairs inside each posting list, one vectorised batch per list length.
+    parts: list[tuple[npt.NDArray[np.uint64], IntArray]] = []
+    pending: list[npt.NDArray[np.uint64]] = []
+    pending_size = 0
+    n64 = np.uint64(n)
+    for size in np.unique(group_size[(group_size >= 2) & (group_size <= DF_CAP)]).tolist():
+        starts = group_start[group_size == size]
+        upper_a, upper_b = np.triu_indices(size, 1)
+        step = max(1, _PENDING_KEYS // len(upper_a))
+        for i in range(0, len(starts), step):
+            members = posting_owner[starts[i : i + step, None] + np.arange(size)]
+            keys = members[:, upper_a].astype(np.uint64) * n64 + members[:, upper_b].astype(np.uint64)
+            pending.append(keys.ravel())
+            pending_size += keys.size
+            if pending_size >= _PENDING_KEYS:
+                unique, counts = np.unique(np.concatenate(pending), return_counts=True)
+                parts.append((unique, counts.astype(np.int64)))
+                pending, pending_size = [], 0
+    if pending:
+        unique, counts = np.unique(np.concatenate(pending), return_counts=True)
+        parts.append((unique, counts.astype(np.int64)))
+    keys, counts = _merge_counts(parts)
+    return ShingleIndex(k, sh, start, sizes, over_cap, keys, counts)
+
+
+def index_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig, partial: bool) -> IntArray:
+    """Pairs (as ``a * n + b`` keys) that may reach a threshold, judged on the generous upper bound."""
+    n = len(flat.lengths)
+    keys = index.keys
+    a = (keys // np.uint64(n)).astype(np.int64)
+    b = (keys % np.uint64(n)).astype(np.int64)
+    bound = index.counts + np.minimum(index.over_cap[a], index.over_cap[b])
+    size_a, size_b = index.sizes[a], index.sizes[b]
+    smaller = np.minimum(size_a, size_b)
+    if partial:
+        ok = (bound >= config.partial * smaller - _EPS) & (bound >= MIN_PARTIAL_SHARED)
+    else:
+        near = bound * (1 + config.threshold) >= config.threshold * (size_a + size_b) - _EPS
+        words_a, words_b = flat.lengths[a], flat.lengths[b]
+        ratio_ok = np.maximum(words_a, words_b) >= config.length_ratio * np.minimum(words_a, words_b) - _EPS
+        contained = (bound >= config.containment * smaller - _EPS) & ratio_ok
+        ok = near | contained
+    return keys[ok].astype(np.int64)
+
+
+# --------------------------------------------------------------------------
+# MinHash LSH
+# --------------------------------------------------------------------------
+
+
+def lsh_probability(jaccard: float, bands: int, rows: int) -> float:
+    """P(two sets of this Jaccard share a band) = 1 - (1 - J**r)**b: the LSH S-curve."""
+    return 1.0 - (1.0 - jaccard**rows) ** bands
+
+
+def lsh_params(threshold: float, num_perm: int, recall: float = LSH_RECALL) -> tuple[int, int]:
+    """Bands and rows per band for ``MinHashLSH(params=...)``.
+
+    The most rows per band (fewest chance candidates) with ``b = num_perm // r``
+    bands whose S-curve still gives ``recall`` at ``threshold``. With the
+    defaults (0.5, 128 permutations) that is 42 bands of 3 rows: P = 0.9963 at
+    J = 0.5 (32 bands of 4 rows give only 0.873). When no split reaches
+    ``recall``, one row per band is the most sensitive choice there is.
+    """
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if lsh_probability(threshold, bands, rows) >= recall:
+            best = (bands, rows)
+        elif rows > 1:
+            break
+    return best
+
+
+def permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """datasketch's own affine permutations ``(a, b)`` for ``num_perm`` and ``seed``."""
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
+    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+
+
+def fold32(hashes: HashArray) -> npt.NDArray[np.uint32]:
+    """Our 64-bit shingle hashes folded to the 32-bit values datasketch's affine32 scheme hashes."""
+    hashes = np.asarray(hashes, dtype=np.uint64)
+    return ((hashes >> np.uint64(32)) ^ (hashes & np.uint64(0xFFFFFFFF))).astype(np.uint32)
+
+
+def _fmix32(h: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    # MurmurHash3's 32-bit finaliser, as datasketch applies it before permuting.
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def signatures(index: ShingleIndex, paragraphs: IntArray, num_perm: int, seed: int) -> npt.NDArray[np.uint32]:
+    """MinHash signatures (rows) of the given paragraphs' shingle sets, all at once.
+
+    The same arithmetic as ``MinHash(num_perm, seed).update_batch`` with the
+    affine32 scheme (fmix32, then ``a * h + b`` modulo 2**32, minimum per
+    permutation), fed with :func:`fold32` of each shingle hash; blocks of
+    shingles bound the temporary array. Paragraphs must have shingles.
+    """
+    a, b = permutations(num_perm, seed)
+    out = np.empty((len(paragraphs), num_perm), dtype=np.uint32)
+    starts, stops = index.start[paragraphs], index.start[paragraphs + 1]
+    row = 0
+    while row < len(paragraphs):
+        # Take whole paragraphs until the block is full (at least one).
+        limit = np.searchsorted(np.cumsum(stops[row:] - starts[row:]), _SIGNATURE_BLOCK, side="right")
+        end = row + max(1, int(limit))
+        positions = segments(starts[row:end], stops[row:end])
+        mixed = _fmix32(fold32(index.by_paragraph[positions]))
+        permuted = mixed[:, None] * a[None, :] + b[None, :]
+        offsets = np.concatenate([[0], np.cumsum(stops[row:end] - starts[row:end])[:-1]])
+        out[row:end] = np.minimum.reduceat(permuted, offsets, axis=0)
+        row = end
+    return out
+
+
+@dataclass(slots=True)
+class LshResult:
+    keys: IntArray  # candidate pairs as a * n + b (a < b), sorted
+    paragraphs: int  # paragraphs put into the LSH
+    bands: int
+    rows: int
+
+
+def lsh_candidates(index: ShingleIndex, config: AuditConfig) -> LshResult:
+    """Near-pair candidates among the paragraphs the capped index is blind for (see module doc)."""
+    n = len(index.sizes)
+    bands, rows = lsh_params(config.threshold, config.num_perm)
+    blind = np.flatnonzero(
+        (index.sizes > 0) & (index.over_cap >= config.threshold * index.sizes - _EPS) & (index.over_cap > 0)
+    )
+    if len(blind) < 2:
+        return LshResult(np.zeros(0, dtype=np.int64), len(blind), bands, rows)
+    rows_of = signatures(index, blind, config.num_perm, config.seed)
+    lsh = MinHashLSH(num_perm=config.num_perm, params=(bands, rows))
+    sketches = [
+        LeanMinHash(seed=config.seed, hashvalues=rows_of[i], scheme=MINHASH_SCHEME) for i in range(len(blind))
+    ]
+    with lsh.insertion_session() as session:
+        for g, sketch in zip(blind.tolist(), sketches, strict=True):
+            session.insert(g, sketch, check_duplication=False)
+    found: list[int] = []
+    for g, sketch in zip(blind.tolist(), sketches, strict=True):
+        found.extend(g * n + other for other in lsh.query(sketch) if other > g)
+    keys = np.unique(np.array(found, dtype=np.int64))
+    return LshResult(keys, len(blind), bands, rows)
+
+
+def datasketch_stats(result: LshResult, config: AuditConfig) -> dict[str, object]:
+    """What produced the candidates, for ``DedupResult.stats`` (export reads ``minhash_scheme``)."""
+    return {
+        "datasketch": datasketch.__version__,
+        "minhash_scheme": MINHASH_SCHEME,
+        "num_perm": config.num_perm,
+        "minhash_seed": config.seed,
+        "lsh_bands": result.bands,
+        "lsh_rows": result.rows,
+        "lsh_recall_at_threshold": round(lsh_probability(config.threshold, result.bands, result.rows), 6),
+        "lsh_paragraphs": result.paragraphs,
+        "lsh_candidates": len(result.keys),
+    }

@@ -1,0 +1,91 @@
+"""Every paragraph of the dump as flat numpy arrays: the common input of every dedup step.
+
+Words are hashed once (:mod:`provenance.shingle`), in worker processes when
+the dump is large, and concatenated so later steps work on whole arrays
+instead of per-paragraph Python objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from provenance.config import AuditConfig
+from provenance.models import ParagraphRef, Post
+from provenance.shingle import word_hashes
+
+Progress = Callable[[str, int, int | None], None]
+IntArray = npt.NDArray[np.int64]
+HashArray = npt.NDArray[np.uint64]
+
+# Below this many paragraphs, worker processes cost more than they save.
+PARALLEL_MIN_PARAGRAPHS = 20_000
+# Paragraphs per task sent to a worker: large enough to amortise pickling.
+CHUNK = 4_000
+
+
+@dataclass(slots=True)
+class Flat:
+    """All paragraphs of the dump as flat arrays, indexed by a global paragraph number (input order)."""
+
+    refs: list[ParagraphRef]
+    texts: list[str]
+    post_of: IntArray  # index in ``posts`` of each paragraph's post
+    lengths: IntArray  # words per paragraph
+    word_start: IntArray  # offset of each paragraph's first word in ``hashes``
+    hashes: HashArray  # every paragraph's word hashes, concatenated
+    workers: int  # processes used for hashing
+
+
+def _hash_texts(texts: list[str]) -> tuple[IntArray, HashArray]:
+    arrays = [word_hashes(text) for text in texts]
+    lengths = np.array([a.shape[0] for a in arrays], dtype=np.int64)
+    hashes = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.uint64)
+    return lengths, hashes
+
+
+def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | None) -> Flat:
+    """Hash every paragraph's words and lay the dump out as :class:`Flat` arrays."""
+    refs: list[ParagraphRef] = []
+    texts: list[str] = []
+    post_of: list[int] = []
+    for index, post in enumerate(posts):
+        for paragraph in post.paragraphs:
+            refs.append(ParagraphRef(post.id, paragraph.index))
+            texts.append(paragraph.text)
+            post_of.append(index)
+    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+    results: list[tuple[IntArray, HashArray]] = []
+    workers = min(config.workers, len(chunks))
+    if len(texts) >= PARALLEL_MIN_PARAGRAPHS and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for done, result in enumerate(pool.map(_hash_texts, chunks), 1):
+                results.append(result)
+                if progress:
+                    progress("dedup: hashing words", min(done * CHUNK, len(texts)), len(texts))
+    else:
+        workers = 1
+        for done, chunk in enumerate(chunks, 1):
+            results.append(_hash_texts(chunk))
+            if progress and len(chunks) > 1:
+                progress("dedup: hashing words", min(done * CHUNK, len(texts)), len(texts))
+    lengths = np.concatenate([r[0] for r in results]) if results else np.zeros(0, dtype=np.int64)
+    hashes = np.concatenate([r[1] for r in results]) if results else np.zeros(0, dtype=np.uint64)
+    word_start = np.zeros(len(lengths), dtype=np.int64)
+    if len(lengths) > 1:
+        np.cumsum(lengths[:-1], out=word_start[1:])
+    return Flat(refs, texts, np.array(post_of, dtype=np.int64), lengths, word_start, hashes, workers)
+
+
+def segments(start: IntArray, stop: IntArray) -> IntArray:
+    """The concatenation of ``arange(start[i], stop[i])`` for every i, without a Python loop."""
+    counts = stop - start
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(start - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return np.arange(total, dtype=np.int64) + offsets

@@ -1,0 +1,173 @@
+"""Exact verification: identical paragraphs, boilerplate, exact shared-shingle counts, and pair kinds.
+
+Nothing a candidate generator proposes is reported on its word: every pair's
+Jaccard and containment are computed exactly on the full shingle sets, so
+precision is 1.0 by construction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from hashlib import blake2b
+
+import numpy as np
+import numpy.typing as npt
+
+from provenance.config import AuditConfig
+from provenance.dedup.candidates import MIN_PARTIAL_SHARED, ShingleIndex
+from provenance.dedup.flat import Flat, HashArray, IntArray, segments
+from provenance.models import Boilerplate, PairKind, ParagraphRef, Post
+
+# Shingles per block in exact intersection (bounds the sort's temporaries).
+_INTERSECT_BLOCK = 1 << 22
+_EPS = 1e-9
+
+
+def ref_key(posts: Sequence[Post]) -> Callable[[ParagraphRef], tuple[int, int]]:
+    """Sort key of a paragraph in input order (post position, then paragraph index)."""
+    position = {post.id: index for index, post in enumerate(posts)}
+    return lambda ref: (position[ref.post], ref.paragraph)
+
+
+def _sequence_hash(hashes: HashArray) -> bytes:
+    return blake2b(hashes.tobytes(), digest_size=16).digest()
+
+
+@dataclass(slots=True)
+class ExactGroups:
+    active: npt.NDArray[np.bool_]  # paragraphs with words that are not boilerplate
+    boilerplate: list[Boilerplate]
+    pairs: IntArray  # a * n + b (a < b) of identical non-boilerplate paragraphs, sorted
+
+
+def exact_groups(
+    flat: Flat, posts: Sequence[Post], order: dict[str, tuple[int, int, int]], boilerplate_posts: int
+) -> ExactGroups:
+    """Identical word sequences: boilerplate when in ``boilerplate_posts`` posts or more, else exact pairs."""
+    n = len(flat.lengths)
+    groups: dict[bytes, list[int]] = defaultdict(list)
+    for g in np.flatnonzero(flat.lengths > 0).tolist():
+        start = int(flat.word_start[g])
+        groups[_sequence_hash(flat.hashes[start : start + int(flat.lengths[g])])].append(g)
+    active = flat.lengths > 0
+    boilerplate: list[Boilerplate] = []
+    keys: list[int] = []
+    by_input = ref_key(posts)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        member_posts = {int(flat.post_of[g]) for g in members}
+        if len(member_posts) >= boilerplate_posts:
+            active[members] = False
+            earliest = min(members, key=lambda g: (order[flat.refs[g].post], flat.refs[g].paragraph))
+            boilerplate.append(
+                Boilerplate(
+                    text=flat.texts[earliest],
+                    posts=len(member_posts),
+                    members=tuple(sorted((flat.refs[g] for g in members), key=by_input)),
+                )
+            )
+            continue
+        for i, ga in enumerate(members):
+            keys.extend(ga * n + gb for gb in members[i + 1 :])
+    boilerplate.sort(key=lambda bp: (-bp.posts, bp.text))
+    return ExactGroups(active, boilerplate, np.unique(np.array(keys, dtype=np.int64)))
+
+
+def intersections(index: ShingleIndex, a: IntArray, b: IntArray) -> IntArray:
+    """Exact numbers of distinct shingles shared by paragraphs ``a[i]`` and ``b[i]``, vectorised.
+
+    Both paragraphs' sorted distinct shingles are laid side by side per pair,
+    sorted by (pair, shingle); a shingle equal to its neighbour in the same
+    pair is shared.
+    """
+    result = np.zeros(len(a), dtype=np.int64)
+    if not len(a):
+        return result
+    work = index.sizes[a] + index.sizes[b]
+    cumulative = np.cumsum(work)
+    first = 0
+    while first < len(a):
+        base = int(cumulative[first - 1]) if first else 0
+        last = max(first + 1, int(np.searchsorted(cumulative, base + _INTERSECT_BLOCK, side="right")))
+        sel_a, sel_b = a[first:last], b[first:last]
+        pos = np.concatenate(
+            [
+                segments(index.start[sel_a], index.start[sel_a + 1]),
+                segments(index.start[sel_b], index.start[sel_b + 1]),
+            ]
+        )
+        tags = np.concatenate(
+            [
+                np.repeat(np.arange(len(sel_a)), index.sizes[sel_a]),
+                np.repeat(np.arange(len(sel_b)), index.sizes[sel_b]),
+            ]
+        )
+        values = index.by_paragraph[pos]
+        order = np.lexsort((values, tags))
+        values, tags = values[order], tags[order]
+        same = (values[1:] == values[:-1]) & (tags[1:] == tags[:-1])
+        result[first:last] = np.bincount(tags[1:][same], minlength=len(sel_a))
+        first = last
+    return result
+
+
+def shared_counts(index: ShingleIndex, a: IntArray, b: IntArray) -> IntArray:
+    """Exact shared-shingle counts: the index's count, or a full intersection where the cap hid some."""
+    n = len(index.sizes)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    wanted = lo.astype(np.uint64) * np.uint64(n) + hi.astype(np.uint64)
+    result = np.zeros(len(a), dtype=np.int64)
+    if len(index.keys):
+        pos = np.minimum(np.searchsorted(index.keys, wanted), len(index.keys) - 1)
+        found = index.keys[pos] == wanted
+        result = np.where(found, index.counts[pos], 0).astype(np.int64)
+    # Only pairs where both sides lost shingles to the cap can share more than the index counted.
+    hidden = np.flatnonzero((index.over_cap[lo] > 0) & (index.over_cap[hi] > 0))
+    result[hidden] = intersections(index, lo[hidden], hi[hidden])
+    return result
+
+
+@dataclass(slots=True)
+class Verified:
+    a: IntArray
+    b: IntArray
+    kind: list[PairKind]
+    jaccard: npt.NDArray[np.float64]
+    containment: npt.NDArray[np.float64]
+
+
+def classify(
+    keys: IntArray, flat: Flat, index_k: ShingleIndex, index_p: ShingleIndex, config: AuditConfig
+) -> Verified:
+    """The kind of each candidate pair on exact values, dropping those below every threshold.
+
+    Order of precedence: ``contained`` (containment with the length ratio),
+    then ``near`` (Jaccard), then ``partial`` (containment on the shorter
+    shingles, with at least :data:`MIN_PARTIAL_SHARED` of them shared).
+    """
+    n = len(flat.lengths)
+    a, b = keys // n, keys % n
+    shared_k = shared_counts(index_k, a, b)
+    shared_p = shared_counts(index_p, a, b)
+    size_a, size_b = index_k.sizes[a], index_k.sizes[b]
+    union = size_a + size_b - shared_k
+    jaccard = np.where(union > 0, shared_k / np.maximum(union, 1), 0.0)
+    smaller = np.minimum(size_a, size_b)
+    containment = np.where(smaller > 0, shared_k / np.maximum(smaller, 1), 0.0)
+    smaller_p = np.minimum(index_p.sizes[a], index_p.sizes[b])
+    containment_p = np.where(smaller_p > 0, shared_p / np.maximum(smaller_p, 1), 0.0)
+    words_a, words_b = flat.lengths[a], flat.lengths[b]
+    ratio_ok = np.maximum(words_a, words_b) >= config.length_ratio * np.minimum(words_a, words_b)
+    is_contained = (containment >= config.containment - _EPS) & ratio_ok
+    is_near = ~is_contained & (jaccard >= config.threshold - _EPS)
+    is_partial = (
+        ~is_contained & ~is_near & (containment_p >= config.partial - _EPS) & (shared_p >= MIN_PARTIAL_SHARED)
+    )
+    keep = np.flatnonzero(is_contained | is_near | is_partial)
+    kinds: list[PairKind] = [
+        "contained" if is_contained[c] else ("near" if is_near[c] else "partial") for c in keep.tolist()
+    ]
+    return Verified(a[keep], b[keep], kinds, jaccard[keep], containment[keep])
