@@ -35,7 +35,7 @@ def audit_options(format_flag: str = "--format") -> Callable[[F], F]:
     ``format_flag`` renames the input-format option where ``--format`` means
     something else (``provenance graph --format gexf``).
     """
-    return functools.partial(_add_audit_options, format_flag=format_flag)  # type: ignore[return-value]
+    return functools.partial(_add_audit_options, format_flag=format_flag)
 
 
 def _add_audit_options(command: F, format_flag: str) -> F:

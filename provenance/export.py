@@ -294,7 +294,7 @@ def pairs_csv(doc: Mapping[str, Any]) -> str:
     return buffer.getvalue()
 
 
-Writer = Callable[[Path], None]
+Writer = Callable[[Path], object]
 
 
 def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 # --------------------------------------------------------------------------
 # ingest -> everything else
@@ -274,7 +274,7 @@ class DedupResult:
     clusters: list[Cluster] = field(default_factory=list)
     reuse: dict[str, PostReuse] = field(default_factory=dict)
     boilerplate: list[Boilerplate] = field(default_factory=list)
-    stats: dict[str, float] = field(default_factory=dict)  # candidates, verified, …
+    stats: dict[str, float | str] = field(default_factory=dict)  # counts, seconds, datasketch version…
 
 
 # --------------------------------------------------------------------------
@@ -317,7 +317,7 @@ class Outlet:
 
 @dataclass(slots=True)
 class GraphResult:
-    graph: object  # networkx.MultiDiGraph (typed loosely so models needs no networkx)
+    graph: Any  # networkx.MultiDiGraph (typed loosely so models needs no networkx import)
     reprints: list[Reprint] = field(default_factory=list)
     outlets: list[Outlet] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
