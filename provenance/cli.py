@@ -27,6 +27,7 @@ DEFAULT_OUT = "reports/"
 _DEFAULTS = AuditConfig()
 #: Warnings printed to the terminal; the rest are in audit.json and the report.
 _MAX_WARNINGS_SHOWN = 20
+_MAX_REPRINTS_SHOWN = 10
 
 
 def audit_options(format_flag: str = "--format") -> Callable[[F], F]:
@@ -256,11 +257,13 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     table.add_row("skipped files", str(len(result.corpus.skipped)))
     console = Console(soft_wrap=True)
     console.print(table)
-    for reprint in result.reprints:
+    for reprint in result.reprints[:_MAX_REPRINTS_SHOWN]:
         console.print(
             f"reprint: {reprint.copy} copies {reprint.source} (decided by {reprint.decided_by})",
             highlight=False,
         )
+    if len(result.reprints) > _MAX_REPRINTS_SHOWN:
+        click.echo(f"… and {len(result.reprints) - _MAX_REPRINTS_SHOWN} more reprints (in the report)")
     click.echo(f"report: {written['report.html']}")
 
 
