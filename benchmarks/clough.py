@@ -1,8 +1,9 @@
 """Real rewriting: the Clough & Stevenson short-answer corpus audited as one dump (issue 4, item 3).
 
     python benchmarks/clough.py             # default parameters, the table for the report
-    python benchmarks/clough.py --passages  # evidence for MIN_RUN_WORDS: runs shared by chance
+    python benchmarks/clough.py --passages  # longest verbatim runs shared with the own source
     python benchmarks/clough.py --sweep     # passage constants x cut-offs, with cross-validation
+    python benchmarks/clough.py --generated 10000  # the cut-offs on a generated dump with known truth
 
 Each of the 100 files is one post (UTF-8, falling back to cp1252), its
 paragraphs split on blank lines. Nothing is dated, so input order decides what
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import re
 import sys
 import time
@@ -163,13 +165,18 @@ def print_main(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
         print(f"**{how}**")
         print(
             f"defaults: wholly={config.wholly} partially={config.partially} partial={config.partial} "
-            f"partial_shingle_size={config.partial_shingle_size} MAX_SEED_GAP={passages.MAX_SEED_GAP} "
-            f"MIN_SEEDS={passages.MIN_SEEDS} MIN_PASSAGE_WORDS={passages.MIN_PASSAGE_WORDS} "
-            f"MIN_RUN_WORDS={passages.MIN_RUN_WORDS}; {out['pairs']} paragraph pairs; "
+            f"partial_shingle_size={config.partial_shingle_size} {constants()}; "
+            f"{out['pairs']} paragraph pairs; "
             f"dedup {out['seconds']:.2f} s"
         )
         print()
         print_table(out)
+
+
+def constants() -> str:
+    """The passage finder's constants as printed with every table."""
+    names = ("DF_CAP", "MAX_REPEATS", "CHAIN_GAP", "MIN_SEEDS", "FILL_GAP")
+    return " ".join(f"{name}={getattr(passages, name)}" for name in names)
 
 
 def print_table(out: dict[str, object]) -> None:
@@ -219,16 +226,17 @@ def print_passages(posts: list[Post], labels: dict[str, dict[str, str]]) -> None
     runs = longest_runs(posts, labels)
     print("Longest verbatim run (words) each answer shares with its own source, by category:")
     print()
-    print("| category | answers | min | median | max | answers with a run >= MIN_RUN_WORDS |")
+    shortest = passages.MIN_SEEDS + AuditConfig().partial_shingle_size - 1
+    print(f"| category | answers | min | median | max | answers with a run >= {shortest} words |")
     print("|---|---|---|---|---|---|")
     for cat in ("cut", "light", "heavy", "non"):
         values = sorted(v for a, v in runs.items() if labels[a]["Category"] == cat)
-        hit = sum(v >= passages.MIN_RUN_WORDS for v in values)
+        hit = sum(v >= shortest for v in values)
         print(f"| {cat} | {len(values)} | {values[0]} | {values[len(values) // 2]} | {values[-1]} | {hit} |")
     print()
     print(
-        f"MIN_RUN_WORDS = {passages.MIN_RUN_WORDS}: "
-        "one more than the longest run any `non` answer shares by chance."
+        f"MIN_SEEDS = {passages.MIN_SEEDS} anchors of {AuditConfig().partial_shingle_size} words: "
+        f"a chain needs a verbatim run of {shortest} words, or shorter runs bridged by changed words."
     )
 
 
@@ -243,11 +251,12 @@ def best_cutoff(shares: list[float], truth: list[bool]) -> float:
 
 
 def cross_validated(
-    reuse: dict[str, PostReuse], labels: dict[str, dict[str, str]]
-) -> tuple[float, float, float, float]:
-    """Own-source F1 for reused and near copy with cut-offs chosen on the other task group.
+    shares: dict[str, float], labels: dict[str, dict[str, str]]
+) -> tuple[float, float, list[tuple[float, float]]]:
+    """F1 for reused and near copy with cut-offs chosen on the other task group.
 
-    Returns (reused F1, near F1, partially cut-off on a-c, wholly cut-off on a-c).
+    Cut-offs chosen on tasks a-c score d-e and the reverse; returns (reused F1,
+    near F1, [(partially, wholly) chosen on a-c, the same chosen on d-e]).
     """
     groups = ({"a", "b", "c"}, {"d", "e"})
     truth_reused: list[bool] = []
@@ -258,73 +267,154 @@ def cross_validated(
     for train, test in (groups, groups[::-1]):
         fit = [a for a in labels if labels[a]["Task"] in train]
         score = [a for a in labels if labels[a]["Task"] in test]
-        partially = best_cutoff(
-            [own_share(reuse, a, labels) for a in fit], [labels[a]["Category"] != "non" for a in fit]
-        )
+        partially = best_cutoff([shares[a] for a in fit], [labels[a]["Category"] != "non" for a in fit])
         wholly = best_cutoff(
-            [own_share(reuse, a, labels) for a in fit],
-            [labels[a]["Category"] in ("cut", "light") for a in fit],
+            [shares[a] for a in fit], [labels[a]["Category"] in ("cut", "light") for a in fit]
         )
         chosen.append((partially, wholly))
         for a in score:
-            share = own_share(reuse, a, labels)
             truth_reused.append(labels[a]["Category"] != "non")
             truth_near.append(labels[a]["Category"] in ("cut", "light"))
-            pred_reused.append(share >= partially)
-            pred_near.append(share >= wholly)
-    return prf(truth_reused, pred_reused)[2], prf(truth_near, pred_near)[2], chosen[0][0], chosen[0][1]
+            pred_reused.append(shares[a] >= partially)
+            pred_near.append(shares[a] >= wholly)
+    return prf(truth_reused, pred_reused)[2], prf(truth_near, pred_near)[2], chosen
+
+
+def best_f1(shares: dict[str, float], labels: dict[str, dict[str, str]], near: bool) -> tuple[float, float]:
+    """The best F1 of one cut-off chosen on all 95 answers (optimistic) and that cut-off."""
+    answers = sorted(labels)
+    truth = [
+        labels[a]["Category"] in ("cut", "light") if near else labels[a]["Category"] != "non" for a in answers
+    ]
+    cut = best_cutoff([shares[a] for a in answers], truth)
+    return prf(truth, [shares[a] >= cut for a in answers])[2], cut
+
+
+SWEEP = {
+    "CHAIN_GAP": (4, 6, 8),
+    "MIN_SEEDS": (2, 3, 4, 5),
+    "FILL_GAP": (1, 2),
+}
 
 
 def print_sweep(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
+    """Passage constants x cut-offs: optimistic and cross-validated F1, own-source and post-level shares."""
     print(f"$ python {' '.join(sys.argv)}")
-    print(
-        "Own-source shares. 'best' = cut-offs chosen on all 95 answers (optimistic); 'cv' = chosen on tasks"
-    )
-    print("a-c and scored on d-e plus the reverse (honest). Cut-offs shown are those chosen on a-c.")
+    print("'best' = one cut-off chosen on all 95 answers (optimistic); 'cv' = cut-offs chosen on tasks")
+    print("a-c scored on d-e plus the reverse (honest); cut-offs shown as chosen on a-c / on d-e.")
+    print("'own' scores the share credited to the answer's own source; 'post' the post's whole share.")
     print()
+    names = tuple(SWEEP)
     print(
-        "| MAX_SEED_GAP | MIN_PASSAGE_WORDS | MIN_RUN_WORDS | best reused F1 | best near F1 "
-        "| cv reused F1 | cv near F1 | partially (a-c) | wholly (a-c) |"
+        "| " + " | ".join(names) + " | own best reused F1 | own best near F1 | own cv reused F1 "
+        "| own cv near F1 | post cv reused F1 | post cv near F1 | partially (a-c / d-e) "
+        "| wholly (a-c / d-e) | non max share |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
-    defaults = (passages.MAX_SEED_GAP, passages.MIN_PASSAGE_WORDS, passages.MIN_RUN_WORDS)
+    print("|" + "---|" * (len(names) + 9))
+    defaults = {name: getattr(passages, name) for name in names}
     answers = sorted(labels)
     try:
-        for gap in (4, 8, 12):
-            for words in (8, 10, 16):
-                for run in (5, 7, 9):
-                    passages.MAX_SEED_GAP, passages.MIN_PASSAGE_WORDS, passages.MIN_RUN_WORDS = (
-                        gap,
-                        words,
-                        run,
-                    )
-                    reuse = dedup.find_duplicates(posts, AuditConfig()).reuse
-                    shares = [own_share(reuse, a, labels) for a in answers]
-                    best_reused = prf(
-                        [labels[a]["Category"] != "non" for a in answers],
-                        [
-                            s >= best_cutoff(shares, [labels[a]["Category"] != "non" for a in answers])
-                            for s in shares
-                        ],
-                    )[2]
-                    near_truth = [labels[a]["Category"] in ("cut", "light") for a in answers]
-                    best_near = prf(near_truth, [s >= best_cutoff(shares, near_truth) for s in shares])[2]
-                    cv_reused, cv_near, partially, wholly = cross_validated(reuse, labels)
-                    print(
-                        f"| {gap} | {words} | {run} | {best_reused:.3f} | {best_near:.3f} | "
-                        f"{cv_reused:.3f} | {cv_near:.3f} | {partially:.3f} | {wholly:.3f} |"
-                    )
+        for values in itertools.product(*SWEEP.values()):
+            for name, value in zip(names, values, strict=True):
+                setattr(passages, name, value)
+            reuse = dedup.find_duplicates(posts, AuditConfig()).reuse
+            own = {a: own_share(reuse, a, labels) for a in answers}
+            whole = {a: reuse[a].share for a in answers}
+            best_reused, _ = best_f1(own, labels, near=False)
+            best_near, _ = best_f1(own, labels, near=True)
+            cv_reused, cv_near, chosen = cross_validated(own, labels)
+            post_reused, post_near, _ = cross_validated(whole, labels)
+            non_max = max(whole[a] for a in answers if labels[a]["Category"] == "non")
+            print(
+                "| " + " | ".join(str(v) for v in values) + f" | {best_reused:.3f} | {best_near:.3f} | "
+                f"{cv_reused:.3f} | {cv_near:.3f} | {post_reused:.3f} | {post_near:.3f} | "
+                f"{chosen[0][0]:.2f} / {chosen[1][0]:.2f} | {chosen[0][1]:.2f} / {chosen[1][1]:.2f} | "
+                f"{non_max:.3f} |"
+            )
     finally:
-        passages.MAX_SEED_GAP, passages.MIN_PASSAGE_WORDS, passages.MIN_RUN_WORDS = defaults
+        for name, value in defaults.items():
+            setattr(passages, name, value)
+
+
+def print_generated(paragraphs: int, seed: int) -> None:
+    """Shares and verdicts on a generated dump: planted whole-post reprints vs same-story posts."""
+    import tempfile
+
+    import generate
+
+    from provenance.ingest import read_corpus
+
+    print(f"$ python {' '.join(sys.argv)}")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        meta = generate.write_dump(out, paragraphs, seed)
+        truth = generate.read_truth(out / "truth.jsonl")
+        config = AuditConfig()
+        posts = read_corpus([out / "dump.txt"], config).posts
+    if len(posts) != meta["posts"]:
+        raise SystemExit(f"read {len(posts)} posts, generator wrote {meta['posts']}")
+    reuse = dedup.find_duplicates(posts, config).reuse
+    reprints = {r["b"]["post"]: r["a"]["post"] for r in truth if r["kind"] == "reprint_post"}
+    # Posts that received any planted paragraph copy are neither clean negatives nor reprints.
+    planted = {r["b"]["post"] for r in truth if r["b"] and r["kind"] not in ("boilerplate", "lede")}
+    independent = {r["b"]["post"] for r in truth if r["kind"] == "independent"}
+    independent -= {r["b"]["post"] for r in truth if r["kind"] not in ("boilerplate", "lede", "independent")}
+    untouched = set(range(len(posts))) - planted
+    print(
+        f"generated dump: {meta['paragraphs']:,} paragraphs, {len(posts):,} posts, seed {seed}; "
+        f"wholly={config.wholly} partially={config.partially}; {constants()}"
+    )
+    print()
+    print(
+        "| posts | count | share min | share median | share max | wholly | partially | independent "
+        "| first source right |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, members in (
+        ("whole-post reprints (attribution line + full text)", sorted(reprints)),
+        ("same story in own words, nothing planted", sorted(independent)),
+        ("no planted reuse at all (incl. those)", sorted(untouched)),
+    ):
+        shares = sorted(reuse[posts[m].id].share for m in members)
+        verdicts = [reuse[posts[m].id].derivation for m in members]
+        right = "-"
+        if members and members[0] in reprints:
+            hits = sum(
+                bool(sources := reuse[posts[m].id].sources) and sources[0].post == posts[reprints[m]].id
+                for m in members
+            )
+            right = f"{hits}/{len(members)}"
+            most = sum(
+                bool(reuse[posts[m].id].sources)
+                and max(reuse[posts[m].id].sources, key=lambda s: s.share).post == posts[reprints[m]].id
+                for m in members
+            )
+            right += f" (largest share: {most}/{len(members)})"
+        print(
+            f"| {name} | {len(members)} | {shares[0]:.3f} | {shares[len(shares) // 2]:.3f} "
+            f"| {shares[-1]:.3f} | {verdicts.count('wholly')} | {verdicts.count('partially')} "
+            f"| {verdicts.count('independent')} | {right} |"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sweep", action="store_true", help="print the parameter sweep instead")
     parser.add_argument(
-        "--passages", action="store_true", help="print the evidence for MIN_RUN_WORDS instead"
+        "--passages", action="store_true", help="print the longest runs shared with the own source instead"
     )
+    parser.add_argument(
+        "--generated",
+        type=int,
+        metavar="PARAGRAPHS",
+        help="check the cut-offs on a dump from benchmarks/generate.py of this size instead",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="generator seed for --generated (default 1)")
     args = parser.parse_args()
+    if args.generated:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        print_generated(args.generated, args.seed)
+        return 0
     if not CORPUS.is_dir():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
         return 2

@@ -43,15 +43,15 @@ from provenance.dedup.candidates import (
 from provenance.dedup.clusters import clusters as make_clusters
 from provenance.dedup.flat import Flat, Progress, flatten
 from provenance.dedup.order import chronological_key
-from provenance.dedup.passages import MAX_SEED_GAP, MIN_PASSAGE_WORDS, MIN_SEEDS, post_reuse
+from provenance.dedup.passages import CHAIN_GAP, FILL_GAP, MIN_SEEDS, post_reuse
 from provenance.dedup.verify import Verified, classify, exact_groups, ref_key
 from provenance.models import DedupResult, Pair, PairKind, Post
 
 __all__ = [
+    "CHAIN_GAP",
     "DF_CAP",
-    "MAX_SEED_GAP",
+    "FILL_GAP",
     "MIN_PARTIAL_SHARED",
-    "MIN_PASSAGE_WORDS",
     "MIN_SEEDS",
     "align",
     "chronological_key",
@@ -116,6 +116,9 @@ def find_duplicates(
     stats["candidates"] = len(candidate_keys) + len(groups.pairs)
     stats["candidates_lsh_only"] = len(np.setdiff1d(lsh.keys, np.union1d(from_index, groups.pairs)))
     verified = classify(candidate_keys, flat, index_k, index_p, config)
+    # The shingle indexes are not needed any more: free them before alignment
+    # and the passage finder build their own arrays (peak memory at 1M paragraphs).
+    del index_k, index_p, lsh
     stats["verified"] = len(candidate_keys)
     stats["pairs"] = len(groups.pairs) + len(verified.kind)
     lap("verify")
@@ -124,7 +127,7 @@ def find_duplicates(
     lap("align")
     clusters = make_clusters(pairs, posts)
     lap("clusters")
-    reuse = post_reuse(posts, flat, groups.active, index_p, order, groups.pairs, config)
+    reuse = post_reuse(posts, flat, groups.active, order, config)
     lap("reuse")
     stats["seconds_total"] = round(sum(v for k, v in stats.items() if k.startswith("seconds_")), 4)
     return DedupResult(

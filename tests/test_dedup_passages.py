@@ -1,0 +1,216 @@
+"""Post-level reuse from shared passages (provenance.dedup.passages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from itertools import combinations
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from provenance.config import AuditConfig
+from provenance.dedup import find_duplicates, passages
+from provenance.models import Paragraph, Post, SourceRef
+from provenance.shingle import word_hash
+
+K = AuditConfig().partial_shingle_size
+
+
+def post(post_id: str, *texts: str, day: int = 1) -> Post:
+    return Post(
+        id=post_id,
+        title=post_id,
+        date=dt.date(2020, 1, day),
+        source=SourceRef("test", 1, 1),
+        citation=None,
+        paragraphs=tuple(Paragraph(i, i + 1, t) for i, t in enumerate(texts)),
+    )
+
+
+def prose(seed: int, n: int) -> list[str]:
+    """``n`` made-up words that no other seed's prose shares by chance."""
+    rng = random.Random(seed)
+    return [f"w{seed}x{rng.randrange(10**6)}" for _ in range(n)]
+
+
+def test_merged_and_split_paragraphs_still_count_as_borrowed() -> None:
+    """A copy that merges two source paragraphs into one and splits a third in two is wholly borrowed."""
+    a, b, c = prose(1, 40), prose(2, 40), prose(3, 40)
+    source = post("source", " ".join(a), " ".join(b), " ".join(c), day=1)
+    copy = post("copy", " ".join(a + b), " ".join(c[:20]), " ".join(c[20:]), day=2)
+    reuse = find_duplicates([source, copy], AuditConfig()).reuse
+    assert reuse["copy"].share == pytest.approx(1.0)
+    assert [s.post for s in reuse["copy"].sources] == ["source"]
+    assert reuse["source"].share == 0.0
+
+
+def test_a_word_changed_every_six_words_is_still_borrowed() -> None:
+    """A copy with every sixth word replaced keeps the changed words inside the shared span: wholly."""
+    original = prose(4, 120)
+    edited = [f"changed{i}" if i % 6 == 5 else w for i, w in enumerate(original)]
+    posts = [post("source", " ".join(original), day=1), post("copy", " ".join(edited), day=2)]
+    reuse = find_duplicates(posts, AuditConfig()).reuse
+    assert reuse["copy"].share >= 0.95
+    assert reuse["copy"].derivation == "wholly"
+
+
+def test_scattered_stock_phrases_are_not_borrowing() -> None:
+    """Phrases one anchor short of a chain, shared at unrelated places, give independent posts no share."""
+    phrase_words = passages.MIN_SEEDS + K - 2  # MIN_SEEDS - 1 anchors
+    phrases = [" ".join(prose(100 + i, phrase_words)) for i in range(6)]
+    first = " ".join(f"{' '.join(prose(10 + i, 12))} {p}" for i, p in enumerate(phrases))
+    second = " ".join(f"{p} {' '.join(prose(20 + i, 7 + 3 * i))}" for i, p in enumerate(reversed(phrases)))
+    reuse = find_duplicates([post("first", first, day=1), post("second", second, day=2)], AuditConfig()).reuse
+    assert reuse["second"].share == 0.0
+    assert reuse["second"].derivation == "independent"
+
+
+def test_a_phrase_in_more_posts_than_the_cap_anchors_nothing() -> None:
+    """A long sentence repeated in more than DF_CAP posts (each with its own words) borrows nothing."""
+    sentence = " ".join(prose(5, 12))
+    posts = [
+        post(f"p{i:03}", f"{' '.join(prose(1000 + i, 30))} {sentence}") for i in range(passages.DF_CAP + 1)
+    ]
+    reuse = find_duplicates(posts, AuditConfig()).reuse
+    assert {r.share for r in reuse.values()} == {0.0}
+
+
+def test_self_repetition_does_not_count() -> None:
+    """A post that repeats its own paragraphs (lede repeated in the body) has no borrowed share."""
+    lede = " ".join(prose(6, 30))
+    posts = [
+        post("alone", lede, lede, " ".join(prose(7, 30)), lede, day=2),
+        post("other", " ".join(prose(8, 50))),
+    ]
+    reuse = find_duplicates(posts, AuditConfig()).reuse
+    assert reuse["alone"].share == 0.0
+    assert reuse["alone"].sources == ()
+
+
+def test_each_word_is_credited_to_the_earliest_post_sharing_it() -> None:
+    """Text found in two earlier posts is credited to the earliest; sources list the earliest first."""
+    shared, only_middle = prose(9, 40), prose(10, 40)
+    own = prose(11, 20)
+    first = post("first", " ".join(shared), day=1)
+    middle = post("middle", " ".join(shared), " ".join(only_middle), day=2)
+    last = post("last", " ".join(only_middle), " ".join(shared), " ".join(own), day=3)
+    # Input order is not date order: "earlier" follows the dates.
+    reuse = find_duplicates([last, middle, first], AuditConfig()).reuse
+    assert [(s.post, s.share) for s in reuse["last"].sources] == [("first", 0.4), ("middle", 0.4)]
+    assert reuse["last"].share == pytest.approx(0.8)
+    assert [(s.post, s.share) for s in reuse["middle"].sources] == [("first", 0.5)]
+
+
+# --------------------------------------------------------------------------
+# The vectorised finder equals a plain-Python reading of its definition.
+# --------------------------------------------------------------------------
+
+
+def reference_credit(streams: list[list[int]], rank: list[int], k: int) -> list[list[int]]:
+    """The source post credited for each word (-1: not borrowed), written as the module doc defines it."""
+    occurrences: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
+    for p, words in enumerate(streams):
+        seen: dict[tuple[int, ...], int] = defaultdict(int)
+        for i in range(len(words) - k + 1):
+            shingle = tuple(words[i : i + k])
+            if seen[shingle] < passages.MAX_REPEATS:
+                occurrences[shingle].append((p, i))
+            seen[shingle] += 1
+    lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for found in occurrences.values():
+        if not 2 <= len({p for p, _ in found}) <= passages.DF_CAP:
+            continue
+        for (p, i), (q, j) in combinations(found, 2):
+            if p == q:
+                continue
+            if rank[p] < rank[q]:
+                (p, i), (q, j) = (q, j), (p, i)
+            lines[(p, q, i - j)].append(i)
+    credit = [[-1] * len(words) for words in streams]
+    for (p, q, _), starts in lines.items():
+        starts.sort()
+        chains: list[list[int]] = [[starts[0]]]
+        for start in starts[1:]:
+            if start - chains[-1][-1] <= passages.CHAIN_GAP:
+                chains[-1].append(start)
+            else:
+                chains.append([start])
+        for chain in chains:
+            if len(chain) < passages.MIN_SEEDS:
+                continue
+            covered: set[int] = set()
+            for here, after in zip(chain, [*chain[1:], None], strict=True):
+                covered.update(range(here, here + k))
+                if after is not None and after - (here + k) <= passages.FILL_GAP:
+                    covered.update(range(here + k, after))
+            for w in covered:
+                if credit[p][w] == -1 or rank[q] < rank[credit[p][w]]:
+                    credit[p][w] = q
+    return credit
+
+
+streams_strategy = st.lists(st.lists(st.integers(0, 3), max_size=40), min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+# A gap of exactly FILL_GAP words between two anchors is filled (the boundary case).
+@example(
+    streams=[[10, 11, 12, 13, 14, 15, 16], [10, 11, 12, 99, 14, 15, 16]],
+    order_seed=0,
+    df_cap=2,
+    repeats=1,
+    min_seeds=2,
+    chain_gap=4,
+    fill_gap=1,
+    k=3,
+    small_blocks=False,
+)
+@given(
+    streams=streams_strategy,
+    order_seed=st.integers(0, 10**6),
+    df_cap=st.integers(2, 6),
+    repeats=st.integers(1, 4),
+    min_seeds=st.integers(1, 4),
+    chain_gap=st.integers(1, 8),
+    fill_gap=st.integers(0, 3),
+    k=st.integers(1, 4),
+    small_blocks=st.booleans(),
+)
+def test_vectorised_credit_equals_the_plain_definition(
+    streams: list[list[int]],
+    order_seed: int,
+    df_cap: int,
+    repeats: int,
+    min_seeds: int,
+    chain_gap: int,
+    fill_gap: int,
+    k: int,
+    small_blocks: bool,
+) -> None:
+    """On small random posts over a 4-word vocabulary, credit_words matches the plain-Python definition."""
+    rank = list(range(len(streams)))
+    random.Random(order_seed).shuffle(rank)
+    patches = {
+        "DF_CAP": df_cap,
+        "MAX_REPEATS": repeats,
+        "MIN_SEEDS": min_seeds,
+        "CHAIN_GAP": chain_gap,
+        "FILL_GAP": fill_gap,
+    }
+    if small_blocks:  # exercise blocked hashing, partitioned sort and sliced chaining
+        patches |= {"_SORT_BLOCK": 7, "_HASH_BLOCK_WORDS": 9, "_SPAN_BLOCK": 3}
+    with mock.patch.multiple(passages, **patches):
+        expected = reference_credit(streams, rank, k)
+        hashes = np.array([word_hash(str(w)) for words in streams for w in words], dtype=np.uint64)
+        got = passages.credit_words(
+            hashes,
+            np.array([len(words) for words in streams], dtype=np.int64),
+            np.array(rank, dtype=np.int64),
+            k,
+        )
+    assert got.tolist() == [c for credit in expected for c in credit]
