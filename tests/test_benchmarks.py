@@ -1,0 +1,246 @@
+"""Fast checks of the benchmark generator and the exact all-pairs reference, on tiny dumps."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import bench_dedup  # noqa: E402
+import exact_pairs as ex  # noqa: E402
+import generate  # noqa: E402
+
+from provenance.config import AuditConfig  # noqa: E402
+from provenance.ingest import read_corpus  # noqa: E402
+from provenance.shingle import shingles, words  # noqa: E402
+
+PAIR_KINDS = bench_dedup.TRUTH_PAIR_KINDS
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[list, list]:
+    return generate.generate_posts(1500, seed=3)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dump")
+    generate.write_dump(out, 1500, seed=3)
+    return out
+
+
+def _texts(posts: list) -> list[str]:
+    return [p.text for post in posts for p in post.paragraphs]
+
+
+def _global(posts: list) -> list[int]:
+    first, total = [], 0
+    for post in posts:
+        first.append(total)
+        total += len(post.paragraphs)
+    return first
+
+
+def test_generator_writes_exactly_the_requested_paragraphs(small: tuple[list, list]) -> None:
+    """The dump holds exactly as many paragraphs as asked for."""
+    posts, _ = small
+    assert sum(len(p.paragraphs) for p in posts) == 1500
+
+
+def test_generator_is_deterministic_per_seed() -> None:
+    """The same seed gives the same text and truth; another seed gives other text."""
+    posts_a, truth_a = generate.generate_posts(400, seed=7)
+    posts_b, truth_b = generate.generate_posts(400, seed=7)
+    posts_c, _ = generate.generate_posts(400, seed=8)
+    assert _texts(posts_a) == _texts(posts_b) and truth_a == truth_b
+    assert _texts(posts_a) != _texts(posts_c)
+
+
+def test_generator_plants_every_kind(small: tuple[list, list]) -> None:
+    """A small dump already holds every planted kind, boilerplate and post-level ones included."""
+    _, truth = small
+    kinds = {r["kind"] for r in truth}
+    assert set(PAIR_KINDS) | {"boilerplate", "independent", "reprint_post"} <= kinds
+
+
+def test_archive_round_trips_through_the_reader(small: tuple[list, list], written: Path) -> None:
+    """The written archive reads back to the same posts, titles, dates, citations and paragraphs."""
+    posts, _ = small
+    corpus = read_corpus([written / "dump.txt"], AuditConfig())
+    assert not corpus.unparsed
+    assert [p.title for p in corpus.posts] == [p.title for p in posts]
+    assert [p.date for p in corpus.posts] == [p.date for p in posts]
+    assert [p.citation.outlet if p.citation else None for p in corpus.posts] == [
+        p.citation.outlet for p in posts
+    ]
+    assert [[(q.line, q.text) for q in p.paragraphs] for p in corpus.posts] == [
+        [(q.line, q.text) for q in p.paragraphs] for p in posts
+    ]
+
+
+def test_truth_positions_name_the_text_they_were_planted_on(small: tuple[list, list], written: Path) -> None:
+    """Every truth record's positions point at paragraphs with the recorded text key, in the read dump."""
+    _posts, truth = small
+    assert generate.read_truth(written / "truth.jsonl") == truth
+    corpus_posts = read_corpus([written / "dump.txt"], AuditConfig()).posts
+    for record in truth:
+        for end in ("a", "b"):
+            where = record[end]
+            if where and where["paragraph"] is not None:
+                text = corpus_posts[where["post"]].paragraphs[where["paragraph"]].text
+                assert generate.text_key(text) == record[f"{end}_text"]
+
+
+def test_copies_point_back_to_earlier_posts(small: tuple[list, list]) -> None:
+    """A planted copy's source is an earlier post (or the same post, for a repeated lede)."""
+    _, truth = small
+    for record in truth:
+        if record["b"] is not None:
+            assert record["a"]["post"] <= record["b"]["post"]
+
+
+def test_cosmetic_edits_leave_the_normalised_words_unchanged() -> None:
+    """Case, punctuation and "[I]t" brackets alone do not change the words the tool compares."""
+    prose = generate.Prose(np.random.default_rng(5))
+    for _ in range(50):
+        text = prose.paragraph(["Abu Karim"])
+        copy, edit = generate.near_copy(text, prose, every=10**9)
+        assert edit["ops"] == {}
+        assert words(copy) == words(text)
+
+
+def test_word_edits_touch_about_one_word_in_every(small: tuple[list, list]) -> None:
+    """A near copy with an edit every k words makes about len/k word edits."""
+    prose = generate.Prose(np.random.default_rng(6))
+    text = " ".join(prose.sentence([], length=25) for _ in range(4))
+    _, edit = generate.near_copy(text, prose, every=5)
+    assert abs(sum(edit["ops"].values()) - len(text.split()) / 5) <= 1
+
+
+def _brute_force(texts: list[str], k: int) -> dict[tuple[int, int], tuple[float, float]]:
+    sets = [set(shingles(words(t), k).tolist()) if words(t) else set() for t in texts]
+    out = {}
+    for i, j in itertools.combinations(range(len(texts)), 2):
+        shared = len(sets[i] & sets[j])
+        if shared:
+            out[(i, j)] = (shared / len(sets[i] | sets[j]), shared / min(len(sets[i]), len(sets[j])))
+    return out
+
+
+@pytest.mark.parametrize("k", [3, 5])
+def test_exact_pairs_equal_brute_force_set_comparison(small: tuple[list, list], k: int) -> None:
+    """The inverted index finds the same pairs and similarities as comparing every pair's shingle sets."""
+    texts = _texts(small[0])[:300]
+    hashes, lengths = ex.paragraph_word_hashes(texts)
+    found = ex.exact_pairs(ex.shingle_sets(hashes, lengths, k), min_similarity=1e-9).as_dict()
+    expected = _brute_force(texts, k)
+    assert found.keys() == expected.keys()
+    for pair, (jaccard, containment) in expected.items():
+        assert found[pair] == pytest.approx((jaccard, containment))
+
+
+def test_exact_reference_finds_every_verbatim_planted_pair(small: tuple[list, list]) -> None:
+    """Planted verbatim reuse (exact, lede, reprint, split, merge, whole excerpt) has containment 1 there."""
+    posts, truth = small
+    texts = _texts(posts)
+    first = _global(posts)
+    post_of = np.repeat(np.arange(len(posts)), [len(p.paragraphs) for p in posts])
+    hashes, lengths = ex.paragraph_word_hashes(texts)
+    boiler = ex.boilerplate_mask(hashes, lengths, post_of, 20)
+    found = ex.exact_pairs(ex.shingle_sets(hashes, lengths, 5), exclude=boiler).as_dict()
+    checked = 0
+    for record in truth:
+        verbatim = (
+            record["kind"] in ("exact", "reprint", "split", "merge")
+            or (record["kind"] == "lede" and not record["edit"]["bracket"])
+            or (record["kind"] == "excerpt" and record["edit"]["whole"])
+        )
+        if not verbatim:
+            continue
+        a = first[record["a"]["post"]] + record["a"]["paragraph"]
+        b = first[record["b"]["post"]] + record["b"]["paragraph"]
+        if boiler[a] or boiler[b]:
+            continue
+        assert found[(min(a, b), max(a, b))][1] == pytest.approx(1.0), record
+        checked += 1
+    assert checked > 100
+
+
+def test_boilerplate_mask_counts_posts_not_occurrences() -> None:
+    """Text in N distinct posts is boilerplate at N, not at N-1, and repeats inside one post do not count."""
+    texts = ["Sign up for our newsletter today please."] * 4 + ["A different paragraph of plain prose here."]
+    post_of = np.array([0, 1, 2, 2, 3])
+    hashes, lengths = ex.paragraph_word_hashes(texts)
+    assert ex.boilerplate_mask(hashes, lengths, post_of, 3).tolist() == [True, True, True, True, False]
+    assert not ex.boilerplate_mask(hashes, lengths, post_of, 4).any()
+
+
+def test_reference_kind_follows_the_tool_thresholds() -> None:
+    """The reference classes pairs as the config's thresholds say: contained before near, partial last."""
+    cfg = AuditConfig()
+    sim = bench_dedup.PairSimilarity
+    assert bench_dedup.reference_kind(sim(1.0, 1.0, 1.0, 1.0, 30), cfg, 4) == ("exact", 1.0)
+    assert bench_dedup.reference_kind(sim(0.6, 0.9, 2.0, 0.9, 30), cfg, 4) == ("contained", 0.9)
+    assert bench_dedup.reference_kind(sim(0.6, 0.7, 1.1, 0.8, 30), cfg, 4) == ("near", 0.6)
+    assert bench_dedup.reference_kind(sim(0.1, 0.2, 1.1, 0.4, 5), cfg, 4) == ("partial", 0.4)
+    assert bench_dedup.reference_kind(sim(0.1, 0.2, 1.1, 0.4, 3), cfg, 4) is None
+
+
+def test_datasketch_pipeline_finds_an_exact_copy() -> None:
+    """The plain datasketch baseline reports a verbatim copy as a candidate pair."""
+    posts, _ = generate.generate_posts(80, seed=2)
+    found = bench_dedup.run_datasketch(posts, jobs=1)["pairs"]
+    texts = _texts(posts)
+    duplicates = {
+        (i, j) for i, j in itertools.combinations(range(len(texts)), 2) if words(texts[i]) == words(texts[j])
+    }
+    assert duplicates and duplicates <= {tuple(p) for p in found.tolist()}
+
+
+def test_bench_prints_speed_table_for_floor_and_exact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tiny run of the harness measures each method in a subprocess and prints its row."""
+    assert (
+        bench_dedup.main(
+            [
+                "--sizes",
+                "300",
+                "--methods",
+                "floor,exact",
+                "--out",
+                str(tmp_path),
+                "--jobs",
+                "1",
+                "--no-accuracy",
+            ]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "| floor |" in printed and "| exact |" in printed and "failed" not in printed
+
+
+def test_a_method_past_its_timeout_is_killed_and_reported(tmp_path: Path) -> None:
+    """A worker that runs past --timeout is killed and reported as timed out, not as a result."""
+    dump = bench_dedup.ensure_dump(tmp_path, 300, 1)
+    measured = bench_dedup.measure("datasketch", dump, 1, dump, True, timeout=0.05)
+    assert measured.skipped is not None and "timed out" in measured.skipped
+    assert measured.seconds is None
+
+
+def test_counting_in_small_blocks_gives_the_same_pairs(small: tuple[list, list]) -> None:
+    """Counting shared shingles block by block (bounded memory) finds the same pairs as in one block."""
+    hashes, lengths = ex.paragraph_word_hashes(_texts(small[0]))
+    sets = ex.shingle_sets(hashes, lengths, 3)
+    whole = ex.exact_pairs(sets, 0.1, block_emitted=10**12)
+    blocked = ex.exact_pairs(sets, 0.1, block_emitted=500)
+    assert len(whole) > 100
+    assert whole.as_dict() == blocked.as_dict()
+    assert np.array_equal(whole.shared, blocked.shared)
