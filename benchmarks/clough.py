@@ -174,6 +174,45 @@ def naive_baseline(posts: list[Post], labels: dict[str, dict[str, str]]) -> tupl
     return prf(truth, predicted)[:3]
 
 
+def print_features(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
+    """How far simple answer-vs-own-source features separate the labels, each with its best cut-off.
+
+    The cut-offs are tuned on all 95 answers, so these are optimistic ceilings, not scores: they show
+    how much the labels overlap, whatever the method.
+    """
+    by_id = {p.id: p for p in posts}
+
+    def text_words(post: Post) -> list[str]:
+        return [w for paragraph in post.paragraphs for w in words(paragraph.text)]
+
+    def coverage(answer: list[str], source: list[str], k: int) -> float:
+        grams = {tuple(source[i : i + k]) for i in range(len(source) - k + 1)}
+        covered = [False] * len(answer)
+        for i in range(len(answer) - k + 1):
+            if tuple(answer[i : i + k]) in grams:
+                covered[i : i + k] = [True] * k
+        return sum(covered) / max(1, len(answer))
+
+    rows = []
+    for answer, row in sorted(labels.items()):
+        if answer not in by_id:
+            continue
+        a, s = text_words(by_id[answer]), text_words(by_id[f"orig_task{row['Task']}"])
+        rows.append((row["Category"], {"cov3": coverage(a, s, 3), "cov5": coverage(a, s, 5)}))
+    print("| feature | reused: best F1 (cut-off) | near copy: best F1 (cut-off) |")
+    print("|---|---|---|")
+    for name in ("cov3", "cov5"):
+        cells = []
+        for positive in (("cut", "light", "heavy"), ("cut", "light")):
+            truth = [category in positive for category, _ in rows]
+            best = max(
+                (prf(truth, [f[name] >= cut / 100 for _, f in rows])[2], cut / 100) for cut in range(101)
+            )
+            cells.append(f"{best[0]:.3f} ({best[1]:.2f})")
+        label = f"{name}: share of words in {name[-1]}-word runs shared with the source"
+        print(f"| {label} | {cells[0]} | {cells[1]} |")
+
+
 def print_main(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
     config = AuditConfig()
     print(f"$ python {' '.join(sys.argv)}")
@@ -441,6 +480,9 @@ def main() -> int:
         metavar="PARAGRAPHS",
         help="check the cut-offs on a dump from benchmarks/generate.py of this size instead",
     )
+    parser.add_argument(
+        "--features", action="store_true", help="print how far simple features separate the labels instead"
+    )
     parser.add_argument("--seed", type=int, default=1, help="generator seed for --generated (default 1)")
     args = parser.parse_args()
     if args.generated:
@@ -455,6 +497,8 @@ def main() -> int:
         print_sweep(posts, labels)
     elif args.passages:
         print_passages(posts, labels)
+    elif args.features:
+        print_features(posts, labels)
     else:
         print_main(posts, labels)
     return 0
