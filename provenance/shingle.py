@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from hashlib import blake2b
+from itertools import accumulate, chain
 from typing import NamedTuple
 
 import numpy as np
@@ -27,12 +28,14 @@ import numpy.typing as npt
 
 __all__ = [
     "Token",
+    "many_word_hashes",
     "normalise",
     "shingle_hashes",
     "shingles",
     "tokens",
     "word_hash",
     "word_hashes",
+    "word_spans",
     "words",
 ]
 
@@ -62,6 +65,7 @@ _WORD_PART = re.compile(r"[\w\u0300-\u036f]+(?:'[\w\u0300-\u036f]+)*")
 # "[I]t", "[t]he": brackets an editor put round letters inside a word.
 _BRACKETED_LETTERS = re.compile(r"\[(\w+)\](?=\w)|(?<=\w)\[(\w+)\]")
 _SPACE = re.compile(r"\s+")
+_RAW_WORD_SPLIT = re.compile(f"({_RAW_WORD.pattern})")
 
 
 class Token(NamedTuple):
@@ -115,6 +119,32 @@ def tokens(text: str) -> list[Token]:
     return result
 
 
+def word_spans(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Word hashes and spans of ``text``: :func:`tokens` as three parallel lists, the fast path.
+
+    ``(hashes, starts, ends)`` with ``hashes[i] == word_hash(tokens(text)[i].word)``
+    and the same spans as :func:`tokens`; alignment needs only equality of
+    words and where they are, and a hash is a cached dict lookup per raw word.
+    """
+    # Splitting on the raw-word pattern alternates gaps and raw words; running
+    # sums of the piece lengths are the offsets, all without a Python loop.
+    pieces = _RAW_WORD_SPLIT.split(text)
+    raws = pieces[1::2]
+    found = list(map(_raw_hashes.__getitem__, raws))
+    offsets = list(accumulate(map(len, pieces)))
+    if not found or set(map(len, found)) == {1}:
+        # One normalised word per raw word (nearly always): word i is piece 2i + 1.
+        return [h for (h,) in found], offsets[0::2][: len(raws)], offsets[1::2]
+    hashes: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, group in enumerate(found):
+        hashes.extend(group)
+        starts.extend([offsets[2 * i]] * len(group))
+        ends.extend([offsets[2 * i + 1]] * len(group))
+    return hashes, starts, ends
+
+
 def words(text: str) -> list[str]:
     """The normalised words of ``text``, without offsets (the fast path)."""
     out: list[str] = []
@@ -129,9 +159,30 @@ def word_hash(word: str) -> int:
     return int.from_bytes(blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
-@lru_cache(maxsize=1 << 18)
-def _raw_hashes(raw: str) -> tuple[int, ...]:
-    return tuple(word_hash(w) for w in _raw_to_words(raw))
+class _RawHashCache(dict[str, tuple[int, ...]]):
+    """Raw word -> hashes of its normalised words, filled on first sight.
+
+    A plain dict lookup per raw word instead of normalising and hashing it
+    again: vocabularies are Zipfian, so a dump of millions of words has a few
+    hundred thousand spellings. Cleared when it grows past
+    :data:`_RAW_CACHE_LIMIT` (memory bound on dumps with huge vocabularies).
+    """
+
+    def __missing__(self, raw: str) -> tuple[int, ...]:
+        if len(self) >= _RAW_CACHE_LIMIT:
+            self.clear()
+        if raw.isascii() and raw.isalnum():
+            # Plain ASCII letters and digits: NFKC and the folds leave them alone
+            # but for case, and they are one word (the common case, done cheaply).
+            value: tuple[int, ...] = (word_hash(raw.lower()),)
+        else:
+            value = tuple(word_hash(w) for w in _raw_to_words(raw))
+        self[raw] = value
+        return value
+
+
+_RAW_CACHE_LIMIT = 1 << 21
+_raw_hashes = _RawHashCache()
 
 
 def word_hashes(text: str) -> HashArray:
@@ -140,10 +191,27 @@ def word_hashes(text: str) -> HashArray:
     Equal to ``[word_hash(w) for w in words(text)]``; cached per raw word so a
     large dump pays for each distinct spelling once.
     """
+    return np.fromiter(
+        chain.from_iterable(map(_raw_hashes.__getitem__, _RAW_WORD.findall(text))), dtype=np.uint64
+    )
+
+
+def many_word_hashes(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], HashArray]:
+    """Word counts and concatenated word hashes of many texts: :func:`word_hashes` in bulk.
+
+    One array built for the whole batch instead of one per text (the per-call
+    overhead dominates on short paragraphs).
+    """
+    lookup = _raw_hashes.__getitem__
+    findall = _RAW_WORD.findall
+    lengths = np.empty(len(texts), dtype=np.int64)
     out: list[int] = []
-    for raw in _RAW_WORD.findall(text):
-        out.extend(_raw_hashes(raw))
-    return np.array(out, dtype=np.uint64)
+    extend = out.extend
+    for i, text in enumerate(texts):
+        before = len(out)
+        extend(chain.from_iterable(map(lookup, findall(text))))
+        lengths[i] = len(out) - before
+    return lengths, np.array(out, dtype=np.uint64)
 
 
 _MIX_PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime
@@ -175,32 +243,68 @@ def shingle_hashes(
     if k < 1:
         raise ValueError("k must be at least 1")
     lengths = np.asarray(lengths, dtype=np.int64)
-    total = int(lengths.sum())
     hashes = np.asarray(hashes, dtype=np.uint64)
-    if hashes.shape[0] != total:
+    if hashes.shape[0] != int(lengths.sum()):
         raise ValueError("hashes and lengths disagree")
-    starts = np.zeros(len(lengths), dtype=np.int64)
-    if len(lengths) > 1:
-        np.cumsum(lengths[:-1], out=starts[1:])
     # Each paragraph of n >= k words has n-k+1 shingles; one of 1..k-1 words has one.
     counts = np.where(lengths >= k, lengths - k + 1, np.minimum(lengths, 1))
     owner = np.repeat(np.arange(len(lengths), dtype=np.int64), counts)
-    first = np.zeros(len(counts), dtype=np.int64)
-    if len(counts) > 1:
-        np.cumsum(counts[:-1], out=first[1:])
-    position = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first, counts)
-    begin = np.repeat(starts, counts) + position
-    width = np.minimum(np.repeat(lengths, counts), k)
-    padded = np.concatenate([hashes, np.zeros(k, dtype=np.uint64)])
-    h = np.full(begin.shape[0], 0xCBF29CE484222325, dtype=np.uint64)
-    for i in range(k):
-        word = np.where(width > i, padded[begin + i], np.uint64(0))
-        mixed = (h ^ word) * _MIX_PRIME
-        h = np.where(width > i, mixed, h)
+    out = np.empty(int(counts.sum()), dtype=np.uint64)
+    # Paragraphs in blocks of about _SHINGLE_BLOCK_WORDS words bound the temporaries.
+    word_end = np.cumsum(lengths)
+    shingle_end = np.cumsum(counts)
+    first = 0
+    while first < len(lengths):
+        word_base = int(word_end[first - 1]) if first else 0
+        last = max(first + 1, int(np.searchsorted(word_end, word_base + _SHINGLE_BLOCK_WORDS, side="right")))
+        shingle_base = int(shingle_end[first - 1]) if first else 0
+        out[shingle_base : int(shingle_end[last - 1])] = _block_shingles(
+            hashes[word_base : int(word_end[last - 1])], lengths[first:last], counts[first:last], k
+        )
+        first = last
+    return out, owner
+
+
+# Words per block in :func:`shingle_hashes`.
+_SHINGLE_BLOCK_WORDS = 1 << 22
+_FNV_OFFSET = 0xCBF29CE484222325
+
+
+def _block_shingles(
+    hashes: HashArray, lengths: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], k: int
+) -> HashArray:
+    total = hashes.shape[0]
+    # The k-gram starting at every word position, as if the block were one text:
+    # slices, no gathers. Only the positions where a paragraph's shingle starts
+    # are kept below, so k-grams that cross a paragraph end are never used.
+    h = np.full(total, _FNV_OFFSET, dtype=np.uint64)
+    for i in range(min(k, total)):
+        h[: total - i] ^= hashes[i:]
+        h *= _MIX_PRIME
     # The width goes into the hash: a short paragraph's one shingle is a different
     # kind of thing from a k-gram and should not collide with one by construction.
-    h = (h ^ width.astype(np.uint64)) * _MIX_PRIME
-    return _finalise(h), owner
+    h ^= np.uint64(k)
+    h *= _MIX_PRIME
+    starts = np.zeros(len(lengths), dtype=np.int64)
+    if len(lengths) > 1:
+        np.cumsum(lengths[:-1], out=starts[1:])
+    short = np.flatnonzero((lengths > 0) & (lengths < k))
+    if len(short):
+        h[starts[short]] = _short_shingles(hashes, starts[short], lengths[short], k)
+    position = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
+    keep = position < np.repeat(counts, lengths)
+    return _finalise(h[keep])
+
+
+def _short_shingles(
+    hashes: HashArray, starts: npt.NDArray[np.int64], widths: npt.NDArray[np.int64], k: int
+) -> HashArray:
+    # The one shingle of each paragraph shorter than k words: all its words.
+    h = np.full(len(starts), _FNV_OFFSET, dtype=np.uint64)
+    for i in range(k - 1):
+        inside = widths > i
+        h[inside] = (h[inside] ^ hashes[starts[inside] + i]) * _MIX_PRIME
+    return (h ^ widths.astype(np.uint64)) * _MIX_PRIME
 
 
 def shingles(word_list: Sequence[str] | HashArray, k: int) -> HashArray:

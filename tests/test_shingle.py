@@ -10,12 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from provenance.shingle import (
+    many_word_hashes,
     normalise,
     shingle_hashes,
     shingles,
     tokens,
     word_hash,
     word_hashes,
+    word_spans,
     words,
 )
 
@@ -34,11 +36,11 @@ news_text = st.lists(NEWS_ALPHABET, max_size=80).map("".join)
 
 def test_normalise_folds_what_readers_do_not_see() -> None:
     """Case, quotes, dashes, NFKC compatibility forms, editorial brackets and spacing are folded."""
-    assert normalise("  “[I]t’s  the ﬁnal—so‑called\u00a0WORD” ") == "\"it's the final-so-called word\""
+    assert normalise("  “[I]t’s  the ﬁnal—so‑called\u00a0WORD” ") == '"it\'s the final-so-called word"'
 
 
 def test_editorial_brackets_unwrap_only_round_letters_in_a_word() -> None:
-    """"[T]he" loses its brackets, a bracketed aside "[UK.]" keeps them."""
+    """ "[T]he" loses its brackets, a bracketed aside "[UK.]" keeps them."""
     assert normalise("[T]he report [UK.] said") == "the report [uk.] said"
 
 
@@ -51,7 +53,7 @@ def test_tokens_point_back_into_the_original_text() -> None:
 
 
 def test_hyphenated_and_spaced_compounds_give_the_same_words() -> None:
-    """"so-called" and "so called" are the same two words, so copies that differ there still match."""
+    """ "so-called" and "so called" are the same two words, so copies that differ there still match."""
     assert words("so-called") == words("so called") == ["so", "called"]
 
 
@@ -121,3 +123,73 @@ def test_bulk_shingles_equal_per_paragraph_shingles(paragraphs: list[list[str]],
         else:
             grams = [tuple(paragraph)] if paragraph else []
         assert len(set(grams)) == len(set(mine.tolist()))
+
+
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_MASK = (1 << 64) - 1
+
+
+def reference_shingle(word_hashes_of_gram: list[int]) -> int:
+    """The documented shingle hash, one Python int at a time: FNV-1a mix, width, splitmix64 finaliser."""
+    h = _FNV_OFFSET
+    for w in word_hashes_of_gram:
+        h = ((h ^ w) * _FNV_PRIME) & _MASK
+    h = ((h ^ len(word_hashes_of_gram)) * _FNV_PRIME) & _MASK
+    h ^= h >> 30
+    h = (h * 0xBF58476D1CE4E5B9) & _MASK
+    h ^= h >> 27
+    h = (h * 0x94D049BB133111EB) & _MASK
+    return h ^ (h >> 31)
+
+
+@given(st.lists(st.integers(0, 9), max_size=12), st.integers(1, 5), st.integers(1, 12))
+def test_shingle_hashes_keep_their_values_across_blocks(lengths: list[int], k: int, block: int) -> None:
+    """Blocked, sliced shingling gives every paragraph the documented hash of each of its k-grams."""
+    from unittest import mock
+
+    import provenance.shingle as shingle_module
+
+    rng = np.random.default_rng(len(lengths) * 31 + k)
+    hashes = rng.integers(0, 2**63, sum(lengths), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    with mock.patch.object(shingle_module, "_SHINGLE_BLOCK_WORDS", block):
+        sh, owner = shingle_hashes(hashes, np.array(lengths, dtype=np.int64), k)
+    expected: list[int] = []
+    expected_owner: list[int] = []
+    start = 0
+    for index, length in enumerate(lengths):
+        words_of = [int(h) for h in hashes[start : start + length]]
+        if length >= k:
+            grams = [words_of[i : i + k] for i in range(length - k + 1)]
+        else:
+            grams = [words_of] if length else []
+        expected += [reference_shingle(g) for g in grams]
+        expected_owner += [index] * len(grams)
+        start += length
+    assert sh.tolist() == expected
+    assert owner.tolist() == expected_owner
+
+
+@given(news_text)
+def test_word_spans_equal_tokens(text: str) -> None:
+    """word_spans gives the hashes and spans of tokens(), word for word."""
+    hashes, starts, ends = word_spans(text)
+    found = tokens(text)
+    assert hashes == [word_hash(t.word) for t in found]
+    assert starts == [t.start for t in found]
+    assert ends == [t.end for t in found]
+
+
+@given(st.lists(news_text, max_size=5))
+def test_bulk_word_hashes_equal_per_text_word_hashes(texts: list[str]) -> None:
+    """many_word_hashes gives each text's word count and the concatenation of their word_hashes."""
+    lengths, hashes = many_word_hashes(texts)
+    per_text = [word_hashes(t) for t in texts]
+    assert lengths.tolist() == [len(h) for h in per_text]
+    assert hashes.tolist() == [int(h) for array in per_text for h in array]
+
+
+@given(st.text(alphabet="abcXYZ019 \u00e9", max_size=40))
+def test_plain_ascii_words_hash_as_their_full_normalisation(text: str) -> None:
+    """The cheap path for plain ASCII words gives the hash of the fully normalised word."""
+    assert word_hashes(text).tolist() == [word_hash(w) for w in words(text)]

@@ -18,20 +18,27 @@ The stage's parts, in the order :func:`find_duplicates` runs them (see
 6. :mod:`.clusters` — connected components, earliest witness first.
 7. :mod:`.passages` — post-level reuse from shared passages.
 
+With two or more workers (``config.workers``) on a large dump, step 1 and
+step 5 run in worker processes, and step 7, which needs only step 2, runs in a
+forked process alongside steps 3-6. Every parallel path gives exactly the
+serial result (``tests/test_dedup_speed.py``).
+
 "Earlier" everywhere means :func:`chronological_key`: dated posts by date,
 undated posts after every dated one, ties by input order.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.pool
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from provenance.config import AuditConfig
-from provenance.dedup.align import align
+from provenance.dedup.align import align, align_many
 from provenance.dedup.candidates import (
     DF_CAP,
     MIN_PARTIAL_SHARED,
@@ -41,11 +48,11 @@ from provenance.dedup.candidates import (
     lsh_candidates,
 )
 from provenance.dedup.clusters import clusters as make_clusters
-from provenance.dedup.flat import Flat, Progress, flatten
+from provenance.dedup.flat import Flat, Progress, difference, flatten, union
 from provenance.dedup.order import chronological_key
 from provenance.dedup.passages import CHAIN_GAP, FILL_GAP, MIN_SEEDS, post_reuse
-from provenance.dedup.verify import Verified, classify, exact_groups, ref_key
-from provenance.models import DedupResult, Pair, PairKind, Post
+from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
+from provenance.models import Cluster, DedupResult, Pair, PairKind, Post, PostReuse
 
 __all__ = [
     "CHAIN_GAP",
@@ -93,7 +100,32 @@ def find_duplicates(
     groups = exact_groups(flat, posts, order, config.boilerplate_posts)
     stats["boilerplate"] = len(groups.boilerplate)
     lap("exact")
+    # Post-level reuse needs nothing from the pair steps: with a second core it
+    # runs in a forked process alongside them.
+    reuse_job = _ReuseJob(posts, flat, groups.active, order, config)
+    try:
+        pairs, clusters = _pairs_and_clusters(posts, flat, groups, reuse_job, config, stats, lap, progress)
+        reuse, stats["reuse_process_seconds"] = reuse_job()
+    finally:
+        reuse_job.close()
+    lap("reuse")
+    stats["seconds_total"] = round(sum(v for k, v in stats.items() if k.startswith("seconds_")), 4)
+    return DedupResult(
+        pairs=pairs, clusters=clusters, reuse=reuse, boilerplate=groups.boilerplate, stats=stats
+    )
 
+
+def _pairs_and_clusters(
+    posts: Sequence[Post],
+    flat: Flat,
+    groups: ExactGroups,
+    reuse_job: _ReuseJob,
+    config: AuditConfig,
+    stats: dict[str, Any],
+    lap: Callable[[str], None],
+    progress: Progress | None,
+) -> tuple[list[Pair], list[Cluster]]:
+    """Steps 3-6 (module doc): candidates, verification, alignment and clusters."""
     if progress:
         progress("dedup: indexing shingles", 0, 2)
     index_k = build_index(flat, groups.active, config.shingle_size)
@@ -108,34 +140,101 @@ def find_duplicates(
     stats.update(datasketch_stats(lsh, config))
     lap("lsh")
 
-    from_index = np.union1d(
+    from_index = union(
         index_candidates(index_k, flat, config, partial=False),
         index_candidates(index_p, flat, config, partial=True),
     )
-    candidate_keys = np.setdiff1d(np.union1d(from_index, lsh.keys), groups.pairs)
+    candidate_keys = difference(union(from_index, lsh.keys), groups.pairs)
     stats["candidates"] = len(candidate_keys) + len(groups.pairs)
-    stats["candidates_lsh_only"] = len(np.setdiff1d(lsh.keys, np.union1d(from_index, groups.pairs)))
+    stats["candidates_lsh_only"] = len(difference(lsh.keys, union(from_index, groups.pairs)))
     verified = classify(candidate_keys, flat, index_k, index_p, config)
     # The shingle indexes are not needed any more: free them before alignment
-    # and the passage finder build their own arrays (peak memory at 1M paragraphs).
+    # builds its own objects (peak memory at 1M paragraphs).
     del index_k, index_p, lsh
     stats["verified"] = len(candidate_keys)
     stats["pairs"] = len(groups.pairs) + len(verified.kind)
     lap("verify")
 
-    pairs = _make_pairs(groups.pairs, verified, flat, posts)
+    # While the reuse process runs, the second core is taken.
+    align_workers = config.workers if reuse_job.finished() else max(1, config.workers - 1)
+    pairs = _make_pairs(groups.pairs, verified, flat, posts, align_workers)
     lap("align")
     clusters = make_clusters(pairs, posts)
     lap("clusters")
-    reuse = post_reuse(posts, flat, groups.active, order, config)
-    lap("reuse")
-    stats["seconds_total"] = round(sum(v for k, v in stats.items() if k.startswith("seconds_")), 4)
-    return DedupResult(
-        pairs=pairs, clusters=clusters, reuse=reuse, boilerplate=groups.boilerplate, stats=stats
-    )
+    return pairs, clusters
 
 
-def _make_pairs(exact_keys: np.ndarray, verified: Verified, flat: Flat, posts: Sequence[Post]) -> list[Pair]:
+# Below this many paragraphs, forking the reuse process costs more than it saves.
+PARALLEL_REUSE_MIN_PARAGRAPHS = 20_000
+# What the forked reuse process reads: set just before the fork, so the child
+# inherits the arrays copy-on-write instead of receiving them pickled.
+_ReuseInput = tuple[Sequence[Post], Flat, np.ndarray, dict[str, tuple[int, int, int]], AuditConfig]
+_reuse_input: _ReuseInput | None = None
+
+
+def _timed_reuse(
+    posts: Sequence[Post],
+    flat: Flat,
+    active: np.ndarray,
+    order: dict[str, tuple[int, int, int]],
+    config: AuditConfig,
+) -> tuple[dict[str, PostReuse], float]:
+    started = time.perf_counter()
+    reuse = post_reuse(posts, flat, active, order, config)
+    return reuse, round(time.perf_counter() - started, 4)
+
+
+def _reuse_in_child() -> tuple[dict[str, PostReuse], float]:
+    assert _reuse_input is not None
+    return _timed_reuse(*_reuse_input)
+
+
+class _ReuseJob:
+    """Post-level reuse, either running in a forked process or computed when asked for."""
+
+    def __init__(
+        self,
+        posts: Sequence[Post],
+        flat: Flat,
+        active: np.ndarray,
+        order: dict[str, tuple[int, int, int]],
+        config: AuditConfig,
+    ) -> None:
+        global _reuse_input
+        self._args = (posts, flat, active, order, config)
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._pending: multiprocessing.pool.AsyncResult[tuple[dict[str, PostReuse], float]] | None = None
+        if (
+            config.workers > 1
+            and len(flat.refs) >= PARALLEL_REUSE_MIN_PARAGRAPHS
+            and "fork" in multiprocessing.get_all_start_methods()
+        ):
+            _reuse_input = self._args
+            try:
+                self._pool = multiprocessing.get_context("fork").Pool(1)
+                self._pending = self._pool.apply_async(_reuse_in_child)
+            finally:
+                _reuse_input = None
+
+    def finished(self) -> bool:
+        return self._pending is None or self._pending.ready()
+
+    def __call__(self) -> tuple[dict[str, PostReuse], float]:
+        if self._pending is None:
+            return _timed_reuse(*self._args)
+        return self._pending.get()
+
+    def close(self) -> None:
+        """Stop the reuse process, if any (also when the pair steps failed)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def _make_pairs(
+    exact_keys: np.ndarray, verified: Verified, flat: Flat, posts: Sequence[Post], workers: int
+) -> list[Pair]:
     n = len(flat.refs)
     found: list[tuple[int, int, PairKind, float, float]] = [
         (key // n, key % n, "exact", 1.0, 1.0) for key in exact_keys.tolist()
@@ -148,22 +247,27 @@ def _make_pairs(exact_keys: np.ndarray, verified: Verified, flat: Flat, posts: S
         verified.containment.tolist(),
         strict=True,
     )
-    pairs: list[Pair] = []
-    for ga, gb, kind, jaccard, containment in found:
+    sides: list[tuple[int, int]] = []
+    for ga, gb, kind, _, _ in found:
         # Global paragraph numbers follow input order.
         first, second = (ga, gb) if ga < gb else (gb, ga)
         if kind in ("contained", "partial") and flat.lengths[second] < flat.lengths[first]:
             first, second = second, first
-        pairs.append(
-            Pair(
-                a=flat.refs[first],
-                b=flat.refs[second],
-                kind=kind,
-                jaccard=jaccard,
-                containment=containment,
-                alignment=align(flat.texts[first], flat.texts[second]),
-            )
+        sides.append((first, second))
+    alignments = align_many([(flat.texts[f], flat.texts[s]) for f, s in sides], workers)
+    pairs = [
+        Pair(
+            a=flat.refs[first],
+            b=flat.refs[second],
+            kind=kind,
+            jaccard=jaccard,
+            containment=containment,
+            alignment=alignment,
         )
+        for (first, second), (_, _, kind, jaccard, containment), alignment in zip(
+            sides, found, alignments, strict=True
+        )
+    ]
     key = ref_key(posts)
     pairs.sort(key=lambda p: (key(p.a), key(p.b)))
     return pairs

@@ -1,16 +1,32 @@
-"""Word alignment of two paragraphs with character offsets, so the report can highlight shared words."""
+"""Word alignment of two paragraphs with character offsets, so the report can highlight shared words.
+
+A dump repeats the same texts many times (exact reprints, ledes repeated in
+the body), so :func:`align_many` aligns each distinct pair of texts once and
+tokenises each distinct text once, in worker processes when there are many.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 from rapidfuzz.distance import Indel
 
 from provenance.models import Segment
-from provenance.shingle import Token, tokens
+from provenance.shingle import word_spans
 
-__all__ = ["align"]
+__all__ = ["align", "align_many"]
+
+# Below this many distinct text pairs, worker processes cost more than they save.
+PARALLEL_MIN_PAIRS = 4_000
+# Text pairs per task sent to a worker.
+ALIGN_CHUNK = 2_000
+
+Alignment = tuple[Segment, ...]
+_Spans = tuple[list[int], list[int], list[int]]
 
 
-def align(text_a: str, text_b: str) -> tuple[Segment, ...]:
+def align(text_a: str, text_b: str) -> Alignment:
     """Word alignment of two texts with character offsets into each.
 
     ``equal`` segments are runs of shared normalised words (longest common
@@ -18,26 +34,79 @@ def align(text_a: str, text_b: str) -> tuple[Segment, ...]:
     reported as one ``replace``. Offsets are half-open; an empty side sits at
     the position where the other side's words would go.
     """
-    tok_a, tok_b = tokens(text_a), tokens(text_b)
-    words_a, words_b = [t.word for t in tok_a], [t.word for t in tok_b]
+    return _align_spans(word_spans(text_a), len(text_a), word_spans(text_b), len(text_b))
 
-    def span(toks: list[Token], i: int, j: int, text: str) -> tuple[int, int]:
+
+def _align_spans(a: _Spans, len_a: int, b: _Spans, len_b: int) -> Alignment:
+    return tuple(Segment(*row) for row in _align_rows(a, len_a, b, len_b))  # type: ignore[arg-type]
+
+
+_Row = tuple[str, int, int, int, int]
+
+
+def _align_rows(a: _Spans, len_a: int, b: _Spans, len_b: int) -> list[_Row]:
+    # Words compare by their stable hashes (equal words, equal hashes), which
+    # is all the longest common subsequence looks at.
+    hash_a, start_a, end_a = a
+    hash_b, start_b, end_b = b
+
+    def span(starts: list[int], ends: list[int], i: int, j: int, length: int) -> tuple[int, int]:
         if i < j:
-            return toks[i].start, toks[j - 1].end
-        at = toks[i].start if i < len(toks) else (toks[-1].end if toks else len(text))
+            return starts[i], ends[j - 1]
+        at = starts[i] if i < len(starts) else (ends[-1] if ends else length)
         return at, at
 
     raw: list[tuple[str, int, int, int, int]] = []
-    for op in Indel.opcodes(words_a, words_b):
+    for op in Indel.opcodes(hash_a, hash_b):
         tag = op.tag
         if raw and {raw[-1][0], tag} == {"delete", "insert"}:
             prev = raw.pop()
             raw.append(("replace", prev[1], op.src_end, prev[3], op.dest_end))
             continue
         raw.append((tag, op.src_start, op.src_end, op.dest_start, op.dest_end))
-    segments = []
+    rows = []
     for tag, i1, i2, j1, j2 in raw:
-        a_start, a_end = span(tok_a, i1, i2, text_a)
-        b_start, b_end = span(tok_b, j1, j2, text_b)
-        segments.append(Segment(tag, a_start, a_end, b_start, b_end))  # type: ignore[arg-type]
-    return tuple(segments)
+        a_start, a_end = span(start_a, end_a, i1, i2, len_a)
+        b_start, b_end = span(start_b, end_b, j1, j2, len_b)
+        rows.append((tag, a_start, a_end, b_start, b_end))
+    return rows
+
+
+def _align_chunk(jobs: Sequence[tuple[str, str]]) -> list[list[_Row]]:
+    # Plain tuples travel back from a worker far cheaper than Segment objects.
+    spans: dict[str, _Spans] = {}
+
+    def spans_of(text: str) -> _Spans:
+        found = spans.get(text)
+        if found is None:
+            found = spans[text] = word_spans(text)
+        return found
+
+    return [_align_rows(spans_of(a), len(a), spans_of(b), len(b)) for a, b in jobs]
+
+
+def align_many(jobs: Sequence[tuple[str, str]], workers: int = 1) -> list[Alignment]:
+    """:func:`align` of every ``(text_a, text_b)``, in order; each distinct pair is aligned once.
+
+    With ``workers > 1`` and enough distinct pairs, chunks go to that many processes.
+    """
+    distinct: dict[tuple[str, str], int] = {}
+    slot = [distinct.setdefault(job, len(distinct)) for job in jobs]
+    unique = list(distinct)
+    del distinct
+    # Pairs sharing their first text sit together, so a chunk tokenises it once.
+    order = sorted(range(len(unique)), key=lambda i: unique[i])
+    ordered = [unique[i] for i in order]
+    chunks = [ordered[i : i + ALIGN_CHUNK] for i in range(0, len(ordered), ALIGN_CHUNK)]
+    results: list[list[_Row]] = []
+    if workers > 1 and len(unique) >= PARALLEL_MIN_PAIRS:
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+            for part in pool.map(_align_chunk, chunks):
+                results.extend(part)
+    else:
+        for chunk in chunks:
+            results.extend(_align_chunk(chunk))
+    by_unique: list[Alignment] = [()] * len(unique)
+    for position, index in enumerate(order):
+        by_unique[index] = tuple(Segment(*row) for row in results[position])  # type: ignore[arg-type]
+    return [by_unique[s] for s in slot]

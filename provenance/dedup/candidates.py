@@ -23,6 +23,7 @@ Every candidate is verified exactly afterwards (:mod:`.verify`).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import datasketch
@@ -31,7 +32,7 @@ import numpy.typing as npt
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from provenance.config import AuditConfig
-from provenance.dedup.flat import Flat, HashArray, IntArray, segments
+from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique, sorted_unique_counts
 from provenance.shingle import shingle_hashes
 
 # A shingle found in more paragraphs than this is a stock phrase: it is left
@@ -80,8 +81,10 @@ def _merge_counts(
         return parts[0]
     keys = np.concatenate([p[0] for p in parts])
     counts = np.concatenate([p[1] for p in parts])
-    unique, inverse = np.unique(keys, return_inverse=True)
-    return unique, np.bincount(inverse, weights=counts, minlength=len(unique)).astype(np.int64)
+    order = np.argsort(keys)
+    keys, counts = keys[order], counts[order]
+    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[first], np.add.reduceat(counts, first).astype(np.int64)
 
 
 def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleIndex:
@@ -91,37 +94,69 @@ def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleInd
     # Inactive paragraphs keep their words in ``hashes`` but contribute no shingles.
     keep_words = np.repeat(active, flat.lengths)
     sh, owner = shingle_hashes(flat.hashes[keep_words], lengths, k)
-    # Distinct shingles per paragraph, sorted inside each paragraph.
-    order = np.lexsort((sh, owner))
-    sh, owner = sh[order], owner[order]
-    distinct = np.ones(len(sh), dtype=bool)
-    distinct[1:] = (sh[1:] != sh[:-1]) | (owner[1:] != owner[:-1])
-    sh, owner = sh[distinct], owner[distinct]
-    sizes = np.bincount(owner, minlength=n).astype(np.int64)
+    del keep_words
+    # Each distinct shingle gets a dense id in hash order, so that (shingle,
+    # paragraph) packs into one int64 and plain sorts replace lexsorts.
+    order = np.argsort(sh)
+    sorted_sh = sh[order]
+    del sh
+    new_shingle = np.empty(len(sorted_sh), dtype=bool)
+    new_shingle[:1] = True
+    np.not_equal(sorted_sh[1:], sorted_sh[:-1], out=new_shingle[1:])
+    distinct_sh = sorted_sh[new_shingle]
+    del sorted_sh
+    dense = np.empty(len(order), dtype=np.int64)
+    dense[order] = np.cumsum(new_shingle) - 1
+    del order, new_shingle
+    shingle_count = max(1, len(distinct_sh))
+    # Postings: (shingle, paragraph) sorted, each pair once; owners ascend inside a group.
+    postings = sorted_unique(dense * n + owner)
+    # Per paragraph: (paragraph, shingle) sorted, i.e. each paragraph's distinct
+    # shingles in hash order (dense ids follow hash order).
+    per_paragraph = np.sort(owner * shingle_count + dense)
+    del dense, owner
+    keep = np.empty(len(per_paragraph), dtype=bool)
+    keep[:1] = True
+    np.not_equal(per_paragraph[1:], per_paragraph[:-1], out=keep[1:])
+    per_paragraph = per_paragraph[keep]
+    del keep
+    paragraph_of, shingle_of = np.divmod(per_paragraph, shingle_count)
+    del per_paragraph
+    by_paragraph = distinct_sh[shingle_of]
+    del shingle_of, distinct_sh
+    sizes = np.bincount(paragraph_of, minlength=n).astype(np.int64)
+    del paragraph_of
     start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(sizes, out=start[1:])
 
-    # Postings grouped by shingle; owners ascend inside a group (stable sort).
-    by_shingle = np.argsort(sh, kind="stable")
-    posting_sh, posting_owner = sh[by_shingle], owner[by_shingle]
-    del by_shingle
+    posting_group, posting_owner = np.divmod(postings, n) if n else (postings, postings)
+    del postings
     group_start = (
-        np.flatnonzero(np.r_[True, posting_sh[1:] != posting_sh[:-1]])
-        if len(sh)
+        np.flatnonzero(np.r_[True, posting_group[1:] != posting_group[:-1]])
+        if len(posting_group)
         else np.zeros(0, dtype=np.int64)
     )
-    group_size = np.diff(np.r_[group_start, len(posting_sh)])
-    del posting_sh
+    group_size = np.diff(np.r_[group_start, len(posting_group)])
+    del posting_group
     over = np.repeat(group_size > DF_CAP, group_size)
     over_cap = np.bincount(posting_owner[over], minlength=n).astype(np.int64)
+    del over
 
     # Pairs inside each posting list, one vectorised batch per list length.
     parts: list[tuple[npt.NDArray[np.uint64], IntArray]] = []
     pending: list[npt.NDArray[np.uint64]] = []
     pending_size = 0
     n64 = np.uint64(n)
-    for size in np.unique(group_size[(group_size >= 2) & (group_size <= DF_CAP)]).tolist():
-        starts = group_start[group_size == size]
+    # Posting lists worth pairing, grouped by length (stable: shingle order kept).
+    pairable = np.flatnonzero((group_size >= 2) & (group_size <= DF_CAP))
+    pairable = pairable[np.argsort(group_size[pairable], kind="stable")]
+    pairable_size = group_size[pairable]
+    bounds: list[int] = []
+    if len(pairable):
+        bounds = np.flatnonzero(np.r_[True, pairable_size[1:] != pairable_size[:-1], True]).tolist()
+    for lo, hi in itertools.pairwise(bounds):
+        size = int(pairable_size[lo])
+        starts = group_start[pairable[lo:hi]]
         upper_a, upper_b = np.triu_indices(size, 1)
         step = max(1, _PENDING_KEYS // len(upper_a))
         for i in range(0, len(starts), step):
@@ -130,14 +165,12 @@ def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleInd
             pending.append(keys.ravel())
             pending_size += keys.size
             if pending_size >= _PENDING_KEYS:
-                unique, counts = np.unique(np.concatenate(pending), return_counts=True)
-                parts.append((unique, counts.astype(np.int64)))
+                parts.append(sorted_unique_counts(np.concatenate(pending)))
                 pending, pending_size = [], 0
     if pending:
-        unique, counts = np.unique(np.concatenate(pending), return_counts=True)
-        parts.append((unique, counts.astype(np.int64)))
+        parts.append(sorted_unique_counts(np.concatenate(pending)))
     keys, counts = _merge_counts(parts)
-    return ShingleIndex(k, sh, start, sizes, over_cap, keys, counts)
+    return ShingleIndex(k, by_paragraph, start, sizes, over_cap, keys, counts)
 
 
 def index_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig, partial: bool) -> IntArray:
@@ -263,7 +296,7 @@ def lsh_candidates(index: ShingleIndex, config: AuditConfig) -> LshResult:
     found: list[int] = []
     for g, sketch in zip(blind.tolist(), sketches, strict=True):
         found.extend(g * n + other for other in lsh.query(sketch) if other > g)
-    keys = np.unique(np.array(found, dtype=np.int64))
+    keys = sorted_unique(np.array(found, dtype=np.int64))
     return LshResult(keys, len(blind), bands, rows)
 
 

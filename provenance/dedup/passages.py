@@ -55,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 
 from provenance.config import AuditConfig
-from provenance.dedup.flat import Flat, HashArray, IntArray, segments
+from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique_counts
 from provenance.models import Derivation, Post, PostReuse, ReuseSource
 from provenance.shingle import shingle_hashes
 
@@ -323,7 +323,7 @@ def _summarise(
     n_posts = len(posts)
     post_of_word = np.repeat(np.arange(n_posts, dtype=np.int64), post_words)
     borrowed = credit >= 0
-    keys, counts = np.unique(post_of_word[borrowed] * n_posts + credit[borrowed], return_counts=True)
+    keys, counts = sorted_unique_counts(post_of_word[borrowed] * n_posts + credit[borrowed])
     taken: dict[int, list[tuple[int, int]]] = {}
     for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
         post, source = divmod(key, n_posts)

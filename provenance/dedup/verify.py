@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from provenance.config import AuditConfig
 from provenance.dedup.candidates import MIN_PARTIAL_SHARED, ShingleIndex
-from provenance.dedup.flat import Flat, HashArray, IntArray, segments
+from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique
 from provenance.models import Boilerplate, PairKind, ParagraphRef, Post
 
 # Shingles per block in exact intersection (bounds the sort's temporaries).
@@ -73,7 +73,7 @@ def exact_groups(
         for i, ga in enumerate(members):
             keys.extend(ga * n + gb for gb in members[i + 1 :])
     boilerplate.sort(key=lambda bp: (-bp.posts, bp.text))
-    return ExactGroups(active, boilerplate, np.unique(np.array(keys, dtype=np.int64)))
+    return ExactGroups(active, boilerplate, sorted_unique(np.array(keys, dtype=np.int64)))
 
 
 def intersections(index: ShingleIndex, a: IntArray, b: IntArray) -> IntArray:
