@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ingest_accounting import physical_lines, unaccounted
 
+from provenance.ingest import file_event
 from provenance.ingest.archive import iter_archive
 from provenance.ingest.jsonl import iter_jsonl
 from provenance.ingest.source import Event
 from provenance.ingest.text import iter_text
-from provenance.models import ClassifiedLine, Corpus, InputWarning, Post, SkippedFile, UnparsedLine
+from provenance.models import Corpus
 
 PATH = "generated.txt"
 
@@ -55,17 +56,9 @@ _document = st.tuples(st.lists(_line, max_size=40), st.sampled_from(["\n", "\r\n
 def _corpus(events: Iterable[Event]) -> Corpus:
     corpus = Corpus()
     for event in events:
-        if isinstance(event, Post):
-            corpus.posts.append(event)
-        elif isinstance(event, ClassifiedLine):
-            corpus.classified.append(event)
-        elif isinstance(event, UnparsedLine):
-            corpus.unparsed.append(event)
-        elif isinstance(event, SkippedFile):
-            corpus.skipped.append(event)
-        else:
-            assert isinstance(event, InputWarning)
-            corpus.warnings.append(event)
+        post = file_event(event, corpus)
+        if post is not None:
+            corpus.posts.append(post)
     return corpus
 
 

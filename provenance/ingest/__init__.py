@@ -59,6 +59,7 @@ from provenance.models import ClassifiedLine, Corpus, InputWarning, Post, Skippe
 __all__ = [
     "FORMATS",
     "detect_format",
+    "file_event",
     "iter_archive",
     "iter_files",
     "iter_posts",
@@ -136,6 +137,21 @@ def _events(source: SourceFile, fmt: str, config: AuditConfig) -> Iterator[Event
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
+def file_event(event: Event, corpus: Corpus) -> Post | None:
+    """File a reader's event in ``corpus``: every event but a post goes to its list; a post is returned."""
+    if isinstance(event, Post):
+        return event
+    if isinstance(event, ClassifiedLine):
+        corpus.classified.append(event)
+    elif isinstance(event, UnparsedLine):
+        corpus.unparsed.append(event)
+    elif isinstance(event, SkippedFile):
+        corpus.skipped.append(event)
+    else:
+        corpus.warnings.append(event)
+    return None
+
+
 def iter_posts(
     paths: Sequence[str | os.PathLike[str]],
     config: AuditConfig | None = None,
@@ -182,16 +198,9 @@ def iter_posts(
         posts_before = len(seen_ids)
         try:
             for event in _events(opened, fmt, config):
-                if isinstance(event, Post):
-                    yield _unique(event, seen_ids, corpus)
-                elif isinstance(event, ClassifiedLine):
-                    corpus.classified.append(event)
-                elif isinstance(event, UnparsedLine):
-                    corpus.unparsed.append(event)
-                elif isinstance(event, SkippedFile):
-                    corpus.skipped.append(event)
-                else:
-                    corpus.warnings.append(event)
+                post = file_event(event, corpus)
+                if post is not None:
+                    yield _unique(post, seen_ids, corpus)
         except Exception as exc:
             # A file that changes or vanishes while read, or a reader bug on
             # input nobody foresaw: report it and go on with the other files.
