@@ -31,6 +31,7 @@ __all__ = [
     "many_word_hashes",
     "normalise",
     "shingle_hashes",
+    "shingle_values",
     "shingles",
     "tokens",
     "word_hash",
@@ -240,6 +241,19 @@ def shingle_hashes(
     not empty) is one shingle of all its words, so that short paragraphs can
     still be compared; an empty one has none. Shingles never cross paragraphs.
     """
+    out, counts = shingle_values(hashes, lengths, k)
+    owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    return out, owner
+
+
+def shingle_values(
+    hashes: HashArray, lengths: npt.NDArray[np.int64], k: int
+) -> tuple[HashArray, npt.NDArray[np.int64]]:
+    """:func:`shingle_hashes` without the owner array: ``(shingle_hashes, shingles per paragraph)``.
+
+    The per-paragraph counts describe the owners in a fraction of the memory
+    (the dedup index at a million paragraphs cannot afford an int64 per shingle).
+    """
     if k < 1:
         raise ValueError("k must be at least 1")
     lengths = np.asarray(lengths, dtype=np.int64)
@@ -248,7 +262,6 @@ def shingle_hashes(
         raise ValueError("hashes and lengths disagree")
     # Each paragraph of n >= k words has n-k+1 shingles; one of 1..k-1 words has one.
     counts = np.where(lengths >= k, lengths - k + 1, np.minimum(lengths, 1))
-    owner = np.repeat(np.arange(len(lengths), dtype=np.int64), counts)
     out = np.empty(int(counts.sum()), dtype=np.uint64)
     # Paragraphs in blocks of about _SHINGLE_BLOCK_WORDS words bound the temporaries.
     word_end = np.cumsum(lengths)
@@ -262,7 +275,7 @@ def shingle_hashes(
             hashes[word_base : int(word_end[last - 1])], lengths[first:last], counts[first:last], k
         )
         first = last
-    return out, owner
+    return out, counts
 
 
 # Words per block in :func:`shingle_hashes`.

@@ -42,7 +42,10 @@ def index_of(texts: list[str], k: int = 5) -> ShingleIndex:
     start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     empty = np.zeros(0, dtype=np.uint64)
     zeros = np.zeros(len(texts), dtype=np.int64)
-    return ShingleIndex(k, np.concatenate(sets), start, sizes, zeros, empty, np.zeros(0, dtype=np.int64))
+    no_over_cap = np.zeros(len(texts) + 1, dtype=np.int64)
+    return ShingleIndex(
+        k, np.concatenate(sets), start, sizes, zeros, empty, no_over_cap, empty, np.zeros(0, dtype=np.int32)
+    )
 
 
 def test_vectorised_signatures_equal_datasketch_update_batch() -> None:

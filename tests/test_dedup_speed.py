@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 import provenance.dedup as dedup
 from provenance.config import AuditConfig
+from provenance.dedup import candidates as dedup_candidates
 from provenance.dedup import find_duplicates
 from provenance.dedup import flat as dedup_flat
+from provenance.dedup import verify as dedup_verify
 from provenance.dedup.flat import difference, sorted_unique, sorted_unique_counts, union
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -70,3 +72,47 @@ def test_parallel_steps_give_the_serial_result(monkeypatch: pytest.MonkeyPatch) 
     assert parallel.clusters == serial.clusters
     assert parallel.reuse == serial.reuse
     assert parallel.boilerplate == serial.boilerplate
+
+
+def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index built in tiny paragraph blocks, hash ranges and pair buckets equals the one-block index."""
+    posts, _ = generate.generate_posts(1500, seed=5)
+    # A low cap puts many shingles over it, so the over-cap counts are exercised too.
+    monkeypatch.setattr(dedup_candidates, "DF_CAP", 6)
+    config = AuditConfig(jobs=1)
+    flat = dedup_flat.flatten(posts, config, None)
+    active = flat.lengths > 0
+    whole = [dedup_candidates.build_index(flat, active, k) for k in (3, 5)]
+    whole_result = find_duplicates(posts, config)
+    monkeypatch.setattr(dedup_candidates, "_BLOCK_SHINGLES", 97)
+    monkeypatch.setattr(dedup_candidates, "_PENDING_KEYS", 101)
+    blocked = [dedup_candidates.build_index(flat, active, k) for k in (3, 5)]
+    for one, many in zip(whole, blocked, strict=True):
+        assert len(one.keys) > 500 and int(one.over_cap.sum()) > 0
+        for field in ("by_paragraph", "start", "sizes", "over_cap", "keys", "counts"):
+            assert np.array_equal(getattr(one, field), getattr(many, field)), field
+    # ... and the duplicates found through it are the same.
+    blocked_result = find_duplicates(posts, config)
+    assert blocked_result.pairs == whole_result.pairs
+    assert blocked_result.clusters == whole_result.clusters
+    assert blocked_result.reuse == whole_result.reuse
+
+
+def test_shared_counts_equal_full_intersections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Index counts plus intersected over-cap shingles equal a full intersection of both shingle sets."""
+    posts, _ = generate.generate_posts(1500, seed=5)
+    monkeypatch.setattr(dedup_candidates, "DF_CAP", 6)
+    flat = dedup_flat.flatten(posts, AuditConfig(jobs=1), None)
+    index = dedup_candidates.build_index(flat, flat.lengths > 0, 3)
+    n = len(flat.lengths)
+    keys = index.keys.astype(np.int64)
+    a, b = keys // n, keys % n
+    # Pairs sharing no indexed shingle too (both sides over the cap, adjacent paragraphs).
+    hidden = np.flatnonzero(index.over_cap > 0)
+    a = np.concatenate([a, hidden[:-1]])
+    b = np.concatenate([b, hidden[1:]])
+    pairs = zip(a.tolist(), b.tolist(), strict=True)
+    expected = [len(np.intersect1d(index.shingles_of(x), index.shingles_of(y))) for x, y in pairs]
+    assert int((index.over_cap > 0).sum()) > 100
+    assert np.array_equal(dedup_verify.shared_counts(index, a, b), np.array(expected))
+    assert np.array_equal(dedup_verify.intersections(index, a, b), np.array(expected))

@@ -33,7 +33,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from provenance.config import AuditConfig
 from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique, sorted_unique_counts
-from provenance.shingle import shingle_hashes
+from provenance.shingle import shingle_values
 
 # A shingle found in more paragraphs than this is a stock phrase: it is left
 # out of the candidate index (it still counts in exact verification). Pair
@@ -51,9 +51,12 @@ LSH_RECALL = 0.99
 MINHASH_SCHEME = "affine32"
 # Emitted pair keys are merged into counts when this many are pending (memory bound).
 _PENDING_KEYS = 8_000_000
+# Shingles per block (paragraph blocks, hash ranges, candidate filtering): bounds the temporaries.
+_BLOCK_SHINGLES = 1 << 23
 # Shingles per block when computing signatures: bounds the (shingles x num_perm) temporary.
 _SIGNATURE_BLOCK = 1 << 17
 _EPS = 1e-9
+CountArray = npt.NDArray[np.int32]
 
 
 @dataclass(slots=True)
@@ -65,89 +68,203 @@ class ShingleIndex:
     start: IntArray  # slice of ``by_paragraph`` per paragraph (length n + 1)
     sizes: IntArray  # distinct shingles per paragraph
     over_cap: IntArray  # how many of a paragraph's shingles were left out of the index
+    over_cap_shingles: HashArray  # those shingles, grouped by paragraph, sorted inside
+    over_cap_start: IntArray  # slice of ``over_cap_shingles`` per paragraph (length n + 1)
     keys: npt.NDArray[np.uint64]  # a * n + b (a < b) for every pair sharing an indexed shingle, sorted
-    counts: IntArray  # how many indexed shingles each pair shares
+    counts: CountArray  # how many indexed shingles each pair shares
 
     def shingles_of(self, g: int) -> HashArray:
         return self.by_paragraph[self.start[g] : self.start[g + 1]]
 
+    def over_cap_of(self, g: int) -> HashArray:
+        return self.over_cap_shingles[self.over_cap_start[g] : self.over_cap_start[g + 1]]
+
 
 def _merge_counts(
-    parts: list[tuple[npt.NDArray[np.uint64], IntArray]],
-) -> tuple[npt.NDArray[np.uint64], IntArray]:
+    parts: list[tuple[npt.NDArray[np.uint64], CountArray]],
+) -> tuple[npt.NDArray[np.uint64], CountArray]:
     if not parts:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
     if len(parts) == 1:
         return parts[0]
     keys = np.concatenate([p[0] for p in parts])
     counts = np.concatenate([p[1] for p in parts])
     order = np.argsort(keys)
     keys, counts = keys[order], counts[order]
+    del order
     first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[first], np.add.reduceat(counts, first).astype(np.int64)
+    return keys[first], np.add.reduceat(counts, first).astype(np.int32)
+
+
+class _PairCounts:
+    """Shared-shingle counts of paragraph pairs, accumulated in bounded memory.
+
+    Emitted keys are counted in batches of :data:`_PENDING_KEYS`; each batch's
+    counts are split by key range into buckets, and a bucket is merged once
+    its unmerged parts outgrow what it already holds. So memory stays near the
+    size of the final counts instead of the sum of every batch's (at a million
+    paragraphs the 3-word index emits hundreds of millions of keys).
+    """
+
+    def __init__(self, n: int, buckets: int) -> None:
+        # Bucket j holds the keys of pairs whose first paragraph is in its j-th share.
+        self._bounds = np.array([(n * j // buckets) * n for j in range(1, buckets)], dtype=np.uint64)
+        self._merged = [(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)) for _ in range(buckets)]
+        self._parts: list[list[tuple[npt.NDArray[np.uint64], CountArray]]] = [[] for _ in range(buckets)]
+        self._part_sizes = [0] * buckets
+        self._batch: list[npt.NDArray[np.uint64]] = []
+        self._batch_size = 0
+
+    def add(self, keys: npt.NDArray[np.uint64]) -> None:
+        self._batch.append(keys)
+        self._batch_size += keys.size
+        if self._batch_size >= _PENDING_KEYS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        keys, counts = sorted_unique_counts(np.concatenate(self._batch))
+        self._batch, self._batch_size = [], 0
+        cuts = [0, *np.searchsorted(keys, self._bounds).tolist(), len(keys)]
+        for bucket, (lo, hi) in enumerate(itertools.pairwise(cuts)):
+            if hi > lo:
+                self._parts[bucket].append((keys[lo:hi].copy(), counts[lo:hi].astype(np.int32)))
+                self._part_sizes[bucket] += hi - lo
+                if self._part_sizes[bucket] >= max(len(self._merged[bucket][0]), _PENDING_KEYS // 4):
+                    self._merge(bucket)
+
+    def _merge(self, bucket: int) -> None:
+        self._merged[bucket] = _merge_counts([self._merged[bucket], *self._parts[bucket]])
+        self._parts[bucket], self._part_sizes[bucket] = [], 0
+
+    def result(self) -> tuple[npt.NDArray[np.uint64], CountArray]:
+        """Every pair's key (sorted) and count; the accumulator is emptied."""
+        self._flush()
+        for bucket in range(len(self._parts)):
+            self._merge(bucket)
+        total = sum(len(m[0]) for m in self._merged)
+        keys = np.empty(total, dtype=np.uint64)
+        counts = np.empty(total, dtype=np.int32)
+        at = 0
+        # Filled bucket by bucket, each freed once copied: never two full copies at once.
+        merged, self._merged = self._merged[::-1], []
+        while merged:
+            bucket_keys, bucket_counts = merged.pop()
+            keys[at : at + len(bucket_keys)] = bucket_keys
+            counts[at : at + len(bucket_keys)] = bucket_counts
+            at += len(bucket_keys)
+        return keys, counts
+
+
+def _dense_ids(values: HashArray) -> tuple[IntArray, HashArray]:
+    """Each value's rank among the distinct values (int64) and the distinct values, sorted."""
+    order = np.argsort(values)
+    sorted_values = values[order]
+    new = np.empty(len(sorted_values), dtype=bool)
+    new[:1] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=new[1:])
+    distinct = sorted_values[new]
+    del sorted_values
+    dense = np.empty(len(order), dtype=np.int64)
+    dense[order] = np.cumsum(new) - 1
+    return dense, distinct
+
+
+def _distinct_per_paragraph(sh: HashArray, counts: IntArray) -> tuple[HashArray, IntArray]:
+    """Each paragraph's distinct shingles sorted, concatenated, and how many each has.
+
+    ``sh`` holds the shingles of consecutive paragraphs (``counts`` per
+    paragraph); blocks of about :data:`_BLOCK_SHINGLES` shingles bound the
+    temporaries, and a block's result does not depend on the block size.
+    """
+    n = len(counts)
+    sizes = np.zeros(n, dtype=np.int64)
+    pieces: list[HashArray] = []
+    end = np.cumsum(counts)
+    first = 0
+    while first < n:
+        base = int(end[first - 1]) if first else 0
+        last = max(first + 1, int(np.searchsorted(end, base + _BLOCK_SHINGLES, side="right")))
+        block = sh[base : int(end[last - 1])]
+        owner = np.repeat(np.arange(last - first, dtype=np.int64), counts[first:last])
+        dense, distinct = _dense_ids(block)
+        # (paragraph, shingle) sorted: each paragraph's distinct shingles in
+        # hash order (dense ids follow hash order).
+        per_paragraph = sorted_unique(owner * max(1, len(distinct)) + dense)
+        del owner, dense
+        paragraph_of, shingle_of = np.divmod(per_paragraph, max(1, len(distinct)))
+        pieces.append(distinct[shingle_of])
+        sizes[first:last] = np.bincount(paragraph_of, minlength=last - first)
+        first = last
+    by_paragraph = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
+    return by_paragraph, sizes
 
 
 def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleIndex:
-    """The capped inverted index of ``k``-word shingles over the active paragraphs."""
+    """The capped inverted index of ``k``-word shingles over the active paragraphs.
+
+    Memory is bounded by blocks: distinct shingles per paragraph are found in
+    blocks of paragraphs, posting lists in ranges of shingle hashes (a
+    shingle's whole posting list lies in one range), and pair counts are
+    accumulated by :class:`_PairCounts`. Block sizes never change the result.
+    """
     n = len(flat.lengths)
     lengths = np.where(active, flat.lengths, 0)
     # Inactive paragraphs keep their words in ``hashes`` but contribute no shingles.
     keep_words = np.repeat(active, flat.lengths)
-    sh, owner = shingle_hashes(flat.hashes[keep_words], lengths, k)
+    sh, shingle_counts = shingle_values(flat.hashes[keep_words], lengths, k)
     del keep_words
-    # Each distinct shingle gets a dense id in hash order, so that (shingle,
-    # paragraph) packs into one int64 and plain sorts replace lexsorts.
-    order = np.argsort(sh)
-    sorted_sh = sh[order]
-    del sh
-    new_shingle = np.empty(len(sorted_sh), dtype=bool)
-    new_shingle[:1] = True
-    np.not_equal(sorted_sh[1:], sorted_sh[:-1], out=new_shingle[1:])
-    distinct_sh = sorted_sh[new_shingle]
-    del sorted_sh
-    dense = np.empty(len(order), dtype=np.int64)
-    dense[order] = np.cumsum(new_shingle) - 1
-    del order, new_shingle
-    shingle_count = max(1, len(distinct_sh))
-    # Postings: (shingle, paragraph) sorted, each pair once; owners ascend inside a group.
-    postings = sorted_unique(dense * n + owner)
-    # Per paragraph: (paragraph, shingle) sorted, i.e. each paragraph's distinct
-    # shingles in hash order (dense ids follow hash order).
-    per_paragraph = np.sort(owner * shingle_count + dense)
-    del dense, owner
-    keep = np.empty(len(per_paragraph), dtype=bool)
-    keep[:1] = True
-    np.not_equal(per_paragraph[1:], per_paragraph[:-1], out=keep[1:])
-    per_paragraph = per_paragraph[keep]
-    del keep
-    paragraph_of, shingle_of = np.divmod(per_paragraph, shingle_count)
-    del per_paragraph
-    by_paragraph = distinct_sh[shingle_of]
-    del shingle_of, distinct_sh
-    sizes = np.bincount(paragraph_of, minlength=n).astype(np.int64)
-    del paragraph_of
+    by_paragraph, sizes = _distinct_per_paragraph(sh, shingle_counts)
+    del sh, shingle_counts
     start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(sizes, out=start[1:])
 
-    posting_group, posting_owner = np.divmod(postings, n) if n else (postings, postings)
-    del postings
-    group_start = (
-        np.flatnonzero(np.r_[True, posting_group[1:] != posting_group[:-1]])
-        if len(posting_group)
-        else np.zeros(0, dtype=np.int64)
+    over_cap = np.zeros(n, dtype=np.int64)
+    # Which of ``by_paragraph`` are over the cap: verification intersects only those.
+    is_over_cap = np.zeros(len(by_paragraph), dtype=bool)
+    pair_counts = _PairCounts(n, max(1, min(256, len(by_paragraph) // _BLOCK_SHINGLES + 1)))
+    # Hash ranges by the top bits: about _BLOCK_SHINGLES shingles per range.
+    range_bits = max(0, min(8, int(np.ceil(np.log2(max(1, len(by_paragraph)) / _BLOCK_SHINGLES)))))
+    top = (by_paragraph >> np.uint64(64 - range_bits)).astype(np.uint8) if range_bits else None
+    for hash_range in range(1 << range_bits):
+        positions = np.flatnonzero(top == hash_range) if top is not None else np.arange(len(by_paragraph))
+        owner = np.searchsorted(start, positions, side="right") - 1
+        dense, _ = _dense_ids(by_paragraph[positions])
+        # Posting lists: (shingle, position) sorted, i.e. grouped by shingle with
+        # owners ascending inside a group (positions ascend with the owner).
+        # One int64 sort instead of a stable sort of the hashes.
+        packed = np.sort(dense * max(1, len(positions)) + np.arange(len(positions)))
+        del dense
+        group_of, local = np.divmod(packed, max(1, len(positions)))
+        del packed
+        posting_owner, positions = owner[local], positions[local]
+        del owner, local
+        new_group = np.r_[True, group_of[1:] != group_of[:-1]] if len(group_of) else group_of.astype(bool)
+        group_start = np.flatnonzero(new_group)
+        group_size = np.diff(np.r_[group_start, len(group_of)]).astype(np.int64)
+        del group_of
+        over = np.repeat(group_size > DF_CAP, group_size)
+        over_cap += np.bincount(posting_owner[over], minlength=n).astype(np.int64)
+        is_over_cap[positions[over]] = True
+        del over, positions
+        _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, n)
+    del top
+    over_cap_start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(over_cap, out=over_cap_start[1:])
+    over_cap_shingles = by_paragraph[is_over_cap]
+    del is_over_cap
+    keys, counts = pair_counts.result()
+    return ShingleIndex(
+        k, by_paragraph, start, sizes, over_cap, over_cap_shingles, over_cap_start, keys, counts
     )
-    group_size = np.diff(np.r_[group_start, len(posting_group)])
-    del posting_group
-    over = np.repeat(group_size > DF_CAP, group_size)
-    over_cap = np.bincount(posting_owner[over], minlength=n).astype(np.int64)
-    del over
 
+
+def _emit_pairs(
+    pair_counts: _PairCounts, posting_owner: IntArray, group_start: IntArray, group_size: IntArray, n: int
+) -> None:
     # Pairs inside each posting list, one vectorised batch per list length.
-    parts: list[tuple[npt.NDArray[np.uint64], IntArray]] = []
-    pending: list[npt.NDArray[np.uint64]] = []
-    pending_size = 0
     n64 = np.uint64(n)
-    # Posting lists worth pairing, grouped by length (stable: shingle order kept).
     pairable = np.flatnonzero((group_size >= 2) & (group_size <= DF_CAP))
     pairable = pairable[np.argsort(group_size[pairable], kind="stable")]
     pairable_size = group_size[pairable]
@@ -162,35 +279,34 @@ def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleInd
         for i in range(0, len(starts), step):
             members = posting_owner[starts[i : i + step, None] + np.arange(size)]
             keys = members[:, upper_a].astype(np.uint64) * n64 + members[:, upper_b].astype(np.uint64)
-            pending.append(keys.ravel())
-            pending_size += keys.size
-            if pending_size >= _PENDING_KEYS:
-                parts.append(sorted_unique_counts(np.concatenate(pending)))
-                pending, pending_size = [], 0
-    if pending:
-        parts.append(sorted_unique_counts(np.concatenate(pending)))
-    keys, counts = _merge_counts(parts)
-    return ShingleIndex(k, by_paragraph, start, sizes, over_cap, keys, counts)
+            pair_counts.add(keys.ravel())
 
 
 def index_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig, partial: bool) -> IntArray:
     """Pairs (as ``a * n + b`` keys) that may reach a threshold, judged on the generous upper bound."""
     n = len(flat.lengths)
-    keys = index.keys
-    a = (keys // np.uint64(n)).astype(np.int64)
-    b = (keys % np.uint64(n)).astype(np.int64)
-    bound = index.counts + np.minimum(index.over_cap[a], index.over_cap[b])
-    size_a, size_b = index.sizes[a], index.sizes[b]
-    smaller = np.minimum(size_a, size_b)
-    if partial:
-        ok = (bound >= config.partial * smaller - _EPS) & (bound >= MIN_PARTIAL_SHARED)
-    else:
-        near = bound * (1 + config.threshold) >= config.threshold * (size_a + size_b) - _EPS
-        words_a, words_b = flat.lengths[a], flat.lengths[b]
-        ratio_ok = np.maximum(words_a, words_b) >= config.length_ratio * np.minimum(words_a, words_b) - _EPS
-        contained = (bound >= config.containment * smaller - _EPS) & ratio_ok
-        ok = near | contained
-    return keys[ok].astype(np.int64)
+    found: list[IntArray] = []
+    # In blocks of keys: the per-pair temporaries of all keys at once would
+    # cost more than the keys themselves.
+    for first in range(0, len(index.keys), _BLOCK_SHINGLES):
+        keys = index.keys[first : first + _BLOCK_SHINGLES]
+        counts = index.counts[first : first + _BLOCK_SHINGLES]
+        a = (keys // np.uint64(n)).astype(np.int64)
+        b = (keys % np.uint64(n)).astype(np.int64)
+        bound = counts + np.minimum(index.over_cap[a], index.over_cap[b])
+        size_a, size_b = index.sizes[a], index.sizes[b]
+        smaller = np.minimum(size_a, size_b)
+        if partial:
+            ok = (bound >= config.partial * smaller - _EPS) & (bound >= MIN_PARTIAL_SHARED)
+        else:
+            near = bound * (1 + config.threshold) >= config.threshold * (size_a + size_b) - _EPS
+            words_a, words_b = flat.lengths[a], flat.lengths[b]
+            longer, shorter = np.maximum(words_a, words_b), np.minimum(words_a, words_b)
+            ratio_ok = longer >= config.length_ratio * shorter - _EPS
+            contained = (bound >= config.containment * smaller - _EPS) & ratio_ok
+            ok = near | contained
+        found.append(keys[ok].astype(np.int64))
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------

@@ -110,9 +110,9 @@ def post_reuse(
     rank[sorted(range(len(posts)), key=lambda p: order[posts[p].id])] = np.arange(len(posts))
     keep = np.repeat(active, flat.lengths)
     stream = flat.hashes[keep] if not keep.all() else flat.hashes
-    post_of_word = np.repeat(flat.post_of[active], flat.lengths[active])
-    post_words = np.bincount(post_of_word, minlength=len(posts)).astype(np.int64)
-    del post_of_word
+    # Words per post summed per paragraph (not counted per word: a word-sized array is half a gigabyte at 1M).
+    post_words = np.zeros(len(posts), dtype=np.int64)
+    np.add.at(post_words, flat.post_of[active], flat.lengths[active])
     credit = credit_words(stream, post_words, rank, config.partial_shingle_size)
     return _summarise(posts, post_words, credit, rank, config)
 
@@ -151,8 +151,15 @@ def _shingles(
     hashes: HashArray, post_words: IntArray, post_start: IntArray, k: int
 ) -> tuple[HashArray, IntArray]:
     """Hashes of every full ``k``-word shingle of every post's stream, and the word index each starts at."""
-    parts: list[tuple[HashArray, IntArray]] = []
     n_posts = len(post_words)
+    # Written into arrays of their final size: collecting per-block parts and
+    # concatenating them would hold two copies at once (at a million
+    # paragraphs, a gigabyte more at the peak of the reuse process).
+    full_counts = np.maximum(post_words - k + 1, 0)
+    total = int(full_counts.sum())
+    shingles = np.empty(total, dtype=np.uint64)
+    begins = np.empty(total, dtype=np.int64)
+    written = 0
     block_first = 0
     while block_first < n_posts:
         # Posts in blocks of about _HASH_BLOCK_WORDS words (at least one post).
@@ -166,9 +173,12 @@ def _shingles(
         first = np.zeros(len(lengths), dtype=np.int64)
         np.cumsum(counts[:-1], out=first[1:])
         begin = post_start[block_first:block_last][owner] + np.arange(len(sh)) - first[owner]
-        parts.append((sh[full], begin[full]))
+        found = int(full.sum())
+        shingles[written : written + found] = sh[full]
+        begins[written : written + found] = begin[full]
+        written += found
         block_first = block_last
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    return shingles, begins
 
 
 def _anchors(

@@ -77,16 +77,21 @@ def exact_groups(
 
 
 def intersections(index: ShingleIndex, a: IntArray, b: IntArray) -> IntArray:
-    """Exact numbers of distinct shingles shared by paragraphs ``a[i]`` and ``b[i]``, vectorised.
+    """Exact numbers of distinct shingles shared by paragraphs ``a[i]`` and ``b[i]``, vectorised."""
+    return _intersect_sorted(index.by_paragraph, index.start, a, b)
 
-    Both paragraphs' sorted distinct shingles are laid side by side per pair,
-    sorted by (pair, shingle); a shingle equal to its neighbour in the same
-    pair is shared.
+
+def _intersect_sorted(values: HashArray, start: IntArray, a: IntArray, b: IntArray) -> IntArray:
+    """Sizes of ``values[start[a[i]]:start[a[i]+1]]`` & the same for ``b[i]`` (each slice distinct).
+
+    Both slices are laid side by side per pair, sorted by (pair, value); a
+    value equal to its neighbour in the same pair is shared.
     """
+    sizes = np.diff(start)
     result = np.zeros(len(a), dtype=np.int64)
     if not len(a):
         return result
-    work = index.sizes[a] + index.sizes[b]
+    work = sizes[a] + sizes[b]
     cumulative = np.cumsum(work)
     first = 0
     while first < len(a):
@@ -94,28 +99,27 @@ def intersections(index: ShingleIndex, a: IntArray, b: IntArray) -> IntArray:
         last = max(first + 1, int(np.searchsorted(cumulative, base + _INTERSECT_BLOCK, side="right")))
         sel_a, sel_b = a[first:last], b[first:last]
         pos = np.concatenate(
-            [
-                segments(index.start[sel_a], index.start[sel_a + 1]),
-                segments(index.start[sel_b], index.start[sel_b + 1]),
-            ]
+            [segments(start[sel_a], start[sel_a + 1]), segments(start[sel_b], start[sel_b + 1])]
         )
         tags = np.concatenate(
-            [
-                np.repeat(np.arange(len(sel_a)), index.sizes[sel_a]),
-                np.repeat(np.arange(len(sel_b)), index.sizes[sel_b]),
-            ]
+            [np.repeat(np.arange(len(sel_a)), sizes[sel_a]), np.repeat(np.arange(len(sel_b)), sizes[sel_b])]
         )
-        values = index.by_paragraph[pos]
-        order = np.lexsort((values, tags))
-        values, tags = values[order], tags[order]
-        same = (values[1:] == values[:-1]) & (tags[1:] == tags[:-1])
+        block = values[pos]
+        order = np.lexsort((block, tags))
+        block, tags = block[order], tags[order]
+        same = (block[1:] == block[:-1]) & (tags[1:] == tags[:-1])
         result[first:last] = np.bincount(tags[1:][same], minlength=len(sel_a))
         first = last
     return result
 
 
 def shared_counts(index: ShingleIndex, a: IntArray, b: IntArray) -> IntArray:
-    """Exact shared-shingle counts: the index's count, or a full intersection where the cap hid some."""
+    """Exact shared-shingle counts: the index's count plus the shared shingles the cap left out.
+
+    Every shingle is either indexed (the index counted it for each pair
+    sharing it) or over the cap; so the over-cap shingles both sides share
+    are all the index missed, and only those short lists are intersected.
+    """
     n = len(index.sizes)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     wanted = lo.astype(np.uint64) * np.uint64(n) + hi.astype(np.uint64)
@@ -126,7 +130,7 @@ def shared_counts(index: ShingleIndex, a: IntArray, b: IntArray) -> IntArray:
         result = np.where(found, index.counts[pos], 0).astype(np.int64)
     # Only pairs where both sides lost shingles to the cap can share more than the index counted.
     hidden = np.flatnonzero((index.over_cap[lo] > 0) & (index.over_cap[hi] > 0))
-    result[hidden] = intersections(index, lo[hidden], hi[hidden])
+    result[hidden] += _intersect_sorted(index.over_cap_shingles, index.over_cap_start, lo[hidden], hi[hidden])
     return result
 
 
