@@ -422,3 +422,14 @@ def test_the_earlier_paragraph_of_a_pair_is_on_the_left(seed_doc: dict[str, Any]
     for pair in cross:
         assert pair.a.paragraph.post.id == ISIS
         assert pair.b.paragraph.post.id == US
+
+
+def test_card_text_budget_bounds_the_posts_section() -> None:
+    """Past the text budget, posts stop getting cards (at least one always does) and the page says so."""
+    from provenance.report import ReportLimits
+
+    doc = json.loads((FIXTURES / "audit-seed-shaped.json").read_text(encoding="utf-8"))
+    html = render(doc, ReportLimits(max_card_text=1))
+    assert "1 of 7 posts are shown as cards" in html
+    assert html.count('<article class="card"') == 1
+    assert render(doc).count('<article class="card"') == 7

@@ -43,6 +43,9 @@ class ReportLimits:
     """
 
     max_cards: int = 3000  # post cards with full text; beyond it, posts involved in reuse first
+    # Characters of paragraph text over all cards: the page weighs about 2.5 times its text once
+    # paragraphs carry their counterpart links, so this keeps the posts section near 10 MB.
+    max_card_text: int = 4_000_000
     max_clusters: int = 2000  # duplicate clusters inlined, largest and widest first
     max_pairs: int = 5000  # pairs inlined over all clusters
     max_pairs_per_cluster: int = 30  # a boilerplate-like cluster would otherwise fill the page
@@ -323,6 +326,7 @@ class ReportContext:
     def large(self) -> bool:
         """Big enough that the browser should skip laying out off-screen cards (CSS content-visibility)."""
         return len(self.cards) + len(self.duplicates.clusters) > LARGE_REPORT
+
     legend: tuple[tuple[str, str], ...] = field(
         default=tuple((key, label) for key, label in PROVENANCE_LABELS.items())
     )
@@ -567,9 +571,19 @@ def _choose_cards(
 
     ordered = list(posts.raw)
     note = None
-    if len(ordered) > limits.max_cards:
-        chosen = [p for p in ordered if p in involved] + [p for p in ordered if p not in involved]
-        chosen_set = set(chosen[: limits.max_cards])
+    chosen = [p for p in ordered if p in involved] + [p for p in ordered if p not in involved]
+    chosen_set: set[str] = set()
+    text = 0
+    for post_id in chosen[: limits.max_cards]:
+        text += sum(
+            len(_text(p.get("text")))
+            for p in _list(posts.raw[post_id], "paragraphs")
+            if isinstance(p, Mapping)
+        )
+        if chosen_set and text > limits.max_card_text:
+            break
+        chosen_set.add(post_id)
+    if len(chosen_set) < len(ordered):
         ordered = [p for p in ordered if p in chosen_set]
         note = (
             f"{len(ordered):,} of {len(posts.raw):,} posts are shown as cards: posts involved in reuse "
