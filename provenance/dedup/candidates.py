@@ -171,16 +171,21 @@ def _dense_ids(values: HashArray) -> tuple[IntArray, HashArray]:
     return dense, distinct
 
 
-def _distinct_per_paragraph(sh: HashArray, counts: IntArray) -> tuple[HashArray, IntArray]:
-    """Each paragraph's distinct shingles sorted, concatenated, and how many each has.
+def _distinct_per_paragraph(sh: HashArray, counts: IntArray) -> tuple[HashArray, IntArray, IntArray | None]:
+    """Each paragraph's distinct shingles sorted, concatenated, how many each has, and their dense ids.
 
     ``sh`` holds the shingles of consecutive paragraphs (``counts`` per
     paragraph); blocks of about :data:`_BLOCK_SHINGLES` shingles bound the
     temporaries, and a block's result does not depend on the block size.
+    The dense ids (each shingle's rank among all distinct shingles) come
+    back only when everything fitted in one block: then they are exactly
+    what :func:`_dense_ids` of the result would give, and the index reuses
+    them instead of sorting the shingles a second time.
     """
     n = len(counts)
     sizes = np.zeros(n, dtype=np.int64)
     pieces: list[HashArray] = []
+    dense_ids: IntArray | None = None
     end = np.cumsum(counts)
     first = 0
     while first < n:
@@ -191,14 +196,18 @@ def _distinct_per_paragraph(sh: HashArray, counts: IntArray) -> tuple[HashArray,
         dense, distinct = _dense_ids(block)
         # (paragraph, shingle) sorted: each paragraph's distinct shingles in
         # hash order (dense ids follow hash order).
-        per_paragraph = sorted_unique(owner * max(1, len(distinct)) + dense)
+        # Packed with a shift, not a product: the same order, and unpacking is
+        # a shift and a mask instead of a division.
+        bits = max(1, len(distinct) - 1).bit_length()
+        per_paragraph = sorted_unique((owner << bits) | dense)
         del owner, dense
-        paragraph_of, shingle_of = np.divmod(per_paragraph, max(1, len(distinct)))
+        paragraph_of, shingle_of = per_paragraph >> bits, per_paragraph & ((1 << bits) - 1)
         pieces.append(distinct[shingle_of])
         sizes[first:last] = np.bincount(paragraph_of, minlength=last - first)
+        dense_ids = shingle_of if first == 0 and last == n else None
         first = last
     by_paragraph = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
-    return by_paragraph, sizes
+    return by_paragraph, sizes, dense_ids
 
 
 def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleIndex:
@@ -215,7 +224,7 @@ def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleInd
     keep_words = np.repeat(active, flat.lengths)
     sh, shingle_counts = shingle_values(flat.hashes[keep_words], lengths, k)
     del keep_words
-    by_paragraph, sizes = _distinct_per_paragraph(sh, shingle_counts)
+    by_paragraph, sizes, whole_dense_ids = _distinct_per_paragraph(sh, shingle_counts)
     del sh, shingle_counts
     start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(sizes, out=start[1:])
@@ -230,13 +239,18 @@ def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleInd
     for hash_range in range(1 << range_bits):
         positions = np.flatnonzero(top == hash_range) if top is not None else np.arange(len(by_paragraph))
         owner = np.searchsorted(start, positions, side="right") - 1
-        dense, _ = _dense_ids(by_paragraph[positions])
+        if top is None and whole_dense_ids is not None:
+            # One range holding every shingle: the ids from the distinct step are these ids.
+            dense = whole_dense_ids
+        else:
+            dense, _ = _dense_ids(by_paragraph[positions])
         # Posting lists: (shingle, position) sorted, i.e. grouped by shingle with
         # owners ascending inside a group (positions ascend with the owner).
         # One int64 sort instead of a stable sort of the hashes.
-        packed = np.sort(dense * max(1, len(positions)) + np.arange(len(positions)))
+        bits = max(1, len(positions) - 1).bit_length()
+        packed = np.sort((dense << bits) | np.arange(len(positions)))
         del dense
-        group_of, local = np.divmod(packed, max(1, len(positions)))
+        group_of, local = packed >> bits, packed & ((1 << bits) - 1)
         del packed
         posting_owner, positions = owner[local], positions[local]
         del owner, local
@@ -249,7 +263,7 @@ def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleInd
         is_over_cap[positions[over]] = True
         del over, positions
         _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, n)
-    del top
+    del top, whole_dense_ids
     over_cap_start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(over_cap, out=over_cap_start[1:])
     over_cap_shingles = by_paragraph[is_over_cap]
