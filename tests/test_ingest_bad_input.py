@@ -165,3 +165,14 @@ def test_nothing_raises_for_a_folder_of_every_bad_case(tmp_path: Path) -> None:
     assert [p.id for p in corpus.posts] == ["title"]
     assert {Path(s.path).name for s in corpus.skipped} == {"empty.md", "binary.html", "link.txt"}
     assert {Path(w.path).name for w in corpus.warnings} >= {"broken.xml", "bad.jsonl"}
+
+
+def test_a_lone_path_string_is_one_path_not_its_characters(tmp_path: Path) -> None:
+    """read_corpus("dump.txt") reads that file, rather than treating each character as a path."""
+    from provenance.ingest import read_corpus
+
+    dump = tmp_path / "dump.txt"
+    dump.write_text("A title\n\nJuly 14, 2017\n\nSome words of the post.\n", encoding="utf-8")
+    corpus = read_corpus(str(dump))
+    assert [p.title for p in corpus.posts] == ["A title"]
+    assert corpus.skipped == []

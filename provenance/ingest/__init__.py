@@ -69,6 +69,8 @@ __all__ = [
 ]
 
 Progress = Callable[[str, int, int | None], None]
+#: Files or folders to read: several, or one given alone.
+Paths = Sequence[str | os.PathLike[str]] | str | os.PathLike[str]
 
 FORMATS = ("archive", "jsonl", "text", "html", "wxr")
 
@@ -78,7 +80,7 @@ _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
 _TEXT_SUFFIXES = frozenset({".txt", ".text"}) | _MARKDOWN_SUFFIXES
 
 
-def iter_files(paths: Sequence[str | os.PathLike[str]], corpus: Corpus) -> Iterator[Path]:
+def iter_files(paths: Paths, corpus: Corpus) -> Iterator[Path]:
     """Every file named by ``paths``, folders walked recursively in sorted order.
 
     Hidden files and folders (starting with ".") inside a folder are left out;
@@ -87,6 +89,9 @@ def iter_files(paths: Sequence[str | os.PathLike[str]], corpus: Corpus) -> Itera
     path does not stop the audit of the rest. Broken symbolic links inside a
     folder are yielded, and skipped with their reason when opened.
     """
+    if isinstance(paths, (str, os.PathLike)):
+        # A lone path is a Sequence[str] too: walking its characters would read "/" and the disk.
+        paths = [paths]
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -153,7 +158,7 @@ def file_event(event: Event, corpus: Corpus) -> Post | None:
 
 
 def iter_posts(
-    paths: Sequence[str | os.PathLike[str]],
+    paths: Paths,
     config: AuditConfig | None = None,
     corpus: Corpus | None = None,
 ) -> Iterator[Post]:
@@ -218,7 +223,7 @@ def iter_posts(
 
 
 def read_corpus(
-    paths: Sequence[str | os.PathLike[str]],
+    paths: Paths,
     config: AuditConfig | None = None,
     progress: Progress | None = None,
 ) -> Corpus:
