@@ -7,28 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
+from records import post
 
 from provenance.config import AuditConfig
 from provenance.dedup import chronological_key, find_duplicates
 from provenance.dedup import flat as dedup_flat
 from provenance.ingest import read_corpus
-from provenance.models import DedupResult, Pair, Paragraph, Post, SourceRef
+from provenance.models import DedupResult, Pair, Post
 from provenance.shingle import shingles, tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "islamic-state-whats-next.txt"
 CASES = json.loads((ROOT / "tests" / "cases" / "dedup-cases.json").read_text(encoding="utf-8"))
-
-
-def post(post_id: str, *texts: str, date: dt.date | None = None) -> Post:
-    return Post(
-        id=post_id,
-        title=post_id,
-        date=date,
-        source=SourceRef("test", 1, 1),
-        citation=None,
-        paragraphs=tuple(Paragraph(i, i + 1, t) for i, t in enumerate(texts)),
-    )
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +117,7 @@ def test_contained_pair_puts_the_shorter_paragraph_first() -> None:
 def test_boilerplate_is_reported_once_and_never_paired() -> None:
     """A sign-off in 20 posts is one boilerplate entry with 20 members, and makes no pairs."""
     sign_off = "Share this article on Facebook and Twitter, and subscribe to our newsletter."
-    posts = [
-        post(f"p{i:02}", " ".join(f"topic{i}word{j}" for j in range(12)), sign_off)
-        for i in range(20)
-    ]
+    posts = [post(f"p{i:02}", " ".join(f"topic{i}word{j}" for j in range(12)), sign_off) for i in range(20)]
     result = find_duplicates(posts, AuditConfig())
     assert result.pairs == []
     assert [(b.posts, len(b.members)) for b in result.boilerplate] == [(20, 20)]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash
+from records import post
 
 from provenance.config import AuditConfig
 from provenance.dedup import find_duplicates
@@ -19,21 +20,10 @@ from provenance.dedup.candidates import (
     signatures,
 )
 from provenance.ingest import read_corpus
-from provenance.models import Paragraph, Post, SourceRef
+from provenance.models import Post
 from provenance.shingle import shingles, words
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
-
-
-def post(post_id: str, *texts: str) -> Post:
-    return Post(
-        id=post_id,
-        title=post_id,
-        date=None,
-        source=SourceRef("test", 1, 1),
-        citation=None,
-        paragraphs=tuple(Paragraph(i, i + 1, t) for i, t in enumerate(texts)),
-    )
 
 
 def index_of(texts: list[str], k: int = 5) -> ShingleIndex:

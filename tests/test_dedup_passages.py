@@ -10,26 +10,20 @@ from unittest import mock
 
 import numpy as np
 import pytest
+import records
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from provenance.config import AuditConfig
 from provenance.dedup import find_duplicates, passages
-from provenance.models import Paragraph, Post, SourceRef
+from provenance.models import Post
 from provenance.shingle import word_hash
 
 K = AuditConfig().partial_shingle_size
 
 
 def post(post_id: str, *texts: str, day: int = 1) -> Post:
-    return Post(
-        id=post_id,
-        title=post_id,
-        date=dt.date(2020, 1, day),
-        source=SourceRef("test", 1, 1),
-        citation=None,
-        paragraphs=tuple(Paragraph(i, i + 1, t) for i, t in enumerate(texts)),
-    )
+    return records.post(post_id, *texts, date=dt.date(2020, 1, day))
 
 
 def prose(seed: int, n: int) -> list[str]:
