@@ -13,7 +13,6 @@ from provenance.dedup import find_duplicates
 from provenance.dedup.candidates import (
     DF_CAP,
     MINHASH_SCHEME,
-    ShingleIndex,
     fold32,
     lsh_params,
     lsh_probability,
@@ -26,16 +25,10 @@ from provenance.shingle import shingles, words
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
 
 
-def index_of(texts: list[str], k: int = 5) -> ShingleIndex:
+def shingle_sets(texts: list[str], k: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """The texts' shingles back to back, and how many each has: what ``signatures`` takes."""
     sets = [shingles(words(t), k) for t in texts]
-    sizes = np.array([len(s) for s in sets], dtype=np.int64)
-    start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    empty = np.zeros(0, dtype=np.uint64)
-    zeros = np.zeros(len(texts), dtype=np.int64)
-    no_over_cap = np.zeros(len(texts) + 1, dtype=np.int64)
-    return ShingleIndex(
-        k, np.concatenate(sets), start, sizes, zeros, empty, no_over_cap, empty, np.zeros(0, dtype=np.int32)
-    )
+    return np.concatenate(sets), np.array([len(s) for s in sets], dtype=np.int64)
 
 
 def test_vectorised_signatures_equal_datasketch_update_batch() -> None:
@@ -44,8 +37,9 @@ def test_vectorised_signatures_equal_datasketch_update_batch() -> None:
         "The so-called caliphate will remain a formidable problem, officials said on Tuesday.",
         "Jihadis without a home base pose a direct threat to Europe and menace security officials.",
     ]
-    index = index_of(texts)
-    mine = signatures(index, np.arange(2, dtype=np.int64), 64, 7)
+    mine = signatures(*shingle_sets(texts), 64, 7)
+    # In blocks smaller than one set, whole sets are still taken together.
+    assert np.array_equal(mine, signatures(*shingle_sets(texts), 64, 7, block=3))
     for row, text in enumerate(texts):
         reference = MinHash(num_perm=64, seed=7, hashfunc=int, scheme=MINHASH_SCHEME)
         reference.update_batch(fold32(shingles(words(text), 5)).tolist())
@@ -89,9 +83,9 @@ def test_near_pair_of_stock_shingles_is_found_through_lsh() -> None:
 
 def test_num_perm_and_seed_change_signatures_not_verified_pairs() -> None:
     """Other permutations give other signatures but the same verified pairs (seed, capped pair)."""
-    index = index_of(["one two three four five six seven eight nine ten"])
-    first = signatures(index, np.arange(1, dtype=np.int64), 128, 1)
-    assert not np.array_equal(first, signatures(index, np.arange(1, dtype=np.int64), 128, 2))
+    one = shingle_sets(["one two three four five six seven eight nine ten"])
+    first = signatures(*one, 128, 1)
+    assert not np.array_equal(first, signatures(*one, 128, 2))
     for posts in (read_corpus([SEED], AuditConfig()).posts, common_words_posts()):
         baseline = find_duplicates(posts, AuditConfig(boilerplate_posts=10_000))
         for num_perm, seed in ((64, 1), (128, 2), (256, 3)):

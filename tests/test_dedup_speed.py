@@ -75,27 +75,51 @@ def test_parallel_steps_give_the_serial_result(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The index built in tiny paragraph blocks, hash ranges and pair buckets equals the one-block index."""
+    """The index built in tiny blocks, hash ranges and spilled pair buckets equals the one-block index."""
     posts, _ = generate.generate_posts(1500, seed=5)
     # A low cap puts many shingles over it, so the over-cap counts are exercised too.
     monkeypatch.setattr(dedup_candidates, "DF_CAP", 6)
     config = AuditConfig(jobs=1)
     flat = dedup_flat.flatten(posts, config, None)
     active = flat.lengths > 0
+    partial = dedup_candidates.CandidateRule(config, partial=True)
     whole = [dedup_candidates.build_index(flat, active, k) for k in (3, 5)]
+    whole.append(dedup_candidates.build_index(flat, active, 3, partial))
     whole_result = find_duplicates(posts, config)
-    monkeypatch.setattr(dedup_candidates, "_BLOCK_SHINGLES", 97)
+    monkeypatch.setattr(dedup_candidates, "_RANGE_SHINGLES", 97)
+    monkeypatch.setattr(dedup_candidates, "_BLOCK_PAIRS", 89)
     monkeypatch.setattr(dedup_candidates, "_PENDING_KEYS", 101)
+    monkeypatch.setattr(dedup_candidates, "_BUCKET_PARAGRAPHS", 50)
+    monkeypatch.setattr(dedup_candidates, "_SPILL_BYTES", 0)
+    spilled: list[Path] = []
+    real_write = dedup_candidates._PairCounts._write_runs
+
+    def write_runs(self: dedup_candidates._PairCounts) -> None:
+        real_write(self)
+        assert self._spill is not None
+        spilled.append(Path(self._spill.name))
+
+    monkeypatch.setattr(dedup_candidates._PairCounts, "_write_runs", write_runs)
     blocked = [dedup_candidates.build_index(flat, active, k) for k in (3, 5)]
+    blocked.append(dedup_candidates.build_index(flat, active, 3, partial))
+    assert spilled and not any(folder.exists() for folder in spilled), "temporary files are removed"
     for one, many in zip(whole, blocked, strict=True):
-        assert len(one.keys) > 500 and int(one.over_cap.sum()) > 0
-        for field in ("by_paragraph", "start", "sizes", "over_cap", "keys", "counts"):
+        assert len(one.keys) > 100 and int(one.over_cap.sum()) > 0
+        for field in ("sizes", "over_cap", "over_cap_shingles", "over_cap_start", "keys", "counts"):
             assert np.array_equal(getattr(one, field), getattr(many, field)), field
+    # The rule keeps a small part of the pairs, all of them among the unfiltered index's candidates.
+    assert 0 < len(whole[2].keys) < len(whole[0].keys) / 4
+    assert np.array_equal(whole[2].keys, dedup_candidates.index_candidates(whole[0], flat, partial))
     # ... and the duplicates found through it are the same.
     blocked_result = find_duplicates(posts, config)
     assert blocked_result.pairs == whole_result.pairs
     assert blocked_result.clusters == whole_result.clusters
     assert blocked_result.reuse == whole_result.reuse
+
+
+def shingle_set(flat: dedup_flat.Flat, g: int, k: int) -> np.ndarray:
+    hashes, _ = dedup_candidates.paragraph_shingles(flat, np.array([g], dtype=np.int64), k)
+    return np.unique(hashes)
 
 
 def test_shared_counts_equal_full_intersections(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,7 +136,28 @@ def test_shared_counts_equal_full_intersections(monkeypatch: pytest.MonkeyPatch)
     a = np.concatenate([a, hidden[:-1]])
     b = np.concatenate([b, hidden[1:]])
     pairs = zip(a.tolist(), b.tolist(), strict=True)
-    expected = [len(np.intersect1d(index.shingles_of(x), index.shingles_of(y))) for x, y in pairs]
+    expected = [len(np.intersect1d(shingle_set(flat, x, 3), shingle_set(flat, y, 3))) for x, y in pairs]
     assert int((index.over_cap > 0).sum()) > 100
+    assert np.array_equal(index.sizes[:50], [len(shingle_set(flat, g, 3)) for g in range(50)])
     assert np.array_equal(dedup_verify.shared_counts(index, a, b), np.array(expected))
-    assert np.array_equal(dedup_verify.intersections(index, a, b), np.array(expected))
+
+
+hashes = st.lists(st.integers(0, 2**64 - 1), max_size=80).map(lambda v: np.array(v, dtype=np.uint64))
+
+
+@given(hashes, st.integers(0, 64), st.integers(0, 8))
+def test_posting_order_is_a_stable_argsort(values: np.ndarray, prefix_bits: int, repeats: int) -> None:
+    """posting_order equals a stable argsort, also when short prefixes make different values clash."""
+    # Repeated values (and so long runs of equal prefixes) as posting lists have them.
+    values = np.concatenate([values, values[:repeats]])
+    expected = np.argsort(values, kind="stable")
+    local, ordered = dedup_candidates.posting_order(values, prefix_bits=prefix_bits)
+    assert np.array_equal(local, expected)
+    assert np.array_equal(ordered, values[expected])
+
+
+@given(hashes.map(lambda v: (v >> np.uint64(3)) | np.uint64(5 << 61)))
+def test_posting_order_skips_the_top_bits_all_values_share(values: np.ndarray) -> None:
+    """Values of one hash range (same top bits) are ordered on the bits below those, as a stable argsort."""
+    local, _ = dedup_candidates.posting_order(values, known_top_bits=3, prefix_bits=6)
+    assert np.array_equal(local, np.argsort(values, kind="stable"))

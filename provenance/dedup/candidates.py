@@ -9,7 +9,10 @@ Two generators, because each sees what the other cannot:
   paragraphs (a stock phrase) is left out, as seed-and-extend tools do, so
   the pair work stays bounded; such shingles only bound a pair's count from
   above, and a pair is a candidate whenever that generous bound reaches a
-  threshold.
+  threshold. Pair keys are counted bucket by bucket, through temporary
+  files (in ``TMPDIR``) once they outgrow :data:`_SPILL_BYTES`, and the
+  ``partial`` index keeps only its candidates: at a million paragraphs its
+  88 million shingle-sharing pairs would otherwise hold a gigabyte.
 * **MinHash LSH** (datasketch ``MinHashLSH``) covers the one blind spot of
   the capped index: a near pair whose shared shingles are *all* stock
   phrases. Such a pair shares no indexed shingle, so each side must have at
@@ -24,7 +27,10 @@ Every candidate is verified exactly afterwards (:mod:`.verify`).
 from __future__ import annotations
 
 import itertools
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import datasketch
 import numpy as np
@@ -32,7 +38,15 @@ import numpy.typing as npt
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from provenance.config import AuditConfig
-from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique, sorted_unique_counts
+from provenance.dedup.flat import (
+    Flat,
+    HashArray,
+    IntArray,
+    release_freed_memory,
+    segments,
+    sorted_unique,
+    sorted_unique_counts,
+)
 from provenance.shingle import shingle_values
 
 # A shingle found in more paragraphs than this is a stock phrase: it is left
@@ -49,73 +63,80 @@ LSH_RECALL = 0.99
 # datasketch 2.x's default permutation scheme; recorded in the stats because
 # signatures of different schemes cannot be compared.
 MINHASH_SCHEME = "affine32"
-# Emitted pair keys are merged into counts when this many are pending (memory bound).
-_PENDING_KEYS = 8_000_000
-# Shingles per block (paragraph blocks, hash ranges, candidate filtering): bounds the temporaries.
-_BLOCK_SHINGLES = 1 << 23
+# Emitted pair keys are sorted and put away in batches of this many.
+_PENDING_KEYS = 4_000_000
+# Shingles per hash range of the posting lists: bounds the temporaries.
+_RANGE_SHINGLES = 1 << 22
+# Pairs per block of candidate filtering: bounds the temporaries.
+_BLOCK_PAIRS = 1 << 23
+# Pair keys are bucketed by their first paragraph, this many paragraphs per
+# bucket; each bucket is counted on its own at the end.
+_BUCKET_PARAGRAPHS = 8_192
+# Emitted pair keys kept in memory before they go to temporary files.
+_SPILL_BYTES = 64 << 20
 # Shingles per block when computing signatures: bounds the (shingles x num_perm) temporary.
 _SIGNATURE_BLOCK = 1 << 17
 _EPS = 1e-9
 CountArray = npt.NDArray[np.int32]
+KeyArray = npt.NDArray[np.uint64]
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateRule:
+    """Which pairs of an index can reach a threshold: ``partial`` ones, or ``near``/``contained`` ones."""
+
+    config: AuditConfig
+    partial: bool
 
 
 @dataclass(slots=True)
 class ShingleIndex:
-    """One shingle size: each paragraph's distinct shingles and the capped pair counts."""
+    """One shingle size: per-paragraph shingle counts, the shingles over the cap, and capped pair counts.
+
+    The shingles themselves are not kept (at a million paragraphs they would
+    cost half a gigabyte per shingle size): verification needs only the
+    indexed counts plus the over-cap shingles, and MinHash signatures are
+    made from the word hashes (:func:`paragraph_shingles`).
+    """
 
     k: int
-    by_paragraph: HashArray  # distinct shingles, grouped by paragraph, sorted inside
-    start: IntArray  # slice of ``by_paragraph`` per paragraph (length n + 1)
     sizes: IntArray  # distinct shingles per paragraph
     over_cap: IntArray  # how many of a paragraph's shingles were left out of the index
-    over_cap_shingles: HashArray  # those shingles, grouped by paragraph, sorted inside
+    over_cap_shingles: HashArray  # those shingles, grouped by paragraph
     over_cap_start: IntArray  # slice of ``over_cap_shingles`` per paragraph (length n + 1)
-    keys: npt.NDArray[np.uint64]  # a * n + b (a < b) for every pair sharing an indexed shingle, sorted
+    # a * n + b (a < b), sorted: every pair sharing an indexed shingle, or, when
+    # the index was built with a ``rule``, only the pairs that pass it.
+    keys: KeyArray
     counts: CountArray  # how many indexed shingles each pair shares
-
-    def shingles_of(self, g: int) -> HashArray:
-        return self.by_paragraph[self.start[g] : self.start[g + 1]]
+    rule: CandidateRule | None = None
 
     def over_cap_of(self, g: int) -> HashArray:
         return self.over_cap_shingles[self.over_cap_start[g] : self.over_cap_start[g + 1]]
 
 
-def _merge_counts(
-    parts: list[tuple[npt.NDArray[np.uint64], CountArray]],
-) -> tuple[npt.NDArray[np.uint64], CountArray]:
-    if not parts:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
-    if len(parts) == 1:
-        return parts[0]
-    keys = np.concatenate([p[0] for p in parts])
-    counts = np.concatenate([p[1] for p in parts])
-    order = np.argsort(keys)
-    keys, counts = keys[order], counts[order]
-    del order
-    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[first], np.add.reduceat(counts, first).astype(np.int32)
-
-
 class _PairCounts:
-    """Shared-shingle counts of paragraph pairs, accumulated in bounded memory.
+    """Shared-shingle counts of paragraph pairs, in bounded memory.
 
-    Emitted keys are counted in batches of :data:`_PENDING_KEYS`; each batch's
-    counts are split by key range into buckets, and a bucket is merged once
-    its unmerged parts outgrow what it already holds. So memory stays near the
-    size of the final counts instead of the sum of every batch's (at a million
-    paragraphs the 3-word index emits hundreds of millions of keys).
+    Emitted pair keys (one per shared indexed shingle) are sorted in batches
+    of :data:`_PENDING_KEYS` and split into buckets by first paragraph. The
+    sorted runs stay in memory until they pass :data:`_SPILL_BYTES`; after
+    that they go to temporary files, one per bucket. At the end each bucket
+    is sorted and counted once, and filtered, so memory holds one bucket's
+    keys at a time instead of every pair's count: at a million paragraphs
+    the 3-word index emits some 200 million keys for 88 million pairs, of
+    which about one in fifty can reach a threshold.
     """
 
     def __init__(self, n: int, buckets: int) -> None:
         # Bucket j holds the keys of pairs whose first paragraph is in its j-th share.
         self._bounds = np.array([(n * j // buckets) * n for j in range(1, buckets)], dtype=np.uint64)
-        self._merged = [(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)) for _ in range(buckets)]
-        self._parts: list[list[tuple[npt.NDArray[np.uint64], CountArray]]] = [[] for _ in range(buckets)]
-        self._part_sizes = [0] * buckets
-        self._batch: list[npt.NDArray[np.uint64]] = []
+        self._runs: list[list[KeyArray]] = [[] for _ in range(buckets)]
+        self._held = 0
+        self._batch: list[KeyArray] = []
         self._batch_size = 0
+        self._spill: tempfile.TemporaryDirectory[str] | None = None
 
-    def add(self, keys: npt.NDArray[np.uint64]) -> None:
+    def add(self, keys: KeyArray) -> None:
         self._batch.append(keys)
         self._batch_size += keys.size
         if self._batch_size >= _PENDING_KEYS:
@@ -124,154 +145,185 @@ class _PairCounts:
     def _flush(self) -> None:
         if not self._batch:
             return
-        keys, counts = sorted_unique_counts(np.concatenate(self._batch))
+        keys = np.sort(np.concatenate(self._batch))
         self._batch, self._batch_size = [], 0
         cuts = [0, *np.searchsorted(keys, self._bounds).tolist(), len(keys)]
         for bucket, (lo, hi) in enumerate(itertools.pairwise(cuts)):
             if hi > lo:
-                self._parts[bucket].append((keys[lo:hi].copy(), counts[lo:hi].astype(np.int32)))
-                self._part_sizes[bucket] += hi - lo
-                if self._part_sizes[bucket] >= max(len(self._merged[bucket][0]), _PENDING_KEYS // 4):
-                    self._merge(bucket)
+                self._runs[bucket].append(keys[lo:hi])
+        self._held += keys.nbytes
+        if self._spill is not None or self._held > _SPILL_BYTES:
+            self._write_runs()
 
-    def _merge(self, bucket: int) -> None:
-        self._merged[bucket] = _merge_counts([self._merged[bucket], *self._parts[bucket]])
-        self._parts[bucket], self._part_sizes[bucket] = [], 0
+    def _bucket_file(self, bucket: int) -> Path:
+        assert self._spill is not None
+        return Path(self._spill.name) / f"bucket-{bucket:04}.u64"
 
-    def result(self) -> tuple[npt.NDArray[np.uint64], CountArray]:
-        """Every pair's key (sorted) and count; the accumulator is emptied."""
-        self._flush()
-        for bucket in range(len(self._parts)):
-            self._merge(bucket)
-        total = sum(len(m[0]) for m in self._merged)
-        keys = np.empty(total, dtype=np.uint64)
-        counts = np.empty(total, dtype=np.int32)
-        at = 0
-        # Filled bucket by bucket, each freed once copied: never two full copies at once.
-        merged, self._merged = self._merged[::-1], []
-        while merged:
-            bucket_keys, bucket_counts = merged.pop()
-            keys[at : at + len(bucket_keys)] = bucket_keys
-            counts[at : at + len(bucket_keys)] = bucket_counts
-            at += len(bucket_keys)
-        return keys, counts
+    def _write_runs(self) -> None:
+        if self._spill is None:
+            self._spill = tempfile.TemporaryDirectory(prefix="provenance-pairs-")
+        for bucket, runs in enumerate(self._runs):
+            if runs:
+                with self._bucket_file(bucket).open("ab") as out:
+                    for run in runs:
+                        run.tofile(out)
+                runs.clear()
+        self._held = 0
+
+    def result(
+        self, keep: Callable[[KeyArray, CountArray], npt.NDArray[np.bool_]] | None = None
+    ) -> tuple[KeyArray, CountArray]:
+        """Every pair's key (sorted) and count, only those ``keep`` accepts if given; then emptied."""
+        try:
+            self._flush()
+            kept_keys: list[KeyArray] = []
+            kept_counts: list[CountArray] = []
+            for bucket in range(len(self._runs)):
+                runs, self._runs[bucket] = self._runs[bucket], []
+                if self._spill is not None and self._bucket_file(bucket).exists():
+                    runs.insert(0, np.fromfile(self._bucket_file(bucket), dtype=np.uint64))
+                    self._bucket_file(bucket).unlink()
+                if not runs:
+                    continue
+                keys, counts64 = sorted_unique_counts(np.concatenate(runs))
+                del runs
+                counts = counts64.astype(np.int32)
+                if keep is not None:
+                    accepted = keep(keys, counts)
+                    keys, counts = keys[accepted], counts[accepted]
+                kept_keys.append(keys)
+                kept_counts.append(counts)
+        finally:
+            self.close()
+        if not kept_keys:
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
+        return np.concatenate(kept_keys), np.concatenate(kept_counts)
+
+    def close(self) -> None:
+        """Remove the temporary files, if any."""
+        if self._spill is not None:
+            self._spill.cleanup()
+            self._spill = None
 
 
-def _dense_ids(values: HashArray) -> tuple[IntArray, HashArray]:
-    """Each value's rank among the distinct values (int64) and the distinct values, sorted."""
-    order = np.argsort(values)
-    sorted_values = values[order]
-    new = np.empty(len(sorted_values), dtype=bool)
-    new[:1] = True
-    np.not_equal(sorted_values[1:], sorted_values[:-1], out=new[1:])
-    distinct = sorted_values[new]
-    del sorted_values
-    dense = np.empty(len(order), dtype=np.int64)
-    dense[order] = np.cumsum(new) - 1
-    return dense, distinct
+def posting_order(
+    values: HashArray, known_top_bits: int = 0, prefix_bits: int | None = None
+) -> tuple[IntArray, HashArray]:
+    """The order grouping equal ``values``, ascending index inside each group; and the values in that order.
 
-
-def _distinct_per_paragraph(sh: HashArray, counts: IntArray) -> tuple[HashArray, IntArray, IntArray | None]:
-    """Each paragraph's distinct shingles sorted, concatenated, how many each has, and their dense ids.
-
-    ``sh`` holds the shingles of consecutive paragraphs (``counts`` per
-    paragraph); blocks of about :data:`_BLOCK_SHINGLES` shingles bound the
-    temporaries, and a block's result does not depend on the block size.
-    The dense ids (each shingle's rank among all distinct shingles) come
-    back only when everything fitted in one block: then they are exactly
-    what :func:`_dense_ids` of the result would give, and the index reuses
-    them instead of sorting the shingles a second time.
+    What a stable argsort gives (groups in value order too), at the cost of
+    one plain sort: each value's top ``prefix_bits`` (below the
+    ``known_top_bits`` every value shares, by default as many as leave room
+    for the index) are packed with its index into one word and sorted. Two
+    different values with the same prefix would interleave, so every run of
+    equal prefixes that holds more than one value is re-sorted by (value,
+    index); with 64-bit hashes there are a handful of such runs per
+    million values.
     """
-    n = len(counts)
-    sizes = np.zeros(n, dtype=np.int64)
-    pieces: list[HashArray] = []
-    dense_ids: IntArray | None = None
-    end = np.cumsum(counts)
-    first = 0
-    while first < n:
-        base = int(end[first - 1]) if first else 0
-        last = max(first + 1, int(np.searchsorted(end, base + _BLOCK_SHINGLES, side="right")))
-        block = sh[base : int(end[last - 1])]
-        owner = np.repeat(np.arange(last - first, dtype=np.int64), counts[first:last])
-        dense, distinct = _dense_ids(block)
-        # (paragraph, shingle) sorted: each paragraph's distinct shingles in
-        # hash order (dense ids follow hash order).
-        # Packed with a shift, not a product: the same order, and unpacking is
-        # a shift and a mask instead of a division.
-        bits = max(1, len(distinct) - 1).bit_length()
-        per_paragraph = sorted_unique((owner << bits) | dense)
-        del owner, dense
-        paragraph_of, shingle_of = per_paragraph >> bits, per_paragraph & ((1 << bits) - 1)
-        pieces.append(distinct[shingle_of])
-        sizes[first:last] = np.bincount(paragraph_of, minlength=last - first)
-        dense_ids = shingle_of if first == 0 and last == n else None
-        first = last
-    by_paragraph = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
-    return by_paragraph, sizes, dense_ids
+    m = len(values)
+    index_bits = max(1, (m - 1).bit_length())
+    if prefix_bits is None:
+        prefix_bits = 64 - index_bits
+    prefix_bits = max(0, min(prefix_bits, 64 - index_bits, 64 - known_top_bits))
+    prefix = (
+        (values << np.uint64(known_top_bits)) >> np.uint64(64 - prefix_bits)
+        if prefix_bits
+        else np.zeros(m, dtype=np.uint64)
+    )
+    packed = np.sort((prefix << np.uint64(index_bits)) | np.arange(m, dtype=np.uint64))
+    del prefix
+    local = (packed & np.uint64((1 << index_bits) - 1)).astype(np.int64)
+    ordered = values[local]
+    same_prefix = (packed[1:] >> np.uint64(index_bits)) == (packed[:-1] >> np.uint64(index_bits))
+    del packed
+    clash = same_prefix & (ordered[1:] != ordered[:-1])
+    if clash.any():
+        run = np.cumsum(np.r_[True, ~same_prefix])
+        mixed = np.isin(run, run[1:][clash])
+        members = np.flatnonzero(mixed)
+        # Runs are contiguous: sorting the members by (run, value, index) keeps each run in its place.
+        resort = np.lexsort((local[members], ordered[members], run[members]))
+        local[members] = local[members][resort]
+        ordered[members] = ordered[members][resort]
+    return local, ordered
 
 
-def build_index(flat: Flat, active: npt.NDArray[np.bool_], k: int) -> ShingleIndex:
+def build_index(
+    flat: Flat, active: npt.NDArray[np.bool_], k: int, rule: CandidateRule | None = None
+) -> ShingleIndex:
     """The capped inverted index of ``k``-word shingles over the active paragraphs.
 
-    Memory is bounded by blocks: distinct shingles per paragraph are found in
-    blocks of paragraphs, posting lists in ranges of shingle hashes (a
-    shingle's whole posting list lies in one range), and pair counts are
-    accumulated by :class:`_PairCounts`. Block sizes never change the result.
+    With a ``rule``, only the pairs that pass it (:func:`candidate_mask`) are
+    kept: enough for an index whose exact counts are needed only to decide
+    its own kind (the ``partial`` index), and far less memory.
+
+    Posting lists are built in ranges of shingle hashes (a shingle's whole
+    list lies in one range), which bounds the temporaries; a shingle repeated
+    inside one paragraph is dropped there, so every count is of distinct
+    shingles. Pair counts are accumulated by :class:`_PairCounts`. Range
+    and bucket sizes never change the result.
     """
     n = len(flat.lengths)
     lengths = np.where(active, flat.lengths, 0)
     # Inactive paragraphs keep their words in ``hashes`` but contribute no shingles.
-    keep_words = np.repeat(active, flat.lengths)
-    sh, shingle_counts = shingle_values(flat.hashes[keep_words], lengths, k)
-    del keep_words
-    by_paragraph, sizes, whole_dense_ids = _distinct_per_paragraph(sh, shingle_counts)
-    del sh, shingle_counts
+    kept_words = np.repeat(active, flat.lengths)
+    sh, shingle_counts = shingle_values(flat.hashes[kept_words], lengths, k)
+    del kept_words
     start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(sizes, out=start[1:])
+    np.cumsum(shingle_counts, out=start[1:])
+    del shingle_counts
 
+    sizes = np.zeros(n, dtype=np.int64)
     over_cap = np.zeros(n, dtype=np.int64)
-    # Which of ``by_paragraph`` are over the cap: verification intersects only those.
-    is_over_cap = np.zeros(len(by_paragraph), dtype=bool)
-    pair_counts = _PairCounts(n, max(1, min(256, len(by_paragraph) // _BLOCK_SHINGLES + 1)))
-    # Hash ranges by the top bits: about _BLOCK_SHINGLES shingles per range.
-    range_bits = max(0, min(8, int(np.ceil(np.log2(max(1, len(by_paragraph)) / _BLOCK_SHINGLES)))))
-    top = (by_paragraph >> np.uint64(64 - range_bits)).astype(np.uint8) if range_bits else None
-    for hash_range in range(1 << range_bits):
-        positions = np.flatnonzero(top == hash_range) if top is not None else np.arange(len(by_paragraph))
-        owner = np.searchsorted(start, positions, side="right") - 1
-        if top is None and whole_dense_ids is not None:
-            # One range holding every shingle: the ids from the distinct step are these ids.
-            dense = whole_dense_ids
-        else:
-            dense, _ = _dense_ids(by_paragraph[positions])
-        # Posting lists: (shingle, position) sorted, i.e. grouped by shingle with
-        # owners ascending inside a group (positions ascend with the owner).
-        # One int64 sort instead of a stable sort of the hashes.
-        bits = max(1, len(positions) - 1).bit_length()
-        packed = np.sort((dense << bits) | np.arange(len(positions)))
-        del dense
-        group_of, local = packed >> bits, packed & ((1 << bits) - 1)
-        del packed
-        posting_owner, positions = owner[local], positions[local]
-        del owner, local
-        new_group = np.r_[True, group_of[1:] != group_of[:-1]] if len(group_of) else group_of.astype(bool)
-        group_start = np.flatnonzero(new_group)
-        group_size = np.diff(np.r_[group_start, len(group_of)]).astype(np.int64)
-        del group_of
-        over = np.repeat(group_size > DF_CAP, group_size)
-        over_cap += np.bincount(posting_owner[over], minlength=n).astype(np.int64)
-        is_over_cap[positions[over]] = True
-        del over, positions
-        _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, n)
-    del top, whole_dense_ids
-    over_cap_start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(over_cap, out=over_cap_start[1:])
-    over_cap_shingles = by_paragraph[is_over_cap]
-    del is_over_cap
-    keys, counts = pair_counts.result()
-    return ShingleIndex(
-        k, by_paragraph, start, sizes, over_cap, over_cap_shingles, over_cap_start, keys, counts
-    )
+    # Positions in ``sh`` of one occurrence of each over-cap shingle per paragraph.
+    over_cap_positions: list[IntArray] = []
+    pair_counts = _PairCounts(n, max(1, min(256, n // _BUCKET_PARAGRAPHS)))
+    try:
+        # Hash ranges by the top bits: about _RANGE_SHINGLES shingles per range.
+        range_bits = max(0, min(8, int(np.ceil(np.log2(max(1, len(sh)) / _RANGE_SHINGLES)))))
+        top = (sh >> np.uint64(64 - range_bits)).astype(np.uint8) if range_bits else None
+        for hash_range in range(1 << range_bits):
+            positions = np.flatnonzero(top == hash_range) if top is not None else np.arange(len(sh))
+            # Looked up while the positions ascend: a binary search in order is cache friendly.
+            owner = np.searchsorted(start, positions, side="right") - 1
+            local, values = posting_order(sh[positions], range_bits)
+            posting_owner, positions = owner[local], positions[local]
+            del owner, local
+            # A shingle repeated inside a paragraph: keep its first occurrence only.
+            new_value = np.ones(len(values), dtype=bool)
+            np.not_equal(values[1:], values[:-1], out=new_value[1:])
+            first_in_paragraph = new_value.copy()
+            first_in_paragraph[1:] |= posting_owner[1:] != posting_owner[:-1]
+            new_value = new_value[first_in_paragraph]
+            posting_owner = posting_owner[first_in_paragraph]
+            positions = positions[first_in_paragraph]
+            del first_in_paragraph, values
+            sizes += np.bincount(posting_owner, minlength=n)
+            group_start = np.flatnonzero(new_value)
+            group_size = np.diff(np.r_[group_start, len(new_value)]).astype(np.int64)
+            del new_value
+            over = np.repeat(group_size > DF_CAP, group_size)
+            over_cap += np.bincount(posting_owner[over], minlength=n)
+            over_cap_positions.append(positions[over])
+            del over, positions
+            _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, n)
+            del posting_owner
+        del top
+        over_cap_start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(over_cap, out=over_cap_start[1:])
+        # In position order: grouped by paragraph, as verification reads them.
+        over_cap_shingles = sh[np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *over_cap_positions]))]
+        del over_cap_positions, sh, start
+
+        def passes(keys: KeyArray, counts: CountArray) -> npt.NDArray[np.bool_]:
+            assert rule is not None
+            return candidate_mask(keys, counts, sizes, over_cap, flat.lengths, rule)
+
+        keys, counts = pair_counts.result(passes if rule is not None else None)
+    finally:
+        pair_counts.close()
+    release_freed_memory()
+    return ShingleIndex(k, sizes, over_cap, over_cap_shingles, over_cap_start, keys, counts, rule)
 
 
 def _emit_pairs(
@@ -296,29 +348,48 @@ def _emit_pairs(
             pair_counts.add(keys.ravel())
 
 
-def index_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig, partial: bool) -> IntArray:
-    """Pairs (as ``a * n + b`` keys) that may reach a threshold, judged on the generous upper bound."""
-    n = len(flat.lengths)
+def candidate_mask(
+    keys: KeyArray,
+    counts: CountArray,
+    sizes: IntArray,
+    over_cap: IntArray,
+    lengths: IntArray,
+    rule: CandidateRule,
+) -> npt.NDArray[np.bool_]:
+    """Which pairs may reach a threshold of ``rule``, judged on a generous upper bound of what they share.
+
+    A pair shares its indexed count plus at most the over-cap shingles of
+    its poorer side; a pair is a candidate whenever that bound reaches the
+    threshold, so no pair that truly reaches it is dropped.
+    """
+    config = rule.config
+    n = np.uint64(len(sizes))
+    a = (keys // n).astype(np.int64)
+    b = (keys % n).astype(np.int64)
+    bound = counts + np.minimum(over_cap[a], over_cap[b])
+    size_a, size_b = sizes[a], sizes[b]
+    smaller = np.minimum(size_a, size_b)
+    if rule.partial:
+        return (bound >= config.partial * smaller - _EPS) & (bound >= MIN_PARTIAL_SHARED)
+    near = bound * (1 + config.threshold) >= config.threshold * (size_a + size_b) - _EPS
+    words_a, words_b = lengths[a], lengths[b]
+    longer, shorter = np.maximum(words_a, words_b), np.minimum(words_a, words_b)
+    ratio_ok = longer >= config.length_ratio * shorter - _EPS
+    contained = (bound >= config.containment * smaller - _EPS) & ratio_ok
+    return near | contained
+
+
+def index_candidates(index: ShingleIndex, flat: Flat, rule: CandidateRule) -> IntArray:
+    """Pairs (as ``a * n + b`` keys) of ``index`` that may reach a threshold of ``rule``."""
+    if index.rule == rule:
+        return index.keys.astype(np.int64)
     found: list[IntArray] = []
     # In blocks of keys: the per-pair temporaries of all keys at once would
     # cost more than the keys themselves.
-    for first in range(0, len(index.keys), _BLOCK_SHINGLES):
-        keys = index.keys[first : first + _BLOCK_SHINGLES]
-        counts = index.counts[first : first + _BLOCK_SHINGLES]
-        a = (keys // np.uint64(n)).astype(np.int64)
-        b = (keys % np.uint64(n)).astype(np.int64)
-        bound = counts + np.minimum(index.over_cap[a], index.over_cap[b])
-        size_a, size_b = index.sizes[a], index.sizes[b]
-        smaller = np.minimum(size_a, size_b)
-        if partial:
-            ok = (bound >= config.partial * smaller - _EPS) & (bound >= MIN_PARTIAL_SHARED)
-        else:
-            near = bound * (1 + config.threshold) >= config.threshold * (size_a + size_b) - _EPS
-            words_a, words_b = flat.lengths[a], flat.lengths[b]
-            longer, shorter = np.maximum(words_a, words_b), np.minimum(words_a, words_b)
-            ratio_ok = longer >= config.length_ratio * shorter - _EPS
-            contained = (bound >= config.containment * smaller - _EPS) & ratio_ok
-            ok = near | contained
+    for first in range(0, len(index.keys), _BLOCK_PAIRS):
+        keys = index.keys[first : first + _BLOCK_PAIRS]
+        counts = index.counts[first : first + _BLOCK_PAIRS]
+        ok = candidate_mask(keys, counts, index.sizes, index.over_cap, flat.lengths, rule)
         found.append(keys[ok].astype(np.int64))
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
@@ -373,27 +444,36 @@ def _fmix32(h: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     return h ^ (h >> np.uint32(16))
 
 
-def signatures(index: ShingleIndex, paragraphs: IntArray, num_perm: int, seed: int) -> npt.NDArray[np.uint32]:
-    """MinHash signatures (rows) of the given paragraphs' shingle sets, all at once.
+def paragraph_shingles(flat: Flat, paragraphs: IntArray, k: int) -> tuple[HashArray, IntArray]:
+    """The ``k``-word shingles of the given paragraphs (repeats included) and how many each has."""
+    starts = flat.word_start[paragraphs]
+    positions = segments(starts, starts + flat.lengths[paragraphs])
+    return shingle_values(flat.hashes[positions], flat.lengths[paragraphs], k)
+
+
+def signatures(
+    shingle_hashes: HashArray, counts: IntArray, num_perm: int, seed: int, block: int = _SIGNATURE_BLOCK
+) -> npt.NDArray[np.uint32]:
+    """MinHash signatures (rows) of shingle sets given back to back (``counts`` shingles each), all at once.
 
     The same arithmetic as ``MinHash(num_perm, seed).update_batch`` with the
     affine32 scheme (fmix32, then ``a * h + b`` modulo 2**32, minimum per
-    permutation), fed with :func:`fold32` of each shingle hash; blocks of
-    shingles bound the temporary array. Paragraphs must have shingles.
+    permutation), fed with :func:`fold32` of each shingle hash; a repeated
+    shingle changes no minimum. Blocks of about ``block`` shingles (whole
+    sets, at least one) bound the temporary array. Every set must have a shingle.
     """
     a, b = permutations(num_perm, seed)
-    out = np.empty((len(paragraphs), num_perm), dtype=np.uint32)
-    starts, stops = index.start[paragraphs], index.start[paragraphs + 1]
+    out = np.empty((len(counts), num_perm), dtype=np.uint32)
+    stops = np.cumsum(counts)
+    starts = stops - counts
     row = 0
-    while row < len(paragraphs):
-        # Take whole paragraphs until the block is full (at least one).
-        limit = np.searchsorted(np.cumsum(stops[row:] - starts[row:]), _SIGNATURE_BLOCK, side="right")
+    while row < len(counts):
+        # Take whole sets until the block is full (at least one).
+        limit = np.searchsorted(stops[row:] - starts[row], block, side="right")
         end = row + max(1, int(limit))
-        positions = segments(starts[row:end], stops[row:end])
-        mixed = _fmix32(fold32(index.by_paragraph[positions]))
+        mixed = _fmix32(fold32(shingle_hashes[starts[row] : stops[end - 1]]))
         permuted = mixed[:, None] * a[None, :] + b[None, :]
-        offsets = np.concatenate([[0], np.cumsum(stops[row:end] - starts[row:end])[:-1]])
-        out[row:end] = np.minimum.reduceat(permuted, offsets, axis=0)
+        out[row:end] = np.minimum.reduceat(permuted, starts[row:end] - starts[row], axis=0)
         row = end
     return out
 
@@ -406,7 +486,7 @@ class LshResult:
     rows: int
 
 
-def lsh_candidates(index: ShingleIndex, config: AuditConfig) -> LshResult:
+def lsh_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig) -> LshResult:
     """Near-pair candidates among the paragraphs the capped index is blind for (see module doc)."""
     n = len(index.sizes)
     bands, rows = lsh_params(config.threshold, config.num_perm)
@@ -415,7 +495,8 @@ def lsh_candidates(index: ShingleIndex, config: AuditConfig) -> LshResult:
     )
     if len(blind) < 2:
         return LshResult(np.zeros(0, dtype=np.int64), len(blind), bands, rows)
-    rows_of = signatures(index, blind, config.num_perm, config.seed)
+    shingle_hashes, counts = paragraph_shingles(flat, blind, index.k)
+    rows_of = signatures(shingle_hashes, counts, config.num_perm, config.seed)
     lsh = MinHashLSH(num_perm=config.num_perm, params=(bands, rows))
     sketches = [
         LeanMinHash(seed=config.seed, hashvalues=rows_of[i], scheme=MINHASH_SCHEME) for i in range(len(blind))

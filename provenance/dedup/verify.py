@@ -76,11 +76,6 @@ def exact_groups(
     return ExactGroups(active, boilerplate, sorted_unique(np.array(keys, dtype=np.int64)))
 
 
-def intersections(index: ShingleIndex, a: IntArray, b: IntArray) -> IntArray:
-    """Exact numbers of distinct shingles shared by paragraphs ``a[i]`` and ``b[i]``, vectorised."""
-    return _intersect_sorted(index.by_paragraph, index.start, a, b)
-
-
 def _intersect_sorted(values: HashArray, start: IntArray, a: IntArray, b: IntArray) -> IntArray:
     """Sizes of ``values[start[a[i]]:start[a[i]+1]]`` & the same for ``b[i]`` (each slice distinct).
 
@@ -119,6 +114,9 @@ def shared_counts(index: ShingleIndex, a: IntArray, b: IntArray) -> IntArray:
     Every shingle is either indexed (the index counted it for each pair
     sharing it) or over the cap; so the over-cap shingles both sides share
     are all the index missed, and only those short lists are intersected.
+    An index built with a rule kept only the pairs that pass it: for any
+    other pair the count is a lower bound, and the pair is known to fall
+    short of that rule's threshold anyway.
     """
     n = len(index.sizes)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
