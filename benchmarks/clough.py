@@ -235,6 +235,7 @@ def print_main(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
         )
         print()
         print_table(out)
+    print_disagreements(posts, labels, config)
     precision, recall, f1 = naive_baseline(posts, labels)
     print()
     print(
@@ -242,6 +243,69 @@ def print_main(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
         "5-word Jaccard >= 0.5): "
         f"reused precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}"
     )
+
+
+def longest_shared_run(mine: list[str], other: list[str]) -> list[str]:
+    """The longest run of words ``mine`` shares verbatim with ``other`` (rapidfuzz Indel opcodes)."""
+    from rapidfuzz.distance import Indel
+
+    best = max(
+        (op for op in Indel.opcodes(mine, other) if op.tag == "equal"),
+        key=lambda op: op.src_end - op.src_start,
+        default=None,
+    )
+    return mine[best.src_start : best.src_end] if best else []
+
+
+def print_disagreements(posts: list[Post], labels: dict[str, dict[str, str]], config: AuditConfig) -> None:
+    """Evidence for the answers where the post-level verdict and the corpus label disagree.
+
+    A ``non`` answer is labelled against its task's source only; the tool
+    answers "borrowed from any earlier post", so a ``non`` answer that shares
+    text with another answer (both taken from the same outside text) counts
+    as a false positive of the post-level task. A reused answer whose own
+    source the tool does not name first is shown with the longest run it
+    shares with that source.
+    """
+    from provenance.shingle import words
+
+    by_id = {p.id: p for p in posts}
+    reuse = dedup.find_duplicates(posts, config).reuse
+
+    def text_words(post_id: str) -> list[str]:
+        return [w for paragraph in by_id[post_id].paragraphs for w in words(paragraph.text)]
+
+    def shown(run: list[str]) -> str:
+        return " ".join(run[:14]) + (" ..." if len(run) > 14 else "")
+
+    print()
+    print(
+        "`non` answers the tool calls derived "
+        "(label: not from the task's source; tool: borrowed from an earlier post):"
+    )
+    print()
+    print("| answer | share | sources (share) | longest run shared with the top source |")
+    print("|---|---|---|---|")
+    for answer, row in sorted(labels.items()):
+        verdict = reuse[answer]
+        if row["Category"] != "non" or verdict.derivation == "independent":
+            continue
+        top = max(verdict.sources, key=lambda source: source.share)
+        run = longest_shared_run(text_words(answer), text_words(top.post))
+        sources = ", ".join(f"{source.post} ({source.share:.2f})" for source in verdict.sources)
+        print(f'| {answer} | {verdict.share:.2f} | {sources} | {len(run)} words: "{shown(run)}" |')
+    print()
+    print("Reused answers whose own source is not named first:")
+    print()
+    print("| answer | label | longest run shared with its own source |")
+    print("|---|---|---|")
+    for answer, row in sorted(labels.items()):
+        own = f"orig_task{row['Task']}"
+        verdict = reuse[answer]
+        if row["Category"] == "non" or (verdict.sources and verdict.sources[0].post == own):
+            continue
+        run = longest_shared_run(text_words(answer), text_words(own))
+        print(f'| {answer} | {row["Category"]} | {len(run)} words: "{shown(run)}" |')
 
 
 def constants() -> str:

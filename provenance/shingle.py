@@ -247,12 +247,18 @@ def shingle_hashes(
 
 
 def shingle_values(
-    hashes: HashArray, lengths: npt.NDArray[np.int64], k: int
+    hashes: HashArray,
+    lengths: npt.NDArray[np.int64],
+    k: int,
+    keep: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[HashArray, npt.NDArray[np.int64]]:
     """:func:`shingle_hashes` without the owner array: ``(shingle_hashes, shingles per paragraph)``.
 
     The per-paragraph counts describe the owners in a fraction of the memory
     (the dedup index at a million paragraphs cannot afford an int64 per shingle).
+    With ``keep``, a paragraph where it is False gives no shingles (count 0):
+    its words are skipped block by block, so the caller need not copy the
+    kept words out first (half a gigabyte at a million paragraphs).
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -260,8 +266,11 @@ def shingle_values(
     hashes = np.asarray(hashes, dtype=np.uint64)
     if hashes.shape[0] != int(lengths.sum()):
         raise ValueError("hashes and lengths disagree")
+    if keep is not None and len(keep) != len(lengths):
+        raise ValueError("keep and lengths disagree")
+    kept_lengths = lengths if keep is None else np.where(keep, lengths, 0)
     # Each paragraph of n >= k words has n-k+1 shingles; one of 1..k-1 words has one.
-    counts = np.where(lengths >= k, lengths - k + 1, np.minimum(lengths, 1))
+    counts = np.where(kept_lengths >= k, kept_lengths - k + 1, np.minimum(kept_lengths, 1))
     out = np.empty(int(counts.sum()), dtype=np.uint64)
     # Paragraphs in blocks of about _SHINGLE_BLOCK_WORDS words bound the temporaries.
     word_end = np.cumsum(lengths)
@@ -271,8 +280,11 @@ def shingle_values(
         word_base = int(word_end[first - 1]) if first else 0
         last = max(first + 1, int(np.searchsorted(word_end, word_base + _SHINGLE_BLOCK_WORDS, side="right")))
         shingle_base = int(shingle_end[first - 1]) if first else 0
+        block = hashes[word_base : int(word_end[last - 1])]
+        if keep is not None and not keep[first:last].all():
+            block = block[np.repeat(keep[first:last], lengths[first:last])]
         out[shingle_base : int(shingle_end[last - 1])] = _block_shingles(
-            hashes[word_base : int(word_end[last - 1])], lengths[first:last], counts[first:last], k
+            block, kept_lengths[first:last], counts[first:last], k
         )
         first = last
     return out, counts

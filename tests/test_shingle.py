@@ -13,6 +13,7 @@ from provenance.shingle import (
     many_word_hashes,
     normalise,
     shingle_hashes,
+    shingle_values,
     shingles,
     tokens,
     word_hash,
@@ -168,6 +169,31 @@ def test_shingle_hashes_keep_their_values_across_blocks(lengths: list[int], k: i
         start += length
     assert sh.tolist() == expected
     assert owner.tolist() == expected_owner
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 9), st.booleans()), max_size=12), st.integers(1, 5), st.integers(1, 12)
+)
+def test_shingles_of_kept_paragraphs_skip_the_others(
+    paragraphs: list[tuple[int, bool]], k: int, block: int
+) -> None:
+    """shingle_values with ``keep`` equals shingling only the kept paragraphs' words, others counting 0."""
+    from unittest import mock
+
+    import provenance.shingle as shingle_module
+
+    lengths = np.array([length for length, _ in paragraphs], dtype=np.int64)
+    keep = np.array([kept for _, kept in paragraphs], dtype=bool)
+    rng = np.random.default_rng(len(paragraphs) * 17 + k)
+    hashes = rng.integers(0, 2**63, int(lengths.sum()), dtype=np.uint64)
+    with mock.patch.object(shingle_module, "_SHINGLE_BLOCK_WORDS", block):
+        sh, counts = shingle_values(hashes, lengths, k, keep=keep)
+    expected_sh, expected_counts = shingle_values(
+        hashes[np.repeat(keep, lengths)], np.where(keep, lengths, 0), k
+    )
+    assert sh.tolist() == expected_sh.tolist()
+    assert counts.tolist() == expected_counts.tolist()
+    assert not counts[~keep].any()
 
 
 @given(news_text)

@@ -64,16 +64,16 @@ LSH_RECALL = 0.99
 # signatures of different schemes cannot be compared.
 MINHASH_SCHEME = "affine32"
 # Emitted pair keys are sorted and put away in batches of this many.
-_PENDING_KEYS = 4_000_000
+_PENDING_KEYS = 2_000_000
 # Shingles per hash range of the posting lists: bounds the temporaries.
-_RANGE_SHINGLES = 1 << 22
+_RANGE_SHINGLES = 1 << 21
 # Pairs per block of candidate filtering: bounds the temporaries.
 _BLOCK_PAIRS = 1 << 23
 # Pair keys are bucketed by their first paragraph, this many paragraphs per
 # bucket; each bucket is counted on its own at the end.
 _BUCKET_PARAGRAPHS = 8_192
 # Emitted pair keys kept in memory before they go to temporary files.
-_SPILL_BYTES = 64 << 20
+_SPILL_BYTES = 32 << 20
 # Shingles per block when computing signatures: bounds the (shingles x num_perm) temporary.
 _SIGNATURE_BLOCK = 1 << 17
 _EPS = 1e-9
@@ -264,19 +264,16 @@ def build_index(
     and bucket sizes never change the result.
     """
     n = len(flat.lengths)
-    lengths = np.where(active, flat.lengths, 0)
     # Inactive paragraphs keep their words in ``hashes`` but contribute no shingles.
-    kept_words = np.repeat(active, flat.lengths)
-    sh, shingle_counts = shingle_values(flat.hashes[kept_words], lengths, k)
-    del kept_words
+    sh, shingle_counts = shingle_values(flat.hashes, flat.lengths, k, keep=active)
     start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(shingle_counts, out=start[1:])
     del shingle_counts
 
     sizes = np.zeros(n, dtype=np.int64)
     over_cap = np.zeros(n, dtype=np.int64)
-    # Positions in ``sh`` of one occurrence of each over-cap shingle per paragraph.
-    over_cap_positions: list[IntArray] = []
+    # One occurrence in ``sh`` of each over-cap shingle of each paragraph.
+    is_over_cap = np.zeros(len(sh), dtype=bool)
     pair_counts = _PairCounts(n, max(1, min(256, n // _BUCKET_PARAGRAPHS)))
     try:
         # Hash ranges by the top bits: about _RANGE_SHINGLES shingles per range.
@@ -304,7 +301,7 @@ def build_index(
             del new_value
             over = np.repeat(group_size > DF_CAP, group_size)
             over_cap += np.bincount(posting_owner[over], minlength=n)
-            over_cap_positions.append(positions[over])
+            is_over_cap[positions[over]] = True
             del over, positions
             _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, n)
             del posting_owner
@@ -312,8 +309,8 @@ def build_index(
         over_cap_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(over_cap, out=over_cap_start[1:])
         # In position order: grouped by paragraph, as verification reads them.
-        over_cap_shingles = sh[np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *over_cap_positions]))]
-        del over_cap_positions, sh, start
+        over_cap_shingles = sh[is_over_cap]
+        del is_over_cap, sh, start
 
         def passes(keys: KeyArray, counts: CountArray) -> npt.NDArray[np.bool_]:
             assert rule is not None
