@@ -17,7 +17,11 @@ Loading the posts (archive reader) is done before the clock starts and is the
 same for all methods; the RSS after loading is printed so it can be subtracted.
 Peak RSS is taken two ways: the largest single process (``wait4``'s
 ``ru_maxrss``, which covers a worker pool's biggest member) and the sum over the
-process tree sampled every 20 ms from ``/proc``.
+process tree sampled every 20 ms from ``/proc``. Both count the pages a forked
+process shares with its parent in full (the sum counts them twice), so the
+memory the machine really gives the method is also sampled: the tree's
+proportional set size (PSS, ``/proc/<pid>/smaps_rollup``), where a shared page
+counts once in total.
 
 Accuracy is measured against exact all-pairs (every pair that meets the
 tool's thresholds: 5-word Jaccard >= threshold, 5-word containment >=
@@ -262,6 +266,23 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def tree_pss(pid: int) -> int:
+    """Proportional set size of ``pid`` and its descendants, now (a page k of them share counts 1/k each)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            continue
+        stack.extend(_children(current))
+    return total
+
+
 @dataclass
 class Measured:
     method: str
@@ -270,6 +291,7 @@ class Measured:
     peak_process: int = 0
     cpu: float = 0.0  # user + system seconds of the worker and its pool, loading included
     peak_tree: int = 0
+    peak_pss: int = 0
     loaded_rss: int = 0
     info: dict[str, Any] = field(default_factory=dict)
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
@@ -301,13 +323,14 @@ def measure(method: str, dump: Path, jobs: int, work: Path, use_reader: bool, ti
     with log.open("w", encoding="utf-8") as errors:
         # A file, not a pipe: a chatty worker could fill a pipe nobody reads until it exits.
         process = subprocess.Popen(command, stderr=errors, start_new_session=True)
-        peak_tree = 0
+        peak_tree = peak_pss = 0
         timed_out = False
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             peak_tree = max(peak_tree, tree_rss(process.pid))
+            peak_pss = max(peak_pss, tree_pss(process.pid))
             if timeout and not timed_out and time.perf_counter() - started > timeout:
                 timed_out = True
                 os.killpg(process.pid, signal.SIGKILL)  # its own session: the worker and its pool only
@@ -319,6 +342,7 @@ def measure(method: str, dump: Path, jobs: int, work: Path, use_reader: bool, ti
         method,
         wall=time.perf_counter() - started,
         peak_tree=peak_tree,
+        peak_pss=peak_pss,
         peak_process=usage.ru_maxrss * 1024,
         cpu=usage.ru_utime + usage.ru_stime,
     )
@@ -338,6 +362,7 @@ def measure(method: str, dump: Path, jobs: int, work: Path, use_reader: bool, ti
         "wall": measured.wall,
         "peak_process": measured.peak_process,
         "peak_tree": measured.peak_tree,
+        "peak_pss": measured.peak_pss,
         "cpu": measured.cpu,
     }
     result_path.with_suffix(".measured.json").write_text(json.dumps(outside), encoding="utf-8")
@@ -791,21 +816,22 @@ def speed_table(size: int, results: dict[str, Measured]) -> str:
         f"### Speed and memory at {size:,} paragraphs",
         "",
         "| method | seconds | x floor | CPU s (incl. loading) | peak RSS, largest process (MB) "
-        "| peak RSS, process tree (MB) | RSS after loading posts (MB) | pairs |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| peak RSS, process tree (MB) | peak PSS, process tree (MB) "
+        "| RSS after loading posts (MB) | pairs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for method in METHODS:
         m = results.get(method)
         if m is None:
             continue
         if m.skipped or m.failed:
-            lines.append(f"| {method} | {m.skipped or 'failed: ' + str(m.failed)} | | | | | | |")
+            lines.append(f"| {method} | {m.skipped or 'failed: ' + str(m.failed)} | | | | | | | |")
             continue
         ratio = f"{m.seconds / floor_s:.1f}" if floor_s and m.seconds is not None else ""
         pairs = m.info.get("pairs", "")
         lines.append(
             f"| {method} | {m.seconds:.2f} | {ratio} | {m.cpu:.1f} | {mb(m.peak_process)} "
-            f"| {mb(m.peak_tree)} | {mb(m.loaded_rss)} | {pairs} |"
+            f"| {mb(m.peak_tree)} | {mb(m.peak_pss) if m.peak_pss else ''} | {mb(m.loaded_rss)} | {pairs} |"
         )
     tool, ds = results.get("tool"), results.get("datasketch")
     if tool and ds and tool.seconds and ds.seconds:
