@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from provenance.config import AuditConfig
-from provenance.dedup import find_duplicates, passages
+from provenance.dedup import buckets, find_duplicates, passages
 from provenance.models import Post
 from provenance.shingle import word_hash
 
@@ -196,9 +196,12 @@ def test_vectorised_credit_equals_the_plain_definition(
         "CHAIN_GAP": chain_gap,
         "FILL_GAP": fill_gap,
     }
-    if small_blocks:  # exercise blocked hashing, partitioned sort and sliced chaining
-        patches |= {"_SORT_BLOCK": 7, "_HASH_BLOCK_WORDS": 9, "_SPAN_BLOCK": 3}
-    with mock.patch.multiple(passages, **patches):
+    if small_blocks:
+        # Blocked hashing, partitioned sort, sliced chaining, one bucket or two of later posts.
+        patches |= {"_SORT_BLOCK": 7, "_HASH_BLOCK_WORDS": 9, "_SPAN_BLOCK": 3, "_ANCHOR_BUCKETS": 2}
+    # Anchors spilled to temporary files in tiny batches when blocks are small.
+    spill = {"SPILL_BYTES": 0, "BATCH_KEYS": 5} if small_blocks else {"SPILL_BYTES": buckets.SPILL_BYTES}
+    with mock.patch.multiple(passages, **patches), mock.patch.multiple(buckets, **spill):
         expected = reference_credit(streams, rank, k)
         hashes = np.array([word_hash(str(w)) for words in streams for w in words], dtype=np.uint64)
         got = passages.credit_words(

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import provenance.dedup as dedup
 from provenance.config import AuditConfig
+from provenance.dedup import buckets as dedup_buckets
 from provenance.dedup import candidates as dedup_candidates
 from provenance.dedup import find_duplicates
 from provenance.dedup import flat as dedup_flat
@@ -90,16 +91,17 @@ def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(dedup_candidates, "_BLOCK_PAIRS", 89)
     monkeypatch.setattr(dedup_candidates, "_PENDING_KEYS", 101)
     monkeypatch.setattr(dedup_candidates, "_BUCKET_PARAGRAPHS", 50)
-    monkeypatch.setattr(dedup_candidates, "_SPILL_BYTES", 0)
+    monkeypatch.setattr(dedup_buckets, "SPILL_BYTES", 0)
+    monkeypatch.setattr(dedup_buckets, "BATCH_KEYS", 103)
     spilled: list[Path] = []
-    real_write = dedup_candidates._PairCounts._write_runs
+    real_write = dedup_buckets.KeyBuckets._write
 
-    def write_runs(self: dedup_candidates._PairCounts) -> None:
+    def write(self: dedup_buckets.KeyBuckets) -> None:
         real_write(self)
         assert self._spill is not None
         spilled.append(Path(self._spill.name))
 
-    monkeypatch.setattr(dedup_candidates._PairCounts, "_write_runs", write_runs)
+    monkeypatch.setattr(dedup_buckets.KeyBuckets, "_write", write)
     blocked = [dedup_candidates.build_index(flat, active, k) for k in (3, 5)]
     blocked.append(dedup_candidates.build_index(flat, active, 3, partial))
     assert spilled and not any(folder.exists() for folder in spilled), "temporary files are removed"

@@ -9,8 +9,8 @@ Two generators, because each sees what the other cannot:
   paragraphs (a stock phrase) is left out, as seed-and-extend tools do, so
   the pair work stays bounded; such shingles only bound a pair's count from
   above, and a pair is a candidate whenever that generous bound reaches a
-  threshold. Pair keys are counted bucket by bucket, through temporary
-  files (in ``TMPDIR``) once they outgrow :data:`_SPILL_BYTES`, and the
+  threshold. Pair keys are counted bucket by bucket (:mod:`.buckets`,
+  through temporary files once they outgrow memory), and the
   ``partial`` index keeps only its candidates: at a million paragraphs its
   88 million shingle-sharing pairs would otherwise hold a gigabyte.
 * **MinHash LSH** (datasketch ``MinHashLSH``) covers the one blind spot of
@@ -27,10 +27,8 @@ Every candidate is verified exactly afterwards (:mod:`.verify`).
 from __future__ import annotations
 
 import itertools
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import datasketch
 import numpy as np
@@ -38,6 +36,7 @@ import numpy.typing as npt
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from provenance.config import AuditConfig
+from provenance.dedup.buckets import KeyBuckets
 from provenance.dedup.flat import (
     Flat,
     HashArray,
@@ -72,8 +71,6 @@ _BLOCK_PAIRS = 1 << 23
 # Pair keys are bucketed by their first paragraph, this many paragraphs per
 # bucket; each bucket is counted on its own at the end.
 _BUCKET_PARAGRAPHS = 8_192
-# Emitted pair keys kept in memory before they go to temporary files.
-_SPILL_BYTES = 32 << 20
 # Shingles per block when computing signatures: bounds the (shingles x num_perm) temporary.
 _SIGNATURE_BLOCK = 1 << 17
 _EPS = 1e-9
@@ -115,95 +112,47 @@ class ShingleIndex:
 
 
 class _PairCounts:
-    """Shared-shingle counts of paragraph pairs, in bounded memory.
+    """Shared-shingle counts of paragraph pairs, counted one bucket of first paragraphs at a time.
 
-    Emitted pair keys (one per shared indexed shingle) are sorted in batches
-    of :data:`_PENDING_KEYS` and split into buckets by first paragraph. The
-    sorted runs stay in memory until they pass :data:`_SPILL_BYTES`; after
-    that they go to temporary files, one per bucket. At the end each bucket
-    is sorted and counted once, and filtered, so memory holds one bucket's
-    keys at a time instead of every pair's count: at a million paragraphs
-    the 3-word index emits some 200 million keys for 88 million pairs, of
-    which about one in fifty can reach a threshold.
+    Every emitted pair key (one per shared indexed shingle) goes to a
+    :class:`~provenance.dedup.buckets.KeyBuckets` bucket by its first
+    paragraph; at the end each bucket is sorted, counted and filtered on its
+    own. So memory holds one bucket's keys instead of every pair's count: at
+    a million paragraphs the 3-word index emits some 200 million keys for
+    88 million pairs, of which about one in fifty can reach a threshold.
     """
 
     def __init__(self, n: int, buckets: int) -> None:
-        # Bucket j holds the keys of pairs whose first paragraph is in its j-th share.
-        self._bounds = np.array([(n * j // buckets) * n for j in range(1, buckets)], dtype=np.uint64)
-        self._runs: list[list[KeyArray]] = [[] for _ in range(buckets)]
-        self._held = 0
-        self._batch: list[KeyArray] = []
-        self._batch_size = 0
-        self._spill: tempfile.TemporaryDirectory[str] | None = None
+        self._n = np.uint64(max(1, n))
+        self._buckets = np.uint64(buckets)
+        self._keys = KeyBuckets(buckets, np.uint64)
 
     def add(self, keys: KeyArray) -> None:
-        self._batch.append(keys)
-        self._batch_size += keys.size
-        if self._batch_size >= _PENDING_KEYS:
-            self._flush()
-
-    def _flush(self) -> None:
-        if not self._batch:
-            return
-        keys = np.sort(np.concatenate(self._batch))
-        self._batch, self._batch_size = [], 0
-        cuts = [0, *np.searchsorted(keys, self._bounds).tolist(), len(keys)]
-        for bucket, (lo, hi) in enumerate(itertools.pairwise(cuts)):
-            if hi > lo:
-                self._runs[bucket].append(keys[lo:hi])
-        self._held += keys.nbytes
-        if self._spill is not None or self._held > _SPILL_BYTES:
-            self._write_runs()
-
-    def _bucket_file(self, bucket: int) -> Path:
-        assert self._spill is not None
-        return Path(self._spill.name) / f"bucket-{bucket:04}.u64"
-
-    def _write_runs(self) -> None:
-        if self._spill is None:
-            self._spill = tempfile.TemporaryDirectory(prefix="provenance-pairs-")
-        for bucket, runs in enumerate(self._runs):
-            if runs:
-                with self._bucket_file(bucket).open("ab") as out:
-                    for run in runs:
-                        run.tofile(out)
-                runs.clear()
-        self._held = 0
+        self._keys.add(keys, (keys // self._n) * self._buckets // self._n)
 
     def result(
         self, keep: Callable[[KeyArray, CountArray], npt.NDArray[np.bool_]] | None = None
     ) -> tuple[KeyArray, CountArray]:
         """Every pair's key (sorted) and count, only those ``keep`` accepts if given; then emptied."""
-        try:
-            self._flush()
-            kept_keys: list[KeyArray] = []
-            kept_counts: list[CountArray] = []
-            for bucket in range(len(self._runs)):
-                runs, self._runs[bucket] = self._runs[bucket], []
-                if self._spill is not None and self._bucket_file(bucket).exists():
-                    runs.insert(0, np.fromfile(self._bucket_file(bucket), dtype=np.uint64))
-                    self._bucket_file(bucket).unlink()
-                if not runs:
-                    continue
-                keys, counts64 = sorted_unique_counts(np.concatenate(runs))
-                del runs
-                counts = counts64.astype(np.int32)
-                if keep is not None:
-                    accepted = keep(keys, counts)
-                    keys, counts = keys[accepted], counts[accepted]
-                kept_keys.append(keys)
-                kept_counts.append(counts)
-        finally:
-            self.close()
+        kept_keys: list[KeyArray] = []
+        kept_counts: list[CountArray] = []
+        # Buckets come in order of first paragraph, so the keys come out sorted.
+        for _, bucket_keys in self._keys.drain():
+            keys, counts64 = sorted_unique_counts(bucket_keys)
+            del bucket_keys
+            counts = counts64.astype(np.int32)
+            if keep is not None:
+                accepted = keep(keys, counts)
+                keys, counts = keys[accepted], counts[accepted]
+            kept_keys.append(keys)
+            kept_counts.append(counts)
         if not kept_keys:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
         return np.concatenate(kept_keys), np.concatenate(kept_counts)
 
     def close(self) -> None:
         """Remove the temporary files, if any."""
-        if self._spill is not None:
-            self._spill.cleanup()
-            self._spill = None
+        self._keys.close()
 
 
 def posting_order(

@@ -55,6 +55,7 @@ import numpy as np
 import numpy.typing as npt
 
 from provenance.config import AuditConfig
+from provenance.dedup.buckets import KeyBuckets
 from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique_counts
 from provenance.models import Derivation, Post, PostReuse, ReuseSource
 from provenance.shingle import shingle_hashes
@@ -80,6 +81,8 @@ FILL_GAP = 2
 _SORT_BLOCK = 1 << 23
 # Sorted anchor keys chained per slice (bounds the chaining temporaries).
 _SPAN_BLOCK = 1 << 23
+# Buckets of later posts the anchors are chained in (see _anchors).
+_ANCHOR_BUCKETS = 1024
 # Posts whose shingles are hashed together (bounds the hashing temporaries).
 _HASH_BLOCK_WORDS = 1 << 22
 _NO_SOURCE = np.iinfo(np.int32).max
@@ -132,10 +135,16 @@ def credit_words(hashes: HashArray, post_words: IntArray, rank: IntArray, k: int
     post_start = np.zeros(n_posts, dtype=np.int64)
     np.cumsum(post_words[:-1], out=post_start[1:])
     shingle, where = _shingles(hashes, post_words, post_start, k)
-    keys = _anchors(shingle, where, post_start, rank, len(hashes))
+    anchors = _anchors(shingle, where, post_start, rank, len(hashes))
     del shingle, where
-    post, first, stop, source = _kept_spans(keys, post_start, len(hashes), k)
-    del keys
+    parts = [_kept_spans(keys, post_start, len(hashes), k) for _, keys in anchors.drain()]
+    del anchors
+    post, first, stop, source = (
+        tuple(np.concatenate([part[c] for part in parts]) for c in range(4))
+        if parts
+        else (np.zeros(0, dtype=np.int64),) * 4
+    )
+    del parts
     if len(post):
         # Paint each span with its source's rank; the lowest rank (earliest) wins.
         lengths = stop - first
@@ -183,19 +192,29 @@ def _shingles(
 
 def _anchors(
     shingle: HashArray, where: IntArray, post_start: IntArray, rank: IntArray, total: int
-) -> IntArray:
-    """Every anchor, packed as one sortable key (see :func:`_anchor_keys`)."""
-    keys: list[IntArray] = []
+) -> KeyBuckets:
+    """Every anchor, packed as one sortable key (see :func:`_anchor_keys`), bucketed by its later post.
+
+    A chain never leaves its later post, so each bucket (a range of posts)
+    is chained on its own and the dump's anchors never sit in memory at once.
+    """
+    n_posts = len(post_start)
+    buckets = max(1, min(_ANCHOR_BUCKETS, n_posts))
+    # Word positions where buckets 1.. start: post boundaries, about equal numbers of posts.
+    bounds = post_start[(np.arange(1, buckets) * n_posts) // buckets]
+    anchors = KeyBuckets(buckets, np.int64)
     blocks = max(1, -(-len(shingle) // _SORT_BLOCK))
     bits = (blocks - 1).bit_length()
-    if bits == 0:
-        return _block_anchors(shingle, where, post_start, rank, total)
     # Blocks by the top bits of the hash: every occurrence of a shingle falls in one block.
-    top = (shingle >> np.uint64(64 - bits)).astype(np.uint16)
+    top = (shingle >> np.uint64(64 - bits)).astype(np.uint16) if bits else None
     for block in range(1 << bits):
-        members = np.flatnonzero(top == block)
-        keys.append(_block_anchors(shingle[members], where[members], post_start, rank, total))
-    return np.concatenate(keys)
+        if top is None:
+            keys = _block_anchors(shingle, where, post_start, rank, total)
+        else:
+            members = np.flatnonzero(top == block)
+            keys = _block_anchors(shingle[members], where[members], post_start, rank, total)
+        anchors.add(keys, np.searchsorted(bounds, keys % total, side="right"))
+    return anchors
 
 
 def _block_anchors(

@@ -1,0 +1,112 @@
+"""Integer keys gathered into buckets and handed back one bucket at a time, in bounded memory.
+
+Two steps of the duplicate stage emit far more keys than they keep: the
+shingle index emits one pair key per shared shingle (some 200 million at a
+million paragraphs, of which it keeps a few million), and the passage finder
+one anchor per shared shingle occurrence. Each only needs the keys of one
+group together (a pair's counts, a chain's anchors), never all keys at once.
+So the caller names a bucket for every key such that a group never spans two
+buckets; keys are partitioned by bucket in batches, kept in memory up to
+:data:`SPILL_BYTES`, and past that appended to one temporary file per bucket
+(in ``TMPDIR``), the way external sorts work. :meth:`KeyBuckets.drain` then
+hands back each bucket's keys, and the files are removed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+# Keys held in memory, in bytes, before the buckets go to temporary files.
+SPILL_BYTES = 32 << 20
+# Keys partitioned together (bounds the partition's temporaries).
+BATCH_KEYS = 2_000_000
+
+
+class KeyBuckets:
+    """Keys of one integer dtype in ``buckets`` buckets; see the module doc."""
+
+    def __init__(self, buckets: int, dtype: type[np.integer[Any]]) -> None:
+        if not 1 <= buckets <= 1 << 16:
+            raise ValueError("between 1 and 65536 buckets")
+        self._buckets = buckets
+        self._dtype = np.dtype(dtype)
+        self._held: list[list[npt.NDArray[Any]]] = [[] for _ in range(buckets)]
+        self._held_bytes = 0
+        self._batch: list[tuple[npt.NDArray[Any], npt.NDArray[np.uint16]]] = []
+        self._batch_size = 0
+        self._spill: tempfile.TemporaryDirectory[str] | None = None
+        self.spilled = False  # whether any key went to a file (for tests and stats)
+
+    def add(self, keys: npt.NDArray[Any], bucket: npt.NDArray[np.integer[Any]]) -> None:
+        """Add ``keys``, the i-th to bucket ``bucket[i]`` (0 <= bucket < buckets)."""
+        if len(keys) != len(bucket):
+            raise ValueError("keys and buckets disagree")
+        if not len(keys):
+            return
+        self._batch.append((keys.astype(self._dtype, copy=False), bucket.astype(np.uint16)))
+        self._batch_size += len(keys)
+        if self._batch_size >= BATCH_KEYS:
+            self._partition()
+
+    def _partition(self) -> None:
+        if not self._batch:
+            return
+        keys = np.concatenate([k for k, _ in self._batch])
+        bucket = np.concatenate([b for _, b in self._batch])
+        self._batch, self._batch_size = [], 0
+        # A stable sort of 16-bit bucket numbers is a radix sort: linear time.
+        order = np.argsort(bucket, kind="stable")
+        keys = keys[order]
+        bounds = np.r_[0, np.cumsum(np.bincount(bucket, minlength=self._buckets))]
+        del order, bucket
+        for b in np.flatnonzero(bounds[1:] > bounds[:-1]).tolist():
+            self._held[b].append(keys[bounds[b] : bounds[b + 1]])
+        self._held_bytes += keys.nbytes
+        if self._spill is not None or self._held_bytes > SPILL_BYTES:
+            self._write()
+
+    def _file(self, bucket: int) -> Path:
+        assert self._spill is not None
+        return Path(self._spill.name) / f"bucket-{bucket:05}.bin"
+
+    def _write(self) -> None:
+        if self._spill is None:
+            self._spill = tempfile.TemporaryDirectory(prefix="provenance-keys-")
+            self.spilled = True
+        for bucket, parts in enumerate(self._held):
+            if parts:
+                with self._file(bucket).open("ab") as out:
+                    for part in parts:
+                        part.tofile(out)
+                parts.clear()
+        self._held_bytes = 0
+
+    def drain(self) -> Iterator[tuple[int, npt.NDArray[Any]]]:
+        """Each non-empty bucket's keys (in no set order), bucket by bucket; then everything is freed."""
+        try:
+            self._partition()
+            for bucket in range(self._buckets):
+                parts, self._held[bucket] = self._held[bucket], []
+                if self._spill is not None and self._file(bucket).exists():
+                    parts.insert(0, np.fromfile(self._file(bucket), dtype=self._dtype))
+                    self._file(bucket).unlink()
+                if parts:
+                    keys = parts[0] if len(parts) == 1 else np.concatenate(parts)
+                    del parts
+                    yield bucket, keys
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Drop every key and remove the temporary files, if any."""
+        self._held = [[] for _ in range(self._buckets)]
+        self._batch, self._batch_size, self._held_bytes = [], 0, 0
+        if self._spill is not None:
+            self._spill.cleanup()
+            self._spill = None

@@ -1,0 +1,63 @@
+"""KeyBuckets hands back every key in its bucket, in memory or through temporary files, and cleans up."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.dedup import buckets
+from provenance.dedup.buckets import KeyBuckets
+
+batches = st.lists(
+    st.lists(st.tuples(st.integers(0, 2**40), st.integers(0, 4)), max_size=30), min_size=1, max_size=6
+)
+
+
+@given(batches, st.booleans())
+def test_every_key_comes_back_once_in_its_bucket(batches: list[list[tuple[int, int]]], spill: bool) -> None:
+    """Whatever the batching and spilling, each bucket gives back exactly the keys added to it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(buckets, "BATCH_KEYS", 7)
+        patch.setattr(buckets, "SPILL_BYTES", 0 if spill else 1 << 30)
+        store = KeyBuckets(5, np.int64)
+        expected: dict[int, Counter[int]] = {}
+        for batch in batches:
+            keys = np.array([key for key, _ in batch], dtype=np.int64)
+            where = np.array([bucket for _, bucket in batch], dtype=np.int64)
+            store.add(keys, where)
+            for key, bucket in batch:
+                expected.setdefault(bucket, Counter())[key] += 1
+        got = {bucket: Counter(keys.tolist()) for bucket, keys in store.drain()}
+    assert got == expected
+    assert store.spilled == (spill and bool(expected))
+
+
+def test_temporary_files_are_removed_even_when_draining_stops_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A drain abandoned half-way (an error in the caller) still removes the spill folder."""
+    monkeypatch.setattr(buckets, "SPILL_BYTES", 0)
+    monkeypatch.setattr(buckets, "BATCH_KEYS", 4)
+    store = KeyBuckets(3, np.uint64)
+    store.add(np.arange(30, dtype=np.uint64), np.arange(30) % 3)
+    assert store._spill is not None
+    folder = Path(store._spill.name)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "bucket-00000.bin",
+        "bucket-00001.bin",
+        "bucket-00002.bin",
+    ]
+    drained = store.drain()
+    bucket, keys = next(drained)
+    assert bucket == 0 and sorted(keys.tolist()) == list(range(0, 30, 3))
+    drained.close()
+    assert not folder.exists()
+
+
+def test_mismatched_keys_and_buckets_are_refused() -> None:
+    """Keys and bucket numbers of different lengths are an error, not a silent truncation."""
+    with pytest.raises(ValueError, match="disagree"):
+        KeyBuckets(2, np.int64).add(np.arange(3), np.zeros(2, dtype=np.int64))
