@@ -18,17 +18,21 @@ batches = st.lists(
 )
 
 
-@given(batches, st.booleans())
-def test_every_key_comes_back_once_in_its_bucket(batches: list[list[tuple[int, int]]], spill: bool) -> None:
+@given(batches, st.booleans(), st.booleans())
+def test_every_key_comes_back_once_in_its_bucket(
+    batches: list[list[tuple[int, int]]], spill: bool, ordered: bool
+) -> None:
     """Whatever the batching and spilling, each bucket gives back exactly the keys added to it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(buckets, "BATCH_KEYS", 7)
         patch.setattr(buckets, "SPILL_BYTES", 0 if spill else 1 << 30)
-        store = KeyBuckets(5, np.int64)
+        store = KeyBuckets(5, np.int64, ordered=ordered)
         expected: dict[int, Counter[int]] = {}
         for batch in batches:
             keys = np.array([key for key, _ in batch], dtype=np.int64)
-            where = np.array([bucket for _, bucket in batch], dtype=np.int64)
+            # Ordered buckets: the bucket follows from the key (2**40 / 5 keys per bucket).
+            where = keys // (2**40 // 5 + 1) if ordered else np.array([b for _, b in batch], dtype=np.int64)
+            batch = list(zip(keys.tolist(), where.tolist(), strict=True))
             store.add(keys, where)
             for key, bucket in batch:
                 expected.setdefault(bucket, Counter())[key] += 1

@@ -198,7 +198,13 @@ def test_vectorised_credit_equals_the_plain_definition(
     }
     if small_blocks:
         # Blocked hashing, partitioned sort, sliced chaining, one bucket or two of later posts.
-        patches |= {"_SORT_BLOCK": 7, "_HASH_BLOCK_WORDS": 9, "_SPAN_BLOCK": 3, "_ANCHOR_BUCKETS": 2}
+        patches |= {
+            "_SORT_BLOCK": 7,
+            "_HASH_BLOCK_WORDS": 9,
+            "_SPAN_BLOCK": 3,
+            "_ANCHOR_BUCKETS": 2,
+            "_ANCHOR_BUCKET_WORDS": 1,
+        }
     # Anchors spilled to temporary files in tiny batches when blocks are small.
     spill = {"SPILL_BYTES": 0, "BATCH_KEYS": 5} if small_blocks else {"SPILL_BYTES": buckets.SPILL_BYTES}
     with mock.patch.multiple(passages, **patches), mock.patch.multiple(buckets, **spill):

@@ -125,7 +125,8 @@ class _PairCounts:
     def __init__(self, n: int, buckets: int) -> None:
         self._n = np.uint64(max(1, n))
         self._buckets = np.uint64(buckets)
-        self._keys = KeyBuckets(buckets, np.uint64)
+        # A pair's bucket grows with its first paragraph, so with its key.
+        self._keys = KeyBuckets(buckets, np.uint64, ordered=True)
 
     def add(self, keys: KeyArray) -> None:
         self._keys.add(keys, (keys // self._n) * self._buckets // self._n)

@@ -81,7 +81,10 @@ FILL_GAP = 2
 _SORT_BLOCK = 1 << 23
 # Sorted anchor keys chained per slice (bounds the chaining temporaries).
 _SPAN_BLOCK = 1 << 23
-# Buckets of later posts the anchors are chained in (see _anchors).
+# Buckets of later posts the anchors are chained in (see _anchors): one per
+# this many words of the dump, at most _ANCHOR_BUCKETS. Each bucket costs a
+# few small sorts, so a small dump keeps one or a few.
+_ANCHOR_BUCKET_WORDS = 1 << 20
 _ANCHOR_BUCKETS = 1024
 # Posts whose shingles are hashed together (bounds the hashing temporaries).
 _HASH_BLOCK_WORDS = 1 << 22
@@ -199,7 +202,7 @@ def _anchors(
     is chained on its own and the dump's anchors never sit in memory at once.
     """
     n_posts = len(post_start)
-    buckets = max(1, min(_ANCHOR_BUCKETS, n_posts))
+    buckets = max(1, min(_ANCHOR_BUCKETS, n_posts, total // _ANCHOR_BUCKET_WORDS))
     # Word positions where buckets 1.. start: post boundaries, about equal numbers of posts.
     bounds = post_start[(np.arange(1, buckets) * n_posts) // buckets]
     anchors = KeyBuckets(buckets, np.int64)
