@@ -78,7 +78,7 @@ MIN_SEEDS = 4
 FILL_GAP = 2
 # Shingles sorted per block (by the top bits of their hash): bounds the sort's
 # temporaries at a million paragraphs.
-_SORT_BLOCK = 1 << 23
+_SORT_BLOCK = 1 << 22
 # Sorted anchor keys chained per slice (bounds the chaining temporaries).
 _SPAN_BLOCK = 1 << 23
 # Buckets of later posts the anchors are chained in (see _anchors): one per
@@ -170,7 +170,8 @@ def _shingles(
     full_counts = np.maximum(post_words - k + 1, 0)
     total = int(full_counts.sum())
     shingles = np.empty(total, dtype=np.uint64)
-    begins = np.empty(total, dtype=np.int64)
+    # Word indexes fit 32 bits below 2**31 words: half the memory of the biggest array but one.
+    begins = np.empty(total, dtype=np.int32 if int(post_words.sum()) < 2**31 else np.int64)
     written = 0
     block_first = 0
     while block_first < n_posts:
