@@ -50,6 +50,7 @@ is made by the seed archive and by what each constant means:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -161,7 +162,7 @@ def credit_words(hashes: HashArray, post_words: IntArray, rank: IntArray, k: int
 
 def _shingles(
     hashes: HashArray, post_words: IntArray, post_start: IntArray, k: int
-) -> tuple[HashArray, IntArray]:
+) -> tuple[HashArray, npt.NDArray[Any]]:
     """Hashes of every full ``k``-word shingle of every post's stream, and the word index each starts at."""
     n_posts = len(post_words)
     # Written into arrays of their final size: collecting per-block parts and
@@ -171,7 +172,7 @@ def _shingles(
     total = int(full_counts.sum())
     shingles = np.empty(total, dtype=np.uint64)
     # Word indexes fit 32 bits below 2**31 words: half the memory of the biggest array but one.
-    begins = np.empty(total, dtype=np.int32 if int(post_words.sum()) < 2**31 else np.int64)
+    begins: npt.NDArray[Any] = np.empty(total, dtype=np.int32 if int(post_words.sum()) < 2**31 else np.int64)
     written = 0
     block_first = 0
     while block_first < n_posts:
@@ -195,7 +196,7 @@ def _shingles(
 
 
 def _anchors(
-    shingle: HashArray, where: IntArray, post_start: IntArray, rank: IntArray, total: int
+    shingle: HashArray, where: npt.NDArray[Any], post_start: IntArray, rank: IntArray, total: int
 ) -> KeyBuckets:
     """Every anchor, packed as one sortable key (see :func:`_anchor_keys`), bucketed by its later post.
 
@@ -222,7 +223,7 @@ def _anchors(
 
 
 def _block_anchors(
-    shingle: HashArray, where: IntArray, post_start: IntArray, rank: IntArray, total: int
+    shingle: HashArray, where: npt.NDArray[Any], post_start: IntArray, rank: IntArray, total: int
 ) -> IntArray:
     empty = np.zeros(0, dtype=np.int64)
     if len(shingle) < 2:
