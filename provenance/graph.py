@@ -34,6 +34,7 @@ import networkx as nx
 
 from provenance.attribution import extract_mentions
 from provenance.config import AuditConfig
+from provenance.dedup.order import chronological_key
 from provenance.errors import ProvenanceError
 from provenance.models import DedupResult, GraphResult, Mention, Outlet, ParagraphRef, Post, Reprint
 from provenance.outlets import OutletAliases, builtin_aliases, outlet_key
@@ -54,7 +55,6 @@ __all__ = [
 # pair shares phrases, not the paragraph.
 REPRINT_KINDS = frozenset({"exact", "near", "contained"})
 
-_FAR_FUTURE = dt.date.max
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
@@ -231,20 +231,6 @@ def _find_reprints(
 # --------------------------------------------------------------------------
 
 
-def _chronology(posts: Sequence[Post]) -> dict[str, tuple[dt.date, dt.date, int]]:
-    """A sort key per post, earliest first, using the same evidence as reprint direction."""
-    return {
-        post.id: (
-            (post.citation.date if post.citation and post.citation.date else None)
-            or post.date
-            or _FAR_FUTURE,
-            post.date or _FAR_FUTURE,
-            i,
-        )
-        for i, post in enumerate(posts)
-    }
-
-
 _SEE = re.compile(
     r"\(?\s*(?:but\s+)?(?:please\s+)?see(?:\s+also)?\s*[,:]?\s*(?P<title>.+?)"
     r"\s*(?:[—–-]+\s*(?P<sign>[A-Z]{1,4}))?\s*\)?\s*$",
@@ -394,7 +380,7 @@ def build_graph(
                 paragraph_pairs=[list(r) for r in repeats],
             )
 
-    chronology = _chronology(posts)
+    chronology = chronological_key(posts)
     for cluster in sorted(dedup.clusters, key=lambda c: c.id):
         members = [m for m in cluster.members if m.post in by_id]
         if not members:
@@ -409,7 +395,6 @@ def build_graph(
             posts=len({m.post for m in members}),
             kinds=list(cluster.kinds),
             earliest=para_node(earliest),
-            dedup_earliest=para_node(cluster.earliest),
         )
         for member in sorted(members):
             paragraph = by_id[member.post].paragraphs[member.paragraph]

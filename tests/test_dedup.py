@@ -125,7 +125,7 @@ def test_boilerplate_is_reported_once_and_never_paired() -> None:
 
 
 def test_chronological_key_puts_undated_posts_last_and_ties_in_input_order() -> None:
-    """Dated posts sort by date, undated ones after all of them, equal dates by input position."""
+    """Posts without citations sort by date, undated ones after all of them, equal dates by input position."""
     posts = [
         post("undated"),
         post("late", date=dt.date(2017, 1, 2)),
@@ -134,6 +134,38 @@ def test_chronological_key_puts_undated_posts_last_and_ties_in_input_order() -> 
     ]
     key = chronological_key(posts)
     assert sorted(key, key=key.__getitem__) == ["early-b", "early-a", "late", "undated"]
+
+
+def test_the_cited_original_date_decides_earlier_everywhere() -> None:
+    """A post re-publishing an older article is the earlier witness in clusters, reuse and the graph alike."""
+    from dataclasses import replace
+
+    from provenance.graph import build_graph
+    from provenance.models import Citation
+
+    text = CASES[3]["a"]
+    # Posted later, but its citation dates the article a year before the other post.
+    old_article = replace(
+        post("old-article", text, date=dt.date(2020, 6, 1)),
+        citation=Citation("An old story", "Outlet", None, dt.date(2019, 6, 1)),
+    )
+    posted_first = post(
+        "posted-first", text, "A closing remark of our own, nothing like the above.", date=dt.date(2020, 1, 1)
+    )
+    posts = [posted_first, old_article]
+    key = chronological_key(posts)
+    assert key["old-article"] < key["posted-first"]
+    # Equal citation dates fall back on the post date, then input order; undated posts come last.
+    same_day = [replace(p, citation=Citation(None, None, None, dt.date(2019, 6, 1))) for p in posts]
+    same_key = chronological_key(same_day)
+    assert same_key["posted-first"] < same_key["old-article"]
+    result = find_duplicates(posts, AuditConfig())
+    (cluster,) = result.clusters
+    assert cluster.earliest.post == "old-article"
+    assert result.reuse["old-article"].derivation == "independent"
+    assert [s.post for s in result.reuse["posted-first"].sources] == ["old-article"]
+    graph = build_graph(posts, result, AuditConfig()).graph
+    assert graph.nodes[f"cluster:{cluster.id}"]["earliest"].startswith("para:old-article#")
 
 
 def test_reuse_credits_the_earlier_post_not_the_later() -> None:

@@ -23,8 +23,9 @@ step 5 run in worker processes, and step 7, which needs only step 2, runs in a
 forked process alongside steps 3-6. Every parallel path gives exactly the
 serial result (``tests/test_dedup_speed.py``).
 
-"Earlier" everywhere means :func:`chronological_key`: dated posts by date,
-undated posts after every dated one, ties by input order.
+"Earlier" everywhere means :func:`chronological_key`: by the citation's
+original date, else the post date; undated posts after every dated one; ties
+by post date, then input order.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from provenance.dedup.candidates import (
 )
 from provenance.dedup.clusters import clusters as make_clusters
 from provenance.dedup.flat import Flat, Progress, difference, flatten, union
-from provenance.dedup.order import chronological_key
+from provenance.dedup.order import ChronologicalKey, chronological_key
 from provenance.dedup.passages import CHAIN_GAP, FILL_GAP, MIN_SEEDS, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
 from provenance.models import Cluster, DedupResult, Pair, PairKind, Post, PostReuse
@@ -174,7 +175,7 @@ def _pairs_and_clusters(
 PARALLEL_REUSE_MIN_PARAGRAPHS = 20_000
 # What the forked reuse process reads: set just before the fork, so the child
 # inherits the arrays copy-on-write instead of receiving them pickled.
-_ReuseInput = tuple[Sequence[Post], Flat, np.ndarray, dict[str, tuple[int, int, int]], AuditConfig]
+_ReuseInput = tuple[Sequence[Post], Flat, np.ndarray, dict[str, ChronologicalKey], AuditConfig]
 _reuse_input: _ReuseInput | None = None
 
 
@@ -182,7 +183,7 @@ def _timed_reuse(
     posts: Sequence[Post],
     flat: Flat,
     active: np.ndarray,
-    order: dict[str, tuple[int, int, int]],
+    order: dict[str, ChronologicalKey],
     config: AuditConfig,
 ) -> tuple[dict[str, PostReuse], float]:
     started = time.perf_counter()
@@ -203,7 +204,7 @@ class _ReuseJob:
         posts: Sequence[Post],
         flat: Flat,
         active: np.ndarray,
-        order: dict[str, tuple[int, int, int]],
+        order: dict[str, ChronologicalKey],
         config: AuditConfig,
     ) -> None:
         global _reuse_input

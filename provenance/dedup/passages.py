@@ -58,6 +58,7 @@ import numpy.typing as npt
 from provenance.config import AuditConfig
 from provenance.dedup.buckets import KeyBuckets
 from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique_counts
+from provenance.dedup.order import ChronologicalKey
 from provenance.models import Derivation, Post, PostReuse, ReuseSource
 from provenance.shingle import shingle_hashes
 
@@ -105,7 +106,7 @@ def post_reuse(
     posts: Sequence[Post],
     flat: Flat,
     active: npt.NDArray[np.bool_],
-    order: dict[str, tuple[int, int, int]],
+    order: dict[str, ChronologicalKey],
     config: AuditConfig,
 ) -> dict[str, PostReuse]:
     """Each post's borrowed share, derivation and sources (earliest witness first).

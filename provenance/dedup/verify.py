@@ -18,6 +18,7 @@ import numpy.typing as npt
 from provenance.config import AuditConfig
 from provenance.dedup.candidates import MIN_PARTIAL_SHARED, ShingleIndex
 from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique
+from provenance.dedup.order import ChronologicalKey
 from provenance.models import Boilerplate, PairKind, ParagraphRef, Post
 
 # Shingles per block in exact intersection (bounds the sort's temporaries).
@@ -43,7 +44,7 @@ class ExactGroups:
 
 
 def exact_groups(
-    flat: Flat, posts: Sequence[Post], order: dict[str, tuple[int, int, int]], boilerplate_posts: int
+    flat: Flat, posts: Sequence[Post], order: dict[str, ChronologicalKey], boilerplate_posts: int
 ) -> ExactGroups:
     """Identical word sequences: boilerplate when in ``boilerplate_posts`` posts or more, else exact pairs."""
     n = len(flat.lengths)
