@@ -146,6 +146,22 @@ def word_spans(text: str) -> tuple[list[int], list[int], list[int]]:
     return hashes, starts, ends
 
 
+def word_extent(text: str) -> tuple[int, int] | None:
+    """Where the words of ``text`` begin and end: the first start and last end of :func:`word_spans`.
+
+    None when the text has no word. What aligning a text with itself needs,
+    without building the per-word lists.
+    """
+    pieces = _RAW_WORD_SPLIT.split(text)
+    if len(pieces) < 3:
+        return None
+    if not (_raw_hashes[pieces[1]] and _raw_hashes[pieces[-2]]):
+        # A raw word at either end that normalises to nothing: the slow path.
+        _, starts, ends = word_spans(text)
+        return (starts[0], ends[-1]) if starts else None
+    return len(pieces[0]), len(text) - len(pieces[-1])
+
+
 def words(text: str) -> list[str]:
     """The normalised words of ``text``, without offsets (the fast path)."""
     out: list[str] = []

@@ -163,3 +163,16 @@ def test_posting_order_skips_the_top_bits_all_values_share(values: np.ndarray) -
     """Values of one hash range (same top bits) are ordered on the bits below those, as a stable argsort."""
     local, _ = dedup_candidates.posting_order(values, known_top_bits=3, prefix_bits=6)
     assert np.array_equal(local, np.argsort(values, kind="stable"))
+
+
+# Words, odd spacing and punctuation, brackets (a lone "[]" normalises to no word), apostrophes.
+texts = st.lists(
+    st.sampled_from(["It", "[I]t", "[]", "’s", "don't", " ", "  ", "\n", ",", "—", "½", "ﬁne", "x"]),
+    max_size=12,
+).map("".join)
+
+
+@given(texts)
+def test_a_text_aligned_with_itself_takes_the_shortcut_to_the_same_result(text: str) -> None:
+    """align_many of (text, text) skips tokenising word by word and still equals the full alignment."""
+    assert dedup_align.align_many([(text, text)]) == [dedup_align.align(text, text)]

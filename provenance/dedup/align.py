@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from rapidfuzz.distance import Indel
 
 from provenance.models import Segment
-from provenance.shingle import word_spans
+from provenance.shingle import word_extent, word_spans
 
 __all__ = ["align", "align_many"]
 
@@ -82,7 +82,15 @@ def _align_chunk(jobs: Sequence[tuple[str, str]]) -> list[list[_Row]]:
             found = spans[text] = word_spans(text)
         return found
 
-    return [_align_rows(spans_of(a), len(a), spans_of(b), len(b)) for a, b in jobs]
+    def rows(a: str, b: str) -> list[_Row]:
+        if a == b:
+            # A text against itself (an exact reprint, the commonest pair): one
+            # equal segment over its words, without tokenising it word by word.
+            extent = word_extent(a)
+            return [("equal", *extent, *extent)] if extent else []
+        return _align_rows(spans_of(a), len(a), spans_of(b), len(b))
+
+    return [rows(a, b) for a, b in jobs]
 
 
 def align_many(jobs: Sequence[tuple[str, str]], workers: int = 1) -> list[Alignment]:
