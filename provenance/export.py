@@ -18,7 +18,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from provenance.errors import ReportError
 from provenance.models import Audit, Pair, ParagraphRef, Post
@@ -30,6 +30,7 @@ __all__ = [
     "pairs_csv",
     "write_atomically",
     "write_outputs",
+    "write_pairs_csv",
 ]
 
 #: The files an audit writes into its output folder.
@@ -267,9 +268,15 @@ def _jsonable(value: Any) -> Any:
 
 def pairs_csv(doc: Mapping[str, Any]) -> str:
     """pairs.csv from an audit.json document: one row per pair with both texts."""
-    paragraphs = {(post["id"], p["index"]): p for post in doc["posts"] for p in post["paragraphs"]}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    write_pairs_csv(doc, buffer)
+    return buffer.getvalue()
+
+
+def write_pairs_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
+    """:func:`pairs_csv` written row by row to ``handle`` (at a million paragraphs the text is 400 MB)."""
+    paragraphs = {(post["id"], p["index"]): p for post in doc["posts"] for p in post["paragraphs"]}
+    writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(PAIR_CSV_COLUMNS)
     for pair in doc["pairs"]:
         a = paragraphs[(pair["a"]["post"], pair["a"]["paragraph"])]
@@ -291,7 +298,6 @@ def pairs_csv(doc: Mapping[str, Any]) -> str:
                 b["text"],
             ]
         )
-    return buffer.getvalue()
 
 
 Writer = Callable[[Path], object]
@@ -321,11 +327,23 @@ def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:
     return [target for _, target in staged]
 
 
-def _text_writer(text: str) -> Writer:
+def _streaming_writer(write_to: Callable[[TextIO], object]) -> Writer:
+    """A writer that produces its text only when its turn comes, straight into the file.
+
+    Building every output as one string first held them all at once: at a
+    million paragraphs audit.json alone is a gigabyte of text.
+    """
+
     def write(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            write_to(handle)
 
     return write
+
+
+def _write_json(doc: Mapping[str, Any], handle: TextIO) -> None:
+    json.dump(doc, handle, ensure_ascii=False, indent=1)
+    handle.write("\n")
 
 
 def write_outputs(audit: Audit, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
@@ -339,9 +357,9 @@ def write_outputs(audit: Audit, out_dir: str | os.PathLike[str]) -> dict[str, Pa
     doc = audit_to_dict(audit)
     exportable = for_export(audit.graph.graph)
     outputs: list[tuple[Path, Writer]] = [
-        (out / "report.html", _text_writer(render(doc))),
-        (out / "audit.json", _text_writer(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")),
-        (out / "pairs.csv", _text_writer(pairs_csv(doc))),
+        (out / "report.html", _streaming_writer(lambda handle: handle.write(render(doc)))),
+        (out / "audit.json", _streaming_writer(lambda handle: _write_json(doc, handle))),
+        (out / "pairs.csv", _streaming_writer(lambda handle: write_pairs_csv(doc, handle))),
         (out / "graph.graphml", lambda path: nx.write_graphml(exportable, path)),
         (out / "graph.gexf", lambda path: nx.write_gexf(exportable, path)),
     ]
