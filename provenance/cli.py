@@ -239,6 +239,8 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from provenance.export import GEXF_MAX_NODES
+
     by_kind: dict[str, int] = {}
     for pair in result.pairs:
         by_kind[pair.kind] = by_kind.get(pair.kind, 0) + 1
@@ -264,6 +266,11 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
         )
     if len(result.reprints) > _MAX_REPRINTS_SHOWN:
         click.echo(f"… and {len(result.reprints) - _MAX_REPRINTS_SHOWN} more reprints (in the report)")
+    if "graph.gexf" not in written:
+        click.echo(
+            f"graph.gexf not written: the graph has over {GEXF_MAX_NODES:,} nodes "
+            "(graph.graphml has it all; `provenance graph --format gexf` writes GEXF on request)"
+        )
     click.echo(f"report: {written['report.html']}")
 
 

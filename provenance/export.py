@@ -24,6 +24,7 @@ from provenance.errors import ReportError
 from provenance.models import Audit, Pair, ParagraphRef, Post
 
 __all__ = [
+    "GEXF_MAX_NODES",
     "OUTPUT_FILES",
     "audit_to_dict",
     "load_audit_json",
@@ -32,6 +33,12 @@ __all__ = [
     "write_outputs",
     "write_pairs_csv",
 ]
+
+#: Above this many graph nodes graph.gexf is not written with the audit:
+#: networkx builds the whole GEXF document in memory (about 4 GB at a million
+#: paragraphs) while GraphML is written incrementally. ``provenance graph
+#: --format gexf`` still writes it on request.
+GEXF_MAX_NODES = 200_000
 
 #: The files an audit writes into its output folder.
 OUTPUT_FILES = ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
@@ -361,10 +368,15 @@ def write_outputs(audit: Audit, out_dir: str | os.PathLike[str]) -> dict[str, Pa
         (out / "audit.json", _streaming_writer(lambda handle: _write_json(doc, handle))),
         (out / "pairs.csv", _streaming_writer(lambda handle: write_pairs_csv(doc, handle))),
         (out / "graph.graphml", lambda path: nx.write_graphml(exportable, path)),
-        (out / "graph.gexf", lambda path: nx.write_gexf(exportable, path)),
     ]
+    gexf = out / "graph.gexf"
+    if exportable.number_of_nodes() <= GEXF_MAX_NODES:
+        outputs.append((gexf, lambda path: nx.write_gexf(exportable, path)))
     try:
         written = write_atomically(outputs)
+        if gexf not in written:
+            # A graph.gexf of an earlier audit would not match this one.
+            gexf.unlink(missing_ok=True)
     except OSError as exc:
         raise ReportError(f"cannot write outputs to {out}: {exc.strerror or exc}") from exc
     return {path.name: path for path in written}

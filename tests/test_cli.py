@@ -43,6 +43,21 @@ def test_audit_defaults_to_seeds_and_reports(
         assert (tmp_path / "reports" / name).is_file(), name
 
 
+def test_a_graph_too_big_for_gexf_gets_graphml_only(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Over GEXF_MAX_NODES the audit says GEXF was not written and removes a stale one; GraphML is there."""
+    import provenance.export
+
+    monkeypatch.setattr(provenance.export, "GEXF_MAX_NODES", 5)
+    (tmp_path / "graph.gexf").write_text("from an earlier audit", encoding="utf-8")
+    result = runner.invoke(cli, ["audit", str(ROOT / "seeds"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "graph.gexf not written: the graph has over 5 nodes" in result.output
+    assert not (tmp_path / "graph.gexf").exists()
+    assert (tmp_path / "graph.graphml").is_file()
+
+
 def test_audit_prints_a_summary_table(seed_outputs: Path, runner: CliRunner, tmp_path: Path) -> None:
     """The summary names posts, pairs by kind and the reprint with the rule that decided it."""
     result = runner.invoke(cli, ["audit", str(ROOT / "seeds"), "--out", str(tmp_path)])
