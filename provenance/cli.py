@@ -174,11 +174,25 @@ class StageProgress:
             self._progress.start()
             self._live = True
         if stage not in self._tasks:
+            # A new stage means the earlier ones are done: stop their clocks.
+            self._finish_open_tasks()
             self._tasks[stage] = self._progress.add_task(stage, total=total)
         self._progress.update(self._tasks[stage], completed=done, total=total)
 
+    def _finish_open_tasks(self) -> None:
+        """Mark stages of unknown length finished where they stand.
+
+        A task without a total never finishes by itself, and rich's elapsed
+        column would go on counting it until the very end (the ingest bar of
+        a 400-second audit read 3:39 for 20 seconds of reading).
+        """
+        for task in self._progress.tasks:
+            if task.total is None:
+                self._progress.update(task.id, total=task.completed)
+
     def close(self) -> None:
         if self._live:
+            self._finish_open_tasks()
             self._progress.stop()
 
 

@@ -232,6 +232,20 @@ def test_progress_bar_appears_only_for_stages_over_a_second() -> None:
     progress.close()
 
 
+def test_a_stage_of_unknown_length_stops_its_clock_when_the_next_begins() -> None:
+    """The ingest bar (no total) is finished when dedup starts, so its elapsed time is the ingest's own."""
+    from provenance import cli as cli_module
+
+    progress = cli_module.StageProgress(clock=lambda: 5.0)
+    progress._started["ingest"] = 0.0
+    progress("ingest", 40, None)
+    (ingest,) = progress._progress.tasks
+    assert not ingest.finished
+    progress("dedup: hashing words", 1, 10)
+    assert ingest.finished and ingest.total == 40
+    progress.close()
+
+
 def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     """`python -m provenance --version` works, as the package's __main__ promises."""
     import subprocess
