@@ -244,3 +244,19 @@ def test_counting_in_small_blocks_gives_the_same_pairs(small: tuple[list, list])
     assert len(whole) > 100
     assert whole.as_dict() == blocked.as_dict()
     assert np.array_equal(whole.shared, blocked.shared)
+
+
+def test_bench_audit_measures_the_seed_end_to_end(tmp_path: Path) -> None:
+    """bench_audit runs the installed command on the seed and reads back its stage times and files."""
+    import shutil
+
+    import bench_audit
+
+    if shutil.which("provenance") is None:
+        pytest.skip("the provenance command is not installed")
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
+    result = bench_audit.run_audit(seed, tmp_path / "audit-seed")
+    assert set(result["timings"]) >= {"ingest", "dedup", "graph", "total"}
+    assert {"report.html", "audit.json", "pairs.csv", "graph.graphml"} <= set(result["files"])
+    assert result["left_in_tmp"] == []
+    assert result["peak_rss"] > 0

@@ -1,0 +1,121 @@
+"""`provenance audit` end to end on a dump: time per stage, peak memory and temporary disk.
+
+Runs the installed command as a user would, in a fresh process with its own
+TMPDIR, and samples every 200 ms from ``/proc``: the proportional set size of
+the process tree (forked workers' shared pages counted once) and its resident
+size, and the bytes under TMPDIR (the dedup stage's spilled keys). Stage times
+come from the ``timings`` that audit.json records. Prints a table.
+
+    python benchmarks/bench_audit.py benchmarks/out/1000000-seed1/dump.txt
+    python benchmarks/bench_audit.py --paragraphs 100000     # generate the dump first
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_dedup import ensure_dump, mb, tree_pss, tree_rss
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def folder_bytes(folder: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):  # removed between listing and measuring
+                total += os.path.getsize(os.path.join(root, name))
+    return total
+
+
+def recorded_timings(audit_json: Path) -> dict[str, float]:
+    """The ``timings`` object, read from the end of audit.json (the file can be a gigabyte)."""
+    with audit_json.open("rb") as handle:
+        handle.seek(max(0, audit_json.stat().st_size - 4096))
+        tail = handle.read().decode("utf-8", errors="replace")
+    found = re.search(r'"timings":\s*(\{[^}]*\})', tail)
+    return json.loads(found.group(1)) if found else {}
+
+
+def run_audit(dump: Path, out: Path) -> dict[str, object]:
+    """Run ``provenance audit dump --out out`` and sample it until it exits."""
+    with tempfile.TemporaryDirectory(prefix="bench-audit-tmp-") as tmp:
+        env = dict(os.environ, TMPDIR=tmp)
+        log = out.with_suffix(".log")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        with log.open("w", encoding="utf-8") as errors:
+            process = subprocess.Popen(
+                ["provenance", "audit", str(dump), "--out", str(out)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+            )
+            peak_pss = peak_rss = peak_tmp = 0
+            while process.poll() is None:
+                peak_pss = max(peak_pss, tree_pss(process.pid))
+                peak_rss = max(peak_rss, tree_rss(process.pid))
+                peak_tmp = max(peak_tmp, folder_bytes(Path(tmp)))
+                time.sleep(0.2)
+        wall = time.perf_counter() - started
+        left = sorted(os.listdir(tmp))
+    if process.returncode != 0:
+        raise SystemExit(f"provenance audit failed (exit {process.returncode}); see {log}")
+    return {
+        "wall": wall,
+        "peak_pss": peak_pss,
+        "peak_rss": peak_rss,
+        "peak_tmp": peak_tmp,
+        "left_in_tmp": left,
+        "timings": recorded_timings(out / "audit.json"),
+        "files": {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dump", nargs="?", type=Path, help="the dump to audit")
+    parser.add_argument("--paragraphs", type=int, help="generate a dump of this many paragraphs instead")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=OUT, help="where dumps and audit outputs go")
+    args = parser.parse_args()
+    if args.dump is None and args.paragraphs is None:
+        parser.error("give a dump or --paragraphs")
+    dump = args.dump or ensure_dump(args.out, args.paragraphs, args.seed) / "dump.txt"
+    if shutil.which("provenance") is None:
+        raise SystemExit("the provenance command is not installed (pip install -e .)")
+    result = run_audit(dump, args.out / f"audit-{dump.parent.name}")
+    timings = result["timings"]
+    assert isinstance(timings, dict)
+    rows = [
+        ("dump", f"{dump} ({dump.stat().st_size / 1e6:,.0f} MB)"),
+        ("wall time, command to exit (s)", f"{result['wall']:.1f}"),
+        *((f"  {stage} (s, from audit.json)", f"{seconds:.1f}") for stage, seconds in timings.items()),
+        ("peak PSS, process tree (MB)", mb(int(result["peak_pss"]))),  # type: ignore[call-overload]
+        ("peak RSS, process tree (MB)", mb(int(result["peak_rss"]))),  # type: ignore[call-overload]
+        ("peak temporary files (MB)", mb(int(result["peak_tmp"]))),  # type: ignore[call-overload]
+        ("temporary files left", str(len(result["left_in_tmp"]))),  # type: ignore[arg-type]
+    ]
+    files = result["files"]
+    assert isinstance(files, dict)
+    rows += [(f"  {name} (MB)", f"{size / 1e6:,.1f}") for name, size in files.items()]
+    width = max(len(label) for label, _ in rows)
+    print(f"| {'measure':<{width}} | value |")
+    print(f"|{'-' * (width + 2)}|---|")
+    for label, value in rows:
+        print(f"| {label:<{width}} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
