@@ -9,6 +9,7 @@ few seconds.
     python3 benchmarks/bench_report.py                 # 100k posts
     python3 benchmarks/bench_report.py --posts 20000 --no-browser
     python3 benchmarks/bench_report.py --audit-json OUT/audit.json   # a real audit instead
+    python3 benchmarks/bench_report.py --html OUT/report.html        # only open a written report
 
 With ``--audit-json`` the document is a real audit (``provenance audit`` of a
 dump made by ``generate.py``, say), which a synthetic document can underestimate:
@@ -209,7 +210,16 @@ def main() -> int:
     parser.add_argument(
         "--audit-json", type=Path, help="render the report of this audit.json instead of a synthetic one"
     )
+    parser.add_argument("--html", type=Path, help="only time opening this report.html in chromium")
     args = parser.parse_args()
+
+    if args.html:
+        load, filter_ms, requests = browser_times(args.html)
+        print(
+            f"{args.html}: {args.html.stat().st_size / 1e6:.2f} MB, chromium load from file:// {load:.2f} s, "
+        )
+        print(f"one search keystroke {filter_ms:.0f} ms, {requests} request(s)")
+        return 0
 
     start = time.perf_counter()
     if args.audit_json:
