@@ -11,7 +11,8 @@ The stage's parts, in the order :func:`find_duplicates` runs them (see
 3. :mod:`.candidates` — candidates from a capped shingle inverted index (on
    ``shingle_size`` and ``partial_shingle_size`` words: ``near``,
    ``contained``, ``partial``) united with datasketch MinHash LSH for the near
-   pairs the cap hides.
+   pairs the cap hides; pair keys are counted bucket by bucket
+   (:mod:`.buckets`, through temporary files on a large dump).
 4. :mod:`.verify` (``classify``) — every candidate verified exactly on the
    full shingle sets (precision 1.0) and given its kind.
 5. :mod:`.align` — each pair's word alignment with character offsets.
