@@ -398,28 +398,6 @@ class Reference:
     boilerplate: set[int]
 
 
-def _min_partial_shared() -> int:
-    # The tool's own floor on shared 3-word shingles for a partial pair, so the
-    # reference asks for what the tool promises and no more.
-    try:
-        from provenance.dedup import MIN_PARTIAL_SHARED
-    except ImportError as exc:
-        print(f"warning: provenance.dedup.MIN_PARTIAL_SHARED unavailable ({exc}); using 1", file=sys.stderr)
-        return 1
-    return int(MIN_PARTIAL_SHARED)
-
-
-def _df_cap() -> int:
-    # The tool's document-frequency cap on index shingles, to tell its designed
-    # misses (pairs sharing only stock phrases) from real ones.
-    try:
-        from provenance.dedup import DF_CAP
-    except ImportError as exc:
-        print(f"warning: provenance.dedup.DF_CAP unavailable ({exc}); using 0", file=sys.stderr)
-        return 0
-    return int(DF_CAP)
-
-
 @dataclass(frozen=True, slots=True)
 class PairSimilarity:
     """Exact similarities of one pair: 5-word Jaccard/containment, word-count ratio, 3-word containment."""
@@ -507,10 +485,11 @@ def build_reference(
         candidates |= {(int(a), int(b)) for a, b in zip(three.i, three.j, strict=True)}
     candidates |= {p for p in extra if p[0] not in boiler and p[1] not in boiler}
     sims = sim.of(sorted(candidates))
-    min_shared3 = _min_partial_shared()
+    from provenance.dedup import MIN_PARTIAL_SHARED
+
     required = {}
     for pair, s in sims.items():
-        kind = reference_kind(s, cfg, min_shared3)
+        kind = reference_kind(s, cfg, MIN_PARTIAL_SHARED)
         if kind:
             required[pair] = kind
     return Reference(required, sims, boiler)
@@ -557,18 +536,18 @@ def accuracy_report(
 ) -> str:
     """Recall and precision tables of the tool (and plain datasketch) for one size, as markdown."""
     from provenance.config import AuditConfig
+    from provenance.dedup import DF_CAP, MIN_PARTIAL_SHARED
 
     cfg = AuditConfig()
     out: list[str] = [
         f"### Accuracy at {size_label} paragraphs",
         "",
         f"Reference thresholds: Jaccard {cfg.threshold}, containment {cfg.containment} with length ratio "
-        f"{cfg.length_ratio}, partial {cfg.partial} with at least {_min_partial_shared()} shared "
-        f"{cfg.partial_shingle_size}-word shingles; stock-phrase cap {_df_cap()}.",
+        f"{cfg.length_ratio}, partial {cfg.partial} with at least {MIN_PARTIAL_SHARED} shared "
+        f"{cfg.partial_shingle_size}-word shingles; stock-phrase cap {DF_CAP}.",
         "",
     ]
     sim = Similarities(texts, post_of, cfg.boilerplate_posts)
-    min_shared3 = _min_partial_shared()
 
     def where(end: dict[str, Any] | None) -> int | None:
         if not end or end.get("paragraph") is None:
@@ -688,12 +667,11 @@ def accuracy_report(
                 f" = {ds_right / max(1, len(ds_pairs)):.4f}"
             )
         out.append("")
-        cap = _df_cap()
         for kind, missed in sorted(misses.items()):
-            stock = sim.stock_phrase_only(missed, 3 if kind == "partial" else 5, cap)
+            stock = sim.stock_phrase_only(missed, 3 if kind == "partial" else 5, DF_CAP)
             out.append(
                 f"- {len(missed)} required {kind} pairs missed; {stock} of them share only shingles found in "
-                f"more than {cap} paragraphs (the tool's stock-phrase cap, DF_CAP)"
+                f"more than {DF_CAP} paragraphs (the tool's stock-phrase cap, DF_CAP)"
             )
             for pair in missed[:examples]:
                 out.append(f"  - paragraphs {pair} {_describe(reference.sims[pair])}")
@@ -717,7 +695,7 @@ def accuracy_report(
         rows[kind][band] += 1
         found = pair in tool_pairs
         hits[kind][band] += found
-        if reference_kind(s, cfg, min_shared3):
+        if reference_kind(s, cfg, MIN_PARTIAL_SHARED):
             expected_rows[kind][ex.band_of(max(s.j5, s.c5, s.c3))] += 1
             expected_hits[kind][ex.band_of(max(s.j5, s.c5, s.c3))] += found
             if not found:

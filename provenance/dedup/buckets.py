@@ -48,7 +48,7 @@ class KeyBuckets:
         self._batch: list[tuple[npt.NDArray[Any], npt.NDArray[np.uint16]]] = []
         self._batch_size = 0
         self._spill: tempfile.TemporaryDirectory[str] | None = None
-        self.spilled = False  # whether any key went to a file (for tests and stats)
+        self.spilled = False  # whether any key went to a file (what the tests check)
 
     def add(self, keys: npt.NDArray[Any], bucket: npt.NDArray[np.integer[Any]]) -> None:
         """Add ``keys``, the i-th to bucket ``bucket[i]`` (0 <= bucket < buckets)."""

@@ -107,9 +107,6 @@ class ShingleIndex:
     counts: CountArray  # how many indexed shingles each pair shares
     rule: CandidateRule | None = None
 
-    def over_cap_of(self, g: int) -> HashArray:
-        return self.over_cap_shingles[self.over_cap_start[g] : self.over_cap_start[g + 1]]
-
 
 class _PairCounts:
     """Shared-shingle counts of paragraph pairs, counted one bucket of first paragraphs at a time.

@@ -45,10 +45,6 @@ class Flat:
     workers: int  # processes used for hashing
 
 
-def _hash_texts(texts: list[str]) -> tuple[IntArray, HashArray]:
-    return many_word_hashes(texts)
-
-
 def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | None) -> Flat:
     """Hash every paragraph's words and lay the dump out as :class:`Flat` arrays."""
     refs: list[ParagraphRef] = []
@@ -64,14 +60,14 @@ def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | Non
     workers = min(config.workers, len(chunks))
     if len(texts) >= PARALLEL_MIN_PARAGRAPHS and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for done, result in enumerate(pool.map(_hash_texts, chunks), 1):
+            for done, result in enumerate(pool.map(many_word_hashes, chunks), 1):
                 results.append(result)
                 if progress:
                     progress("dedup: hashing words", min(done * CHUNK, len(texts)), len(texts))
     else:
         workers = 1
         for done, chunk in enumerate(chunks, 1):
-            results.append(_hash_texts(chunk))
+            results.append(many_word_hashes(chunk))
             if progress and len(chunks) > 1:
                 progress("dedup: hashing words", min(done * CHUNK, len(texts)), len(texts))
     lengths = np.concatenate([r[0] for r in results]) if results else np.zeros(0, dtype=np.int64)

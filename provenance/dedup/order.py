@@ -33,4 +33,3 @@ def chronological_key(posts: Sequence[Post]) -> dict[str, ChronologicalKey]:
             posted = post.date.toordinal() if post.date is not None else _NO_POST_DATE
             keys[post.id] = (0, first.toordinal(), posted, index)
     return keys
-
