@@ -216,4 +216,25 @@ def test_vectorised_credit_equals_the_plain_definition(
             np.array(rank, dtype=np.int64),
             k,
         )
+        # The same streams read out of a longer array through a keep mask
+        # (boilerplate words in between, as post_reuse gives them).
+        noise = random.Random(order_seed + 1)
+        spans = [[(w, True)] + [(7, False)] * noise.randrange(2) for words in streams for w in words]
+        per_post: list[list[tuple[int, bool]]] = []
+        at = 0
+        for words in streams:
+            per_post.append(
+                [(5, False)] * noise.randrange(2) + [e for s in spans[at : at + len(words)] for e in s]
+            )
+            at += len(words)
+        entries = [e for post in per_post for e in post]
+        masked = passages.credit_words(
+            np.array([word_hash(str(w)) for w, _ in entries], dtype=np.uint64),
+            np.array([len(words) for words in streams], dtype=np.int64),
+            np.array(rank, dtype=np.int64),
+            k,
+            keep=np.array([kept for _, kept in entries], dtype=bool),
+            post_span=np.array([len(post) for post in per_post], dtype=np.int64),
+        )
     assert got.tolist() == [c for credit in expected for c in credit]
+    assert masked.tolist() == got.tolist()

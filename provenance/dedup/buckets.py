@@ -29,10 +29,16 @@ BATCH_KEYS = 2_000_000
 
 
 class KeyBuckets:
-    """Keys of one integer dtype in ``buckets`` buckets; see the module doc."""
+    """Keys of one numpy dtype in ``buckets`` buckets; see the module doc.
 
-    def __init__(self, buckets: int, dtype: type[np.integer[Any]], ordered: bool = False) -> None:
-        """``ordered``: the caller promises that a larger key never goes to an earlier bucket.
+    Keys are integers, or records (a structured dtype) when a group needs
+    more than one value per item, like a shingle and where it starts.
+    """
+
+    def __init__(
+        self, buckets: int, dtype: type[np.integer[Any]] | np.dtype[Any], ordered: bool = False
+    ) -> None:
+        """``ordered`` (integer keys): the caller promises that a larger key never goes to an earlier bucket.
 
         Then a batch is partitioned by sorting the keys themselves (a SIMD
         sort, faster than a radix pass plus a gather) and each bucket's
@@ -67,7 +73,9 @@ class KeyBuckets:
         keys = np.concatenate([k for k, _ in self._batch])
         bucket = np.concatenate([b for _, b in self._batch])
         self._batch, self._batch_size = [], 0
-        if self._ordered:
+        if self._buckets == 1:
+            pass  # nothing to partition
+        elif self._ordered:
             keys.sort()
         else:
             # A stable sort of 16-bit bucket numbers is a radix sort: linear time.

@@ -116,33 +116,58 @@ def post_reuse(
     """
     rank = np.empty(len(posts), dtype=np.int64)
     rank[sorted(range(len(posts)), key=lambda p: order[posts[p].id])] = np.arange(len(posts))
-    keep = np.repeat(active, flat.lengths)
-    stream = flat.hashes[keep] if not keep.all() else flat.hashes
     # Words per post summed per paragraph (not counted per word: a word-sized array is half a gigabyte at 1M).
     post_words = np.zeros(len(posts), dtype=np.int64)
     np.add.at(post_words, flat.post_of[active], flat.lengths[active])
-    credit = credit_words(stream, post_words, rank, config.partial_shingle_size)
+    post_span = np.zeros(len(posts), dtype=np.int64)
+    np.add.at(post_span, flat.post_of, flat.lengths)
+    # The streams are read out of the flat word hashes block by block: a copy
+    # without the boilerplate would cost half a gigabyte at 1M paragraphs.
+    keep = None if active.all() else np.repeat(active, flat.lengths)
+    credit = credit_words(flat.hashes, post_words, rank, config.partial_shingle_size, keep, post_span)
     return _summarise(posts, post_words, credit, rank, config)
 
 
-def credit_words(hashes: HashArray, post_words: IntArray, rank: IntArray, k: int) -> npt.NDArray[np.int32]:
-    """For every word, the post it is borrowed from (``-1`` when it is not borrowed).
+def credit_words(
+    hashes: HashArray,
+    post_words: IntArray,
+    rank: IntArray,
+    k: int,
+    keep: npt.NDArray[np.bool_] | None = None,
+    post_span: IntArray | None = None,
+) -> npt.NDArray[np.int32]:
+    """For every word of the streams, the post it is borrowed from (``-1`` when it is not borrowed).
 
     ``hashes`` is the concatenation of the posts' word streams, ``post_words``
     their lengths and ``rank`` their chronological ranks (distinct; lower is
     earlier). A word of post ``p`` is credited to the earliest post (lowest
     rank) whose kept chains with ``p`` cover it; see the module doc.
+
+    With ``keep`` (one flag per entry of ``hashes``), a post's stream is the
+    kept words of its ``post_span[p]`` consecutive entries, and ``post_words``
+    counts only those: the caller need not copy the streams out.
     """
     n_posts = len(post_words)
-    credit_rank = np.full(len(hashes), _NO_SOURCE, dtype=np.int32)
-    if n_posts < 2 or len(hashes) == 0:
-        return np.full(len(hashes), -1, dtype=np.int32)
+    total = int(post_words.sum())
+    if keep is not None and (
+        post_span is None or len(keep) != len(hashes) or int(post_span.sum()) != len(hashes)
+    ):
+        raise ValueError("keep needs post_span, both covering hashes")
+    if n_posts < 2 or total == 0:
+        return np.full(total, -1, dtype=np.int32)
+    credit_rank = np.full(total, _NO_SOURCE, dtype=np.int32)
     post_start = np.zeros(n_posts, dtype=np.int64)
     np.cumsum(post_words[:-1], out=post_start[1:])
-    shingle, where = _shingles(hashes, post_words, post_start, k)
-    anchors = _anchors(shingle, where, post_start, rank, len(hashes))
-    del shingle, where
-    parts = [_kept_spans(keys, post_start, len(hashes), k) for _, keys in anchors.drain()]
+    if keep is None:
+        span_start = post_start
+    else:
+        assert post_span is not None
+        span_start = np.zeros(n_posts + 1, dtype=np.int64)
+        np.cumsum(post_span, out=span_start[1:])
+    anchors = _anchors(
+        _shingles(hashes, post_words, post_start, k, keep, span_start), post_start, rank, total
+    )
+    parts = [_kept_spans(keys, post_start, total, k) for _, keys in anchors.drain()]
     del anchors
     post, first, stop, source = (
         tuple(np.concatenate([part[c] for part in parts]) for c in range(4))
@@ -155,71 +180,101 @@ def credit_words(hashes: HashArray, post_words: IntArray, rank: IntArray, k: int
         lengths = stop - first
         np.minimum.at(credit_rank, segments(first, stop), np.repeat(rank[source], lengths).astype(np.int32))
     by_rank = np.argsort(rank)
-    credit = np.full(len(hashes), -1, dtype=np.int32)
+    credit = np.full(total, -1, dtype=np.int32)
     borrowed = credit_rank != _NO_SOURCE
     credit[borrowed] = by_rank[credit_rank[borrowed]]
     return credit
 
 
+# One occurrence of a shingle in a stream: its hash and the word index it starts at.
+_OCCURRENCE = np.dtype([("shingle", np.uint64), ("where", np.int64)])
+_OCCURRENCE32 = np.dtype([("shingle", np.uint64), ("where", np.int32)])
+
+
 def _shingles(
-    hashes: HashArray, post_words: IntArray, post_start: IntArray, k: int
-) -> tuple[HashArray, npt.NDArray[Any]]:
-    """Hashes of every full ``k``-word shingle of every post's stream, and the word index each starts at."""
+    hashes: HashArray,
+    post_words: IntArray,
+    post_start: IntArray,
+    k: int,
+    keep: npt.NDArray[np.bool_] | None,
+    span_start: IntArray,
+) -> KeyBuckets:
+    """Every full ``k``-word shingle of every post's stream with the word index it starts at.
+
+    Streams are read as :func:`credit_words` says: ``hashes`` from
+    ``post_start`` on, or with ``keep``, the kept entries from ``span_start``
+    on. The occurrences come back in buckets by the top bits of the shingle
+    hash (every occurrence of a shingle in one bucket, about
+    :data:`_SORT_BLOCK` per bucket), through temporary files on a large dump:
+    held all at once they were the reuse process's largest arrays (0.8 GB at
+    a million paragraphs).
+    """
     n_posts = len(post_words)
-    # Written into arrays of their final size: collecting per-block parts and
-    # concatenating them would hold two copies at once (at a million
-    # paragraphs, a gigabyte more at the peak of the reuse process).
-    full_counts = np.maximum(post_words - k + 1, 0)
-    total = int(full_counts.sum())
-    shingles = np.empty(total, dtype=np.uint64)
-    # Word indexes fit 32 bits below 2**31 words: half the memory of the biggest array but one.
-    begins: npt.NDArray[Any] = np.empty(total, dtype=np.int32 if int(post_words.sum()) < 2**31 else np.int64)
-    written = 0
+    total = int(np.maximum(post_words - k + 1, 0).sum())
+    blocks = max(1, -(-total // _SORT_BLOCK))
+    bits = (blocks - 1).bit_length()
+    # Word indexes fit 32 bits below 2**31 words: a third less to hold.
+    record = _OCCURRENCE32 if int(post_words.sum()) < 2**31 else _OCCURRENCE
+    occurrences = KeyBuckets(1 << bits, record)
     block_first = 0
     while block_first < n_posts:
         # Posts in blocks of about _HASH_BLOCK_WORDS words (at least one post).
         stop_word = post_start[block_first] + _HASH_BLOCK_WORDS
         block_last = max(block_first + 1, int(np.searchsorted(post_start, stop_word, side="right")))
         lengths = post_words[block_first:block_last]
-        base = int(post_start[block_first])
-        sh, owner = shingle_hashes(hashes[base : base + int(lengths.sum())], lengths, k)
+        if keep is None:
+            base = int(post_start[block_first])
+            block = hashes[base : base + int(lengths.sum())]
+        else:
+            lo, hi = int(span_start[block_first]), int(span_start[block_last])
+            block = hashes[lo:hi][keep[lo:hi]]
+        sh, owner = shingle_hashes(block, lengths, k)
+        del block
         full = lengths[owner] >= k  # a post shorter than k words has no full shingle
         counts = np.bincount(owner, minlength=len(lengths))
         first = np.zeros(len(lengths), dtype=np.int64)
         np.cumsum(counts[:-1], out=first[1:])
-        begin = post_start[block_first:block_last][owner] + np.arange(len(sh)) - first[owner]
-        found = int(full.sum())
-        shingles[written : written + found] = sh[full]
-        begins[written : written + found] = begin[full]
-        written += found
+        found = np.empty(int(full.sum()), dtype=record)
+        found["shingle"] = sh[full]
+        found["where"] = (post_start[block_first:block_last][owner] + np.arange(len(sh)) - first[owner])[full]
+        del sh, owner, full
+        bucket = (
+            (found["shingle"] >> np.uint64(64 - bits)).astype(np.uint16)
+            if bits
+            else np.zeros(len(found), dtype=np.uint16)
+        )
+        occurrences.add(found, bucket)
         block_first = block_last
-    return shingles, begins
+    return occurrences
 
 
-def _anchors(
-    shingle: HashArray, where: npt.NDArray[Any], post_start: IntArray, rank: IntArray, total: int
-) -> KeyBuckets:
+def _anchors(occurrences: KeyBuckets, post_start: IntArray, rank: IntArray, total: int) -> KeyBuckets:
     """Every anchor, packed as one sortable key (see :func:`_anchor_keys`), bucketed by its later post.
 
-    A chain never leaves its later post, so each bucket (a range of posts)
-    is chained on its own and the dump's anchors never sit in memory at once.
+    ``occurrences`` come a bucket of shingles at a time (:func:`_shingles`).
+    A chain never leaves its later post, so each bucket of anchors (a range
+    of posts) is chained on its own and the dump's anchors never sit in
+    memory at once.
     """
     n_posts = len(post_start)
     buckets = max(1, min(_ANCHOR_BUCKETS, n_posts, total // _ANCHOR_BUCKET_WORDS))
     # Word positions where buckets 1.. start: post boundaries, about equal numbers of posts.
     bounds = post_start[(np.arange(1, buckets) * n_posts) // buckets]
     anchors = KeyBuckets(buckets, np.int64)
-    blocks = max(1, -(-len(shingle) // _SORT_BLOCK))
-    bits = (blocks - 1).bit_length()
-    # Blocks by the top bits of the hash: every occurrence of a shingle falls in one block.
-    top = (shingle >> np.uint64(64 - bits)).astype(np.uint16) if bits else None
-    for block in range(1 << bits):
-        if top is None:
-            keys = _block_anchors(shingle, where, post_start, rank, total)
-        else:
-            members = np.flatnonzero(top == block)
-            keys = _block_anchors(shingle[members], where[members], post_start, rank, total)
-        anchors.add(keys, np.searchsorted(bounds, keys % total, side="right"))
+    try:
+        for _, found in occurrences.drain():
+            keys = _block_anchors(
+                np.ascontiguousarray(found["shingle"]),
+                np.ascontiguousarray(found["where"]),
+                post_start,
+                rank,
+                total,
+            )
+            del found
+            anchors.add(keys, np.searchsorted(bounds, keys % total, side="right"))
+    except BaseException:
+        anchors.close()
+        raise
     return anchors
 
 
