@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import multiprocessing
+import os
 import sys
 from pathlib import Path
 
@@ -73,6 +75,34 @@ def test_parallel_steps_give_the_serial_result(monkeypatch: pytest.MonkeyPatch) 
     assert parallel.clusters == serial.clusters
     assert parallel.reuse == serial.reuse
     assert parallel.boilerplate == serial.boilerplate
+
+
+def test_an_error_in_the_reuse_process_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """post_reuse failing in the forked process raises its error in the caller; no process is left."""
+    posts, _ = generate.generate_posts(300, seed=4)
+    monkeypatch.setattr(dedup, "PARALLEL_REUSE_MIN_PARAGRAPHS", 1)
+
+    def broken(*args: object) -> None:
+        raise ValueError("broken reuse")
+
+    monkeypatch.setattr(dedup, "post_reuse", broken)
+    with pytest.raises(ValueError, match="broken reuse"):
+        find_duplicates(posts, AuditConfig(jobs=2))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_reuse_process_that_dies_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the reuse process dies without a word (killed, out of memory), the caller gets a clear error."""
+    posts, _ = generate.generate_posts(300, seed=4)
+    monkeypatch.setattr(dedup, "PARALLEL_REUSE_MIN_PARAGRAPHS", 1)
+
+    def killed(*args: object) -> None:
+        os._exit(9)
+
+    monkeypatch.setattr(dedup, "post_reuse", killed)
+    with pytest.raises(RuntimeError, match="post-reuse process ended with exit code 9"):
+        find_duplicates(posts, AuditConfig(jobs=2))
+    assert multiprocessing.active_children() == []
 
 
 def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from rapidfuzz.distance import Indel
 
+from provenance.dedup.flat import frozen_heap
 from provenance.models import Segment
 from provenance.shingle import word_extent, word_spans
 
@@ -108,7 +109,7 @@ def align_many(jobs: Sequence[tuple[str, str]], workers: int = 1) -> list[Alignm
     chunks = [ordered[i : i + ALIGN_CHUNK] for i in range(0, len(ordered), ALIGN_CHUNK)]
     results: list[list[_Row]] = []
     if workers > 1 and len(unique) >= PARALLEL_MIN_PAIRS:
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+        with frozen_heap(), ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
             for part in pool.map(_align_chunk, chunks):
                 results.extend(part)
     else:
