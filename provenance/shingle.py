@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from hashlib import blake2b
-from itertools import accumulate, chain
+from itertools import accumulate
 from typing import NamedTuple
 
 import numpy as np
@@ -133,13 +133,14 @@ def word_spans(text: str) -> tuple[list[int], list[int], list[int]]:
     raws = pieces[1::2]
     found = list(map(_raw_hashes.__getitem__, raws))
     offsets = list(accumulate(map(len, pieces)))
-    if not found or set(map(len, found)) == {1}:
+    if not found or set(map(type, found)) == {int}:
         # One normalised word per raw word (nearly always): word i is piece 2i + 1.
-        return [h for (h,) in found], offsets[0::2][: len(raws)], offsets[1::2]
+        return found, offsets[0::2][: len(raws)], offsets[1::2]  # type: ignore[return-value]
     hashes: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, group in enumerate(found):
+    for i, value in enumerate(found):
+        group = (value,) if isinstance(value, int) else value
         hashes.extend(group)
         starts.extend([offsets[2 * i]] * len(group))
         ends.extend([offsets[2 * i + 1]] * len(group))
@@ -155,7 +156,7 @@ def word_extent(text: str) -> tuple[int, int] | None:
     pieces = _RAW_WORD_SPLIT.split(text)
     if len(pieces) < 3:
         return None
-    if not (_raw_hashes[pieces[1]] and _raw_hashes[pieces[-2]]):
+    if _raw_hashes[pieces[1]] == () or _raw_hashes[pieces[-2]] == ():
         # A raw word at either end that normalises to nothing: the slow path.
         _, starts, ends = word_spans(text)
         return (starts[0], ends[-1]) if starts else None
@@ -176,26 +177,40 @@ def word_hash(word: str) -> int:
     return int.from_bytes(blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
-class _RawHashCache(dict[str, tuple[int, ...]]):
-    """Raw word -> hashes of its normalised words, filled on first sight.
+class _RawHashCache(dict[str, int | tuple[int, ...]]):
+    """Raw word -> the hash of its one normalised word, or a tuple of them when it has none or several.
 
     A plain dict lookup per raw word instead of normalising and hashing it
     again: vocabularies are Zipfian, so a dump of millions of words has a few
-    hundred thousand spellings. Cleared when it grows past
+    hundred thousand spellings. A plain int for the common one-word case lets
+    :func:`many_word_hashes` skip flattening tuples. Cleared when it grows past
     :data:`_RAW_CACHE_LIMIT` (memory bound on dumps with huge vocabularies).
     """
 
-    def __missing__(self, raw: str) -> tuple[int, ...]:
+    def __missing__(self, raw: str) -> int | tuple[int, ...]:
         if len(self) >= _RAW_CACHE_LIMIT:
             self.clear()
+        value: int | tuple[int, ...]
         if raw.isascii() and raw.isalnum():
             # Plain ASCII letters and digits: NFKC and the folds leave them alone
             # but for case, and they are one word (the common case, done cheaply).
-            value: tuple[int, ...] = (word_hash(raw.lower()),)
+            value = word_hash(raw.lower())
         else:
-            value = tuple(word_hash(w) for w in _raw_to_words(raw))
+            found = tuple(word_hash(w) for w in _raw_to_words(raw))
+            value = found[0] if len(found) == 1 else found
         self[raw] = value
         return value
+
+
+def _flatten_hashes(values: list[int | tuple[int, ...]]) -> list[int]:
+    """Cached values of raw words as the flat list of their word hashes."""
+    out: list[int] = []
+    for value in values:
+        if isinstance(value, int):
+            out.append(value)
+        else:
+            out.extend(value)
+    return out
 
 
 _RAW_CACHE_LIMIT = 1 << 21
@@ -208,9 +223,7 @@ def word_hashes(text: str) -> HashArray:
     Equal to ``[word_hash(w) for w in words(text)]``; cached per raw word so a
     large dump pays for each distinct spelling once.
     """
-    return np.fromiter(
-        chain.from_iterable(map(_raw_hashes.__getitem__, _RAW_WORD.findall(text))), dtype=np.uint64
-    )
+    return many_word_hashes([text])[1]
 
 
 def many_word_hashes(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], HashArray]:
@@ -222,13 +235,23 @@ def many_word_hashes(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], HashA
     lookup = _raw_hashes.__getitem__
     findall = _RAW_WORD.findall
     lengths = np.empty(len(texts), dtype=np.int64)
-    out: list[int] = []
-    extend = out.extend
+    values: list[int | tuple[int, ...]] = []
+    extend = values.extend
     for i, text in enumerate(texts):
-        before = len(out)
-        extend(chain.from_iterable(map(lookup, findall(text))))
-        lengths[i] = len(out) - before
-    return lengths, np.array(out, dtype=np.uint64)
+        before = len(values)
+        extend(map(lookup, findall(text)))
+        lengths[i] = len(values) - before
+    if set(map(type, values)) <= {int}:
+        return lengths, np.array(values, dtype=np.uint64)
+    # Some raw word has no or several normalised words (rare): flatten, text by text.
+    flat: list[int] = []
+    at = 0
+    for i, count in enumerate(lengths.tolist()):
+        before = len(flat)
+        flat.extend(_flatten_hashes(values[at : at + count]))
+        lengths[i] = len(flat) - before
+        at += count
+    return lengths, np.array(flat, dtype=np.uint64)
 
 
 _MIX_PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime
