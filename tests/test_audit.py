@@ -77,6 +77,24 @@ def test_outputs_are_all_written_and_readable(seed_audit: Audit, tmp_path: Path)
     assert "<html" in (tmp_path / "report.html").read_text(encoding="utf-8").lower()
 
 
+def test_audit_json_reads_back_as_the_document_one_item_per_line(seed_audit: Audit, tmp_path: Path) -> None:
+    """audit.json is written field by field (C encoder per item): it loads back equal to the document,
+    with each post and each pair on a line of its own, so a reader can also grep it."""
+    export.write_outputs(seed_audit, tmp_path)
+    text = (tmp_path / "audit.json").read_text(encoding="utf-8")
+    doc = export.audit_to_dict(seed_audit)
+    assert json.loads(text) == json.loads(json.dumps(doc))
+    lines = text.splitlines()
+    for post in doc["posts"]:
+        assert (
+            json.dumps(post, ensure_ascii=False) + "," in lines
+            or json.dumps(post, ensure_ascii=False) in lines
+        )
+    assert sum(1 for line in lines if line.startswith('{"a": {"post": ')) == len(doc["pairs"])
+    # Empty lists and other values stay on their key's line.
+    assert '"unparsed": []' in text
+
+
 def test_interrupted_write_leaves_previous_outputs_intact(
     seed_audit: Audit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
