@@ -33,6 +33,7 @@ __all__ = [
     "shingle_hashes",
     "shingle_values",
     "shingles",
+    "shingles_per_paragraph",
     "tokens",
     "word_hash",
     "word_hashes",
@@ -308,8 +309,7 @@ def shingle_values(
     if keep is not None and len(keep) != len(lengths):
         raise ValueError("keep and lengths disagree")
     kept_lengths = lengths if keep is None else np.where(keep, lengths, 0)
-    # Each paragraph of n >= k words has n-k+1 shingles; one of 1..k-1 words has one.
-    counts = np.where(kept_lengths >= k, kept_lengths - k + 1, np.minimum(kept_lengths, 1))
+    counts = shingles_per_paragraph(lengths, k, keep)
     out = np.empty(int(counts.sum()), dtype=np.uint64)
     # Paragraphs in blocks of about _SHINGLE_BLOCK_WORDS words bound the temporaries.
     word_end = np.cumsum(lengths)
@@ -327,6 +327,16 @@ def shingle_values(
         )
         first = last
     return out, counts
+
+
+def shingles_per_paragraph(
+    lengths: npt.NDArray[np.int64], k: int, keep: npt.NDArray[np.bool_] | None = None
+) -> npt.NDArray[np.int64]:
+    """How many shingles :func:`shingle_values` gives each paragraph, without making them."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    kept_lengths = lengths if keep is None else np.where(keep, lengths, 0)
+    # Each paragraph of n >= k words has n-k+1 shingles; one of 1..k-1 words has one.
+    return np.where(kept_lengths >= k, kept_lengths - k + 1, np.minimum(kept_lengths, 1))
 
 
 # Words per block in :func:`shingle_hashes`.

@@ -46,7 +46,7 @@ from provenance.dedup.flat import (
     sorted_unique,
     sorted_unique_counts,
 )
-from provenance.shingle import shingle_values
+from provenance.shingle import shingle_values, shingles_per_paragraph
 
 # A shingle found in more paragraphs than this is a stock phrase: it is left
 # out of the candidate index (it still counts in exact verification). Pair
@@ -71,6 +71,8 @@ _BLOCK_PAIRS = 1 << 23
 # Pair keys are bucketed by their first paragraph, this many paragraphs per
 # bucket; each bucket is counted on its own at the end.
 _BUCKET_PARAGRAPHS = 8_192
+# Words per block when the index makes its shingles (see _shingle_occurrences).
+_OCCURRENCE_BLOCK_WORDS = 1 << 22
 # Shingles per block when computing signatures: bounds the (shingles x num_perm) temporary.
 _SIGNATURE_BLOCK = 1 << 17
 _EPS = 1e-9
@@ -205,32 +207,35 @@ def build_index(
     its own kind (the ``partial`` index), and far less memory.
 
     Posting lists are built in ranges of shingle hashes (a shingle's whole
-    list lies in one range), which bounds the temporaries; a shingle repeated
-    inside one paragraph is dropped there, so every count is of distinct
-    shingles. Pair counts are accumulated by :class:`_PairCounts`. Range
-    and bucket sizes never change the result.
+    list lies in one range): the shingles are made block by block and go to
+    their range's bucket (:func:`_shingle_occurrences`), so neither all
+    shingles nor the temporaries of all posting lists are ever held at once.
+    A shingle repeated inside one paragraph is dropped there, so every count
+    is of distinct shingles. Pair counts are accumulated by
+    :class:`_PairCounts`. Range, block and bucket sizes never change the result.
     """
     n = len(flat.lengths)
-    # Inactive paragraphs keep their words in ``hashes`` but contribute no shingles.
-    sh, shingle_counts = shingle_values(flat.hashes, flat.lengths, k, keep=active)
+    shingle_counts = shingles_per_paragraph(flat.lengths, k, active)
     start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(shingle_counts, out=start[1:])
     del shingle_counts
+    # Hash ranges by the top bits: about _RANGE_SHINGLES shingles per range.
+    range_bits = max(0, min(8, int(np.ceil(np.log2(max(1, int(start[-1])) / _RANGE_SHINGLES)))))
 
     sizes = np.zeros(n, dtype=np.int64)
     over_cap = np.zeros(n, dtype=np.int64)
-    # One occurrence in ``sh`` of each over-cap shingle of each paragraph.
-    is_over_cap = np.zeros(len(sh), dtype=bool)
+    # The first occurrence in each paragraph of each over-cap shingle: (position, shingle).
+    over_positions: list[IntArray] = []
+    over_values: list[HashArray] = []
     pair_counts = _PairCounts(n, max(1, min(256, n // _BUCKET_PARAGRAPHS)))
+    occurrences = _shingle_occurrences(flat, active, k, start, range_bits)
     try:
-        # Hash ranges by the top bits: about _RANGE_SHINGLES shingles per range.
-        range_bits = max(0, min(8, int(np.ceil(np.log2(max(1, len(sh)) / _RANGE_SHINGLES)))))
-        top = (sh >> np.uint64(64 - range_bits)).astype(np.uint8) if range_bits else None
-        for hash_range in range(1 << range_bits):
-            positions = np.flatnonzero(top == hash_range) if top is not None else np.arange(len(sh))
-            # Looked up while the positions ascend: a binary search in order is cache friendly.
+        for _, found in occurrences.drain():
+            # Within a range, occurrences come in position order (the order they were added).
+            positions = found["where"].astype(np.int64)
             owner = np.searchsorted(start, positions, side="right") - 1
-            local, values = posting_order(sh[positions], range_bits)
+            local, values = posting_order(np.ascontiguousarray(found["shingle"]), range_bits)
+            del found
             posting_owner, positions = owner[local], positions[local]
             del owner, local
             # A shingle repeated inside a paragraph: keep its first occurrence only.
@@ -241,23 +246,29 @@ def build_index(
             new_value = new_value[first_in_paragraph]
             posting_owner = posting_owner[first_in_paragraph]
             positions = positions[first_in_paragraph]
-            del first_in_paragraph, values
+            values = values[first_in_paragraph]
+            del first_in_paragraph
             sizes += np.bincount(posting_owner, minlength=n)
             group_start = np.flatnonzero(new_value)
             group_size = np.diff(np.r_[group_start, len(new_value)]).astype(np.int64)
             del new_value
             over = np.repeat(group_size > DF_CAP, group_size)
             over_cap += np.bincount(posting_owner[over], minlength=n)
-            is_over_cap[positions[over]] = True
-            del over, positions
+            over_positions.append(positions[over])
+            over_values.append(values[over])
+            del over, positions, values
             _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, n)
             del posting_owner
-        del top
         over_cap_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(over_cap, out=over_cap_start[1:])
         # In position order: grouped by paragraph, as verification reads them.
-        over_cap_shingles = sh[is_over_cap]
-        del is_over_cap, sh, start
+        if over_positions:
+            where = np.concatenate(over_positions)
+            over_cap_shingles = np.concatenate(over_values)[np.argsort(where, kind="stable")]
+            del where
+        else:
+            over_cap_shingles = np.zeros(0, dtype=np.uint64)
+        del over_positions, over_values, start
 
         def passes(keys: KeyArray, counts: CountArray) -> npt.NDArray[np.bool_]:
             assert rule is not None
@@ -265,9 +276,55 @@ def build_index(
 
         keys, counts = pair_counts.result(passes if rule is not None else None)
     finally:
+        occurrences.close()
         pair_counts.close()
     release_freed_memory()
     return ShingleIndex(k, sizes, over_cap, over_cap_shingles, over_cap_start, keys, counts, rule)
+
+
+# One shingle occurrence: its hash and its position among all the index's shingles.
+_OCCURRENCE = np.dtype([("shingle", np.uint64), ("where", np.int64)])
+_OCCURRENCE32 = np.dtype([("shingle", np.uint64), ("where", np.int32)])
+
+
+def _shingle_occurrences(
+    flat: Flat, active: npt.NDArray[np.bool_], k: int, start: IntArray, range_bits: int
+) -> KeyBuckets:
+    """Each shingle of the active paragraphs and its position, bucketed by the top ``range_bits`` of its hash.
+
+    Made one block of paragraphs at a time (about :data:`_OCCURRENCE_BLOCK_WORDS`
+    words), so all shingles are never held together; past the bucket's
+    memory budget they wait in temporary files (half a gigabyte of shingles
+    per index at a million paragraphs).
+    """
+    n = len(flat.lengths)
+    total = int(start[-1])
+    record = _OCCURRENCE32 if total < 2**31 else _OCCURRENCE
+    occurrences = KeyBuckets(1 << range_bits, record)
+    try:
+        word_end = flat.word_start + flat.lengths
+        first = 0
+        while first < n:
+            limit = int(flat.word_start[first]) + _OCCURRENCE_BLOCK_WORDS
+            last = max(first + 1, int(np.searchsorted(word_end, limit, side="right")))
+            words = flat.hashes[int(flat.word_start[first]) : int(word_end[last - 1])]
+            sh, _ = shingle_values(words, flat.lengths[first:last], k, keep=active[first:last])
+            assert len(sh) == int(start[last] - start[first])
+            found = np.empty(len(sh), dtype=record)
+            found["shingle"] = sh
+            found["where"] = np.arange(int(start[first]), int(start[first]) + len(sh))
+            del sh
+            bucket = (
+                (found["shingle"] >> np.uint64(64 - range_bits)).astype(np.uint16)
+                if range_bits
+                else np.zeros(len(found), dtype=np.uint16)
+            )
+            occurrences.add(found, bucket)
+            first = last
+    except BaseException:
+        occurrences.close()
+        raise
+    return occurrences
 
 
 def _emit_pairs(

@@ -57,6 +57,7 @@ import numpy.typing as npt
 
 from provenance.config import AuditConfig
 from provenance.dedup.buckets import KeyBuckets
+from provenance.dedup.candidates import posting_order
 from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique_counts
 from provenance.dedup.order import ChronologicalKey
 from provenance.models import Derivation, Post, PostReuse, ReuseSource
@@ -198,7 +199,7 @@ def _shingles(
     k: int,
     keep: npt.NDArray[np.bool_] | None,
     span_start: IntArray,
-) -> KeyBuckets:
+) -> tuple[KeyBuckets, int]:
     """Every full ``k``-word shingle of every post's stream with the word index it starts at.
 
     Streams are read as :func:`credit_words` says: ``hashes`` from
@@ -207,7 +208,8 @@ def _shingles(
     hash (every occurrence of a shingle in one bucket, about
     :data:`_SORT_BLOCK` per bucket), through temporary files on a large dump:
     held all at once they were the reuse process's largest arrays (0.8 GB at
-    a million paragraphs).
+    a million paragraphs). Inside a bucket they are in word order. Also
+    returns how many top bits of the hash name the bucket.
     """
     n_posts = len(post_words)
     total = int(np.maximum(post_words - k + 1, 0).sum())
@@ -245,10 +247,12 @@ def _shingles(
         )
         occurrences.add(found, bucket)
         block_first = block_last
-    return occurrences
+    return occurrences, bits
 
 
-def _anchors(occurrences: KeyBuckets, post_start: IntArray, rank: IntArray, total: int) -> KeyBuckets:
+def _anchors(
+    occurrences: tuple[KeyBuckets, int], post_start: IntArray, rank: IntArray, total: int
+) -> KeyBuckets:
     """Every anchor, packed as one sortable key (see :func:`_anchor_keys`), bucketed by its later post.
 
     ``occurrences`` come a bucket of shingles at a time (:func:`_shingles`).
@@ -261,14 +265,16 @@ def _anchors(occurrences: KeyBuckets, post_start: IntArray, rank: IntArray, tota
     # Word positions where buckets 1.. start: post boundaries, about equal numbers of posts.
     bounds = post_start[(np.arange(1, buckets) * n_posts) // buckets]
     anchors = KeyBuckets(buckets, np.int64)
+    found_by_bucket, top_bits = occurrences
     try:
-        for _, found in occurrences.drain():
+        for _, found in found_by_bucket.drain():
             keys = _block_anchors(
                 np.ascontiguousarray(found["shingle"]),
                 np.ascontiguousarray(found["where"]),
                 post_start,
                 rank,
                 total,
+                top_bits,
             )
             del found
             anchors.add(keys, np.searchsorted(bounds, keys % total, side="right"))
@@ -279,24 +285,28 @@ def _anchors(occurrences: KeyBuckets, post_start: IntArray, rank: IntArray, tota
 
 
 def _block_anchors(
-    shingle: HashArray, where: npt.NDArray[Any], post_start: IntArray, rank: IntArray, total: int
+    shingle: HashArray,
+    where: npt.NDArray[Any],
+    post_start: IntArray,
+    rank: IntArray,
+    total: int,
+    known_top_bits: int = 0,
 ) -> IntArray:
+    """The anchors of one bucket of occurrences (``where`` ascending, top ``known_top_bits`` all equal)."""
     empty = np.zeros(0, dtype=np.int64)
     if len(shingle) < 2:
         return empty
-    # Most shingles occur once and anchor nothing: keep the repeated ones, each
-    # named by a small dense number so that (shingle, word index) packs into one
-    # int64 whose plain sort groups occurrences by shingle, in word order.
-    by_hash = np.argsort(shingle)
-    ordered = shingle[by_hash]
-    dense = np.cumsum(np.r_[True, ordered[1:] != ordered[:-1]]) - 1
+    # Most shingles occur once and anchor nothing: keep the repeated ones.
+    # Occurrences grouped by shingle; inside a group in the order given, which
+    # is word order (see _shingles), so (shingle, word index) order comes
+    # from one packed sort.
+    local, ordered = posting_order(shingle, known_top_bits)
+    group = np.cumsum(np.r_[True, ordered[1:] != ordered[:-1]]) - 1
     del ordered
-    repeated = np.bincount(dense)[dense] >= 2
-    bits = max(1, total.bit_length())
-    packed = np.sort((dense[repeated] << bits) | where[by_hash[repeated]])
-    del by_hash, dense, repeated
-    group, at = packed >> bits, packed & ((1 << bits) - 1)
-    del packed
+    repeated = np.bincount(group)[group] >= 2
+    at = where[local[repeated]].astype(np.int64)
+    group = group[repeated]
+    del local, repeated
     # Inside one shingle, occurrences are in word order, so the occurrences of
     # one post are contiguous (posts are contiguous in the stream).
     post = np.searchsorted(post_start, at, side="right") - 1
