@@ -27,7 +27,7 @@ Every candidate is verified exactly afterwards (:mod:`.verify`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 import datasketch
@@ -36,6 +36,7 @@ import numpy.typing as npt
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from provenance.config import AuditConfig
+from provenance.dedup import buckets
 from provenance.dedup.buckets import KeyBuckets
 from provenance.dedup.flat import (
     Flat,
@@ -228,14 +229,12 @@ def build_index(
     over_positions: list[IntArray] = []
     over_values: list[HashArray] = []
     pair_counts = _PairCounts(n, max(1, min(256, n // _BUCKET_PARAGRAPHS)))
-    occurrences = _shingle_occurrences(flat, active, k, start, range_bits)
+    ranges = _shingle_ranges(flat, active, k, start, range_bits)
     try:
-        for _, found in occurrences.drain():
-            # Within a range, occurrences come in position order (the order they were added).
-            positions = found["where"].astype(np.int64)
+        for values_in, positions in ranges:
             owner = np.searchsorted(start, positions, side="right") - 1
-            local, values = posting_order(np.ascontiguousarray(found["shingle"]), range_bits)
-            del found
+            local, values = posting_order(values_in, range_bits)
+            del values_in
             posting_owner, positions = owner[local], positions[local]
             del owner, local
             # A shingle repeated inside a paragraph: keep its first occurrence only.
@@ -276,7 +275,7 @@ def build_index(
 
         keys, counts = pair_counts.result(passes if rule is not None else None)
     finally:
-        occurrences.close()
+        ranges.close()
         pair_counts.close()
     release_freed_memory()
     return ShingleIndex(k, sizes, over_cap, over_cap_shingles, over_cap_start, keys, counts, rule)
@@ -287,20 +286,35 @@ _OCCURRENCE = np.dtype([("shingle", np.uint64), ("where", np.int64)])
 _OCCURRENCE32 = np.dtype([("shingle", np.uint64), ("where", np.int32)])
 
 
-def _shingle_occurrences(
+def _shingle_ranges(
     flat: Flat, active: npt.NDArray[np.bool_], k: int, start: IntArray, range_bits: int
-) -> KeyBuckets:
-    """Each shingle of the active paragraphs and its position, bucketed by the top ``range_bits`` of its hash.
+) -> Generator[tuple[HashArray, IntArray], None, None]:
+    """Each hash range's shingles of the active paragraphs and their positions (ascending), range by range.
 
-    Made one block of paragraphs at a time (about :data:`_OCCURRENCE_BLOCK_WORDS`
-    words), so all shingles are never held together; past the bucket's
-    memory budget they wait in temporary files (half a gigabyte of shingles
-    per index at a million paragraphs).
+    A position numbers a shingle among all of the index's shingles, in
+    paragraph order (``start`` is each paragraph's first). When all
+    shingles fit the memory budget of :class:`KeyBuckets`, they are made at
+    once and each range picked out of them; otherwise they are made one
+    block of paragraphs at a time (about :data:`_OCCURRENCE_BLOCK_WORDS`
+    words) and bucketed by range through temporary files, so they are never
+    held together (half a gigabyte per index at a million paragraphs). Both
+    ways give the same ranges.
     """
     n = len(flat.lengths)
     total = int(start[-1])
+    top_shift = np.uint64(64 - range_bits)
+    if total * 8 <= buckets.SPILL_BYTES:
+        sh, _ = shingle_values(flat.hashes, flat.lengths, k, keep=active)
+        if not range_bits:
+            yield sh, np.arange(total, dtype=np.int64)
+            return
+        top = (sh >> top_shift).astype(np.uint8)
+        for hash_range in range(1 << range_bits):
+            positions = np.flatnonzero(top == hash_range)
+            yield sh[positions], positions
+        return
     record = _OCCURRENCE32 if total < 2**31 else _OCCURRENCE
-    occurrences = KeyBuckets(1 << range_bits, record)
+    occurrences = buckets.KeyBuckets(1 << range_bits, record)
     try:
         word_end = flat.word_start + flat.lengths
         first = 0
@@ -315,16 +329,17 @@ def _shingle_occurrences(
             found["where"] = np.arange(int(start[first]), int(start[first]) + len(sh))
             del sh
             bucket = (
-                (found["shingle"] >> np.uint64(64 - range_bits)).astype(np.uint16)
+                (found["shingle"] >> top_shift).astype(np.uint16)
                 if range_bits
                 else np.zeros(len(found), dtype=np.uint16)
             )
             occurrences.add(found, bucket)
             first = last
-    except BaseException:
+        # Within a bucket, occurrences come in the order they were added: by position.
+        for _, found in occurrences.drain():
+            yield np.ascontiguousarray(found["shingle"]), found["where"].astype(np.int64)
+    finally:
         occurrences.close()
-        raise
-    return occurrences
 
 
 def _emit_pairs(

@@ -49,13 +49,14 @@ is made by the seed archive and by what each constant means:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from provenance.config import AuditConfig
+from provenance.dedup import buckets
 from provenance.dedup.buckets import KeyBuckets
 from provenance.dedup.candidates import posting_order
 from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique_counts
@@ -199,25 +200,69 @@ def _shingles(
     k: int,
     keep: npt.NDArray[np.bool_] | None,
     span_start: IntArray,
-) -> tuple[KeyBuckets, int]:
-    """Every full ``k``-word shingle of every post's stream with the word index it starts at.
+) -> Generator[tuple[HashArray, npt.NDArray[Any], int], None, None]:
+    """Every full ``k``-word shingle of every post's stream with the word index it starts at, by hash block.
 
     Streams are read as :func:`credit_words` says: ``hashes`` from
     ``post_start`` on, or with ``keep``, the kept entries from ``span_start``
-    on. The occurrences come back in buckets by the top bits of the shingle
-    hash (every occurrence of a shingle in one bucket, about
-    :data:`_SORT_BLOCK` per bucket), through temporary files on a large dump:
-    held all at once they were the reuse process's largest arrays (0.8 GB at
-    a million paragraphs). Inside a bucket they are in word order. Also
-    returns how many top bits of the hash name the bucket.
+    on. Yields ``(shingles, word indexes, bits)`` per block of hashes (the
+    top ``bits`` bits name the block, so every occurrence of a shingle is in
+    one block, about :data:`_SORT_BLOCK` per block), word indexes ascending.
+    When all occurrences fit the memory budget of :class:`KeyBuckets` they
+    are made at once; otherwise they are made a block of posts at a time and
+    bucketed through temporary files: held all at once they were the reuse
+    process's largest arrays (0.8 GB at a million paragraphs). Both ways give
+    the same blocks.
     """
-    n_posts = len(post_words)
     total = int(np.maximum(post_words - k + 1, 0).sum())
     blocks = max(1, -(-total // _SORT_BLOCK))
     bits = (blocks - 1).bit_length()
     # Word indexes fit 32 bits below 2**31 words: a third less to hold.
     record = _OCCURRENCE32 if int(post_words.sum()) < 2**31 else _OCCURRENCE
-    occurrences = KeyBuckets(1 << bits, record)
+    made = _post_block_shingles(hashes, post_words, post_start, k, keep, span_start, record)
+    if total * record.itemsize <= buckets.SPILL_BYTES:
+        parts = list(made)
+        shingle = np.concatenate([sh for sh, _ in parts]) if parts else np.zeros(0, dtype=np.uint64)
+        where = np.concatenate([at for _, at in parts]) if parts else np.zeros(0, dtype=record["where"])
+        del parts
+        if not bits:
+            yield shingle, where, 0
+            return
+        top = (shingle >> np.uint64(64 - bits)).astype(np.uint16)
+        for block in range(1 << bits):
+            members = np.flatnonzero(top == block)
+            yield shingle[members], where[members], bits
+        return
+    occurrences = buckets.KeyBuckets(1 << bits, record)
+    try:
+        for sh, at in made:
+            found = np.empty(len(sh), dtype=record)
+            found["shingle"], found["where"] = sh, at
+            del sh, at
+            bucket = (
+                (found["shingle"] >> np.uint64(64 - bits)).astype(np.uint16)
+                if bits
+                else np.zeros(len(found), dtype=np.uint16)
+            )
+            occurrences.add(found, bucket)
+        # Inside a bucket, occurrences keep the order they were added in: word order.
+        for _, found in occurrences.drain():
+            yield np.ascontiguousarray(found["shingle"]), np.ascontiguousarray(found["where"]), bits
+    finally:
+        occurrences.close()
+
+
+def _post_block_shingles(
+    hashes: HashArray,
+    post_words: IntArray,
+    post_start: IntArray,
+    k: int,
+    keep: npt.NDArray[np.bool_] | None,
+    span_start: IntArray,
+    record: np.dtype[Any],
+) -> Iterator[tuple[HashArray, npt.NDArray[Any]]]:
+    """The full shingles and their word indexes of blocks of posts (about :data:`_HASH_BLOCK_WORDS` words)."""
+    n_posts = len(post_words)
     block_first = 0
     while block_first < n_posts:
         # Posts in blocks of about _HASH_BLOCK_WORDS words (at least one post).
@@ -236,51 +281,39 @@ def _shingles(
         counts = np.bincount(owner, minlength=len(lengths))
         first = np.zeros(len(lengths), dtype=np.int64)
         np.cumsum(counts[:-1], out=first[1:])
-        found = np.empty(int(full.sum()), dtype=record)
-        found["shingle"] = sh[full]
-        found["where"] = (post_start[block_first:block_last][owner] + np.arange(len(sh)) - first[owner])[full]
-        del sh, owner, full
-        bucket = (
-            (found["shingle"] >> np.uint64(64 - bits)).astype(np.uint16)
-            if bits
-            else np.zeros(len(found), dtype=np.uint16)
-        )
-        occurrences.add(found, bucket)
+        begin = (post_start[block_first:block_last][owner] + np.arange(len(sh)) - first[owner])[full]
+        yield sh[full], begin.astype(record["where"])
         block_first = block_last
-    return occurrences, bits
 
 
 def _anchors(
-    occurrences: tuple[KeyBuckets, int], post_start: IntArray, rank: IntArray, total: int
+    blocks: Generator[tuple[HashArray, npt.NDArray[Any], int], None, None],
+    post_start: IntArray,
+    rank: IntArray,
+    total: int,
 ) -> KeyBuckets:
     """Every anchor, packed as one sortable key (see :func:`_anchor_keys`), bucketed by its later post.
 
-    ``occurrences`` come a bucket of shingles at a time (:func:`_shingles`).
+    The shingle occurrences come one hash block at a time (:func:`_shingles`).
     A chain never leaves its later post, so each bucket of anchors (a range
     of posts) is chained on its own and the dump's anchors never sit in
     memory at once.
     """
     n_posts = len(post_start)
-    buckets = max(1, min(_ANCHOR_BUCKETS, n_posts, total // _ANCHOR_BUCKET_WORDS))
+    bucket_count = max(1, min(_ANCHOR_BUCKETS, n_posts, total // _ANCHOR_BUCKET_WORDS))
     # Word positions where buckets 1.. start: post boundaries, about equal numbers of posts.
-    bounds = post_start[(np.arange(1, buckets) * n_posts) // buckets]
-    anchors = KeyBuckets(buckets, np.int64)
-    found_by_bucket, top_bits = occurrences
+    bounds = post_start[(np.arange(1, bucket_count) * n_posts) // bucket_count]
+    anchors = KeyBuckets(bucket_count, np.int64)
     try:
-        for _, found in found_by_bucket.drain():
-            keys = _block_anchors(
-                np.ascontiguousarray(found["shingle"]),
-                np.ascontiguousarray(found["where"]),
-                post_start,
-                rank,
-                total,
-                top_bits,
-            )
-            del found
+        for shingle, where, top_bits in blocks:
+            keys = _block_anchors(shingle, where, post_start, rank, total, top_bits)
+            del shingle, where
             anchors.add(keys, np.searchsorted(bounds, keys % total, side="right"))
     except BaseException:
         anchors.close()
         raise
+    finally:
+        blocks.close()  # removes the occurrences' temporary files if the loop stopped early
     return anchors
 
 
