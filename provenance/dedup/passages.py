@@ -169,22 +169,23 @@ def credit_words(
     anchors = _anchors(
         _shingles(hashes, post_words, post_start, k, keep, span_start), post_start, rank, total
     )
-    parts = [_kept_spans(keys, post_start, total, k) for _, keys in anchors.drain()]
+    # Each bucket's spans are painted as soon as they are found: the spans of
+    # the whole dump are never held together. The lowest rank (earliest) wins.
+    for _, keys in anchors.drain():
+        post, first, stop, source = _kept_spans(keys, post_start, total, k)
+        del keys, post
+        if len(first):
+            lengths = stop - first
+            np.minimum.at(
+                credit_rank, segments(first, stop), np.repeat(rank[source], lengths).astype(np.int32)
+            )
     del anchors
-    post, first, stop, source = (
-        tuple(np.concatenate([part[c] for part in parts]) for c in range(4))
-        if parts
-        else (np.zeros(0, dtype=np.int64),) * 4
-    )
-    del parts
-    if len(post):
-        # Paint each span with its source's rank; the lowest rank (earliest) wins.
-        lengths = stop - first
-        np.minimum.at(credit_rank, segments(first, stop), np.repeat(rank[source], lengths).astype(np.int32))
-    by_rank = np.argsort(rank)
-    credit = np.full(total, -1, dtype=np.int32)
+    # Ranks become post numbers in place (one word-sized array, not two).
+    by_rank = np.argsort(rank).astype(np.int32)
     borrowed = credit_rank != _NO_SOURCE
+    credit = credit_rank
     credit[borrowed] = by_rank[credit_rank[borrowed]]
+    credit[~borrowed] = -1
     return credit
 
 
@@ -454,9 +455,14 @@ def _summarise(
     config: AuditConfig,
 ) -> dict[str, PostReuse]:
     n_posts = len(posts)
-    post_of_word = np.repeat(np.arange(n_posts, dtype=np.int64), post_words)
-    borrowed = credit >= 0
-    keys, counts = sorted_unique_counts(post_of_word[borrowed] * n_posts + credit[borrowed])
+    # (post, source) keys of the borrowed words only, found from their word
+    # index (a post number per word of the dump was half a gigabyte at 1M).
+    borrowed_at = np.flatnonzero(credit >= 0)
+    post_start = np.zeros(n_posts, dtype=np.int64)
+    np.cumsum(post_words[:-1], out=post_start[1:])
+    post_of_borrowed = np.searchsorted(post_start, borrowed_at, side="right") - 1
+    keys, counts = sorted_unique_counts(post_of_borrowed * n_posts + credit[borrowed_at])
+    del borrowed_at, post_of_borrowed
     taken: dict[int, list[tuple[int, int]]] = {}
     for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
         post, source = divmod(key, n_posts)
