@@ -266,6 +266,13 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+# PSS is read every this many samples (20 ms apart) only. Reading
+# smaps_rollup walks a process's page tables under its memory-map lock, which
+# stalls the process's own mapping and unmapping: every 20 ms it made the
+# tool's 100k run 15% slower (8.9 s against 7.7 s, measured twice each way).
+PSS_EVERY = 12
+
+
 def tree_pss(pid: int) -> int:
     """Proportional set size of ``pid`` and its descendants, now (a page k of them share counts 1/k each)."""
     total, stack = 0, [pid]
@@ -325,12 +332,15 @@ def measure(method: str, dump: Path, jobs: int, work: Path, use_reader: bool, ti
         process = subprocess.Popen(command, stderr=errors, start_new_session=True)
         peak_tree = peak_pss = 0
         timed_out = False
+        samples = 0
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             peak_tree = max(peak_tree, tree_rss(process.pid))
-            peak_pss = max(peak_pss, tree_pss(process.pid))
+            if samples % PSS_EVERY == 0:
+                peak_pss = max(peak_pss, tree_pss(process.pid))
+            samples += 1
             if timeout and not timed_out and time.perf_counter() - started > timeout:
                 timed_out = True
                 os.killpg(process.pid, signal.SIGKILL)  # its own session: the worker and its pool only
