@@ -32,7 +32,7 @@ from typing import Any
 
 import networkx as nx
 
-from provenance.attribution import extract_mentions
+from provenance.attribution import mentions_of_posts
 from provenance.config import AuditConfig
 from provenance.dedup.order import chronological_key
 from provenance.errors import ProvenanceError
@@ -271,8 +271,7 @@ def build_graph(
 
     mentions: list[Mention] = []
     mentions_by_post: dict[str, list[Mention]] = {}
-    for post in posts:
-        found = extract_mentions(post, aliases)
+    for post, found in zip(posts, mentions_of_posts(posts, aliases, config.workers), strict=True):
         mentions_by_post[post.id] = found
         mentions.extend(found)
 

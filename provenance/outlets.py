@@ -171,6 +171,8 @@ class OutletAliases:
         """Whether ``text`` contains the words of any known name (case-insensitive, punctuation ignored)."""
         index = self.name_index()
         words = _WORD.findall(text.casefold())
+        if index.keys().isdisjoint(words):  # most texts: no name starts anywhere
+            return False
         return any(
             tuple(words[i : i + len(seq)]) == seq
             for i, word in enumerate(words)

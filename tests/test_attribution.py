@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from provenance.attribution import extract_mentions, split_sentences
+from provenance import attribution
+from provenance.attribution import extract_mentions, mentions_of_posts, split_sentences
 from provenance.config import AuditConfig
 from provenance.models import ClassifiedLine, Paragraph, Post, SourceRef
 from provenance.outlets import builtin_aliases, outlet_key
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import generate
 
 CASES = Path(__file__).resolve().parent / "cases" / "attributions-seed.json"
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
@@ -176,3 +183,36 @@ def test_seed_outlets_named_in_the_issue_are_found() -> None:
     } <= by_post["The terrorist diaspora: After the fall of the caliphate"]
     assert {"The Telegraph", "Russia Today"} <= by_post["Europe Braces for Post-Mosul Jihadi Onslaught"]
     assert "FARS" in by_post["Analysis: Iran, ISIS Likely to Unite for WWIII"]
+
+
+def test_mentions_in_worker_processes_equal_the_serial_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mentions_of_posts in two worker processes gives each post's mentions, in order, as one process does."""
+    posts, _ = generate.generate_posts(3000, seed=2)
+    aliases = builtin_aliases()
+    serial = mentions_of_posts(posts, aliases, workers=1)
+    assert sum(map(len, serial)) > 20  # the generator's reprints say "DEBKAfile reported ...:"
+    monkeypatch.setattr(attribution, "PARALLEL_MIN_POSTS", 1)
+    monkeypatch.setattr(attribution, "MENTION_CHUNK", 37)
+    assert mentions_of_posts(posts, aliases, workers=2) == serial
+    assert serial == [extract_mentions(post, aliases) for post in posts]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nothing here names an outlet.",
+        "The new daily routine of the times.",
+        "",
+        "Reuters",
+        "the Associated  Press!",
+    ],
+)
+def test_name_prefilter_agrees_with_the_word_sequence_test(text: str) -> None:
+    """mentions_a_name's quick first-word test never hides a name the word-sequence test finds."""
+    aliases = builtin_aliases()
+    index = aliases.name_index()
+    words = re.findall(r"\w+", text.casefold())
+    slow = any(
+        tuple(words[i : i + len(seq)]) == seq for i in range(len(words)) for seq in index.get(words[i], ())
+    )
+    assert aliases.mentions_a_name(text) == slow

@@ -53,11 +53,12 @@ from provenance.dedup.candidates import (
     lsh_candidates,
 )
 from provenance.dedup.clusters import clusters as make_clusters
-from provenance.dedup.flat import Flat, Progress, difference, flatten, frozen_heap, union
+from provenance.dedup.flat import Flat, Progress, difference, flatten, union
 from provenance.dedup.order import ChronologicalKey, chronological_key
 from provenance.dedup.passages import CHAIN_GAP, FILL_GAP, MIN_SEEDS, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
 from provenance.models import Cluster, DedupResult, Pair, PairKind, Post, PostReuse
+from provenance.workers import frozen_heap
 
 __all__ = [
     "CHAIN_GAP",

@@ -12,9 +12,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 from rapidfuzz.distance import Indel
 
-from provenance.dedup.flat import frozen_heap
 from provenance.models import Segment
 from provenance.shingle import word_extent, word_spans
+from provenance.workers import frozen_heap
 
 __all__ = ["align", "align_many"]
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ import numpy.typing as npt
 from provenance.config import AuditConfig
 from provenance.models import ParagraphRef, Post
 from provenance.shingle import many_word_hashes
+from provenance.workers import frozen_heap
 
 Progress = Callable[[str, int, int | None], None]
 IntArray = npt.NDArray[np.int64]
@@ -80,25 +80,6 @@ def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | Non
     flat = Flat(refs, texts, np.array(post_of, dtype=np.int64), lengths, word_start, hashes, workers)
     release_freed_memory()
     return flat
-
-
-@contextlib.contextmanager
-def frozen_heap() -> Iterator[None]:
-    """Fork worker processes inside this block: they then share the parent's objects instead of copying them.
-
-    A forked process shares the parent's memory until it writes to a page,
-    and the garbage collector writes to every object it visits (its
-    ``gc`` header): the first full collection in a worker copied the pages
-    of every post and paragraph object of the parent, some 0.7 GB per worker
-    at a million paragraphs. ``gc.freeze`` moves the objects that exist now
-    out of the collector's reach, in the workers forked meanwhile too; they
-    are handed back to it when the block ends.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def release_freed_memory() -> None:
