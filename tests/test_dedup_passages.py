@@ -206,7 +206,11 @@ def test_vectorised_credit_equals_the_plain_definition(
             "_ANCHOR_BUCKET_WORDS": 1,
         }
     # Anchors spilled to temporary files in tiny batches when blocks are small.
-    spill = {"SPILL_BYTES": 0, "BATCH_KEYS": 5} if small_blocks else {"SPILL_BYTES": buckets.SPILL_BYTES}
+    spill = (
+        {"SPILL_BYTES": 0, "IN_MEMORY_BYTES": 0, "BATCH_KEYS": 5}
+        if small_blocks
+        else {"SPILL_BYTES": buckets.SPILL_BYTES}
+    )
     with mock.patch.multiple(passages, **patches), mock.patch.multiple(buckets, **spill):
         expected = reference_credit(streams, rank, k)
         hashes = np.array([word_hash(str(w)) for words in streams for w in words], dtype=np.uint64)

@@ -123,6 +123,7 @@ def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(dedup_candidates, "_BUCKET_PARAGRAPHS", 50)
     monkeypatch.setattr(dedup_candidates, "_OCCURRENCE_BLOCK_WORDS", 301)
     monkeypatch.setattr(dedup_buckets, "SPILL_BYTES", 0)
+    monkeypatch.setattr(dedup_buckets, "IN_MEMORY_BYTES", 0)
     monkeypatch.setattr(dedup_buckets, "BATCH_KEYS", 103)
     spilled: list[Path] = []
     real_write = dedup_buckets.KeyBuckets._write

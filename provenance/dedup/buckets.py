@@ -23,7 +23,14 @@ import numpy as np
 import numpy.typing as npt
 
 # Keys held in memory, in bytes, before the buckets go to temporary files.
-SPILL_BYTES = 128 << 20
+# Up to four bucket sets are live at once at a million paragraphs (two in
+# the index, two in the reuse process), so this is a quarter of what they
+# may hold together.
+SPILL_BYTES = 64 << 20
+# A caller whose items fit in this many bytes holds them all at once
+# instead of bucketing them (faster; the index and the passage finder on
+# dumps up to some 200,000 paragraphs).
+IN_MEMORY_BYTES = 128 << 20
 # Keys partitioned together (bounds the partition's temporaries).
 BATCH_KEYS = 2_000_000
 

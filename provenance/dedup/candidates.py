@@ -293,7 +293,7 @@ def _shingle_ranges(
 
     A position numbers a shingle among all of the index's shingles, in
     paragraph order (``start`` is each paragraph's first). When all
-    shingles fit the memory budget of :class:`KeyBuckets`, they are made at
+    shingles fit :data:`~provenance.dedup.buckets.IN_MEMORY_BYTES`, they are made at
     once and each range picked out of them; otherwise they are made one
     block of paragraphs at a time (about :data:`_OCCURRENCE_BLOCK_WORDS`
     words) and bucketed by range through temporary files, so they are never
@@ -303,7 +303,7 @@ def _shingle_ranges(
     n = len(flat.lengths)
     total = int(start[-1])
     top_shift = np.uint64(64 - range_bits)
-    if total * 8 <= buckets.SPILL_BYTES:
+    if total * 8 <= buckets.IN_MEMORY_BYTES:
         sh, _ = shingle_values(flat.hashes, flat.lengths, k, keep=active)
         if not range_bits:
             yield sh, np.arange(total, dtype=np.int64)

@@ -209,7 +209,7 @@ def _shingles(
     on. Yields ``(shingles, word indexes, bits)`` per block of hashes (the
     top ``bits`` bits name the block, so every occurrence of a shingle is in
     one block, about :data:`_SORT_BLOCK` per block), word indexes ascending.
-    When all occurrences fit the memory budget of :class:`KeyBuckets` they
+    When all occurrences fit :data:`~provenance.dedup.buckets.IN_MEMORY_BYTES` they
     are made at once; otherwise they are made a block of posts at a time and
     bucketed through temporary files: held all at once they were the reuse
     process's largest arrays (0.8 GB at a million paragraphs). Both ways give
@@ -221,7 +221,7 @@ def _shingles(
     # Word indexes fit 32 bits below 2**31 words: a third less to hold.
     record = _OCCURRENCE32 if int(post_words.sum()) < 2**31 else _OCCURRENCE
     made = _post_block_shingles(hashes, post_words, post_start, k, keep, span_start, record)
-    if total * record.itemsize <= buckets.SPILL_BYTES:
+    if total * record.itemsize <= buckets.IN_MEMORY_BYTES:
         parts = list(made)
         shingle = np.concatenate([sh for sh, _ in parts]) if parts else np.zeros(0, dtype=np.uint64)
         where = np.concatenate([at for _, at in parts]) if parts else np.zeros(0, dtype=record["where"])
