@@ -161,6 +161,11 @@ def _pairs_and_clusters(
     # The shingle indexes are not needed any more: free them before alignment
     # builds its own objects (peak memory at 1M paragraphs).
     del index_k, index_p, lsh
+    if reuse_job.forked:
+        # Nothing here needs the word hashes any more (alignment reads the
+        # texts), and the reuse process keeps its own view of them: half a
+        # gigabyte at 1M paragraphs that the alignment workers would share.
+        flat.hashes = np.zeros(0, dtype=np.uint64)
     stats["verified"] = len(candidate_keys)
     stats["pairs"] = len(groups.pairs) + len(verified.kind)
     lap("verify")
@@ -254,6 +259,11 @@ class _ReuseJob:
             self._outcome = None  # the process died without a word: __call__ says so
         finally:
             conn.close()
+
+    @property
+    def forked(self) -> bool:
+        """Whether the reuse runs in its own process (so this one may drop what only it needs)."""
+        return self._process is not None
 
     def __call__(self) -> tuple[dict[str, PostReuse], float]:
         if self._process is None or self._receiver is None:
