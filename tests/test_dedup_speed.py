@@ -19,6 +19,7 @@ from provenance.dedup import buckets as dedup_buckets
 from provenance.dedup import candidates as dedup_candidates
 from provenance.dedup import find_duplicates
 from provenance.dedup import flat as dedup_flat
+from provenance.dedup import passages as dedup_passages
 from provenance.dedup import verify as dedup_verify
 from provenance.dedup.flat import difference, sorted_unique, sorted_unique_counts, union
 
@@ -122,6 +123,7 @@ def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(dedup_candidates, "_PENDING_KEYS", 101)
     monkeypatch.setattr(dedup_candidates, "_BUCKET_PARAGRAPHS", 50)
     monkeypatch.setattr(dedup_candidates, "_OCCURRENCE_BLOCK_WORDS", 301)
+    monkeypatch.setattr(dedup_passages, "_HASH_BLOCK_WORDS", 97)
     monkeypatch.setattr(dedup_buckets, "SPILL_BYTES", 0)
     monkeypatch.setattr(dedup_buckets, "IN_MEMORY_BYTES", 0)
     monkeypatch.setattr(dedup_buckets, "BATCH_KEYS", 103)
@@ -208,3 +210,14 @@ texts = st.lists(
 def test_a_text_aligned_with_itself_takes_the_shortcut_to_the_same_result(text: str) -> None:
     """align_many of (text, text) skips tokenising word by word and still equals the full alignment."""
     assert dedup_align.align_many([(text, text)]) == [dedup_align.align(text, text)]
+
+
+@given(st.lists(st.lists(st.integers(0, 2**63), max_size=7), max_size=6))
+def test_concatenate_freeing_equals_concatenate(parts: list[list[int]]) -> None:
+    """concatenate_freeing gives np.concatenate's result and leaves the list of parts empty."""
+    arrays = [np.array(part, dtype=np.uint64) for part in parts]
+    expected = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.uint64)
+    got = dedup_flat.concatenate_freeing(arrays, np.uint64)
+    assert got.dtype == np.uint64
+    assert np.array_equal(got, expected)
+    assert arrays == []

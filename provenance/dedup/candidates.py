@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from typing import Any
 
 import datasketch
 import numpy as np
@@ -42,6 +43,7 @@ from provenance.dedup.flat import (
     Flat,
     HashArray,
     IntArray,
+    concatenate_freeing,
     release_freed_memory,
     segments,
     sorted_unique,
@@ -67,8 +69,9 @@ MINHASH_SCHEME = "affine32"
 _PENDING_KEYS = 2_000_000
 # Shingles per hash range of the posting lists: bounds the temporaries.
 _RANGE_SHINGLES = 1 << 21
-# Pairs per block of candidate filtering: bounds the temporaries.
-_BLOCK_PAIRS = 1 << 23
+# Pairs per block of candidate filtering: bounds the temporaries (a dozen
+# arrays of this length; at 1 << 23 they were the index phase's peak at 1M).
+_BLOCK_PAIRS = 1 << 21
 # Pair keys are bucketed by their first paragraph, this many paragraphs per
 # bucket; each bucket is counted on its own at the end.
 _BUCKET_PARAGRAPHS = 8_192
@@ -147,9 +150,7 @@ class _PairCounts:
                 keys, counts = keys[accepted], counts[accepted]
             kept_keys.append(keys)
             kept_counts.append(counts)
-        if not kept_keys:
-            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
-        return np.concatenate(kept_keys), np.concatenate(kept_counts)
+        return concatenate_freeing(kept_keys, np.uint64), concatenate_freeing(kept_counts, np.int32)
 
     def close(self) -> None:
         """Remove the temporary files, if any."""
@@ -226,7 +227,8 @@ def build_index(
     sizes = np.zeros(n, dtype=np.int64)
     over_cap = np.zeros(n, dtype=np.int64)
     # The first occurrence in each paragraph of each over-cap shingle: (position, shingle).
-    over_positions: list[IntArray] = []
+    over_positions: list[npt.NDArray[np.signedinteger[Any]]] = []
+    position_type = np.int32 if int(start[-1]) < 2**31 else np.int64
     over_values: list[HashArray] = []
     pair_counts = _PairCounts(n, max(1, min(256, n // _BUCKET_PARAGRAPHS)))
     ranges = _shingle_ranges(flat, active, k, start, range_bits)
@@ -253,7 +255,8 @@ def build_index(
             del new_value
             over = np.repeat(group_size > DF_CAP, group_size)
             over_cap += np.bincount(posting_owner[over], minlength=n)
-            over_positions.append(positions[over])
+            # Positions fit 32 bits below 2**31 shingles: a third less to hold until the end.
+            over_positions.append(positions[over].astype(position_type))
             over_values.append(values[over])
             del over, positions, values
             _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, n)
@@ -262,9 +265,13 @@ def build_index(
         np.cumsum(over_cap, out=over_cap_start[1:])
         # In position order: grouped by paragraph, as verification reads them.
         if over_positions:
-            where = np.concatenate(over_positions)
-            over_cap_shingles = np.concatenate(over_values)[np.argsort(where, kind="stable")]
+            where = concatenate_freeing(over_positions, position_type)
+            # Positions are distinct, so any sort gives the one order.
+            order = np.argsort(where)
             del where
+            values = concatenate_freeing(over_values, np.uint64)
+            over_cap_shingles = values[order]
+            del values, order
         else:
             over_cap_shingles = np.zeros(0, dtype=np.uint64)
         del over_positions, over_values, start

@@ -157,7 +157,6 @@ def credit_words(
         raise ValueError("keep needs post_span, both covering hashes")
     if n_posts < 2 or total == 0:
         return np.full(total, -1, dtype=np.int32)
-    credit_rank = np.full(total, _NO_SOURCE, dtype=np.int32)
     post_start = np.zeros(n_posts, dtype=np.int64)
     np.cumsum(post_words[:-1], out=post_start[1:])
     if keep is None:
@@ -169,6 +168,9 @@ def credit_words(
     anchors = _anchors(
         _shingles(hashes, post_words, post_start, k, keep, span_start), post_start, rank, total
     )
+    # Allocated only now: while the anchors are found, the main process is
+    # building its indexes beside this one (the stage's peak at 1M paragraphs).
+    credit_rank = np.full(total, _NO_SOURCE, dtype=np.int32)
     # Each bucket's spans are painted as soon as they are found: the spans of
     # the whole dump are never held together. The lowest rank (earliest) wins.
     for _, keys in anchors.drain():
@@ -180,12 +182,15 @@ def credit_words(
                 credit_rank, segments(first, stop), np.repeat(rank[source], lengths).astype(np.int32)
             )
     del anchors
-    # Ranks become post numbers in place (one word-sized array, not two).
+    # Ranks become post numbers in place (one word-sized array, not two), a
+    # slice at a time (bounded temporaries).
     by_rank = np.argsort(rank).astype(np.int32)
-    borrowed = credit_rank != _NO_SOURCE
     credit = credit_rank
-    credit[borrowed] = by_rank[credit_rank[borrowed]]
-    credit[~borrowed] = -1
+    for block_start in range(0, total, _HASH_BLOCK_WORDS):
+        part = credit[block_start : block_start + _HASH_BLOCK_WORDS]
+        borrowed = part != _NO_SOURCE
+        part[borrowed] = by_rank[part[borrowed]]
+        part[~borrowed] = -1
     return credit
 
 
@@ -455,14 +460,31 @@ def _summarise(
     config: AuditConfig,
 ) -> dict[str, PostReuse]:
     n_posts = len(posts)
-    # (post, source) keys of the borrowed words only, found from their word
-    # index (a post number per word of the dump was half a gigabyte at 1M).
-    borrowed_at = np.flatnonzero(credit >= 0)
     post_start = np.zeros(n_posts, dtype=np.int64)
     np.cumsum(post_words[:-1], out=post_start[1:])
-    post_of_borrowed = np.searchsorted(post_start, borrowed_at, side="right") - 1
-    keys, counts = sorted_unique_counts(post_of_borrowed * n_posts + credit[borrowed_at])
-    del borrowed_at, post_of_borrowed
+    # (post, source) keys of the borrowed words only, found from their word
+    # index (a post number per word of the dump was half a gigabyte at 1M),
+    # counted a block of whole posts at a time: a key never spans two blocks,
+    # and the blocks come in post order, so the keys come out sorted.
+    key_parts: list[IntArray] = []
+    count_parts: list[IntArray] = []
+    block_first = 0
+    while block_first < n_posts:
+        block_last = max(
+            block_first + 1,
+            int(np.searchsorted(post_start, post_start[block_first] + _HASH_BLOCK_WORDS, side="right")),
+        )
+        lo = int(post_start[block_first])
+        hi = int(post_start[block_last]) if block_last < n_posts else len(credit)
+        borrowed_at = lo + np.flatnonzero(credit[lo:hi] >= 0)
+        post_of_borrowed = np.searchsorted(post_start, borrowed_at, side="right") - 1
+        block_keys, block_counts = sorted_unique_counts(post_of_borrowed * n_posts + credit[borrowed_at])
+        key_parts.append(block_keys)
+        count_parts.append(block_counts)
+        block_first = block_last
+    keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
+    counts = np.concatenate(count_parts) if count_parts else np.zeros(0, dtype=np.int64)
+    del key_parts, count_parts
     taken: dict[int, list[tuple[int, int]]] = {}
     for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
         post, source = divmod(key, n_posts)
