@@ -131,7 +131,7 @@ def _copied_shares(audit: Audit) -> tuple[int, float, float]:
 
 def audit_to_dict(audit: Audit) -> dict[str, Any]:
     """The audit.json document (see ``docs/audit-json.md``)."""
-    import datasketch
+    from importlib.metadata import version
 
     from provenance.config import AuditConfig
 
@@ -159,7 +159,8 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
         "tool": {
             "name": "provenance",
             "version": audit.version,
-            "datasketch": datasketch.__version__,
+            # The installed version, read without importing datasketch (and scipy with it).
+            "datasketch": str(audit.dedup.stats.get("datasketch") or version("datasketch")),
             "minhash_scheme": str(audit.dedup.stats.get("minhash_scheme", "affine32")),
         },
         "generated_at": audit.generated_at,

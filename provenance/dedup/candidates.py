@@ -29,12 +29,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
-import datasketch
 import numpy as np
 import numpy.typing as npt
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from provenance.config import AuditConfig
 from provenance.dedup import buckets
@@ -448,6 +447,8 @@ def lsh_params(threshold: float, num_perm: int, recall: float = LSH_RECALL) -> t
 
 def permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
     """datasketch's own affine permutations ``(a, b)`` for ``num_perm`` and ``seed``."""
+    from datasketch import MinHash  # imported when needed: datasketch imports scipy (half a second)
+
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
     return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
@@ -518,6 +519,9 @@ def lsh_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig) -> LshR
     )
     if len(blind) < 2:
         return LshResult(np.zeros(0, dtype=np.int64), len(blind), bands, rows)
+    # Imported only when some paragraphs need the LSH: datasketch imports scipy (half a second).
+    from datasketch import LeanMinHash, MinHashLSH
+
     shingle_hashes, counts = paragraph_shingles(flat, blind, index.k)
     rows_of = signatures(shingle_hashes, counts, config.num_perm, config.seed)
     lsh = MinHashLSH(num_perm=config.num_perm, params=(bands, rows))
@@ -537,7 +541,7 @@ def lsh_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig) -> LshR
 def datasketch_stats(result: LshResult, config: AuditConfig) -> dict[str, object]:
     """What produced the candidates, for ``DedupResult.stats`` (export reads ``minhash_scheme``)."""
     return {
-        "datasketch": datasketch.__version__,
+        "datasketch": version("datasketch"),
         "minhash_scheme": MINHASH_SCHEME,
         "num_perm": config.num_perm,
         "minhash_seed": config.seed,
