@@ -6,6 +6,8 @@ import importlib
 import multiprocessing
 import os
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -104,6 +106,33 @@ def test_a_reuse_process_that_dies_is_reported(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(RuntimeError, match="post-reuse process ended with exit code 9"):
         find_duplicates(posts, AuditConfig(jobs=2))
     assert multiprocessing.active_children() == []
+
+
+def test_a_stopped_reuse_process_removes_its_temporary_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """When the main steps fail while the reuse process is spilling, it is stopped and leaves no files."""
+    posts, _ = generate.generate_posts(3000, seed=4)
+    monkeypatch.setattr(dedup, "PARALLEL_REUSE_MIN_PARAGRAPHS", 1)
+    monkeypatch.setattr(dedup_buckets, "SPILL_BYTES", 0)
+    monkeypatch.setattr(dedup_buckets, "IN_MEMORY_BYTES", 0)
+    monkeypatch.setattr(dedup_buckets, "BATCH_KEYS", 50)
+    monkeypatch.setattr(dedup_passages, "_SORT_BLOCK", 500)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def failing_index(*args: object, **kwargs: object) -> None:
+        # Wait until the reuse process has files of its own, then fail.
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob("provenance-keys-*")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert list(tmp_path.glob("provenance-keys-*")), "the reuse process spilled nothing"
+        raise ValueError("index failed")
+
+    monkeypatch.setattr(dedup, "build_index", failing_index)
+    with pytest.raises(ValueError, match="index failed"):
+        find_duplicates(posts, AuditConfig(jobs=2))
+    assert multiprocessing.active_children() == []
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:

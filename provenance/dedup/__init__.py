@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.process
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -200,9 +201,19 @@ def _timed_reuse(
     return reuse, round(time.perf_counter() - started, 4)
 
 
+def _stop_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _reuse_in_child(conn: Connection) -> None:
-    """The forked reuse process: compute, send the result (or the error) back, and exit."""
+    """The forked reuse process: compute, send the result (or the error) back, and exit.
+
+    When the main process stops it (its own steps failed or were
+    interrupted), SIGTERM becomes SystemExit, so the ``finally`` blocks run
+    and the temporary files of the anchor buckets are removed.
+    """
     assert _reuse_input is not None
+    signal.signal(signal.SIGTERM, _stop_on_terminate)
     try:
         outcome: tuple[str, Any] = ("ok", _timed_reuse(*_reuse_input))
     except BaseException as exc:  # handed to the parent, which raises it
