@@ -65,3 +65,34 @@ def test_mismatched_keys_and_buckets_are_refused() -> None:
     """Keys and bucket numbers of different lengths are an error, not a silent truncation."""
     with pytest.raises(ValueError, match="disagree"):
         KeyBuckets(2, np.int64).add(np.arange(3), np.zeros(2, dtype=np.int64))
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 2**64 - 1), max_size=20), max_size=5),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_by_top_bits_groups_in_order_either_way(parts: list[list[int]], bits: int, in_memory: bool) -> None:
+    """by_top_bits gives each non-empty group, positions in the order given, in memory or bucketed."""
+    arrays = []
+    at = 0
+    for part in parts:
+        arrays.append((np.array(part, dtype=np.uint64), np.arange(at, at + len(part))))
+        at += len(part)
+    everything = [
+        (h, w) for hashes, where in arrays for h, w in zip(hashes.tolist(), where.tolist(), strict=True)
+    ]
+    expected = []
+    for group in range(1 << bits):
+        members = [(h, w) for h, w in everything if (h >> (64 - bits) if bits else 0) == group]
+        if members:
+            expected.append(members)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(buckets, "IN_MEMORY_BYTES", 1 << 30 if in_memory else 0)
+        patch.setattr(buckets, "SPILL_BYTES", 0)
+        patch.setattr(buckets, "BATCH_KEYS", 3)
+        got = [
+            list(zip(hashes.tolist(), where.tolist(), strict=True))
+            for hashes, where in buckets.by_top_bits(iter(arrays), at, bits, np.int32)
+        ]
+    assert got == expected

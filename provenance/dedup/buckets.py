@@ -15,7 +15,7 @@ hands back each bucket's keys, and the files are removed.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +134,54 @@ class KeyBuckets:
         if self._spill is not None:
             self._spill.cleanup()
             self._spill = None
+
+
+def by_top_bits(
+    parts: Iterable[tuple[npt.NDArray[np.uint64], npt.NDArray[Any]]],
+    total: int,
+    bits: int,
+    where_dtype: npt.DTypeLike,
+) -> Generator[tuple[npt.NDArray[np.uint64], npt.NDArray[Any]], None, None]:
+    """64-bit hashes with a position each, made part by part, handed back grouped by their top ``bits`` bits.
+
+    Every occurrence of a hash lands in one group, and inside a group the
+    positions keep the order the parts gave them. When the ``total`` items
+    fit :data:`IN_MEMORY_BYTES` the parts are joined and each group is
+    picked out of them (the fast route); otherwise each part is bucketed as
+    it comes, through temporary files past :data:`SPILL_BYTES`, so all items
+    are never held at once. Both routes give the same non-empty groups, in
+    group order. Close the generator to drop the files early.
+    """
+    record = np.dtype([("hash", np.uint64), ("where", where_dtype)])
+    shift = np.uint64(64 - bits)
+
+    def group_of(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint16]:
+        return (hashes >> shift).astype(np.uint16) if bits else np.zeros(len(hashes), dtype=np.uint16)
+
+    if total * record.itemsize <= IN_MEMORY_BYTES:
+        made = list(parts)
+        hashes = np.concatenate([h for h, _ in made]) if made else np.zeros(0, dtype=np.uint64)
+        where = np.concatenate([w for _, w in made]).astype(where_dtype) if made else np.zeros(0, where_dtype)
+        del made
+        if not bits:
+            if len(hashes):
+                yield hashes, where
+            return
+        group = group_of(hashes)
+        for g in range(1 << bits):
+            members = np.flatnonzero(group == g)
+            if len(members):
+                yield hashes[members], where[members]
+        return
+    grouped = KeyBuckets(1 << bits, record)
+    try:
+        for part_hashes, part_where in parts:
+            found = np.empty(len(part_hashes), dtype=record)
+            found["hash"], found["where"] = part_hashes, part_where
+            del part_hashes, part_where
+            grouped.add(found, group_of(found["hash"]))
+        # A bucket keeps the order its items were added in.
+        for _, found in grouped.drain():
+            yield np.ascontiguousarray(found["hash"]), np.ascontiguousarray(found["where"])
+    finally:
+        grouped.close()

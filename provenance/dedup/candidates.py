@@ -27,7 +27,7 @@ Every candidate is verified exactly afterwards (:mod:`.verify`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
@@ -287,41 +287,22 @@ def build_index(
     return ShingleIndex(k, sizes, over_cap, over_cap_shingles, over_cap_start, keys, counts, rule)
 
 
-# One shingle occurrence: its hash and its position among all the index's shingles.
-_OCCURRENCE = np.dtype([("shingle", np.uint64), ("where", np.int64)])
-_OCCURRENCE32 = np.dtype([("shingle", np.uint64), ("where", np.int32)])
-
-
 def _shingle_ranges(
     flat: Flat, active: npt.NDArray[np.bool_], k: int, start: IntArray, range_bits: int
-) -> Generator[tuple[HashArray, IntArray], None, None]:
+) -> Generator[tuple[HashArray, npt.NDArray[Any]], None, None]:
     """Each hash range's shingles of the active paragraphs and their positions (ascending), range by range.
 
     A position numbers a shingle among all of the index's shingles, in
-    paragraph order (``start`` is each paragraph's first). When all
-    shingles fit :data:`~provenance.dedup.buckets.IN_MEMORY_BYTES`, they are made at
-    once and each range picked out of them; otherwise they are made one
-    block of paragraphs at a time (about :data:`_OCCURRENCE_BLOCK_WORDS`
-    words) and bucketed by range through temporary files, so they are never
-    held together (half a gigabyte per index at a million paragraphs). Both
-    ways give the same ranges.
+    paragraph order (``start`` is each paragraph's first). The shingles are
+    made one block of paragraphs at a time (about
+    :data:`_OCCURRENCE_BLOCK_WORDS` words) and grouped by
+    :func:`~provenance.dedup.buckets.by_top_bits`, so on a large dump they are
+    never held together (half a gigabyte per index at a million paragraphs).
     """
     n = len(flat.lengths)
     total = int(start[-1])
-    top_shift = np.uint64(64 - range_bits)
-    if total * 8 <= buckets.IN_MEMORY_BYTES:
-        sh, _ = shingle_values(flat.hashes, flat.lengths, k, keep=active)
-        if not range_bits:
-            yield sh, np.arange(total, dtype=np.int64)
-            return
-        top = (sh >> top_shift).astype(np.uint8)
-        for hash_range in range(1 << range_bits):
-            positions = np.flatnonzero(top == hash_range)
-            yield sh[positions], positions
-        return
-    record = _OCCURRENCE32 if total < 2**31 else _OCCURRENCE
-    occurrences = buckets.KeyBuckets(1 << range_bits, record)
-    try:
+
+    def blocks() -> Iterator[tuple[HashArray, IntArray]]:
         word_end = flat.word_start + flat.lengths
         first = 0
         while first < n:
@@ -330,22 +311,11 @@ def _shingle_ranges(
             words = flat.hashes[int(flat.word_start[first]) : int(word_end[last - 1])]
             sh, _ = shingle_values(words, flat.lengths[first:last], k, keep=active[first:last])
             assert len(sh) == int(start[last] - start[first])
-            found = np.empty(len(sh), dtype=record)
-            found["shingle"] = sh
-            found["where"] = np.arange(int(start[first]), int(start[first]) + len(sh))
-            del sh
-            bucket = (
-                (found["shingle"] >> top_shift).astype(np.uint16)
-                if range_bits
-                else np.zeros(len(found), dtype=np.uint16)
-            )
-            occurrences.add(found, bucket)
+            yield sh, np.arange(int(start[first]), int(start[last]))
             first = last
-        # Within a bucket, occurrences come in the order they were added: by position.
-        for _, found in occurrences.drain():
-            yield np.ascontiguousarray(found["shingle"]), found["where"].astype(np.int64)
-    finally:
-        occurrences.close()
+
+    # Positions fit 32 bits below 2**31 shingles: a third less to hold.
+    return buckets.by_top_bits(blocks(), total, range_bits, np.int32 if total < 2**31 else np.int64)
 
 
 def _emit_pairs(

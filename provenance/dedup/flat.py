@@ -140,13 +140,12 @@ def concatenate_freeing(parts: list[npt.NDArray[Any]], dtype: npt.DTypeLike) -> 
     """
     out = np.empty(sum(len(part) for part in parts), dtype=dtype)
     at = 0
-    for index in range(len(parts)):
-        part = parts[index]
+    parts.reverse()
+    while parts:
+        part = parts.pop()  # the list lets go of each part as it is copied
         out[at : at + len(part)] = part
         at += len(part)
-        parts[index] = out[:0]  # drop the part (an empty view holds nothing new)
         del part
-    parts.clear()
     return out
 
 

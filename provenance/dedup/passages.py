@@ -194,11 +194,6 @@ def credit_words(
     return credit
 
 
-# One occurrence of a shingle in a stream: its hash and the word index it starts at.
-_OCCURRENCE = np.dtype([("shingle", np.uint64), ("where", np.int64)])
-_OCCURRENCE32 = np.dtype([("shingle", np.uint64), ("where", np.int32)])
-
-
 def _shingles(
     hashes: HashArray,
     post_words: IntArray,
@@ -206,56 +201,34 @@ def _shingles(
     k: int,
     keep: npt.NDArray[np.bool_] | None,
     span_start: IntArray,
-) -> Generator[tuple[HashArray, npt.NDArray[Any], int], None, None]:
+) -> tuple[Generator[tuple[HashArray, npt.NDArray[Any]], None, None], int]:
     """Every full ``k``-word shingle of every post's stream with the word index it starts at, by hash block.
 
     Streams are read as :func:`credit_words` says: ``hashes`` from
     ``post_start`` on, or with ``keep``, the kept entries from ``span_start``
-    on. Yields ``(shingles, word indexes, bits)`` per block of hashes (the
-    top ``bits`` bits name the block, so every occurrence of a shingle is in
-    one block, about :data:`_SORT_BLOCK` per block), word indexes ascending.
-    When all occurrences fit :data:`~provenance.dedup.buckets.IN_MEMORY_BYTES` they
-    are made at once; otherwise they are made a block of posts at a time and
-    bucketed through temporary files: held all at once they were the reuse
-    process's largest arrays (0.8 GB at a million paragraphs). Both ways give
-    the same blocks.
+    on. The shingles are made a block of posts at a time and grouped by the
+    top bits of their hash (:func:`~provenance.dedup.buckets.by_top_bits`,
+    about :data:`_SORT_BLOCK` per block, word indexes ascending): held all
+    at once they were the reuse process's largest arrays (0.8 GB at a
+    million paragraphs). Returns the blocks and how many top bits name a block.
     """
     total = int(np.maximum(post_words - k + 1, 0).sum())
     blocks = max(1, -(-total // _SORT_BLOCK))
     bits = (blocks - 1).bit_length()
     # Word indexes fit 32 bits below 2**31 words: a third less to hold.
-    record = _OCCURRENCE32 if int(post_words.sum()) < 2**31 else _OCCURRENCE
-    made = _post_block_shingles(hashes, post_words, post_start, k, keep, span_start, record)
-    if total * record.itemsize <= buckets.IN_MEMORY_BYTES:
-        parts = list(made)
-        shingle = np.concatenate([sh for sh, _ in parts]) if parts else np.zeros(0, dtype=np.uint64)
-        where = np.concatenate([at for _, at in parts]) if parts else np.zeros(0, dtype=record["where"])
-        del parts
-        if not bits:
-            yield shingle, where, 0
-            return
-        top = (shingle >> np.uint64(64 - bits)).astype(np.uint16)
-        for block in range(1 << bits):
-            members = np.flatnonzero(top == block)
-            yield shingle[members], where[members], bits
-        return
-    occurrences = buckets.KeyBuckets(1 << bits, record)
-    try:
-        for sh, at in made:
-            found = np.empty(len(sh), dtype=record)
-            found["shingle"], found["where"] = sh, at
-            del sh, at
-            bucket = (
-                (found["shingle"] >> np.uint64(64 - bits)).astype(np.uint16)
-                if bits
-                else np.zeros(len(found), dtype=np.uint16)
-            )
-            occurrences.add(found, bucket)
-        # Inside a bucket, occurrences keep the order they were added in: word order.
-        for _, found in occurrences.drain():
-            yield np.ascontiguousarray(found["shingle"]), np.ascontiguousarray(found["where"]), bits
-    finally:
-        occurrences.close()
+    where_type = np.int32 if int(post_words.sum()) < 2**31 else np.int64
+    made = _post_block_shingles(hashes, post_words, post_start, k, keep, span_start)
+    return buckets.by_top_bits(made, total, bits, where_type), bits
+
+
+def _post_blocks(post_start: IntArray) -> Iterator[tuple[int, int]]:
+    """Consecutive posts ``[first, last)``, about :data:`_HASH_BLOCK_WORDS` words each (at least one post)."""
+    first = 0
+    while first < len(post_start):
+        stop_word = post_start[first] + _HASH_BLOCK_WORDS
+        last = max(first + 1, int(np.searchsorted(post_start, stop_word, side="right")))
+        yield first, last
+        first = last
 
 
 def _post_block_shingles(
@@ -265,15 +238,9 @@ def _post_block_shingles(
     k: int,
     keep: npt.NDArray[np.bool_] | None,
     span_start: IntArray,
-    record: np.dtype[Any],
-) -> Iterator[tuple[HashArray, npt.NDArray[Any]]]:
-    """The full shingles and their word indexes of blocks of posts (about :data:`_HASH_BLOCK_WORDS` words)."""
-    n_posts = len(post_words)
-    block_first = 0
-    while block_first < n_posts:
-        # Posts in blocks of about _HASH_BLOCK_WORDS words (at least one post).
-        stop_word = post_start[block_first] + _HASH_BLOCK_WORDS
-        block_last = max(block_first + 1, int(np.searchsorted(post_start, stop_word, side="right")))
+) -> Iterator[tuple[HashArray, IntArray]]:
+    """The full shingles and their word indexes, a block of posts at a time."""
+    for block_first, block_last in _post_blocks(post_start):
         lengths = post_words[block_first:block_last]
         if keep is None:
             base = int(post_start[block_first])
@@ -288,12 +255,11 @@ def _post_block_shingles(
         first = np.zeros(len(lengths), dtype=np.int64)
         np.cumsum(counts[:-1], out=first[1:])
         begin = (post_start[block_first:block_last][owner] + np.arange(len(sh)) - first[owner])[full]
-        yield sh[full], begin.astype(record["where"])
-        block_first = block_last
+        yield sh[full], begin
 
 
 def _anchors(
-    blocks: Generator[tuple[HashArray, npt.NDArray[Any], int], None, None],
+    occurrences: tuple[Generator[tuple[HashArray, npt.NDArray[Any]], None, None], int],
     post_start: IntArray,
     rank: IntArray,
     total: int,
@@ -310,8 +276,9 @@ def _anchors(
     # Word positions where buckets 1.. start: post boundaries, about equal numbers of posts.
     bounds = post_start[(np.arange(1, bucket_count) * n_posts) // bucket_count]
     anchors = KeyBuckets(bucket_count, np.int64)
+    blocks, top_bits = occurrences
     try:
-        for shingle, where, top_bits in blocks:
+        for shingle, where in blocks:
             keys = _block_anchors(shingle, where, post_start, rank, total, top_bits)
             del shingle, where
             anchors.add(keys, np.searchsorted(bounds, keys % total, side="right"))
@@ -468,12 +435,7 @@ def _summarise(
     # and the blocks come in post order, so the keys come out sorted.
     key_parts: list[IntArray] = []
     count_parts: list[IntArray] = []
-    block_first = 0
-    while block_first < n_posts:
-        block_last = max(
-            block_first + 1,
-            int(np.searchsorted(post_start, post_start[block_first] + _HASH_BLOCK_WORDS, side="right")),
-        )
+    for block_first, block_last in _post_blocks(post_start):
         lo = int(post_start[block_first])
         hi = int(post_start[block_last]) if block_last < n_posts else len(credit)
         borrowed_at = lo + np.flatnonzero(credit[lo:hi] >= 0)
@@ -481,7 +443,6 @@ def _summarise(
         block_keys, block_counts = sorted_unique_counts(post_of_borrowed * n_posts + credit[borrowed_at])
         key_parts.append(block_keys)
         count_parts.append(block_counts)
-        block_first = block_last
     keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
     counts = np.concatenate(count_parts) if count_parts else np.zeros(0, dtype=np.int64)
     del key_parts, count_parts
