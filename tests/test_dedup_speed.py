@@ -170,7 +170,7 @@ def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) 
     assert spilled and not any(folder.exists() for folder in spilled), "temporary files are removed"
     for one, many in zip(whole, blocked, strict=True):
         assert len(one.keys) > 100 and int(one.over_cap.sum()) > 0
-        for field in ("sizes", "over_cap", "over_cap_shingles", "over_cap_start", "keys", "counts"):
+        for field in ("sizes", "over_cap", "over_cap_ids", "over_cap_start", "keys", "counts"):
             assert np.array_equal(getattr(one, field), getattr(many, field)), field
     # The rule keeps a small part of the pairs, all of them among the unfiltered index's candidates.
     assert 0 < len(whole[2].keys) < len(whole[0].keys) / 4

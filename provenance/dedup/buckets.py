@@ -86,7 +86,8 @@ class KeyBuckets:
             keys.sort()
         else:
             # A stable sort of 16-bit bucket numbers is a radix sort: linear time.
-            keys = keys[np.argsort(bucket, kind="stable")]
+            # np.take, because fancy indexing gathers 12-byte records four times slower.
+            keys = np.take(keys, np.argsort(bucket, kind="stable"))
         bounds = np.r_[0, np.cumsum(np.bincount(bucket, minlength=self._buckets))]
         del bucket
         for b in np.flatnonzero(bounds[1:] > bounds[:-1]).tolist():

@@ -104,8 +104,11 @@ class ShingleIndex:
     k: int
     sizes: IntArray  # distinct shingles per paragraph
     over_cap: IntArray  # how many of a paragraph's shingles were left out of the index
-    over_cap_shingles: HashArray  # those shingles, grouped by paragraph
-    over_cap_start: IntArray  # slice of ``over_cap_shingles`` per paragraph (length n + 1)
+    # Those shingles, grouped by paragraph, each as its rank among the
+    # index's distinct over-cap shingles: equal ids are equal shingles, and
+    # 32 bits leave room to pack a pair number beside an id (verification).
+    over_cap_ids: npt.NDArray[np.uint32]
+    over_cap_start: IntArray  # slice of ``over_cap_ids`` per paragraph (length n + 1)
     # a * n + b (a < b), sorted: every pair sharing an indexed shingle, or, when
     # the index was built with a ``rule``, only the pairs that pass it.
     keys: KeyArray
@@ -225,18 +228,17 @@ def build_index(
 
     sizes = np.zeros(n, dtype=np.int64)
     over_cap = np.zeros(n, dtype=np.int64)
-    # The first occurrence in each paragraph of each over-cap shingle: (position, shingle).
-    over_positions: list[npt.NDArray[np.signedinteger[Any]]] = []
-    position_type = np.int32 if int(start[-1]) < 2**31 else np.int64
-    over_values: list[HashArray] = []
+    # The first occurrence in each paragraph of each over-cap shingle: (paragraph, shingle id).
+    over_owners: list[npt.NDArray[np.int32]] = []
+    over_ids: list[npt.NDArray[np.uint32]] = []
+    distinct_over = 0  # over-cap shingles given an id so far
     pair_counts = _PairCounts(n, max(1, min(256, n // _BUCKET_PARAGRAPHS)))
     ranges = _shingle_ranges(flat, active, k, start, range_bits)
     try:
-        for values_in, positions in ranges:
-            owner = np.searchsorted(start, positions, side="right") - 1
+        for values_in, owner in ranges:
             local, values = posting_order(values_in, range_bits)
             del values_in
-            posting_owner, positions = owner[local], positions[local]
+            posting_owner = owner[local].astype(np.int64)
             del owner, local
             # A shingle repeated inside a paragraph: keep its first occurrence only.
             new_value = np.ones(len(values), dtype=bool)
@@ -245,7 +247,6 @@ def build_index(
             first_in_paragraph[1:] |= posting_owner[1:] != posting_owner[:-1]
             new_value = new_value[first_in_paragraph]
             posting_owner = posting_owner[first_in_paragraph]
-            positions = positions[first_in_paragraph]
             values = values[first_in_paragraph]
             del first_in_paragraph
             sizes += np.bincount(posting_owner, minlength=n)
@@ -254,26 +255,33 @@ def build_index(
             del new_value
             over = np.repeat(group_size > DF_CAP, group_size)
             over_cap += np.bincount(posting_owner[over], minlength=n)
-            # Positions fit 32 bits below 2**31 shingles: a third less to hold until the end.
-            over_positions.append(positions[over].astype(position_type))
-            over_values.append(values[over])
-            del over, positions, values
+            over_owners.append(posting_owner[over].astype(np.int32))
+            # Ranges come in hash order and values ascend inside one, so
+            # numbering the runs of equal values ranks the over-cap shingles.
+            over_values = values[over]
+            run_start = np.ones(len(over_values), dtype=bool)
+            np.not_equal(over_values[1:], over_values[:-1], out=run_start[1:])
+            ids = np.cumsum(run_start, dtype=np.int64) + (distinct_over - 1)
+            distinct_over += int(run_start.sum())
+            if distinct_over > 2**32:
+                raise OverflowError("more than 2**32 distinct over-cap shingles")
+            over_ids.append(ids.astype(np.uint32))
+            del over, values, over_values, run_start, ids
             _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, n)
             del posting_owner
         over_cap_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(over_cap, out=over_cap_start[1:])
-        # In position order: grouped by paragraph, as verification reads them.
-        if over_positions:
-            where = concatenate_freeing(over_positions, position_type)
-            # Positions are distinct, so any sort gives the one order.
-            order = np.argsort(where)
+        # Grouped by paragraph, as verification reads them (inside a
+        # paragraph, in the order the ranges gave them).
+        over_cap_ids: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
+        if over_owners:
+            where = concatenate_freeing(over_owners, np.int32)
+            order = np.argsort(where, kind="stable")
             del where
-            values = concatenate_freeing(over_values, np.uint64)
-            over_cap_shingles = values[order]
-            del values, order
-        else:
-            over_cap_shingles = np.zeros(0, dtype=np.uint64)
-        del over_positions, over_values, start
+            ids = concatenate_freeing(over_ids, np.uint32)
+            over_cap_ids = ids[order].astype(np.uint32, copy=False)
+            del ids, order
+        del over_owners, over_ids, start
 
         def passes(keys: KeyArray, counts: CountArray) -> npt.NDArray[np.bool_]:
             assert rule is not None
@@ -284,16 +292,16 @@ def build_index(
         ranges.close()
         pair_counts.close()
     release_freed_memory()
-    return ShingleIndex(k, sizes, over_cap, over_cap_shingles, over_cap_start, keys, counts, rule)
+    return ShingleIndex(k, sizes, over_cap, over_cap_ids, over_cap_start, keys, counts, rule)
 
 
 def _shingle_ranges(
     flat: Flat, active: npt.NDArray[np.bool_], k: int, start: IntArray, range_bits: int
 ) -> Generator[tuple[HashArray, npt.NDArray[Any]], None, None]:
-    """Each hash range's shingles of the active paragraphs and their positions (ascending), range by range.
+    """Each hash range's shingles of the active paragraphs and their paragraphs (ascending), range by range.
 
-    A position numbers a shingle among all of the index's shingles, in
-    paragraph order (``start`` is each paragraph's first). The shingles are
+    ``start`` is each paragraph's first shingle among all of the index's
+    shingles, in paragraph order. The shingles are
     made one block of paragraphs at a time (about
     :data:`_OCCURRENCE_BLOCK_WORDS` words) and grouped by
     :func:`~provenance.dedup.buckets.by_top_bits`, so on a large dump they are
@@ -309,13 +317,12 @@ def _shingle_ranges(
             limit = int(flat.word_start[first]) + _OCCURRENCE_BLOCK_WORDS
             last = max(first + 1, int(np.searchsorted(word_end, limit, side="right")))
             words = flat.hashes[int(flat.word_start[first]) : int(word_end[last - 1])]
-            sh, _ = shingle_values(words, flat.lengths[first:last], k, keep=active[first:last])
+            sh, counts = shingle_values(words, flat.lengths[first:last], k, keep=active[first:last])
             assert len(sh) == int(start[last] - start[first])
-            yield sh, np.arange(int(start[first]), int(start[last]))
+            yield sh, np.repeat(np.arange(first, last, dtype=np.int32), counts)
             first = last
 
-    # Positions fit 32 bits below 2**31 shingles: a third less to hold.
-    return buckets.by_top_bits(blocks(), total, range_bits, np.int32 if total < 2**31 else np.int64)
+    return buckets.by_top_bits(blocks(), total, range_bits, np.int32)
 
 
 def _emit_pairs(
