@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import multiprocessing
 import os
 import sys
@@ -24,6 +25,7 @@ from provenance.dedup import flat as dedup_flat
 from provenance.dedup import passages as dedup_passages
 from provenance.dedup import verify as dedup_verify
 from provenance.dedup.flat import difference, sorted_unique, sorted_unique_counts, union
+from provenance.dedup.order import chronological_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -187,10 +189,12 @@ def shingle_set(flat: dedup_flat.Flat, g: int, k: int) -> np.ndarray:
     return np.unique(hashes)
 
 
-def test_shared_counts_equal_full_intersections(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("block", [1 << 22, 64])
+def test_shared_counts_equal_full_intersections(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
     """Index counts plus intersected over-cap shingles equal a full intersection of both shingle sets."""
     posts, _ = generate.generate_posts(1500, seed=5)
     monkeypatch.setattr(dedup_candidates, "DF_CAP", 6)
+    monkeypatch.setattr(dedup_verify, "_INTERSECT_BLOCK", block)
     flat = dedup_flat.flatten(posts, AuditConfig(jobs=1), None)
     index = dedup_candidates.build_index(flat, flat.lengths > 0, 3)
     n = len(flat.lengths)
@@ -205,6 +209,43 @@ def test_shared_counts_equal_full_intersections(monkeypatch: pytest.MonkeyPatch)
     assert int((index.over_cap > 0).sum()) > 100
     assert np.array_equal(index.sizes[:50], [len(shingle_set(flat, g, 3)) for g in range(50)])
     assert np.array_equal(dedup_verify.shared_counts(index, a, b), np.array(expected))
+
+
+def test_exact_groups_compare_the_words_whatever_the_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sequence keys only propose groups: the groups are those of the words themselves, whatever the keys."""
+    posts, _ = generate.generate_posts(3000, seed=9)
+    flat = dedup_flat.flatten(posts, AuditConfig(jobs=1), None)
+    order = chronological_key(posts)
+    found = dedup_verify.exact_groups(flat, posts, order, 5)
+    # The plain definition: paragraphs with the same words in the same order;
+    # a text in 5 posts or more is boilerplate, any other repeat gives pairs.
+    by_words: dict[bytes, list[int]] = {}
+    for g in np.flatnonzero(flat.lengths > 0).tolist():
+        start = int(flat.word_start[g])
+        by_words.setdefault(flat.hashes[start : start + int(flat.lengths[g])].tobytes(), []).append(g)
+    n = len(flat.lengths)
+    pairs: list[int] = []
+    inactive: set[int] = set(np.flatnonzero(flat.lengths == 0).tolist())
+    for members in by_words.values():
+        if len({int(flat.post_of[g]) for g in members}) >= 5:
+            inactive.update(members)
+        else:
+            pairs.extend(a * n + b for a, b in itertools.combinations(members, 2))
+    assert len(pairs) > 50 and found.boilerplate
+    assert found.pairs.tolist() == sorted(pairs)
+    assert set(np.flatnonzero(~found.active).tolist()) == inactive
+    # Keys made in tiny blocks are the same keys.
+    keys = dedup_verify.sequence_keys(flat)
+    monkeypatch.setattr(dedup_verify, "_SEQUENCE_BLOCK_WORDS", 50)
+    assert np.array_equal(dedup_verify.sequence_keys(flat), keys)
+    # Every key equal: every paragraph is proposed, and the words still decide.
+    monkeypatch.setattr(
+        dedup_verify, "sequence_keys", lambda flat: np.zeros(len(flat.lengths), dtype=np.uint64)
+    )
+    colliding = dedup_verify.exact_groups(flat, posts, order, 5)
+    assert np.array_equal(colliding.pairs, found.pairs)
+    assert np.array_equal(colliding.active, found.active)
+    assert colliding.boilerplate == found.boilerplate
 
 
 hashes = st.lists(st.integers(0, 2**64 - 1), max_size=80).map(lambda v: np.array(v, dtype=np.uint64))

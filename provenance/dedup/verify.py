@@ -10,19 +10,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from hashlib import blake2b
 
 import numpy as np
 import numpy.typing as npt
 
 from provenance.config import AuditConfig
 from provenance.dedup.candidates import MIN_PARTIAL_SHARED, ShingleIndex
-from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique
+from provenance.dedup.flat import Flat, IntArray, segments, sorted_unique
 from provenance.dedup.order import ChronologicalKey
 from provenance.models import Boilerplate, PairKind, ParagraphRef, Post
 
 # Shingles per block in exact intersection (bounds the sort's temporaries).
 _INTERSECT_BLOCK = 1 << 22
+# Words per block when summarising paragraphs for exact groups (bounds the temporaries).
+_SEQUENCE_BLOCK_WORDS = 1 << 22
 _EPS = 1e-9
 
 
@@ -32,8 +33,37 @@ def ref_key(posts: Sequence[Post]) -> Callable[[ParagraphRef], tuple[int, int]]:
     return lambda ref: (position[ref.post], ref.paragraph)
 
 
-def _sequence_hash(hashes: HashArray) -> bytes:
-    return blake2b(hashes.tobytes(), digest_size=16).digest()
+def sequence_keys(flat: Flat) -> npt.NDArray[np.uint64]:
+    """A 64-bit summary of each paragraph's word sequence: equal sequences give equal keys.
+
+    ``sum(hash[i] * (2i + 1))`` over the paragraph's words, modulo 2**64: odd
+    weights keep each word's contribution, and the position in the weight
+    keeps the order. Different sequences may share a key, so a key only
+    proposes groups (:func:`exact_groups` compares the words themselves);
+    it is computed for all paragraphs at once instead of hashing each one
+    in Python.
+    """
+    n = len(flat.lengths)
+    keys = np.zeros(n, dtype=np.uint64)
+    nonempty = np.flatnonzero(flat.lengths > 0)
+    word_end = flat.word_start[nonempty] + flat.lengths[nonempty]
+    first = 0
+    while first < len(nonempty):
+        base = int(flat.word_start[nonempty[first]])
+        last = max(first + 1, int(np.searchsorted(word_end, base + _SEQUENCE_BLOCK_WORDS, side="right")))
+        members = nonempty[first:last]
+        starts = flat.word_start[members]
+        stop = int(word_end[last - 1])
+        # Each word's index inside its paragraph (the block's paragraphs are
+        # consecutive among the non-empty ones, so empty ones in between add no words).
+        index = np.arange(base, stop, dtype=np.int64) - np.repeat(starts, flat.lengths[members])
+        weights = (index.astype(np.uint64) << np.uint64(1)) | np.uint64(1)
+        del index
+        weighted = flat.hashes[base:stop] * weights
+        del weights
+        keys[members] = np.add.reduceat(weighted, starts - base)
+        first = last
+    return keys
 
 
 @dataclass(slots=True)
@@ -48,10 +78,22 @@ def exact_groups(
 ) -> ExactGroups:
     """Identical word sequences: boilerplate when in ``boilerplate_posts`` posts or more, else exact pairs."""
     n = len(flat.lengths)
+    # Paragraphs whose (key, length) is shared are grouped by their words
+    # themselves: exact, whatever the keys' collisions.
+    nonempty = np.flatnonzero(flat.lengths > 0)
+    summary = sequence_keys(flat)[nonempty]
+    lengths = flat.lengths[nonempty]
+    by_key = np.lexsort((lengths, summary))
+    summary, lengths = summary[by_key], lengths[by_key]
+    same = (summary[1:] == summary[:-1]) & (lengths[1:] == lengths[:-1])
+    shared = np.zeros(len(by_key), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
     groups: dict[bytes, list[int]] = defaultdict(list)
-    for g in np.flatnonzero(flat.lengths > 0).tolist():
+    # In paragraph order, so groups come in order of their first member.
+    for g in np.sort(nonempty[by_key[shared]]).tolist():
         start = int(flat.word_start[g])
-        groups[_sequence_hash(flat.hashes[start : start + int(flat.lengths[g])])].append(g)
+        groups[flat.hashes[start : start + int(flat.lengths[g])].tobytes()].append(g)
     active = flat.lengths > 0
     boilerplate: list[Boilerplate] = []
     keys: list[int] = []
