@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+import multiprocessing
+import multiprocessing.process
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -24,3 +32,105 @@ def frozen_heap() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+# What the next forked call runs: set just before the fork, so the child
+# inherits the function and its arguments (arrays included) copy-on-write
+# instead of receiving them pickled.
+_forked_input: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+
+
+def _stop_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _run_in_child(conn: Connection) -> None:
+    """The forked process: compute, send the result (or the error) back, and exit.
+
+    When the parent stops it (its own steps failed or were interrupted),
+    SIGTERM becomes SystemExit, so ``finally`` blocks run and temporary
+    files (spilled buckets) are removed.
+    """
+    assert _forked_input is not None
+    function, args = _forked_input
+    signal.signal(signal.SIGTERM, _stop_on_terminate)
+    try:
+        outcome: tuple[str, Any] = ("ok", function(*args))
+    except BaseException as exc:  # handed to the parent, which raises it
+        outcome = ("error", exc)
+    try:
+        conn.send(outcome)
+    finally:
+        conn.close()
+
+
+class ForkedCall(Generic[T]):
+    """``function(*args)``, either running in a forked process from now on or computed when asked for.
+
+    Forked when ``fork`` is true and the platform can fork: the work then
+    runs beside the caller's own. The process exits as soon as it has sent
+    its result, which a thread of the caller receives at once: an idle
+    process would keep its memory (some 1.2 GB for the post-reuse step at a
+    million paragraphs) through the rest of the stage. An error in the
+    process is raised again in the caller; its death is reported as a
+    RuntimeError naming ``name``.
+    """
+
+    def __init__(self, name: str, function: Callable[..., T], args: tuple[Any, ...], fork: bool) -> None:
+        global _forked_input
+        self._name = name
+        self._function = function
+        self._args = args
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._receiver: threading.Thread | None = None
+        self._outcome: tuple[str, Any] | None = None
+        if fork and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            receive, send = context.Pipe(duplex=False)
+            _forked_input = (function, args)
+            try:
+                with frozen_heap():
+                    self._process = context.Process(target=_run_in_child, args=(send,), daemon=True)
+                    self._process.start()
+            finally:
+                _forked_input = None
+                send.close()
+            self._receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)
+            self._receiver.start()
+
+    def _receive(self, conn: Connection) -> None:
+        try:
+            self._outcome = conn.recv()
+        except (EOFError, OSError):
+            self._outcome = None  # the process died without a word: __call__ says so
+        finally:
+            conn.close()
+
+    @property
+    def forked(self) -> bool:
+        """Whether the call runs in its own process (so the caller may drop what only it needs)."""
+        return self._process is not None
+
+    def __call__(self) -> T:
+        """The result: computed now if not forked, else waited for (and the process reaped)."""
+        if self._process is None or self._receiver is None:
+            return self._function(*self._args)
+        self._receiver.join()
+        self._process.join()
+        if self._outcome is None:
+            raise RuntimeError(f"the {self._name} process ended with exit code {self._process.exitcode}")
+        status, value = self._outcome
+        if status == "error":
+            raise value
+        result: T = value
+        return result
+
+    def close(self) -> None:
+        """Stop the process, if any (also when the caller's own steps failed)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            if self._receiver is not None:
+                self._receiver.join()
+            self._process = None

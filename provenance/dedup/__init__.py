@@ -31,13 +31,8 @@ by post date, then input order.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.process
-import signal
-import threading
 import time
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
@@ -59,7 +54,7 @@ from provenance.dedup.order import ChronologicalKey, chronological_key
 from provenance.dedup.passages import CHAIN_GAP, FILL_GAP, MIN_SEEDS, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
 from provenance.models import Cluster, DedupResult, Pair, PairKind, Post, PostReuse
-from provenance.workers import frozen_heap
+from provenance.workers import ForkedCall
 
 __all__ = [
     "CHAIN_GAP",
@@ -110,7 +105,12 @@ def find_duplicates(
     lap("exact")
     # Post-level reuse needs nothing from the pair steps: with a second core it
     # runs in a forked process alongside them.
-    reuse_job = _ReuseJob(posts, flat, groups.active, order, config)
+    reuse_job = ForkedCall(
+        "post-reuse",
+        _timed_reuse,
+        (posts, flat, groups.active, order, config),
+        fork=config.workers > 1 and n >= PARALLEL_REUSE_MIN_PARAGRAPHS,
+    )
     try:
         pairs, clusters = _pairs_and_clusters(posts, flat, groups, reuse_job, config, stats, lap, progress)
         reuse, stats["reuse_process_seconds"] = reuse_job()
@@ -127,7 +127,7 @@ def _pairs_and_clusters(
     posts: Sequence[Post],
     flat: Flat,
     groups: ExactGroups,
-    reuse_job: _ReuseJob,
+    reuse_job: ForkedCall[tuple[dict[str, PostReuse], float]],
     config: AuditConfig,
     stats: dict[str, Any],
     lap: Callable[[str], None],
@@ -183,12 +183,6 @@ def _pairs_and_clusters(
 
 # Below this many paragraphs, forking the reuse process costs more than it saves.
 PARALLEL_REUSE_MIN_PARAGRAPHS = 20_000
-# What the forked reuse process reads: set just before the fork, so the child
-# inherits the arrays copy-on-write instead of receiving them pickled.
-_ReuseInput = tuple[Sequence[Post], Flat, np.ndarray, dict[str, ChronologicalKey], AuditConfig]
-_reuse_input: _ReuseInput | None = None
-
-
 def _timed_reuse(
     posts: Sequence[Post],
     flat: Flat,
@@ -199,104 +193,6 @@ def _timed_reuse(
     started = time.perf_counter()
     reuse = post_reuse(posts, flat, active, order, config)
     return reuse, round(time.perf_counter() - started, 4)
-
-
-def _stop_on_terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-def _reuse_in_child(conn: Connection) -> None:
-    """The forked reuse process: compute, send the result (or the error) back, and exit.
-
-    When the main process stops it (its own steps failed or were
-    interrupted), SIGTERM becomes SystemExit, so the ``finally`` blocks run
-    and the temporary files of the anchor buckets are removed.
-    """
-    assert _reuse_input is not None
-    signal.signal(signal.SIGTERM, _stop_on_terminate)
-    try:
-        outcome: tuple[str, Any] = ("ok", _timed_reuse(*_reuse_input))
-    except BaseException as exc:  # handed to the parent, which raises it
-        outcome = ("error", exc)
-    try:
-        conn.send(outcome)
-    finally:
-        conn.close()
-
-
-class _ReuseJob:
-    """Post-level reuse, either running in a forked process or computed when asked for.
-
-    The process exits as soon as it has sent its result, which a thread of
-    the parent receives at once: an idle process kept its memory (some
-    1.2 GB at a million paragraphs) through the rest of the stage.
-    """
-
-    def __init__(
-        self,
-        posts: Sequence[Post],
-        flat: Flat,
-        active: np.ndarray,
-        order: dict[str, ChronologicalKey],
-        config: AuditConfig,
-    ) -> None:
-        global _reuse_input
-        self._args = (posts, flat, active, order, config)
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._receiver: threading.Thread | None = None
-        self._outcome: tuple[str, Any] | None = None
-        if (
-            config.workers > 1
-            and len(flat.refs) >= PARALLEL_REUSE_MIN_PARAGRAPHS
-            and "fork" in multiprocessing.get_all_start_methods()
-        ):
-            context = multiprocessing.get_context("fork")
-            receive, send = context.Pipe(duplex=False)
-            _reuse_input = self._args
-            try:
-                with frozen_heap():
-                    self._process = context.Process(target=_reuse_in_child, args=(send,), daemon=True)
-                    self._process.start()
-            finally:
-                _reuse_input = None
-                send.close()
-            self._receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)
-            self._receiver.start()
-
-    def _receive(self, conn: Connection) -> None:
-        try:
-            self._outcome = conn.recv()
-        except (EOFError, OSError):
-            self._outcome = None  # the process died without a word: __call__ says so
-        finally:
-            conn.close()
-
-    @property
-    def forked(self) -> bool:
-        """Whether the reuse runs in its own process (so this one may drop what only it needs)."""
-        return self._process is not None
-
-    def __call__(self) -> tuple[dict[str, PostReuse], float]:
-        if self._process is None or self._receiver is None:
-            return _timed_reuse(*self._args)
-        self._receiver.join()
-        self._process.join()
-        if self._outcome is None:
-            raise RuntimeError(f"the post-reuse process ended with exit code {self._process.exitcode}")
-        status, value = self._outcome
-        if status == "error":
-            raise value
-        return value
-
-    def close(self) -> None:
-        """Stop the reuse process, if any (also when the pair steps failed)."""
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process.join()
-            if self._receiver is not None:
-                self._receiver.join()
-            self._process = None
 
 
 def _make_pairs(
