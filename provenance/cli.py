@@ -227,10 +227,10 @@ def audit(out_dir: Path, **kwargs: Any) -> None:
     progress = StageProgress()
     try:
         result = run_audit(paths, config, progress=progress)
+        written = write_outputs(result, out_dir, progress=progress)
     finally:
         progress.close()
     _print_warnings(result)
-    written = write_outputs(result, out_dir)
     _print_summary(result, written)
 
 

@@ -112,6 +112,48 @@ def test_interrupted_write_leaves_previous_outputs_intact(
     assert after == before
 
 
+def test_graph_files_from_a_forked_writer_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two workers, a forked process writes the graph files: byte for byte what one process writes."""
+    two = provenance.audit(SEED, AuditConfig(jobs=2))
+    forks: list[bool] = []
+    real = export.ForkedCall.__init__
+
+    def recording(self: export.ForkedCall[None], *args: object, **kwargs: object) -> None:
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+        forks.append(self.forked)
+
+    monkeypatch.setattr(export.ForkedCall, "__init__", recording)
+    monkeypatch.setattr(export, "PARALLEL_GRAPH_MIN_ELEMENTS", 0)
+    progress: list[tuple[str, int, int | None]] = []
+    export.write_outputs(two, tmp_path / "forked", progress=lambda *step: progress.append(step))
+    monkeypatch.setattr(export, "PARALLEL_GRAPH_MIN_ELEMENTS", 10**9)
+    export.write_outputs(two, tmp_path / "serial")
+    assert forks == [True, False]
+    for name in export.OUTPUT_FILES:
+        assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
+    assert progress[0] == ("writing", 0, 5) and progress[-1] == ("writing", 5, 5)
+
+
+def test_a_failing_forked_graph_writer_leaves_previous_outputs_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in the forked graph writer reaches the caller; every previous output stays as it was."""
+    two = provenance.audit(SEED, AuditConfig(jobs=2))
+    export.write_outputs(two, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken_gexf(*args: object, **kwargs: object) -> None:
+        raise ValueError("gexf writer failed")
+
+    monkeypatch.setattr(export, "PARALLEL_GRAPH_MIN_ELEMENTS", 0)
+    monkeypatch.setattr(nx, "write_gexf", broken_gexf)
+    with pytest.raises(ValueError, match="gexf writer failed"):
+        export.write_outputs(two, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 def test_same_input_gives_the_same_outputs(seed_audit: Audit, tmp_path: Path) -> None:
     """Two audits of the seed write identical files, apart from the generation time and timings."""
     again = provenance.audit(SEED)

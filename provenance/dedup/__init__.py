@@ -183,6 +183,8 @@ def _pairs_and_clusters(
 
 # Below this many paragraphs, forking the reuse process costs more than it saves.
 PARALLEL_REUSE_MIN_PARAGRAPHS = 20_000
+
+
 def _timed_reuse(
     posts: Sequence[Post],
     flat: Flat,
