@@ -44,10 +44,15 @@ __all__ = [
 #: --format gexf`` still writes it on request.
 GEXF_MAX_NODES = 200_000
 
-#: From this many graph nodes plus edges, the graph files are written by a
-#: forked process beside the other outputs (below it, forking costs more
-#: than it saves).
+#: Between these numbers of graph nodes plus edges, the graph files are
+#: written by a forked process beside the other outputs. Below the first,
+#: forking costs more than it saves. Above the second, the memory it costs
+#: outweighs the time: the forked writer walks every node and edge, and each
+#: page it touches becomes its own copy (``bench_audit.py``: at 100,000
+#: paragraphs, 173,000 elements, 10 s faster for 238 MB more; at a million,
+#: 41 s faster for 2.3 GB more).
 PARALLEL_GRAPH_MIN_ELEMENTS = 20_000
+PARALLEL_GRAPH_MAX_ELEMENTS = 400_000
 
 #: The files an audit writes into its output folder.
 OUTPUT_FILES = ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
@@ -382,11 +387,11 @@ def write_outputs(
 ) -> dict[str, Path]:
     """Write every output of ``audit`` into ``out_dir``; returns name -> path.
 
-    The graph files come from networkx's writers, which take as long as all
-    the other outputs together (6 and 9 seconds of 18 at 100,000
-    paragraphs): with a second worker and a graph of at least
-    :data:`PARALLEL_GRAPH_MIN_ELEMENTS` nodes and edges, a forked process
-    writes them while this one writes the report, audit.json and pairs.csv.
+    The graph files come from networkx's writers, about half of the writing
+    time: with a second worker and a graph of a size where it pays (see
+    :data:`PARALLEL_GRAPH_MIN_ELEMENTS`), a forked process writes them while
+    this one writes the report, audit.json and pairs.csv. ``progress`` hears
+    ``("writing", files done, files)``.
     """
     out = Path(out_dir)
     graph = audit.graph.graph
@@ -411,7 +416,7 @@ def write_outputs(
                 "graph writer",
                 _write_graph_files,
                 (graph, list(zip(temporary[len(text_files) :], suffixes, strict=True))),
-                fork=workers > 1 and size >= PARALLEL_GRAPH_MIN_ELEMENTS,
+                fork=workers > 1 and PARALLEL_GRAPH_MIN_ELEMENTS <= size <= PARALLEL_GRAPH_MAX_ELEMENTS,
             )
             try:
                 html, json_file, csv_file = temporary[: len(text_files)]

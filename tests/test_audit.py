@@ -130,7 +130,11 @@ def test_graph_files_from_a_forked_writer_are_the_same(
     export.write_outputs(two, tmp_path / "forked", progress=lambda *step: progress.append(step))
     monkeypatch.setattr(export, "PARALLEL_GRAPH_MIN_ELEMENTS", 10**9)
     export.write_outputs(two, tmp_path / "serial")
-    assert forks == [True, False]
+    # Above the largest size, memory outweighs time: no fork either.
+    monkeypatch.setattr(export, "PARALLEL_GRAPH_MIN_ELEMENTS", 0)
+    monkeypatch.setattr(export, "PARALLEL_GRAPH_MAX_ELEMENTS", 10)
+    export.write_outputs(two, tmp_path / "large")
+    assert forks == [True, False, False]
     for name in export.OUTPUT_FILES:
         assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
     assert progress[0] == ("writing", 0, 5) and progress[-1] == ("writing", 5, 5)
