@@ -61,7 +61,6 @@ class KeyBuckets:
         self._batch: list[tuple[npt.NDArray[Any], npt.NDArray[np.uint16]]] = []
         self._batch_size = 0
         self._spill: tempfile.TemporaryDirectory[str] | None = None
-        self.spilled = False  # whether any key went to a file (what the tests check)
 
     def add(self, keys: npt.NDArray[Any], bucket: npt.NDArray[np.integer[Any]]) -> None:
         """Add ``keys``, the i-th to bucket ``bucket[i]`` (0 <= bucket < buckets)."""
@@ -103,7 +102,6 @@ class KeyBuckets:
     def _write(self) -> None:
         if self._spill is None:
             self._spill = tempfile.TemporaryDirectory(prefix="provenance-keys-")
-            self.spilled = True
         for bucket, parts in enumerate(self._held):
             if parts:
                 with self._file(bucket).open("ab") as out:

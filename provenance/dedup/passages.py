@@ -174,8 +174,8 @@ def credit_words(
     # Each bucket's spans are painted as soon as they are found: the spans of
     # the whole dump are never held together. The lowest rank (earliest) wins.
     for _, keys in anchors.drain():
-        post, first, stop, source = _kept_spans(keys, post_start, total, k)
-        del keys, post
+        first, stop, source = _kept_spans(keys, post_start, total, k)
+        del keys
         if len(first):
             lengths = stop - first
             np.minimum.at(
@@ -356,15 +356,15 @@ def _anchor_keys(later_at: IntArray, earlier_at: IntArray, total: int) -> IntArr
 
 def _kept_spans(
     keys: IntArray, post_start: IntArray, total: int, k: int
-) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-    """Chain anchors and return the borrowed spans as (post, first word, end word, source post).
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Chain anchors and return the borrowed spans as (first word, end word, source post).
 
     Words are stream-wide indexes, spans half-open. ``keys`` is sorted in
     place and then read in slices that end where a diagonal ends (a chain
     never leaves its diagonal), which bounds the temporaries.
     """
     keys.sort()
-    parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+    parts: list[tuple[IntArray, IntArray, IntArray]] = []
     start = 0
     while start < len(keys):
         stop = min(start + _SPAN_BLOCK, len(keys))
@@ -375,13 +375,13 @@ def _kept_spans(
         start = stop
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, empty
-    return tuple(np.concatenate([part[c] for part in parts]) for c in range(4))  # type: ignore[return-value]
+        return empty, empty, empty
+    return tuple(np.concatenate([part[c] for part in parts]) for c in range(3))  # type: ignore[return-value]
 
 
 def _slice_spans(
     keys: IntArray, post_start: IntArray, total: int, k: int
-) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+) -> tuple[IntArray, IntArray, IntArray]:
     empty = np.zeros(0, dtype=np.int64)
     diagonal, later_at = np.divmod(keys, total)
     # A loose chain ignores which posts the anchors belong to (only diagonal and
@@ -392,7 +392,7 @@ def _slice_spans(
     loose = np.cumsum((np.r_[True, diagonal[1:] != diagonal[:-1]]) | (step > CHAIN_GAP)) - 1
     hopeful = np.bincount(loose)[loose] >= MIN_SEEDS
     if not hopeful.any():
-        return empty, empty, empty, empty
+        return empty, empty, empty
     later_at, diagonal, loose, step = later_at[hopeful], diagonal[hopeful], loose[hopeful], step[hopeful]
     later = np.searchsorted(post_start, later_at, side="right") - 1
     earlier = np.searchsorted(post_start, later_at - (diagonal - total), side="right") - 1
@@ -410,13 +410,13 @@ def _slice_spans(
         step[kept],
     )
     if len(later) == 0:
-        return empty, empty, empty, empty
+        return empty, empty, empty
     # Spans of consecutive anchors of one chain merge when at most FILL_GAP words lie between them.
     same_chain = np.r_[False, chain_id[1:] == chain_id[:-1]]
     starts = np.flatnonzero(~(same_chain & (step <= k + FILL_GAP)))
     first = np.minimum.reduceat(at, starts)
     stop = np.maximum.reduceat(at, starts) + k
-    return later[starts], first, stop, earlier[starts]
+    return first, stop, earlier[starts]
 
 
 def _summarise(
