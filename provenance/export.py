@@ -49,8 +49,8 @@ GEXF_MAX_NODES = 200_000
 #: forking costs more than it saves. Above the second, the memory it costs
 #: outweighs the time: the forked writer walks every node and edge, and each
 #: page it touches becomes its own copy (``bench_audit.py``: at 100,000
-#: paragraphs, 173,000 elements, 10 s faster for 238 MB more; at a million,
-#: 41 s faster for 2.3 GB more).
+#: paragraphs, 173,000 elements, 34.6 -> 24.9 s for 238 MB more; at a
+#: million, 280.9 s and 7,892 MB forked against 320.0 s and 4,668 MB not).
 PARALLEL_GRAPH_MIN_ELEMENTS = 20_000
 PARALLEL_GRAPH_MAX_ELEMENTS = 400_000
 
