@@ -220,6 +220,23 @@ def test_vectorised_credit_equals_the_plain_definition(
             np.array(rank, dtype=np.int64),
             k,
         )
+        # The blocks behind it come in word order, never overlap, and leave out only unborrowed words.
+        blocks = list(
+            passages.credit_blocks(
+                hashes,
+                np.array([len(words) for words in streams], dtype=np.int64),
+                np.array(rank, dtype=np.int64),
+                k,
+            )
+        )
+        covered = 0
+        for first_word, block in blocks:
+            assert first_word >= covered and len(block) > 0
+            covered = first_word + len(block)
+        outside = np.ones(len(got), dtype=bool)
+        for first_word, block in blocks:
+            outside[first_word : first_word + len(block)] = False
+        assert (got[outside] == -1).all()
         # The same streams read out of a longer array through a keep mask
         # (boilerplate words in between, as post_reuse gives them).
         noise = random.Random(order_seed + 1)

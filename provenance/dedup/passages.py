@@ -49,7 +49,7 @@ is made by the seed archive and by what each constant means:
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -81,8 +81,9 @@ MIN_SEEDS = 4
 # count as borrowed (the changed words of a near copy).
 FILL_GAP = 2
 # Shingles sorted per block (by the top bits of their hash): bounds the sort's
-# temporaries at a million paragraphs.
-_SORT_BLOCK = 1 << 22
+# temporaries, the reuse process's largest arrays at a million paragraphs
+# (at 1 << 22 the stage's peak was some 150 MB higher, at the same speed).
+_SORT_BLOCK = 1 << 21
 # Sorted anchor keys chained per slice (bounds the chaining temporaries).
 _SPAN_BLOCK = 1 << 23
 # Buckets of later posts the anchors are chained in (see _anchors): one per
@@ -126,8 +127,8 @@ def post_reuse(
     # The streams are read out of the flat word hashes block by block: a copy
     # without the boilerplate would cost half a gigabyte at 1M paragraphs.
     keep = None if active.all() else np.repeat(active, flat.lengths)
-    credit = credit_words(flat.hashes, post_words, rank, config.partial_shingle_size, keep, post_span)
-    return _summarise(posts, post_words, credit, rank, config)
+    blocks = credit_blocks(flat.hashes, post_words, rank, config.partial_shingle_size, keep, post_span)
+    return _summarise(posts, post_words, blocks, rank, config)
 
 
 def credit_words(
@@ -148,6 +149,32 @@ def credit_words(
     With ``keep`` (one flag per entry of ``hashes``), a post's stream is the
     kept words of its ``post_span[p]`` consecutive entries, and ``post_words``
     counts only those: the caller need not copy the streams out.
+
+    The whole array at once, from :func:`credit_blocks` (which the audit
+    reads block by block instead).
+    """
+    credit = np.full(int(post_words.sum()), -1, dtype=np.int32)
+    for first_word, block in credit_blocks(hashes, post_words, rank, k, keep, post_span):
+        credit[first_word : first_word + len(block)] = block
+    return credit
+
+
+def credit_blocks(
+    hashes: HashArray,
+    post_words: IntArray,
+    rank: IntArray,
+    k: int,
+    keep: npt.NDArray[np.bool_] | None = None,
+    post_span: IntArray | None = None,
+) -> Iterator[tuple[int, npt.NDArray[np.int32]]]:
+    """:func:`credit_words` a block of whole posts at a time: ``(first word, credit of the block's words)``.
+
+    Blocks come in word order and cover every word that is borrowed; a
+    stretch of posts that borrows nothing may have no block. A block is one
+    bucket of later posts of the anchors (:func:`_anchors`): every span a
+    chain paints lies in its later post, so no word-sized array is ever held
+    (a quarter of a gigabyte at a million paragraphs, at the reuse process's
+    peak).
     """
     n_posts = len(post_words)
     total = int(post_words.sum())
@@ -156,7 +183,7 @@ def credit_words(
     ):
         raise ValueError("keep needs post_span, both covering hashes")
     if n_posts < 2 or total == 0:
-        return np.full(total, -1, dtype=np.int32)
+        return
     post_start = np.zeros(n_posts, dtype=np.int64)
     np.cumsum(post_words[:-1], out=post_start[1:])
     if keep is None:
@@ -165,33 +192,27 @@ def credit_words(
         assert post_span is not None
         span_start = np.zeros(n_posts + 1, dtype=np.int64)
         np.cumsum(post_span, out=span_start[1:])
-    anchors = _anchors(
+    anchors, bounds = _anchors(
         _shingles(hashes, post_words, post_start, k, keep, span_start), post_start, rank, total
     )
-    # Allocated only now: while the anchors are found, the main process is
-    # building its indexes beside this one (the stage's peak at 1M paragraphs).
-    credit_rank = np.full(total, _NO_SOURCE, dtype=np.int32)
-    # Each bucket's spans are painted as soon as they are found: the spans of
-    # the whole dump are never held together. The lowest rank (earliest) wins.
-    for _, keys in anchors.drain():
+    by_rank = np.argsort(rank).astype(np.int32)
+    edges = np.r_[0, bounds, total]
+    # Each bucket's spans are painted as soon as they are found. The lowest rank (earliest) wins.
+    for bucket, keys in anchors.drain():
         first, stop, source = _kept_spans(keys, post_start, total, k)
         del keys
-        if len(first):
-            lengths = stop - first
-            np.minimum.at(
-                credit_rank, segments(first, stop), np.repeat(rank[source], lengths).astype(np.int32)
-            )
-    del anchors
-    # Ranks become post numbers in place (one word-sized array, not two), a
-    # slice at a time (bounded temporaries).
-    by_rank = np.argsort(rank).astype(np.int32)
-    credit = credit_rank
-    for block_start in range(0, total, _HASH_BLOCK_WORDS):
-        part = credit[block_start : block_start + _HASH_BLOCK_WORDS]
-        borrowed = part != _NO_SOURCE
-        part[borrowed] = by_rank[part[borrowed]]
-        part[~borrowed] = -1
-    return credit
+        if not len(first):
+            continue
+        lo, hi = int(edges[bucket]), int(edges[bucket + 1])
+        credit = np.full(hi - lo, _NO_SOURCE, dtype=np.int32)
+        np.minimum.at(
+            credit, segments(first - lo, stop - lo), np.repeat(rank[source], stop - first).astype(np.int32)
+        )
+        # Ranks become post numbers in place.
+        borrowed = credit != _NO_SOURCE
+        credit[borrowed] = by_rank[credit[borrowed]]
+        credit[~borrowed] = -1
+        yield lo, credit
 
 
 def _shingles(
@@ -263,13 +284,14 @@ def _anchors(
     post_start: IntArray,
     rank: IntArray,
     total: int,
-) -> KeyBuckets:
+) -> tuple[KeyBuckets, IntArray]:
     """Every anchor, packed as one sortable key (see :func:`_anchor_keys`), bucketed by its later post.
 
     The shingle occurrences come one hash block at a time (:func:`_shingles`).
     A chain never leaves its later post, so each bucket of anchors (a range
     of posts) is chained on its own and the dump's anchors never sit in
-    memory at once.
+    memory at once. Also returns the word positions where buckets 1, 2, ...
+    start (bucket ``b`` holds the later words from ``bounds[b - 1]`` on).
     """
     n_posts = len(post_start)
     bucket_count = max(1, min(_ANCHOR_BUCKETS, n_posts, total // _ANCHOR_BUCKET_WORDS))
@@ -287,7 +309,7 @@ def _anchors(
         raise
     finally:
         blocks.close()  # removes the occurrences' temporary files if the loop stopped early
-    return anchors
+    return anchors, bounds
 
 
 def _block_anchors(
@@ -422,10 +444,11 @@ def _slice_spans(
 def _summarise(
     posts: Sequence[Post],
     post_words: IntArray,
-    credit: npt.NDArray[np.int32],
+    credit: Iterable[tuple[int, npt.NDArray[np.int32]]],
     rank: IntArray,
     config: AuditConfig,
 ) -> dict[str, PostReuse]:
+    """Each post's share, derivation and sources from the word credit (:func:`credit_blocks`)."""
     n_posts = len(posts)
     post_start = np.zeros(n_posts, dtype=np.int64)
     np.cumsum(post_words[:-1], out=post_start[1:])
@@ -435,12 +458,10 @@ def _summarise(
     # and the blocks come in post order, so the keys come out sorted.
     key_parts: list[IntArray] = []
     count_parts: list[IntArray] = []
-    for block_first, block_last in _post_blocks(post_start):
-        lo = int(post_start[block_first])
-        hi = int(post_start[block_last]) if block_last < n_posts else len(credit)
-        borrowed_at = lo + np.flatnonzero(credit[lo:hi] >= 0)
-        post_of_borrowed = np.searchsorted(post_start, borrowed_at, side="right") - 1
-        block_keys, block_counts = sorted_unique_counts(post_of_borrowed * n_posts + credit[borrowed_at])
+    for first_word, block in credit:
+        borrowed_at = np.flatnonzero(block >= 0)
+        post_of_borrowed = np.searchsorted(post_start, first_word + borrowed_at, side="right") - 1
+        block_keys, block_counts = sorted_unique_counts(post_of_borrowed * n_posts + block[borrowed_at])
         key_parts.append(block_keys)
         count_parts.append(block_counts)
     keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
