@@ -20,3 +20,7 @@ class InputError(ProvenanceError):
 
 class ReportError(ProvenanceError):
     """A report or export that cannot be written or read back."""
+
+
+class WorkerError(ProvenanceError, RuntimeError):
+    """A worker process ended without sending its result: killed, most often by the out-of-memory killer."""

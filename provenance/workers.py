@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
+from provenance.errors import WorkerError
+
 T = TypeVar("T")
 
 
@@ -64,6 +66,21 @@ def _run_in_child(conn: Connection) -> None:
         conn.close()
 
 
+def _ended(name: str, exitcode: int | None) -> str:
+    """Why a worker's result never came, in words a user can act on."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            signame = signal.Signals(-exitcode).name
+        except ValueError:
+            signame = f"signal {-exitcode}"
+        why = f"the {name} process was killed ({signame})"
+        if exitcode == -signal.SIGKILL:
+            why += ", most likely because the machine ran out of memory"
+    else:
+        why = f"the {name} process ended with exit code {exitcode}"
+    return f"{why}; --jobs 1 runs every step one after the other in one process"
+
+
 class ForkedCall(Generic[T]):
     """``function(*args)``, either running in a forked process from now on or computed when asked for.
 
@@ -73,7 +90,7 @@ class ForkedCall(Generic[T]):
     process would keep its memory (some 1.2 GB for the post-reuse step at a
     million paragraphs) through the rest of the stage. An error in the
     process is raised again in the caller; its death is reported as a
-    RuntimeError naming ``name``.
+    :class:`~provenance.errors.WorkerError` naming ``name``.
     """
 
     def __init__(self, name: str, function: Callable[..., T], args: tuple[Any, ...], fork: bool) -> None:
@@ -118,7 +135,7 @@ class ForkedCall(Generic[T]):
         self._receiver.join()
         self._process.join()
         if self._outcome is None:
-            raise RuntimeError(f"the {self._name} process ended with exit code {self._process.exitcode}")
+            raise WorkerError(_ended(self._name, self._process.exitcode))
         status, value = self._outcome
         if status == "error":
             raise value

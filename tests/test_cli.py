@@ -330,3 +330,27 @@ def test_format_option_overrides_detection(runner: CliRunner, tmp_path: Path) ->
     doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
     assert len(doc["posts"]) == 1
     assert doc["inputs"]["files"] == [{"path": str(path), "format": "text"}]
+
+
+def test_a_killed_worker_is_a_one_line_error(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A worker killed mid-audit (the out-of-memory killer sends SIGKILL) is a clear error, no traceback."""
+    import os
+    import signal
+
+    import provenance.dedup
+
+    monkeypatch.setattr(provenance.dedup, "PARALLEL_REUSE_MIN_PARAGRAPHS", 1)
+
+    def killed(*args: object) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(provenance.dedup, "post_reuse", killed)
+    result = runner.invoke(cli, ["audit", str(ROOT / "seeds"), "--out", str(tmp_path), "--jobs", "2"])
+    assert result.exit_code == 1
+    assert "the post-reuse process was killed (SIGKILL)" in result.output
+    assert "most likely because the machine ran out of memory" in result.output
+    assert "--jobs 1" in result.output
+    assert isinstance(result.exception, SystemExit)  # click's clean exit, not an escaped error
+    assert list(tmp_path.iterdir()) == []
