@@ -194,6 +194,7 @@ def test_mentions_in_worker_processes_equal_the_serial_ones(monkeypatch: pytest.
     monkeypatch.setattr(attribution, "PARALLEL_MIN_POSTS", 1)
     monkeypatch.setattr(attribution, "MENTION_CHUNK", 37)
     assert mentions_of_posts(posts, aliases, workers=2) == serial
+    assert attribution._worker_input is None  # the posts are not kept for the next call
     assert serial == [extract_mentions(post, aliases) for post in posts]
 
 
