@@ -36,25 +36,19 @@ def frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-# What the next forked call runs: set just before the fork, so the child
-# inherits the function and its arguments (arrays included) copy-on-write
-# instead of receiving them pickled.
-_forked_input: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
-
-
 def _stop_on_terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _run_in_child(conn: Connection) -> None:
+def _run_in_child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """The forked process: compute, send the result (or the error) back, and exit.
 
-    When the parent stops it (its own steps failed or were interrupted),
-    SIGTERM becomes SystemExit, so ``finally`` blocks run and temporary
-    files (spilled buckets) are removed.
+    A forked process is handed ``function`` and ``args`` in memory, not
+    pickled: it inherits them (arrays included) copy-on-write. When the
+    parent stops it (its own steps failed or were interrupted), SIGTERM
+    becomes SystemExit, so ``finally`` blocks run and temporary files
+    (spilled buckets) are removed.
     """
-    assert _forked_input is not None
-    function, args = _forked_input
     signal.signal(signal.SIGTERM, _stop_on_terminate)
     try:
         outcome: tuple[str, Any] = ("ok", function(*args))
@@ -94,7 +88,6 @@ class ForkedCall(Generic[T]):
     """
 
     def __init__(self, name: str, function: Callable[..., T], args: tuple[Any, ...], fork: bool) -> None:
-        global _forked_input
         self._name = name
         self._function = function
         self._args = args
@@ -104,13 +97,13 @@ class ForkedCall(Generic[T]):
         if fork and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             receive, send = context.Pipe(duplex=False)
-            _forked_input = (function, args)
             try:
                 with frozen_heap():
-                    self._process = context.Process(target=_run_in_child, args=(send,), daemon=True)
+                    self._process = context.Process(
+                        target=_run_in_child, args=(send, function, args), daemon=True
+                    )
                     self._process.start()
             finally:
-                _forked_input = None
                 send.close()
             self._receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)
             self._receiver.start()

@@ -74,7 +74,7 @@ _BLOCK_PAIRS = 1 << 21
 # Pair keys are bucketed by their first paragraph, this many paragraphs per
 # bucket; each bucket is counted on its own at the end.
 _BUCKET_PARAGRAPHS = 8_192
-# Words per block when the index makes its shingles (see _shingle_occurrences).
+# Words per block when the index makes its shingles (see _shingle_ranges).
 _OCCURRENCE_BLOCK_WORDS = 1 << 22
 # Shingles per block when computing signatures: bounds the (shingles x num_perm) temporary.
 _SIGNATURE_BLOCK = 1 << 17
@@ -212,7 +212,7 @@ def build_index(
 
     Posting lists are built in ranges of shingle hashes (a shingle's whole
     list lies in one range): the shingles are made block by block and go to
-    their range's bucket (:func:`_shingle_occurrences`), so neither all
+    their range's bucket (:func:`_shingle_ranges`), so neither all
     shingles nor the temporaries of all posting lists are ever held at once.
     A shingle repeated inside one paragraph is dropped there, so every count
     is of distinct shingles. Pair counts are accumulated by

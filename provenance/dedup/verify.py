@@ -123,9 +123,8 @@ def _intersect_ids(ids: npt.NDArray[np.uint32], start: IntArray, a: IntArray, b:
     """Sizes of ``ids[start[a[i]]:start[a[i]+1]]`` & the same for ``b[i]`` (each slice distinct).
 
     Both slices of a pair are packed as (pair number, id) into one 64-bit
-    word each and sorted in one plain sort (nine times faster than a
-    two-key lexsort at a million paragraphs); a word equal to its
-    neighbour is an id both sides hold.
+    word each and sorted in one plain sort, instead of a two-key lexsort;
+    a word equal to its neighbour is an id both sides hold.
     """
     sizes = np.diff(start)
     result = np.zeros(len(a), dtype=np.int64)
