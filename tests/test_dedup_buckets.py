@@ -1,4 +1,4 @@
-"""KeyBuckets hands back every key in its bucket, in memory or through temporary files, and cleans up."""
+"""KeyBuckets and ColumnBuckets give back every row in its bucket, in memory or spilled, then clean up."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from provenance.dedup import buckets
-from provenance.dedup.buckets import KeyBuckets
+from provenance.dedup.buckets import ColumnBuckets, KeyBuckets
 
 batches = st.lists(
     st.lists(st.tuples(st.integers(0, 2**40), st.integers(0, 4)), max_size=30), min_size=1, max_size=6
@@ -27,13 +27,13 @@ def test_every_key_comes_back_once_in_its_bucket(
         patch.setattr(buckets, "BATCH_KEYS", 7)
         patch.setattr(buckets, "SPILL_BYTES", 0 if spill else 1 << 30)
         writes: list[bool] = []
-        real_write = KeyBuckets._write
+        real_write = ColumnBuckets._write
 
-        def write(self: KeyBuckets) -> None:
+        def write(self: ColumnBuckets) -> None:
             writes.append(True)
             real_write(self)
 
-        patch.setattr(KeyBuckets, "_write", write)
+        patch.setattr(ColumnBuckets, "_write", write)
         store = KeyBuckets(5, np.int64, ordered=ordered)
         expected: dict[int, Counter[int]] = {}
         for batch in batches:
@@ -56,8 +56,8 @@ def test_temporary_files_are_removed_even_when_draining_stops_early(monkeypatch:
     monkeypatch.setattr(buckets, "BATCH_KEYS", 4)
     store = KeyBuckets(3, np.uint64)
     store.add(np.arange(30, dtype=np.uint64), np.arange(30) % 3)
-    assert store._spill is not None
-    folder = Path(store._spill.name)
+    assert store.columns._spill is not None
+    folder = Path(store.columns._spill.name)
     assert sorted(p.name for p in folder.iterdir()) == [
         "bucket-00000.bin",
         "bucket-00001.bin",
@@ -74,6 +74,38 @@ def test_mismatched_keys_and_buckets_are_refused() -> None:
     """Keys and bucket numbers of different lengths are an error, not a silent truncation."""
     with pytest.raises(ValueError, match="disagree"):
         KeyBuckets(2, np.int64).add(np.arange(3), np.zeros(2, dtype=np.int64))
+    with pytest.raises(ValueError, match="disagree"):
+        ColumnBuckets(2, (np.int64, np.int32)).add((np.arange(3), np.arange(2)), np.zeros(3, dtype=np.int64))
+    with pytest.raises(ValueError, match="2 columns expected"):
+        ColumnBuckets(2, (np.int64, np.int32)).add((np.arange(3),), np.zeros(3, dtype=np.int64))
+    with pytest.raises(ValueError, match="one column"):
+        ColumnBuckets(2, (np.int64, np.int32), ordered=True)
+
+
+@given(batches, st.booleans())
+def test_columns_of_a_row_stay_together_in_the_order_added(
+    batches: list[list[tuple[int, int]]], spill: bool
+) -> None:
+    """Every row comes back whole, in its bucket, rows of one bucket in the order they were added."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(buckets, "BATCH_KEYS", 5)
+        patch.setattr(buckets, "SPILL_BYTES", 0 if spill else 1 << 30)
+        store = ColumnBuckets(5, (np.uint64, np.int32))
+        expected: dict[int, list[tuple[int, int]]] = {}
+        row = 0
+        for batch in batches:
+            keys = np.array([key for key, _ in batch], dtype=np.uint64)
+            where = np.arange(row, row + len(batch), dtype=np.int32)
+            row += len(batch)
+            bucket = np.array([b for _, b in batch], dtype=np.int64)
+            store.add((keys, where), bucket)
+            for key, at, b in zip(keys.tolist(), where.tolist(), bucket.tolist(), strict=True):
+                expected.setdefault(b, []).append((key, at))
+        got = {}
+        for b, (keys, where) in store.drain():
+            assert keys.dtype == np.uint64 and where.dtype == np.int32
+            got[b] = list(zip(keys.tolist(), where.tolist(), strict=True))
+    assert got == expected
 
 
 @given(

@@ -159,14 +159,14 @@ def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(dedup_buckets, "IN_MEMORY_BYTES", 0)
     monkeypatch.setattr(dedup_buckets, "BATCH_KEYS", 103)
     spilled: list[Path] = []
-    real_write = dedup_buckets.KeyBuckets._write
+    real_write = dedup_buckets.ColumnBuckets._write
 
-    def write(self: dedup_buckets.KeyBuckets) -> None:
+    def write(self: dedup_buckets.ColumnBuckets) -> None:
         real_write(self)
         assert self._spill is not None
         spilled.append(Path(self._spill.name))
 
-    monkeypatch.setattr(dedup_buckets.KeyBuckets, "_write", write)
+    monkeypatch.setattr(dedup_buckets.ColumnBuckets, "_write", write)
     blocked = [dedup_candidates.build_index(flat, active, k) for k in (3, 5)]
     blocked.append(dedup_candidates.build_index(flat, active, 3, partial))
     assert spilled and not any(folder.exists() for folder in spilled), "temporary files are removed"

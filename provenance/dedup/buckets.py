@@ -8,14 +8,18 @@ group together (a pair's counts, a chain's anchors), never all keys at once.
 So the caller names a bucket for every key such that a group never spans two
 buckets; keys are partitioned by bucket in batches, kept in memory up to
 :data:`SPILL_BYTES`, and past that appended to one temporary file per bucket
-(in ``TMPDIR``), the way external sorts work. :meth:`KeyBuckets.drain` then
-hands back each bucket's keys, and the files are removed.
+(in ``TMPDIR``), the way external sorts work. :meth:`ColumnBuckets.drain`
+then hands back each bucket's keys, and the files are removed.
+
+:class:`ColumnBuckets` holds rows of several columns (a shingle's hash and
+where it starts: :func:`by_top_bits`); :class:`KeyBuckets` is its one-column
+form for plain keys.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +39,23 @@ IN_MEMORY_BYTES = 128 << 20
 BATCH_KEYS = 2_000_000
 
 
-class KeyBuckets:
-    """Keys of one numpy dtype in ``buckets`` buckets; see the module doc.
+class ColumnBuckets:
+    """Rows of one or more numpy columns in ``buckets`` buckets; see the module doc.
 
-    Keys are integers, or records (a structured dtype) when a group needs
-    more than one value per item, like a shingle and where it starts.
+    A row is one value per column, like a shingle hash and where it starts.
+    The columns are kept, partitioned and spilled as separate arrays, not as
+    one array of records: numpy gathers a 12-byte record twice as slowly as
+    an 8-byte and a 4-byte value together, and a record array must be built
+    and split again, two more passes over every row.
     """
 
     def __init__(
-        self, buckets: int, dtype: type[np.integer[Any]] | np.dtype[Any], ordered: bool = False
+        self,
+        buckets: int,
+        dtypes: Sequence[type[np.integer[Any]] | np.dtype[Any]],
+        ordered: bool = False,
     ) -> None:
-        """``ordered`` (integer keys): the caller promises that a larger key never goes to an earlier bucket.
+        """``ordered`` (one integer column): the caller promises a larger key never goes to an earlier bucket.
 
         Then a batch is partitioned by sorting the keys themselves (a SIMD
         sort, faster than a radix pass plus a gather) and each bucket's
@@ -53,86 +63,143 @@ class KeyBuckets:
         """
         if not 1 <= buckets <= 1 << 16:
             raise ValueError("between 1 and 65536 buckets")
+        if not dtypes:
+            raise ValueError("at least one column")
+        if ordered and len(dtypes) != 1:
+            raise ValueError("ordered buckets hold one column of keys")
         self._buckets = buckets
         self._ordered = ordered
-        self._dtype = np.dtype(dtype)
-        self._held: list[list[npt.NDArray[Any]]] = [[] for _ in range(buckets)]
+        self._dtypes = tuple(np.dtype(dtype) for dtype in dtypes)
+        # Per bucket, the parts held in memory: one tuple of column arrays each.
+        self._held: list[list[tuple[npt.NDArray[Any], ...]]] = [[] for _ in range(buckets)]
         self._held_bytes = 0
-        self._batch: list[tuple[npt.NDArray[Any], npt.NDArray[np.uint16]]] = []
+        self._batch: list[tuple[tuple[npt.NDArray[Any], ...], npt.NDArray[np.uint16]]] = []
         self._batch_size = 0
         self._spill: tempfile.TemporaryDirectory[str] | None = None
 
-    def add(self, keys: npt.NDArray[Any], bucket: npt.NDArray[np.integer[Any]]) -> None:
-        """Add ``keys``, the i-th to bucket ``bucket[i]`` (0 <= bucket < buckets)."""
-        if len(keys) != len(bucket):
-            raise ValueError("keys and buckets disagree")
-        if not len(keys):
+    def add(self, columns: Sequence[npt.NDArray[Any]], bucket: npt.NDArray[np.integer[Any]]) -> None:
+        """Add rows, the i-th (``columns[c][i]`` for each column ``c``) to bucket ``bucket[i]``."""
+        if len(columns) != len(self._dtypes):
+            raise ValueError(f"{len(self._dtypes)} columns expected, {len(columns)} given")
+        if any(len(column) != len(bucket) for column in columns):
+            raise ValueError("columns and buckets disagree")
+        if not len(bucket):
             return
-        self._batch.append((keys.astype(self._dtype, copy=False), bucket.astype(np.uint16)))
-        self._batch_size += len(keys)
+        self._batch.append(
+            (
+                tuple(
+                    column.astype(dtype, copy=False)
+                    for column, dtype in zip(columns, self._dtypes, strict=True)
+                ),
+                bucket.astype(np.uint16),
+            )
+        )
+        self._batch_size += len(bucket)
         if self._batch_size >= BATCH_KEYS:
             self._partition()
 
     def _partition(self) -> None:
         if not self._batch:
             return
-        keys = np.concatenate([k for k, _ in self._batch])
+        columns = [np.concatenate([part[c] for part, _ in self._batch]) for c in range(len(self._dtypes))]
         bucket = np.concatenate([b for _, b in self._batch])
         self._batch, self._batch_size = [], 0
         if self._buckets == 1:
             pass  # nothing to partition
         elif self._ordered:
-            keys.sort()
+            columns[0].sort()
         else:
             # A stable sort of 16-bit bucket numbers is a radix sort: linear time.
-            # np.take, because fancy indexing gathers 12-byte records four times slower.
-            keys = np.take(keys, np.argsort(bucket, kind="stable"))
+            order = np.argsort(bucket, kind="stable")
+            columns = [np.take(column, order) for column in columns]
+            del order
         bounds = np.r_[0, np.cumsum(np.bincount(bucket, minlength=self._buckets))]
         del bucket
         for b in np.flatnonzero(bounds[1:] > bounds[:-1]).tolist():
-            self._held[b].append(keys[bounds[b] : bounds[b + 1]])
-        self._held_bytes += keys.nbytes
+            self._held[b].append(tuple(column[bounds[b] : bounds[b + 1]] for column in columns))
+        self._held_bytes += sum(column.nbytes for column in columns)
         if self._spill is not None or self._held_bytes > SPILL_BYTES:
             self._write()
 
-    def _file(self, bucket: int) -> Path:
+    def _file(self, bucket: int, column: int) -> Path:
         assert self._spill is not None
-        return Path(self._spill.name) / f"bucket-{bucket:05}.bin"
+        suffix = f".c{column}" if column else ""
+        return Path(self._spill.name) / f"bucket-{bucket:05}{suffix}.bin"
 
     def _write(self) -> None:
         if self._spill is None:
             self._spill = tempfile.TemporaryDirectory(prefix="provenance-keys-")
         for bucket, parts in enumerate(self._held):
             if parts:
-                with self._file(bucket).open("ab") as out:
-                    for part in parts:
-                        part.tofile(out)
+                for c in range(len(self._dtypes)):
+                    with self._file(bucket, c).open("ab") as out:
+                        for part in parts:
+                            part[c].tofile(out)
                 parts.clear()
         self._held_bytes = 0
 
-    def drain(self) -> Iterator[tuple[int, npt.NDArray[Any]]]:
-        """Each non-empty bucket's keys (in no set order), bucket by bucket; then everything is freed."""
+    def drain(self) -> Generator[tuple[int, tuple[npt.NDArray[Any], ...]], None, None]:
+        """Each non-empty bucket's rows, bucket by bucket; then everything is freed.
+
+        Rows of a bucket come in the order they were added, except with
+        ``ordered``, where the keys of a bucket come in sorted runs.
+        """
         try:
             self._partition()
             for bucket in range(self._buckets):
                 parts, self._held[bucket] = self._held[bucket], []
-                if self._spill is not None and self._file(bucket).exists():
-                    parts.insert(0, np.fromfile(self._file(bucket), dtype=self._dtype))
-                    self._file(bucket).unlink()
+                if self._spill is not None and self._file(bucket, 0).exists():
+                    spilled = []
+                    for c, dtype in enumerate(self._dtypes):
+                        spilled.append(np.fromfile(self._file(bucket, c), dtype=dtype))
+                        self._file(bucket, c).unlink()
+                    parts.insert(0, tuple(spilled))
+                    del spilled
                 if parts:
-                    keys = parts[0] if len(parts) == 1 else np.concatenate(parts)
+                    columns = tuple(
+                        parts[0][c] if len(parts) == 1 else np.concatenate([part[c] for part in parts])
+                        for c in range(len(self._dtypes))
+                    )
                     del parts
-                    yield bucket, keys
+                    yield bucket, columns
         finally:
             self.close()
 
     def close(self) -> None:
-        """Drop every key and remove the temporary files, if any."""
+        """Drop every row and remove the temporary files, if any."""
         self._held = [[] for _ in range(self._buckets)]
         self._batch, self._batch_size, self._held_bytes = [], 0, 0
         if self._spill is not None:
             self._spill.cleanup()
             self._spill = None
+
+
+class KeyBuckets:
+    """Integer keys in ``buckets`` buckets: a :class:`ColumnBuckets` of one column."""
+
+    def __init__(
+        self, buckets: int, dtype: type[np.integer[Any]] | np.dtype[Any], ordered: bool = False
+    ) -> None:
+        """See :meth:`ColumnBuckets.__init__` for ``ordered``."""
+        self.columns = ColumnBuckets(buckets, (dtype,), ordered)
+
+    def add(self, keys: npt.NDArray[Any], bucket: npt.NDArray[np.integer[Any]]) -> None:
+        """Add ``keys``, the i-th to bucket ``bucket[i]`` (0 <= bucket < buckets)."""
+        if len(keys) != len(bucket):
+            raise ValueError("keys and buckets disagree")
+        self.columns.add((keys,), bucket)
+
+    def drain(self) -> Generator[tuple[int, npt.NDArray[Any]], None, None]:
+        """Each non-empty bucket's keys (in no set order), bucket by bucket; then everything is freed."""
+        try:
+            for bucket, (keys,) in self.columns.drain():
+                yield bucket, keys
+        finally:
+            self.columns.close()  # also when the caller stops early
+
+    def close(self) -> None:
+        """Drop every key and remove the temporary files, if any."""
+        self.columns.close()
 
 
 def by_top_bits(
@@ -151,13 +218,13 @@ def by_top_bits(
     are never held at once. Both routes give the same non-empty groups, in
     group order. Close the generator to drop the files early.
     """
-    record = np.dtype([("hash", np.uint64), ("where", where_dtype)])
+    item_bytes = 8 + np.dtype(where_dtype).itemsize
     shift = np.uint64(64 - bits)
 
     def group_of(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint16]:
         return (hashes >> shift).astype(np.uint16) if bits else np.zeros(len(hashes), dtype=np.uint16)
 
-    if total * record.itemsize <= IN_MEMORY_BYTES:
+    if total * item_bytes <= IN_MEMORY_BYTES:
         made = list(parts)
         hashes = np.concatenate([h for h, _ in made]) if made else np.zeros(0, dtype=np.uint64)
         where = np.concatenate([w for _, w in made]).astype(where_dtype) if made else np.zeros(0, where_dtype)
@@ -172,15 +239,13 @@ def by_top_bits(
             if len(members):
                 yield hashes[members], where[members]
         return
-    grouped = KeyBuckets(1 << bits, record)
+    grouped = ColumnBuckets(1 << bits, (np.uint64, np.dtype(where_dtype)))
     try:
         for part_hashes, part_where in parts:
-            found = np.empty(len(part_hashes), dtype=record)
-            found["hash"], found["where"] = part_hashes, part_where
+            grouped.add((part_hashes, part_where), group_of(part_hashes))
             del part_hashes, part_where
-            grouped.add(found, group_of(found["hash"]))
-        # A bucket keeps the order its items were added in.
-        for _, found in grouped.drain():
-            yield np.ascontiguousarray(found["hash"]), np.ascontiguousarray(found["where"])
+        # A bucket keeps the order its rows were added in.
+        for _, (hashes, where) in grouped.drain():
+            yield hashes, where
     finally:
         grouped.close()
