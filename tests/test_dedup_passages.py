@@ -259,3 +259,16 @@ def test_vectorised_credit_equals_the_plain_definition(
         )
     assert got.tolist() == [c for credit in expected for c in credit]
     assert masked.tolist() == got.tolist()
+
+
+@given(st.lists(st.integers(0, 90), min_size=1, max_size=40), st.data())
+def test_post_of_word_is_the_binary_search_it_replaces(post_words: list[int], data: st.DataObject) -> None:
+    """_PostOfWord finds the post each word lies in, as searchsorted does, empty posts included."""
+    total = sum(post_words)
+    if total == 0:
+        return
+    post_start = np.zeros(len(post_words), dtype=np.int64)
+    np.cumsum(post_words[:-1], out=post_start[1:])
+    at = np.array(data.draw(st.lists(st.integers(0, total - 1), max_size=60)), dtype=np.int64)
+    expected = np.searchsorted(post_start, at, side="right") - 1
+    assert np.array_equal(passages._PostOfWord(post_start, total)(at), expected)
