@@ -123,40 +123,62 @@ class _PairCounts:
     :class:`~provenance.dedup.buckets.KeyBuckets` bucket by its first
     paragraph; at the end each bucket is sorted, counted and filtered on its
     own. So memory holds one bucket's keys instead of every pair's count: at
-    a million paragraphs the 3-word index emits some 200 million keys for
+    a million paragraphs the 3-word index emits some 100 million keys for
     88 million pairs, of which about one in fifty can reach a threshold.
+
+    While counted, a pair is packed as ``a << 32 | b`` (:func:`pack_pairs`):
+    the same order as ``a * n + b``, and its paragraphs and bucket come back
+    by shifts and masks instead of 64-bit divisions, one per key.
     """
 
-    def __init__(self, n: int, buckets: int) -> None:
+    def __init__(self, n: int) -> None:
+        if n >= 1 << 32:
+            raise OverflowError("2**32 paragraphs or more")
         self._n = np.uint64(max(1, n))
-        self._buckets = np.uint64(buckets)
+        # Buckets are 2**width_bits first paragraphs wide: at least
+        # _BUCKET_PARAGRAPHS, and at most 256 buckets.
+        width_bits = max((_BUCKET_PARAGRAPHS - 1).bit_length(), (max(1, n) - 1).bit_length() - 8)
+        self._shift = np.uint64(32 + width_bits)
         # A pair's bucket grows with its first paragraph, so with its key.
-        self._keys = KeyBuckets(buckets, np.uint64, ordered=True)
+        self._keys = KeyBuckets(max(1, -(-n >> width_bits)), np.uint64, ordered=True)
 
-    def add(self, keys: KeyArray) -> None:
-        self._keys.add(keys, (keys // self._n) * self._buckets // self._n)
+    def add(self, packed: KeyArray) -> None:
+        """Count one shared shingle for each pair in ``packed`` (:func:`pack_pairs` keys)."""
+        self._keys.add(packed, packed >> self._shift)
 
     def result(
-        self, keep: Callable[[KeyArray, CountArray], npt.NDArray[np.bool_]] | None = None
+        self, keep: Callable[[IntArray, IntArray, CountArray], npt.NDArray[np.bool_]] | None = None
     ) -> tuple[KeyArray, CountArray]:
-        """Every pair's key (sorted) and count, only those ``keep`` accepts if given; then emptied."""
+        """Every pair's ``a * n + b`` key (sorted) and count, then emptied.
+
+        With ``keep``, only the pairs ``keep(a, b, count)`` accepts.
+        """
         kept_keys: list[KeyArray] = []
         kept_counts: list[CountArray] = []
+        low = np.uint64(0xFFFFFFFF)
         # Buckets come in order of first paragraph, so the keys come out sorted.
         for _, bucket_keys in self._keys.drain():
-            keys, counts64 = sorted_unique_counts(bucket_keys)
+            packed, counts64 = sorted_unique_counts(bucket_keys)
             del bucket_keys
             counts = counts64.astype(np.int32)
+            first = (packed >> np.uint64(32)).astype(np.int64)
+            second = (packed & low).astype(np.int64)
+            del packed
             if keep is not None:
-                accepted = keep(keys, counts)
-                keys, counts = keys[accepted], counts[accepted]
-            kept_keys.append(keys)
+                accepted = keep(first, second, counts)
+                first, second, counts = first[accepted], second[accepted], counts[accepted]
+            kept_keys.append(first.astype(np.uint64) * self._n + second.astype(np.uint64))
             kept_counts.append(counts)
         return concatenate_freeing(kept_keys, np.uint64), concatenate_freeing(kept_counts, np.int32)
 
     def close(self) -> None:
         """Remove the temporary files, if any."""
         self._keys.close()
+
+
+def pack_pairs(first: IntArray, second: IntArray) -> KeyArray:
+    """Pairs of paragraph numbers (each below 2**32) as ``first << 32 | second`` keys."""
+    return (first.astype(np.uint64) << np.uint64(32)) | second.astype(np.uint64)
 
 
 def posting_order(
@@ -232,7 +254,7 @@ def build_index(
     over_owners: list[npt.NDArray[np.int32]] = []
     over_ids: list[npt.NDArray[np.uint32]] = []
     distinct_over = 0  # over-cap shingles given an id so far
-    pair_counts = _PairCounts(n, max(1, min(256, n // _BUCKET_PARAGRAPHS)))
+    pair_counts = _PairCounts(n)
     ranges = _shingle_ranges(flat, active, k, start, range_bits)
     try:
         for values_in, owner in ranges:
@@ -267,7 +289,7 @@ def build_index(
                 raise OverflowError("more than 2**32 distinct over-cap shingles")
             over_ids.append(ids.astype(np.uint32))
             del over, values, over_values, run_start, ids
-            _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, n)
+            _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size)
             del posting_owner
         over_cap_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(over_cap, out=over_cap_start[1:])
@@ -283,9 +305,9 @@ def build_index(
             del ids, order
         del over_owners, over_ids, start
 
-        def passes(keys: KeyArray, counts: CountArray) -> npt.NDArray[np.bool_]:
+        def passes(first: IntArray, second: IntArray, counts: CountArray) -> npt.NDArray[np.bool_]:
             assert rule is not None
-            return candidate_mask(keys, counts, sizes, over_cap, flat.lengths, rule)
+            return candidate_mask(first, second, counts, sizes, over_cap, flat.lengths, rule)
 
         keys, counts = pair_counts.result(passes if rule is not None else None)
     finally:
@@ -326,10 +348,9 @@ def _shingle_ranges(
 
 
 def _emit_pairs(
-    pair_counts: _PairCounts, posting_owner: IntArray, group_start: IntArray, group_size: IntArray, n: int
+    pair_counts: _PairCounts, posting_owner: IntArray, group_start: IntArray, group_size: IntArray
 ) -> None:
     # Pairs inside each posting list, one vectorised batch per list length.
-    n64 = np.uint64(n)
     pairable = np.flatnonzero((group_size >= 2) & (group_size <= DF_CAP))
     pairable = pairable[np.argsort(group_size[pairable], kind="stable")]
     pairable_size = group_size[pairable]
@@ -343,28 +364,25 @@ def _emit_pairs(
         step = max(1, _PENDING_KEYS // len(upper_a))
         for i in range(0, len(starts), step):
             members = posting_owner[starts[i : i + step, None] + np.arange(size)]
-            keys = members[:, upper_a].astype(np.uint64) * n64 + members[:, upper_b].astype(np.uint64)
-            pair_counts.add(keys.ravel())
+            pair_counts.add(pack_pairs(members[:, upper_a], members[:, upper_b]).ravel())
 
 
 def candidate_mask(
-    keys: KeyArray,
+    a: IntArray,
+    b: IntArray,
     counts: CountArray,
     sizes: IntArray,
     over_cap: IntArray,
     lengths: IntArray,
     rule: CandidateRule,
 ) -> npt.NDArray[np.bool_]:
-    """Which pairs may reach a threshold of ``rule``, judged on a generous upper bound of what they share.
+    """Which pairs ``(a[i], b[i])`` may reach a threshold of ``rule``, on a generous bound of what they share.
 
     A pair shares its indexed count plus at most the over-cap shingles of
     its poorer side; a pair is a candidate whenever that bound reaches the
     threshold, so no pair that truly reaches it is dropped.
     """
     config = rule.config
-    n = np.uint64(len(sizes))
-    a = (keys // n).astype(np.int64)
-    b = (keys % n).astype(np.int64)
     bound = counts + np.minimum(over_cap[a], over_cap[b])
     size_a, size_b = sizes[a], sizes[b]
     smaller = np.minimum(size_a, size_b)
@@ -388,7 +406,9 @@ def index_candidates(index: ShingleIndex, flat: Flat, rule: CandidateRule) -> In
     for first in range(0, len(index.keys), _BLOCK_PAIRS):
         keys = index.keys[first : first + _BLOCK_PAIRS]
         counts = index.counts[first : first + _BLOCK_PAIRS]
-        ok = candidate_mask(keys, counts, index.sizes, index.over_cap, flat.lengths, rule)
+        n = np.uint64(len(index.sizes))
+        a, b = (keys // n).astype(np.int64), (keys % n).astype(np.int64)
+        ok = candidate_mask(a, b, counts, index.sizes, index.over_cap, flat.lengths, rule)
         found.append(keys[ok].astype(np.int64))
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
