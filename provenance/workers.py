@@ -17,23 +17,52 @@ from provenance.errors import WorkerError
 T = TypeVar("T")
 
 
+_frozen_depth = 0
+
+
 @contextlib.contextmanager
 def frozen_heap() -> Iterator[None]:
-    """Fork worker processes inside this block: they then share the parent's objects instead of copying them.
+    """Keep the objects that exist now out of the garbage collector's reach until the block ends.
 
-    A forked process shares the parent's memory until it writes to a page,
-    and the garbage collector writes to every object it visits (its
-    ``gc`` header): the first full collection in a worker copied the pages
-    of every post and paragraph object of the parent, some 0.7 GB per worker
-    at a million paragraphs. ``gc.freeze`` moves the objects that exist now
-    out of the collector's reach, in the workers forked meanwhile too; they
-    are handed back to it when the block ends.
+    Two reasons, both at a million paragraphs:
+
+    * Fork worker processes inside this block: they then share the parent's
+      objects instead of copying them. A forked process shares the parent's
+      memory until it writes to a page, and the collector writes to every
+      object it visits (its ``gc`` header): the first full collection in a
+      worker copied the pages of every post and paragraph object of the
+      parent, some 0.7 GB per worker.
+    * A stage that makes many objects (pairs, clusters) triggers full
+      collections, and each walks every post and paragraph object although
+      none of them can be garbage: one took 2.5 s of the duplicate stage.
+
+    ``gc.freeze`` moves the objects that exist now out of the collector's
+    reach, in the workers forked meanwhile too; they are handed back to it
+    when the outermost of nested blocks ends. Objects made inside the block
+    are collected as usual.
     """
+    global _frozen_depth
     gc.freeze()
+    _frozen_depth += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _frozen_depth -= 1
+        if not _frozen_depth:
+            gc.unfreeze()
+
+
+def freeze_made_so_far() -> None:
+    """Inside a :func:`frozen_heap` block, keep the objects made since it began out of the collector's reach.
+
+    For a stage's results (a million paragraphs give millions of pair and
+    alignment objects): none can be garbage, and full collections walked
+    them all again while the next step made its own. They are handed back
+    with the rest when the outermost block ends.
+    """
+    if not _frozen_depth:
+        raise RuntimeError("freeze_made_so_far() outside a frozen_heap() block")
+    gc.freeze()
 
 
 def _stop_on_terminate(signum: int, frame: object) -> None:
