@@ -37,9 +37,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -52,8 +54,6 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import itertools
 
 import exact_pairs as ex
 import generate
@@ -851,6 +851,52 @@ def ensure_dump(out: Path, size: int, seed: int) -> Path:
     return dump
 
 
+def growth_report(rounds: list[dict[int, dict[str, Measured]]], sizes: Sequence[int]) -> str:
+    """Each round's growth of the tool's and the floor's time between consecutive sizes, and the median.
+
+    Sizes are measured minutes apart, and this machine's speed drifts by
+    10-15% from one hour to the next, so one round's ratio can land on
+    either side of a target: repeated rounds show the spread.
+    """
+
+    def seconds(results: dict[str, Measured], method: str) -> float | None:
+        m = results.get(method)
+        return m.seconds if m is not None and m.seconds else None
+
+    lines: list[str] = []
+    for small, large in itertools.pairwise(sorted(sizes)):
+        rows: list[tuple[int, float | None, float | None, float | None, float | None]] = []
+        for number, by_size in enumerate(rounds, 1):
+            if small in by_size and large in by_size:
+                rows.append(
+                    (
+                        number,
+                        seconds(by_size[small], "tool"),
+                        seconds(by_size[large], "tool"),
+                        seconds(by_size[small], "floor"),
+                        seconds(by_size[large], "floor"),
+                    )
+                )
+        tool_growth = [b / a for _, a, b, _, _ in rows if a and b]
+        if not tool_growth:
+            continue
+        lines += [
+            f"### Growth from {small:,} to {large:,} paragraphs",
+            "",
+            f"| round | tool at {small:,} (s) | tool at {large:,} (s) | tool growth | floor growth |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for number, a, b, fa, fb in rows:
+            growth = f"x{b / a:.2f}" if a and b else ""
+            floor = f"x{fb / fa:.2f}" if fa and fb else ""
+            lines.append(f"| {number} | {a or 0:.2f} | {b or 0:.2f} | {growth} | {floor} |")
+        lines.append(
+            f"\ntool growth {small:,} -> {large:,} paragraphs: time x{statistics.median(tool_growth):.2f}"
+            + (f" (median of {len(tool_growth)} rounds)" if len(tool_growth) > 1 else "")
+        )
+    return "\n".join(lines) + "\n" if lines else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="paragraph counts, comma-separated")
@@ -886,6 +932,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-accuracy", action="store_true", help="print speed and memory only")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run every size this many times, in rounds (each round all sizes in order), and print each "
+        "round's growth and their median: the machine's speed drifts between minutes",
+    )
+    parser.add_argument(
         "--no-reader", action="store_true", help="build Post records directly instead of reading the archive"
     )
     parser.add_argument("--worker", choices=METHODS, help=argparse.SUPPRESS)
@@ -902,43 +955,45 @@ def main(argv: list[str] | None = None) -> int:
         f"cores {os.cpu_count()}, python {sys.version.split()[0]}\n",
         flush=True,
     )
-    tool_by_size: dict[int, Measured] = {}
-    for size in sizes:
-        dump = ensure_dump(args.out, size, args.seed)
-        results: dict[str, Measured] = {}
-        for method in methods:
-            limit = {"datasketch": args.datasketch_max, "exact": args.exact_max}.get(method)
-            if limit is not None and size > limit:
-                results[method] = Measured(method, skipped=f"skipped above {limit:,} paragraphs")
-                continue
-            saved = load_measured(method, dump) if args.reuse_results else None
-            results[method] = saved or measure(
-                method, dump, args.jobs, dump, not args.no_reader, args.timeout
-            )
-            m = results[method]
-            state = (
-                m.failed or m.skipped or f"{m.seconds:.2f} s, peak {mb(max(m.peak_process, m.peak_tree))} MB"
-            )
-            print(f"  {size:,} {method}: {state}", file=sys.stderr, flush=True)
-        if "tool" in results:
-            tool_by_size[size] = results["tool"]
-        print(speed_table(size, results), flush=True)
-        if not args.no_accuracy:
-            posts = load_posts(dump, not args.no_reader)
-            texts, post_of, first = paragraph_texts(posts)
-            truth = generate.read_truth(dump / "truth.jsonl")
-            print(
-                accuracy_report(f"{size:,}", texts, post_of, first, truth, results, size <= args.three_max),
-                flush=True,
-            )
-    done = sorted(s for s, m in tool_by_size.items() if m.seconds)
-    for small, large in itertools.pairwise(done):
-        a, b = tool_by_size[small], tool_by_size[large]
-        if a.seconds and b.seconds:
-            print(
-                f"tool growth {small:,} -> {large:,} paragraphs: time x{b.seconds / a.seconds:.1f}, "
-                f"peak RSS x{max(b.peak_process, b.peak_tree) / max(a.peak_process, a.peak_tree):.1f}"
-            )
+    rounds: list[dict[int, dict[str, Measured]]] = []
+    for round_number in range(1, max(1, args.repeat) + 1):
+        if args.repeat > 1:
+            print(f"## Round {round_number} of {args.repeat}\n", flush=True)
+        by_size: dict[int, dict[str, Measured]] = {}
+        for size in sizes:
+            dump = ensure_dump(args.out, size, args.seed)
+            results: dict[str, Measured] = {}
+            for method in methods:
+                limit = {"datasketch": args.datasketch_max, "exact": args.exact_max}.get(method)
+                if limit is not None and size > limit:
+                    results[method] = Measured(method, skipped=f"skipped above {limit:,} paragraphs")
+                    continue
+                saved = load_measured(method, dump) if args.reuse_results else None
+                results[method] = saved or measure(
+                    method, dump, args.jobs, dump, not args.no_reader, args.timeout
+                )
+                m = results[method]
+                state = (
+                    m.failed
+                    or m.skipped
+                    or f"{m.seconds:.2f} s, peak {mb(max(m.peak_process, m.peak_tree))} MB"
+                )
+                print(f"  {size:,} {method}: {state}", file=sys.stderr, flush=True)
+            by_size[size] = results
+            print(speed_table(size, results), flush=True)
+            # Accuracy does not change between rounds: measured once, in the last.
+            if not args.no_accuracy and round_number == max(1, args.repeat):
+                posts = load_posts(dump, not args.no_reader)
+                texts, post_of, first = paragraph_texts(posts)
+                truth = generate.read_truth(dump / "truth.jsonl")
+                print(
+                    accuracy_report(
+                        f"{size:,}", texts, post_of, first, truth, results, size <= args.three_max
+                    ),
+                    flush=True,
+                )
+        rounds.append(by_size)
+    print(growth_report(rounds, sizes), flush=True)
     return 0
 
 

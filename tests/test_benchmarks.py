@@ -227,6 +227,46 @@ def test_bench_prints_speed_table_for_floor_and_exact(
     assert "| floor |" in printed and "| exact |" in printed and "failed" not in printed
 
 
+def test_repeated_rounds_print_each_rounds_growth_and_the_median(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--repeat runs every size once per round and reports the growth of each round and their median."""
+    assert (
+        bench_dedup.main(
+            [
+                *("--sizes", "200,400", "--methods", "floor,tool", "--out", str(tmp_path)),
+                *("--jobs", "1", "--no-accuracy", "--repeat", "2"),
+            ]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "## Round 1 of 2" in printed and "## Round 2 of 2" in printed
+    rows = [line for line in printed.splitlines() if line.startswith(("| 1 |", "| 2 |"))]
+    assert len(rows) == 2
+    growth = [float(row.split("|")[4].strip().lstrip("x")) for row in rows]
+    assert "tool growth 200 -> 400 paragraphs: time x" in printed
+    median = float(printed.split("tool growth 200 -> 400 paragraphs: time x")[1].split()[0])
+    assert median == pytest.approx(sum(growth) / 2, abs=0.011)
+
+
+def test_growth_report_skips_rounds_without_a_time() -> None:
+    """A round where a size failed shows an empty growth and is left out of the median."""
+    fast = {
+        "tool": bench_dedup.Measured("tool", seconds=2.0),
+        "floor": bench_dedup.Measured("floor", seconds=1.0),
+    }
+    slow = {
+        "tool": bench_dedup.Measured("tool", seconds=22.0),
+        "floor": bench_dedup.Measured("floor", seconds=10.0),
+    }
+    failed = {"tool": bench_dedup.Measured("tool", failed="killed")}
+    report = bench_dedup.growth_report([{1: fast, 10: slow}, {1: fast, 10: failed}], [1, 10])
+    assert "| 1 | 2.00 | 22.00 | x11.00 | x10.00 |" in report
+    assert "| 2 | 2.00 | 0.00 |  |  |" in report
+    assert report.rstrip().endswith("time x11.00")
+
+
 def test_a_method_past_its_timeout_is_killed_and_reported(tmp_path: Path) -> None:
     """A worker that runs past --timeout is killed and reported as timed out, not as a result."""
     dump = bench_dedup.ensure_dump(tmp_path, 300, 1)
