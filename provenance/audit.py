@@ -40,6 +40,7 @@ def audit(
     from provenance.graph import build_graph
     from provenance.ingest import read_corpus
     from provenance.outlets import load_aliases
+    from provenance.workers import collector_paused, frozen_heap
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -56,14 +57,17 @@ def audit(
         if problems:
             raise InputError("--strict: " + problems)
 
-    mark = time.perf_counter()
-    dedup = find_duplicates(corpus.posts, config, progress)
-    timings["dedup"] = time.perf_counter() - mark
+    # The posts are never garbage, and the stages below make no cyclic
+    # garbage: no full collection walks them all (workers.collector_paused).
+    with frozen_heap(), collector_paused():
+        mark = time.perf_counter()
+        dedup = find_duplicates(corpus.posts, config, progress)
+        timings["dedup"] = time.perf_counter() - mark
 
-    mark = time.perf_counter()
-    aliases = load_aliases(config.aliases)
-    graph = build_graph(corpus.posts, dedup, config, aliases)
-    timings["graph"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        aliases = load_aliases(config.aliases)
+        graph = build_graph(corpus.posts, dedup, config, aliases)
+        timings["graph"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
 
     return Audit(

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from provenance.errors import ReportError
 from provenance.models import Audit, Pair, ParagraphRef, Post
-from provenance.workers import ForkedCall
+from provenance.workers import ForkedCall, collector_paused, frozen_heap
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -422,17 +422,24 @@ def write_outputs(
                 html, json_file, csv_file = temporary[: len(text_files)]
                 from provenance.report import render
 
-                doc = audit_to_dict(audit)
-                html.write_text(render(doc), encoding="utf-8", newline="")
-                tell(1)
-                with json_file.open("w", encoding="utf-8", newline="") as handle:
-                    _write_json(doc, handle)
-                tell(2)
-                with csv_file.open("w", encoding="utf-8", newline="") as handle:
-                    write_pairs_csv(doc, handle)
-                tell(3)
-                del doc
-                graph_job()
+                # The document is a tree of dicts and lists: while it is built
+                # and written, full collections walked it again and again and
+                # found nothing (workers.collector_paused).
+                with collector_paused():
+                    doc = audit_to_dict(audit)
+                    html.write_text(render(doc), encoding="utf-8", newline="")
+                    tell(1)
+                    with json_file.open("w", encoding="utf-8", newline="") as handle:
+                        _write_json(doc, handle)
+                    tell(2)
+                    with csv_file.open("w", encoding="utf-8", newline="") as handle:
+                        write_pairs_csv(doc, handle)
+                    tell(3)
+                    del doc
+                # networkx's writers do make cyclic garbage; the collector
+                # need not walk the audit's objects to find it.
+                with frozen_heap():
+                    graph_job()
                 tell(total)
             finally:
                 graph_job.close()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
+from multiprocessing.connection import Connection
 
 import pytest
 
-from provenance.workers import freeze_made_so_far, frozen_heap
+from provenance.workers import collector_paused, frozen_heap
 
 
 def test_nested_frozen_heaps_hand_objects_back_only_when_the_outermost_ends() -> None:
@@ -33,13 +35,41 @@ def test_a_frozen_heap_is_thawed_after_an_error() -> None:
     assert gc.get_freeze_count() == 0
 
 
-def test_objects_made_inside_a_block_can_be_frozen_with_it() -> None:
-    """freeze_made_so_far keeps a stage's results frozen until the block ends, and only inside a block."""
-    with frozen_heap():
-        before = gc.get_freeze_count()
-        results = [[i] for i in range(1000)]
-        freeze_made_so_far()
-        assert gc.get_freeze_count() >= before + len(results)
-    assert gc.get_freeze_count() == 0
-    with pytest.raises(RuntimeError, match="outside"):
-        freeze_made_so_far()
+def test_a_paused_collector_is_switched_back_on_by_the_outermost_block_only() -> None:
+    """Nested pauses keep the collector off until the outermost ends, and leave it off if it was off."""
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled(), "the inner block switched the collector on"
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled(), "a collector the caller had switched off was switched on"
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+
+
+def _report_collector(conn: Connection) -> None:
+    conn.send(gc.isenabled())
+    conn.close()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_a_process_forked_while_the_collector_is_paused_starts_with_it_on() -> None:
+    """Workers forked inside a paused stage collect their own garbage as usual."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    with collector_paused():
+        child = context.Process(target=_report_collector, args=(send,))
+        child.start()
+        send.close()
+        assert receive.recv() is True
+        child.join()
+        assert not gc.isenabled()

@@ -54,7 +54,7 @@ from provenance.dedup.order import ChronologicalKey, chronological_key
 from provenance.dedup.passages import CHAIN_GAP, FILL_GAP, MIN_SEEDS, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
 from provenance.models import Cluster, DedupResult, Pair, PairKind, Post, PostReuse
-from provenance.workers import ForkedCall, freeze_made_so_far, frozen_heap
+from provenance.workers import ForkedCall, collector_paused, frozen_heap
 
 __all__ = [
     "CHAIN_GAP",
@@ -82,10 +82,10 @@ def find_duplicates(
     """
     # Values are numbers except the datasketch version and scheme strings,
     # which export reads back (DedupResult.stats is typed loosely for them).
-    # The posts' objects stay out of the garbage collector's reach meanwhile
-    # (workers.frozen_heap): a full collection walked them all while the
-    # pairs and clusters were made, 2.5 s at a million paragraphs.
-    with frozen_heap():
+    # No full garbage collection meanwhile: at a million paragraphs one walked
+    # every post object (2.5 s) and later ones the pairs while the clusters
+    # were made, and none found garbage (see workers.collector_paused).
+    with frozen_heap(), collector_paused():
         return _find_duplicates(posts, config, progress)
 
 
@@ -187,9 +187,6 @@ def _pairs_and_clusters(
     # shares the cores, and the reuse process is usually near its end by now
     # (at 100k paragraphs this was 1.2 s faster than leaving it a core).
     pairs = _make_pairs(groups.pairs, verified, flat, posts, config.workers)
-    # Millions of objects at 1M paragraphs, none of them garbage: full
-    # collections walked them all while the clusters were made (1.5 s).
-    freeze_made_so_far()
     lap("align")
     clusters = make_clusters(pairs, posts)
     lap("clusters")
