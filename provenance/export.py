@@ -436,9 +436,10 @@ def write_outputs(
                         write_pairs_csv(doc, handle)
                     tell(3)
                     del doc
-                # networkx's writers do make cyclic garbage; the collector
-                # need not walk the audit's objects to find it.
-                with frozen_heap():
+                # In one process, networkx's writers make an exportable copy of
+                # the graph: collections walked it as it grew (5 s at 1M). The
+                # little cyclic garbage they leave waits for the next one.
+                with frozen_heap(), collector_paused():
                     graph_job()
                 tell(total)
             finally:
