@@ -1,7 +1,7 @@
 """Integer keys gathered into buckets and handed back one bucket at a time, in bounded memory.
 
 Two steps of the duplicate stage emit far more keys than they keep: the
-shingle index emits one pair key per shared shingle (some 200 million at a
+shingle index emits one pair key per shared shingle (over 100 million at a
 million paragraphs, of which it keeps a few million), and the passage finder
 one anchor per shared shingle occurrence. Each only needs the keys of one
 group together (a pair's counts, a chain's anchors), never all keys at once.
