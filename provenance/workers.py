@@ -63,10 +63,10 @@ def collector_paused() -> Iterator[None]:
     Full collections are triggered by the number of objects made, and each
     walks every object not frozen (:func:`frozen_heap`). At a million
     paragraphs, building the pairs, the graph and the audit.json document
-    triggered some fifty of them, 20 s of an end-to-end audit, and every one
-    found nothing to free (a ``gc.callbacks`` timer): those stages make trees
-    of records, not cycles. Reference counting still frees everything as
-    usual. A process forked meanwhile starts with the collector on, for its
+    triggered some fifty of them, 25-34 s of an end-to-end audit in scratch
+    runs, and each found nothing to free (a ``gc.callbacks`` timer): these
+    stages make trees of records, not cycles. Reference counting still frees
+    everything as usual. A process forked meanwhile starts with the collector on, for its
     own objects. Nestable; the collector is switched back on (if it was on)
     when the outermost block ends.
     """

@@ -80,8 +80,6 @@ def find_duplicates(
     ``stats`` holds counts, seconds per step, and what made the MinHash
     signatures (``datasketch`` version, ``minhash_scheme``, LSH bands/rows).
     """
-    # Values are numbers except the datasketch version and scheme strings,
-    # which export reads back (DedupResult.stats is typed loosely for them).
     # No full garbage collection meanwhile: at a million paragraphs one walked
     # every post object (2.5 s) and later ones the pairs while the clusters
     # were made, and none found garbage (see workers.collector_paused).
@@ -94,6 +92,8 @@ def _find_duplicates(
     config: AuditConfig,
     progress: Progress | None,
 ) -> DedupResult:
+    # Values are numbers except the datasketch version and scheme strings,
+    # which export reads back (DedupResult.stats is typed loosely for them).
     stats: dict[str, Any] = {}
     clock = time.perf_counter()
 
