@@ -40,7 +40,7 @@ def audit(
     from provenance.graph import build_graph
     from provenance.ingest import read_corpus
     from provenance.outlets import load_aliases
-    from provenance.workers import collector_paused, frozen_heap
+    from provenance.workers import collector_paused
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -57,9 +57,9 @@ def audit(
         if problems:
             raise InputError("--strict: " + problems)
 
-    # The posts are never garbage, and the stages below make no cyclic
-    # garbage: no full collection walks them all (workers.collector_paused).
-    with frozen_heap(), collector_paused():
+    # The stages below make no cyclic garbage: no full collection walks every
+    # post again and again while they run (workers.collector_paused).
+    with collector_paused():
         mark = time.perf_counter()
         dedup = find_duplicates(corpus.posts, config, progress)
         timings["dedup"] = time.perf_counter() - mark

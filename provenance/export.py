@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from provenance.errors import ReportError
 from provenance.models import Audit, Pair, ParagraphRef, Post
-from provenance.workers import ForkedCall, collector_paused, frozen_heap
+from provenance.workers import ForkedCall, collector_paused
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -439,7 +439,7 @@ def write_outputs(
                 # In one process, networkx's writers make an exportable copy of
                 # the graph: collections walked it as it grew (5 s at 1M). The
                 # little cyclic garbage they leave waits for the next one.
-                with frozen_heap(), collector_paused():
+                with collector_paused():
                     graph_job()
                 tell(total)
             finally:

@@ -23,24 +23,15 @@ _frozen_depth = 0
 
 @contextlib.contextmanager
 def frozen_heap() -> Iterator[None]:
-    """Keep the objects that exist now out of the garbage collector's reach until the block ends.
+    """Fork worker processes inside this block: they then share the parent's objects instead of copying them.
 
-    Two reasons, both at a million paragraphs:
-
-    * Fork worker processes inside this block: they then share the parent's
-      objects instead of copying them. A forked process shares the parent's
-      memory until it writes to a page, and the collector writes to every
-      object it visits (its ``gc`` header): the first full collection in a
-      worker copied the pages of every post and paragraph object of the
-      parent, some 0.7 GB per worker.
-    * A stage that makes many objects (pairs, clusters) triggers full
-      collections, and each walks every post and paragraph object although
-      none of them can be garbage: one took 2.5 s of the duplicate stage.
-
-    ``gc.freeze`` moves the objects that exist now out of the collector's
-    reach, in the workers forked meanwhile too; they are handed back to it
-    when the outermost of nested blocks ends. Objects made inside the block
-    are collected as usual.
+    A forked process shares the parent's memory until it writes to a page,
+    and the garbage collector writes to every object it visits (its
+    ``gc`` header): the first full collection in a worker copied the pages
+    of every post and paragraph object of the parent, some 0.7 GB per worker
+    at a million paragraphs. ``gc.freeze`` moves the objects that exist now
+    out of the collector's reach, in the workers forked meanwhile too; they
+    are handed back to it when the outermost of nested blocks ends.
     """
     global _frozen_depth
     gc.freeze()
@@ -66,9 +57,11 @@ def collector_paused() -> Iterator[None]:
     triggered some fifty of them, 25-34 s of an end-to-end audit in scratch
     runs, and each found nothing to free (a ``gc.callbacks`` timer): these
     stages make trees of records, not cycles. Reference counting still frees
-    everything as usual. A process forked meanwhile starts with the collector on, for its
-    own objects. Nestable; the collector is switched back on (if it was on)
-    when the outermost block ends.
+    everything as usual. A process forked meanwhile starts with the collector
+    on, for its own objects (fork it inside :func:`frozen_heap`, so that
+    collecting them does not copy the parent's pages). Nestable; the
+    collector is switched back on (if it was on) when the outermost block
+    ends.
     """
     global _paused_depth
     was_enabled = gc.isenabled()

@@ -12,7 +12,7 @@ from provenance.workers import collector_paused, frozen_heap
 
 
 def test_nested_frozen_heaps_hand_objects_back_only_when_the_outermost_ends() -> None:
-    """An inner block (a stage forking its workers inside the duplicate stage) must not thaw the outer one."""
+    """An inner block (a step forking its workers inside a larger block) must not thaw the outer one."""
     assert gc.get_freeze_count() == 0
     kept = [object() for _ in range(10)]
     with frozen_heap():

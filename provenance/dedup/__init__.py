@@ -54,7 +54,7 @@ from provenance.dedup.order import ChronologicalKey, chronological_key
 from provenance.dedup.passages import CHAIN_GAP, FILL_GAP, MIN_SEEDS, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
 from provenance.models import Cluster, DedupResult, Pair, PairKind, Post, PostReuse
-from provenance.workers import ForkedCall, collector_paused, frozen_heap
+from provenance.workers import ForkedCall, collector_paused
 
 __all__ = [
     "CHAIN_GAP",
@@ -83,7 +83,7 @@ def find_duplicates(
     # No full garbage collection meanwhile: at a million paragraphs one walked
     # every post object (2.5 s) and later ones the pairs while the clusters
     # were made, and none found garbage (see workers.collector_paused).
-    with frozen_heap(), collector_paused():
+    with collector_paused():
         return _find_duplicates(posts, config, progress)
 
 

@@ -185,8 +185,6 @@ class KeyBuckets:
 
     def add(self, keys: npt.NDArray[Any], bucket: npt.NDArray[np.integer[Any]]) -> None:
         """Add ``keys``, the i-th to bucket ``bucket[i]`` (0 <= bucket < buckets)."""
-        if len(keys) != len(bucket):
-            raise ValueError("keys and buckets disagree")
         self.columns.add((keys,), bucket)
 
     def drain(self) -> Generator[tuple[int, npt.NDArray[Any]], None, None]:

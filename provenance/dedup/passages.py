@@ -291,7 +291,6 @@ class _PostOfWord:
     _SHIFT = 5
 
     def __init__(self, post_start: IntArray, total: int) -> None:
-        self._post_start = post_start
         # Where the post after each one starts (beyond every word for the last).
         self._next_start = np.r_[post_start[1:], np.iinfo(np.int64).max]
         sampled = np.arange(0, total, 1 << self._SHIFT, dtype=np.int64)
