@@ -270,6 +270,8 @@ def tree_rss(pid: int) -> int:
 # smaps_rollup walks a process's page tables under its memory-map lock, which
 # stalls the process's own mapping and unmapping: every 20 ms it made the
 # tool's 100k run 15% slower (8.9 s against 7.7 s, measured twice each way).
+# Even every 240 ms it slows the 1M run, whose page tables are ten times
+# larger, more than the 100k one: timing runs leave it out (``--no-pss``).
 PSS_EVERY = 12
 
 
@@ -306,11 +308,14 @@ class Measured:
     failed: str | None = None
 
 
-def measure(method: str, dump: Path, jobs: int, work: Path, use_reader: bool, timeout: float = 0) -> Measured:
+def measure(
+    method: str, dump: Path, jobs: int, work: Path, use_reader: bool, timeout: float = 0, pss: bool = True
+) -> Measured:
     """Run ``method`` in a fresh interpreter and sample its memory until it exits.
 
     With ``timeout`` > 0 the worker's process group is killed after that many
-    seconds and the method is reported as timed out.
+    seconds and the method is reported as timed out. With ``pss`` False the
+    tree's PSS is not read (see :data:`PSS_EVERY`): the run is for timing.
     """
     result_path = work / f"result-{method}"
     command = [
@@ -338,7 +343,7 @@ def measure(method: str, dump: Path, jobs: int, work: Path, use_reader: bool, ti
             if pid:
                 break
             peak_tree = max(peak_tree, tree_rss(process.pid))
-            if samples % PSS_EVERY == 0:
+            if pss and samples % PSS_EVERY == 0:
                 peak_pss = max(peak_pss, tree_pss(process.pid))
             samples += 1
             if timeout and not timed_out and time.perf_counter() - started > timeout:
@@ -939,6 +944,12 @@ def main(argv: list[str] | None = None) -> int:
         "round's growth and their median: the machine's speed drifts between minutes",
     )
     parser.add_argument(
+        "--no-pss",
+        action="store_true",
+        help="time without reading the process tree's PSS: reading it stalls the measured process, "
+        "and more so the larger it is (the PSS column stays empty; RSS is still sampled)",
+    )
+    parser.add_argument(
         "--no-reader", action="store_true", help="build Post records directly instead of reading the archive"
     )
     parser.add_argument("--worker", choices=METHODS, help=argparse.SUPPRESS)
@@ -970,7 +981,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 saved = load_measured(method, dump) if args.reuse_results else None
                 results[method] = saved or measure(
-                    method, dump, args.jobs, dump, not args.no_reader, args.timeout
+                    method, dump, args.jobs, dump, not args.no_reader, args.timeout, pss=not args.no_pss
                 )
                 m = results[method]
                 state = (

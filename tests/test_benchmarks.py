@@ -300,3 +300,12 @@ def test_bench_audit_measures_the_seed_end_to_end(tmp_path: Path) -> None:
     assert {"report.html", "audit.json", "pairs.csv", "graph.graphml"} <= set(result["files"])
     assert result["left_in_tmp"] == []
     assert result["peak_rss"] > 0
+
+
+def test_timing_runs_leave_the_pss_probe_out(tmp_path: Path) -> None:
+    """With pss=False the tree's PSS is never read (it stalls the measured process); RSS still is."""
+    dump = bench_dedup.ensure_dump(tmp_path, 300, 1)
+    timed = bench_dedup.measure("floor", dump, 1, dump, True, pss=False)
+    probed = bench_dedup.measure("floor", dump, 1, dump, True)
+    assert timed.seconds is not None and timed.peak_tree > 0 and timed.peak_pss == 0
+    assert probed.seconds is not None and probed.peak_pss > 0
