@@ -124,7 +124,9 @@ def _find_duplicates(
         fork=config.workers > 1 and n >= PARALLEL_REUSE_MIN_PARAGRAPHS,
     )
     try:
-        pairs, clusters = _pairs_and_clusters(posts, flat, groups, reuse_job, config, stats, lap, progress)
+        pairs, clusters = _pairs_and_clusters(
+            posts, flat, groups, order, reuse_job, config, stats, lap, progress
+        )
         reuse, stats["reuse_process_seconds"] = reuse_job()
     finally:
         reuse_job.close()
@@ -139,6 +141,7 @@ def _pairs_and_clusters(
     posts: Sequence[Post],
     flat: Flat,
     groups: ExactGroups,
+    order: dict[str, ChronologicalKey],
     reuse_job: ForkedCall[tuple[dict[str, PostReuse], float]],
     config: AuditConfig,
     stats: dict[str, Any],
@@ -146,6 +149,7 @@ def _pairs_and_clusters(
     progress: Progress | None,
 ) -> tuple[list[Pair], list[Cluster]]:
     """Steps 3-6 (module doc): candidates, verification, alignment and clusters."""
+    n = len(flat.refs)
     if progress:
         progress("dedup: indexing shingles", 0, 2)
     near_rule = CandidateRule(config, partial=False)
@@ -188,7 +192,16 @@ def _pairs_and_clusters(
     # (at 100k paragraphs this was 1.2 s faster than leaving it a core).
     pairs = _make_pairs(groups.pairs, verified, flat, posts, config.workers)
     lap("align")
-    clusters = make_clusters(pairs, posts)
+    kinds: list[PairKind] = ["exact"] * len(groups.pairs)
+    clusters = make_clusters(
+        np.concatenate([groups.pairs // n, verified.a]),
+        np.concatenate([groups.pairs % n, verified.b]),
+        kinds + verified.kind,
+        flat.refs,
+        flat.post_of,
+        posts,
+        order,
+    )
     lap("clusters")
     return pairs, clusters
 
