@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -167,8 +168,20 @@ def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) 
         spilled.append(Path(self._spill.name))
 
     monkeypatch.setattr(dedup_buckets.ColumnBuckets, "_write", write)
-    blocked = [dedup_candidates.build_index(flat, active, k) for k in (3, 5)]
-    blocked.append(dedup_candidates.build_index(flat, active, 3, partial))
+    # Pair counting shared with a forked process, whatever the number of keys.
+    monkeypatch.setattr(dedup_candidates, "PARALLEL_COUNT_KEYS", 0)
+    forks: list[bool] = []
+    real_forked_call = dedup_candidates.ForkedCall
+
+    def forked_call(*args: Any, **kwargs: Any) -> Any:
+        call = real_forked_call(*args, **kwargs)
+        forks.append(call.forked)
+        return call
+
+    monkeypatch.setattr(dedup_candidates, "ForkedCall", forked_call)
+    blocked = [dedup_candidates.build_index(flat, active, k, workers=2) for k in (3, 5)]
+    blocked.append(dedup_candidates.build_index(flat, active, 3, partial, workers=2))
+    assert forks == [True, True, True]
     assert spilled and not any(folder.exists() for folder in spilled), "temporary files are removed"
     for one, many in zip(whole, blocked, strict=True):
         assert len(one.keys) > 100 and int(one.over_cap.sum()) > 0

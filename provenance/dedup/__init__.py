@@ -156,7 +156,7 @@ def _pairs_and_clusters(
     # Exact counts of the near/contained index are needed for every candidate
     # (each pair states its Jaccard and containment); the partial index's only
     # decide ``partial``, so it keeps just the pairs that can be partial.
-    index_k = build_index(flat, groups.active, config.shingle_size)
+    index_k = build_index(flat, groups.active, config.shingle_size, workers=config.workers)
     from_index = index_candidates(index_k, flat, near_rule)
     lap("index")
     lsh = lsh_candidates(index_k, flat, config)
@@ -165,7 +165,9 @@ def _pairs_and_clusters(
     if progress:
         progress("dedup: indexing shingles", 1, 2)
     partial_rule = CandidateRule(config, partial=True)
-    index_p = build_index(flat, groups.active, config.partial_shingle_size, partial_rule)
+    index_p = build_index(
+        flat, groups.active, config.partial_shingle_size, partial_rule, workers=config.workers
+    )
     from_index = union(from_index, index_candidates(index_p, flat, partial_rule))
     if progress:
         progress("dedup: indexing shingles", 2, 2)

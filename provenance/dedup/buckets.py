@@ -145,25 +145,49 @@ class ColumnBuckets:
         ``ordered``, where the keys of a bucket come in sorted runs.
         """
         try:
-            self._partition()
-            for bucket in range(self._buckets):
-                parts, self._held[bucket] = self._held[bucket], []
-                if self._spill is not None and self._file(bucket, 0).exists():
-                    spilled = []
-                    for c, dtype in enumerate(self._dtypes):
-                        spilled.append(np.fromfile(self._file(bucket, c), dtype=dtype))
-                        self._file(bucket, c).unlink()
-                    parts.insert(0, tuple(spilled))
-                    del spilled
-                if parts:
-                    columns = tuple(
-                        parts[0][c] if len(parts) == 1 else np.concatenate([part[c] for part in parts])
-                        for c in range(len(self._dtypes))
-                    )
-                    del parts
-                    yield bucket, columns
+            for bucket, count in enumerate(self.row_counts()):
+                if not count:
+                    continue
+                columns = self.rows(bucket)
+                self.forget(bucket)
+                yield bucket, columns
         finally:
             self.close()
+
+    def row_counts(self) -> list[int]:
+        """How many rows each bucket holds (the rows added so far are partitioned first)."""
+        self._partition()
+        counts = [sum(len(part[0]) for part in parts) for parts in self._held]
+        if self._spill is not None:
+            for bucket in range(self._buckets):
+                if self._file(bucket, 0).exists():
+                    counts[bucket] += self._file(bucket, 0).stat().st_size // self._dtypes[0].itemsize
+        return counts
+
+    def rows(self, bucket: int) -> tuple[npt.NDArray[Any], ...]:
+        """One bucket's rows, as :meth:`drain` gives them, left in place.
+
+        A process forked after :meth:`row_counts` may read some buckets this way
+        while its parent drains the others (each reads only its own).
+        """
+        parts = list(self._held[bucket])
+        if self._spill is not None and self._file(bucket, 0).exists():
+            parts.insert(
+                0, tuple(np.fromfile(self._file(bucket, c), dtype=d) for c, d in enumerate(self._dtypes))
+            )
+        if not parts:
+            return tuple(np.zeros(0, dtype=dtype) for dtype in self._dtypes)
+        return tuple(
+            parts[0][c] if len(parts) == 1 else np.concatenate([part[c] for part in parts])
+            for c in range(len(self._dtypes))
+        )
+
+    def forget(self, bucket: int) -> None:
+        """Free one bucket's rows (and remove its files)."""
+        self._held[bucket] = []
+        if self._spill is not None:
+            for c in range(len(self._dtypes)):
+                self._file(bucket, c).unlink(missing_ok=True)
 
     def close(self) -> None:
         """Drop every row and remove the temporary files, if any."""
