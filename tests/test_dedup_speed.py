@@ -222,6 +222,9 @@ def test_shared_counts_equal_full_intersections(monkeypatch: pytest.MonkeyPatch,
     assert int((index.over_cap > 0).sum()) > 100
     assert np.array_equal(index.sizes[:50], [len(shingle_set(flat, g, 3)) for g in range(50)])
     assert np.array_equal(dedup_verify.shared_counts(index, a, b), np.array(expected))
+    # Half of the intersections in a forked process: the same counts.
+    monkeypatch.setattr(dedup_verify, "PARALLEL_INTERSECT_PAIRS", 0)
+    assert np.array_equal(dedup_verify.shared_counts(index, a, b, workers=2), np.array(expected))
 
 
 def test_exact_groups_compare_the_words_whatever_the_keys(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -176,7 +176,7 @@ def _pairs_and_clusters(
     candidate_keys = difference(union(from_index, lsh.keys), groups.pairs)
     stats["candidates"] = len(candidate_keys) + len(groups.pairs)
     stats["candidates_lsh_only"] = len(difference(lsh.keys, union(from_index, groups.pairs)))
-    verified = classify(candidate_keys, flat, index_k, index_p, config)
+    verified = classify(candidate_keys, flat, index_k, index_p, config, config.workers)
     # The shingle indexes are not needed any more: free them before alignment
     # builds its own objects (peak memory at 1M paragraphs).
     del index_k, index_p, lsh
