@@ -28,15 +28,23 @@ tool's thresholds: 5-word Jaccard >= threshold, 5-word containment >=
 containment with length ratio >= length_ratio, or 3-word containment >=
 partial) and against the generator's planted truth, per similarity band.
 
+Reading the PSS walks the measured process's page tables under its memory
+lock and so slows it, the larger the process the more: ``--no-pss`` leaves
+it out for runs that measure time (the growth from 100k to 1M paragraphs),
+and a run with it measures memory.
+
 Usage::
 
     python benchmarks/bench_dedup.py --sizes 10000,100000 --jobs 2
     python benchmarks/bench_dedup.py --sizes 1000000 --jobs 2   # datasketch/exact skipped
+    python benchmarks/bench_dedup.py --sizes 100000,1000000 --methods floor,tool \
+        --no-accuracy --repeat 3 --no-pss   # growth, timed without the PSS probe
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -46,7 +54,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,45 +259,66 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants, now."""
-    total, stack = 0, [pid]
-    page = os.sysconf("SC_PAGE_SIZE")
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and all its descendants, now."""
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
-        try:
-            with open(f"/proc/{current}/statm", encoding="ascii") as handle:
-                total += int(handle.read().split()[1]) * page
-        except OSError:
-            continue
+        found.append(current)
         stack.extend(_children(current))
-    return total
+    return sorted(found)
+
+
+def _tree_sum(pid: int, read: Callable[[int], int]) -> int:
+    """``read(p)`` summed over the process tree of ``pid``, sampled while the tree stayed the same.
+
+    Processes are read one after the other, so a fork or an exit between two
+    reads would mix two states: a parent read before it forked counts its
+    pages in full, and the child read after shares them, which at a million
+    paragraphs added 700 MB of PSS to one sample. Such a sample is taken
+    again (and given up, as 0, if the tree keeps changing).
+    """
+    for _ in range(5):
+        pids = tree_pids(pid)
+        total = 0
+        for current in pids:
+            with contextlib.suppress(OSError):  # it exited: the check below sees it
+                total += read(current)
+        if tree_pids(pid) == pids:
+            return total
+    return 0
+
+
+def _rss(pid: int) -> int:
+    with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants, now."""
+    return _tree_sum(pid, _rss)
 
 
 # PSS is read every this many samples (20 ms apart) only. Reading
 # smaps_rollup walks a process's page tables under its memory-map lock, which
 # stalls the process's own mapping and unmapping: every 20 ms it made the
 # tool's 100k run 15% slower (8.9 s against 7.7 s, measured twice each way).
-# Even every 240 ms it slows the 1M run, whose page tables are ten times
-# larger, more than the 100k one: timing runs leave it out (``--no-pss``).
+# Even every 240 ms it may slow the 1M run, whose page tables are ten times
+# larger: timing runs can leave it out (``--no-pss``).
 PSS_EVERY = 12
+
+
+def _pss(pid: int) -> int:
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def tree_pss(pid: int) -> int:
     """Proportional set size of ``pid`` and its descendants, now (a page k of them share counts 1/k each)."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as handle:
-                for line in handle:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-        except OSError:
-            continue
-        stack.extend(_children(current))
-    return total
+    return _tree_sum(pid, _pss)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 from pathlib import Path
 
@@ -309,3 +310,28 @@ def test_timing_runs_leave_the_pss_probe_out(tmp_path: Path) -> None:
     probed = bench_dedup.measure("floor", dump, 1, dump, True)
     assert timed.seconds is not None and timed.peak_tree > 0 and timed.peak_pss == 0
     assert probed.seconds is not None and probed.peak_pss > 0
+
+
+def test_a_memory_sample_taken_while_the_tree_forked_is_taken_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sample during which a process forked (or exited) mixes two states: it is read again."""
+    trees = iter([[1], [1, 2], [1, 2], [1, 2]])
+    monkeypatch.setattr(bench_dedup, "tree_pids", lambda pid: next(trees))
+    sizes = {1: 100, 2: 30}
+    assert bench_dedup._tree_sum(1, sizes.__getitem__) == 130
+    # A tree that never holds still gives no sample rather than a wrong one.
+    moving = itertools.count()
+    monkeypatch.setattr(bench_dedup, "tree_pids", lambda pid: [next(moving)])
+    assert bench_dedup._tree_sum(1, lambda pid: 10) == 0
+
+
+def test_tree_pids_lists_a_process_and_its_children() -> None:
+    """The sampled tree holds the process itself and a child it started."""
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        assert {os.getpid(), child.pid} <= set(bench_dedup.tree_pids(os.getpid()))
+        assert bench_dedup.tree_rss(os.getpid()) > 0 and bench_dedup.tree_pss(os.getpid()) > 0
+    finally:
+        child.kill()
+        child.wait()
