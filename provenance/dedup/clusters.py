@@ -44,8 +44,9 @@ def clusters(
     b = np.searchsorted(nodes, second)
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(len(nodes), len(nodes)))
     count, label = connected_components(graph, directed=False)
-    # Number the components by their first member: nodes ascend, so a
-    # label's first position is its first member.
+    # Number the components by their first member (scipy happens to number
+    # them so, but does not promise it): nodes ascend, so a label's first
+    # position is its first member.
     _, first_position = np.unique(label, return_index=True)
     number = np.empty(count, dtype=np.int64)
     number[np.argsort(first_position)] = np.arange(count)
