@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from provenance.dedup import clusters as clusters_module
 from provenance.dedup.clusters import clusters
 from provenance.dedup.order import chronological_key
 from provenance.models import Cluster, PairKind, ParagraphRef, Post
@@ -111,3 +114,29 @@ def test_earliest_witness_is_the_oldest_text_not_the_first_in_input() -> None:
     assert cluster.members == (refs[0], refs[1], refs[4])
     assert cluster.earliest == ParagraphRef("old", 1)
     assert cluster.kinds == ("exact", "near")
+
+
+def test_cluster_numbers_do_not_depend_on_scipys_label_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """scipy happens to number components by first member; clusters are numbered so whatever it does."""
+    posts = [post("a", "x", "y", "z", "w"), post("b", "x", "y", "z", "w")]
+    refs = [ParagraphRef(p.id, para.index) for p in posts for para in p.paragraphs]
+    post_of = np.array([0, 0, 0, 0, 1, 1, 1, 1], dtype=np.int64)
+    args = (
+        np.array([0, 1, 2, 3], dtype=np.int64),
+        np.array([4, 5, 6, 7], dtype=np.int64),
+        ["exact", "near", "contained", "partial"],
+        refs,
+        post_of,
+        posts,
+        chronological_key(posts),
+    )
+    expected = clusters(*args)
+    real = clusters_module.connected_components
+
+    def reversed_labels(graph: Any, directed: bool) -> tuple[int, np.ndarray]:
+        count, label = real(graph, directed=directed)
+        return count, count - 1 - label
+
+    monkeypatch.setattr(clusters_module, "connected_components", reversed_labels)
+    assert clusters(*args) == expected
+    assert [c.members[0] for c in expected] == [refs[0], refs[1], refs[2], refs[3]]
