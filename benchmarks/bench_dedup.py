@@ -29,9 +29,8 @@ containment with length ratio >= length_ratio, or 3-word containment >=
 partial) and against the generator's planted truth, per similarity band.
 
 Reading the PSS walks the measured process's page tables under its memory
-lock and so slows it, the larger the process the more: ``--no-pss`` leaves
-it out for runs that measure time (the growth from 100k to 1M paragraphs),
-and a run with it measures memory.
+lock and so can slow it (see :data:`PSS_EVERY`): ``--no-pss`` leaves it out
+for runs that only measure time, and a run with it measures memory.
 
 Usage::
 
@@ -303,8 +302,9 @@ def tree_rss(pid: int) -> int:
 # smaps_rollup walks a process's page tables under its memory-map lock, which
 # stalls the process's own mapping and unmapping: every 20 ms it made the
 # tool's 100k run 15% slower (8.9 s against 7.7 s, measured twice each way).
-# Even every 240 ms it may slow the 1M run, whose page tables are ten times
-# larger: timing runs can leave it out (``--no-pss``).
+# Whether every 240 ms still slows the 1M run is unsettled (one pair of runs:
+# 77.6 s with it, 70.5 s without; later rounds within the noise): timing runs
+# can leave it out (``--no-pss``).
 PSS_EVERY = 12
 
 
@@ -975,8 +975,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-pss",
         action="store_true",
-        help="time without reading the process tree's PSS: reading it stalls the measured process, "
-        "and more so the larger it is (the PSS column stays empty; RSS is still sampled)",
+        help="time without reading the process tree's PSS, which stalls the measured process "
+        "(the PSS column stays empty; RSS is still sampled)",
     )
     parser.add_argument(
         "--no-reader", action="store_true", help="build Post records directly instead of reading the archive"

@@ -424,7 +424,10 @@ def write_outputs(
 
                 # The document is a tree of dicts and lists: while it is built
                 # and written, full collections walked it again and again and
-                # found nothing (workers.collector_paused).
+                # found nothing (workers.collector_paused). In one process,
+                # networkx's writers then make an exportable copy of the graph,
+                # walked the same way as it grew (5 s at 1M); the little cyclic
+                # garbage they leave waits for the next collection.
                 with collector_paused():
                     doc = audit_to_dict(audit)
                     html.write_text(render(doc), encoding="utf-8", newline="")
@@ -436,10 +439,6 @@ def write_outputs(
                         write_pairs_csv(doc, handle)
                     tell(3)
                     del doc
-                # In one process, networkx's writers make an exportable copy of
-                # the graph: collections walked it as it grew (5 s at 1M). The
-                # little cyclic garbage they leave waits for the next one.
-                with collector_paused():
                     graph_job()
                 tell(total)
             finally:

@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from provenance.config import AuditConfig
 from provenance.dedup import buckets
-from provenance.dedup.buckets import KeyBuckets
+from provenance.dedup.buckets import ColumnBuckets
 from provenance.dedup.flat import (
     Flat,
     HashArray,
@@ -124,7 +124,7 @@ class _PairCounts:
     """Shared-shingle counts of paragraph pairs, counted one bucket of first paragraphs at a time.
 
     Every emitted pair key (one per shared indexed shingle) goes to a
-    :class:`~provenance.dedup.buckets.KeyBuckets` bucket by its first
+    :class:`~provenance.dedup.buckets.ColumnBuckets` bucket by its first
     paragraph; at the end each bucket is sorted, counted and filtered on its
     own. So memory holds one bucket's keys instead of every pair's count: at
     a million paragraphs the 3-word index emits some 100 million keys for
@@ -144,11 +144,11 @@ class _PairCounts:
         width_bits = max((_BUCKET_PARAGRAPHS - 1).bit_length(), (max(1, n) - 1).bit_length() - 8)
         self._shift = np.uint64(32 + width_bits)
         # A pair's bucket grows with its first paragraph, so with its key.
-        self._keys = KeyBuckets(max(1, -(-n >> width_bits)), np.uint64, ordered=True)
+        self._keys = ColumnBuckets(max(1, -(-n >> width_bits)), (np.uint64,), ordered=True)
 
     def add(self, packed: KeyArray) -> None:
         """Count one shared shingle for each pair in ``packed`` (:func:`pack_pairs` keys)."""
-        self._keys.add(packed, packed >> self._shift)
+        self._keys.add((packed,), packed >> self._shift)
 
     def result(
         self,
@@ -164,9 +164,8 @@ class _PairCounts:
         of the 3-word index takes about 5 s, and the core beside it is free
         by then (the post-reuse process has ended).
         """
-        columns = self._keys.columns
         try:
-            counts = columns.row_counts()
+            counts = self._keys.row_counts()
             filled = [bucket for bucket, count in enumerate(counts) if count]
             rows = np.array([counts[bucket] for bucket in filled], dtype=np.int64)
             later: list[int] = []
@@ -200,9 +199,9 @@ class _PairCounts:
         kept_counts: list[CountArray] = []
         low = np.uint64(0xFFFFFFFF)
         for bucket in bucket_numbers:
-            (bucket_keys,) = self._keys.columns.rows(bucket)
+            (bucket_keys,) = self._keys.rows(bucket)
             if free:
-                self._keys.columns.forget(bucket)
+                self._keys.forget(bucket)
             packed, counts64 = sorted_unique_counts(bucket_keys)
             del bucket_keys
             counts = counts64.astype(np.int32)

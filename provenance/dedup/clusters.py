@@ -11,7 +11,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from provenance.dedup.flat import sorted_unique
-from provenance.dedup.order import ChronologicalKey
+from provenance.dedup.order import ChronologicalKey, chronological_ranks
 from provenance.models import Cluster, PairKind, ParagraphRef, Post
 
 # Kinds by code in name order, so sorting codes sorts names.
@@ -53,8 +53,7 @@ def clusters(
     cluster_of = number[label]
     # Earliest witness: by the post's chronological rank, then paragraph (a
     # post's paragraphs have ascending global numbers).
-    post_rank = np.empty(len(posts), dtype=np.int64)
-    post_rank[sorted(range(len(posts)), key=lambda p: order[posts[p].id])] = np.arange(len(posts))
+    post_rank = chronological_ranks(posts, order)
     by_cluster = np.argsort(cluster_of, kind="stable")  # members stay ascending
     bounds = np.flatnonzero(np.r_[True, cluster_of[by_cluster][1:] != cluster_of[by_cluster][:-1], True])
     by_time = np.lexsort((nodes, post_rank[post_of[nodes]], cluster_of))

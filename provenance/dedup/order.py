@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from provenance.models import Post
 
 ChronologicalKey = tuple[int, int, int, int]
@@ -33,3 +36,14 @@ def chronological_key(posts: Sequence[Post]) -> dict[str, ChronologicalKey]:
             posted = post.date.toordinal() if post.date is not None else _NO_POST_DATE
             keys[post.id] = (0, first.toordinal(), posted, index)
     return keys
+
+
+def chronological_ranks(posts: Sequence[Post], order: dict[str, ChronologicalKey]) -> npt.NDArray[np.int64]:
+    """Each post's position when ``posts`` are sorted by ``order``: 0 is the earliest, and no two are equal.
+
+    Post reuse and clusters compare posts by these integers instead of by
+    their key tuples, which numpy cannot sort.
+    """
+    rank = np.empty(len(posts), dtype=np.int64)
+    rank[sorted(range(len(posts)), key=lambda p: order[posts[p].id])] = np.arange(len(posts))
+    return rank

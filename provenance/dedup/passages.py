@@ -60,7 +60,7 @@ from provenance.dedup import buckets
 from provenance.dedup.buckets import KeyBuckets
 from provenance.dedup.candidates import posting_order
 from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique_counts
-from provenance.dedup.order import ChronologicalKey
+from provenance.dedup.order import ChronologicalKey, chronological_ranks
 from provenance.models import Derivation, Post, PostReuse, ReuseSource
 from provenance.shingle import shingle_hashes
 
@@ -117,8 +117,7 @@ def post_reuse(
     ``active`` marks the paragraphs that take part (boilerplate and empty
     paragraphs do not: their words count neither as borrowed nor in the total).
     """
-    rank = np.empty(len(posts), dtype=np.int64)
-    rank[sorted(range(len(posts)), key=lambda p: order[posts[p].id])] = np.arange(len(posts))
+    rank = chronological_ranks(posts, order)
     # Words per post summed per paragraph (not counted per word: a word-sized array is half a gigabyte at 1M).
     post_words = np.zeros(len(posts), dtype=np.int64)
     np.add.at(post_words, flat.post_of[active], flat.lengths[active])
