@@ -335,3 +335,70 @@ def test_tree_pids_lists_a_process_and_its_children() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+# clough.py's ceiling features (``--features``): checked on small texts, the corpus is not needed.
+import clough  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORD_LISTS = st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=14)
+
+
+def _longest_increasing_chain(answer: list[str], source: list[str], k: int) -> int:
+    """The longest chain by brute-force dynamic programming over every pair of matches."""
+    matches = [
+        (i, j)
+        for i in range(len(answer) - k + 1)
+        for j in range(len(source) - k + 1)
+        if answer[i : i + k] == source[j : j + k]
+    ]
+    best = [1] * len(matches)
+    for m, (i, j) in enumerate(matches):
+        for n, (i0, j0) in enumerate(matches[:m]):
+            if i0 < i and j0 < j:
+                best[m] = max(best[m], best[n] + 1)
+    return max(best, default=0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORD_LISTS, _WORD_LISTS, st.integers(1, 3))
+def test_ordered_chain_is_a_longest_chain_of_shared_shingles_in_order(
+    answer: list[str], source: list[str], k: int
+) -> None:
+    """Every link is a shared shingle, both positions strictly increase, and no longer chain exists."""
+    chain = clough.ordered_chain(answer, source, k)
+    assert all(answer[i : i + k] == source[j : j + k] for i, j in chain)
+    assert all(i0 < i and j0 < j for (i0, j0), (i, j) in itertools.pairwise(chain))
+    assert len(chain) == _longest_increasing_chain(answer, source, k)
+    assert clough.ordered_coverage(answer, source, k) <= clough.coverage(answer, source, k)
+
+
+def test_ordered_coverage_counts_a_paraphrase_in_order_but_not_the_same_phrases_shuffled() -> None:
+    """Shared phrases in the source's order are a chain; the same phrases in another order are mostly not."""
+    phrases = [f"p{n} q{n} r{n}".split() for n in range(6)]
+    source = [w for n, phrase in enumerate(phrases) for w in [*phrase, f"s{n}", f"t{n}"]]
+    in_order = [w for n, phrase in enumerate(phrases) for w in [*phrase, f"x{n}"]]
+    shuffled = [w for n, phrase in enumerate(phrases[::-1]) for w in [*phrase, f"x{n}"]]
+    assert clough.coverage(in_order, source, 3) == clough.coverage(shuffled, source, 3) == 18 / 24
+    assert clough.ordered_coverage(in_order, source) == 18 / 24
+    assert clough.ordered_coverage(shuffled, source) == 3 / 24
+
+
+def test_containment_and_coverage_on_a_written_out_example() -> None:
+    """Containment counts distinct shingles; coverage counts the words inside shared runs."""
+    source = ["the", "cat", "sat", "on", "the", "mat"]
+    answer = ["the", "cat", "sat", "by", "the", "mat"]
+    assert clough.containment(answer, source, 2) == 3 / 5  # the cat, cat sat, the mat
+    assert clough.coverage(answer, source, 2) == 5 / 6  # all but "by"
+    assert clough.coverage(answer, source, 3) == 3 / 6
+
+
+def test_two_feature_rule_finds_an_or_that_neither_feature_alone_reaches() -> None:
+    """Positives high on x or high on y: one rule on both separates them, each feature alone does not."""
+    x = [0.9, 0.1, 0.1, 0.5, 0.2]
+    y = [0.1, 0.9, 0.2, 0.1, 0.5]
+    truth = [True, True, False, False, False]
+    f1, *rule = clough.best_two_feature_rule({"x": x, "y": y}, truth)
+    assert f1 == 1.0
+    assert rule == ["x", 0.9, "or", "y", 0.9]
