@@ -189,6 +189,18 @@ def test_cluster_earliest_witness_and_copy_of_edges() -> None:
     assert len(edges_of(result, "member_of")) == 3
 
 
+def test_an_outlet_lists_each_citing_and_mentioning_post_once_in_first_seen_order() -> None:
+    """A post that cites or mentions an outlet again is not listed again; citing and mentioning stay apart."""
+    from provenance.graph import _OutletRegistry
+
+    registry = _OutletRegistry(builtin_aliases())
+    for post, cited in [("b", True), ("a", True), ("b", True), ("c", False), ("b", False), ("c", False)]:
+        registry.add("DEBKAfile", post=post, cited=cited)
+    (debka,) = registry.outlets()
+    assert debka.cited_by == ("b", "a")
+    assert debka.mentioned_by == ("c", "b")
+
+
 def test_citations_merge_outlet_spellings_and_link_authors() -> None:
     """Spellings of one outlet ("Debkafile", "DEBKAfile") are one node cited by both; authors get by edges."""
     posts = [
