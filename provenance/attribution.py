@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -313,8 +313,15 @@ def _chunk_mentions(first: int, last: int) -> list[list[Mention]]:
     return [extract_mentions(post, aliases) for post in posts[first:last]]
 
 
-def mentions_of_posts(posts: Sequence[Post], aliases: OutletAliases, workers: int = 1) -> list[list[Mention]]:
+def mentions_of_posts(
+    posts: Sequence[Post],
+    aliases: OutletAliases,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[list[Mention]]:
     """:func:`extract_mentions` of every post, in order; in ``workers`` processes when there are many posts.
+
+    ``progress(done, total)`` hears the posts read, a chunk at a time.
 
     Posts are independent of each other here, and the regular expressions
     are the graph stage's largest cost (some 50 s at a million paragraphs
@@ -323,13 +330,23 @@ def mentions_of_posts(posts: Sequence[Post], aliases: OutletAliases, workers: in
     are read here, one after the other.
     """
     global _worker_input
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or len(posts) < PARALLEL_MIN_POSTS or not forkable:
-        return [extract_mentions(post, aliases) for post in posts]
-    aliases.name_pattern()  # compiled once, here, and inherited by the workers
     starts = list(range(0, len(posts), MENTION_CHUNK))
     stops = [min(start + MENTION_CHUNK, len(posts)) for start in starts]
     found: list[list[Mention]] = []
+
+    def add(part: list[list[Mention]]) -> None:
+        found.extend(part)
+        if progress:
+            progress(len(found), len(posts))
+
+    if progress:
+        progress(0, len(posts))
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if workers < 2 or len(posts) < PARALLEL_MIN_POSTS or not forkable:
+        for start, stop in zip(starts, stops, strict=True):
+            add([extract_mentions(post, aliases) for post in posts[start:stop]])
+        return found
+    aliases.name_pattern()  # compiled once, here, and inherited by the workers
     _worker_input = (posts, aliases)
     try:
         with (
@@ -339,7 +356,7 @@ def mentions_of_posts(posts: Sequence[Post], aliases: OutletAliases, workers: in
             ) as pool,
         ):
             for part in pool.map(_chunk_mentions, starts, stops):
-                found.extend(part)
+                add(part)
     finally:
         _worker_input = None
     return found

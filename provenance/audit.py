@@ -66,7 +66,7 @@ def audit(
 
         mark = time.perf_counter()
         aliases = load_aliases(config.aliases)
-        graph = build_graph(corpus.posts, dedup, config, aliases)
+        graph = build_graph(corpus.posts, dedup, config, aliases, progress)
         timings["graph"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
 

@@ -26,7 +26,7 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,10 @@ __all__ = [
 REPRINT_KINDS = frozenset({"exact", "near", "contained"})
 
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+#: Steps of :func:`build_graph` after the attributions are read, as its progress counts them:
+#: posts and outlets, reprints, self-repeats, clusters, notes and the summary.
+LINKING_STEPS = 5
 
 
 def post_node(post_id: str) -> str:
@@ -266,16 +270,30 @@ def build_graph(
     dedup: DedupResult,
     config: AuditConfig,
     aliases: OutletAliases | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> GraphResult:
-    """Build the provenance graph of ``posts`` from their duplicate pairs, citations and attributions."""
+    """Build the provenance graph of ``posts`` from their duplicate pairs, citations and attributions.
+
+    ``progress(stage, done, total)`` hears the posts read for attributions,
+    then the steps of linking (:data:`LINKING_STEPS`): at a million paragraphs
+    the stage runs for most of a minute.
+    """
     aliases = aliases or builtin_aliases()
     graph = nx.MultiDiGraph()
     by_id = {post.id: post for post in posts}
     registry = _OutletRegistry(aliases)
 
+    def read(done: int, total: int) -> None:
+        if progress:
+            progress("graph: attributions", done, total)
+
+    def linked(step: int) -> None:
+        if progress:
+            progress("graph: linking", step, LINKING_STEPS)
+
     mentions: list[Mention] = []
     mentions_by_post: dict[str, list[Mention]] = {}
-    for post, found in zip(posts, mentions_of_posts(posts, aliases, config.workers), strict=True):
+    for post, found in zip(posts, mentions_of_posts(posts, aliases, config.workers, read), strict=True):
         mentions_by_post[post.id] = found
         mentions.extend(found)
 
@@ -287,6 +305,7 @@ def build_graph(
         registry.add(mention.surface, post=mention.post, cited=False, canonical=mention.outlet)
     outlets = registry.outlets()
     outlet_by_key = {registry.key(o.name): o for o in outlets}
+    linked(0)
 
     def outlet_node(name: str) -> str:
         return f"outlet:{outlet_by_key[registry.key(name)].name}"
@@ -352,6 +371,7 @@ def build_graph(
             cue=mention.cue,
         )
 
+    linked(1)
     reprints = []
     for reprint, introduced, source_paragraphs in _find_reprints(posts, dedup, config, mentions_by_post):
         reprints.append(reprint)
@@ -367,6 +387,7 @@ def build_graph(
             introduced_line=introduced.line if introduced else 0,
         )
 
+    linked(2)
     inside: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for pair in dedup.pairs:
         if pair.inside_post and pair.a.post in by_id:
@@ -383,6 +404,7 @@ def build_graph(
                 paragraph_pairs=[list(r) for r in repeats],
             )
 
+    linked(3)
     chronology = chronological_key(posts)
     for cluster in sorted(dedup.clusters, key=lambda c: c.id):
         members = [m for m in cluster.members if m.post in by_id]
@@ -420,6 +442,7 @@ def build_graph(
                     inside_post=member.post == earliest.post,
                 )
 
+    linked(4)
     titles = {_title_key(post.title): post.id for post in posts}
     for post in posts:
         for note in post.notes:
@@ -445,6 +468,7 @@ def build_graph(
 
     mentions.sort(key=lambda m: (m.post, m.line, m.paragraph, m.outlet, m.surface, m.cue))
     summary = _summary(graph, posts, outlets, reprints, dedup)
+    linked(LINKING_STEPS)
     return GraphResult(graph=graph, reprints=reprints, outlets=outlets, mentions=mentions, summary=summary)
 
 

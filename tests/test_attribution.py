@@ -193,8 +193,15 @@ def test_mentions_in_worker_processes_equal_the_serial_ones(monkeypatch: pytest.
     assert sum(map(len, serial)) > 20  # the generator's reprints say "DEBKAfile reported ...:"
     monkeypatch.setattr(attribution, "PARALLEL_MIN_POSTS", 1)
     monkeypatch.setattr(attribution, "MENTION_CHUNK", 37)
-    assert mentions_of_posts(posts, aliases, workers=2) == serial
+    heard: list[tuple[int, int]] = []
+    assert mentions_of_posts(posts, aliases, 2, lambda done, total: heard.append((done, total))) == serial
     assert attribution._worker_input is None  # the posts are not kept for the next call
+    # Progress: the posts read, a chunk of 37 at a time, up to all of them.
+    assert heard[0] == (0, len(posts)) and heard[-1] == (len(posts), len(posts))
+    assert [done for done, _ in heard[1:-1]] == list(range(37, len(posts), 37))
+    serial_heard: list[tuple[int, int]] = []
+    mentions_of_posts(posts, aliases, 1, lambda done, total: serial_heard.append((done, total)))
+    assert serial_heard == heard
     assert serial == [extract_mentions(post, aliases) for post in posts]
 
 

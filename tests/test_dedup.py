@@ -228,3 +228,8 @@ def test_progress_is_reported_with_totals() -> None:
     )
     assert calls
     assert all(total is None or done <= total for _, done, total in calls)
+    # Every stage ends complete, and alignment and the post-reuse wait are reported too
+    # (hashing only past one chunk of paragraphs).
+    last = {stage: (done, total) for stage, done, total in calls}
+    assert {"dedup: indexing shingles", "dedup: aligning pairs", "dedup: post reuse"} <= set(last)
+    assert all(done == total for done, total in last.values())

@@ -65,6 +65,19 @@ def test_align_many_equals_align_pair_by_pair(monkeypatch: pytest.MonkeyPatch) -
     assert dedup_align.align_many(jobs, workers=1) == [dedup_align.align(a, b) for a, b in jobs]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_align_many_reports_the_distinct_pairs_aligned_chunk_by_chunk(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """Progress counts distinct pairs (a repeated pair is aligned once), a chunk at a time up to the total."""
+    jobs = [(f"text {i} one two", f"text {i} one three") for i in range(10)] * 2
+    monkeypatch.setattr(dedup_align, "PARALLEL_MIN_PAIRS", 1)
+    monkeypatch.setattr(dedup_align, "ALIGN_CHUNK", 3)
+    heard: list[tuple[int, int]] = []
+    dedup_align.align_many(jobs, workers, lambda done, total: heard.append((done, total)))
+    assert heard == [(0, 10), (3, 10), (6, 10), (9, 10), (10, 10)]
+
+
 def test_parallel_steps_give_the_serial_result(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hashing, alignment and post reuse in worker processes give exactly the serial pairs and reuse."""
     posts, _ = generate.generate_posts(1500, seed=3)

@@ -271,6 +271,21 @@ def seed() -> tuple[list[Post], GraphResult]:
     return corpus.posts, build_graph(corpus.posts, dedup, CONFIG, builtin_aliases())
 
 
+def test_build_graph_reports_attributions_then_each_linking_step() -> None:
+    """Progress hears the posts read for attributions, then the linking steps in order, each to its end."""
+    from provenance.dedup import find_duplicates
+    from provenance.graph import LINKING_STEPS
+    from provenance.ingest import read_corpus
+
+    corpus = read_corpus([str(SEED)], CONFIG)
+    dedup = find_duplicates(corpus.posts, CONFIG)
+    heard: list[tuple[str, int, int | None]] = []
+    build_graph(corpus.posts, dedup, CONFIG, builtin_aliases(), lambda *step: heard.append(step))
+    posts = len(corpus.posts)
+    assert heard[:2] == [("graph: attributions", 0, posts), ("graph: attributions", posts, posts)]
+    assert heard[2:] == [("graph: linking", step, LINKING_STEPS) for step in range(LINKING_STEPS + 1)]
+
+
 def by_title(posts: list[Post], start: str) -> str:
     (post_id,) = [p.id for p in posts if p.title.startswith(start)]
     return post_id

@@ -127,7 +127,12 @@ def _find_duplicates(
         pairs, clusters = _pairs_and_clusters(
             posts, flat, groups, order, reuse_job, config, stats, lap, progress
         )
+        if progress:
+            # The reuse process may still be running: say what is awaited.
+            progress("dedup: post reuse", 0, 1)
         reuse, stats["reuse_process_seconds"] = reuse_job()
+        if progress:
+            progress("dedup: post reuse", 1, 1)
     finally:
         reuse_job.close()
     lap("reuse")
@@ -192,7 +197,8 @@ def _pairs_and_clusters(
     # All workers even while the reuse process still runs: the scheduler
     # shares the cores, and the reuse process is usually near its end by now
     # (at 100k paragraphs this was 1.2 s faster than leaving it a core).
-    pairs = _make_pairs(groups.pairs, verified, flat, posts, config.workers)
+    aligned = (lambda done, total: progress("dedup: aligning pairs", done, total)) if progress else None
+    pairs = _make_pairs(groups.pairs, verified, flat, posts, config.workers, aligned)
     lap("align")
     kinds: list[PairKind] = ["exact"] * len(groups.pairs)
     clusters = make_clusters(
@@ -225,7 +231,12 @@ def _timed_reuse(
 
 
 def _make_pairs(
-    exact_keys: np.ndarray, verified: Verified, flat: Flat, posts: Sequence[Post], workers: int
+    exact_keys: np.ndarray,
+    verified: Verified,
+    flat: Flat,
+    posts: Sequence[Post],
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Pair]:
     n = len(flat.refs)
     found: list[tuple[int, int, PairKind, float, float]] = [
@@ -246,7 +257,7 @@ def _make_pairs(
         if kind in ("contained", "partial") and flat.lengths[second] < flat.lengths[first]:
             first, second = second, first
         sides.append((first, second))
-    alignments = align_many([(flat.texts[f], flat.texts[s]) for f, s in sides], workers)
+    alignments = align_many([(flat.texts[f], flat.texts[s]) for f, s in sides], workers, progress)
     pairs = [
         Pair(
             a=flat.refs[first],
