@@ -103,6 +103,16 @@ def test_overview_shows_the_documents_figures(seed_html: str) -> None:
     assert figure(seed_html, "copied_share_across") == "11.3%"
 
 
+def test_pair_kinds_are_counted_from_the_summary_with_thousands_separators(seed_doc: dict[str, Any]) -> None:
+    """The kinds under the pair figure come from the summary (all pairs, not only those inlined)."""
+    assert "12 exact · 1 near · 3 contained · 0 partial" in render(seed_doc, ReportLimits(max_pairs=3))
+    doc = copy.deepcopy(seed_doc)
+    doc["summary"]["pairs_by_kind"] = {"exact": 487774, "near": 95312, "contained": 139742, "partial": 246078}
+    assert "487,774 exact · 95,312 near · 139,742 contained · 246,078 partial" in render(doc)
+    del doc["summary"]["pairs_by_kind"]
+    assert "12 exact · 1 near · 3 contained · 0 partial" in render(doc)
+
+
 def test_paragraphs_are_coloured_by_provenance(seed_doc: dict[str, Any]) -> None:
     """A copied paragraph is from-earlier in the copy, into-later in the source, inside when repeated."""
     cards = {card.id: card for card in build_context(seed_doc).cards}

@@ -953,6 +953,14 @@ def _figures(
     def count(key: str, fallback: int) -> int:
         return int(_float(summary[key])) if key in summary else fallback
 
+    by_kind = summary.get("pairs_by_kind") if isinstance(summary.get("pairs_by_kind"), Mapping) else {}
+    assert isinstance(by_kind, Mapping)
+
+    def kind_count(kind: str) -> int:
+        if kind in by_kind:
+            return int(_float(by_kind[kind]))
+        return sum(1 for p in pairs if p.kind == kind)
+
     paragraphs = sum(len(p.get("paragraphs") or []) for p in posts.raw.values())
     reprints = len(_list(doc, "reprints"))
     outlets = len(_list(doc, "outlets"))
@@ -972,7 +980,7 @@ def _figures(
             "pairs",
             "duplicate pairs",
             f"{count('pairs', len(pairs)):,}",
-            " · ".join(f"{sum(1 for p in pairs if p.kind == k)} {k}" for k in KINDS),
+            " · ".join(f"{kind_count(k):,} {k}" for k in KINDS),
         ),
         Figure("clusters", "duplicate clusters", f"{count('clusters', clusters):,}"),
         Figure("derived", "posts built from earlier posts", f"{len(derived):,}"),
