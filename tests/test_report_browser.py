@@ -206,3 +206,45 @@ def test_real_seed_report(
     assert opened.pairs_shown() == doc["summary"]["pairs"]
     assert opened.console_errors == []
     assert opened.requests == [opened.url]
+
+
+@pytest.fixture(scope="module")
+def large_path(report_file: Callable[[str, dict[str, Any]], Path]) -> Path:
+    """A report big enough for deferred layout of off-screen cards (benchmarks/bench_report.py's document)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_report
+
+    return report_file("large", bench_report.synthetic_doc(600))
+
+
+def _lands(page: Any, anchor: str) -> None:
+    """Wait until ``anchor`` sits at its scroll margin below the sticky header, as a short page puts it."""
+    page.wait_for_function(
+        """id => {
+            const target = document.getElementById(id);
+            const margin = parseFloat(getComputedStyle(target).scrollMarginTop);
+            return Math.abs(target.getBoundingClientRect().top - margin) <= 2;
+        }""",
+        arg=anchor,
+        timeout=5000,
+    )
+
+
+def test_anchors_land_on_their_target_in_a_large_report(browser: Any, large_path: Path) -> None:
+    """Off-screen cards laid out late must not push an anchor's target away: opened, clicked or set."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(large_path.as_uri() + "#duplicates")
+        assert page.evaluate("document.body.classList.contains('large')")
+        _lands(page, "duplicates")
+        page.goto(large_path.as_uri())
+        page.locator("nav a[href='#duplicates']").click()
+        _lands(page, "duplicates")
+        last_card = page.evaluate("Array.from(document.querySelectorAll('article.card')).pop().id")
+        page.evaluate("id => { location.hash = '#' + id; }", last_card)
+        _lands(page, last_card)
+    finally:
+        context.close()

@@ -77,3 +77,47 @@
   });
   apply();
 }());
+
+// Landing on an anchor in a large report. Off-screen cards are laid out at a
+// placeholder height (content-visibility: auto in report.css) until they come
+// near the screen: the browser scrolls to an anchor by the placeholders, then
+// lays out the cards around it, and the target moves away (by thousands of
+// pixels in the report of a 2.4-million-paragraph dump). Scroll again, frame by
+// frame, until the target holds still where it belongs; any input of the
+// reader's own stops it.
+(function () {
+  "use strict";
+  if (!document.body.classList.contains("large")) { return; }
+  var run = 0;
+
+  function settle() {
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!target) { return; }
+    var mine = ++run;
+    var still = 0;
+    var frames = 60;
+    function step() {
+      if (mine !== run) { return; }
+      var margin = parseFloat(getComputedStyle(target).scrollMarginTop) || 0;
+      var off = target.getBoundingClientRect().top - margin;
+      var before = window.scrollY;
+      if (Math.abs(off) > 1) { window.scrollBy(0, off); }
+      still = window.scrollY === before ? still + 1 : 0;
+      frames -= 1;
+      if (still < 3 && frames > 0) { window.requestAnimationFrame(step); }
+    }
+    window.requestAnimationFrame(step);
+  }
+
+  function stop() { run += 1; }
+  ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (name) {
+    window.addEventListener(name, stop, { passive: true });
+  });
+  window.addEventListener("hashchange", settle);
+  // A link to the hash already in the address bar scrolls without a hashchange.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+    if (link && link.getAttribute("href") === location.hash) { window.setTimeout(settle, 0); }
+  });
+  if (location.hash) { window.addEventListener("load", settle); }
+}());
