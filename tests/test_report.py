@@ -113,6 +113,20 @@ def test_pair_kinds_are_counted_from_the_summary_with_thousands_separators(seed_
     assert "12 exact · 1 near · 3 contained · 0 partial" in render(doc)
 
 
+def test_counts_across_the_page_carry_thousands_separators(seed_doc: dict[str, Any]) -> None:
+    """Counts in the health section and the duplicates filters read like the figures: 10,658, not 10658."""
+    doc = copy.deepcopy(seed_doc)
+    doc["warnings"] = [{"path": "dump.txt", "line": n, "message": "renamed"} for n in range(10658)]
+    html = render(doc)
+    assert re.search(r'data-figure="warnings"><dt>warnings</dt><dd class="value">10,658<', html)
+    assert "(10,658, first " in html
+    many = copy.deepcopy(seed_doc)
+    many["pairs"] = many["pairs"] * 70  # 1,120 pairs, 840 of them exact
+    assert '<span class="n">(840)</span>' in render(many, ReportLimits(max_pairs=5))
+    many["pairs"] = many["pairs"] * 2
+    assert '<span class="n">(1,680)</span>' in render(many, ReportLimits(max_pairs=5))
+
+
 def test_paragraphs_are_coloured_by_provenance(seed_doc: dict[str, Any]) -> None:
     """A copied paragraph is from-earlier in the copy, into-later in the source, inside when repeated."""
     cards = {card.id: card for card in build_context(seed_doc).cards}

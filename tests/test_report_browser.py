@@ -51,7 +51,7 @@ class Opened:
         return str(self.page.locator(f'[data-figure="{key}"] .value').inner_text())
 
     def pairs_shown(self) -> int:
-        return int(self.page.locator("#pairs-shown").inner_text())
+        return int(self.page.locator("#pairs-shown").inner_text().replace(",", ""))
 
 
 @pytest.fixture(scope="module")

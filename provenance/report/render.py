@@ -39,6 +39,7 @@ def environment() -> Environment:
     )
     env.filters["percent"] = lambda share: f"{float(share) * 100:.1f}%"
     env.filters["measure"] = lambda value: f"{float(value):.2f}"
+    env.filters["n"] = lambda count: f"{int(count):,}"  # counts as the overview's figures: 487,774
     return env
 
 

@@ -54,8 +54,8 @@
       cluster.hidden = !any;
       if (any) { clusterCount += 1; }
     });
-    pairsShown.textContent = String(shown);
-    clustersShown.textContent = String(clusterCount);
+    pairsShown.textContent = shown.toLocaleString("en-US");
+    clustersShown.textContent = clusterCount.toLocaleString("en-US");
   }
 
   form.hidden = false;
