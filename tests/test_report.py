@@ -121,10 +121,26 @@ def test_counts_across_the_page_carry_thousands_separators(seed_doc: dict[str, A
     assert re.search(r'data-figure="warnings"><dt>warnings</dt><dd class="value">10,658<', html)
     assert "(10,658, first " in html
     many = copy.deepcopy(seed_doc)
-    many["pairs"] = many["pairs"] * 70  # 1,120 pairs, 840 of them exact
-    assert '<span class="n">(840)</span>' in render(many, ReportLimits(max_pairs=5))
-    many["pairs"] = many["pairs"] * 2
-    assert '<span class="n">(1,680)</span>' in render(many, ReportLimits(max_pairs=5))
+    many["pairs"] = many["pairs"] * 140  # 2,240 pairs, 1,680 of them exact
+    assert '<span class="n">(1,680)</span>' in render(
+        many, ReportLimits(max_pairs=5000, max_pairs_per_cluster=5000)
+    )
+
+
+def test_filter_counts_say_how_many_of_each_kind_are_inlined_when_pairs_are_left_out(
+    seed_doc: dict[str, Any],
+) -> None:
+    """The filters act on the inlined pairs: with 5 of 16 inlined, each count reads "(inlined of all)"."""
+    html = render(seed_doc, ReportLimits(max_pairs=5))
+    kinds = re.findall(r'<div class="pair"[^>]*data-kind="(\w+)"', html)
+    scopes = re.findall(r'<div class="pair"[^>]*data-scope="(\w+)"', html)
+    assert len(kinds) == len(scopes) == 5
+    assert f'exact <span class="n">({kinds.count("exact")} of 12)</span>' in html
+    assert f'inside one post <span class="n">({scopes.count("inside")} of 5)</span>' in html
+    assert f'across posts <span class="n">({scopes.count("cross")} of 11)</span>' in html
+    assert 'partial <span class="n">(0)</span>' in html  # none in the audit: nothing left out
+    full = render(seed_doc)
+    assert 'exact <span class="n">(12)</span>' in full and 'across posts <span class="n">(11)</span>' in full
 
 
 def test_paragraphs_are_coloured_by_provenance(seed_doc: dict[str, Any]) -> None:

@@ -238,9 +238,11 @@ class DuplicatesView:
     clusters_total: int
     pairs_total: int
     pairs_shown: int
-    kind_counts: tuple[tuple[str, int], ...]  # every kind, in KINDS order
-    inside_count: int
-    cross_count: int
+    # The filters act on the inlined pairs: each count is (inlined, in the whole audit),
+    # every kind in KINDS order, then the pairs inside one post and across posts.
+    kind_counts: tuple[tuple[str, int, int], ...]
+    inside_count: tuple[int, int]
+    cross_count: tuple[int, int]
     outlet_options: tuple[tuple[str, str], ...]  # (value, label)
     note: str | None  # set when clusters or pairs were left out
 
@@ -806,6 +808,7 @@ def _duplicates(
             f"Showing {shown:,} of {len(pairs):,} pairs in {len(views):,} of {len(cluster_ids):,} clusters "
             f"(the largest and widest first). Every pair is listed in pairs.csv."
         )
+    inlined = [view for cluster in views for view in cluster.pairs]
     outlet_names = sorted(
         {o for pair in pairs for o in (posts.outlet_of(pair.a[0]), posts.outlet_of(pair.b[0])) if o},
         key=str.casefold,
@@ -815,9 +818,17 @@ def _duplicates(
         clusters_total=len(cluster_ids),
         pairs_total=len(pairs),
         pairs_shown=shown,
-        kind_counts=tuple((k, sum(1 for p in pairs if p.kind == k)) for k in KINDS),
-        inside_count=sum(1 for p in pairs if p.a[0] == p.b[0]),
-        cross_count=sum(1 for p in pairs if p.a[0] != p.b[0]),
+        kind_counts=tuple(
+            (k, sum(1 for v in inlined if v.kind == k), sum(1 for p in pairs if p.kind == k)) for k in KINDS
+        ),
+        inside_count=(
+            sum(1 for v in inlined if v.scope == "inside"),
+            sum(1 for p in pairs if p.a[0] == p.b[0]),
+        ),
+        cross_count=(
+            sum(1 for v in inlined if v.scope == "cross"),
+            sum(1 for p in pairs if p.a[0] != p.b[0]),
+        ),
         outlet_options=tuple((name.casefold(), name) for name in outlet_names),
         note=note,
     )
