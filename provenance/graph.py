@@ -26,7 +26,7 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -508,13 +508,40 @@ def _summary(
 # --------------------------------------------------------------------------
 
 
-def _exportable(values: Iterable[Any]) -> Any:
-    """The one scalar type an attribute gets in every node (or edge) that has it."""
-    kinds = {type(v) for v in values if v is not None and not isinstance(v, (list, tuple, dict))}
-    has_structured = any(isinstance(v, (list, tuple, dict)) for v in values)
-    if has_structured or not kinds or len(kinds) > 1:
-        return str
-    return kinds.pop()
+# GEXF reserves an edge's ``type`` (see for_export).
+_EDGE_RENAMES = {"type": "kind"}
+
+
+class _AttributeTypes:
+    """The one scalar type each attribute name gets across all nodes (or all edges), found in one pass.
+
+    An attribute holding a list, tuple or dict anywhere, or values of two
+    types, or only None, is written as text. Only the types are kept: holding
+    every value until the end cost a list per attribute with an entry for
+    every node or edge.
+    """
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, set[type]] = {}
+        self._structured: set[str] = set()
+
+    def see(self, data: Mapping[str, Any], rename: Mapping[str, str] | None = None) -> None:
+        for key, value in data.items():
+            if rename is not None:
+                key = rename.get(key, key)
+            kinds = self._kinds.get(key)
+            if kinds is None:
+                kinds = self._kinds[key] = set()
+            if isinstance(value, (list, tuple, dict)):
+                self._structured.add(key)
+            elif value is not None:
+                kinds.add(type(value))
+
+    def types(self) -> dict[str, Any]:
+        return {
+            key: str if key in self._structured or len(kinds) != 1 else next(iter(kinds))
+            for key, kinds in self._kinds.items()
+        }
 
 
 def _to_scalar(value: Any, kind: Any) -> Any:
@@ -537,26 +564,31 @@ def for_export(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     direction and ``id``/``label`` for itself, so each edge's type is written
     as ``kind`` and as its ``label``.
     """
-    out = nx.MultiDiGraph()
-    node_types: dict[str, Any] = {}
-    edge_types: dict[str, Any] = {}
-    node_values: dict[str, list[Any]] = defaultdict(list)
+    seen_nodes, seen_edges = _AttributeTypes(), _AttributeTypes()
     for _, data in g.nodes(data=True):
-        for key, value in data.items():
-            node_values[key].append(value)
-    edge_values: dict[str, list[Any]] = defaultdict(list)
+        seen_nodes.see(data)
     for _, _, data in g.edges(data=True):
-        for key, value in data.items():
-            edge_values[key if key != "type" else "kind"].append(value)
-    node_types = {key: _exportable(values) for key, values in node_values.items()}
-    edge_types = {key: _exportable(values) for key, values in edge_values.items()}
-    for node, data in g.nodes(data=True):
-        out.add_node(node, **{key: _to_scalar(value, node_types[key]) for key, value in data.items()})
-    for u, v, key, data in g.edges(keys=True, data=True):
-        renamed = {("kind" if k == "type" else k): value for k, value in data.items()}
-        attributes = {k: _to_scalar(value, edge_types[k]) for k, value in renamed.items()}
+        seen_edges.see(data, _EDGE_RENAMES)
+    node_types = seen_nodes.types()
+    edge_types = seen_edges.types()
+
+    def edge_attributes(data: Mapping[str, Any]) -> dict[str, Any]:
+        attributes = {}
+        for k, value in data.items():
+            k = "kind" if k == "type" else k
+            attributes[k] = _to_scalar(value, edge_types[k])
         attributes["label"] = attributes.get("kind", "")
-        out.add_edge(u, v, key=key, **attributes)
+        return attributes
+
+    # Built with add_*_from: add_node and add_edge one by one took 5 s at a million paragraphs.
+    out = nx.MultiDiGraph()
+    out.add_nodes_from(
+        (node, {key: _to_scalar(value, node_types[key]) for key, value in data.items()})
+        for node, data in g.nodes(data=True)
+    )
+    out.add_edges_from(
+        (u, v, key, edge_attributes(data)) for u, v, key, data in g.edges(keys=True, data=True)
+    )
     return out
 
 
