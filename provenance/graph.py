@@ -544,13 +544,24 @@ class _AttributeTypes:
         }
 
 
+# What XML 1.0 cannot hold, and lxml (under networkx's writers) refuses with a
+# ValueError: C0 controls other than tab, newline and return, lone surrogates,
+# U+FFFE and U+FFFF. Scraped and word-processor text carries vertical tabs and
+# form feeds; in the graph files they become U+FFFD, audit.json keeps them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _to_scalar(value: Any, kind: Any) -> Any:
     if kind is str:
         if value is None:
             return ""
         if isinstance(value, (list, tuple, dict)):
-            return json.dumps(value, ensure_ascii=False, sort_keys=True)
-        return str(value)
+            return _xml_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        return _xml_text(str(value))
     if value is None:
         return kind()  # 0, 0.0 or False: only reached for a key that is never None elsewhere
     return value
@@ -560,7 +571,8 @@ def for_export(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of ``g`` whose attributes GraphML and GEXF can hold and give back unchanged.
 
     None becomes "" and lists become JSON text; each attribute name keeps one
-    type across all nodes (or edges). GEXF reserves an edge's ``type`` for its
+    type across all nodes (or edges). Characters XML cannot hold become
+    U+FFFD in text and node ids (:data:`_NOT_XML`). GEXF reserves an edge's ``type`` for its
     direction and ``id``/``label`` for itself, so each edge's type is written
     as ``kind`` and as its ``label``.
     """
@@ -583,11 +595,12 @@ def for_export(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     # Built with add_*_from: add_node and add_edge one by one took 5 s at a million paragraphs.
     out = nx.MultiDiGraph()
     out.add_nodes_from(
-        (node, {key: _to_scalar(value, node_types[key]) for key, value in data.items()})
+        (_xml_text(node), {key: _to_scalar(value, node_types[key]) for key, value in data.items()})
         for node, data in g.nodes(data=True)
     )
     out.add_edges_from(
-        (u, v, key, edge_attributes(data)) for u, v, key, data in g.edges(keys=True, data=True)
+        (_xml_text(u), _xml_text(v), key, edge_attributes(data))
+        for u, v, key, data in g.edges(keys=True, data=True)
     )
     return out
 

@@ -354,3 +354,30 @@ def test_a_killed_worker_is_a_one_line_error(
     assert "--jobs 1" in result.output
     assert isinstance(result.exception, SystemExit)  # click's clean exit, not an escaped error
     assert list(tmp_path.iterdir()) == []
+
+
+def test_control_characters_in_copied_text_reach_every_output(runner: CliRunner, tmp_path: Path) -> None:
+    """A vertical tab, a form feed and a C0 control in a copied paragraph, and a control in a cited name.
+
+    XML cannot hold them, and lxml under networkx's GraphML writer refused them with a traceback. The
+    graph files get U+FFFD in their place, audit.json keeps the text exactly.
+    """
+    body = (
+        "Shared \x0btext\x0c with \x01 controls, long enough to be a paragraph two posts repeat word by word."
+    )
+    dump = tmp_path / "dump.txt"
+    dump.write_text(
+        "First post\nNovember 3, 2016\nOriginal, DEBKAfile, Jo\x02Ann Smith, November 3, 2016\n"
+        f"{body}\n\nSecond post\nNovember 4, 2016\nOther, DEBKAfile, November 4, 2016\n{body}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["audit", str(dump), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert [p["paragraphs"][0]["text"] for p in doc["posts"]] == [body, body]
+    for name in ("graph.graphml", "graph.gexf"):
+        graph = nx.read_graphml(out / name) if name.endswith("graphml") else nx.read_gexf(out / name)
+        texts = {d.get("text") for _, d in graph.nodes(data=True) if d.get("type") == "paragraph"}
+        assert texts == {body.replace("\x0b", "\ufffd").replace("\x0c", "\ufffd").replace("\x01", "\ufffd")}
+        assert any(node.endswith(":Jo\ufffdAnn Smith") for node in graph.nodes)  # a node id too
