@@ -92,6 +92,11 @@ def load() -> tuple[list[Post], dict[str, dict[str, str]]]:
     return [make_post(p) for p in files], labels
 
 
+def post_words(post: Post) -> list[str]:
+    """A post's words, paragraph after paragraph, as the tool's shingles see them."""
+    return [w for paragraph in post.paragraphs for w in words(paragraph.text)]
+
+
 def prf(truth: Iterable[bool], predicted: Iterable[bool]) -> tuple[float, float, float, int, int, int]:
     tp = fp = fn = 0
     for t, p in zip(truth, predicted, strict=True):
@@ -250,13 +255,9 @@ def answer_features(posts: list[Post], labels: dict[str, dict[str, str]]) -> dic
     """Every answer's similarity to its own source, by feature name (the tool's own-source share included)."""
     by_id = {p.id: p for p in posts}
     reuse = dedup.find_duplicates(posts, AuditConfig()).reuse
-
-    def text_words(post: Post) -> list[str]:
-        return [w for paragraph in post.paragraphs for w in words(paragraph.text)]
-
     features: dict[str, dict[str, float]] = {}
     for answer, row in sorted(labels.items()):
-        a, s = text_words(by_id[answer]), text_words(by_id[f"orig_task{row['Task']}"])
+        a, s = post_words(by_id[answer]), post_words(by_id[f"orig_task{row['Task']}"])
         values = {"tool: share credited to the own source": own_share(reuse, answer, labels)}
         for k in range(1, 6):
             values[f"containment of {k}-word shingles"] = containment(a, s, k)
@@ -394,13 +395,8 @@ def print_disagreements(posts: list[Post], labels: dict[str, dict[str, str]], co
     source the tool does not name first is shown with the longest run it
     shares with that source.
     """
-    from provenance.shingle import words
-
     by_id = {p.id: p for p in posts}
     reuse = dedup.find_duplicates(posts, config).reuse
-
-    def text_words(post_id: str) -> list[str]:
-        return [w for paragraph in by_id[post_id].paragraphs for w in words(paragraph.text)]
 
     def shown(run: list[str]) -> str:
         return " ".join(run[:14]) + (" ..." if len(run) > 14 else "")
@@ -418,7 +414,7 @@ def print_disagreements(posts: list[Post], labels: dict[str, dict[str, str]], co
         if row["Category"] != "non" or verdict.derivation == "independent":
             continue
         top = max(verdict.sources, key=lambda source: source.share)
-        run = longest_shared_run(text_words(answer), text_words(top.post))
+        run = longest_shared_run(post_words(by_id[answer]), post_words(by_id[top.post]))
         sources = ", ".join(f"{source.post} ({source.share:.2f})" for source in verdict.sources)
         print(f'| {answer} | {verdict.share:.2f} | {sources} | {len(run)} words: "{shown(run)}" |')
     print()
@@ -431,7 +427,7 @@ def print_disagreements(posts: list[Post], labels: dict[str, dict[str, str]], co
         verdict = reuse[answer]
         if row["Category"] == "non" or (verdict.sources and verdict.sources[0].post == own):
             continue
-        run = longest_shared_run(text_words(answer), text_words(own))
+        run = longest_shared_run(post_words(by_id[answer]), post_words(by_id[own]))
         print(f'| {answer} | {row["Category"]} | {len(run)} words: "{shown(run)}" |')
 
 
@@ -467,16 +463,10 @@ def longest_runs(posts: list[Post], labels: dict[str, dict[str, str]]) -> dict[s
     """The longest verbatim word run each answer shares with its own source (rapidfuzz Indel opcodes)."""
     from rapidfuzz.distance import Indel
 
-    from provenance.shingle import words
-
     by_id = {p.id: p for p in posts}
-
-    def text_words(post: Post) -> list[str]:
-        return [w for paragraph in post.paragraphs for w in words(paragraph.text)]
-
     runs = {}
     for answer, row in labels.items():
-        mine, source = text_words(by_id[answer]), text_words(by_id[f"orig_task{row['Task']}"])
+        mine, source = post_words(by_id[answer]), post_words(by_id[f"orig_task{row['Task']}"])
         runs[answer] = max(
             (op.src_end - op.src_start for op in Indel.opcodes(mine, source) if op.tag == "equal"), default=0
         )

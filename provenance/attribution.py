@@ -26,7 +26,7 @@ from functools import cache
 
 from provenance.models import Mention, Post
 from provenance.outlets import OutletAliases, OutletInfo, outlet_key
-from provenance.workers import frozen_heap
+from provenance.workers import frozen_heap, gathered
 
 __all__ = ["extract_mentions", "split_sentences"]
 
@@ -332,20 +332,12 @@ def mentions_of_posts(
     global _worker_input
     starts = list(range(0, len(posts), MENTION_CHUNK))
     stops = [min(start + MENTION_CHUNK, len(posts)) for start in starts]
-    found: list[list[Mention]] = []
-
-    def add(part: list[list[Mention]]) -> None:
-        found.extend(part)
-        if progress:
-            progress(len(found), len(posts))
-
-    if progress:
-        progress(0, len(posts))
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if workers < 2 or len(posts) < PARALLEL_MIN_POSTS or not forkable:
-        for start, stop in zip(starts, stops, strict=True):
-            add([extract_mentions(post, aliases) for post in posts[start:stop]])
-        return found
+        chunks = zip(starts, stops, strict=True)
+        return gathered(
+            ([extract_mentions(p, aliases) for p in posts[a:b]] for a, b in chunks), len(posts), progress
+        )
     aliases.name_pattern()  # compiled once, here, and inherited by the workers
     _worker_input = (posts, aliases)
     try:
@@ -355,8 +347,6 @@ def mentions_of_posts(
                 max_workers=min(workers, len(starts)), mp_context=multiprocessing.get_context("fork")
             ) as pool,
         ):
-            for part in pool.map(_chunk_mentions, starts, stops):
-                add(part)
+            return gathered(pool.map(_chunk_mentions, starts, stops), len(posts), progress)
     finally:
         _worker_input = None
-    return found

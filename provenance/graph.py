@@ -92,11 +92,10 @@ class _OutletRegistry:
         self.forms: dict[str, Counter[str]] = defaultdict(Counter)  # key -> cleaned spellings
         self.cited_forms: dict[str, Counter[str]] = defaultdict(Counter)
         self.surfaces: dict[str, set[str]] = defaultdict(set)  # key -> spellings as written
-        # Posts per outlet in first-seen order; the sets answer "seen already?"
-        # (a list scan made this quadratic: 8 s at a million paragraphs).
-        self.cited_by: dict[str, list[str]] = defaultdict(list)
-        self.mentioned_by: dict[str, list[str]] = defaultdict(list)
-        self._seen: dict[tuple[bool, str], set[str]] = defaultdict(set)
+        # Posts per outlet, first seen first: dicts are ordered sets (a list
+        # scan for "seen already?" made this quadratic, 8 s at a million paragraphs).
+        self.cited_by: dict[str, dict[str, None]] = defaultdict(dict)
+        self.mentioned_by: dict[str, dict[str, None]] = defaultdict(dict)
 
     def key(self, name: str) -> str:
         return outlet_key(self.aliases.canonical(name))
@@ -109,10 +108,7 @@ class _OutletRegistry:
         if cited:
             self.cited_forms[key][canonical] += 1
         self.surfaces[key].add(" ".join(written.split()))
-        seen = self._seen[cited, key]
-        if post not in seen:
-            seen.add(post)
-            (self.cited_by if cited else self.mentioned_by)[key].append(post)
+        (self.cited_by if cited else self.mentioned_by)[key].setdefault(post)
         return key
 
     def name(self, key: str) -> str:
@@ -587,7 +583,7 @@ def for_export(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     def edge_attributes(data: Mapping[str, Any]) -> dict[str, Any]:
         attributes = {}
         for k, value in data.items():
-            k = "kind" if k == "type" else k
+            k = _EDGE_RENAMES.get(k, k)
             attributes[k] = _to_scalar(value, edge_types[k])
         attributes["label"] = attributes.get("kind", "")
         return attributes

@@ -9,7 +9,7 @@ import multiprocessing.process
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -19,6 +19,23 @@ T = TypeVar("T")
 
 
 _frozen_depth = 0
+
+
+def gathered(
+    parts: Iterable[list[T]], total: int, progress: Callable[[int, int], None] | None = None
+) -> list[T]:
+    """The items of ``parts`` (one list per chunk, from a pool or a plain loop) in one list, in order.
+
+    ``progress(done, total)`` hears 0 first, then the items gathered after each chunk.
+    """
+    found: list[T] = []
+    if progress:
+        progress(0, total)
+    for part in parts:
+        found.extend(part)
+        if progress:
+            progress(len(found), total)
+    return found
 
 
 @contextlib.contextmanager

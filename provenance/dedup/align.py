@@ -14,7 +14,7 @@ from rapidfuzz.distance import Indel
 
 from provenance.models import Segment
 from provenance.shingle import word_extent, word_spans
-from provenance.workers import frozen_heap
+from provenance.workers import frozen_heap, gathered
 
 __all__ = ["align", "align_many"]
 
@@ -114,22 +114,11 @@ def align_many(
     order = sorted(range(len(unique)), key=lambda i: unique[i])
     ordered = [unique[i] for i in order]
     chunks = [ordered[i : i + ALIGN_CHUNK] for i in range(0, len(ordered), ALIGN_CHUNK)]
-    results: list[list[_Row]] = []
-
-    def add(part: list[list[_Row]]) -> None:
-        results.extend(part)
-        if progress:
-            progress(len(results), len(unique))
-
-    if progress:
-        progress(0, len(unique))
     if workers > 1 and len(unique) >= PARALLEL_MIN_PAIRS:
         with frozen_heap(), ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-            for part in pool.map(_align_chunk, chunks):
-                add(part)
+            results = gathered(pool.map(_align_chunk, chunks), len(unique), progress)
     else:
-        for chunk in chunks:
-            add(_align_chunk(chunk))
+        results = gathered(map(_align_chunk, chunks), len(unique), progress)
     by_unique: list[Alignment] = [()] * len(unique)
     for position, index in enumerate(order):
         by_unique[index] = tuple(Segment(*row) for row in results[position])  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ the templates escape all of it, and nothing here builds HTML.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -808,7 +808,9 @@ def _duplicates(
             f"Showing {shown:,} of {len(pairs):,} pairs in {len(views):,} of {len(cluster_ids):,} clusters "
             f"(the largest and widest first). Every pair is listed in pairs.csv."
         )
-    inlined = [view for cluster in views for view in cluster.pairs]
+    # Pairs per kind and per scope, inlined and in the whole audit, each counted in one pass.
+    inlined = Counter(key for cluster in views for view in cluster.pairs for key in (view.kind, view.scope))
+    everywhere = Counter(key for p in pairs for key in (p.kind, "inside" if p.a[0] == p.b[0] else "cross"))
     outlet_names = sorted(
         {o for pair in pairs for o in (posts.outlet_of(pair.a[0]), posts.outlet_of(pair.b[0])) if o},
         key=str.casefold,
@@ -818,17 +820,9 @@ def _duplicates(
         clusters_total=len(cluster_ids),
         pairs_total=len(pairs),
         pairs_shown=shown,
-        kind_counts=tuple(
-            (k, sum(1 for v in inlined if v.kind == k), sum(1 for p in pairs if p.kind == k)) for k in KINDS
-        ),
-        inside_count=(
-            sum(1 for v in inlined if v.scope == "inside"),
-            sum(1 for p in pairs if p.a[0] == p.b[0]),
-        ),
-        cross_count=(
-            sum(1 for v in inlined if v.scope == "cross"),
-            sum(1 for p in pairs if p.a[0] != p.b[0]),
-        ),
+        kind_counts=tuple((k, inlined[k], everywhere[k]) for k in KINDS),
+        inside_count=(inlined["inside"], everywhere["inside"]),
+        cross_count=(inlined["cross"], everywhere["cross"]),
         outlet_options=tuple((name.casefold(), name) for name in outlet_names),
         note=note,
     )
