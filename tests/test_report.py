@@ -387,6 +387,30 @@ def test_same_document_gives_the_same_bytes(seed_doc: dict[str, Any], seed_html:
     assert render(copy.deepcopy(seed_doc)) == seed_html
 
 
+def test_same_document_gives_the_same_bytes_in_another_process() -> None:
+    """The page does not depend on the hash seed of the process that renders it (the graph's layout did)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, json, sys; from provenance.report import render; "
+        "doc = json.load(open(sys.argv[1], encoding='utf-8')); "
+        "print(hashlib.sha256(render(doc).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(FIXTURES / "audit-seed-shaped.json")],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("0", "1", "2")
+    }
+    assert digests == {hashlib.sha256(render(load("seed-shaped")).encode()).hexdigest()}
+
+
 def test_only_the_generation_line_depends_on_generated_at(seed_doc: dict[str, Any], seed_html: str) -> None:
     """Changing generated_at changes exactly one line, the one that shows it."""
     doc = copy.deepcopy(seed_doc)

@@ -320,7 +320,12 @@ def _pack(
         box_h = min(880.0, 100 + 80 * math.sqrt(n))
         if x_cursor > gap and x_cursor + box_w > width - gap:
             x_cursor, y_cursor, row_height = gap, y_cursor + row_height + gap, 0.0
-        sub = graph.subgraph(component)
+        # A graph of its own, built in sorted order: a subgraph view of a small part
+        # iterates its nodes from a set, in an order that changes with the hash seed,
+        # and the layout (and so the report's bytes) changed from run to run with it.
+        sub: nx.Graph = nx.Graph()
+        sub.add_nodes_from(component)
+        sub.add_edges_from(graph.edges(component))
         if n == 2:
             # Two nodes: one above the other, labels side by side, instead of a random diagonal.
             unit = {component[0]: (0.1, 0.0), component[1]: (0.1, 1.0)}
