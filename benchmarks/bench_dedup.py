@@ -480,6 +480,7 @@ class Similarities:
         self.five = ex.shingle_sets(hashes, lengths, 5)
         self.three = ex.shingle_sets(hashes, lengths, 3)
         self.boilerplate = ex.boilerplate_mask(hashes, lengths, post_of, boilerplate_posts)
+        self.stands_for = ex.first_in_post(hashes, lengths, post_of)
         self._df: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def stock_phrase_only(self, pairs: Sequence[tuple[int, int]], k: int, cap: int) -> int:
@@ -645,11 +646,19 @@ def accuracy_report(
         hits: dict[str, Counter[str]] = defaultdict(Counter)
         ds_hits: dict[str, Counter[str]] = defaultdict(Counter)
         misses: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        def tool_found(pair: tuple[int, int]) -> bool:
+            # A text's later occurrences in a post are paired with its first
+            # there, and only the first with other texts (exact_groups).
+            a, b = (int(sim.stands_for[p]) for p in pair)
+            if a == b:
+                return all(p == a or (a, p) in tool_pairs for p in pair)
+            return pair in tool_pairs or (min(a, b), max(a, b)) in tool_pairs
+
         for pair, (kind, value) in sorted(reference.required.items()):
             band = ex.band_of(value)
             rows[kind][band] += 1
             rows["all"][band] += 1
-            if pair in tool_pairs:
+            if tool_found(pair):
                 hits[kind][band] += 1
                 hits["all"][band] += 1
             else:

@@ -73,20 +73,30 @@ def shingle_sets(hashes: npt.NDArray[np.uint64], lengths: IntArray, k: int) -> S
     return ShingleSets(owner, shingles, sizes, k)
 
 
-def boilerplate_mask(
-    hashes: npt.NDArray[np.uint64], lengths: IntArray, post_of: IntArray, boilerplate_posts: int
-) -> npt.NDArray[np.bool_]:
-    """True for paragraphs whose normalised text occurs in ``boilerplate_posts`` or more posts."""
-    n = len(lengths)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    # One hash per paragraph: the shingle hash of its whole word sequence.
-    text_hash = np.zeros(n, dtype=np.uint64)
-    nonempty = lengths > 0
-    if nonempty.any():
+def text_hashes(hashes: npt.NDArray[np.uint64], lengths: IntArray) -> npt.NDArray[np.uint64]:
+    """One hash per paragraph of its whole normalised word sequence (0 for an empty one)."""
+    text_hash = np.zeros(len(lengths), dtype=np.uint64)
+    if len(lengths) and (lengths > 0).any():
         whole, owner = shingle_hashes(hashes, lengths, int(lengths.max()))
         # With k = the longest paragraph every paragraph is one shingle.
         text_hash[owner] = whole
+    return text_hash
+
+
+def boilerplate_mask(
+    hashes: npt.NDArray[np.uint64],
+    lengths: IntArray,
+    post_of: IntArray,
+    boilerplate_posts: int,
+    boilerplate_repeats: int = 20,
+) -> npt.NDArray[np.bool_]:
+    """True for paragraphs whose normalised text occurs in ``boilerplate_posts`` or more posts,
+    or ``boilerplate_repeats`` or more times inside one post."""
+    n = len(lengths)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    text_hash = text_hashes(hashes, lengths)
+    nonempty = lengths > 0
     order = np.lexsort((post_of, text_hash))
     th, po = text_hash[order], post_of[order]
     new_group = np.ones(n, dtype=bool)
@@ -95,9 +105,36 @@ def boilerplate_mask(
     new_post[1:] |= po[1:] != po[:-1]
     group = np.cumsum(new_group) - 1
     posts_per_group = np.bincount(group, weights=new_post.astype(np.float64))
+    # Occurrences of the text in each post: runs of one (text, post).
+    run = np.cumsum(new_post) - 1
+    per_post = np.bincount(run)
+    most_in_a_post = np.zeros(len(posts_per_group), dtype=np.int64)
+    np.maximum.at(most_in_a_post, group, per_post[run])
     mask = np.zeros(n, dtype=bool)
-    mask[order] = (posts_per_group[group] >= boilerplate_posts) & nonempty[order]
+    mask[order] = (
+        (posts_per_group[group] >= boilerplate_posts) | (most_in_a_post[group] >= boilerplate_repeats)
+    ) & nonempty[order]
     return mask
+
+
+def first_in_post(hashes: npt.NDArray[np.uint64], lengths: IntArray, post_of: IntArray) -> IntArray:
+    """For each paragraph, the first paragraph of its post with the same normalised text (itself if none).
+
+    The tool pairs a text's later occurrences in one post with its first
+    there, and only the first with other texts: a pair of the reference is
+    found when the tool has the pair of the paragraphs standing for its two sides.
+    """
+    n = len(lengths)
+    text_hash = text_hashes(hashes, lengths)
+    order = np.lexsort((np.arange(n), post_of, text_hash))
+    th, po = text_hash[order], post_of[order]
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = (th[1:] != th[:-1]) | (po[1:] != po[:-1])
+    new_run |= lengths[order] == 0
+    run_first = order[np.flatnonzero(new_run)]
+    stands = np.empty(n, dtype=np.int64)
+    stands[order] = run_first[np.cumsum(new_run) - 1]
+    return stands
 
 
 def _blocks(owner: IntArray, emits: IntArray, n: int, block_emitted: int) -> list[tuple[int, int]]:

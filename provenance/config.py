@@ -31,6 +31,10 @@ class AuditConfig:
       jobs (0): worker processes for hashing; 0 means all cores.
       boilerplate_posts (20): a paragraph text repeated in at least this many
         posts is reported once as boilerplate instead of as pairs.
+      boilerplate_repeats (20): a paragraph text repeated at least this many
+        times inside one post (a share line after every paragraph) is
+        boilerplate too. Below both, a text repeated k times gives k - 1 pairs
+        inside each post and one pair per two posts, never k(k-1)/2.
 
     Post-level reuse and the graph
       reprint_share (0.5): share of a post's paragraphs another post must carry
@@ -64,6 +68,7 @@ class AuditConfig:
     seed: int = 1
     jobs: int = 0
     boilerplate_posts: int = 20
+    boilerplate_repeats: int = 20
     reprint_share: float = 0.5
     wholly: float = 0.5
     partially: float = 0.1
@@ -84,6 +89,8 @@ class AuditConfig:
             raise ValueError(f"num_perm must be at least 16, got {self.num_perm}")
         if self.length_ratio < 1.0:
             raise ValueError(f"length_ratio must be at least 1, got {self.length_ratio}")
+        if self.boilerplate_posts < 2 or self.boilerplate_repeats < 2:
+            raise ValueError("boilerplate_posts and boilerplate_repeats must be at least 2")
         if self.jobs < 0:
             raise ValueError(f"jobs must be 0 (all cores) or positive, got {self.jobs}")
 

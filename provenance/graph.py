@@ -151,6 +151,19 @@ class _Carried:
 
 
 def _carried_paragraphs(dedup: DedupResult) -> dict[tuple[str, str], _Carried]:
+    """Paragraphs of each two posts carried by the other, a post's repeats of a carried text included.
+
+    Only a text's first occurrence in a post is paired across posts (its
+    later occurrences there are exact pairs to it, see
+    :func:`provenance.dedup.verify.exact_groups`), so those repeats are
+    added back: an archive post's excerpt and the same words in its full
+    text are both carried.
+    """
+    repeats: dict[ParagraphRef, list[int]] = defaultdict(list)
+    for pair in dedup.pairs:
+        if pair.inside_post and pair.kind == "exact":
+            first, later = sorted((pair.a, pair.b))
+            repeats[first].append(later.paragraph)
     carried: dict[tuple[str, str], tuple[set[int], set[int]]] = {}
     for pair in dedup.pairs:
         if pair.inside_post or pair.kind not in REPRINT_KINDS:
@@ -158,7 +171,9 @@ def _carried_paragraphs(dedup: DedupResult) -> dict[tuple[str, str], _Carried]:
         first, second = sorted((pair.a, pair.b))
         sides = carried.setdefault((first.post, second.post), (set(), set()))
         sides[0].add(first.paragraph)
+        sides[0].update(repeats.get(first, ()))
         sides[1].add(second.paragraph)
+        sides[1].update(repeats.get(second, ()))
     return {posts: _Carried(frozenset(a), frozenset(b)) for posts, (a, b) in carried.items()}
 
 

@@ -182,6 +182,23 @@ def test_boilerplate_mask_counts_posts_not_occurrences() -> None:
     assert not ex.boilerplate_mask(hashes, lengths, post_of, 4).any()
 
 
+def test_boilerplate_mask_counts_repeats_inside_one_post_against_their_own_limit() -> None:
+    """A text repeated R times in one post is boilerplate at a repeats limit of R, not R+1, like the tool."""
+    texts = ["Share this article on Facebook now."] * 3 + ["A different paragraph of plain prose here."]
+    post_of = np.array([0, 0, 0, 1])
+    hashes, lengths = ex.paragraph_word_hashes(texts)
+    assert ex.boilerplate_mask(hashes, lengths, post_of, 20, 3).tolist() == [True, True, True, False]
+    assert not ex.boilerplate_mask(hashes, lengths, post_of, 20, 4).any()
+
+
+def test_first_in_post_names_the_first_occurrence_of_a_text_in_its_own_post() -> None:
+    """Each paragraph stands for itself unless an earlier paragraph of its post has the same words."""
+    texts = ["Same words here.", "Other words.", "same words HERE", "Same words here.", "", ""]
+    post_of = np.array([0, 0, 0, 1, 1, 1])
+    hashes, lengths = ex.paragraph_word_hashes(texts)
+    assert ex.first_in_post(hashes, lengths, post_of).tolist() == [0, 1, 0, 3, 4, 5]
+
+
 def test_reference_kind_follows_the_tool_thresholds() -> None:
     """The reference classes pairs as the config's thresholds say: contained before near, partial last."""
     cfg = AuditConfig()

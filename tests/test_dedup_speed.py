@@ -247,7 +247,9 @@ def test_exact_groups_compare_the_words_whatever_the_keys(monkeypatch: pytest.Mo
     order = chronological_key(posts)
     found = dedup_verify.exact_groups(flat, posts, order, 5)
     # The plain definition: paragraphs with the same words in the same order;
-    # a text in 5 posts or more is boilerplate, any other repeat gives pairs.
+    # a text in 5 posts or more (or 20 times in one) is boilerplate; any other
+    # repeat links each later occurrence in a post to the first there, and
+    # the first occurrences of each two posts to each other.
     by_words: dict[bytes, list[int]] = {}
     for g in np.flatnonzero(flat.lengths > 0).tolist():
         start = int(flat.word_start[g])
@@ -255,14 +257,23 @@ def test_exact_groups_compare_the_words_whatever_the_keys(monkeypatch: pytest.Mo
     n = len(flat.lengths)
     pairs: list[int] = []
     inactive: set[int] = set(np.flatnonzero(flat.lengths == 0).tolist())
+    repeats: set[int] = set()
     for members in by_words.values():
-        if len({int(flat.post_of[g]) for g in members}) >= 5:
+        in_post: dict[int, list[int]] = {}
+        for g in members:
+            in_post.setdefault(int(flat.post_of[g]), []).append(g)
+        if len(in_post) >= 5 or max(len(m) for m in in_post.values()) >= 20:
             inactive.update(members)
-        else:
-            pairs.extend(a * n + b for a, b in itertools.combinations(members, 2))
+            continue
+        firsts = [min(m) for m in in_post.values()]
+        pairs.extend(a * n + b for a, b in itertools.combinations(sorted(firsts), 2))
+        for first, *later in (sorted(m) for m in in_post.values()):
+            pairs.extend(first * n + g for g in later)
+            repeats.update(later)
     assert len(pairs) > 50 and found.boilerplate
     assert found.pairs.tolist() == sorted(pairs)
     assert set(np.flatnonzero(~found.active).tolist()) == inactive
+    assert repeats and set(np.flatnonzero(found.repeats).tolist()) == repeats
     # Keys made in tiny blocks are the same keys.
     keys = dedup_verify.sequence_keys(flat)
     monkeypatch.setattr(dedup_verify, "_SEQUENCE_BLOCK_WORDS", 50)

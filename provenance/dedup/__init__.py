@@ -6,8 +6,10 @@ The stage's parts, in the order :func:`find_duplicates` runs them (see
 1. :mod:`.flat` — every paragraph becomes stable 64-bit word hashes
    (:mod:`provenance.shingle`), in worker processes when the dump is large.
 2. :mod:`.verify` (``exact_groups``) — identical word sequences: a text in at
-   least ``boilerplate_posts`` posts is *boilerplate* (reported once, never
-   paired); the other groups give the ``exact`` pairs.
+   least ``boilerplate_posts`` posts, or ``boilerplate_repeats`` times in one
+   post, is *boilerplate* (reported once, never paired); the other groups give
+   the ``exact`` pairs, linearly many (a text's later occurrences inside a
+   post link to its first there, which alone is compared with other texts).
 3. :mod:`.candidates` — candidates from a capped shingle inverted index (on
    ``shingle_size`` and ``partial_shingle_size`` words: ``near``,
    ``contained``, ``partial``) united with datasketch MinHash LSH for the near
@@ -112,7 +114,7 @@ def _find_duplicates(
     stats["workers"] = flat.workers
     lap("hashing")
 
-    groups = exact_groups(flat, posts, order, config.boilerplate_posts)
+    groups = exact_groups(flat, posts, order, config.boilerplate_posts, config.boilerplate_repeats)
     stats["boilerplate"] = len(groups.boilerplate)
     lap("exact")
     # Post-level reuse needs nothing from the pair steps: with a second core it
@@ -161,7 +163,10 @@ def _pairs_and_clusters(
     # Exact counts of the near/contained index are needed for every candidate
     # (each pair states its Jaccard and containment); the partial index's only
     # decide ``partial``, so it keeps just the pairs that can be partial.
-    index_k = build_index(flat, groups.active, config.shingle_size, workers=config.workers)
+    # A text's later occurrences inside one post are linked to its first by
+    # exact pairs; only the first is compared with other texts.
+    searched = groups.active & ~groups.repeats
+    index_k = build_index(flat, searched, config.shingle_size, workers=config.workers)
     from_index = index_candidates(index_k, flat, near_rule)
     lap("index")
     lsh = lsh_candidates(index_k, flat, config)
@@ -170,9 +175,7 @@ def _pairs_and_clusters(
     if progress:
         progress("dedup: indexing shingles", 1, 2)
     partial_rule = CandidateRule(config, partial=True)
-    index_p = build_index(
-        flat, groups.active, config.partial_shingle_size, partial_rule, workers=config.workers
-    )
+    index_p = build_index(flat, searched, config.partial_shingle_size, partial_rule, workers=config.workers)
     from_index = union(from_index, index_candidates(index_p, flat, partial_rule))
     if progress:
         progress("dedup: indexing shingles", 2, 2)

@@ -574,11 +574,30 @@ def lsh_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig) -> LshR
     with lsh.insertion_session() as session:
         for g, sketch in zip(blind.tolist(), sketches, strict=True):
             session.insert(g, sketch, check_duplication=False)
-    found: list[int] = []
-    for g, sketch in zip(blind.tolist(), sketches, strict=True):
-        found.extend(g * n + other for other in lsh.query(sketch) if other > g)
-    keys = sorted_unique(np.array(found, dtype=np.int64))
+    keys = sorted_unique(np.array(list(_bucket_pairs(lsh, n)), dtype=np.int64))
     return LshResult(keys, len(blind), bands, rows)
+
+
+def _bucket_pairs(lsh: Any, n: int) -> Iterator[int]:
+    """Pair keys ``a * n + b`` of the paragraphs that share an LSH bucket, linearly many.
+
+    A bucket of up to :data:`DF_CAP` paragraphs gives all its pairs, the
+    candidates ``lsh.query`` would give; a larger one (a line repeated with
+    a word changed, thousands of times) links each member to its first
+    instead of to every other: all pairs grew with the square of the bucket
+    and ran a hostile dump out of memory, while one link per member keeps
+    the near-copies together in one cluster.
+    """
+    for table in lsh.hashtables:
+        # A datasketch storage, not a dict: keys() is its API for the buckets.
+        for bucket in table.keys():  # noqa: SIM118
+            members = sorted(table.get(bucket))
+            if len(members) > DF_CAP:
+                first = members[0]
+                yield from (first * n + other for other in members[1:])
+                continue
+            for i, a in enumerate(members):
+                yield from (a * n + b for b in members[i + 1 :])
 
 
 def datasketch_stats(result: LshResult, config: AuditConfig) -> dict[str, object]:

@@ -7,7 +7,7 @@ precision is 1.0 by construction.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -75,12 +75,31 @@ class ExactGroups:
     active: npt.NDArray[np.bool_]  # paragraphs with words that are not boilerplate
     boilerplate: list[Boilerplate]
     pairs: IntArray  # a * n + b (a < b) of identical non-boilerplate paragraphs, sorted
+    # Later occurrences of a text inside one post (its first occurrence there
+    # stands for them): left out of the candidate search, linked by ``pairs``.
+    repeats: npt.NDArray[np.bool_]
 
 
 def exact_groups(
-    flat: Flat, posts: Sequence[Post], order: dict[str, ChronologicalKey], boilerplate_posts: int
+    flat: Flat,
+    posts: Sequence[Post],
+    order: dict[str, ChronologicalKey],
+    boilerplate_posts: int,
+    boilerplate_repeats: int = 20,
 ) -> ExactGroups:
-    """Identical word sequences: boilerplate when in ``boilerplate_posts`` posts or more, else exact pairs."""
+    """Identical word sequences: boilerplate, or a few pairs that link every copy.
+
+    A text is boilerplate when it stands in ``boilerplate_posts`` posts or
+    more, or ``boilerplate_repeats`` times or more inside one post (a share
+    line after every paragraph): reported once, never paired. Any other text
+    repeated ``k`` times is linked by ``k - 1`` pairs inside each post (every
+    later occurrence to the first one there) plus one pair for each two posts
+    holding it (between their first occurrences), never ``k(k-1)/2``: one
+    post repeating a line a thousand times made half a million pairs and
+    gigabytes. The clusters are the same either way (they are connected
+    components), and each post's first occurrence is the one compared with
+    other texts.
+    """
     n = len(flat.lengths)
     # Paragraphs whose (key, length) is shared are grouped by their words
     # themselves: exact, whatever the keys' collisions.
@@ -99,28 +118,41 @@ def exact_groups(
         start = int(flat.word_start[g])
         groups[flat.hashes[start : start + int(flat.lengths[g])].tobytes()].append(g)
     active = flat.lengths > 0
+    repeats = np.zeros(n, dtype=bool)
     boilerplate: list[Boilerplate] = []
     keys: list[int] = []
     by_input = ref_key(posts)
     for members in groups.values():
         if len(members) < 2:
             continue
-        member_posts = {int(flat.post_of[g]) for g in members}
-        if len(member_posts) >= boilerplate_posts:
+        # Members ascend in paragraph order, so a post's first member comes first.
+        first_in_post: dict[int, int] = {}
+        occurrences: Counter[int] = Counter()
+        for g in members:
+            post = int(flat.post_of[g])
+            first_in_post.setdefault(post, g)
+            occurrences[post] += 1
+        if len(first_in_post) >= boilerplate_posts or max(occurrences.values()) >= boilerplate_repeats:
             active[members] = False
             earliest = min(members, key=lambda g: (order[flat.refs[g].post], flat.refs[g].paragraph))
             boilerplate.append(
                 Boilerplate(
                     text=flat.texts[earliest],
-                    posts=len(member_posts),
+                    posts=len(first_in_post),
                     members=tuple(sorted((flat.refs[g] for g in members), key=by_input)),
                 )
             )
             continue
-        for i, ga in enumerate(members):
-            keys.extend(ga * n + gb for gb in members[i + 1 :])
-    boilerplate.sort(key=lambda bp: (-bp.posts, bp.text))
-    return ExactGroups(active, boilerplate, sorted_unique(np.array(keys, dtype=np.int64)))
+        for g in members:
+            first = first_in_post[int(flat.post_of[g])]
+            if g != first:
+                keys.append(first * n + g)
+                repeats[g] = True
+        firsts = list(first_in_post.values())
+        for i, ga in enumerate(firsts):
+            keys.extend(ga * n + gb for gb in firsts[i + 1 :])
+    boilerplate.sort(key=lambda bp: (-bp.posts, -len(bp.members), bp.text))
+    return ExactGroups(active, boilerplate, sorted_unique(np.array(keys, dtype=np.int64)), repeats)
 
 
 def _intersect_ids(ids: npt.NDArray[np.uint32], start: IntArray, a: IntArray, b: IntArray) -> IntArray:
