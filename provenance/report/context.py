@@ -49,6 +49,9 @@ class ReportLimits:
     max_clusters: int = 2000  # duplicate clusters inlined, largest and widest first
     max_pairs: int = 5000  # pairs inlined over all clusters
     max_pairs_per_cluster: int = 30  # a boilerplate-like cluster would otherwise fill the page
+    # Counterparts listed under one paragraph: near versions of one line by the thousand
+    # gave each paragraph dozens, and the report took twice the time of finding them.
+    max_counterparts: int = 8
     max_chart_rows: int = 40  # bars in the copied-share chart
     max_graph_nodes: int = 160  # nodes in the drawn graph; largest components first
     max_outlets: int = 300
@@ -106,6 +109,7 @@ class ParagraphView:
     anchor: str
     provenance: Provenance
     counterparts: tuple[Counterpart, ...]
+    more_counterparts: int = 0  # left out of ``counterparts`` (ReportLimits.max_counterparts)
 
     @property
     def provenance_label(self) -> str:
@@ -601,6 +605,7 @@ def _cards(
     posts: _Posts,
     ordered: list[str],
     counterparts: dict[tuple[str, int], list[tuple[Provenance, Counterpart]]],
+    max_counterparts: int,
 ) -> list[PostCard]:
     reprints = [r for r in _list(doc, "reprints") if isinstance(r, Mapping)]
     mentioned: dict[str, set[str]] = defaultdict(set)
@@ -650,7 +655,8 @@ def _cards(
                     _text(raw.get("text")),
                     paragraph_anchor(post_id, index),
                     provenance,
-                    tuple(ordered_counterparts),
+                    tuple(ordered_counterparts[:max_counterparts]),
+                    max(0, len(ordered_counterparts) - max_counterparts),
                 )
             )
         citation = post.get("citation")
@@ -1042,7 +1048,7 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
 
     ordered, cards_note = _choose_cards(doc, posts, pairs, limits)
     counterparts = _counterparts(posts, pairs, earliest)
-    cards = _cards(doc, posts, ordered, counterparts)
+    cards = _cards(doc, posts, ordered, counterparts, limits.max_counterparts)
     duplicates = _duplicates(doc, posts, pairs, limits)
     outlets, outlets_note = _outlets(doc, posts, limits)
     tool = doc.get("tool") if isinstance(doc.get("tool"), Mapping) else {}

@@ -1,10 +1,11 @@
-"""The report's graph drawing keeps to its node cap, whatever the shape of the graph."""
+"""The report stays bounded whatever the shape of the audit: drawing caps, lists cut with a count."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from provenance.report.context import ReportLimits, build_context
+from provenance.report.render import render_context
 
 
 def _one_outlet_dump(posts: int) -> dict[str, Any]:
@@ -34,3 +35,30 @@ def test_a_star_around_one_outlet_is_drawn_within_the_node_cap() -> None:
     assert 0 < len(drawing.nodes) <= 50
     assert any(node.kind == "outlet" for node in drawing.nodes)
     assert drawing.note is not None and f"{len(drawing.nodes):,} of 3,001 nodes" in drawing.note
+
+
+def test_a_paragraph_lists_a_bounded_number_of_counterparts_and_counts_the_rest() -> None:
+    """A line with 20 near versions lists the cap of them under it, and says how many more there are."""
+    paragraphs = [{"index": i, "line": i + 1, "text": f"The agency reported on day{i}:"} for i in range(21)]
+    doc = {
+        "params": {},
+        "posts": [{"id": "p", "title": "P", "paragraphs": paragraphs}],
+        "pairs": [
+            {
+                "a": {"post": "p", "paragraph": 0},
+                "b": {"post": "p", "paragraph": i},
+                "kind": "near",
+                "jaccard": 0.6,
+                "containment": 0.75,
+                "cluster": 0,
+                "alignment": [],
+            }
+            for i in range(1, 21)
+        ],
+    }
+    (card,) = build_context(doc, ReportLimits(max_counterparts=8)).cards
+    first = card.paragraphs[0]
+    assert len(first.counterparts) == 8 and first.more_counterparts == 12
+    assert [c.target.index for c in first.counterparts] == list(range(1, 9))
+    assert card.paragraphs[1].more_counterparts == 0 and len(card.paragraphs[1].counterparts) == 1
+    assert "and 12 more" in render_context(build_context(doc, ReportLimits(max_counterparts=8)))
