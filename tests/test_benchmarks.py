@@ -419,3 +419,27 @@ def test_two_feature_rule_finds_an_or_that_neither_feature_alone_reaches() -> No
     f1, *rule = clough.best_two_feature_rule({"x": x, "y": y}, truth)
     assert f1 == 1.0
     assert rule == ["x", 0.9, "or", "y", 0.9]
+
+
+def test_bench_corpora_audits_each_folder_and_each_export_file(tmp_path: Path) -> None:
+    """A corpus is a folder as the user has it, except wxr/, whose export files are audited one by one."""
+    import bench_corpora
+
+    for folder in ("corpora/clough", "corpora/meter", "corpora/wxr"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "corpora/wxr/a.xml").write_text("<rss/>")
+    (tmp_path / "corpora/wxr/SOURCE.md").write_text("about")
+    found = [p.relative_to(tmp_path / "corpora").as_posix() for p in bench_corpora.corpora(tmp_path)]
+    assert found == ["clough", "meter", "wxr/a.xml"]
+
+
+def test_hostile_dumps_grow_by_the_size_asked_for(tmp_path: Path) -> None:
+    """bench_hostile's writers make the posts and paragraphs asked for, as the reader counts them."""
+    import bench_hostile
+
+    counts = {}
+    for case, size in (("one-outlet", 30), ("repeats", 40), ("near-lines", 25)):
+        corpus = read_corpus([bench_hostile.dump_for(case, size, tmp_path)], AuditConfig())
+        assert not corpus.warnings and not corpus.unparsed
+        counts[case] = (len(corpus.posts), sum(len(p.paragraphs) for p in corpus.posts))
+    assert counts == {"one-outlet": (30, 60), "repeats": (1, 80), "near-lines": (3, 25)}
