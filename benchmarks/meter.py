@@ -1,0 +1,250 @@
+"""Real news reuse: the METER showbiz set audited by the installed command, scored against the labels.
+
+    python benchmarks/meter.py                 # convert, audit with `provenance audit`, print the tables
+    python benchmarks/meter.py --keep DIR      # keep the JSON Lines dump and the audit outputs in DIR
+
+The METER corpus (``../shared/corpora/meter-showbiz``, read its ``SOURCE.md``)
+pairs Press Association (PA) wire texts with the newspaper articles written
+from them, each article labelled *wholly*, *partially* or *non*-derived by
+journalists. This script writes the dump a user would write from it: one JSON
+Lines record per text (``id``, ``title``, ``date``, ``outlet``, ``author``,
+``text``), the wire texts dated on the story's day and the newspapers the next
+morning (the folder's date is the story's day, and the papers printed the next
+morning), then runs ``provenance audit`` on it in a subprocess, exactly as a
+user would, and reads the verdicts from the audit.json it writes
+(``posts[].reuse``).
+
+Figures (an article's *own wire copy* is any PA text of its own story folder):
+
+- non-derived articles given a verdict other than ``independent`` with their
+  own wire copy among ``sources``, as a share of the non-derived;
+- balanced accuracy of "derived" (verdict ``wholly`` or ``partially``) against
+  the labels, derived (wholly + partially) vs non-derived, and wholly vs
+  non-derived (the partially-derived left out);
+- among derived articles with any source, how many have their own wire copy
+  as their largest source;
+- the confusion table of verdict against label.
+
+The corpus is never copied into the project; without ``../shared`` the script
+says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "meter-showbiz"
+
+#: The papers of the corpus by the name in their file names.
+PAPERS = {
+    "sun": "The Sun",
+    "mirror": "Daily Mirror",
+    "star": "Daily Star",
+    "mail": "Daily Mail",
+    "express": "Daily Express",
+    "times": "The Times",
+    "telegraph": "The Daily Telegraph",
+    "guardian": "The Guardian",
+    "independent": "The Independent",
+}
+LABELS = ("wholly", "partially", "non")
+VERDICTS = ("wholly", "partially", "independent")
+
+# The wire header's time stamp ("02:49 07/01/00: Page 1 (HHH) SHOWBIZ Depp"); the text starts
+# after the rule of dashes under it.
+_STAMP = re.compile(r"\d\d:\d\d \d\d/\d\d/\d\d")
+_BYLINE = re.compile(r"^By (?P<author>[^,]+),")
+
+
+def story_day(folder: str) -> dt.date:
+    """The date of a story folder named DD.MM.YY (the corpus runs from 1999 to 2000)."""
+    day, month, year = (int(part) for part in folder.split("."))
+    return dt.date(2000 + year if year < 50 else 1900 + year, month, day)
+
+
+def story_of(relative: str) -> str:
+    """``PA/showbiz/07.01.00/depp/depp1.txt`` -> ``07.01.00/depp``: the story a text belongs to."""
+    parts = relative.split("/")
+    return f"{parts[2]}/{parts[3]}"
+
+
+def wire_record(path: Path, relative: str) -> dict[str, Any]:
+    """A PA text as a user would write it: the headline as title, the byline as author, its paragraphs.
+
+    Paragraphs end with ``<`` in the wire format; the last one is ``end``. Lines
+    of the header above the time stamp and the rule under it are the wire's
+    envelope, not text.
+    """
+    lines = path.read_text(encoding="cp1252").splitlines()
+    stamp = next((i for i, line in enumerate(lines) if _STAMP.search(line)), -1)
+    body = "\n".join(lines[stamp + 2 :] if stamp >= 0 else lines)
+    chunks = [" ".join(chunk.split()) for chunk in body.split("<")]
+    chunks = [chunk for chunk in chunks if chunk and chunk.casefold() != "end"]
+    title = None
+    author = None
+    while chunks and (chunks[0].isupper() or (chunks[0].startswith("(") and chunks[0].endswith(")"))):
+        head = chunks.pop(0)
+        if head.isupper() and title is None:
+            title = head.title()
+    if chunks and (byline := _BYLINE.match(chunks[0])):
+        author = byline.group("author")
+        chunks.pop(0)
+    return {
+        "id": relative,
+        "title": title or path.stem,
+        "date": story_day(relative.split("/")[2]).isoformat(),
+        "outlet": "Press Association",
+        "author": author,
+        "text": "\n\n".join(chunks),
+    }
+
+
+def article_record(path: Path, relative: str) -> dict[str, Any]:
+    """A newspaper article: its paragraphs (blank-line separated), dated the morning after the story."""
+    text = path.read_text(encoding="cp1252")
+    paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text)]
+    paper = PAPERS.get(path.stem.rsplit("_", 1)[-1], path.stem.rsplit("_", 1)[-1])
+    return {
+        "id": relative,
+        "title": f"{paper}: {relative.split('/')[3]} ({path.stem})",
+        "date": (story_day(relative.split("/")[2]) + dt.timedelta(days=1)).isoformat(),
+        "outlet": paper,
+        "text": "\n\n".join(p for p in paragraphs if p),
+    }
+
+
+def records(corpus: Path) -> Iterator[dict[str, Any]]:
+    """Every wire text, then every article, in path order."""
+    for path in sorted((corpus / "PA").glob("*/*/*/*.txt")):
+        yield wire_record(path, path.relative_to(corpus).as_posix())
+    for path in sorted((corpus / "newspapers").glob("*/*/*/*.txt")):
+        yield article_record(path, path.relative_to(corpus).as_posix())
+
+
+def write_dump(corpus: Path, target: Path) -> int:
+    count = 0
+    with target.open("w", encoding="utf-8") as out:
+        for record in records(corpus):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def read_labels(corpus: Path) -> dict[str, str]:
+    with (corpus / "labels.csv").open(encoding="utf-8") as handle:
+        return {row["article"]: row["derivation"] for row in csv.DictReader(handle)}
+
+
+def balanced_accuracy(labels: Mapping[str, str], flagged: Mapping[str, bool], positive: set[str]) -> float:
+    """Mean of recall on ``positive`` labels and on ``non``, flagging = a verdict other than independent."""
+    pos = [a for a, label in labels.items() if label in positive]
+    neg = [a for a, label in labels.items() if label == "non"]
+    return 0.5 * (sum(flagged[a] for a in pos) / len(pos) + sum(not flagged[a] for a in neg) / len(neg))
+
+
+def score(doc: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
+    """The figures of the module doc from an audit.json document."""
+    posts = {post["id"]: post for post in doc["posts"]}
+    missing = [a for a in labels if a not in posts]
+    if missing:
+        raise SystemExit(f"{len(missing)} labelled articles are not posts of the audit, e.g. {missing[0]}")
+
+    def own_wire(article: str, source: str) -> bool:
+        return source.startswith("PA/") and story_of(source) == story_of(article)
+
+    confusion: Counter[tuple[str, str]] = Counter()
+    flagged: dict[str, bool] = {}
+    non_with_wire = with_sources = largest_is_wire = 0
+    for article, label in labels.items():
+        reuse = posts[article].get("reuse") or {}
+        verdict = reuse.get("derivation", "independent")
+        sources = reuse.get("sources") or []
+        confusion[(label, verdict)] += 1
+        flagged[article] = verdict != "independent"
+        if label == "non" and flagged[article] and any(own_wire(article, s["post"]) for s in sources):
+            non_with_wire += 1
+        if label != "non" and sources:
+            with_sources += 1
+            largest = max(sources, key=lambda s: s["share"])
+            largest_is_wire += own_wire(article, largest["post"])
+    nons = sum(1 for label in labels.values() if label == "non")
+    return {
+        "non_with_wire": non_with_wire / nons,
+        "non_with_wire_count": (non_with_wire, nons),
+        "derived_vs_non": balanced_accuracy(labels, flagged, {"wholly", "partially"}),
+        "wholly_vs_non": balanced_accuracy(labels, flagged, {"wholly"}),
+        "largest_is_wire": largest_is_wire / with_sources if with_sources else float("nan"),
+        "largest_is_wire_count": (largest_is_wire, with_sources),
+        "confusion": confusion,
+    }
+
+
+def audit(dump: Path, out: Path, extra: list[str]) -> dict[str, Any]:
+    """Run the installed ``provenance audit`` on ``dump`` and read the audit.json it writes."""
+    command = ["provenance", "audit", str(dump), "--out", str(out), *extra]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    with (out / "audit.json").open(encoding="utf-8") as handle:
+        return json.load(handle)  # type: ignore[no-any-return]
+
+
+def print_tables(title: str, command: str, figures: Mapping[str, Any]) -> None:
+    non, nons = figures["non_with_wire_count"]
+    largest, with_sources = figures["largest_is_wire_count"]
+    print(f"### {title}\n\n`{command}`\n")
+    print("| figure | value |\n|---|---:|")
+    print(
+        f"| non-derived given a verdict with their own wire copy among sources | {non}/{nons} = "
+        f"{figures['non_with_wire']:.1%} |"
+    )
+    print(f"| balanced accuracy, derived vs non-derived | {figures['derived_vs_non']:.3f} |")
+    print(f"| balanced accuracy, wholly vs non-derived | {figures['wholly_vs_non']:.3f} |")
+    print(
+        f"| derived articles whose largest source is their own wire copy | {largest}/{with_sources} = "
+        f"{figures['largest_is_wire']:.2f} |\n"
+    )
+    confusion = figures["confusion"]
+    print("| label \\ verdict | " + " | ".join(VERDICTS) + " |")
+    print("|---|" + "---:|" * len(VERDICTS))
+    for label in LABELS:
+        print(f"| {label} | " + " | ".join(str(confusion[(label, v)]) for v in VERDICTS) + " |")
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--keep", type=Path, help="keep the dump and the audit outputs in this folder")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "labels.csv").is_file():
+        print(f"skipped: the METER showbiz set is not at {args.corpus}")
+        return 0
+    if shutil.which("provenance") is None:
+        raise SystemExit("the provenance command is not installed (pip install -e .)")
+    labels = read_labels(args.corpus)
+    with tempfile.TemporaryDirectory(prefix="meter-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        dump = work / "meter-showbiz.jsonl"
+        count = write_dump(args.corpus, dump)
+        print(f"{count} texts written to the dump ({len(labels)} labelled articles)\n")
+        doc = audit(dump, work / "audit", [])
+        print_tables("Audited as one dump", "provenance audit meter-showbiz.jsonl", score(doc, labels))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
