@@ -530,11 +530,10 @@ def build_reference(
         candidates |= {(int(a), int(b)) for a, b in zip(three.i, three.j, strict=True)}
     candidates |= {p for p in extra if p[0] not in boiler and p[1] not in boiler}
     sims = sim.of(sorted(candidates))
-    from provenance.dedup import MIN_PARTIAL_SHARED
 
     required = {}
     for pair, s in sims.items():
-        kind = reference_kind(s, cfg, MIN_PARTIAL_SHARED)
+        kind = reference_kind(s, cfg, cfg.min_partial_shared)
         if kind:
             required[pair] = kind
     return Reference(required, sims, boiler)
@@ -581,15 +580,14 @@ def accuracy_report(
 ) -> str:
     """Recall and precision tables of the tool (and plain datasketch) for one size, as markdown."""
     from provenance.config import AuditConfig
-    from provenance.dedup import DF_CAP, MIN_PARTIAL_SHARED
 
     cfg = AuditConfig()
     out: list[str] = [
         f"### Accuracy at {size_label} paragraphs",
         "",
         f"Reference thresholds: Jaccard {cfg.threshold}, containment {cfg.containment} with length ratio "
-        f"{cfg.length_ratio}, partial {cfg.partial} with at least {MIN_PARTIAL_SHARED} shared "
-        f"{cfg.partial_shingle_size}-word shingles; stock-phrase cap {DF_CAP}.",
+        f"{cfg.length_ratio}, partial {cfg.partial} with at least {cfg.min_partial_shared} shared "
+        f"{cfg.partial_shingle_size}-word shingles; stock-phrase cap {cfg.stock_phrase_paragraphs}.",
         "",
     ]
     sim = Similarities(texts, post_of, cfg.boilerplate_posts)
@@ -721,10 +719,10 @@ def accuracy_report(
             )
         out.append("")
         for kind, missed in sorted(misses.items()):
-            stock = sim.stock_phrase_only(missed, 3 if kind == "partial" else 5, DF_CAP)
+            stock = sim.stock_phrase_only(missed, 3 if kind == "partial" else 5, cfg.stock_phrase_paragraphs)
             out.append(
                 f"- {len(missed)} required {kind} pairs missed; {stock} of them share only shingles found in "
-                f"more than {DF_CAP} paragraphs (the tool's stock-phrase cap, DF_CAP)"
+                f"more than {cfg.stock_phrase_paragraphs} paragraphs (the tool's stock-phrase cap)"
             )
             for pair in missed[:examples]:
                 out.append(f"  - paragraphs {pair} {_describe(reference.sims[pair])}")
@@ -748,7 +746,7 @@ def accuracy_report(
         rows[kind][band] += 1
         found = pair in tool_pairs
         hits[kind][band] += found
-        if reference_kind(s, cfg, MIN_PARTIAL_SHARED):
+        if reference_kind(s, cfg, cfg.min_partial_shared):
             expected_rows[kind][ex.band_of(max(s.j5, s.c5, s.c3))] += 1
             expected_hits[kind][ex.band_of(max(s.j5, s.c5, s.c3))] += found
             if not found:

@@ -45,7 +45,6 @@ from pathlib import Path
 
 from provenance import dedup
 from provenance.config import AuditConfig
-from provenance.dedup import passages
 from provenance.models import Paragraph, Post, PostReuse, SourceRef
 from provenance.shingle import words
 
@@ -357,7 +356,7 @@ def print_main(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
         print(f"**{how}**")
         print(
             f"defaults: wholly={config.wholly} partially={config.partially} partial={config.partial} "
-            f"partial_shingle_size={config.partial_shingle_size} {constants()}; "
+            f"partial_shingle_size={config.partial_shingle_size} {constants(config)}; "
             f"{out['pairs']} paragraph pairs; "
             f"dedup {out['seconds']:.2f} s"
         )
@@ -431,10 +430,20 @@ def print_disagreements(posts: list[Post], labels: dict[str, dict[str, str]], co
         print(f'| {answer} | {row["Category"]} | {len(run)} words: "{shown(run)}" |')
 
 
-def constants() -> str:
-    """The passage finder's constants as printed with every table."""
-    names = ("DF_CAP", "MAX_REPEATS", "CHAIN_GAP", "MIN_SEEDS", "FILL_GAP")
-    return " ".join(f"{name}={getattr(passages, name)}" for name in names)
+PASSAGE_FIELDS = (
+    "stock_phrase_posts",
+    "anchor_repeats",
+    "chain_gap",
+    "min_anchors",
+    "fill_gap",
+    "min_content_words",
+)
+
+
+def constants(config: AuditConfig | None = None) -> str:
+    """The passage finder's cut-offs (AuditConfig fields) as printed with every table."""
+    config = config or AuditConfig()
+    return " ".join(f"{name}={getattr(config, name)}" for name in PASSAGE_FIELDS)
 
 
 def print_table(out: dict[str, object]) -> None:
@@ -478,7 +487,7 @@ def print_passages(posts: list[Post], labels: dict[str, dict[str, str]]) -> None
     runs = longest_runs(posts, labels)
     print("Longest verbatim run (words) each answer shares with its own source, by category:")
     print()
-    shortest = passages.MIN_SEEDS + AuditConfig().partial_shingle_size - 1
+    shortest = AuditConfig().min_anchors + AuditConfig().partial_shingle_size - 1
     print(f"| category | answers | min | median | max | answers with a run >= {shortest} words |")
     print("|---|---|---|---|---|---|")
     for cat in ("cut", "light", "heavy", "non"):
@@ -487,7 +496,7 @@ def print_passages(posts: list[Post], labels: dict[str, dict[str, str]]) -> None
         print(f"| {cat} | {len(values)} | {values[0]} | {values[len(values) // 2]} | {values[-1]} | {hit} |")
     print()
     print(
-        f"MIN_SEEDS = {passages.MIN_SEEDS} anchors of {AuditConfig().partial_shingle_size} words: "
+        f"min_anchors = {AuditConfig().min_anchors} anchors of {AuditConfig().partial_shingle_size} words: "
         f"a chain needs a verbatim run of {shortest} words, or shorter runs bridged by changed words."
     )
 
@@ -543,9 +552,9 @@ def best_f1(shares: dict[str, float], labels: dict[str, dict[str, str]], near: b
 
 
 SWEEP = {
-    "CHAIN_GAP": (4, 6, 8),
-    "MIN_SEEDS": (2, 3, 4, 5),
-    "FILL_GAP": (1, 2),
+    "chain_gap": (4, 6, 8),
+    "min_anchors": (2, 3, 4, 5),
+    "fill_gap": (1, 2),
 }
 
 
@@ -563,29 +572,23 @@ def print_sweep(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
         "| wholly (a-c / d-e) | non max share |"
     )
     print("|" + "---|" * (len(names) + 9))
-    defaults = {name: getattr(passages, name) for name in names}
     answers = sorted(labels)
-    try:
-        for values in itertools.product(*SWEEP.values()):
-            for name, value in zip(names, values, strict=True):
-                setattr(passages, name, value)
-            reuse = dedup.find_duplicates(posts, AuditConfig()).reuse
-            own = {a: own_share(reuse, a, labels) for a in answers}
-            whole = {a: reuse[a].share for a in answers}
-            best_reused, _ = best_f1(own, labels, near=False)
-            best_near, _ = best_f1(own, labels, near=True)
-            cv_reused, cv_near, chosen = cross_validated(own, labels)
-            post_reused, post_near, _ = cross_validated(whole, labels)
-            non_max = max(whole[a] for a in answers if labels[a]["Category"] == "non")
-            print(
-                "| " + " | ".join(str(v) for v in values) + f" | {best_reused:.3f} | {best_near:.3f} | "
-                f"{cv_reused:.3f} | {cv_near:.3f} | {post_reused:.3f} | {post_near:.3f} | "
-                f"{chosen[0][0]:.2f} / {chosen[1][0]:.2f} | {chosen[0][1]:.2f} / {chosen[1][1]:.2f} | "
-                f"{non_max:.3f} |"
-            )
-    finally:
-        for name, value in defaults.items():
-            setattr(passages, name, value)
+    for values in itertools.product(*SWEEP.values()):
+        config = AuditConfig(**dict(zip(names, values, strict=True)))
+        reuse = dedup.find_duplicates(posts, config).reuse
+        own = {a: own_share(reuse, a, labels) for a in answers}
+        whole = {a: reuse[a].share for a in answers}
+        best_reused, _ = best_f1(own, labels, near=False)
+        best_near, _ = best_f1(own, labels, near=True)
+        cv_reused, cv_near, chosen = cross_validated(own, labels)
+        post_reused, post_near, _ = cross_validated(whole, labels)
+        non_max = max(whole[a] for a in answers if labels[a]["Category"] == "non")
+        print(
+            "| " + " | ".join(str(v) for v in values) + f" | {best_reused:.3f} | {best_near:.3f} | "
+            f"{cv_reused:.3f} | {cv_near:.3f} | {post_reused:.3f} | {post_near:.3f} | "
+            f"{chosen[0][0]:.2f} / {chosen[1][0]:.2f} | {chosen[0][1]:.2f} / {chosen[1][1]:.2f} | "
+            f"{non_max:.3f} |"
+        )
 
 
 def print_generated(paragraphs: int, seed: int) -> None:
@@ -614,7 +617,7 @@ def print_generated(paragraphs: int, seed: int) -> None:
     untouched = set(range(len(posts))) - planted
     print(
         f"generated dump: {meta['paragraphs']:,} paragraphs, {len(posts):,} posts, seed {seed}; "
-        f"wholly={config.wholly} partially={config.partially}; {constants()}"
+        f"wholly={config.wholly} partially={config.partially}; {constants(config)}"
     )
     print()
     print(

@@ -22,7 +22,7 @@ Figures (an article's *own wire copy* is any PA text of its own story folder):
   the labels, derived (wholly + partially) vs non-derived, and wholly vs
   non-derived (the partially-derived left out);
 - among derived articles with any source, how many have their own wire copy
-  as their largest source;
+  as their largest source (most words borrowed, quotations included);
 - the confusion table of verdict against label.
 
 The corpus is never copied into the project; without ``../shared`` the script
@@ -177,7 +177,7 @@ def score(doc: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
             non_with_wire += 1
         if label != "non" and sources:
             with_sources += 1
-            largest = max(sources, key=lambda s: s["share"])
+            largest = max(sources, key=lambda s: s["share"] + s.get("quoted_share", 0.0))
             largest_is_wire += own_wire(article, largest["post"])
     nons = sum(1 for label in labels.values() if label == "non")
     return {

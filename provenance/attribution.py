@@ -350,3 +350,25 @@ def mentions_of_posts(
             return gathered(pool.map(_chunk_mentions, starts, stops), len(posts), progress)
     finally:
         _worker_input = None
+
+
+def outlets_named(
+    posts: Sequence[Post], mentions: Sequence[Sequence[Mention]], aliases: OutletAliases
+) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Each post's own outlet (its citation's) and the outlets it names, as outlet keys.
+
+    What :class:`~provenance.dedup.order.Chronology` needs to order two posts
+    of one day by credit: a post that names another's outlet in an
+    attribution line ("DEBKAfile reported Thursday:") took its text from it.
+    ``mentions`` holds each post's mentions, in the order of ``posts``.
+    """
+    own: dict[str, str] = {}
+    named: dict[str, set[str]] = {}
+    for post, found in zip(posts, mentions, strict=True):
+        keys = {outlet_key(aliases.canonical(m.outlet)) for m in found}
+        if post.citation is not None and post.citation.outlet:
+            own[post.id] = outlet_key(aliases.canonical(post.citation.outlet))
+            keys.add(own[post.id])
+        if keys:
+            named[post.id] = keys
+    return own, named

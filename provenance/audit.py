@@ -1,4 +1,4 @@
-"""The one orchestrator: ingest -> dedup -> graph, in that order.
+"""The one orchestrator: ingest -> attribution -> dedup -> graph, in that order.
 
 Only this module knows the order of the stages; each stage is a function from
 the previous stage's records to its own (see :mod:`provenance.models`). Writing
@@ -36,7 +36,9 @@ def audit(
     """
     # Imported here so `import provenance` stays light for the CLI's --help.
     from provenance import __version__
+    from provenance.attribution import mentions_of_posts, outlets_named
     from provenance.dedup import find_duplicates
+    from provenance.dedup.order import Chronology
     from provenance.graph import build_graph
     from provenance.ingest import read_corpus
     from provenance.outlets import load_aliases
@@ -61,12 +63,23 @@ def audit(
     # post again and again while they run (workers.collector_paused).
     with collector_paused():
         mark = time.perf_counter()
-        dedup = find_duplicates(corpus.posts, config, progress)
+        aliases = load_aliases(config.aliases)
+        mentions = mentions_of_posts(
+            corpus.posts,
+            aliases,
+            config.workers,
+            (lambda done, total: progress("attribution", done, total)) if progress else None,
+        )
+        # Who names whose outlet: with the dates, the evidence of which post is earlier.
+        chronology = Chronology.of(corpus.posts, *outlets_named(corpus.posts, mentions, aliases))
+        timings["attribution"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        dedup = find_duplicates(corpus.posts, config, progress, chronology)
         timings["dedup"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
-        aliases = load_aliases(config.aliases)
-        graph = build_graph(corpus.posts, dedup, config, aliases, progress)
+        graph = build_graph(corpus.posts, dedup, config, aliases, progress, mentions, chronology)
         timings["graph"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
 

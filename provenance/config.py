@@ -36,6 +36,30 @@ class AuditConfig:
         boilerplate too. Below both, a text repeated k times gives k - 1 pairs
         inside each post and one pair per two posts, never k(k-1)/2.
 
+      stock_phrase_paragraphs (64): a shingle in more paragraphs than this is
+        a stock phrase, left out of the candidate index (it still counts in
+        exact verification); an LSH bucket of more paragraphs than this links
+        each to its first instead of to every other. Bounds the pair work.
+      min_partial_shared (4): distinct shared ``partial_shingle_size``-word
+        shingles a ``partial`` pair needs (4 three-word shingles = a 6-word
+        run): a 0.3 share of a 5-word paragraph is one shared phrase, not reuse.
+      lsh_recall (0.99): probability that MinHash LSH proposes a pair exactly
+        at the Jaccard threshold; its bands and rows follow from it.
+
+    Passages shared with earlier posts (``docs/verdicts.md`` says why each value)
+      stock_phrase_posts (64): a ``partial_shingle_size``-word shingle in more
+        posts than this is a stock phrase and anchors nothing.
+      anchor_repeats (4): occurrences of one shingle inside one post that can
+        anchor (a phrase repeated everywhere would multiply anchors).
+      chain_gap (6): anchors on one diagonal chain when the later starts at
+        most this many words after the earlier.
+      min_anchors (4): anchors a kept chain needs (a 6-word verbatim run, or
+        shorter runs bridged by changed words).
+      fill_gap (2): words between two anchors of a kept chain that still count
+        as borrowed (the changed words of a near copy).
+      min_content_words (3): words that are not function words a kept span
+        needs ("on the west side of the" has two).
+
     Post-level reuse and the graph
       reprint_share (0.5): share of a post's paragraphs another post must carry
         to be a reprint of it.
@@ -49,6 +73,9 @@ class AuditConfig:
         ``wholly`` at 0.5 means most of the post is borrowed: near-copy F1 0.78
         post-level (precision 0.87); lower cut-offs score a little higher on
         Clough only by calling heavy rewrites near copies.
+      quoted_weight (0.25): what a borrowed word inside a quotation its source
+        quotes too counts for in the verdict, against 1 for a prose word:
+        independent reports of one event quote the same people word for word.
 
     Input
       format (None): force one reader ("archive", "jsonl", "text", "html",
@@ -69,9 +96,19 @@ class AuditConfig:
     jobs: int = 0
     boilerplate_posts: int = 20
     boilerplate_repeats: int = 20
+    stock_phrase_paragraphs: int = 64
+    min_partial_shared: int = 4
+    lsh_recall: float = 0.99
+    stock_phrase_posts: int = 64
+    anchor_repeats: int = 4
+    chain_gap: int = 6
+    min_anchors: int = 4
+    fill_gap: int = 2
+    min_content_words: int = 3
     reprint_share: float = 0.5
     wholly: float = 0.5
     partially: float = 0.1
+    quoted_weight: float = 0.25
     format: str | None = None
     include_pages: bool = False
     strict: bool = False
@@ -89,6 +126,19 @@ class AuditConfig:
             raise ValueError(f"num_perm must be at least 16, got {self.num_perm}")
         if self.length_ratio < 1.0:
             raise ValueError(f"length_ratio must be at least 1, got {self.length_ratio}")
+        for name in ("stock_phrase_paragraphs", "stock_phrase_posts"):
+            if getattr(self, name) < 2:
+                raise ValueError(f"{name} must be at least 2, got {getattr(self, name)}")
+        for name in ("min_partial_shared", "anchor_repeats", "chain_gap", "min_anchors"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("fill_gap", "min_content_words"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be 0 or more, got {getattr(self, name)}")
+        if not 0.0 <= self.quoted_weight <= 1.0:
+            raise ValueError(f"quoted_weight must be in [0, 1], got {self.quoted_weight}")
+        if not 0.0 < self.lsh_recall < 1.0:
+            raise ValueError(f"lsh_recall must be in (0, 1), got {self.lsh_recall}")
         if self.boilerplate_posts < 2 or self.boilerplate_repeats < 2:
             raise ValueError("boilerplate_posts and boilerplate_repeats must be at least 2")
         if self.jobs < 0:

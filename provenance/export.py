@@ -165,8 +165,17 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
     reuse = {
         post_id: {
             "share": _r(r.share),
+            "quoted_share": _r(r.quoted_share),
             "derivation": r.derivation,
-            "sources": [{"post": s.post, "share": _r(s.share)} for s in r.sources],
+            "sources": [
+                {
+                    "post": s.post,
+                    "share": _r(s.share),
+                    "quoted_share": _r(s.quoted_share),
+                    "decided_by": s.decided_by,
+                }
+                for s in r.sources
+            ],
         }
         for post_id, r in audit.dedup.reuse.items()
     }
@@ -212,6 +221,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
                 "earliest": _ref(c.earliest),
                 "kinds": list(c.kinds),
                 "posts": sorted({m.post for m in c.members}),
+                "witness_decided_by": c.witness_decided_by or None,
             }
             for c in audit.dedup.clusters
         ],

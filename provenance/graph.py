@@ -34,7 +34,7 @@ import networkx as nx
 
 from provenance.attribution import mentions_of_posts
 from provenance.config import AuditConfig
-from provenance.dedup.order import chronological_key
+from provenance.dedup.order import Chronology, chronological_key
 from provenance.errors import ProvenanceError
 from provenance.models import DedupResult, GraphResult, Mention, Outlet, ParagraphRef, Post, Reprint
 from provenance.outlets import OutletAliases, builtin_aliases, outlet_key
@@ -182,25 +182,31 @@ def _words(post: Post) -> int:
 
 
 def _direction(
-    x: Post, y: Post, carried_x: frozenset[int], carried_y: frozenset[int], order: Mapping[str, int]
+    x: Post,
+    y: Post,
+    carried_x: frozenset[int],
+    carried_y: frozenset[int],
+    order: Mapping[str, int],
+    chronology: Chronology,
 ) -> tuple[Post, Post, str]:
-    """(source, copy, evidence): earlier original date, post date, containment, then input order."""
-    x_cited = x.citation.date if x.citation else None
-    y_cited = y.citation.date if y.citation else None
-    if x_cited and y_cited and x_cited != y_cited:
-        return (x, y, "citation_date") if x_cited < y_cited else (y, x, "citation_date")
-    if x.date and y.date and x.date != y.date:
-        return (x, y, "post_date") if x.date < y.date else (y, x, "post_date")
-    x_whole = len(carried_x) == len(x.paragraphs)
-    y_whole = len(carried_y) == len(y.paragraphs)
-    # The copy holds all of the source and more: the source is the one wholly inside the other.
-    if x_whole and not y_whole:
-        return x, y, "containment"
-    if y_whole and not x_whole:
-        return y, x, "containment"
-    if x_whole and y_whole and _words(x) != _words(y):
-        return (x, y, "containment") if _words(x) < _words(y) else (y, x, "containment")
-    return (x, y, "input_order") if order[x.id] < order[y.id] else (y, x, "input_order")
+    """(source, copy, evidence): by the chronology's evidence (:mod:`provenance.dedup.order`).
+
+    Contemporaries stay ``undecided`` (in input order). Where neither post is
+    dated, the source is guessed: the one wholly inside the other
+    (``containment``), else the first in input order.
+    """
+    x_first, evidence = chronology.decide_one(order[x.id], order[y.id])
+    if evidence == "input_order":
+        x_whole = len(carried_x) == len(x.paragraphs)
+        y_whole = len(carried_y) == len(y.paragraphs)
+        # The copy holds all of the source and more: the source is the one wholly inside the other.
+        if x_whole and not y_whole:
+            return x, y, "containment"
+        if y_whole and not x_whole:
+            return y, x, "containment"
+        if x_whole and y_whole and _words(x) != _words(y):
+            return (x, y, "containment") if _words(x) < _words(y) else (y, x, "containment")
+    return (x, y, evidence) if x_first else (y, x, evidence)
 
 
 def _introducing_mention(copy: Post, carried: frozenset[int], mentions: Sequence[Mention]) -> Mention | None:
@@ -218,6 +224,7 @@ def _find_reprints(
     dedup: DedupResult,
     config: AuditConfig,
     mentions_by_post: Mapping[str, Sequence[Mention]],
+    chronology: Chronology,
 ) -> list[tuple[Reprint, Mention | None, tuple[int, ...]]]:
     by_id = {post.id: post for post in posts}
     order = {post.id: i for i, post in enumerate(posts)}
@@ -226,7 +233,9 @@ def _find_reprints(
         if first_id not in by_id or second_id not in by_id:
             continue
         first, second = by_id[first_id], by_id[second_id]
-        source, copy, decided_by = _direction(first, second, carried.first, carried.second, order)
+        source, copy, decided_by = _direction(
+            first, second, carried.first, carried.second, order, chronology
+        )
         in_source, in_copy = (
             (carried.first, carried.second) if source is first else (carried.second, carried.first)
         )
@@ -282,30 +291,34 @@ def build_graph(
     config: AuditConfig,
     aliases: OutletAliases | None = None,
     progress: Callable[[str, int, int | None], None] | None = None,
+    mentions_per_post: Sequence[Sequence[Mention]] | None = None,
+    chronology: Chronology | None = None,
 ) -> GraphResult:
     """Build the provenance graph of ``posts`` from their duplicate pairs, citations and attributions.
 
-    ``progress(stage, done, total)`` hears the posts read for attributions,
-    then the steps of linking (:data:`LINKING_STEPS`): at a million paragraphs
-    the stage runs for most of a minute.
+    ``mentions_per_post`` are the attributions of each post (in the order of
+    ``posts``) from the attribution stage, read here when not given;
+    ``chronology`` the evidence of order the duplicate stage used, made from
+    the posts alone when not given. ``progress(stage, done, total)`` hears the
+    steps of linking (:data:`LINKING_STEPS`): at a million paragraphs the
+    stage runs for most of a minute.
     """
     aliases = aliases or builtin_aliases()
     graph = nx.MultiDiGraph()
     by_id = {post.id: post for post in posts}
     registry = _OutletRegistry(aliases)
 
-    def read(done: int, total: int) -> None:
-        if progress:
-            progress("graph: attributions", done, total)
-
     def linked(step: int) -> None:
         if progress:
             progress("graph: linking", step, LINKING_STEPS)
 
+    if mentions_per_post is None:
+        mentions_per_post = mentions_of_posts(posts, aliases, config.workers)
+    chronology = chronology or Chronology.of(posts)
     mentions: list[Mention] = []
     mentions_by_post: dict[str, list[Mention]] = {}
-    for post, found in zip(posts, mentions_of_posts(posts, aliases, config.workers, read), strict=True):
-        mentions_by_post[post.id] = found
+    for post, found in zip(posts, mentions_per_post, strict=True):
+        mentions_by_post[post.id] = list(found)
         mentions.extend(found)
 
     # Names first, so every outlet node carries its final name and aliases.
@@ -384,7 +397,9 @@ def build_graph(
 
     linked(1)
     reprints = []
-    for reprint, introduced, source_paragraphs in _find_reprints(posts, dedup, config, mentions_by_post):
+    for reprint, introduced, source_paragraphs in _find_reprints(
+        posts, dedup, config, mentions_by_post, chronology
+    ):
         reprints.append(reprint)
         graph.add_edge(
             post_node(reprint.copy),
@@ -416,12 +431,12 @@ def build_graph(
             )
 
     linked(3)
-    chronology = chronological_key(posts)
+    when = chronological_key(posts)
     for cluster in sorted(dedup.clusters, key=lambda c: c.id):
         members = [m for m in cluster.members if m.post in by_id]
         if not members:
             continue
-        earliest = min(members, key=lambda m: (chronology[m.post], m.paragraph))
+        earliest = min(members, key=lambda m: (when[m.post], m.paragraph))
         cluster_node = f"cluster:{cluster.id}"
         graph.add_node(
             cluster_node,
@@ -431,6 +446,7 @@ def build_graph(
             posts=len({m.post for m in members}),
             kinds=list(cluster.kinds),
             earliest=para_node(earliest),
+            witness_decided_by=cluster.witness_decided_by or None,
         )
         for member in sorted(members):
             paragraph = by_id[member.post].paragraphs[member.paragraph]

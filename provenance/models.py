@@ -103,6 +103,9 @@ class Post:
     from (0 when they did not come from a line of their own). ``notes`` holds
     the classified non-content lines inside the post (editor notes, image
     names, separators). ``format`` names the reader that produced the post.
+    ``time`` is the time of day of ``date`` where the input gives one, and
+    ``reference`` marks a text the user declared a known source
+    (``--reference``): it is earlier than every other text and a copy of none.
     """
 
     id: str
@@ -118,6 +121,8 @@ class Post:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     format: str = "archive"
+    time: dt.time | None = None
+    reference: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,12 +238,18 @@ class Pair:
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """Paragraphs linked by pairs (connected components), with the earliest witness."""
+    """Paragraphs linked by pairs (connected components), with the earliest witness.
+
+    ``witness_decided_by`` is the weakest evidence that the witness's post
+    precedes the other members' posts: ``undecided`` when a contemporary holds
+    the text too, empty for a cluster inside one post.
+    """
 
     id: int
     members: tuple[ParagraphRef, ...]
     earliest: ParagraphRef
     kinds: tuple[str, ...]  # distinct pair kinds inside the cluster, sorted
+    witness_decided_by: str = ""
 
 
 Derivation = Literal["wholly", "partially", "independent"]
@@ -246,17 +257,32 @@ Derivation = Literal["wholly", "partially", "independent"]
 
 @dataclass(frozen=True, slots=True)
 class ReuseSource:
+    """An earlier post a post borrows from, how much, and the evidence that it is earlier.
+
+    ``share`` and ``quoted_share`` are fractions of the borrowing post's words
+    taken from this post outside and inside quotations; ``decided_by`` names
+    the evidence of order (:data:`provenance.dedup.order.EVIDENCE`).
+    """
+
     post: str
-    share: float  # fraction of the borrowing post's words taken from this post
+    share: float
+    quoted_share: float = 0.0
+    decided_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class PostReuse:
-    """How much of a post is borrowed from earlier posts (self-repetition excluded)."""
+    """How much of a post is borrowed from earlier posts (self-repetition excluded).
+
+    ``share`` counts the borrowed words outside quotations and
+    ``quoted_share`` those inside, both as fractions of the post's words; the
+    verdict rests mostly on the first.
+    """
 
     share: float
     derivation: Derivation
     sources: tuple[ReuseSource, ...] = ()  # earliest witness first
+    quoted_share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

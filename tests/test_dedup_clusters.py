@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from provenance.dedup import clusters as clusters_module
 from provenance.dedup.clusters import clusters
-from provenance.dedup.order import chronological_key
+from provenance.dedup.order import EVIDENCE, Chronology, chronological_key
 from provenance.models import Cluster, PairKind, ParagraphRef, Post
 from tests.records import post
 
@@ -36,16 +36,33 @@ def plain_clusters(
     for g in sorted(parent):
         groups.setdefault(root(g), []).append(g)
     when = chronological_key(posts)
+    chronology = Chronology.of(posts)
+    index = {p.id: i for i, p in enumerate(posts)}
     found: list[Cluster] = []
     for number, members in enumerate(sorted(groups.values())):
         member_refs = tuple(refs[g] for g in members)
         kinds = sorted({kind for a, _, kind in pairs if root(a) == root(members[0])})
+        earliest = min(member_refs, key=lambda r: (when[r.post], r.paragraph))
+        # The weakest evidence that the witness's post comes first; undecided beats all.
+        evidence = [
+            chronology.decide_one(index[earliest.post], index[r.post])[1]
+            for r in member_refs
+            if r.post != earliest.post
+        ]
+        weakest = (
+            ""
+            if not evidence
+            else "undecided"
+            if "undecided" in evidence
+            else max(evidence, key=EVIDENCE.index)
+        )
         found.append(
             Cluster(
                 id=number,
                 members=member_refs,
-                earliest=min(member_refs, key=lambda r: (when[r.post], r.paragraph)),
+                earliest=earliest,
                 kinds=tuple(kinds),
+                witness_decided_by=weakest,
             )
         )
     return found
@@ -88,7 +105,7 @@ def test_clusters_are_the_connected_components(
         refs,
         post_of,
         posts,
-        chronological_key(posts),
+        Chronology.of(posts),
     )
     assert found == plain_clusters(pairs, refs, posts)
 
@@ -109,11 +126,13 @@ def test_earliest_witness_is_the_oldest_text_not_the_first_in_input() -> None:
         refs,
         post_of,
         posts,
-        chronological_key(posts),
+        Chronology.of(posts),
     )
     assert cluster.members == (refs[0], refs[1], refs[4])
     assert cluster.earliest == ParagraphRef("old", 1)
     assert cluster.kinds == ("exact", "near")
+    # The undated post is after the dated witness only by convention: the weakest evidence is a guess.
+    assert cluster.witness_decided_by == "undated"
 
 
 def test_cluster_numbers_do_not_depend_on_scipys_label_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,7 +147,7 @@ def test_cluster_numbers_do_not_depend_on_scipys_label_order(monkeypatch: pytest
         refs,
         post_of,
         posts,
-        chronological_key(posts),
+        Chronology.of(posts),
     )
     expected = clusters(*args)
     real = clusters_module.connected_components

@@ -11,7 +11,6 @@ from records import post
 from provenance.config import AuditConfig
 from provenance.dedup import find_duplicates
 from provenance.dedup.candidates import (
-    DF_CAP,
     MINHASH_SCHEME,
     fold32,
     lsh_params,
@@ -57,22 +56,22 @@ def test_lsh_bands_reach_the_recall_target_at_the_threshold() -> None:
 
 
 def common_words_posts() -> list[Post]:
-    """Two near-identical paragraphs whose shingles each sit in more than DF_CAP other paragraphs."""
+    """Two near-identical paragraphs whose shingles each sit in more paragraphs than the stock-phrase cap."""
     base = [f"w{i}" for i in range(40)]
     edited = [*base[:20], "changed", *base[21:]]
-    # Each 5-word window of ``base`` is carried by more than DF_CAP filler paragraphs
+    # Each 5-word window of ``base`` is carried by more than stock_phrase_paragraphs filler paragraphs
     # (with words of their own around it), so every shingle the pair shares leaves the index.
     fillers = [
         " ".join(base[start : start + 5] + [f"x{copy}y{start}z{z}" for z in range(6)])
         for start in range(36)
-        for copy in range(DF_CAP + 1)
+        for copy in range(AuditConfig().stock_phrase_paragraphs + 1)
     ]
     posts = [post("near-a", " ".join(base)), post("near-b", " ".join(edited))]
     return posts + [post(f"filler{i:03}", text) for i, text in enumerate(fillers)]
 
 
 def test_near_pair_of_stock_shingles_is_found_through_lsh() -> None:
-    """A near pair whose shared shingles are all over the DF cap is still reported, found by LSH alone."""
+    """A near pair whose shared shingles are all over the stock-phrase cap is reported, found by LSH alone."""
     posts = common_words_posts()
     result = find_duplicates(posts, AuditConfig(boilerplate_posts=10_000))
     found = {(p.a.post, p.b.post, p.kind) for p in result.pairs}

@@ -16,14 +16,17 @@ from hypothesis import strategies as st
 
 from provenance.config import AuditConfig
 from provenance.dedup import buckets, find_duplicates, passages
+from provenance.dedup.order import Chronology
 from provenance.models import Post
 from provenance.shingle import word_hash
 
-K = AuditConfig().partial_shingle_size
+CONFIG = AuditConfig()
+K = CONFIG.partial_shingle_size
 
 
 def post(post_id: str, *texts: str, day: int = 1) -> Post:
-    return records.post(post_id, *texts, date=dt.date(2020, 1, day))
+    """A post dated ``day`` days into 2020 (posts of one day are contemporaries: give each its own)."""
+    return records.post(post_id, *texts, date=dt.date(2020, 1, 1) + dt.timedelta(days=day - 1))
 
 
 def prose(seed: int, n: int) -> list[str]:
@@ -55,7 +58,7 @@ def test_a_word_changed_every_six_words_is_still_borrowed() -> None:
 
 def test_scattered_stock_phrases_are_not_borrowing() -> None:
     """Phrases one anchor short of a chain, shared at unrelated places, give independent posts no share."""
-    phrase_words = passages.MIN_SEEDS + K - 2  # MIN_SEEDS - 1 anchors
+    phrase_words = CONFIG.min_anchors + K - 2  # one anchor short of a chain
     phrases = [" ".join(prose(100 + i, phrase_words)) for i in range(6)]
     first = " ".join(f"{' '.join(prose(10 + i, 12))} {p}" for i, p in enumerate(phrases))
     second = " ".join(f"{p} {' '.join(prose(20 + i, 7 + 3 * i))}" for i, p in enumerate(reversed(phrases)))
@@ -65,10 +68,11 @@ def test_scattered_stock_phrases_are_not_borrowing() -> None:
 
 
 def test_a_phrase_in_more_posts_than_the_cap_anchors_nothing() -> None:
-    """A long sentence repeated in more than DF_CAP posts (each with its own words) borrows nothing."""
+    """A long sentence repeated in more posts than the cap (each with its own words) borrows nothing."""
     sentence = " ".join(prose(5, 12))
     posts = [
-        post(f"p{i:03}", f"{' '.join(prose(1000 + i, 30))} {sentence}") for i in range(passages.DF_CAP + 1)
+        post(f"p{i:03}", f"{' '.join(prose(1000 + i, 30))} {sentence}", day=1 + i)
+        for i in range(CONFIG.stock_phrase_posts + 1)
     ]
     reuse = find_duplicates(posts, AuditConfig()).reuse
     assert {r.share for r in reuse.values()} == {0.0}
@@ -105,22 +109,45 @@ def test_each_word_is_credited_to_the_earliest_post_sharing_it() -> None:
 # --------------------------------------------------------------------------
 
 
-def reference_credit(streams: list[list[int]], rank: list[int], k: int) -> list[list[int]]:
-    """The source post credited for each word (-1: not borrowed), written as the module doc defines it."""
+def chronology_of(rank: list[int], day: list[int]) -> Chronology:
+    """The order of posts dated ``day`` (ordinals) and ranked ``rank`` (consistent with the days)."""
+    n = len(rank)
+    return Chronology(
+        rank=np.array(rank, dtype=np.int64),
+        reference=np.zeros(n, dtype=bool),
+        day=np.array(day, dtype=np.int64),
+        cited_day=np.zeros(n, dtype=bool),
+        posted=np.array(day, dtype=np.int64),
+        seconds=np.full(n, -1, dtype=np.int64),
+        outlet=np.full(n, -1, dtype=np.int64),
+        credits=np.zeros(0, dtype=np.int64),
+        outlets=1,
+    )
+
+
+def reference_credit(
+    streams: list[list[int]], rank: list[int], rules: passages.PassageRules, day: list[int] | None = None
+) -> list[list[int]]:
+    """The source post credited for each word (-1: not borrowed), written as the module doc defines it.
+
+    Posts of the same ``day`` are contemporaries: they share words but borrow none from each other.
+    """
+    day = day if day is not None else rank
+    k = rules.k
     occurrences: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
     for p, words in enumerate(streams):
         seen: dict[tuple[int, ...], int] = defaultdict(int)
         for i in range(len(words) - k + 1):
             shingle = tuple(words[i : i + k])
-            if seen[shingle] < passages.MAX_REPEATS:
+            if seen[shingle] < rules.repeats:
                 occurrences[shingle].append((p, i))
             seen[shingle] += 1
     lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for found in occurrences.values():
-        if not 2 <= len({p for p, _ in found}) <= passages.DF_CAP:
+        if not 2 <= len({p for p, _ in found}) <= rules.stock_posts:
             continue
         for (p, i), (q, j) in combinations(found, 2):
-            if p == q:
+            if p == q or day[p] == day[q]:
                 continue
             if rank[p] < rank[q]:
                 (p, i), (q, j) = (q, j), (p, i)
@@ -130,17 +157,17 @@ def reference_credit(streams: list[list[int]], rank: list[int], k: int) -> list[
         starts.sort()
         chains: list[list[int]] = [[starts[0]]]
         for start in starts[1:]:
-            if start - chains[-1][-1] <= passages.CHAIN_GAP:
+            if start - chains[-1][-1] <= rules.chain_gap:
                 chains[-1].append(start)
             else:
                 chains.append([start])
         for chain in chains:
-            if len(chain) < passages.MIN_SEEDS:
+            if len(chain) < rules.min_anchors:
                 continue
             covered: set[int] = set()
             for here, after in zip(chain, [*chain[1:], None], strict=True):
                 covered.update(range(here, here + k))
-                if after is not None and after - (here + k) <= passages.FILL_GAP:
+                if after is not None and after - (here + k) <= rules.fill_gap:
                     covered.update(range(here + k, after))
             for w in covered:
                 if credit[p][w] == -1 or rank[q] < rank[credit[p][w]]:
@@ -152,7 +179,7 @@ streams_strategy = st.lists(st.lists(st.integers(0, 3), max_size=40), min_size=1
 
 
 @settings(max_examples=150, deadline=None)
-# A gap of exactly FILL_GAP words between two anchors is filled (the boundary case).
+# A gap of exactly fill_gap words between two anchors is filled (the boundary case).
 @example(
     streams=[[10, 11, 12, 13, 14, 15, 16], [10, 11, 12, 99, 14, 15, 16]],
     order_seed=0,
@@ -163,6 +190,7 @@ streams_strategy = st.lists(st.lists(st.integers(0, 3), max_size=40), min_size=1
     fill_gap=1,
     k=3,
     small_blocks=False,
+    contemporaries=False,
 )
 @given(
     streams=streams_strategy,
@@ -174,6 +202,7 @@ streams_strategy = st.lists(st.lists(st.integers(0, 3), max_size=40), min_size=1
     fill_gap=st.integers(0, 3),
     k=st.integers(1, 4),
     small_blocks=st.booleans(),
+    contemporaries=st.booleans(),
 )
 def test_vectorised_credit_equals_the_plain_definition(
     streams: list[list[int]],
@@ -185,17 +214,26 @@ def test_vectorised_credit_equals_the_plain_definition(
     fill_gap: int,
     k: int,
     small_blocks: bool,
+    contemporaries: bool,
 ) -> None:
-    """On small random posts over a 4-word vocabulary, credit_words matches the plain-Python definition."""
+    """On small random posts over a 4-word vocabulary, credit_words matches the plain-Python definition.
+
+    With ``contemporaries``, posts come two to a day, and posts of one day borrow nothing from each other.
+    """
     rank = list(range(len(streams)))
     random.Random(order_seed).shuffle(rank)
-    patches = {
-        "DF_CAP": df_cap,
-        "MAX_REPEATS": repeats,
-        "MIN_SEEDS": min_seeds,
-        "CHAIN_GAP": chain_gap,
-        "FILL_GAP": fill_gap,
-    }
+    day = [r // 2 for r in rank] if contemporaries else rank
+    chronology = chronology_of(rank, day)
+    rules = passages.PassageRules(
+        k=k,
+        stock_posts=df_cap,
+        repeats=repeats,
+        chain_gap=chain_gap,
+        min_anchors=min_seeds,
+        fill_gap=fill_gap,
+        min_content_words=0,
+    )
+    patches: dict[str, int] = {"_SPAN_BLOCK": passages._SPAN_BLOCK}
     if small_blocks:
         # Blocked hashing, partitioned sort, sliced chaining, one bucket or two of later posts.
         patches |= {
@@ -212,29 +250,29 @@ def test_vectorised_credit_equals_the_plain_definition(
         else {"SPILL_BYTES": buckets.SPILL_BYTES}
     )
     with mock.patch.multiple(passages, **patches), mock.patch.multiple(buckets, **spill):
-        expected = reference_credit(streams, rank, k)
+        expected = reference_credit(streams, rank, rules, day)
         hashes = np.array([word_hash(str(w)) for words in streams for w in words], dtype=np.uint64)
         got = passages.credit_words(
             hashes,
             np.array([len(words) for words in streams], dtype=np.int64),
-            np.array(rank, dtype=np.int64),
-            k,
+            chronology,
+            rules,
         )
         # The blocks behind it come in word order, never overlap, and leave out only unborrowed words.
         blocks = list(
             passages.credit_blocks(
                 hashes,
                 np.array([len(words) for words in streams], dtype=np.int64),
-                np.array(rank, dtype=np.int64),
-                k,
+                chronology,
+                rules,
             )
         )
         covered = 0
-        for first_word, block in blocks:
+        for first_word, block, _ in blocks:
             assert first_word >= covered and len(block) > 0
             covered = first_word + len(block)
         outside = np.ones(len(got), dtype=bool)
-        for first_word, block in blocks:
+        for first_word, block, _ in blocks:
             outside[first_word : first_word + len(block)] = False
         assert (got[outside] == -1).all()
         # The same streams read out of a longer array through a keep mask
@@ -252,8 +290,8 @@ def test_vectorised_credit_equals_the_plain_definition(
         masked = passages.credit_words(
             np.array([word_hash(str(w)) for w, _ in entries], dtype=np.uint64),
             np.array([len(words) for words in streams], dtype=np.int64),
-            np.array(rank, dtype=np.int64),
-            k,
+            chronology,
+            rules,
             keep=np.array([kept for _, kept in entries], dtype=bool),
             post_span=np.array([len(post) for post in per_post], dtype=np.int64),
         )

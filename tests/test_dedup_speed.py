@@ -155,13 +155,12 @@ def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) 
     """The index built in tiny blocks, hash ranges and spilled pair buckets equals the one-block index."""
     posts, _ = generate.generate_posts(1500, seed=5)
     # A low cap puts many shingles over it, so the over-cap counts are exercised too.
-    monkeypatch.setattr(dedup_candidates, "DF_CAP", 6)
-    config = AuditConfig(jobs=1)
+    config = AuditConfig(jobs=1, stock_phrase_paragraphs=6)
     flat = dedup_flat.flatten(posts, config, None)
     active = flat.lengths > 0
     partial = dedup_candidates.CandidateRule(config, partial=True)
-    whole = [dedup_candidates.build_index(flat, active, k) for k in (3, 5)]
-    whole.append(dedup_candidates.build_index(flat, active, 3, partial))
+    whole = [dedup_candidates.build_index(flat, active, k, cap=6) for k in (3, 5)]
+    whole.append(dedup_candidates.build_index(flat, active, 3, partial, cap=6))
     whole_result = find_duplicates(posts, config)
     monkeypatch.setattr(dedup_candidates, "_RANGE_SHINGLES", 97)
     monkeypatch.setattr(dedup_candidates, "_BLOCK_PAIRS", 89)
@@ -192,8 +191,8 @@ def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) 
         return call
 
     monkeypatch.setattr(dedup_candidates, "ForkedCall", forked_call)
-    blocked = [dedup_candidates.build_index(flat, active, k, workers=2) for k in (3, 5)]
-    blocked.append(dedup_candidates.build_index(flat, active, 3, partial, workers=2))
+    blocked = [dedup_candidates.build_index(flat, active, k, workers=2, cap=6) for k in (3, 5)]
+    blocked.append(dedup_candidates.build_index(flat, active, 3, partial, workers=2, cap=6))
     assert forks == [True, True, True]
     assert spilled and not any(folder.exists() for folder in spilled), "temporary files are removed"
     for one, many in zip(whole, blocked, strict=True):
@@ -219,10 +218,9 @@ def shingle_set(flat: dedup_flat.Flat, g: int, k: int) -> np.ndarray:
 def test_shared_counts_equal_full_intersections(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
     """Index counts plus intersected over-cap shingles equal a full intersection of both shingle sets."""
     posts, _ = generate.generate_posts(1500, seed=5)
-    monkeypatch.setattr(dedup_candidates, "DF_CAP", 6)
     monkeypatch.setattr(dedup_verify, "_INTERSECT_BLOCK", block)
     flat = dedup_flat.flatten(posts, AuditConfig(jobs=1), None)
-    index = dedup_candidates.build_index(flat, flat.lengths > 0, 3)
+    index = dedup_candidates.build_index(flat, flat.lengths > 0, 3, cap=6)
     n = len(flat.lengths)
     keys = index.keys.astype(np.int64)
     a, b = keys // n, keys % n

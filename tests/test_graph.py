@@ -271,19 +271,21 @@ def seed() -> tuple[list[Post], GraphResult]:
     return corpus.posts, build_graph(corpus.posts, dedup, CONFIG, builtin_aliases())
 
 
-def test_build_graph_reports_attributions_then_each_linking_step() -> None:
-    """Progress hears the posts read for attributions, then the linking steps in order, each to its end."""
-    from provenance.dedup import find_duplicates
+def test_the_audit_reports_attributions_then_each_linking_step() -> None:
+    """Progress hears the posts read for attributions first, then the graph's linking steps in order."""
+    import provenance
     from provenance.graph import LINKING_STEPS
-    from provenance.ingest import read_corpus
 
-    corpus = read_corpus([str(SEED)], CONFIG)
-    dedup = find_duplicates(corpus.posts, CONFIG)
     heard: list[tuple[str, int, int | None]] = []
-    build_graph(corpus.posts, dedup, CONFIG, builtin_aliases(), lambda *step: heard.append(step))
-    posts = len(corpus.posts)
-    assert heard[:2] == [("graph: attributions", 0, posts), ("graph: attributions", posts, posts)]
-    assert heard[2:] == [("graph: linking", step, LINKING_STEPS) for step in range(LINKING_STEPS + 1)]
+    result = provenance.audit([str(SEED)], CONFIG, progress=lambda *step: heard.append(step))
+    posts = len(result.posts)
+    stages = list(dict.fromkeys(stage for stage, _, _ in heard))
+    assert stages.index("attribution") < stages.index("graph: linking")
+    read = [step for step in heard if step[0] == "attribution"]
+    assert read == [("attribution", 0, posts), ("attribution", posts, posts)]
+    linking = [step for step in heard if step[0] == "graph: linking"]
+    assert linking == [("graph: linking", step, LINKING_STEPS) for step in range(LINKING_STEPS + 1)]
+    assert heard[-1] == ("graph: linking", LINKING_STEPS, LINKING_STEPS)
 
 
 def by_title(posts: list[Post], start: str) -> str:

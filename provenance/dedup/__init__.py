@@ -26,9 +26,10 @@ step 5 run in worker processes, and step 7, which needs only step 2, runs in a
 forked process alongside steps 3-6. Every parallel path gives exactly the
 serial result (``tests/test_dedup_speed.py``).
 
-"Earlier" everywhere means :func:`chronological_key`: by the citation's
-original date, else the post date; undated posts after every dated one; ties
-by post date, then input order.
+"Earlier" everywhere is :mod:`.order`'s: by evidence (a declared reference,
+the citation's original date, the post date, the time of day, a credit), two
+posts of one day with nothing to order them being contemporaries that borrow
+nothing from each other; where posts are undated, a guess said as such.
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ import numpy as np
 from provenance.config import AuditConfig
 from provenance.dedup.align import align, align_many
 from provenance.dedup.candidates import (
-    DF_CAP,
-    MIN_PARTIAL_SHARED,
     CandidateRule,
     build_index,
     datasketch_stats,
@@ -52,18 +51,15 @@ from provenance.dedup.candidates import (
 )
 from provenance.dedup.clusters import clusters as make_clusters
 from provenance.dedup.flat import Flat, Progress, difference, flatten, union
-from provenance.dedup.order import ChronologicalKey, chronological_key
-from provenance.dedup.passages import CHAIN_GAP, FILL_GAP, MIN_SEEDS, post_reuse
+from provenance.dedup.order import Chronology, chronological_key
+from provenance.dedup.passages import PassageRules, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
 from provenance.models import Cluster, DedupResult, Pair, PairKind, Post, PostReuse
 from provenance.workers import ForkedCall, collector_paused
 
 __all__ = [
-    "CHAIN_GAP",
-    "DF_CAP",
-    "FILL_GAP",
-    "MIN_PARTIAL_SHARED",
-    "MIN_SEEDS",
+    "Chronology",
+    "PassageRules",
     "align",
     "chronological_key",
     "find_duplicates",
@@ -74,6 +70,7 @@ def find_duplicates(
     posts: Sequence[Post],
     config: AuditConfig,
     progress: Progress | None = None,
+    chronology: Chronology | None = None,
 ) -> DedupResult:
     """Find every repeated paragraph pair, their clusters, boilerplate and each post's borrowed share.
 
@@ -81,18 +78,21 @@ def find_duplicates(
     ``posts``, then paragraph index). ``reuse`` has an entry for every post.
     ``stats`` holds counts, seconds per step, and what made the MinHash
     signatures (``datasketch`` version, ``minhash_scheme``, LSH bands/rows).
+    ``chronology`` is the evidence of order (:mod:`.order`); without one, the
+    posts' own dates and references alone (no credits).
     """
     # No full garbage collection meanwhile: at a million paragraphs one walked
     # every post object (2.5 s) and later ones the pairs while the clusters
     # were made, and none found garbage (see workers.collector_paused).
     with collector_paused():
-        return _find_duplicates(posts, config, progress)
+        return _find_duplicates(posts, config, progress, chronology or Chronology.of(posts))
 
 
 def _find_duplicates(
     posts: Sequence[Post],
     config: AuditConfig,
     progress: Progress | None,
+    chronology: Chronology,
 ) -> DedupResult:
     # Values are numbers except the datasketch version and scheme strings,
     # which export reads back (DedupResult.stats is typed loosely for them).
@@ -122,12 +122,12 @@ def _find_duplicates(
     reuse_job = ForkedCall(
         "post-reuse",
         _timed_reuse,
-        (posts, flat, groups.active, order, config),
+        (posts, flat, groups.active, chronology, config),
         fork=config.workers > 1 and n >= PARALLEL_REUSE_MIN_PARAGRAPHS,
     )
     try:
         pairs, clusters = _pairs_and_clusters(
-            posts, flat, groups, order, reuse_job, config, stats, lap, progress
+            posts, flat, groups, chronology, reuse_job, config, stats, lap, progress
         )
         if progress:
             # The reuse process may still be running: say what is awaited.
@@ -148,7 +148,7 @@ def _pairs_and_clusters(
     posts: Sequence[Post],
     flat: Flat,
     groups: ExactGroups,
-    order: dict[str, ChronologicalKey],
+    chronology: Chronology,
     reuse_job: ForkedCall[tuple[dict[str, PostReuse], float]],
     config: AuditConfig,
     stats: dict[str, Any],
@@ -166,7 +166,8 @@ def _pairs_and_clusters(
     # A text's later occurrences inside one post are linked to its first by
     # exact pairs; only the first is compared with other texts.
     searched = groups.active & ~groups.repeats
-    index_k = build_index(flat, searched, config.shingle_size, workers=config.workers)
+    cap = config.stock_phrase_paragraphs
+    index_k = build_index(flat, searched, config.shingle_size, workers=config.workers, cap=cap)
     from_index = index_candidates(index_k, flat, near_rule)
     lap("index")
     lsh = lsh_candidates(index_k, flat, config)
@@ -175,7 +176,9 @@ def _pairs_and_clusters(
     if progress:
         progress("dedup: indexing shingles", 1, 2)
     partial_rule = CandidateRule(config, partial=True)
-    index_p = build_index(flat, searched, config.partial_shingle_size, partial_rule, workers=config.workers)
+    index_p = build_index(
+        flat, searched, config.partial_shingle_size, partial_rule, workers=config.workers, cap=cap
+    )
     from_index = union(from_index, index_candidates(index_p, flat, partial_rule))
     if progress:
         progress("dedup: indexing shingles", 2, 2)
@@ -211,7 +214,7 @@ def _pairs_and_clusters(
         flat.refs,
         flat.post_of,
         posts,
-        order,
+        chronology,
     )
     lap("clusters")
     return pairs, clusters
@@ -225,11 +228,11 @@ def _timed_reuse(
     posts: Sequence[Post],
     flat: Flat,
     active: np.ndarray,
-    order: dict[str, ChronologicalKey],
+    chronology: Chronology,
     config: AuditConfig,
 ) -> tuple[dict[str, PostReuse], float]:
     started = time.perf_counter()
-    reuse = post_reuse(posts, flat, active, order, config)
+    reuse = post_reuse(posts, flat, active, chronology, config)
     return reuse, round(time.perf_counter() - started, 4)
 
 

@@ -5,8 +5,9 @@ Two generators, because each sees what the other cannot:
 * The **shingle index** (built with numpy sorts) counts, for every pair of
   paragraphs, the indexed shingles they share. It finds containment of a
   short excerpt inside a long paragraph and ``partial`` reuse, which a
-  Jaccard sketch cannot. A shingle found in more than :data:`DF_CAP`
-  paragraphs (a stock phrase) is left out, as seed-and-extend tools do, so
+  Jaccard sketch cannot. A shingle found in more than
+  ``stock_phrase_paragraphs`` paragraphs (a stock phrase) is left out, as
+  seed-and-extend tools do, so
   the pair work stays bounded; such shingles only bound a pair's count from
   above, and a pair is a candidate whenever that generous bound reaches a
   threshold. Pair keys are counted bucket by bucket (:mod:`.buckets`,
@@ -19,7 +20,7 @@ Two generators, because each sees what the other cannot:
   least ``threshold`` of its shingles over the cap (shared/size >= Jaccard).
   Only those paragraphs go into the LSH, which keeps it cheap on real dumps;
   its bands are chosen from the S-curve so that a pair at the Jaccard
-  threshold is a candidate with probability >= :data:`LSH_RECALL`.
+  threshold is a candidate with probability >= ``lsh_recall``.
 
 Every candidate is verified exactly afterwards (:mod:`.verify`).
 """
@@ -51,17 +52,9 @@ from provenance.dedup.flat import (
 from provenance.shingle import shingle_values, shingles_per_paragraph
 from provenance.workers import ForkedCall
 
-# A shingle found in more paragraphs than this is a stock phrase: it is left
-# out of the candidate index (it still counts in exact verification). Pair
-# generation costs cap**2 per shingle, so the cap bounds the work.
-DF_CAP = 64
-# A ``partial`` pair must share at least this many distinct
-# partial_shingle_size-word shingles (4 three-word shingles = a 6-word run at
-# least): a 0.3 share of a 5-word paragraph is one shared phrase, not reuse.
-MIN_PARTIAL_SHARED = 4
-# Probability that LSH makes a candidate of a pair exactly at the Jaccard
-# threshold (issue 4: recall against exact all-pairs at least 0.99).
-LSH_RECALL = 0.99
+# The stock-phrase cap (AuditConfig.stock_phrase_paragraphs), the minimum
+# shared shingles of a partial pair (min_partial_shared) and the LSH recall at
+# the threshold (lsh_recall) are fields of the configuration: they change results.
 # datasketch 2.x's default permutation scheme; recorded in the stats because
 # signatures of different schemes cannot be compared.
 MINHASH_SCHEME = "affine32"
@@ -268,9 +261,17 @@ def posting_order(
 
 
 def build_index(
-    flat: Flat, active: npt.NDArray[np.bool_], k: int, rule: CandidateRule | None = None, workers: int = 1
+    flat: Flat,
+    active: npt.NDArray[np.bool_],
+    k: int,
+    rule: CandidateRule | None = None,
+    workers: int = 1,
+    cap: int = 64,
 ) -> ShingleIndex:
     """The capped inverted index of ``k``-word shingles over the active paragraphs.
+
+    A shingle in more than ``cap`` paragraphs is left out of the posting lists
+    (``AuditConfig.stock_phrase_paragraphs``; it is counted in ``over_cap``).
 
     With a ``rule``, only the pairs that pass it (:func:`candidate_mask`) are
     kept: enough for an index whose exact counts are needed only to decide
@@ -321,7 +322,7 @@ def build_index(
             group_start = np.flatnonzero(new_value)
             group_size = np.diff(np.r_[group_start, len(new_value)]).astype(np.int64)
             del new_value
-            over = np.repeat(group_size > DF_CAP, group_size)
+            over = np.repeat(group_size > cap, group_size)
             over_cap += np.bincount(posting_owner[over], minlength=n)
             over_owners.append(posting_owner[over].astype(np.int32))
             # Ranges come in hash order and values ascend inside one, so
@@ -335,7 +336,7 @@ def build_index(
                 raise OverflowError("more than 2**32 distinct over-cap shingles")
             over_ids.append(ids.astype(np.uint32))
             del over, values, over_values, run_start, ids
-            _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size)
+            _emit_pairs(pair_counts, posting_owner, group_start.astype(np.int64), group_size, cap)
             del posting_owner
         over_cap_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(over_cap, out=over_cap_start[1:])
@@ -394,10 +395,10 @@ def _shingle_ranges(
 
 
 def _emit_pairs(
-    pair_counts: _PairCounts, posting_owner: IntArray, group_start: IntArray, group_size: IntArray
+    pair_counts: _PairCounts, posting_owner: IntArray, group_start: IntArray, group_size: IntArray, cap: int
 ) -> None:
     # Pairs inside each posting list, one vectorised batch per list length.
-    pairable = np.flatnonzero((group_size >= 2) & (group_size <= DF_CAP))
+    pairable = np.flatnonzero((group_size >= 2) & (group_size <= cap))
     pairable = pairable[np.argsort(group_size[pairable], kind="stable")]
     pairable_size = group_size[pairable]
     bounds: list[int] = []
@@ -433,7 +434,7 @@ def candidate_mask(
     size_a, size_b = sizes[a], sizes[b]
     smaller = np.minimum(size_a, size_b)
     if rule.partial:
-        return (bound >= config.partial * smaller - _EPS) & (bound >= MIN_PARTIAL_SHARED)
+        return (bound >= config.partial * smaller - _EPS) & (bound >= config.min_partial_shared)
     near = bound * (1 + config.threshold) >= config.threshold * (size_a + size_b) - _EPS
     words_a, words_b = lengths[a], lengths[b]
     longer, shorter = np.maximum(words_a, words_b), np.minimum(words_a, words_b)
@@ -469,7 +470,7 @@ def lsh_probability(jaccard: float, bands: int, rows: int) -> float:
     return 1.0 - (1.0 - jaccard**rows) ** bands
 
 
-def lsh_params(threshold: float, num_perm: int, recall: float = LSH_RECALL) -> tuple[int, int]:
+def lsh_params(threshold: float, num_perm: int, recall: float = 0.99) -> tuple[int, int]:
     """Bands and rows per band for ``MinHashLSH(params=...)``.
 
     The most rows per band (fewest chance candidates) with ``b = num_perm // r``
@@ -556,7 +557,7 @@ class LshResult:
 def lsh_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig) -> LshResult:
     """Near-pair candidates among the paragraphs the capped index is blind for (see module doc)."""
     n = len(index.sizes)
-    bands, rows = lsh_params(config.threshold, config.num_perm)
+    bands, rows = lsh_params(config.threshold, config.num_perm, config.lsh_recall)
     blind = np.flatnonzero(
         (index.sizes > 0) & (index.over_cap >= config.threshold * index.sizes - _EPS) & (index.over_cap > 0)
     )
@@ -574,14 +575,15 @@ def lsh_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig) -> LshR
     with lsh.insertion_session() as session:
         for g, sketch in zip(blind.tolist(), sketches, strict=True):
             session.insert(g, sketch, check_duplication=False)
-    keys = sorted_unique(np.array(list(_bucket_pairs(lsh, n)), dtype=np.int64))
+    found = _bucket_pairs(lsh, n, config.stock_phrase_paragraphs)
+    keys = sorted_unique(np.array(list(found), dtype=np.int64))
     return LshResult(keys, len(blind), bands, rows)
 
 
-def _bucket_pairs(lsh: Any, n: int) -> Iterator[int]:
+def _bucket_pairs(lsh: Any, n: int, cap: int) -> Iterator[int]:
     """Pair keys ``a * n + b`` of the paragraphs that share an LSH bucket, linearly many.
 
-    A bucket of up to :data:`DF_CAP` paragraphs gives all its pairs, the
+    A bucket of up to ``cap`` paragraphs gives all its pairs, the
     candidates ``lsh.query`` would give; a larger one (a line repeated with
     a word changed, thousands of times) links each member to its first
     instead of to every other: all pairs grew with the square of the bucket
@@ -592,7 +594,7 @@ def _bucket_pairs(lsh: Any, n: int) -> Iterator[int]:
         # A datasketch storage, not a dict: keys() is its API for the buckets.
         for bucket in table.keys():  # noqa: SIM118
             members = sorted(table.get(bucket))
-            if len(members) > DF_CAP:
+            if len(members) > cap:
                 first = members[0]
                 yield from (first * n + other for other in members[1:])
                 continue

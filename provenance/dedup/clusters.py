@@ -11,7 +11,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from provenance.dedup.flat import sorted_unique
-from provenance.dedup.order import ChronologicalKey, chronological_ranks
+from provenance.dedup.order import EVIDENCE, UNDECIDED, Chronology
 from provenance.models import Cluster, PairKind, ParagraphRef, Post
 
 # Kinds by code in name order, so sorting codes sorts names.
@@ -26,7 +26,7 @@ def clusters(
     refs: Sequence[ParagraphRef],
     post_of: npt.NDArray[np.int64],
     posts: Sequence[Post],
-    order: dict[str, ChronologicalKey],
+    chronology: Chronology,
 ) -> list[Cluster]:
     """Connected components of the pairs ``(first[i], second[i])``, in input order of their first member.
 
@@ -53,7 +53,7 @@ def clusters(
     cluster_of = number[label]
     # Earliest witness: by the post's chronological rank, then paragraph (a
     # post's paragraphs have ascending global numbers).
-    post_rank = chronological_ranks(posts, order)
+    post_rank = chronology.rank
     by_cluster = np.argsort(cluster_of, kind="stable")  # members stay ascending
     bounds = np.flatnonzero(np.r_[True, cluster_of[by_cluster][1:] != cluster_of[by_cluster][:-1], True])
     by_time = np.lexsort((nodes, post_rank[post_of[nodes]], cluster_of))
@@ -63,6 +63,7 @@ def clusters(
     combos = sorted_unique(cluster_of[a] * len(_KINDS) + codes)
     combo_bounds = np.searchsorted(combos // len(_KINDS), np.arange(count + 1))
     combo_kinds = [_KINDS[code] for code in (combos % len(_KINDS)).tolist()]
+    witness_evidence = _witness_evidence(nodes, cluster_of, earliest, post_of, chronology, count)
     members = [refs[g] for g in nodes[by_cluster].tolist()]
     starts = bounds.tolist()
     kind_starts = combo_bounds.tolist()
@@ -72,8 +73,39 @@ def clusters(
             members=tuple(members[lo:hi]),
             earliest=refs[witness],
             kinds=tuple(combo_kinds[kind_starts[i] : kind_starts[i + 1]]),
+            witness_decided_by=witness_evidence[i],
         )
         for i, ((lo, hi), witness) in enumerate(
             zip(itertools.pairwise(starts), earliest.tolist(), strict=True)
         )
     ]
+
+
+# Sorts after every evidence code: a cluster with an undecided member post is undecided.
+_UNDECIDED_LAST = len(EVIDENCE)
+
+
+def _witness_evidence(
+    nodes: npt.NDArray[np.int64],
+    cluster_of: npt.NDArray[np.int64],
+    earliest: npt.NDArray[np.int64],
+    post_of: npt.NDArray[np.int64],
+    chronology: Chronology,
+    count: int,
+) -> list[str]:
+    """For each cluster, the evidence that its earliest witness's post precedes the others' posts.
+
+    The weakest evidence over the other member posts (``undecided`` when one of
+    them is a contemporary of the witness's post: the text is shared, and which
+    of them had it first is not known); empty for a cluster inside one post.
+    """
+    witness_post = post_of[earliest[cluster_of]]
+    member_post = post_of[nodes]
+    other = np.flatnonzero(member_post != witness_post)
+    weakest = np.full(count, -1, dtype=np.int64)
+    if len(other):
+        _, codes = chronology.decide(witness_post[other], member_post[other])
+        ranked = np.where(codes == UNDECIDED, _UNDECIDED_LAST, codes).astype(np.int64)
+        np.maximum.at(weakest, cluster_of[other], ranked)
+    names = [*EVIDENCE, EVIDENCE[UNDECIDED]]  # _UNDECIDED_LAST reads as undecided
+    return ["" if code < 0 else names[code] for code in weakest.tolist()]

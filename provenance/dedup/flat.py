@@ -12,7 +12,7 @@ import ctypes
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from provenance.config import AuditConfig
 from provenance.models import ParagraphRef, Post
+from provenance.quotes import many_quoted_words
 from provenance.shingle import many_word_hashes
 from provenance.workers import frozen_heap
 
@@ -44,6 +45,8 @@ class Flat:
     word_start: IntArray  # offset of each paragraph's first word in ``hashes``
     hashes: HashArray  # every paragraph's word hashes, concatenated
     workers: int  # processes used for hashing
+    # Whether each word of ``hashes`` lies inside a quotation (provenance.quotes).
+    quoted: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | None) -> Flat:
@@ -57,29 +60,36 @@ def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | Non
             texts.append(paragraph.text)
             post_of.append(index)
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    results: list[tuple[IntArray, HashArray]] = []
+    results: list[tuple[IntArray, HashArray, npt.NDArray[np.bool_]]] = []
     workers = min(config.workers, len(chunks))
     if len(texts) >= PARALLEL_MIN_PARAGRAPHS and workers > 1:
         with frozen_heap(), ProcessPoolExecutor(max_workers=workers) as pool:
-            for done, result in enumerate(pool.map(many_word_hashes, chunks), 1):
+            for done, result in enumerate(pool.map(hash_words, chunks), 1):
                 results.append(result)
                 if progress:
                     progress("dedup: hashing words", min(done * CHUNK, len(texts)), len(texts))
     else:
         workers = 1
         for done, chunk in enumerate(chunks, 1):
-            results.append(many_word_hashes(chunk))
+            results.append(hash_words(chunk))
             if progress and len(chunks) > 1:
                 progress("dedup: hashing words", min(done * CHUNK, len(texts)), len(texts))
     lengths = np.concatenate([r[0] for r in results]) if results else np.zeros(0, dtype=np.int64)
     hashes = np.concatenate([r[1] for r in results]) if results else np.zeros(0, dtype=np.uint64)
+    quoted = np.concatenate([r[2] for r in results]) if results else np.zeros(0, dtype=bool)
     word_start = np.zeros(len(lengths), dtype=np.int64)
     if len(lengths) > 1:
         np.cumsum(lengths[:-1], out=word_start[1:])
     del results
-    flat = Flat(refs, texts, np.array(post_of, dtype=np.int64), lengths, word_start, hashes, workers)
+    flat = Flat(refs, texts, np.array(post_of, dtype=np.int64), lengths, word_start, hashes, workers, quoted)
     release_freed_memory()
     return flat
+
+
+def hash_words(texts: Sequence[str]) -> tuple[IntArray, HashArray, npt.NDArray[np.bool_]]:
+    """Word counts, concatenated word hashes and quotation flags of a chunk of paragraphs (a worker task)."""
+    lengths, hashes = many_word_hashes(texts)
+    return lengths, hashes, many_quoted_words(texts, lengths)
 
 
 def release_freed_memory() -> None:

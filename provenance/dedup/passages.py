@@ -1,55 +1,47 @@
 """Post-level reuse: how much of each post lies in passages shared with earlier posts.
 
 Decided on passages, not on paragraph pairs (seed and extend, as passim and
-BLAST-for-text do), and computed for the whole dump at once with numpy sorts:
+BLAST-for-text do), and computed for the whole dump at once with numpy sorts.
+The cut-offs are :class:`PassageRules`, fields of ``AuditConfig`` recorded in
+audit.json's ``params``; why each has its value, and what the verdict does
+with the result, is in ``docs/verdicts.md``.
 
 1. Every post is one stream of words (its non-boilerplate paragraphs in
    reading order), so a passage that a copy merges into one paragraph or
    splits over two still lines up word for word.
-2. Every ``partial_shingle_size``-word shingle of a stream is a possible
-   *anchor*. A shingle found in more than :data:`DF_CAP` posts is a stock
-   phrase and anchors nothing; inside one post only its first
-   :data:`MAX_REPEATS` occurrences count (a phrase a post repeats everywhere
-   would otherwise multiply anchors).
+2. Every ``k``-word shingle of a stream is a possible *anchor*. A shingle
+   found in more than ``stock_posts`` posts is a stock phrase and anchors
+   nothing; inside one post only its first ``repeats`` occurrences count (a
+   phrase a post repeats everywhere would otherwise multiply anchors).
 3. Two occurrences of one shingle in different posts make an anchor from the
-   later post (:func:`~provenance.dedup.order.chronological_key`) to the
-   earlier. Repetition inside a post never makes an anchor.
+   later post to the earlier, where one is earlier *by evidence*
+   (:mod:`provenance.dedup.order`): posts of one day with nothing else to
+   order them (contemporaries) make no anchor, so they never borrow from
+   each other. Repetition inside a post never makes an anchor.
 4. Anchors of one post pair on one *diagonal* (same offset between the two
-   word positions) chain when each starts at most :data:`CHAIN_GAP` words
-   after the previous one: a copy with a word changed every few words stays
-   one chain, while names and stock phrases that two independent texts share
+   word positions) chain when each starts at most ``chain_gap`` words after
+   the previous one: a copy with a word changed every few words stays one
+   chain, while names and stock phrases that two independent texts share
    fall on unrelated diagonals. A chain counts when it has at least
-   :data:`MIN_SEEDS` anchors. An inserted or deleted word moves the rest of a
+   ``min_anchors`` anchors; an inserted or deleted word moves the rest of a
    passage to the next diagonal, which starts a chain of its own.
-5. A word is borrowed when an anchor of a kept chain covers it, or when it lies
-   in a gap of at most :data:`FILL_GAP` words between two consecutive anchors
+5. A word is borrowed when an anchor of a kept chain covers it, or when it
+   lies in a gap of at most ``fill_gap`` words between two consecutive anchors
    of a kept chain (the changed word in a copy is still inside the shared
-   span; a longer gap is not). Each borrowed word is credited to the earliest
-   post covering it, so a post's share is split exactly among its sources.
-
-Why the constants have their values (``python benchmarks/clough.py --sweep``
-prints the evidence): scored on the Clough & Stevenson answers against their
-own source with cut-offs cross-validated between tasks a-c and d-e, every
-setting of CHAIN_GAP 4-8, MIN_SEEDS 2-5 and FILL_GAP 1-2 lands within
-0.865-0.946 reused F1 and 0.815-0.840 near-copy F1, so the choice among them
-is made by the seed archive and by what each constant means:
-
-- MIN_SEEDS = 4 (a 6-word verbatim run, or shorter runs bridged by changed
-  words): at 3, the seed's "US on alert" and "ISIS chief" both borrow "in the
-  Middle East and" from the February "Iran, ISIS" analysis, a stock phrase two
-  independent reports share. At 4 the seed is right and Clough scores
-  0.927 reused / 0.825 near (cv, own source).
-- CHAIN_GAP = 6: one changed word removes the 3 shingles over it, so the next
-  anchor starts 4 words on; 6 also bridges two changes close together.
-- FILL_GAP = 2: the changed words inside a chain count as borrowed (one or two
-  in a row), a longer gap does not.
-- DF_CAP and MAX_REPEATS bound the work (anchors grow with the square of a
-  shingle's posts) and ignore stock phrases at dump scale.
+   span; a longer gap is not). A span must hold ``min_content_words`` words
+   that are not function words: "on the west side of the" is a phrase any
+   two reports share. Each borrowed word is credited to the earliest post
+   covering it, so a post's share is split exactly among its sources.
+6. A borrowed word inside a quotation (:mod:`provenance.quotes`) that its
+   source quotes too is a shared quotation, counted apart
+   (``quoted_share``): independent reports quote the same people.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -60,26 +52,47 @@ from provenance.dedup import buckets
 from provenance.dedup.buckets import KeyBuckets
 from provenance.dedup.candidates import posting_order
 from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique_counts
-from provenance.dedup.order import ChronologicalKey, chronological_ranks
+from provenance.dedup.order import EVIDENCE, UNDECIDED, Chronology
 from provenance.models import Derivation, Post, PostReuse, ReuseSource
-from provenance.shingle import shingle_hashes
+from provenance.shingle import shingle_hashes, word_hash
 
-# A shingle in more posts than this is a stock phrase and anchors nothing. The
-# pair work per shingle grows with the square of its posts, so the cap bounds
-# it (the paragraph index uses the same figure, candidates.DF_CAP).
-DF_CAP = 64
-# Occurrences of one shingle inside one post that can anchor; the rest do not.
-# Two cover the archive's excerpt-then-full-text repetition with room to spare.
-MAX_REPEATS = 4
-# Consecutive anchors on one diagonal chain when the later starts at most this
-# many words after the earlier (see the module doc for the figures).
-CHAIN_GAP = 6
-# A kept chain needs this many anchors: 4 anchors are a 6-word verbatim run
-# (or shorter runs bridged by changed words); see the module doc.
-MIN_SEEDS = 4
-# Words between the spans of two consecutive anchors of a kept chain that still
-# count as borrowed (the changed words of a near copy).
-FILL_GAP = 2
+
+@dataclass(frozen=True, slots=True)
+class PassageRules:
+    """The passage finder's cut-offs, from :class:`~provenance.config.AuditConfig` (see the module doc).
+
+    ``k`` words per anchor shingle (``partial_shingle_size``); a shingle in
+    more than ``stock_posts`` posts is a stock phrase and anchors nothing
+    (the pair work per shingle grows with the square of its posts, so the cap
+    bounds it too); only the first ``repeats`` occurrences of a shingle in a
+    post anchor; consecutive anchors on one diagonal chain when the later
+    starts at most ``chain_gap`` words after the earlier; a kept chain needs
+    ``min_anchors`` anchors, and a kept span ``min_content_words`` words that
+    are not function words; up to ``fill_gap`` words between the spans of two
+    consecutive anchors of a kept chain count as borrowed.
+    """
+
+    k: int
+    stock_posts: int
+    repeats: int
+    chain_gap: int
+    min_anchors: int
+    fill_gap: int
+    min_content_words: int
+
+    @classmethod
+    def of(cls, config: AuditConfig) -> PassageRules:
+        return cls(
+            k=config.partial_shingle_size,
+            stock_posts=config.stock_phrase_posts,
+            repeats=config.anchor_repeats,
+            chain_gap=config.chain_gap,
+            min_anchors=config.min_anchors,
+            fill_gap=config.fill_gap,
+            min_content_words=config.min_content_words,
+        )
+
+
 # Shingles sorted per block (by the top bits of their hash): bounds the sort's
 # temporaries, the reuse process's largest arrays at a million paragraphs
 # (at 1 << 22 the stage's peak was some 150 MB higher, at the same speed).
@@ -93,14 +106,20 @@ _ANCHOR_BUCKET_WORDS = 1 << 20
 _ANCHOR_BUCKETS = 1024
 # Posts whose shingles are hashed together (bounds the hashing temporaries).
 _HASH_BLOCK_WORDS = 1 << 22
-_NO_SOURCE = np.iinfo(np.int32).max
+_NOT_PAINTED = np.iinfo(np.int64).max
 
 
-def derivation(share: float, config: AuditConfig) -> Derivation:
-    """The verdict for a borrowed ``share``: ``wholly``, ``partially`` or ``independent``."""
-    if share >= config.wholly:
+def derivation(share: float, quoted_share: float, config: AuditConfig) -> Derivation:
+    """The verdict for a post's borrowed shares: ``wholly``, ``partially`` or ``independent``.
+
+    Decided mostly on prose: words borrowed inside quotations count
+    ``config.quoted_weight`` of a prose word, since independent reports of one
+    event quote the same people word for word (see ``docs/verdicts.md``).
+    """
+    weighed = share + config.quoted_weight * quoted_share
+    if weighed >= config.wholly:
         return "wholly"
-    if share >= config.partially:
+    if weighed >= config.partially:
         return "partially"
     return "independent"
 
@@ -109,7 +128,7 @@ def post_reuse(
     posts: Sequence[Post],
     flat: Flat,
     active: npt.NDArray[np.bool_],
-    order: dict[str, ChronologicalKey],
+    chronology: Chronology,
     config: AuditConfig,
 ) -> dict[str, PostReuse]:
     """Each post's borrowed share, derivation and sources (earliest witness first).
@@ -117,7 +136,6 @@ def post_reuse(
     ``active`` marks the paragraphs that take part (boilerplate and empty
     paragraphs do not: their words count neither as borrowed nor in the total).
     """
-    rank = chronological_ranks(posts, order)
     # Words per post summed per paragraph (not counted per word: a word-sized array is half a gigabyte at 1M).
     post_words = np.zeros(len(posts), dtype=np.int64)
     np.add.at(post_words, flat.post_of[active], flat.lengths[active])
@@ -126,24 +144,26 @@ def post_reuse(
     # The streams are read out of the flat word hashes block by block: a copy
     # without the boilerplate would cost half a gigabyte at 1M paragraphs.
     keep = None if active.all() else np.repeat(active, flat.lengths)
-    blocks = credit_blocks(flat.hashes, post_words, rank, config.partial_shingle_size, keep, post_span)
-    return _summarise(posts, post_words, blocks, rank, config)
+    blocks = credit_blocks(flat.hashes, post_words, chronology, PassageRules.of(config), keep, post_span)
+    quoted = flat.quoted if len(flat.quoted) == len(flat.hashes) else np.zeros(len(flat.hashes), dtype=bool)
+    return _summarise(posts, post_words, blocks, quoted if keep is None else quoted[keep], chronology, config)
 
 
 def credit_words(
     hashes: HashArray,
     post_words: IntArray,
-    rank: IntArray,
-    k: int,
+    chronology: Chronology,
+    rules: PassageRules,
     keep: npt.NDArray[np.bool_] | None = None,
     post_span: IntArray | None = None,
 ) -> npt.NDArray[np.int32]:
     """For every word of the streams, the post it is borrowed from (``-1`` when it is not borrowed).
 
     ``hashes`` is the concatenation of the posts' word streams, ``post_words``
-    their lengths and ``rank`` their chronological ranks (distinct; lower is
-    earlier). A word of post ``p`` is credited to the earliest post (lowest
-    rank) whose kept chains with ``p`` cover it; see the module doc.
+    their lengths and ``chronology`` what is known of their order. A word of
+    post ``p`` is credited to the earliest post (lowest rank) earlier than
+    ``p`` by evidence whose kept chains with ``p`` cover it; posts of no known
+    order (contemporaries) make no anchors. See the module doc.
 
     With ``keep`` (one flag per entry of ``hashes``), a post's stream is the
     kept words of its ``post_span[p]`` consecutive entries, and ``post_words``
@@ -153,7 +173,7 @@ def credit_words(
     reads block by block instead).
     """
     credit = np.full(int(post_words.sum()), -1, dtype=np.int32)
-    for first_word, block in credit_blocks(hashes, post_words, rank, k, keep, post_span):
+    for first_word, block, _ in credit_blocks(hashes, post_words, chronology, rules, keep, post_span):
         credit[first_word : first_word + len(block)] = block
     return credit
 
@@ -161,12 +181,17 @@ def credit_words(
 def credit_blocks(
     hashes: HashArray,
     post_words: IntArray,
-    rank: IntArray,
-    k: int,
+    chronology: Chronology,
+    rules: PassageRules,
     keep: npt.NDArray[np.bool_] | None = None,
     post_span: IntArray | None = None,
-) -> Iterator[tuple[int, npt.NDArray[np.int32]]]:
-    """:func:`credit_words` a block of whole posts at a time: ``(first word, credit of the block's words)``.
+) -> Iterator[tuple[int, npt.NDArray[np.int32], IntArray]]:
+    """:func:`credit_words` a block of whole posts at a time: ``(first word, credit, source word)``.
+
+    ``credit`` is the post each word of the block is borrowed from (-1 for
+    none) and ``source word`` the stream index of the word it matches there
+    (-1 for none): a borrowed word inside quotations counts as a shared
+    quotation only where its source quotes it too.
 
     Blocks come in word order and cover every word that is borrowed; a
     stretch of posts that borrows nothing may have no block. A block is one
@@ -191,27 +216,38 @@ def credit_blocks(
         assert post_span is not None
         span_start = np.zeros(n_posts + 1, dtype=np.int64)
         np.cumsum(post_span, out=span_start[1:])
-    anchors, bounds = _anchors(
-        _shingles(hashes, post_words, post_start, k, keep, span_start), post_start, rank, total
-    )
+    rank = chronology.rank
+    occurrences = _shingles(hashes, post_words, post_start, rules.k, keep, span_start)
+    anchors, bounds = _anchors(occurrences, post_start, chronology, total, rules)
     by_rank = np.argsort(rank).astype(np.int32)
     edges = np.r_[0, bounds, total]
-    # Each bucket's spans are painted as soon as they are found. The lowest rank (earliest) wins.
+    # Which words are not function words, for the spans' minimum of content words.
+    content = ~np.isin(hashes if keep is None else hashes[keep], _function_word_hashes())
+    # Each bucket's spans are painted as soon as they are found. The lowest rank
+    # (earliest) wins; a span's source rank and diagonal are painted as one key.
     for bucket, keys in anchors.drain():
-        first, stop, source = _kept_spans(keys, post_start, total, k)
+        first, stop, source, diagonal = _kept_spans(keys, post_start, total, rules)
         del keys
+        lo, hi = int(edges[bucket]), int(edges[bucket + 1])
+        if rules.min_content_words and len(first):
+            counts = np.r_[0, np.cumsum(content[lo:hi])]
+            enough = counts[stop - lo] - counts[first - lo] >= rules.min_content_words
+            first, stop, source, diagonal = first[enough], stop[enough], source[enough], diagonal[enough]
         if not len(first):
             continue
-        lo, hi = int(edges[bucket]), int(edges[bucket + 1])
-        credit = np.full(hi - lo, _NO_SOURCE, dtype=np.int32)
+        painted = np.full(hi - lo, _NOT_PAINTED, dtype=np.int64)
         np.minimum.at(
-            credit, segments(first - lo, stop - lo), np.repeat(rank[source], stop - first).astype(np.int32)
+            painted,
+            segments(first - lo, stop - lo),
+            np.repeat((rank[source] << 32) | diagonal, stop - first),
         )
-        # Ranks become post numbers in place.
-        borrowed = credit != _NO_SOURCE
-        credit[borrowed] = by_rank[credit[borrowed]]
-        credit[~borrowed] = -1
-        yield lo, credit
+        borrowed = painted != _NOT_PAINTED
+        credit = np.full(hi - lo, -1, dtype=np.int32)
+        credit[borrowed] = by_rank[painted[borrowed] >> 32]
+        source_word = np.full(hi - lo, -1, dtype=np.int64)
+        where = np.flatnonzero(borrowed)
+        source_word[where] = lo + where - ((painted[where] & 0xFFFFFFFF) - total)
+        yield lo, credit, source_word
 
 
 def _shingles(
@@ -309,8 +345,9 @@ class _PostOfWord:
 def _anchors(
     occurrences: tuple[Generator[tuple[HashArray, npt.NDArray[Any]], None, None], int],
     post_start: IntArray,
-    rank: IntArray,
+    chronology: Chronology,
     total: int,
+    rules: PassageRules,
 ) -> tuple[KeyBuckets, IntArray]:
     """Every anchor, packed as one sortable key (see :func:`_anchor_keys`), bucketed by its later post.
 
@@ -331,7 +368,7 @@ def _anchors(
     blocks, top_bits = occurrences
     try:
         for shingle, where in blocks:
-            keys, later_post = _block_anchors(shingle, where, post_of, rank, total, top_bits)
+            keys, later_post = _block_anchors(shingle, where, post_of, chronology, total, rules, top_bits)
             del shingle, where
             anchors.add(keys, bucket_of_post[later_post])
     except BaseException:
@@ -346,8 +383,9 @@ def _block_anchors(
     shingle: HashArray,
     where: npt.NDArray[Any],
     post_of: _PostOfWord,
-    rank: IntArray,
+    chronology: Chronology,
     total: int,
+    rules: PassageRules,
     known_top_bits: int = 0,
 ) -> tuple[IntArray, IntArray]:
     """The anchors of one bucket of occurrences, and the later post of each.
@@ -373,25 +411,29 @@ def _block_anchors(
     post = post_of(at)
     new_group = np.r_[True, group[1:] != group[:-1]]
     new_run = new_group | np.r_[True, post[1:] != post[:-1]]
-    # Only the first MAX_REPEATS occurrences of a shingle in a post anchor.
+    # Only the first rules.repeats occurrences of a shingle in a post anchor.
     index = np.arange(len(at))
     run_start = np.maximum.accumulate(np.where(new_run, index, 0))
-    first_few = index - run_start < MAX_REPEATS
+    first_few = index - run_start < rules.repeats
     at, post, new_group, new_run = at[first_few], post[first_few], new_group[first_few], new_run[first_few]
-    # Document frequency: posts per shingle. Keep shingles in 2..DF_CAP posts.
+    # Document frequency: posts per shingle. Keep shingles in 2..rules.stock_posts posts.
     group_id = np.cumsum(new_group) - 1
     df = np.bincount(group_id, weights=new_run).astype(np.int64)[group_id]
-    useful = (df >= 2) & (df <= DF_CAP)
+    useful = (df >= 2) & (df <= rules.stock_posts)
     at, post, new_group, new_run = at[useful], post[useful], new_group[useful], new_run[useful]
     index = np.arange(len(at))
     group_start = np.maximum.accumulate(np.where(new_group, index, 0))
     run_start = np.maximum.accumulate(np.where(new_run, index, 0))
     # Each occurrence pairs with every occurrence of the same shingle in the
     # posts before its own in the group (other posts only); each pair is then
-    # turned round so that it points from the later post to the earlier.
+    # turned round so that it points from the later post to the earlier, and
+    # pairs of posts of no known order (contemporaries) anchor nothing.
     one = np.repeat(index, run_start - group_start)
     other = segments(group_start, run_start)
-    one_later = rank[post[one]] > rank[post[other]]
+    other_first, evidence = chronology.decide(post[other], post[one])
+    ordered = evidence != UNDECIDED
+    one, other, other_first = one[ordered], other[ordered], other_first[ordered]
+    one_later = other_first
     later_at = np.where(one_later, at[one], at[other])
     earlier_at = np.where(one_later, at[other], at[one])
     return _anchor_keys(later_at, earlier_at, total), np.where(one_later, post[one], post[other])
@@ -410,33 +452,34 @@ def _anchor_keys(later_at: IntArray, earlier_at: IntArray, total: int) -> IntArr
 
 
 def _kept_spans(
-    keys: IntArray, post_start: IntArray, total: int, k: int
-) -> tuple[IntArray, IntArray, IntArray]:
-    """Chain anchors and return the borrowed spans as (first word, end word, source post).
+    keys: IntArray, post_start: IntArray, total: int, rules: PassageRules
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Chain anchors and return the borrowed spans as (first word, end word, source post, diagonal).
 
-    Words are stream-wide indexes, spans half-open. ``keys`` is sorted in
-    place and then read in slices that end where a diagonal ends (a chain
-    never leaves its diagonal), which bounds the temporaries.
+    Words are stream-wide indexes, spans half-open; a span's words stand at
+    ``word - (diagonal - total)`` in its source. ``keys`` is sorted in place
+    and then read in slices that end where a diagonal ends (a chain never
+    leaves its diagonal), which bounds the temporaries.
     """
     keys.sort()
-    parts: list[tuple[IntArray, IntArray, IntArray]] = []
+    parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
     start = 0
     while start < len(keys):
         stop = min(start + _SPAN_BLOCK, len(keys))
         if stop < len(keys):
             next_diagonal = (int(keys[stop - 1]) // total + 1) * total
             stop = int(np.searchsorted(keys, next_diagonal, side="left"))
-        parts.append(_slice_spans(keys[start:stop], post_start, total, k))
+        parts.append(_slice_spans(keys[start:stop], post_start, total, rules))
         start = stop
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    return tuple(np.concatenate([part[c] for part in parts]) for c in range(3))  # type: ignore[return-value]
+        return empty, empty, empty, empty
+    return tuple(np.concatenate([part[c] for part in parts]) for c in range(4))  # type: ignore[return-value]
 
 
 def _slice_spans(
-    keys: IntArray, post_start: IntArray, total: int, k: int
-) -> tuple[IntArray, IntArray, IntArray]:
+    keys: IntArray, post_start: IntArray, total: int, rules: PassageRules
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     empty = np.zeros(0, dtype=np.int64)
     diagonal, later_at = np.divmod(keys, total)
     # A loose chain ignores which posts the anchors belong to (only diagonal and
@@ -444,74 +487,122 @@ def _slice_spans(
     # too short cannot be kept. Dropping those first spares the post look-ups
     # for the many anchors of scattered stock phrases.
     step = np.r_[total, np.diff(later_at)]
-    loose = np.cumsum((np.r_[True, diagonal[1:] != diagonal[:-1]]) | (step > CHAIN_GAP)) - 1
-    hopeful = np.bincount(loose)[loose] >= MIN_SEEDS
+    loose = np.cumsum((np.r_[True, diagonal[1:] != diagonal[:-1]]) | (step > rules.chain_gap)) - 1
+    hopeful = np.bincount(loose)[loose] >= rules.min_anchors
     if not hopeful.any():
-        return empty, empty, empty
+        return empty, empty, empty, empty
     later_at, diagonal, loose, step = later_at[hopeful], diagonal[hopeful], loose[hopeful], step[hopeful]
     later = np.searchsorted(post_start, later_at, side="right") - 1
     earlier = np.searchsorted(post_start, later_at - (diagonal - total), side="right") - 1
-    del diagonal
     same_chain = np.r_[
         False, (loose[1:] == loose[:-1]) & (later[1:] == later[:-1]) & (earlier[1:] == earlier[:-1])
     ]
     chain_id = np.cumsum(~same_chain) - 1
-    kept = np.bincount(chain_id)[chain_id] >= MIN_SEEDS
-    later, at, earlier, chain_id, step = (
+    kept = np.bincount(chain_id)[chain_id] >= rules.min_anchors
+    later, at, earlier, chain_id, step, diagonal = (
         later[kept],
         later_at[kept],
         earlier[kept],
         chain_id[kept],
         step[kept],
+        diagonal[kept],
     )
     if len(later) == 0:
-        return empty, empty, empty
-    # Spans of consecutive anchors of one chain merge when at most FILL_GAP words lie between them.
+        return empty, empty, empty, empty
+    # Spans of consecutive anchors of one chain merge when at most fill_gap words lie between them.
     same_chain = np.r_[False, chain_id[1:] == chain_id[:-1]]
-    starts = np.flatnonzero(~(same_chain & (step <= k + FILL_GAP)))
+    starts = np.flatnonzero(~(same_chain & (step <= rules.k + rules.fill_gap)))
     first = np.minimum.reduceat(at, starts)
-    stop = np.maximum.reduceat(at, starts) + k
-    return first, stop, earlier[starts]
+    stop = np.maximum.reduceat(at, starts) + rules.k
+    return first, stop, earlier[starts], diagonal[starts]
 
 
 def _summarise(
     posts: Sequence[Post],
     post_words: IntArray,
-    credit: Iterable[tuple[int, npt.NDArray[np.int32]]],
-    rank: IntArray,
+    credit: Iterable[tuple[int, npt.NDArray[np.int32], IntArray]],
+    quoted: npt.NDArray[np.bool_],
+    chronology: Chronology,
     config: AuditConfig,
 ) -> dict[str, PostReuse]:
-    """Each post's share, derivation and sources from the word credit (:func:`credit_blocks`)."""
+    """Each post's shares, derivation and sources from the word credit (:func:`credit_blocks`).
+
+    ``quoted`` flags the stream words inside quotations. A borrowed word that
+    is quoted both here and in its source is a shared quotation, counted in
+    ``quoted_share``: independent reports quote the same people. Any other
+    borrowed word counts in ``share`` (a copy that puts its source's prose
+    between quotation marks still copies it).
+    """
     n_posts = len(posts)
     post_start = np.zeros(n_posts, dtype=np.int64)
     np.cumsum(post_words[:-1], out=post_start[1:])
-    # (post, source) keys of the borrowed words only, found from their word
-    # index (a post number per word of the dump was half a gigabyte at 1M),
-    # counted a block of whole posts at a time: a key never spans two blocks,
-    # and the blocks come in post order, so the keys come out sorted.
+    # (post, source, quoted) keys of the borrowed words only, found from their
+    # word index (a post number per word of the dump was half a gigabyte at
+    # 1M), counted a block of whole posts at a time: a key never spans two
+    # blocks, and the blocks come in post order, so the keys come out sorted.
     key_parts: list[IntArray] = []
     count_parts: list[IntArray] = []
-    for first_word, block in credit:
+    for first_word, block, source_word in credit:
         borrowed_at = np.flatnonzero(block >= 0)
         post_of_borrowed = np.searchsorted(post_start, first_word + borrowed_at, side="right") - 1
-        block_keys, block_counts = sorted_unique_counts(post_of_borrowed * n_posts + block[borrowed_at])
+        in_quote = (quoted[first_word + borrowed_at] & quoted[source_word[borrowed_at]]).astype(np.int64)
+        block_keys, block_counts = sorted_unique_counts(
+            (post_of_borrowed * n_posts + block[borrowed_at]) * 2 + in_quote
+        )
         key_parts.append(block_keys)
         count_parts.append(block_counts)
     keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
     counts = np.concatenate(count_parts) if count_parts else np.zeros(0, dtype=np.int64)
     del key_parts, count_parts
-    taken: dict[int, list[tuple[int, int]]] = {}
+    taken: dict[int, dict[int, list[int]]] = {}
     for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
-        post, source = divmod(key, n_posts)
-        taken.setdefault(post, []).append((source, count))
+        pair, in_quote = divmod(key, 2)
+        post, source = divmod(pair, n_posts)
+        taken.setdefault(post, {}).setdefault(source, [0, 0])[in_quote] += count
     reuse: dict[str, PostReuse] = {}
     for p, post in enumerate(posts):
         words = int(post_words[p])
-        sources = sorted(taken.get(p, ()), key=lambda item: int(rank[item[0]]))
-        share = sum(count for _, count in sources) / words if words else 0.0
+        found = taken.get(p, {})
+        sources = sorted(found, key=lambda q: int(chronology.rank[q]))
+        if sources:
+            _, evidence = chronology.decide(np.array(sources), np.full(len(sources), p))
+            decided_by = [EVIDENCE[int(code)] for code in evidence]
+        else:
+            decided_by = []
+        prose = sum(found[q][0] for q in sources) / words if words else 0.0
+        in_quotes = sum(found[q][1] for q in sources) / words if words else 0.0
         reuse[post.id] = PostReuse(
-            share=share,
-            derivation=derivation(share, config),
-            sources=tuple(ReuseSource(posts[q].id, count / words) for q, count in sources),
+            share=prose,
+            derivation=derivation(prose, in_quotes, config),
+            sources=tuple(
+                ReuseSource(posts[q].id, found[q][0] / words, found[q][1] / words, evidence_name)
+                for q, evidence_name in zip(sources, decided_by, strict=True)
+            ),
+            quoted_share=in_quotes,
         )
     return reuse
+
+
+# English function words: a span of them alone ("on the west side of the" has two
+# other words) is a phrase any two reports share, not evidence of copying.
+_FUNCTION_WORDS = frozenset(
+    {
+        "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+        "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+        "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
+        "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+        "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+        "itself", "just", "me", "more", "most", "my", "myself", "new", "no", "nor", "not", "now",
+        "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "ourselves", "out",
+        "over", "own", "said", "same", "says", "she", "should", "so", "some", "such", "than",
+        "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they",
+        "this", "those", "through", "to", "too", "two", "under", "until", "up", "very", "was", "we",
+        "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
+        "would", "you", "your", "yours", "yourself", "yourselves",
+    }
+)  # fmt: skip
+
+
+@cache
+def _function_word_hashes() -> HashArray:
+    return np.array(sorted(word_hash(w) for w in _FUNCTION_WORDS), dtype=np.uint64)

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from provenance.config import AuditConfig
-from provenance.dedup.candidates import MIN_PARTIAL_SHARED, ShingleIndex
+from provenance.dedup.candidates import ShingleIndex
 from provenance.dedup.flat import Flat, IntArray, segments, sorted_unique
 from provenance.dedup.order import ChronologicalKey
 from provenance.models import Boilerplate, PairKind, ParagraphRef, Post
@@ -244,7 +244,7 @@ def classify(
 
     Order of precedence: ``contained`` (containment with the length ratio),
     then ``near`` (Jaccard), then ``partial`` (containment on the shorter
-    shingles, with at least :data:`MIN_PARTIAL_SHARED` of them shared).
+    shingles, with at least ``config.min_partial_shared`` of them shared).
     """
     n = len(flat.lengths)
     a, b = keys // n, keys % n
@@ -262,7 +262,10 @@ def classify(
     is_contained = (containment >= config.containment - _EPS) & ratio_ok
     is_near = ~is_contained & (jaccard >= config.threshold - _EPS)
     is_partial = (
-        ~is_contained & ~is_near & (containment_p >= config.partial - _EPS) & (shared_p >= MIN_PARTIAL_SHARED)
+        ~is_contained
+        & ~is_near
+        & (containment_p >= config.partial - _EPS)
+        & (shared_p >= config.min_partial_shared)
     )
     keep = np.flatnonzero(is_contained | is_near | is_partial)
     kinds: list[PairKind] = [
