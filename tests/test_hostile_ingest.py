@@ -218,3 +218,17 @@ def test_huge_integer_in_a_file_read_through_read_corpus_keeps_every_post(tmp_pa
     corpus = read_corpus([dump])
     assert [p.id for p in corpus.posts] == ["a", "b", "c", "d"]
     assert not [w for w in corpus.warnings if "stopped" in w.message]
+
+
+# --------------------------------------------------------------------------
+# Plain text and Markdown
+# --------------------------------------------------------------------------
+
+
+def test_whitespace_only_file_larger_than_the_head_is_skipped_as_empty(tmp_path: Path) -> None:
+    """A 200 KB file of blank lines is skipped as empty like a small one, not read as a post with no text."""
+    blank = tmp_path / "blank.txt"
+    blank.write_bytes(b" \t\n\r\n" * 40_000)
+    corpus = read_corpus([blank])
+    assert corpus.posts == [] and corpus.warnings == []
+    assert [(s.path, s.reason) for s in corpus.skipped] == [(str(blank), "empty file (only blank lines)")]
