@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ingest_accounting import physical_lines, unaccounted
@@ -232,3 +234,337 @@ def test_whitespace_only_file_larger_than_the_head_is_skipped_as_empty(tmp_path:
     corpus = read_corpus([blank])
     assert corpus.posts == [] and corpus.warnings == []
     assert [(s.path, s.reason) for s in corpus.skipped] == [(str(blank), "empty file (only blank lines)")]
+
+
+# --------------------------------------------------------------------------
+# Folders: only regular files are opened, every other entry is listed
+# --------------------------------------------------------------------------
+
+ARCHIVE = "Title {name}\n\nJuly 14, 2017\n\nA paragraph of {name}.\n"
+
+
+def _write(path: Path, name: str | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ARCHIVE.format(name=name or path.stem), encoding="utf-8")
+    return path
+
+
+def _read_in_thread(paths: list[Path], **options: object) -> Corpus:
+    """read_corpus in a thread: a reader blocked on a FIFO fails the test instead of hanging it.
+
+    The FIFO's writing end is opened afterwards, so a blocked reader (the old
+    code) is released and the thread ends either way.
+    """
+    import threading
+
+    from provenance.config import AuditConfig
+
+    result: list[Corpus] = []
+    thread = threading.Thread(
+        target=lambda: result.append(read_corpus(paths, AuditConfig(**options))),  # type: ignore[arg-type]
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout=30)
+    blocked = thread.is_alive()
+    if blocked:
+        for fifo in [p for path in paths for p in ([path] if path.is_file() else path.rglob("*"))]:
+            if fifo.is_fifo():
+                with open(fifo, "wb"):
+                    pass
+        thread.join()
+    assert not blocked, "reading blocked on a FIFO"
+    return result[0]
+
+
+def test_fifo_in_a_folder_or_named_is_never_opened(tmp_path: Path) -> None:
+    """A FIFO (in the folder or named directly) is listed as not a regular file; the audit does not block."""
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    os.mkfifo(dump / "pipe.txt")
+    os.mkfifo(tmp_path / "named.jsonl")
+    corpus = _read_in_thread([dump, tmp_path / "named.jsonl"])
+    assert [p.id for p in corpus.posts] == ["title-a"]
+    assert [(Path(s.path).name, s.reason) for s in corpus.skipped] == [
+        ("pipe.txt", "not a regular file (FIFO); not opened for reading"),
+        ("named.jsonl", "not a regular file (FIFO); not opened for reading"),
+    ]
+
+
+def test_socket_in_a_folder_is_listed_not_opened(tmp_path: Path) -> None:
+    """A Unix socket in a dump folder is listed as not a regular file."""
+    import socket
+
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(dump / "sock.txt"))
+        corpus = read_corpus([dump])
+    assert [(Path(s.path).name, s.reason) for s in corpus.skipped] == [
+        ("sock.txt", "not a regular file (socket); not opened for reading")
+    ]
+
+
+def test_unreadable_sub_folder_is_listed_and_fails_strict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sub-folder that cannot be listed is in skipped with the reason, so --strict fails on it."""
+    import provenance
+    from provenance.config import AuditConfig
+    from provenance.errors import InputError
+
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    _write(dump / "locked" / "b.txt")
+    real_scandir = os.scandir
+
+    def refusing_scandir(path: str | os.PathLike[str]) -> object:
+        if Path(path) == dump / "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing_scandir)
+    corpus = read_corpus([dump])
+    assert [(s.path, s.reason) for s in corpus.skipped] == [
+        (str(dump / "locked"), "unreadable folder: Permission denied")
+    ]
+    with pytest.raises(InputError, match="locked: skipped: unreadable folder: Permission denied"):
+        provenance.audit([dump], AuditConfig(strict=True, jobs=1))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists folders whatever their permissions")
+def test_unreadable_sub_folder_by_permissions(tmp_path: Path) -> None:
+    """A sub-folder with mode 000 is listed as an unreadable folder."""
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    _write(dump / "locked" / "b.txt")
+    (dump / "locked").chmod(0)
+    try:
+        reasons = [s.reason for s in read_corpus([dump]).skipped]
+    finally:
+        (dump / "locked").chmod(0o755)
+    assert reasons == ["unreadable folder: Permission denied"]
+
+
+# --------------------------------------------------------------------------
+# Symbolic links
+# --------------------------------------------------------------------------
+
+
+def _linked_dump(tmp_path: Path) -> tuple[Path, Path]:
+    """A dump with links to a file and a folder outside it, to a file and a folder inside it, and a loop."""
+    dump, outside = tmp_path / "dump", tmp_path / "outside"
+    _write(dump / "a.txt")
+    _write(dump / "sub" / "b.txt")
+    _write(outside / "secret.txt")
+    _write(outside / "deep" / "d.txt")
+    (dump / "secret.txt").symlink_to(outside / "secret.txt")
+    (dump / "elsewhere").symlink_to(outside)
+    (dump / "again.txt").symlink_to("a.txt")
+    (dump / "same-sub").symlink_to("sub")
+    (outside / "deep" / "up").symlink_to("..")
+    return dump, outside
+
+
+def test_links_inside_a_folder_are_listed_not_followed(tmp_path: Path) -> None:
+    """Without --follow-links no link is followed: each is listed with where it points and how to read it."""
+    dump, outside = _linked_dump(tmp_path)
+    corpus = read_corpus([dump])
+    assert sorted(p.source.path for p in corpus.posts) == [str(dump / "a.txt"), str(dump / "sub" / "b.txt")]
+    reasons = {Path(s.path).name: s.reason for s in corpus.skipped}
+    assert reasons == {
+        "secret.txt": f"symbolic link to file {str(outside / 'secret.txt')!r} outside the named inputs; "
+        "not followed (--follow-links reads it)",
+        "elsewhere": f"symbolic link to folder {str(outside)!r} outside the named inputs; "
+        "not followed (--follow-links reads it)",
+        "again.txt": f"symbolic link to file 'a.txt', not followed: read at its own path {dump / 'a.txt'}",
+        "same-sub": f"symbolic link to folder 'sub', not followed: read at its own path {dump / 'sub'}",
+    }
+
+
+def test_a_link_to_a_system_file_is_never_read_without_the_flag(tmp_path: Path) -> None:
+    """A link to /etc/passwd in a dump folder is listed, not read."""
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    (dump / "passwd.txt").symlink_to("/etc/passwd")
+    corpus = read_corpus([dump])
+    assert [p.source.path for p in corpus.posts] == [str(dump / "a.txt")]
+    assert str(dump / "passwd.txt") not in corpus.files
+    assert [Path(s.path).name for s in corpus.skipped] == ["passwd.txt"]
+
+
+def test_paths_named_by_the_user_are_read_even_as_links(tmp_path: Path) -> None:
+    """A link named on the command line (to a file or a folder) is read."""
+    dump, _ = _linked_dump(tmp_path)
+    corpus = read_corpus([dump / "secret.txt", dump / "elsewhere"])
+    assert [p.source.path for p in corpus.posts] == [
+        str(dump / "secret.txt"),
+        str(dump / "elsewhere" / "deep" / "d.txt"),
+    ]
+    # The file reached a second time is read once; the loop inside the named folder is a link like
+    # any other: listed, not followed.
+    assert [(s.path, s.reason.split(",")[0]) for s in corpus.skipped] == [
+        (str(dump / "elsewhere" / "secret.txt"), f"the same file as {dump / 'secret.txt'}"),
+        (str(dump / "elsewhere" / "deep" / "up"), "symbolic link to folder '..'"),
+    ]
+
+
+def test_follow_links_reads_each_real_file_once_and_cannot_loop(tmp_path: Path) -> None:
+    """With follow_links, links to outside are read, links inside are not read twice, a loop ends."""
+    from provenance.config import AuditConfig
+
+    dump, _ = _linked_dump(tmp_path)
+    corpus = read_corpus([dump], AuditConfig(follow_links=True))
+    assert [p.source.path for p in corpus.posts] == [
+        str(dump / "a.txt"),
+        str(dump / "secret.txt"),
+        str(dump / "elsewhere" / "deep" / "d.txt"),
+        str(dump / "sub" / "b.txt"),
+    ]
+    reasons = {str(Path(s.path).relative_to(dump)): s.reason for s in corpus.skipped}
+    assert reasons == {
+        "again.txt": f"symbolic link to file 'a.txt', not followed: read at its own path {dump / 'a.txt'}",
+        "elsewhere/secret.txt": f"the same file as {dump / 'secret.txt'}, read there",
+        "elsewhere/deep/up": f"folder already read as {dump / 'elsewhere'}",
+        "same-sub": f"symbolic link to folder 'sub', not followed: read at its own path {dump / 'sub'}",
+    }
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    """A file named directly and inside a named folder gives one post; the second path says why."""
+    dump = tmp_path / "dump"
+    a = _write(dump / "a.txt")
+    corpus = read_corpus([dump, a])
+    assert [p.id for p in corpus.posts] == ["title-a"]
+    assert [(s.path, s.reason) for s in corpus.skipped] == [(str(a), f"the same file as {a}, read there")]
+
+
+# --------------------------------------------------------------------------
+# The output folder and --exclude
+# --------------------------------------------------------------------------
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
+
+
+def test_audit_never_reads_its_own_output_folder(tmp_path: Path) -> None:
+    """`audit DUMP --out DUMP/reports` twice: the second run still has the seed's 7 posts, outputs listed."""
+    from click.testing import CliRunner
+
+    from provenance.cli import cli
+
+    dump = tmp_path / "seeds"
+    dump.mkdir()
+    (dump / SEED.name).write_bytes(SEED.read_bytes())
+    out = dump / "reports"
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out), "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert doc["summary"]["posts"] == 7
+    assert [p["path"] for p in doc["inputs"]["files"]] == [str(dump / SEED.name)]
+    assert {(Path(s["path"]).name, s["reason"]) for s in doc["skipped"]} == {
+        (name, "the audit's own output folder")
+        for name in ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
+    }
+
+
+def test_exclude_dirs_of_the_library_api(tmp_path: Path) -> None:
+    """provenance.audit(..., exclude_dirs=[...]) lists the files under those folders as skipped."""
+    import provenance
+    from provenance.config import AuditConfig
+
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    _write(dump / "old" / "b.txt")
+    result = provenance.audit([dump], AuditConfig(jobs=1), exclude_dirs=[dump / "old"])
+    assert [p.id for p in result.posts] == ["title-a"]
+    assert [(s.path, s.reason) for s in result.corpus.skipped] == [
+        (str(dump / "old" / "b.txt"), "the audit's own output folder")
+    ]
+
+
+def test_exclude_globs_leave_out_files_and_folders_and_say_so(tmp_path: Path) -> None:
+    """--exclude (repeatable) matches names and paths below the named folder; each file left out is listed."""
+    from click.testing import CliRunner
+
+    from provenance.cli import cli
+
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    _write(dump / "README.txt")
+    _write(dump / "drafts" / "d1.txt")
+    _write(dump / "drafts" / "deeper" / "d2.txt")
+    _write(dump / "sub" / "SOURCE.txt")
+    _write(dump / "sub" / "b.txt")
+    out = tmp_path / "out"
+    args = ["audit", str(dump), "--out", str(out), "--jobs", "1"]
+    args += ["--exclude", "README*", "--exclude", "drafts", "--exclude", "sub/SOURCE.txt"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in doc["posts"]] == ["title-a", "title-b"]
+    assert [(str(Path(s["path"]).relative_to(dump)), s["reason"]) for s in doc["skipped"]] == [
+        ("README.txt", "excluded by --exclude 'README*'"),
+        ("drafts/d1.txt", "excluded by --exclude 'drafts'"),
+        ("drafts/deeper/d2.txt", "excluded by --exclude 'drafts'"),
+        ("sub/SOURCE.txt", "excluded by --exclude 'sub/SOURCE.txt'"),
+    ]
+    assert (doc["params"]["exclude"], doc["params"]["follow_links"]) == (
+        ["README*", "drafts", "sub/SOURCE.txt"],
+        False,
+    )
+
+
+def test_follow_links_is_an_option_of_every_auditing_command(tmp_path: Path) -> None:
+    """`--follow-links` reads a linked file in audit, graph and sources, and is recorded in params."""
+    from click.testing import CliRunner
+
+    from provenance.cli import cli
+
+    dump, outside = tmp_path / "dump", tmp_path / "outside"
+    dump.mkdir()
+    (dump / SEED.name).write_bytes(SEED.read_bytes())
+    _write(outside / "linked.txt", "linked")
+    (dump / "linked.txt").symlink_to(outside / "linked.txt")
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["audit", str(dump), "--out", str(out), "--jobs", "1", "--follow-links"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert (doc["summary"]["posts"], doc["params"]["follow_links"]) == (8, True)
+    graph = runner.invoke(
+        cli, ["graph", str(dump), "--follow-links", "--format", "json", "--out", str(tmp_path / "g.json")]
+    )
+    assert graph.exit_code == 0, graph.output
+    assert "title-linked" in (tmp_path / "g.json").read_text(encoding="utf-8")
+    sources = runner.invoke(cli, ["sources", "title-linked", str(dump), "--follow-links", "--exclude", "x"])
+    assert sources.exit_code == 0, sources.output
+
+
+# --------------------------------------------------------------------------
+# A reader that fails inside one file
+# --------------------------------------------------------------------------
+
+
+def test_a_reader_failure_says_which_lines_were_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A MemoryError after the first post names the lines from the next one to the end, and the posts kept."""
+    import provenance.ingest
+    from provenance.ingest.archive import iter_archive
+
+    def failing_archive(path: str, lines: object) -> object:
+        for event in iter_archive(path, lines):  # type: ignore[arg-type]
+            yield event
+            if getattr(event, "id", None) == "title-a":
+                raise MemoryError
+
+    monkeypatch.setattr(provenance.ingest, "iter_archive", failing_archive)
+    dump = tmp_path / "dump.txt"
+    dump.write_text(ARCHIVE.format(name="a") + "\n" + ARCHIVE.format(name="b"), encoding="utf-8")
+    corpus = read_corpus([dump])
+    assert [p.id for p in corpus.posts] == ["title-a"]
+    assert [str(w) for w in corpus.warnings] == [
+        f"{dump}:6: reading stopped early (out of memory); lines 6 to the end were not read; "
+        "kept the 1 posts read before"
+    ]
