@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -567,4 +568,73 @@ def test_a_reader_failure_says_which_lines_were_not_read(
     assert [str(w) for w in corpus.warnings] == [
         f"{dump}:6: reading stopped early (out of memory); lines 6 to the end were not read; "
         "kept the 1 posts read before"
+    ]
+
+
+# --------------------------------------------------------------------------
+# Markdown front matter: bounded
+# --------------------------------------------------------------------------
+
+
+def _alias_bomb(levels: int) -> str:
+    """A "billion laughs" YAML: each level a list of nine aliases to the level below."""
+    names = [f"l{n}" for n in range(levels + 1)]
+    lines = [f'{names[0]}: &{names[0]} ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for below, name in itertools.pairwise(names):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{below}"] * 9) + "]")
+    lines.append(f"title: *{names[-1]}")
+    lines.append(f"tags: *{names[-1]}")
+    return "\n".join(lines)
+
+
+def test_yaml_alias_bomb_in_front_matter_is_refused_and_the_post_read(tmp_path: Path) -> None:
+    """Front matter with more aliases than the limit is refused with a warning; its lines are unparsed,
+    the post is read from its body, and no line is lost."""
+    bomb = _alias_bomb(5)  # 9**5 "lol"s once a title is made of it; 9 levels are 5.5 GB
+    page = tmp_path / "bomb.md"
+    text = f"---\n{bomb}\n---\n\n# The real title\n\nThe body paragraph.\n"
+    page.write_text(text, encoding="utf-8")
+    corpus = read_corpus([page])
+    (post,) = corpus.posts
+    assert (post.title, [p.text for p in post.paragraphs]) == ("The real title", ["The body paragraph."])
+    assert [str(w) for w in corpus.warnings] == [
+        f"{page}:1: front matter refused (more than 20 YAML aliases); its 10 lines (1-10) kept as unparsed, "
+        "the post read without it"
+    ]
+    assert [u.line for u in corpus.unparsed] == list(range(1, 11))
+    assert unaccounted(corpus, page, text) == {}
+
+
+def test_a_nine_level_alias_bomb_is_refused_before_any_expansion() -> None:
+    """The loader stops at the 21st alias of a 9-level bomb (which would take 5.5 GB as text)."""
+    from provenance.ingest.text import _load_yaml, _Refused
+
+    with pytest.raises(_Refused, match="more than 20 YAML aliases"):
+        _load_yaml(_alias_bomb(9))
+
+
+def test_front_matter_nested_too_deeply_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    """A title nested 5,000 lists deep (RecursionError in PyYAML) refuses the front matter; the post stays."""
+    page = tmp_path / "deep.md"
+    text = "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n\n# Heading\n\nBody text.\n"
+    page.write_text(text, encoding="utf-8")
+    corpus = read_corpus([page])
+    assert [(p.title, p.paragraphs[0].text) for p in corpus.posts] == [("Heading", "Body text.")]
+    assert [w.message.split(";")[0] for w in corpus.warnings] == ["front matter refused (nested too deeply)"]
+    assert unaccounted(corpus, page, text) == {}
+
+
+def test_front_matter_values_are_bounded(tmp_path: Path) -> None:
+    """A 5,000-character title is cut to 1,000, 500 tags to 100, and list items that are not text left out."""
+    tags = ", ".join(f"tag{n}" for n in range(500))
+    page = tmp_path / "long.md"
+    front = f"title: {'T' * 5000}\ntags: [{tags}]\ncategories: [news, [nested, list], {{a: 1}}]"
+    page.write_text(f"---\n{front}\n---\n\nBody.\n", encoding="utf-8")
+    corpus = read_corpus([page])
+    (post,) = corpus.posts
+    assert (len(post.title), len(post.tags), post.categories) == (1000, 100, ("news",))
+    assert [str(w) for w in corpus.warnings] == [
+        f"{page}:2: front matter 'title' is 5,000 characters long; cut to 1,000",
+        f"{page}:4: front matter 'categories' has 2 items that are not text; left out",
+        f"{page}:3: front matter 'tags' has more than 100 items; kept the first 100",
     ]
