@@ -26,13 +26,16 @@ def audit(
     paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     config: AuditConfig | None = None,
     progress: Progress | None = None,
+    *,
+    exclude_dirs: Sequence[str | os.PathLike[str]] = (),
 ) -> Audit:
     """Audit the posts found in ``paths`` (files or folders) and return everything found.
 
     Raises :class:`~provenance.errors.InputError` when nothing could be read,
     or, with ``config.strict``, when the input produced any warning, skipped
     file or unparsed line. ``progress(stage, done, total)`` is called as
-    stages advance (``total`` None when unknown).
+    stages advance (``total`` None when unknown). Files under
+    ``exclude_dirs`` (where the outputs go) are listed as skipped, never read.
     """
     # Imported here so `import provenance` stays light for the CLI's --help.
     from provenance import __version__
@@ -50,7 +53,7 @@ def audit(
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
-    corpus = read_corpus(paths, config, progress)
+    corpus = read_corpus(paths, config, progress, exclude_dirs=exclude_dirs)
     timings["ingest"] = time.perf_counter() - started
     if not corpus.posts:
         raise InputError(_nothing_read(paths, corpus))

@@ -102,6 +102,18 @@ def _add_audit_options(command: F, format_flag: str) -> F:
         click.option(
             "--strict", is_flag=True, help="Fail on any input warning, skipped file or unparsed line."
         ),
+        click.option(
+            "--follow-links",
+            is_flag=True,
+            help="Follow symbolic links inside the named folders (each file read once).",
+        ),
+        click.option(
+            "--exclude",
+            "exclude",
+            metavar="GLOB",
+            multiple=True,
+            help="Leave out files and folders matching GLOB (path in a named folder, or name); repeatable.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -122,6 +134,8 @@ def _config(kwargs: dict[str, Any]) -> tuple[list[str], AuditConfig]:
         include_pages=kwargs.pop("include_pages"),
         aliases=kwargs.pop("aliases"),
         strict=kwargs.pop("strict"),
+        follow_links=kwargs.pop("follow_links"),
+        exclude=tuple(kwargs.pop("exclude")),
     )
     return paths, config
 
@@ -226,7 +240,8 @@ def audit(out_dir: Path, **kwargs: Any) -> None:
     paths, config = _config(kwargs)
     progress = StageProgress()
     try:
-        result = run_audit(paths, config, progress=progress)
+        # Never read the outputs of an earlier run when --out lies inside a named folder.
+        result = run_audit(paths, config, progress=progress, exclude_dirs=[out_dir])
         written = write_outputs(result, out_dir, progress=progress)
     finally:
         progress.close()

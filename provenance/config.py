@@ -83,6 +83,13 @@ class AuditConfig:
       include_pages (False): import WordPress pages as well as posts.
       strict (False): treat any input warning as a failure.
       aliases (None): path of a YAML or CSV outlet alias file.
+      follow_links (False): follow symbolic links met inside the named
+        folders (each real file read once, loops impossible). Without it a
+        link is listed in ``skipped`` with where it points; paths named by
+        the user are read even when they are links.
+      exclude (()): globs of files and folders never read, matched against
+        the path relative to the named folder and against the name; each
+        file left out is listed in ``skipped``.
     """
 
     threshold: float = 0.5
@@ -113,6 +120,8 @@ class AuditConfig:
     include_pages: bool = False
     strict: bool = False
     aliases: str | None = None
+    follow_links: bool = False
+    exclude: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

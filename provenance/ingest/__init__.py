@@ -53,11 +53,14 @@ from provenance.ingest.htmlpage import iter_html, looks_like_html
 from provenance.ingest.jsonl import iter_jsonl, looks_like_jsonl
 from provenance.ingest.source import Event, SourceFile, open_source
 from provenance.ingest.text import iter_text
+from provenance.ingest.walk import OUTPUT_FOLDER
+from provenance.ingest.walk import iter_files as walk_files
 from provenance.ingest.wxr import iter_wxr, looks_like_wxr
 from provenance.models import ClassifiedLine, Corpus, InputWarning, Post, SkippedFile, UnparsedLine
 
 __all__ = [
     "FORMATS",
+    "OUTPUT_FOLDER",
     "detect_format",
     "file_event",
     "iter_archive",
@@ -80,30 +83,30 @@ _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
 _TEXT_SUFFIXES = frozenset({".txt", ".text"}) | _MARKDOWN_SUFFIXES
 
 
-def iter_files(paths: Paths, corpus: Corpus) -> Iterator[Path]:
-    """Every file named by ``paths``, folders walked recursively in sorted order.
+def iter_files(
+    paths: Paths,
+    corpus: Corpus,
+    *,
+    follow_links: bool = False,
+    exclude: Sequence[str] = (),
+    exclude_dirs: Sequence[str | os.PathLike[str]] = (),
+) -> Iterator[Path]:
+    """Every regular file under ``paths``, folders walked recursively in sorted order.
 
-    Hidden files and folders (starting with ".") inside a folder are left out;
-    symbolic links to folders are not followed (no loops). Paths that do not
-    exist are recorded in ``corpus.skipped`` rather than raised, so one bad
-    path does not stop the audit of the rest. Broken symbolic links inside a
-    folder are yielded, and skipped with their reason when opened.
+    Everything else met on the way (a path that does not exist, a FIFO, a
+    socket or a device, a symbolic link not followed, an unreadable folder,
+    a file under ``exclude_dirs`` or matching an ``exclude`` glob, a file
+    reached twice) is listed in ``corpus.skipped`` with the reason rather
+    than raised, so one bad path does not stop the audit of the rest. Hidden
+    files and folders (starting with ".") inside a folder are left out. The
+    rules, links included, are in :mod:`provenance.ingest.walk`.
     """
     if isinstance(paths, (str, os.PathLike)):
         # A lone path is a Sequence[str] too: walking its characters would read "/" and the disk.
         paths = [paths]
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(root) / name
-        elif path.is_file() or path.is_symlink():
-            yield path
-        else:
-            corpus.skipped.append(SkippedFile(str(path), "no such file or directory"))
+    yield from walk_files(
+        paths, corpus, follow_links=follow_links, exclude=exclude, exclude_dirs=exclude_dirs
+    )
 
 
 def detect_format(path: Path, head: str) -> str | None:
@@ -161,6 +164,8 @@ def iter_posts(
     paths: Paths,
     config: AuditConfig | None = None,
     corpus: Corpus | None = None,
+    *,
+    exclude_dirs: Sequence[str | os.PathLike[str]] = (),
 ) -> Iterator[Post]:
     """Stream every post of ``paths``, filling ``corpus`` with all but the posts.
 
@@ -169,13 +174,20 @@ def iter_posts(
     so a caller that does not keep them reads any size of dump in the memory
     of its largest post. Post ids are made unique across the stream: a
     repeated id gets a ``-2``, ``-3``… suffix and a warning naming both places.
+
+    Files under ``exclude_dirs`` (the audit's own output folder) are never
+    read, only listed in ``corpus.skipped``; ``config.follow_links`` and
+    ``config.exclude`` choose the other files (:func:`iter_files`).
     """
     config = config or AuditConfig()
     corpus = corpus if corpus is not None else Corpus()
     if config.format is not None and config.format not in FORMATS:
         raise ValueError(f"unknown format {config.format!r}; expected one of {', '.join(FORMATS)}")
     seen_ids: dict[str, str] = {}
-    for path in iter_files(paths, corpus):
+    files = iter_files(
+        paths, corpus, follow_links=config.follow_links, exclude=config.exclude, exclude_dirs=exclude_dirs
+    )
+    for path in files:
         opened = open_source(path)
         if isinstance(opened, SkippedFile):
             corpus.skipped.append(opened)
@@ -201,43 +213,64 @@ def iter_posts(
         corpus.files.append(opened.name)
         corpus.formats[opened.name] = fmt
         posts_before = len(seen_ids)
+        last_line = 0
         try:
             for event in _events(opened, fmt, config):
+                last_line = max(last_line, _last_line(event))
                 post = file_event(event, corpus)
                 if post is not None:
                     yield _unique(post, seen_ids, corpus)
         except Exception as exc:
             # A file that changes or vanishes while read, or a reader bug on
-            # input nobody foresaw: report it and go on with the other files.
-            kept = len(seen_ids) - posts_before
-            corpus.warnings.append(
-                InputWarning(
-                    opened.name,
-                    0,
-                    f"reading stopped early ({exc.__class__.__name__}: {exc}); "
-                    f"kept the {kept} posts read before",
-                )
-            )
-        if len(seen_ids) == posts_before:
-            corpus.warnings.append(InputWarning(opened.name, 0, f"no posts found (read as {fmt})"))
+            # input nobody foresaw (a MemoryError or RecursionError included):
+            # report what was lost and go on with the other files.
+            corpus.warnings.append(_stopped_early(opened.name, exc, last_line, len(seen_ids) - posts_before))
+        else:
+            if len(seen_ids) == posts_before:
+                corpus.warnings.append(InputWarning(opened.name, 0, f"no posts found (read as {fmt})"))
 
 
 def read_corpus(
     paths: Paths,
     config: AuditConfig | None = None,
     progress: Progress | None = None,
+    *,
+    exclude_dirs: Sequence[str | os.PathLike[str]] = (),
 ) -> Corpus:
     """Read every post from ``paths`` (files or folders) into one corpus.
 
     Never raises for bad input (see the module docstring); a ``config.format``
     that names no reader is a programming error and raises ``ValueError``.
+    Files under ``exclude_dirs`` are listed as skipped, never read.
     """
     corpus = Corpus()
-    for post in iter_posts(paths, config, corpus):
+    for post in iter_posts(paths, config, corpus, exclude_dirs=exclude_dirs):
         corpus.posts.append(post)
         if progress is not None:
             progress("ingest", len(corpus.posts), None)
     return corpus
+
+
+def _last_line(event: Event) -> int:
+    """The last input line an event accounts for (0 for a whole-file event)."""
+    if isinstance(event, Post):
+        return event.source.line_end
+    return getattr(event, "line", 0)
+
+
+def _stopped_early(path: str, exc: Exception, last_line: int, kept: int) -> InputWarning:
+    """The warning for a file whose reader failed: what failed, what was kept, which lines were not read."""
+    # A MemoryError or RecursionError says little by itself; name what it means here.
+    what = {
+        "MemoryError": "out of memory",
+        "RecursionError": "input nested too deeply",
+    }.get(exc.__class__.__name__, f"{exc.__class__.__name__}: {exc}")
+    lost = f"lines {last_line + 1} to the end were not read" if last_line else "no line was read"
+    return InputWarning(
+        path,
+        last_line + 1,
+        f"reading stopped early ({what}); {lost}; kept the {kept} posts read before",
+    )
 
 
 def _unique(post: Post, seen: dict[str, str], corpus: Corpus) -> Post:

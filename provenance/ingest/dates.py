@@ -3,6 +3,11 @@
 One regular expression finds a date-shaped string (so a line can be recognised
 as a date line even when the date itself is impossible, like "February 30,
 2017"); :func:`parse_date` then turns it into a :class:`datetime.date` or None.
+
+Every parser here is total: any string gives a date or None, never an
+exception, whatever year, day, month spelling or time-zone offset it holds.
+Readers rely on it to warn about one bad value instead of losing the rest of
+a file (a JSON Lines ``date``, a WordPress ``pubDate``).
 """
 
 from __future__ import annotations
@@ -58,14 +63,29 @@ def _fields(match: re.Match[str]) -> tuple[str, str, str]:
     raise ValueError("not a date match")  # unreachable: the pattern has three branches
 
 
+def _month_number(month: str) -> int | None:
+    if month.isdigit():
+        return int(month)
+    # The pattern matches case-insensitively, so it also takes letters whose
+    # case folding is ASCII ("ſep" with a long s): fold them the same way.
+    return MONTHS.get(month.casefold().rstrip("."))
+
+
 def date_from_match(match: re.Match[str]) -> dt.date | None:
     """The date a :data:`DATE_PATTERN` match names, or None if no such day exists."""
     year, month, day = _fields(match)
-    month_number = int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
-    day_number = int(re.sub(r"\D", "", day))
+    month_number = _month_number(month)
+    day_digits = re.sub(r"\D", "", day)
+    if month_number is None or not day_digits:
+        return None
+    return _date(year, str(month_number), day_digits)
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
+    """The day named by digit strings, or None when there is no such day (or the digits are not decimal)."""
     try:
-        return dt.date(int(year), month_number, day_number)
-    except ValueError:
+        return dt.date(int(year), int(month), int(day))
+    except (ValueError, OverflowError):
         return None
 
 
@@ -94,15 +114,22 @@ def parse_any_date(text: str) -> dt.date | None:
         return None
     iso = _ISO_PREFIX.match(text)
     if iso:
-        try:
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-        except ValueError:
-            return None
+        return _date(iso[1], iso[2], iso[3])
     if (parsed := parse_date(text)) is not None:
         return parsed
+    return _rfc822_date(text)
+
+
+def _rfc822_date(text: str) -> dt.date | None:
+    """The day of an RFC 822 date ("Fri, 14 Jul 2017 09:00:00 +0000"), None when it names no instant.
+
+    The standard library's parser takes numbers of any size: an absurd year
+    or an offset like ``+99999999999999`` raises OverflowError there, which
+    must give None here like any other impossible date.
+    """
     from email.utils import parsedate_to_datetime
 
     try:
         return parsedate_to_datetime(text).date()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None

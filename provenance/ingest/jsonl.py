@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from provenance.ingest.archive import slugify
@@ -73,55 +74,139 @@ class _BadLine(ValueError):
     """A JSON line that cannot be a post; the message says why."""
 
 
-def _string(record: dict[str, Any], key: str) -> str | None:
-    value = record.get(key)
-    if value is None:
+class _LongNumber:
+    """An integer too long for Python to convert (``sys.get_int_max_str_digits``), kept as its digits.
+
+    ``json.loads`` raises ValueError on such a number wherever it stands, which
+    would spoil the whole line; parsed as this instead, it spoils only its field.
+    """
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+
+def _parse_int(digits: str) -> int | _LongNumber:
+    try:
+        return int(digits)
+    except ValueError:
+        return _LongNumber(digits)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Unknown field names listed by name in the file's warning; the rest are counted.
+_UNKNOWN_SHOWN = 20
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, for a warning."""
+    if isinstance(value, _LongNumber):
+        return f"a number of {len(value.digits):,} digits"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return "a number"
+
+
+def _valid_text(value: str) -> str:
+    """``value`` with every lone surrogate (a JSON escape like \\ud800 that is no character) as U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", value)
+
+
+@dataclass(slots=True)
+class _Record:
+    """One JSON object being read into a post; the problems of its fields are collected as warnings.
+
+    A field with a value of the wrong kind is dropped (or coerced to text when
+    it is a plain number) with a warning, and the post is kept: one bad value
+    spoils its field, not the post, and never the rest of the file.
+    """
+
+    path: str
+    number: int
+    values: dict[str, Any]
+    warnings: list[InputWarning] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(InputWarning(self.path, self.number, message))
+
+    def clean(self, key: str, value: str) -> str:
+        """The string with lone surrogates replaced, and a warning when there were any."""
+        repaired = _valid_text(value)
+        if repaired != value:
+            count = len(_LONE_SURROGATE.findall(value))
+            self.warn(f"field {key!r}: {count} lone surrogate escape(s) (no character) replaced by U+FFFD")
+        return repaired
+
+    def scalar_text(self, key: str, value: object) -> str | None:
+        """A string as is, a number as its digits; None (no warning) for anything else."""
+        if isinstance(value, str):
+            return self.clean(key, value).strip() or None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
         return None
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    raise _BadLine(f"field {key!r} is {type(value).__name__}, expected a string")
+
+    def text(self, key: str) -> str | None:
+        """An optional text field: a string, or a number as text; anything else dropped with a warning."""
+        value = self.values.get(key)
+        if value is None:
+            return None
+        text = self.scalar_text(key, value)
+        if text is None and not isinstance(value, str):
+            self.warn(f"field {key!r} is {_kind(value)}, expected a string; field dropped")
+        return text
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """An optional list of texts (or one text); items that are not text are dropped with a warning."""
+        value = self.values.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        kept = [(item, self.scalar_text(key, item)) for item in items if item is not None]
+        dropped = [item for item, text in kept if text is None and not isinstance(item, str)]
+        if dropped and not isinstance(value, list):
+            expected = "a string or a list of strings"
+            self.warn(f"field {key!r} is {_kind(value)}, expected {expected}; field dropped")
+        elif dropped:
+            kinds = ", ".join(sorted({_kind(item) for item in dropped}))
+            self.warn(f"field {key!r}: {len(dropped)} item(s) not a string ({kinds}) dropped")
+        return tuple(text for _, text in kept if text is not None)
 
 
-def _strings(record: dict[str, Any], key: str) -> tuple[str, ...]:
-    value = record.get(key)
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value.strip(),) if value.strip() else ()
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return tuple(item.strip() for item in value if item.strip())
-    raise _BadLine(f"field {key!r} must be a string or a list of strings")
-
-
-def _post(path: str, number: int, record: dict[str, Any], warnings: list[InputWarning]) -> Post:
-    text = record.get("text")
+def _post(record: _Record) -> Post:
+    path, number = record.path, record.number
+    text = record.values.get("text")
     if not isinstance(text, str):
-        raise _BadLine(
-            "no 'text' field" if text is None else f"field 'text' is {type(text).__name__}, expected a string"
-        )
-    title = _string(record, "title")
+        problem = "no 'text' field" if text is None else f"field 'text' is {_kind(text)}, expected a string"
+        raise _BadLine(problem)
+    text = record.clean("text", text)
+    title = record.text("title")
     title = " ".join(title.split()) if title else None
-    post_id = _string(record, "id")
+    post_id = record.text("id")
     if title is None:
         title = post_id or f"line {number}"
-        warnings.append(InputWarning(path, number, f"no title; used {title!r}"))
+        record.warn(f"no title; used {title!r}")
     if post_id is None:
         post_id = slugify(title)
-        warnings.append(InputWarning(path, number, f"no id; used {post_id!r}"))
+        record.warn(f"no id; used {post_id!r}")
     date = None
-    date_text = _string(record, "date")
+    date_text = record.text("date")
     if date_text is not None:
         date = parse_any_date(date_text)
         if date is None:
-            warnings.append(InputWarning(path, number, f"invalid date {date_text!r}; post kept undated"))
-    citation = _citation(path, number, record, warnings)
+            record.warn(f"invalid date {date_text!r}; post kept undated")
+    citation = _citation(record)
     paragraphs = tuple(
         Paragraph(index=i, line=number, text=paragraph) for i, paragraph in enumerate(split_paragraphs(text))
     )
     if not paragraphs:
-        warnings.append(InputWarning(path, number, f"post {post_id!r} has no paragraphs"))
+        record.warn(f"post {post_id!r} has no paragraphs")
     return Post(
         id=post_id,
         title=title,
@@ -129,29 +214,25 @@ def _post(path: str, number: int, record: dict[str, Any], warnings: list[InputWa
         source=SourceRef(path, number, number),
         citation=citation,
         paragraphs=paragraphs,
-        url=_string(record, "url"),
-        categories=_strings(record, "categories"),
-        tags=_strings(record, "tags"),
+        url=record.text("url"),
+        categories=record.texts("categories"),
+        tags=record.texts("tags"),
         format="jsonl",
     )
 
 
-def _citation(
-    path: str, number: int, record: dict[str, Any], warnings: list[InputWarning]
-) -> Citation | None:
-    outlet = _string(record, "outlet")
-    authors = _strings(record, "authors") or _strings(record, "author")
-    source_title = _string(record, "source_title")
-    source_date_text = _string(record, "source_date")
+def _citation(record: _Record) -> Citation | None:
+    outlet = record.text("outlet")
+    authors = record.texts("authors") or record.texts("author")
+    source_title = record.text("source_title")
+    source_date_text = record.text("source_date")
     if not (outlet or authors or source_title or source_date_text):
         return None
     source_date = None
     if source_date_text is not None:
         source_date = parse_any_date(source_date_text)
         if source_date is None:
-            warnings.append(
-                InputWarning(path, number, f"invalid source_date {source_date_text!r}; citation kept undated")
-            )
+            record.warn(f"invalid source_date {source_date_text!r}; citation kept undated")
     return Citation(
         title=source_title,
         outlet=outlet,
@@ -162,8 +243,39 @@ def _citation(
     )
 
 
+def _preview(line: str) -> str:
+    return line if len(line) <= _PREVIEW else line[:_PREVIEW] + "…"
+
+
+def _read_line(path: str, number: int, line: str) -> tuple[_Record, Post]:
+    """The post of one JSON line; raises _BadLine (or anything unforeseen) when the line is no post."""
+    try:
+        values = json.loads(line, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        raise _BadLine(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise _BadLine("JSON nested too deeply") from None
+    if not isinstance(values, dict):
+        raise _BadLine(f"a JSON {type(values).__name__}, not an object")
+    record = _Record(path, number, values)
+    return record, _post(record)
+
+
+def _unknown_fields_warning(path: str, unknown: set[str]) -> InputWarning:
+    names = sorted(unknown)
+    shown = ", ".join(_valid_text(name) for name in names[:_UNKNOWN_SHOWN])
+    more = f" and {len(names) - _UNKNOWN_SHOWN:,} more" if len(names) > _UNKNOWN_SHOWN else ""
+    return InputWarning(path, 0, f"ignored unknown fields: {shown}{more}")
+
+
 def iter_jsonl(path: str, lines: Iterable[str]) -> Iterator[Event]:
-    """Stream posts, unparsed lines and warnings from a JSON Lines file, one line at a time."""
+    """Stream posts, unparsed lines and warnings from a JSON Lines file, one line at a time.
+
+    Each line is read on its own: whatever goes wrong inside one line (bad
+    JSON, a value Python cannot hold, a reader bug on input nobody foresaw)
+    makes that line unparsed with a warning naming file:line, and the next
+    line is read.
+    """
     unknown: set[str] = set()
     for number, raw in enumerate(lines, start=1):
         if isinstance(raw, LongLine):
@@ -172,27 +284,20 @@ def iter_jsonl(path: str, lines: Iterable[str]) -> Iterator[Event]:
         stripped = raw.strip()
         if not stripped:
             continue
-        warnings: list[InputWarning] = []
         try:
-            try:
-                record = json.loads(stripped)
-            except json.JSONDecodeError as exc:
-                raise _BadLine(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(record, dict):
-                raise _BadLine(f"a JSON {type(record).__name__}, not an object")
-            post = _post(path, number, record, warnings)
+            record, post = _read_line(path, number, stripped)
         except _BadLine as exc:
-            yield UnparsedLine(
-                path, number, stripped if len(stripped) <= _PREVIEW else stripped[:_PREVIEW] + "…"
-            )
+            yield UnparsedLine(path, number, _preview(stripped))
             yield InputWarning(path, number, f"{exc}; line skipped")
             continue
-        except RecursionError:
-            yield UnparsedLine(path, number, stripped[:_PREVIEW] + "…")
-            yield InputWarning(path, number, "JSON nested too deeply; line skipped")
+        except Exception as exc:
+            # A value or a reader bug nobody foresaw: it spoils this line only.
+            yield UnparsedLine(path, number, _preview(stripped))
+            reason = _valid_text(f"{exc.__class__.__name__}: {exc}")[:_PREVIEW]
+            yield InputWarning(path, number, f"line could not be read ({reason}); line skipped")
             continue
-        unknown.update(key for key in record if key not in KNOWN_FIELDS)
-        yield from warnings
+        unknown.update(key for key in record.values if key not in KNOWN_FIELDS)
+        yield from record.warnings
         yield post
     if unknown:
-        yield InputWarning(path, 0, f"ignored unknown fields: {', '.join(sorted(unknown))}")
+        yield _unknown_fields_warning(path, unknown)

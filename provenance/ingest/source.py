@@ -17,6 +17,8 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,31 +94,31 @@ class SourceFile:
     warnings: list[InputWarning] = field(default_factory=list)
 
     def check_encoding(self) -> SkippedFile | None:
-        """Decide the encoding, reading the file once in chunks; a SkippedFile if no text encoding fits."""
+        """Decide the encoding, reading the file once in chunks; a SkippedFile if it is not text.
+
+        A file with a byte-order mark is what the mark says. Otherwise the
+        file is streamed through a UTF-8 decoder that counts what does not
+        decode, and the decision (see :func:`choose_encoding`) keeps all the
+        text that decodes: a UTF-8 file with a few stray bytes stays UTF-8,
+        each stray byte shown as U+FFFD; a file in a legacy code page is
+        read in the one that fits. Every decision but plain UTF-8 is a warning
+        naming the line of the first byte concerned.
+        """
         if self.bom_encoding is not None:
             self.encoding = self.bom_encoding
             return None
-        bad_offset, bad_line, sample = _first_invalid_utf8(self.path)
-        if bad_offset is None:
+        scan = scan_utf8(self.path)
+        if scan.invalid == 0:
             self.encoding = "utf-8"
             return None
-        from charset_normalizer import from_bytes
-
-        match = from_bytes(self.head_bytes + sample).best()
-        if match is None:
+        choice = choose_encoding(scan, self.head_bytes)
+        if choice is None:
             return SkippedFile(
-                self.name, f"not text: not UTF-8 (invalid byte at line {bad_line}) and no encoding fits"
-            )
-        self.encoding = match.encoding
-        bad_byte = sample[0] if sample else 0
-        self.warnings.append(
-            InputWarning(
                 self.name,
-                bad_line,
-                f"not UTF-8 (byte 0x{bad_byte:02x} on this line); decoded as {self.encoding} "
-                "(detected by charset-normalizer)",
+                f"not text: not UTF-8 (invalid byte at line {scan.lines[0]}) and no encoding fits",
             )
-        )
+        self.encoding, message = choice
+        self.warnings.append(InputWarning(self.name, scan.lines[0], message))
         return None
 
     def lines(self) -> Iterator[str]:
@@ -128,12 +130,16 @@ class SourceFile:
         is read past in chunks, never held.
         """
         encoding = self.encoding or "utf-8"
-        with open(self.path, encoding=encoding, errors="replace", newline=None) as handle:
+        with open(
+            self.path, encoding=encoding, errors="replace", newline=None, opener=_nonblocking
+        ) as handle:
             yield from iter_lines(handle)
 
     def read_text(self) -> str:
         """The whole decoded file, for one-post formats whose post is the whole file."""
-        with open(self.path, encoding=self.encoding or "utf-8", errors="replace", newline=None) as handle:
+        with open(
+            self.path, encoding=self.encoding or "utf-8", errors="replace", newline=None, opener=_nonblocking
+        ) as handle:
             return handle.read()
 
 
@@ -162,17 +168,26 @@ def iter_lines(handle: io.TextIOBase, max_chars: int = MAX_LINE_CHARS) -> Iterat
 
 
 def open_source(path: Path) -> SourceFile | SkippedFile:
-    """Check that ``path`` is a readable, non-empty text file and sniff its start.
+    """Check that ``path`` is a readable, non-empty regular text file and sniff its start.
 
     Returns a :class:`SkippedFile` with the reason (``broken symbolic link``,
-    ``unreadable: …``, ``empty file``, ``binary file …``) instead of raising.
+    ``unreadable: …``, ``not a regular file …``, ``empty file``,
+    ``binary file …``) instead of raising. The file is opened without
+    blocking and checked to be a regular file before it is read, so a FIFO or
+    a device put in a file's place is never waited on.
     """
     name = str(path)
     if path.is_symlink() and not path.exists():
         return SkippedFile(name, f"broken symbolic link to {os.readlink(path)!r}")
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", opener=_nonblocking) as handle:
+            kind = file_kind(os.fstat(handle.fileno()).st_mode)
+            if kind != "regular file":
+                return SkippedFile(name, f"not a regular file ({kind}); not opened for reading")
             head = handle.read(HEAD_BYTES)
+            decoder = _decoder(head)
+            text = decoder.decode(head, final=False)
+            blank = not text.strip() and (len(head) < HEAD_BYTES or _only_blank_after(handle, decoder))
     except OSError as exc:
         return SkippedFile(name, f"unreadable: {exc.strerror or exc}")
     if not head:
@@ -181,36 +196,228 @@ def open_source(path: Path) -> SourceFile | SkippedFile:
     if bom_encoding in (None, "utf-8-sig") and b"\0" in head:
         offset = head.index(b"\0")
         return SkippedFile(name, f"binary file (NUL byte at offset {offset})")
-    decoder = codecs.getincrementaldecoder(bom_encoding or "utf-8")(errors="replace")
-    text = decoder.decode(head, final=False)
-    if not text.strip() and len(head) < HEAD_BYTES:
+    if blank:
         return SkippedFile(name, "empty file (only blank lines)")
     return SourceFile(path, name, head, text, bom_encoding)
 
 
-def _first_invalid_utf8(path: Path) -> tuple[int | None, int, bytes]:
-    """Offset and 1-based line of the first byte that is not UTF-8, and a sample from there.
+def file_kind(mode: int) -> str:
+    """What a file mode says the file is: "regular file", "folder", "FIFO", "socket", "device"…"""
+    if stat.S_ISREG(mode):
+        return "regular file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISLNK(mode):
+        return "symbolic link"
+    return "special file"
 
-    Streams the file through an incremental decoder, so a 1 GB file costs one
-    read, not 1 GB of memory.
+
+def _decoder(head: bytes) -> codecs.IncrementalDecoder:
+    bom_encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
+    return codecs.getincrementaldecoder(bom_encoding or "utf-8")(errors="replace")
+
+
+def _only_blank_after(handle: io.BufferedReader, decoder: codecs.IncrementalDecoder) -> bool:
+    """Whether the rest of a file whose head is blank is blank too.
+
+    A file of blank lines larger than the head would otherwise be read as a
+    post with no text. Reads in chunks, and only as far as the first
+    non-blank character (for a real file, the head's end).
     """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
-    newlines = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK_BYTES):
-            try:
-                decoder.decode(chunk, final=False)
-            except UnicodeDecodeError as exc:
-                # The decoder may hold up to 3 bytes of the previous chunk, so
-                # exc.start can be negative relative to this chunk.
-                start = max(exc.start, 0)
-                line = newlines + chunk.count(b"\n", 0, start) + 1
-                return offset + start, line, chunk[start : start + 65_536]
-            offset += len(chunk)
-            newlines += chunk.count(b"\n")
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return offset, newlines + 1, b""
-    return None, 0, b""
+    while chunk := handle.read(_CHUNK_BYTES):
+        if decoder.decode(chunk, final=False).strip():
+            return False
+    return not decoder.decode(b"", final=True).strip()
+
+
+@dataclass(slots=True)
+class Utf8Scan:
+    """What streaming a file through a UTF-8 decoder found.
+
+    ``invalid`` counts the bytes that are no part of a UTF-8 character;
+    ``lines`` are the first few distinct lines holding one (1-based, counted
+    as the readers count lines) and ``later`` how many invalid bytes lie on
+    lines after those. ``extra`` is how many bytes the valid multi-byte
+    characters add beyond one per character: text really in UTF-8 has many, a
+    legacy code page almost none. ``high_bytes`` are the byte values
+    0x80-0xFF met from the first invalid byte on, ``first_byte`` that byte,
+    and ``sample`` up to 64 KB from there, for charset detection.
+    """
+
+    total: int = 0
+    invalid: int = 0
+    extra: int = 0
+    first_byte: int = 0
+    lines: list[int] = field(default_factory=list)
+    later: int = 0
+    high_bytes: set[int] = field(default_factory=set)
+    sample: bytes = b""
+
+
+#: Lines of invalid bytes named in a warning; the bytes on later lines are counted.
+LINES_NAMED = 5
+_SAMPLE_BYTES = 65_536
+# An undecodable byte, as the surrogateescape error handler writes it.
+_STRAY = re.compile("[\udc80-\udcff]")
+_ASCII = bytes(range(128))
+
+
+def scan_utf8(path: Path) -> Utf8Scan:
+    """Stream ``path`` through a UTF-8 decoder and count what does not decode; one read, bounded memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    scan = Utf8Scan()
+    chars = 0
+    breaks = 0  # line breaks before the current chunk
+    after_cr = False
+    found = False
+    with open(path, "rb", opener=_nonblocking) as handle:
+        while True:
+            chunk = handle.read(_CHUNK_BYTES)
+            text = decoder.decode(chunk, final=not chunk)
+            scan.total += len(chunk)
+            chars += len(text)
+            if not found and (first := _STRAY.search(text)) is not None:
+                found = True
+                scan.first_byte = ord(first.group()) - 0xDC00
+                # The decoder may hold up to 3 bytes of the previous chunk: start the sample a little early.
+                offset = len(text[: first.start()].encode("utf-8", "surrogateescape"))
+                scan.sample = chunk[max(offset - 3, 0) : offset + _SAMPLE_BYTES]
+            if found:
+                _note_invalid(scan, text, breaks, after_cr)
+                scan.high_bytes.update(chunk.translate(None, _ASCII))
+            if text:
+                breaks += _line_breaks(text, after_cr)
+                after_cr = text.endswith("\r")
+            if not chunk:
+                break
+    scan.extra = scan.total - chars
+    return scan
+
+
+def _line_breaks(text: str, after_cr: bool) -> int:
+    """Line breaks in ``text`` counted as the readers count them (\\n, \\r\\n or a lone \\r).
+
+    ``after_cr``: the text follows a \\r, so a \\n at its start ends no new line.
+    """
+    count = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return count - 1 if after_cr and text.startswith("\n") else count
+
+
+def _note_invalid(scan: Utf8Scan, text: str, breaks: int, after_cr: bool) -> None:
+    """Count the undecodable bytes of one decoded chunk, finding the lines of the first few."""
+    start = 0
+    if not scan.later:
+        position, line = 0, breaks + 1
+        for match in _STRAY.finditer(text):
+            line += _line_breaks(text[position : match.start()], after_cr and position == 0)
+            position = match.start()
+            if not scan.lines or line != scan.lines[-1]:
+                if len(scan.lines) == LINES_NAMED:
+                    start = position
+                    break
+                scan.lines.append(line)
+            scan.invalid += 1
+        else:
+            return
+    # Past the named lines only the number of bytes is wanted: count them without locating each.
+    rest = len(_STRAY.findall(text, start))
+    scan.invalid += rest
+    scan.later += rest
+
+
+#: What a byte 0x80-0xFF of Western European text is in cp1252: typographic
+#: punctuation (0x80-0x9F), common signs, and the letters of the languages
+#: cp1252 writes. Left out on purpose, so that text in another code page does
+#: not pass for cp1252: what the letters of Central European, Baltic and
+#: Turkish text look like when misread as cp1252 (Š š Ž ž, ¥ for Ą, ³ for ł,
+#: ¼ ¾ for Ľ ľ, Ð ð for Đ ğ š, Þ þ for Ţ ş ž), and signs prose hardly uses.
+_CP1252_WESTERN = frozenset(
+    "€‚„…†‡‰‹‘’“”•–—˜™›ˆŒœŸ"
+    "\u00a0¡¢£§©ª«\u00ad®°±²´µ·º»½¿"
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝß"
+    "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿ"
+)
+#: At most this many invalid bytes per byte of valid multi-byte characters: "UTF-8 with stray bytes".
+_STRAY_PER_MULTIBYTE = 4
+#: A file no encoding fits is still read as UTF-8 (with replacement) when so few of its bytes are invalid.
+_FEW_INVALID = 16
+
+
+def choose_encoding(scan: Utf8Scan, head: bytes) -> tuple[str, str] | None:
+    """The encoding of a file that is not valid UTF-8, with the warning that explains it; None if not text.
+
+    Decode what decodes, in this order:
+
+    1. UTF-8 with replacement, when the file holds valid multi-byte
+       characters and at most :data:`_STRAY_PER_MULTIBYTE` invalid bytes per
+       byte they add: a UTF-8 file with stray bytes loses only those bytes.
+    2. cp1252, the legacy code page users have most, when every byte
+       0x80-0xFF of the file reads in it as Western European punctuation or
+       letters (:data:`_CP1252_WESTERN`). charset-normalizer alone reads short
+       Western texts as cp1250, cp1257, cp852 or cp775 ("trčs" for "très",
+       "ĹTransportĺ" for "‘Transport’").
+    3. the encoding charset-normalizer detects, if it keeps ASCII as ASCII.
+    4. UTF-8 with replacement when only a few bytes are invalid
+       (:data:`_FEW_INVALID`, or one in a hundred); else None: not text.
+    """
+    where = f"byte 0x{scan.first_byte:02x} on this line"
+    if scan.extra and scan.invalid <= _STRAY_PER_MULTIBYTE * scan.extra:
+        return "utf-8", f"not valid UTF-8: {_invalid_bytes(scan)}; read as UTF-8, each replaced by U+FFFD"
+    if _reads_as_western_cp1252(scan.high_bytes):
+        return "cp1252", (
+            f"not UTF-8 ({where}); decoded as cp1252 "
+            "(its bytes 0x80-0xFF are Western European letters and punctuation)"
+        )
+    detected = _detect(head + scan.sample)
+    if detected is not None:
+        return detected, f"not UTF-8 ({where}); decoded as {detected} (detected by charset-normalizer)"
+    if scan.invalid <= _FEW_INVALID or scan.invalid * 100 <= scan.total:
+        return "utf-8", (
+            f"not UTF-8 ({where}) and no other encoding fits: {_invalid_bytes(scan)}; "
+            "read as UTF-8, each replaced by U+FFFD"
+        )
+    return None
+
+
+def _invalid_bytes(scan: Utf8Scan) -> str:
+    """ "3 invalid bytes on lines 4, 9" or "12 invalid bytes on lines 1, 2, 3, 4, 5 and 7 on later lines"."""
+    count = f"{scan.invalid:,} invalid byte{'s' if scan.invalid != 1 else ''}"
+    lines = ", ".join(map(str, scan.lines))
+    where = f"line{'s' if len(scan.lines) > 1 else ''} {lines}"
+    later = f" and {scan.later:,} on later lines" if scan.later else ""
+    return f"{count} on {where}{later}"
+
+
+def _detect(data: bytes) -> str | None:
+    """charset-normalizer's best encoding for ``data``; None if none fits or it does not keep ASCII as is."""
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data).best()
+    return match.encoding if match is not None and _keeps_ascii(match.encoding) else None
+
+
+def _keeps_ascii(encoding: str) -> bool:
+    """True for an encoding in which ASCII bytes are the ASCII characters (not UTF-16, not EBCDIC)."""
+    try:
+        return _ASCII.decode(encoding) == _ASCII.decode("ascii")
+    except (LookupError, UnicodeDecodeError):
+        return False
+
+
+def _reads_as_western_cp1252(high_bytes: set[int]) -> bool:
+    try:
+        text = bytes(sorted(high_bytes)).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D are no character in cp1252
+        return False
+    return bool(text) and set(text) <= _CP1252_WESTERN
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    """Open without blocking: a FIFO put where a file was must not hang the audit (files ignore the flag)."""
+    return os.open(path, flags | os.O_NONBLOCK)

@@ -11,11 +11,18 @@ a classified note when it is one line such as a separator or an image name.
 A Markdown front matter block (``---`` … ``---`` at the very top, YAML) gives
 ``title``, ``date``, ``tags``, ``categories`` and ``url``/``permalink``
 instead; its lines are accounted as the title line, the date line or
-``header`` notes, so that no line is lost.
+``header`` notes, so that no line is lost. Front matter comes from outside
+and is bounded: more than :data:`MAX_FRONT_MATTER_ALIASES` YAML aliases (an
+alias bomb) or nesting deeper than Python's recursion limit refuses the
+whole block (its lines kept as unparsed, with a warning; the post is read
+from its body), and a value is only taken as text when it is a scalar, cut
+to :data:`MAX_TITLE_CHARS` for a title and :data:`MAX_TAGS` tags of
+:data:`MAX_TAG_CHARS`, each cut with a warning at the key's line.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +32,7 @@ from provenance.ingest.archive import parse_citation, slugify
 from provenance.ingest.classify import classify_line
 from provenance.ingest.dates import is_date_line, parse_any_date, parse_date
 from provenance.ingest.source import Event, LongLine, long_line_events
-from provenance.models import ClassifiedLine, InputWarning, LineRole, Paragraph, Post, SourceRef
+from provenance.models import ClassifiedLine, InputWarning, LineRole, Paragraph, Post, SourceRef, UnparsedLine
 
 __all__ = ["iter_text"]
 
@@ -34,6 +41,14 @@ _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _FRONT_MATTER_FENCE = re.compile(r"^---\s*$")
 _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _MAX_FRONT_MATTER_LINES = 200
+#: Front matter with more YAML aliases than this is refused (an alias bomb expands to gigabytes).
+MAX_FRONT_MATTER_ALIASES = 20
+#: Longest front matter title kept, in characters.
+MAX_TITLE_CHARS = 1000
+#: Most tags (or categories) kept from a front matter, and the longest tag.
+MAX_TAGS = 100
+MAX_TAG_CHARS = 200
+_MAX_FIELD_CHARS = 2000  # a date or a URL
 
 
 @dataclass(slots=True)
@@ -75,8 +90,45 @@ class _FrontMatter:
     lines: list[tuple[int, str]]
 
 
+class _Refused(Exception):
+    """A front matter not read at all, because reading it could take unbounded time or memory."""
+
+
+def _load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` that refuses more than :data:`MAX_FRONT_MATTER_ALIASES` aliases.
+
+    Aliases are shared references: a 447-byte "billion laughs" front matter
+    of nine nested levels is a few nodes for PyYAML, and gigabytes once a
+    value is turned into text. A real front matter has no aliases or a few.
+    Nesting deeper than Python's recursion limit is refused too.
+    """
+    import yaml
+
+    class BoundedLoader(yaml.SafeLoader):
+        aliases = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_FRONT_MATTER_ALIASES:
+                    raise _Refused(f"more than {MAX_FRONT_MATTER_ALIASES} YAML aliases")
+            return super().compose_node(parent, index)
+
+    loader = BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    except RecursionError:
+        raise _Refused("nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
 def _front_matter(path: str, blocks: list[_Block], events: list[Event]) -> _FrontMatter | None:
-    """Split a YAML front matter off the first blocks (which are shortened in place)."""
+    """Split a YAML front matter off the first blocks (which are shortened in place).
+
+    A front matter refused by :func:`_load_yaml` is split off too, its lines
+    kept as unparsed with a warning, so the post is read from its body.
+    """
     if not blocks or blocks[0].first != 1 or not _FRONT_MATTER_FENCE.match(blocks[0].lines[0]):
         return None
     # The front matter may contain blank lines, so it can span several blocks.
@@ -94,8 +146,21 @@ def _front_matter(path: str, blocks: list[_Block], events: list[Event]) -> _Fron
     import yaml
 
     body = flat[1:close]
+    lines = [flat[0], *body, flat[close]]
     try:
-        values = yaml.safe_load("\n".join(text for _, text in body)) or {}
+        values = _load_yaml("\n".join(text for _, text in body)) or {}
+    except _Refused as exc:
+        events.append(
+            InputWarning(
+                path,
+                1,
+                f"front matter refused ({exc}); its {len(lines)} lines (1-{flat[close][0]}) kept as "
+                "unparsed, the post read without it",
+            )
+        )
+        events.extend(UnparsedLine(path, line, text) for line, text in lines)
+        _cut_front_matter(blocks, flat[close][0])
+        return None
     except yaml.YAMLError as exc:
         events.append(
             InputWarning(path, 1, f"front matter is not valid YAML ({exc.__class__.__name__}); read as text")
@@ -108,18 +173,20 @@ def _front_matter(path: str, blocks: list[_Block], events: list[Event]) -> _Fron
         match = _FRONT_MATTER_KEY.match(text)
         if match and match[1] not in key_lines:
             key_lines[match[1]] = line
-    fm_last = flat[close][0]
-    # Drop the front matter lines from the blocks; what follows stays.
+    _cut_front_matter(blocks, flat[close][0])
+    return _FrontMatter(values, key_lines, lines)
+
+
+def _cut_front_matter(blocks: list[_Block], last: int) -> None:
+    """Drop the lines up to ``last`` (the closing fence) from the blocks; what follows stays."""
     remaining: list[_Block] = []
     for block in blocks:
-        if block.last <= fm_last:
+        if block.last <= last:
             continue
-        if block.first <= fm_last:
-            cut = fm_last - block.first + 1
-            block = _Block(fm_last + 1, block.lines[cut:])
+        if block.first <= last:
+            block = _Block(last + 1, block.lines[last - block.first + 1 :])
         remaining.append(block)
     blocks[:] = remaining
-    return _FrontMatter(values, key_lines, [flat[0], *body, flat[close]])
 
 
 def iter_text(path: str, lines: Iterable[str], post_id: str) -> Iterator[Event]:
@@ -141,16 +208,16 @@ def iter_text(path: str, lines: Iterable[str], post_id: str) -> Iterator[Event]:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     if front is not None:
-        values = front.values
-        if values.get("title") is not None:
-            title, title_line = " ".join(str(values["title"]).split()), front.key_lines.get("title", 0)
-        if values.get("date") is not None:
-            date_text, date_line = str(values["date"]), front.key_lines.get("date", 0)
+        fields = _FrontFields(path, front)
+        if (text := fields.text("title", MAX_TITLE_CHARS)) is not None:
+            title, title_line = " ".join(text.split()), front.key_lines.get("title", 0)
+        if (text := fields.text("date", _MAX_FIELD_CHARS)) is not None:
+            date_text, date_line = text, front.key_lines.get("date", 0)
             date = parse_any_date(date_text)
-        url_value = values.get("url") or values.get("permalink")
-        url = str(url_value) if url_value else None
-        categories = _string_list(values.get("categories"))
-        tags = _string_list(values.get("tags"))
+        url = fields.text("url", _MAX_FIELD_CHARS) or fields.text("permalink", _MAX_FIELD_CHARS) or None
+        categories = fields.texts("categories")
+        tags = fields.texts("tags")
+        yield from fields.warnings
         for line, text in front.lines:
             if line not in (title_line, date_line):
                 fm_role: LineRole = "separator" if _FRONT_MATTER_FENCE.match(text) else "header"
@@ -211,11 +278,70 @@ def iter_text(path: str, lines: Iterable[str], post_id: str) -> Iterator[Event]:
     )
 
 
-def _string_list(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
+def _scalar_text(value: object) -> str | None:
+    """A YAML scalar as text (a string, number, boolean or date); None for a list or a mapping."""
+    if isinstance(value, str | int | float | dt.date):
+        return str(value)
+    return None
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
     if isinstance(value, list):
-        return tuple(str(item).strip() for item in value if str(item).strip())
-    return (str(value),)
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+class _FrontFields:
+    """Reads front matter values as bounded text, collecting a warning for each value cut or left out.
+
+    No value is turned into text whole unless it is a scalar, and none is
+    kept longer than its bound: a title is at most :data:`MAX_TITLE_CHARS`,
+    tags and categories at most :data:`MAX_TAGS` of :data:`MAX_TAG_CHARS`.
+    """
+
+    def __init__(self, path: str, front: _FrontMatter) -> None:
+        self.path = path
+        self.front = front
+        self.warnings: list[InputWarning] = []
+
+    def warn(self, key: str, message: str) -> None:
+        line = self.front.key_lines.get(key, 1)
+        self.warnings.append(InputWarning(self.path, line, f"front matter {key!r} {message}"))
+
+    def text(self, key: str, limit: int) -> str | None:
+        value = self.front.values.get(key)
+        if value is None:
+            return None
+        text = _scalar_text(value)
+        if text is None:
+            self.warn(key, f"is {_kind(value)}, not text; not used")
+        elif len(text) > limit:
+            self.warn(key, f"is {len(text):,} characters long; cut to {limit:,}")
+            text = text[:limit]
+        return text
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of texts: a list of scalars, one scalar, or a comma-separated string."""
+        value = self.front.values.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            items: list[object] = list(value.split(",", MAX_TAGS))
+        elif isinstance(value, list):
+            items = value
+        elif isinstance(value, dict):
+            self.warn(key, "is a mapping, not a list of texts; not used")
+            return ()
+        else:
+            items = [value]
+        if len(items) > MAX_TAGS:
+            self.warn(key, f"has more than {MAX_TAGS} items; kept the first {MAX_TAGS}")
+        texts = [_scalar_text(item) for item in items[:MAX_TAGS]]
+        if None in texts:
+            self.warn(key, f"has {texts.count(None)} items that are not text; left out")
+        kept = [text.strip() for text in texts if text is not None and text.strip()]
+        if any(len(text) > MAX_TAG_CHARS for text in kept):
+            self.warn(key, f"has items longer than {MAX_TAG_CHARS} characters; cut")
+        return tuple(text[:MAX_TAG_CHARS] for text in kept)

@@ -1,0 +1,640 @@
+"""Hostile and messy dumps at ingest: one bad value, file or link spoils only itself; every skip is listed."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ingest_accounting import physical_lines, unaccounted
+
+from provenance.ingest import file_event, read_corpus
+from provenance.ingest.dates import TRAILING_DATE, date_from_match, parse_any_date, parse_date
+from provenance.ingest.jsonl import KNOWN_FIELDS, iter_jsonl
+from provenance.models import Corpus
+
+ABSURD_RFC822 = "Mon, 01 Jan 2017 00:00:00 +99999999999999"
+HUGE_INT = "1" * 5000
+
+
+def _jsonl_corpus(text: str, path: str = "dump.jsonl") -> Corpus:
+    corpus = Corpus()
+    for event in iter_jsonl(path, physical_lines(text)):
+        post = file_event(event, corpus)
+        if post is not None:
+            corpus.posts.append(post)
+    return corpus
+
+
+# --------------------------------------------------------------------------
+# dates: total parsers
+# --------------------------------------------------------------------------
+
+
+def test_absurd_rfc822_dates_give_none() -> None:
+    """An RFC 822 date with an offset or year no datetime can hold is None, not OverflowError."""
+    assert parse_any_date(ABSURD_RFC822) is None
+    assert parse_any_date("Mon, 01 Jan 99999999999 00:00:00 +0000") is None
+    assert parse_any_date("Fri, 14 Jul 2017 09:00:00 +0000") == parse_any_date("2017-07-14")
+
+
+def test_month_names_matched_by_case_folding_are_read() -> None:
+    """A month the case-insensitive pattern accepts ("ſep" with a long s) gives its date, not KeyError."""
+    assert parse_date("1 ſep 2017") == parse_date("1 Sep 2017")
+    assert parse_any_date("ſeptember 1, 2017") == parse_any_date("2017-09-01")
+
+
+_date_fragment = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "Mon, ", "14 ", "Jul ", "July ", "ſep", "2017", " 09:00:00 ", "+0000", "+99999999999999",
+            "-9999", "GMT", ", ", "-", "T", "٣", "99999999999999999999", HUGE_INT, "0000-00-00",
+        ]
+    ),
+)  # fmt: skip
+
+
+_number = st.one_of(st.integers(min_value=-(10**20), max_value=10**20).map(str), st.just(HUGE_INT))
+_month = st.one_of(
+    st.sampled_from(["Jan", "jul", "ſep", "ſeptember", "May.", "İan", "mar"]), st.text(max_size=5)
+)
+_rfc822_shaped = st.builds(
+    lambda day, month, year, offset: f"Mon, {day} {month} {year} 09:00:00 {offset}",
+    _number,
+    _month,
+    _number,
+    st.one_of(_number.map(lambda n: "+" + n.lstrip("-")), st.sampled_from(["GMT", "EST", "-0000", ""])),
+)
+_blog_shaped = st.builds(
+    lambda month, day, year: f"{month} {day}, {year}", _month, st.integers(0, 99), st.integers(0, 9999)
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(), st.lists(_date_fragment, max_size=8).map("".join), _rfc822_shaped, _blog_shaped))
+def test_date_parsers_are_total(text: str) -> None:
+    """Every date parser returns a date or None for any string; none raises."""
+    parse_any_date(text)
+    parse_date(text)
+    for match in TRAILING_DATE.finditer(text):
+        date_from_match(match)
+
+
+# --------------------------------------------------------------------------
+# JSON Lines: one bad value spoils its record only
+# --------------------------------------------------------------------------
+
+
+def _line(post_id: str, **fields: str) -> str:
+    """A JSON line whose extra fields are raw JSON text (so that they can hold what json.dumps cannot)."""
+    extra = "".join(f', "{key}": {value}' for key, value in fields.items())
+    return f'{{"id": "{post_id}", "title": "T {post_id}", "text": "Text of {post_id}."{extra}}}'
+
+
+def test_huge_integer_spoils_only_its_field_and_the_file_goes_on() -> None:
+    """A 5,000-digit integer drops its known field with a warning; in any field, the later posts stay."""
+    text = "\n".join(
+        [_line("a"), _line("b", extra=HUGE_INT), _line("c", outlet=HUGE_INT), _line("d")]
+    )  # fmt: skip
+    corpus = _jsonl_corpus(text)
+    assert [p.id for p in corpus.posts] == ["a", "b", "c", "d"]
+    assert corpus.posts[2].citation is None
+    assert (
+        "dump.jsonl:3: field 'outlet' is a number of 5,000 digits, expected a string; field dropped"
+        in map(str, corpus.warnings)
+    )
+    assert unaccounted(corpus, "dump.jsonl", text) == {}
+
+
+def test_absurd_date_keeps_the_post_undated_and_the_rest_of_the_file() -> None:
+    """An absurd RFC 822 offset in ``date`` or ``source_date`` warns; the post and those after it stay."""
+    text = "\n".join(
+        [
+            _line("a", date=json.dumps(ABSURD_RFC822)),
+            _line("b", source_date=json.dumps(ABSURD_RFC822)),
+            _line("c"),
+        ]
+    )
+    corpus = _jsonl_corpus(text)
+    assert [(p.id, p.date) for p in corpus.posts] == [("a", None), ("b", None), ("c", None)]
+    messages = list(map(str, corpus.warnings))
+    assert f"dump.jsonl:1: invalid date {ABSURD_RFC822!r}; post kept undated" in messages
+    assert f"dump.jsonl:2: invalid source_date {ABSURD_RFC822!r}; citation kept undated" in messages
+
+
+def test_optional_field_of_the_wrong_type_keeps_the_post() -> None:
+    """``tags`` as an object is dropped with a warning, a number ``title`` is read as text; the post stays."""
+    text = _line("a", tags='{"x": 1}', categories='["news", 7, [1], true]').replace('"T a"', "2017")
+    (post,) = _jsonl_corpus(text).posts
+    assert (post.title, post.tags, post.categories) == ("2017", (), ("news", "7"))
+    messages = set(map(str, _jsonl_corpus(text).warnings))
+    assert messages == {
+        "dump.jsonl:1: field 'tags' is an object, expected a string or a list of strings; field dropped",
+        "dump.jsonl:1: field 'categories': 2 item(s) not a string (a boolean, a list) dropped",
+    }
+
+
+def test_lone_surrogate_becomes_a_replacement_character_with_a_warning() -> None:
+    """``"\\ud800"`` in a JSON string is stored as U+FFFD, so the text is valid; a warning names the field."""
+    text = _line("a", outlet='"Agence \\ud800"').replace("Text of a.", "Caf\\udce9 text.")
+    corpus = _jsonl_corpus(text)
+    (post,) = corpus.posts
+    assert post.paragraphs[0].text == "Caf\ufffd text."
+    assert post.citation is not None and post.citation.outlet == "Agence \ufffd"
+    assert (
+        "dump.jsonl:1: field 'outlet': 1 lone surrogate escape(s) (no character) replaced by U+FFFD"
+        in map(str, corpus.warnings)
+    )
+    for value in (post.id, post.title, post.paragraphs[0].text, post.citation.outlet):
+        value.encode("utf-8")
+
+
+_raw_scalar = st.one_of(
+    st.sampled_from(
+        [
+            "null", "true", "false", HUGE_INT, "-" + "7" * 4400, "1e999", "-0", "NaN", "Infinity",
+            '"\\ud800"', '"a\\udfffb"', json.dumps(ABSURD_RFC822), '"Fri, 14 Jul 99999 09:00:00 +0000"',
+            '"2017-07-14"', '""', '"  "',
+        ]
+    ),
+    st.integers().map(str),
+    st.floats().map(json.dumps),
+    st.text(max_size=20).map(json.dumps),
+)  # fmt: skip
+_raw_value = st.recursive(
+    _raw_scalar,
+    lambda children: (
+        st.lists(children, max_size=3).map(lambda items: "[" + ",".join(items) + "]")
+        | st.dictionaries(st.text(max_size=5).map(json.dumps), children, max_size=3).map(
+            lambda pairs: "{" + ",".join(f"{key}:{value}" for key, value in pairs.items()) + "}"
+        )
+    ),
+    max_leaves=4,
+)
+_text_value = st.one_of(
+    st.text(max_size=60).map(lambda text: (True, json.dumps(text))),
+    _raw_value.map(lambda raw: (raw.startswith('"'), raw)),
+)
+_record = st.tuples(
+    st.dictionaries(st.sampled_from([*sorted(KNOWN_FIELDS - {"text"}), "other"]), _raw_value, max_size=6),
+    _text_value,
+)
+
+
+def _record_line(record: tuple[dict[str, str], tuple[bool, str]]) -> str:
+    fields, (_, text) = record
+    return "{" + ",".join([*(f'"{key}":{value}' for key, value in fields.items()), f'"text":{text}']) + "}"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_record, min_size=1, max_size=4))
+def test_any_json_value_in_any_field_spoils_nothing_else(
+    records: list[tuple[dict[str, str], tuple[bool, str]]],
+) -> None:
+    """Any JSON value in any field: no exception, each line a post or unparsed, string text always a post."""
+    text = "\n".join(_record_line(record) for record in records)
+    corpus = _jsonl_corpus(text)
+    assert unaccounted(corpus, "dump.jsonl", text) == {}
+    with_text = [number for number, (_, (is_string, _)) in enumerate(records, start=1) if is_string]
+    assert [post.source.line_start for post in corpus.posts] == with_text
+    for post in corpus.posts:
+        strings = [post.id, post.title, post.url or "", *post.tags, *post.categories]
+        strings += [paragraph.text for paragraph in post.paragraphs]
+        if post.citation is not None:
+            strings += [post.citation.outlet or "", post.citation.title or "", *post.citation.authors]
+        for value in strings:
+            value.encode("utf-8")  # no lone surrogate left
+    for warning in corpus.warnings:
+        warning.message.encode("utf-8")
+        assert 0 <= warning.line <= len(records)
+
+
+def test_huge_integer_in_a_file_read_through_read_corpus_keeps_every_post(tmp_path: Path) -> None:
+    """Through read_corpus, a huge integer on line 2 no longer stops the file: all four posts are read."""
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join([_line("a"), _line("b", n=HUGE_INT), _line("c"), _line("d")]) + "\n")
+    corpus = read_corpus([dump])
+    assert [p.id for p in corpus.posts] == ["a", "b", "c", "d"]
+    assert not [w for w in corpus.warnings if "stopped" in w.message]
+
+
+# --------------------------------------------------------------------------
+# Plain text and Markdown
+# --------------------------------------------------------------------------
+
+
+def test_whitespace_only_file_larger_than_the_head_is_skipped_as_empty(tmp_path: Path) -> None:
+    """A 200 KB file of blank lines is skipped as empty like a small one, not read as a post with no text."""
+    blank = tmp_path / "blank.txt"
+    blank.write_bytes(b" \t\n\r\n" * 40_000)
+    corpus = read_corpus([blank])
+    assert corpus.posts == [] and corpus.warnings == []
+    assert [(s.path, s.reason) for s in corpus.skipped] == [(str(blank), "empty file (only blank lines)")]
+
+
+# --------------------------------------------------------------------------
+# Folders: only regular files are opened, every other entry is listed
+# --------------------------------------------------------------------------
+
+ARCHIVE = "Title {name}\n\nJuly 14, 2017\n\nA paragraph of {name}.\n"
+
+
+def _write(path: Path, name: str | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ARCHIVE.format(name=name or path.stem), encoding="utf-8")
+    return path
+
+
+def _read_in_thread(paths: list[Path], **options: object) -> Corpus:
+    """read_corpus in a thread: a reader blocked on a FIFO fails the test instead of hanging it.
+
+    The FIFO's writing end is opened afterwards, so a blocked reader (the old
+    code) is released and the thread ends either way.
+    """
+    import threading
+
+    from provenance.config import AuditConfig
+
+    result: list[Corpus] = []
+    thread = threading.Thread(
+        target=lambda: result.append(read_corpus(paths, AuditConfig(**options))),  # type: ignore[arg-type]
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout=30)
+    blocked = thread.is_alive()
+    if blocked:
+        for fifo in [p for path in paths for p in ([path] if path.is_file() else path.rglob("*"))]:
+            if fifo.is_fifo():
+                with open(fifo, "wb"):
+                    pass
+        thread.join()
+    assert not blocked, "reading blocked on a FIFO"
+    return result[0]
+
+
+def test_fifo_in_a_folder_or_named_is_never_opened(tmp_path: Path) -> None:
+    """A FIFO (in the folder or named directly) is listed as not a regular file; the audit does not block."""
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    os.mkfifo(dump / "pipe.txt")
+    os.mkfifo(tmp_path / "named.jsonl")
+    corpus = _read_in_thread([dump, tmp_path / "named.jsonl"])
+    assert [p.id for p in corpus.posts] == ["title-a"]
+    assert [(Path(s.path).name, s.reason) for s in corpus.skipped] == [
+        ("pipe.txt", "not a regular file (FIFO); not opened for reading"),
+        ("named.jsonl", "not a regular file (FIFO); not opened for reading"),
+    ]
+
+
+def test_socket_in_a_folder_is_listed_not_opened(tmp_path: Path) -> None:
+    """A Unix socket in a dump folder is listed as not a regular file."""
+    import socket
+
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(dump / "sock.txt"))
+        corpus = read_corpus([dump])
+    assert [(Path(s.path).name, s.reason) for s in corpus.skipped] == [
+        ("sock.txt", "not a regular file (socket); not opened for reading")
+    ]
+
+
+def test_unreadable_sub_folder_is_listed_and_fails_strict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sub-folder that cannot be listed is in skipped with the reason, so --strict fails on it."""
+    import provenance
+    from provenance.config import AuditConfig
+    from provenance.errors import InputError
+
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    _write(dump / "locked" / "b.txt")
+    real_scandir = os.scandir
+
+    def refusing_scandir(path: str | os.PathLike[str]) -> object:
+        if Path(path) == dump / "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing_scandir)
+    corpus = read_corpus([dump])
+    assert [(s.path, s.reason) for s in corpus.skipped] == [
+        (str(dump / "locked"), "unreadable folder: Permission denied")
+    ]
+    with pytest.raises(InputError, match="locked: skipped: unreadable folder: Permission denied"):
+        provenance.audit([dump], AuditConfig(strict=True, jobs=1))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists folders whatever their permissions")
+def test_unreadable_sub_folder_by_permissions(tmp_path: Path) -> None:
+    """A sub-folder with mode 000 is listed as an unreadable folder."""
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    _write(dump / "locked" / "b.txt")
+    (dump / "locked").chmod(0)
+    try:
+        reasons = [s.reason for s in read_corpus([dump]).skipped]
+    finally:
+        (dump / "locked").chmod(0o755)
+    assert reasons == ["unreadable folder: Permission denied"]
+
+
+# --------------------------------------------------------------------------
+# Symbolic links
+# --------------------------------------------------------------------------
+
+
+def _linked_dump(tmp_path: Path) -> tuple[Path, Path]:
+    """A dump with links to a file and a folder outside it, to a file and a folder inside it, and a loop."""
+    dump, outside = tmp_path / "dump", tmp_path / "outside"
+    _write(dump / "a.txt")
+    _write(dump / "sub" / "b.txt")
+    _write(outside / "secret.txt")
+    _write(outside / "deep" / "d.txt")
+    (dump / "secret.txt").symlink_to(outside / "secret.txt")
+    (dump / "elsewhere").symlink_to(outside)
+    (dump / "again.txt").symlink_to("a.txt")
+    (dump / "same-sub").symlink_to("sub")
+    (outside / "deep" / "up").symlink_to("..")
+    return dump, outside
+
+
+def test_links_inside_a_folder_are_listed_not_followed(tmp_path: Path) -> None:
+    """Without --follow-links no link is followed: each is listed with where it points and how to read it."""
+    dump, outside = _linked_dump(tmp_path)
+    corpus = read_corpus([dump])
+    assert sorted(p.source.path for p in corpus.posts) == [str(dump / "a.txt"), str(dump / "sub" / "b.txt")]
+    reasons = {Path(s.path).name: s.reason for s in corpus.skipped}
+    assert reasons == {
+        "secret.txt": f"symbolic link to file {str(outside / 'secret.txt')!r} outside the named inputs; "
+        "not followed (--follow-links reads it)",
+        "elsewhere": f"symbolic link to folder {str(outside)!r} outside the named inputs; "
+        "not followed (--follow-links reads it)",
+        "again.txt": f"symbolic link to file 'a.txt', not followed: read at its own path {dump / 'a.txt'}",
+        "same-sub": f"symbolic link to folder 'sub', not followed: read at its own path {dump / 'sub'}",
+    }
+
+
+def test_a_link_to_a_system_file_is_never_read_without_the_flag(tmp_path: Path) -> None:
+    """A link to /etc/passwd in a dump folder is listed, not read."""
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    (dump / "passwd.txt").symlink_to("/etc/passwd")
+    corpus = read_corpus([dump])
+    assert [p.source.path for p in corpus.posts] == [str(dump / "a.txt")]
+    assert str(dump / "passwd.txt") not in corpus.files
+    assert [Path(s.path).name for s in corpus.skipped] == ["passwd.txt"]
+
+
+def test_paths_named_by_the_user_are_read_even_as_links(tmp_path: Path) -> None:
+    """A link named on the command line (to a file or a folder) is read."""
+    dump, _ = _linked_dump(tmp_path)
+    corpus = read_corpus([dump / "secret.txt", dump / "elsewhere"])
+    assert [p.source.path for p in corpus.posts] == [
+        str(dump / "secret.txt"),
+        str(dump / "elsewhere" / "deep" / "d.txt"),
+    ]
+    # The file reached a second time is read once; the loop inside the named folder is a link like
+    # any other: listed, not followed.
+    assert [(s.path, s.reason.split(",")[0]) for s in corpus.skipped] == [
+        (str(dump / "elsewhere" / "secret.txt"), f"the same file as {dump / 'secret.txt'}"),
+        (str(dump / "elsewhere" / "deep" / "up"), "symbolic link to folder '..'"),
+    ]
+
+
+def test_follow_links_reads_each_real_file_once_and_cannot_loop(tmp_path: Path) -> None:
+    """With follow_links, links to outside are read, links inside are not read twice, a loop ends."""
+    from provenance.config import AuditConfig
+
+    dump, _ = _linked_dump(tmp_path)
+    corpus = read_corpus([dump], AuditConfig(follow_links=True))
+    assert [p.source.path for p in corpus.posts] == [
+        str(dump / "a.txt"),
+        str(dump / "secret.txt"),
+        str(dump / "elsewhere" / "deep" / "d.txt"),
+        str(dump / "sub" / "b.txt"),
+    ]
+    reasons = {str(Path(s.path).relative_to(dump)): s.reason for s in corpus.skipped}
+    assert reasons == {
+        "again.txt": f"symbolic link to file 'a.txt', not followed: read at its own path {dump / 'a.txt'}",
+        "elsewhere/secret.txt": f"the same file as {dump / 'secret.txt'}, read there",
+        "elsewhere/deep/up": f"folder already read as {dump / 'elsewhere'}",
+        "same-sub": f"symbolic link to folder 'sub', not followed: read at its own path {dump / 'sub'}",
+    }
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    """A file named directly and inside a named folder gives one post; the second path says why."""
+    dump = tmp_path / "dump"
+    a = _write(dump / "a.txt")
+    corpus = read_corpus([dump, a])
+    assert [p.id for p in corpus.posts] == ["title-a"]
+    assert [(s.path, s.reason) for s in corpus.skipped] == [(str(a), f"the same file as {a}, read there")]
+
+
+# --------------------------------------------------------------------------
+# The output folder and --exclude
+# --------------------------------------------------------------------------
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
+
+
+def test_audit_never_reads_its_own_output_folder(tmp_path: Path) -> None:
+    """`audit DUMP --out DUMP/reports` twice: the second run still has the seed's 7 posts, outputs listed."""
+    from click.testing import CliRunner
+
+    from provenance.cli import cli
+
+    dump = tmp_path / "seeds"
+    dump.mkdir()
+    (dump / SEED.name).write_bytes(SEED.read_bytes())
+    out = dump / "reports"
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out), "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert doc["summary"]["posts"] == 7
+    assert [p["path"] for p in doc["inputs"]["files"]] == [str(dump / SEED.name)]
+    assert {(Path(s["path"]).name, s["reason"]) for s in doc["skipped"]} == {
+        (name, "the audit's own output folder")
+        for name in ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
+    }
+
+
+def test_exclude_dirs_of_the_library_api(tmp_path: Path) -> None:
+    """provenance.audit(..., exclude_dirs=[...]) lists the files under those folders as skipped."""
+    import provenance
+    from provenance.config import AuditConfig
+
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    _write(dump / "old" / "b.txt")
+    result = provenance.audit([dump], AuditConfig(jobs=1), exclude_dirs=[dump / "old"])
+    assert [p.id for p in result.posts] == ["title-a"]
+    assert [(s.path, s.reason) for s in result.corpus.skipped] == [
+        (str(dump / "old" / "b.txt"), "the audit's own output folder")
+    ]
+
+
+def test_exclude_globs_leave_out_files_and_folders_and_say_so(tmp_path: Path) -> None:
+    """--exclude (repeatable) matches names and paths below the named folder; each file left out is listed."""
+    from click.testing import CliRunner
+
+    from provenance.cli import cli
+
+    dump = tmp_path / "dump"
+    _write(dump / "a.txt")
+    _write(dump / "README.txt")
+    _write(dump / "drafts" / "d1.txt")
+    _write(dump / "drafts" / "deeper" / "d2.txt")
+    _write(dump / "sub" / "SOURCE.txt")
+    _write(dump / "sub" / "b.txt")
+    out = tmp_path / "out"
+    args = ["audit", str(dump), "--out", str(out), "--jobs", "1"]
+    args += ["--exclude", "README*", "--exclude", "drafts", "--exclude", "sub/SOURCE.txt"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in doc["posts"]] == ["title-a", "title-b"]
+    assert [(str(Path(s["path"]).relative_to(dump)), s["reason"]) for s in doc["skipped"]] == [
+        ("README.txt", "excluded by --exclude 'README*'"),
+        ("drafts/d1.txt", "excluded by --exclude 'drafts'"),
+        ("drafts/deeper/d2.txt", "excluded by --exclude 'drafts'"),
+        ("sub/SOURCE.txt", "excluded by --exclude 'sub/SOURCE.txt'"),
+    ]
+    assert (doc["params"]["exclude"], doc["params"]["follow_links"]) == (
+        ["README*", "drafts", "sub/SOURCE.txt"],
+        False,
+    )
+
+
+def test_follow_links_is_an_option_of_every_auditing_command(tmp_path: Path) -> None:
+    """`--follow-links` reads a linked file in audit, graph and sources, and is recorded in params."""
+    from click.testing import CliRunner
+
+    from provenance.cli import cli
+
+    dump, outside = tmp_path / "dump", tmp_path / "outside"
+    dump.mkdir()
+    (dump / SEED.name).write_bytes(SEED.read_bytes())
+    _write(outside / "linked.txt", "linked")
+    (dump / "linked.txt").symlink_to(outside / "linked.txt")
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["audit", str(dump), "--out", str(out), "--jobs", "1", "--follow-links"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert (doc["summary"]["posts"], doc["params"]["follow_links"]) == (8, True)
+    graph = runner.invoke(
+        cli, ["graph", str(dump), "--follow-links", "--format", "json", "--out", str(tmp_path / "g.json")]
+    )
+    assert graph.exit_code == 0, graph.output
+    assert "title-linked" in (tmp_path / "g.json").read_text(encoding="utf-8")
+    sources = runner.invoke(cli, ["sources", "title-linked", str(dump), "--follow-links", "--exclude", "x"])
+    assert sources.exit_code == 0, sources.output
+
+
+# --------------------------------------------------------------------------
+# A reader that fails inside one file
+# --------------------------------------------------------------------------
+
+
+def test_a_reader_failure_says_which_lines_were_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A MemoryError after the first post names the lines from the next one to the end, and the posts kept."""
+    import provenance.ingest
+    from provenance.ingest.archive import iter_archive
+
+    def failing_archive(path: str, lines: object) -> object:
+        for event in iter_archive(path, lines):  # type: ignore[arg-type]
+            yield event
+            if getattr(event, "id", None) == "title-a":
+                raise MemoryError
+
+    monkeypatch.setattr(provenance.ingest, "iter_archive", failing_archive)
+    dump = tmp_path / "dump.txt"
+    dump.write_text(ARCHIVE.format(name="a") + "\n" + ARCHIVE.format(name="b"), encoding="utf-8")
+    corpus = read_corpus([dump])
+    assert [p.id for p in corpus.posts] == ["title-a"]
+    assert [str(w) for w in corpus.warnings] == [
+        f"{dump}:6: reading stopped early (out of memory); lines 6 to the end were not read; "
+        "kept the 1 posts read before"
+    ]
+
+
+# --------------------------------------------------------------------------
+# Markdown front matter: bounded
+# --------------------------------------------------------------------------
+
+
+def _alias_bomb(levels: int) -> str:
+    """A "billion laughs" YAML: each level a list of nine aliases to the level below."""
+    names = [f"l{n}" for n in range(levels + 1)]
+    lines = [f'{names[0]}: &{names[0]} ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for below, name in itertools.pairwise(names):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{below}"] * 9) + "]")
+    lines.append(f"title: *{names[-1]}")
+    lines.append(f"tags: *{names[-1]}")
+    return "\n".join(lines)
+
+
+def test_yaml_alias_bomb_in_front_matter_is_refused_and_the_post_read(tmp_path: Path) -> None:
+    """Front matter with more aliases than the limit is refused with a warning; its lines are unparsed,
+    the post is read from its body, and no line is lost."""
+    bomb = _alias_bomb(5)  # 9**5 "lol"s once a title is made of it; 9 levels are 5.5 GB
+    page = tmp_path / "bomb.md"
+    text = f"---\n{bomb}\n---\n\n# The real title\n\nThe body paragraph.\n"
+    page.write_text(text, encoding="utf-8")
+    corpus = read_corpus([page])
+    (post,) = corpus.posts
+    assert (post.title, [p.text for p in post.paragraphs]) == ("The real title", ["The body paragraph."])
+    assert [str(w) for w in corpus.warnings] == [
+        f"{page}:1: front matter refused (more than 20 YAML aliases); its 10 lines (1-10) kept as unparsed, "
+        "the post read without it"
+    ]
+    assert [u.line for u in corpus.unparsed] == list(range(1, 11))
+    assert unaccounted(corpus, page, text) == {}
+
+
+def test_a_nine_level_alias_bomb_is_refused_before_any_expansion() -> None:
+    """The loader stops at the 21st alias of a 9-level bomb (which would take 5.5 GB as text)."""
+    from provenance.ingest.text import _load_yaml, _Refused
+
+    with pytest.raises(_Refused, match="more than 20 YAML aliases"):
+        _load_yaml(_alias_bomb(9))
+
+
+def test_front_matter_nested_too_deeply_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    """A title nested 5,000 lists deep (RecursionError in PyYAML) refuses the front matter; the post stays."""
+    page = tmp_path / "deep.md"
+    text = "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n\n# Heading\n\nBody text.\n"
+    page.write_text(text, encoding="utf-8")
+    corpus = read_corpus([page])
+    assert [(p.title, p.paragraphs[0].text) for p in corpus.posts] == [("Heading", "Body text.")]
+    assert [w.message.split(";")[0] for w in corpus.warnings] == ["front matter refused (nested too deeply)"]
+    assert unaccounted(corpus, page, text) == {}
+
+
+def test_front_matter_values_are_bounded(tmp_path: Path) -> None:
+    """A 5,000-character title is cut to 1,000, 500 tags to 100, and list items that are not text left out."""
+    tags = ", ".join(f"tag{n}" for n in range(500))
+    page = tmp_path / "long.md"
+    front = f"title: {'T' * 5000}\ntags: [{tags}]\ncategories: [news, [nested, list], {{a: 1}}]"
+    page.write_text(f"---\n{front}\n---\n\nBody.\n", encoding="utf-8")
+    corpus = read_corpus([page])
+    (post,) = corpus.posts
+    assert (len(post.title), len(post.tags), post.categories) == (1000, 100, ("news",))
+    assert [str(w) for w in corpus.warnings] == [
+        f"{page}:2: front matter 'title' is 5,000 characters long; cut to 1,000",
+        f"{page}:4: front matter 'categories' has 2 items that are not text; left out",
+        f"{page}:3: front matter 'tags' has more than 100 items; kept the first 100",
+    ]

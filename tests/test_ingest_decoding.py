@@ -1,0 +1,137 @@
+"""Decoding input files: keep every character that decodes, lose only the bytes that do not."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from provenance.ingest.source import SourceFile, open_source, scan_utf8
+
+
+def _decode(data: bytes) -> tuple[str, SourceFile]:
+    """The text the readers see for a file holding ``data``, and the opened file (with its warnings)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "dump.txt"
+        path.write_bytes(data)
+        source = open_source(path)
+        assert isinstance(source, SourceFile), source
+        assert source.check_encoding() is None
+        return source.read_text(), source
+
+
+def _segments(text: str, corrupted: set[int]) -> list[tuple[str, int]]:
+    """``text`` as runs of intact characters, each with the number of corrupted-character bytes before it."""
+    segments: list[tuple[str, int]] = []
+    run, gap, offset = "", 0, 0
+    for char in text:
+        size = len(char.encode("utf-8"))
+        if corrupted & set(range(offset, offset + size)):
+            if run:
+                segments.append((run, gap))
+                run, gap = "", 0
+            gap += size
+        else:
+            run += char
+        offset += size
+    segments.append((run, gap))
+    return segments
+
+
+_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\ufeff"), min_size=1
+).filter(str.strip)  # a blank file is skipped as empty
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_text, st.data())
+def test_utf8_with_corrupted_bytes_loses_only_the_corrupted_characters(
+    text: str, data: st.DataObject
+) -> None:
+    """UTF-8 text with k bytes set to stray values reads back with only the k characters hit changed."""
+    raw = bytearray(text.encode("utf-8"))
+    extra = len(raw) - len(text)
+    # "UTF-8 apart from a few bytes": at least four bytes of valid multi-byte characters per stray byte.
+    k = data.draw(st.integers(0, min(3, extra // 4)), label="k")
+    positions = data.draw(st.lists(st.integers(0, len(raw) - 1), min_size=k, max_size=k, unique=True))
+    for position in positions:
+        raw[position] = data.draw(st.integers(0x80, 0xFF), label="stray byte")
+    decoded, source = _decode(bytes(raw))
+    try:
+        bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        assert source.encoding == "utf-8" and len(source.warnings) == 1
+    at = 0
+    for run, gap in _segments(text, set(positions)):
+        found = decoded.find(run, at)
+        assert found != -1 and found - at <= gap, (run, decoded[at:])
+        at = found + len(run)
+
+
+def test_a_stray_byte_in_a_large_utf8_file_keeps_every_post(tmp_path: Path) -> None:
+    """A 300 KB UTF-8 JSON Lines file with one 0xE9 keeps all its posts and warns with the line."""
+    from provenance.ingest import read_corpus
+
+    lines = [f'{{"id": "p{n}", "title": "Café n°{n}", "text": "Crème brûlée, line {n}. ' + "x" * 250 + '"}'
+             for n in range(1, 1101)]  # fmt: skip
+    data = "\n".join(lines).encode("utf-8")
+    at = data.index(b"line 700.")
+    dump = tmp_path / "dump.jsonl"
+    dump.write_bytes(data[:at] + b"\xe9" + data[at:])
+    assert dump.stat().st_size > 300_000
+    corpus = read_corpus([dump])
+    assert len(corpus.posts) == 1100 and not corpus.skipped and not corpus.unparsed
+    assert corpus.encodings[str(dump)] == "utf-8"
+    assert [str(w) for w in corpus.warnings] == [
+        f"{dump}:700: not valid UTF-8: 1 invalid byte on line 700; read as UTF-8, each replaced by U+FFFD"
+    ]
+    post = corpus.posts[699]
+    assert (post.title, post.paragraphs[0].text[:24]) == ("Café n°700", "Crème brûlée, \ufffdline 700.")
+
+
+def test_the_warning_names_the_first_lines_and_counts_the_rest(tmp_path: Path) -> None:
+    """Stray bytes on eight lines (any line ending): the first five lines are named, the rest counted."""
+    body = ["Café crème, déjà vu, à côté, garçon, élève, naïve, Noël, œuvre."] * 30
+    for number in (2, 4, 7, 9, 11, 20, 25, 30):
+        body[number - 1] += "\udce9"  # a stray 0xE9 once encoded with surrogateescape
+    for newline in ("\n", "\r\n", "\r"):
+        path = tmp_path / "dump.txt"
+        path.write_bytes(newline.join(body).encode("utf-8", "surrogateescape"))
+        scan = scan_utf8(path)
+        assert (scan.invalid, scan.lines, scan.later) == (8, [2, 4, 7, 9, 11], 3)
+
+
+def test_ascii_with_one_latin1_byte_reads_the_letter(tmp_path: Path) -> None:
+    """An ASCII file with one Latin-1 "é" (no UTF-8 anywhere) is read as cp1252: the letter is kept."""
+    decoded, source = _decode(b"A title\n\nThe caf\xe9 on the corner.\n")
+    assert (source.encoding, decoded) == ("cp1252", "A title\n\nThe café on the corner.\n")
+
+
+def test_latin1_french_is_read_as_cp1252_not_a_baltic_page() -> None:
+    """French in Latin-1/cp1252 that charset-normalizer alone reads as cp1257 ("trčs") is read as cp1252."""
+    text = "Il était très naïve, à côté du château. Voilà où ça mène: déjà vu, garçon, élève.\n" * 3
+    decoded, source = _decode(text.encode("cp1252"))
+    assert (source.encoding, decoded) == ("cp1252", text)
+    (warning,) = source.warnings
+    assert "decoded as cp1252 (its bytes 0x80-0xFF are Western European letters and punctuation" in str(
+        warning
+    )
+
+
+def test_cp1252_quotes_in_english_are_read_as_quotes() -> None:
+    """English with cp1252 curly quotes, dashes and an ellipsis (as in the Clough corpus) keeps them."""
+    text = "He called it \u201cTransport\u201d \u2014 it\u2019s the \u2018layer\u2019 below\u2026\n" * 2
+    decoded, source = _decode(text.encode("cp1252"))
+    assert (source.encoding, decoded) == ("cp1252", text)
+
+
+def test_central_european_text_keeps_its_own_code_page() -> None:
+    """Czech in cp1250 (š, ž, ř: no Western text in cp1252 has Š/š) is not forced into cp1252."""
+    text = (
+        "Vláda ve středu oznámila dlouho očekávaná opatření. Podle ministra bude reforma předložena "
+        "sněmovně ještě před koncem léta. Konečné rozhodnutí padne na podzim, řekl mluvčí úřadu.\n"
+    )
+    decoded, source = _decode(text.encode("cp1250"))
+    assert (source.encoding, decoded) == ("cp1250", text)
