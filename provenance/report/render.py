@@ -23,6 +23,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from provenance.errors import ReportError
 from provenance.report.context import ReportContext, ReportLimits, build_context
 
 
@@ -94,4 +95,8 @@ def render(doc: Mapping[str, Any], limits: ReportLimits | None = None) -> str:
     audit document. The same ``doc`` gives the same string; the only line
     that depends on ``doc["generated_at"]`` is the generation-time line.
     """
-    return render_context(build_context(doc, limits))
+    try:
+        return render_context(build_context(doc, limits))
+    except RecursionError as exc:
+        # Only a hand-made document nests this deep: values are read with str(), which recurses.
+        raise ReportError("the audit document nests lists or objects too deeply to render") from exc
