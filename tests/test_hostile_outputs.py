@@ -19,9 +19,10 @@ import unicodedata
 from pathlib import Path, PosixPath
 from typing import Any
 
+import lxml.html
 import pytest
 from click.testing import CliRunner, Result
-from hostile_docs import RLO, seed_shaped
+from hostile_docs import RLO, seed_shaped, with_bidi_overrides, with_outlet_renamed
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -384,3 +385,44 @@ def test_a_neutralised_cell_never_starts_a_formula_and_gives_its_text_back(text:
 def test_numbers_are_not_neutralised(value: object) -> None:
     """Numbers, booleans and empty cells stay what they are, negative numbers included."""
     assert spreadsheet_cell(value) is value
+
+
+# --------------------------------------------------------------------------
+# the report's HTML
+# --------------------------------------------------------------------------
+
+
+def _isolated(element: Any) -> bool:
+    """Inside a <bdi>, a dir="auto" block, or an element whose text stands alone (title, option, SVG)."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("bdi", "title", "option", "svg") or node.get("dir") == "auto":
+            return True
+    return False
+
+
+def test_every_text_from_the_dump_is_isolated_in_the_report() -> None:
+    """With U+202E before every title, id, name, path and text, each one sits in an isolating element."""
+    html = render(with_bidi_overrides(seed_shaped()))
+    tree = lxml.html.fromstring(html)
+    checked = 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.text and RLO in element.text:
+            checked += 1
+            assert _isolated(element), lxml.html.tostring(element)[:300]
+        if element.tail and RLO in element.tail:
+            checked += 1
+            parent = element.getparent()
+            assert _isolated(parent), lxml.html.tostring(parent)[:300]
+    assert checked > 100
+
+
+def test_outlet_filter_values_keep_any_name() -> None:
+    """An outlet named with | and a quote is one value of the filter, as its option says."""
+    name = "A|B 'quoted'"
+    html = render(with_outlet_renamed(seed_shaped(), "Long War Journal", name))
+    tree = lxml.html.fromstring(html)
+    assert name.casefold() in tree.xpath("//select[@name='outlet']/option/@value")
+    tagged = [json.loads(pair.get("data-outlets")) for pair in tree.find_class("pair")]
+    assert sum(name.casefold() in outlets for outlets in tagged) == 3
