@@ -8,9 +8,12 @@ commands are bundled in decorators, as sqlite-utils does.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -140,8 +143,80 @@ def _config(kwargs: dict[str, Any]) -> tuple[list[str], AuditConfig]:
     return paths, config
 
 
+#: What must not reach a terminal as it is: C0 and C1 control characters (ESC
+#: starts the sequences that move the cursor, clear the screen or make a
+#: link), the bidirectional controls that reorder the rest of a line, the
+#: line and paragraph separators, and lone surrogates, which no terminal
+#: encoding can write.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        # A byte of a file name that did not decode (os.fsdecode's surrogate escape): show the byte.
+        return f"\\x{code - 0xDC00:02x}"
+    if 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(value: object) -> str:
+    """``value`` as one line that is safe to print: every character that acts on the terminal made visible.
+
+    The one filter of everything the command prints that may come from a dump
+    (file names, post ids, titles, warnings, error messages): ESC shows as
+    ``\\x1b``, a right-to-left override as ``\\u202e``, a newline as ``\\x0a``,
+    an undecodable byte of a file name as ``\\xff``, any other lone surrogate
+    as U+FFFD. rich's markup is not this function's business: the console
+    that prints the summary has markup off.
+    """
+    return _UNPRINTABLE.sub(_visible, str(value))
+
+
+def _echo(text: object, err: bool = False) -> None:
+    click.echo(printable(text), err=err)
+
+
+@contextlib.contextmanager
+def _printable_errors() -> Iterator[None]:
+    """Make the message of a ClickException passing through printable: it often names a file."""
+    try:
+        yield
+    except click.ClickException as exc:
+        # click types ``message`` as final; the exception is still ours to reword before it is shown.
+        setattr(exc, "message", printable(exc.message))  # noqa: B010
+        raise
+
+
+class PrintableErrorsGroup(click.Group):
+    """The command group; every error message it shows, click's own included, goes through printable."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _printable_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _printable_errors():
+            return super().invoke(ctx)
+
+
+def _os_error_message(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"{where}no space left on the device"
+    return f"{where}{exc.strerror or exc}"
+
+
 def domain_errors(command: F) -> F:
-    """Turn ProvenanceError into a one-line message and exit status 1."""
+    """Turn ProvenanceError into a one-line message and exit status 1.
+
+    An OSError or a MemoryError that no stage turned into a ProvenanceError
+    gets one line too (the file and the system's reason; out of memory),
+    rather than a traceback the reader of a report cannot act on.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -149,6 +224,10 @@ def domain_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ProvenanceError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            raise click.ClickException(_os_error_message(exc)) from exc
+        except MemoryError as exc:
+            raise click.ClickException("out of memory: this input needs more than the machine has") from exc
 
     return wrapper  # type: ignore[return-value]
 
@@ -210,7 +289,7 @@ class StageProgress:
             self._progress.stop()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PrintableErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="provenance")
 def cli() -> None:
     """Audit a dump of posts for where its text came from and what it repeats."""
@@ -257,7 +336,7 @@ def _print_warnings(result: Any) -> None:
         first = corpus.unparsed[0]
         lines.append(f"unparsed: {len(corpus.unparsed)} lines, first at {first.path}:{first.line}")
     for line in lines[:_MAX_WARNINGS_SHOWN]:
-        click.echo(line, err=True)
+        _echo(line, err=True)
     if len(lines) > _MAX_WARNINGS_SHOWN:
         click.echo(
             f"… and {len(lines) - _MAX_WARNINGS_SHOWN} more (listed in audit.json and the report)", err=True
@@ -286,13 +365,12 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     table.add_row("outlets", str(len(result.outlets)))
     table.add_row("unparsed lines", str(len(result.corpus.unparsed)))
     table.add_row("skipped files", str(len(result.corpus.skipped)))
-    console = Console(soft_wrap=True)
+    # Post ids and titles are the dump's: printed as they are, never read as rich markup or emoji codes.
+    console = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
     console.print(table)
     for reprint in result.reprints[:_MAX_REPRINTS_SHOWN]:
-        console.print(
-            f"reprint: {reprint.copy} copies {reprint.source} (decided by {reprint.decided_by})",
-            highlight=False,
-        )
+        line = f"reprint: {reprint.copy} copies {reprint.source} (decided by {reprint.decided_by})"
+        console.print(printable(line))
     if len(result.reprints) > _MAX_REPRINTS_SHOWN:
         click.echo(f"… and {len(result.reprints) - _MAX_REPRINTS_SHOWN} more reprints (in the report)")
     if "graph.gexf" not in written:
@@ -300,7 +378,7 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
             f"graph.gexf not written: the graph has over {GEXF_MAX_NODES:,} nodes "
             "(graph.graphml has it all; `provenance graph --format gexf` writes GEXF on request)"
         )
-    click.echo(f"report: {written['report.html']}")
+    _echo(f"report: {written['report.html']}")
 
 
 @cli.command()
@@ -315,14 +393,18 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
 @domain_errors
 def report(audit_json: Path, out_file: Path | None) -> None:
     """Render the HTML report again from a saved AUDIT_JSON, without re-auditing."""
-    from provenance.export import load_audit_json, write_atomically
+    from provenance.errors import ReportError
+    from provenance.export import load_audit_json, write_atomically, write_output_text
     from provenance.report import render
 
     doc = load_audit_json(audit_json)
-    html = render(doc)
+    try:
+        html = render(doc)
+    except ReportError as exc:
+        raise ReportError(f"{audit_json}: {exc}") from exc
     target = out_file or audit_json.with_name("report.html")
-    write_atomically([(target, lambda path: path.write_text(html, encoding="utf-8"))])
-    click.echo(f"report: {target}")
+    write_atomically([(target, lambda path: write_output_text(path, html))])
+    _echo(f"report: {target}")
 
 
 @cli.command()
@@ -350,7 +432,7 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
     import networkx as nx
 
     from provenance.audit import audit as run_audit
-    from provenance.export import write_atomically
+    from provenance.export import write_atomically, write_output_text
     from provenance.graph import for_export, to_node_link
 
     paths, config = _config(kwargs)
@@ -360,12 +442,12 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
     writers = {
         "graphml": lambda path: nx.write_graphml(for_export(g), path),
         "gexf": lambda path: nx.write_gexf(for_export(g), path),
-        "json": lambda path: path.write_text(
-            json.dumps(to_node_link(g), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        "json": lambda path: write_output_text(
+            path, json.dumps(to_node_link(g), ensure_ascii=False, indent=1) + "\n"
         ),
     }
     write_atomically([(target, writers[graph_format])])
-    click.echo(f"graph: {target} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+    _echo(f"graph: {target} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
 
 
 @cli.command()
@@ -383,7 +465,9 @@ def sources(post: str, **kwargs: Any) -> None:
 
     paths, config = _config(kwargs)
     result = run_audit(paths, config)
-    click.echo(format_chain(provenance_chain(result.graph, result.posts, post)))
+    # Line by line: the chain's own line breaks stay, any inside a title or id is made visible.
+    for line in format_chain(provenance_chain(result.graph, result.posts, post)).split("\n"):
+        _echo(line)
 
 
 def main() -> None:

@@ -1,5 +1,9 @@
 """Domain errors. The CLI turns each into a one-line message, never a traceback."""
 
+from __future__ import annotations
+
+import errno
+
 
 class ProvenanceError(Exception):
     """Base class of every error this package raises on purpose."""
@@ -24,3 +28,19 @@ class ReportError(ProvenanceError):
 
 class WorkerError(ProvenanceError, RuntimeError):
     """A worker process ended without sending its result: killed, most often by the out-of-memory killer."""
+
+
+class TemporaryFilesError(ProvenanceError):
+    """Temporary files that cannot be written: a full (or read-only) ``TMPDIR``.
+
+    The duplicate stage of a large dump spills its keys to temporary files;
+    the message says where they went and how to send them elsewhere.
+    """
+
+    @classmethod
+    def writing(cls, folder: str, exc: OSError) -> TemporaryFilesError:
+        reason = "no space left" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        return cls(
+            f"cannot write temporary files in {folder} (TMPDIR): {reason}; "
+            "set TMPDIR to a folder on a larger disk (TMPDIR=/path/to/folder provenance ...)"
+        )

@@ -11,6 +11,7 @@ place with ``os.replace``. An interrupted run leaves the previous outputs intact
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -31,10 +32,14 @@ Progress = Callable[[str, int, int | None], None]
 __all__ = [
     "GEXF_MAX_NODES",
     "OUTPUT_FILES",
+    "SpreadsheetSafeWriter",
     "audit_to_dict",
     "load_audit_json",
+    "open_output",
     "pairs_csv",
+    "spreadsheet_cell",
     "write_atomically",
+    "write_output_text",
     "write_outputs",
     "write_pairs_csv",
 ]
@@ -73,6 +78,39 @@ PAIR_CSV_COLUMNS = (
     "a_text",
     "b_text",
 )
+
+
+#: The codec error handler of every text output: a lone surrogate (from a
+#: ``"\\ud800"`` escape in JSON, or an undecodable byte of a file name, which
+#: Python holds as a surrogate escape) cannot be encoded in UTF-8 and would
+#: end the write in a UnicodeEncodeError; it is written as U+FFFD instead.
+#: UTF-8 can encode every other code point, so nothing else is touched.
+SURROGATES_REPLACED = "provenance.surrogates-replaced"
+
+
+def _replace_surrogates(error: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    # Bytes, not "\ufffd": the UTF-8 encoder takes only ASCII text from a handler.
+    return "\ufffd".encode() * (error.end - error.start), error.end
+
+
+codecs.register_error(SURROGATES_REPLACED, _replace_surrogates)
+
+
+def open_output(path: str | os.PathLike[str]) -> TextIO:
+    """A text output opened for writing: UTF-8, lone surrogates written as U+FFFD, newlines as given.
+
+    Every text file the project writes goes through here (or :func:`write_output_text`),
+    so that no value from the dump can make a writer fail half-way.
+    """
+    return open(path, "w", encoding="utf-8", errors=SURROGATES_REPLACED, newline="")
+
+
+def write_output_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` as :func:`open_output` does."""
+    with open_output(path) as handle:
+        handle.write(text)
 
 
 def _r(value: float) -> float:
@@ -299,6 +337,42 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP's CSV injection
+#: list: = + - @ tab and carriage return), and the quote that neutralises it;
+#: a text that already begins with a quote gets one more, so that dropping the
+#: first quote of any text cell that has one always gives the text back.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell no spreadsheet runs as a formula: text starting with = + - @ tab CR (or ') gets a leading '.
+
+    Numbers (and booleans, and empty cells) stay as they are, so a negative
+    number is still a number; only text is neutralised.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SpreadsheetSafeWriter:
+    """``csv.writer`` with every cell through :func:`spreadsheet_cell`: the writer of every CSV output."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        # csv quotes a cell holding a character of the line terminator: with "\r\n" a carriage
+        # return inside a text is quoted too (with "\n" alone it was not, and broke the row for
+        # every reader). Each row is formatted here and ends in "\n" as before.
+        self._row = io.StringIO()
+        self._writer = csv.writer(self._row, lineterminator="\r\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._row.seek(0)
+        self._row.truncate()
+        self._writer.writerow([spreadsheet_cell(cell) for cell in row])
+        self._handle.write(self._row.getvalue()[:-2] + "\n")
+
+
 def pairs_csv(doc: Mapping[str, Any]) -> str:
     """pairs.csv from an audit.json document: one row per pair with both texts."""
     buffer = io.StringIO()
@@ -309,7 +383,7 @@ def pairs_csv(doc: Mapping[str, Any]) -> str:
 def write_pairs_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
     """:func:`pairs_csv` written row by row to ``handle`` (at a million paragraphs the text is 400 MB)."""
     paragraphs = {(post["id"], p["index"]): p for post in doc["posts"] for p in post["paragraphs"]}
-    writer = csv.writer(handle, lineterminator="\n")
+    writer = SpreadsheetSafeWriter(handle)
     writer.writerow(PAIR_CSV_COLUMNS)
     for pair in doc["pairs"]:
         a = paragraphs[(pair["a"]["post"], pair["a"]["paragraph"])]
@@ -360,11 +434,19 @@ def staged(targets: Sequence[Path]) -> Iterator[list[Path]]:
 
 
 def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:
-    """Write each target through a temporary file beside it, then move all into place (see :func:`staged`)."""
+    """Write each target through a temporary file beside it, then move all into place (see :func:`staged`).
+
+    An OSError (a missing or read-only folder, a full disk) becomes a
+    ReportError naming the targets, so the command line shows one line.
+    """
     listed = list(targets)
-    with staged([target for target, _ in listed]) as temporary:
-        for tmp, (_, write) in zip(temporary, listed, strict=True):
-            write(tmp)
+    try:
+        with staged([target for target, _ in listed]) as temporary:
+            for tmp, (_, write) in zip(temporary, listed, strict=True):
+                write(tmp)
+    except OSError as exc:
+        names = ", ".join(str(target) for target, _ in listed)
+        raise ReportError(f"cannot write {names}: {exc.strerror or exc}") from exc
     return [target for target, _ in listed]
 
 
@@ -442,17 +524,17 @@ def write_outputs(
                 with collector_paused():
                     doc = audit_to_dict(audit)
                     started = time.perf_counter()
-                    html.write_text(render(doc), encoding="utf-8", newline="")
+                    write_output_text(html, render(doc))
                     # The report is built from the document, so its own time goes
                     # into audit.json's timings (not into the page it times).
                     audit.timings["report"] = doc["timings"]["report"] = round(
                         time.perf_counter() - started, 3
                     )
                     tell(1)
-                    with json_file.open("w", encoding="utf-8", newline="") as handle:
+                    with open_output(json_file) as handle:
                         _write_json(doc, handle)
                     tell(2)
-                    with csv_file.open("w", encoding="utf-8", newline="") as handle:
+                    with open_output(csv_file) as handle:
                         write_pairs_csv(doc, handle)
                     tell(3)
                     del doc
@@ -491,6 +573,11 @@ def load_audit_json(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ReportError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
     except UnicodeDecodeError as exc:
         raise ReportError(f"{path}: not UTF-8 text") from exc
+    except RecursionError as exc:
+        # json's C decoder recurses once per nested list or object.
+        raise ReportError(f"{path}: not an audit.json: lists or objects nested too deeply to read") from exc
+    except MemoryError as exc:
+        raise ReportError(f"{path}: too large to read into memory") from exc
     if not isinstance(doc, dict) or not {"posts", "pairs", "params"} <= doc.keys():
         raise ReportError(f"{path}: not an audit.json written by provenance (needs posts, pairs, params)")
     return doc

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from provenance.errors import TemporaryFilesError
+
 # Keys held in memory, in bytes, before the buckets go to temporary files.
 # Up to four bucket sets are live at once at a million paragraphs (two in
 # the index, two in the reuse process), so this is a quarter of what they
@@ -127,15 +129,19 @@ class ColumnBuckets:
         return Path(self._spill.name) / f"bucket-{bucket:05}{suffix}.bin"
 
     def _write(self) -> None:
-        if self._spill is None:
-            self._spill = tempfile.TemporaryDirectory(prefix="provenance-keys-")
-        for bucket, parts in enumerate(self._held):
-            if parts:
-                for c in range(len(self._dtypes)):
-                    with self._file(bucket, c).open("ab") as out:
-                        for part in parts:
-                            part[c].tofile(out)
-                parts.clear()
+        try:
+            if self._spill is None:
+                self._spill = tempfile.TemporaryDirectory(prefix="provenance-keys-")
+            for bucket, parts in enumerate(self._held):
+                if parts:
+                    for c in range(len(self._dtypes)):
+                        with self._file(bucket, c).open("ab") as out:
+                            for part in parts:
+                                part[c].tofile(out)
+                    parts.clear()
+        except OSError as exc:
+            # A full TMPDIR is the usual cause, and the user's to fix: say which folder and how.
+            raise TemporaryFilesError.writing(tempfile.gettempdir(), exc) from exc
         self._held_bytes = 0
 
     def drain(self) -> Generator[tuple[int, tuple[npt.NDArray[Any], ...]], None, None]:

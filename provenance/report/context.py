@@ -6,7 +6,9 @@ saved audit without re-running it. All decisions (which paragraph is copied
 from where, whether a copy credits its source, what is cut for size, where a
 graph node goes) are made here, in Python, where they can be tested; the
 templates only lay the result out. Every value is plain text or numbers:
-the templates escape all of it, and nothing here builds HTML.
+the templates escape all of it, and nothing here builds HTML. Where the
+report's own words surround text from the dump in one value, the value is a
+:class:`Phrase`, so that the template can isolate the dump's part.
 """
 
 from __future__ import annotations
@@ -32,6 +34,22 @@ PROVENANCE_LABELS: dict[str, str] = {
     "from-earlier": "copied from an earlier post",
     "into-later": "copied into a later post",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """The report's words with text from the dump in between: ``Phrase("credits {}", (outlet,))``.
+
+    The template isolates each value (``isolate`` in render.py puts it in a
+    ``<bdi>``), so that a right-to-left override or a right-to-left name in
+    the dump cannot reorder the words around it; ``str()`` is the plain text.
+    """
+
+    pattern: str  # one "{}" per value
+    values: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.pattern.format(*self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +153,7 @@ class Credit:
     """
 
     status: Literal["credited", "mentioned", "uncredited", "unknown"]
-    text: str
+    text: Phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +237,7 @@ class PairView:
     containment: float
     similarity: float
     scope: Literal["inside", "cross"]
-    outlets: str  # casefolded outlet names of both posts' citations, "|"-joined, for the filter
+    outlets: tuple[str, ...]  # casefolded outlet names of both posts' citations, for the filter
     a: PairSide
     b: PairSide
 
@@ -310,7 +328,7 @@ class ReportContext:
     line of its own so two reports can be compared with ``diff``.
     """
 
-    title: str
+    title: Phrase  # "Provenance report: {path}"
     tool_name: str
     tool_version: str
     generated_at: str
@@ -554,13 +572,14 @@ def _credit(posts: _Posts, copy_id: str, source_id: str, mentioned: dict[str, se
     source_outlet = posts.outlet_of(source_id)
     copy_outlet = posts.outlet_of(copy_id)
     if source_outlet is None:
-        return Credit("unknown", "the source cites no outlet")
+        return Credit("unknown", Phrase("the source cites no outlet"))
     if copy_outlet is not None and copy_outlet.casefold() == source_outlet.casefold():
-        return Credit("credited", f"credits {source_outlet}")
+        return Credit("credited", Phrase("credits {}", (source_outlet,)))
     if source_outlet.casefold() in mentioned.get(copy_id, set()):
-        return Credit("mentioned", f"names {source_outlet} in its text only")
-    cites = f"cites {copy_outlet}" if copy_outlet else "cites no outlet"
-    return Credit("uncredited", f"does not credit {source_outlet} ({cites})")
+        return Credit("mentioned", Phrase("names {} in its text only", (source_outlet,)))
+    if copy_outlet:
+        return Credit("uncredited", Phrase("does not credit {} (cites {})", (source_outlet, copy_outlet)))
+    return Credit("uncredited", Phrase("does not credit {} (cites no outlet)", (source_outlet,)))
 
 
 def _choose_cards(
@@ -784,7 +803,7 @@ def _duplicates(
                     containment=pair.containment,
                     similarity=_similarity(pair),
                     scope="inside" if pair.a[0] == pair.b[0] else "cross",
-                    outlets="|".join(outlets),
+                    outlets=tuple(outlets),
                     a=left,
                     b=right,
                 )
@@ -1056,8 +1075,12 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     inputs = doc.get("inputs") if isinstance(doc.get("inputs"), Mapping) else {}
     assert isinstance(inputs, Mapping)
     paths = sorted(_text(f.get("path")) for f in inputs.get("files") or [] if isinstance(f, Mapping))
-    title = "Provenance report" + (
-        f": {paths[0]}" if len(paths) == 1 else f": {len(paths)} files" if paths else ""
+    title = (
+        Phrase("Provenance report: {}", (paths[0],))
+        if len(paths) == 1
+        else Phrase(f"Provenance report: {len(paths)} files")
+        if paths
+        else Phrase("Provenance report")
     )
 
     # Shares are computed only where there is reuse; the rest of a 100k-post dump is zero.

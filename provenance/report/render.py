@@ -21,9 +21,28 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from provenance.report.context import ReportContext, ReportLimits, build_context
+from provenance.errors import ReportError
+from provenance.report.context import Phrase, ReportContext, ReportLimits, build_context
+
+
+def isolate(value: object) -> Markup:
+    """Text from the dump as an isolated run of the page: ``<bdi>`` around it, escaped inside.
+
+    A right-to-left override (U+202E) in a title, or simply an Arabic title,
+    would otherwise reorder the report's words that follow it on the line;
+    inside ``<bdi>`` its direction is its own and ends with it. A
+    :class:`~provenance.report.context.Phrase` keeps its own words outside
+    and isolates each of its values.
+    """
+    if isinstance(value, Phrase):
+        pieces = value.pattern.split("{}")
+        out = escape(pieces[0])
+        for part, piece in zip(value.values, pieces[1:], strict=True):
+            out += isolate(part) + escape(piece)
+        return out
+    return Markup("<bdi>{}</bdi>").format(value)
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +59,7 @@ def environment() -> Environment:
     env.filters["percent"] = lambda share: f"{float(share) * 100:.1f}%"
     env.filters["measure"] = lambda value: f"{float(value):.2f}"
     env.filters["n"] = lambda count: f"{int(count):,}"  # counts as the overview's figures: 487,774
+    env.filters["isolate"] = isolate
     return env
 
 
@@ -94,4 +114,8 @@ def render(doc: Mapping[str, Any], limits: ReportLimits | None = None) -> str:
     audit document. The same ``doc`` gives the same string; the only line
     that depends on ``doc["generated_at"]`` is the generation-time line.
     """
-    return render_context(build_context(doc, limits))
+    try:
+        return render_context(build_context(doc, limits))
+    except RecursionError as exc:
+        # Only a hand-made document nests this deep: values are read with str(), which recurses.
+        raise ReportError("the audit document nests lists or objects too deeply to render") from exc

@@ -17,7 +17,8 @@
       element: pair,
       kind: pair.getAttribute("data-kind"),
       scope: pair.getAttribute("data-scope"),
-      outlets: (pair.getAttribute("data-outlets") || "").split("|"),
+      // A JSON list: an outlet may be named with any character, "|" and "," included.
+      outlets: JSON.parse(pair.getAttribute("data-outlets") || "[]"),
       similarity: parseFloat(pair.getAttribute("data-sim")) || 0,
       text: texts.join("\n").toLowerCase()
     };

@@ -1,0 +1,428 @@
+"""Whatever the dump holds, every output is written, every printed line is safe, every error is one line.
+
+Lone surrogates, terminal escapes, rich markup, bidirectional overrides,
+spreadsheet formulas, unwritable paths, deep JSON and a full TMPDIR, each
+made by the test and driven through the command line where a user meets it.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import importlib
+import io
+import json
+import os
+import re
+import shutil
+import unicodedata
+from pathlib import Path, PosixPath
+from typing import Any
+
+import lxml.html
+import pytest
+from click.testing import CliRunner, Result
+from hostile_docs import RLO, seed_shaped, with_bidi_overrides, with_outlet_renamed
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.cli import cli, printable
+from provenance.errors import ReportError, TemporaryFilesError
+from provenance.export import pairs_csv, spreadsheet_cell
+from provenance.report import render
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "islamic-state-whats-next.txt"
+SHARED_TEXT = (
+    "The same two sentences travel from one post to the next without a word changed. "
+    "Nobody credits where they first appeared, which is what this audit is for."
+)
+OUTPUTS = ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def write_jsonl(path: Path, posts: list[dict[str, Any]]) -> Path:
+    """A JSON Lines dump; ``json.dumps`` writes a lone surrogate as its ``\\ud800`` escape, as a dump may."""
+    path.write_text("".join(json.dumps(post) + "\n" for post in posts), encoding="ascii")
+    return path
+
+
+def two_posts(first: dict[str, Any], second: dict[str, Any]) -> list[dict[str, Any]]:
+    """Two posts sharing their text (a pair and a reprint), with ``first`` and ``second`` merged in."""
+    base = {"title": "A post", "text": SHARED_TEXT, "outlet": "Wire"}
+    return [
+        {**base, "id": "first", "date": "2017-07-14", **first},
+        {**base, "id": "second", "date": "2017-07-15", **second},
+    ]
+
+
+def audit(runner: CliRunner, dump: Path, out: Path, *extra: str) -> Result:
+    return runner.invoke(cli, ["audit", str(dump), "--out", str(out), *extra])
+
+
+def assert_one_line_error(result: Result, *expected: str) -> None:
+    """Exit 1 through click's own error path: one 'Error:' line, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    for part in expected:
+        assert part in lines[0], result.output
+
+
+def strict_utf8(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")  # raises on anything that is not valid UTF-8
+
+
+# --------------------------------------------------------------------------
+# lone surrogates
+# --------------------------------------------------------------------------
+
+
+def test_a_lone_surrogate_in_a_dump_is_written_as_u_fffd_in_every_output(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A "\\ud800" escape in a JSON Lines title and text: all five outputs are valid UTF-8 with U+FFFD."""
+    dump = write_jsonl(
+        tmp_path / "posts.jsonl",
+        two_posts({"title": "Broken \ud800 title"}, {"text": SHARED_TEXT + " \udc80"}),
+    )
+    result = audit(runner, dump, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    for name in OUTPUTS:
+        text = strict_utf8(tmp_path / "out" / name)
+        assert "\ufffd" in text, name
+    doc = json.loads(strict_utf8(tmp_path / "out" / "audit.json"))
+    assert doc["posts"][0]["title"] == "Broken \ufffd title"
+
+
+def test_a_file_name_with_undecodable_bytes_is_audited_and_named_by_its_bytes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """File names that are not UTF-8: the outputs are valid UTF-8 (U+FFFD) and the terminal shows the byte."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    shutil.copy(SEED, dump / os.fsdecode(b"caf\xe9.txt"))
+    (dump / os.fsdecode(b"empty\xff.txt")).write_bytes(b"")
+    result = audit(runner, dump, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "empty\\xff.txt: empty file" in result.output
+    for name in OUTPUTS:
+        strict_utf8(tmp_path / "out" / name)
+    doc = json.loads(strict_utf8(tmp_path / "out" / "audit.json"))
+    assert any(f["path"].endswith("caf\ufffd.txt") for f in doc["inputs"]["files"])
+
+
+def test_report_graph_json_and_sources_survive_lone_surrogates(runner: CliRunner, tmp_path: Path) -> None:
+    """`report` on an audit.json with "\\ud800" escapes, `graph --format json` and `sources` all succeed."""
+    dump = write_jsonl(tmp_path / "posts.jsonl", two_posts({"title": "Lone \ud800 here"}, {}))
+    saved = tmp_path / "audit.json"
+    doc = seed_shaped()
+    doc["posts"][0]["title"] = "Lone \ud800 here"
+    saved.write_text(json.dumps(doc), encoding="ascii")
+
+    report = runner.invoke(cli, ["report", str(saved), "--out", str(tmp_path / "r.html")])
+    assert report.exit_code == 0, report.output
+    assert "Lone \ufffd here" in strict_utf8(tmp_path / "r.html")
+
+    graph = runner.invoke(cli, ["graph", str(dump), "--format", "json", "--out", str(tmp_path / "g.json")])
+    assert graph.exit_code == 0, graph.output
+    assert "Lone \ufffd here" in strict_utf8(tmp_path / "g.json")
+
+    sources = runner.invoke(cli, ["sources", "first", str(dump)])
+    assert sources.exit_code == 0, sources.output
+    assert "Lone \ufffd here" in sources.output
+
+
+# --------------------------------------------------------------------------
+# the terminal
+# --------------------------------------------------------------------------
+
+
+def test_rich_markup_in_post_ids_is_printed_as_text(runner: CliRunner, tmp_path: Path) -> None:
+    """Ids `copy[/]` and `[link=...]x[/link]` print as written in the reprint line: no MarkupError or link."""
+    link = "[link=http://evil.example]x[/link]"
+    dump = write_jsonl(tmp_path / "posts.jsonl", two_posts({"id": "copy[/]"}, {"id": link}))
+    result = audit(runner, dump, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert f"reprint: {link} copies copy[/]" in result.output
+
+
+def test_control_characters_from_the_dump_never_reach_the_terminal(runner: CliRunner, tmp_path: Path) -> None:
+    """ESC, BEL and U+202E in file names, ids and titles are shown escaped by audit, sources and errors."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    write_jsonl(
+        dump / "posts.jsonl",
+        two_posts({"id": "a\x1b]8;;http:evil\x07b", "title": f"{RLO}sdrawkcab"}, {"id": "c\x1b[2Jd"}),
+    )
+    (dump / "e\x1b[2Jmpty.txt").write_bytes(b"")
+    result = audit(runner, dump, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "e\\x1b[2Jmpty.txt: empty file" in result.output
+    assert "reprint: c\\x1b[2Jd copies a\\x1b]8;;http:evil\\x07b" in result.output
+
+    sources = runner.invoke(cli, ["sources", "sdrawkcab", str(dump)])
+    assert sources.exit_code == 0, sources.output
+    assert "\\u202esdrawkcab" in sources.output
+
+    missing = runner.invoke(cli, ["report", str(tmp_path / "no\x1b[2Jsuch.json")])
+    assert_one_line_error(missing, "no\\x1b[2Jsuch.json")
+    aliases = runner.invoke(cli, ["audit", str(dump), "--aliases", str(tmp_path / "x\x1b[2J.yaml")])
+    assert aliases.exit_code == 2 and "x\\x1b[2J.yaml' does not exist" in aliases.output  # click's own
+
+    for output in (result.output, sources.output, missing.output, aliases.output):
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", output)
+
+
+_FORBIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+@given(st.text())
+def test_printable_leaves_nothing_that_acts_on_a_terminal(text: str) -> None:
+    """printable() leaves no control, bidi control, separator or surrogate, and encodes as UTF-8."""
+    shown = printable(text)
+    assert not _FORBIDDEN.search(shown)
+    shown.encode("utf-8")
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))))
+def test_printable_keeps_printable_text_as_it_is(text: str) -> None:
+    """Text without control or format characters is printed unchanged."""
+    assert printable(text) == text
+
+
+def test_printable_shows_what_it_escapes() -> None:
+    """ESC, BEL, newline and U+202E show as escapes, an undecodable file-name byte as its value."""
+    assert printable("a\x1b[2J\x07\n\u202e") == "a\\x1b[2J\\x07\\x0a\\u202e"
+    assert printable(os.fsdecode(b"caf\xe9")) == "caf\\xe9"
+    assert printable("\ud800") == "\ufffd"
+    assert unicodedata.category(printable("\x85")[0]) != "Cc"
+
+
+# --------------------------------------------------------------------------
+# one-line errors
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def saved_audit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("saved") / "audit.json"
+    path.write_text(json.dumps(seed_shaped()), encoding="utf-8")
+    return path
+
+
+def test_report_to_an_unwritable_path_is_one_line(
+    runner: CliRunner, tmp_path: Path, saved_audit: Path
+) -> None:
+    """`report --out` under a path that cannot be a folder: one line naming the target."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(cli, ["report", str(saved_audit), "--out", str(blocker / "x.html")])
+    assert_one_line_error(result, f"cannot write {blocker / 'x.html'}")
+
+
+def test_graph_to_an_unwritable_path_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    """`graph --out` under a path that cannot be a folder: one line naming the target."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(cli, ["graph", str(SEED), "--out", str(blocker / "g.graphml")])
+    assert_one_line_error(result, f"cannot write {blocker / 'g.graphml'}")
+
+
+def test_report_on_deeply_nested_json_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    """100,000 nested lists stop json's decoder by recursion: one line naming the file."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = runner.invoke(cli, ["report", str(deep), "--out", str(tmp_path / "r.html")])
+    assert_one_line_error(result, f"{deep}: ", "nested too deeply")
+
+
+def test_a_document_nested_too_deeply_to_render_is_a_report_error() -> None:
+    """A parameter nested 5,000 lists deep (built in Python, past json's limit) is a ReportError."""
+    nested: list[Any] = []
+    for _ in range(5000):
+        nested = [nested]
+    doc = seed_shaped()
+    doc["params"]["deep"] = nested
+    with pytest.raises(ReportError, match="too deeply"):
+        render(doc)
+
+
+class _FullDisk(PosixPath):
+    """A path whose files cannot be opened for writing: the disk is full."""
+
+    def open(self, mode: str = "r", *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if "a" in mode or "w" in mode:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return super().open(mode, *args, **kwargs)
+
+
+def test_a_full_tmpdir_during_dedup_names_tmpdir(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC while the duplicate stage spills keys: one line naming TMPDIR and how to move it."""
+    from provenance.dedup import buckets
+
+    monkeypatch.setattr(buckets, "SPILL_BYTES", 0)  # spill from the first key on
+    monkeypatch.setattr(buckets, "Path", _FullDisk)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    result = audit(runner, SEED, tmp_path / "out", "--jobs", "1")
+    assert_one_line_error(result, f"temporary files in {tmp_path} (TMPDIR): no space left", "set TMPDIR")
+    assert not (tmp_path / "out" / "report.html").exists()
+
+
+def test_the_tmpdir_error_crosses_a_process_boundary() -> None:
+    """The error is rebuilt from its message alone, as a forked worker hands it back (pickle)."""
+    import pickle
+
+    error = TemporaryFilesError.writing("/big", OSError(errno.ENOSPC, "No space left on device"))
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is TemporaryFilesError and str(again) == str(error)
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [
+        (
+            PermissionError(errno.EACCES, "Permission denied", "dump/x\x1b.txt"),
+            "dump/x\\x1b.txt: Permission denied",
+        ),
+        (OSError(errno.ENOSPC, "No space left on device", "out"), "out: no space left on the device"),
+        (MemoryError(), "out of memory"),
+    ],
+)
+def test_an_os_or_memory_error_no_stage_caught_is_one_line(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, raised: BaseException, expected: str
+) -> None:
+    """An OSError or MemoryError out of the audit becomes one printable line, not a traceback."""
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(importlib.import_module("provenance.audit"), "audit", failing)
+    assert_one_line_error(runner.invoke(cli, ["audit", str(SEED)]), expected)
+
+
+# --------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------
+
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_pairs_csv_neutralises_formula_cells_from_the_dump(runner: CliRunner, tmp_path: Path) -> None:
+    """Post ids and texts starting with = + - @ get a leading ' in pairs.csv; numbers stay numbers."""
+    text = '=HYPERLINK("http://evil.example","click") ' + SHARED_TEXT
+    dump = write_jsonl(
+        tmp_path / "posts.jsonl", two_posts({"id": "@SUM(1)", "text": text}, {"id": "-2+3", "text": text})
+    )
+    result = audit(runner, dump, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(strict_utf8(tmp_path / "out" / "pairs.csv"))))
+    assert rows, "no pair written"
+    for row in rows:
+        assert {row["a_post"], row["b_post"]} == {"'@SUM(1)", "'-2+3"}
+        assert row["a_text"] == row["b_text"] == "'" + text
+        assert float(row["jaccard"]) == 1.0 and int(row["a_line"]) >= 1
+        assert not any(cell.startswith(_TRIGGERS) for cell in row.values())
+
+
+def test_every_text_column_of_pairs_csv_is_neutralised() -> None:
+    """Tab, carriage return and each formula start in any text column; the numbers are written as numbers."""
+    doc = {
+        "posts": [
+            {"id": "\tid", "paragraphs": [{"index": 0, "line": 3, "text": "\rcarriage"}]},
+            {"id": "+id", "paragraphs": [{"index": 0, "line": 9, "text": "'quoted"}]},
+        ],
+        "pairs": [
+            {
+                "a": {"post": "\tid", "paragraph": 0},
+                "b": {"post": "+id", "paragraph": 0},
+                "kind": "=kind",
+                "jaccard": -0.5,
+                "containment": 1.0,
+                "inside_post": False,
+                "cluster": None,
+            }
+        ],
+    }
+    _, row = list(csv.reader(io.StringIO(pairs_csv(doc))))
+    assert row == [
+        "'\tid",
+        "0",
+        "3",
+        "'+id",
+        "0",
+        "9",
+        "'=kind",
+        "-0.5",
+        "1.0",
+        "False",
+        "",
+        "'\rcarriage",
+        "''quoted",
+    ]
+
+
+@given(st.text())
+def test_a_neutralised_cell_never_starts_a_formula_and_gives_its_text_back(text: str) -> None:
+    """No text cell starts a formula; dropping one leading ' (when there is one) gives the text back."""
+    cell = spreadsheet_cell(text)
+    assert isinstance(cell, str)
+    assert not cell.startswith(_TRIGGERS)
+    assert (cell[1:] if cell.startswith("'") else cell) == text
+
+
+@given(st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()))
+def test_numbers_are_not_neutralised(value: object) -> None:
+    """Numbers, booleans and empty cells stay what they are, negative numbers included."""
+    assert spreadsheet_cell(value) is value
+
+
+# --------------------------------------------------------------------------
+# the report's HTML
+# --------------------------------------------------------------------------
+
+
+def _isolated(element: Any) -> bool:
+    """Inside a <bdi>, a dir="auto" block, or an element whose text stands alone (title, option, SVG)."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("bdi", "title", "option", "svg") or node.get("dir") == "auto":
+            return True
+    return False
+
+
+def test_every_text_from_the_dump_is_isolated_in_the_report() -> None:
+    """With U+202E before every title, id, name, path and text, each one sits in an isolating element."""
+    html = render(with_bidi_overrides(seed_shaped()))
+    tree = lxml.html.fromstring(html)
+    checked = 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.text and RLO in element.text:
+            checked += 1
+            assert _isolated(element), lxml.html.tostring(element)[:300]
+        if element.tail and RLO in element.tail:
+            checked += 1
+            parent = element.getparent()
+            assert _isolated(parent), lxml.html.tostring(parent)[:300]
+    assert checked > 100
+
+
+def test_outlet_filter_values_keep_any_name() -> None:
+    """An outlet named with | and a quote is one value of the filter, as its option says."""
+    name = "A|B 'quoted'"
+    html = render(with_outlet_renamed(seed_shaped(), "Long War Journal", name))
+    tree = lxml.html.fromstring(html)
+    assert name.casefold() in tree.xpath("//select[@name='outlet']/option/@value")
+    tagged = [json.loads(pair.get("data-outlets")) for pair in tree.find_class("pair")]
+    assert sum(name.casefold() in outlets for outlets in tagged) == 3

@@ -1,0 +1,177 @@
+"""Hostile text in the report, checked where it matters: laid out by Debian's chromium through Playwright.
+
+Never downloads a browser: the tests skip when /usr/bin/chromium is absent
+(CI installs it with apt-get).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hostile_docs import seed_shaped, with_bidi_overrides, with_outlet_renamed
+
+from provenance.report import render
+from provenance.report.chromium import CHROMIUM, launch
+
+pytestmark = pytest.mark.browser
+
+US = "us-on-alert-for-terror-strikes-around-elections"  # the seed's copy of an earlier post
+
+#: Each sentence of the report's own words that holds a title, id or outlet name from the
+#: dump, and some of its words in reading order, before and after the dump's text.
+SENTENCES = (
+    ("p.reprint", ("Reprint", "of", "shared", "paragraphs", "source", "direction", "decided")),
+    ("p.reprint", ("Reprinted", "by", "shared", "paragraphs", "this", "post")),
+    ("#posts .citation", ("Credits", "by", "originally")),
+    ("#posts .counterparts li", ("copied", "from", "Jaccard", "containment")),
+    (".credits td", ("names", "in", "its", "text", "only")),
+    ("#posts .reuse", ("names", "in", "its", "text", "only")),
+    (".boilerplate li", ("in", "posts", "paragraphs")),
+)
+
+# Each word's box, found in the report's own text (outside every <bdi>) in the order given, in the
+# first element matching the selector that has them all (else the longest run found, for the message).
+_WORD_BOXES = """
+([selector, words]) => {
+  function boxesIn(element) {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const boxes = [];
+    let node;
+    let next = 0;
+    while ((node = walker.nextNode()) && next < words.length) {
+      if (node.parentElement.closest("bdi")) { continue; }
+      let from = 0;
+      while (next < words.length) {
+        const at = node.data.indexOf(words[next], from);
+        if (at < 0) { break; }
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + words[next].length);
+        const box = range.getBoundingClientRect();
+        boxes.push([words[next], box.left, box.top]);
+        from = at + words[next].length;
+        next += 1;
+      }
+    }
+    return boxes;
+  }
+  let best = [];
+  for (const element of document.querySelectorAll(selector)) {
+    element.scrollIntoView();
+    const boxes = boxesIn(element);
+    if (boxes.length === words.length) { return boxes; }
+    if (boxes.length > best.length) { best = boxes; }
+  }
+  return best;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found (CI installs Debian's chromium with apt-get)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page with what it requested, logged as an error and opened as a dialog."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.url = path.as_uri()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(self.url)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def assert_quiet(self) -> None:
+        """Nothing loaded but the page, nothing logged as an error, no dialog."""
+        assert self.requests == [self.url]
+        assert self.errors == []
+        assert self.dialogs == []
+
+
+@pytest.fixture
+def watch(browser: Any) -> Iterator[Any]:
+    opened: list[Watched] = []
+
+    def open_(path: Path) -> Watched:
+        opened.append(Watched(browser, path))
+        return opened[-1]
+
+    yield open_
+    for watched in opened:
+        watched.context.close()
+
+
+def _reading_order(boxes: list[list[Any]]) -> tuple[int, list[str]]:
+    """How many neighbouring words share a line, and those drawn right to left of each other."""
+    same_line = 0
+    reversed_pairs = []
+    for (word_a, left_a, top_a), (word_b, left_b, top_b) in itertools.pairwise(boxes):
+        if abs(top_a - top_b) < 3:
+            same_line += 1
+            if left_b <= left_a:
+                reversed_pairs.append(f"{word_a} / {word_b}")
+    return same_line, reversed_pairs
+
+
+def test_a_right_to_left_override_in_the_dump_leaves_the_reports_sentences_in_order(
+    watch: Any, tmp_path: Path
+) -> None:
+    """U+202E before every title, id, outlet and path: the words around them keep left-to-right order."""
+    doc = seed_shaped()
+    copy = next(post for post in doc["posts"] if post["id"] == US)
+    copy["citation"]["outlet"] = "Long War Journal"  # its credit: "names X in its text only"
+    doc["boilerplate"] = [{"text": "Share this article.", "posts": 2, "members": []}]
+    path = tmp_path / "bidi.html"
+    path.write_text(render(with_bidi_overrides(doc)), encoding="utf-8")
+    watched = watch(path)
+    drawn_right_to_left = {}
+    for selector, words in SENTENCES:
+        boxes = watched.page.evaluate(_WORD_BOXES, [selector, list(words)])
+        assert [word for word, _, _ in boxes] == list(words), selector
+        same_line, reversed_pairs = _reading_order(boxes)
+        assert same_line >= 1, f"{selector}: no two words on one line to compare"
+        if reversed_pairs:
+            drawn_right_to_left[f"{selector} {words[0]}"] = reversed_pairs
+    assert drawn_right_to_left == {}
+    watched.assert_quiet()
+
+
+def test_the_outlet_filter_works_on_a_name_with_a_bar(watch: Any, tmp_path: Path) -> None:
+    """Filtering on an outlet named `A|B` shows its three pairs, as filtering on its plain name did."""
+    path = tmp_path / "bar.html"
+    path.write_text(
+        render(with_outlet_renamed(seed_shaped(), "Long War Journal", "Long|War Journal")), encoding="utf-8"
+    )
+    watched = watch(path)
+    page = watched.page
+
+    def shown() -> int:
+        return int(page.locator("#pairs-shown").inner_text().replace(",", ""))
+
+    assert shown() == 16
+    page.locator("select[name='outlet']").select_option("long|war journal")
+    assert shown() == 3
+    page.locator("select[name='outlet']").select_option("")
+    assert shown() == 16
+    watched.assert_quiet()
