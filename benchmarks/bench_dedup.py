@@ -481,6 +481,7 @@ class Similarities:
         self.three = ex.shingle_sets(hashes, lengths, 3)
         self.boilerplate = ex.boilerplate_mask(hashes, lengths, post_of, boilerplate_posts)
         self.stands_for = ex.first_in_post(hashes, lengths, post_of)
+        self.post_of = post_of
         self._df: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def stock_phrase_only(self, pairs: Sequence[tuple[int, int]], k: int, cap: int) -> int:
@@ -533,6 +534,10 @@ def build_reference(
 
     required = {}
     for pair, s in sims.items():
+        # A paragraph of a few words makes no pair across posts (the tool's min_pair_words).
+        short = min(int(sim.lengths[pair[0]]), int(sim.lengths[pair[1]])) < cfg.min_pair_words
+        if short and sim.post_of[pair[0]] != sim.post_of[pair[1]]:
+            continue
         kind = reference_kind(s, cfg, cfg.min_partial_shared)
         if kind:
             required[pair] = kind

@@ -283,3 +283,39 @@ def test_chronology_is_antisymmetric_and_agrees_with_the_rank() -> None:
     assert set(evidence.tolist()) >= {
         EVIDENCE.index(e) for e in ("undecided", "post_date", "reference", "undated")
     }
+
+
+def test_a_line_of_a_few_words_makes_no_pair_across_posts(tmp_path: Path) -> None:
+    """ "Cheers" and "Hello all," closing two posts pair with nothing; a four-word line and its repeat do."""
+    result = audit_records(
+        tmp_path,
+        [
+            {
+                "id": "a",
+                "title": "A",
+                "date": "2020-01-01",
+                "text": f"Hello all,\n\n{prose(17, 30)}\n\nCheers",
+            },
+            {
+                "id": "b",
+                "title": "B",
+                "date": "2020-01-02",
+                "text": f"Hello all,\n\n{prose(18, 30)}\n\nCheers",
+            },
+            {"id": "c", "title": "C", "date": "2020-01-03", "text": f"{prose(19, 30)}\n\nCheers\n\nCheers"},
+            {
+                "id": "d",
+                "title": "D",
+                "date": "2020-01-04",
+                "text": f"Exempi released version two\n\n{prose(20, 9)}",
+            },
+            {
+                "id": "e",
+                "title": "E",
+                "date": "2020-01-05",
+                "text": f"{prose(21, 9)}\n\nExempi released version two",
+            },
+        ],
+    )
+    pairs = {(p.a.post, p.b.post, p.kind) for p in result.pairs}
+    assert pairs == {("c", "c", "exact"), ("d", "e", "exact")}

@@ -114,7 +114,9 @@ def _find_duplicates(
     stats["workers"] = flat.workers
     lap("hashing")
 
-    groups = exact_groups(flat, posts, order, config.boilerplate_posts, config.boilerplate_repeats)
+    groups = exact_groups(
+        flat, posts, order, config.boilerplate_posts, config.boilerplate_repeats, config.min_pair_words
+    )
     stats["boilerplate"] = len(groups.boilerplate)
     lap("exact")
     # Post-level reuse needs nothing from the pair steps: with a second core it

@@ -86,6 +86,7 @@ def exact_groups(
     order: dict[str, ChronologicalKey],
     boilerplate_posts: int,
     boilerplate_repeats: int = 20,
+    min_pair_words: int = 1,
 ) -> ExactGroups:
     """Identical word sequences: boilerplate, or a few pairs that link every copy.
 
@@ -98,7 +99,8 @@ def exact_groups(
     post repeating a line a thousand times made half a million pairs and
     gigabytes. The clusters are the same either way (they are connected
     components), and each post's first occurrence is the one compared with
-    other texts.
+    other texts. A text of fewer than ``min_pair_words`` words ("Cheers",
+    "Hello all,") makes no pair across posts.
     """
     n = len(flat.lengths)
     # Paragraphs whose (key, length) is shared are grouped by their words
@@ -148,6 +150,8 @@ def exact_groups(
             if g != first:
                 keys.append(first * n + g)
                 repeats[g] = True
+        if flat.lengths[members[0]] < min_pair_words:
+            continue
         firsts = list(first_in_post.values())
         for i, ga in enumerate(firsts):
             keys.extend(ga * n + gb for gb in firsts[i + 1 :])
@@ -267,7 +271,9 @@ def classify(
         & (containment_p >= config.partial - _EPS)
         & (shared_p >= config.min_partial_shared)
     )
-    keep = np.flatnonzero(is_contained | is_near | is_partial)
+    # A paragraph of a few words ("Cheers", "Hello all,") makes no pair across posts of its own.
+    too_short = (np.minimum(words_a, words_b) < config.min_pair_words) & (flat.post_of[a] != flat.post_of[b])
+    keep = np.flatnonzero((is_contained | is_near | is_partial) & ~too_short)
     kinds: list[PairKind] = [
         "contained" if is_contained[c] else ("near" if is_near[c] else "partial") for c in keep.tolist()
     ]
