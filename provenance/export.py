@@ -131,6 +131,8 @@ def _post_dict(post: Post, reuse: Mapping[str, Any] | None) -> dict[str, Any]:
         "id": post.id,
         "title": post.title,
         "date": _iso(post.date),
+        "time": _iso(post.time),
+        "reference": post.reference,
         "source": {
             "path": post.source.path,
             "line_start": post.source.line_start,

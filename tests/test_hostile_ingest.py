@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from ingest_accounting import physical_lines, unaccounted
 
 from provenance.ingest import file_event, read_corpus
-from provenance.ingest.dates import TRAILING_DATE, date_from_match, parse_any_date, parse_date
+from provenance.ingest.dates import (
+    TRAILING_DATE,
+    date_from_match,
+    parse_any_date,
+    parse_any_time,
+    parse_date,
+)
 from provenance.ingest.jsonl import KNOWN_FIELDS, iter_jsonl
 from provenance.models import Corpus
 
@@ -78,8 +84,9 @@ _blog_shaped = st.builds(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(), st.lists(_date_fragment, max_size=8).map("".join), _rfc822_shaped, _blog_shaped))
 def test_date_parsers_are_total(text: str) -> None:
-    """Every date parser returns a date or None for any string; none raises."""
+    """Every date parser returns a date or None for any string; none raises (the time parser neither)."""
     parse_any_date(text)
+    parse_any_time(text)
     parse_date(text)
     for match in TRAILING_DATE.finditer(text):
         date_from_match(match)
@@ -638,3 +645,20 @@ def test_front_matter_values_are_bounded(tmp_path: Path) -> None:
         f"{page}:4: front matter 'categories' has 2 items that are not text; left out",
         f"{page}:3: front matter 'tags' has more than 100 items; kept the first 100",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2000-01-07T02:49", "02:49:00"),
+        ("1999-08-12 13:22:05+01:00", "13:22:05"),
+        ("Fri, 14 Jul 2017 09:30:00 +0000", "09:30:00"),
+        ("2000-01-07", None),
+        ("July 14, 2017", None),
+        ("2000-01-07T25:61", None),
+    ],
+)
+def test_the_time_of_day_of_a_metadata_date(text: str, expected: str | None) -> None:
+    """ISO and RFC 822 date-times give their time of day as written; a day alone or absurd time, none."""
+    found = parse_any_time(text)
+    assert (found.isoformat() if found else None) == expected

@@ -319,3 +319,22 @@ def test_a_line_of_a_few_words_makes_no_pair_across_posts(tmp_path: Path) -> Non
     )
     pairs = {(p.a.post, p.b.post, p.kind) for p in result.pairs}
     assert pairs == {("c", "c", "exact"), ("d", "e", "exact")}
+
+
+def test_the_time_of_day_orders_two_wire_texts_of_one_day(tmp_path: Path) -> None:
+    """JSON Lines date-times: the 02:49 text is the source of the 13:22 one, and audit.json keeps the time."""
+    result = audit_records(
+        tmp_path,
+        [
+            {
+                "id": "late",
+                "title": "Late",
+                "date": "2000-01-07T13:22",
+                "text": f"{STORY}\n\n{prose(22, 30)}",
+            },
+            {"id": "early", "title": "Early", "date": "2000-01-07 02:49:00", "text": STORY},
+        ],
+    )
+    assert [(s.post, s.decided_by) for s in reuse(result, "late").sources] == [("early", "post_time")]
+    times = {p.id: p.time.isoformat() if p.time else None for p in result.posts}
+    assert times == {"late": "13:22:00", "early": "02:49:00"}

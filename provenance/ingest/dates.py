@@ -101,6 +101,8 @@ def parse_date(text: str) -> dt.date | None:
 
 
 _ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]|$)")
+# The time of an ISO datetime ("2000-01-07T02:49", "1999-08-12 13:22:05+01:00").
+_ISO_TIME = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
 def parse_any_date(text: str) -> dt.date | None:
@@ -131,5 +133,29 @@ def _rfc822_date(text: str) -> dt.date | None:
 
     try:
         return parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def parse_any_time(text: str) -> dt.time | None:
+    """The time of day of a metadata date, as written (no time zone applied); None when it gives none.
+
+    Two posts of one day are ordered by it (``provenance.dedup.order``): a
+    wire text filed at 02:49 came before one filed at 13:22. WordPress's
+    "00:00:00" of a date without a time is taken at its word.
+    """
+    text = text.strip()
+    iso = _ISO_TIME.match(text)
+    if iso:
+        hour, minute, second = int(iso[1]), int(iso[2]), int(iso[3] or 0)
+        if hour < 24 and minute < 60 and second < 60:
+            return dt.time(hour, minute, second)
+        return None
+    if _ISO_PREFIX.match(text) or parse_date(text) is not None or ":" not in text:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(text).time().replace(tzinfo=None)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None

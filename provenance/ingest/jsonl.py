@@ -1,6 +1,7 @@
 """Reader for JSON Lines dumps (``.jsonl``, ``.ndjson``): one post per line.
 
-Each line is an object with ``id``, ``title``, ``date`` and ``text``
+Each line is an object with ``id``, ``title``, ``date`` (a day, or an ISO or
+RFC 822 date and time, whose time of day orders two posts of one day) and ``text``
 (paragraphs separated by blank lines), and optionally ``outlet``, ``author``
 (a string or a list of strings), ``source_title``, ``source_date`` (the
 original the post re-publishes, kept as its :class:`Citation` with ``line``
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from provenance.ingest.archive import slugify
-from provenance.ingest.dates import parse_any_date
+from provenance.ingest.dates import parse_any_date, parse_any_time
 from provenance.ingest.source import Event, LongLine, long_line_events
 from provenance.models import Citation, InputWarning, Paragraph, Post, SourceRef, UnparsedLine
 
@@ -196,11 +197,14 @@ def _post(record: _Record) -> Post:
         post_id = slugify(title)
         record.warn(f"no id; used {post_id!r}")
     date = None
+    time = None
     date_text = record.text("date")
     if date_text is not None:
         date = parse_any_date(date_text)
         if date is None:
             record.warn(f"invalid date {date_text!r}; post kept undated")
+        else:
+            time = parse_any_time(date_text)
     citation = _citation(record)
     paragraphs = tuple(
         Paragraph(index=i, line=number, text=paragraph) for i, paragraph in enumerate(split_paragraphs(text))
@@ -218,6 +222,7 @@ def _post(record: _Record) -> Post:
         categories=record.texts("categories"),
         tags=record.texts("tags"),
         format="jsonl",
+        time=time,
     )
 
 
