@@ -8,11 +8,11 @@ pairs Press Association (PA) wire texts with the newspaper articles written
 from them, each article labelled *wholly*, *partially* or *non*-derived by
 journalists. This script writes the dump a user would write from it: one JSON
 Lines record per text (``id``, ``title``, ``date``, ``outlet``, ``author``,
-``text``), the wire texts dated on the story's day and the newspapers the next
-morning (the folder's date is the story's day, and the papers printed the next
-morning), then runs ``provenance audit`` on it in a subprocess, exactly as a
-user would, and reads the verdicts from the audit.json it writes
-(``posts[].reuse``).
+``text``), the wire texts dated on the story's day at the time their header
+gives and the newspapers the next morning (the folder's date is the story's
+day, and the papers printed the next morning), then runs ``provenance audit``
+on it in a subprocess, exactly as a user would, and reads the verdicts from
+the audit.json it writes (``posts[].reuse``).
 
 Figures (an article's *own wire copy* is any PA text of its own story folder):
 
@@ -64,7 +64,7 @@ VERDICTS = ("wholly", "partially", "independent")
 
 # The wire header's time stamp ("02:49 07/01/00: Page 1 (HHH) SHOWBIZ Depp"); the text starts
 # after the rule of dashes under it.
-_STAMP = re.compile(r"\d\d:\d\d \d\d/\d\d/\d\d")
+_STAMP = re.compile(r"(\d\d:\d\d) \d\d/\d\d/\d\d")
 _BYLINE = re.compile(r"^By (?P<author>[^,]+),")
 
 
@@ -89,6 +89,7 @@ def wire_record(path: Path, relative: str) -> dict[str, Any]:
     """
     lines = path.read_text(encoding="cp1252").splitlines()
     stamp = next((i for i, line in enumerate(lines) if _STAMP.search(line)), -1)
+    filed = _STAMP.search(lines[stamp]) if stamp >= 0 else None
     body = "\n".join(lines[stamp + 2 :] if stamp >= 0 else lines)
     chunks = [" ".join(chunk.split()) for chunk in body.split("<")]
     chunks = [chunk for chunk in chunks if chunk and chunk.casefold() != "end"]
@@ -104,7 +105,8 @@ def wire_record(path: Path, relative: str) -> dict[str, Any]:
     return {
         "id": relative,
         "title": title or path.stem,
-        "date": story_day(relative.split("/")[2]).isoformat(),
+        # The time the wire filed it: several versions of one story come out in one day.
+        "date": story_day(relative.split("/")[2]).isoformat() + (f"T{filed.group(1)}" if filed else ""),
         "outlet": "Press Association",
         "author": author,
         "text": "\n\n".join(chunks),
