@@ -76,6 +76,10 @@ class AuditConfig:
         ``wholly`` at 0.5 means most of the post is borrowed: near-copy F1 0.78
         post-level (precision 0.87); lower cut-offs score a little higher on
         Clough only by calling heavy rewrites near copies.
+      min_quote_words (6): a quoted span of this many words is speech even
+        with no "said", "told", colon or other reported-speech marker within
+        about ten words of it; shorter ones without one (titles, scare quotes)
+        stay prose (:mod:`provenance.quotes`).
       quoted_weight (0.25): what a borrowed word inside a quotation its source
         quotes too counts for in the verdict, against 1 for a prose word:
         independent reports of one event quote the same people word for word.
@@ -120,6 +124,7 @@ class AuditConfig:
     wholly: float = 0.5
     partially: float = 0.1
     quoted_weight: float = 0.25
+    min_quote_words: int = 6
     format: str | None = None
     include_pages: bool = False
     strict: bool = False
@@ -142,7 +147,14 @@ class AuditConfig:
         for name in ("stock_phrase_paragraphs", "stock_phrase_posts"):
             if getattr(self, name) < 2:
                 raise ValueError(f"{name} must be at least 2, got {getattr(self, name)}")
-        for name in ("min_partial_shared", "anchor_repeats", "chain_gap", "min_anchors", "min_pair_words"):
+        for name in (
+            "min_partial_shared",
+            "anchor_repeats",
+            "chain_gap",
+            "min_anchors",
+            "min_pair_words",
+            "min_quote_words",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         for name in ("fill_gap", "min_content_words"):

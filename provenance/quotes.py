@@ -16,7 +16,8 @@ What counts as a quotation:
   English convention for a quotation over several paragraphs leaves each
   paragraph's quote unclosed and opens the next one again;
 - only *speech*: a quoted span counts when it has at least
-  :data:`MIN_QUOTED_WORDS` words or a reported-speech marker ("said", "told",
+  ``min_words`` words (``AuditConfig.min_quote_words``, 6) or a reported-speech
+  marker ("said", "told",
   "added", "according to", a colon before it…) stands beside it. Titles and
   scare quotes ("The Stretch", "too boring") are shared by independent
   reports too, but they are a few words without a speaker, and they stay prose.
@@ -33,10 +34,10 @@ import numpy.typing as npt
 
 from provenance.shingle import word_spans
 
-__all__ = ["MIN_QUOTED_WORDS", "many_quoted_words", "quoted_spans", "quoted_words"]
+__all__ = ["many_quoted_words", "quoted_spans", "quoted_words"]
 
-#: A quoted span of this many words or more is speech even without a marker beside it.
-MIN_QUOTED_WORDS = 6
+#: A quoted span of this many words or more is speech even without a marker beside it (the default).
+_MIN_WORDS = 6
 
 _OPEN_DOUBLE = {"“": "”", "„": "“", "«": "»", "``": "''"}
 _WORD = re.compile(r"\w+")
@@ -111,7 +112,7 @@ def _raw_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def quoted_spans(text: str) -> list[tuple[int, int]]:
+def quoted_spans(text: str, min_words: int = _MIN_WORDS) -> list[tuple[int, int]]:
     """Half-open character spans of ``text`` that hold quoted speech, in order and disjoint.
 
     See the module doc for what counts. Each span includes its quotation
@@ -124,7 +125,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             continue
         near = text[max(0, start - _MARKER_REACH) : start] + " " + text[end : end + _MARKER_REACH]
         introduced = text[:start].rstrip().endswith(":")
-        if words >= MIN_QUOTED_WORDS or introduced or _SPEECH.search(near):
+        if words >= min_words or introduced or _SPEECH.search(near):
             spans.append((start, end))
     return spans
 
@@ -139,12 +140,12 @@ def _maybe_quoted(text: str) -> bool:
     return text[:1] in ("'", "’") or any(mark in text for mark in _OPENING_MARKS)
 
 
-def quoted_words(text: str) -> list[bool]:
+def quoted_words(text: str, min_words: int = _MIN_WORDS) -> list[bool]:
     """For each word of ``text`` (as :func:`provenance.shingle.word_spans` counts them): is it quoted."""
     _, starts, _ = word_spans(text)
     if not _maybe_quoted(text):
         return [False] * len(starts)
-    spans = quoted_spans(text)
+    spans = quoted_spans(text, min_words)
     if not spans:
         return [False] * len(starts)
     bounds = [edge for span in spans for edge in span]
@@ -152,12 +153,14 @@ def quoted_words(text: str) -> list[bool]:
     return [bisect_right(bounds, start) % 2 == 1 for start in starts]
 
 
-def many_quoted_words(texts: Sequence[str], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+def many_quoted_words(
+    texts: Sequence[str], lengths: npt.NDArray[np.int64], min_words: int = _MIN_WORDS
+) -> npt.NDArray[np.bool_]:
     """:func:`quoted_words` of many texts, concatenated; ``lengths`` are their word counts."""
     flags = np.zeros(int(lengths.sum()), dtype=bool)
     at = 0
     for text, count in zip(texts, lengths.tolist(), strict=True):
         if count and _maybe_quoted(text):
-            flags[at : at + count] = quoted_words(text)
+            flags[at : at + count] = quoted_words(text, min_words)
         at += count
     return flags

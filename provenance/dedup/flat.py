@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -63,15 +64,16 @@ def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | Non
     results: list[tuple[IntArray, HashArray, npt.NDArray[np.bool_]]] = []
     workers = min(config.workers, len(chunks))
     if len(texts) >= PARALLEL_MIN_PARAGRAPHS and workers > 1:
+        task = partial(hash_words, min_quote_words=config.min_quote_words)
         with frozen_heap(), ProcessPoolExecutor(max_workers=workers) as pool:
-            for done, result in enumerate(pool.map(hash_words, chunks), 1):
+            for done, result in enumerate(pool.map(task, chunks), 1):
                 results.append(result)
                 if progress:
                     progress("dedup: hashing words", min(done * CHUNK, len(texts)), len(texts))
     else:
         workers = 1
         for done, chunk in enumerate(chunks, 1):
-            results.append(hash_words(chunk))
+            results.append(hash_words(chunk, config.min_quote_words))
             if progress and len(chunks) > 1:
                 progress("dedup: hashing words", min(done * CHUNK, len(texts)), len(texts))
     lengths = np.concatenate([r[0] for r in results]) if results else np.zeros(0, dtype=np.int64)
@@ -86,10 +88,12 @@ def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | Non
     return flat
 
 
-def hash_words(texts: Sequence[str]) -> tuple[IntArray, HashArray, npt.NDArray[np.bool_]]:
+def hash_words(
+    texts: Sequence[str], min_quote_words: int = 6
+) -> tuple[IntArray, HashArray, npt.NDArray[np.bool_]]:
     """Word counts, concatenated word hashes and quotation flags of a chunk of paragraphs (a worker task)."""
     lengths, hashes = many_word_hashes(texts)
-    return lengths, hashes, many_quoted_words(texts, lengths)
+    return lengths, hashes, many_quoted_words(texts, lengths, min_quote_words)
 
 
 def release_freed_memory() -> None:
