@@ -112,6 +112,7 @@ _BOUNDARY = re.compile(
     rf"\n[ \t\r\f\v]*\n|<!--|<(?P<raw>script|style)\b|</?(?:{_BLOCK_TAGS})\b[^>]{{0,10000}}>",
     re.IGNORECASE,
 )
+_RAW_START = re.compile(r"<(?:script|style)\b", re.IGNORECASE)
 _RAW_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
 
 
@@ -215,6 +216,9 @@ def _boundaries(content: str) -> Iterator[tuple[int, int]]:
     An opener that is never closed is no boundary (it stays in the text), and
     once an end was not found after some offset it is not looked for again.
     """
+    if "<!--" not in content and _RAW_START.search(content) is None:
+        yield from (match.span() for match in _BOUNDARY.finditer(content))
+        return
     absent: dict[str, int] = {}
     position = 0
     while (match := _BOUNDARY.search(content, position)) is not None:
