@@ -5,31 +5,46 @@ footers and comments removed by its content-extraction heuristics, not by
 patterns of ours). Each element of its output body — a paragraph, a heading,
 a list item, a quote, a table row — is one :class:`Paragraph`.
 
+Repeats are kept. trafilatura drops an element that repeats the one before
+it when longer than 50 characters (``MIN_DUPLICATE_LENGTH``, a constant
+with no option to change it), so "A A A B" would give "A B" and the repeats
+an audit looks for would be missed. The page is also parsed with
+``lxml.html`` and cut into its text blocks in reading order (a block-level
+element's own text, inline markup included); the extracted paragraphs are
+matched to blocks in order, and a block between two matched ones (or right
+after the last) whose text is that of an extracted paragraph, in an element
+holding a matched block or one level inside it (the next ``<blockquote>``,
+not a sidebar), is the repeat trafilatura dropped and is put back in its
+place.
+
+Nothing of the page's text is lost silently: every other text block
+(navigation, sidebars, footers, share buttons) is kept as a ``boilerplate``
+note of the post with its line, and the report lists them as lines kept but
+not audited.
+
 The title is the page's ``<title>`` as trafilatura cleans it (site name cut
 off), else the first ``<h1>``, else the file name. The date comes only from
 the page's metadata (``<meta>``/``<time>``/JSON-LD, via htmldate without its
 "extensive" guessing, which picks up copyright years).
 
-Line numbers are best effort: the page is also parsed with ``lxml.html``,
-whose elements know their ``sourceline``, and each extracted paragraph gets
-the line of the deepest source element whose whitespace-normalised text
-equals it (or, failing that, starts with its first 60 characters, or
-contains it); a paragraph found nowhere (text that trafilatura joined from
-several elements) gets the line of ``<body>``. ``line_end`` is then the last
-line of that element.
+Lines: each paragraph has the line of its block (a paragraph that joins
+several blocks spans them); one found in no block (text trafilatura
+rebuilt) gets the line of ``<body>``.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from provenance.ingest.dates import parse_any_date
 from provenance.ingest.source import Event
-from provenance.models import InputWarning, Paragraph, Post, SourceRef
+from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef
 
 __all__ = ["iter_html", "looks_like_html"]
 
@@ -37,8 +52,20 @@ _HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html|^\s*<html\b", re.I | re.S
 )
 _PREFIX_CHARS = 60
+# A shorter text ("Source", "Share") is in too many places to tell where a paragraph is by it.
+_MIN_FUZZY_CHARS = 12
+# How many blocks ahead of the last match a paragraph that is not a block's exact text is looked for.
+_LOOKAHEAD_BLOCKS = 100
 # Elements of trafilatura's output that hold other blocks rather than text.
 _CONTAINERS = frozenset({"list", "table", "quote", "div"})
+# Elements whose text is not page text.
+_NOT_TEXT = frozenset({"script", "style", "template", "head", "title", "meta", "link", "svg", "math"})
+# Elements that flow inside a block of text; every other element starts a block of its own.
+_INLINE = frozenset(
+    lxml_html.defs.phrase_tags | lxml_html.defs.font_style_tags | lxml_html.defs.special_inline_tags
+) | frozenset(
+    {"mark", "time", "data", "bdi", "wbr", "label", "output", "ruby", "rt", "rp", "picture", "source"}
+)
 
 
 def looks_like_html(head: str) -> bool:
@@ -50,44 +77,100 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-class _LineIndex:
-    """Source lines of a page's elements, looked up by their text."""
+@dataclass(slots=True)
+class _Block:
+    """A run of the page's text: a block-level element's own text, inline markup included."""
 
-    def __init__(self, root: etree._Element) -> None:
-        self.by_text: dict[str, tuple[int, int]] = {}
-        self.blocks: list[tuple[str, int, int]] = []
-        body = root.find(".//body")
-        self.body_line = (body.sourceline if body is not None else root.sourceline) or 1
-        for element in root.iter():
-            if not isinstance(element.tag, str) or element.sourceline is None:
-                continue
-            if element.tag in ("script", "style", "head", "title", "meta"):
-                continue
-            text = _norm(element.text_content())
-            if not text:
-                continue
-            span = (element.sourceline, _last_line(element))
-            # Deeper elements come later in iter(); the deepest with this text wins.
-            self.by_text[text] = span
-            self.blocks.append((text, *span))
-
-    def lines_of(self, text: str) -> tuple[int, int]:
-        if text in self.by_text:
-            return self.by_text[text]
-        prefix = text[:_PREFIX_CHARS]
-        best: tuple[int, int] | None = None
-        for block_text, first, last in self.blocks:
-            if block_text.startswith(prefix) or prefix in block_text:
-                best = (first, last)  # keep going: a deeper element may match too
-        return best or (self.body_line, self.body_line)
+    text: str
+    line: int
+    line_end: int
+    parent: etree._Element  # the block-level element the text belongs to
 
 
-def _last_line(element: etree._Element) -> int:
-    last = element.sourceline or 0
-    for child in element.iter():
-        if isinstance(child.tag, str) and child.sourceline:
-            last = max(last, child.sourceline + (child.text or "").count("\n"))
-    return last
+class _Run:
+    """The text of the block being read, piece by piece, with the lines of its first and last characters."""
+
+    def __init__(self, parent: etree._Element) -> None:
+        self.parent = parent
+        self.pieces: list[str] = []
+        self.line = 0
+        self.line_end = 0
+
+    def add(self, text: str | None, line: int) -> int:
+        """Add a piece read at ``line``; returns the line after it."""
+        if not text:
+            return line
+        if text.strip():
+            if not self.line:
+                self.line = line + text.count("\n", 0, len(text) - len(text.lstrip()))
+            self.line_end = line + text.count("\n", 0, len(text.rstrip()))
+            self.pieces.append(text)
+        elif self.pieces:
+            self.pieces.append(text)
+        return line + text.count("\n")
+
+    def block(self) -> _Block | None:
+        text = _norm("".join(self.pieces))
+        return _Block(text, self.line, self.line_end, self.parent) if text else None
+
+
+def _walk(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
+    """``("start", element)`` and ``("end", element)`` in document order, comments included.
+
+    Iterative, so a page nested thousands deep cannot exhaust the stack;
+    the content of elements that hold no page text is not entered.
+    """
+    stack = [(root, iter(root))]
+    yield "start", root
+    while stack:
+        element, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            yield "end", element
+            continue
+        yield "start", child
+        tag = child.tag if isinstance(child.tag, str) else ""
+        stack.append((child, iter(()) if tag.lower() in _NOT_TEXT else iter(child)))
+
+
+def _text_blocks(root: etree._Element) -> tuple[list[_Block], int]:
+    """The page's text blocks in reading order, and the line of ``<body>``."""
+    body = root.find(".//body")
+    start = body if body is not None else root
+    body_line = start.sourceline or 1
+    blocks: list[_Block] = []
+    parents = [start]  # the block-level elements open around the current run
+    run = _Run(start)
+    line = body_line
+
+    def next_run(run: _Run, parent: etree._Element) -> _Run:
+        block = run.block()
+        if block is not None:
+            blocks.append(block)
+        return _Run(parent)
+
+    for event, element in _walk(start):
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        is_block = bool(tag) and tag not in _NOT_TEXT and tag not in _INLINE and element is not start
+        if event == "start":
+            line = element.sourceline or line
+            if is_block:
+                run = next_run(run, element)
+                parents.append(element)
+            if element is start or (tag and tag not in _NOT_TEXT):
+                # A comment's or a script's own text is no page text; its tail is.
+                line = run.add(element.text, line)
+            continue
+        if element is start:
+            continue
+        if is_block:
+            parents.pop()
+            # The text after a nested block belongs to the block around it.
+            run = next_run(run, parents[-1])
+        line = run.add(element.tail, line)
+    next_run(run, start)
+    return blocks, body_line
 
 
 def _extracted_blocks(body: etree._Element) -> Iterator[str]:
@@ -105,6 +188,108 @@ def _extracted_blocks(body: etree._Element) -> Iterator[str]:
             yield text
 
 
+def _key(text: str) -> str:
+    """Text without its whitespace: trafilatura adds or drops spaces where inline tags meet."""
+    return "".join(text.split())
+
+
+class _Aligner:
+    """Finds trafilatura's paragraphs among the page's text blocks, each after the one before."""
+
+    def __init__(self, blocks: list[_Block]) -> None:
+        self.keys = [_key(block.text) for block in blocks]
+        self.by_key: dict[str, list[int]] = {}
+        for number, key in enumerate(self.keys):
+            self.by_key.setdefault(key, []).append(number)
+        self.cursor = 0
+        self.out_of_order: set[int] = set()
+
+    def match(self, text: str) -> tuple[int, int] | None:
+        """The first and last block of ``text``: its own block, else one it starts, else blocks it joins."""
+        key = _key(text)
+        same = self.by_key.get(key, [])
+        after = bisect.bisect_left(same, self.cursor)
+        if after < len(same):
+            return self._take(same[after], same[after])
+        prefix = key[:_PREFIX_CHARS]
+        for number in range(self.cursor, min(self.cursor + _LOOKAHEAD_BLOCKS, len(self.keys))):
+            block = self.keys[number]
+            if len(prefix) >= _MIN_FUZZY_CHARS and prefix in block:
+                return self._take(number, number)
+            if len(block) >= _MIN_FUZZY_CHARS and block in key:
+                last = number
+                while last + 1 < len(self.keys) and self.keys[last + 1] in key:
+                    last += 1
+                return self._take(number, last)
+        # Out of order (a page laid out with CSS): its own block anywhere, for its line only.
+        if same:
+            self.out_of_order.add(same[0])
+            return same[0], same[0]
+        return None
+
+    def _take(self, first: int, last: int) -> tuple[int, int]:
+        self.cursor = last + 1
+        return first, last
+
+
+def _around(block: _Block) -> tuple[etree._Element | None, etree._Element | None]:
+    """The element holding a block, and the one holding that: where a block stands on the page."""
+    container = block.parent.getparent()
+    return container, container.getparent() if container is not None else None
+
+
+def _page_text(
+    path: str, texts: list[str], blocks: list[_Block], body_line: int, title: str
+) -> tuple[list[Paragraph], list[ClassifiedLine]]:
+    """The paragraphs of the main text, repeats put back, and every other text block as a note."""
+    aligner = _Aligner(blocks)
+    spans = [aligner.match(text) for text in texts]
+    used = {number for span in spans if span for number in range(span[0], span[1] + 1)}
+    extracted = set(texts)
+    # Where the main text stands: a repeat is put back only there (in an element holding a
+    # matched block, or one level inside it, like the next <blockquote>), never from a sidebar.
+    beside = {_around(blocks[number])[0] for number in used} - {None}
+    # Where the next matched paragraph starts, for each paragraph (the end of the page after the last).
+    next_first: list[int | None] = [None] * len(spans)
+    upcoming: int | None = None
+    for number in range(len(spans) - 1, -1, -1):
+        next_first[number] = upcoming
+        span = spans[number]
+        if span is not None:
+            upcoming = span[0]
+
+    paragraphs: list[Paragraph] = []
+
+    def add(text: str, line: int, line_end: int) -> None:
+        paragraphs.append(
+            Paragraph(index=len(paragraphs), line=line, text=text, line_end=max(line, line_end))
+        )
+
+    for text, span, stop in zip(texts, spans, next_first, strict=True):
+        if span is None:
+            add(text, body_line, body_line)
+            continue
+        add(text, blocks[span[0]].line, blocks[span[1]].line_end)
+        if span[0] in aligner.out_of_order:
+            continue
+        # A block up to the next paragraph (or, after the last, right after it) that repeats
+        # an extracted text beside the main text is a repeat trafilatura dropped.
+        for number in range(span[1] + 1, stop if stop is not None else len(blocks)):
+            block = blocks[number]
+            if number not in used and block.text in extracted and not beside.isdisjoint(_around(block)):
+                used.add(number)
+                add(block.text, block.line, block.line_end)
+            elif stop is None:
+                break
+    folded_title = title.casefold()
+    notes = [
+        ClassifiedLine(path, block.line, "boilerplate", block.text)
+        for number, block in enumerate(blocks)
+        if number not in used and block.text.casefold() != folded_title
+    ]
+    return paragraphs, notes
+
+
 def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
     """The one post of an HTML page, with warnings; ``post_id`` is its id (the file stem)."""
     import trafilatura
@@ -120,11 +305,19 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
     except Exception as exc:  # trafilatura raises many kinds on odd pages; none may stop the audit
         yield InputWarning(path, 0, f"HTML extraction failed ({exc.__class__.__name__}: {exc}); no post read")
         return
+    parser = lxml_html.HTMLParser()
     try:
-        root = lxml_html.document_fromstring(page)
+        root = lxml_html.document_fromstring(page, parser=parser)
     except (etree.ParserError, ValueError):
         root = None
-    index = _LineIndex(root) if root is not None else None
+    for error in parser.error_log.filter_from_fatals():
+        # libxml2 stops at a fatal error (a page nested over 256 deep): what follows is not read.
+        yield InputWarning(
+            path,
+            error.line,
+            f"HTML parsing stopped here ({error.message}); the page's text after it is not read",
+        )
+    blocks, body_line = _text_blocks(root) if root is not None else ([], 1)
     body = getattr(document, "body", None) if document is not None else None
     texts = list(_extracted_blocks(body)) if body is not None else []
 
@@ -144,10 +337,7 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
     if texts and _norm(texts[0]).casefold() == title.casefold():
         texts = texts[1:]
 
-    paragraphs: list[Paragraph] = []
-    for text in texts:
-        first, last = index.lines_of(text) if index is not None else (1, 1)
-        paragraphs.append(Paragraph(index=len(paragraphs), line=first, text=text, line_end=max(first, last)))
+    paragraphs, notes = _page_text(path, texts, blocks, body_line, title)
     if not paragraphs:
         yield InputWarning(
             path, title_line, f"no main text found in the page; post {post_id!r} has no paragraphs"
@@ -155,9 +345,8 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
 
     date_text = getattr(document, "date", None) if document is not None else None
     date = parse_any_date(date_text) if date_text else None
-    lines = (
-        [p.line for p in paragraphs] + [p.line_end for p in paragraphs] + ([title_line] if title_line else [])
-    )
+    lines = [p.line for p in paragraphs] + [p.line_end for p in paragraphs] + [n.line for n in notes]
+    lines += [title_line] if title_line else []
     yield Post(
         id=post_id,
         title=title,
@@ -165,6 +354,7 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
         source=SourceRef(path, min(lines, default=1), max(lines, default=1)),
         citation=None,
         paragraphs=tuple(paragraphs),
+        notes=tuple(notes),
         title_line=title_line,
         url=(getattr(document, "url", None) or None) if document is not None else None,
         categories=tuple(_split(getattr(document, "categories", None))),
