@@ -419,3 +419,20 @@ def test_the_reader_keeps_the_file_s_own_lines_after_repairs(tmp_path: Path) -> 
                 .strip()
                 .startswith(paragraph.text.split()[0])
             )
+
+
+def test_an_export_after_ten_thousand_blank_lines_is_still_detected(tmp_path: Path) -> None:
+    """Format detection looks past leading blank lines: 10,000 of them (20 KB) still read as an export."""
+    path = write(tmp_path, "\n" * 10_000 + export(2))
+    corpus = read(path)
+    assert corpus.formats == {str(path): "wxr"} and ids(corpus) == expected_ids(2)
+
+
+def test_a_post_keeps_the_time_of_day_of_its_date(tmp_path: Path) -> None:
+    """wp:post_date's time of day is the post's time (two posts of one day are ordered by it)."""
+    special = {1: item(1, post_date="2017-07-14 18:45:10")}
+    corpus = read(write(tmp_path, export(2, special)))
+    assert [(p.date, p.time) for p in corpus.posts] == [
+        (dt.date(2017, 7, 14), dt.time(10, 0)),
+        (dt.date(2017, 7, 14), dt.time(18, 45, 10)),
+    ]

@@ -114,7 +114,7 @@ def detect_format(path: Path, head: str) -> str | None:
     suffix = path.suffix.lower()
     if suffix in _JSONL_SUFFIXES:
         return "jsonl"
-    if looks_like_wxr(head[:8192]):
+    if looks_like_wxr(head.lstrip(" \t\r\n\ufeff")[:8192]):
         return "wxr"
     if suffix in _HTML_SUFFIXES or looks_like_html(head):
         return "html"

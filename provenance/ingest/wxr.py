@@ -64,7 +64,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from provenance.ingest.archive import slugify
-from provenance.ingest.dates import parse_any_date
+from provenance.ingest.dates import parse_any_date, parse_any_time
 from provenance.ingest.source import Event
 from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef
 
@@ -1036,14 +1036,12 @@ def _markup(element: etree._Element) -> str:
     return "".join(parts)
 
 
-def _date(text: str) -> dt.date | None:
-    """``parse_any_date``, total: None for whatever it cannot read, an absurd year or offset included."""
+def _date(text: str) -> tuple[dt.date | None, dt.time | None]:
+    """The day and time of day of a date field: None for whatever dates.py cannot read (it never raises)."""
     if len(text) > _MAX_DATE_CHARS:
-        return None
-    try:
-        return parse_any_date(text)
-    except Exception:  # until every parser in dates.py is total, an absurd value raises (OverflowError…)
-        return None
+        return None, None
+    day = parse_any_date(text)
+    return day, parse_any_time(text) if day is not None else None
 
 
 def _undated(given: dict[str, etree._Element]) -> str:
@@ -1131,12 +1129,14 @@ def _item(
         title = f"(untitled {post_id})"
         yield InputWarning(path, item_line, f"post has no title; called it {title!r}")
     title_element = fields.get(("", "title"))
-    date, date_element = None, None
+    date, time, date_element = None, None, None
     for key in _DATE_FIELDS.values():
         element = fields.get(key)
-        if element is not None and (date := _date(own_text(element))) is not None:
-            date_element = element
-            break
+        if element is not None:
+            date, time = _date(own_text(element))
+            if date is not None:
+                date_element = element
+                break
     if date is None:
         given = {name: fields[key] for name, key in _DATE_FIELDS.items() if value(*key)}
         date_element = next(reversed(given.values()), None)
@@ -1172,6 +1172,7 @@ def _item(
         notes=notes,
         title_line=line_of(title_element),
         date_line=line_of(date_element),
+        time=time,
         url=value("", "link") or None,
         categories=tuple(categories),
         tags=tuple(tags),
