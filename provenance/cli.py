@@ -9,6 +9,7 @@ commands are bundled in decorators, as sqlite-utils does.
 from __future__ import annotations
 
 import functools
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -139,6 +140,33 @@ def domain_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def stops_on_signals(command: F) -> F:
+    """SIGTERM stops the command the way Ctrl-C does; either ends it with one line and status 128 + signal.
+
+    Every cleanup on the way out runs (staged outputs and temporary key
+    folders removed, workers stopped); the status is the shell's convention
+    for a process ended by a signal: 130 for SIGINT, 143 for SIGTERM.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from provenance.interrupts import stop_signals_raise
+
+        try:
+            with stop_signals_raise():
+                return command(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            click.echo(
+                f"Aborted ({signal.Signals(signum).name}): stopped before the end; "
+                "no half-written output is left",
+                err=True,
+            )
+            click.get_current_context().exit(128 + signum)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class StageProgress:
     """A progress bar per pipeline stage, shown only for stages that run over a second.
 
@@ -213,12 +241,13 @@ def cli() -> None:
     help="Folder for report.html, audit.json, pairs.csv, graph.graphml/.gexf.",
 )
 @domain_errors
+@stops_on_signals
 def audit(out_dir: Path, **kwargs: Any) -> None:
     """Audit PATHS (files or folders; default: seeds/) and write the report.
 
     Prints a summary and the path of the report. Exit status 0 when something
     was audited, 1 when nothing could be read (or, with --strict, on any
-    warning).
+    warning), 130/143 when stopped by Ctrl-C/SIGTERM.
     """
     from provenance.audit import audit as run_audit
     from provenance.export import write_outputs
@@ -298,6 +327,7 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     help="Where to write the HTML (default: report.html beside AUDIT_JSON).",
 )
 @domain_errors
+@stops_on_signals
 def report(audit_json: Path, out_file: Path | None) -> None:
     """Render the HTML report again from a saved AUDIT_JSON, without re-auditing."""
     from provenance.export import load_audit_json, write_atomically
@@ -328,6 +358,7 @@ def report(audit_json: Path, out_file: Path | None) -> None:
     help="Output file (default: reports/graph.<format>).",
 )
 @domain_errors
+@stops_on_signals
 def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
     """Audit PATHS and write only the provenance graph (posts, outlets, authors, clusters)."""
     import json
@@ -357,6 +388,7 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
 @click.argument("post")
 @audit_options()
 @domain_errors
+@stops_on_signals
 def sources(post: str, **kwargs: Any) -> None:
     """Print the provenance chain of POST (a post id, or a unique part of its title).
 

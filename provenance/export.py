@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from provenance.errors import ReportError
+from provenance.interrupts import deferred
 from provenance.models import Audit, Pair, ParagraphRef, Post
 from provenance.workers import ForkedCall, collector_paused
 
@@ -329,7 +330,9 @@ Writer = Callable[[Path], object]
 def staged(targets: Sequence[Path]) -> Iterator[list[Path]]:
     """A temporary file beside each target, to write in the block; all moved into place when it succeeds.
 
-    If the block fails, the temporary files are removed and no target changes.
+    If the block fails or is interrupted, the temporary files are removed and
+    no target changes. Once they are being moved into place, a stop signal
+    waits until all are: the set is replaced whole.
     """
     staged_files: list[tuple[Path, Path]] = []
     try:
@@ -339,13 +342,15 @@ def staged(targets: Sequence[Path]) -> Iterator[list[Path]]:
             os.close(fd)
             staged_files.append((Path(tmp_name), target))
         yield [tmp for tmp, _ in staged_files]
+        with deferred():
+            for tmp, target in staged_files:
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
     except BaseException:
-        for tmp, _ in staged_files:
-            tmp.unlink(missing_ok=True)
+        with deferred():
+            for tmp, _ in staged_files:
+                tmp.unlink(missing_ok=True)
         raise
-    for tmp, target in staged_files:
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
 
 
 def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:
