@@ -1,4 +1,4 @@
-"""Interrupted runs: SIGTERM stops an audit the way Ctrl-C does, and a set of outputs is replaced whole.
+"""Interrupted runs: SIGTERM handled like Ctrl-C, and workers that end with a killed parent.
 
 Most tests run an audit in a subprocess (the harness below) on a small
 generated dump, with thresholds lowered so that it forks its workers and
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="re
 # PAUSE: "dedup" (in each process, after its first keys went to a temporary
 # folder: the parent and the forked post-reuse process), "hashing" (in each
 # hashing pool worker) or "writing" (outputs staged, the report about to be
-# rendered).
+# rendered). NO_PRCTL takes the portable way of tying workers to their parent.
 HARNESS = textwrap.dedent(
     """
     import os, sys, time
@@ -47,6 +47,7 @@ HARNESS = textwrap.dedent(
     import provenance.dedup.flat as flat
     import provenance.export as export
     import provenance.report as report
+    import provenance.workers as workers
 
     if os.environ.get("FORCE_FORKS"):
         dedup.PARALLEL_REUSE_MIN_PARAGRAPHS = 1
@@ -57,6 +58,8 @@ HARNESS = textwrap.dedent(
     else:
         buckets.SPILL_BYTES = 1 << 20
     buckets.IN_MEMORY_BYTES = 0
+    if os.environ.get("NO_PRCTL"):
+        workers._prctl = None
     where = os.environ.get("PAUSE", "")
     paused = set()
 
@@ -292,6 +295,22 @@ def test_a_stop_signal_during_dedup_cleans_up_and_exits_with_the_conventional_st
     assert _staged(out) == []
 
 
+def test_ctrl_c_in_a_terminal_while_pool_workers_run_stops_at_once_without_a_traceback(
+    start: Callable[..., Run],
+) -> None:
+    """SIGINT to the whole process group mid-chunk: the workers are stopped, not waited for; one line, 130."""
+    run = start(pause="hashing")
+    run.wait_paused(processes=2)  # both hashing workers are in a chunk that would take minutes
+    workers = run.workers()
+    started = time.monotonic()
+    code, stderr = run.stop(signal.SIGINT, group=True)
+    assert time.monotonic() - started < 60
+    assert code == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1].startswith("Aborted (SIGINT): "), stderr
+    assert _wait_until(lambda: not [pid for pid in workers if _alive(pid)], timeout=5)
+
+
 def test_sigterm_while_writing_removes_the_staged_files_and_keeps_the_previous_outputs(
     start: Callable[..., Run], out: Path
 ) -> None:
@@ -346,3 +365,26 @@ def test_deferred_signals_take_effect_when_the_block_ends() -> None:
         steps.append("after")
     assert steps == ["finished"]
     assert caught.value.exit_status == 143
+
+
+# ---------------------------------------------------------------------------
+# Workers end with their parent
+
+
+@pytest.mark.parametrize(
+    ("point", "env"),
+    [("dedup", {}), ("hashing", {}), ("dedup", {"NO_PRCTL": "1"})],
+    ids=["forked-call", "pool", "forked-call-portable"],
+)
+def test_workers_end_when_their_parent_is_killed(
+    start: Callable[..., Run], point: str, env: dict[str, str]
+) -> None:
+    """kill -9 of the audit: within a few seconds none of its worker processes is left."""
+    run = start(pause=point, **env)
+    run.wait_paused(processes=2)
+    workers = run.workers()
+    assert workers
+    run.kill()
+    assert _wait_until(lambda: not [pid for pid in workers if _alive(pid)], timeout=5), [
+        pid for pid in workers if _alive(pid)
+    ]

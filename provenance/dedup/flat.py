@@ -11,7 +11,6 @@ import contextlib
 import ctypes
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ import numpy.typing as npt
 from provenance.config import AuditConfig
 from provenance.models import ParagraphRef, Post
 from provenance.shingle import many_word_hashes
-from provenance.workers import frozen_heap
+from provenance.workers import forked_pool
 
 Progress = Callable[[str, int, int | None], None]
 IntArray = npt.NDArray[np.int64]
@@ -60,7 +59,7 @@ def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | Non
     results: list[tuple[IntArray, HashArray]] = []
     workers = min(config.workers, len(chunks))
     if len(texts) >= PARALLEL_MIN_PARAGRAPHS and workers > 1:
-        with frozen_heap(), ProcessPoolExecutor(max_workers=workers) as pool:
+        with forked_pool(workers) as pool:
             for done, result in enumerate(pool.map(many_word_hashes, chunks), 1):
                 results.append(result)
                 if progress:
