@@ -247,18 +247,26 @@ def audit(out_dir: Path, **kwargs: Any) -> None:
 
     Prints a summary and the path of the report. Exit status 0 when something
     was audited, 1 when nothing could be read (or, with --strict, on any
-    warning), 130/143 when stopped by Ctrl-C/SIGTERM.
+    warning), 130/143 when stopped by Ctrl-C/SIGTERM. Refused at once while
+    another run writes into the same --out.
     """
     from provenance.audit import audit as run_audit
-    from provenance.export import write_outputs
+    from provenance.export import OUTPUT_FILES, write_outputs
+    from provenance.ownership import clear_leftovers, output_lock
 
     paths, config = _config(kwargs)
-    progress = StageProgress()
-    try:
-        result = run_audit(paths, config, progress=progress)
-        written = write_outputs(result, out_dir, progress=progress)
-    finally:
-        progress.close()
+    # Locked from the start, so that a second run into this folder is refused
+    # before its minutes of work rather than after them.
+    with output_lock(out_dir):
+        cleared = clear_leftovers(out_dir, OUTPUT_FILES)
+        if cleared:
+            click.echo(cleared.message(out_dir), err=True)
+        progress = StageProgress()
+        try:
+            result = run_audit(paths, config, progress=progress)
+            written = write_outputs(result, out_dir, progress=progress)
+        finally:
+            progress.close()
     _print_warnings(result)
     _print_summary(result, written)
 

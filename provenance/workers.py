@@ -321,7 +321,8 @@ class ForkedCall(Generic[T]):
 
         SIGTERM lets it remove its temporary files; one busy in a long
         numpy call only sees it when the call returns, so after
-        :data:`STOP_SECONDS` it is killed.
+        :data:`STOP_SECONDS` it is killed (its files are then cleared by the
+        next run, :mod:`provenance.ownership`).
         """
         if self._process is not None:
             if self._process.is_alive():

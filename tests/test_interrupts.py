@@ -1,4 +1,4 @@
-"""Interrupted runs: SIGTERM handled like Ctrl-C, and workers that end with a killed parent.
+"""Interrupted and concurrent runs: SIGTERM, kill -9, what they leave behind, and two audits into one folder.
 
 Most tests run an audit in a subprocess (the harness below) on a small
 generated dump, with thresholds lowered so that it forks its workers and
@@ -9,9 +9,11 @@ it writes a file into a "ready" folder there and sleeps until signalled.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from provenance import export
+from provenance import export, ownership
 from provenance.cli import cli
 from provenance.export import OUTPUT_FILES
 from provenance.interrupts import Interrupted, deferred, stop_signals_raise
@@ -269,6 +271,15 @@ def out(tmp_path: Path, previous: Path) -> Path:
     return folder
 
 
+@pytest.fixture
+def own_tmpdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This process's TMPDIR, as the subprocess runs see theirs."""
+    folder = tmp_path / "tmp"
+    folder.mkdir(exist_ok=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
 # ---------------------------------------------------------------------------
 # SIGTERM is handled like Ctrl-C
 
@@ -293,6 +304,7 @@ def test_a_stop_signal_during_dedup_cleans_up_and_exits_with_the_conventional_st
     assert not [pid for pid in workers if _alive(pid)]
     assert _outputs(out) == before
     assert _staged(out) == []
+    assert not (out / ownership.LOCK_FILE).exists()
 
 
 def test_ctrl_c_in_a_terminal_while_pool_workers_run_stops_at_once_without_a_traceback(
@@ -368,6 +380,116 @@ def test_deferred_signals_take_effect_when_the_block_ends() -> None:
 
 
 # ---------------------------------------------------------------------------
+# Every run clears what a killed run left
+
+
+@pytest.mark.parametrize("point", ["dedup", "writing"])
+def test_what_a_killed_audit_leaves_is_cleared_by_the_next_run(
+    start: Callable[..., Run], dump: Path, out: Path, point: str, own_tmpdir: Path
+) -> None:
+    """kill -9 leaves key folders or staged files; the next run removes them and says so in one line."""
+    before = _outputs(out)
+    run = start(pause=point)
+    run.wait_paused(processes=2 if point == "dedup" else 1)
+    workers = run.workers()
+    run.kill()
+    # A run started while the killed one's workers still end would leave their folders to the next.
+    assert _wait_until(lambda: not [pid for pid in workers if _alive(pid)], timeout=5)
+    assert _outputs(out) == before
+    left = run.key_folders() if point == "dedup" else _staged(out)
+    assert left, "the killed run left nothing to clear"
+    assert run.tmp == own_tmpdir
+    result = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert run.key_folders() == []
+    assert _staged(out) == []
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("removed what interrupted runs")]
+    noun = "temporary key folder" if point == "dedup" else "staged output files"
+    assert f"{len(left)} {noun}" in line
+    assert re.search(r"\(\d+(\.\d)? (bytes|kB|MB)\)$", line), line
+
+
+def test_clearing_never_takes_what_a_live_run_holds(own_tmpdir: Path, tmp_path: Path) -> None:
+    """Files and folders whose owner lives are kept, however old; once the owner is killed they go."""
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                from pathlib import Path
+                from provenance import ownership
+                fd, path = ownership.owned_temp_file(Path({str(out)!r}), ".audit.json.", ".tmp")
+                folder = ownership.OwnedFolder()
+                print(path, folder.name, flush=True)
+                time.sleep(600)
+                """
+            ),
+        ],
+        env={**os.environ, "TMPDIR": str(own_tmpdir)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        staged_name, folder_name = holder.stdout.readline().split()
+        staged, folder = Path(staged_name), Path(folder_name)
+        a_day_ago = time.time() - 86400
+        for path in (staged, folder, folder / ownership.OWNER_FILE):
+            os.utime(path, (a_day_ago, a_day_ago))
+        assert not ownership.clear_leftovers(out, OUTPUT_FILES)
+        assert staged.exists() and folder.exists()
+        # This process's own live entries are kept too.
+        fd, mine = ownership.owned_temp_file(out, ".pairs.csv.", ".tmp")
+        own_folder = ownership.OwnedFolder()
+        assert not ownership.clear_leftovers(out, OUTPUT_FILES)
+        assert mine.exists() and Path(own_folder.name).exists()
+    finally:
+        holder.kill()
+        holder.communicate()
+    cleared = ownership.clear_leftovers(out, OUTPUT_FILES)
+    assert (cleared.files, cleared.folders) == (1, 1)
+    assert not staged.exists() and not folder.exists()
+    assert mine.exists() and Path(own_folder.name).exists()
+    os.close(fd)
+    own_folder.cleanup()
+    assert not Path(own_folder.name).exists()
+
+
+def test_entries_without_an_owner_are_cleared_only_when_stale(own_tmpdir: Path, tmp_path: Path) -> None:
+    """Staged files and key folders of older versions (no pid, no lock) go only after an hour untouched."""
+    out = tmp_path / "out"
+    out.mkdir()
+    fresh_file, stale_file = out / ".report.html.abcd1234.tmp", out / ".report.html.wxyz_987.tmp"
+    fresh_folder = own_tmpdir / "provenance-keys-abcd1234"
+    stale_folder = own_tmpdir / "provenance-keys-wxyz_987"
+    for path in (fresh_file, stale_file):
+        path.write_bytes(b"x" * 2000)
+    for path in (fresh_folder, stale_folder):
+        path.mkdir()
+        (path / "bucket-00000.bin").write_bytes(b"x" * 3000)
+    stale = time.time() - ownership.STALE_SECONDS - 60
+    for path in (stale_file, stale_folder, stale_folder / "bucket-00000.bin"):
+        os.utime(path, (stale, stale))
+    # Not ours by name: another file's temporary, a user's folder.
+    (out / ".notes.txt.abcd1234.tmp").write_bytes(b"keep")
+    (own_tmpdir / "provenance-keys-mine").mkdir()
+    os.utime(out / ".notes.txt.abcd1234.tmp", (stale, stale))
+    cleared = ownership.clear_leftovers(out, OUTPUT_FILES)
+    assert (cleared.files, cleared.file_bytes, cleared.folders, cleared.folder_bytes) == (1, 2000, 1, 3000)
+    assert fresh_file.exists() and fresh_folder.exists()
+    assert not stale_file.exists() and not stale_folder.exists()
+    assert (out / ".notes.txt.abcd1234.tmp").exists() and (own_tmpdir / "provenance-keys-mine").exists()
+    assert cleared.message(out) == (
+        f"removed what interrupted runs left: 1 staged output file in {out} (2.0 kB), "
+        f"1 temporary key folder in {own_tmpdir} (3.0 kB)"
+    )
+
+
+# ---------------------------------------------------------------------------
 # Workers end with their parent
 
 
@@ -388,3 +510,107 @@ def test_workers_end_when_their_parent_is_killed(
     assert _wait_until(lambda: not [pid for pid in workers if _alive(pid)], timeout=5), [
         pid for pid in workers if _alive(pid)
     ]
+
+
+# ---------------------------------------------------------------------------
+# One run at a time writes into a folder
+
+
+def test_a_second_audit_into_the_same_folder_is_refused_at_once(
+    start: Callable[..., Run], dump: Path, out: Path
+) -> None:
+    """While one audit runs into --out, a second is refused with one line naming the folder and the holder."""
+    before = _outputs(out)
+    run = start(pause="dedup")
+    try:
+        run.wait_paused(processes=2)
+        started = time.monotonic()
+        second = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out)])
+        assert time.monotonic() - started < 5  # refused before any work, not after it
+        assert second.exit_code == 1
+        assert str(out) in second.output and f"pid {run.process.pid}" in second.output
+        assert len(second.output.strip().splitlines()) == 1
+        assert second.exception is None or isinstance(second.exception, SystemExit)
+        assert _outputs(out) == before
+    finally:
+        run.kill()
+    # The kernel let the killed run's lock go: its lock file blocks nothing.
+    assert (out / ownership.LOCK_FILE).exists()
+    third = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out)])
+    assert third.exit_code == 0, third.output
+    assert not (out / ownership.LOCK_FILE).exists()
+
+
+def test_the_lock_file_is_not_read_as_input(tmp_path: Path) -> None:
+    """A lock file a killed run left in a folder that is also audited is not a post."""
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
+    (folder / "seed.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / ownership.LOCK_FILE).write_text("12345\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["audit", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    audited = (tmp_path / "out" / "audit.json").read_text(encoding="utf-8")
+    assert ownership.LOCK_FILE not in audited
+
+
+def test_a_failed_audit_leaves_no_folder_it_made(tmp_path: Path) -> None:
+    """--out is made at the start (to be locked); a run that writes nothing leaves nothing there."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(cli, ["audit", str(empty), "--out", str(tmp_path / "new" / "out")])
+    assert result.exit_code == 1
+    assert not (tmp_path / "new").exists()
+
+
+# ---------------------------------------------------------------------------
+# The same on a generated dump large enough that the audit forks its workers by itself
+
+
+@pytest.fixture(scope="module")
+def large_dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated dump of 24,000 paragraphs: the audit forks its hashing pool and post-reuse process."""
+    folder = tmp_path_factory.mktemp("large")
+    generate.write_dump(folder, 24_000, seed=5)
+    return folder / "dump.txt"
+
+
+@pytest.mark.slow
+def test_kill_9_of_a_large_audit_while_it_spills_keys_leaves_nothing_after_the_next_run(
+    start: Callable[..., Run], large_dump: Path, dump: Path, out: Path, own_tmpdir: Path
+) -> None:
+    """kill -9 with key folders and workers present: the workers end, the next run clears the folders."""
+    before = _outputs(out)
+    run = start(of=large_dump, force_forks=False)
+    assert _wait_until(
+        lambda: bool(run.key_folders() and run.workers()) or run.process.poll() is not None, timeout=900
+    )
+    assert run.process.poll() is None, run.stderr.read_text(encoding="utf-8")
+    workers = run.workers()
+    run.kill()
+    assert _wait_until(lambda: not [pid for pid in workers if _alive(pid)], timeout=5)
+    assert run.key_folders()
+    assert _outputs(out) == before
+    result = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "removed what interrupted runs left:" in result.stderr
+    assert run.key_folders() == []
+    assert _staged(out) == []
+
+
+@pytest.mark.slow
+def test_sigterm_while_a_large_audit_writes_keeps_the_previous_outputs_and_leaves_nothing(
+    start: Callable[..., Run], large_dump: Path, out: Path
+) -> None:
+    """SIGTERM with the outputs staged: exit 143, nothing replaced, nothing left, no worker running."""
+    before = _outputs(out)
+    run = start(of=large_dump, force_forks=False)
+    assert _wait_until(lambda: bool(_staged(out)) or run.process.poll() is not None, timeout=900)
+    assert run.process.poll() is None, run.stderr.read_text(encoding="utf-8")
+    code, stderr = run.stop(signal.SIGTERM)
+    assert code == 143, stderr
+    assert "Traceback" not in stderr
+    assert _outputs(out) == before
+    assert _staged(out) == []
+    assert run.key_folders() == []
+    assert not [pid for pid, _ in run.seen if _alive(pid)]
