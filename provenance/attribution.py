@@ -20,13 +20,12 @@ from __future__ import annotations
 import multiprocessing
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
 from provenance.models import Mention, Post
 from provenance.outlets import OutletAliases, OutletInfo, outlet_key
-from provenance.workers import frozen_heap, gathered
+from provenance.workers import forked_pool, gathered
 
 __all__ = ["extract_mentions", "split_sentences"]
 
@@ -341,12 +340,7 @@ def mentions_of_posts(
     aliases.name_pattern()  # compiled once, here, and inherited by the workers
     _worker_input = (posts, aliases)
     try:
-        with (
-            frozen_heap(),
-            ProcessPoolExecutor(
-                max_workers=min(workers, len(starts)), mp_context=multiprocessing.get_context("fork")
-            ) as pool,
-        ):
+        with forked_pool(min(workers, len(starts))) as pool:
             return gathered(pool.map(_chunk_mentions, starts, stops), len(posts), progress)
     finally:
         _worker_input = None

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import functools
 import re
+import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -232,6 +233,33 @@ def domain_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def stops_on_signals(command: F) -> F:
+    """SIGTERM stops the command the way Ctrl-C does; either ends it with one line and status 128 + signal.
+
+    Every cleanup on the way out runs (staged outputs and temporary key
+    folders removed, workers stopped); the status is the shell's convention
+    for a process ended by a signal: 130 for SIGINT, 143 for SIGTERM.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from provenance.interrupts import stop_signals_raise
+
+        try:
+            with stop_signals_raise():
+                return command(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            click.echo(
+                f"Aborted ({signal.Signals(signum).name}): stopped before the end; "
+                "no half-written output is left",
+                err=True,
+            )
+            click.get_current_context().exit(128 + signum)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class StageProgress:
     """A progress bar per pipeline stage, shown only for stages that run over a second.
 
@@ -306,24 +334,33 @@ def cli() -> None:
     help="Folder for report.html, audit.json, pairs.csv, graph.graphml/.gexf.",
 )
 @domain_errors
+@stops_on_signals
 def audit(out_dir: Path, **kwargs: Any) -> None:
     """Audit PATHS (files or folders; default: seeds/) and write the report.
 
     Prints a summary and the path of the report. Exit status 0 when something
     was audited, 1 when nothing could be read (or, with --strict, on any
-    warning).
+    warning), 130/143 when stopped by Ctrl-C/SIGTERM. Refused at once while
+    another run writes into the same --out.
     """
     from provenance.audit import audit as run_audit
-    from provenance.export import write_outputs
+    from provenance.export import OUTPUT_FILES, write_outputs
+    from provenance.ownership import clear_leftovers, output_lock
 
     paths, config = _config(kwargs)
-    progress = StageProgress()
-    try:
-        # Never read the outputs of an earlier run when --out lies inside a named folder.
-        result = run_audit(paths, config, progress=progress, exclude_dirs=[out_dir])
-        written = write_outputs(result, out_dir, progress=progress)
-    finally:
-        progress.close()
+    # Locked from the start, so that a second run into this folder is refused
+    # before its minutes of work rather than after them.
+    with output_lock(out_dir):
+        cleared = clear_leftovers(out_dir, OUTPUT_FILES)
+        if cleared:
+            click.echo(cleared.message(out_dir), err=True)
+        progress = StageProgress()
+        try:
+            # Never read the outputs of an earlier run when --out lies inside a named folder.
+            result = run_audit(paths, config, progress=progress, exclude_dirs=[out_dir])
+            written = write_outputs(result, out_dir, progress=progress)
+        finally:
+            progress.close()
     _print_warnings(result)
     _print_summary(result, written)
 
@@ -391,6 +428,7 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     help="Where to write the HTML (default: report.html beside AUDIT_JSON).",
 )
 @domain_errors
+@stops_on_signals
 def report(audit_json: Path, out_file: Path | None) -> None:
     """Render the HTML report again from a saved AUDIT_JSON, without re-auditing."""
     from provenance.errors import ReportError
@@ -425,6 +463,7 @@ def report(audit_json: Path, out_file: Path | None) -> None:
     help="Output file (default: reports/graph.<format>).",
 )
 @domain_errors
+@stops_on_signals
 def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
     """Audit PATHS and write only the provenance graph (posts, outlets, authors, clusters)."""
     import json
@@ -454,6 +493,7 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
 @click.argument("post")
 @audit_options()
 @domain_errors
+@stops_on_signals
 def sources(post: str, **kwargs: Any) -> None:
     """Print the provenance chain of POST (a post id, or a unique part of its title).
 

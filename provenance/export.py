@@ -6,7 +6,10 @@ so ``provenance report audit.json`` shows exactly what the audit found.
 
 Writes are atomic as a set: every output is first written to a temporary file
 beside its target, and only when all of them are complete are they moved into
-place with ``os.replace``. An interrupted run leaves the previous outputs intact.
+place with ``os.replace``. An interrupted run leaves the previous outputs intact;
+a killed one leaves its temporary files, which the next run clears
+(:mod:`provenance.ownership`). The audit's outputs are written under the output
+folder's lock, so two audits into one folder never mix their files.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ import csv
 import io
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from provenance.errors import ReportError
+from provenance.interrupts import deferred
 from provenance.models import Audit, Pair, ParagraphRef, Post
+from provenance.ownership import clear_staged, output_lock, owned_temp_file
 from provenance.workers import ForkedCall, collector_paused
 
 Progress = Callable[[str, int, int | None], None]
@@ -413,26 +417,40 @@ Writer = Callable[[Path], object]
 
 
 @contextlib.contextmanager
-def staged(targets: Sequence[Path]) -> Iterator[list[Path]]:
+def staged(targets: Sequence[Path], removed: Sequence[Path] = ()) -> Iterator[list[Path]]:
     """A temporary file beside each target, to write in the block; all moved into place when it succeeds.
 
-    If the block fails, the temporary files are removed and no target changes.
+    If the block fails or is interrupted, the temporary files are removed and
+    no target changes. Once they are being moved into place (and ``removed``
+    removed, outputs this set no longer has), a stop signal waits until all
+    are: the set is replaced whole. Each temporary file is named
+    ``.<target>.<pid>.<random>.tmp`` and locked while staged; those a killed
+    run left beside the targets are cleared first (:mod:`provenance.ownership`).
     """
     staged_files: list[tuple[Path, Path]] = []
+    held: list[int] = []
     try:
         for target in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            os.close(fd)
-            staged_files.append((Path(tmp_name), target))
+            clear_staged(target.parent, target.name)
+            fd, tmp = owned_temp_file(target.parent, f".{target.name}.", ".tmp")
+            held.append(fd)
+            staged_files.append((tmp, target))
         yield [tmp for tmp, _ in staged_files]
+        with deferred():
+            for tmp, target in staged_files:
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
+            for path in removed:
+                path.unlink(missing_ok=True)
     except BaseException:
-        for tmp, _ in staged_files:
-            tmp.unlink(missing_ok=True)
+        with deferred():
+            for tmp, _ in staged_files:
+                tmp.unlink(missing_ok=True)
         raise
-    for tmp, target in staged_files:
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+    finally:
+        for fd in held:
+            os.close(fd)
 
 
 def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:
@@ -440,6 +458,14 @@ def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:
 
     An OSError (a missing or read-only folder, a full disk) becomes a
     ReportError naming the targets, so the command line shows one line.
+
+    Takes no folder lock (``provenance report --out``, ``provenance graph
+    --out``): one file moved into place is atomic, so however it falls
+    between the moves of an audit's set into the same folder, the result is
+    one that running the two commands one after the other gives. Only two
+    sets replaced at once can mix into what no order gives, and that is what
+    :func:`write_outputs` locks against. Its temporary file is locked as
+    its own (:func:`staged`), so an audit clearing the folder leaves it be.
     """
     listed = list(targets)
     try:
@@ -487,6 +513,12 @@ def write_outputs(
     :data:`PARALLEL_GRAPH_MIN_ELEMENTS`), a forked process writes them while
     this one writes the report, audit.json and pairs.csv. ``progress`` hears
     ``("writing", files done, files)``.
+
+    The outputs replace the previous ones as one set (:func:`staged`), under
+    the lock of ``out_dir`` (:func:`~provenance.ownership.output_lock`: raises
+    :class:`~provenance.ownership.FolderInUse` if another run holds it). A
+    graph.gexf of an earlier audit is removed when this one writes none: it
+    would not match the other files.
     """
     out = Path(out_dir)
     graph = audit.graph.graph
@@ -504,7 +536,10 @@ def write_outputs(
             progress("writing", done, total)
 
     try:
-        with staged(text_files + graph_files) as temporary:
+        with (
+            output_lock(out),
+            staged(text_files + graph_files, removed=[gexf] if gexf not in graph_files else []) as temporary,
+        ):
             tell(0)
             suffixes = [target.suffix for target in graph_files]
             graph_job = ForkedCall(
@@ -544,9 +579,6 @@ def write_outputs(
                 tell(total)
             finally:
                 graph_job.close()
-        if gexf not in graph_files:
-            # A graph.gexf of an earlier audit would not match this one.
-            gexf.unlink(missing_ok=True)
     except OSError as exc:
         raise ReportError(f"cannot write outputs to {out}: {exc.strerror or exc}") from exc
     return {path.name: path for path in text_files + graph_files}

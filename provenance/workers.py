@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import multiprocessing.process
 import os
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -49,6 +53,10 @@ def frozen_heap() -> Iterator[None]:
     at a million paragraphs. ``gc.freeze`` moves the objects that exist now
     out of the collector's reach, in the workers forked meanwhile too; they
     are handed back to it when the outermost of nested blocks ends.
+
+    A process forked inside the block is also tied to this one (see
+    :func:`_tie_to_parent`): it dies when its parent dies, and leaves
+    SIGINT and SIGTERM to its parent.
     """
     global _frozen_depth
     gc.freeze()
@@ -100,6 +108,113 @@ def _collector_on_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_collector_on_in_child)
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    """libc's ``prctl``, loaded once in the parent (a forked child should not have to load libraries)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return prctl
+
+
+_prctl = _load_prctl()
+_PR_SET_PDEATHSIG = 1
+#: How often a child without ``prctl`` looks whether its parent is still there.
+PARENT_POLL_SECONDS = 0.5
+_forking_pid = os.getpid()
+
+
+def _note_forking_pid() -> None:
+    global _forking_pid
+    _forking_pid = os.getpid()
+
+
+def _tie_to_parent() -> None:
+    """In a worker just forked: die with the parent, and leave stopping to the parent.
+
+    A parent killed with SIGKILL (by a user, or by the out-of-memory killer)
+    runs no cleanup: its workers, blocked on a pipe or a task queue whose
+    other end a sibling still holds, would wait forever with their memory
+    (88-132 MB each). On Linux the kernel sends the child SIGKILL when its
+    parent dies (``PR_SET_PDEATHSIG``; the "parent" is the forking thread,
+    and every worker is forked and waited for by the thread that runs the
+    stage). Elsewhere a thread of the child watches for the parent's pid to
+    change (the child is then re-parented) and ends the child. A parent
+    that died before any of this had started is caught by the same pid test.
+
+    SIGINT is ignored: Ctrl-C reaches the whole process group, and a worker
+    interrupted while waiting for work printed a traceback; the parent
+    stops its workers itself (:meth:`ForkedCall.close`, the pools' shutdown).
+    SIGTERM takes its default action again instead of a handler the parent
+    may have installed to clean up (:mod:`provenance.interrupts`).
+    """
+    if not _frozen_depth:
+        return  # not a worker of ours: a library user's own fork is left alone
+    parent = _forking_pid
+    with contextlib.suppress(ValueError):  # only in the main thread, which the forking thread now is
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if _prctl is not None and _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0:
+        if os.getppid() != parent:
+            os._exit(1)
+        return
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """The portable fallback of :func:`_tie_to_parent`: poll the parent's pid."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+os.register_at_fork(before=_note_forking_pid, after_in_child=_tie_to_parent)
+
+
+@contextlib.contextmanager
+def forked_pool(max_workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool of workers forked inside :func:`frozen_heap`: they share our memory and die with us.
+
+    Forked wherever the platform can (the default start method differs
+    between platforms and Python versions): a worker started otherwise
+    would copy what it needs and not be tied to this process.
+    """
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if forkable else None
+    with frozen_heap():
+        pool = ProcessPoolExecutor(max_workers=max_workers, mp_context=context)
+        try:
+            yield pool
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now, when the stage failed or was interrupted.
+
+    A plain shutdown waits for the chunks that are running, and the workers
+    ignore Ctrl-C (:func:`_tie_to_parent`). They hold no temporary files, so
+    SIGTERM (its default action in them) loses nothing.
+    """
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    processes: dict[int, multiprocessing.process.BaseProcess] = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+
+
+#: How long :meth:`ForkedCall.close` waits for a process it asked to stop before killing it.
+STOP_SECONDS = 10.0
 
 
 def _stop_on_terminate(signum: int, frame: object) -> None:
@@ -202,10 +317,19 @@ class ForkedCall(Generic[T]):
         return result
 
     def close(self) -> None:
-        """Stop the process, if any (also when the caller's own steps failed)."""
+        """Stop the process, if any (also when the caller's own steps failed or were interrupted).
+
+        SIGTERM lets it remove its temporary files; one busy in a long
+        numpy call only sees it when the call returns, so after
+        :data:`STOP_SECONDS` it is killed (its files are then cleared by the
+        next run, :mod:`provenance.ownership`).
+        """
         if self._process is not None:
             if self._process.is_alive():
                 self._process.terminate()
+                self._process.join(STOP_SECONDS)
+                if self._process.is_alive():
+                    self._process.kill()
             self._process.join()
             if self._receiver is not None:
                 self._receiver.join()

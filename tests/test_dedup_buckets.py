@@ -65,6 +65,7 @@ def test_temporary_files_are_removed_even_when_draining_stops_early(monkeypatch:
     assert store.columns._spill is not None
     folder = Path(store.columns._spill.name)
     assert sorted(p.name for p in folder.iterdir()) == [
+        ".owner",  # its lock says the folder is in use (provenance.ownership)
         "bucket-00000.bin",
         "bucket-00001.bin",
         "bucket-00002.bin",

@@ -8,13 +8,12 @@ tokenises each distinct text once, in worker processes when there are many.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from rapidfuzz.distance import Indel
 
 from provenance.models import Segment
 from provenance.shingle import word_extent, word_spans
-from provenance.workers import frozen_heap, gathered
+from provenance.workers import forked_pool, gathered
 
 __all__ = ["align", "align_many"]
 
@@ -115,7 +114,7 @@ def align_many(
     ordered = [unique[i] for i in order]
     chunks = [ordered[i : i + ALIGN_CHUNK] for i in range(0, len(ordered), ALIGN_CHUNK)]
     if workers > 1 and len(unique) >= PARALLEL_MIN_PAIRS:
-        with frozen_heap(), ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+        with forked_pool(min(workers, len(chunks))) as pool:
             results = gathered(pool.map(_align_chunk, chunks), len(unique), progress)
     else:
         results = gathered(map(_align_chunk, chunks), len(unique), progress)

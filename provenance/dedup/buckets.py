@@ -8,8 +8,11 @@ group together (a pair's counts, a chain's anchors), never all keys at once.
 So the caller names a bucket for every key such that a group never spans two
 buckets; keys are partitioned by bucket in batches, kept in memory up to
 :data:`SPILL_BYTES`, and past that appended to one temporary file per bucket
-(in ``TMPDIR``), the way external sorts work. :meth:`ColumnBuckets.drain`
-then hands back each bucket's keys, and the files are removed.
+(in a ``provenance-keys-*`` folder in ``TMPDIR``), the way external sorts
+work. :meth:`ColumnBuckets.drain` then hands back each bucket's keys, and
+the files are removed. The folder is locked while in use, so that a run
+killed before removing it has it cleared by a later run
+(:mod:`provenance.ownership`).
 
 :class:`ColumnBuckets` holds rows of several columns (a shingle's hash and
 where it starts: :func:`by_top_bits`); :class:`KeyBuckets` is its one-column
@@ -27,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from provenance.errors import TemporaryFilesError
+from provenance.ownership import OwnedFolder
 
 # Keys held in memory, in bytes, before the buckets go to temporary files.
 # Up to four bucket sets are live at once at a million paragraphs (two in
@@ -77,7 +81,7 @@ class ColumnBuckets:
         self._held_bytes = 0
         self._batch: list[tuple[tuple[npt.NDArray[Any], ...], npt.NDArray[np.uint16]]] = []
         self._batch_size = 0
-        self._spill: tempfile.TemporaryDirectory[str] | None = None
+        self._spill: OwnedFolder | None = None
 
     def add(self, columns: Sequence[npt.NDArray[Any]], bucket: npt.NDArray[np.integer[Any]]) -> None:
         """Add rows, the i-th (``columns[c][i]`` for each column ``c``) to bucket ``bucket[i]``."""
@@ -131,7 +135,7 @@ class ColumnBuckets:
     def _write(self) -> None:
         try:
             if self._spill is None:
-                self._spill = tempfile.TemporaryDirectory(prefix="provenance-keys-")
+                self._spill = OwnedFolder()
             for bucket, parts in enumerate(self._held):
                 if parts:
                     for c in range(len(self._dtypes)):
