@@ -608,8 +608,9 @@ def test_sigterm_while_a_large_audit_writes_keeps_the_previous_outputs_and_leave
     # seeing its staged files and the signal landing is tried again, on fresh outputs.
     for _ in range(3):
         run = start(of=large_dump, force_forks=False)
-        assert _wait_until(lambda: bool(_staged(out)) or run.process.poll() is not None, timeout=900)
-        assert run.process.poll() is None, run.stderr.read_text(encoding="utf-8")
+        process = run.process
+        assert _wait_until(lambda: bool(_staged(out)) or process.poll() is not None, timeout=900)  # noqa: B023
+        assert process.poll() is None, run.stderr.read_text(encoding="utf-8")
         code, stderr = run.stop(signal.SIGTERM)
         if code != 0:
             break
