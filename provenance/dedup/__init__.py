@@ -1,7 +1,7 @@
 """The duplicate stage: which paragraphs repeat each other, and how much of each post is borrowed.
 
-The stage's parts, in the order :func:`find_duplicates` runs them (see
-``/work/shared/REUSE.md`` for the why):
+The stage's parts, in the order :func:`find_duplicates` runs them (the why,
+with the measurements behind each cut-off, is in ``docs/verdicts.md``):
 
 1. :mod:`.flat` — every paragraph becomes stable 64-bit word hashes
    (:mod:`provenance.shingle`), in worker processes when the dump is large.
