@@ -1,0 +1,348 @@
+"""What a copy changed: the differences between two aligned texts, as edits a reader can scan.
+
+Finding a copy is where other tools stop; a fact-checker's next question is
+what the copy changed. :func:`edits` aligns a source text and its copy word
+by word (the alignment the duplicate stage uses, on normalised words) and
+classifies every difference, keeping both spans:
+
+substantive (listed first)
+    ``number`` (figures, amounts: "1,112" -> "1,212"), ``date`` (days,
+    months, weekdays: "Thursday" -> "Friday"), ``name`` (capitalised names of
+    people, places or outlets), ``negation`` ("not", "never", "no longer"
+    added or removed), ``hedge`` ("reportedly", "allegedly", "according to",
+    "it is impossible to verify" added or removed), ``quote`` (words changed
+    inside quotation marks)
+structural
+    ``sentence_dropped`` / ``sentence_added`` (a whole sentence only in the
+    source / only in the copy), ``lead_in_cut`` / ``lead_in_added`` (words
+    before the shared text that end without a full stop: "Still, even taking
+    into account these caveats, it ..."), ``reordered`` (a sentence moved),
+    ``wording`` (words replaced, none of the above)
+editorial
+    ``bracket`` ("[I]t" for "It", "[sic]"), ``ellipsis`` ("..." marking a
+    cut), ``spelling`` (one word for a near-identical one: "honour" ->
+    "honor")
+formatting
+    ``case``, ``punctuation``, ``quote_style`` (straight for curly), and
+    ``whitespace``
+
+Words are compared as the duplicate stage compares them (case, quotes and
+brackets folded), so formatting differences are found inside the shared runs
+and in the gaps between their words, and the classification of a changed run
+reads the words of both sides. It is rules over words, not understanding:
+"rose" -> "fell" is ``wording``; a reader judges whether it matters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import Indel, Levenshtein
+
+from provenance.quotes import quoted_spans
+from provenance.shingle import tokens
+
+__all__ = ["GROUPS", "KINDS", "Edit", "edits"]
+
+EditKind = Literal[
+    "number",
+    "date",
+    "name",
+    "negation",
+    "hedge",
+    "quote",
+    "sentence_dropped",
+    "sentence_added",
+    "lead_in_cut",
+    "lead_in_added",
+    "reordered",
+    "wording",
+    "bracket",
+    "ellipsis",
+    "spelling",
+    "case",
+    "punctuation",
+    "quote_style",
+    "whitespace",
+]
+#: Every kind in the order edits are listed: substantive first, formatting last.
+KINDS: tuple[EditKind, ...] = EditKind.__args__  # type: ignore[attr-defined]
+GROUPS: dict[str, str] = {
+    **dict.fromkeys(("number", "date", "name", "negation", "hedge", "quote"), "substantive"),
+    **dict.fromkeys(
+        ("sentence_dropped", "sentence_added", "lead_in_cut", "lead_in_added", "reordered", "wording"),
+        "structural",
+    ),
+    **dict.fromkeys(("bracket", "ellipsis", "spelling"), "editorial"),
+    **dict.fromkeys(("case", "punctuation", "quote_style", "whitespace"), "formatting"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One difference: its kind, and the half-open character spans and texts of both sides.
+
+    ``a`` is the source's side and ``b`` the copy's; an empty span sits where
+    the other side's text would go.
+    """
+
+    kind: EditKind
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_text: str
+    b_text: str
+
+    @property
+    def group(self) -> str:
+        return GROUPS[self.kind]
+
+
+def _word_set(*lines: str) -> frozenset[str]:
+    return frozenset(" ".join(lines).split())
+
+
+_NEGATIONS = _word_set(
+    "not no never none nobody nothing neither nor without cannot can't won't don't doesn't didn't isn't "
+    "aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't denied denies deny",
+)
+_HEDGES = re.compile(
+    r"\b(?:reportedly|allegedly|apparently|purportedly|supposedly|possibly|probably|may|might|could|"
+    r"unconfirmed|unverified|claim(?:s|ed)?|according to|said to|is believed|are believed|"
+    r"(?:impossible|not possible|unable) to (?:independently )?(?:verify|confirm)|"
+    r"could not be (?:independently )?(?:verified|confirmed)|it is (?:thought|understood|alleged))\b",
+    re.IGNORECASE,
+)
+_MONTHS_AND_DAYS = _word_set(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday "
+    "sunday today yesterday tomorrow",
+)
+_NUMBER_WORDS = _word_set(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
+    "hundreds thousand thousands million millions billion billions trillion dozen dozens half percent",
+)
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_QUOTE_MARKS = frozenset("\"'“”‘’„«»`")
+_ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…")
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    return [(t.word, t.start, t.end) for t in tokens(text)]
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b and start < end for a, b in spans)
+
+
+def _is_sentence(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` runs from a sentence's start to a sentence's end."""
+    before = text[:start].rstrip()
+    starts = not before or bool(_SENTENCE_END.search(before))
+    ends = end >= len(text.rstrip()) or bool(_SENTENCE_END.search(text[: _extend(text, end)].rstrip()))
+    return starts and ends
+
+
+def _extend(text: str, end: int) -> int:
+    """``end`` moved over the punctuation that closes the last word (".", '"', ")")."""
+    while end < len(text) and not text[end].isspace() and not text[end].isalnum():
+        end += 1
+    return end
+
+
+def _capitalised_names(text: str, words: list[tuple[str, int, int]]) -> set[str]:
+    """Words written with a capital that do not open a sentence: names, by their look."""
+    names = set()
+    for word, start, _ in words:
+        raw = text[start : start + 1]
+        if raw.isupper() and not _is_sentence(text, start, start):
+            names.add(word)
+    return names
+
+
+def _classify(
+    a: str,
+    b: str,
+    words_a: list[tuple[str, int, int]],
+    words_b: list[tuple[str, int, int]],
+    quotes: tuple[list[tuple[int, int]], ...],
+) -> EditKind:
+    """The kind of one changed run (``words_a`` in the source, ``words_b`` in the copy)."""
+    changed_a = {w for w, _, _ in words_a}
+    changed_b = {w for w, _, _ in words_b}
+    text_a = a[words_a[0][1] : words_a[-1][2]] if words_a else ""
+    text_b = b[words_b[0][1] : words_b[-1][2]] if words_b else ""
+    if (changed_a & _NEGATIONS) != (changed_b & _NEGATIONS):
+        return "negation"
+    numbers_a = {w for w in changed_a if _DIGIT.search(w) or w in _NUMBER_WORDS}
+    numbers_b = {w for w in changed_b if _DIGIT.search(w) or w in _NUMBER_WORDS}
+    if numbers_a != numbers_b:
+        return "number"
+    if (changed_a & _MONTHS_AND_DAYS) != (changed_b & _MONTHS_AND_DAYS):
+        return "date"
+    if bool(_HEDGES.search(text_a)) != bool(_HEDGES.search(text_b)):
+        return "hedge"
+    quotes_a, quotes_b = quotes
+    if (words_a and _inside(quotes_a, words_a[0][1], words_a[-1][2])) or (
+        words_b and _inside(quotes_b, words_b[0][1], words_b[-1][2])
+    ):
+        return "quote"
+    if _capitalised_names(a, words_a) != _capitalised_names(b, words_b):
+        return "name"
+    if len(words_a) == 1 and len(words_b) == 1 and Levenshtein.normalized_similarity(text_a, text_b) >= 0.7:
+        return "spelling"
+    return "wording"
+
+
+def _gap_kind(gap_a: str, gap_b: str) -> EditKind | None:
+    """The kind of a difference in the characters between two shared words, None when there is none."""
+    if gap_a == gap_b:
+        return None
+    if " ".join(gap_a.split()) == " ".join(gap_b.split()):
+        return "whitespace"
+    if bool(_ELLIPSIS.search(gap_a)) != bool(_ELLIPSIS.search(gap_b)):
+        return "ellipsis"
+    if ("[" in gap_a or "]" in gap_a) != ("[" in gap_b or "]" in gap_b):
+        return "bracket"
+    strip_a = "".join(ch for ch in gap_a if ch not in _QUOTE_MARKS)
+    strip_b = "".join(ch for ch in gap_b if ch not in _QUOTE_MARKS)
+    if (
+        strip_a == strip_b
+        and {ch for ch in gap_a if ch in _QUOTE_MARKS}
+        and {ch for ch in gap_b if ch in _QUOTE_MARKS}
+    ):
+        return "quote_style"
+    return "punctuation"
+
+
+def _word_kind(raw_a: str, raw_b: str) -> EditKind | None:
+    """The kind of a difference between two words equal once normalised, None when they are the same."""
+    if raw_a == raw_b:
+        return None
+    if "[" in raw_a + raw_b:
+        return "bracket"
+    if raw_a.casefold() == raw_b.casefold():
+        return "case"
+    if {ch for ch in raw_a + raw_b if ch in _QUOTE_MARKS}:
+        return "quote_style"
+    return "case"
+
+
+def edits(source: str, copy: str) -> tuple[Edit, ...]:
+    """Every difference between ``source`` and ``copy``, substantive ones first (then in text order).
+
+    Formatting-only copies give only formatting edits; identical texts none.
+    """
+    if source == copy:
+        return ()
+    words_a, words_b = _words(source), _words(copy)
+    quotes = (quoted_spans(source), quoted_spans(copy))
+    found: list[Edit] = []
+
+    def add(kind: EditKind, a0: int, a1: int, b0: int, b1: int) -> None:
+        last = found[-1] if found else None
+        # Touching edits of one kind are one edit ("``...''" -> '"..."' is one quote_style change).
+        if last is not None and last.kind == kind and last.a_end >= a0 and last.b_end >= b0:
+            a0, b0 = last.a_start, last.b_start
+            a1, b1 = max(a1, last.a_end), max(b1, last.b_end)
+            found.pop()
+        found.append(Edit(kind, a0, a1, b0, b1, source[a0:a1], copy[b0:b1]))
+
+    at_a = at_b = 0  # where the text after the last shared word begins, on each side
+    shared_before = False
+    for tag, i1, i2, j1, j2 in _opcodes([w for w, _, _ in words_a], [w for w, _, _ in words_b]):
+        if tag == "equal":
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                _, a0, a1 = words_a[i]
+                _, b0, b1 = words_b[j]
+                if shared_before:
+                    kind = _gap_kind(source[at_a:a0], copy[at_b:b0])
+                    if kind is not None:
+                        add(kind, at_a, a0, at_b, b0)
+                kind = _word_kind(source[a0:a1], copy[b0:b1])
+                if kind is not None:
+                    add(kind, a0, a1, b0, b1)
+                at_a, at_b, shared_before = a1, b1, True
+            continue
+        run_a, run_b = words_a[i1:i2], words_b[j1:j2]
+        a0, a1 = (run_a[0][1], _extend(source, run_a[-1][2])) if run_a else (at_a, at_a)
+        b0, b1 = (run_b[0][1], _extend(copy, run_b[-1][2])) if run_b else (at_b, at_b)
+        if run_a and run_b:
+            kind = _classify(source, copy, run_a, run_b, quotes)
+        else:
+            kind = _one_sided_kind(source if run_a else copy, run_a or run_b, bool(run_a), quotes)
+            # A cut the copy marks with an ellipsis where the words were is an editorial cut.
+            if run_a and _ELLIPSIS.search(copy[max(0, b0 - 4) : b0 + 4]):
+                kind = "ellipsis"
+        add(kind, a0, a1, b0, b1)
+        # The punctuation around a changed run belongs to it: the next gap is not compared.
+        at_a, at_b, shared_before = a1 if run_a else at_a, b1 if run_b else at_b, False
+    found = _moved(found)
+    group_order = {"substantive": 0, "structural": 1, "editorial": 2, "formatting": 3}
+    return tuple(
+        sorted(found, key=lambda e: (group_order[e.group], e.a_start, e.b_start, KINDS.index(e.kind)))
+    )
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Indel's opcodes with a deletion next to an insertion made one ``replace`` (as the alignment does)."""
+    merged: list[tuple[str, int, int, int, int]] = []
+    for op in Indel.opcodes(a, b):
+        if merged and {merged[-1][0], op.tag} == {"delete", "insert"}:
+            _, i1, _, j1, _ = merged.pop()
+            merged.append(("replace", i1, op.src_end, j1, op.dest_end))
+            continue
+        merged.append((op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end))
+    return merged
+
+
+def _one_sided_kind(
+    text: str, run: list[tuple[str, int, int]], in_source: bool, quotes: tuple[list[tuple[int, int]], ...]
+) -> EditKind:
+    """The kind of a run of words found only in the source (``in_source``) or only in the copy."""
+    start, end = run[0][1], run[-1][2]
+    words = {w for w, _, _ in run}
+    if words & _NEGATIONS:
+        return "negation"
+    if _HEDGES.search(text[start:end]):
+        return "hedge"
+    if any(_DIGIT.search(w) for w in words):
+        return "number"
+    if _inside(quotes[0 if in_source else 1], start, end):
+        return "quote"
+    if _is_sentence(text, start, end):
+        return "sentence_dropped" if in_source else "sentence_added"
+    if not text[:start].strip(" \t\"'“‘(") and not _SENTENCE_END.search(text[: _extend(text, end)].rstrip()):
+        return "lead_in_cut" if in_source else "lead_in_added"
+    return "wording"
+
+
+def _moved(found: list[Edit]) -> list[Edit]:
+    """A sentence dropped in one place and added in another is one ``reordered`` edit."""
+    added = [e for e in found if e.kind == "sentence_added"]
+    kept: list[Edit] = []
+    used: set[int] = set()
+    for edit in found:
+        if edit.kind != "sentence_dropped":
+            continue
+        words = [t.word for t in tokens(edit.a_text)]
+        for index, new in enumerate(added):
+            if index not in used and [t.word for t in tokens(new.b_text)] == words:
+                used.add(index)
+                kept.append(
+                    Edit(
+                        "reordered", edit.a_start, edit.a_end, new.b_start, new.b_end, edit.a_text, new.b_text
+                    )
+                )
+                break
+        else:
+            kept.append(edit)
+    moved_to = {(added[i].b_start, added[i].b_end) for i in used}
+    kept += [e for e in found if e.kind not in ("sentence_dropped", "sentence_added")]
+    kept += [e for e in added if (e.b_start, e.b_end) not in moved_to]
+    return kept

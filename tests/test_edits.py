@@ -1,0 +1,140 @@
+"""What a copy changed: each difference classified, with both spans, substantive ones first."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.edits import GROUPS, KINDS, edits
+
+
+def found(source: str, copy: str) -> list[tuple[str, str, str]]:
+    return [(e.kind, e.a_text, e.b_text) for e in edits(source, copy)]
+
+
+@pytest.mark.parametrize(
+    ("source", "copy", "expected"),
+    [
+        (
+            "The ministry said 1,112 people died.",
+            "The ministry said 1,212 people died.",
+            [("number", "112", "212")],
+        ),
+        ("The vote was on Thursday.", "The vote was on Friday.", [("date", "Thursday.", "Friday.")]),
+        ("John Smith met Ali in Paris.", "John Smith met Omar in Paris.", [("name", "Ali", "Omar")]),
+        (
+            "The rebels did not attack the town.",
+            "The rebels attacked the town.",
+            [("negation", "did not attack", "attacked")],
+        ),
+        ("The army no longer holds the hill.", "The army holds the hill.", [("negation", "no longer", "")]),
+        (
+            "The rebels reportedly attacked the town.",
+            "The rebels attacked the town.",
+            [("hedge", "reportedly", "")],
+        ),
+        (
+            "It is impossible to verify the claim, but the town fell.",
+            "The town fell.",
+            [("hedge", "It is impossible to verify the claim, but", ""), ("case", "the", "The")],
+        ),
+        (
+            'He said: "We will win the match."',
+            'He said: "We will lose the match."',
+            [("quote", "win", "lose")],
+        ),
+        (
+            "First one. Second one is gone. Third one.",
+            "First one. Third one.",
+            [("sentence_dropped", "Second one is gone.", "")],
+        ),
+        (
+            "First one. Third one.",
+            "First one. Second one came. Third one.",
+            [("sentence_added", "", "Second one came.")],
+        ),
+        (
+            "In short, the plan failed.",
+            "The plan failed.",
+            [("lead_in_cut", "In short,", ""), ("case", "the", "The")],
+        ),
+        ("One. Two words here. Three.", "One. Three. Two words here.", [("reordered", "Three.", "Three.")]),
+        ("The talks went well, he said.", "The talks went badly, he said.", [("wording", "well,", "badly,")]),
+        ("It was the colour of honour.", "It was the color of honour.", [("spelling", "colour", "color")]),
+        ("It is done.", "[I]t is done.", [("bracket", "It", "[I]t")]),
+        (
+            "He went to the market and bought bread.",
+            "He went to the market ... bought bread.",
+            [("ellipsis", "and", "")],
+        ),
+        ("The Man went home.", "The man went home.", [("case", "Man", "man")]),
+        (
+            "Hello, world; goodbye.",
+            "Hello world, goodbye.",
+            [("punctuation", ", ", " "), ("punctuation", "; ", ", ")],
+        ),
+        (
+            'He said "yes" then.',
+            "He said “yes” then.",
+            [("quote_style", ' "', " “"), ("quote_style", '" ', "” ")],
+        ),
+        ("Hello,  world", "Hello, world", [("whitespace", ",  ", ", ")]),
+    ],
+)
+def test_each_kind_of_edit_with_both_spans(
+    source: str, copy: str, expected: list[tuple[str, str, str]]
+) -> None:
+    """One case per kind: the kind and the text of both sides, in order (substantive first)."""
+    assert found(source, copy) == expected
+
+
+def test_the_seeds_edited_excerpt_is_a_bracket_and_a_lead_in_cut_and_nothing_substantive() -> None:
+    """The seed's excerpt "[I]t is reasonable to conclude..." against its full text: no substantive edit."""
+    shared = "reasonable to conclude that the number of people willing to die for the sake of the caliphate is high."
+    full = f"Still, even taking into account these caveats, it is {shared}"
+    excerpt = f"[I]t is {shared}"
+    assert found(full, excerpt) == [
+        ("lead_in_cut", "Still, even taking into account these caveats,", ""),
+        ("bracket", "it", "[I]t"),
+    ]
+
+
+def test_substantive_edits_come_first() -> None:
+    """A case change before a changed figure is listed after it."""
+    result = edits("The Talks ended and 40 people left.", "The talks ended and 41 people left.")
+    assert [e.kind for e in result] == ["number", "case"]
+
+
+_FORMATTING = st.sampled_from(
+    [
+        lambda t: t.upper(),
+        lambda t: t.replace('"', "“", 1).replace('"', "”", 1),
+        lambda t: t.replace(", ", "; "),
+        lambda t: t.replace(" ", "  "),
+        lambda t: t.replace(".", "!"),
+    ]
+)
+_SENTENCE = st.lists(
+    st.sampled_from(["alpha", "beta", "gamma", "delta", "Omar", "said", '"yes"', "42"]),
+    min_size=1,
+    max_size=12,
+).map(lambda w: ", ".join(" ".join(w[i : i + 3]) for i in range(0, len(w), 3)) + ".")
+
+
+@given(_SENTENCE, _FORMATTING)
+def test_formatting_changes_only_give_formatting_edits(text: str, change: object) -> None:
+    """Case, quote style, punctuation and spacing changes never make a substantive or structural edit."""
+    assert callable(change)
+    changed = change(text)
+    assert {e.group for e in edits(text, changed)} <= {"formatting"}
+    assert edits(text, text) == ()
+
+
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_spans_give_back_the_texts_of_both_sides(source: str, copy: str) -> None:
+    """Whatever the texts, every edit's text is the slice its span names, and its kind has a group."""
+    for edit in edits(source, copy):
+        assert source[edit.a_start : edit.a_end] == edit.a_text
+        assert copy[edit.b_start : edit.b_end] == edit.b_text
+        assert edit.kind in KINDS and edit.group in set(GROUPS.values())
