@@ -91,7 +91,7 @@ def test_each_kind_of_edit_with_both_spans(
 
 def test_the_seeds_edited_excerpt_is_a_bracket_and_a_lead_in_cut_and_nothing_substantive() -> None:
     """The seed's excerpt "[I]t is reasonable to conclude..." against its full text: no substantive edit."""
-    shared = "reasonable to conclude that the number of people willing to die for the sake of the caliphate is high."
+    shared = "reasonable to conclude that the number of people willing to die for the caliphate is high."
     full = f"Still, even taking into account these caveats, it is {shared}"
     excerpt = f"[I]t is {shared}"
     assert found(full, excerpt) == [
