@@ -36,70 +36,15 @@ reads the words of both sides. It is rules over words, not understanding:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Sequence
 
 from rapidfuzz.distance import Indel, Levenshtein
 
+from provenance.models import GROUPS, KINDS, Edit, EditKind
 from provenance.quotes import quoted_spans
-from provenance.shingle import tokens
+from provenance.shingle import _raw_to_words, tokens, word_spans
 
-__all__ = ["GROUPS", "KINDS", "Edit", "edits"]
-
-EditKind = Literal[
-    "number",
-    "date",
-    "name",
-    "negation",
-    "hedge",
-    "quote",
-    "sentence_dropped",
-    "sentence_added",
-    "lead_in_cut",
-    "lead_in_added",
-    "reordered",
-    "wording",
-    "bracket",
-    "ellipsis",
-    "spelling",
-    "case",
-    "punctuation",
-    "quote_style",
-    "whitespace",
-]
-#: Every kind in the order edits are listed: substantive first, formatting last.
-KINDS: tuple[EditKind, ...] = EditKind.__args__  # type: ignore[attr-defined]
-GROUPS: dict[str, str] = {
-    **dict.fromkeys(("number", "date", "name", "negation", "hedge", "quote"), "substantive"),
-    **dict.fromkeys(
-        ("sentence_dropped", "sentence_added", "lead_in_cut", "lead_in_added", "reordered", "wording"),
-        "structural",
-    ),
-    **dict.fromkeys(("bracket", "ellipsis", "spelling"), "editorial"),
-    **dict.fromkeys(("case", "punctuation", "quote_style", "whitespace"), "formatting"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """One difference: its kind, and the half-open character spans and texts of both sides.
-
-    ``a`` is the source's side and ``b`` the copy's; an empty span sits where
-    the other side's text would go.
-    """
-
-    kind: EditKind
-    a_start: int
-    a_end: int
-    b_start: int
-    b_end: int
-    a_text: str
-    b_text: str
-
-    @property
-    def group(self) -> str:
-        return GROUPS[self.kind]
-
+__all__ = ["GROUPS", "KINDS", "Edit", "edits", "edits_many"]
 
 def _word_set(*lines: str) -> frozenset[str]:
     return frozenset(" ".join(lines).split())
@@ -132,8 +77,15 @@ _QUOTE_MARKS = frozenset("\"'“”‘’„«»`")
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…")
 
 
-def _words(text: str) -> list[tuple[str, int, int]]:
-    return [(t.word, t.start, t.end) for t in tokens(text)]
+def _spans(text: str) -> list[tuple[int, int, int]]:
+    """Each normalised word of ``text`` as ``(hash, start, end)``: the alignment's fast word list."""
+    hashes, starts, ends = word_spans(text)
+    return list(zip(hashes, starts, ends, strict=True))
+
+
+def _named(text: str, run: list[tuple[int, int, int]]) -> list[tuple[str, int, int]]:
+    """The words of a changed run, as strings: only runs that differ are read word by word."""
+    return [(" ".join(_raw_to_words(text[start:end])), start, end) for _, start, end in run]
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -240,7 +192,7 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
     """
     if source == copy:
         return ()
-    words_a, words_b = _words(source), _words(copy)
+    words_a, words_b = _spans(source), _spans(copy)
     quotes = (quoted_spans(source), quoted_spans(copy))
     found: list[Edit] = []
 
@@ -255,8 +207,16 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
 
     at_a = at_b = 0  # where the text after the last shared word begins, on each side
     shared_before = False
-    for tag, i1, i2, j1, j2 in _opcodes([w for w, _, _ in words_a], [w for w, _, _ in words_b]):
+    for tag, i1, i2, j1, j2 in _opcodes([h for h, _, _ in words_a], [h for h, _, _ in words_b]):
         if tag == "equal":
+            first_a, first_b = words_a[i1][1], words_b[j1][1]
+            last_a, last_b = words_a[i2 - 1][2], words_b[j2 - 1][2]
+            if source[first_a:last_a] == copy[first_b:last_b]:
+                # The run reads the same on both sides (the common case): only the gap before it can differ.
+                if shared_before and (kind := _gap_kind(source[at_a:first_a], copy[at_b:first_b])):
+                    add(kind, at_a, first_a, at_b, first_b)
+                at_a, at_b, shared_before = last_a, last_b, True
+                continue
             for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                 _, a0, a1 = words_a[i]
                 _, b0, b1 = words_b[j]
@@ -269,7 +229,7 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
                     add(kind, a0, a1, b0, b1)
                 at_a, at_b, shared_before = a1, b1, True
             continue
-        run_a, run_b = words_a[i1:i2], words_b[j1:j2]
+        run_a, run_b = _named(source, words_a[i1:i2]), _named(copy, words_b[j1:j2])
         a0, a1 = (run_a[0][1], _extend(source, run_a[-1][2])) if run_a else (at_a, at_a)
         b0, b1 = (run_b[0][1], _extend(copy, run_b[-1][2])) if run_b else (at_b, at_b)
         if run_a and run_b:
@@ -289,7 +249,7 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
     )
 
 
-def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+def _opcodes(a: list[int], b: list[int]) -> list[tuple[str, int, int, int, int]]:
     """Indel's opcodes with a deletion next to an insertion made one ``replace`` (as the alignment does)."""
     merged: list[tuple[str, int, int, int, int]] = []
     for op in Indel.opcodes(a, b):
@@ -307,18 +267,20 @@ def _one_sided_kind(
     """The kind of a run of words found only in the source (``in_source``) or only in the copy."""
     start, end = run[0][1], run[-1][2]
     words = {w for w, _, _ in run}
-    if words & _NEGATIONS:
-        return "negation"
+    # A caveat cut or added is substantive whatever its size; a whole sentence or a
+    # lead-in is structural even when it holds a "not" or a figure of its own.
     if _HEDGES.search(text[start:end]):
         return "hedge"
-    if any(_DIGIT.search(w) for w in words):
-        return "number"
-    if _inside(quotes[0 if in_source else 1], start, end):
-        return "quote"
     if _is_sentence(text, start, end):
         return "sentence_dropped" if in_source else "sentence_added"
     if not text[:start].strip(" \t\"'“‘(") and not _SENTENCE_END.search(text[: _extend(text, end)].rstrip()):
         return "lead_in_cut" if in_source else "lead_in_added"
+    if words & _NEGATIONS:
+        return "negation"
+    if any(_DIGIT.search(w) for w in words):
+        return "number"
+    if _inside(quotes[0 if in_source else 1], start, end):
+        return "quote"
     return "wording"
 
 
@@ -346,3 +308,37 @@ def _moved(found: list[Edit]) -> list[Edit]:
     kept += [e for e in found if e.kind not in ("sentence_dropped", "sentence_added")]
     kept += [e for e in added if (e.b_start, e.b_end) not in moved_to]
     return kept
+
+
+# Below this many distinct text pairs, worker processes cost more than they save.
+PARALLEL_MIN_JOBS = 4_000
+EDITS_CHUNK = 2_000
+
+
+def _edits_chunk(jobs: Sequence[tuple[str, str]]) -> list[tuple[Edit, ...]]:
+    return [edits(source, copy) for source, copy in jobs]
+
+
+def edits_many(
+    jobs: Sequence[tuple[str, str]],
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[Edit, ...]]:
+    """:func:`edits` of every ``(source, copy)``, in order; each distinct pair of texts is read once.
+
+    Identical texts give no edit and cost nothing; with ``workers > 1`` and
+    enough distinct pairs, chunks go to that many processes.
+    """
+    from provenance.workers import forked_pool, gathered
+
+    distinct: dict[tuple[str, str], int] = {}
+    slot = [distinct.setdefault(job, len(distinct)) if job[0] != job[1] else -1 for job in jobs]
+    unique = list(distinct)
+    del distinct
+    chunks = [unique[i : i + EDITS_CHUNK] for i in range(0, len(unique), EDITS_CHUNK)]
+    if workers > 1 and len(unique) >= PARALLEL_MIN_JOBS:
+        with forked_pool(min(workers, len(chunks))) as pool:
+            results = gathered(pool.map(_edits_chunk, chunks), len(unique), progress)
+    else:
+        results = gathered(map(_edits_chunk, chunks), len(unique), progress)
+    return [results[s] if s >= 0 else () for s in slot]

@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from provenance.errors import ReportError
 from provenance.interrupts import deferred
-from provenance.models import Audit, Pair, ParagraphRef, Post
+from provenance.models import Audit, Edit, Pair, ParagraphRef, Post
 from provenance.ownership import clear_staged, output_lock, owned_temp_file
 from provenance.workers import ForkedCall, collector_paused
 
@@ -266,6 +266,10 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
                 "kinds": list(c.kinds),
                 "posts": sorted({m.post for m in c.members}),
                 "witness_decided_by": c.witness_decided_by or None,
+                "edits": [
+                    {"member": _ref(member), "edits": [_edit_dict(e) for e in changes]}
+                    for member, changes in c.edits
+                ],
             }
             for c in audit.dedup.clusters
         ],
@@ -326,6 +330,19 @@ def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> dict[str, 
         "inside_post": pair.inside_post,
         "cluster": cluster_of.get(pair.a),
         "alignment": [[s.op, s.a_start, s.a_end, s.b_start, s.b_end] for s in pair.alignment],
+        "source": pair.source,
+        "edits": [_edit_dict(e) for e in pair.edits],
+    }
+
+
+def _edit_dict(edit: Edit) -> dict[str, Any]:
+    return {
+        "kind": edit.kind,
+        "group": edit.group,
+        "a": [edit.a_start, edit.a_end],
+        "b": [edit.b_start, edit.b_end],
+        "a_text": edit.a_text,
+        "b_text": edit.b_text,
     }
 
 

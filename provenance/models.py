@@ -204,6 +204,61 @@ class Segment:
     b_end: int
 
 
+EditKind = Literal[
+    "number",
+    "date",
+    "name",
+    "negation",
+    "hedge",
+    "quote",
+    "sentence_dropped",
+    "sentence_added",
+    "lead_in_cut",
+    "lead_in_added",
+    "reordered",
+    "wording",
+    "bracket",
+    "ellipsis",
+    "spelling",
+    "case",
+    "punctuation",
+    "quote_style",
+    "whitespace",
+]
+#: Every kind in the order edits are listed: substantive first, formatting last.
+KINDS: tuple[EditKind, ...] = EditKind.__args__  # type: ignore[attr-defined]
+GROUPS: dict[str, str] = {
+    **dict.fromkeys(("number", "date", "name", "negation", "hedge", "quote"), "substantive"),
+    **dict.fromkeys(
+        ("sentence_dropped", "sentence_added", "lead_in_cut", "lead_in_added", "reordered", "wording"),
+        "structural",
+    ),
+    **dict.fromkeys(("bracket", "ellipsis", "spelling"), "editorial"),
+    **dict.fromkeys(("case", "punctuation", "quote_style", "whitespace"), "formatting"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One difference: its kind, and the half-open character spans and texts of both sides.
+
+    ``a`` is the source's side and ``b`` the copy's; an empty span sits where
+    the other side's text would go.
+    """
+
+    kind: EditKind
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_text: str
+    b_text: str
+
+    @property
+    def group(self) -> str:
+        return GROUPS[self.kind]
+
+
 @dataclass(frozen=True, slots=True)
 class Pair:
     """Two paragraphs that repeat each other, verified exactly.
@@ -220,16 +275,16 @@ class Pair:
     jaccard: float
     containment: float
     alignment: tuple[Segment, ...] = ()
+    # Which side is the source ("a" or "b"; None when nothing decides), and what
+    # the copy changed (:mod:`provenance.edits`): spans on the pair's own a and
+    # b, kinds read from the source to the copy.
+    source: Literal["a", "b"] | None = None
+    edits: tuple[Edit, ...] = ()
 
     @property
     def spans(self) -> tuple[Segment, ...]:
         """The shared (``equal``) segments of the alignment."""
         return tuple(s for s in self.alignment if s.op == "equal")
-
-    @property
-    def edits(self) -> tuple[Segment, ...]:
-        """The segments that differ between the two paragraphs."""
-        return tuple(s for s in self.alignment if s.op != "equal")
 
     @property
     def inside_post(self) -> bool:
@@ -250,6 +305,8 @@ class Cluster:
     earliest: ParagraphRef
     kinds: tuple[str, ...]  # distinct pair kinds inside the cluster, sorted
     witness_decided_by: str = ""
+    # What each member that differs from the earliest witness changed (the witness is the source).
+    edits: tuple[tuple[ParagraphRef, tuple[Edit, ...]], ...] = ()
 
 
 Derivation = Literal["wholly", "partially", "independent"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -138,3 +140,42 @@ def test_spans_give_back_the_texts_of_both_sides(source: str, copy: str) -> None
         assert source[edit.a_start : edit.a_end] == edit.a_text
         assert copy[edit.b_start : edit.b_end] == edit.b_text
         assert edit.kind in KINDS and edit.group in set(GROUPS.values())
+
+
+def test_the_seeds_pairs_carry_their_source_and_edits() -> None:
+    """On the seed: exact pairs have no edits; the edited excerpt is a lead-in cut and a bracket, read from
+    the full text (the pair's source); the copy's longer paragraph added one sentence to its source's."""
+    import provenance
+    from tests.conftest import SEED
+
+    result = provenance.audit([SEED])
+    assert all(p.edits == () for p in result.pairs if p.kind == "exact")
+    edited = {(p.a.post[:12], p.a.paragraph, p.b.paragraph): p for p in result.pairs if p.edits}
+    excerpt = edited[("the-terroris", 2, 15)]
+    assert excerpt.source == "b"
+    assert [(e.kind, e.group, e.a_text) for e in excerpt.edits] == [
+        ("lead_in_cut", "structural", ""),
+        ("bracket", "editorial", "[I]t"),
+    ]
+    assert excerpt.edits[0].b_text == "Still, even taking into account these caveats,"
+    across = edited[("isis-chief-l", 0, 11)]
+    assert across.source == "a" and [e.kind for e in across.edits] == ["sentence_added"]
+    assert not any(e.group == "substantive" for p in result.pairs for e in p.edits)
+
+
+def test_contemporaries_have_no_source_and_their_edits_read_from_a_to_b(tmp_path: Path) -> None:
+    """Two same-day posts: the pair's source is None, and its edits still say what differs, a to b."""
+    import json
+
+    import provenance
+
+    text = "The ministry said forty people were hurt in the blast near the old market square on Monday."
+    dump = tmp_path / "dump.jsonl"
+    rows = [
+        {"id": "a", "title": "A", "date": "2020-01-01", "text": text},
+        {"id": "b", "title": "B", "date": "2020-01-01", "text": text.replace("forty", "fifty")},
+    ]
+    dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (pair,) = provenance.audit([dump]).pairs
+    assert pair.source is None
+    assert [(e.kind, e.a_text, e.b_text) for e in pair.edits] == [("number", "forty", "fifty")]

@@ -36,7 +36,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import replace
+from typing import Any, Literal
 
 import numpy as np
 
@@ -51,10 +52,11 @@ from provenance.dedup.candidates import (
 )
 from provenance.dedup.clusters import clusters as make_clusters
 from provenance.dedup.flat import Flat, Progress, difference, flatten, union
-from provenance.dedup.order import Chronology, chronological_key
+from provenance.dedup.order import UNDECIDED, Chronology, chronological_key
 from provenance.dedup.passages import PassageRules, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
-from provenance.models import Cluster, DedupResult, Pair, PairKind, Post, PostReuse
+from provenance.edits import edits_many
+from provenance.models import Cluster, DedupResult, Edit, Pair, PairKind, ParagraphRef, Post, PostReuse
 from provenance.workers import ForkedCall, collector_paused
 
 __all__ = [
@@ -208,6 +210,9 @@ def _pairs_and_clusters(
     aligned = (lambda done, total: progress("dedup: aligning pairs", done, total)) if progress else None
     pairs = _make_pairs(groups.pairs, verified, flat, posts, config.workers, aligned)
     lap("align")
+    read = (lambda done, total: progress("dedup: reading edits", done, total)) if progress else None
+    pairs = _with_edits(pairs, flat, chronology, config.workers, read)
+    lap("edits")
     kinds: list[PairKind] = ["exact"] * len(groups.pairs)
     clusters = make_clusters(
         np.concatenate([groups.pairs // n, verified.a]),
@@ -218,6 +223,7 @@ def _pairs_and_clusters(
         posts,
         chronology,
     )
+    clusters = _cluster_edits(clusters, pairs, flat, config.workers)
     lap("clusters")
     return pairs, clusters
 
@@ -282,3 +288,99 @@ def _make_pairs(
     key = ref_key(posts)
     pairs.sort(key=lambda p: (key(p.a), key(p.b)))
     return pairs
+
+
+Side = Literal["a", "b"] | None
+
+
+def _source_sides(pairs: Sequence[Pair], flat: Flat, chronology: Chronology) -> list[Side]:
+    """Which side of each pair is the source its edits are read from.
+
+    Across posts, the earlier post by evidence (None for contemporaries);
+    inside one post, the longer paragraph: an excerpt or a lede is cut from
+    the body, not the reverse.
+    """
+    if not pairs:
+        return []
+    number = {ref: g for g, ref in enumerate(flat.refs)}
+    ga = np.array([number[p.a] for p in pairs], dtype=np.int64)
+    gb = np.array([number[p.b] for p in pairs], dtype=np.int64)
+    a_first, evidence = chronology.decide(flat.post_of[ga], flat.post_of[gb])
+    inside = flat.post_of[ga] == flat.post_of[gb]
+    a_longer = flat.lengths[ga] >= flat.lengths[gb]
+    sides: list[Side] = []
+    for i in range(len(pairs)):
+        if inside[i]:
+            sides.append("a" if a_longer[i] else "b")
+        elif evidence[i] == UNDECIDED:
+            sides.append(None)
+        else:
+            sides.append("a" if a_first[i] else "b")
+    return sides
+
+
+def _with_edits(
+    pairs: list[Pair],
+    flat: Flat,
+    chronology: Chronology,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Pair]:
+    """Each pair with its source side and what the copy changed (:mod:`provenance.edits`).
+
+    A pair whose source is unknown (contemporaries) is read from ``a`` to
+    ``b``. Edits keep the pair's own sides: a and b are swapped back when the
+    source is ``b``.
+    """
+    sides = _source_sides(pairs, flat, chronology)
+    number = {ref: g for g, ref in enumerate(flat.refs)}
+    jobs = []
+    for pair, side in zip(pairs, sides, strict=True):
+        a, b = flat.texts[number[pair.a]], flat.texts[number[pair.b]]
+        jobs.append((b, a) if side == "b" else (a, b))
+    found = edits_many(jobs, workers, progress)
+    result = []
+    for pair, side, changes in zip(pairs, sides, found, strict=True):
+        if side == "b":
+            changes = tuple(
+                Edit(e.kind, e.b_start, e.b_end, e.a_start, e.a_end, e.b_text, e.a_text) for e in changes
+            )
+        result.append(replace(pair, source=side, edits=changes))
+    return result
+
+
+def _cluster_edits(clusters: list[Cluster], pairs: Sequence[Pair], flat: Flat, workers: int) -> list[Cluster]:
+    """Each cluster with what every member whose text differs from the earliest witness changed.
+
+    The witness is the source. A member already paired with the witness in
+    that direction reuses the pair's edits; the rest are read here.
+    """
+    number = {ref: g for g, ref in enumerate(flat.refs)}
+    known: dict[tuple[ParagraphRef, ParagraphRef], tuple[Edit, ...]] = {}
+    for pair in pairs:
+        if pair.source == "a":
+            known[(pair.a, pair.b)] = pair.edits
+        elif pair.source == "b":
+            known[(pair.b, pair.a)] = tuple(
+                Edit(e.kind, e.b_start, e.b_end, e.a_start, e.a_end, e.b_text, e.a_text) for e in pair.edits
+            )
+    wanted: list[tuple[int, ParagraphRef]] = []
+    jobs: list[tuple[str, str]] = []
+    for index, cluster in enumerate(clusters):
+        witness = flat.texts[number[cluster.earliest]]
+        for member in cluster.members:
+            text = flat.texts[number[member]]
+            if member == cluster.earliest or text == witness or (cluster.earliest, member) in known:
+                continue
+            wanted.append((index, member))
+            jobs.append((witness, text))
+    read = dict(zip(wanted, edits_many(jobs, workers), strict=True))
+    result = []
+    for index, cluster in enumerate(clusters):
+        changes = []
+        for member in cluster.members:
+            found = read.get((index, member)) or known.get((cluster.earliest, member))
+            if found:
+                changes.append((member, found))
+        result.append(replace(cluster, edits=tuple(changes)) if changes else cluster)
+    return result
