@@ -95,6 +95,12 @@ def _add_audit_options(command: F, format_flag: str) -> F:
             default=None,
             help="Read every file as this format instead of detecting it.",
         ),
+        click.option(
+            "--no-repair",
+            "no_repair",
+            is_flag=True,
+            help='Keep mojibake as it is ("â€œ" for "“") instead of repairing it with a warning.',
+        ),
         click.option("--include-pages", is_flag=True, help="Import WordPress pages as well as posts."),
         click.option(
             "--aliases",
@@ -139,6 +145,7 @@ def _config(kwargs: dict[str, Any]) -> tuple[list[str], AuditConfig]:
         strict=kwargs.pop("strict"),
         follow_links=kwargs.pop("follow_links"),
         exclude=tuple(kwargs.pop("exclude")),
+        repair_mojibake=not kwargs.pop("no_repair"),
     )
     return paths, config
 

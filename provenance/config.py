@@ -97,6 +97,8 @@ class AuditConfig:
       exclude (()): globs of files and folders never read, matched against
         the path relative to the named folder and against the name; each
         file left out is listed in ``skipped``.
+      repair_mojibake (True): undo mojibake already in the text (UTF-8 read
+        as Windows-1252, "â€œ" for "“") with ftfy, each repair a warning.
     """
 
     threshold: float = 0.5
@@ -131,6 +133,7 @@ class AuditConfig:
     aliases: str | None = None
     follow_links: bool = False
     exclude: tuple[str, ...] = ()
+    repair_mojibake: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

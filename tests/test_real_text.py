@@ -1,4 +1,4 @@
-"""Folders of plain text as users have them: nothing is lost, titles and ids come from what the files show."""
+"""Folders of plain text as users have them, and mojibake in the text: nothing is lost or left broken."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.cli import cli
+from provenance.config import AuditConfig
 from provenance.ingest import file_post_ids, read_corpus
+from provenance.ingest.mojibake import first_repair, repaired
 
 WRAPPED = (
     "Inheritance is a basic concept of Object-Oriented Programming where\n"
@@ -169,3 +171,144 @@ def test_readme_source_and_license_files_are_read_and_exclude_leaves_them_out(tm
     doc = _audit(folder, tmp_path / "out2", "--exclude", "README.md", "--exclude", "SOURCE.md")
     assert not {"README", "SOURCE"} & {post["id"] for post in doc["posts"]}
     assert sorted(Path(s["path"]).name for s in doc["skipped"]) == ["README.md", "SOURCE.md"]
+
+
+# --- mojibake ----------------------------------------------------------------------------------------
+
+MOJIBAKE_TITLE = "Summer of Code: “Writer Add-in” for everyone"
+MOJIBAKE_TEXT = "The student’s project — a “named field” for café owners."
+
+
+def _mojibake(text: str) -> str:
+    """``text`` as it reads after UTF-8 was decoded as Windows-1252 (ftfy's sloppy codec keeps every byte)."""
+    import ftfy  # noqa: F401  (registers the sloppy codecs)
+
+    return text.encode("utf-8").decode("sloppy-windows-1252")
+
+
+def test_mojibake_in_a_text_file_is_repaired_with_a_warning(tmp_path: Path) -> None:
+    """Mojibake in a text file's title and paragraph is read repaired, each repair a warning at its line."""
+    path = tmp_path / "post.md"
+    path.write_text(f"# {_mojibake(MOJIBAKE_TITLE)}\n\n{_mojibake(MOJIBAKE_TEXT)}\n", encoding="utf-8")
+    corpus = read_corpus([path])
+    (post,) = corpus.posts
+    assert (post.title, post.paragraphs[0].text) == (MOJIBAKE_TITLE, MOJIBAKE_TEXT)
+    repairs = [(w.line, w.message) for w in corpus.warnings if "mojibake" in w.message]
+    assert [line for line, _ in repairs] == [1, 3]
+    assert "in the title: 'er of Code: â€œ' -> 'er of Code: “' (and more in the same text)" in repairs[0][1]
+    assert repairs[1][1].startswith("repaired mojibake in the paragraph 1: ")
+
+
+def test_mojibake_in_json_lines_and_a_wordpress_export_is_repaired(tmp_path: Path) -> None:
+    """The repair is made where ingest hands posts on, so every reader's posts get it, citations included."""
+    jsonl = tmp_path / "posts.jsonl"
+    jsonl.write_text(
+        json.dumps(
+            {
+                "id": "p1",
+                "title": _mojibake(MOJIBAKE_TITLE),
+                "text": _mojibake(MOJIBAKE_TEXT),
+                "outlet": _mojibake("Le Monde diplomatique — édition"),
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    wxr = tmp_path / "blog.xml"
+    wxr.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n'
+        f"<item><title>{_mojibake(MOJIBAKE_TITLE)}</title>\n"
+        "<wp:post_id>7</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>\n"
+        f"<content:encoded><![CDATA[<p>{_mojibake(MOJIBAKE_TEXT)}</p>]]></content:encoded>\n"
+        "</item></channel></rss>\n",
+        encoding="utf-8",
+    )
+    corpus = read_corpus([jsonl, wxr])
+    assert [post.title for post in corpus.posts] == [MOJIBAKE_TITLE, MOJIBAKE_TITLE]
+    assert [post.paragraphs[0].text for post in corpus.posts] == [MOJIBAKE_TEXT, MOJIBAKE_TEXT]
+    assert corpus.posts[0].citation is not None
+    assert corpus.posts[0].citation.outlet == "Le Monde diplomatique — édition"
+    repaired_in = Counter(Path(w.path).name for w in corpus.warnings if "repaired mojibake" in w.message)
+    assert repaired_in == {"posts.jsonl": 3, "blog.xml": 2}
+
+
+def test_no_repair_keeps_mojibake_and_is_recorded(tmp_path: Path) -> None:
+    """--no-repair leaves the text as the file has it, warns of nothing, and params record the choice."""
+    path = tmp_path / "post.md"
+    path.write_text(f"# {_mojibake(MOJIBAKE_TITLE)}\n\n{_mojibake(MOJIBAKE_TEXT)}\n", encoding="utf-8")
+    doc = _audit(path, tmp_path / "out", "--no-repair")
+    assert doc["params"]["repair_mojibake"] is False
+    assert doc["posts"][0]["title"] == _mojibake(MOJIBAKE_TITLE)
+    assert not [w for w in doc["warnings"] if "mojibake" in w["message"]]
+    doc = _audit(path, tmp_path / "out2")
+    assert doc["params"]["repair_mojibake"] is True
+    assert doc["posts"][0]["title"] == MOJIBAKE_TITLE
+
+
+def test_the_library_repairs_by_default_and_not_when_asked() -> None:
+    """AuditConfig.repair_mojibake is the switch the CLI flag sets."""
+    path = Path(__file__).parent / "fixtures" / "real-text" / "mojibake.txt"
+    assert read_corpus([path]).posts[0].paragraphs[0].text == MOJIBAKE_TEXT
+    kept = read_corpus([path], AuditConfig(repair_mojibake=False)).posts[0].paragraphs[0].text
+    assert kept == _mojibake(MOJIBAKE_TEXT)
+
+
+FINE_TEXTS = [
+    "“Curly quotes” and ‘single ones’ stay curly.",
+    "Naïve café owners in São Paulo, Zürich and Kraków.",
+    "Ligatures ﬁ and ﬂ, fullwidth ＡＢＣ, and e\u0301 decomposed stay as written.",
+    "An en dash – an em dash — and an ellipsis… stay.",
+    "Prices: 5 €, 3 £, 100 ¥; 20 °C; ½ cup; © 2016 ™.",
+    "Ελληνικά, русский, עברית, العربية, 日本語, 한국어.",
+    "HTML &amp; entities and <tags> are text here.",
+    "A tab\tand a vertical\x0btab stay.",
+    "SÃO PAULO and JOÃO in capitals stay.",
+]
+
+
+@pytest.mark.parametrize("text", FINE_TEXTS)
+def test_text_without_mojibake_is_never_changed(text: str) -> None:
+    """Only mojibake is repaired: quotes, ligatures, widths, entities, controls and normalization stay."""
+    assert repaired(text) is text
+
+
+def test_c1_controls_from_windows_1252_bytes_are_repaired() -> None:
+    """A C1 control where Windows-1252 has a quote (0x91 read as Latin-1) becomes that quote, as in Clough."""
+    assert repaired("it is solved. \x91Greedy\x92 algorithms") == "it is solved. ‘Greedy’ algorithms"
+
+
+# Real words of Western European languages, and the punctuation around them.
+_WORD_TEXT = (
+    "the café naïve façade déjà vu Zürich Köln straße Kraków São Paulo João coração niño señor año "
+    "garçon cœur œuvre Ærø fjørd smörgåsbord crème brûlée über Ångström résumé élève à où être "
+    "Málaga Bogotá Perú Bjørn Søren Dvořák Łódź Gdańsk"
+)
+_WORDS = _WORD_TEXT.split()
+_PUNCTUATION = ["", ",", ".", ";", ":", "!", "?", "…", " –", " —"]
+_QUOTES = [("", ""), ("“", "”"), ("‘", "’"), ('"', '"'), ("«", "»")]
+
+
+@st.composite
+def _western_text(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12))
+    marks = [draw(st.sampled_from(_PUNCTUATION)) for _ in words]
+    left, right = draw(st.sampled_from(_QUOTES))
+    return left + " ".join(w + m for w, m in zip(words, marks, strict=True)) + right
+
+
+@settings(max_examples=300, deadline=None)
+@given(_western_text())
+def test_mojibake_of_western_text_is_undone_and_the_text_itself_kept(text: str) -> None:
+    """For text of real Western European words, the repair leaves the text alone and undoes its mojibake."""
+    assert repaired(text) == text
+    if not text.isascii():
+        assert repaired(_mojibake(text)) == text
+
+
+def test_repair_warning_shows_the_first_change_bounded() -> None:
+    """The warning shows the first stretch changed with a little text before it, never the whole paragraph."""
+    long = "x" * 5000 + _mojibake("“") + "y" * 5000 + _mojibake("”")
+    before, after, more = first_repair(long, repaired(long))
+    assert (before, after, more) == ("xxxxxxxxxxxxâ€œ", "xxxxxxxxxxxx“", True)

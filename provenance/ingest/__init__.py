@@ -52,6 +52,7 @@ from provenance.config import AuditConfig
 from provenance.ingest.archive import iter_archive, looks_like_archive, parse_citation, slugify
 from provenance.ingest.htmlpage import iter_html, looks_like_html
 from provenance.ingest.jsonl import iter_jsonl, looks_like_jsonl
+from provenance.ingest.mojibake import repair_post
 from provenance.ingest.source import Event, SourceFile, open_source
 from provenance.ingest.text import iter_text
 from provenance.ingest.walk import OUTPUT_FOLDER
@@ -258,6 +259,8 @@ def iter_posts(
                 last_line = max(last_line, _last_line(event))
                 post = file_event(event, corpus)
                 if post is not None:
+                    if config.repair_mojibake:
+                        post = repair_post(post, corpus.warnings)
                     yield _unique(post, seen_ids, corpus)
         except Exception as exc:
             # A file that changes or vanishes while read, or a reader bug on
