@@ -96,6 +96,16 @@ def _add_audit_options(command: F, format_flag: str) -> F:
             help="Read every file as this format instead of detecting it.",
         ),
         click.option(
+            "--reference",
+            "references",
+            metavar="PATH",
+            multiple=True,
+            type=click.Path(path_type=str),
+            help="A file or folder of known sources (the originals): read like the dump, always earlier "
+            "than it and a copy of nothing; repeatable. A file also in the dump is read once, as a "
+            "reference.",
+        ),
+        click.option(
             "--no-repair",
             "no_repair",
             is_flag=True,
@@ -145,6 +155,7 @@ def _config(kwargs: dict[str, Any]) -> tuple[list[str], AuditConfig]:
         strict=kwargs.pop("strict"),
         follow_links=kwargs.pop("follow_links"),
         exclude=tuple(kwargs.pop("exclude")),
+        references=tuple(kwargs.pop("references")),
         repair_mojibake=not kwargs.pop("no_repair"),
     )
     return paths, config
@@ -354,6 +365,7 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from provenance.dedup.order import order_evidence
     from provenance.export import GEXF_MAX_NODES
 
     by_kind: dict[str, int] = {}
@@ -375,6 +387,7 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     # Post ids and titles are the dump's: printed as they are, never read as rich markup or emoji codes.
     console = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
     console.print(table)
+    console.print(f"who copied whom: {order_evidence(result.posts)}")
     for reprint in result.reprints[:_MAX_REPRINTS_SHOWN]:
         line = f"reprint: {reprint.copy} copies {reprint.source} (decided by {reprint.decided_by})"
         console.print(printable(line))

@@ -97,6 +97,10 @@ class AuditConfig:
       exclude (()): globs of files and folders never read, matched against
         the path relative to the named folder and against the name; each
         file left out is listed in ``skipped``.
+      references (()): files or folders of known sources (``--reference``):
+        read like the dump, their posts marked ``reference``: earlier than
+        every other post and a copy of none. A file also under a dump path
+        is read once, as a reference.
       repair_mojibake (True): undo mojibake already in the text (UTF-8 read
         as Windows-1252, "â€œ" for "“") with ftfy, each repair a warning.
     """
@@ -133,10 +137,16 @@ class AuditConfig:
     aliases: str | None = None
     follow_links: bool = False
     exclude: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
     repair_mojibake: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # Paths as text, so that params stay JSON; a lone path is one reference, not its characters.
+        references: Any = self.references
+        if isinstance(references, (str, os.PathLike)):
+            references = (references,)
+        object.__setattr__(self, "references", tuple(os.fspath(path) for path in references))
         for name in ("threshold", "containment", "partial", "reprint_share", "wholly", "partially"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:

@@ -55,7 +55,7 @@ from provenance.ingest.jsonl import iter_jsonl, looks_like_jsonl
 from provenance.ingest.mojibake import repair_post
 from provenance.ingest.source import Event, SourceFile, open_source
 from provenance.ingest.text import iter_text
-from provenance.ingest.walk import OUTPUT_FOLDER
+from provenance.ingest.walk import OUTPUT_FOLDER, iter_inputs
 from provenance.ingest.walk import iter_files as walk_files
 from provenance.ingest.wxr import iter_wxr, looks_like_wxr
 from provenance.models import ClassifiedLine, Corpus, InputWarning, Post, SkippedFile, UnparsedLine
@@ -222,12 +222,17 @@ def iter_posts(
         paths = [paths]
     # The walk is listed first (names only), so that each file's post id can be made from all the names.
     files = list(
-        iter_files(
-            paths, corpus, follow_links=config.follow_links, exclude=config.exclude, exclude_dirs=exclude_dirs
+        iter_inputs(
+            paths,
+            corpus,
+            references=config.references,
+            follow_links=config.follow_links,
+            exclude=config.exclude,
+            exclude_dirs=exclude_dirs,
         )
     )
-    post_ids = file_post_ids(files)
-    for path in files:
+    post_ids = file_post_ids([path for path, _ in files])
+    for path, reference in files:
         opened = open_source(path)
         if isinstance(opened, SkippedFile):
             corpus.skipped.append(opened)
@@ -252,6 +257,8 @@ def iter_posts(
         corpus.warnings.extend(opened.warnings)
         corpus.files.append(opened.name)
         corpus.formats[opened.name] = fmt
+        if reference:
+            corpus.references.append(opened.name)
         posts_before = len(seen_ids)
         last_line = 0
         try:
@@ -259,6 +266,8 @@ def iter_posts(
                 last_line = max(last_line, _last_line(event))
                 post = file_event(event, corpus)
                 if post is not None:
+                    if reference:
+                        post = dataclasses.replace(post, reference=True)
                     if config.repair_mojibake:
                         post = repair_post(post, corpus.warnings)
                     yield _unique(post, seen_ids, corpus)
