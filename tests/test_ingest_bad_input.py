@@ -139,7 +139,7 @@ def test_unrecognised_file_is_skipped_with_a_hint(tmp_path: Path) -> None:
     (reason,) = [s.reason for s in read_corpus([tmp_path]).skipped]
     assert reason == (
         "unrecognised format (extension '.csv'); "
-        "use --format to read it as one of archive, jsonl, text, html, wxr"
+        "use --input-format to read it as one of archive, jsonl, text, html, wxr"
     )
 
 

@@ -243,7 +243,7 @@ def iter_posts(
                 SkippedFile(
                     opened.name,
                     f"unrecognised format (extension {path.suffix or 'none'!r}); "
-                    f"use --format to read it as one of {', '.join(FORMATS)}",
+                    f"use --input-format to read it as one of {', '.join(FORMATS)}",
                 )
             )
             continue
