@@ -162,3 +162,19 @@ def test_order_evidence_counts_undated_posts_among_dated_ones(repo_root: Path, t
         "dates where both posts have one; for the 1 undated posts direction comes from containment "
         "or input order (a guess)"
     )
+
+
+def test_report_shows_what_direction_rests_on_and_the_known_sources(tmp_path: Path) -> None:
+    """The overview says 'guessed' or not, with the summary's sentence; a known source's card says so."""
+    folder = _folder(tmp_path)
+    _audit(tmp_path, str(folder), "--reference", str(folder / "z_original.txt"))
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    figure = html[html.index('<div class="figure" data-figure="order_evidence"') :]
+    assert '<dd class="value">partly guessed</dd>' in figure[:300]
+    assert "1 known source (--reference) comes first" in figure[:600]
+    assert html.count('<p class="reference">Known source (declared with --reference)') == 1
+    _audit(tmp_path, str(folder))
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    figure = html[html.index('<div class="figure" data-figure="order_evidence"') :]
+    assert '<dd class="value">guessed</dd>' in figure[:300]
+    assert 'class="reference"' not in html
