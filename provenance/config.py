@@ -71,7 +71,7 @@ class AuditConfig:
         ``partially`` (else ``independent``). Chosen on data
         (``python benchmarks/clough.py``, ``--sweep``, ``--generated``): on the
         Clough & Stevenson answers 0.1 separates reused from independent answers
-        (own-source F1 0.935, precision 1.0; post-level F1 0.912), and generated
+        (own-source F1 0.935, precision 1.0; post-level F1 0.903), and generated
         whole-post reprints score 0.92 or more while same-story posts score 0.
         ``wholly`` at 0.5 means most of the post is borrowed: near-copy F1 0.78
         post-level (precision 0.87); lower cut-offs score a little higher on
