@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from ftfy import TextFixerConfig, fix_text
+from ftfy.chardata import CHARMAP_ENCODINGS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.cli import cli
 from provenance.config import AuditConfig
 from provenance.ingest import file_post_ids, read_corpus
-from provenance.ingest.mojibake import first_repair, repaired
+from provenance.ingest.mojibake import FIXER_CONFIG, NOT_LOOKED_FOR, first_repair, repaired
 
 WRAPPED = (
     "Inheritance is a basic concept of Object-Oriented Programming where\n"
@@ -305,6 +307,25 @@ def test_mojibake_of_western_text_is_undone_and_the_text_itself_kept(text: str) 
     assert repaired(text) == text
     if not text.isascii():
         assert repaired(_mojibake(text)) == text
+
+
+_ANY_WORD_TEXT = (
+    _WORD_TEXT + " Привет мир Ελληνικά İstanbul ağaç Lietuvių ščū voilà “quoted” ‘single’ – — … € £ ½"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(_ANY_WORD_TEXT.split()), min_size=1, max_size=8),
+    st.sampled_from(sorted(set(CHARMAP_ENCODINGS) - NOT_LOOKED_FOR)),
+)
+def test_the_cheap_sieve_never_hides_a_repair_ftfy_would_make(words: list[str], encoding: str) -> None:
+    """For UTF-8 read in any encoding the sieve looks for, the result is ftfy's own, sieve or no sieve."""
+    try:
+        broken = " ".join(words).encode("utf-8").decode(encoding)
+    except UnicodeDecodeError:
+        return
+    assert repaired(broken) == fix_text(broken, TextFixerConfig(**FIXER_CONFIG))
 
 
 def test_repair_warning_shows_the_first_change_bounded() -> None:
