@@ -23,9 +23,9 @@ pair at about 50 MB/s; only text that passes both meets ftfy. The sieve covers t
 encodings ftfy knows but MacRoman and DOS code page 437, whose lead bytes
 are curly quotes, dashes and box drawing: with them every English paragraph
 would pass the first sieve. UTF-8 read as MacRoman or cp437 is therefore not
-looked for. Text that really is mojibake costs ftfy about 1.3 microseconds a
-character to repair (a wholly double-encoded 1 GB export would add some
-twenty minutes); ``--no-repair`` leaves it as it is.
+looked for. Text that really is mojibake costs ftfy 1-2 microseconds a
+character to repair (a wholly double-encoded 1 GB export would add twenty
+to forty minutes); ``--no-repair`` leaves it as it is.
 
 Each repaired field (title, paragraph, note, citation field, tag) is a
 warning naming its file and line and showing the first change, cut to
