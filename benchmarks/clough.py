@@ -1,15 +1,27 @@
 """Real rewriting: the Clough & Stevenson short-answer corpus audited as one dump (issue 4, item 3).
 
-    python benchmarks/clough.py             # default parameters, the table for the report
+    python benchmarks/clough.py             # the installed `provenance audit` on the folder (README figures)
     python benchmarks/clough.py --passages  # longest verbatim runs shared with the own source
     python benchmarks/clough.py --sweep     # passage constants x cut-offs, with cross-validation
     python benchmarks/clough.py --generated 10000  # the cut-offs on a generated dump with known truth
     python benchmarks/clough.py --features  # the ceiling: similarity features against the known source
 
-Each of the 100 files is one post (UTF-8, falling back to cp1252), its
-paragraphs split on blank lines. Nothing is dated, so input order decides what
-is "earlier": the five source texts ``orig_task*.txt`` come first, then the
-answers in file-name order. Labels come from ``file_list.csv``:
+The default mode measures what a user gets: it runs the installed command,
+``provenance audit corpus-20090418/ --reference orig_taska.txt ... --out TMP``,
+in a subprocess on the folder exactly as distributed (100 files, mixed
+encodings and line endings) and scores the ``audit.json`` it writes. The five
+source texts are declared known sources, so they are earlier than every
+answer by evidence. It then runs the same command without ``--reference``,
+where nothing is dated and input order decides "earlier" (a guess), for
+comparison.
+
+The analysis modes (``--sweep``, ``--features``, ``--passages``,
+``--generated``) call the library instead (:func:`provenance.dedup.find_duplicates`
+on posts made by this script's own reader: each file one post, UTF-8 falling
+back to cp1252, paragraphs split on blank lines, the five sources first, then
+the answers in file-name order) and say so in their first line.
+
+Labels come from ``file_list.csv``:
 
 - reused: cut, light, heavy (positive) vs non;
 - near copy: cut, light (positive) vs heavy, non;
@@ -37,15 +49,20 @@ import argparse
 import bisect
 import csv
 import itertools
+import json
+import os
 import re
+import shutil
+import subprocess
 import sys
-import time
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from provenance import dedup
 from provenance.config import AuditConfig
-from provenance.models import Paragraph, Post, PostReuse, SourceRef
+from provenance.models import Paragraph, Post, PostReuse, ReuseSource, SourceRef
 from provenance.shingle import words
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "clough-short-answers"
@@ -83,12 +100,78 @@ def make_post(path: Path) -> Post:
     )
 
 
-def load() -> tuple[list[Post], dict[str, dict[str, str]]]:
-    folder = CORPUS / "corpus-20090418"
-    files = sorted(folder.glob("*.txt"), key=lambda p: (not p.name.startswith("orig_"), p.name))
+FOLDER = CORPUS / "corpus-20090418"
+LIBRARY_NOTE = (
+    "library: this script's reader (sources first, then answers by file name; nothing dated, input order "
+    "decides 'earlier') and provenance.dedup.find_duplicates"
+)
+
+
+def load_labels() -> dict[str, dict[str, str]]:
     with open(CORPUS / "file_list.csv", newline="", encoding="utf-8") as handle:
-        labels = {Path(row["File"]).stem: row for row in csv.DictReader(handle)}
-    return [make_post(p) for p in files], labels
+        return {Path(row["File"]).stem: row for row in csv.DictReader(handle)}
+
+
+def load() -> tuple[list[Post], dict[str, dict[str, str]]]:
+    """The library modes' input: this script's own reader, the five sources first."""
+    files = sorted(FOLDER.glob("*.txt"), key=lambda p: (not p.name.startswith("orig_"), p.name))
+    return [make_post(p) for p in files], load_labels()
+
+
+def provenance_command() -> list[str]:
+    """The installed ``provenance`` beside this Python, else on PATH, else ``python -m provenance``."""
+    script = Path(sys.executable).with_name("provenance")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("provenance")
+    return [found] if found else [sys.executable, "-m", "provenance"]
+
+
+def run_audit(arguments: list[str]) -> dict[str, Any]:
+    """Run ``provenance audit ARGUMENTS --out TMP`` in a subprocess and return the audit.json it writes."""
+    with tempfile.TemporaryDirectory() as out:
+        command = [*provenance_command(), "audit", *arguments, "--out", out]
+        completed = subprocess.run(command, capture_output=True, text=True, check=False)
+        if completed.returncode != 0:
+            raise SystemExit(f"provenance audit failed ({completed.returncode}):\n{completed.stderr}")
+        with open(Path(out) / "audit.json", encoding="utf-8") as handle:
+            doc: dict[str, Any] = json.load(handle)
+    return doc
+
+
+def reuse_of(doc: Mapping[str, Any]) -> dict[str, PostReuse]:
+    """Each post's reuse verdict as the audit.json holds it."""
+    return {
+        post["id"]: PostReuse(
+            share=post["reuse"]["share"],
+            derivation=post["reuse"]["derivation"],
+            sources=tuple(
+                ReuseSource(s["post"], s["share"], s["quoted_share"], s["decided_by"])
+                for s in post["reuse"]["sources"]
+            ),
+            quoted_share=post["reuse"]["quoted_share"],
+        )
+        for post in doc["posts"]
+    }
+
+
+def posts_of(doc: Mapping[str, Any]) -> list[Post]:
+    """The posts of an audit.json with their paragraphs (for the word runs and the baseline)."""
+    return [
+        Post(
+            id=post["id"],
+            title=post["title"],
+            date=None,
+            source=SourceRef(**post["source"]),
+            citation=None,
+            paragraphs=tuple(
+                Paragraph(p["index"], p["line"], p["text"], p["line_end"]) for p in post["paragraphs"]
+            ),
+            format=post["format"],
+            reference=post["reference"],
+        )
+        for post in doc["posts"]
+    ]
 
 
 def post_words(post: Post) -> list[str]:
@@ -108,21 +191,22 @@ def prf(truth: Iterable[bool], predicted: Iterable[bool]) -> tuple[float, float,
     return precision, recall, f1, tp, fp, fn
 
 
-def own_share(reuse: dict[str, PostReuse], answer: str, labels: dict[str, dict[str, str]]) -> float:
+def own_share(reuse: Mapping[str, PostReuse], answer: str, labels: dict[str, dict[str, str]]) -> float:
     """The share of ``answer`` credited to its own source text."""
     own = f"orig_task{labels[answer]['Task']}"
     return sum(s.share for s in reuse[answer].sources if s.post == own)
 
 
-def evaluate(
-    posts: list[Post], labels: dict[str, dict[str, str]], config: AuditConfig, own_source: bool = False
+def score(
+    post_ids: list[str],
+    reuse: Mapping[str, PostReuse],
+    labels: dict[str, dict[str, str]],
+    config: AuditConfig,
+    own_source: bool = False,
 ) -> dict[str, object]:
-    started = time.perf_counter()
-    result = dedup.find_duplicates(posts, config)
-    seconds = time.perf_counter() - started
-    answers = [p.id for p in posts if p.id in labels]
+    """Precision, recall and F1 of the verdicts in ``reuse`` against the labels, and the attributions."""
+    answers = [p for p in post_ids if p in labels]
     category = {a: labels[a]["Category"] for a in answers}
-    reuse = result.reuse
     if own_source:
         shares = {a: own_share(reuse, a, labels) for a in answers}
         is_reused = {a: shares[a] >= config.partially for a in answers}
@@ -151,8 +235,6 @@ def evaluate(
         "wrong": wrong,
         "reused_total": sum(category[a] != "non" for a in answers),
         "by_category": by_category,
-        "pairs": len(result.pairs),
-        "seconds": seconds,
     }
 
 
@@ -306,6 +388,7 @@ def print_features(posts: list[Post], labels: dict[str, dict[str, str]]) -> None
     on any two features together, also on all answers.
     """
     print(f"$ python {' '.join(sys.argv)}")
+    print(LIBRARY_NOTE)
     features = answer_features(posts, labels)
     answers = sorted(features)
     names = list(features[answers[0]])
@@ -340,29 +423,19 @@ def print_features(posts: list[Post], labels: dict[str, dict[str, str]]) -> None
         )
 
 
-def print_main(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
+def print_main(labels: dict[str, dict[str, str]]) -> None:
+    """The figures a user gets: the installed command on the folder, with and without --reference."""
     config = AuditConfig()
+    folder = os.path.relpath(FOLDER)
+    originals = [os.path.relpath(path) for path in sorted(FOLDER.glob("orig_task*.txt"))]
+    references = [argument for path in originals for argument in ("--reference", path)]
     print(f"$ python {' '.join(sys.argv)}")
-    print(
-        f"corpus: {CORPUS.name}, {len(posts)} posts (5 sources first, then answers by file name; "
-        "nothing is dated, so input order decides 'earlier')"
-    )
-    for own_source, how in (
-        (False, "post-level: reused = derivation != independent; near = derivation == wholly"),
-        (True, "own source: reused = share from own orig_task >= partially; near = that share >= wholly"),
-    ):
-        out = evaluate(posts, labels, config, own_source)
-        print()
-        print(f"**{how}**")
-        print(
-            f"defaults: wholly={config.wholly} partially={config.partially} partial={config.partial} "
-            f"partial_shingle_size={config.partial_shingle_size} {constants(config)}; "
-            f"{out['pairs']} paragraph pairs; "
-            f"dedup {out['seconds']:.2f} s"
-        )
-        print()
-        print_table(out)
-    print_disagreements(posts, labels, config)
+    print(f"$ provenance audit {folder} {' '.join(references)} --out TMP")
+    doc = run_audit([folder, *references])
+    print_cli_run(doc, labels, config)
+    reuse = reuse_of(doc)
+    posts = posts_of(doc)
+    print_disagreements(posts, labels, reuse)
     precision, recall, f1 = naive_baseline(posts, labels)
     print()
     print(
@@ -370,6 +443,39 @@ def print_main(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
         "5-word Jaccard >= 0.5): "
         f"reused precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}"
     )
+    print()
+    print("For comparison, the same folder without --reference: input order decides 'earlier' (a guess).")
+    print()
+    print(f"$ provenance audit {folder} --out TMP")
+    print_cli_run(run_audit([folder]), labels, config, brief=True)
+
+
+def print_cli_run(
+    doc: Mapping[str, Any], labels: dict[str, dict[str, str]], config: AuditConfig, brief: bool = False
+) -> None:
+    """The tables of one audit.json: what was read, then post-level and own-source scores.
+
+    ``brief`` leaves out the wrongly attributed answers and the shares by category.
+    """
+    summary = doc["summary"]
+    references = sum(post["reference"] for post in doc["posts"])
+    print(
+        f"read: {len(doc['inputs']['files'])} files, {summary['posts']} posts ({references} known sources), "
+        f"{summary['paragraphs']} paragraphs, {summary['skipped']} skipped, {summary['unparsed']} unparsed "
+        f"lines, {summary['warnings']} warnings; {summary['pairs']} paragraph pairs; "
+        f"audit {doc['timings']['total']:.2f} s"
+    )
+    print(f"who copied whom: {summary['order_evidence']}")
+    reuse = reuse_of(doc)
+    post_ids = [post["id"] for post in doc["posts"]]
+    for own_source, how in (
+        (False, "post-level: reused = derivation != independent; near = derivation == wholly"),
+        (True, "own source: reused = share from own orig_task >= partially; near = that share >= wholly"),
+    ):
+        print()
+        print(f"**{how}**")
+        print()
+        print_table(score(post_ids, reuse, labels, config, own_source), brief)
 
 
 def longest_shared_run(mine: list[str], other: list[str]) -> list[str]:
@@ -384,7 +490,9 @@ def longest_shared_run(mine: list[str], other: list[str]) -> list[str]:
     return mine[best.src_start : best.src_end] if best else []
 
 
-def print_disagreements(posts: list[Post], labels: dict[str, dict[str, str]], config: AuditConfig) -> None:
+def print_disagreements(
+    posts: list[Post], labels: dict[str, dict[str, str]], reuse: Mapping[str, PostReuse]
+) -> None:
     """Evidence for the answers where the post-level verdict and the corpus label disagree.
 
     A ``non`` answer is labelled against its task's source only; the tool
@@ -395,7 +503,6 @@ def print_disagreements(posts: list[Post], labels: dict[str, dict[str, str]], co
     shares with that source.
     """
     by_id = {p.id: p for p in posts}
-    reuse = dedup.find_duplicates(posts, config).reuse
 
     def shown(run: list[str]) -> str:
         return " ".join(run[:14]) + (" ..." if len(run) > 14 else "")
@@ -446,7 +553,7 @@ def constants(config: AuditConfig | None = None) -> str:
     return " ".join(f"{name}={getattr(config, name)}" for name in PASSAGE_FIELDS)
 
 
-def print_table(out: dict[str, object]) -> None:
+def print_table(out: dict[str, object], brief: bool = False) -> None:
     print("| task | positives | precision | recall | F1 | TP | FP | FN |")
     print("|---|---|---|---|---|---|---|---|")
     for name, label in (("reused", "cut+light+heavy vs non"), ("near", "cut+light vs heavy+non")):
@@ -456,6 +563,8 @@ def print_table(out: dict[str, object]) -> None:
     total = out["reused_total"]
     print()
     print(f"attributed to own orig_task as first source: {total - len(wrong)}/{total}")  # type: ignore[operator,arg-type]
+    if brief:
+        return
     for a, cat, first in wrong:  # type: ignore[attr-defined]
         print(f"  wrong: {a} ({cat}) first source {first}")
     print()
@@ -484,6 +593,7 @@ def longest_runs(posts: list[Post], labels: dict[str, dict[str, str]]) -> dict[s
 
 def print_passages(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
     print(f"$ python {' '.join(sys.argv)}")
+    print(LIBRARY_NOTE)
     runs = longest_runs(posts, labels)
     print("Longest verbatim run (words) each answer shares with its own source, by category:")
     print()
@@ -561,6 +671,7 @@ SWEEP = {
 def print_sweep(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
     """Passage constants x cut-offs: optimistic and cross-validated F1, own-source and post-level shares."""
     print(f"$ python {' '.join(sys.argv)}")
+    print(LIBRARY_NOTE)
     print("'best' = one cut-off chosen on all 95 answers (optimistic); 'cv' = cut-offs chosen on tasks")
     print("a-c scored on d-e plus the reverse (honest); cut-offs shown as chosen on a-c / on d-e.")
     print("'own' scores the share credited to the answer's own source; 'post' the post's whole share.")
@@ -593,13 +704,12 @@ def print_sweep(posts: list[Post], labels: dict[str, dict[str, str]]) -> None:
 
 def print_generated(paragraphs: int, seed: int) -> None:
     """Shares and verdicts on a generated dump: planted whole-post reprints vs same-story posts."""
-    import tempfile
-
     import generate
 
     from provenance.ingest import read_corpus
 
     print(f"$ python {' '.join(sys.argv)}")
+    print("library: the generated dump read by provenance.ingest.read_corpus and dedup.find_duplicates")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         meta = generate.write_dump(out, paragraphs, seed)
@@ -676,15 +786,16 @@ def main() -> int:
     if not CORPUS.is_dir():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
         return 2
+    if not (args.sweep or args.passages or args.features):
+        print_main(load_labels())
+        return 0
     posts, labels = load()
     if args.sweep:
         print_sweep(posts, labels)
     elif args.passages:
         print_passages(posts, labels)
-    elif args.features:
-        print_features(posts, labels)
     else:
-        print_main(posts, labels)
+        print_features(posts, labels)
     return 0
 
 

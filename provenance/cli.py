@@ -34,16 +34,18 @@ _MAX_WARNINGS_SHOWN = 20
 _MAX_REPRINTS_SHOWN = 10
 
 
-def audit_options(format_flag: str = "--format") -> Callable[[F], F]:
+def audit_options(*format_aliases: str) -> Callable[[F], F]:
     """The options that build an AuditConfig, shared by every command that audits.
 
-    ``format_flag`` renames the input-format option where ``--format`` means
-    something else (``provenance graph --format gexf``).
+    The input format is ``--input-format`` on every command; ``format_aliases``
+    are other names for it (``audit`` keeps ``--format``, its name before
+    ``provenance graph --format gexf`` gave ``--format`` the meaning of an
+    output format).
     """
-    return functools.partial(_add_audit_options, format_flag=format_flag)
+    return functools.partial(_add_audit_options, format_aliases=format_aliases)
 
 
-def _add_audit_options(command: F, format_flag: str) -> F:
+def _add_audit_options(command: F, format_aliases: tuple[str, ...]) -> F:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=str)),
         click.option(
@@ -90,18 +92,37 @@ def _add_audit_options(command: F, format_flag: str) -> F:
             help="Worker processes for hashing (0: all cores).",
         ),
         click.option(
-            format_flag,
+            "--input-format",
+            *format_aliases,
             "input_format",
             type=click.Choice(["archive", "jsonl", "text", "html", "wxr"]),
             default=None,
-            help="Read every file as this format instead of detecting it.",
+            help="Read every file as this format instead of detecting it"
+            + (f" ({', '.join(format_aliases)} is an alias)." if format_aliases else "."),
+        ),
+        click.option(
+            "--reference",
+            "references",
+            metavar="PATH",
+            multiple=True,
+            type=click.Path(path_type=str),
+            help="A file or folder of known sources (the originals): read like the dump, always earlier "
+            "than it and a copy of nothing; repeatable. A file also in the dump is read once, as a "
+            "reference.",
+        ),
+        click.option(
+            "--no-repair",
+            "no_repair",
+            is_flag=True,
+            help='Keep mojibake as it is ("â€œ" for "“") instead of repairing it with a warning.',
         ),
         click.option("--include-pages", is_flag=True, help="Import WordPress pages as well as posts."),
         click.option(
             "--aliases",
             type=click.Path(exists=True, dir_okay=False),
             default=None,
-            help="YAML or CSV file of outlet aliases; overrides the built-in list.",
+            help="YAML or CSV file of outlet names and aliases, added to the built-in list; an entry "
+            "naming a built-in outlet takes that outlet (and its aliases) over.",
         ),
         click.option(
             "--strict", is_flag=True, help="Fail on any input warning, skipped file or unparsed line."
@@ -125,7 +146,7 @@ def _add_audit_options(command: F, format_flag: str) -> F:
 
 
 def _config(kwargs: dict[str, Any]) -> tuple[list[str], AuditConfig]:
-    paths = list(kwargs.pop("paths")) or [DEFAULT_INPUT]
+    paths = list(kwargs.pop("paths")) or _default_paths()
     config = AuditConfig(
         threshold=kwargs.pop("threshold"),
         containment=kwargs.pop("containment"),
@@ -140,8 +161,25 @@ def _config(kwargs: dict[str, Any]) -> tuple[list[str], AuditConfig]:
         strict=kwargs.pop("strict"),
         follow_links=kwargs.pop("follow_links"),
         exclude=tuple(kwargs.pop("exclude")),
+        references=tuple(kwargs.pop("references")),
+        repair_mojibake=not kwargs.pop("no_repair"),
     )
     return paths, config
+
+
+def _default_paths() -> list[str]:
+    """``seeds/`` when the command runs in a checkout (which holds the sample there); else a usage error.
+
+    Outside a checkout "no posts could be read from seeds/" would tell a new
+    user nothing about what to type.
+    """
+    if Path(DEFAULT_INPUT).is_dir():
+        return [DEFAULT_INPUT]
+    raise click.UsageError(
+        "name the dump to audit: a file or a folder of posts, e.g. `provenance audit my-blog-export.xml` "
+        "or `provenance audit answers/`. (Without a path the command reads seeds/, which a checkout of "
+        "provenance holds as its sample; there is no seeds/ folder here.)"
+    )
 
 
 #: What must not reach a terminal as it is: C0 and C1 control characters (ESC
@@ -324,7 +362,7 @@ def cli() -> None:
 
 
 @cli.command()
-@audit_options()
+@audit_options("--format")
 @click.option(
     "--out",
     "out_dir",
@@ -384,6 +422,7 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from provenance.dedup.order import order_evidence
     from provenance.export import GEXF_MAX_NODES
 
     by_kind: dict[str, int] = {}
@@ -405,6 +444,7 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     # Post ids and titles are the dump's: printed as they are, never read as rich markup or emoji codes.
     console = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
     console.print(table)
+    console.print(f"who copied whom: {order_evidence(result.posts)}")
     for reprint in result.reprints[:_MAX_REPRINTS_SHOWN]:
         line = f"reprint: {reprint.copy} copies {reprint.source} (decided by {reprint.decided_by})"
         console.print(printable(line))
@@ -446,7 +486,7 @@ def report(audit_json: Path, out_file: Path | None) -> None:
 
 
 @cli.command()
-@audit_options(format_flag="--input-format")
+@audit_options()
 @click.option(
     "--format",
     "graph_format",
@@ -498,16 +538,33 @@ def sources(post: str, **kwargs: Any) -> None:
     """Print the provenance chain of POST (a post id, or a unique part of its title).
 
     The chain runs from the outlet the post credits, through the post it
-    copies, to the posts that copy it in turn.
+    copies, to the posts that copy it in turn. PATHS are the dump to audit,
+    or one audit.json a finished audit wrote: then the chain is read from it
+    without auditing again (the other options do not apply).
     """
-    from provenance.audit import audit as run_audit
     from provenance.graph import format_chain, provenance_chain
 
-    paths, config = _config(kwargs)
-    result = run_audit(paths, config)
+    paths = kwargs["paths"]
+    if len(paths) == 1 and _is_saved_audit(paths[0]):
+        from provenance.export import load_audit_json
+        from provenance.saved import chain_inputs
+
+        posts, graph = chain_inputs(load_audit_json(paths[0]), paths[0])
+    else:
+        from provenance.audit import audit as run_audit
+
+        found, config = _config(kwargs)
+        result = run_audit(found, config)
+        posts, graph = result.posts, result.graph
     # Line by line: the chain's own line breaks stay, any inside a title or id is made visible.
-    for line in format_chain(provenance_chain(result.graph, result.posts, post)).split("\n"):
+    for line in format_chain(provenance_chain(graph, posts, post)).split("\n"):
         _echo(line)
+
+
+def _is_saved_audit(path: str) -> bool:
+    from provenance.saved import is_saved_audit
+
+    return is_saved_audit(path)
 
 
 def main() -> None:

@@ -71,7 +71,7 @@ class AuditConfig:
         ``partially`` (else ``independent``). Chosen on data
         (``python benchmarks/clough.py``, ``--sweep``, ``--generated``): on the
         Clough & Stevenson answers 0.1 separates reused from independent answers
-        (own-source F1 0.935, precision 1.0; post-level F1 0.912), and generated
+        (own-source F1 0.935, precision 1.0; post-level F1 0.903), and generated
         whole-post reprints score 0.92 or more while same-story posts score 0.
         ``wholly`` at 0.5 means most of the post is borrowed: near-copy F1 0.78
         post-level (precision 0.87); lower cut-offs score a little higher on
@@ -97,6 +97,12 @@ class AuditConfig:
       exclude (()): globs of files and folders never read, matched against
         the path relative to the named folder and against the name; each
         file left out is listed in ``skipped``.
+      references (()): files or folders of known sources (``--reference``):
+        read like the dump, their posts marked ``reference``: earlier than
+        every other post and a copy of none. A file also under a dump path
+        is read once, as a reference.
+      repair_mojibake (True): undo mojibake already in the text (UTF-8 read
+        as Windows-1252, "â€œ" for "“") with ftfy, each repair a warning.
     """
 
     threshold: float = 0.5
@@ -131,9 +137,16 @@ class AuditConfig:
     aliases: str | None = None
     follow_links: bool = False
     exclude: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    repair_mojibake: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # Paths as text, so that params stay JSON; a lone path is one reference, not its characters.
+        references: Any = self.references
+        if isinstance(references, (str, os.PathLike)):
+            references = (references,)
+        object.__setattr__(self, "references", tuple(os.fspath(path) for path in references))
         for name in ("threshold", "containment", "partial", "reprint_share", "wholly", "partially"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:

@@ -193,6 +193,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
     from importlib.metadata import version
 
     from provenance.config import AuditConfig
+    from provenance.dedup.order import order_evidence
 
     config = audit.config
     params = config.as_dict() if isinstance(config, AuditConfig) else dict(vars(config))
@@ -206,6 +207,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
         kinds[pair.kind] = kinds.get(pair.kind, 0) + 1
     inside_pairs = sum(1 for p in audit.pairs if p.inside_post)
     corpus = audit.corpus
+    references = set(corpus.references)
     reuse = {
         post_id: {
             "share": _r(r.share),
@@ -234,7 +236,10 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
         "generated_at": audit.generated_at,
         "params": params,
         "inputs": {
-            "files": [{"path": f, "format": corpus.formats.get(f)} for f in corpus.files],
+            "files": [
+                {"path": f, "format": corpus.formats.get(f), "reference": f in references}
+                for f in corpus.files
+            ],
             "encodings": dict(sorted(corpus.encodings.items())),
         },
         "summary": {
@@ -255,6 +260,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
             "unparsed": len(corpus.unparsed),
             "skipped": len(corpus.skipped),
             "warnings": len(corpus.warnings),
+            "order_evidence": order_evidence(audit.posts),
         },
         "posts": [_post_dict(p, reuse.get(p.id)) for p in audit.posts],
         "pairs": [_pair_dict(p, cluster_of) for p in audit.pairs],

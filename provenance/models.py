@@ -170,6 +170,7 @@ class Corpus:
     files: list[str] = field(default_factory=list)  # every file read, in order
     formats: dict[str, str] = field(default_factory=dict)  # path -> reader that read it
     encodings: dict[str, str] = field(default_factory=dict)  # path -> encoding used
+    references: list[str] = field(default_factory=list)  # files read as known sources (--reference)
 
 
 # --------------------------------------------------------------------------

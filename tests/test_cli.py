@@ -329,7 +329,7 @@ def test_format_option_overrides_detection(runner: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
     assert len(doc["posts"]) == 1
-    assert doc["inputs"]["files"] == [{"path": str(path), "format": "text"}]
+    assert doc["inputs"]["files"] == [{"path": str(path), "format": "text", "reference": False}]
 
 
 def test_a_killed_worker_is_a_one_line_error(

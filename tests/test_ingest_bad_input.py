@@ -134,12 +134,12 @@ def test_over_long_line_is_reported_not_loaded(tmp_path: Path, suffix: str) -> N
 
 
 def test_unrecognised_file_is_skipped_with_a_hint(tmp_path: Path) -> None:
-    """A text file of unknown kind is skipped, the reason naming its extension and the --format option."""
+    """A text file of unknown kind is skipped; the reason names its extension and --input-format."""
     (tmp_path / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (reason,) = [s.reason for s in read_corpus([tmp_path]).skipped]
     assert reason == (
         "unrecognised format (extension '.csv'); "
-        "use --format to read it as one of archive, jsonl, text, html, wxr"
+        "use --input-format to read it as one of archive, jsonl, text, html, wxr"
     )
 
 

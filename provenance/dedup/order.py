@@ -43,6 +43,7 @@ __all__ = [
     "Chronology",
     "chronological_key",
     "chronological_ranks",
+    "order_evidence",
 ]
 
 ChronologicalKey = tuple[int, int, int, int, int]
@@ -96,6 +97,43 @@ def chronological_key(posts: Sequence[Post]) -> dict[str, ChronologicalKey]:
             posted = post.date.toordinal() if post.date is not None else _NO_POST_DATE
             keys[post.id] = (reference, 0, first.toordinal() * _NO_TIME + _seconds(post), posted, index)
     return keys
+
+
+def _dated(post: Post) -> bool:
+    return post.date is not None or (post.citation is not None and post.citation.date is not None)
+
+
+def order_evidence(posts: Sequence[Post]) -> str:
+    """One line on what the direction of reuse (who copied whom) rests on in this dump, for the summary.
+
+    Read from the posts alone: known sources (``--reference``) and dates are
+    evidence; where posts are undated and no source was declared, which of
+    two posts came first is a guess from containment or input order, and the
+    line says so. (A folder of files has no dates: file modification times
+    are not evidence and are never used.)
+    """
+    references = sum(post.reference for post in posts)
+    others = len(posts) - references
+    undated = sum(1 for post in posts if not post.reference and not _dated(post))
+    declared = (
+        f"{references} known source{'s' if references != 1 else ''} (--reference) "
+        f"come{'s' if references == 1 else ''} first"
+    )
+    if others == 0:
+        return f"{declared}; no other post to order"
+    if undated == 0:
+        rest = "every other post is dated" if references else "dates: every post is dated"
+        return f"{declared}; {rest}" if references else rest
+    guess = "comes from containment or input order (a guess)"
+    if undated == others:
+        if references:
+            return f"{declared}; between the other posts, all undated, direction {guess}"
+        return (
+            "a guess: no post is dated and no known source was declared (--reference), so direction "
+            "comes from containment or input order"
+        )
+    partly = f"dates where both posts have one; for the {undated} undated posts direction {guess}"
+    return f"{declared}; {partly}" if references else partly
 
 
 def chronological_ranks(posts: Sequence[Post], order: Mapping[str, ChronologicalKey]) -> IntArray:

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -51,9 +52,10 @@ from provenance.config import AuditConfig
 from provenance.ingest.archive import iter_archive, looks_like_archive, parse_citation, slugify
 from provenance.ingest.htmlpage import iter_html, looks_like_html
 from provenance.ingest.jsonl import iter_jsonl, looks_like_jsonl
+from provenance.ingest.mojibake import repair_post
 from provenance.ingest.source import Event, SourceFile, open_source
 from provenance.ingest.text import iter_text
-from provenance.ingest.walk import OUTPUT_FOLDER
+from provenance.ingest.walk import OUTPUT_FOLDER, iter_inputs
 from provenance.ingest.walk import iter_files as walk_files
 from provenance.ingest.wxr import iter_wxr, looks_like_wxr
 from provenance.models import ClassifiedLine, Corpus, InputWarning, Post, SkippedFile, UnparsedLine
@@ -63,6 +65,7 @@ __all__ = [
     "OUTPUT_FOLDER",
     "detect_format",
     "file_event",
+    "file_post_ids",
     "iter_archive",
     "iter_files",
     "iter_posts",
@@ -129,7 +132,38 @@ def detect_format(path: Path, head: str) -> str | None:
     return None
 
 
-def _events(source: SourceFile, fmt: str, config: AuditConfig) -> Iterator[Event]:
+def file_post_ids(paths: Sequence[Path]) -> dict[Path, str]:
+    """The id of the post of each file that holds one post (text, Markdown, a web page).
+
+    The file's name without its extension, its case kept (``g0pA_taska``);
+    where two files of the input share that name, the shortest tail of their
+    paths that tells them apart (``answers/g0pA_taska``, ``orig/g0pA_taska``),
+    and the extension too where only it differs (``note.txt``, ``note.md``).
+    An id depends only on the set of files read, never on their order, so a
+    file keeps its id from one run to the next.
+    """
+    tails = {path: [*path.parts[:-1], path.stem] for path in paths}
+    ids: dict[Path, str] = {}
+    for with_suffix in (False, True):
+        pending = [path for path in paths if path not in ids]
+        if with_suffix:
+            tails = {path: list(path.parts) for path in pending}
+        depth = 1
+        while pending and depth <= max(len(tail) for tail in tails.values()):
+            candidates = {path: "/".join(tails[path][-depth:]) for path in tails}
+            counts = Counter(candidates.values())
+            for path in pending:
+                if counts[candidates[path]] == 1:
+                    ids[path] = candidates[path]
+            pending = [path for path in pending if path not in ids]
+            depth += 1
+    for path in paths:
+        # Two names for one file cannot both be read; the id is then the path as named.
+        ids.setdefault(path, path.as_posix())
+    return ids
+
+
+def _events(source: SourceFile, fmt: str, config: AuditConfig, post_id: str) -> Iterator[Event]:
     name = source.name
     if fmt == "wxr":
         yield from iter_wxr(name, include_pages=config.include_pages)
@@ -138,9 +172,9 @@ def _events(source: SourceFile, fmt: str, config: AuditConfig) -> Iterator[Event
     elif fmt == "jsonl":
         yield from iter_jsonl(name, source.lines())
     elif fmt == "text":
-        yield from iter_text(name, source.lines(), slugify(source.path.stem))
+        yield from iter_text(name, source.lines(), post_id, source.path.stem)
     elif fmt == "html":
-        yield from iter_html(name, source.read_text(), slugify(source.path.stem))
+        yield from iter_html(name, source.read_text(), post_id)
     else:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
@@ -184,10 +218,21 @@ def iter_posts(
     if config.format is not None and config.format not in FORMATS:
         raise ValueError(f"unknown format {config.format!r}; expected one of {', '.join(FORMATS)}")
     seen_ids: dict[str, str] = {}
-    files = iter_files(
-        paths, corpus, follow_links=config.follow_links, exclude=config.exclude, exclude_dirs=exclude_dirs
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    # The walk is listed first (names only), so that each file's post id can be made from all the names.
+    files = list(
+        iter_inputs(
+            paths,
+            corpus,
+            references=config.references,
+            follow_links=config.follow_links,
+            exclude=config.exclude,
+            exclude_dirs=exclude_dirs,
+        )
     )
-    for path in files:
+    post_ids = file_post_ids([path for path, _ in files])
+    for path, reference in files:
         opened = open_source(path)
         if isinstance(opened, SkippedFile):
             corpus.skipped.append(opened)
@@ -198,7 +243,7 @@ def iter_posts(
                 SkippedFile(
                     opened.name,
                     f"unrecognised format (extension {path.suffix or 'none'!r}); "
-                    f"use --format to read it as one of {', '.join(FORMATS)}",
+                    f"use --input-format to read it as one of {', '.join(FORMATS)}",
                 )
             )
             continue
@@ -212,13 +257,19 @@ def iter_posts(
         corpus.warnings.extend(opened.warnings)
         corpus.files.append(opened.name)
         corpus.formats[opened.name] = fmt
+        if reference:
+            corpus.references.append(opened.name)
         posts_before = len(seen_ids)
         last_line = 0
         try:
-            for event in _events(opened, fmt, config):
+            for event in _events(opened, fmt, config, post_ids[path]):
                 last_line = max(last_line, _last_line(event))
                 post = file_event(event, corpus)
                 if post is not None:
+                    if reference:
+                        post = dataclasses.replace(post, reference=True)
+                    if config.repair_mojibake:
+                        post = repair_post(post, corpus.warnings)
                     yield _unique(post, seen_ids, corpus)
         except Exception as exc:
             # A file that changes or vanishes while read, or a reader bug on

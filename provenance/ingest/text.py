@@ -1,12 +1,17 @@
 """Reader for a plain-text or Markdown file holding one post (``.txt`` without archive structure, ``.md``).
 
-The title is the first non-blank line, with Markdown heading marks (``#``)
-removed; a Setext underline below it (``====``) is kept as a separator note.
-If the next block is a lone date line it is the post's date, and a lone
-citation line after that (``Title, Outlet, [Author, ]Date``) its citation,
-as in the archive format. Every other block of consecutive non-blank lines is
-one paragraph (lines joined by a space) with its real first and last line, or
-a classified note when it is one line such as a separator or an image name.
+A title is taken from the file only when the file shows one (:func:`_shown_title`):
+a Markdown heading (``# Title``, or a line underlined with ``====``/``----``,
+the underline kept as a separator note), or a short first line set apart by
+a blank line, with no sentence punctuation at its end and text after it.
+Otherwise the title is the file's name and every block is text: a folder of
+answers, notes or articles whose first paragraph is the text itself (a
+one-paragraph file above all) loses nothing to the title. After a title, a
+lone date line is the post's date, and a lone citation line after that
+(``Title, Outlet, [Author, ]Date``) its citation, as in the archive format.
+Every other block of consecutive non-blank lines is one paragraph (lines
+joined by a space) with its real first and last line, or a classified note
+when it is one line such as a separator or an image name.
 
 A Markdown front matter block (``---`` … ``---`` at the very top, YAML) gives
 ``title``, ``date``, ``tags``, ``categories`` and ``url``/``permalink``
@@ -26,6 +31,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from provenance.ingest.archive import parse_citation, slugify
@@ -49,6 +55,11 @@ MAX_TITLE_CHARS = 1000
 MAX_TAGS = 100
 MAX_TAG_CHARS = 200
 _MAX_FIELD_CHARS = 2000  # a date or a URL
+#: Longest first line taken as a title when the file marks none (a heading is taken at any length).
+MAX_SHOWN_TITLE_WORDS = 15
+MAX_SHOWN_TITLE_CHARS = 120
+# Sentence punctuation at a line's end, before any closing quotes or brackets: the line is text.
+_SENTENCE_END = re.compile(r"[.!?…,;:][\s\"'”’»)\]]*$")
 
 
 @dataclass(slots=True)
@@ -189,10 +200,11 @@ def _cut_front_matter(blocks: list[_Block], last: int) -> None:
     blocks[:] = remaining
 
 
-def iter_text(path: str, lines: Iterable[str], post_id: str) -> Iterator[Event]:
+def iter_text(path: str, lines: Iterable[str], post_id: str, name: str | None = None) -> Iterator[Event]:
     """The one post of a text or Markdown file, with its notes and warnings.
 
-    ``post_id`` is the id to give the post (the file's stem, by convention).
+    ``post_id`` is the id to give the post (see :func:`provenance.ingest.file_post_ids`);
+    ``name`` the title when the file shows none (default: the file's stem).
     """
     events: list[Event] = []
     blocks = _blocks(path, lines, events)
@@ -222,10 +234,9 @@ def iter_text(path: str, lines: Iterable[str], post_id: str) -> Iterator[Event]:
             if line not in (title_line, date_line):
                 fm_role: LineRole = "separator" if _FRONT_MATTER_FENCE.match(text) else "header"
                 notes.append(ClassifiedLine(path, line, fm_role, text.strip()))
-    if title is None and blocks:
+    if title is None and blocks and (shown := _shown_title(blocks)) is not None:
         first = blocks[0]
-        heading = _HEADING.sub("", first.lines[0]).strip().rstrip("#")
-        title, title_line = " ".join(heading.split()), first.first
+        title, title_line = shown, first.first
         rest = first.lines[1:]
         if rest and _SETEXT.match(rest[0]):
             notes.append(ClassifiedLine(path, first.first + 1, "separator", rest[0].strip()))
@@ -239,11 +250,13 @@ def iter_text(path: str, lines: Iterable[str], post_id: str) -> Iterator[Event]:
             date = parse_date(date_text)
             blocks = blocks[1:]
     if title is None:
-        title, title_line = post_id, 0
+        # No title in the file: its name is the title, and the first block stays text.
+        title, title_line = name if name is not None else Path(path).stem, 0
+    cited = title_line > 0  # a citation line follows a title line, never the first block of text
     if date_text is not None and date is None:
         yield InputWarning(path, date_line, f"invalid date {date_text.strip()!r}; post kept undated")
     citation = None
-    if blocks and len(blocks[0].lines) == 1:
+    if cited and blocks and len(blocks[0].lines) == 1:
         citation = parse_citation(blocks[0].lines[0], title, blocks[0].first)
         if citation is not None:
             blocks = blocks[1:]
@@ -276,6 +289,37 @@ def iter_text(path: str, lines: Iterable[str], post_id: str) -> Iterator[Event]:
         tags=tags,
         format="text",
     )
+
+
+def _shown_title(blocks: list[_Block]) -> str | None:
+    """The title the file shows in its first block, or None when that block is text.
+
+    A Markdown heading (``# Title``, or one line underlined with ``===`` or
+    ``---``) is a title. So is a first block of one short line
+    (:data:`MAX_SHOWN_TITLE_WORDS` words, :data:`MAX_SHOWN_TITLE_CHARS`
+    characters) that text follows, ending without sentence punctuation:
+    "Inheritance in object-oriented programming" over an answer is a title,
+    "Inheritance is a basic concept." is the answer's first paragraph.
+    """
+    first = blocks[0]
+    line = first.lines[0]
+    if _HEADING.match(line):
+        heading = _HEADING.sub("", line).strip().rstrip("#")
+        return " ".join(heading.split()) or None
+    if len(first.lines) >= 2 and _SETEXT.match(first.lines[1]) and not _SETEXT.match(line):
+        return " ".join(line.split())
+    if len(first.lines) != 1 or len(blocks) < 2:
+        return None
+    text = " ".join(line.split())
+    if (
+        not text
+        or len(text) > MAX_SHOWN_TITLE_CHARS
+        or len(text.split()) > MAX_SHOWN_TITLE_WORDS
+        or _SENTENCE_END.search(text)
+        or classify_line(text) is not None
+    ):
+        return None
+    return text
 
 
 def _scalar_text(value: object) -> str | None:

@@ -22,6 +22,10 @@ yields only regular files and lists every other entry it meets in
 - Hidden files and folders (names starting with ``.``) inside a named folder
   are left out without being listed: version-control and editor folders,
   not part of the dump.
+- Known sources (``--reference``) are walked first by the same rules; a
+  file of the dump that was read as a reference (a folder holding the
+  originals beside the copies) is passed over without being listed, since
+  it is read, once, as a reference.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from pathlib import Path
 from provenance.ingest.source import file_kind
 from provenance.models import Corpus, SkippedFile
 
-__all__ = ["OUTPUT_FOLDER", "iter_files"]
+__all__ = ["OUTPUT_FOLDER", "iter_files", "iter_inputs"]
 
 #: The reason given for every file under an ``exclude_dirs`` folder.
 OUTPUT_FOLDER = "the audit's own output folder"
@@ -52,9 +56,34 @@ def iter_files(
     exclude_dirs: Sequence[str | os.PathLike[str]] = (),
 ) -> Iterator[Path]:
     """Every regular file to read under ``paths`` in sorted order; every other entry in ``corpus.skipped``."""
-    walker = _Walker([Path(p) for p in paths], corpus, follow_links, exclude, exclude_dirs)
-    for path in walker.roots:
-        yield from walker.named(path)
+    for path, _ in iter_inputs(
+        paths, corpus, follow_links=follow_links, exclude=exclude, exclude_dirs=exclude_dirs
+    ):
+        yield path
+
+
+def iter_inputs(
+    paths: Sequence[str | os.PathLike[str]],
+    corpus: Corpus,
+    *,
+    references: Sequence[str | os.PathLike[str]] = (),
+    follow_links: bool = False,
+    exclude: Sequence[str] = (),
+    exclude_dirs: Sequence[str | os.PathLike[str]] = (),
+) -> Iterator[tuple[Path, bool]]:
+    """Every file to read as ``(path, is_reference)``: the files of ``references``, then those of ``paths``.
+
+    A file reached both ways is read once, as a reference, and not listed as skipped.
+    """
+    reference_roots = [Path(p) for p in references]
+    walker = _Walker(
+        [*reference_roots, *(Path(p) for p in paths)], corpus, follow_links, exclude, exclude_dirs
+    )
+    for path in reference_roots:
+        yield from ((found, True) for found in walker.named(path))
+    walker.references_done()
+    for path in walker.roots[len(reference_roots) :]:
+        yield from ((found, False) for found in walker.named(path))
 
 
 class _Walker:
@@ -76,6 +105,14 @@ class _Walker:
         self.real_roots = [(_real(root), root) for root in roots if root.exists()]
         self.files: dict[_FileId, str] = {}
         self.folders: dict[_FileId, str] = {}
+        # Files and folders read as references: met again in the dump, they are passed over unlisted.
+        self.reference_files: set[_FileId] = set()
+        self.reference_folders: set[_FileId] = set()
+
+    def references_done(self) -> None:
+        """Everything walked so far was a reference; what follows is the dump."""
+        self.reference_files = set(self.files)
+        self.reference_folders = set(self.folders)
 
     def skip(self, path: Path | str, reason: str) -> None:
         self.skipped.append(SkippedFile(str(path), reason))
@@ -120,6 +157,8 @@ class _Walker:
             self.skip(path, f"not a regular file ({file_kind(info.st_mode)}); not opened for reading")
             return
         key = (info.st_dev, info.st_ino)
+        if key in self.reference_files:
+            return
         if key in self.files:
             self.skip(path, f"the same file as {self.files[key]}, read there")
             return
@@ -129,6 +168,8 @@ class _Walker:
     def folder(self, folder: Path, root: Path, info: os.stat_result, reason: str | None) -> Iterator[Path]:
         """The files of ``folder`` and its sub-folders; with ``reason``, each listed as skipped instead."""
         key = (info.st_dev, info.st_ino)
+        if key in self.reference_folders:
+            return
         if key in self.folders:
             self.skip(folder, f"folder already read as {self.folders[key]}")
             return

@@ -205,6 +205,7 @@ class PostCard:
     reprint_of: tuple[ReprintLink, ...]
     reprinted_by: tuple[ReprintLink, ...]
     provenance_counts: tuple[tuple[str, int], ...]  # (provenance, paragraphs), non-zero only
+    reference: bool = False  # a known source the user declared (--reference)
 
 
 @dataclass(frozen=True, slots=True)
@@ -734,6 +735,7 @@ def _cards(
                 reprint_of=tuple(reprint_of.get(post_id, [])),
                 reprinted_by=tuple(reprinted_by.get(post_id, [])),
                 provenance_counts=tuple((k, counts[k]) for k in PROVENANCE_LABELS if counts.get(k)),
+                reference=post.get("reference") is True,
             )
         )
     return cards
@@ -1001,6 +1003,7 @@ def _figures(
         for p in posts.raw.values()
         if isinstance(p.get("reuse"), Mapping) and p["reuse"].get("derivation") in ("wholly", "partially")
     ]
+    evidence = _text(summary.get("order_evidence"))
     return (
         Figure("posts", "posts", f"{count('posts', len(posts.raw)):,}"),
         Figure("paragraphs", "paragraphs", f"{count('paragraphs', paragraphs):,}"),
@@ -1016,7 +1019,15 @@ def _figures(
         Figure("derived", "posts built from earlier posts", f"{len(derived):,}"),
         Figure("reprints", "reprints", f"{count('reprints', reprints):,}"),
         Figure("outlets", "outlets", f"{count('outlets', outlets):,}"),
+        *([Figure("order_evidence", "who copied whom", _order_word(evidence), evidence)] if evidence else []),
     )
+
+
+def _order_word(evidence: str) -> str:
+    """A word for the overview on what direction rests on (summary.order_evidence is the sentence)."""
+    if evidence.startswith("a guess"):
+        return "guessed"
+    return "partly guessed" if "(a guess)" in evidence else "by evidence"
 
 
 def _shares(
