@@ -12,7 +12,23 @@ out: there the outlet is not the one speaking.
 
 Short forms ("the Post", "the Bureau") only count once the full name has
 appeared earlier in the same post, and stand for the outlet named most
-recently. Every mention keeps its sentence and line so a reader can judge it.
+recently. A one-word name that is an ordinary word ("Sun", "Mirror",
+"Express", marked ``needs_the`` in the table) only counts after "the": "Sun
+Microsystems said" and "American Express said" name no newspaper. Every
+mention keeps its sentence and line so a reader can judge it.
+
+Outlets nobody listed: a name the table does not know is found from the cue
+and its capitalisation. Beside each cue the same grammar binds, a run of
+capitalised words (joined by "of", "the", "for", "&" and the like; "the"
+before it and a possessive after it left out; a person "of the Daily Bugle"
+leaves the outlet) is an outlet when it looks like one
+(:func:`provenance.outlets.looks_like_outlet_name`: an outlet or institution
+word such as News, Times, Agency, Ministry or Institute, or a web domain) or
+when the corpus vouches for it (it is credited, or linked to its own site,
+somewhere: see :func:`provenance.credits.vouched_names`). "John Smith said",
+"Madonna told" or "ISIS vowed" name no outlet. Common words that open a
+sentence ("Yesterday", "But") and a title with the person after it ("Capital
+Radio DJ Chris Tarrant") are not part of a name.
 """
 
 from __future__ import annotations
@@ -24,11 +40,25 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
-from provenance.models import Mention, Post
-from provenance.outlets import OutletAliases, OutletInfo, outlet_key
+from provenance.models import Credit, Mention, Post
+from provenance.outlets import (
+    OUTLET_WORDS,
+    OutletAliases,
+    OutletInfo,
+    clean_outlet_name,
+    looks_like_outlet_name,
+    outlet_key,
+)
 from provenance.workers import frozen_heap, gathered
 
-__all__ = ["extract_mentions", "split_sentences"]
+__all__ = [
+    "NAME_RUN",
+    "OPENING_WORDS",
+    "extract_mentions",
+    "mentions_of_posts",
+    "outlets_named",
+    "split_sentences",
+]
 
 # Words whose trailing period does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -91,7 +121,8 @@ _SAYING = (
 )
 # The outlet is the speaker: a cue follows its name.
 _CUE_AFTER = re.compile(
-    r"(?:['’]s(?:\s+[\w-]+){0,4}?\s+sources?)?"  # DEBKAfile’s intelligence and counterterrorism sources
+    r"(?:['’]s(?:\s+[\w-]+){0,4}?\s+sources?"  # DEBKAfile’s intelligence and counterterrorism sources
+    r"|(?:['’]s)?(?:\s+[\w-]+)?\s+spokes(?:man|woman|person|people|men|women))?"  # a BBC press spokesman said
     r"(?:\s*\([^()]{1,40}\))?"  # Office of the Director of National Intelligence (ODNI)
     r"(?:,\s*(?:which|who|that)\b[^;“”\"]{0,140}?,?)?"  # the Port Authority…, which operates …,
     r"(?:\s+(?:has|have|had|also|then|first|later|again|\w+ly)\b)*"
@@ -102,6 +133,7 @@ _CUE_AFTER = re.compile(
 # The outlet is the source named by a phrase before it.
 _CUE_BEFORE = re.compile(
     r"(?:(?P<phrase>according\s+to|told|tells|telling|interview\s+with"
+    r"|spokes(?:man|woman|person)\s+(?:for|at)"
     r"|(?:published|reported|expressed|stated|released|issued|cited|quoted|revealed|noted|disclosed"
     r"|confirmed|announced|written|compiled)\s+by"
     r"|(?:warning|statement|report|data|assessment|review|analysis|study|survey|figures|article|story"
@@ -207,6 +239,8 @@ class _PostScanner:
             if name.islower():  # "post", "times", "inspire" as ordinary words
                 continue
             outlet = self._resolve_short(outlet_key(match.group(0))) or self.aliases.lookup(name)
+            if outlet is not None and outlet.needs_the and " " not in name.strip() and match.group(0) == name:
+                continue  # "Sun Microsystems", "American Express": the ordinary word, not the paper
             if outlet is not None:
                 found.append(_NameMatch(match.start(), match.end(), outlet, match.group(0)))
                 taken.append(match.span())
@@ -249,6 +283,277 @@ def _cue(sentence: str, match: _NameMatch) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------
+# Outlets nobody listed: capitalised names beside a cue
+# --------------------------------------------------------------------------
+
+_CAPITAL = "A-ZÀ-ÖØ-Þ"
+_JOINERS = ("of", "the", "for", "&", "de", "du", "des", "del", "della", "di", "la", "le", "al", "el")
+_JOINER_SET = frozenset(_JOINERS)
+# A run of capitalised words, joined by a few small words; later words may be numbers ("Radio 4").
+NAME_RUN = re.compile(
+    rf"(?<![\w'’&.-])[{_CAPITAL}][\w'’&.-]*"
+    rf"(?:\s+(?:(?:{'|'.join(re.escape(j) for j in _JOINERS)})\s+){{0,3}}"
+    rf"(?:[{_CAPITAL}][\w'’&.-]*|\d+(?![\w'’.-]))){{0,9}}"
+)
+# Capitalised because they open a sentence or a clause, not because they name anything.
+OPENING_WORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "but",
+        "and",
+        "or",
+        "nor",
+        "so",
+        "yet",
+        "then",
+        "now",
+        "yesterday",
+        "today",
+        "tonight",
+        "tomorrow",
+        "last",
+        "next",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "when",
+        "whenever",
+        "while",
+        "after",
+        "before",
+        "as",
+        "if",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "without",
+        "into",
+        "onto",
+        "meanwhile",
+        "however",
+        "also",
+        "still",
+        "even",
+        "only",
+        "earlier",
+        "later",
+        "instead",
+        "indeed",
+        "although",
+        "though",
+        "because",
+        "since",
+        "until",
+        "once",
+        "according",
+        "both",
+        "some",
+        "many",
+        "most",
+        "all",
+        "every",
+        "each",
+        "no",
+        "not",
+        "one",
+        "two",
+        "three",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "your",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "you",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "which",
+        "where",
+        "why",
+        "how",
+        "asked",
+        "speaking",
+        "writing",
+    }
+)
+# A title or role: the words after it name a person ("Capital Radio DJ Chris Tarrant", "Sir Elton John").
+_ROLE_WORDS = frozenset(
+    {
+        "dj",
+        "mp",
+        "mep",
+        "mps",
+        "presenter",
+        "editor",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "minister",
+        "secretary",
+        "director",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "star",
+        "singer",
+        "actor",
+        "actress",
+        "boss",
+        "chief",
+        "president",
+        "prince",
+        "princess",
+        "king",
+        "queen",
+        "lord",
+        "lady",
+        "sir",
+        "dame",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "judge",
+        "officer",
+        "inspector",
+        "sergeant",
+        "detective",
+        "superintendent",
+        "constable",
+        "captain",
+        "general",
+        "colonel",
+        "professor",
+        "prof",
+        "rev",
+        "father",
+        "correspondent",
+        "columnist",
+        "commentator",
+        "anchor",
+        "host",
+        "producer",
+        "executive",
+        "founder",
+        "manager",
+        "agent",
+        "lawyer",
+        "solicitor",
+        "barrister",
+        "publicist",
+        "senator",
+        "governor",
+        "mayor",
+        "councillor",
+        "deputy",
+        "leader",
+        "chancellor",
+    }
+)
+_CUE_WORDS = re.compile(
+    rf"\b(?:{_SAYING}|according|tells?|telling|interview|spokes\w+|issued|published|released|cited|quoted"
+    r"|written|compiled|expressed|writing|data|figures|study|survey|estimate|analysis|review|statement"
+    r"|warning|assessment|article|story|announcement)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A capitalised name in a sentence: its span ("the" before it included) and its text."""
+
+    start: int
+    end: int
+    name: str
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,;:!?\"“”‘’'()[]").casefold()
+
+
+def _candidates(sentence: str) -> Iterator[_Candidate]:
+    """Capitalised names of ``sentence`` that could be an outlet's, trimmed as the module says."""
+    for match in NAME_RUN.finditer(sentence):
+        words = [
+            (w.start() + match.start(), w.end() + match.start(), w.group())
+            for w in re.finditer(r"\S+", match.group())
+        ]
+        # Opening words and joiners before the name are no part of it; a capital "The" inside a
+        # sentence is ("according to The Conversation").
+        while words and (_bare(words[0][2]) in OPENING_WORDS or words[0][2] in _JOINER_SET):
+            if words[0][2] == "The" and sentence[: words[0][0]].strip(" \t\n\"“‘'([—–-"):
+                break
+            words.pop(0)
+        # A title ends the name: what follows it is a person.
+        for number, (_, _, word) in enumerate(words):
+            if _bare(word) in _ROLE_WORDS:
+                words = words[:number]
+                break
+        # A possessive ends the name ("Sky News’s Kay Burley" -> "Sky News").
+        for number, (start, end, word) in enumerate(words):
+            if word.endswith(("’s", "'s")):
+                words = [*words[:number], (start, end - 2, word[:-2])]
+                break
+        # "Smith of the Daily Bugle": a person of an outlet; the outlet is the name.
+        joins = [n for n, (_, _, w) in enumerate(words) if w == "of"]
+        if joins and not any(_bare(w) in OUTLET_WORDS for _, _, w in words[: joins[0]]):
+            words = words[joins[0] + 1 :]
+            while words and words[0][2] in _JOINER_SET:
+                words.pop(0)
+        while words and words[-1][2] in _JOINER_SET:
+            words.pop()
+        if not words:
+            continue
+        start, end = words[0][0], words[-1][1]
+        last = words[-1][2]
+        if last.endswith(".") and last.count(".") == 1:
+            end -= 1
+        # "the" right before the name belongs to its span, where the cue grammar expects it.
+        the = re.search(r"(?<!\w)the\s+$", sentence[max(0, start - 8) : start], re.IGNORECASE)
+        if the is not None:
+            start -= len(the.group())
+        name = " ".join(sentence[words[0][0] : end].split())
+        if name:
+            yield _Candidate(start, end, name)
+
+
+def _found_outlets(
+    sentence: str, taken: Sequence[tuple[int, int]], aliases: OutletAliases, vouched: frozenset[str]
+) -> Iterator[tuple[str, str, str]]:
+    """(name, surface, cue) of each outlet the table does not know that ``sentence`` credits."""
+    for candidate in _candidates(sentence):
+        if any(s < candidate.end and candidate.start < e for s, e in taken):
+            continue  # a known name is there: the gazetteer decided
+        name = clean_outlet_name(candidate.name)
+        if not name or aliases.lookup(name) is not None:
+            continue
+        if outlet_key(name) not in vouched and not looks_like_outlet_name(name):
+            continue
+        cue = _cue(sentence, _NameMatch(candidate.start, candidate.end, _SHORT_PENDING, name))
+        if cue is not None:
+            yield name, sentence[candidate.start : candidate.end], cue
+
+
 def _texts(post: Post) -> Iterator[tuple[int, int, str]]:
     """(paragraph index or -1, first line, text) of the body paragraphs and editor notes, in reading order."""
     items = [(p.line, p.index, p.text) for p in post.paragraphs]
@@ -257,42 +562,53 @@ def _texts(post: Post) -> Iterator[tuple[int, int, str]]:
         yield index, line, text
 
 
-def extract_mentions(post: Post, aliases: OutletAliases) -> list[Mention]:
-    """Every in-text attribution of ``post`` to a known outlet, in reading order.
+def extract_mentions(
+    post: Post, aliases: OutletAliases, vouched: frozenset[str] = frozenset()
+) -> list[Mention]:
+    """Every in-text attribution of ``post`` to an outlet, known or found, in reading order.
 
     One mention per outlet per sentence; each carries the sentence, its line,
-    the paragraph index (-1 for an editor note), the name as written and the cue.
+    the paragraph index (-1 for an editor note), the name as written and the
+    cue. ``vouched`` holds the :func:`~provenance.outlets.outlet_key` of names
+    the corpus shows to be outlets (credited or linked to their own site).
     """
     scanner = _PostScanner(aliases)
     mentions: list[Mention] = []
     for paragraph, first_line, text in _texts(post):
-        # Most paragraphs name no outlet: skip them before splitting sentences and running the big regex.
-        if not aliases.mentions_a_name(text) and not (
+        # Most paragraphs name no known outlet, and many have no cue either: skip those
+        # before splitting sentences and running the big regex.
+        known = aliases.mentions_a_name(text) or bool(
             scanner.last_named and scanner.short_pattern.search(text)
-        ):
+        )
+        if not known and _CUE_WORDS.search(text) is None:
             continue
         for start, end in split_sentences(text):
             sentence = text[start:end]
             line = first_line + text.count("\n", 0, start)
-            credited: set[str] = set()
-            for match in scanner.names(sentence):
-                if match.outlet.name in credited:
-                    continue
-                cue = _cue(sentence, match)
-                if cue is None:
-                    continue
-                credited.add(match.outlet.name)
-                mentions.append(
-                    Mention(
-                        post=post.id,
-                        outlet=match.outlet.name,
-                        surface=" ".join(match.surface.split()),
-                        sentence=" ".join(sentence.split()),
-                        line=line,
-                        paragraph=paragraph,
-                        cue=cue,
-                    )
+            # (outlet, surface, cue) of each attribution in the sentence, one per outlet.
+            found: dict[str, tuple[str, str, str]] = {}
+            taken: list[tuple[int, int]] = []
+            for match in scanner.names(sentence) if known else ():
+                taken.append((match.start, match.end))
+                key = outlet_key(match.outlet.name)
+                cue = None if key in found else _cue(sentence, match)
+                if cue is not None:
+                    found[key] = (match.outlet.name, match.surface, cue)
+            if _CUE_WORDS.search(sentence) is not None:
+                for name, surface, cue in _found_outlets(sentence, taken, aliases, vouched):
+                    found.setdefault(outlet_key(name), (name, surface, cue))
+            mentions.extend(
+                Mention(
+                    post=post.id,
+                    outlet=outlet,
+                    surface=" ".join(surface.split()),
+                    sentence=" ".join(sentence.split()),
+                    line=line,
+                    paragraph=paragraph,
+                    cue=cue,
                 )
+                for outlet, surface, cue in found.values()
+            )
     return mentions
 
 
@@ -304,13 +620,13 @@ MENTION_CHUNK = 1_000
 # inherit the posts and the compiled outlet-name pattern instead of receiving
 # them pickled (unpickling the posts and compiling the pattern again in each
 # worker took a third of the stage's time at 100,000 paragraphs).
-_worker_input: tuple[Sequence[Post], OutletAliases] | None = None
+_worker_input: tuple[Sequence[Post], OutletAliases, frozenset[str]] | None = None
 
 
 def _chunk_mentions(first: int, last: int) -> list[list[Mention]]:
     assert _worker_input is not None
-    posts, aliases = _worker_input
-    return [extract_mentions(post, aliases) for post in posts[first:last]]
+    posts, aliases, vouched = _worker_input
+    return [extract_mentions(post, aliases, vouched) for post in posts[first:last]]
 
 
 def mentions_of_posts(
@@ -318,10 +634,12 @@ def mentions_of_posts(
     aliases: OutletAliases,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    vouched: frozenset[str] = frozenset(),
 ) -> list[list[Mention]]:
     """:func:`extract_mentions` of every post, in order; in ``workers`` processes when there are many posts.
 
-    ``progress(done, total)`` hears the posts read, a chunk at a time.
+    ``progress(done, total)`` hears the posts read, a chunk at a time;
+    ``vouched`` is what the credits show to be outlets (see :func:`extract_mentions`).
 
     Posts are independent of each other here, and the regular expressions
     are the graph stage's largest cost (some 50 s at a million paragraphs
@@ -336,10 +654,12 @@ def mentions_of_posts(
     if workers < 2 or len(posts) < PARALLEL_MIN_POSTS or not forkable:
         chunks = zip(starts, stops, strict=True)
         return gathered(
-            ([extract_mentions(p, aliases) for p in posts[a:b]] for a, b in chunks), len(posts), progress
+            ([extract_mentions(p, aliases, vouched) for p in posts[a:b]] for a, b in chunks),
+            len(posts),
+            progress,
         )
     aliases.name_pattern()  # compiled once, here, and inherited by the workers
-    _worker_input = (posts, aliases)
+    _worker_input = (posts, aliases, vouched)
     try:
         with (
             frozen_heap(),
@@ -353,19 +673,25 @@ def mentions_of_posts(
 
 
 def outlets_named(
-    posts: Sequence[Post], mentions: Sequence[Sequence[Mention]], aliases: OutletAliases
+    posts: Sequence[Post],
+    mentions: Sequence[Sequence[Mention]],
+    aliases: OutletAliases,
+    credits: Sequence[Sequence[Credit]] | None = None,
 ) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Each post's own outlet (its citation's) and the outlets it names, as outlet keys.
+    """Each post's own outlet (its citation's) and the outlets it names or credits, as outlet keys.
 
     What :class:`~provenance.dedup.order.Chronology` needs to order two posts
     of one day by credit: a post that names another's outlet in an
-    attribution line ("DEBKAfile reported Thursday:") took its text from it.
-    ``mentions`` holds each post's mentions, in the order of ``posts``.
+    attribution line ("DEBKAfile reported Thursday:") or credits it ("Via
+    DEBKAfile", a link to debka.com) took its text from it. ``mentions`` and
+    ``credits`` hold each post's mentions and credits, in the order of ``posts``.
     """
     own: dict[str, str] = {}
     named: dict[str, set[str]] = {}
-    for post, found in zip(posts, mentions, strict=True):
+    credits = credits if credits is not None else [() for _ in posts]
+    for post, found, credited in zip(posts, mentions, credits, strict=True):
         keys = {outlet_key(aliases.canonical(m.outlet)) for m in found}
+        keys |= {outlet_key(aliases.canonical(c.outlet)) for c in credited}
         if post.citation is not None and post.citation.outlet:
             own[post.id] = outlet_key(aliases.canonical(post.citation.outlet))
             keys.add(own[post.id])

@@ -264,7 +264,7 @@ def looks_like_outlet_name(name: str) -> bool:
     as a credit or as a link to its own site (see
     :func:`provenance.credits.vouched_names`).
     """
-    words = name_words(name)
+    words = [word for word in name_words(name) if word != "the"]
     if not words:
         return False
     if looks_like_domain(name):
