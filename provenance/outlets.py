@@ -413,10 +413,13 @@ class OutletAliases:
             self._name_index = {first: tuple(sorted(seqs)) for first, seqs in index.items()}
         return self._name_index
 
-    def mentions_a_name(self, text: str) -> bool:
-        """Whether ``text`` contains the words of any known name (case-insensitive, punctuation ignored)."""
+    def mentions_a_name(self, text: str, words: list[str] | None = None) -> bool:
+        """Whether ``text`` contains the words of any known name (case-insensitive, punctuation ignored).
+
+        ``words``: the words of ``text`` casefolded, when the caller has them already.
+        """
         index = self.name_index()
-        words = _WORD.findall(text.casefold())
+        words = _WORD.findall(text.casefold()) if words is None else words
         if index.keys().isdisjoint(words):  # most texts: no name starts anywhere
             return False
         return any(
