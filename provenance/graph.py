@@ -722,7 +722,8 @@ class ProvenanceChain:
 
     ``original_outlets`` are the outlets cited by the post and by every post
     it reprints (upstream, transitively); ``sources`` the posts it reprints,
-    nearest first; ``reprinted_by`` the posts that reprint it.
+    nearest first; ``reprinted_by`` the posts that reprint it;
+    ``credited_outlets`` the outlets the post credits (links, credit lines).
     """
 
     post: ChainStep
@@ -732,6 +733,7 @@ class ProvenanceChain:
     reprinted_by: tuple[ChainStep, ...]
     self_repeats: int
     notes: tuple[str, ...]
+    credited_outlets: tuple[str, ...] = ()
 
 
 def find_post(posts: Sequence[Post], query: str) -> Post:
@@ -800,6 +802,7 @@ def provenance_chain(result: GraphResult, posts: Sequence[Post], post_id: str) -
     this = step(post, 0, None)
     originals = [s.outlet for s in (this, *sources) if s.outlet]
     mentioned = sorted({m.outlet for m in result.mentions if m.post == post.id}, key=str.casefold)
+    credited = sorted({c.outlet for c in result.credits if c.post == post.id}, key=str.casefold)
     self_repeats = sum(
         int(data.get("pairs", 0))
         for _, _, data in graph.out_edges(post_node(post.id), data=True)
@@ -818,6 +821,7 @@ def provenance_chain(result: GraphResult, posts: Sequence[Post], post_id: str) -
         reprinted_by=reprinted_by,
         self_repeats=self_repeats,
         notes=notes,
+        credited_outlets=tuple(credited),
     )
 
 
@@ -855,6 +859,8 @@ def format_chain(chain: ProvenanceChain) -> str:
         lines.append(f"{indent}   editor note: {note}")
     if chain.mentioned_outlets:
         lines.append(f"{indent}   mentions: {', '.join(chain.mentioned_outlets)}")
+    if chain.credited_outlets:
+        lines.append(f"{indent}   credits: {', '.join(chain.credited_outlets)}")
     if not chain.reprinted_by:
         lines.append(f"{indent}-> reprinted by: no post in the dump")
     for copy in chain.reprinted_by:

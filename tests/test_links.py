@@ -15,7 +15,7 @@ from provenance.cli import cli
 from provenance.config import AuditConfig
 from provenance.credits import credits_of_posts, extract_credits, names_its_site
 from provenance.dedup import find_duplicates
-from provenance.graph import build_graph
+from provenance.graph import build_graph, format_chain, provenance_chain
 from provenance.ingest import links as links_module
 from provenance.ingest import read_corpus
 from provenance.ingest.links import MAX_LINKS_PER_POST, link_domain
@@ -381,6 +381,17 @@ def test_credits_are_graph_edges_apart_from_cites_and_mentions(tmp_path: Path) -
     assert edges == [("post:storm", "outlet:CNN", "via"), ("post:storm", "outlet:Reuters", "link")]
     assert not [d for _, _, d in result.graph.edges(data=True) if d["type"] in ("cites", "mentions")]
     assert {o.name: o.credited_by for o in result.outlets} == {"CNN": ("storm",), "Reuters": ("storm",)}
+
+
+def test_the_provenance_chain_lists_the_credited_outlets(tmp_path: Path) -> None:
+    """`provenance sources` shows what a post credits, beside what it mentions."""
+    path = write(tmp_path, "export.xml", WXR_HEAD + wxr_item("storm", WXR_BODY) + WXR_TAIL)
+    posts = read_corpus([path]).posts
+    config = AuditConfig()
+    result = build_graph(posts, find_duplicates(posts, config), config)
+    chain = provenance_chain(result, posts, "storm")
+    assert chain.credited_outlets == ("CNN", "Reuters")
+    assert "   credits: CNN, Reuters" in format_chain(chain)
 
 
 def test_credited_outlets_are_named_for_the_chronology() -> None:
