@@ -34,9 +34,10 @@ Radio DJ Chris Tarrant") are not part of a name.
 
 from __future__ import annotations
 
+import bisect
 import multiprocessing
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -151,6 +152,12 @@ _CUE_BEFORE = re.compile(
     r"[^.“”]{0,40}?\b(?:called|titled|entitled|named)),?)\s+$",
     re.IGNORECASE,
 )
+# The last word of every _CUE_BEFORE phrase, and the word right before a position.
+_CUE_BEFORE_ENDS = frozenset(
+    {"to", "told", "tells", "telling", "with", "for", "at", "by", "from", "in"}
+    | {"called", "titled", "entitled", "named"}
+)
+_LAST_WORD = re.compile(r"(\w+),?\s+$")
 _WORDS = re.compile(r"\w+")
 _SENTENCE_EVENTS = re.compile(r"[“”\"]|(?P<end>[.!?])(?P<closers>[”\"’')\]]*)(?P<space>\s*)")
 
@@ -204,6 +211,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
+
+
+#: Characters of evidence a mention or credit keeps of a sentence longer than this: the words
+#: around the name. Real sentences are shorter; a paragraph with no sentence end (a list of 10,000
+#: names joined by commas) would otherwise put itself whole into every one of its mentions.
+EVIDENCE_CHARS = 600
+
+
+def evidence(text: str, start: int, end: int, limit: int = EVIDENCE_CHARS) -> str:
+    """``text`` (a sentence) with single spaces; when longer than ``limit``, the part around ``start:end``."""
+    if len(text) > limit:
+        first = max(0, start - limit // 2)
+        last = min(len(text), max(end, first + limit))
+        text = ("…" if first else "") + text[first:last] + ("…" if last < len(text) else "")
+    return " ".join(text.split())
 
 
 def _is_abbreviation(text: str, period: int) -> bool:
@@ -281,8 +303,13 @@ def _cue(sentence: str, match: _NameMatch, close: bool = False) -> str | None:
     ``close``: a verb after the name must follow it directly, not across a relative clause.
     """
     # The longest cue ("publication … called") spans well under 120 characters; a window keeps the
-    # end-anchored search from rescanning long sentences from their start.
-    before = _CUE_BEFORE.search(sentence, max(0, match.start - 120), match.start)
+    # end-anchored search from rescanning long sentences from their start. Every cue before a name
+    # ends in one of a few words: without one there, the search (100 µs) is not run.
+    last_word = _LAST_WORD.search(sentence, max(0, match.start - 30), match.start)
+    if last_word is None or last_word.group(1).casefold() not in _CUE_BEFORE_ENDS:
+        before = None
+    else:
+        before = _CUE_BEFORE.search(sentence, max(0, match.start - 120), match.start)
     if before is not None:
         if before.group("titled"):
             return "publication titled"
@@ -565,6 +592,13 @@ def _bare(word: str) -> str:
     return word.strip(".,;:!?\"“”‘’'()[]").casefold()
 
 
+def _opens_sentence(sentence: str, position: int) -> bool:
+    """Whether only spaces, opening quotes and brackets stand before ``position`` (looked at backwards)."""
+    while position > 0 and sentence[position - 1] in " \t\n\"“‘'([—–-":
+        position -= 1
+    return position == 0
+
+
 def _candidates(sentence: str) -> Iterator[_Candidate]:
     """Capitalised names of ``sentence`` that could be an outlet's, trimmed as the module says."""
     for match in NAME_RUN.finditer(sentence):
@@ -575,7 +609,7 @@ def _candidates(sentence: str) -> Iterator[_Candidate]:
         # Opening words and joiners before the name are no part of it; a capital "The" inside a
         # sentence is ("according to The Conversation").
         while words and (_bare(words[0][2]) in OPENING_WORDS or words[0][2] in _JOINER_SET):
-            if words[0][2] == "The" and sentence[: words[0][0]].strip(" \t\n\"“‘'([—–-"):
+            if words[0][2] == "The" and not _opens_sentence(sentence, words[0][0]):
                 break
             words.pop(0)
         # A title ends the name: what follows it is a person.
@@ -638,20 +672,35 @@ def _may_name_an_outlet(text: str, folded_words: list[str], vouched: frozenset[s
 
 
 def _found_outlets(
-    sentence: str, taken: Sequence[tuple[int, int]], aliases: OutletAliases, vouched: frozenset[str]
-) -> Iterator[tuple[str, str, str]]:
-    """(name, surface, cue) of each outlet the table does not know that ``sentence`` credits."""
+    sentence: str,
+    taken: Sequence[tuple[int, int]],
+    aliases: OutletAliases,
+    vouched: frozenset[str],
+    credited: Collection[str] = (),
+) -> Iterator[tuple[str, str, str, int, int]]:
+    """(name, surface, cue, start, end) of each outlet the table does not know that ``sentence`` credits.
+
+    Names whose outlet key is in ``credited`` (and those yielded) are not looked at again: one
+    mention per outlet per sentence, and a sentence naming one outlet 10,000 times binds one cue.
+    """
+    seen = set(credited)
+    starts = [start for start, _ in taken]  # known names, in order and not overlapping
     for candidate in _candidates(sentence):
-        if any(s < candidate.end and candidate.start < e for s, e in taken):
+        before = bisect.bisect_left(starts, candidate.end) - 1
+        if before >= 0 and taken[before][1] > candidate.start:
             continue  # a known name is there: the gazetteer decided
         name = clean_outlet_name(candidate.name)
-        if not name or not (looks_like_outlet_name(name) or (vouched and outlet_key(name) in vouched)):
+        if not name:
+            continue
+        key = outlet_key(name)
+        if key in seen or not (looks_like_outlet_name(name) or key in vouched):
             continue
         if aliases.lookup(name) is not None:
             continue
         cue = _cue(sentence, _NameMatch(candidate.start, candidate.end, _SHORT_PENDING, name), close=True)
         if cue is not None:
-            yield name, sentence[candidate.start : candidate.end], cue
+            seen.add(key)
+            yield name, sentence[candidate.start : candidate.end], cue, candidate.start, candidate.end
 
 
 def _texts(post: Post) -> Iterator[tuple[int, int, str]]:
@@ -687,29 +736,29 @@ def extract_mentions(
         for start, end in split_sentences(text):
             sentence = text[start:end]
             line = first_line + text.count("\n", 0, start)
-            # (outlet, surface, cue) of each attribution in the sentence, one per outlet.
-            found: dict[str, tuple[str, str, str]] = {}
+            # (outlet, surface, cue, start, end) of each attribution in the sentence, one per outlet.
+            found: dict[str, tuple[str, str, str, int, int]] = {}
             taken: list[tuple[int, int]] = []
             for match in scanner.names(sentence) if known else ():
                 taken.append((match.start, match.end))
                 key = outlet_key(match.outlet.name)
                 cue = None if key in found else _cue(sentence, match)
                 if cue is not None:
-                    found[key] = (match.outlet.name, match.surface, cue)
+                    found[key] = (match.outlet.name, match.surface, cue, match.start, match.end)
             if unknown and _has_cue_word(sentence):
-                for name, surface, cue in _found_outlets(sentence, taken, aliases, vouched):
-                    found.setdefault(outlet_key(name), (name, surface, cue))
+                for name, surface, cue, at, until in _found_outlets(sentence, taken, aliases, vouched, found):
+                    found.setdefault(outlet_key(name), (name, surface, cue, at, until))
             mentions.extend(
                 Mention(
                     post=post.id,
                     outlet=outlet,
                     surface=" ".join(surface.split()),
-                    sentence=" ".join(sentence.split()),
+                    sentence=evidence(sentence, at, until),
                     line=line,
                     paragraph=paragraph,
                     cue=cue,
                 )
-                for outlet, surface, cue in found.values()
+                for outlet, surface, cue, at, until in found.values()
             )
     return mentions
 

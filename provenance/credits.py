@@ -41,7 +41,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from provenance.attribution import NAME_RUN, OPENING_WORDS, split_sentences
+from provenance.attribution import NAME_RUN, OPENING_WORDS, evidence, split_sentences
 from provenance.models import Credit, CreditHow, Link, Post
 from provenance.outlets import OutletAliases, clean_outlet_name, domain_of, looks_like_outlet_name, outlet_key
 
@@ -96,16 +96,10 @@ _WEAK = frozenset({"via", "hat tip"})
 _OPENS = "([{*•·|—–-_\"“‘'"
 _SPACE_BEFORE_NAME = re.compile(r"[\s:–—-]*")
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+[^\s,;)\]]*", re.IGNORECASE)
-_EVIDENCE_CHARS = 300
 # Characters of a link's text it is looked up by.
 _LINK_KEY = 8
 # Second-level labels under a country's domain: "co" in bbc.co.uk is not the site's name.
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "or", "ne", "go", "edu"})
-
-
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _EVIDENCE_CHARS else text[: _EVIDENCE_CHARS - 1] + "…"
 
 
 def _squashed(name: str) -> str:
@@ -132,14 +126,18 @@ def names_its_site(name: str, domain: str) -> bool:
 
 def _at_credit_place(text: str, start: int) -> bool:
     """Whether a cue at ``start`` opens a line, a sentence or a bracket."""
-    before = text[:start].rstrip(" \t")
-    if not before or before.endswith("\n"):
+    # Looked at backwards from the cue, never by slicing the text before it: a paragraph of
+    # 100,000 cues would copy it 100,000 times.
+    end = start
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end == 0 or text[end - 1] == "\n":
         return True
-    last = before[-1]
+    last = text[end - 1]
     if last in _OPENS:
         return True
     # After a sentence's end: ". Source: X", "…! (via X)".
-    return last in ".!?" and start > len(before)
+    return last in ".!?" and start > end
 
 
 class _Sentences:
@@ -149,15 +147,15 @@ class _Sentences:
         self.text = text
         self.spans: list[tuple[int, int]] | None = None
 
-    def around(self, offset: int) -> str:
-        """The sentence holding ``offset`` (the whole text when none does)."""
+    def around(self, offset: int, end: int) -> str:
+        """The sentence holding ``offset`` (the whole text when none does), bounded around ``offset:end``."""
         if self.spans is None:
             self.spans = split_sentences(self.text)
         number = bisect.bisect_right(self.spans, (offset, len(self.text) + 1)) - 1
+        start, stop = 0, len(self.text)
         if 0 <= number < len(self.spans) and self.spans[number][0] <= offset < self.spans[number][1]:
-            start, end = self.spans[number]
-            return self.text[start:end]
-        return self.text
+            start, stop = self.spans[number]
+        return evidence(self.text[start:stop], offset - start, max(offset, end) - start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +189,7 @@ class _Reader:
     def is_new(self, named: _Named, how: CreditHow) -> bool:
         return (outlet_key(named.outlet), how) not in self.seen
 
-    def add(self, named: _Named, how: CreditHow, evidence: str, line: int, paragraph: int) -> None:
+    def add(self, named: _Named, how: CreditHow, sentence: str, line: int, paragraph: int) -> None:
         self.seen.add((outlet_key(named.outlet), how))
         self.credits.append(
             Credit(
@@ -199,7 +197,7 @@ class _Reader:
                 outlet=named.outlet,
                 surface=" ".join(named.surface.split()),
                 how=how,
-                evidence=_clip(evidence),
+                evidence=sentence,
                 line=line,
                 paragraph=paragraph,
                 url=named.link.url if named.link else None,
@@ -267,9 +265,10 @@ class _Reader:
     def read_lines(self, text: str, paragraph: int, first_line: int, whole_only: bool) -> None:
         """Credit lines in ``text``; with ``whole_only`` only one that opens the text."""
         sentences = _Sentences(text)
+        counted, breaks = 0, 0  # line breaks before offset ``counted``, counted as the cues advance
         for cue in _CREDIT_CUE.finditer(text):
             if whole_only and text[: cue.start()].strip(_OPENS + " \t"):
-                break
+                break  # the first cue only: the slice is taken once
             if not _at_credit_place(text, cue.start()):
                 article = _ARTICLE.search(text, max(0, cue.start() - 60), cue.start())
                 long_cue = cue.lastgroup in ("originally", "first", "reprinted")
@@ -280,8 +279,9 @@ class _Reader:
             named = self._named(text, at, paragraph, how not in _WEAK)
             if named is None or not self.is_new(named, how):
                 continue
-            line = first_line + text.count("\n", 0, cue.start())
-            self.add(named, how, sentences.around(cue.start()), line, paragraph)
+            breaks += text.count("\n", counted, cue.start())
+            counted = cue.start()
+            self.add(named, how, sentences.around(cue.start(), at), first_line + breaks, paragraph)
 
     def read_links(self) -> None:
         """Links in the paragraphs to a site of the table, not already taken by a credit line."""
@@ -297,7 +297,9 @@ class _Reader:
                 continue
             text = texts.get(link.paragraph, "")
             at = text.find(link.text) if link.text else 0
-            self.add(named, "link", _Sentences(text).around(max(0, at)), link.line, link.paragraph)
+            offset = max(0, at)
+            sentence = _Sentences(text).around(offset, offset + len(link.text))
+            self.add(named, "link", sentence, link.line, link.paragraph)
 
 
 def _texts(post: Post) -> Iterator[tuple[int, int, str, bool]]:
