@@ -22,6 +22,9 @@ Cases (``--cases``):
                 (k = 1k, 10k, 100k)
 ``near-lines``  k versions of one attribution line differing in one word,
                 ten to a post (k = 1k, 10k, 100k)
+``credit-lines`` one WordPress post whose one paragraph holds k linked credit
+                lines and k attributions to outlets nobody listed, no sentence
+                end among them (k = 1k, 10k, 100k)
 ``generated``   the generated 100,000-paragraph dump (``generate.py``)
 
     python benchmarks/bench_hostile.py                      # every case, every size
@@ -95,10 +98,31 @@ def write_near_lines(path: Path, lines: int) -> None:
             out.write("\n")
 
 
+def write_credit_lines(path: Path, names: int) -> None:
+    """A WordPress export of one post: one paragraph, no sentence end, of ``names`` credit lines and
+    attributions to outlets nobody listed ("(via Alpha7 News), the Harbour7 Times said, ..."), and
+    as many links to outlets' sites."""
+    body = ", ".join(
+        f'(via <a href="https://www.bbc.co.uk/{i}">Alpha{i} News</a>), the Harbour{i} Times said'
+        for i in range(names)
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n<title>Blog</title>\n<item>\n'
+        "<title>Credits</title>\n"
+        f"<content:encoded><![CDATA[{body}]]></content:encoded>\n"
+        "<wp:post_date>2020-01-01 10:00:00</wp:post_date>\n<wp:post_name>credits</wp:post_name>\n"
+        "<wp:status>publish</wp:status>\n<wp:post_type>post</wp:post_type>\n</item>\n</channel>\n</rss>\n",
+        encoding="utf-8",
+    )
+
+
 CASES: dict[str, tuple[tuple[int, ...], Callable[[Path, int], None], str]] = {
     "one-outlet": ((2_000, 30_000, 100_000), write_one_outlet, "posts.jsonl"),
     "repeats": ((1_000, 10_000, 100_000), write_repeats, "post.txt"),
     "near-lines": ((1_000, 10_000, 100_000), write_near_lines, "lines.jsonl"),
+    "credit-lines": ((1_000, 10_000, 100_000), write_credit_lines, "export.xml"),
 }
 
 

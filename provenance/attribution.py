@@ -12,22 +12,54 @@ out: there the outlet is not the one speaking.
 
 Short forms ("the Post", "the Bureau") only count once the full name has
 appeared earlier in the same post, and stand for the outlet named most
-recently. Every mention keeps its sentence and line so a reader can judge it.
+recently. A one-word name that is an ordinary word ("Sun", "Mirror",
+"Express", marked ``needs_the`` in the table) only counts after "the": "Sun
+Microsystems said" and "American Express said" name no newspaper. Every
+mention keeps its sentence and line so a reader can judge it.
+
+Outlets nobody listed: a name the table does not know is found from the cue
+and its capitalisation. Beside each cue the same grammar binds (except that a
+verb must follow such a name directly, not across a relative clause), a run of
+capitalised words (joined by "of", "the", "for", "&" and the like; "the"
+before it and a possessive after it left out; a person "of the Daily Bugle"
+leaves the outlet) is an outlet when it looks like one
+(:func:`provenance.outlets.looks_like_outlet_name`: an outlet or institution
+word such as News, Times, Agency, Ministry or Institute, or a web domain) or
+when the corpus vouches for it (it is credited, or linked to its own site,
+somewhere: see :func:`provenance.credits.vouched_names`). "John Smith said",
+"Madonna told" or "ISIS vowed" name no outlet. Common words that open a
+sentence ("Yesterday", "But") and a title with the person after it ("Capital
+Radio DJ Chris Tarrant") are not part of a name.
 """
 
 from __future__ import annotations
 
+import bisect
 import multiprocessing
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from provenance.models import Mention, Post
-from provenance.outlets import OutletAliases, OutletInfo, outlet_key
+from provenance.models import Credit, Mention, Post
+from provenance.outlets import (
+    OUTLET_WORDS,
+    OutletAliases,
+    OutletInfo,
+    clean_outlet_name,
+    looks_like_outlet_name,
+    outlet_key,
+)
 from provenance.workers import forked_pool, gathered
 
-__all__ = ["extract_mentions", "split_sentences"]
+__all__ = [
+    "NAME_RUN",
+    "OPENING_WORDS",
+    "extract_mentions",
+    "mentions_of_posts",
+    "outlets_named",
+    "split_sentences",
+]
 
 # Words whose trailing period does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -89,18 +121,27 @@ _SAYING = (
     r"vowed|revealed|reveals|disclosed|confirmed|confirms|added|explained|observed|cautioned|declared"
 )
 # The outlet is the speaker: a cue follows its name.
-_CUE_AFTER = re.compile(
-    r"(?:['’]s(?:\s+[\w-]+){0,4}?\s+sources?)?"  # DEBKAfile’s intelligence and counterterrorism sources
+_SPEAKER = (
+    r"(?:['’]s(?:\s+[\w-]+){0,4}?\s+sources?"  # DEBKAfile’s intelligence and counterterrorism sources
+    r"|(?:['’]s)?(?:\s+[\w-]+)?\s+spokes(?:man|woman|person|people|men|women))?"  # a BBC press spokesman said
     r"(?:\s*\([^()]{1,40}\))?"  # Office of the Director of National Intelligence (ODNI)
+)
+_RELATIVE_CLAUSE = (
     r"(?:,\s*(?:which|who|that)\b[^;“”\"]{0,140}?,?)?"  # the Port Authority…, which operates …,
+)
+_VERB = (
     r"(?:\s+(?:has|have|had|also|then|first|later|again|\w+ly)\b)*"
     rf"\s+(?:(?P<verb>{_SAYING})|(?P<issued>issued\s+(?:an?|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
-    r"(?:warning|statement|report|assessment|alert)))\b",
-    re.IGNORECASE,
+    r"(?:warning|statement|report|assessment|alert)))\b"
 )
+_CUE_AFTER = re.compile(_SPEAKER + _RELATIVE_CLAUSE + _VERB, re.IGNORECASE)
+# For a name the table does not know, the verb must follow the name itself: across a relative
+# clause ("DiscoverEd, which … will be added") the name is too often not the one speaking.
+_CUE_AFTER_CLOSE = re.compile(_SPEAKER + _VERB, re.IGNORECASE)
 # The outlet is the source named by a phrase before it.
 _CUE_BEFORE = re.compile(
     r"(?:(?P<phrase>according\s+to|told|tells|telling|interview\s+with"
+    r"|spokes(?:man|woman|person)\s+(?:for|at)"
     r"|(?:published|reported|expressed|stated|released|issued|cited|quoted|revealed|noted|disclosed"
     r"|confirmed|announced|written|compiled)\s+by"
     r"|(?:warning|statement|report|data|assessment|review|analysis|study|survey|figures|article|story"
@@ -110,6 +151,13 @@ _CUE_BEFORE = re.compile(
     r"[^.“”]{0,40}?\b(?:called|titled|entitled|named)),?)\s+$",
     re.IGNORECASE,
 )
+# The last word of every _CUE_BEFORE phrase, and the word right before a position.
+_CUE_BEFORE_ENDS = frozenset(
+    {"to", "told", "tells", "telling", "with", "for", "at", "by", "from", "in"}
+    | {"called", "titled", "entitled", "named"}
+)
+_LAST_WORD = re.compile(r"(\w+),?\s+$")
+_WORDS = re.compile(r"\w+")
 _SENTENCE_EVENTS = re.compile(r"[“”\"]|(?P<end>[.!?])(?P<closers>[”\"’')\]]*)(?P<space>\s*)")
 
 
@@ -164,6 +212,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: Characters of evidence a mention or credit keeps of a sentence longer than this: the words
+#: around the name. Real sentences are shorter; a paragraph with no sentence end (a list of 10,000
+#: names joined by commas) would otherwise put itself whole into every one of its mentions.
+EVIDENCE_CHARS = 600
+
+
+def evidence(text: str, start: int, end: int, limit: int = EVIDENCE_CHARS) -> str:
+    """``text`` (a sentence) with single spaces; when longer than ``limit``, the part around ``start:end``."""
+    if len(text) > limit:
+        first = max(0, start - limit // 2)
+        last = min(len(text), max(end, first + limit))
+        text = ("…" if first else "") + text[first:last] + ("…" if last < len(text) else "")
+    return " ".join(text.split())
+
+
 def _is_abbreviation(text: str, period: int) -> bool:
     word_start = period
     while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
@@ -206,6 +269,8 @@ class _PostScanner:
             if name.islower():  # "post", "times", "inspire" as ordinary words
                 continue
             outlet = self._resolve_short(outlet_key(match.group(0))) or self.aliases.lookup(name)
+            if outlet is not None and outlet.needs_the and " " not in name.strip() and match.group(0) == name:
+                continue  # "Sun Microsystems", "American Express": the ordinary word, not the paper
             if outlet is not None:
                 found.append(_NameMatch(match.start(), match.end(), outlet, match.group(0)))
                 taken.append(match.span())
@@ -231,21 +296,410 @@ class _PostScanner:
 _SHORT_PENDING = OutletInfo("")
 
 
-def _cue(sentence: str, match: _NameMatch) -> str | None:
-    """The reporting cue bound to the outlet name at ``match``, or None when the outlet is not the source."""
+def _cue(sentence: str, match: _NameMatch, close: bool = False) -> str | None:
+    """The reporting cue bound to the outlet name at ``match``, or None when the outlet is not the source.
+
+    ``close``: a verb after the name must follow it directly, not across a relative clause.
+    """
     # The longest cue ("publication … called") spans well under 120 characters; a window keeps the
-    # end-anchored search from rescanning long sentences from their start.
-    before = _CUE_BEFORE.search(sentence, max(0, match.start - 120), match.start)
+    # end-anchored search from rescanning long sentences from their start. Every cue before a name
+    # ends in one of a few words: without one there, the search (100 µs) is not run.
+    last_word = _LAST_WORD.search(sentence, max(0, match.start - 30), match.start)
+    if last_word is None or last_word.group(1).casefold() not in _CUE_BEFORE_ENDS:
+        before = None
+    else:
+        before = _CUE_BEFORE.search(sentence, max(0, match.start - 120), match.start)
     if before is not None:
         if before.group("titled"):
             return "publication titled"
         return " ".join(before.group("phrase").casefold().split())
-    after = _CUE_AFTER.match(sentence, match.end)
+    after = (_CUE_AFTER_CLOSE if close else _CUE_AFTER).match(sentence, match.end)
     if after is not None:
         if after.group("issued"):
             return "issued " + after.group("issued").split()[-1].casefold()
         return after.group("verb").casefold()
     return None
+
+
+# --------------------------------------------------------------------------
+# Outlets nobody listed: capitalised names beside a cue
+# --------------------------------------------------------------------------
+
+_CAPITAL = "A-ZÀ-ÖØ-Þ"
+_JOINERS = ("of", "the", "for", "&", "de", "du", "des", "del", "della", "di", "la", "le", "al", "el")
+_JOINER_SET = frozenset(_JOINERS)
+# A run of capitalised words, joined by a few small words; later words may be numbers ("Radio 4").
+NAME_RUN = re.compile(
+    rf"(?<![\w'’&.-])[{_CAPITAL}][\w'’&.-]*"
+    rf"(?:\s+(?:(?:{'|'.join(re.escape(j) for j in _JOINERS)})\s+){{0,3}}"
+    rf"(?:[{_CAPITAL}][\w'’&.-]*|\d+(?![\w'’.-]))){{0,9}}"
+)
+# Capitalised because they open a sentence or a clause, not because they name anything.
+OPENING_WORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "but",
+        "and",
+        "or",
+        "nor",
+        "so",
+        "yet",
+        "then",
+        "now",
+        "yesterday",
+        "today",
+        "tonight",
+        "tomorrow",
+        "last",
+        "next",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "when",
+        "whenever",
+        "while",
+        "after",
+        "before",
+        "as",
+        "if",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "without",
+        "into",
+        "onto",
+        "meanwhile",
+        "however",
+        "also",
+        "still",
+        "even",
+        "only",
+        "earlier",
+        "later",
+        "instead",
+        "indeed",
+        "although",
+        "though",
+        "because",
+        "since",
+        "until",
+        "once",
+        "according",
+        "both",
+        "some",
+        "many",
+        "most",
+        "all",
+        "every",
+        "each",
+        "no",
+        "not",
+        "one",
+        "two",
+        "three",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "your",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "you",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "which",
+        "where",
+        "why",
+        "how",
+        "asked",
+        "speaking",
+        "writing",
+    }
+)
+# A title or role: the words after it name a person ("Capital Radio DJ Chris Tarrant", "Sir Elton John").
+_ROLE_WORDS = frozenset(
+    {
+        "dj",
+        "mp",
+        "mep",
+        "mps",
+        "presenter",
+        "editor",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "minister",
+        "secretary",
+        "director",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "star",
+        "singer",
+        "actor",
+        "actress",
+        "boss",
+        "chief",
+        "president",
+        "prince",
+        "princess",
+        "king",
+        "queen",
+        "lord",
+        "lady",
+        "sir",
+        "dame",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "judge",
+        "officer",
+        "inspector",
+        "sergeant",
+        "detective",
+        "superintendent",
+        "constable",
+        "captain",
+        "general",
+        "colonel",
+        "professor",
+        "prof",
+        "rev",
+        "father",
+        "correspondent",
+        "columnist",
+        "commentator",
+        "anchor",
+        "host",
+        "producer",
+        "executive",
+        "founder",
+        "manager",
+        "agent",
+        "lawyer",
+        "solicitor",
+        "barrister",
+        "publicist",
+        "senator",
+        "governor",
+        "mayor",
+        "councillor",
+        "deputy",
+        "leader",
+        "chancellor",
+    }
+)
+# A word of every cue of _CUE_BEFORE and _CUE_AFTER: a text without any has no attribution. A set,
+# not a regex: an alternation of 70 words tried at every position cost 180 µs a paragraph.
+_CUE_WORDS = frozenset(_SAYING.split("|")) | frozenset(
+    [
+        "according",
+        "tell",
+        "tells",
+        "telling",
+        "told",
+        "interview",
+        "interviews",
+        "issued",
+        "published",
+        "released",
+        "cited",
+        "quoted",
+        "written",
+        "compiled",
+        "expressed",
+        "stated",
+        "revealed",
+        "noted",
+        "disclosed",
+        "confirmed",
+        "announced",
+        "wrote",
+        "writes",
+        "writing",
+        "data",
+        "figures",
+        "warning",
+        "warnings",
+        "statement",
+        "statements",
+        "report",
+        "reports",
+        "assessment",
+        "assessments",
+        "review",
+        "reviews",
+        "analysis",
+        "analyses",
+        "study",
+        "studies",
+        "survey",
+        "surveys",
+        "article",
+        "articles",
+        "story",
+        "stories",
+        "estimate",
+        "estimates",
+        "announcement",
+        "announcements",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokespeople",
+        "spokesmen",
+        "spokeswomen",
+        "sources",
+    ]
+)
+
+
+def _has_cue_word(text: str, folded_words: list[str] | None = None) -> bool:
+    words = _WORDS.findall(text.casefold()) if folded_words is None else folded_words
+    return not _CUE_WORDS.isdisjoint(words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A capitalised name in a sentence: its span ("the" before it included) and its text."""
+
+    start: int
+    end: int
+    name: str
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,;:!?\"“”‘’'()[]").casefold()
+
+
+def _opens_sentence(sentence: str, position: int) -> bool:
+    """Whether only spaces, opening quotes and brackets stand before ``position`` (looked at backwards)."""
+    while position > 0 and sentence[position - 1] in " \t\n\"“‘'([—–-":
+        position -= 1
+    return position == 0
+
+
+def _candidates(sentence: str) -> Iterator[_Candidate]:
+    """Capitalised names of ``sentence`` that could be an outlet's, trimmed as the module says."""
+    for match in NAME_RUN.finditer(sentence):
+        words = [
+            (w.start() + match.start(), w.end() + match.start(), w.group())
+            for w in re.finditer(r"\S+", match.group())
+        ]
+        # Opening words and joiners before the name are no part of it; a capital "The" inside a
+        # sentence is ("according to The Conversation").
+        while words and (_bare(words[0][2]) in OPENING_WORDS or words[0][2] in _JOINER_SET):
+            if words[0][2] == "The" and not _opens_sentence(sentence, words[0][0]):
+                break
+            words.pop(0)
+        # A title ends the name: what follows it is a person.
+        for number, (_, _, word) in enumerate(words):
+            if _bare(word) in _ROLE_WORDS:
+                words = words[:number]
+                break
+        # A possessive ends the name ("Sky News’s Kay Burley" -> "Sky News").
+        for number, (start, end, word) in enumerate(words):
+            if word.endswith(("’s", "'s")):
+                words = [*words[:number], (start, end - 2, word[:-2])]
+                break
+        # "Smith of the Daily Bugle": a person of an outlet; the outlet is the name.
+        joins = [n for n, (_, _, w) in enumerate(words) if w == "of"]
+        if joins and not any(_bare(w) in OUTLET_WORDS for _, _, w in words[: joins[0]]):
+            words = words[joins[0] + 1 :]
+            while words and words[0][2] in _JOINER_SET:
+                words.pop(0)
+        while words and words[-1][2] in _JOINER_SET:
+            words.pop()
+        if not words:
+            continue
+        start, end = words[0][0], words[-1][1]
+        last = words[-1][2]
+        if last.endswith(".") and last.count(".") == 1:
+            end -= 1
+        # "the" right before the name belongs to its span, where the cue grammar expects it.
+        the = re.search(r"(?<!\w)the\s+$", sentence[max(0, start - 8) : start], re.IGNORECASE)
+        if the is not None:
+            start -= len(the.group())
+        name = " ".join(sentence[words[0][0] : end].split())
+        if name:
+            yield _Candidate(start, end, name)
+
+
+# Outlet words as a name writes them ("News", "NEWS"), and a web domain's dot: a paragraph with
+# neither (and no word of a vouched name) names no outlet the table lacks.
+_OUTLET_FORMS = frozenset(form for word in OUTLET_WORDS for form in (word.capitalize(), word.upper()))
+_DOMAIN_DOT = re.compile(r"\.[a-z]{2,}\b")
+
+
+@cache
+def _vouched_words(vouched: frozenset[str]) -> frozenset[str]:
+    """The words of the vouched names (outlet keys), for a quick test that a text may hold one."""
+    return frozenset(word for key in vouched for word in key.split())
+
+
+def _may_name_an_outlet(text: str, folded_words: list[str], vouched: frozenset[str]) -> bool:
+    """Whether ``text`` holds an outlet word, a domain, or a word of a vouched name (cheap, no false no).
+
+    ``folded_words`` are its words casefolded; only a text with an outlet word in any case is
+    tokenised again to see it capitalised.
+    """
+    if not OUTLET_WORDS.isdisjoint(folded_words) and not _OUTLET_FORMS.isdisjoint(_WORDS.findall(text)):
+        return True
+    if any(dot.start() and text[dot.start() - 1].isalnum() for dot in _DOMAIN_DOT.finditer(text)):
+        return True
+    vouched_words = _vouched_words(vouched)
+    return bool(vouched_words) and not vouched_words.isdisjoint(folded_words)
+
+
+def _found_outlets(
+    sentence: str,
+    taken: Sequence[tuple[int, int]],
+    aliases: OutletAliases,
+    vouched: frozenset[str],
+    credited: Collection[str] = (),
+) -> Iterator[tuple[str, str, str, int, int]]:
+    """(name, surface, cue, start, end) of each outlet the table does not know that ``sentence`` credits.
+
+    Names whose outlet key is in ``credited`` (and those yielded) are not looked at again: one
+    mention per outlet per sentence, and a sentence naming one outlet 10,000 times binds one cue.
+    """
+    seen = set(credited)
+    starts = [start for start, _ in taken]  # known names, in order and not overlapping
+    for candidate in _candidates(sentence):
+        before = bisect.bisect_left(starts, candidate.end) - 1
+        if before >= 0 and taken[before][1] > candidate.start:
+            continue  # a known name is there: the gazetteer decided
+        name = clean_outlet_name(candidate.name)
+        if not name:
+            continue
+        key = outlet_key(name)
+        if key in seen or not (looks_like_outlet_name(name) or key in vouched):
+            continue
+        if aliases.lookup(name) is not None:
+            continue
+        cue = _cue(sentence, _NameMatch(candidate.start, candidate.end, _SHORT_PENDING, name), close=True)
+        if cue is not None:
+            seen.add(key)
+            yield name, sentence[candidate.start : candidate.end], cue, candidate.start, candidate.end
 
 
 def _texts(post: Post) -> Iterator[tuple[int, int, str]]:
@@ -256,42 +710,55 @@ def _texts(post: Post) -> Iterator[tuple[int, int, str]]:
         yield index, line, text
 
 
-def extract_mentions(post: Post, aliases: OutletAliases) -> list[Mention]:
-    """Every in-text attribution of ``post`` to a known outlet, in reading order.
+def extract_mentions(
+    post: Post, aliases: OutletAliases, vouched: frozenset[str] = frozenset()
+) -> list[Mention]:
+    """Every in-text attribution of ``post`` to an outlet, known or found, in reading order.
 
     One mention per outlet per sentence; each carries the sentence, its line,
-    the paragraph index (-1 for an editor note), the name as written and the cue.
+    the paragraph index (-1 for an editor note), the name as written and the
+    cue. ``vouched`` holds the :func:`~provenance.outlets.outlet_key` of names
+    the corpus shows to be outlets (credited or linked to their own site).
     """
     scanner = _PostScanner(aliases)
     mentions: list[Mention] = []
     for paragraph, first_line, text in _texts(post):
-        # Most paragraphs name no outlet: skip them before splitting sentences and running the big regex.
-        if not aliases.mentions_a_name(text) and not (
+        # Most paragraphs name no known outlet, and many have no cue either: skip those
+        # before splitting sentences and running the big regex.
+        folded_words = _WORDS.findall(text.casefold())
+        known = aliases.mentions_a_name(text, folded_words) or bool(
             scanner.last_named and scanner.short_pattern.search(text)
-        ):
+        )
+        unknown = _has_cue_word(text, folded_words) and _may_name_an_outlet(text, folded_words, vouched)
+        if not known and not unknown:
             continue
         for start, end in split_sentences(text):
             sentence = text[start:end]
             line = first_line + text.count("\n", 0, start)
-            credited: set[str] = set()
-            for match in scanner.names(sentence):
-                if match.outlet.name in credited:
-                    continue
-                cue = _cue(sentence, match)
-                if cue is None:
-                    continue
-                credited.add(match.outlet.name)
-                mentions.append(
-                    Mention(
-                        post=post.id,
-                        outlet=match.outlet.name,
-                        surface=" ".join(match.surface.split()),
-                        sentence=" ".join(sentence.split()),
-                        line=line,
-                        paragraph=paragraph,
-                        cue=cue,
-                    )
+            # (outlet, surface, cue, start, end) of each attribution in the sentence, one per outlet.
+            found: dict[str, tuple[str, str, str, int, int]] = {}
+            taken: list[tuple[int, int]] = []
+            for match in scanner.names(sentence) if known else ():
+                taken.append((match.start, match.end))
+                key = outlet_key(match.outlet.name)
+                cue = None if key in found else _cue(sentence, match)
+                if cue is not None:
+                    found[key] = (match.outlet.name, match.surface, cue, match.start, match.end)
+            if unknown and _has_cue_word(sentence):
+                for name, surface, cue, at, until in _found_outlets(sentence, taken, aliases, vouched, found):
+                    found.setdefault(outlet_key(name), (name, surface, cue, at, until))
+            mentions.extend(
+                Mention(
+                    post=post.id,
+                    outlet=outlet,
+                    surface=" ".join(surface.split()),
+                    sentence=evidence(sentence, at, until),
+                    line=line,
+                    paragraph=paragraph,
+                    cue=cue,
                 )
+                for outlet, surface, cue, at, until in found.values()
+            )
     return mentions
 
 
@@ -303,13 +770,13 @@ MENTION_CHUNK = 1_000
 # inherit the posts and the compiled outlet-name pattern instead of receiving
 # them pickled (unpickling the posts and compiling the pattern again in each
 # worker took a third of the stage's time at 100,000 paragraphs).
-_worker_input: tuple[Sequence[Post], OutletAliases] | None = None
+_worker_input: tuple[Sequence[Post], OutletAliases, frozenset[str]] | None = None
 
 
 def _chunk_mentions(first: int, last: int) -> list[list[Mention]]:
     assert _worker_input is not None
-    posts, aliases = _worker_input
-    return [extract_mentions(post, aliases) for post in posts[first:last]]
+    posts, aliases, vouched = _worker_input
+    return [extract_mentions(post, aliases, vouched) for post in posts[first:last]]
 
 
 def mentions_of_posts(
@@ -317,10 +784,12 @@ def mentions_of_posts(
     aliases: OutletAliases,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    vouched: frozenset[str] = frozenset(),
 ) -> list[list[Mention]]:
     """:func:`extract_mentions` of every post, in order; in ``workers`` processes when there are many posts.
 
-    ``progress(done, total)`` hears the posts read, a chunk at a time.
+    ``progress(done, total)`` hears the posts read, a chunk at a time;
+    ``vouched`` is what the credits show to be outlets (see :func:`extract_mentions`).
 
     Posts are independent of each other here, and the regular expressions
     are the graph stage's largest cost (some 50 s at a million paragraphs
@@ -335,10 +804,12 @@ def mentions_of_posts(
     if workers < 2 or len(posts) < PARALLEL_MIN_POSTS or not forkable:
         chunks = zip(starts, stops, strict=True)
         return gathered(
-            ([extract_mentions(p, aliases) for p in posts[a:b]] for a, b in chunks), len(posts), progress
+            ([extract_mentions(p, aliases, vouched) for p in posts[a:b]] for a, b in chunks),
+            len(posts),
+            progress,
         )
     aliases.name_pattern()  # compiled once, here, and inherited by the workers
-    _worker_input = (posts, aliases)
+    _worker_input = (posts, aliases, vouched)
     try:
         with forked_pool(min(workers, len(starts))) as pool:
             return gathered(pool.map(_chunk_mentions, starts, stops), len(posts), progress)
@@ -347,19 +818,25 @@ def mentions_of_posts(
 
 
 def outlets_named(
-    posts: Sequence[Post], mentions: Sequence[Sequence[Mention]], aliases: OutletAliases
+    posts: Sequence[Post],
+    mentions: Sequence[Sequence[Mention]],
+    aliases: OutletAliases,
+    credits: Sequence[Sequence[Credit]] | None = None,
 ) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Each post's own outlet (its citation's) and the outlets it names, as outlet keys.
+    """Each post's own outlet (its citation's) and the outlets it names or credits, as outlet keys.
 
     What :class:`~provenance.dedup.order.Chronology` needs to order two posts
     of one day by credit: a post that names another's outlet in an
-    attribution line ("DEBKAfile reported Thursday:") took its text from it.
-    ``mentions`` holds each post's mentions, in the order of ``posts``.
+    attribution line ("DEBKAfile reported Thursday:") or credits it ("Via
+    DEBKAfile", a link to debka.com) took its text from it. ``mentions`` and
+    ``credits`` hold each post's mentions and credits, in the order of ``posts``.
     """
     own: dict[str, str] = {}
     named: dict[str, set[str]] = {}
-    for post, found in zip(posts, mentions, strict=True):
+    credits = credits if credits is not None else [() for _ in posts]
+    for post, found, credited in zip(posts, mentions, credits, strict=True):
         keys = {outlet_key(aliases.canonical(m.outlet)) for m in found}
+        keys |= {outlet_key(aliases.canonical(c.outlet)) for c in credited}
         if post.citation is not None and post.citation.outlet:
             own[post.id] = outlet_key(aliases.canonical(post.citation.outlet))
             keys.add(own[post.id])

@@ -40,6 +40,7 @@ def audit(
     # Imported here so `import provenance` stays light for the CLI's --help.
     from provenance import __version__
     from provenance.attribution import mentions_of_posts, outlets_named
+    from provenance.credits import credits_of_posts
     from provenance.dedup import find_duplicates
     from provenance.dedup.order import Chronology
     from provenance.graph import build_graph
@@ -67,14 +68,17 @@ def audit(
     with collector_paused():
         mark = time.perf_counter()
         aliases = load_aliases(config.aliases)
+        # Credits first: the names they show to be outlets are outlets in the mentions too.
+        credits, vouched = credits_of_posts(corpus.posts, aliases)
         mentions = mentions_of_posts(
             corpus.posts,
             aliases,
             config.workers,
             (lambda done, total: progress("attribution", done, total)) if progress else None,
+            vouched,
         )
-        # Who names whose outlet: with the dates, the evidence of which post is earlier.
-        chronology = Chronology.of(corpus.posts, *outlets_named(corpus.posts, mentions, aliases))
+        # Who names or credits whose outlet: with the dates, the evidence of which post is earlier.
+        chronology = Chronology.of(corpus.posts, *outlets_named(corpus.posts, mentions, aliases, credits))
         timings["attribution"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
@@ -82,7 +86,7 @@ def audit(
         timings["dedup"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
-        graph = build_graph(corpus.posts, dedup, config, aliases, progress, mentions, chronology)
+        graph = build_graph(corpus.posts, dedup, config, aliases, progress, mentions, chronology, credits)
         timings["graph"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
 

@@ -157,6 +157,10 @@ def _post_dict(post: Post, reuse: Mapping[str, Any] | None) -> dict[str, Any]:
             for p in post.paragraphs
         ],
         "notes": [{"line": n.line, "role": n.role, "text": n.text} for n in post.notes],
+        "links": [
+            {"paragraph": k.paragraph, "url": k.url, "domain": k.domain, "text": k.text, "line": k.line}
+            for k in post.links
+        ],
         "url": post.url,
         "categories": list(post.categories),
         "tags": list(post.tags),
@@ -254,6 +258,8 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
             "reprints": len(audit.reprints),
             "outlets": len(audit.outlets),
             "mentions": len(audit.graph.mentions),
+            "credits": len(audit.graph.credits),
+            "links": sum(len(p.links) for p in audit.posts),
             "boilerplate": len(audit.dedup.boilerplate),
             "copied_share_inside": _r(inside_share),
             "copied_share_across": _r(across_share),
@@ -300,6 +306,8 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
                 "kind": o.kind,
                 "cited_by": list(o.cited_by),
                 "mentioned_by": list(o.mentioned_by),
+                "credited_by": list(o.credited_by),
+                "source": o.source,
             }
             for o in audit.outlets
         ],
@@ -314,6 +322,19 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
                 "cue": m.cue,
             }
             for m in audit.graph.mentions
+        ],
+        "credits": [
+            {
+                "post": c.post,
+                "outlet": c.outlet,
+                "surface": c.surface,
+                "how": c.how,
+                "evidence": c.evidence,
+                "line": c.line,
+                "paragraph": c.paragraph,
+                "url": c.url,
+            }
+            for c in audit.graph.credits
         ],
         "graph": _jsonable(audit.graph.summary),
         "unparsed": [{"path": u.path, "line": u.line, "text": u.text} for u in corpus.unparsed],

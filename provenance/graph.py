@@ -8,6 +8,8 @@
 - ``cites``      post -> outlet, from the citation line (original title, date, line)
 - ``by``         post -> author
 - ``mentions``   post -> outlet, one per in-text attribution (sentence, line, cue)
+- ``credits``    post -> outlet, one per credit: a link to the outlet's site or a credit
+  line ("via X", "Source: X"; how, evidence, line, url)
 - ``reprints``   copy post -> source post (decided_by, shared_paragraphs, share_of_source)
 - ``self_repeats`` post -> itself, when the post repeats its own paragraphs (an excerpt
   repeated in the body is not a reprint)
@@ -34,9 +36,19 @@ import networkx as nx
 
 from provenance.attribution import mentions_of_posts
 from provenance.config import AuditConfig
+from provenance.credits import credits_of_posts
 from provenance.dedup.order import Chronology, chronological_key
 from provenance.errors import ProvenanceError
-from provenance.models import DedupResult, GraphResult, Mention, Outlet, ParagraphRef, Post, Reprint
+from provenance.models import (
+    Credit,
+    DedupResult,
+    GraphResult,
+    Mention,
+    Outlet,
+    ParagraphRef,
+    Post,
+    Reprint,
+)
 from provenance.outlets import OutletAliases, builtin_aliases, outlet_key
 
 __all__ = [
@@ -96,19 +108,30 @@ class _OutletRegistry:
         # scan for "seen already?" made this quadratic, 8 s at a million paragraphs).
         self.cited_by: dict[str, dict[str, None]] = defaultdict(dict)
         self.mentioned_by: dict[str, dict[str, None]] = defaultdict(dict)
+        self.credited_by: dict[str, dict[str, None]] = defaultdict(dict)
 
     def key(self, name: str) -> str:
         return outlet_key(self.aliases.canonical(name))
 
-    def add(self, written: str, *, post: str, cited: bool, canonical: str | None = None) -> str:
-        """Record that ``post`` cites (or mentions) ``written``; ``canonical`` when already resolved."""
+    def add(
+        self,
+        written: str,
+        *,
+        post: str,
+        cited: bool = False,
+        canonical: str | None = None,
+        credited: bool = False,
+    ) -> str:
+        """Record that ``post`` cites, credits or (else) mentions ``written``; ``canonical`` when resolved."""
         canonical = canonical or self.aliases.canonical(written)
         key = outlet_key(canonical)
         self.forms[key][canonical] += 1
         if cited:
             self.cited_forms[key][canonical] += 1
-        self.surfaces[key].add(" ".join(written.split()))
-        (self.cited_by if cited else self.mentioned_by)[key].setdefault(post)
+        if written.strip():
+            self.surfaces[key].add(" ".join(written.split()))
+        by = self.cited_by if cited else self.credited_by if credited else self.mentioned_by
+        by[key].setdefault(post)
         return key
 
     def name(self, key: str) -> str:
@@ -132,6 +155,8 @@ class _OutletRegistry:
                     cited_by=tuple(self.cited_by.get(key, ())),
                     mentioned_by=tuple(self.mentioned_by.get(key, ())),
                     kind=self.aliases.kind(name),
+                    credited_by=tuple(self.credited_by.get(key, ())),
+                    source="known" if self.aliases.known(name) else "found",
                 )
             )
         return sorted(result, key=lambda o: (o.name.casefold(), o.name))
@@ -233,9 +258,7 @@ def _find_reprints(
         if first_id not in by_id or second_id not in by_id:
             continue
         first, second = by_id[first_id], by_id[second_id]
-        source, copy, decided_by = _direction(
-            first, second, carried.first, carried.second, order, chronology
-        )
+        source, copy, decided_by = _direction(first, second, carried.first, carried.second, order, chronology)
         in_source, in_copy = (
             (carried.first, carried.second) if source is first else (carried.second, carried.first)
         )
@@ -293,11 +316,13 @@ def build_graph(
     progress: Callable[[str, int, int | None], None] | None = None,
     mentions_per_post: Sequence[Sequence[Mention]] | None = None,
     chronology: Chronology | None = None,
+    credits_per_post: Sequence[Sequence[Credit]] | None = None,
 ) -> GraphResult:
-    """Build the provenance graph of ``posts`` from their duplicate pairs, citations and attributions.
+    """The provenance graph of ``posts`` from their duplicate pairs, citations, attributions and credits.
 
-    ``mentions_per_post`` are the attributions of each post (in the order of
-    ``posts``) from the attribution stage, read here when not given;
+    ``mentions_per_post`` and ``credits_per_post`` are the attributions and
+    credits of each post (in the order of ``posts``) from the attribution
+    stage, read here when not given;
     ``chronology`` the evidence of order the duplicate stage used, made from
     the posts alone when not given. ``progress(stage, done, total)`` hears the
     steps of linking (:data:`LINKING_STEPS`): at a million paragraphs the
@@ -312,8 +337,12 @@ def build_graph(
         if progress:
             progress("graph: linking", step, LINKING_STEPS)
 
+    vouched: frozenset[str] = frozenset()
+    if credits_per_post is None:
+        credits_per_post, vouched = credits_of_posts(posts, aliases)
     if mentions_per_post is None:
-        mentions_per_post = mentions_of_posts(posts, aliases, config.workers)
+        mentions_per_post = mentions_of_posts(posts, aliases, config.workers, vouched=vouched)
+    credits = [credit for found in credits_per_post for credit in found]
     chronology = chronology or Chronology.of(posts)
     mentions: list[Mention] = []
     mentions_by_post: dict[str, list[Mention]] = {}
@@ -326,7 +355,13 @@ def build_graph(
         if post.citation and post.citation.outlet:
             registry.add(post.citation.outlet, post=post.id, cited=True)
     for mention in mentions:
-        registry.add(mention.surface, post=mention.post, cited=False, canonical=mention.outlet)
+        registry.add(mention.surface, post=mention.post, canonical=mention.outlet)
+    for credit in credits:
+        # A link's words ("this report") are a spelling of the outlet only when they name it.
+        names_it = registry.key(credit.surface) == registry.key(credit.outlet)
+        registry.add(
+            credit.surface if names_it else "", post=credit.post, canonical=credit.outlet, credited=True
+        )
     outlets = registry.outlets()
     outlet_by_key = {registry.key(o.name): o for o in outlets}
     linked(0)
@@ -361,6 +396,8 @@ def build_graph(
             aliases=list(outlet.aliases),
             cited_by=len(outlet.cited_by),
             mentioned_by=len(outlet.mentioned_by),
+            credited_by=len(outlet.credited_by),
+            source=outlet.source,
         )
 
     for post in posts:
@@ -393,6 +430,19 @@ def build_graph(
             line=mention.line,
             paragraph=mention.paragraph,
             cue=mention.cue,
+        )
+
+    for credit in credits:
+        graph.add_edge(
+            post_node(credit.post),
+            outlet_node(credit.outlet),
+            type="credits",
+            how=credit.how,
+            surface=credit.surface,
+            evidence=credit.evidence,
+            line=credit.line,
+            paragraph=credit.paragraph,
+            url=credit.url,
         )
 
     linked(1)
@@ -496,7 +546,9 @@ def build_graph(
     mentions.sort(key=lambda m: (m.post, m.line, m.paragraph, m.outlet, m.surface, m.cue))
     summary = _summary(graph, posts, outlets, reprints, dedup)
     linked(LINKING_STEPS)
-    return GraphResult(graph=graph, reprints=reprints, outlets=outlets, mentions=mentions, summary=summary)
+    return GraphResult(
+        graph=graph, reprints=reprints, outlets=outlets, mentions=mentions, summary=summary, credits=credits
+    )
 
 
 def _summary(
@@ -670,7 +722,8 @@ class ProvenanceChain:
 
     ``original_outlets`` are the outlets cited by the post and by every post
     it reprints (upstream, transitively); ``sources`` the posts it reprints,
-    nearest first; ``reprinted_by`` the posts that reprint it.
+    nearest first; ``reprinted_by`` the posts that reprint it;
+    ``credited_outlets`` the outlets the post credits (links, credit lines).
     """
 
     post: ChainStep
@@ -680,6 +733,7 @@ class ProvenanceChain:
     reprinted_by: tuple[ChainStep, ...]
     self_repeats: int
     notes: tuple[str, ...]
+    credited_outlets: tuple[str, ...] = ()
 
 
 def find_post(posts: Sequence[Post], query: str) -> Post:
@@ -748,6 +802,7 @@ def provenance_chain(result: GraphResult, posts: Sequence[Post], post_id: str) -
     this = step(post, 0, None)
     originals = [s.outlet for s in (this, *sources) if s.outlet]
     mentioned = sorted({m.outlet for m in result.mentions if m.post == post.id}, key=str.casefold)
+    credited = sorted({c.outlet for c in result.credits if c.post == post.id}, key=str.casefold)
     self_repeats = sum(
         int(data.get("pairs", 0))
         for _, _, data in graph.out_edges(post_node(post.id), data=True)
@@ -766,6 +821,7 @@ def provenance_chain(result: GraphResult, posts: Sequence[Post], post_id: str) -
         reprinted_by=reprinted_by,
         self_repeats=self_repeats,
         notes=notes,
+        credited_outlets=tuple(credited),
     )
 
 
@@ -803,6 +859,8 @@ def format_chain(chain: ProvenanceChain) -> str:
         lines.append(f"{indent}   editor note: {note}")
     if chain.mentioned_outlets:
         lines.append(f"{indent}   mentions: {', '.join(chain.mentioned_outlets)}")
+    if chain.credited_outlets:
+        lines.append(f"{indent}   credits: {', '.join(chain.credited_outlets)}")
     if not chain.reprinted_by:
         lines.append(f"{indent}-> reprinted by: no post in the dump")
     for copy in chain.reprinted_by:

@@ -96,6 +96,23 @@ class ClassifiedLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink of a post: where it points and the words it is on.
+
+    ``paragraph`` is the index of the paragraph holding it, -1 for a link
+    outside the paragraphs (a caption, a page's navigation); ``line`` the
+    input line of that paragraph or note. Only ``http``/``https`` links are
+    kept; ``domain`` is the host lower-cased, without a leading ``www.``.
+    """
+
+    paragraph: int
+    url: str
+    domain: str
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     """One post of the dump with its text split into paragraphs.
 
@@ -106,6 +123,8 @@ class Post:
     ``time`` is the time of day of ``date`` where the input gives one, and
     ``reference`` marks a text the user declared a known source
     (``--reference``): it is earlier than every other text and a copy of none.
+    ``links`` are the post's hyperlinks in reading order (HTML and WordPress
+    input only; at most :data:`provenance.ingest.links.MAX_LINKS_PER_POST`).
     """
 
     id: str
@@ -123,6 +142,7 @@ class Post:
     format: str = "archive"
     time: dt.time | None = None
     reference: bool = False
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,6 +399,39 @@ class Mention:
     cue: str  # the verb or phrase: "according to", "reported", …
 
 
+CreditHow = Literal[
+    "link",  # a link to the outlet's site
+    "via",  # "via X"
+    "source",  # "Source: X"
+    "hat tip",  # "H/T X", "hat tip to X"
+    "originally published",  # "Originally published at X", "This article first appeared in X"
+    "first published",  # "First published by X"
+    "reprinted",  # "Reprinted from X", "Republished with permission of X"
+    "cross-posted",  # "Cross-posted from X"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A post crediting an outlet as where its text came from: a link to its site or a credit line.
+
+    ``outlet`` is the canonical name, ``surface`` the name as written (the
+    link's text, or the domain when the link has no name), ``how`` the kind
+    of credit, ``evidence`` the credit line or the sentence holding the link,
+    ``url`` the link's address when there is one. ``paragraph`` is -1 outside
+    the paragraphs (a caption, a note).
+    """
+
+    post: str
+    outlet: str
+    surface: str
+    how: CreditHow
+    evidence: str
+    line: int
+    paragraph: int
+    url: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Reprint:
     """``copy`` carries text of ``source``; ``decided_by`` says which evidence chose the direction."""
@@ -390,13 +443,24 @@ class Reprint:
     decided_by: str = "post_date"  # citation_date | post_date | containment | input_order
 
 
+OutletSource = Literal["known", "found"]
+
+
 @dataclass(frozen=True, slots=True)
 class Outlet:
+    """One outlet of the graph and the posts that cite, mention or credit it.
+
+    ``source`` is ``known`` for an outlet of the outlet table (built in or
+    ``--aliases``) and ``found`` for one recognised from the text alone.
+    """
+
     name: str
     aliases: tuple[str, ...]
     cited_by: tuple[str, ...]
     mentioned_by: tuple[str, ...]
     kind: str = "news outlet"
+    credited_by: tuple[str, ...] = ()
+    source: OutletSource = "known"
 
 
 @dataclass(slots=True)
@@ -406,6 +470,7 @@ class GraphResult:
     outlets: list[Outlet] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     summary: dict[str, object] = field(default_factory=dict)
+    credits: list[Credit] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------

@@ -4,9 +4,13 @@ Posts name the same outlet many ways ("DEBKAfile", "Debkafile", "DEBKAfile’s
 sources", "The (London) Telegraph", "ODNI"). The graph needs one node per
 outlet, so every name goes through :meth:`OutletAliases.canonical`. Known
 outlets come from ``provenance/data/outlets.yaml`` (data, not code) and an
-optional user alias file that overrides it; unknown names are only cleaned
+optional user alias file that adds to it; unknown names are only cleaned
 (place in parentheses, possessive, spacing), and :func:`outlet_key` lets the
 graph merge unknown names that differ only in case, "The" or punctuation.
+
+The table also holds each outlet's web domains, so a link can be read as a
+credit: :meth:`OutletAliases.by_domain` maps a link's host, or any host
+under it (``edition.cnn.com`` -> ``cnn.com``), to its outlet.
 """
 
 from __future__ import annotations
@@ -27,11 +31,15 @@ from provenance.errors import InputError
 
 __all__ = [
     "OUTLET_KINDS",
+    "OUTLET_WORDS",
     "OutletAliases",
     "OutletInfo",
     "builtin_aliases",
     "clean_outlet_name",
+    "guess_kind",
     "load_aliases",
+    "looks_like_domain",
+    "looks_like_outlet_name",
     "outlet_key",
 ]
 
@@ -44,6 +52,23 @@ _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+# A host name: labels of letters, digits and hyphens, the last one (the top-level domain) letters only.
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.IGNORECASE)
+_URL_HOST = re.compile(r"^(?:https?://)?(?:www\.)?(?P<host>[^/\s:?#]+)", re.IGNORECASE)
+
+
+def looks_like_domain(text: str) -> bool:
+    """True for a bare host name such as "bbc.co.uk" or "CNN.com" (not "U.S." or "L.A. Times")."""
+    return _DOMAIN.fullmatch(text.strip().rstrip(".")) is not None
+
+
+def domain_of(text: str) -> str | None:
+    """The host of a domain or web address in text ("www.BBC.co.uk/news" -> "bbc.co.uk"), else None."""
+    match = _URL_HOST.match(text.strip())
+    if match is None:
+        return None
+    host = match.group("host").rstrip(".").casefold()
+    return host if looks_like_domain(host) else None
 
 
 def clean_outlet_name(name: str) -> str:
@@ -72,17 +97,215 @@ def outlet_key(name: str) -> str:
     return _LEADING_THE.sub("", text)
 
 
+# --------------------------------------------------------------------------
+# Names found in the text: is it an outlet's or a person's?
+# --------------------------------------------------------------------------
+
+# Words that make a capitalised name an outlet's or an institution's (a person's name has none).
+_NEWS_WORDS = frozenset(
+    {
+        "news",
+        "newspaper",
+        "times",
+        "post",
+        "press",
+        "agency",
+        "radio",
+        "tv",
+        "television",
+        "daily",
+        "journal",
+        "herald",
+        "network",
+        "channel",
+        "broadcasting",
+        "broadcast",
+        "broadcaster",
+        "gazette",
+        "tribune",
+        "chronicle",
+        "observer",
+        "guardian",
+        "mail",
+        "mirror",
+        "express",
+        "telegraph",
+        "standard",
+        "record",
+        "review",
+        "weekly",
+        "monthly",
+        "quarterly",
+        "magazine",
+        "wire",
+        "newswire",
+        "bulletin",
+        "courier",
+        "sentinel",
+        "examiner",
+        "inquirer",
+        "dispatch",
+        "globe",
+        "register",
+        "reporter",
+        "monitor",
+        "echo",
+        "argus",
+        "advertiser",
+        "online",
+        "blog",
+        "media",
+        "publishing",
+        "publications",
+        "books",
+    }
+)
+_GOVERNMENT_WORDS = frozenset(
+    {
+        "ministry",
+        "department",
+        "office",
+        "bureau",
+        "police",
+        "constabulary",
+        "army",
+        "navy",
+        "government",
+        "parliament",
+        "court",
+        "embassy",
+        "consulate",
+        "commission",
+        "council",
+        "authority",
+        "administration",
+        "cabinet",
+        "senate",
+        "congress",
+    }
+)
+_ORGANISATION_WORDS = frozenset(
+    {
+        "institute",
+        "institution",
+        "foundation",
+        "association",
+        "society",
+        "federation",
+        "union",
+        "league",
+        "organisation",
+        "organization",
+        "corporation",
+        "company",
+        "group",
+        "trust",
+        "university",
+        "college",
+        "centre",
+        "center",
+        "party",
+        "palace",
+        "inc",
+        "ltd",
+        "corp",
+        "llc",
+        "plc",
+        "project",
+        "campaign",
+        "coalition",
+        "alliance",
+        "watch",
+        "fund",
+        "bank",
+        "initiative",
+        "consortium",
+        "forum",
+        "lab",
+        "labs",
+        "laboratory",
+        "laboratories",
+        "academy",
+        "museum",
+        "library",
+        "records",
+        "studios",
+        "pictures",
+        "productions",
+        "entertainment",
+        "software",
+        "systems",
+        "technologies",
+        "industries",
+        "international",
+        "hospital",
+        "board",
+        "service",
+        "services",
+    }
+)
+OUTLET_WORDS = _NEWS_WORDS | _GOVERNMENT_WORDS | _ORGANISATION_WORDS
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name, casefolded, "&" and dots inside words (U.S.) kept."""
+    return [w.casefold().strip(".") for w in name.split() if w.strip(".")]
+
+
+def looks_like_outlet_name(name: str) -> bool:
+    """Whether a capitalised name found in the text is an outlet's or a body's rather than a person's.
+
+    The rule, for precision over recall: the name holds an outlet or
+    institution word (:data:`OUTLET_WORDS`: News, Times, Post, Agency, Radio,
+    Ministry, Institute, Foundation…) and is not that word alone ("Police",
+    "Government" are generic); or it is written as a web domain ("Linux.com").
+    "John Smith", "Madonna", "Sony" and initials ("EFF", "ISIS", "MP") pass
+    neither: such a name counts only when the corpus vouches for it elsewhere,
+    as a credit or as a link to its own site (see
+    :func:`provenance.credits.vouched_names`).
+    """
+    words = [word for word in name_words(name) if word != "the"]
+    if not words:
+        return False
+    if looks_like_domain(name):
+        return True
+    return len(words) > 1 and any(word in OUTLET_WORDS for word in words)
+
+
+def guess_kind(name: str) -> str:
+    """The kind of an outlet found in the text, from its words (news outlet when nothing says otherwise)."""
+    words = set(name_words(name))
+    if words & _NEWS_WORDS:
+        return DEFAULT_KIND
+    if words & _GOVERNMENT_WORDS:
+        return "government body"
+    if words & _ORGANISATION_WORDS:
+        return "organisation"
+    return DEFAULT_KIND
+
+
 @dataclass(frozen=True, slots=True)
 class OutletInfo:
-    """One known outlet: its canonical name, kind, other names and context-bound short forms."""
+    """One known outlet: its canonical name, kind, other names, context-bound short forms and web domains.
+
+    ``needs_the``: its one-word names are ordinary words ("Sun", "Mirror") and
+    only name the outlet with "the" before them (see :mod:`provenance.attribution`).
+    """
 
     name: str
     kind: str = DEFAULT_KIND
     aliases: tuple[str, ...] = ()
     short: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    needs_the: bool = False
 
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    def all_domains(self) -> tuple[str, ...]:
+        """Its domains, and its aliases written as domains ("nytimes.com"), lower-cased, without "www."."""
+        found = [d for d in (domain_of(text) for text in (*self.domains, *self.aliases)) if d]
+        return tuple(dict.fromkeys(d.removeprefix("www.") for d in found))
 
 
 @dataclass(slots=True)
@@ -95,6 +318,7 @@ class OutletAliases:
 
     entries: tuple[OutletInfo, ...] = ()
     _by_key: dict[str, OutletInfo] = field(default_factory=dict, init=False, repr=False)
+    _by_domain: dict[str, OutletInfo] = field(default_factory=dict, init=False, repr=False)
     # Compiled on first use by name_pattern(): one regex over hundreds of names is worth keeping.
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _name_index: dict[str, tuple[tuple[str, ...], ...]] | None = field(
@@ -110,10 +334,32 @@ class OutletAliases:
                 key = outlet_key(alias)
                 if key:
                     self._by_key[key] = entry
+            for domain in entry.all_domains():
+                self._by_domain[domain] = entry
 
     def lookup(self, name: str) -> OutletInfo | None:
-        """The known outlet ``name`` stands for, or None."""
-        return self._by_key.get(outlet_key(name))
+        """The known outlet ``name`` stands for (a name, an alias, or one of its domains), or None."""
+        found = self._by_key.get(outlet_key(name))
+        if found is None and "." in name:
+            domain = domain_of(name)
+            found = self.by_domain(domain) if domain else None
+        return found
+
+    def by_domain(self, domain: str) -> OutletInfo | None:
+        """The outlet whose site ``domain`` is, itself or under one of its domains; None for another site.
+
+        "edition.cnn.com" -> CNN, "news.bbc.co.uk" -> BBC; the longest listed
+        domain wins ("abcnews.go.com" is ABC News, not whatever "go.com" is).
+        """
+        host = domain.casefold().rstrip(".").removeprefix("www.")
+        while host:
+            found = self._by_domain.get(host)
+            if found is not None:
+                return found
+            _, dot, host = host.partition(".")
+            if not dot or "." not in host:  # a top-level domain alone ("uk", "co.uk" stays) is no site
+                break
+        return None
 
     def canonical(self, name: str) -> str:
         """The canonical name of the outlet ``name`` stands for; unknown names are only cleaned."""
@@ -121,9 +367,9 @@ class OutletAliases:
         return info.name if info else clean_outlet_name(name)
 
     def kind(self, name: str) -> str:
-        """news outlet, government body, organisation or publication (unknown outlets: news outlet)."""
+        """news outlet, government body, organisation or publication (unknown outlets: from their words)."""
         info = self.lookup(name)
-        return info.kind if info else DEFAULT_KIND
+        return info.kind if info else guess_kind(name)
 
     def known(self, name: str) -> bool:
         return self.lookup(name) is not None
@@ -167,10 +413,13 @@ class OutletAliases:
             self._name_index = {first: tuple(sorted(seqs)) for first, seqs in index.items()}
         return self._name_index
 
-    def mentions_a_name(self, text: str) -> bool:
-        """Whether ``text`` contains the words of any known name (case-insensitive, punctuation ignored)."""
+    def mentions_a_name(self, text: str, words: list[str] | None = None) -> bool:
+        """Whether ``text`` contains the words of any known name (case-insensitive, punctuation ignored).
+
+        ``words``: the words of ``text`` casefolded, when the caller has them already.
+        """
         index = self.name_index()
-        words = _WORD.findall(text.casefold())
+        words = _WORD.findall(text.casefold()) if words is None else words
         if index.keys().isdisjoint(words):  # most texts: no name starts anywhere
             return False
         return any(
@@ -208,6 +457,10 @@ class OutletAliases:
                 builtin = self.lookup(alias)
                 if builtin is not None:
                     claimed[builtin.name] = entry
+            for domain in entry.all_domains():
+                builtin = self._by_domain.get(domain)
+                if builtin is not None:
+                    claimed[builtin.name] = entry
         absorbed: dict[str, list[OutletInfo]] = {}
         for entry in self.entries:
             owner = claimed.get(entry.name)
@@ -219,12 +472,15 @@ class OutletAliases:
             taken = absorbed.get(entry.name, [])
             aliases = [a for old in taken for a in old.names()] + list(entry.aliases)
             shorts = [s for old in taken for s in old.short] + list(entry.short)
+            domains = [d for old in taken for d in old.domains] + list(entry.domains)
             merged.append(
                 OutletInfo(
                     name=entry.name,
                     kind=entry.kind,
                     aliases=tuple(dict.fromkeys(a for a in aliases if a != entry.name)),
                     short=tuple(dict.fromkeys(shorts)),
+                    domains=tuple(dict.fromkeys(domains)),
+                    needs_the=entry.needs_the or any(old.needs_the for old in taken),
                 )
             )
         return OutletAliases(tuple(merged))
@@ -239,17 +495,33 @@ def _entry_from_mapping(item: Mapping[str, Any], where: str) -> OutletInfo:
         raise InputError(f"outlet {name!r}: kind {kind!r} is not one of {', '.join(OUTLET_KINDS)}", where)
     aliases = item.get("aliases") or []
     short = item.get("short") or []
+    domains = item.get("domains") or []
     if isinstance(aliases, str):
         aliases = [aliases]
     if isinstance(short, str):
         short = [short]
-    if not all(isinstance(a, str) for a in [*aliases, *short]):
-        raise InputError(f"outlet {name!r}: aliases and short forms must be strings", where)
-    return OutletInfo(name.strip(), kind, tuple(a.strip() for a in aliases), tuple(s.strip() for s in short))
+    if isinstance(domains, str):
+        domains = [domains]
+    if not all(isinstance(a, str) for a in [*aliases, *short, *domains]):
+        raise InputError(f"outlet {name!r}: aliases, short forms and domains must be strings", where)
+    bad = [d for d in domains if domain_of(d) is None]
+    if bad:
+        raise InputError(f"outlet {name!r}: {bad[0]!r} is not a domain (like bbc.co.uk)", where)
+    needs_the = item.get("needs_the", False)
+    if not isinstance(needs_the, bool):
+        raise InputError(f"outlet {name!r}: needs_the must be true or false", where)
+    return OutletInfo(
+        name.strip(),
+        kind,
+        tuple(a.strip() for a in aliases),
+        tuple(s.strip() for s in short),
+        tuple(d.strip() for d in domains),
+        needs_the,
+    )
 
 
 def _entries_from_yaml(data: Any, where: str) -> list[OutletInfo]:
-    """Two shapes: ``outlets: [{name, kind, aliases, short}]`` or a plain ``alias: canonical`` mapping."""
+    """Two shapes: ``outlets: [{name, kind, aliases, short, domains, needs_the}]`` or ``alias: canonical``."""
     if isinstance(data, Mapping) and "outlets" in data:
         items = data["outlets"]
         if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):

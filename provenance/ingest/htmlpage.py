@@ -30,6 +30,11 @@ the page's metadata (``<meta>``/``<time>``/JSON-LD, via htmldate without its
 Lines: each paragraph has the line of its block (a paragraph that joins
 several blocks spans them); one found in no block (text trafilatura
 rebuilt) gets the line of ``<body>``.
+
+Links: every ``<a href>`` of the page is kept with the block its text is in
+(``Post.links``, see :mod:`provenance.ingest.links`): the paragraph's index
+when that block is main text, -1 when it is a note (navigation, a sidebar)
+or holds no text.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from provenance.ingest.dates import parse_any_date
+from provenance.ingest.links import AnchorText, LinkCollector, OpenAnchors
 from provenance.ingest.source import Event
 from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef
 
@@ -85,6 +91,7 @@ class _Block:
     line: int
     line_end: int
     parent: etree._Element  # the block-level element the text belongs to
+    links: list[AnchorText]
 
 
 class _Run:
@@ -95,6 +102,7 @@ class _Run:
         self.pieces: list[str] = []
         self.line = 0
         self.line_end = 0
+        self.links: list[AnchorText] = []  # anchors whose text starts in this run
 
     def add(self, text: str | None, line: int) -> int:
         """Add a piece read at ``line``; returns the line after it."""
@@ -111,7 +119,7 @@ class _Run:
 
     def block(self) -> _Block | None:
         text = _norm("".join(self.pieces))
-        return _Block(text, self.line, self.line_end, self.parent) if text else None
+        return _Block(text, self.line, self.line_end, self.parent, self.links) if text else None
 
 
 def _walk(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
@@ -134,21 +142,41 @@ def _walk(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
         stack.append((child, iter(()) if tag.lower() in _NOT_TEXT else iter(child)))
 
 
-def _text_blocks(root: etree._Element) -> tuple[list[_Block], int]:
-    """The page's text blocks in reading order, and the line of ``<body>``."""
+@dataclass(slots=True)
+class _Page:
+    """The page's text blocks in reading order, the line of ``<body>``, and links in no block."""
+
+    blocks: list[_Block]
+    body_line: int
+    loose_links: list[AnchorText]  # anchors in a run without text (an image link alone)
+
+
+def _text_blocks(root: etree._Element) -> _Page:
+    """The page's text blocks in reading order, each with the anchors whose text starts in it."""
     body = root.find(".//body")
     start = body if body is not None else root
     body_line = start.sourceline or 1
-    blocks: list[_Block] = []
+    page = _Page([], body_line, [])
     parents = [start]  # the block-level elements open around the current run
     run = _Run(start)
     line = body_line
+    anchors = OpenAnchors()
+    unplaced: list[AnchorText] = []  # opened, no text read since: placed in the run their text starts in
 
     def next_run(run: _Run, parent: etree._Element) -> _Run:
         block = run.block()
         if block is not None:
-            blocks.append(block)
+            page.blocks.append(block)
+        else:
+            page.loose_links.extend(run.links)
         return _Run(parent)
+
+    def read(text: str | None, line: int) -> int:
+        if text and text.strip() and unplaced:
+            run.links.extend(unplaced)
+            unplaced.clear()
+        anchors.feed(text)
+        return run.add(text, line)
 
     for event, element in _walk(start):
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
@@ -158,19 +186,27 @@ def _text_blocks(root: etree._Element) -> tuple[list[_Block], int]:
             if is_block:
                 run = next_run(run, element)
                 parents.append(element)
+            if tag == "a" and element.get("href") is not None:
+                unplaced.append(anchors.open(element, element.get("href", ""), line))
             if element is start or (tag and tag not in _NOT_TEXT):
                 # A comment's or a script's own text is no page text; its tail is.
-                line = run.add(element.text, line)
+                line = read(element.text, line)
             continue
         if element is start:
             continue
+        closed = anchors.close(element) if tag == "a" else None
+        if closed is not None and closed in unplaced:
+            # An anchor without text of its own (an image link) stays in the run it closes in.
+            unplaced.remove(closed)
+            run.links.append(closed)
         if is_block:
             parents.pop()
             # The text after a nested block belongs to the block around it.
             run = next_run(run, parents[-1])
-        line = run.add(element.tail, line)
+        line = read(element.tail, line)
+    run.links.extend(unplaced)
     next_run(run, start)
-    return blocks, body_line
+    return page
 
 
 def _extracted_blocks(body: etree._Element) -> Iterator[str]:
@@ -239,9 +275,14 @@ def _around(block: _Block) -> tuple[etree._Element | None, etree._Element | None
 
 
 def _page_text(
-    path: str, texts: list[str], blocks: list[_Block], body_line: int, title: str
-) -> tuple[list[Paragraph], list[ClassifiedLine]]:
-    """The paragraphs of the main text, repeats put back, and every other text block as a note."""
+    path: str, texts: list[str], page: _Page, title: str
+) -> tuple[list[Paragraph], list[ClassifiedLine], LinkCollector]:
+    """The paragraphs of the main text, repeats put back, every other text block as a note, and the links.
+
+    A link belongs to the paragraph of the block its text is in, else (a
+    note's block, a run without text) to no paragraph (-1).
+    """
+    blocks, body_line = page.blocks, page.body_line
     aligner = _Aligner(blocks)
     spans = [aligner.match(text) for text in texts]
     used = {number for span in spans if span for number in range(span[0], span[1] + 1)}
@@ -259,17 +300,20 @@ def _page_text(
             upcoming = span[0]
 
     paragraphs: list[Paragraph] = []
+    paragraph_of: dict[int, int] = {}  # block number -> index of the paragraph it is in
 
-    def add(text: str, line: int, line_end: int) -> None:
+    def add(text: str, line: int, line_end: int, first: int, last: int) -> None:
+        for number in range(first, last + 1):
+            paragraph_of.setdefault(number, len(paragraphs))
         paragraphs.append(
             Paragraph(index=len(paragraphs), line=line, text=text, line_end=max(line, line_end))
         )
 
     for text, span, stop in zip(texts, spans, next_first, strict=True):
         if span is None:
-            add(text, body_line, body_line)
+            add(text, body_line, body_line, 0, -1)
             continue
-        add(text, blocks[span[0]].line, blocks[span[1]].line_end)
+        add(text, blocks[span[0]].line, blocks[span[1]].line_end, span[0], span[1])
         if span[0] in aligner.out_of_order:
             continue
         # A block up to the next paragraph (or, after the last, right after it) that repeats
@@ -278,7 +322,7 @@ def _page_text(
             block = blocks[number]
             if number not in used and block.text in extracted and not beside.isdisjoint(_around(block)):
                 used.add(number)
-                add(block.text, block.line, block.line_end)
+                add(block.text, block.line, block.line_end, number, number)
             elif stop is None:
                 break
     folded_title = title.casefold()
@@ -287,7 +331,12 @@ def _page_text(
         for number, block in enumerate(blocks)
         if number not in used and block.text.casefold() != folded_title
     ]
-    return paragraphs, notes
+    placed = [(paragraph_of.get(n, -1), a) for n, block in enumerate(blocks) for a in block.links]
+    placed += [(-1, anchor) for anchor in page.loose_links]
+    links = LinkCollector()
+    for paragraph, anchor in sorted(placed, key=lambda item: item[1].order):
+        links.add(paragraph, anchor.href, anchor.text, anchor.line)
+    return paragraphs, notes, links
 
 
 def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
@@ -317,7 +366,7 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
             error.line,
             f"HTML parsing stopped here ({error.message}); the page's text after it is not read",
         )
-    blocks, body_line = _text_blocks(root) if root is not None else ([], 1)
+    page_text = _text_blocks(root) if root is not None else _Page([], 1, [])
     body = getattr(document, "body", None) if document is not None else None
     texts = list(_extracted_blocks(body)) if body is not None else []
 
@@ -337,7 +386,10 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
     if texts and _norm(texts[0]).casefold() == title.casefold():
         texts = texts[1:]
 
-    paragraphs, notes = _page_text(path, texts, blocks, body_line, title)
+    paragraphs, notes, links = _page_text(path, texts, page_text, title)
+    too_many = links.warning(path, 0, post_id)
+    if too_many is not None:
+        yield too_many
     if not paragraphs:
         yield InputWarning(
             path, title_line, f"no main text found in the page; post {post_id!r} has no paragraphs"
@@ -360,6 +412,7 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
         categories=tuple(_split(getattr(document, "categories", None))),
         tags=tuple(_split(getattr(document, "tags", None))),
         format="html",
+        links=tuple(links.links),
     )
 
 

@@ -46,7 +46,9 @@ parser (entities decoded, inline tags dropped). Shortcodes are removed:
 ``[sourcecode]`` keep their content, and media shortcodes (``[gallery]``,
 ``[embed]``, ``[audio]``, ``[video]``…) are dropped and counted. Every
 paragraph's ``line`` is its real line in the XML file (the line of
-``<content:encoded>`` plus the line breaks before the paragraph).
+``<content:encoded>`` plus the line breaks before the paragraph). Each
+paragraph's ``<a href>`` links are kept (``Post.links``, see
+:mod:`provenance.ingest.links`), a caption's with paragraph -1.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ from lxml import html as lxml_html
 
 from provenance.ingest.archive import slugify
 from provenance.ingest.dates import parse_any_date, parse_any_time
+from provenance.ingest.links import LinkCollector, anchors_of
 from provenance.ingest.source import Event
 from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef
 
@@ -150,26 +153,48 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def _text_of(fragment: str) -> str:
+@dataclass(frozen=True, slots=True)
+class BodyLink:
+    """A link of a post body: its address, its text, and its line counted from its paragraph's first (0)."""
+
+    href: str
+    text: str
+    line_offset: int
+
+
+def _read_fragment(fragment: str) -> tuple[str, list[BodyLink]]:
+    """The text of an HTML fragment, and its links (lines counted from the fragment's first text)."""
     if "<" not in fragment and "&" not in fragment:
-        return " ".join(fragment.split())
+        return " ".join(fragment.split()), []
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
-        return " ".join(fragment.split())
-    return " ".join(root.text_content().split())
+        return " ".join(fragment.split()), []
+    text = " ".join(root.text_content().split())
+    if "<a" not in fragment and "<A" not in fragment:
+        return text, []
+    leading_breaks = fragment.count("\n", 0, len(fragment) - len(fragment.lstrip()))
+    links = [
+        BodyLink(anchor.href, anchor.text, max(0, anchor.line - 1 - leading_breaks))
+        for anchor in anchors_of(root)
+    ]
+    return text, links
+
+
+def _text_of(fragment: str) -> str:
+    return _read_fragment(fragment)[0]
 
 
 def html_paragraphs(
     content: str, shortcodes: Counter[str]
-) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
-    """Paragraphs ``(start, end, text)`` and caption notes ``(start, text)`` of a post body.
+) -> tuple[list[tuple[int, int, str, list[BodyLink]]], list[tuple[int, str, list[BodyLink]]]]:
+    """Paragraphs ``(start, end, text, links)`` and caption notes ``(start, text, links)`` of a post body.
 
     ``start``/``end`` are character offsets of the paragraph's source in ``content``.
 
     Removed shortcodes are counted in ``shortcodes`` by name.
     """
-    captions: list[tuple[int, str]] = []
+    captions: list[tuple[int, str, list[BodyLink]]] = []
     spans: list[tuple[int, int]] = []
     # Where each shortcode's closing tags are; an opening tag encloses up to the first after it.
     closers: dict[str, list[tuple[int, int]]] = {}
@@ -189,22 +214,23 @@ def html_paragraphs(
         if name in _CAPTION:
             attr = _CAPTION_ATTR.search(match["attrs"])
             inner = content[match.end() : close[0]] if close is not None else ""
-            caption = attr[1] or attr[2] if attr else _text_of(inner)
+            inner_text, inner_links = _read_fragment(inner)
+            caption = attr[1] or attr[2] if attr else inner_text
             if caption and caption.strip():
-                captions.append((match.start(), " ".join(caption.split())))
+                captions.append((match.start(), " ".join(caption.split()), inner_links))
         shortcodes[name] += 1
         spans.append((match.start(), end))
     content = _masked(content, spans)
-    paragraphs: list[tuple[int, int, str]] = []
+    paragraphs: list[tuple[int, int, str, list[BodyLink]]] = []
     position = 0
     for boundary in [*_boundaries(content), None]:
         end = boundary[0] if boundary is not None else len(content)
         segment = content[position:end]
         if segment.strip():
-            text = _text_of(segment)
+            text, links = _read_fragment(segment)
             if text:
                 start = position + len(segment) - len(segment.lstrip())
-                paragraphs.append((start, position + len(segment.rstrip()), text))
+                paragraphs.append((start, position + len(segment.rstrip()), text, links))
         if boundary is not None:
             position = boundary[1]
     return paragraphs, captions
@@ -1148,17 +1174,27 @@ def _item(
     base_line = line_of(content_element) or item_line
     found, captions = html_paragraphs(content, counts.shortcodes)
     paragraphs: list[Paragraph] = []
+    placed: list[tuple[int, int, int, BodyLink]] = []  # (offset, paragraph, line, link) in reading order
     # Offsets grow through the body, so line breaks are counted incrementally.
     position, breaks = 0, 0
-    for start, end, text in found:
+    for start, end, text, body_links in found:
         breaks += content.count("\n", position, start)
         line = base_line + breaks
         breaks += content.count("\n", start, end)
         position = end
+        placed += [(start, len(paragraphs), line + link.line_offset, link) for link in body_links]
         paragraphs.append(Paragraph(index=len(paragraphs), line=line, text=text, line_end=base_line + breaks))
-    notes = tuple(
-        ClassifiedLine(path, base_line + content.count("\n", 0, at), "image", text) for at, text in captions
-    )
+    notes = []
+    for at, text, caption_links in captions:
+        line = base_line + content.count("\n", 0, at)
+        notes.append(ClassifiedLine(path, line, "image", text))
+        placed += [(at, -1, line, link) for link in caption_links]
+    links = LinkCollector()
+    for _at, paragraph, line, link in sorted(placed, key=lambda item: item[0]):
+        links.add(paragraph, link.href, link.text, line)
+    too_many = links.warning(path, item_line, post_id)
+    if too_many is not None:
+        yield too_many
     if not paragraphs:
         yield InputWarning(path, item_line, f"post {post_id!r} has no paragraphs")
     counts.imported += 1
@@ -1169,7 +1205,7 @@ def _item(
         source=SourceRef(path, item_line, _last_line(item if recovered is None else recovered) + offset),
         citation=None,
         paragraphs=tuple(paragraphs),
-        notes=notes,
+        notes=tuple(notes),
         title_line=line_of(title_element),
         date_line=line_of(date_element),
         time=time,
@@ -1177,4 +1213,5 @@ def _item(
         categories=tuple(categories),
         tags=tuple(tags),
         format="wxr",
+        links=tuple(links.links),
     )

@@ -1,0 +1,359 @@
+"""Credits: where a post says which outlet its text came from, by a link or a credit line.
+
+Two kinds of evidence, both in the post's own text:
+
+- **a link** in a paragraph to the site of an outlet of the table
+  (``theguardian.com``, or a host under it such as ``edition.cnn.com``)
+  credits that outlet (``how="link"``);
+- **a credit line**: "via X", "Source: X", "H/T X" / "hat tip to X",
+  "Originally published at X" / "This article first appeared in X" ("originally
+  published"), "First published by X" ("first published"), "Reprinted from X" /
+  "Republished with permission of X" ("reprinted") and "Cross-posted from X"
+  ("cross-posted"), in any case.
+
+A credit line is only a credit where a credit stands. The short cues ("via",
+"source", "h/t") must open a line, a sentence or a bracket ("(via Boing
+Boing)", "— via Reuters"): "them from the level script via the API function"
+or "served via HTTPS" credit nobody. The longer phrases may follow "This
+article (was)" but are held to the same places.
+
+X is the name or link that follows the cue: a link starting there names its
+outlet by its domain (the table's outlet), else by its text; otherwise a
+domain or web address written out ("Source: www.bbc.co.uk/news"), else a run
+of capitalised words. A name in the table is that outlet. Any other name is
+an outlet **found** in the text: after the unambiguous cues ("Source:",
+"originally published", "reprinted"…) whatever name follows; after "via" and
+"h/t", which credit people as often as outlets ("H/T John"), only a name that
+looks like an outlet's (:func:`provenance.outlets.looks_like_outlet_name`), is
+linked to its own site ("via <a href=boingboing.net>Boing Boing</a>"), or is
+vouched for elsewhere in the corpus.
+
+Only a post's paragraphs and editor notes are read, and a note the page
+reader set aside (navigation, a footer) when the whole note is a credit line
+("Via BBC News" under the article); image captions and photo credits credit
+a picture, not the text. One credit per outlet and kind per post, the first.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from provenance.attribution import NAME_RUN, OPENING_WORDS, evidence, split_sentences
+from provenance.models import Credit, CreditHow, Link, Post
+from provenance.outlets import OutletAliases, clean_outlet_name, domain_of, looks_like_outlet_name, outlet_key
+
+__all__ = ["credits_of_posts", "extract_credits", "vouched_names"]
+
+# "This article was" before "originally published", "first appeared", "reprinted".
+_ARTICLE = re.compile(
+    r"(?:this|the)\s+(?:article|post|story|piece|column|essay|interview|report|text|item)\s+"
+    r"(?:was\s+|is\s+|has\s+been\s+)?$",
+    re.IGNORECASE,
+)
+_CREDIT_CUE = re.compile(
+    r"(?<![\w/])(?:"
+    r"(?P<via>via)\b\s*:?"
+    r"|(?P<source>sources?)\s*(?::|[-–—](?=\s))"
+    r"|(?P<hat_tip>h/t\b|h\.t\.|hat[\s-]?tip(?:\s+to\b)?|hattip\b)\s*:?"
+    r"|(?P<originally>originally)\s+(?:published|posted|appeared|ran|printed)\s+(?:at|in|on|by)\b"
+    r"|(?P<first>first)\s+(?:published|posted|appeared|ran|printed)\s+(?:at|in|on|by)\b"
+    r"|(?P<reprinted>reprinted|republished|reproduced)\s+"
+    r"(?:from|by|in|with\s+(?:the\s+)?(?:kind\s+)?permission\s+(?:from|of))\b"
+    r"|(?P<cross>cross-?posted)\s+(?:from|at|on)\b"
+    r")",
+    re.IGNORECASE,
+)
+# Pieces of every cue above: a text with none of them (casefolded) holds no credit line. Substring
+# tests, far cheaper than the regex or a split into words.
+_CUE_PIECES = (
+    "via",
+    "source",
+    "h/t",
+    "h.t.",
+    "tip",
+    "originally",
+    "first",
+    "reprint",
+    "republish",
+    "reproduc",
+    "cross",
+)
+_HOW: dict[str, CreditHow] = {
+    "via": "via",
+    "source": "source",
+    "hat_tip": "hat tip",
+    "originally": "originally published",
+    "first": "first published",
+    "reprinted": "reprinted",
+    "cross": "cross-posted",
+}
+# Cues that credit people as often as outlets: the name after them must show it is an outlet's.
+_WEAK = frozenset({"via", "hat tip"})
+# What may stand right before a credit line's cue: nothing, a bullet, an opening bracket, a dash.
+_OPENS = "([{*•·|—–-_\"“‘'"
+_SPACE_BEFORE_NAME = re.compile(r"[\s:–—-]*")
+_WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+[^\s,;)\]]*", re.IGNORECASE)
+# Characters of a link's text it is looked up by.
+_LINK_KEY = 8
+# Second-level labels under a country's domain: "co" in bbc.co.uk is not the site's name.
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "or", "ne", "go", "edu"})
+
+
+def _squashed(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
+
+
+def site_labels(domain: str) -> list[str]:
+    """The labels of a host that can be a site's name: "blog.mozilla.org" -> ["blog", "mozilla"]."""
+    labels = domain.casefold().split(".")[:-1]
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels = labels[:-1]
+    return [label for label in labels if len(label) >= 3]
+
+
+def names_its_site(name: str, domain: str) -> bool:
+    """Whether ``name`` is the name of the site at ``domain`` ("Boing Boing" at boingboing.net)."""
+    squashed = _squashed(name)
+    if len(squashed) < 3:
+        return False
+    bare = _squashed(re.sub(r"(?i)^the\s+", "", name))
+    labels = site_labels(domain)
+    return squashed in labels or bare in labels or squashed == _squashed(domain)
+
+
+def _at_credit_place(text: str, start: int) -> bool:
+    """Whether a cue at ``start`` opens a line, a sentence or a bracket."""
+    # Looked at backwards from the cue, never by slicing the text before it: a paragraph of
+    # 100,000 cues would copy it 100,000 times.
+    end = start
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end == 0 or text[end - 1] == "\n":
+        return True
+    last = text[end - 1]
+    if last in _OPENS:
+        return True
+    # After a sentence's end: ". Source: X", "…! (via X)".
+    return last in ".!?" and start > end
+
+
+class _Sentences:
+    """The sentences of a text, split once on first use."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: list[tuple[int, int]] | None = None
+
+    def around(self, offset: int, end: int) -> str:
+        """The sentence holding ``offset`` (the whole text when none does), bounded around ``offset:end``."""
+        if self.spans is None:
+            self.spans = split_sentences(self.text)
+        number = bisect.bisect_right(self.spans, (offset, len(self.text) + 1)) - 1
+        start, stop = 0, len(self.text)
+        if 0 <= number < len(self.spans) and self.spans[number][0] <= offset < self.spans[number][1]:
+            start, stop = self.spans[number]
+        return evidence(self.text[start:stop], offset - start, max(offset, end) - start)
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """What a credit line names: the outlet, how it was written, and the link it was on."""
+
+    outlet: str
+    surface: str
+    link: Link | None
+    known: bool
+    evidence: bool  # shows by itself that it is an outlet (known, outlet-like, its own site's link)
+
+
+class _Reader:
+    """Reads one post's credits."""
+
+    def __init__(self, post: Post, aliases: OutletAliases, vouched: frozenset[str]) -> None:
+        self.post = post
+        self.aliases = aliases
+        self.vouched = vouched
+        self.credits: list[Credit] = []
+        self.seen: set[tuple[str, str]] = set()
+        self.used_links: set[int] = set()  # ids of links a credit line took
+        # (paragraph, the first characters of the link's text) -> links: a cue finds the link after it
+        # with a few lookups, however many links the paragraph has.
+        self.links_at: dict[tuple[int, str], list[Link]] = {}
+        for link in post.links:
+            if link.text:
+                self.links_at.setdefault((link.paragraph, link.text[:_LINK_KEY]), []).append(link)
+
+    def is_new(self, named: _Named, how: CreditHow) -> bool:
+        return (outlet_key(named.outlet), how) not in self.seen
+
+    def add(self, named: _Named, how: CreditHow, sentence: str, line: int, paragraph: int) -> None:
+        self.seen.add((outlet_key(named.outlet), how))
+        self.credits.append(
+            Credit(
+                post=self.post.id,
+                outlet=named.outlet,
+                surface=" ".join(named.surface.split()),
+                how=how,
+                evidence=sentence,
+                line=line,
+                paragraph=paragraph,
+                url=named.link.url if named.link else None,
+            )
+        )
+
+    def _link_at(self, text: str, at: int, paragraph: int) -> Link | None:
+        """The longest link of the paragraph whose text starts at ``text[at:]``."""
+        best: Link | None = None
+        for size in range(1, _LINK_KEY + 1):
+            for link in self.links_at.get((paragraph, text[at : at + size]), ()):
+                if text.startswith(link.text, at) and (best is None or len(link.text) > len(best.text)):
+                    best = link
+        return best
+
+    def _named(self, text: str, at: int, paragraph: int, strong: bool) -> _Named | None:
+        """The outlet named at ``text[at:]``, or None when nothing there names one."""
+        link = self._link_at(text, at, paragraph)
+        if link is not None:
+            self.used_links.add(id(link))
+            info = self.aliases.by_domain(link.domain)
+            if info is not None:
+                return _Named(info.name, link.text, link, True, True)
+            name = self._name(link.text, 0)
+            if name is not None:
+                own_site = names_its_site(name, link.domain)
+                return self._judge(name, link.text, link, strong, own_site)
+            # A link on words that are no name ("this comment"): the site is the credit.
+            return _Named(link.domain, link.text, link, False, False) if strong else None
+        address = _WEB_ADDRESS.match(text, at)
+        if address is not None and domain_of(address.group()) is not None:
+            domain = domain_of(address.group()) or ""
+            info = self.aliases.by_domain(domain)
+            if info is not None:
+                return _Named(info.name, address.group(), None, True, True)
+            return _Named(domain, address.group(), None, False, True)
+        name = self._name(text, at)
+        return self._judge(name, name, None, strong, False) if name is not None else None
+
+    def _judge(
+        self, name: str, surface: str, link: Link | None, strong: bool, own_site: bool
+    ) -> _Named | None:
+        info = self.aliases.lookup(name)
+        if info is not None:
+            return _Named(info.name, surface, link, True, True)
+        cleaned = clean_outlet_name(name)
+        shows = own_site or looks_like_outlet_name(cleaned) or outlet_key(cleaned) in self.vouched
+        if not strong and not shows:
+            return None
+        return _Named(cleaned, surface, link, False, shows)
+
+    @staticmethod
+    def _name(text: str, at: int) -> str | None:
+        """The run of capitalised words at ``text[at:]``, or None; a lower-case "the" is left out."""
+        the = re.match(r"the\s+", text[at : at + 10])
+        start = at + (the.end() if the else 0)
+        match = NAME_RUN.match(text, start)
+        if match is None:
+            return None
+        name = match.group().rstrip(".") if match.group().count(".") == 1 else match.group()
+        if name.casefold() in OPENING_WORDS or name.casefold() == "the":
+            return None
+        return name
+
+    def read_lines(self, text: str, paragraph: int, first_line: int, whole_only: bool) -> None:
+        """Credit lines in ``text``; with ``whole_only`` only one that opens the text."""
+        sentences = _Sentences(text)
+        counted, breaks = 0, 0  # line breaks before offset ``counted``, counted as the cues advance
+        for cue in _CREDIT_CUE.finditer(text):
+            if whole_only and text[: cue.start()].strip(_OPENS + " \t"):
+                break  # the first cue only: the slice is taken once
+            if not _at_credit_place(text, cue.start()):
+                article = _ARTICLE.search(text, max(0, cue.start() - 60), cue.start())
+                long_cue = cue.lastgroup in ("originally", "first", "reprinted")
+                if not (long_cue and article is not None and _at_credit_place(text, article.start())):
+                    continue
+            how = _HOW[cue.lastgroup or ""]
+            at = _SPACE_BEFORE_NAME.match(text, cue.end()).end()  # type: ignore[union-attr]
+            named = self._named(text, at, paragraph, how not in _WEAK)
+            if named is None or not self.is_new(named, how):
+                continue
+            breaks += text.count("\n", counted, cue.start())
+            counted = cue.start()
+            self.add(named, how, sentences.around(cue.start(), at), first_line + breaks, paragraph)
+
+    def read_links(self) -> None:
+        """Links in the paragraphs to a site of the table, not already taken by a credit line."""
+        texts = {p.index: p.text for p in self.post.paragraphs}
+        for link in self.post.links:
+            if link.paragraph < 0 or id(link) in self.used_links:
+                continue
+            info = self.aliases.by_domain(link.domain)
+            if info is None:
+                continue
+            named = _Named(info.name, link.text or link.domain, link, True, True)
+            if not self.is_new(named, "link"):
+                continue
+            text = texts.get(link.paragraph, "")
+            at = text.find(link.text) if link.text else 0
+            offset = max(0, at)
+            sentence = _Sentences(text).around(offset, offset + len(link.text))
+            self.add(named, "link", sentence, link.line, link.paragraph)
+
+
+def _texts(post: Post) -> Iterator[tuple[int, int, str, bool]]:
+    """(paragraph or -1, first line, text, whole line only) of what is read for credit lines."""
+    for paragraph in post.paragraphs:
+        yield paragraph.index, paragraph.line, paragraph.text, False
+    for note in post.notes:
+        if note.role == "editor_note":
+            yield -1, note.line, note.text, False
+        elif note.role == "boilerplate":
+            yield -1, note.line, note.text, True
+
+
+def _may_hold_a_credit_line(text: str) -> bool:
+    folded = text.casefold()
+    return any(piece in folded for piece in _CUE_PIECES)
+
+
+def extract_credits(
+    post: Post, aliases: OutletAliases, vouched: frozenset[str] = frozenset()
+) -> list[Credit]:
+    """The outlets ``post`` credits, by credit line and by link, in reading order of their kind."""
+    reader = _Reader(post, aliases, vouched)
+    for paragraph, line, text, whole_only in _texts(post):
+        if _may_hold_a_credit_line(text) and _CREDIT_CUE.search(text) is not None:
+            reader.read_lines(text, paragraph, line, whole_only)
+    reader.read_links()
+    return reader.credits
+
+
+def vouched_names(posts: Sequence[Post]) -> frozenset[str]:
+    """Outlet keys of names the corpus shows to be a site's: a link's text naming the site it points to.
+
+    "<a href=https://mozilla.org>Mozilla</a>" vouches that "Mozilla" is an
+    outlet, so "Mozilla announced" elsewhere is a mention of it.
+    """
+    keys: set[str] = set()
+    for post in posts:
+        for link in post.links:
+            if link.text and names_its_site(link.text, link.domain):
+                keys.add(outlet_key(link.text))
+    return frozenset(keys)
+
+
+def credits_of_posts(
+    posts: Sequence[Post], aliases: OutletAliases
+) -> tuple[list[list[Credit]], frozenset[str]]:
+    """:func:`extract_credits` of every post, in order, and every name vouched for as an outlet's.
+
+    The vouched names are those of :func:`vouched_names` and the names of the
+    outlets credited anywhere: what the mentions stage may take as outlets
+    though the table does not list them.
+    """
+    linked = vouched_names(posts)
+    credits = [extract_credits(post, aliases, linked) for post in posts]
+    credited = {outlet_key(c.outlet) for found in credits for c in found}
+    return credits, linked | credited
