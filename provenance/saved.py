@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from provenance.errors import ReportError
-from provenance.models import GraphResult, Mention, Post, Reprint, SourceRef
+from provenance.models import Credit, GraphResult, Mention, Post, Reprint, SourceRef
 
 __all__ = ["chain_inputs", "is_saved_audit"]
 
@@ -83,7 +83,7 @@ def _posts(doc: Mapping[str, Any]) -> list[Post]:
 
 
 def _graph_result(doc: Mapping[str, Any]) -> GraphResult:
-    """The edges a chain follows from a post (cites, self_repeats, has_note), the reprints and mentions."""
+    """The edges a chain follows (cites, self_repeats, has_note), the reprints, mentions and credits."""
     import networkx as nx
 
     from provenance.graph import post_node
@@ -129,4 +129,17 @@ def _graph_result(doc: Mapping[str, Any]) -> GraphResult:
         )
         for m in doc.get("mentions", [])
     ]
-    return GraphResult(graph=graph, reprints=reprints, mentions=mentions)
+    credits = [
+        Credit(
+            post=str(c["post"]),
+            outlet=str(c["outlet"]),
+            surface=str(c.get("surface", "")),
+            how=c["how"],
+            evidence=str(c.get("evidence", "")),
+            line=int(c.get("line", 0)),
+            paragraph=int(c.get("paragraph", -1)),
+            url=c.get("url"),
+        )
+        for c in doc.get("credits", [])
+    ]
+    return GraphResult(graph=graph, reprints=reprints, mentions=mentions, credits=credits)

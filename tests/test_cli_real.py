@@ -194,3 +194,16 @@ def test_clough_folder_through_the_cli_loses_nothing_and_finds_the_reuse(
     reused_own_source = [own_share(a) >= doc["params"]["partially"] for a in answers]
     assert _f1(truth, reused_own_source) >= 0.93
     assert _f1(truth, verdict) >= 0.90
+
+
+def test_sources_from_a_saved_audit_lists_credited_outlets(runner: CliRunner, tmp_path: Path) -> None:
+    """A post with a credit line: the saved audit's chain names the outlet it credits, as re-auditing does."""
+    dump = tmp_path / "dump.jsonl"
+    text = "The storm closed the coast road for a week and cut power to nine villages.\n\nVia BBC News"
+    dump.write_text(json.dumps({"id": "storm", "title": "Storm", "date": "2020-01-01", "text": text}) + "\n")
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["audit", str(dump), "--out", str(out)]).exit_code == 0
+    from_dump = runner.invoke(cli, ["sources", "storm", str(dump)])
+    from_saved = runner.invoke(cli, ["sources", "storm", str(out / "audit.json")])
+    assert "credits: BBC" in from_dump.output
+    assert from_saved.output == from_dump.output
