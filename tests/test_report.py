@@ -497,3 +497,91 @@ def test_card_text_budget_bounds_the_posts_section() -> None:
     assert "1 of 7 posts are shown as cards" in html
     assert html.count('<article class="card"') == 1
     assert render(doc).count('<article class="card"') == 7
+
+
+# --------------------------------------------------------------------------
+# the copies table: the first screen's answer
+# --------------------------------------------------------------------------
+
+
+def two_copies(seed_doc: dict[str, Any]) -> dict[str, Any]:
+    """The seed with a second, guessed copy: the diaspora post partly borrows from Israel Hayom's."""
+    doc = copy.deepcopy(seed_doc)
+    posts = {p["id"]: p for p in doc["posts"]}
+    posts[US]["reuse"]["sources"][0]["decided_by"] = "citation_date"
+    posts[US]["reuse"]["quoted_share"] = 0.0556
+    posts[DIASPORA]["reuse"] = {
+        "share": 0.21,
+        "quoted_share": 0.0,
+        "derivation": "partially",
+        "sources": [{"post": HAYOM, "share": 0.21, "quoted_share": 0.0, "decided_by": "input_order"}],
+    }
+    return doc
+
+
+def copies_rows(html: str) -> list[str]:
+    return re.findall(r'<tbody class="copy" id="[^"]*"[^>]*>.*?</tbody>', html, flags=re.S)
+
+
+def test_copies_table_names_each_copy_its_source_verdict_and_how_sure(seed_doc: dict[str, Any]) -> None:
+    """One row per borrowing post, most borrowed first: share, verdict, dated source, direction, quotes."""
+    doc = two_copies(seed_doc)
+    context = build_context(doc)
+    assert [row.post.id for row in context.copies] == [US, DIASPORA]
+    first, second = context.copies
+    assert first.sources[0].post.id == ISIS and first.sources[0].post.date == "2016-11-03"
+    assert first.direction.firmness == "decided" and first.direction.label == "by citation dates"
+    assert second.direction.firmness == "guessed" and "input order" in second.direction.label
+    rows = copies_rows(render(doc))
+    assert len(rows) == 2
+    assert "69.7%" in rows[0] and "5.6%" in rows[0]  # borrowed and quoted shares
+    assert f'href="#{post_anchor(ISIS)}"' in rows[0] and "2016-11-03" in rows[0]
+    assert '<span class="direction decided">by citation dates</span>' in rows[0]
+    assert '<span class="direction guessed">guessed from input order</span>' in rows[1]
+
+
+def test_a_missing_or_undecided_direction_is_never_shown_as_decided(seed_doc: dict[str, Any]) -> None:
+    """An old audit without decided_by says "not recorded"; "undecided" is marked like a guess."""
+    (row,) = build_context(seed_doc).copies
+    assert row.direction.firmness == "undecided" and row.direction.label == "not recorded"
+    doc = two_copies(seed_doc)
+    next(p for p in doc["posts"] if p["id"] == US)["reuse"]["sources"][0]["decided_by"] = "undecided"
+    html = render(doc)
+    assert '<span class="direction undecided">undecided: same day</span>' in copies_rows(html)[0]
+
+
+def test_each_copy_row_expands_to_its_aligned_paragraphs(seed_doc: dict[str, Any]) -> None:
+    """The row's details hold the source paragraph beside the copy's, shared words marked, source left."""
+    (row,) = build_context(seed_doc).copies
+    assert row.aligned_total == len(row.aligned) > 0
+    for pair in row.aligned:
+        assert pair.source.paragraph.post.id == ISIS
+        assert pair.copy.paragraph.post.id == US
+    assert [p.copy.paragraph.index for p in row.aligned] == sorted(
+        p.copy.paragraph.index for p in row.aligned
+    )
+    (html_row,) = copies_rows(render(seed_doc))
+    details = html_row.split('<details class="aligned">')[1]
+    assert f"{row.aligned_total} paragraphs beside their source" in details
+    assert details.count('<div class="sides aligned-pair">') == row.aligned_total
+    assert '<span class="same">' in details
+
+
+def test_copies_table_is_sortable_by_data_attributes_and_plain_without_script(
+    seed_doc: dict[str, Any],
+) -> None:
+    """Each sortable heading has its data- attribute on every row group; the markup is a plain table."""
+    html = render(two_copies(seed_doc))
+    keys = re.findall(r'<th scope="col" data-sort="(\w+)"', html)
+    assert keys == ["title", "share", "verdict", "source", "direction", "credit", "quoted"]
+    for row in copies_rows(html):
+        for key in keys:
+            assert f' data-{key}="' in row.split(">")[0]
+    assert "<button" not in html.split('<table class="copies')[1].split("</table>")[0]
+
+
+def test_copies_table_is_cut_with_a_note(seed_doc: dict[str, Any]) -> None:
+    """Past max_copies the most borrowed rows stay and a note says how many derived posts there are."""
+    context = build_context(two_copies(seed_doc), ReportLimits(max_copies=1))
+    assert [row.post.id for row in context.copies] == [US]
+    assert context.copies_note == "The 1 most borrowed of 2 derived posts; all are in audit.json."

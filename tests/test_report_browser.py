@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from provenance.report import render
-from provenance.report.anchors import paragraph_anchor
+from provenance.report.anchors import paragraph_anchor, post_anchor
 from provenance.report.chromium import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
@@ -24,6 +24,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
 US = "us-on-alert-for-terror-strikes-around-elections"
 ISIS = "isis-chief-looses-suicide-bombers-at-w-cities"
+DIASPORA = "the-terrorist-diaspora-after-the-fall-of-the-caliphate"
+HAYOM = "isis-will-survive-mosul-and-raqqa"
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +250,57 @@ def test_anchors_land_on_their_target_in_a_large_report(browser: Any, large_path
         _lands(page, last_card)
     finally:
         context.close()
+
+
+def _two_copies() -> dict[str, Any]:
+    """The seed with a second, smaller copy whose direction is a guess (see test_report.two_copies)."""
+    doc = load("seed-shaped")
+    posts = {p["id"]: p for p in doc["posts"]}
+    posts[US]["reuse"]["sources"][0]["decided_by"] = "citation_date"
+    posts[DIASPORA]["reuse"] = {
+        "share": 0.21,
+        "quoted_share": 0.3,
+        "derivation": "partially",
+        "sources": [{"post": HAYOM, "share": 0.21, "quoted_share": 0.3, "decided_by": "input_order"}],
+    }
+    return doc
+
+
+def _copy_order(page: Any) -> list[str]:
+    return list(page.eval_on_selector_all("table.copies tbody.copy", "els => els.map(e => e.id)"))
+
+
+def test_clicking_a_heading_sorts_the_copies_table(
+    open_report: Callable[..., Opened], report_file: Callable[[str, dict[str, Any]], Path]
+) -> None:
+    """Most borrowed first; a click on "Quoted" puts the most quoted first, a second click reverses it."""
+    opened = open_report(report_file("two-copies", _two_copies()))
+    page = opened.page
+    us, diaspora = f"copy-{post_anchor(US)}", f"copy-{post_anchor(DIASPORA)}"
+    assert _copy_order(page) == [us, diaspora]
+    page.locator("table.copies th[data-sort='quoted'] button").click()
+    assert _copy_order(page) == [diaspora, us]
+    assert page.locator("th[data-sort='quoted']").get_attribute("aria-sort") == "descending"
+    page.locator("table.copies th[data-sort='quoted'] button").click()
+    assert _copy_order(page) == [us, diaspora]
+    page.locator("table.copies th[data-sort='direction'] button").click()
+    assert _copy_order(page) == [diaspora, us]  # the guess before the decided one
+    assert opened.console_errors == []
+    assert opened.requests == [opened.url]
+
+
+def test_a_copy_row_expands_in_place_to_its_aligned_paragraphs(
+    open_report: Callable[..., Opened], seed_path: Path
+) -> None:
+    """The aligned paragraphs are folded; a click on the row's summary shows them, shared words marked."""
+    for javascript in (True, False):
+        opened = open_report(seed_path, javascript=javascript)
+        page = opened.page
+        row = page.locator(f"#copy-{post_anchor(US)}")
+        pairs = row.locator(".aligned-pair")
+        assert pairs.count() > 0
+        assert pairs.first.is_hidden()
+        row.locator("details.aligned > summary").click()
+        assert pairs.first.is_visible()
+        assert row.locator(".aligned-pair .same").first.is_visible()
+        assert opened.requests == [opened.url]

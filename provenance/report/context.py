@@ -78,6 +78,9 @@ class ReportLimits:
         25  # citing / mentioning posts listed per outlet (a wire service has thousands)
     )
     max_health_rows: int = 500  # unparsed lines, warnings, skipped files each
+    max_copies: int = 2000  # rows of the copies table, most borrowed first
+    max_sources_per_copy: int = 5  # sources named in one row; the rest are counted
+    max_aligned_per_copy: int = 40  # aligned paragraph pairs under one row
 
 
 # --------------------------------------------------------------------------
@@ -321,6 +324,66 @@ class HealthView:
 
 
 @dataclass(frozen=True, slots=True)
+class Direction:
+    """How the order of a copy and its source was decided, in words, and how firm that is.
+
+    ``firmness`` is ``decided`` (dates, a known source, a credit line),
+    ``guessed`` (a convention: input order, an undated post, containment) or
+    ``undecided`` (nothing tells which came first); the template shows the
+    last two visibly unlike the first.
+    """
+
+    key: str
+    label: str
+    firmness: Literal["decided", "guessed", "undecided"]
+
+
+@dataclass(frozen=True, slots=True)
+class CopySource:
+    """One source of a borrowing post, as a row of the copies table names it."""
+
+    post: PostRef
+    share: float
+    quoted_share: float
+    direction: Direction
+    credit: Credit
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """A paragraph of the source beside the copy's paragraph that repeats it, shared words marked."""
+
+    kind: str
+    source: PairSide
+    copy: PairSide
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRow:
+    """One post that borrows: the answer to "is this a copy, of what, how sure" in one table row.
+
+    ``sort`` holds the value each sortable column sorts by (numbers, or text
+    for the source column), written into ``data-`` attributes for the script.
+    """
+
+    post: PostRef
+    anchor: str  # the row's own id, so a finding can link to it
+    outlet: str | None
+    share: float
+    quoted_share: float
+    verdict: str  # the audit's derivation key: wholly, partially
+    verdict_label: str
+    sources: tuple[CopySource, ...]
+    more_sources: int
+    direction: Direction  # the weakest over the sources: one guess makes the row a guess
+    credit_status: str  # credited, uncredited, mixed, mentioned, unknown, unassessed
+    credit_label: str
+    uncredited_share: float | None  # None when the audit did not assess credit
+    aligned: tuple[AlignedPair, ...]
+    aligned_total: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContext:
     """Everything ``report.html`` shows, in the order it shows it.
 
@@ -336,6 +399,8 @@ class ReportContext:
     figures: tuple[Figure, ...]
     chart: BarChart
     copied_posts: tuple[PostCard, ...]  # posts with borrowed text, for the overview's credit table
+    copies: tuple[CopyRow, ...]  # the first table: one row per borrowing post, most borrowed first
+    copies_note: str | None
     cards: tuple[PostCard, ...]
     posts_total: int
     cards_note: str | None
@@ -581,6 +646,155 @@ def _credit(posts: _Posts, copy_id: str, source_id: str, mentioned: dict[str, se
     if copy_outlet:
         return Credit("uncredited", Phrase("does not credit {} (cites {})", (source_outlet, copy_outlet)))
     return Credit("uncredited", Phrase("does not credit {} (cites no outlet)", (source_outlet,)))
+
+
+# Direction evidence (reuse.sources[].decided_by, provenance.dedup.order.EVIDENCE) in words.
+# Guesses rest on a convention, not on evidence; they and "undecided" must never look like a date.
+DIRECTIONS: dict[str, tuple[str, Literal["decided", "guessed", "undecided"]]] = {
+    "reference": ("known source", "decided"),
+    "citation_date": ("by citation dates", "decided"),
+    "post_date": ("by post dates", "decided"),
+    "post_time": ("by post times", "decided"),
+    "credit": ("by a credit line", "decided"),
+    "undated": ("guessed: a post is undated", "guessed"),
+    "input_order": ("guessed from input order", "guessed"),
+    "containment": ("guessed from containment", "guessed"),
+    "undecided": ("undecided: same day", "undecided"),
+}
+_FIRMNESS = {"decided": 0, "guessed": 1, "undecided": 2}
+
+
+def direction(decided_by: str) -> Direction:
+    """The words and firmness for a ``decided_by`` value; an unknown or missing one is not a decision."""
+    if decided_by in DIRECTIONS:
+        label, firmness = DIRECTIONS[decided_by]
+        return Direction(decided_by, label, firmness)
+    if not decided_by:
+        return Direction("", "not recorded", "undecided")
+    return Direction(decided_by, decided_by.replace("_", " "), "undecided")
+
+
+def verdict_label(derivation: str, params: Mapping[str, Any]) -> str:
+    """A derivation named by what it measures, with the audit's cut-offs (params.wholly, partially)."""
+    wholly = _float(params.get("wholly")) or 0.5
+    partially = _float(params.get("partially")) or 0.1
+    if derivation == "wholly":
+        return f"mostly borrowed (≥{wholly * 100:g}%)"
+    if derivation == "partially":
+        return f"partly borrowed (≥{partially * 100:g}%)"
+    return f"independent (<{partially * 100:g}%)"
+
+
+def _copies(
+    doc: Mapping[str, Any],
+    posts: _Posts,
+    pairs: list[_PairRecord],
+    cards: Sequence[PostCard],
+    limits: ReportLimits,
+) -> tuple[list[CopyRow], str | None]:
+    """The copies table: every post the audit finds derived, most borrowed first."""
+    params = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
+    assert isinstance(params, Mapping)
+    card_of = {card.id: card for card in cards}
+    derived = []
+    for post_id, post in posts.raw.items():
+        reuse = post.get("reuse")
+        if isinstance(reuse, Mapping) and reuse.get("derivation") in ("wholly", "partially"):
+            derived.append((post_id, reuse))
+    derived.sort(key=lambda item: (-_float(item[1].get("share")), posts.order[item[0]]))
+    wanted = {post_id for post_id, _ in derived[: limits.max_copies]}
+    across: dict[str, list[_PairRecord]] = defaultdict(list)
+    for pair in pairs:
+        if pair.a[0] != pair.b[0]:
+            for side in (pair.a[0], pair.b[0]):
+                if side in wanted:
+                    across[side].append(pair)
+    texts: dict[tuple[str, int], str] = {}
+    for post_id in {p for pair_list in across.values() for pair in pair_list for p in (pair.a[0], pair.b[0])}:
+        for raw in posts.raw[post_id].get("paragraphs") or []:
+            if isinstance(raw, Mapping):
+                texts[(post_id, int(_float(raw.get("index"))))] = _text(raw.get("text"))
+
+    rows: list[CopyRow] = []
+    for post_id, reuse in derived[: limits.max_copies]:
+        card = card_of.get(post_id)
+        credits = {s.post.id: s.credit for s in card.reuse.sources} if card and card.reuse else {}
+        raw_sources = [s for s in reuse.get("sources") or [] if isinstance(s, Mapping)]
+        sources = []
+        for raw in raw_sources:
+            source_id = _text(raw.get("post"))
+            sources.append(
+                CopySource(
+                    posts.ref(source_id),
+                    _float(raw.get("share")),
+                    _float(raw.get("quoted_share")),
+                    direction(_text(raw.get("decided_by"))),
+                    credits.get(source_id) or Credit("unknown", Phrase("credit not assessed")),
+                )
+            )
+        source_ids = {s.post.id for s in sources}
+        aligned = []
+        for pair in across.get(post_id, []):
+            here, there = (pair.a, pair.b) if pair.a[0] == post_id else (pair.b, pair.a)
+            if there[0] not in source_ids:
+                continue  # copied *into* a later post: not this row's borrowing
+            runs_a, runs_b = side_by_side(
+                texts.get(pair.a, ""), texts.get(pair.b, ""), pair.raw.get("alignment"), pair.kind
+            )
+            side_a, side_b = (
+                PairSide(posts.paragraph(*pair.a), runs_a),
+                PairSide(posts.paragraph(*pair.b), runs_b),
+            )
+            if pair.a[0] == post_id:  # the source goes on the left: words "only on the left" swap sides
+                aligned.append((here[1], AlignedPair(pair.kind, _mirrored(side_b), _mirrored(side_a))))
+            else:
+                aligned.append((here[1], AlignedPair(pair.kind, side_a, side_b)))
+        aligned.sort(
+            key=lambda item: (
+                item[0],
+                posts.sort_key(item[1].source.paragraph.post.id),
+                item[1].source.paragraph.index,
+                item[1].kind,
+            )
+        )
+        statuses = {s.credit.status for s in sources}
+        status = statuses.pop() if len(statuses) == 1 else "mixed" if statuses else "unknown"
+        weakest = max(
+            (s.direction for s in sources), key=lambda d: _FIRMNESS[d.firmness], default=direction("")
+        )
+        derivation = _text(reuse.get("derivation"))
+        rows.append(
+            CopyRow(
+                post=posts.ref(post_id),
+                anchor=f"copy-{post_anchor(post_id)}",
+                outlet=posts.outlet_of(post_id),
+                share=_float(reuse.get("share")),
+                quoted_share=_float(reuse.get("quoted_share")),
+                verdict=derivation,
+                verdict_label=verdict_label(derivation, params),
+                sources=tuple(sources[: limits.max_sources_per_copy]),
+                more_sources=max(0, len(sources) - limits.max_sources_per_copy),
+                direction=weakest,
+                credit_status=status,
+                credit_label=CREDIT_WORDS.get(status, status),
+                uncredited_share=None,
+                aligned=tuple(a for _, a in aligned[: limits.max_aligned_per_copy]),
+                aligned_total=len(aligned),
+            )
+        )
+    note = None
+    if len(derived) > len(rows):
+        note = f"The {len(rows):,} most borrowed of {len(derived):,} derived posts; all are in audit.json."
+    return rows, note
+
+
+CREDIT_WORDS = {
+    "credited": "credited",
+    "uncredited": "not credited",
+    "mentioned": "named in text only",
+    "mixed": "credited for some sources",
+    "unknown": "no credit line",
+}
 
 
 def _choose_cards(
@@ -1080,6 +1294,7 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     counterparts = _counterparts(posts, pairs, earliest)
     cards = _cards(doc, posts, ordered, counterparts, limits.max_counterparts)
     duplicates = _duplicates(doc, posts, pairs, limits)
+    copies, copies_note = _copies(doc, posts, pairs, cards, limits)
     outlets, outlets_note = _outlets(doc, posts, limits)
     tool = doc.get("tool") if isinstance(doc.get("tool"), Mapping) else {}
     assert isinstance(tool, Mapping)
@@ -1130,6 +1345,8 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
         copied_posts=tuple(
             c for c in cards if c.reuse and c.reuse.sources and c.reuse.derivation in ("wholly", "partially")
         ),
+        copies=tuple(copies),
+        copies_note=copies_note,
         cards=tuple(cards),
         posts_total=len(posts.raw),
         cards_note=cards_note,
