@@ -168,27 +168,72 @@ def test_reprint_is_linked_both_ways(seed_html: str) -> None:
     assert re.search(rf'Reprinted by <a href="#{post_anchor(US)}">', source_card)
 
 
-def test_credit_says_whether_the_copy_cites_its_sources_outlet(seed_doc: dict[str, Any]) -> None:
-    """A copy citing the source's outlet is credited; citing another outlet is uncredited."""
-    context = build_context(seed_doc)
-    (copied,) = context.copied_posts
-    assert copied.id == US
-    assert copied.reuse is not None
-    assert copied.reuse.sources[0].credit.status == "credited"
-    hostile = build_context(load("hostile"))
-    (copied,) = hostile.copied_posts
-    assert copied.reuse is not None
-    assert copied.reuse.sources[0].credit.status == "uncredited"
+def credited(doc: dict[str, Any], credited: bool, how: str = "credit_line") -> dict[str, Any]:
+    """The seed's copy with the audit's credit decision on its one source (``posts[].reuse.credit``)."""
+    doc = copy.deepcopy(doc)
+    reuse = next(p for p in doc["posts"] if p["id"] == US)["reuse"]
+    share = reuse["share"]
+    reuse["credit"] = {
+        "credited_share": share if credited else 0.0,
+        "uncredited_share": 0.0 if credited else share,
+        "by": [
+            {
+                "source": ISIS,
+                "outlet": "DEBKAfile" if credited else None,
+                "how": how if credited else "none",
+                "evidence_line": 112 if credited else None,
+                "evidence": "Source: DEBKAfile" if credited else None,
+                "credited": credited,
+                "share": share,
+            }
+        ],
+    }
+    return doc
 
 
-def test_credit_by_mention_only_is_reported_as_mentioned(seed_doc: dict[str, Any]) -> None:
-    """A copy that names the source's outlet in its text but cites another outlet is 'mentioned'."""
-    doc = copy.deepcopy(seed_doc)
-    post = next(p for p in doc["posts"] if p["id"] == US)
-    post["citation"]["outlet"] = "Some Blog"
-    (copied,) = build_context(doc).copied_posts
-    assert copied.reuse is not None
-    assert copied.reuse.sources[0].credit.status == "mentioned"
+def test_credit_is_read_from_the_audit_never_decided_in_the_view(seed_doc: dict[str, Any]) -> None:
+    """Without reuse.credit the report says "credit not assessed", even where both posts cite one outlet."""
+    (card,) = build_context(seed_doc).copied_posts
+    assert card.reuse is not None and card.reuse.sources[0].credit.status == "unassessed"
+    (row,) = build_context(seed_doc).copies
+    assert row.credit_status == "unassessed" and row.credit_label == "credit not assessed"
+    assert row.uncredited_share is None
+    (row,) = copies_rows(render(seed_doc))
+    assert "credit not assessed" in row and 'data-credit="-1"' in row and "credit-bar" not in row
+
+
+def test_credited_and_uncredited_reuse_are_worded_and_coloured_apart(seed_doc: dict[str, Any]) -> None:
+    """A credit line is named with its line and text, in green; no credit in red; the bar splits the share."""
+    (row,) = build_context(credited(seed_doc, True)).copies
+    assert row.credit_status == "credited" and row.credited_share == pytest.approx(0.6965)
+    assert (
+        str(row.sources[0].credit.text)
+        == "credits DEBKAfile by a credit line (line 112): “Source: DEBKAfile”"
+    )
+    html_row = copies_rows(render(credited(seed_doc, True)))[0]
+    assert '<span class="credit credited">credited</span>' in html_row
+    assert (
+        '<li class="credit-text credited">credits <bdi>DEBKAfile</bdi> by a credit line (line 112)'
+        in html_row
+    )
+    assert '<rect class="credited" x="0" y="0" width="69.65"' in html_row
+    assert '<rect class="uncredited" x="69.65" y="0" width="0.00"' in html_row
+    html_row = copies_rows(render(credited(seed_doc, False)))[0]
+    assert '<span class="credit uncredited">not credited</span>' in html_row
+    assert '<li class="credit-text uncredited">no credit line</li>' in html_row
+    assert 'data-credit="0.6965"' in html_row
+    assert '<rect class="uncredited" x="0.00" y="0" width="69.65"' in html_row
+
+
+def test_partly_credited_copy_and_uncredited_first_sorting(seed_doc: dict[str, Any]) -> None:
+    """Both shares above zero read "partly credited"; data-credit sorts the most uncredited first."""
+    doc = credited(seed_doc, True)
+    reuse = next(p for p in doc["posts"] if p["id"] == US)["reuse"]
+    reuse["credit"]["credited_share"], reuse["credit"]["uncredited_share"] = 0.2, 0.4965
+    (row,) = build_context(doc).copies
+    assert row.credit_status == "partly" and row.credit_label == "partly credited"
+    html_row = copies_rows(render(doc))[0]
+    assert "(49.6% not)" in html_row and 'data-credit="0.4965"' in html_row
 
 
 def test_clusters_are_sorted_by_size_then_spread(seed_doc: dict[str, Any]) -> None:
@@ -585,3 +630,64 @@ def test_copies_table_is_cut_with_a_note(seed_doc: dict[str, Any]) -> None:
     context = build_context(two_copies(seed_doc), ReportLimits(max_copies=1))
     assert [row.post.id for row in context.copies] == [US]
     assert context.copies_note == "The 1 most borrowed of 2 derived posts; all are in audit.json."
+
+
+# --------------------------------------------------------------------------
+# findings at the top
+# --------------------------------------------------------------------------
+
+
+def with_findings(doc: dict[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any]:
+    doc = copy.deepcopy(doc)
+    doc["findings"] = findings
+    return doc
+
+
+FINDINGS = [
+    {
+        "kind": "stock_phrase",
+        "severity": "low",
+        "posts": [DIASPORA],
+        "summary": "A phrase repeats inside one post.",
+        "evidence": [{"post": DIASPORA, "paragraph": 0, "line": 9, "text": "repeated"}],
+    },
+    {
+        "kind": "uncredited_copy",
+        "severity": "high",
+        "posts": [US, ISIS],
+        "summary": "US on alert copies 64% of ISIS chief without credit.",
+        "evidence": [
+            {"post": US, "paragraph": 3, "line": 120, "text": "the same words"},
+            {"post": ISIS, "paragraph": None, "line": None, "text": "<script>alert(1)</script>"},
+        ],
+    },
+]
+
+
+def test_findings_come_first_most_severe_first_with_linked_evidence(seed_doc: dict[str, Any]) -> None:
+    """Findings sit between the figures and the copies table, high first, evidence linked to paragraphs."""
+    html = render(with_findings(seed_doc, FINDINGS))
+    assert html.index('data-figure="posts"') < html.index('id="findings"') < html.index('id="copies"')
+    block = html.split('id="findings"')[1].split("</section>")[0]
+    assert "(1 high · 1 low)" in block
+    assert block.index("Uncredited copy") < block.index("Stock phrase")
+    assert '<span class="severity high">high</span>' in block
+    assert f'href="#{paragraph_anchor(US, 3)}"' in block and "line 120" in block
+    assert f'href="#{post_anchor(ISIS)}"' in block
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in block and "<script>" not in block
+
+
+def test_empty_findings_say_no_findings_and_absent_ones_say_not_listed(seed_doc: dict[str, Any]) -> None:
+    """An empty list is an answer ("No findings"); a missing list is an older audit, said as such."""
+    block = render(with_findings(seed_doc, [])).split('id="findings"')[1].split("</section>")[0]
+    assert "No findings." in block
+    context = build_context(seed_doc)
+    assert not context.findings.assessed
+    assert "lists no findings (an older audit)" in render(seed_doc)
+
+
+def test_findings_are_cut_with_a_note(seed_doc: dict[str, Any]) -> None:
+    doc = with_findings(seed_doc, FINDINGS * 3)
+    context = build_context(doc, ReportLimits(max_findings=2))
+    assert [f.severity for f in context.findings.items] == ["high", "high"]
+    assert "The 2 most severe of 6 findings" in render(doc, ReportLimits(max_findings=2))

@@ -81,6 +81,8 @@ class ReportLimits:
     max_copies: int = 2000  # rows of the copies table, most borrowed first
     max_sources_per_copy: int = 5  # sources named in one row; the rest are counted
     max_aligned_per_copy: int = 40  # aligned paragraph pairs under one row
+    max_findings: int = 200  # findings listed at the top; the rest are counted
+    max_evidence_per_finding: int = 8
 
 
 # --------------------------------------------------------------------------
@@ -148,15 +150,16 @@ class CitationView:
 
 @dataclass(frozen=True, slots=True)
 class Credit:
-    """Whether a copied post credits the outlet its source cites.
+    """Whether a copy credits one of its sources, as the audit decided (``posts[].reuse.credit``).
 
-    ``status`` is ``credited`` (the copy cites the same outlet), ``mentioned``
-    (it names the outlet in its text), ``uncredited`` or ``unknown`` (the
-    source cites no outlet, so there is nothing to compare with).
+    ``status`` is ``credited``, ``uncredited`` or ``unassessed`` (the audit
+    holds no credit decision for this source: an older audit.json). The view
+    never decides credit itself; it only puts the audit's decision in words.
     """
 
-    status: Literal["credited", "mentioned", "uncredited", "unknown"]
+    status: Literal["credited", "uncredited", "unassessed"]
     text: Phrase
+    line: int | None = None  # the line of the copy's dump that carries the credit, when one does
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,8 @@ class ReuseView:
     share: float
     derivation: str
     sources: tuple[ReuseSourceView, ...]
+    credited_share: float | None = None  # None: the audit did not assess credit
+    uncredited_share: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,11 +381,45 @@ class CopyRow:
     sources: tuple[CopySource, ...]
     more_sources: int
     direction: Direction  # the weakest over the sources: one guess makes the row a guess
-    credit_status: str  # credited, uncredited, mixed, mentioned, unknown, unassessed
+    credit_status: str  # credited, partly, uncredited, unassessed (reuse.credit absent)
     credit_label: str
-    uncredited_share: float | None  # None when the audit did not assess credit
+    credited_share: float | None  # shares of the post's words; None when the audit did not assess credit
+    uncredited_share: float | None
     aligned: tuple[AlignedPair, ...]
     aligned_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    """One piece of a finding's evidence: where in which post, and the text."""
+
+    post: PostRef
+    paragraph: ParagraphLink | None
+    line: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    """A finding of the audit (top-level ``findings``), worded for the top of the report."""
+
+    kind: str
+    kind_label: str
+    severity: str  # high, medium, low
+    posts: tuple[PostRef, ...]
+    summary: str
+    evidence: tuple[EvidenceView, ...]
+    more_evidence: int
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsView:
+    """``assessed`` is False when the audit.json has no ``findings`` list at all (an older audit)."""
+
+    assessed: bool
+    items: tuple[FindingView, ...]
+    total: int
+    counts: tuple[tuple[str, int], ...]  # (severity, findings), high first, non-zero only
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,6 +438,7 @@ class ReportContext:
     figures: tuple[Figure, ...]
     chart: BarChart
     copied_posts: tuple[PostCard, ...]  # posts with borrowed text, for the overview's credit table
+    findings: FindingsView
     copies: tuple[CopyRow, ...]  # the first table: one row per borrowing post, most borrowed first
     copies_note: str | None
     cards: tuple[PostCard, ...]
@@ -634,18 +674,95 @@ def _counterparts(
 _PRECEDENCE: dict[Provenance, int] = {"from-earlier": 0, "into-later": 1, "inside": 2, "original": 3}
 
 
-def _credit(posts: _Posts, copy_id: str, source_id: str, mentioned: dict[str, set[str]]) -> Credit:
-    source_outlet = posts.outlet_of(source_id)
-    copy_outlet = posts.outlet_of(copy_id)
-    if source_outlet is None:
-        return Credit("unknown", Phrase("the source cites no outlet"))
-    if copy_outlet is not None and copy_outlet.casefold() == source_outlet.casefold():
-        return Credit("credited", Phrase("credits {}", (source_outlet,)))
-    if source_outlet.casefold() in mentioned.get(copy_id, set()):
-        return Credit("mentioned", Phrase("names {} in its text only", (source_outlet,)))
-    if copy_outlet:
-        return Credit("uncredited", Phrase("does not credit {} (cites {})", (source_outlet, copy_outlet)))
-    return Credit("uncredited", Phrase("does not credit {} (cites no outlet)", (source_outlet,)))
+# reuse.credit.by[].how in words: the kind of credit the copy gives its source.
+CREDIT_HOW: dict[str, str] = {
+    "citation": "a citation line",
+    "attribution_line": "an attribution line",
+    "link": "a link",
+    "credit_line": "a credit line",
+    "quotation": "quotation marks and attribution",
+    "none": "no credit line",
+}
+
+
+def _source_credit(credit: Mapping[str, Any] | None, source_id: str) -> Credit:
+    """The audit's credit decision for one source of a copy, in words (never decided here)."""
+    if credit is None:
+        return Credit("unassessed", Phrase("credit not assessed"))
+    entries = [
+        e for e in credit.get("by") or [] if isinstance(e, Mapping) and _text(e.get("source")) == source_id
+    ]
+    if not entries:
+        return Credit("unassessed", Phrase("credit not assessed for this source"))
+    given = [e for e in entries if e.get("credited") is True]
+    entry = given[0] if given else entries[0]
+    how = _text(entry.get("how"))
+    how_words = CREDIT_HOW.get(how, how.replace("_", " ") or "no credit line")
+    outlet = _opt_text(entry.get("outlet"))
+    line_value = entry.get("evidence_line")
+    line = int(_float(line_value)) if line_value is not None else None
+    evidence = _opt_text(entry.get("evidence"))
+    where = f" (line {line})" if line is not None else ""
+    if not given:
+        if outlet:
+            return Credit("uncredited", Phrase("no credit to {}", (outlet,)), line)
+        return Credit("uncredited", Phrase("no credit line"), line)
+    if outlet and evidence:
+        return Credit(
+            "credited", Phrase(f"credits {{}} by {how_words}{where}: “{{}}”", (outlet, evidence)), line
+        )
+    if outlet:
+        return Credit("credited", Phrase(f"credits {{}} by {how_words}{where}", (outlet,)), line)
+    if evidence:
+        return Credit("credited", Phrase(f"credited by {how_words}{where}: “{{}}”", (evidence,)), line)
+    return Credit("credited", Phrase(f"credited by {how_words}{where}"), line)
+
+
+def _credit_block(reuse: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    credit = reuse.get("credit")
+    return credit if isinstance(credit, Mapping) else None
+
+
+SEVERITIES = ("high", "medium", "low")
+
+
+def _findings(doc: Mapping[str, Any], posts: _Posts, limits: ReportLimits) -> FindingsView:
+    """The audit's findings, most severe first (input order within a severity), evidence linked."""
+    if not isinstance(doc.get("findings"), list):
+        return FindingsView(False, (), 0, ())
+    raw = [f for f in _list(doc, "findings") if isinstance(f, Mapping)]
+    rank = {severity: n for n, severity in enumerate(SEVERITIES)}
+    ordered = sorted(enumerate(raw), key=lambda item: (rank.get(_text(item[1].get("severity")), 3), item[0]))
+    items = []
+    for _, finding in ordered[: limits.max_findings]:
+        evidence = []
+        raw_evidence = [e for e in finding.get("evidence") or [] if isinstance(e, Mapping)]
+        for item in raw_evidence[: limits.max_evidence_per_finding]:
+            post_id = _text(item.get("post"))
+            paragraph = item.get("paragraph")
+            line = item.get("line")
+            evidence.append(
+                EvidenceView(
+                    posts.ref(post_id),
+                    posts.paragraph(post_id, int(_float(paragraph))) if paragraph is not None else None,
+                    int(_float(line)) if line is not None else None,
+                    _text(item.get("text")),
+                )
+            )
+        kind = _text(finding.get("kind"))
+        items.append(
+            FindingView(
+                kind=kind,
+                kind_label=kind.replace("_", " ").replace("-", " ").capitalize() or "Finding",
+                severity=_text(finding.get("severity")) or "low",
+                posts=tuple(posts.ref(str(p)) for p in finding.get("posts") or []),
+                summary=_text(finding.get("summary")),
+                evidence=tuple(evidence),
+                more_evidence=max(0, len(raw_evidence) - limits.max_evidence_per_finding),
+            )
+        )
+    counts = Counter(_text(f.get("severity")) for f in raw)
+    return FindingsView(True, tuple(items), len(raw), tuple((s, counts[s]) for s in SEVERITIES if counts[s]))
 
 
 # Direction evidence (reuse.sources[].decided_by, provenance.dedup.order.EVIDENCE) in words.
@@ -689,13 +806,11 @@ def _copies(
     doc: Mapping[str, Any],
     posts: _Posts,
     pairs: list[_PairRecord],
-    cards: Sequence[PostCard],
     limits: ReportLimits,
 ) -> tuple[list[CopyRow], str | None]:
     """The copies table: every post the audit finds derived, most borrowed first."""
     params = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
     assert isinstance(params, Mapping)
-    card_of = {card.id: card for card in cards}
     derived = []
     for post_id, post in posts.raw.items():
         reuse = post.get("reuse")
@@ -717,8 +832,7 @@ def _copies(
 
     rows: list[CopyRow] = []
     for post_id, reuse in derived[: limits.max_copies]:
-        card = card_of.get(post_id)
-        credits = {s.post.id: s.credit for s in card.reuse.sources} if card and card.reuse else {}
+        credit = _credit_block(reuse)
         raw_sources = [s for s in reuse.get("sources") or [] if isinstance(s, Mapping)]
         sources = []
         for raw in raw_sources:
@@ -729,7 +843,7 @@ def _copies(
                     _float(raw.get("share")),
                     _float(raw.get("quoted_share")),
                     direction(_text(raw.get("decided_by"))),
-                    credits.get(source_id) or Credit("unknown", Phrase("credit not assessed")),
+                    _source_credit(credit, source_id),
                 )
             )
         source_ids = {s.post.id for s in sources}
@@ -757,8 +871,14 @@ def _copies(
                 item[1].kind,
             )
         )
-        statuses = {s.credit.status for s in sources}
-        status = statuses.pop() if len(statuses) == 1 else "mixed" if statuses else "unknown"
+        credited = _float(credit.get("credited_share")) if credit is not None else None
+        uncredited = _float(credit.get("uncredited_share")) if credit is not None else None
+        if credited is None or uncredited is None:
+            status = "unassessed"
+        elif uncredited > 0 and credited > 0:
+            status = "partly"
+        else:
+            status = "uncredited" if uncredited > 0 or not credited else "credited"
         weakest = max(
             (s.direction for s in sources), key=lambda d: _FIRMNESS[d.firmness], default=direction("")
         )
@@ -777,7 +897,8 @@ def _copies(
                 direction=weakest,
                 credit_status=status,
                 credit_label=CREDIT_WORDS.get(status, status),
-                uncredited_share=None,
+                credited_share=credited,
+                uncredited_share=uncredited,
                 aligned=tuple(a for _, a in aligned[: limits.max_aligned_per_copy]),
                 aligned_total=len(aligned),
             )
@@ -790,10 +911,9 @@ def _copies(
 
 CREDIT_WORDS = {
     "credited": "credited",
+    "partly": "partly credited",
     "uncredited": "not credited",
-    "mentioned": "named in text only",
-    "mixed": "credited for some sources",
-    "unknown": "no credit line",
+    "unassessed": "credit not assessed",
 }
 
 
@@ -842,18 +962,6 @@ def _cards(
     max_counterparts: int,
 ) -> list[PostCard]:
     reprints = [r for r in _list(doc, "reprints") if isinstance(r, Mapping)]
-    mentioned: dict[str, set[str]] = defaultdict(set)
-    for mention in _list(doc, "mentions"):
-        if isinstance(mention, Mapping):
-            outlet = _text(mention.get("outlet"))
-            mentioned[_text(mention.get("post"))].add(
-                posts.canonical.get(outlet.casefold(), outlet).casefold()
-            )
-    for outlet in _list(doc, "outlets"):
-        if isinstance(outlet, Mapping):
-            for post_id in outlet.get("mentioned_by") or []:
-                mentioned[str(post_id)].add(_text(outlet.get("name")).casefold())
-
     reprint_of: dict[str, list[ReprintLink]] = defaultdict(list)
     reprinted_by: dict[str, list[ReprintLink]] = defaultdict(list)
     for reprint in reprints:
@@ -907,17 +1015,22 @@ def _cards(
         reuse = post.get("reuse")
         reuse_view = None
         if isinstance(reuse, Mapping):
+            credit = _credit_block(reuse)
             sources = tuple(
                 ReuseSourceView(
                     posts.ref(str(s.get("post"))),
                     _float(s.get("share")),
-                    _credit(posts, post_id, str(s.get("post")), mentioned),
+                    _source_credit(credit, str(s.get("post"))),
                 )
                 for s in reuse.get("sources") or []
                 if isinstance(s, Mapping)
             )
             reuse_view = ReuseView(
-                _float(reuse.get("share")), _text(reuse.get("derivation")) or "independent", sources
+                _float(reuse.get("share")),
+                _text(reuse.get("derivation")) or "independent",
+                sources,
+                _float(credit.get("credited_share")) if credit is not None else None,
+                _float(credit.get("uncredited_share")) if credit is not None else None,
             )
         origin = post.get("source") if isinstance(post.get("source"), Mapping) else {}
         assert isinstance(origin, Mapping)
@@ -1294,7 +1407,8 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     counterparts = _counterparts(posts, pairs, earliest)
     cards = _cards(doc, posts, ordered, counterparts, limits.max_counterparts)
     duplicates = _duplicates(doc, posts, pairs, limits)
-    copies, copies_note = _copies(doc, posts, pairs, cards, limits)
+    copies, copies_note = _copies(doc, posts, pairs, limits)
+    findings = _findings(doc, posts, limits)
     outlets, outlets_note = _outlets(doc, posts, limits)
     tool = doc.get("tool") if isinstance(doc.get("tool"), Mapping) else {}
     assert isinstance(tool, Mapping)
@@ -1345,6 +1459,7 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
         copied_posts=tuple(
             c for c in cards if c.reuse and c.reuse.sources and c.reuse.derivation in ("wholly", "partially")
         ),
+        findings=findings,
         copies=tuple(copies),
         copies_note=copies_note,
         cards=tuple(cards),
