@@ -121,26 +121,36 @@ def test_counts_across_the_page_carry_thousands_separators(seed_doc: dict[str, A
     assert re.search(r'data-figure="warnings"><dt>warnings</dt><dd class="value">10,658<', html)
     assert "(10,658, first " in html
     many = copy.deepcopy(seed_doc)
-    many["pairs"] = many["pairs"] * 140  # 2,240 pairs, 1,680 of them exact
+    for n in range(1669):  # 1,669 more two-paragraph clusters of exact copies: 1,680 exact in all
+        many["pairs"].append(
+            {
+                "a": {"post": ISIS, "paragraph": 1000 + n},
+                "b": {"post": US, "paragraph": 1000 + n},
+                "kind": "exact",
+                "jaccard": 1.0,
+                "containment": 1.0,
+                "cluster": f"x{n}",
+            }
+        )
     assert '<span class="n">(1,680)</span>' in render(
-        many, ReportLimits(max_pairs=5000, max_pairs_per_cluster=5000)
+        many, ReportLimits(max_pairs=5000, max_clusters=5000, max_pairs_per_cluster=5000)
     )
 
 
-def test_filter_counts_say_how_many_of_each_kind_are_inlined_when_pairs_are_left_out(
+def test_filter_counts_say_how_many_of_each_kind_are_inlined_when_copies_are_left_out(
     seed_doc: dict[str, Any],
 ) -> None:
-    """The filters act on the inlined pairs: with 5 of 16 inlined, each count reads "(inlined of all)"."""
+    """The filters act on the inlined copies: with 5 of 15 inlined, each count reads "(inlined of all)"."""
     html = render(seed_doc, ReportLimits(max_pairs=5))
-    kinds = re.findall(r'<div class="pair"[^>]*data-kind="(\w+)"', html)
-    scopes = re.findall(r'<div class="pair"[^>]*data-scope="(\w+)"', html)
+    kinds = re.findall(r'<li class="pair"[^>]*data-kind="(\w+)"', html)
+    scopes = re.findall(r'<li class="pair"[^>]*data-scope="(\w+)"', html)
     assert len(kinds) == len(scopes) == 5
-    assert f'exact <span class="n">({kinds.count("exact")} of 12)</span>' in html
+    assert f'exact <span class="n">({kinds.count("exact")} of 11)</span>' in html
     assert f'inside one post <span class="n">({scopes.count("inside")} of 5)</span>' in html
-    assert f'across posts <span class="n">({scopes.count("cross")} of 11)</span>' in html
+    assert f'across posts <span class="n">({scopes.count("cross")} of 10)</span>' in html
     assert 'partial <span class="n">(0)</span>' in html  # none in the audit: nothing left out
     full = render(seed_doc)
-    assert 'exact <span class="n">(12)</span>' in full and 'across posts <span class="n">(11)</span>' in full
+    assert 'exact <span class="n">(11)</span>' in full and 'across posts <span class="n">(10)</span>' in full
 
 
 def test_paragraphs_are_coloured_by_provenance(seed_doc: dict[str, Any]) -> None:
@@ -236,19 +246,57 @@ def test_partly_credited_copy_and_uncredited_first_sorting(seed_doc: dict[str, A
     assert "(49.6% not)" in html_row and 'data-credit="0.4965"' in html_row
 
 
-def test_clusters_are_sorted_by_size_then_spread(seed_doc: dict[str, Any]) -> None:
-    """The three-paragraph cluster comes first; the rest follow by size, then by posts spanned."""
+def test_clusters_across_posts_come_first_then_by_shared_words(seed_doc: dict[str, Any]) -> None:
+    """Clusters spanning posts lead; within each group the cluster repeating the most words comes first."""
     clusters = build_context(seed_doc).duplicates.clusters
-    keys = [(-c.size, -c.spread) for c in clusters]
+    keys = [(c.scope == "inside", -c.shared_words) for c in clusters]
     assert keys == sorted(keys)
+    assert clusters[0].scope == "cross" and clusters[-1].scope == "inside"
     assert clusters[0].size == 3
 
 
-def test_side_by_side_marks_edits_of_the_near_pair(seed_html: str) -> None:
-    """The edited excerpt shows shared words highlighted and its '[I]t' edit marked as a change."""
-    near = seed_html.split('data-kind="near"')[1].split('<div class="pair"')[0]
+def test_a_cluster_is_shown_once_as_its_witness_and_its_copies(seed_doc: dict[str, Any]) -> None:
+    """The three-paragraph cluster is one witness and two copies, not three pair cards."""
+    (cluster,) = [c for c in build_context(seed_doc).duplicates.clusters if c.size == 3]
+    assert (cluster.earliest.post.id, cluster.earliest.index) == (ISIS, 0)
+    assert [(m.paragraph.post.id, m.paragraph.index) for m in cluster.members] == [(ISIS, 9), (US, 11)]
+    assert cluster.members_total == 2
+    html = render(seed_doc)
+    block = html.split(f'id="{cluster.anchor}"')[1].split("</section>")[0]
+    assert block.count("Earliest witness") == 1 and block.count('<li class="pair"') == 2
+
+
+def test_clusters_of_trivially_short_paragraphs_are_folded_with_a_count(seed_doc: dict[str, Any]) -> None:
+    """A cluster of one-word paragraphs goes into a closed details at the end, counted in its summary."""
+    doc = copy.deepcopy(seed_doc)
+    diaspora = next(p for p in doc["posts"] if p["id"] == DIASPORA)
+    diaspora["paragraphs"] += [
+        {"index": 90, "line": 900, "text": "XMP"},
+        {"index": 91, "line": 901, "text": "XMP"},
+    ]
+    doc["pairs"].append(
+        {
+            "a": {"post": DIASPORA, "paragraph": 90},
+            "b": {"post": DIASPORA, "paragraph": 91},
+            "kind": "exact",
+            "jaccard": 1.0,
+            "containment": 1.0,
+            "cluster": "99",
+        }
+    )
+    duplicates = build_context(doc).duplicates
+    assert [c.id for c in duplicates.short_clusters] == ["99"]
+    assert "99" not in [c.id for c in duplicates.clusters]
+    html = render(doc)
+    folded = html.split('<details class="short-clusters">')[1].split("</details>")[0]
+    assert "1 cluster of paragraphs under 5 words" in folded and 'id="cluster-99"' in folded
+
+
+def test_a_copy_marks_the_edits_of_the_near_pair(seed_html: str) -> None:
+    """The edited excerpt's copy shows shared words highlighted and the words for '[I]t' as a change."""
+    near = seed_html.split('data-kind="near"')[1].split("</li>")[0]
     assert '<span class="same">' in near
-    assert '<span class="changed">[I]t</span>' in near
+    assert '<span class="changed">Still, even taking into account these caveats, it</span>' in near
 
 
 def test_outlets_are_ranked_with_their_evidence(seed_html: str) -> None:
@@ -482,17 +530,17 @@ def test_page_is_complete_without_javascript(seed_html: str) -> None:
     page = Page(seed_html)
     hidden = [(t, a.get("id")) for t, a in page.elements if "hidden" in a]
     assert hidden == [("form", "dup-filters")]
-    assert seed_html.count('<div class="pair"') == 16
+    assert seed_html.count('<li class="pair"') == 15
     assert (
-        'Showing <span id="pairs-shown">16</span> pairs in <span id="clusters-shown">14</span>' in seed_html
+        'Showing <span id="pairs-shown">15</span> copies in <span id="clusters-shown">14</span>' in seed_html
     )
 
 
 def test_limits_cut_duplicates_and_point_to_pairs_csv(seed_doc: dict[str, Any]) -> None:
-    """With room for 3 pairs the page inlines 3 and says where the other 13 are."""
+    """With room for 3 copies the page inlines 3 and says where the other 12 are."""
     html = render(seed_doc, ReportLimits(max_pairs=3))
-    assert html.count('<div class="pair"') == 3
-    assert "Showing 3 of 16 pairs" in html
+    assert html.count('<li class="pair"') == 3
+    assert "Showing 3 of 15 copies" in html
     assert '<a href="pairs.csv">' in html
 
 
@@ -523,14 +571,15 @@ def test_minimal_document_renders() -> None:
     assert figure(html, "posts") == "0"
 
 
-def test_the_earlier_paragraph_of_a_pair_is_on_the_left(seed_doc: dict[str, Any]) -> None:
-    """In the side-by-side view the source post's paragraph is on the left, the copy's on the right."""
-    clusters = build_context(seed_doc).duplicates.clusters
-    cross = [p for c in clusters for p in c.pairs if p.scope == "cross"]
-    assert cross
-    for pair in cross:
-        assert pair.a.paragraph.post.id == ISIS
-        assert pair.b.paragraph.post.id == US
+def test_the_witness_is_the_earliest_paragraph_of_its_cluster(seed_doc: dict[str, Any]) -> None:
+    """Every copy is dated no earlier than its cluster's witness: the source leads, the copies follow."""
+    context = build_context(seed_doc)
+    dates = {card.id: card.date or "" for card in context.cards}
+    for cluster in context.duplicates.clusters:
+        for member in cluster.members:
+            assert dates[member.paragraph.post.id] >= dates[cluster.earliest.post.id]
+    cross = [m for c in context.duplicates.clusters for m in c.members if m.scope == "cross"]
+    assert cross and all(m.paragraph.post.id == US for m in cross)
 
 
 def test_card_text_budget_bounds_the_posts_section() -> None:
@@ -540,8 +589,8 @@ def test_card_text_budget_bounds_the_posts_section() -> None:
     doc = json.loads((FIXTURES / "audit-seed-shaped.json").read_text(encoding="utf-8"))
     html = render(doc, ReportLimits(max_card_text=1))
     assert "1 of 7 posts are shown as cards" in html
-    assert html.count('<article class="card"') == 1
-    assert render(doc).count('<article class="card"') == 7
+    assert html.count('<article class="card') == 1
+    assert render(doc).count('<article class="card') == 7
 
 
 # --------------------------------------------------------------------------
@@ -691,3 +740,42 @@ def test_findings_are_cut_with_a_note(seed_doc: dict[str, Any]) -> None:
     context = build_context(doc, ReportLimits(max_findings=2))
     assert [f.severity for f in context.findings.items] == ["high", "high"]
     assert "The 2 most severe of 6 findings" in render(doc, ReportLimits(max_findings=2))
+
+
+# --------------------------------------------------------------------------
+# folding what is not the answer
+# --------------------------------------------------------------------------
+
+
+def test_posts_without_reuse_fold_to_one_line_each(seed_doc: dict[str, Any], seed_html: str) -> None:
+    """The three posts with no reuse are closed details whose summary is title, date and outlet."""
+    context = build_context(seed_doc)
+    assert [c.id for c in context.quiet_cards] == [
+        HAYOM,
+        "europe-braces-for-post-mosul-jihadi-onslaught",
+        "analysis-iran-isis-likely-to-unite-for-wwiii",
+    ]
+    card = seed_html.split(f'<article class="card quiet" id="{post_anchor(HAYOM)}">')[1].split("</article>")[
+        0
+    ]
+    summary = card.split("<summary>")[1].split("</summary>")[0]
+    assert summary == (
+        '<span class="quiet-title"><bdi>ISIS will survive Mosul and Raqqa</bdi></span>'
+        " · <time>2016-11-02</time>"
+        ' · <span class="outlet-name"><bdi>Israel Hayom</bdi></span>'
+    )
+    assert card.startswith('\n<details class="quiet-post">') and f'id="{paragraph_anchor(HAYOM, 0)}"' in card
+
+
+def test_original_paragraphs_fold_between_the_reused_ones(seed_doc: dict[str, Any], seed_html: str) -> None:
+    """In the copy, runs of original paragraphs are folded and counted; the copied ones stay open."""
+    (card,) = [c for c in build_context(seed_doc).cards if c.id == US]
+    for folded, paras in card.blocks:
+        assert all((p.provenance == "original") == folded for p in paras)
+    assert [p for _, paras in card.blocks for p in paras] == list(card.paragraphs)
+    first_folded = next(paras for folded, paras in card.blocks if folded)
+    html = seed_html.split(f'<article class="card" id="{post_anchor(US)}">')[1].split("</article>")[0]
+    count = len(first_folded)
+    label = f"¶{first_folded[0].index}" + (f"–¶{first_folded[-1].index}" if count > 1 else "")
+    plural = "s" if count != 1 else ""
+    assert f'<details class="fold"><summary>{count} original paragraph{plural} ({label})</summary>' in html

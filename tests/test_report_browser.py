@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from provenance.report import render
+from provenance.report import build_context, render
 from provenance.report.anchors import paragraph_anchor, post_anchor
 from provenance.report.chromium import CHROMIUM, launch
 
@@ -135,7 +135,7 @@ def test_each_filter_changes_the_counts(open_report: Callable[..., Opened], seed
     opened = open_report(seed_path)
     page = opened.page
     assert page.locator("#dup-filters").is_visible()
-    assert opened.pairs_shown() == 16
+    assert opened.pairs_shown() == 15  # 16 pairs, one cluster of three shown as a witness and two copies
 
     page.locator("input[name='kind'][value='exact']").uncheck()
     assert opened.pairs_shown() == 4
@@ -143,7 +143,7 @@ def test_each_filter_changes_the_counts(open_report: Callable[..., Opened], seed
     page.locator("input[name='kind'][value='exact']").check()
 
     page.locator("input[name='scope'][value='inside']").uncheck()
-    assert opened.pairs_shown() == 11
+    assert opened.pairs_shown() == 10
     page.locator("input[name='scope'][value='inside']").check()
 
     page.locator("select[name='outlet']").select_option("long war journal")
@@ -151,7 +151,7 @@ def test_each_filter_changes_the_counts(open_report: Callable[..., Opened], seed
     page.locator("select[name='outlet']").select_option("")
 
     page.locator("input[name='minsim']").fill("0.95")
-    assert opened.pairs_shown() == 15  # the near pair (Jaccard 0.92) drops out
+    assert opened.pairs_shown() == 14  # the near copy (Jaccard 0.92) drops out
     assert page.locator("output[name='minsimvalue']").inner_text() == "0.95"
     page.locator("input[name='minsim']").fill("0")
 
@@ -159,19 +159,24 @@ def test_each_filter_changes_the_counts(open_report: Callable[..., Opened], seed
     assert opened.pairs_shown() == 1
     assert int(page.locator("#clusters-shown").inner_text()) == 1
     page.locator("input[name='q']").fill("")
-    assert opened.pairs_shown() == 16
+    assert opened.pairs_shown() == 15
     assert opened.console_errors == []
 
 
 def test_without_javascript_everything_stays_readable(
     open_report: Callable[..., Opened], seed_path: Path
 ) -> None:
-    """With JavaScript off the filters stay hidden and every pair and card is visible."""
+    """With JavaScript off the filters stay hidden; every copy and card shows, folded posts open."""
     opened = open_report(seed_path, javascript=False)
     page = opened.page
     assert page.locator("#dup-filters").is_hidden()
-    assert page.locator(".pair:visible").count() == 16
+    assert page.locator(".pair:visible").count() == 15
     assert page.locator("article.card:visible").count() == 7
+    quiet = page.locator("article.card.quiet")
+    assert quiet.count() == 3
+    assert quiet.first.locator(".para").first.is_hidden()
+    quiet.first.locator("summary").click()
+    assert quiet.first.locator(".para").first.is_visible()
     assert opened.requests == [opened.url]
 
 
@@ -205,7 +210,7 @@ def test_real_seed_report(
     assert opened.figure("posts") == "7"
     assert opened.figure("reprints") == "1"
     assert opened.page.locator("p.reprint").count() == 2
-    assert opened.pairs_shown() == doc["summary"]["pairs"]
+    assert opened.pairs_shown() == build_context(doc).duplicates.copies_total
     assert opened.console_errors == []
     assert opened.requests == [opened.url]
 
@@ -304,3 +309,28 @@ def test_a_copy_row_expands_in_place_to_its_aligned_paragraphs(
         assert pairs.first.is_visible()
         assert row.locator(".aligned-pair .same").first.is_visible()
         assert opened.requests == [opened.url]
+
+
+def test_folds_open_in_print_and_for_a_link_into_them(
+    open_report: Callable[..., Opened], seed_path: Path
+) -> None:
+    """Printed without the script every fold is open; a link to a folded paragraph opens its fold."""
+    opened = open_report(seed_path, javascript=False)
+    page = opened.page
+    folded = page.locator("details:not([open]) .para")
+    assert folded.count() > 0
+    assert folded.first.is_hidden()
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => Array.from(document.querySelectorAll('details .para, details .pair, details .aligned-pair'))
+            .filter(e => e.getBoundingClientRect().height === 0).length"""
+    )
+    assert hidden == 0
+    opened = open_report(seed_path)
+    page = opened.page
+    quiet = page.locator("article.card.quiet").first
+    target = quiet.locator(".para").first.get_attribute("id")
+    page.evaluate("id => { location.hash = '#' + id; }", target)
+    page.wait_for_function("id => document.getElementById(id).getBoundingClientRect().height > 0", arg=target)
+    assert page.locator(f"#{target}").is_visible()
+    assert opened.console_errors == []

@@ -32,6 +32,22 @@
   });
 }());
 
+// A link into a folded post, paragraph run or cluster opens the folds around
+// its target (Chromium does so by itself; this covers other browsers too).
+(function () {
+  "use strict";
+  function unfold() {
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var opened = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; opened = true; }
+    }
+    if (opened) { target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", unfold);
+  if (location.hash) { unfold(); }
+}());
+
 // Filters for the duplicates section. The page is complete without this
 // script: the filter form stays hidden and every pair stays visible.
 (function () {
