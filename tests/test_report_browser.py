@@ -334,3 +334,60 @@ def test_folds_open_in_print_and_for_a_link_into_them(
     page.wait_for_function("id => document.getElementById(id).getBoundingClientRect().height > 0", arg=target)
     assert page.locator(f"#{target}").is_visible()
     assert opened.console_errors == []
+
+
+_FITS = """() => {
+    const table = document.querySelector("table.copies");
+    const cells = table ? Array.from(table.querySelectorAll("thead th, tr.copy-row > *")) : [];
+    const outside = cells
+        .map(cell => [cell.getAttribute("data-label") || cell.textContent.trim().slice(0, 20),
+                      cell.getBoundingClientRect()])
+        .filter(([, r]) => r.width === 0 || r.left < 0 || r.right > innerWidth + 0.5)
+        .map(([name, r]) => `${name}: ${Math.round(r.left)}-${Math.round(r.right)}`);
+    return {scroll: document.documentElement.scrollWidth, inner: innerWidth, cells: cells.length, outside};
+}"""
+
+
+def _fits(browser: Any, path: Path, width: int) -> dict[str, Any]:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        result: dict[str, Any] = page.evaluate(_FITS)
+        return result
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_no_sideways_scrolling_and_the_first_table_in_view_on_the_seed(
+    browser: Any, report_file: Callable[[str, dict[str, Any]], Path], width: int
+) -> None:
+    """At phone and desktop width the page is no wider than the screen and every copies cell is on it."""
+    fits = _fits(browser, report_file("two-copies-fit", _two_copies()), width)
+    assert fits["scroll"] <= fits["inner"]
+    assert fits["cells"] == 7 + 2 * 7  # the headings and two rows
+    assert fits["outside"] == []
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+@pytest.mark.parametrize("corpus", ["cc-labs-blog.xml", "theme-unit-test.xml"])
+def test_no_sideways_scrolling_on_a_real_blog_export(
+    browser: Any,
+    report_file: Callable[[str, dict[str, Any]], Path],
+    shared: Path,
+    corpus: str,
+    width: int,
+) -> None:
+    """A real WordPress export's report (long URLs, wide tables) fits 390 px and 1400 px screens."""
+    dump = shared / "corpora" / "wxr" / corpus
+    if not dump.exists():
+        pytest.skip(f"{dump} not found")
+    import provenance
+    from provenance.export import audit_to_dict
+
+    doc = json.loads(json.dumps(audit_to_dict(provenance.audit([str(dump)]))))
+    fits = _fits(browser, report_file(f"real-{corpus}", doc), width)
+    assert fits["scroll"] <= fits["inner"]
+    assert fits["cells"] > 7
+    assert fits["outside"] == []
