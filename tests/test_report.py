@@ -92,12 +92,12 @@ def figure(html: str, key: str) -> str:
 
 
 def test_overview_shows_the_documents_figures(seed_html: str) -> None:
-    """The overview repeats the summary: 7 posts, 106 paragraphs, 16 pairs, 14 clusters, 1 reprint."""
+    """The overview repeats the summary: 7 posts, 1 that borrows, 106 paragraphs, 16 pairs, 14 clusters."""
     assert figure(seed_html, "posts") == "7"
+    assert figure(seed_html, "derived") == "1"
     assert figure(seed_html, "paragraphs") == "106"
     assert figure(seed_html, "pairs") == "16"
     assert figure(seed_html, "clusters") == "14"
-    assert figure(seed_html, "reprints") == "1"
     assert figure(seed_html, "outlets") == "9"
     assert figure(seed_html, "copied_share_inside") == "13.5%"
     assert figure(seed_html, "copied_share_across") == "11.3%"
@@ -779,3 +779,67 @@ def test_original_paragraphs_fold_between_the_reused_ones(seed_doc: dict[str, An
     label = f"¶{first_folded[0].index}" + (f"–¶{first_folded[-1].index}" if count > 1 else "")
     plural = "s" if count != 1 else ""
     assert f'<details class="fold"><summary>{count} original paragraph{plural} ({label})</summary>' in html
+
+
+# --------------------------------------------------------------------------
+# words that mean what they say
+# --------------------------------------------------------------------------
+
+
+def test_verdicts_are_named_by_what_they_measure_with_the_audits_cut_offs(seed_doc: dict[str, Any]) -> None:
+    """'wholly' reads "mostly borrowed (≥50%)" with the audit's params; no "WHOLLY" or "UNKNOWN" anywhere."""
+    doc = copy.deepcopy(seed_doc)
+    doc["params"]["wholly"], doc["params"]["partially"] = 0.5, 0.1
+    next(p for p in doc["posts"] if p["id"] == US)["reuse"]["derivation"] = "wholly"
+    (row,) = build_context(doc).copies
+    assert row.verdict_label == "mostly borrowed (≥50%)"
+    html = render(doc)
+    assert '<span class="derivation wholly">mostly borrowed (≥50%)</span>' in html
+    assert "1 mostly borrowed (≥50%) · 0 partly borrowed (≥10%)" in html
+    # The seed-shaped fixture's own cut-offs (0.8, 0.2) are the ones shown for it.
+    assert build_context(seed_doc).copies[0].verdict_label == "partly borrowed (≥20%)"
+    for word in ("WHOLLY", "PARTIALLY", "UNKNOWN", "partially derived"):
+        assert word not in html
+    # The graph's legend (drawn by drawing.py's owner) still says "wholly derived"; only there.
+    assert html.count("wholly derived") <= 1
+
+
+def test_one_count_of_derived_posts_and_no_reprints_figure_beside_it(seed_doc: dict[str, Any]) -> None:
+    """The overview counts derived posts by the audit's derivation only, the copies table's rule."""
+    doc = two_copies(seed_doc)
+    html = render(doc)
+    assert figure(html, "derived") == str(len(build_context(doc).copies)) == "2"
+    assert 'data-figure="reprints"' not in html
+
+
+@pytest.mark.parametrize(
+    ("paths", "title", "shown", "noted"),
+    [
+        (["seeds/a.txt"], "seeds/a.txt", ["seeds/a.txt"], False),
+        (["blog/x/a.txt", "blog/y/b.txt"], "blog/ (2 files)", ["blog/x/a.txt", "blog/y/b.txt"], False),
+        (["/home/me/cases/export.xml"], "export.xml", ["export.xml"], True),
+        (
+            ["/home/me/cases/blog/a.txt", "/home/me/cases/blog/b.txt"],
+            "blog/ (2 files)",
+            ["blog/a.txt", "blog/b.txt"],
+            True,
+        ),
+    ],
+)
+def test_the_header_names_the_dump_as_given_and_never_the_auditors_folders(
+    seed_doc: dict[str, Any], paths: list[str], title: str, shown: list[str], noted: bool
+) -> None:
+    """Relative paths stay as given; absolute ones lose the folders above the dump everywhere, with a note."""
+    doc = copy.deepcopy(seed_doc)
+    doc["inputs"] = {"files": [{"path": p, "format": "text"} for p in paths], "encodings": {}}
+    for post in doc["posts"]:
+        post["source"]["path"] = paths[0]
+    doc["warnings"] = [{"path": paths[-1], "line": 3, "message": "odd line"}]
+    context = build_context(doc)
+    assert str(context.title) == f"Provenance report: {title}"
+    assert [path for path, _ in context.health.inputs] == shown
+    assert context.cards[0].source.startswith(shown[0] + ":")
+    assert context.health.warnings[0].where == f"{shown[-1]}:3"
+    assert (context.path_note is not None) == noted
+    html = render(doc)
+    assert ("/home/me" in html) is False

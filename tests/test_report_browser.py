@@ -106,12 +106,12 @@ def seed_path(report_file: Callable[[str, dict[str, Any]], Path]) -> Path:
 
 
 def test_overview_figures_in_the_browser(open_report: Callable[..., Opened], seed_path: Path) -> None:
-    """The browser shows 7 posts, 16 pairs, 14 clusters, 1 reprint; no console error, no request."""
+    """The browser shows 7 posts, 1 that borrows, 16 pairs, 14 clusters; no console error, no request."""
     opened = open_report(seed_path)
     assert opened.figure("posts") == "7"
+    assert opened.figure("derived") == "1"
     assert opened.figure("pairs") == "16"
     assert opened.figure("clusters") == "14"
-    assert opened.figure("reprints") == "1"
     assert opened.console_errors == []
     assert opened.requests == [opened.url]
 
@@ -208,7 +208,7 @@ def test_real_seed_report(
     doc = json.loads(json.dumps(audit_to_dict(provenance.audit([str(ROOT / "seeds")]))))
     opened = open_report(report_file("seed-real", doc))
     assert opened.figure("posts") == "7"
-    assert opened.figure("reprints") == "1"
+    assert opened.figure("derived") == "1"
     assert opened.page.locator("p.reprint").count() == 2
     assert opened.pairs_shown() == build_context(doc).duplicates.copies_total
     assert opened.console_errors == []

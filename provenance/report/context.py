@@ -177,6 +177,7 @@ class ReuseView:
     sources: tuple[ReuseSourceView, ...]
     credited_share: float | None = None  # None: the audit did not assess credit
     uncredited_share: float | None = None
+    verdict_label: str = ""  # the derivation in words, with its cut-off ("mostly borrowed (≥50%)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,7 +471,8 @@ class ReportContext:
     line of its own so two reports can be compared with ``diff``.
     """
 
-    title: Phrase  # "Provenance report: {path}"
+    title: Phrase  # "Provenance report: {path}", the dump named as given (PathNames)
+    path_note: str | None  # set when audit.json's absolute paths are shown shortened
     tool_name: str
     tool_version: str
     generated_at: str
@@ -554,6 +556,78 @@ def _safe_url(url: str | None) -> str | None:
     if url and url.strip().lower().startswith(("http://", "https://")):
         return url.strip()
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class PathNames:
+    """How the report names the dump's files: as given on the command line, never the auditor's layout.
+
+    audit.json records each input path as it was given (``provenance audit
+    blog/`` gives ``blog/post.txt``). Relative paths are shown as they are.
+    Absolute ones would tell whoever receives the report where the auditor
+    keeps things, so they are shown from the dump's own folder on
+    (``/home/me/cases/blog/post.txt`` -> ``blog/post.txt``) and ``note`` says so.
+    """
+
+    strip: str  # the prefix taken off absolute paths ("" when none is)
+
+    def show(self, path: str) -> str:
+        if self.strip and path.startswith(self.strip):
+            return path[len(self.strip) :] or path
+        return path
+
+
+def _path_names(paths: Sequence[str]) -> tuple[PathNames, Phrase, str | None]:
+    """The naming rule, the page's title and, for absolute paths, a note saying they are shortened."""
+    absolute = [p for p in paths if _is_absolute(p)]
+    strip = ""
+    if absolute:
+        folder = _parent(absolute[0]) if len(absolute) == 1 else _parent(_common(absolute))
+        strip = folder.rstrip("/\\") + _separator(absolute[0]) if folder else ""
+    names = PathNames(strip)
+    shown = sorted({names.show(p) for p in paths})
+    note = None
+    if absolute:
+        note = (
+            "audit.json records absolute paths; they are shown from the dump's folder on, "
+            "so the report does not reveal where it was made."
+        )
+    if not shown:
+        return names, Phrase("Provenance report"), note
+    if len(shown) == 1:
+        return names, Phrase("Provenance report: {}", (shown[0],)), note
+    common = _common(shown)
+    if common:
+        return (
+            names,
+            Phrase(f"Provenance report: {{}} ({len(shown):,} files)", (common + _separator(common),)),
+            note,
+        )
+    return names, Phrase(f"Provenance report: {len(shown):,} files"), note
+
+
+def _separator(path: str) -> str:
+    return "\\" if "\\" in path and "/" not in path else "/"
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith(("/", "\\")) or (len(path) > 2 and path[1] == ":" and path[2] in "/\\")
+
+
+def _parent(path: str) -> str:
+    cut = max(path.rstrip("/\\").rfind("/"), path.rstrip("/\\").rfind("\\"))
+    return path[:cut] if cut > 0 else ""
+
+
+def _common(paths: Sequence[str]) -> str:
+    """The longest folder all paths lie in ("" when none): ``a/b/x``, ``a/b/y`` -> ``a/b``."""
+    split = [p.replace("\\", "/").split("/") for p in paths]
+    common: list[str] = []
+    for parts in zip(*(parts[:-1] for parts in split), strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common)
 
 
 class _Posts:
@@ -1004,7 +1078,10 @@ def _cards(
     ordered: list[str],
     counterparts: dict[tuple[str, int], list[tuple[Provenance, Counterpart]]],
     max_counterparts: int,
+    names: PathNames,
 ) -> list[PostCard]:
+    params = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
+    assert isinstance(params, Mapping)
     reprints = [r for r in _list(doc, "reprints") if isinstance(r, Mapping)]
     reprint_of: dict[str, list[ReprintLink]] = defaultdict(list)
     reprinted_by: dict[str, list[ReprintLink]] = defaultdict(list)
@@ -1075,11 +1152,12 @@ def _cards(
                 sources,
                 _float(credit.get("credited_share")) if credit is not None else None,
                 _float(credit.get("uncredited_share")) if credit is not None else None,
+                verdict_label(_text(reuse.get("derivation")) or "independent", params),
             )
         origin = post.get("source") if isinstance(post.get("source"), Mapping) else {}
         assert isinstance(origin, Mapping)
         start, end = origin.get("line_start"), origin.get("line_end")
-        where = _text(origin.get("path"))
+        where = names.show(_text(origin.get("path")))
         if start:
             where += f":{start}" + (f"–{end}" if end and end != start else "")
         url = _opt_text(post.get("url"))
@@ -1347,13 +1425,13 @@ def _outlets(
     return views, note
 
 
-def _health(doc: Mapping[str, Any], limits: ReportLimits) -> HealthView:
+def _health(doc: Mapping[str, Any], limits: ReportLimits, names: PathNames) -> HealthView:
     def rows(key: str, text_key: str) -> tuple[tuple[HealthRow, ...], int]:
         items = [i for i in _list(doc, key) if isinstance(i, Mapping)]
         out = []
         for item in items[: limits.max_health_rows]:
             line = item.get("line")
-            where = _text(item.get("path")) + (f":{line}" if line else "")
+            where = names.show(_text(item.get("path"))) + (f":{line}" if line else "")
             out.append(HealthRow(where, _text(item.get(text_key))))
         return tuple(out), len(items)
 
@@ -1369,7 +1447,7 @@ def _health(doc: Mapping[str, Any], limits: ReportLimits) -> HealthView:
         if isinstance(item, Mapping):
             path = _text(item.get("path"))
             detail = _text(item.get("format")) + (f", {encodings[path]}" if path in encodings else "")
-            inputs.append((path, detail))
+            inputs.append((names.show(path), detail))
     params_doc = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
     assert isinstance(params_doc, Mapping)
     tool_doc = doc.get("tool") if isinstance(doc.get("tool"), Mapping) else {}
@@ -1420,21 +1498,31 @@ def _figures(
         return sum(1 for p in pairs if p.kind == kind)
 
     paragraphs = sum(len(p.get("paragraphs") or []) for p in posts.raw.values())
-    reprints = len(_list(doc, "reprints"))
     outlets = len(_list(doc, "outlets"))
     inside = _float(summary.get("copied_share_inside"))
     across = _float(summary.get("copied_share_across"))
-    derived = [
-        p
-        for p in posts.raw.values()
-        if isinstance(p.get("reuse"), Mapping) and p["reuse"].get("derivation") in ("wholly", "partially")
-    ]
+    # One count of derived posts, by one rule: the audit's derivation (the copies table's rows).
+    # Reprints (whole paragraphs re-published) are another rule; they are named on the posts' cards.
+    derivations = Counter(
+        _text(p["reuse"].get("derivation")) for p in posts.raw.values() if isinstance(p.get("reuse"), Mapping)
+    )
+    params = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
+    assert isinstance(params, Mapping)
+    derived = derivations["wholly"] + derivations["partially"]
     evidence = _text(summary.get("order_evidence"))
     return (
         Figure("posts", "posts", f"{count('posts', len(posts.raw)):,}"),
-        Figure("paragraphs", "paragraphs", f"{count('paragraphs', paragraphs):,}"),
-        Figure("copied_share_inside", "of text repeated inside posts", _percent(inside)),
+        Figure(
+            "derived",
+            "post borrows text" if derived == 1 else "posts borrow text",
+            f"{derived:,}",
+            f"{derivations['wholly']:,} {verdict_label('wholly', params)} · "
+            f"{derivations['partially']:,} {verdict_label('partially', params)}",
+        ),
         Figure("copied_share_across", "of text copied across posts", _percent(across)),
+        Figure("copied_share_inside", "of text repeated inside posts", _percent(inside)),
+        *([Figure("order_evidence", "who copied whom", _order_word(evidence), evidence)] if evidence else []),
+        Figure("paragraphs", "paragraphs", f"{count('paragraphs', paragraphs):,}"),
         Figure(
             "pairs",
             "duplicate pairs",
@@ -1442,10 +1530,7 @@ def _figures(
             " · ".join(f"{kind_count(k):,} {k}" for k in KINDS),
         ),
         Figure("clusters", "duplicate clusters", f"{count('clusters', clusters):,}"),
-        Figure("derived", "posts built from earlier posts", f"{len(derived):,}"),
-        Figure("reprints", "reprints", f"{count('reprints', reprints):,}"),
         Figure("outlets", "outlets", f"{count('outlets', outlets):,}"),
-        *([Figure("order_evidence", "who copied whom", _order_word(evidence), evidence)] if evidence else []),
     )
 
 
@@ -1502,25 +1587,19 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
             if witness is not None:
                 earliest[str(cluster.get("id"))] = witness
 
+    inputs = doc.get("inputs") if isinstance(doc.get("inputs"), Mapping) else {}
+    assert isinstance(inputs, Mapping)
+    paths = sorted(_text(f.get("path")) for f in inputs.get("files") or [] if isinstance(f, Mapping))
+    names, title, path_note = _path_names(paths)
     ordered, cards_note = _choose_cards(doc, posts, pairs, limits)
     counterparts = _counterparts(posts, pairs, earliest)
-    cards = _cards(doc, posts, ordered, counterparts, limits.max_counterparts)
+    cards = _cards(doc, posts, ordered, counterparts, limits.max_counterparts, names)
     duplicates = _duplicates(doc, posts, pairs, limits)
     copies, copies_note = _copies(doc, posts, pairs, limits)
     findings = _findings(doc, posts, limits)
     outlets, outlets_note = _outlets(doc, posts, limits)
     tool = doc.get("tool") if isinstance(doc.get("tool"), Mapping) else {}
     assert isinstance(tool, Mapping)
-    inputs = doc.get("inputs") if isinstance(doc.get("inputs"), Mapping) else {}
-    assert isinstance(inputs, Mapping)
-    paths = sorted(_text(f.get("path")) for f in inputs.get("files") or [] if isinstance(f, Mapping))
-    title = (
-        Phrase("Provenance report: {}", (paths[0],))
-        if len(paths) == 1
-        else Phrase(f"Provenance report: {len(paths)} files")
-        if paths
-        else Phrase("Provenance report")
-    )
 
     # Shares are computed only where there is reuse; the rest of a 100k-post dump is zero.
     with_reuse = {post for post, _ in counterparts} | {
@@ -1550,6 +1629,7 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     )
     return ReportContext(
         title=title,
+        path_note=path_note,
         tool_name=_text(tool.get("name")) or "provenance",
         tool_version=_text(tool.get("version")) or "unknown",
         generated_at=_text(doc.get("generated_at")) or "unknown",
@@ -1569,5 +1649,5 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
         outlets=tuple(outlets),
         outlets_note=outlets_note,
         graph=graph,
-        health=_health(doc, limits),
+        health=_health(doc, limits, names),
     )
