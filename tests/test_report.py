@@ -21,6 +21,7 @@ from provenance.report.anchors import escape_id, paragraph_anchor, post_anchor
 from provenance.report.textdiff import side_by_side
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
 US = "us-on-alert-for-terror-strikes-around-elections"
 ISIS = "isis-chief-looses-suicide-bombers-at-w-cities"
 DIASPORA = "the-terrorist-diaspora-after-the-fall-of-the-caliphate"
@@ -230,7 +231,7 @@ def test_credited_and_uncredited_reuse_are_worded_and_coloured_apart(seed_doc: d
     assert '<rect class="uncredited" x="69.65" y="0" width="0.00"' in html_row
     html_row = copies_rows(render(credited(seed_doc, False)))[0]
     assert '<span class="credit uncredited">not credited</span>' in html_row
-    assert '<li class="credit-text uncredited">no credit line</li>' in html_row
+    assert "no credit line" not in html_row  # the badge says it once: no "not credited · no credit line"
     assert 'data-credit="0.6965"' in html_row
     assert '<rect class="uncredited" x="0.00" y="0" width="69.65"' in html_row
 
@@ -843,3 +844,49 @@ def test_the_header_names_the_dump_as_given_and_never_the_auditors_folders(
     assert (context.path_note is not None) == noted
     html = render(doc)
     assert ("/home/me" in html) is False
+
+
+# --------------------------------------------------------------------------
+# the README's picture
+# --------------------------------------------------------------------------
+
+
+def _make_screenshot() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_screenshot", ROOT / "docs" / "make_screenshot.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docs_report_png_is_made_from_the_current_templates() -> None:
+    """docs/report.png.sha256 must match the templates the first screen is drawn from.
+
+    When this fails, the picture in the README is older than the page it shows:
+    run ``python docs/make_screenshot.py`` and commit docs/report.png with its .sha256.
+    """
+    shots = _make_screenshot()
+    recorded = (ROOT / "docs" / "report.png.sha256").read_text(encoding="utf-8").split()[0]
+    assert recorded == shots.templates_digest(), (
+        "docs/report.png is stale: run python docs/make_screenshot.py"
+    )
+    assert (ROOT / "docs" / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_digest_changes_with_any_template_the_first_screen_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Editing the stylesheet (or any shown file) changes the digest, so a stale picture is caught."""
+    shots = _make_screenshot()
+    before = shots.templates_digest()
+    copied = tmp_path / "templates"
+    import shutil
+
+    shutil.copytree(shots.TEMPLATES, copied)
+    monkeypatch.setattr(shots, "TEMPLATES", copied)
+    assert shots.templates_digest() == before
+    with (copied / "report.css").open("a", encoding="utf-8") as css:
+        css.write("\n.x { color: red; }\n")
+    assert shots.templates_digest() != before
