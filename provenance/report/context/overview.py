@@ -22,12 +22,17 @@ from provenance.report.context.posts import Counterpart, PostCard, Provenance
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """One overview number; ``key`` names it for tests and for ``data-figure``."""
+    """One overview number; ``key`` names it for tests and for ``data-figure``.
+
+    ``minor`` figures (counts of the machinery: paragraphs, pairs, clusters,
+    outlets) are drawn smaller, so the copies table still starts on the first screen.
+    """
 
     key: str
     label: str
     value: str
     detail: str = ""
+    minor: bool = False
 
 
 def _figures(
@@ -72,15 +77,16 @@ def _figures(
         Figure("copied_share_across", "of text copied across posts", _percent(across)),
         Figure("copied_share_inside", "of text repeated inside posts", _percent(inside)),
         *([Figure("order_evidence", "who copied whom", _order_word(evidence), evidence)] if evidence else []),
-        Figure("paragraphs", "paragraphs", f"{count('paragraphs', paragraphs):,}"),
+        Figure("paragraphs", "paragraphs", f"{count('paragraphs', paragraphs):,}", minor=True),
         Figure(
             "pairs",
             "duplicate pairs",
             f"{count('pairs', len(pairs)):,}",
             " · ".join(f"{kind_count(k):,} {k}" for k in KINDS),
+            minor=True,
         ),
-        Figure("clusters", "duplicate clusters", f"{count('clusters', clusters):,}"),
-        Figure("outlets", "outlets", f"{count('outlets', outlets):,}"),
+        Figure("clusters", "duplicate clusters", f"{count('clusters', clusters):,}", minor=True),
+        Figure("outlets", "outlets", f"{count('outlets', outlets):,}", minor=True),
     )
 
 
