@@ -675,6 +675,18 @@ def test_copies_table_is_sortable_by_data_attributes_and_plain_without_script(
     assert "<button" not in html.split('<table class="copies')[1].split("</table>")[0]
 
 
+def test_aligned_paragraphs_have_a_budget_over_all_rows(seed_doc: dict[str, Any]) -> None:
+    """Past max_aligned no more paragraph text is inlined under the rows; the row says where the rest is."""
+    (row,) = build_context(seed_doc, ReportLimits(max_aligned=4)).copies
+    assert len(row.aligned) == 4 and row.aligned_total == 11
+    (html_row,) = copies_rows(render(seed_doc, ReportLimits(max_aligned=4)))
+    assert html_row.count('<div class="sides aligned-pair">') == 4
+    assert "7 more not shown here: the post’s card marks every copied paragraph" in html_row
+    (html_row,) = copies_rows(render(seed_doc, ReportLimits(max_aligned=0)))
+    assert "<details" not in html_row
+    assert "11 paragraphs shared with the source, not inlined in a report this size" in html_row
+
+
 def test_copies_table_is_cut_with_a_note(seed_doc: dict[str, Any]) -> None:
     """Past max_copies the most borrowed rows stay and a note says how many derived posts there are."""
     context = build_context(two_copies(seed_doc), ReportLimits(max_copies=1))

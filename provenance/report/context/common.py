@@ -62,9 +62,13 @@ class ReportLimits:
         25  # citing / mentioning posts listed per outlet (a wire service has thousands)
     )
     max_health_rows: int = 500  # unparsed lines, warnings, skipped files each
-    max_copies: int = 2000  # rows of the copies table, most borrowed first
+    max_copies: int = 1000  # rows of the copies table (about 2 kB each), most borrowed first
     max_sources_per_copy: int = 5  # sources named in one row; the rest are counted
     max_aligned_per_copy: int = 40  # aligned paragraph pairs under one row
+    # Aligned pairs over all rows: each carries two paragraphs' text, and 2,000 rows of 40 would
+    # double a big report's weight. Rows past it still name their sources; their posts' cards and
+    # the Duplicates section hold the text.
+    max_aligned: int = 1000
     max_findings: int = 200  # findings listed at the top; the rest are counted
     max_evidence_per_finding: int = 8
 

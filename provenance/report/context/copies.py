@@ -141,6 +141,7 @@ def _copies(
                 texts[(post_id, int(_float(raw.get("index"))))] = _text(raw.get("text"))
 
     rows: list[CopyRow] = []
+    aligned_room = limits.max_aligned
     for post_id, reuse in derived[: limits.max_copies]:
         credit = _credit_block(reuse)
         raw_sources = [s for s in reuse.get("sources") or [] if isinstance(s, Mapping)]
@@ -209,10 +210,11 @@ def _copies(
                 credit_label=CREDIT_WORDS.get(status, status),
                 credited_share=credited,
                 uncredited_share=uncredited,
-                aligned=tuple(a for _, a in aligned[: limits.max_aligned_per_copy]),
+                aligned=tuple(a for _, a in aligned[: min(limits.max_aligned_per_copy, aligned_room)]),
                 aligned_total=len(aligned),
             )
         )
+        aligned_room -= len(rows[-1].aligned)
     note = None
     if len(derived) > len(rows):
         note = f"The {len(rows):,} most borrowed of {len(derived):,} derived posts; all are in audit.json."
