@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from provenance.errors import ReportError
 from provenance.interrupts import deferred
-from provenance.models import Audit, Edit, Pair, ParagraphRef, Post
+from provenance.models import Audit, Edit, Pair, ParagraphRef, Post, ReuseCredit
 from provenance.ownership import clear_staged, output_lock, owned_temp_file
 from provenance.workers import ForkedCall, collector_paused
 
@@ -226,9 +226,13 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
                 }
                 for s in r.sources
             ],
+            **({"credit": _credit_dict(r.credit)} if r.credit is not None else {}),
         }
         for post_id, r in audit.dedup.reuse.items()
     }
+    severities = {"high": 0, "medium": 0, "low": 0}
+    for finding in audit.findings:
+        severities[finding.severity] += 1
     return {
         "tool": {
             "name": "provenance",
@@ -267,7 +271,22 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
             "skipped": len(corpus.skipped),
             "warnings": len(corpus.warnings),
             "order_evidence": order_evidence(audit.posts),
+            "findings": len(audit.findings),
+            "findings_by_severity": severities,
         },
+        "findings": [
+            {
+                "kind": f.kind,
+                "severity": f.severity,
+                "posts": list(f.posts),
+                "summary": f.summary,
+                "evidence": [
+                    {"post": e.post, "paragraph": e.paragraph, "line": e.line, "text": e.text}
+                    for e in f.evidence
+                ],
+            }
+            for f in audit.findings
+        ],
         "posts": [_post_dict(p, reuse.get(p.id)) for p in audit.posts],
         "pairs": [_pair_dict(p, cluster_of) for p in audit.pairs],
         "clusters": [
@@ -308,6 +327,16 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
                 "mentioned_by": list(o.mentioned_by),
                 "credited_by": list(o.credited_by),
                 "source": o.source,
+                "reuse": (
+                    {
+                        "copies": o.reuse.copies,
+                        "words": o.reuse.words,
+                        "credited_words": o.reuse.credited_words,
+                        "credited_share": o.reuse.credited_share,
+                    }
+                    if o.reuse is not None
+                    else None
+                ),
             }
             for o in audit.outlets
         ],
@@ -344,6 +373,25 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
         "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
         "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in corpus.warnings],
         "timings": {k: round(v, 3) for k, v in audit.timings.items()},
+    }
+
+
+def _credit_dict(credit: ReuseCredit) -> dict[str, Any]:
+    return {
+        "credited_share": _r(credit.credited_share),
+        "uncredited_share": _r(credit.uncredited_share),
+        "by": [
+            {
+                "source": e.source,
+                "outlet": e.outlet,
+                "how": e.how,
+                "credited": e.credited,
+                "share": _r(e.share),
+                "evidence_line": e.evidence_line,
+                "evidence": e.evidence,
+            }
+            for e in credit.by
+        ],
     }
 
 

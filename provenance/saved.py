@@ -96,9 +96,7 @@ def _graph_result(doc: Mapping[str, Any]) -> GraphResult:
         graph.add_node(node, type="outlet", name=str(outlet["name"]))
         for post_id in outlet.get("cited_by", []):
             graph.add_edge(post_node(str(post_id)), node, type="cites")
-    inside = Counter(
-        str(pair["a"]["post"]) for pair in doc["pairs"] if pair.get("inside_post") is True
-    )
+    inside = Counter(str(pair["a"]["post"]) for pair in doc["pairs"] if pair.get("inside_post") is True)
     for post_id, pairs in inside.items():
         graph.add_edge(post_node(post_id), post_node(post_id), type="self_repeats", pairs=pairs)
     for post in doc["posts"]:
@@ -143,3 +141,38 @@ def _graph_result(doc: Mapping[str, Any]) -> GraphResult:
         for c in doc.get("credits", [])
     ]
     return GraphResult(graph=graph, reprints=reprints, mentions=mentions, credits=credits)
+
+
+def credit_and_findings(doc: Mapping[str, Any], post_id: str) -> list[str]:
+    """What ``provenance sources`` adds under the chain: the post's credit and the findings naming it.
+
+    Read from the audit.json document (a saved one, or the one just made), so
+    both ways print the same decision the audit took.
+    """
+    lines: list[str] = []
+    for post in doc.get("posts") or []:
+        if not isinstance(post, Mapping) or post.get("id") != post_id:
+            continue
+        reuse = post.get("reuse")
+        credit = reuse.get("credit") if isinstance(reuse, Mapping) else None
+        if isinstance(credit, Mapping):
+            lines.append(
+                f"credit: {float(credit.get('credited_share') or 0):.0%} of its words borrowed with credit, "
+                f"{float(credit.get('uncredited_share') or 0):.0%} without"
+            )
+            for entry in credit.get("by") or []:
+                if not isinstance(entry, Mapping):
+                    continue
+                how = "no credit" if entry.get("how") == "none" else f"credited by {entry.get('how')}"
+                where = f", line {entry['evidence_line']}" if entry.get("evidence_line") else ""
+                outlet = f" ({entry['outlet']})" if entry.get("outlet") else ""
+                lines.append(
+                    f"  {float(entry.get('share') or 0):.0%} from {entry.get('source')}{outlet}: {how}{where}"
+                )
+    found = [
+        f for f in doc.get("findings") or [] if isinstance(f, Mapping) and post_id in (f.get("posts") or [])
+    ]
+    lines.append(f"findings naming it: {len(found)}" if found else "findings naming it: none")
+    for finding in found:
+        lines.append(f"  {finding.get('severity')} {finding.get('kind')}: {finding.get('summary')}")
+    return lines

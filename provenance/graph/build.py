@@ -354,4 +354,3 @@ def _summary(
         # out-degrees node by node, twice the walk (3 s at a million paragraphs).
         "edges": sum(len(keys) for _, neighbours in graph.adjacency() for keys in neighbours.values()),
     }
-

@@ -25,5 +25,3 @@ def title_key(title: str) -> str:
     """A title compared as a reader would: case, accents' forms and punctuation folded."""
     text = unicodedata.normalize("NFKC", title).casefold()
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
