@@ -175,14 +175,17 @@ class _Finder:
                     continue  # the author's own text under two outlets: self_plagiarism or syndication
                 if entry.share >= self.config.wholly:
                     severity: Severity = "high"
-                else:
+                elif entry.share >= self.config.partially:
                     severity = "medium"
+                else:
+                    severity = "low"
                 guessed = source_reuse.decided_by in GUESSES
                 if guessed:
                     severity = "low"
                 shown = ", ".join(sorted(self.names.name(k) for k in claimed))
                 summary = (
-                    f"{copy.id} credits {shown}, but {entry.share:.0%} of its words first appear in the dump "
+                    f"{copy.id} names {shown} as its source, but {entry.share:.0%} of its words first appear "
+                    f"in the dump "
                     f"under {entry.outlet} ({source.id}, {_first_date(source) or 'undated'}), "
                     f"which it does not credit"
                     + (f"; which came first is only guessed ({source_reuse.decided_by})" if guessed else "")
@@ -353,9 +356,12 @@ class _Finder:
                 if not edits or self.has_notice(copy):
                     continue
                 kinds = sorted({edit.kind for _, edit in edits})
+                # Both under one outlet, the later may be that outlet's own revision (a wire's "sub"
+                # version): still unannounced, but not a copy passing off changed words as its source's.
+                own = self.cited(copy) is not None and self.cited(copy) == self.cited(source)
                 yield Finding(
                     "substantive_edit_without_notice",
-                    "high",
+                    "medium" if own else "high",
                     (copy.id, source.id),
                     f"{copy.id} credits its source ({entry.how}: {entry.outlet or source.id}) but changes "
                     f"{', '.join(kinds)} in the credited text ({_count(len(edits), 'edit')}) "

@@ -317,7 +317,7 @@ def test_findings_are_in_audit_json_and_the_cli_summary(tmp_path: Path) -> None:
     run = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out)])
     assert run.exit_code == 0, run.output
     assert "findings: 1 (1 high)" in run.output
-    assert "high misattribution: blog credits Associated Press" in run.output
+    assert "high misattribution: blog names Associated Press as its source" in run.output
     doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     assert [(f["kind"], f["severity"], f["posts"]) for f in doc["findings"]] == [
         ("misattribution", "high", ["blog", "wire"])
