@@ -373,6 +373,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
         "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
         "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in corpus.warnings],
         "timings": {k: round(v, 3) for k, v in audit.timings.items()},
+        **({"since_last_run": audit.since_last_run} if audit.since_last_run is not None else {}),
     }
 
 
