@@ -487,3 +487,21 @@ def test_a_first_run_killed_leaves_no_store_to_read(tmp_path: Path) -> None:
     )
     _ok(_audit(tmp_path, dump))
     assert len(_runs(tmp_path / "a.sqlite")) == 1
+
+
+def test_the_three_queries_of_the_docs_run_and_answer(tmp_path: Path) -> None:
+    """docs/store.md's journalist queries, run as written (without the shell) on a store of two runs."""
+    import re
+
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("new", "2017-07-06", SECOND)])
+    _ok(_audit(tmp_path, dump))
+    text = (ROOT / "docs" / "store.md").read_text(encoding="utf-8")
+    queries = re.findall(r'```sql\nsqlite3 -header -column audit\.sqlite "(.*?)"\n```', text, re.DOTALL)
+    assert len(queries) == 3
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        answers = [conn.execute(query).fetchall() for query in queries]
+    uncredited, changes, _findings = answers
+    assert uncredited and uncredited[0][1] >= 1
+    assert changes == [("new", "new", "Post new")]
