@@ -58,9 +58,13 @@ def _opt(text: object) -> str | None:
     return None if text is None else clean(str(text))
 
 
+# One encoder for every column: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def dumps(value: Any) -> str:
     """JSON for a ``*_json`` column: compact, UTF-8 kept, surrogates replaced, anything odd as text."""
-    return clean(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str))
+    return clean(_ENCODER.encode(value))
 
 
 def content_hash(text: str) -> str:
