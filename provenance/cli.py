@@ -410,8 +410,7 @@ def audit(out_dir: Path, db: Path | None, rebuild: bool, **kwargs: Any) -> None:
         progress = StageProgress()
         try:
             # Never read the outputs of an earlier run when --out lies inside a named folder.
-            excluded = [out_dir] + ([db.parent / db.name] if db is not None else [])
-            result = run_audit(paths, config, progress=progress, exclude_dirs=excluded)
+            result = run_audit(paths, config, progress=progress, exclude_dirs=[out_dir])
             if store is not None:
                 result.since_last_run = store.record(result)
             written = write_outputs(result, out_dir, progress=progress)
