@@ -412,7 +412,7 @@ def audit(out_dir: Path, db: Path | None, rebuild: bool, **kwargs: Any) -> None:
             # Never read the outputs of an earlier run when --out lies inside a named folder.
             result = run_audit(paths, config, progress=progress, exclude_dirs=[out_dir])
             if store is not None:
-                result.since_last_run = store.record(result)
+                result.since_last_run = store.record(result, progress)
             written = write_outputs(result, out_dir, progress=progress)
             if store is not None:
                 store.finish(result)

@@ -317,7 +317,7 @@ def test_a_second_run_on_a_store_in_use_is_refused(tmp_path: Path) -> None:
 def test_a_running_audit_holds_the_lock_from_its_start(tmp_path: Path) -> None:
     """A real second process: the first is paused inside its transaction, the second is refused at once."""
     dump = _dump(tmp_path / "dump")
-    first = _start_paused(tmp_path, dump, "posts")
+    first = _start_paused(tmp_path, dump, "begin")
     try:
         second = subprocess.run(
             [
@@ -358,6 +358,22 @@ def test_a_damaged_store_is_refused_with_its_name(
     _refused(CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "a.sqlite")]), "a.sqlite", *words)
     _refused(CliRunner().invoke(cli, ["diff", "--db", str(tmp_path / "a.sqlite")]), "a.sqlite", *words)
     assert (tmp_path / "a.sqlite").read_bytes() == content
+
+
+def test_a_store_damaged_inside_is_refused_with_its_name(tmp_path: Path) -> None:
+    """A page of the paragraphs table overwritten: SQLite finds it malformed when it reads or writes there."""
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    db = tmp_path / "a.sqlite"
+    with sqlite3.connect(db) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'paragraphs'").fetchone()[0]
+    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0  # all in the main file
+    with db.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\x0d" + b"\xee" * (page_size - 1))
+    _refused(CliRunner().invoke(cli, ["report", "--db", str(db)]), "a.sqlite", "not a readable SQLite store")
+    _refused(_audit(tmp_path, dump), "a.sqlite", "not a readable SQLite store")
 
 
 def test_a_store_of_another_version_or_another_database_is_refused(tmp_path: Path) -> None:
@@ -457,8 +473,21 @@ def _kill(process: subprocess.Popen[str]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("table", ["posts", "pairs", "findings", "graph_edges", "runs"])
-def test_a_run_killed_while_writing_leaves_the_previous_run_intact(tmp_path: Path, table: str) -> None:
+@pytest.mark.parametrize(
+    ("table", "complete"),
+    [
+        ("begin", False),  # locked, nothing written yet (the audit runs after this point)
+        ("posts", False),
+        ("pairs", False),
+        ("findings", False),
+        ("graph_edges", False),
+        ("runs", False),  # every row in, the run row completed: the moment before COMMIT
+        ("commit", True),  # just after COMMIT, before the command ends
+    ],
+)
+def test_a_run_killed_at_any_point_leaves_the_store_as_before_or_complete(
+    tmp_path: Path, table: str, complete: bool
+) -> None:
     dump = _dump(tmp_path / "dump")
     _ok(_audit(tmp_path, dump))
     before = stored_document(tmp_path / "a.sqlite")
@@ -467,6 +496,10 @@ def test_a_run_killed_while_writing_leaves_the_previous_run_intact(tmp_path: Pat
     _kill(process)
     with sqlite3.connect(tmp_path / "a.sqlite") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if complete:
+        run, doc = stored_document(tmp_path / "a.sqlite")
+        assert run == 2 and [p["id"] for p in doc["since_last_run"]["new_posts"]] == ["new"]
+        return
     assert stored_document(tmp_path / "a.sqlite") == before
     assert len(_runs(tmp_path / "a.sqlite")) == 1
     # The next run goes through, and compares with the last complete run.

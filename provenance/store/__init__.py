@@ -38,7 +38,7 @@ from provenance.store.db import connect_for_run, connect_to_read, prepare, trans
 from provenance.store.diff import diff_runs, format_diff, is_empty
 from provenance.store.read import check_run, last_runs, run_document, run_ids
 from provenance.store.schema import SCHEMA_VERSION
-from provenance.store.write import TABLE_KEYS, _pause, dumps, file_digest, write_rows
+from provenance.store.write import TABLE_KEYS, Progress, _pause, dumps, file_digest, write_rows
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -100,6 +100,7 @@ class RunStore:
                 store._check_params(created, rebuild)
                 runs = run_ids(conn)
                 store.previous = runs[-1] if runs else None
+            _pause("begin")
             yield store
         finally:
             with contextlib.suppress(sqlite3.Error):
@@ -131,8 +132,11 @@ class RunStore:
                 "afresh with these parameters, or give another --db"
             )
 
-    def record(self, audit: Any) -> dict[str, Any]:
-        """Insert the run's rows (uncommitted) and return what changed since the previous run."""
+    def record(self, audit: Any, progress: Progress | None = None) -> dict[str, Any]:
+        """Insert the run's rows (uncommitted) and return what changed since the previous run.
+
+        ``progress`` hears ``("store", tables written, tables)``.
+        """
         from provenance.export import audit_to_dict
 
         doc = audit_to_dict(audit)
@@ -151,7 +155,7 @@ class RunStore:
             )
             run = self.run = int(cursor.lastrowid or 0)
             self._files(audit)
-            write_rows(self.conn, run, doc, audit.graph.graph)
+            write_rows(self.conn, run, doc, audit.graph.graph, progress)
             self.since_last_run = diff_runs(self.conn, self.previous, run)
         self._order = [key for key in doc if key not in ("since_last_run",)]
         self._rest = {key: value for key, value in doc.items() if key not in TABLE_KEYS}
@@ -225,6 +229,7 @@ class RunStore:
             )
             _pause("runs")
             self.conn.execute("COMMIT")
+        _pause("commit")
         return self.run
 
 

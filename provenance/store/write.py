@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from provenance.export import SURROGATES_REPLACED
+from provenance.store.schema import TABLES
 
 __all__ = [
     "POST_COLUMNS",
@@ -99,15 +100,23 @@ def _pause(table: str) -> None:
 
 
 Insert = Callable[[str, Sequence[Sequence[object]]], None]
+Progress = Callable[[str, int, int | None], None]
 
 
-def write_rows(conn: sqlite3.Connection, run: int, doc: Mapping[str, Any], graph: Any) -> None:
+def write_rows(
+    conn: sqlite3.Connection, run: int, doc: Mapping[str, Any], graph: Any, progress: Progress | None = None
+) -> None:
     """Insert every row of one run (``doc`` is its audit.json document, ``graph`` its networkx graph)."""
+    written: list[str] = []
+    total = len(TABLES) - 3  # every table but meta, runs and files
 
     def insert(table: str, rows: Sequence[Sequence[object]]) -> None:
         if rows:
             marks = ", ".join("?" * (len(rows[0]) + 1))
             conn.executemany(f"INSERT INTO {table} VALUES ({marks})", [(run, *row) for row in rows])
+        written.append(table)
+        if progress:
+            progress("store", len(written), total)
         _pause(table)
 
     _posts(insert, doc["posts"])
