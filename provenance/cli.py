@@ -586,7 +586,8 @@ def diff(runs: tuple[int, ...], db: Path, as_json: bool) -> None:
     if as_json:
         import json
 
-        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        # ASCII: a title's control or bidirectional characters reach the terminal as \u escapes.
+        click.echo(json.dumps(found, ensure_ascii=True, indent=1))
         return
     for line in format_diff(found):
         _echo(line)

@@ -202,6 +202,8 @@ def test_a_second_run_names_new_removed_and_changed_posts_and_nothing_on_an_unch
     )
     second = _ok(_audit(tmp_path, dump))
     since = _since(tmp_path)
+    saved = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert stored_document(tmp_path / "a.sqlite") == (2, saved)
     assert since["run"] == 2 and since["previous_run"] == 1
     assert [p["id"] for p in since["new_posts"]] == ["fresh"]
     assert [p["id"] for p in since["removed_posts"]] == ["other"]
