@@ -200,7 +200,7 @@ class RunStore:
                 f"files against run {self.previous}: {counts['unchanged']} unchanged "
                 "(same SHA-256, read again), "
                 f"{counts['changed']} changed, {counts['new']} new, "
-                f"{sum(1 for p in before if p not in set(corpus.files))} no longer in the input"
+                f"{len(before.keys() - set(corpus.files))} no longer in the input"
             )
             self.log += [f"unchanged since run {self.previous}: {path}" for path in unchanged]
 
