@@ -1,8 +1,11 @@
-"""Machine-readable outputs: audit.json, pairs.csv, GraphML and GEXF, and the report file.
+"""Machine-readable outputs: audit.json, the CSV tables, GraphML and GEXF, and the report file.
 
 ``audit_to_dict`` is the single definition of the audit.json document
 (``docs/audit-json.md``); the HTML report is rendered from that document too,
-so ``provenance report audit.json`` shows exactly what the audit found.
+so ``provenance report audit.json`` shows exactly what the audit found. The CSV
+tables (``pairs.csv``, ``posts.csv``, ``reprints.csv``) are read from that
+document as well: they copy the audit's decisions (which side is the source,
+how the direction was decided) and never make one of their own.
 
 Writes are atomic as a set: every output is first written to a temporary file
 beside its target, and only when all of them are complete are they moved into
@@ -41,11 +44,15 @@ __all__ = [
     "load_audit_json",
     "open_output",
     "pairs_csv",
+    "posts_csv",
+    "reprints_csv",
     "spreadsheet_cell",
     "write_atomically",
     "write_output_text",
     "write_outputs",
     "write_pairs_csv",
+    "write_posts_csv",
+    "write_reprints_csv",
 ]
 
 #: Above this many graph nodes graph.gexf is not written with the audit:
@@ -65,7 +72,15 @@ PARALLEL_GRAPH_MIN_ELEMENTS = 20_000
 PARALLEL_GRAPH_MAX_ELEMENTS = 400_000
 
 #: The files an audit writes into its output folder.
-OUTPUT_FILES = ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
+OUTPUT_FILES = (
+    "report.html",
+    "audit.json",
+    "pairs.csv",
+    "posts.csv",
+    "reprints.csv",
+    "graph.graphml",
+    "graph.gexf",
+)
 
 PAIR_CSV_COLUMNS = (
     "a_post",
@@ -79,9 +94,53 @@ PAIR_CSV_COLUMNS = (
     "containment",
     "inside_post",
     "cluster",
+    "source",
+    "a_title",
+    "a_date",
+    "b_title",
+    "b_date",
     "a_text",
     "b_text",
 )
+
+POST_CSV_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "cited_date",
+    "outlet",
+    "author",
+    "words",
+    "borrowed_share",
+    "quoted_share",
+    "verdict",
+    "main_source",
+    "main_source_title",
+    "main_source_date",
+    "decided_by",
+    "other_sources",
+    "credited_share",
+    "uncredited_share",
+    "credits",
+    "reference",
+    "path",
+    "line",
+)
+
+REPRINT_CSV_COLUMNS = (
+    "source",
+    "source_title",
+    "source_date",
+    "copy",
+    "copy_title",
+    "copy_date",
+    "shared_paragraphs",
+    "share_of_source",
+    "decided_by",
+)
+
+#: pairs.csv's ``source`` where the audit decided no direction (``pairs[].source`` is null).
+UNDECIDED = "undecided"
 
 
 #: The codec error handler of every text output: a lone surrogate (from a
@@ -430,20 +489,51 @@ def pairs_csv(doc: Mapping[str, Any]) -> str:
     return buffer.getvalue()
 
 
+def posts_csv(doc: Mapping[str, Any]) -> str:
+    """posts.csv from an audit.json document: one row per post (see :func:`write_posts_csv`)."""
+    buffer = io.StringIO()
+    write_posts_csv(doc, buffer)
+    return buffer.getvalue()
+
+
+def reprints_csv(doc: Mapping[str, Any]) -> str:
+    """reprints.csv from an audit.json document: one row per reprint edge."""
+    buffer = io.StringIO()
+    write_reprints_csv(doc, buffer)
+    return buffer.getvalue()
+
+
+def _posts_by_id(doc: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {post["id"]: post for post in doc["posts"]}
+
+
+def _title_and_date(posts: Mapping[str, Mapping[str, Any]], post_id: str) -> tuple[object, object]:
+    """A post's title and date, empty for an id the document does not hold (a hand-made or cut document)."""
+    post = posts.get(post_id)
+    return (post.get("title"), post.get("date")) if post is not None else (None, None)
+
+
 def write_pairs_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
-    """:func:`pairs_csv` written row by row to ``handle`` (at a million paragraphs the text is 400 MB)."""
+    """:func:`pairs_csv` written row by row to ``handle`` (at a million paragraphs the text is 400 MB).
+
+    ``source`` is the audit's own decision (``pairs[].source``): ``a``, ``b``,
+    or ``undecided`` where the audit found nothing that decides.
+    """
+    posts = _posts_by_id(doc)
     paragraphs = {(post["id"], p["index"]): p for post in doc["posts"] for p in post["paragraphs"]}
     writer = SpreadsheetSafeWriter(handle)
     writer.writerow(PAIR_CSV_COLUMNS)
     for pair in doc["pairs"]:
-        a = paragraphs[(pair["a"]["post"], pair["a"]["paragraph"])]
-        b = paragraphs[(pair["b"]["post"], pair["b"]["paragraph"])]
+        a_post, b_post = pair["a"]["post"], pair["b"]["post"]
+        a = paragraphs[(a_post, pair["a"]["paragraph"])]
+        b = paragraphs[(b_post, pair["b"]["paragraph"])]
+        source = pair.get("source")
         writer.writerow(
             [
-                pair["a"]["post"],
+                a_post,
                 pair["a"]["paragraph"],
                 a["line"],
-                pair["b"]["post"],
+                b_post,
                 pair["b"]["paragraph"],
                 b["line"],
                 pair["kind"],
@@ -451,8 +541,89 @@ def write_pairs_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
                 pair["containment"],
                 pair["inside_post"],
                 pair["cluster"],
+                source if source in ("a", "b") else UNDECIDED,
+                *_title_and_date(posts, a_post),
+                *_title_and_date(posts, b_post),
                 a["text"],
                 b["text"],
+            ]
+        )
+
+
+def _main_source(sources: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The source a post borrows most words from (outside quotations, then inside); ties go to the earliest.
+
+    ``reuse.sources`` lists the earliest witness first, and ``max`` keeps the
+    first of equal items, so a tie names the earliest witness.
+    """
+    if not sources:
+        return None
+    return max(sources, key=lambda s: (s.get("share") or 0.0, s.get("quoted_share") or 0.0))
+
+
+def write_posts_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
+    """posts.csv: one row per post, in input order, with its verdict, main source and credit.
+
+    Everything comes from the document: ``verdict`` is ``reuse.derivation``,
+    ``decided_by`` the main source's evidence of order, ``credited_share`` and
+    ``uncredited_share`` ``reuse.credit`` (empty where the audit has none), and
+    ``credits`` the outlets the post credits (top-level ``credits``).
+    """
+    posts = _posts_by_id(doc)
+    credits: dict[str, list[str]] = {}
+    for credit in doc.get("credits", []):
+        credits.setdefault(credit["post"], []).append(f"{credit['outlet']} ({credit['how']})")
+    writer = SpreadsheetSafeWriter(handle)
+    writer.writerow(POST_CSV_COLUMNS)
+    for post in doc["posts"]:
+        citation = post.get("citation") or {}
+        reuse = post.get("reuse") or {}
+        sources = reuse.get("sources") or []
+        main = _main_source(sources)
+        main_id = main["post"] if main is not None else None
+        credit = reuse.get("credit") or {}
+        source_file = post.get("source") or {}
+        writer.writerow(
+            [
+                post["id"],
+                post.get("title"),
+                post.get("date"),
+                citation.get("date"),
+                citation.get("outlet"),
+                citation.get("author"),
+                sum(_word_count(p["text"]) for p in post["paragraphs"]),
+                reuse.get("share"),
+                reuse.get("quoted_share"),
+                reuse.get("derivation"),
+                main_id,
+                *(_title_and_date(posts, main_id) if main_id is not None else (None, None)),
+                (main.get("decided_by") or None) if main is not None else None,
+                "; ".join(s["post"] for s in sources if s is not main) or None,
+                credit.get("credited_share"),
+                credit.get("uncredited_share"),
+                "; ".join(credits.get(post["id"], [])) or None,
+                post.get("reference"),
+                source_file.get("path"),
+                source_file.get("line_start"),
+            ]
+        )
+
+
+def write_reprints_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
+    """reprints.csv: one row per reprint edge, both posts named, dated and titled, and how it was decided."""
+    posts = _posts_by_id(doc)
+    writer = SpreadsheetSafeWriter(handle)
+    writer.writerow(REPRINT_CSV_COLUMNS)
+    for reprint in doc.get("reprints", []):
+        writer.writerow(
+            [
+                reprint["source"],
+                *_title_and_date(posts, reprint["source"]),
+                reprint["copy"],
+                *_title_and_date(posts, reprint["copy"]),
+                reprint["shared_paragraphs"],
+                reprint["share_of_source"],
+                reprint["decided_by"],
             ]
         )
 
@@ -555,7 +726,7 @@ def write_outputs(
     The graph files come from networkx's writers, about half of the writing
     time: with a second worker and a graph of a size where it pays (see
     :data:`PARALLEL_GRAPH_MIN_ELEMENTS`), a forked process writes them while
-    this one writes the report, audit.json and pairs.csv. ``progress`` hears
+    this one writes the report, audit.json and the CSV tables. ``progress`` hears
     ``("writing", files done, files)``.
 
     The outputs replace the previous ones as one set (:func:`staged`), under
@@ -570,7 +741,9 @@ def write_outputs(
     gexf = out / "graph.gexf"
     if graph.number_of_nodes() <= GEXF_MAX_NODES:
         graph_files.append(gexf)
-    text_files = [out / "report.html", out / "audit.json", out / "pairs.csv"]
+    text_files = [
+        out / name for name in ("report.html", "audit.json", "pairs.csv", "posts.csv", "reprints.csv")
+    ]
     total = len(text_files) + len(graph_files)
     workers = getattr(audit.config, "workers", 1)
     size = graph.number_of_nodes() + graph.number_of_edges()
@@ -593,7 +766,7 @@ def write_outputs(
                 fork=workers > 1 and PARALLEL_GRAPH_MIN_ELEMENTS <= size <= PARALLEL_GRAPH_MAX_ELEMENTS,
             )
             try:
-                html, json_file, csv_file = temporary[: len(text_files)]
+                html, json_file, csv_file, posts_file, reprints_file = temporary[: len(text_files)]
                 from provenance.report import render
 
                 # The document is a tree of dicts and lists: while it is built
@@ -615,9 +788,17 @@ def write_outputs(
                     with open_output(json_file) as handle:
                         _write_json(doc, handle)
                     tell(2)
-                    with open_output(csv_file) as handle:
-                        write_pairs_csv(doc, handle)
-                    tell(3)
+                    for number, (path, write) in enumerate(
+                        [
+                            (csv_file, write_pairs_csv),
+                            (posts_file, write_posts_csv),
+                            (reprints_file, write_reprints_csv),
+                        ],
+                        start=3,
+                    ):
+                        with open_output(path) as handle:
+                            write(doc, handle)
+                        tell(number)
                     del doc
                     graph_job()
                 tell(total)
