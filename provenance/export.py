@@ -26,12 +26,25 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from provenance.errors import ReportError
 from provenance.interrupts import deferred
 from provenance.models import Audit, Edit, Pair, ParagraphRef, Post
 from provenance.ownership import clear_staged, output_lock, owned_temp_file
+from provenance.schema import (
+    SCHEMA_VERSION,
+    AuditDoc,
+    EditDoc,
+    GraphSummaryDoc,
+    PairDoc,
+    PairsByKindDoc,
+    PostDoc,
+    RefDoc,
+    ReuseDoc,
+    ReuseSourceDoc,
+    schema_major,
+)
 from provenance.workers import ForkedCall, collector_paused
 
 Progress = Callable[[str, int, int | None], None]
@@ -184,11 +197,11 @@ def _iso(value: object) -> str | None:
     return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
 
 
-def _ref(ref: ParagraphRef) -> dict[str, Any]:
+def _ref(ref: ParagraphRef) -> RefDoc:
     return {"post": ref.post, "paragraph": ref.paragraph}
 
 
-def _post_dict(post: Post, reuse: Mapping[str, Any] | None) -> dict[str, Any]:
+def _post_dict(post: Post, reuse: ReuseDoc | None) -> PostDoc:
     citation = post.citation
     return {
         "id": post.id,
@@ -251,8 +264,8 @@ def _copied_shares(audit: Audit) -> tuple[int, float, float]:
     return total, inside_words / total, across_words / total
 
 
-def audit_to_dict(audit: Audit) -> dict[str, Any]:
-    """The audit.json document (see ``docs/audit-json.md``)."""
+def audit_to_dict(audit: Audit) -> AuditDoc:
+    """The audit.json document (see ``docs/audit-json.md``; its types in :mod:`provenance.schema`)."""
     from importlib.metadata import version
 
     from provenance.config import AuditConfig
@@ -265,24 +278,24 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
         for member in cluster.members:
             cluster_of[member] = cluster.id
     words, inside_share, across_share = _copied_shares(audit)
-    kinds = {"exact": 0, "near": 0, "contained": 0, "partial": 0}
+    kinds = PairsByKindDoc(exact=0, near=0, contained=0, partial=0)
     for pair in audit.pairs:
-        kinds[pair.kind] = kinds.get(pair.kind, 0) + 1
+        kinds[pair.kind] += 1
     inside_pairs = sum(1 for p in audit.pairs if p.inside_post)
     corpus = audit.corpus
     references = set(corpus.references)
-    reuse = {
+    reuse: dict[str, ReuseDoc] = {
         post_id: {
             "share": _r(r.share),
             "quoted_share": _r(r.quoted_share),
             "derivation": r.derivation,
             "sources": [
-                {
-                    "post": s.post,
-                    "share": _r(s.share),
-                    "quoted_share": _r(s.quoted_share),
-                    "decided_by": s.decided_by,
-                }
+                ReuseSourceDoc(
+                    post=s.post,
+                    share=_r(s.share),
+                    quoted_share=_r(s.quoted_share),
+                    decided_by=s.decided_by,
+                )
                 for s in r.sources
             ],
         }
@@ -296,6 +309,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
             "datasketch": str(audit.dedup.stats.get("datasketch") or version("datasketch")),
             "minhash_scheme": str(audit.dedup.stats.get("minhash_scheme", "affine32")),
         },
+        "schema_version": SCHEMA_VERSION,
         "generated_at": audit.generated_at,
         "params": params,
         "inputs": {
@@ -395,7 +409,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
             }
             for c in audit.graph.credits
         ],
-        "graph": _jsonable(audit.graph.summary),
+        "graph": cast(GraphSummaryDoc, _jsonable(audit.graph.summary)),
         "unparsed": [{"path": u.path, "line": u.line, "text": u.text} for u in corpus.unparsed],
         "classified": [
             {"path": c.path, "line": c.line, "role": c.role, "text": c.text} for c in corpus.classified
@@ -406,7 +420,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
     }
 
 
-def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> dict[str, Any]:
+def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> PairDoc:
     return {
         "a": _ref(pair.a),
         "b": _ref(pair.b),
@@ -421,7 +435,7 @@ def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> dict[str, 
     }
 
 
-def _edit_dict(edit: Edit) -> dict[str, Any]:
+def _edit_dict(edit: Edit) -> EditDoc:
     return {
         "kind": edit.kind,
         "group": edit.group,
@@ -482,38 +496,38 @@ class SpreadsheetSafeWriter:
         self._handle.write(self._row.getvalue()[:-2] + "\n")
 
 
-def pairs_csv(doc: Mapping[str, Any]) -> str:
+def pairs_csv(doc: AuditDoc) -> str:
     """pairs.csv from an audit.json document: one row per pair with both texts."""
     buffer = io.StringIO()
     write_pairs_csv(doc, buffer)
     return buffer.getvalue()
 
 
-def posts_csv(doc: Mapping[str, Any]) -> str:
+def posts_csv(doc: AuditDoc) -> str:
     """posts.csv from an audit.json document: one row per post (see :func:`write_posts_csv`)."""
     buffer = io.StringIO()
     write_posts_csv(doc, buffer)
     return buffer.getvalue()
 
 
-def reprints_csv(doc: Mapping[str, Any]) -> str:
+def reprints_csv(doc: AuditDoc) -> str:
     """reprints.csv from an audit.json document: one row per reprint edge."""
     buffer = io.StringIO()
     write_reprints_csv(doc, buffer)
     return buffer.getvalue()
 
 
-def _posts_by_id(doc: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+def _posts_by_id(doc: AuditDoc) -> dict[str, PostDoc]:
     return {post["id"]: post for post in doc["posts"]}
 
 
-def _title_and_date(posts: Mapping[str, Mapping[str, Any]], post_id: str) -> tuple[object, object]:
+def _title_and_date(posts: Mapping[str, PostDoc], post_id: str) -> tuple[str | None, str | None]:
     """A post's title and date, empty for an id the document does not hold (a hand-made or cut document)."""
     post = posts.get(post_id)
     return (post.get("title"), post.get("date")) if post is not None else (None, None)
 
 
-def write_pairs_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
+def write_pairs_csv(doc: AuditDoc, handle: TextIO) -> None:
     """:func:`pairs_csv` written row by row to ``handle`` (at a million paragraphs the text is 400 MB).
 
     ``source`` is the audit's own decision (``pairs[].source``): ``a``, ``b``,
@@ -550,7 +564,7 @@ def write_pairs_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
         )
 
 
-def _main_source(sources: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+def _main_source(sources: Sequence[ReuseSourceDoc]) -> ReuseSourceDoc | None:
     """The source a post borrows most words from (outside quotations, then inside); ties go to the earliest.
 
     ``reuse.sources`` lists the earliest witness first, and ``max`` keeps the
@@ -561,7 +575,7 @@ def _main_source(sources: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | No
     return max(sources, key=lambda s: (s.get("share") or 0.0, s.get("quoted_share") or 0.0))
 
 
-def write_posts_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
+def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
     """posts.csv: one row per post, in input order, with its verdict, main source and credit.
 
     Everything comes from the document: ``verdict`` is ``reuse.derivation``,
@@ -571,45 +585,37 @@ def write_posts_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
     """
     posts = _posts_by_id(doc)
     credits: dict[str, list[str]] = {}
-    for credit in doc.get("credits", []):
-        credits.setdefault(credit["post"], []).append(f"{credit['outlet']} ({credit['how']})")
+    for given in doc.get("credits", []):
+        credits.setdefault(given["post"], []).append(f"{given['outlet']} ({given['how']})")
     writer = SpreadsheetSafeWriter(handle)
     writer.writerow(POST_CSV_COLUMNS)
     for post in doc["posts"]:
-        citation = post.get("citation") or {}
-        reuse = post.get("reuse") or {}
-        sources = reuse.get("sources") or []
+        citation = post.get("citation")
+        reuse = post.get("reuse")
+        sources = (reuse.get("sources") or []) if reuse else []
+        credit = reuse.get("credit") if reuse else None
         main = _main_source(sources)
-        main_id = main["post"] if main is not None else None
-        credit = reuse.get("credit") or {}
-        source_file = post.get("source") or {}
-        writer.writerow(
-            [
-                post["id"],
-                post.get("title"),
-                post.get("date"),
-                citation.get("date"),
-                citation.get("outlet"),
-                citation.get("author"),
-                sum(_word_count(p["text"]) for p in post["paragraphs"]),
-                reuse.get("share"),
-                reuse.get("quoted_share"),
-                reuse.get("derivation"),
-                main_id,
-                *(_title_and_date(posts, main_id) if main_id is not None else (None, None)),
-                (main.get("decided_by") or None) if main is not None else None,
-                "; ".join(s["post"] for s in sources if s is not main) or None,
-                credit.get("credited_share"),
-                credit.get("uncredited_share"),
-                "; ".join(credits.get(post["id"], [])) or None,
-                post.get("reference"),
-                source_file.get("path"),
-                source_file.get("line_start"),
-            ]
+        where = post.get("source")
+        row: list[object] = [post["id"], post.get("title"), post.get("date")]
+        row += (
+            [citation.get("date"), citation.get("outlet"), citation.get("author")] if citation else [None] * 3
         )
+        row.append(sum(_word_count(p["text"]) for p in post["paragraphs"]))
+        row += (
+            [reuse.get("share"), reuse.get("quoted_share"), reuse.get("derivation")] if reuse else [None] * 3
+        )
+        if main is not None:
+            row += [main["post"], *_title_and_date(posts, main["post"]), main.get("decided_by") or None]
+        else:
+            row += [None] * 4
+        row.append("; ".join(s["post"] for s in sources if s is not main) or None)
+        row += [credit.get("credited_share"), credit.get("uncredited_share")] if credit else [None, None]
+        row += ["; ".join(credits.get(post["id"], [])) or None, post.get("reference")]
+        row += [where.get("path"), where.get("line_start")] if where else [None, None]
+        writer.writerow(row)
 
 
-def write_reprints_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
+def write_reprints_csv(doc: AuditDoc, handle: TextIO) -> None:
     """reprints.csv: one row per reprint edge, both posts named, dated and titled, and how it was decided."""
     posts = _posts_by_id(doc)
     writer = SpreadsheetSafeWriter(handle)
@@ -693,7 +699,7 @@ def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:
     return [target for target, _ in listed]
 
 
-def _write_json(doc: Mapping[str, Any], handle: TextIO) -> None:
+def _write_json(doc: AuditDoc, handle: TextIO) -> None:
     """audit.json: the top-level fields one by one, each list with one item per line.
 
     ``json.dump`` always takes the pure-Python encoder, and with ``indent``
@@ -821,8 +827,14 @@ def _write_graph_files(graph: Any, files: Sequence[tuple[Path, str]]) -> None:
         writers[suffix](exportable, path)
 
 
-def load_audit_json(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a saved audit.json, with a clear error for anything that is not one."""
+def load_audit_json(path: str | os.PathLike[str]) -> AuditDoc:
+    """Read a saved audit.json, with a clear error for anything that is not one.
+
+    A document of a later MAJOR ``schema_version`` than this version writes is
+    refused by name: its fields may mean something else, and a report drawn
+    from it would be wrong without saying so. Earlier documents are typed as
+    the current one; their readers still guard what may be missing.
+    """
     try:
         with open(path, encoding="utf-8") as handle:
             doc = json.load(handle)
@@ -839,4 +851,13 @@ def load_audit_json(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ReportError(f"{path}: too large to read into memory") from exc
     if not isinstance(doc, dict) or not {"posts", "pairs", "params"} <= doc.keys():
         raise ReportError(f"{path}: not an audit.json written by provenance (needs posts, pairs, params)")
-    return doc
+    version = doc.get("schema_version")
+    major = schema_major(version)
+    if major is None:
+        raise ReportError(f"{path}: not an audit.json this version can read (schema_version {version!r})")
+    if major > (ours := schema_major(SCHEMA_VERSION) or 0):
+        raise ReportError(
+            f"{path}: written by a later provenance (audit.json schema {version}); "
+            f"this version reads schema {ours}.x: install the version that wrote it"
+        )
+    return cast(AuditDoc, doc)
