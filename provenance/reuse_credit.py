@@ -12,6 +12,8 @@ credits ``S``, in this order of strength:
 
 ``citation``
     ``C``'s citation line names one of ``S``'s outlets;
+``same_site``
+    ``C`` and ``S`` are pages of one site (a blog repeating its own text): nothing to credit;
 ``link``
     ``C`` links to ``S``'s address, or to one of ``S``'s outlets' sites;
 ``credit_line``
@@ -114,6 +116,10 @@ def _url_key(url: str) -> str:
     return text.removeprefix("www.")
 
 
+def _host(url: str) -> str:
+    return _url_key(url).split("/", 1)[0]
+
+
 def _source_outlets(post: Post, evidence: _Evidence) -> list[str]:
     keys = []
     if post.id in evidence.cited:
@@ -136,6 +142,8 @@ def _credit_of(
     cited = evidence.cited.get(copy.id)
     if cited and cited[0] in outlets:
         return "citation", names.name(cited[0]), cited[1] or None, cited[2]
+    if copy.url and source.url and _host(copy.url) and _host(copy.url) == _host(source.url):
+        return "same_site", None, None, f"{_host(copy.url)} repeats its own text"
     link = evidence.linked.get(copy.id, {}).get(_url_key(source.url)) if source.url else None
     if link is not None:
         return "link", None, link.line or None, link.text or link.url
