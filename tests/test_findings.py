@@ -364,4 +364,5 @@ def test_a_site_repeating_its_own_text_owes_no_credit(tmp_path: Path) -> None:
     other = result.dedup.reuse["other"].credit
     assert again is not None and other is not None
     assert [(e.source, e.how, e.credited) for e in again.by] == [("first", "same_site", True)]
+    assert result.findings == []
     assert (other.by[0].source, other.by[0].how, other.by[0].credited) == ("first", "none", False)
