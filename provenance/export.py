@@ -30,17 +30,19 @@ from typing import Any, TextIO, cast
 
 from provenance.errors import ReportError
 from provenance.interrupts import deferred
-from provenance.models import Audit, Edit, Pair, ParagraphRef, Post
+from provenance.models import Audit, Edit, Pair, ParagraphRef, Post, PostReuse, ReuseCredit
 from provenance.ownership import clear_staged, output_lock, owned_temp_file
 from provenance.schema import (
     SCHEMA_VERSION,
     AuditDoc,
     EditDoc,
+    FindingsBySeverityDoc,
     GraphSummaryDoc,
     PairDoc,
     PairsByKindDoc,
     PostDoc,
     RefDoc,
+    ReuseCreditDoc,
     ReuseDoc,
     ReuseSourceDoc,
     schema_major,
@@ -134,7 +136,7 @@ POST_CSV_COLUMNS = (
     "other_sources",
     "credited_share",
     "uncredited_share",
-    "credits",
+    "credited_how",
     "reference",
     "path",
     "line",
@@ -284,23 +286,10 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
     inside_pairs = sum(1 for p in audit.pairs if p.inside_post)
     corpus = audit.corpus
     references = set(corpus.references)
-    reuse: dict[str, ReuseDoc] = {
-        post_id: {
-            "share": _r(r.share),
-            "quoted_share": _r(r.quoted_share),
-            "derivation": r.derivation,
-            "sources": [
-                ReuseSourceDoc(
-                    post=s.post,
-                    share=_r(s.share),
-                    quoted_share=_r(s.quoted_share),
-                    decided_by=s.decided_by,
-                )
-                for s in r.sources
-            ],
-        }
-        for post_id, r in audit.dedup.reuse.items()
-    }
+    reuse = {post_id: _reuse_dict(r) for post_id, r in audit.dedup.reuse.items()}
+    severities = FindingsBySeverityDoc(high=0, medium=0, low=0)
+    for finding in audit.findings:
+        severities[finding.severity] += 1
     return {
         "tool": {
             "name": "provenance",
@@ -340,7 +329,22 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
             "skipped": len(corpus.skipped),
             "warnings": len(corpus.warnings),
             "order_evidence": order_evidence(audit.posts),
+            "findings": len(audit.findings),
+            "findings_by_severity": severities,
         },
+        "findings": [
+            {
+                "kind": f.kind,
+                "severity": f.severity,
+                "posts": list(f.posts),
+                "summary": f.summary,
+                "evidence": [
+                    {"post": e.post, "paragraph": e.paragraph, "line": e.line, "text": e.text}
+                    for e in f.evidence
+                ],
+            }
+            for f in audit.findings
+        ],
         "posts": [_post_dict(p, reuse.get(p.id)) for p in audit.posts],
         "pairs": [_pair_dict(p, cluster_of) for p in audit.pairs],
         "clusters": [
@@ -381,6 +385,16 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
                 "mentioned_by": list(o.mentioned_by),
                 "credited_by": list(o.credited_by),
                 "source": o.source,
+                "reuse": (
+                    {
+                        "copies": o.reuse.copies,
+                        "words": o.reuse.words,
+                        "credited_words": o.reuse.credited_words,
+                        "credited_share": o.reuse.credited_share,
+                    }
+                    if o.reuse is not None
+                    else None
+                ),
             }
             for o in audit.outlets
         ],
@@ -417,6 +431,42 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
         "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
         "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in corpus.warnings],
         "timings": {k: round(v, 3) for k, v in audit.timings.items()},
+    }
+
+
+def _reuse_dict(reuse: PostReuse) -> ReuseDoc:
+    doc = ReuseDoc(
+        share=_r(reuse.share),
+        quoted_share=_r(reuse.quoted_share),
+        derivation=reuse.derivation,
+        sources=[
+            ReuseSourceDoc(
+                post=s.post, share=_r(s.share), quoted_share=_r(s.quoted_share), decided_by=s.decided_by
+            )
+            for s in reuse.sources
+        ],
+    )
+    if reuse.credit is not None:
+        doc["credit"] = _credit_dict(reuse.credit)
+    return doc
+
+
+def _credit_dict(credit: ReuseCredit) -> ReuseCreditDoc:
+    return {
+        "credited_share": _r(credit.credited_share),
+        "uncredited_share": _r(credit.uncredited_share),
+        "by": [
+            {
+                "source": e.source,
+                "outlet": e.outlet,
+                "how": e.how,
+                "credited": e.credited,
+                "share": _r(e.share),
+                "evidence_line": e.evidence_line,
+                "evidence": e.evidence,
+            }
+            for e in credit.by
+        ],
     }
 
 
@@ -579,14 +629,12 @@ def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
     """posts.csv: one row per post, in input order, with its verdict, main source and credit.
 
     Everything comes from the document: ``verdict`` is ``reuse.derivation``,
-    ``decided_by`` the main source's evidence of order, ``credited_share`` and
-    ``uncredited_share`` ``reuse.credit`` (empty where the audit has none), and
-    ``credits`` the outlets the post credits (top-level ``credits``).
+    ``decided_by`` the main source's evidence of order, and the credit columns
+    ``reuse.credit`` (empty where the audit has none: a post that borrows
+    nothing): its two shares, and ``credited_how``, how each source is
+    credited (``none`` where it is not), named by its outlet or else its id.
     """
     posts = _posts_by_id(doc)
-    credits: dict[str, list[str]] = {}
-    for given in doc.get("credits", []):
-        credits.setdefault(given["post"], []).append(f"{given['outlet']} ({given['how']})")
     writer = SpreadsheetSafeWriter(handle)
     writer.writerow(POST_CSV_COLUMNS)
     for post in doc["posts"]:
@@ -609,8 +657,12 @@ def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
         else:
             row += [None] * 4
         row.append("; ".join(s["post"] for s in sources if s is not main) or None)
-        row += [credit.get("credited_share"), credit.get("uncredited_share")] if credit else [None, None]
-        row += ["; ".join(credits.get(post["id"], [])) or None, post.get("reference")]
+        if credit:
+            how = "; ".join(f"{by.get('outlet') or by['source']}: {by['how']}" for by in credit.get("by", []))
+            row += [credit.get("credited_share"), credit.get("uncredited_share"), how or None]
+        else:
+            row += [None] * 3
+        row.append(post.get("reference"))
         row += [where.get("path"), where.get("line_start")] if where else [None, None]
         writer.writerow(row)
 

@@ -15,6 +15,8 @@ import datetime as dt
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 from provenance.errors import ReportError
 from provenance.models import Credit, GraphResult, Mention, Post, Reprint, SourceRef
@@ -140,3 +142,38 @@ def _graph_result(doc: AuditDoc) -> GraphResult:
         for c in doc.get("credits", [])
     ]
     return GraphResult(graph=graph, reprints=reprints, mentions=mentions, credits=credits)
+
+
+def credit_and_findings(doc: Mapping[str, Any], post_id: str) -> list[str]:
+    """What ``provenance sources`` adds under the chain: the post's credit and the findings naming it.
+
+    Read from the audit.json document (a saved one, or the one just made), so
+    both ways print the same decision the audit took.
+    """
+    lines: list[str] = []
+    for post in doc.get("posts") or []:
+        if not isinstance(post, Mapping) or post.get("id") != post_id:
+            continue
+        reuse = post.get("reuse")
+        credit = reuse.get("credit") if isinstance(reuse, Mapping) else None
+        if isinstance(credit, Mapping):
+            lines.append(
+                f"credit: {float(credit.get('credited_share') or 0):.0%} of its words borrowed with credit, "
+                f"{float(credit.get('uncredited_share') or 0):.0%} without"
+            )
+            for entry in credit.get("by") or []:
+                if not isinstance(entry, Mapping):
+                    continue
+                how = "no credit" if entry.get("how") == "none" else f"credited by {entry.get('how')}"
+                where = f", line {entry['evidence_line']}" if entry.get("evidence_line") else ""
+                outlet = f" ({entry['outlet']})" if entry.get("outlet") else ""
+                lines.append(
+                    f"  {float(entry.get('share') or 0):.0%} from {entry.get('source')}{outlet}: {how}{where}"
+                )
+    found = [
+        f for f in doc.get("findings") or [] if isinstance(f, Mapping) and post_id in (f.get("posts") or [])
+    ]
+    lines.append(f"findings naming it: {len(found)}" if found else "findings naming it: none")
+    for finding in found:
+        lines.append(f"  {finding.get('severity')} {finding.get('kind')}: {finding.get('summary')}")
+    return lines

@@ -17,7 +17,16 @@ existed): readers still guard what they read.
 # only from evaluated annotations, and the key test reads __optional_keys__.
 from typing import Any, Literal, NotRequired, TypedDict
 
-from provenance.models import CreditHow, Derivation, EditKind, OutletSource, PairKind
+from provenance.models import (
+    CreditHow,
+    CreditWay,
+    Derivation,
+    EditKind,
+    FindingKind,
+    OutletSource,
+    PairKind,
+    Severity,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -84,6 +93,12 @@ class PairsByKindDoc(TypedDict):
     partial: int
 
 
+class FindingsBySeverityDoc(TypedDict):
+    high: int
+    medium: int
+    low: int
+
+
 class SummaryDoc(TypedDict):
     posts: int
     paragraphs: int
@@ -105,6 +120,8 @@ class SummaryDoc(TypedDict):
     skipped: int
     warnings: int
     order_evidence: str
+    findings: int
+    findings_by_severity: FindingsBySeverityDoc
 
 
 class RefDoc(TypedDict):
@@ -162,11 +179,11 @@ class CreditByDoc(TypedDict):
 
     source: str
     outlet: str | None
-    how: str
-    evidence_line: int | None
-    evidence: str | None
+    how: CreditWay
     credited: bool
     share: float
+    evidence_line: int | None
+    evidence: str | None
 
 
 class ReuseCreditDoc(TypedDict):
@@ -182,7 +199,7 @@ class ReuseDoc(TypedDict):
     quoted_share: float
     derivation: Derivation
     sources: list[ReuseSourceDoc]
-    # Written by the credit stage where it runs; absent otherwise.
+    # Written for borrowing posts only.
     credit: NotRequired[ReuseCreditDoc]
 
 
@@ -256,6 +273,15 @@ class ReprintDoc(TypedDict):
     decided_by: str
 
 
+class OutletReuseDoc(TypedDict):
+    """How much text of an outlet reappears in other posts, and how much of it credits the outlet."""
+
+    copies: int
+    words: int
+    credited_words: int
+    credited_share: float
+
+
 class OutletDoc(TypedDict):
     name: str
     aliases: list[str]
@@ -264,6 +290,7 @@ class OutletDoc(TypedDict):
     mentioned_by: list[str]
     credited_by: list[str]
     source: OutletSource
+    reuse: OutletReuseDoc | None
 
 
 class MentionDoc(TypedDict):
@@ -337,10 +364,10 @@ class FindingEvidenceDoc(TypedDict):
 
 
 class FindingDoc(TypedDict):
-    """Something a reader should look at, with the paragraphs that show it."""
+    """A claim a post makes that the dump contradicts, with the paragraphs that show it."""
 
-    kind: str
-    severity: str
+    kind: FindingKind
+    severity: Severity
     posts: list[str]
     summary: str
     evidence: list[FindingEvidenceDoc]
@@ -356,6 +383,7 @@ class AuditDoc(TypedDict):
     params: dict[str, Any]
     inputs: InputsDoc
     summary: SummaryDoc
+    findings: list[FindingDoc]
     posts: list[PostDoc]
     pairs: list[PairDoc]
     clusters: list[ClusterDoc]
@@ -370,5 +398,3 @@ class AuditDoc(TypedDict):
     skipped: list[SkippedDoc]
     warnings: list[WarningDoc]
     timings: dict[str, float]
-    # Written by the findings stage where it runs; absent otherwise.
-    findings: NotRequired[list[FindingDoc]]

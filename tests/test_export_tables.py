@@ -59,8 +59,10 @@ def test_posts_csv_has_a_row_per_post_and_names_the_copy_s_main_source(seed_out:
     assert copy["decided_by"] == "citation_date"
     assert float(copy["borrowed_share"]) == doc["posts"][2]["reuse"]["share"] > 0.5
     assert float(copy["quoted_share"]) == doc["posts"][2]["reuse"]["quoted_share"]
-    # No reuse.credit in this audit: the credit columns are empty, never a made-up 0.
-    assert copy["credited_share"] == copy["uncredited_share"] == ""
+    credit = doc["posts"][2]["reuse"]["credit"]
+    assert float(copy["credited_share"]) == credit["credited_share"] > 0
+    assert float(copy["uncredited_share"]) == credit["uncredited_share"]
+    assert copy["credited_how"] == "DEBKAfile: citation"
     for row in rows:
         post = next(p for p in doc["posts"] if p["id"] == row["id"])
         assert int(row["words"]) == sum(len(p["text"].split()) for p in post["paragraphs"]) > 0
@@ -68,6 +70,8 @@ def test_posts_csv_has_a_row_per_post_and_names_the_copy_s_main_source(seed_out:
         if row["id"] != COPY:
             assert row["verdict"] == "independent"
             assert row["main_source"] == row["main_source_date"] == row["decided_by"] == ""
+            # Nothing borrowed, no reuse.credit: empty cells, never a made-up 0.
+            assert row["credited_share"] == row["uncredited_share"] == row["credited_how"] == ""
 
 
 def test_reprints_csv_names_both_posts_their_dates_and_how_it_was_decided(seed_out: Path) -> None:
@@ -120,7 +124,14 @@ def hostile_doc() -> dict[str, Any]:
                 {"post": "-first", "share": 0.25, "quoted_share": 0.0, "decided_by": "post_date"},
                 {"post": "@second", "share": 0.25, "quoted_share": 0.0, "decided_by": "input_order"},
             ],
-            "credit": {"credited_share": 0.1, "uncredited_share": 0.4, "by": []},
+            "credit": {
+                "credited_share": 0.1,
+                "uncredited_share": 0.4,
+                "by": [
+                    {"source": "-first", "outlet": "=Wire", "how": "link"},
+                    {"source": "@second", "outlet": None, "how": "none"},
+                ],
+            },
         },
     }
     others = [
@@ -139,7 +150,6 @@ def hostile_doc() -> dict[str, Any]:
                 "decided_by": "=post_date",
             }
         ],
-        "credits": [{"post": "=copy", "outlet": "=Wire", "how": "via"}],
     }
 
 
@@ -158,7 +168,7 @@ def test_posts_and_reprints_csv_neutralise_formula_cells() -> None:
         "'-Author",
     )
     assert (copy["credited_share"], copy["uncredited_share"]) == ("0.1", "0.4")
-    assert copy["credits"] == "'=Wire (via)"
+    assert copy["credited_how"] == "'=Wire: link; @second: none"
     assert copy["words"] == "3"
     # Equal shares: the main source is the earliest witness (listed first), the other is listed after.
     assert (copy["main_source"], copy["main_source_title"], copy["main_source_date"]) == (
