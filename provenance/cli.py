@@ -14,7 +14,7 @@ import functools
 import re
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -542,6 +542,7 @@ def report(audit_json: Path | None, db: Path | None, run: int | None, out_file: 
         raise click.UsageError("give either AUDIT_JSON or --db STORE")
     if run is not None and db is None:
         raise click.UsageError("--run picks a run of a --db store")
+    doc: Mapping[str, Any]
     if db is not None:
         from provenance.store import stored_document
 

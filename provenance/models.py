@@ -348,7 +348,9 @@ class ReuseSource:
     decided_by: str = ""
 
 
-CreditWay = Literal["citation", "link", "credit_line", "attribution_line", "mention", "quotation", "none"]
+CreditWay = Literal[
+    "citation", "same_site", "link", "credit_line", "attribution_line", "mention", "quotation", "none"
+]
 
 
 @dataclass(frozen=True, slots=True)

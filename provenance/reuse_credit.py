@@ -12,6 +12,8 @@ credits ``S``, in this order of strength:
 
 ``citation``
     ``C``'s citation line names one of ``S``'s outlets;
+``same_site``
+    ``C`` and ``S`` are pages of one site (a blog repeating its own text): nothing to credit;
 ``link``
     ``C`` links to ``S``'s address, or to one of ``S``'s outlets' sites;
 ``credit_line``
@@ -39,6 +41,7 @@ from provenance.models import (
     Credit,
     CreditWay,
     DedupResult,
+    Link,
     Mention,
     Outlet,
     OutletReuse,
@@ -93,11 +96,16 @@ def copied_paragraphs(pairs: Iterable[Pair]) -> CopiedParagraphs:
 
 @dataclass(slots=True)
 class _Evidence:
-    """What each post says about outlets: by key, with the line that says it."""
+    """What each post says about outlets, filed by post and outlet key so each question is one lookup.
+
+    Indexed once: a post with thousands of credit lines or mentions and
+    hundreds of sources costs the sum of the two, never their product.
+    """
 
     cited: dict[str, tuple[str, int, str]]  # post -> (outlet key, line, citation text)
-    credited: dict[str, list[Credit]]
-    mentioned: dict[str, list[Mention]]
+    credited: dict[str, dict[str, list[Credit]]]  # post -> outlet key -> its credits, in order
+    mentioned: dict[str, dict[str, list[Mention]]]  # post -> outlet key -> its mentions, in order
+    linked: dict[str, dict[str, Link]]  # post -> address key -> first link to it
 
 
 def _url_key(url: str) -> str:
@@ -108,12 +116,15 @@ def _url_key(url: str) -> str:
     return text.removeprefix("www.")
 
 
-def _source_outlets(post: Post, evidence: _Evidence, names: OutletNames) -> list[str]:
+def _host(url: str) -> str:
+    return _url_key(url).split("/", 1)[0]
+
+
+def _source_outlets(post: Post, evidence: _Evidence) -> list[str]:
     keys = []
     if post.id in evidence.cited:
         keys.append(evidence.cited[post.id][0])
-    for credit in evidence.credited.get(post.id, ()):
-        key = names.key(credit.outlet)
+    for key in evidence.credited.get(post.id, {}):
         if key not in keys:
             keys.append(key)
     return keys
@@ -127,34 +138,35 @@ def _credit_of(
     copied: Sequence[int],
 ) -> tuple[CreditWay, str | None, int | None, str | None]:
     """(how, outlet shown, evidence line, evidence text) of the strongest credit ``copy`` gives ``source``."""
-    outlets = _source_outlets(source, evidence, names)
-    wanted = set(outlets)
+    outlets = _source_outlets(source, evidence)
     cited = evidence.cited.get(copy.id)
-    if cited and cited[0] in wanted:
+    if cited and cited[0] in outlets:
         return "citation", names.name(cited[0]), cited[1] or None, cited[2]
-    if source.url:
-        target = _url_key(source.url)
-        for link in copy.links:
-            if _url_key(link.url) == target:
-                return "link", None, link.line or None, link.text or link.url
-    credits = evidence.credited.get(copy.id, ())
-    for credit in credits:
-        if credit.how == "link" and names.key(credit.outlet) in wanted:
-            return "link", names.name(names.key(credit.outlet)), credit.line or None, credit.evidence
-    for credit in credits:
-        if credit.how != "link" and names.key(credit.outlet) in wanted:
-            return "credit_line", names.name(names.key(credit.outlet)), credit.line or None, credit.evidence
+    if copy.url and source.url and _host(copy.url) and _host(copy.url) == _host(source.url):
+        return "same_site", None, None, f"{_host(copy.url)} repeats its own text"
+    link = evidence.linked.get(copy.id, {}).get(_url_key(source.url)) if source.url else None
+    if link is not None:
+        return "link", None, link.line or None, link.text or link.url
+    credits = evidence.credited.get(copy.id, {})
+    for wanted_how in ("link", "credit_line"):
+        for key in outlets:
+            for credit in credits.get(key, ()):
+                if (credit.how == "link") == (wanted_how == "link"):
+                    how: CreditWay = "link" if wanted_how == "link" else "credit_line"
+                    return how, names.name(key), credit.line or None, credit.evidence
     first = copied[0] if copied else 0
     last = copied[-1] if copied else -1
-    elsewhere: Mention | None = None
-    for mention in evidence.mentioned.get(copy.id, ()):
-        if names.key(mention.outlet) not in wanted:
-            continue
-        if first - ATTRIBUTION_REACH <= mention.paragraph <= last:
-            return "attribution_line", names.name(names.key(mention.outlet)), mention.line, mention.sentence
-        elsewhere = elsewhere or mention
+    mentioned = evidence.mentioned.get(copy.id, {})
+    elsewhere: tuple[str, Mention] | None = None
+    for key in outlets:
+        for mention in mentioned.get(key, ()):
+            if first - ATTRIBUTION_REACH <= mention.paragraph <= last:
+                return "attribution_line", names.name(key), mention.line, mention.sentence
+            if elsewhere is None or mention.line < elsewhere[1].line:
+                elsewhere = (key, mention)
     if elsewhere is not None:
-        return "mention", names.name(names.key(elsewhere.outlet)), elsewhere.line, elsewhere.sentence
+        key, mention = elsewhere
+        return "mention", names.name(key), mention.line, mention.sentence
     return "none", names.name(outlets[0]) if outlets else None, None, None
 
 
@@ -175,15 +187,17 @@ def credit_reuse(
     """
     names = OutletNames(aliases, outlets)
     by_id = {post.id: post for post in posts}
-    evidence = _Evidence({}, defaultdict(list), defaultdict(list))
+    evidence = _Evidence({}, defaultdict(dict), defaultdict(dict), defaultdict(dict))
     for post in posts:
         if post.citation and post.citation.outlet:
             citation = post.citation
             evidence.cited[post.id] = (names.key(citation.outlet or ""), citation.line, citation.raw or "")
+        for link in post.links:
+            evidence.linked[post.id].setdefault(_url_key(link.url), link)
     for credit in credits:
-        evidence.credited[credit.post].append(credit)
+        evidence.credited[credit.post].setdefault(names.key(credit.outlet), []).append(credit)
     for mention in mentions:
-        evidence.mentioned[mention.post].append(mention)
+        evidence.mentioned[mention.post].setdefault(names.key(mention.outlet), []).append(mention)
     copied = copied if copied is not None else copied_paragraphs(dedup.pairs)
     words = {post.id: sum(len(p.text.split()) for p in post.paragraphs) for post in posts}
 
