@@ -144,6 +144,9 @@ def test_a_dump_with_a_lone_surrogate_round_trips_as_audit_json_writes_it(tmp_pa
 
 def test_the_store_holds_rows_users_query(tmp_path: Path) -> None:
     _ok(_audit(tmp_path, _dump(tmp_path / "dump")))
+    _refused(
+        CliRunner().invoke(cli, ["diff", "--db", str(tmp_path / "a.sqlite")]), "holds 1 run", "needs two"
+    )
     with sqlite3.connect(tmp_path / "a.sqlite") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -540,3 +543,27 @@ def test_the_three_queries_of_the_docs_run_and_answer(tmp_path: Path) -> None:
     uncredited, changes, _findings = answers
     assert uncredited and uncredited[0][1] >= 1
     assert changes == [("new", "new", "Post new")]
+
+
+def test_docs_name_every_table_and_view_and_column(tmp_path: Path) -> None:
+    """docs/store.md's table lists each table of the schema, and each column it names exists there."""
+    import re
+
+    from provenance.store.schema import TABLES, VIEWS
+
+    text = (ROOT / "docs" / "store.md").read_text(encoding="utf-8")
+    _ok(_audit(tmp_path, _dump(tmp_path / "dump")))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        columns = {
+            name: {row[1] for row in conn.execute(f"PRAGMA table_info({name})")} for name in TABLES + VIEWS
+        }
+    documented: set[str] = set()
+    for row in re.findall(r"^\| (`[a-z_]+`(?:, `[a-z_]+`)*) \| [^|]+ \| (.+) \|$", text, re.MULTILINE):
+        tables = re.findall(r"`([a-z_]+)`", row[0])
+        documented.update(tables)
+        named = set(re.findall(r"`([a-z_]+)`", re.sub(r"\([^)]*\)", "", row[1])))
+        held = set().union(*(columns[t] for t in tables))
+        assert named <= held, (tables, named - held)
+    assert documented == set(TABLES)
+    for view in VIEWS:
+        assert f"- `{view}`:" in text, view
