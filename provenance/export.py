@@ -290,7 +290,7 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
     severities = FindingsBySeverityDoc(high=0, medium=0, low=0)
     for finding in audit.findings:
         severities[finding.severity] += 1
-    return {
+    doc: AuditDoc = {
         "tool": {
             "name": "provenance",
             "version": audit.version,
@@ -432,6 +432,9 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
         "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in corpus.warnings],
         "timings": {k: round(v, 3) for k, v in audit.timings.items()},
     }
+    if audit.since_last_run is not None:  # the --db store's comparison (provenance.store)
+        doc["since_last_run"] = audit.since_last_run
+    return doc
 
 
 def _reuse_dict(reuse: PostReuse) -> ReuseDoc:

@@ -576,6 +576,8 @@ class Audit:
     generated_at: str
     timings: dict[str, float] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # What changed since the store's previous run (``--db``; :mod:`provenance.store.diff`), else None.
+    since_last_run: dict[str, Any] | None = None
 
     @property
     def posts(self) -> list[Post]:

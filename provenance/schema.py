@@ -398,3 +398,5 @@ class AuditDoc(TypedDict):
     skipped: list[SkippedDoc]
     warnings: list[WarningDoc]
     timings: dict[str, float]
+    #: Only with ``--db``: what changed since the store's previous run (:mod:`provenance.store.diff`).
+    since_last_run: NotRequired[dict[str, Any]]
