@@ -168,6 +168,8 @@ def _percent(share: float) -> str:
     if share <= 0:
         return "–"
     value = share * 100
+    if value < 0.05:
+        return "<0.1%"  # not "0.0%" for words that were copied
     return f"{value:.1f}%" if value < 99.95 else "100%"
 
 
@@ -185,10 +187,11 @@ def draw_share_chart(
     share above the largest bar, so a blog whose biggest share is 11% gets a
     0-20% axis and bars that can be seen.
     """
-    label_width, plot_width, number_width, row_height = 236, 300, 64, 34
+    label_width, plot_width, number_width, row_height = 220, 300, 60, 34
     top = 40  # two heading lines
-    plot_x = label_width
-    numbers_x = plot_x + plot_width + 12
+    # Label, figures, bars: on a phone the chart scrolls sideways, and the figures come first.
+    numbers_x = label_width
+    plot_x = numbers_x + 3 * number_width + 16
     largest = max((max(b, g, i) for _, _, b, g, i, _ in posts), default=0.0)
     axis = _axis_max(largest)
 
@@ -235,7 +238,7 @@ def draw_share_chart(
         note = f"The {len(posts):,} most copied of {posts_total:,} posts."
     height = top + len(rows) * row_height + 26
     return BarChart(
-        width=numbers_x + 3 * number_width + 4,
+        width=plot_x + plot_width + 18,
         height=height,
         label_width=label_width,
         plot_x=plot_x,
