@@ -366,3 +366,20 @@ def test_chart_labels_fit_their_column_and_keep_the_whole_title() -> None:
     assert chart.axis_max == 1.0
     html_row = render(doc_of([post("a", title=title)])).split('class="share-chart"')[1]
     assert "<title>An extremely long title" in html_row
+
+
+def test_a_copy_chain_bigger_than_the_cap_is_drawn_as_copies_with_their_sources() -> None:
+    """One chain of 300 copies (each of the one before): whole copies first, each drawn with its source."""
+    posts = [post("p0")]
+    for n in range(1, 301):
+        posts.append(post(f"p{n}", derivation="wholly" if n % 3 else "partially", sources=(f"p{n - 1}",)))
+    graph = graph_of(doc_of(posts), max_nodes=40)
+    keys = {n.key for n in graph.nodes}
+    css = {n.key: n.css for n in graph.nodes}
+    assert len(keys) == 40
+    whole = [k for k in keys if css[k] == "post wholly"]
+    assert len(whole) >= 13  # 40 nodes: at worst a copy and its source each
+    for key in whole:  # every whole copy drawn has its source drawn (that source may be a copy too)
+        assert f"p:p{int(key[3:]) - 1}" in keys
+    assert {edge.kind for edge in graph.edges} == {"borrows"}
+    assert graph.note is not None and f"{graph.derived_drawn} of the 300 posts copied" in graph.note

@@ -24,6 +24,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from provenance.report.anchors import outlet_anchor
@@ -37,29 +38,33 @@ _NARROW = frozenset("iljtfrI!.,:;'|()[]{} ")
 _WIDE = frozenset("mwMW@%")
 
 
+@lru_cache(maxsize=8192)
+def _ems(char: str) -> float:
+    """The advance of one character in ems (cached: titles repeat the same few hundred characters)."""
+    if char in _NARROW:
+        return 0.4
+    if char in _WIDE:
+        return 1.0
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0.0
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.05
+    if char.isupper():
+        return 0.78
+    if char.isascii():
+        return 0.66
+    return 0.8  # other scripts: Cyrillic, Greek, Arabic, Hebrew, …
+
+
 def text_width(text: str, size: float = FONT_PX) -> float:
     """An upper estimate of the width of ``text`` set at ``size`` px in the report's sans font."""
-    ems = 0.0
-    for char in text:
-        if char in _NARROW:
-            ems += 0.4
-        elif char in _WIDE:
-            ems += 1.0
-        elif unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        elif unicodedata.east_asian_width(char) in ("W", "F"):
-            ems += 1.05
-        elif char.isupper():
-            ems += 0.78
-        elif char.isascii():
-            ems += 0.66
-        else:
-            ems += 0.8  # other scripts: Cyrillic, Greek, Arabic, Hebrew, …
-    return ems * size
+    return sum(map(_ems, text)) * size
 
 
 def _plain(text: str) -> str:
     """One line of text without controls: a bidi override in a title must not reorder a drawing's labels."""
+    if text.isprintable():  # no control, format or separator character but the space: the usual case
+        return " ".join(text.split())
     cleaned = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
     cleaned = "".join(c for c in cleaned if unicodedata.category(c) != "Cf")
     return " ".join(cleaned.split())
@@ -74,7 +79,7 @@ def fit(text: str, budget: float, size: float = FONT_PX) -> str:
     kept: list[str] = []
     used = 0.0
     for char in text:
-        used += text_width(char, size)
+        used += _ems(char) * size
         if used > room:
             break
         kept.append(char)
@@ -338,6 +343,7 @@ class _Links:
     kinds: dict[tuple[str, str], set[EdgeKind]]
     share: dict[tuple[str, str], float]  # borrowed share of the copy, per reuse edge
     derivation: dict[str, str]
+    borrowed: dict[str, float]  # each post's reuse.share
     cited: dict[str, int]  # posts citing each outlet
 
 
@@ -345,6 +351,7 @@ def _links(doc: Mapping[str, Any], canonical: Mapping[str, str]) -> _Links:
     kinds: dict[tuple[str, str], set[EdgeKind]] = {}
     share: dict[tuple[str, str], float] = {}
     derivation: dict[str, str] = {}
+    borrowed: dict[str, float] = {}
     cited: dict[str, int] = {}
 
     def outlet_key(name: str) -> str:
@@ -361,6 +368,7 @@ def _links(doc: Mapping[str, Any], canonical: Mapping[str, str]) -> _Links:
         derivation[key] = (
             str(reuse.get("derivation") or "independent") if isinstance(reuse, Mapping) else "independent"
         )
+        borrowed[key] = _number(reuse.get("share")) if isinstance(reuse, Mapping) else 0.0
     for post in posts:
         key = "p:" + str(post["id"])
         citation = post.get("citation")
@@ -386,7 +394,7 @@ def _links(doc: Mapping[str, Any], canonical: Mapping[str, str]) -> _Links:
             source, copy = "p:" + str(reprint.get("source")), "p:" + str(reprint.get("copy"))
             if source in derivation and copy in derivation:
                 link(source, copy, "reprints")
-    return _Links(kinds, share, derivation, cited)
+    return _Links(kinds, share, derivation, borrowed, cited)
 
 
 def _number(value: object) -> float:
@@ -424,7 +432,10 @@ def _components(nodes: Iterable[str], adjacency: Mapping[str, list[str]]) -> lis
 
 
 def _select(
-    edges: Mapping[tuple[str, str], EdgeKind], derivation: Mapping[str, str], max_nodes: int
+    edges: Mapping[tuple[str, str], EdgeKind],
+    derivation: Mapping[str, str],
+    borrowed: Mapping[str, float],
+    max_nodes: int,
 ) -> tuple[list[str], int, int, int]:
     """The nodes to draw, and the totals for the note: (chosen, nodes linked, components, components drawn).
 
@@ -436,12 +447,14 @@ def _select(
     """
     adjacency: dict[str, list[str]] = {}
     reuse_adjacency: dict[str, list[str]] = {}
+    sources_of: dict[str, list[str]] = {}
     for (source, target), kind in sorted(edges.items()):
         adjacency.setdefault(source, []).append(target)
         adjacency.setdefault(target, []).append(source)
         if kind in _REUSE:
             reuse_adjacency.setdefault(source, []).append(target)
             reuse_adjacency.setdefault(target, []).append(source)
+            sources_of.setdefault(target, []).append(source)
     linked = sorted(adjacency)
     components = _components(linked, adjacency)
     chosen: list[str] = []
@@ -473,9 +486,17 @@ def _select(
             break
         if len(chosen) + len(chain) <= max_nodes:
             take(chain)
-        else:  # the roots (posts copying nothing) first, then down the chain
-            roots = [n for n in chain if derivation.get(n) not in ("wholly", "partially")] or chain[:1]
-            walk(roots, reuse_adjacency)
+            continue
+        # Too big for the room left (a generated dump of 1,700 posts made one chain of 1,100):
+        # each copy with all its sources, whole copies first, then the most borrowed.
+        copies = sorted(
+            (n for n in chain if derivation.get(n) in ("wholly", "partially")),
+            key=lambda n: (derivation.get(n) != "wholly", -borrowed.get(n, 0.0), n),
+        )
+        for copy in copies:
+            needed = [n for n in [*sources_of.get(copy, []), copy] if n not in taken]
+            if len(chosen) + len(needed) <= max_nodes:
+                take(needed)
     # The outlets of the chosen posts: looked up from the posts' side (a post has few links).
     votes: dict[str, int] = {}
     for node in list(chosen):
@@ -591,7 +612,9 @@ def _draw_view(
     derived_total: int,
     view_id: str,
 ) -> GraphDrawing:
-    chosen, linked, components_total, components_drawn = _select(edges, links.derivation, max_nodes)
+    chosen, linked, components_total, components_drawn = _select(
+        edges, links.derivation, links.borrowed, max_nodes
+    )
     # Adjacency lists of the whole view are built once in _select too; here only the
     # chosen nodes' lists are needed, built from the edge list in one pass.
     adjacency: dict[str, list[str]] = {}
@@ -702,9 +725,10 @@ class _Node:
     column_start: float = 0.0  # left edge of its column (moved with the part)
     column_end: float = 0.0  # right edge of the widest label in its column
 
-    @property
-    def label_width(self) -> float:
-        return text_width(self.label)
+    label_width: float = 0.0  # estimated once: the layout asks for it again and again
+
+    def __post_init__(self) -> None:
+        self.label_width = text_width(self.label)
 
     @property
     def label_end(self) -> float:
