@@ -318,7 +318,9 @@ def test_a_wire_service_cited_by_100k_posts_is_drawn_quickly_within_the_cap() ->
     assert {"p:p7", "p:copy", "o:Reuters"} <= {n.key for n in graph.nodes}
     # The copy chain and its outlet; the other 99,999 citations of the wire service are left to the export.
     assert graph.note is not None and "Only 3 of 100,002 nodes" in graph.note
-    assert elapsed < 5, elapsed  # about 0.5 s on one core; spring_layout took minutes on a smaller star
+    # About 1 s on an idle core, 8 s with the machine's two cores shared four ways: the bound only
+    # catches work that grows with the square of the hub's degree (minutes at this size).
+    assert elapsed < 30, elapsed
 
 
 def test_fit_cuts_by_width_and_strips_controls() -> None:

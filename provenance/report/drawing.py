@@ -192,7 +192,7 @@ def draw_share_chart(
     share above the largest bar, so a blog whose biggest share is 11% gets a
     0-20% axis and bars that can be seen.
     """
-    label_width, plot_width, number_width, row_height = 220, 300, 60, 34
+    label_width, plot_width, number_width, row_height = 220, 300, 68, 34
     top = 40  # two heading lines
     # Label, figures, bars: on a phone the chart scrolls sideways, and the figures come first.
     numbers_x = label_width
