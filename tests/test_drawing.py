@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from itertools import combinations
 from pathlib import Path
@@ -104,6 +105,18 @@ def overlapping(drawing: GraphDrawing) -> list[tuple[str, str]]:
         for (a, (l1, t1, r1, b1)), (b, (l2, t2, r2, b2)) in combinations(boxes, 2)
         if l1 < r2 and l2 < r1 and t1 < b2 and t2 < b1
     ]
+
+
+def assert_inside(drawing: GraphDrawing) -> None:
+    """Every node, label and edge point lies inside the SVG's box (an edge that loops back included)."""
+    for node in drawing.nodes:
+        assert node.x - node.r >= 0 and node.label_x + node.label_width <= drawing.width
+        assert node.y - node.r >= 0 and node.y + node.r <= drawing.height
+    for edge in drawing.edges:
+        numbers = [float(n) for n in re.findall(r"-?[0-9.]+", edge.path)]
+        xs, ys = numbers[0::2], numbers[1::2]
+        assert min(xs) >= 0 and max(xs) <= drawing.width, edge
+        assert min(ys) >= 0 and max(ys) <= drawing.height, edge
 
 
 def column_of(drawing: GraphDrawing) -> dict[str, float]:
@@ -277,6 +290,7 @@ def test_no_labels_overlap_and_the_cap_holds_on_any_graph(doc: dict[str, Any], c
     graph = graph_of(doc, cap)
     assert len(graph.nodes) <= cap
     assert not overlapping(graph)
+    assert_inside(graph)
     keys = {n.key for n in graph.nodes}
     derived = {f"p:{p['id']}" for p in doc["posts"] if p["reuse"]["derivation"] != "independent"}
     if graph.nodes_total <= cap:
@@ -385,3 +399,18 @@ def test_a_copy_chain_bigger_than_the_cap_is_drawn_as_copies_with_their_sources(
         assert f"p:p{int(key[3:]) - 1}" in keys
     assert {edge.kind for edge in graph.edges} == {"borrows"}
     assert graph.note is not None and f"{graph.derived_drawn} of the 300 posts copied" in graph.note
+
+
+def test_copies_that_contradict_each_other_loop_back_between_the_rows() -> None:
+    """A reprint a -> b and a partial copy b -> a (as containment can decide): both drawn, inside the box."""
+    doc = doc_of(
+        [post("a", derivation="partially", sources=("b",)), post("b", derivation="wholly", sources=("a",))],
+        reprints=(("a", "b"),),
+    )
+    graph = graph_of(doc)
+    assert sorted(e.kind for e in graph.edges) == ["borrows", "reprints"]
+    assert not overlapping(graph)
+    assert_inside(graph)
+    back = next(e for e in graph.edges if e.x2 < e.x1)
+    label_end = {n.key: n.label_x + n.label_width for n in graph.nodes}
+    assert any(abs(back.x2 - (end + 3)) < 0.2 for end in label_end.values())  # at its target's label end

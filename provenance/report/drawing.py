@@ -661,14 +661,7 @@ def _draw_view(
     for source, target in drawn:
         kind = edges[(source, target)]
         a, b = nodes[source], nodes[target]
-        if b.column > a.column:
-            path, (x1, y1, x2, y2) = _route(a, b)
-        else:  # a copy cycle in a hand-made document: a straight line, centre to rim
-            length = math.hypot(b.x - a.x, b.y - a.y) or 1.0
-            x1, y1 = a.x, a.y
-            x2 = b.x - (b.x - a.x) * (b.r + 3) / length
-            y2 = b.y - (b.y - a.y) * (b.r + 3) / length
-            path = f"M{x1:.1f},{y1:.1f}L{x2:.1f},{y2:.1f}"
+        path, (x1, y1, x2, y2) = _route(a, b)
         verb = _VERB[kind]
         if kind == "borrows":
             share = links.share.get((source, target), 0.0)
@@ -736,24 +729,35 @@ class _Node:
 
 
 def _route(a: _Node, b: _Node) -> tuple[str, tuple[float, float, float, float]]:
-    """The path of an edge to a later column: along its own row to its column's end, a bend in the gap.
+    """The path of an edge: along its own row to its column's end, then bends in the gaps between columns.
 
-    An edge that skips columns bends to the line halfway between two rows and
-    runs along it (rows are shared by every column, so that line meets no
-    label), then bends to its target in the last gap.
+    An edge to the next column is one curve across the gap. One that skips
+    columns bends to the line halfway between two rows and runs along it
+    (rows are shared by every column, so that line meets no label), then bends
+    to its target in the last gap. An edge back to an earlier column or within
+    one (copies that contradict each other, as the reprint and partial-copy
+    directions of a corpus decided by containment can) runs back the same way
+    and ends at the right end of its target's label.
     """
-    x1, y1, x2, y2 = a.label_end + 3, a.y, b.x - b.r - 3, b.y
-    start, stop = a.column_end + 4, b.column_start - 4  # the first and the last gap
     reach = COLUMN_GAP - 8
+    x1, y1, y2 = a.label_end + 3, a.y, b.y
+    start = a.column_end + 4  # in the gap after the source's column
     steps = [f"M{x1:.1f},{y1:.1f}", f"L{start:.1f},{y1:.1f}"]
     if b.column == a.column + 1:
+        stop, x2 = b.column_start - 4, b.x - b.r - 3
         middle = (start + stop) / 2
         steps.append(f"C{middle:.1f},{y1:.1f} {middle:.1f},{y2:.1f} {stop:.1f},{y2:.1f}")
     else:
         lane = y1 + ROW_PX / 2 if y2 >= y1 else y1 - ROW_PX / 2
-        bend, unbend = start + reach / 2, stop - reach / 2
+        if b.column > a.column:
+            stop, x2 = b.column_start - 4, b.x - b.r - 3  # from the gap before the target's column
+            far = stop - reach
+        else:
+            stop, x2 = b.column_end + 4, b.label_end + 3  # from the gap after it, leftwards
+            far = stop + reach
+        bend, unbend = start + reach / 2, (stop + far) / 2
         steps.append(f"C{bend:.1f},{y1:.1f} {bend:.1f},{lane:.1f} {start + reach:.1f},{lane:.1f}")
-        steps.append(f"L{stop - reach:.1f},{lane:.1f}")
+        steps.append(f"L{far:.1f},{lane:.1f}")
         steps.append(f"C{unbend:.1f},{lane:.1f} {unbend:.1f},{y2:.1f} {stop:.1f},{y2:.1f}")
     steps.append(f"L{x2:.1f},{y2:.1f}")
     return "".join(steps), (x1, y1, x2, y2)
@@ -845,7 +849,10 @@ def _layout_part(
             node = by_key[key]
             node.x, node.column, node.column_start, node.column_end = x + radius, c, x, end
         x = end + COLUMN_GAP
-    width = x - COLUMN_GAP + PAD
+    # An edge back to an earlier column (or within one) loops through the gap after its source's
+    # column: after the last column that gap is the box's, too.
+    backwards = any(layer[t] <= layer[s] for s, t in inner)
+    width = x + PAD if backwards else x - COLUMN_GAP + PAD
 
     # y: on a grid of rows. The tallest column fills its rows; every other column sits near the
     # mean row of its placed neighbours. Rows are shared by all columns, so the line halfway
@@ -907,10 +914,11 @@ def _shelve(boxes: list[_Box]) -> tuple[int, int]:
     """Place the boxes in rows, copy chains and bigger parts first; move their nodes; return the size."""
     gap = 10.0
     width = max([MAX_WIDTH, *(b.width for b in boxes)])
-    x_cursor, y_cursor, row_height = 0.0, 0.0, 0.0
+    x_cursor, y_cursor, row_height, used = 0.0, 0.0, 0.0, 0.0
     for box in sorted(boxes, key=lambda b: b.weight):
         if x_cursor > 0 and x_cursor + box.width > width:
             x_cursor, y_cursor, row_height = 0.0, y_cursor + row_height + gap, 0.0
+        used = max(used, x_cursor + box.width)
         for node in box.nodes:
             node.x += x_cursor
             node.y += y_cursor
@@ -918,8 +926,7 @@ def _shelve(boxes: list[_Box]) -> tuple[int, int]:
             node.column_end += x_cursor
         x_cursor += box.width + gap
         row_height = max(row_height, box.height)
-    used = max((n.label_end for b in boxes for n in b.nodes), default=0.0) + PAD
-    return math.ceil(min(width, used) if boxes else 0), math.ceil(y_cursor + row_height)
+    return math.ceil(used), math.ceil(y_cursor + row_height)
 
 
 def _label(node: str, title_of: Callable[[str], str]) -> str:
