@@ -450,6 +450,21 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
         console.print(printable(line))
     if len(result.reprints) > _MAX_REPRINTS_SHOWN:
         click.echo(f"… and {len(result.reprints) - _MAX_REPRINTS_SHOWN} more reprints (in the report)")
+    findings = result.findings
+    if findings:
+        counts = ", ".join(
+            f"{sum(1 for f in findings if f.severity == s)} {s}"
+            for s in ("high", "medium", "low")
+            if any(f.severity == s for f in findings)
+        )
+        console.print(f"findings: {len(findings)} ({counts})")
+        for finding in findings[:_MAX_REPRINTS_SHOWN]:
+            console.print(printable(f"  {finding.severity} {finding.kind}: {finding.summary}"))
+        if len(findings) > _MAX_REPRINTS_SHOWN:
+            more = len(findings) - _MAX_REPRINTS_SHOWN
+            click.echo(f"… and {more} more findings (in the report and audit.json)")
+    else:
+        console.print("findings: none (no claim the dump contradicts)")
     if "graph.gexf" not in written:
         click.echo(
             f"graph.gexf not written: the graph has over {GEXF_MAX_NODES:,} nodes "
@@ -543,21 +558,28 @@ def sources(post: str, **kwargs: Any) -> None:
     without auditing again (the other options do not apply).
     """
     from provenance.graph import format_chain, provenance_chain
+    from provenance.saved import credit_and_findings
 
     paths = kwargs["paths"]
     if len(paths) == 1 and _is_saved_audit(paths[0]):
         from provenance.export import load_audit_json
         from provenance.saved import chain_inputs
 
-        posts, graph = chain_inputs(load_audit_json(paths[0]), paths[0])
+        doc = load_audit_json(paths[0])
+        posts, graph = chain_inputs(doc, paths[0])
     else:
         from provenance.audit import audit as run_audit
+        from provenance.export import audit_to_dict
 
         found, config = _config(kwargs)
         result = run_audit(found, config)
         posts, graph = result.posts, result.graph
+        doc = audit_to_dict(result)
+    chain = provenance_chain(graph, posts, post)
     # Line by line: the chain's own line breaks stay, any inside a title or id is made visible.
-    for line in format_chain(provenance_chain(graph, posts, post)).split("\n"):
+    for line in format_chain(chain).split("\n"):
+        _echo(line)
+    for line in credit_and_findings(doc, chain.post.post):
         _echo(line)
 
 

@@ -191,7 +191,7 @@ def test_cluster_earliest_witness_and_copy_of_edges() -> None:
 
 def test_an_outlet_lists_each_citing_and_mentioning_post_once_in_first_seen_order() -> None:
     """A post that cites or mentions an outlet again is not listed again; citing and mentioning stay apart."""
-    from provenance.graph import _OutletRegistry
+    from provenance.graph.outlets import OutletRegistry as _OutletRegistry
 
     registry = _OutletRegistry(builtin_aliases())
     for post, cited in [("b", True), ("a", True), ("b", True), ("c", False), ("b", False), ("c", False)]:
