@@ -649,6 +649,7 @@ def accuracy_report(
         hits: dict[str, Counter[str]] = defaultdict(Counter)
         ds_hits: dict[str, Counter[str]] = defaultdict(Counter)
         misses: dict[str, list[tuple[int, int]]] = defaultdict(list)
+
         def tool_found(pair: tuple[int, int]) -> bool:
             # A text's later occurrences in a post are paired with its first
             # there, and only the first with other texts (exact_groups).

@@ -4,6 +4,9 @@
     python benchmarks/meter.py --keep DIR      # keep the JSON Lines dump and the audit outputs in DIR
     python benchmarks/meter.py --features      # the ceiling: features against each article's own wire texts
 
+It audits the texts twice: as one dump, and with the wire texts in a file of
+their own declared as known sources (``--reference``).
+
 The METER corpus (``../shared/corpora/meter-showbiz``, read its ``SOURCE.md``)
 pairs Press Association (PA) wire texts with the newspaper articles written
 from them, each article labelled *wholly*, *partially* or *non*-derived by
@@ -33,6 +36,7 @@ says so and exits 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -139,11 +143,15 @@ def records(corpus: Path) -> Iterator[dict[str, Any]]:
         yield article_record(path, path.relative_to(corpus).as_posix())
 
 
-def write_dump(corpus: Path, target: Path) -> int:
+def write_dump(corpus: Path, target: Path, wire: Path | None = None) -> int:
+    """Write every text to ``target``; with ``wire``, the wire texts there and the rest to ``target``."""
     count = 0
-    with target.open("w", encoding="utf-8") as out:
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(target.open("w", encoding="utf-8"))
+        wires = files.enter_context(wire.open("w", encoding="utf-8")) if wire is not None else out
         for record in records(corpus):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            to = wires if str(record["id"]).startswith("PA/") else out
+            to.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     return count
 
@@ -457,6 +465,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{count} texts written to the dump ({len(labels)} labelled articles)\n")
         doc = audit(dump, work / "audit", [])
         print_tables("Audited as one dump", "provenance audit meter-showbiz.jsonl", score(doc, labels))
+        # The same texts, the wire copy declared as the known sources (as a newsroom auditing its
+        # papers against the agency feed it subscribes to would).
+        papers, wire = work / "meter-newspapers.jsonl", work / "meter-wire.jsonl"
+        write_dump(args.corpus, papers, wire)
+        declared = audit(papers, work / "audit-reference", ["--reference", str(wire)])
+        print_tables(
+            "The wire texts declared as known sources",
+            "provenance audit meter-newspapers.jsonl --reference meter-wire.jsonl",
+            score(declared, labels),
+        )
         if args.features:
             print_features(article_features(list(records(args.corpus)), labels, doc), labels)
     return 0

@@ -1,4 +1,4 @@
-"""The one orchestrator: ingest -> attribution -> dedup -> graph, in that order.
+"""The one orchestrator: ingest -> attribution -> dedup -> graph -> credit and findings, in that order.
 
 Only this module knows the order of the stages; each stage is a function from
 the previous stage's records to its own (see :mod:`provenance.models`). Writing
@@ -43,9 +43,11 @@ def audit(
     from provenance.credits import credits_of_posts
     from provenance.dedup import find_duplicates
     from provenance.dedup.order import Chronology
+    from provenance.findings import find_findings
     from provenance.graph import build_graph
     from provenance.ingest import read_corpus
     from provenance.outlets import load_aliases
+    from provenance.reuse_credit import OutletNames, copied_paragraphs, credit_reuse
     from provenance.workers import collector_paused
 
     if isinstance(paths, (str, os.PathLike)):
@@ -88,6 +90,19 @@ def audit(
         mark = time.perf_counter()
         graph = build_graph(corpus.posts, dedup, config, aliases, progress, mentions, chronology, credits)
         timings["graph"] = time.perf_counter() - mark
+
+        # Credit for the borrowed words, then the claims the dump contradicts: both read every stage above.
+        mark = time.perf_counter()
+        copied = copied_paragraphs(dedup.pairs)
+        dedup.reuse, graph.outlets = credit_reuse(
+            corpus.posts, dedup, graph.outlets, graph.mentions, graph.credits, aliases, copied
+        )
+        names = OutletNames(aliases, graph.outlets)
+        credited_by: dict[str, set[str]] = {}
+        for credit in graph.credits:
+            credited_by.setdefault(credit.post, set()).add(names.key(credit.outlet))
+        findings = find_findings(corpus.posts, dedup, copied, names, credited_by, config)
+        timings["findings"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
 
     return Audit(
@@ -98,6 +113,7 @@ def audit(
         version=__version__,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         timings=timings,
+        findings=findings,
     )
 
 

@@ -46,6 +46,7 @@ from provenance.shingle import _raw_to_words, tokens, word_spans
 
 __all__ = ["GROUPS", "KINDS", "Edit", "edits", "edits_many"]
 
+
 def _word_set(*lines: str) -> frozenset[str]:
     return frozenset(" ".join(lines).split())
 

@@ -348,6 +348,39 @@ class ReuseSource:
     decided_by: str = ""
 
 
+CreditWay = Literal[
+    "citation", "same_site", "link", "credit_line", "attribution_line", "mention", "quotation", "none"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCredit:
+    """How a post credits one source it borrows from (:mod:`provenance.reuse_credit`).
+
+    ``share`` is the fraction of the borrowing post's words this entry covers;
+    ``credited`` is False only for ``how == "none"`` (absorbed without credit).
+    ``outlet`` names the source's outlet the credit (or its absence) is about;
+    ``evidence_line`` and ``evidence`` the line that gives the credit.
+    """
+
+    source: str
+    outlet: str | None
+    how: CreditWay
+    credited: bool
+    share: float
+    evidence_line: int | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseCredit:
+    """A borrowing post's words split into credited and uncredited, with each credit's evidence."""
+
+    credited_share: float
+    uncredited_share: float
+    by: tuple[SourceCredit, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class PostReuse:
     """How much of a post is borrowed from earlier posts (self-repetition excluded).
@@ -361,6 +394,7 @@ class PostReuse:
     derivation: Derivation
     sources: tuple[ReuseSource, ...] = ()  # earliest witness first
     quoted_share: float = 0.0
+    credit: ReuseCredit | None = None  # set by the credit stage when the post borrows
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,6 +481,20 @@ OutletSource = Literal["known", "found"]
 
 
 @dataclass(frozen=True, slots=True)
+class OutletReuse:
+    """How much text of an outlet (the posts that cite it) reappears in other posts, and how much credits it.
+
+    ``copies`` counts the posts that borrow it; ``words`` the words they
+    borrow, ``credited_words`` those of them that credit it.
+    """
+
+    copies: int
+    words: int
+    credited_words: int
+    credited_share: float
+
+
+@dataclass(frozen=True, slots=True)
 class Outlet:
     """One outlet of the graph and the posts that cite, mention or credit it.
 
@@ -461,6 +509,40 @@ class Outlet:
     kind: str = "news outlet"
     credited_by: tuple[str, ...] = ()
     source: OutletSource = "known"
+    reuse: OutletReuse | None = None
+
+
+FindingKind = Literal[
+    "misattribution",
+    "date_inversion",
+    "same_claim_different_text",
+    "substantive_edit_without_notice",
+    "dangling_reference",
+    "self_plagiarism",
+    "syndication",
+]
+Severity = Literal["high", "medium", "low"]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingEvidence:
+    """One piece of evidence of a finding: a post and where in it (paragraph, line: None for the post)."""
+
+    post: str
+    paragraph: int | None
+    line: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A claim a post makes that the dump contradicts (:mod:`provenance.findings`), with its evidence."""
+
+    kind: FindingKind
+    severity: Severity
+    posts: tuple[str, ...]
+    summary: str
+    evidence: tuple[FindingEvidence, ...] = ()
 
 
 @dataclass(slots=True)
@@ -493,6 +575,9 @@ class Audit:
     version: str
     generated_at: str
     timings: dict[str, float] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    # What changed since the store's previous run (``--db``; :mod:`provenance.store.diff`), else None.
+    since_last_run: dict[str, Any] | None = None
 
     @property
     def posts(self) -> list[Post]:

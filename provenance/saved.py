@@ -20,6 +20,7 @@ from typing import Any
 
 from provenance.errors import ReportError
 from provenance.models import Credit, GraphResult, Mention, Post, Reprint, SourceRef
+from provenance.schema import AuditDoc
 
 __all__ = ["chain_inputs", "is_saved_audit"]
 
@@ -44,7 +45,7 @@ def is_saved_audit(path: str | os.PathLike[str]) -> bool:
     return _AUDIT_JSON_START.match(head.decode("utf-8", errors="replace")) is not None
 
 
-def chain_inputs(doc: Mapping[str, Any], path: str | os.PathLike[str]) -> tuple[list[Post], GraphResult]:
+def chain_inputs(doc: AuditDoc, path: str | os.PathLike[str]) -> tuple[list[Post], GraphResult]:
     """The posts and the graph records of a saved audit, as :func:`provenance_chain` takes them.
 
     A document that is not shaped as provenance writes it raises a
@@ -61,7 +62,7 @@ def _date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _posts(doc: Mapping[str, Any]) -> list[Post]:
+def _posts(doc: AuditDoc) -> list[Post]:
     """Each post with what a chain shows of it: id, title, date, where it is; its text is not needed."""
     return [
         Post(
@@ -82,7 +83,7 @@ def _posts(doc: Mapping[str, Any]) -> list[Post]:
     ]
 
 
-def _graph_result(doc: Mapping[str, Any]) -> GraphResult:
+def _graph_result(doc: AuditDoc) -> GraphResult:
     """The edges a chain follows (cites, self_repeats, has_note), the reprints, mentions and credits."""
     import networkx as nx
 
@@ -96,9 +97,7 @@ def _graph_result(doc: Mapping[str, Any]) -> GraphResult:
         graph.add_node(node, type="outlet", name=str(outlet["name"]))
         for post_id in outlet.get("cited_by", []):
             graph.add_edge(post_node(str(post_id)), node, type="cites")
-    inside = Counter(
-        str(pair["a"]["post"]) for pair in doc["pairs"] if pair.get("inside_post") is True
-    )
+    inside = Counter(str(pair["a"]["post"]) for pair in doc["pairs"] if pair.get("inside_post") is True)
     for post_id, pairs in inside.items():
         graph.add_edge(post_node(post_id), post_node(post_id), type="self_repeats", pairs=pairs)
     for post in doc["posts"]:
@@ -143,3 +142,38 @@ def _graph_result(doc: Mapping[str, Any]) -> GraphResult:
         for c in doc.get("credits", [])
     ]
     return GraphResult(graph=graph, reprints=reprints, mentions=mentions, credits=credits)
+
+
+def credit_and_findings(doc: Mapping[str, Any], post_id: str) -> list[str]:
+    """What ``provenance sources`` adds under the chain: the post's credit and the findings naming it.
+
+    Read from the audit.json document (a saved one, or the one just made), so
+    both ways print the same decision the audit took.
+    """
+    lines: list[str] = []
+    for post in doc.get("posts") or []:
+        if not isinstance(post, Mapping) or post.get("id") != post_id:
+            continue
+        reuse = post.get("reuse")
+        credit = reuse.get("credit") if isinstance(reuse, Mapping) else None
+        if isinstance(credit, Mapping):
+            lines.append(
+                f"credit: {float(credit.get('credited_share') or 0):.0%} of its words borrowed with credit, "
+                f"{float(credit.get('uncredited_share') or 0):.0%} without"
+            )
+            for entry in credit.get("by") or []:
+                if not isinstance(entry, Mapping):
+                    continue
+                how = "no credit" if entry.get("how") == "none" else f"credited by {entry.get('how')}"
+                where = f", line {entry['evidence_line']}" if entry.get("evidence_line") else ""
+                outlet = f" ({entry['outlet']})" if entry.get("outlet") else ""
+                lines.append(
+                    f"  {float(entry.get('share') or 0):.0%} from {entry.get('source')}{outlet}: {how}{where}"
+                )
+    found = [
+        f for f in doc.get("findings") or [] if isinstance(f, Mapping) and post_id in (f.get("posts") or [])
+    ]
+    lines.append(f"findings naming it: {len(found)}" if found else "findings naming it: none")
+    for finding in found:
+        lines.append(f"  {finding.get('severity')} {finding.get('kind')}: {finding.get('summary')}")
+    return lines

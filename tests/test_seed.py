@@ -198,3 +198,29 @@ def test_non_content_lines_are_classified(seed_audit: Audit) -> None:
     assert roles[109] == roles[143] == "image"
     assert roles[225] == "photo_credit"
     assert roles[195] == "editor_note"
+
+
+def test_the_copy_credits_its_source_by_citing_debkafile(seed_audit: Audit) -> None:
+    """Read from the seed: us-on-alert's own citation line (line 107) names DEBKAfile, the outlet its
+    source isis-chief cites, so all of its borrowed words are credited, by that line."""
+    reuse = seed_audit.dedup.reuse["us-on-alert-for-terror-strikes-around-elections"]
+    assert reuse.credit is not None
+    assert [(e.source, e.outlet, e.how, e.credited, e.evidence_line) for e in reuse.credit.by] == [
+        ("isis-chief-looses-suicide-bombers-at-w-cities", "DEBKAfile", "citation", True, 107)
+    ]
+    assert reuse.credit.uncredited_share == 0
+    for post_id, other in seed_audit.dedup.reuse.items():
+        if post_id != "us-on-alert-for-terror-strikes-around-elections":
+            assert other.credit is None or not other.credit.by
+
+
+def test_the_one_finding_is_the_editor_note_pointing_outside_the_dump(seed_audit: Audit) -> None:
+    """Read from the seed: line 195's note "(But please see, A 'lasting defeat' of the Islamic State will
+    be elusive. — DM)" names an article no post of the archive holds. Nothing else contradicts a claim:
+    the one copy cites the outlet of its source, dated the day after it, with no substantive edit."""
+    assert [(f.kind, f.severity, f.posts) for f in seed_audit.findings] == [
+        ("dangling_reference", "low", ("europe-braces-for-post-mosul-jihadi-onslaught",))
+    ]
+    (evidence,) = seed_audit.findings[0].evidence
+    assert evidence.line == 195
+    assert "lasting defeat" in seed_audit.findings[0].summary

@@ -82,6 +82,7 @@ class Credit:
     status: Literal["credited", "uncredited", "unassessed"]
     text: Phrase
     line: int | None = None  # the line of the copy's dump that carries the credit, when one does
+    evidence: str | None = None  # that line's text: quoted on the post's card, left out of the table
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,15 +236,9 @@ def _source_credit(credit: Mapping[str, Any] | None, source_id: str) -> Credit:
         if outlet:
             return Credit("uncredited", Phrase("no credit to {}", (outlet,)), line)
         return Credit("uncredited", Phrase("no credit line"), line)
-    if outlet and evidence:
-        return Credit(
-            "credited", Phrase(f"credits {{}} by {how_words}{where}: “{{}}”", (outlet, evidence)), line
-        )
     if outlet:
-        return Credit("credited", Phrase(f"credits {{}} by {how_words}{where}", (outlet,)), line)
-    if evidence:
-        return Credit("credited", Phrase(f"credited by {how_words}{where}: “{{}}”", (evidence,)), line)
-    return Credit("credited", Phrase(f"credited by {how_words}{where}"), line)
+        return Credit("credited", Phrase(f"credits {{}} by {how_words}{where}", (outlet,)), line, evidence)
+    return Credit("credited", Phrase(f"credited by {how_words}{where}"), line, evidence)
 
 
 def _credit_block(reuse: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -1,0 +1,461 @@
+"""Claims against evidence: what each post says about its text that the dump contradicts.
+
+A post claims things about its text: the outlet, author and date its
+citation line names, the outlets its credit lines and attributions name, the
+articles its editor's notes point to. The earlier stages found what the dump
+shows: which post's text came first (``reuse.sources`` with ``decided_by``),
+what each copy changed (``pairs[].edits``) and whom it credits
+(``reuse.credit``). A finding is a place where the two disagree, with the
+evidence a reader needs to check it and a severity that says how much it
+matters:
+
+``misattribution``
+    a post credits outlet A while the text it borrows first appears in the dump
+    under outlet B, which it does not credit (high when that text is most of
+    the post, medium otherwise, low when the direction is only guessed);
+``date_inversion``
+    a source dated after its copy (the direction came from a credit or a
+    declaration, and the dates say the opposite), or two posts claiming the
+    same article (outlet and title) under two dates where the one claiming the
+    later date carries text the other printed earlier (medium);
+``same_claim_different_text``
+    two posts citing the same outlet, title and date whose shared text differs
+    beyond formatting: high with substantive edits (numbers, dates, names,
+    negation, hedges, quotes), medium with only dropped, added or reworded text;
+``substantive_edit_without_notice``
+    a copy that credits its source but changes numbers, dates, names,
+    negation, hedges or quotes in the credited text, with no editor's note or
+    "updated"/"corrected" notice (high);
+``dangling_reference``
+    an editor's note that points to an article ("please see ...") the dump
+    does not hold (low: the dump is incomplete, or the note is stale);
+``self_plagiarism`` / ``syndication``
+    the same author's text under two outlets: ``syndication`` (low) when the
+    later one credits the first outlet, ``self_plagiarism`` (medium) when it
+    does not; told apart from an ordinary uncredited copy by the shared author.
+
+Formatting-only differences (case, punctuation, quote style, whitespace)
+never make a finding. Findings are sorted by severity, then by the posts'
+input order, so the same dump gives the same list.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+
+from provenance.config import AuditConfig
+from provenance.dedup.order import GUESSES
+from provenance.graph.nodes import title_key
+from provenance.graph.notes import parse_note
+from provenance.models import (
+    DedupResult,
+    Edit,
+    Finding,
+    FindingEvidence,
+    Pair,
+    Post,
+    PostReuse,
+    Severity,
+)
+from provenance.reuse_credit import CopiedParagraphs, OutletNames
+
+__all__ = ["SEVERITIES", "find_findings"]
+
+SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+
+#: Words in a copy that tell the reader its text was changed on purpose.
+_NOTICE = re.compile(
+    r"\b(?:updated?|correct(?:ed|ion)|editor[’']?s\s+note|edited|amended|clarification)\b", re.IGNORECASE
+)
+#: A paragraph this short left out of one version is not "different text" (captions, bylines).
+_MIN_UNMATCHED_WORDS = 5
+
+
+def _authors(post: Post) -> set[str]:
+    if post.citation is None:
+        return set()
+    return {" ".join(a.casefold().split()) for a in post.citation.authors}
+
+
+def _first_date(post: Post) -> object:
+    if post.citation and post.citation.date:
+        return post.citation.date
+    return post.date
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _quoted(text: str) -> str:
+    return f"“{' '.join(text.split())}”" if text.strip() else "(nothing)"
+
+
+def _edit_text(edit: Edit) -> str:
+    return f"{edit.kind}: {_quoted(edit.a_text)} -> {_quoted(edit.b_text)}"
+
+
+def _paragraph_line(post: Post, index: int) -> int | None:
+    if 0 <= index < len(post.paragraphs):
+        return post.paragraphs[index].line
+    return None
+
+
+def _copy_side_edits(pair: Pair, copy_post: str) -> tuple[Edit, ...]:
+    """The pair's edits when they read from the other post to ``copy_post`` (else none: the other changed)."""
+    copy_side = pair.b if pair.source == "a" else pair.a if pair.source == "b" else None
+    return pair.edits if copy_side is not None and copy_side.post == copy_post else ()
+
+
+class _Finder:
+    def __init__(
+        self,
+        posts: Sequence[Post],
+        reuse: Mapping[str, PostReuse],
+        pairs: Sequence[Pair],
+        copied: CopiedParagraphs,
+        names: OutletNames,
+        config: AuditConfig,
+    ) -> None:
+        self.posts = posts
+        self.by_id = {post.id: post for post in posts}
+        self.order = {post.id: i for i, post in enumerate(posts)}
+        self.reuse = reuse
+        self.copied = copied
+        self.names = names
+        self.config = config
+        self.between: dict[tuple[str, str], list[Pair]] = defaultdict(list)
+        for pair in pairs:
+            if not pair.inside_post:
+                a, b = sorted((pair.a.post, pair.b.post))
+                self.between[(a, b)].append(pair)
+
+    # -- what posts claim -------------------------------------------------------
+
+    def cited(self, post: Post) -> str | None:
+        if post.citation and post.citation.outlet:
+            return self.names.key(post.citation.outlet)
+        return None
+
+    def claimed_outlets(self, post: Post, credited_by: Mapping[str, set[str]]) -> set[str]:
+        keys = set(credited_by.get(post.id, ()))
+        cited = self.cited(post)
+        if cited:
+            keys.add(cited)
+        return keys
+
+    def citation_evidence(self, post: Post) -> FindingEvidence:
+        citation = post.citation
+        text = (citation.raw if citation else "") or f"cites {citation.outlet if citation else '(nothing)'}"
+        return FindingEvidence(post.id, None, (citation.line if citation else 0) or None, text)
+
+    # -- the findings -------------------------------------------------------------
+
+    def misattributions(self, credited_by: Mapping[str, set[str]]) -> Iterator[Finding]:
+        for copy in self.posts:
+            reuse = self.reuse.get(copy.id)
+            if reuse is None or reuse.credit is None:
+                continue
+            claimed = self.claimed_outlets(copy, credited_by)
+            if not claimed:
+                continue  # an uncredited copy, shown in reuse.credit; it claims nothing false
+            decided = {s.post: s for s in reuse.sources}
+            # Crediting the outlet of any of its sources is no misattribution of the others' text.
+            for entry in reuse.credit.by:
+                if entry.how != "none" or entry.outlet is None:
+                    continue
+                source = self.by_id[entry.source]
+                source_reuse = decided.get(entry.source)
+                if source_reuse is None or source_reuse.decided_by == "undecided":
+                    continue
+                if _authors(copy) & _authors(source):
+                    continue  # the author's own text under two outlets: self_plagiarism or syndication
+                if entry.share >= self.config.wholly:
+                    severity: Severity = "high"
+                elif entry.share >= self.config.partially:
+                    severity = "medium"
+                else:
+                    severity = "low"
+                guessed = source_reuse.decided_by in GUESSES
+                if guessed:
+                    severity = "low"
+                shown = ", ".join(sorted(self.names.name(k) for k in claimed))
+                summary = (
+                    f"{copy.id} names {shown} as its source, but {entry.share:.0%} of its words first appear "
+                    f"in the dump "
+                    f"under {entry.outlet} ({source.id}, {_first_date(source) or 'undated'}), "
+                    f"which it does not credit"
+                    + (f"; which came first is only guessed ({source_reuse.decided_by})" if guessed else "")
+                )
+                evidence = [self.citation_evidence(copy)] if self.cited(copy) else []
+                evidence += self._copied_evidence(copy, source)
+                yield Finding("misattribution", severity, (copy.id, source.id), summary, tuple(evidence))
+
+    def _copied_evidence(self, copy: Post, source: Post, limit: int = 3) -> list[FindingEvidence]:
+        found = []
+        for index, pair in self.copied.get((copy.id, source.id), [])[:limit]:
+            side = pair.a if pair.a.post == source.id else pair.b
+            text = source.paragraphs[side.paragraph].text if side.paragraph < len(source.paragraphs) else ""
+            found.append(
+                FindingEvidence(
+                    source.id, side.paragraph, _paragraph_line(source, side.paragraph), text[:200]
+                )
+            )
+            found.append(
+                FindingEvidence(
+                    copy.id, index, _paragraph_line(copy, index), copy.paragraphs[index].text[:200]
+                )
+            )
+        return found
+
+    def date_inversions(self) -> Iterator[Finding]:
+        for copy in self.posts:
+            reuse = self.reuse.get(copy.id)
+            if reuse is None:
+                continue
+            for source_reuse in reuse.sources:
+                source = self.by_id[source_reuse.post]
+                source_date, copy_date = _first_date(source), _first_date(copy)
+                if source_date is None or copy_date is None:
+                    continue
+                if source_date > copy_date:  # type: ignore[operator]
+                    yield Finding(
+                        "date_inversion",
+                        "medium",
+                        (copy.id, source.id),
+                        f"{source.id} is the source of {copy.id} by {source_reuse.decided_by}, "
+                        f"but is dated {source_date}, after its copy ({copy_date})",
+                        (self.citation_evidence(source), self.citation_evidence(copy)),
+                    )
+        # The same article (outlet and title) claimed under two dates, the later one carrying earlier text.
+        for group in self._same_article(with_date=False):
+            for first, other in itertools.pairwise(group):
+                for earlier, later in ((first, other), (other, first)):
+                    when_earlier, when_later = _first_date(earlier), _first_date(later)
+                    if when_earlier is None or when_later is None or not when_earlier < when_later:  # type: ignore[operator]
+                        continue
+                    if (later.id, earlier.id) not in self.copied:
+                        continue
+                    yield Finding(
+                        "date_inversion",
+                        "medium",
+                        (later.id, earlier.id),
+                        f"{later.id} dates {self._article(later)} {when_later}, but {earlier.id} carries "
+                        f"its text under the same outlet and title on {when_earlier}",
+                        (self.citation_evidence(later), self.citation_evidence(earlier)),
+                    )
+
+    def _article(self, post: Post) -> str:
+        citation = post.citation
+        assert citation is not None
+        return f"{citation.outlet}'s {_quoted(citation.title or '')}"
+
+    def _same_article(self, with_date: bool) -> Iterator[list[Post]]:
+        groups: dict[tuple[str, str, object], list[Post]] = defaultdict(list)
+        for post in self.posts:
+            citation = post.citation
+            outlet = self.cited(post)
+            if citation is None or outlet is None or not citation.title:
+                continue
+            if with_date and citation.date is None:
+                continue
+            groups[(outlet, title_key(citation.title), citation.date if with_date else None)].append(post)
+        for members in groups.values():
+            if len(members) > 1:
+                # Earliest first; each compared with the next keeps a large group linear.
+                yield sorted(members, key=lambda p: (str(_first_date(p) or ""), self.order[p.id]))
+
+    def same_claims(self) -> Iterator[Finding]:
+        for group in self._same_article(with_date=True):
+            for first, other in itertools.pairwise(group):
+                pairs = self.between.get(tuple(sorted((first.id, other.id))), [])  # type: ignore[arg-type]
+                if not pairs:
+                    continue  # nothing shared: two articles under one generic title, not two versions
+                changed: list[tuple[Post, int, Edit]] = []
+                matched: dict[str, set[int]] = {first.id: set(), other.id: set()}
+                for pair in pairs:
+                    matched[pair.a.post].add(pair.a.paragraph)
+                    matched[pair.b.post].add(pair.b.paragraph)
+                    copy_ref = pair.b if pair.source == "a" else pair.a
+                    if pair.source is None:
+                        continue
+                    copy_post = self.by_id[copy_ref.post]
+                    changed += [
+                        (copy_post, copy_ref.paragraph, e) for e in pair.edits if e.group != "formatting"
+                    ]
+                unmatched = [
+                    (post, p.index)
+                    for post in (first, other)
+                    for p in post.paragraphs
+                    if p.index not in matched[post.id] and len(p.text.split()) >= _MIN_UNMATCHED_WORDS
+                ]
+                if not changed and not unmatched:
+                    continue
+                substantive = [c for c in changed if c[2].group == "substantive"]
+                severity: Severity = "high" if substantive else "medium"
+                shown = (substantive or changed)[:5]
+                who = sorted({post.id for post, _, _ in shown} | {post.id for post, _ in unmatched[:1]})
+                summary = (
+                    f"{first.id} and {other.id} both cite {self._article(first)} of {first.citation.date} "  # type: ignore[union-attr]
+                    f"but their texts differ: "
+                    + (
+                        _count(len(substantive), "substantive edit")
+                        if substantive
+                        else _count(len(changed), "edit")
+                    )
+                    + (f", {_count(len(unmatched), 'paragraph')} in one only" if unmatched else "")
+                    + f" (changed in {', '.join(who)})"
+                )
+                evidence = [self.citation_evidence(first), self.citation_evidence(other)]
+                evidence += [
+                    FindingEvidence(post.id, index, _paragraph_line(post, index), _edit_text(edit))
+                    for post, index, edit in shown
+                ]
+                evidence += [
+                    FindingEvidence(
+                        post.id, index, _paragraph_line(post, index), post.paragraphs[index].text[:200]
+                    )
+                    for post, index in unmatched[:3]
+                ]
+                yield Finding(
+                    "same_claim_different_text", severity, (first.id, other.id), summary, tuple(evidence)
+                )
+
+    def has_notice(self, post: Post) -> bool:
+        if any(note.role == "editor_note" for note in post.notes):
+            return True
+        return any(_NOTICE.search(p.text) for p in post.paragraphs)
+
+    def unnoticed_edits(self) -> Iterator[Finding]:
+        for copy in self.posts:
+            reuse = self.reuse.get(copy.id)
+            if reuse is None or reuse.credit is None:
+                continue
+            # A paragraph that some earlier post carries without a substantive change copies that one
+            # faithfully: its differences from another version are not this copy's edits.
+            faithful = {
+                index
+                for source in reuse.sources
+                for index, pair in self.copied.get((copy.id, source.post), [])
+                if not any(e.group == "substantive" for e in _copy_side_edits(pair, copy.id))
+            }
+            for entry in reuse.credit.by:
+                if not entry.credited or entry.how in ("quotation", "same_site"):
+                    continue  # a site revising its own text owes no notice to itself
+                source = self.by_id[entry.source]
+                edits = [
+                    (index, edit)
+                    for index, pair in self.copied.get((copy.id, source.id), [])
+                    if index not in faithful
+                    for edit in _copy_side_edits(pair, copy.id)
+                    if edit.group == "substantive"
+                ]
+                if not edits or self.has_notice(copy):
+                    continue
+                kinds = sorted({edit.kind for _, edit in edits})
+                # Both under one outlet, the later may be that outlet's own revision (a wire's "sub"
+                # version): still unannounced, but not a copy passing off changed words as its source's.
+                own = self.cited(copy) is not None and self.cited(copy) == self.cited(source)
+                yield Finding(
+                    "substantive_edit_without_notice",
+                    "medium" if own else "high",
+                    (copy.id, source.id),
+                    f"{copy.id} credits its source ({entry.how}: {entry.outlet or source.id}) but changes "
+                    f"{', '.join(kinds)} in the credited text ({_count(len(edits), 'edit')}) "
+                    "without a notice",
+                    tuple(
+                        FindingEvidence(copy.id, index, _paragraph_line(copy, index), _edit_text(edit))
+                        for index, edit in edits[:5]
+                    ),
+                )
+
+    def dangling_references(self) -> Iterator[Finding]:
+        titles = {title_key(post.title) for post in self.posts}
+        titles |= {title_key(p.citation.title) for p in self.posts if p.citation and p.citation.title}
+        for post in self.posts:
+            for note in post.notes:
+                if note.role != "editor_note":
+                    continue
+                pointed, _sign = parse_note(note.text)
+                if not pointed or title_key(pointed) in titles:
+                    continue
+                yield Finding(
+                    "dangling_reference",
+                    "low",
+                    (post.id,),
+                    f"{post.id} has an editor's note pointing to {_quoted(pointed)}, "
+                    "which is not in the dump",
+                    (FindingEvidence(post.id, None, note.line, note.text),),
+                )
+
+    def shared_authors(self) -> Iterator[Finding]:
+        for copy in self.posts:
+            reuse = self.reuse.get(copy.id)
+            if reuse is None or reuse.credit is None or copy.citation is None:
+                continue
+            copy_authors = _authors(copy)
+            copy_outlet = self.cited(copy)
+            if not copy_authors or copy_outlet is None:
+                continue
+            credited = {e.source for e in reuse.credit.by if e.credited and e.how != "quotation"}
+            for source_reuse in reuse.sources:
+                source = self.by_id[source_reuse.post]
+                if source.citation is None:
+                    continue
+                source_outlet = self.cited(source)
+                shared = copy_authors & _authors(source)
+                if not shared or source_outlet is None or source_outlet == copy_outlet:
+                    continue
+                author = next(a for a in copy.citation.authors if " ".join(a.casefold().split()) in shared)
+                outlets = f"{source.citation.outlet} ({source.id}) and {copy.citation.outlet} ({copy.id})"
+                if source.id in credited:
+                    yield Finding(
+                        "syndication",
+                        "low",
+                        (copy.id, source.id),
+                        f"{author}'s text under {outlets}; the later one credits the first: syndication",
+                        (self.citation_evidence(source), self.citation_evidence(copy)),
+                    )
+                else:
+                    yield Finding(
+                        "self_plagiarism",
+                        "medium",
+                        (copy.id, source.id),
+                        f"{author}'s text under {outlets}; the later one does not credit the first",
+                        (self.citation_evidence(source), self.citation_evidence(copy)),
+                    )
+
+
+def find_findings(
+    posts: Sequence[Post],
+    dedup: DedupResult,
+    copied: CopiedParagraphs,
+    names: OutletNames,
+    credited_by: Mapping[str, set[str]],
+    config: AuditConfig,
+) -> list[Finding]:
+    """Every finding of the dump, most severe first (see the module doc for the kinds and severities).
+
+    ``dedup.reuse`` must carry each post's ``credit``; ``credited_by`` maps a
+    post id to the outlet keys its credit lines and links credit.
+    """
+    finder = _Finder(posts, dedup.reuse, dedup.pairs, copied, names, config)
+    same_claims = list(finder.same_claims())
+    versions = {frozenset(f.posts) for f in same_claims}
+    found = [
+        *finder.misattributions(credited_by),
+        *finder.date_inversions(),
+        *same_claims,
+        # Two versions of one claimed article already name their changed words once.
+        *(f for f in finder.unnoticed_edits() if frozenset(f.posts) not in versions),
+        *finder.dangling_references(),
+        *finder.shared_authors(),
+    ]
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    return sorted(
+        found,
+        key=lambda f: (rank[f.severity], min(finder.order.get(p, 0) for p in f.posts), f.kind, f.summary),
+    )

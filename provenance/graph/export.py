@@ -1,0 +1,121 @@
+"""The graph as files can hold it: GraphML/GEXF-safe attributes and node-link JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+
+# GEXF reserves an edge's ``type`` (see for_export).
+_EDGE_RENAMES = {"type": "kind"}
+
+
+class _AttributeTypes:
+    """The one scalar type each attribute name gets across all nodes (or all edges), found in one pass.
+
+    An attribute holding a list, tuple or dict anywhere, or values of two
+    types, or only None, is written as text. Only the types are kept: holding
+    every value until the end cost a list per attribute with an entry for
+    every node or edge.
+    """
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, set[type]] = {}
+        self._structured: set[str] = set()
+
+    def see(self, data: Mapping[str, Any], rename: Mapping[str, str] | None = None) -> None:
+        for key, value in data.items():
+            if rename is not None:
+                key = rename.get(key, key)
+            kinds = self._kinds.get(key)
+            if kinds is None:
+                kinds = self._kinds[key] = set()
+            if isinstance(value, (list, tuple, dict)):
+                self._structured.add(key)
+            elif value is not None:
+                kinds.add(type(value))
+
+    def types(self) -> dict[str, Any]:
+        return {
+            key: str if key in self._structured or len(kinds) != 1 else next(iter(kinds))
+            for key, kinds in self._kinds.items()
+        }
+
+
+# What XML 1.0 cannot hold, and lxml (under networkx's writers) refuses with a
+# ValueError: C0 controls other than tab, newline and return, lone surrogates,
+# U+FFFE and U+FFFF. Scraped and word-processor text carries vertical tabs and
+# form feeds; in the graph files they become U+FFFD, audit.json keeps them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _to_scalar(value: Any, kind: Any) -> Any:
+    if kind is str:
+        if value is None:
+            return ""
+        if isinstance(value, (list, tuple, dict)):
+            return _xml_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        return _xml_text(str(value))
+    if value is None:
+        return kind()  # 0, 0.0 or False: only reached for a key that is never None elsewhere
+    return value
+
+
+def for_export(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``g`` whose attributes GraphML and GEXF can hold and give back unchanged.
+
+    None becomes "" and lists become JSON text; each attribute name keeps one
+    type across all nodes (or edges). Characters XML cannot hold become
+    U+FFFD in text and node ids (:data:`_NOT_XML`). GEXF reserves an edge's ``type`` for its
+    direction and ``id``/``label`` for itself, so each edge's type is written
+    as ``kind`` and as its ``label``.
+    """
+    seen_nodes, seen_edges = _AttributeTypes(), _AttributeTypes()
+    for _, data in g.nodes(data=True):
+        seen_nodes.see(data)
+    for _, _, data in g.edges(data=True):
+        seen_edges.see(data, _EDGE_RENAMES)
+    node_types = seen_nodes.types()
+    edge_types = seen_edges.types()
+
+    def edge_attributes(data: Mapping[str, Any]) -> dict[str, Any]:
+        attributes = {}
+        for k, value in data.items():
+            k = _EDGE_RENAMES.get(k, k)
+            attributes[k] = _to_scalar(value, edge_types[k])
+        attributes["label"] = attributes.get("kind", "")
+        return attributes
+
+    # Built with add_*_from: add_node and add_edge one by one took 5 s at a million paragraphs.
+    out = nx.MultiDiGraph()
+    out.add_nodes_from(
+        (_xml_text(node), {key: _to_scalar(value, node_types[key]) for key, value in data.items()})
+        for node, data in g.nodes(data=True)
+    )
+    out.add_edges_from(
+        (_xml_text(u), _xml_text(v), key, edge_attributes(data))
+        for u, v, key, data in g.edges(keys=True, data=True)
+    )
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def to_node_link(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """``g`` as node-link JSON (``nodes`` and ``edges`` lists, multigraph keys kept) for ``--format json``."""
+    data = nx.node_link_data(g, edges="edges")
+    for item in (*data["nodes"], *data["edges"]):
+        for key, value in item.items():
+            item[key] = _jsonable(value)
+    return data

@@ -1,0 +1,260 @@
+"""Credit for reused text: which of a post's borrowed words credit where they came from, and how.
+
+Finding a copy is half the answer; a fact-checker's next question is whether
+the copy says where its text came from. This stage answers it once, in the
+audit, so the report, the CSV tables, the findings and ``provenance sources``
+all read the same decision.
+
+For a post ``C`` that borrows from an earlier post ``S`` (``posts[].reuse.sources``),
+``S``'s outlets are the outlet its citation line names and the outlets its
+own credit lines and links credit (a repost credits the original). ``C``
+credits ``S``, in this order of strength:
+
+``citation``
+    ``C``'s citation line names one of ``S``'s outlets;
+``same_site``
+    ``C`` and ``S`` are pages of one site (a blog repeating its own text): nothing to credit;
+``link``
+    ``C`` links to ``S``'s address, or to one of ``S``'s outlets' sites;
+``credit_line``
+    a "via X", "Source: X", "H/T X", "Originally published at X" line names one;
+``attribution_line``
+    ``C`` names one in its text in the copied paragraphs or in the
+    :data:`ATTRIBUTION_REACH` paragraphs before the first of them
+    ("DEBKAfile reported Thursday, Nov. 3:");
+``mention``
+    ``C`` names one elsewhere in its text: credit, but far from the words.
+
+Otherwise the prose borrowed from ``S`` is absorbed without credit
+(``how: none``), and the borrowed words inside quotation marks count as
+credited by the quotation (``how: quotation``): a quotation tells the reader
+the words are someone else's even when it does not say who printed them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from provenance.models import (
+    Credit,
+    CreditWay,
+    DedupResult,
+    Link,
+    Mention,
+    Outlet,
+    OutletReuse,
+    Pair,
+    Post,
+    PostReuse,
+    ReuseCredit,
+    SourceCredit,
+)
+from provenance.outlets import OutletAliases, outlet_key
+
+#: How many paragraphs before the first copied one an outlet's name still credits the copied text.
+ATTRIBUTION_REACH = 2
+
+__all__ = ["ATTRIBUTION_REACH", "CopiedParagraphs", "OutletNames", "copied_paragraphs", "credit_reuse"]
+
+
+class OutletNames:
+    """Outlet names compared by key, and shown by the name the graph gave the outlet."""
+
+    def __init__(self, aliases: OutletAliases, outlets: Sequence[Outlet]) -> None:
+        self.aliases = aliases
+        self.shown: dict[str, str] = {}
+        for outlet in outlets:
+            self.shown.setdefault(self.key(outlet.name), outlet.name)
+            for alias in outlet.aliases:
+                self.shown.setdefault(self.key(alias), outlet.name)
+
+    def key(self, name: str) -> str:
+        return outlet_key(self.aliases.canonical(name))
+
+    def name(self, key: str) -> str:
+        return self.shown.get(key, key)
+
+
+#: (copy post, source post) -> the copy's paragraphs that carry the source's text, with their pairs.
+CopiedParagraphs = dict[tuple[str, str], list[tuple[int, Pair]]]
+
+
+def copied_paragraphs(pairs: Iterable[Pair]) -> CopiedParagraphs:
+    """Each decided cross-post pair filed under (copy, source), the copy's paragraph first."""
+    found: CopiedParagraphs = defaultdict(list)
+    for pair in pairs:
+        if pair.inside_post or pair.source is None:
+            continue
+        source, copy = (pair.a, pair.b) if pair.source == "a" else (pair.b, pair.a)
+        found[(copy.post, source.post)].append((copy.paragraph, pair))
+    for items in found.values():
+        items.sort(key=lambda item: item[0])
+    return found
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """What each post says about outlets, filed by post and outlet key so each question is one lookup.
+
+    Indexed once: a post with thousands of credit lines or mentions and
+    hundreds of sources costs the sum of the two, never their product.
+    """
+
+    cited: dict[str, tuple[str, int, str]]  # post -> (outlet key, line, citation text)
+    credited: dict[str, dict[str, list[Credit]]]  # post -> outlet key -> its credits, in order
+    mentioned: dict[str, dict[str, list[Mention]]]  # post -> outlet key -> its mentions, in order
+    linked: dict[str, dict[str, Link]]  # post -> address key -> first link to it
+
+
+def _url_key(url: str) -> str:
+    text = url.strip().casefold().split("#", 1)[0].rstrip("/")
+    for prefix in ("https://", "http://"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    return text.removeprefix("www.")
+
+
+def _host(url: str) -> str:
+    return _url_key(url).split("/", 1)[0]
+
+
+def _source_outlets(post: Post, evidence: _Evidence) -> list[str]:
+    keys = []
+    if post.id in evidence.cited:
+        keys.append(evidence.cited[post.id][0])
+    for key in evidence.credited.get(post.id, {}):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _credit_of(
+    copy: Post,
+    source: Post,
+    evidence: _Evidence,
+    names: OutletNames,
+    copied: Sequence[int],
+) -> tuple[CreditWay, str | None, int | None, str | None]:
+    """(how, outlet shown, evidence line, evidence text) of the strongest credit ``copy`` gives ``source``."""
+    outlets = _source_outlets(source, evidence)
+    cited = evidence.cited.get(copy.id)
+    if cited and cited[0] in outlets:
+        return "citation", names.name(cited[0]), cited[1] or None, cited[2]
+    if copy.url and source.url and _host(copy.url) and _host(copy.url) == _host(source.url):
+        return "same_site", None, None, f"{_host(copy.url)} repeats its own text"
+    link = evidence.linked.get(copy.id, {}).get(_url_key(source.url)) if source.url else None
+    if link is not None:
+        return "link", None, link.line or None, link.text or link.url
+    credits = evidence.credited.get(copy.id, {})
+    for wanted_how in ("link", "credit_line"):
+        for key in outlets:
+            for credit in credits.get(key, ()):
+                if (credit.how == "link") == (wanted_how == "link"):
+                    how: CreditWay = "link" if wanted_how == "link" else "credit_line"
+                    return how, names.name(key), credit.line or None, credit.evidence
+    first = copied[0] if copied else 0
+    last = copied[-1] if copied else -1
+    mentioned = evidence.mentioned.get(copy.id, {})
+    elsewhere: tuple[str, Mention] | None = None
+    for key in outlets:
+        for mention in mentioned.get(key, ()):
+            if first - ATTRIBUTION_REACH <= mention.paragraph <= last:
+                return "attribution_line", names.name(key), mention.line, mention.sentence
+            if elsewhere is None or mention.line < elsewhere[1].line:
+                elsewhere = (key, mention)
+    if elsewhere is not None:
+        key, mention = elsewhere
+        return "mention", names.name(key), mention.line, mention.sentence
+    return "none", names.name(outlets[0]) if outlets else None, None, None
+
+
+def credit_reuse(
+    posts: Sequence[Post],
+    dedup: DedupResult,
+    outlets: Sequence[Outlet],
+    mentions: Sequence[Mention],
+    credits: Sequence[Credit],
+    aliases: OutletAliases,
+    copied: CopiedParagraphs | None = None,
+) -> tuple[dict[str, PostReuse], list[Outlet]]:
+    """Every borrowing post's reuse with its ``credit``, and the outlets with how their text reappears.
+
+    Returns new records (the inputs are frozen): ``reuse`` as in
+    ``dedup.reuse`` with ``credit`` set, and ``outlets`` with ``reuse`` set for
+    every outlet whose cited posts are borrowed from.
+    """
+    names = OutletNames(aliases, outlets)
+    by_id = {post.id: post for post in posts}
+    evidence = _Evidence({}, defaultdict(dict), defaultdict(dict), defaultdict(dict))
+    for post in posts:
+        if post.citation and post.citation.outlet:
+            citation = post.citation
+            evidence.cited[post.id] = (names.key(citation.outlet or ""), citation.line, citation.raw or "")
+        for link in post.links:
+            evidence.linked[post.id].setdefault(_url_key(link.url), link)
+    for credit in credits:
+        evidence.credited[credit.post].setdefault(names.key(credit.outlet), []).append(credit)
+    for mention in mentions:
+        evidence.mentioned[mention.post].setdefault(names.key(mention.outlet), []).append(mention)
+    copied = copied if copied is not None else copied_paragraphs(dedup.pairs)
+    words = {post.id: sum(len(p.text.split()) for p in post.paragraphs) for post in posts}
+
+    reused: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # outlet key -> [copies, words, credited]
+    copies_of: dict[str, set[str]] = defaultdict(set)
+    result: dict[str, PostReuse] = {}
+    for post_id, reuse in dedup.reuse.items():
+        copy = by_id.get(post_id)
+        if copy is None or not reuse.sources:
+            result[post_id] = reuse
+            continue
+        by: list[SourceCredit] = []
+        credited = uncredited = 0.0
+        for source_reuse in reuse.sources:
+            source = by_id.get(source_reuse.post)
+            if source is None:
+                continue
+            paragraphs = [index for index, _ in copied.get((post_id, source.id), [])]
+            how, shown, line, said = _credit_of(copy, source, evidence, names, paragraphs)
+            prose, quoted = source_reuse.share, source_reuse.quoted_share
+            if how != "none":
+                by.append(SourceCredit(source.id, shown, how, True, prose + quoted, line, said))
+                credited += prose + quoted
+            else:
+                if prose > 0:
+                    by.append(SourceCredit(source.id, shown, "none", False, prose, None, None))
+                if quoted > 0:
+                    by.append(SourceCredit(source.id, shown, "quotation", True, quoted, None, None))
+                credited += quoted
+                uncredited += prose
+            own = evidence.cited.get(source.id)
+            if own:
+                tally = reused[own[0]]
+                taken = round((prose + quoted) * words.get(post_id, 0))
+                if post_id not in copies_of[own[0]]:
+                    copies_of[own[0]].add(post_id)
+                    tally[0] += 1
+                tally[1] += taken
+                tally[2] += taken if how != "none" else round(quoted * words.get(post_id, 0))
+        result[post_id] = replace(reuse, credit=ReuseCredit(credited, uncredited, tuple(by)))
+
+    with_reuse: list[Outlet] = []
+    for outlet in outlets:
+        found = reused.get(names.key(outlet.name))
+        if found is None:
+            with_reuse.append(outlet)
+            continue
+        copies, taken, credited_words = found
+        with_reuse.append(
+            replace(
+                outlet,
+                reuse=OutletReuse(
+                    copies=copies,
+                    words=taken,
+                    credited_words=credited_words,
+                    credited_share=round(credited_words / taken, 4) if taken else 0.0,
+                ),
+            )
+        )
+    return result, with_reuse
