@@ -910,3 +910,9 @@ def test_the_digest_changes_with_any_template_the_first_screen_shows(
     with (copied / "report.css").open("a", encoding="utf-8") as css:
         css.write("\n.x { color: red; }\n")
     assert shots.templates_digest() != before
+
+
+def test_a_site_repeating_its_own_text_is_worded_as_nothing_to_credit(seed_doc: dict[str, Any]) -> None:
+    """The audit's "same_site" credit reads as the site's own text, not as a credit line it gave."""
+    (row,) = build_context(credited(seed_doc, True, how="same_site")).copies
+    assert str(row.sources[0].credit.text) == "its own site's earlier text: nothing to credit"

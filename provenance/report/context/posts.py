@@ -209,6 +209,7 @@ CREDIT_HOW: dict[str, str] = {
     "attribution_line": "an attribution line",
     "link": "a link",
     "credit_line": "a credit line",
+    "mention": "naming it in its text",
     "quotation": "quotation marks and attribution",
     "none": "no credit line",
 }
@@ -232,6 +233,8 @@ def _source_credit(credit: Mapping[str, Any] | None, source_id: str) -> Credit:
     line = int(_float(line_value)) if line_value is not None else None
     evidence = _opt_text(entry.get("evidence"))
     where = f" (line {line})" if line is not None else ""
+    if how == "same_site":
+        return Credit("credited", Phrase("its own site's earlier text: nothing to credit"), line, evidence)
     if not given:
         if outlet:
             return Credit("uncredited", Phrase("no credit to {}", (outlet,)), line)
