@@ -64,17 +64,26 @@ class OutletNames:
 
     def __init__(self, aliases: OutletAliases, outlets: Sequence[Outlet]) -> None:
         self.aliases = aliases
-        self.shown: dict[str, str] = {}
-        for outlet in outlets:
-            self.shown.setdefault(self.key(outlet.name), outlet.name)
-            for alias in outlet.aliases:
-                self.shown.setdefault(self.key(alias), outlet.name)
+        # Names repeat (100,000 posts citing one wire): each is folded once.
+        self.keys: dict[str, str] = {}
+        self.outlets = outlets
+        self._shown: dict[str, str] | None = None
 
     def key(self, name: str) -> str:
-        return outlet_key(self.aliases.canonical(name))
+        key = self.keys.get(name)
+        if key is None:
+            key = self.keys[name] = outlet_key(self.aliases.canonical(name))
+        return key
 
     def name(self, key: str) -> str:
-        return self.shown.get(key, key)
+        if self._shown is None:
+            # Built on the first name shown: a dump where nothing is borrowed never folds every outlet.
+            self._shown = {}
+            for outlet in self.outlets:
+                self._shown.setdefault(self.key(outlet.name), outlet.name)
+                for alias in outlet.aliases:
+                    self._shown.setdefault(self.key(alias), outlet.name)
+        return self._shown.get(key, key)
 
 
 #: (copy post, source post) -> the copy's paragraphs that carry the source's text, with their pairs.
@@ -194,10 +203,15 @@ def credit_reuse(
             evidence.cited[post.id] = (names.key(citation.outlet or ""), citation.line, citation.raw or "")
         for link in post.links:
             evidence.linked[post.id].setdefault(_url_key(link.url), link)
+    # Only the posts that borrow and their sources are asked about: the rest are not indexed.
+    involved = {p for p, r in dedup.reuse.items() if r.sources}
+    involved.update(s.post for p in list(involved) for s in dedup.reuse[p].sources)
     for credit in credits:
-        evidence.credited[credit.post].setdefault(names.key(credit.outlet), []).append(credit)
+        if credit.post in involved:
+            evidence.credited[credit.post].setdefault(names.key(credit.outlet), []).append(credit)
     for mention in mentions:
-        evidence.mentioned[mention.post].setdefault(names.key(mention.outlet), []).append(mention)
+        if mention.post in involved:
+            evidence.mentioned[mention.post].setdefault(names.key(mention.outlet), []).append(mention)
     copied = copied if copied is not None else copied_paragraphs(dedup.pairs)
     words = {post.id: sum(len(p.text.split()) for p in post.paragraphs) for post in posts}
 
@@ -241,7 +255,9 @@ def credit_reuse(
 
     with_reuse: list[Outlet] = []
     for outlet in outlets:
-        found = reused.get(names.key(outlet.name))
+        # Only an outlet some borrowed-from post cites can have reuse: the others are not folded.
+        cited_source = any(post in involved for post in outlet.cited_by)
+        found = reused.get(names.key(outlet.name)) if cited_source else None
         if found is None:
             with_reuse.append(outlet)
             continue
