@@ -916,3 +916,26 @@ def test_a_site_repeating_its_own_text_is_worded_as_nothing_to_credit(seed_doc: 
     """The audit's "same_site" credit reads as the site's own text, not as a credit line it gave."""
     (row,) = build_context(credited(seed_doc, True, how="same_site")).copies
     assert str(row.sources[0].credit.text) == "its own site's earlier text: nothing to credit"
+
+
+def test_a_post_of_very_many_paragraphs_shows_its_reused_ones_and_counts_the_rest(
+    seed_doc: dict[str, Any],
+) -> None:
+    """One post of 100,000 share lines made a 51 MB page: a card shows at most max_card_paragraphs,
+    the reused ones first, and says how many more audit.json holds."""
+    doc = copy.deepcopy(seed_doc)
+    post = next(p for p in doc["posts"] if p["id"] == US)
+    extra = [
+        {"index": 100 + i, "line": 1000 + i, "line_end": 1000 + i, "text": f"Share this {i}."}
+        for i in range(50)
+    ]
+    post["paragraphs"] = post["paragraphs"] + extra
+    limits = ReportLimits(max_card_paragraphs=20)
+    card = next(c for c in build_context(doc, limits).cards if c.id == US)
+    assert len(card.paragraphs) == 20
+    assert card.hidden_paragraphs == len(post["paragraphs"]) - 20
+    whole = next(c for c in build_context(seed_doc).cards if c.id == US)
+    reused = {p.index for p in whole.paragraphs if p.provenance != "original"}
+    assert reused and reused <= {p.index for p in card.paragraphs}
+    html = render(doc, limits)
+    assert f"{card.hidden_paragraphs:,} more paragraphs of this post are not shown here" in html

@@ -159,7 +159,9 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     names, title, path_note = _path_names(paths)
     ordered, cards_note = _choose_cards(doc, posts, pairs, limits)
     counterparts = _counterparts(posts, pairs, earliest)
-    cards = _cards(doc, posts, ordered, counterparts, limits.max_counterparts, names)
+    cards = _cards(
+        doc, posts, ordered, counterparts, limits.max_counterparts, names, limits.max_card_paragraphs
+    )
     duplicates = _duplicates(doc, posts, pairs, limits)
     copies, copies_note = _copies(doc, posts, pairs, limits)
     findings = _findings(doc, posts, limits)

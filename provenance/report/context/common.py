@@ -48,6 +48,9 @@ class ReportLimits:
     # Characters of paragraph text over all cards: the page weighs about 2.5 times its text once
     # paragraphs carry their counterpart links, so this keeps the posts section near 10 MB.
     max_card_text: int = 4_000_000
+    # Paragraphs shown in one card: one post of 100,000 share lines made a 51 MB page. Reused
+    # paragraphs are kept first; the card counts the rest, which audit.json holds.
+    max_card_paragraphs: int = 1000
     max_clusters: int = 2000  # duplicate clusters inlined, largest and widest first
     max_pairs: int = 5000  # pairs inlined over all clusters
     max_pairs_per_cluster: int = 30  # a boilerplate-like cluster would otherwise fill the page

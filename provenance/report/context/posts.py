@@ -138,6 +138,7 @@ class PostCard:
     reprinted_by: tuple[ReprintLink, ...]
     provenance_counts: tuple[tuple[str, int], ...]  # (provenance, paragraphs), non-zero only
     reference: bool = False  # a known source the user declared (--reference)
+    hidden_paragraphs: int = 0  # paragraphs past ReportLimits.max_card_paragraphs, in audit.json
 
     @property
     def involved(self) -> bool:
@@ -293,6 +294,7 @@ def _cards(
     counterparts: dict[tuple[str, int], list[tuple[Provenance, Counterpart]]],
     max_counterparts: int,
     names: PathNames,
+    max_paragraphs: int = 1000,
 ) -> list[PostCard]:
     params = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
     assert isinstance(params, Mapping)
@@ -336,6 +338,16 @@ def _cards(
                     max(0, len(ordered_counterparts) - max_counterparts),
                 )
             )
+        hidden = max(0, len(paragraphs) - max_paragraphs)
+        if hidden:
+            # One post of 100,000 share lines would weigh 50 MB: the reused paragraphs stay first,
+            # then the post's opening ones, in reading order; the rest are counted.
+            reused = [p for p in paragraphs if p.provenance != "original"][:max_paragraphs]
+            room = max_paragraphs - len(reused)
+            kept = {p.index for p in reused} | {
+                p.index for p in [p for p in paragraphs if p.provenance == "original"][:room]
+            }
+            paragraphs = [p for p in paragraphs if p.index in kept]
         citation = post.get("citation")
         citation_view = None
         if isinstance(citation, Mapping):
@@ -399,6 +411,7 @@ def _cards(
                 reprinted_by=tuple(reprinted_by.get(post_id, [])),
                 provenance_counts=tuple((k, counts[k]) for k in PROVENANCE_LABELS if counts.get(k)),
                 reference=post.get("reference") is True,
+                hidden_paragraphs=hidden,
             )
         )
     return cards
