@@ -939,3 +939,17 @@ def test_a_post_of_very_many_paragraphs_shows_its_reused_ones_and_counts_the_res
     assert reused and reused <= {p.index for p in card.paragraphs}
     html = render(doc, limits)
     assert f"{card.hidden_paragraphs:,} more paragraphs of this post are not shown here" in html
+
+
+def test_card_budget_counts_each_paragraphs_markup_and_counterpart_links() -> None:
+    """10,000 posts of short lines with near versions weighed 50 MB though their text was small:
+    a budget that covers the text and the paragraphs' own markup, but not their links, cuts cards."""
+    from provenance.report import ReportLimits
+    from provenance.report.context.posts import _PARAGRAPH_MARKUP
+
+    doc = json.loads((FIXTURES / "audit-seed-shaped.json").read_text(encoding="utf-8"))
+    without_links = sum(
+        len(p["text"]) + _PARAGRAPH_MARKUP for post in doc["posts"] for p in post["paragraphs"]
+    )
+    assert render(doc, ReportLimits(max_card_text=without_links * 10)).count('<article class="card') == 7
+    assert render(doc, ReportLimits(max_card_text=without_links)).count('<article class="card') < 7

@@ -45,9 +45,9 @@ class ReportLimits:
     """
 
     max_cards: int = 3000  # post cards with full text; beyond it, posts involved in reuse first
-    # Characters of paragraph text over all cards: the page weighs about 2.5 times its text once
-    # paragraphs carry their counterpart links, so this keeps the posts section near 10 MB.
-    max_card_text: int = 4_000_000
+    # Characters over all cards, each paragraph counted with its markup and its counterpart links
+    # (posts.py _choose_cards): this keeps the posts section near 10 MB.
+    max_card_text: int = 10_000_000
     # Paragraphs shown in one card: one post of 100,000 share lines made a 51 MB page. Reused
     # paragraphs are kept first; the card counts the rest, which audit.json holds.
     max_card_paragraphs: int = 1000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -250,6 +250,11 @@ def _credit_block(reuse: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return credit if isinstance(credit, Mapping) else None
 
 
+#: Characters of markup around one paragraph of a card, and around one link to a counterpart.
+_PARAGRAPH_MARKUP = 150
+_COUNTERPART_MARKUP = 230
+
+
 def _choose_cards(
     doc: Mapping[str, Any], posts: _Posts, pairs: list[_PairRecord], limits: ReportLimits
 ) -> tuple[list[str], str | None]:
@@ -266,11 +271,20 @@ def _choose_cards(
     note = None
     chosen = [p for p in ordered if p in involved] + [p for p in ordered if p not in involved]
     chosen_set: set[str] = set()
+    # A card's weight is its text and the markup around each paragraph, links to its counterparts
+    # included: 10,000 posts of short lines with near versions each weighed 50 MB by text alone.
+    links: Counter[tuple[str, int]] = Counter()
+    for pair in pairs:
+        links[pair.a] += 1
+        links[pair.b] += 1
     text = 0
     for post_id in chosen[: limits.max_cards]:
         text += sum(
             len(_text(p.get("text")))
-            for p in _list(posts.raw[post_id], "paragraphs")
+            + _PARAGRAPH_MARKUP
+            + _COUNTERPART_MARKUP
+            * min(links[(post_id, int(_float(p.get("index"))))], limits.max_counterparts)
+            for p in _list(posts.raw[post_id], "paragraphs")[: limits.max_card_paragraphs]
             if isinstance(p, Mapping)
         )
         if chosen_set and text > limits.max_card_text:
