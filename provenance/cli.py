@@ -371,9 +371,25 @@ def cli() -> None:
     show_default=True,
     help="Folder for report.html, audit.json, pairs.csv, graph.graphml/.gexf.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default=_DEFAULTS.engine,
+    show_default=True,
+    help="Where the duplicate stage runs: this machine, or Spark (pip install 'provenance-audit[spark]', "
+    "and Java 17+).",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    default=_DEFAULTS.spark_master,
+    show_default=True,
+    help="Spark master for --engine spark (local[N], spark://host:7077, yarn, k8s://...); under "
+    "spark-submit the default means the master given there.",
+)
 @domain_errors
 @stops_on_signals
-def audit(out_dir: Path, **kwargs: Any) -> None:
+def audit(out_dir: Path, engine: str, spark_master: str, **kwargs: Any) -> None:
     """Audit PATHS (files or folders; default: seeds/) and write the report.
 
     Prints a summary and the path of the report. Exit status 0 when something
@@ -386,6 +402,7 @@ def audit(out_dir: Path, **kwargs: Any) -> None:
     from provenance.ownership import clear_leftovers, output_lock
 
     paths, config = _config(kwargs)
+    config = config.with_(engine=engine, spark_master=spark_master)
     # Locked from the start, so that a second run into this folder is refused
     # before its minutes of work rather than after them.
     with output_lock(out_dir):
