@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import importlib.util
+import itertools
 import json
 import shutil
 import sys
@@ -162,3 +163,32 @@ def test_engine_is_checked_and_recorded() -> None:
         AuditConfig(engine="dask")
     params = AuditConfig(engine="spark", spark_master="spark://h:7077").as_dict()
     assert (params["engine"], params["spark_master"]) == ("spark", "spark://h:7077")
+
+
+@needs_spark
+@pytest.mark.slow
+def test_spark_components_are_scipy_components(spark: Any) -> None:
+    """A long chain (many rounds), a star, a cycle and lone pairs, in scrambled order: scipy's components."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(3)
+    chain = rng.permutation(np.arange(1000, 1300))  # 300 nodes linked in a random order
+    edges = [(int(a), int(b)) for a, b in itertools.pairwise(chain.tolist())]
+    edges += [(5, star) for star in range(6, 40)]
+    edges += [(60, 61), (61, 62), (62, 60), (90, 91), (2000, 7)]
+    edges = [(min(a, b), max(a, b)) for a, b in edges]
+    frame = spark.createDataFrame(edges, "a long, b long")
+    got = dict(tuple(row) for row in engine._components(frame).collect())
+    nodes = np.array(sorted({n for edge in edges for n in edge}))
+    index = {int(n): i for i, n in enumerate(nodes)}
+    graph = coo_matrix(
+        ([1] * len(edges), ([index[a] for a, _ in edges], [index[b] for _, b in edges])),
+        shape=(len(nodes), len(nodes)),
+    )
+    _, label = connected_components(graph, directed=False)
+    # Each component's label is its smallest member.
+    smallest = {int(c): int(nodes[label == c].min()) for c in np.unique(label)}
+    assert got == {int(n): smallest[int(label[i])] for i, n in enumerate(nodes)}
+    assert got[1299] == 1000 and got[2000] == 5 and got[62] == 60
