@@ -126,8 +126,11 @@ def spark_session(master: str = DEFAULT_MASTER) -> tuple[SparkSession, bool]:
         builder = builder.master(master)
     chosen = master if master != DEFAULT_MASTER or not submitted else submitted
     if chosen.startswith("local"):
-        # Few, larger shuffle partitions on one machine: 200 tiny tasks cost more than their work.
-        builder = builder.config("spark.sql.shuffle.partitions", "8").config("spark.ui.enabled", "false")
+        # Two shuffle partitions per core here: Spark's default 200 tiny tasks cost more than their work.
+        cores = chosen.partition("[")[2].rstrip("]")
+        slots = int(cores) if cores.isdigit() else (os.cpu_count() or 2)
+        builder = builder.config("spark.sql.shuffle.partitions", str(2 * slots))
+        builder = builder.config("spark.ui.enabled", "false")
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     started = SparkContext._active_spark_context is None
     spark = builder.getOrCreate()
@@ -375,12 +378,14 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
         clock = now
 
     keep = StorageLevel.MEMORY_AND_DISK
+    held: list[DataFrame] = []  # cached frames, freed at the end
     words = (
         paragraphs.select("g", "post", "text")
         .rdd.mapPartitions(_hash_words)
         .toDF("g long, post long, words long, hashes binary")
         .persist(keep)
     )
+    held.append(words)
     totals = words.agg(F.count("*").alias("n"), F.sum("words").alias("w")).first()
     n = int(totals["n"]) if totals else 0
     stats["paragraphs"] = n
@@ -403,24 +408,23 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
         .persist(keep)
     )
     boilerplate = linked.filter(lambda links: links[0]).map(lambda links: (links[2], links[1])).collect()
-    exact = linked.flatMap(lambda links: links[3]).toDF("a long, b long").persist(keep)
+    exact, exact_count = _materialise(linked.flatMap(lambda links: links[3]).toDF("a long, b long"), held)
     left_out = linked.flatMap(lambda links: links[2] if links[0] else links[4])
     stats["boilerplate"] = len(boilerplate)
     lap("exact")
 
     # The searched paragraphs: with words, not boilerplate, not a later repeat inside a post.
-    searched = (
+    searched, _ = _materialise(
         words.where("words > 0")
         .join(left_out.map(lambda g: (g,)).toDF("g long"), "g", "left_anti")
-        .select("g", "hashes")
-        .persist(keep)
+        .select("g", "hashes"),
+        held,
     )
     cap = config.stock_phrase_paragraphs
-    held: list[DataFrame] = []  # persisted by the indexes, freed at the end
     stats_k, pairs_k = _index(searched, config.shingle_size, cap, held)
     stats_p, pairs_p = _index(searched, config.partial_shingle_size, cap, held)
-    near = _rule(pairs_k, stats_k, words, config, partial=False)
-    partial = _rule(pairs_p, stats_p, words, config, partial=True)
+    near, _ = _materialise(_rule(pairs_k, stats_k, words, config, partial=False), held)
+    partial, _ = _materialise(_rule(pairs_p, stats_p, words, config, partial=True), held)
     lap("index")
 
     bands, rows_per_band = lsh_params(config.threshold, config.num_perm, config.lsh_recall)
@@ -432,8 +436,7 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
         .toDF("g long")
     )
     k, num_perm, seed = config.shingle_size, config.num_perm, config.seed
-    blind_words = searched.join(blind, "g").select("g", "hashes").persist(keep)
-    lsh_paragraphs = blind_words.count()
+    blind_words, lsh_paragraphs = _materialise(searched.join(blind, "g").select("g", "hashes"), held)
     lsh = _empty_pairs(spark)
     if lsh_paragraphs >= 2:
         lsh = (
@@ -444,16 +447,18 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
             .toDF("a long, b long")
             .distinct()
         )
-    lsh = lsh.persist(keep)
+    lsh, lsh_count = _materialise(lsh, held)
     lap("lsh")
 
     from_index = near.union(partial).distinct()
-    candidates = from_index.union(lsh).distinct().join(exact, ["a", "b"], "left_anti").persist(keep)
-    stats["candidates"] = candidates.count() + exact.count()
+    candidates, verified_count = _materialise(
+        from_index.union(lsh).distinct().join(exact, ["a", "b"], "left_anti"), held
+    )
+    stats["candidates"] = verified_count + exact_count
     stats["candidates_lsh_only"] = (
         lsh.join(from_index, ["a", "b"], "left_anti").join(exact, ["a", "b"], "left_anti").count()
     )
-    stats["verified"] = stats["candidates"] - exact.count()
+    stats["verified"] = verified_count
     sides = words.select("g", "post", "hashes")
     joined = (
         candidates.join(sides.withColumnsRenamed({"g": "a", "post": "pa", "hashes": "ha"}), "a")
@@ -466,6 +471,7 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
         .toDF("a long, b long, kind string, jaccard double, containment double")
         .persist(keep)
     )
+    held.append(verified)
     found = sorted(tuple(row) for row in verified.collect())
     exact_rows = sorted(tuple(row) for row in exact.collect())
     stats["pairs"] = len(found) + len(exact_rows)
@@ -477,8 +483,8 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
 
     empty = np.zeros(0, dtype=np.int64)
     stats.update(datasketch_stats(LshResult(empty, lsh_paragraphs, bands, rows_per_band), config))
-    stats["lsh_candidates"] = lsh.count()
-    for frame in (words, exact, searched, blind_words, lsh, candidates, verified, *held):
+    stats["lsh_candidates"] = lsh_count
+    for frame in held:
         frame.unpersist()
     linked.unpersist()
     stats["seconds_engine"] = round(sum(v for key, v in stats.items() if key.startswith("seconds_")), 4)
@@ -502,6 +508,21 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
     )
 
 
+def _materialise(frame: DataFrame, held: list[DataFrame]) -> tuple[DataFrame, int]:
+    """``frame`` cached and computed now, and its row count; added to ``held`` to be freed later.
+
+    Computed at once on purpose: a cached frame read by several branches of
+    one later query is otherwise computed by each branch that runs before
+    the cache is filled (Spark runs independent stages concurrently), and
+    the frames here come out of Python tasks, the costly part.
+    """
+    from pyspark import StorageLevel
+
+    frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+    held.append(frame)
+    return frame, frame.count()
+
+
 def _empty_pairs(spark: SparkSession) -> DataFrame:
     return spark.createDataFrame([], "a long, b long")
 
@@ -516,11 +537,12 @@ def _index(searched: DataFrame, k: int, cap: int, held: list[DataFrame]) -> tupl
     """
     from pyspark.sql import functions as F
 
-    postings = (
+    # Made once: the aggregations below read it several times, some at once.
+    postings, _ = _materialise(
         searched.rdd.map(lambda row: (row[0], bytes(row[1])))
         .mapPartitions(lambda rows: _postings(rows, k))
-        .toDF("sh long, g long")
-        .persist()
+        .toDF("sh long, g long"),
+        held,
     )
     frequency = postings.groupBy("sh").agg(F.count("*").alias("df"))
     tagged = postings.join(frequency, "sh")
@@ -534,8 +556,7 @@ def _index(searched: DataFrame, k: int, cap: int, held: list[DataFrame]) -> tupl
         .groupBy(F.col("x.g").alias("a"), F.col("y.g").alias("b"))
         .agg(F.count("*").alias("count"))
     )
-    stats = stats.persist()
-    held.extend((postings, stats))
+    stats, _ = _materialise(stats, held)
     return stats, pairs
 
 
