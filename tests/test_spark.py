@@ -192,3 +192,36 @@ def test_spark_components_are_scipy_components(spark: Any) -> None:
     smallest = {int(c): int(nodes[label == c].min()) for c in np.unique(label)}
     assert got == {int(n): smallest[int(label[i])] for i, n in enumerate(nodes)}
     assert got[1299] == 1000 and got[2000] == 5 and got[62] == 60
+
+
+@needs_spark
+def test_a_bad_master_is_one_line_not_a_java_trace(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "audit",
+            str(ROOT / "seeds"),
+            "--engine",
+            "spark",
+            "--spark-master",
+            "nosuch://x",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "'nosuch://x' is not a Spark master URL" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 3
+
+
+@needs_spark
+def test_a_failed_job_is_one_line_naming_the_master() -> None:
+    from py4j.protocol import Py4JError
+
+    with (
+        pytest.raises(engine.SparkJobError, match=r"^Spark failed \(master spark://h:7077\): boom \(Spark's"),
+        engine._spark_errors("spark://h:7077"),
+    ):
+        raise Py4JError("\nboom\n\tat org.apache.spark.Something(Something.scala:1)")
+    with pytest.raises(KeyError), engine._spark_errors("local"):
+        raise KeyError("not Spark's: left as it is")

@@ -38,6 +38,7 @@ work (postings, pair counts, verification), which is what grows fastest.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MASTER",
     "EngineLinks",
+    "SparkJobError",
     "SparkUnavailable",
     "duplicate_links",
     "find_duplicates_spark",
@@ -79,6 +81,33 @@ _MAX_ROUNDS = 64
 
 class SparkUnavailable(ProvenanceError):
     """``--engine spark`` without PySpark or without a Java runtime: what to install."""
+
+
+class SparkJobError(ProvenanceError):
+    """Spark could not start or a job failed (a bad master URL, an executor lost, out of memory)."""
+
+
+@contextlib.contextmanager
+def _spark_errors(master: str) -> Iterator[None]:
+    """Spark's and Py4J's exceptions as one line naming the master, instead of a Java stack trace.
+
+    The first line of Spark's message is kept (it names the cause); the full
+    trace is in Spark's own log.
+    """
+    try:
+        yield
+    except ProvenanceError:
+        raise
+    except Exception as exc:
+        from py4j.protocol import Py4JError
+        from pyspark.errors import PySparkException
+
+        if not isinstance(exc, (Py4JError, PySparkException)):
+            raise
+        first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise SparkJobError(
+            f"Spark failed (master {master}): {first[:500]} (Spark's own messages above say more)"
+        ) from exc
 
 
 def require_spark() -> None:
@@ -112,6 +141,12 @@ def spark_session(master: str = DEFAULT_MASTER) -> tuple[SparkSession, bool]:
     is the one given there, unless ``--spark-master`` names another.
     """
     require_spark()
+    if not (master in ("local", "yarn") or master.startswith(("local[", "spark://", "k8s://"))):
+        # Spark's own complaint comes from the Java process, after it has exited, on stderr.
+        raise SparkJobError(
+            f"--spark-master {master!r} is not a Spark master URL: local, local[N], local[*], "
+            "spark://HOST:PORT, yarn or k8s://HOST:PORT"
+        )
     from pyspark import SparkConf, SparkContext
     from pyspark.sql import SparkSession
 
@@ -669,14 +704,15 @@ def find_duplicates_spark(
     chronology = chronology or Chronology.of(posts)
     if progress:
         progress("dedup: spark jobs", 0, 2)
-    spark, started = spark_session(config.spark_master)
-    try:
-        links = duplicate_links(paragraphs_frame(spark, posts), config)
-        stats = dict(links.stats)
-        stats["spark_master"] = spark.sparkContext.master
-    finally:
-        if started:
-            spark.stop()
+    with _spark_errors(config.spark_master):
+        spark, started = spark_session(config.spark_master)
+        try:
+            links = duplicate_links(paragraphs_frame(spark, posts), config)
+            stats = dict(links.stats)
+            stats["spark_master"] = spark.sparkContext.master
+        finally:
+            if started:
+                spark.stop()
     if progress:
         progress("dedup: spark jobs", 1, 2)
 
