@@ -225,3 +225,18 @@ def test_a_failed_job_is_one_line_naming_the_master() -> None:
         raise Py4JError("\nboom\n\tat org.apache.spark.Something(Something.scala:1)")
     with pytest.raises(KeyError), engine._spark_errors("local"):
         raise KeyError("not Spark's: left as it is")
+
+
+@needs_spark
+@pytest.mark.slow
+def test_a_dump_with_nothing_to_pair(spark: Any, tmp_path: Path) -> None:
+    """No pair, no cluster, a paragraph without words: every Spark step meets empty frames."""
+    (tmp_path / "note.txt").write_text(
+        "A first paragraph about one thing entirely.\n\n— * —\n\nA second one on another matter.\n",
+        encoding="utf-8",
+    )
+    local = audit(tmp_path, AuditConfig())
+    distributed = audit(tmp_path, AuditConfig(engine="spark"))
+    assert local.dedup.pairs == [] and local.dedup.clusters == []
+    compare_audits(local, distributed)
+    assert distributed.dedup.stats["paragraphs"] == local.dedup.stats["paragraphs"] >= 2
