@@ -630,8 +630,13 @@ def _components(edges: DataFrame) -> DataFrame:
     )
     for _ in range(_MAX_ROUNDS):
         following = _small_star(_large_star(current)).localCheckpoint()
+        # One job: an edge in only one of the two rounds is a change.
         changed = (
-            following.exceptAll(current).limit(1).count() or current.exceptAll(following).limit(1).count()
+            following.withColumn("new", F.lit(True))
+            .join(current.withColumn("old", F.lit(True)), ["a", "b"], "full_outer")
+            .where(F.col("new").isNull() | F.col("old").isNull())
+            .limit(1)
+            .count()
         )
         current = following
         if not changed:
