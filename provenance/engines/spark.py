@@ -261,13 +261,18 @@ def _distinct_shingles(batch: Sequence[bytes], k: int) -> list[npt.NDArray[np.ui
     return [np.unique(values[bounds[i] : bounds[i + 1]]) for i in range(len(batch))]
 
 
-def _postings(rows: Iterable[tuple[int, bytes]], k: int) -> Iterator[tuple[int, int]]:
-    """``(shingle as a signed 64-bit value, g)`` for every distinct shingle of every paragraph."""
+def _postings(rows: Iterable[tuple[int, bytes]], sizes: Sequence[int]) -> Iterator[tuple[int, int, int]]:
+    """``(index, shingle as a signed 64-bit value, g)``: every distinct shingle of every paragraph.
+
+    ``index`` is the position in ``sizes`` of the shingle size: both indexes
+    are made in one pass over the paragraphs, and aggregated together.
+    """
     for batch in _batches(rows):
-        found = _distinct_shingles([data for _, data in batch], k)
-        for (g, _), shingles in zip(batch, found, strict=True):
-            for value in shingles.view(np.int64).tolist():
-                yield value, g
+        for index, k in enumerate(sizes):
+            found = _distinct_shingles([data for _, data in batch], k)
+            for (g, _), shingles in zip(batch, found, strict=True):
+                for value in shingles.view(np.int64).tolist():
+                    yield index, value, g
 
 
 def _group_links(
@@ -284,26 +289,34 @@ def _group_links(
     return links.boilerplate, links.posts, [g for g, _ in ordered], links.pairs, links.repeats
 
 
-def _passing(rows: Iterable[Any], config: AuditConfig, partial: bool) -> Iterator[tuple[int, int]]:
-    """The pairs ``(a, b, count, size_a, size_b, over_a, over_b, words_a, words_b)`` the rule lets through."""
+def _passing(rows: Iterable[Any], config: AuditConfig) -> Iterator[tuple[int, int]]:
+    """Pairs ``(index, a, b, count, size_a, size_b, over_a, over_b, words_a, words_b)`` a rule lets through.
+
+    Index 0 (``shingle_size``) takes the near/contained rule, index 1
+    (``partial_shingle_size``) the partial one, as the local indexes do.
+    """
     from provenance.dedup.candidates import CandidateRule, candidate_mask
 
-    rule = CandidateRule(config, partial=partial)
+    rules = (CandidateRule(config, partial=False), CandidateRule(config, partial=True))
     for batch in _batches(rows):
-        m = len(batch)
-        table = np.array([row[2:] for row in batch], dtype=np.int64).reshape(m, 7)
-        first, second = np.arange(m, dtype=np.int64), np.arange(m, 2 * m, dtype=np.int64)
-        ok = candidate_mask(
-            first,
-            second,
-            table[:, 0].astype(np.int32),
-            np.concatenate([table[:, 1], table[:, 2]]),
-            np.concatenate([table[:, 3], table[:, 4]]),
-            np.concatenate([table[:, 5], table[:, 6]]),
-            rule,
-        )
-        for i in np.flatnonzero(ok).tolist():
-            yield batch[i][0], batch[i][1]
+        for index, rule in enumerate(rules):
+            part = [row for row in batch if row[0] == index]
+            m = len(part)
+            if not m:
+                continue
+            table = np.array([row[3:] for row in part], dtype=np.int64).reshape(m, 7)
+            first, second = np.arange(m, dtype=np.int64), np.arange(m, 2 * m, dtype=np.int64)
+            ok = candidate_mask(
+                first,
+                second,
+                table[:, 0].astype(np.int32),
+                np.concatenate([table[:, 1], table[:, 2]]),
+                np.concatenate([table[:, 3], table[:, 4]]),
+                np.concatenate([table[:, 5], table[:, 6]]),
+                rule,
+            )
+            for i in np.flatnonzero(ok).tolist():
+                yield part[i][1], part[i][2]
 
 
 def _blind(rows: Iterable[Any], threshold: float) -> Iterator[int]:
@@ -456,16 +469,15 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
         held,
     )
     cap = config.stock_phrase_paragraphs
-    stats_k, pairs_k = _index(searched, config.shingle_size, cap, held)
-    stats_p, pairs_p = _index(searched, config.partial_shingle_size, cap, held)
-    near, _ = _materialise(_rule(pairs_k, stats_k, words, config, partial=False), held)
-    partial, _ = _materialise(_rule(pairs_p, stats_p, words, config, partial=True), held)
+    index_stats, index_pairs = _index(searched, (config.shingle_size, config.partial_shingle_size), cap, held)
+    from_index, _ = _materialise(_rule(index_pairs, index_stats, words, config).distinct(), held)
     lap("index")
 
     bands, rows_per_band = lsh_params(config.threshold, config.num_perm, config.lsh_recall)
     threshold = config.threshold
     blind = (
-        stats_k.select("g", "size", "over")
+        index_stats.where("index = 0")
+        .select("g", "size", "over")
         .rdd.mapPartitions(lambda rows: _blind(rows, threshold))
         .map(lambda g: (g,))
         .toDF("g long")
@@ -485,7 +497,6 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
     lsh, lsh_count = _materialise(lsh, held)
     lap("lsh")
 
-    from_index = near.union(partial).distinct()
     candidates, verified_count = _materialise(
         from_index.union(lsh).distinct().join(exact, ["a", "b"], "left_anti"), held
     )
@@ -562,50 +573,59 @@ def _empty_pairs(spark: SparkSession) -> DataFrame:
     return spark.createDataFrame([], "a long, b long")
 
 
-def _index(searched: DataFrame, k: int, cap: int, held: list[DataFrame]) -> tuple[DataFrame, DataFrame]:
-    """The capped inverted index of ``k``-word shingles: per-paragraph stats and per-pair shared counts.
+def _index(
+    searched: DataFrame, sizes: tuple[int, int], cap: int, held: list[DataFrame]
+) -> tuple[DataFrame, DataFrame]:
+    """The capped inverted indexes of both shingle sizes: per-paragraph stats and per-pair shared counts.
 
-    ``stats``: ``(g, size, over)``, distinct shingles and how many are in
-    more than ``cap`` paragraphs (stock phrases, left out of the postings).
-    ``pairs``: ``(a, b, count)`` for every pair (a < b) sharing an indexed
-    shingle, ``count`` how many. All as joins and aggregations in the JVM.
+    ``stats``: ``(index, g, size, over)``, a paragraph's distinct shingles
+    and how many are in more than ``cap`` paragraphs (stock phrases, left
+    out of the postings). ``pairs``: ``(index, a, b, count)`` for every pair
+    (a < b) sharing an indexed shingle, ``count`` how many. ``index`` is the
+    position of the shingle size in ``sizes``: the two indexes are one set of
+    joins and aggregations in the JVM, keyed by it.
     """
     from pyspark.sql import functions as F
 
     # Made once: the aggregations below read it several times, some at once.
     postings, _ = _materialise(
         searched.rdd.map(lambda row: (row[0], bytes(row[1])))
-        .mapPartitions(lambda rows: _postings(rows, k))
-        .toDF("sh long, g long"),
+        .mapPartitions(lambda rows: _postings(rows, sizes))
+        .toDF("index int, sh long, g long"),
         held,
     )
-    frequency = postings.groupBy("sh").agg(F.count("*").alias("df"))
-    tagged = postings.join(frequency, "sh")
-    stats = tagged.groupBy("g").agg(
+    frequency = postings.groupBy("index", "sh").agg(F.count("*").alias("df"))
+    tagged = postings.join(frequency, ["index", "sh"])
+    stats = tagged.groupBy("index", "g").agg(
         F.count("*").alias("size"), F.sum(F.when(F.col("df") > cap, 1).otherwise(0)).alias("over")
     )
-    indexed = tagged.where((F.col("df") >= 2) & (F.col("df") <= cap)).select("sh", "g")
+    indexed = tagged.where((F.col("df") >= 2) & (F.col("df") <= cap)).select("index", "sh", "g")
+    same = (
+        (F.col("x.index") == F.col("y.index"))
+        & (F.col("x.sh") == F.col("y.sh"))
+        & (F.col("x.g") < F.col("y.g"))
+    )
     pairs = (
         indexed.alias("x")
-        .join(indexed.alias("y"), (F.col("x.sh") == F.col("y.sh")) & (F.col("x.g") < F.col("y.g")))
-        .groupBy(F.col("x.g").alias("a"), F.col("y.g").alias("b"))
+        .join(indexed.alias("y"), same)
+        .groupBy(F.col("x.index").alias("index"), F.col("x.g").alias("a"), F.col("y.g").alias("b"))
         .agg(F.count("*").alias("count"))
     )
     stats, _ = _materialise(stats, held)
     return stats, pairs
 
 
-def _rule(
-    pairs: DataFrame, stats: DataFrame, words: DataFrame, config: AuditConfig, partial: bool
-) -> DataFrame:
-    """The pairs of one index that :func:`~provenance.dedup.candidates.candidate_mask` lets through."""
+def _rule(pairs: DataFrame, stats: DataFrame, words: DataFrame, config: AuditConfig) -> DataFrame:
+    """Pairs ``(a, b)`` :func:`~provenance.dedup.candidates.candidate_mask` lets through in their index."""
     side = stats.join(words.select("g", "words"), "g")
     joined = (
-        pairs.join(side.withColumnsRenamed({"g": "a", "size": "sa", "over": "oa", "words": "wa"}), "a")
-        .join(side.withColumnsRenamed({"g": "b", "size": "sb", "over": "ob", "words": "wb"}), "b")
-        .select("a", "b", "count", "sa", "sb", "oa", "ob", "wa", "wb")
+        pairs.join(
+            side.withColumnsRenamed({"g": "a", "size": "sa", "over": "oa", "words": "wa"}), ["index", "a"]
+        )
+        .join(side.withColumnsRenamed({"g": "b", "size": "sb", "over": "ob", "words": "wb"}), ["index", "b"])
+        .select("index", "a", "b", "count", "sa", "sb", "oa", "ob", "wa", "wb")
     )
-    return joined.rdd.mapPartitions(lambda rows: _passing(rows, config, partial)).toDF("a long, b long")
+    return joined.rdd.mapPartitions(lambda rows: _passing(rows, config)).toDF("a long, b long")
 
 
 def _components(edges: DataFrame) -> DataFrame:
