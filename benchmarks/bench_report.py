@@ -1,4 +1,4 @@
-"""Size and load time of report.html for a large dump (default 100,000 posts).
+"""Size and load time of report.html for a large dump (default 100,000 posts); the report stage vs dedup.
 
 Builds a synthetic audit.json document in memory (no pipeline run: this
 measures the report alone), renders it, and opens the file in Debian's
@@ -11,6 +11,18 @@ few seconds.
     python3 benchmarks/bench_report.py --audit-json OUT/audit.json   # a real audit instead
     python3 benchmarks/bench_report.py --html OUT/report.html        # only open a written report
 
+``--stages`` runs ``provenance audit`` as a user does (a fresh process, see
+``bench_audit.run_audit``) on dumps made by ``generate.py`` with about 1,700,
+10,000 and 100,000 posts (``--sizes``) and on every real corpus in
+../shared/corpora, and prints, per dump, the report stage's time next to the
+dedup stage's (both from audit.json's ``timings``), the time of the graph
+drawing alone (re-run on the saved audit.json) and the size of report.html.
+The targets from issue 18: the report stage takes at most the dedup stage's
+time at each size, and the 100k report stays under 25 MB.
+
+    python3 benchmarks/bench_report.py --stages                       # 1,700, 10k and 100k posts
+    python3 benchmarks/bench_report.py --stages --sizes 1700,10000 --no-corpora
+
 With ``--audit-json`` the document is a real audit (``provenance audit`` of a
 dump made by ``generate.py``, say), which a synthetic document can underestimate:
 real dumps have longer posts and more pairs per post.
@@ -19,6 +31,7 @@ real dumps have longer posts and more pairs per post.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import sys
@@ -203,9 +216,82 @@ def browser_times(path: Path) -> tuple[float, float, int]:
     return load, float(filter_ms), len(requests)
 
 
+# Paragraphs per post in generate.py's dumps (1,136 posts in 10,000 paragraphs at seed 1).
+PARAGRAPHS_PER_POST = 8.8
+
+
+def drawing_seconds(audit_json: Path) -> tuple[float, int]:
+    """Seconds to choose and lay out the graph of a saved audit (the drawing part of the report stage)."""
+    from provenance.report.context import ReportLimits
+    from provenance.report.drawing import draw_graph
+
+    doc = json.loads(audit_json.read_text(encoding="utf-8"))
+    titles = {str(p.get("id")): str(p.get("title") or p.get("id")) for p in doc.get("posts") or []}
+    started = time.perf_counter()
+    graph = draw_graph(doc, lambda p: titles.get(p, p), {}, lambda p: None, ReportLimits().max_graph_nodes)
+    return time.perf_counter() - started, len(graph.nodes)
+
+
+def stages(sizes: list[int], with_corpora: bool, seed: int) -> int:
+    """The report stage's time next to the dedup stage's, per generated size and real corpus."""
+    import shutil
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_audit import run_audit
+    from bench_corpora import SHARED, corpora
+    from bench_dedup import ensure_dump
+
+    if shutil.which("provenance") is None:
+        raise SystemExit("the provenance command is not installed (pip install -e .)")
+    dumps: list[tuple[str, Path]] = []
+    for posts in sizes:
+        folder = ensure_dump(OUT, round(posts * PARAGRAPHS_PER_POST), seed)
+        dumps.append((f"generated, ~{posts:,} posts", folder / "dump.txt"))
+    if with_corpora and (SHARED / "corpora").is_dir():
+        dumps += [(str(c.relative_to(SHARED / "corpora")), c) for c in corpora(SHARED)]
+    print(
+        "| dump | posts | dedup s | report s | report / dedup | graph drawing s (nodes) "
+        "| report.html MB | targets |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    missed = 0
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        for name, dump in dumps:
+            out = Path(tmp) / name.replace("/", "-").replace(" ", "").replace(",", "")
+            result = run_audit(dump, out)
+            timings = result["timings"]
+            files = result["files"]
+            assert isinstance(timings, dict) and isinstance(files, dict)
+            posts = len(json.loads((out / "audit.json").read_text(encoding="utf-8"))["posts"])
+            dedup, report = float(timings.get("dedup", 0.0)), float(timings.get("report", float("nan")))
+            drawing, nodes = drawing_seconds(out / "audit.json")
+            size_mb = files.get("report.html", 0) / 1e6
+            ok = report <= dedup and size_mb < 25
+            missed += not ok
+            ratio = report / dedup if dedup else float("inf")
+            print(
+                f"| {name} | {posts:,} | {dedup:.2f} | {report:.2f} | {ratio:.2f} "
+                f"| {drawing:.2f} ({nodes}) | {size_mb:.1f} | {'met' if ok else 'missed'} |",
+                flush=True,
+            )
+    print(f"\n{missed} of {len(dumps)} dump(s) miss a target (report stage <= dedup, report.html < 25 MB).")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument(
+        "--stages", action="store_true", help="report stage vs dedup stage through `provenance audit`"
+    )
+    parser.add_argument(
+        "--sizes",
+        default="1700,10000,100000",
+        help="with --stages: posts per generated dump",
+    )
+    parser.add_argument("--no-corpora", action="store_true", help="with --stages: skip ../shared/corpora")
+    parser.add_argument("--seed", type=int, default=1, help="with --stages: generate.py's seed")
     parser.add_argument("--no-browser", action="store_true", help="skip the chromium load measurement")
     parser.add_argument(
         "--audit-json", type=Path, help="render the report of this audit.json instead of a synthetic one"
@@ -213,6 +299,8 @@ def main() -> int:
     parser.add_argument("--html", type=Path, help="only time opening this report.html in chromium")
     args = parser.parse_args()
 
+    if args.stages:
+        return stages([int(n) for n in args.sizes.split(",") if n], not args.no_corpora, args.seed)
     if args.html:
         load, filter_ms, requests = browser_times(args.html)
         print(

@@ -19,5 +19,8 @@ from provenance.config import AuditConfig
 from provenance.errors import InputError, ProvenanceError, ReportError
 from provenance.models import Audit
 
+# The one place the version is written: pyproject.toml reads it from here (setuptools
+# dynamic ``attr``, a literal read without importing), and the installed metadata,
+# `provenance --version` and audit.json's tool.version all follow.
 __version__ = "0.1.0"
 __all__ = ["Audit", "AuditConfig", "InputError", "ProvenanceError", "ReportError", "__version__", "audit"]

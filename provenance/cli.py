@@ -14,7 +14,7 @@ import functools
 import re
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -372,6 +372,19 @@ def cli() -> None:
     help="Folder for report.html, audit.json, pairs.csv, graph.graphml/.gexf.",
 )
 @click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite store that keeps this run beside earlier ones and reports what changed since the "
+    "last (docs/store.md).",
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="With --db: start the store afresh (drop its runs), e.g. after changing parameters.",
+)
+@click.option(
     "--engine",
     type=click.Choice(["local", "spark"]),
     default=_DEFAULTS.engine,
@@ -389,13 +402,15 @@ def cli() -> None:
 )
 @domain_errors
 @stops_on_signals
-def audit(out_dir: Path, engine: str, spark_master: str, **kwargs: Any) -> None:
+def audit(
+    out_dir: Path, db: Path | None, rebuild: bool, engine: str, spark_master: str, **kwargs: Any
+) -> None:
     """Audit PATHS (files or folders; default: seeds/) and write the report.
 
     Prints a summary and the path of the report. Exit status 0 when something
     was audited, 1 when nothing could be read (or, with --strict, on any
     warning), 130/143 when stopped by Ctrl-C/SIGTERM. Refused at once while
-    another run writes into the same --out.
+    another run writes into the same --out, or into the same --db.
     """
     from provenance.audit import audit as run_audit
     from provenance.export import OUTPUT_FILES, write_outputs
@@ -403,9 +418,11 @@ def audit(out_dir: Path, engine: str, spark_master: str, **kwargs: Any) -> None:
 
     paths, config = _config(kwargs)
     config = config.with_(engine=engine, spark_master=spark_master)
-    # Locked from the start, so that a second run into this folder is refused
-    # before its minutes of work rather than after them.
-    with output_lock(out_dir):
+    if rebuild and db is None:
+        raise click.UsageError("--rebuild starts a store afresh: it needs --db")
+    # Locked from the start, so that a second run into this folder (or store) is
+    # refused before its minutes of work rather than after them.
+    with output_lock(out_dir), _run_store(db, config, rebuild) as store:
         cleared = clear_leftovers(out_dir, OUTPUT_FILES)
         if cleared:
             click.echo(cleared.message(out_dir), err=True)
@@ -413,11 +430,34 @@ def audit(out_dir: Path, engine: str, spark_master: str, **kwargs: Any) -> None:
         try:
             # Never read the outputs of an earlier run when --out lies inside a named folder.
             result = run_audit(paths, config, progress=progress, exclude_dirs=[out_dir])
+            if store is not None:
+                result.since_last_run = store.record(result, progress)
             written = write_outputs(result, out_dir, progress=progress)
+            if store is not None:
+                store.finish(result)
         finally:
             progress.close()
     _print_warnings(result)
     _print_summary(result, written)
+    if store is not None:
+        from provenance.store import format_diff
+
+        for line in store.log:
+            _echo(f"store: {line}", err=True)
+        for line in format_diff(store.since_last_run or {"run": store.run}):
+            _echo(line)
+
+
+@contextlib.contextmanager
+def _run_store(db: Path | None, config: AuditConfig, rebuild: bool) -> Iterator[Any]:
+    """The store a run records into (``--db``), locked for the run; None without --db."""
+    if db is None:
+        yield None
+        return
+    from provenance.store import RunStore
+
+    with RunStore.open(db, config, rebuild=rebuild) as store:
+        yield store
 
 
 def _print_warnings(result: Any) -> None:
@@ -491,30 +531,86 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
 
 
 @cli.command()
-@click.argument("audit_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("audit_json", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Render a run kept in this store (provenance audit --db) instead of an AUDIT_JSON.",
+)
+@click.option(
+    "--run", "run", type=click.IntRange(1), default=None, help="With --db: the run (default: the last)."
+)
 @click.option(
     "--out",
     "out_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write the HTML (default: report.html beside AUDIT_JSON).",
+    help="Where to write the HTML (default: report.html beside AUDIT_JSON or the store).",
 )
 @domain_errors
 @stops_on_signals
-def report(audit_json: Path, out_file: Path | None) -> None:
-    """Render the HTML report again from a saved AUDIT_JSON, without re-auditing."""
+def report(audit_json: Path | None, db: Path | None, run: int | None, out_file: Path | None) -> None:
+    """Render the HTML report again from a saved AUDIT_JSON or a run of a --db store, without re-auditing."""
     from provenance.errors import ReportError
     from provenance.export import load_audit_json, write_atomically, write_output_text
     from provenance.report import render
 
-    doc = load_audit_json(audit_json)
+    if (audit_json is None) == (db is None):
+        raise click.UsageError("give either AUDIT_JSON or --db STORE")
+    if run is not None and db is None:
+        raise click.UsageError("--run picks a run of a --db store")
+    doc: Mapping[str, Any]
+    if db is not None:
+        from provenance.store import stored_document
+
+        run, doc = stored_document(db, run)
+        where = f"{db} (run {run})"
+        saved = db
+    else:
+        assert audit_json is not None
+        doc = load_audit_json(audit_json)
+        where, saved = str(audit_json), audit_json
     try:
         html = render(doc)
     except ReportError as exc:
-        raise ReportError(f"{audit_json}: {exc}") from exc
-    target = out_file or audit_json.with_name("report.html")
+        raise ReportError(f"{where}: {exc}") from exc
+    target = out_file or saved.with_name("report.html")
     write_atomically([(target, lambda path: write_output_text(path, html))])
     _echo(f"report: {target}")
+
+
+@cli.command()
+@click.argument("runs", nargs=-1, type=click.IntRange(1))
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The store written by provenance audit --db.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON (audit.json's since_last_run).")
+@domain_errors
+def diff(runs: tuple[int, ...], db: Path, as_json: bool) -> None:
+    """Print what changed between two runs of a store: RUN_A RUN_B, or the last two.
+
+    New, removed and changed posts (with the edits), new and gone pairs, new
+    reprints, new and gone findings, and which input files were unchanged.
+    """
+    from provenance.store import format_diff, stored_diff
+
+    if len(runs) not in (0, 2):
+        raise click.UsageError("give two runs (RUN_A RUN_B) or none (the last two runs)")
+    found = stored_diff(db, *runs) if runs else stored_diff(db)
+    if as_json:
+        import json
+
+        # ASCII: a title's control or bidirectional characters reach the terminal as \u escapes.
+        click.echo(json.dumps(found, ensure_ascii=True, indent=1))
+        return
+    for line in format_diff(found):
+        _echo(line)
 
 
 @cli.command()

@@ -44,3 +44,11 @@ class TemporaryFilesError(ProvenanceError):
             f"cannot write temporary files in {folder} (TMPDIR): {reason}; "
             "set TMPDIR to a folder on a larger disk (TMPDIR=/path/to/folder provenance ...)"
         )
+
+
+class StoreError(ProvenanceError):
+    """An audit store (``--db``) that cannot be used: in use, corrupt, of another version or parameters, full.
+
+    The message names the store's file and what to do; the store itself is
+    left as it was (a run is one transaction).
+    """

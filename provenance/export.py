@@ -1,8 +1,11 @@
-"""Machine-readable outputs: audit.json, pairs.csv, GraphML and GEXF, and the report file.
+"""Machine-readable outputs: audit.json, the CSV tables, GraphML and GEXF, and the report file.
 
 ``audit_to_dict`` is the single definition of the audit.json document
 (``docs/audit-json.md``); the HTML report is rendered from that document too,
-so ``provenance report audit.json`` shows exactly what the audit found.
+so ``provenance report audit.json`` shows exactly what the audit found. The CSV
+tables (``pairs.csv``, ``posts.csv``, ``reprints.csv``) are read from that
+document as well: they copy the audit's decisions (which side is the source,
+how the direction was decided) and never make one of their own.
 
 Writes are atomic as a set: every output is first written to a temporary file
 beside its target, and only when all of them are complete are they moved into
@@ -23,12 +26,27 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from provenance.errors import ReportError
 from provenance.interrupts import deferred
-from provenance.models import Audit, Edit, Pair, ParagraphRef, Post, ReuseCredit
+from provenance.models import Audit, Edit, Pair, ParagraphRef, Post, PostReuse, ReuseCredit
 from provenance.ownership import clear_staged, output_lock, owned_temp_file
+from provenance.schema import (
+    SCHEMA_VERSION,
+    AuditDoc,
+    EditDoc,
+    FindingsBySeverityDoc,
+    GraphSummaryDoc,
+    PairDoc,
+    PairsByKindDoc,
+    PostDoc,
+    RefDoc,
+    ReuseCreditDoc,
+    ReuseDoc,
+    ReuseSourceDoc,
+    schema_major,
+)
 from provenance.workers import ForkedCall, collector_paused
 
 Progress = Callable[[str, int, int | None], None]
@@ -41,11 +59,15 @@ __all__ = [
     "load_audit_json",
     "open_output",
     "pairs_csv",
+    "posts_csv",
+    "reprints_csv",
     "spreadsheet_cell",
     "write_atomically",
     "write_output_text",
     "write_outputs",
     "write_pairs_csv",
+    "write_posts_csv",
+    "write_reprints_csv",
 ]
 
 #: Above this many graph nodes graph.gexf is not written with the audit:
@@ -65,7 +87,15 @@ PARALLEL_GRAPH_MIN_ELEMENTS = 20_000
 PARALLEL_GRAPH_MAX_ELEMENTS = 400_000
 
 #: The files an audit writes into its output folder.
-OUTPUT_FILES = ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
+OUTPUT_FILES = (
+    "report.html",
+    "audit.json",
+    "pairs.csv",
+    "posts.csv",
+    "reprints.csv",
+    "graph.graphml",
+    "graph.gexf",
+)
 
 PAIR_CSV_COLUMNS = (
     "a_post",
@@ -79,9 +109,53 @@ PAIR_CSV_COLUMNS = (
     "containment",
     "inside_post",
     "cluster",
+    "source",
+    "a_title",
+    "a_date",
+    "b_title",
+    "b_date",
     "a_text",
     "b_text",
 )
+
+POST_CSV_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "cited_date",
+    "outlet",
+    "author",
+    "words",
+    "borrowed_share",
+    "quoted_share",
+    "verdict",
+    "main_source",
+    "main_source_title",
+    "main_source_date",
+    "decided_by",
+    "other_sources",
+    "credited_share",
+    "uncredited_share",
+    "credited_how",
+    "reference",
+    "path",
+    "line",
+)
+
+REPRINT_CSV_COLUMNS = (
+    "source",
+    "source_title",
+    "source_date",
+    "copy",
+    "copy_title",
+    "copy_date",
+    "shared_paragraphs",
+    "share_of_source",
+    "decided_by",
+)
+
+#: pairs.csv's ``source`` where the audit decided no direction (``pairs[].source`` is null).
+UNDECIDED = "undecided"
 
 
 #: The codec error handler of every text output: a lone surrogate (from a
@@ -125,11 +199,11 @@ def _iso(value: object) -> str | None:
     return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
 
 
-def _ref(ref: ParagraphRef) -> dict[str, Any]:
+def _ref(ref: ParagraphRef) -> RefDoc:
     return {"post": ref.post, "paragraph": ref.paragraph}
 
 
-def _post_dict(post: Post, reuse: Mapping[str, Any] | None) -> dict[str, Any]:
+def _post_dict(post: Post, reuse: ReuseDoc | None) -> PostDoc:
     citation = post.citation
     return {
         "id": post.id,
@@ -192,8 +266,8 @@ def _copied_shares(audit: Audit) -> tuple[int, float, float]:
     return total, inside_words / total, across_words / total
 
 
-def audit_to_dict(audit: Audit) -> dict[str, Any]:
-    """The audit.json document (see ``docs/audit-json.md``)."""
+def audit_to_dict(audit: Audit) -> AuditDoc:
+    """The audit.json document (see ``docs/audit-json.md``; its types in :mod:`provenance.schema`)."""
     from importlib.metadata import version
 
     from provenance.config import AuditConfig
@@ -206,34 +280,17 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
         for member in cluster.members:
             cluster_of[member] = cluster.id
     words, inside_share, across_share = _copied_shares(audit)
-    kinds = {"exact": 0, "near": 0, "contained": 0, "partial": 0}
+    kinds = PairsByKindDoc(exact=0, near=0, contained=0, partial=0)
     for pair in audit.pairs:
-        kinds[pair.kind] = kinds.get(pair.kind, 0) + 1
+        kinds[pair.kind] += 1
     inside_pairs = sum(1 for p in audit.pairs if p.inside_post)
     corpus = audit.corpus
     references = set(corpus.references)
-    reuse = {
-        post_id: {
-            "share": _r(r.share),
-            "quoted_share": _r(r.quoted_share),
-            "derivation": r.derivation,
-            "sources": [
-                {
-                    "post": s.post,
-                    "share": _r(s.share),
-                    "quoted_share": _r(s.quoted_share),
-                    "decided_by": s.decided_by,
-                }
-                for s in r.sources
-            ],
-            **({"credit": _credit_dict(r.credit)} if r.credit is not None else {}),
-        }
-        for post_id, r in audit.dedup.reuse.items()
-    }
-    severities = {"high": 0, "medium": 0, "low": 0}
+    reuse = {post_id: _reuse_dict(r) for post_id, r in audit.dedup.reuse.items()}
+    severities = FindingsBySeverityDoc(high=0, medium=0, low=0)
     for finding in audit.findings:
         severities[finding.severity] += 1
-    return {
+    doc: AuditDoc = {
         "tool": {
             "name": "provenance",
             "version": audit.version,
@@ -241,6 +298,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
             "datasketch": str(audit.dedup.stats.get("datasketch") or version("datasketch")),
             "minhash_scheme": str(audit.dedup.stats.get("minhash_scheme", "affine32")),
         },
+        "schema_version": SCHEMA_VERSION,
         "generated_at": audit.generated_at,
         "params": params,
         "inputs": {
@@ -365,7 +423,7 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
             }
             for c in audit.graph.credits
         ],
-        "graph": _jsonable(audit.graph.summary),
+        "graph": cast(GraphSummaryDoc, _jsonable(audit.graph.summary)),
         "unparsed": [{"path": u.path, "line": u.line, "text": u.text} for u in corpus.unparsed],
         "classified": [
             {"path": c.path, "line": c.line, "role": c.role, "text": c.text} for c in corpus.classified
@@ -374,9 +432,29 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
         "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in corpus.warnings],
         "timings": {k: round(v, 3) for k, v in audit.timings.items()},
     }
+    if audit.since_last_run is not None:  # the --db store's comparison (provenance.store)
+        doc["since_last_run"] = audit.since_last_run
+    return doc
 
 
-def _credit_dict(credit: ReuseCredit) -> dict[str, Any]:
+def _reuse_dict(reuse: PostReuse) -> ReuseDoc:
+    doc = ReuseDoc(
+        share=_r(reuse.share),
+        quoted_share=_r(reuse.quoted_share),
+        derivation=reuse.derivation,
+        sources=[
+            ReuseSourceDoc(
+                post=s.post, share=_r(s.share), quoted_share=_r(s.quoted_share), decided_by=s.decided_by
+            )
+            for s in reuse.sources
+        ],
+    )
+    if reuse.credit is not None:
+        doc["credit"] = _credit_dict(reuse.credit)
+    return doc
+
+
+def _credit_dict(credit: ReuseCredit) -> ReuseCreditDoc:
     return {
         "credited_share": _r(credit.credited_share),
         "uncredited_share": _r(credit.uncredited_share),
@@ -395,7 +473,7 @@ def _credit_dict(credit: ReuseCredit) -> dict[str, Any]:
     }
 
 
-def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> dict[str, Any]:
+def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> PairDoc:
     return {
         "a": _ref(pair.a),
         "b": _ref(pair.b),
@@ -410,7 +488,7 @@ def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> dict[str, 
     }
 
 
-def _edit_dict(edit: Edit) -> dict[str, Any]:
+def _edit_dict(edit: Edit) -> EditDoc:
     return {
         "kind": edit.kind,
         "group": edit.group,
@@ -471,27 +549,58 @@ class SpreadsheetSafeWriter:
         self._handle.write(self._row.getvalue()[:-2] + "\n")
 
 
-def pairs_csv(doc: Mapping[str, Any]) -> str:
+def pairs_csv(doc: AuditDoc) -> str:
     """pairs.csv from an audit.json document: one row per pair with both texts."""
     buffer = io.StringIO()
     write_pairs_csv(doc, buffer)
     return buffer.getvalue()
 
 
-def write_pairs_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
-    """:func:`pairs_csv` written row by row to ``handle`` (at a million paragraphs the text is 400 MB)."""
+def posts_csv(doc: AuditDoc) -> str:
+    """posts.csv from an audit.json document: one row per post (see :func:`write_posts_csv`)."""
+    buffer = io.StringIO()
+    write_posts_csv(doc, buffer)
+    return buffer.getvalue()
+
+
+def reprints_csv(doc: AuditDoc) -> str:
+    """reprints.csv from an audit.json document: one row per reprint edge."""
+    buffer = io.StringIO()
+    write_reprints_csv(doc, buffer)
+    return buffer.getvalue()
+
+
+def _posts_by_id(doc: AuditDoc) -> dict[str, PostDoc]:
+    return {post["id"]: post for post in doc["posts"]}
+
+
+def _title_and_date(posts: Mapping[str, PostDoc], post_id: str) -> tuple[str | None, str | None]:
+    """A post's title and date, empty for an id the document does not hold (a hand-made or cut document)."""
+    post = posts.get(post_id)
+    return (post.get("title"), post.get("date")) if post is not None else (None, None)
+
+
+def write_pairs_csv(doc: AuditDoc, handle: TextIO) -> None:
+    """:func:`pairs_csv` written row by row to ``handle`` (at a million paragraphs the text is 400 MB).
+
+    ``source`` is the audit's own decision (``pairs[].source``): ``a``, ``b``,
+    or ``undecided`` where the audit found nothing that decides.
+    """
+    posts = _posts_by_id(doc)
     paragraphs = {(post["id"], p["index"]): p for post in doc["posts"] for p in post["paragraphs"]}
     writer = SpreadsheetSafeWriter(handle)
     writer.writerow(PAIR_CSV_COLUMNS)
     for pair in doc["pairs"]:
-        a = paragraphs[(pair["a"]["post"], pair["a"]["paragraph"])]
-        b = paragraphs[(pair["b"]["post"], pair["b"]["paragraph"])]
+        a_post, b_post = pair["a"]["post"], pair["b"]["post"]
+        a = paragraphs[(a_post, pair["a"]["paragraph"])]
+        b = paragraphs[(b_post, pair["b"]["paragraph"])]
+        source = pair.get("source")
         writer.writerow(
             [
-                pair["a"]["post"],
+                a_post,
                 pair["a"]["paragraph"],
                 a["line"],
-                pair["b"]["post"],
+                b_post,
                 pair["b"]["paragraph"],
                 b["line"],
                 pair["kind"],
@@ -499,8 +608,83 @@ def write_pairs_csv(doc: Mapping[str, Any], handle: TextIO) -> None:
                 pair["containment"],
                 pair["inside_post"],
                 pair["cluster"],
+                source if source in ("a", "b") else UNDECIDED,
+                *_title_and_date(posts, a_post),
+                *_title_and_date(posts, b_post),
                 a["text"],
                 b["text"],
+            ]
+        )
+
+
+def _main_source(sources: Sequence[ReuseSourceDoc]) -> ReuseSourceDoc | None:
+    """The source a post borrows most words from (outside quotations, then inside); ties go to the earliest.
+
+    ``reuse.sources`` lists the earliest witness first, and ``max`` keeps the
+    first of equal items, so a tie names the earliest witness.
+    """
+    if not sources:
+        return None
+    return max(sources, key=lambda s: (s.get("share") or 0.0, s.get("quoted_share") or 0.0))
+
+
+def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
+    """posts.csv: one row per post, in input order, with its verdict, main source and credit.
+
+    Everything comes from the document: ``verdict`` is ``reuse.derivation``,
+    ``decided_by`` the main source's evidence of order, and the credit columns
+    ``reuse.credit`` (empty where the audit has none: a post that borrows
+    nothing): its two shares, and ``credited_how``, how each source is
+    credited (``none`` where it is not), named by its outlet or else its id.
+    """
+    posts = _posts_by_id(doc)
+    writer = SpreadsheetSafeWriter(handle)
+    writer.writerow(POST_CSV_COLUMNS)
+    for post in doc["posts"]:
+        citation = post.get("citation")
+        reuse = post.get("reuse")
+        sources = (reuse.get("sources") or []) if reuse else []
+        credit = reuse.get("credit") if reuse else None
+        main = _main_source(sources)
+        where = post.get("source")
+        row: list[object] = [post["id"], post.get("title"), post.get("date")]
+        row += (
+            [citation.get("date"), citation.get("outlet"), citation.get("author")] if citation else [None] * 3
+        )
+        row.append(sum(_word_count(p["text"]) for p in post["paragraphs"]))
+        row += (
+            [reuse.get("share"), reuse.get("quoted_share"), reuse.get("derivation")] if reuse else [None] * 3
+        )
+        if main is not None:
+            row += [main["post"], *_title_and_date(posts, main["post"]), main.get("decided_by") or None]
+        else:
+            row += [None] * 4
+        row.append("; ".join(s["post"] for s in sources if s is not main) or None)
+        if credit:
+            how = "; ".join(f"{by.get('outlet') or by['source']}: {by['how']}" for by in credit.get("by", []))
+            row += [credit.get("credited_share"), credit.get("uncredited_share"), how or None]
+        else:
+            row += [None] * 3
+        row.append(post.get("reference"))
+        row += [where.get("path"), where.get("line_start")] if where else [None, None]
+        writer.writerow(row)
+
+
+def write_reprints_csv(doc: AuditDoc, handle: TextIO) -> None:
+    """reprints.csv: one row per reprint edge, both posts named, dated and titled, and how it was decided."""
+    posts = _posts_by_id(doc)
+    writer = SpreadsheetSafeWriter(handle)
+    writer.writerow(REPRINT_CSV_COLUMNS)
+    for reprint in doc.get("reprints", []):
+        writer.writerow(
+            [
+                reprint["source"],
+                *_title_and_date(posts, reprint["source"]),
+                reprint["copy"],
+                *_title_and_date(posts, reprint["copy"]),
+                reprint["shared_paragraphs"],
+                reprint["share_of_source"],
+                reprint["decided_by"],
             ]
         )
 
@@ -570,7 +754,7 @@ def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:
     return [target for target, _ in listed]
 
 
-def _write_json(doc: Mapping[str, Any], handle: TextIO) -> None:
+def _write_json(doc: AuditDoc, handle: TextIO) -> None:
     """audit.json: the top-level fields one by one, each list with one item per line.
 
     ``json.dump`` always takes the pure-Python encoder, and with ``indent``
@@ -603,7 +787,7 @@ def write_outputs(
     The graph files come from networkx's writers, about half of the writing
     time: with a second worker and a graph of a size where it pays (see
     :data:`PARALLEL_GRAPH_MIN_ELEMENTS`), a forked process writes them while
-    this one writes the report, audit.json and pairs.csv. ``progress`` hears
+    this one writes the report, audit.json and the CSV tables. ``progress`` hears
     ``("writing", files done, files)``.
 
     The outputs replace the previous ones as one set (:func:`staged`), under
@@ -618,7 +802,9 @@ def write_outputs(
     gexf = out / "graph.gexf"
     if graph.number_of_nodes() <= GEXF_MAX_NODES:
         graph_files.append(gexf)
-    text_files = [out / "report.html", out / "audit.json", out / "pairs.csv"]
+    text_files = [
+        out / name for name in ("report.html", "audit.json", "pairs.csv", "posts.csv", "reprints.csv")
+    ]
     total = len(text_files) + len(graph_files)
     workers = getattr(audit.config, "workers", 1)
     size = graph.number_of_nodes() + graph.number_of_edges()
@@ -641,7 +827,7 @@ def write_outputs(
                 fork=workers > 1 and PARALLEL_GRAPH_MIN_ELEMENTS <= size <= PARALLEL_GRAPH_MAX_ELEMENTS,
             )
             try:
-                html, json_file, csv_file = temporary[: len(text_files)]
+                html, json_file, csv_file, posts_file, reprints_file = temporary[: len(text_files)]
                 from provenance.report import render
 
                 # The document is a tree of dicts and lists: while it is built
@@ -663,9 +849,17 @@ def write_outputs(
                     with open_output(json_file) as handle:
                         _write_json(doc, handle)
                     tell(2)
-                    with open_output(csv_file) as handle:
-                        write_pairs_csv(doc, handle)
-                    tell(3)
+                    for number, (path, write) in enumerate(
+                        [
+                            (csv_file, write_pairs_csv),
+                            (posts_file, write_posts_csv),
+                            (reprints_file, write_reprints_csv),
+                        ],
+                        start=3,
+                    ):
+                        with open_output(path) as handle:
+                            write(doc, handle)
+                        tell(number)
                     del doc
                     graph_job()
                 tell(total)
@@ -688,8 +882,14 @@ def _write_graph_files(graph: Any, files: Sequence[tuple[Path, str]]) -> None:
         writers[suffix](exportable, path)
 
 
-def load_audit_json(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a saved audit.json, with a clear error for anything that is not one."""
+def load_audit_json(path: str | os.PathLike[str]) -> AuditDoc:
+    """Read a saved audit.json, with a clear error for anything that is not one.
+
+    A document of a later MAJOR ``schema_version`` than this version writes is
+    refused by name: its fields may mean something else, and a report drawn
+    from it would be wrong without saying so. Earlier documents are typed as
+    the current one; their readers still guard what may be missing.
+    """
     try:
         with open(path, encoding="utf-8") as handle:
             doc = json.load(handle)
@@ -706,4 +906,13 @@ def load_audit_json(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ReportError(f"{path}: too large to read into memory") from exc
     if not isinstance(doc, dict) or not {"posts", "pairs", "params"} <= doc.keys():
         raise ReportError(f"{path}: not an audit.json written by provenance (needs posts, pairs, params)")
-    return doc
+    version = doc.get("schema_version")
+    major = schema_major(version)
+    if major is None:
+        raise ReportError(f"{path}: not an audit.json this version can read (schema_version {version!r})")
+    if major > (ours := schema_major(SCHEMA_VERSION) or 0):
+        raise ReportError(
+            f"{path}: written by a later provenance (audit.json schema {version}); "
+            f"this version reads schema {ours}.x: install the version that wrote it"
+        )
+    return cast(AuditDoc, doc)

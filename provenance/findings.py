@@ -343,8 +343,8 @@ class _Finder:
                 if not any(e.group == "substantive" for e in _copy_side_edits(pair, copy.id))
             }
             for entry in reuse.credit.by:
-                if not entry.credited or entry.how == "quotation":
-                    continue
+                if not entry.credited or entry.how in ("quotation", "same_site"):
+                    continue  # a site revising its own text owes no notice to itself
                 source = self.by_id[entry.source]
                 edits = [
                     (index, edit)

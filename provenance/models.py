@@ -348,7 +348,9 @@ class ReuseSource:
     decided_by: str = ""
 
 
-CreditWay = Literal["citation", "link", "credit_line", "attribution_line", "mention", "quotation", "none"]
+CreditWay = Literal[
+    "citation", "same_site", "link", "credit_line", "attribution_line", "mention", "quotation", "none"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,6 +576,8 @@ class Audit:
     generated_at: str
     timings: dict[str, float] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # What changed since the store's previous run (``--db``; :mod:`provenance.store.diff`), else None.
+    since_last_run: dict[str, Any] | None = None
 
     @property
     def posts(self) -> list[Post]:

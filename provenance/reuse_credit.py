@@ -12,6 +12,8 @@ credits ``S``, in this order of strength:
 
 ``citation``
     ``C``'s citation line names one of ``S``'s outlets;
+``same_site``
+    ``C`` and ``S`` are pages of one site (a blog repeating its own text): nothing to credit;
 ``link``
     ``C`` links to ``S``'s address, or to one of ``S``'s outlets' sites;
 ``credit_line``
@@ -62,17 +64,26 @@ class OutletNames:
 
     def __init__(self, aliases: OutletAliases, outlets: Sequence[Outlet]) -> None:
         self.aliases = aliases
-        self.shown: dict[str, str] = {}
-        for outlet in outlets:
-            self.shown.setdefault(self.key(outlet.name), outlet.name)
-            for alias in outlet.aliases:
-                self.shown.setdefault(self.key(alias), outlet.name)
+        # Names repeat (100,000 posts citing one wire): each is folded once.
+        self.keys: dict[str, str] = {}
+        self.outlets = outlets
+        self._shown: dict[str, str] | None = None
 
     def key(self, name: str) -> str:
-        return outlet_key(self.aliases.canonical(name))
+        key = self.keys.get(name)
+        if key is None:
+            key = self.keys[name] = outlet_key(self.aliases.canonical(name))
+        return key
 
     def name(self, key: str) -> str:
-        return self.shown.get(key, key)
+        if self._shown is None:
+            # Built on the first name shown: a dump where nothing is borrowed never folds every outlet.
+            self._shown = {}
+            for outlet in self.outlets:
+                self._shown.setdefault(self.key(outlet.name), outlet.name)
+                for alias in outlet.aliases:
+                    self._shown.setdefault(self.key(alias), outlet.name)
+        return self._shown.get(key, key)
 
 
 #: (copy post, source post) -> the copy's paragraphs that carry the source's text, with their pairs.
@@ -114,6 +125,10 @@ def _url_key(url: str) -> str:
     return text.removeprefix("www.")
 
 
+def _host(url: str) -> str:
+    return _url_key(url).split("/", 1)[0]
+
+
 def _source_outlets(post: Post, evidence: _Evidence) -> list[str]:
     keys = []
     if post.id in evidence.cited:
@@ -136,6 +151,8 @@ def _credit_of(
     cited = evidence.cited.get(copy.id)
     if cited and cited[0] in outlets:
         return "citation", names.name(cited[0]), cited[1] or None, cited[2]
+    if copy.url and source.url and _host(copy.url) and _host(copy.url) == _host(source.url):
+        return "same_site", None, None, f"{_host(copy.url)} repeats its own text"
     link = evidence.linked.get(copy.id, {}).get(_url_key(source.url)) if source.url else None
     if link is not None:
         return "link", None, link.line or None, link.text or link.url
@@ -186,10 +203,15 @@ def credit_reuse(
             evidence.cited[post.id] = (names.key(citation.outlet or ""), citation.line, citation.raw or "")
         for link in post.links:
             evidence.linked[post.id].setdefault(_url_key(link.url), link)
+    # Only the posts that borrow and their sources are asked about: the rest are not indexed.
+    involved = {p for p, r in dedup.reuse.items() if r.sources}
+    involved.update(s.post for p in list(involved) for s in dedup.reuse[p].sources)
     for credit in credits:
-        evidence.credited[credit.post].setdefault(names.key(credit.outlet), []).append(credit)
+        if credit.post in involved:
+            evidence.credited[credit.post].setdefault(names.key(credit.outlet), []).append(credit)
     for mention in mentions:
-        evidence.mentioned[mention.post].setdefault(names.key(mention.outlet), []).append(mention)
+        if mention.post in involved:
+            evidence.mentioned[mention.post].setdefault(names.key(mention.outlet), []).append(mention)
     copied = copied if copied is not None else copied_paragraphs(dedup.pairs)
     words = {post.id: sum(len(p.text.split()) for p in post.paragraphs) for post in posts}
 
@@ -233,7 +255,9 @@ def credit_reuse(
 
     with_reuse: list[Outlet] = []
     for outlet in outlets:
-        found = reused.get(names.key(outlet.name))
+        # Only an outlet some borrowed-from post cites can have reuse: the others are not folded.
+        cited_source = any(post in involved for post in outlet.cited_by)
+        found = reused.get(names.key(outlet.name)) if cited_source else None
         if found is None:
             with_reuse.append(outlet)
             continue

@@ -20,6 +20,7 @@ from typing import Any
 
 from provenance.errors import ReportError
 from provenance.models import Credit, GraphResult, Mention, Post, Reprint, SourceRef
+from provenance.schema import AuditDoc
 
 __all__ = ["chain_inputs", "is_saved_audit"]
 
@@ -44,7 +45,7 @@ def is_saved_audit(path: str | os.PathLike[str]) -> bool:
     return _AUDIT_JSON_START.match(head.decode("utf-8", errors="replace")) is not None
 
 
-def chain_inputs(doc: Mapping[str, Any], path: str | os.PathLike[str]) -> tuple[list[Post], GraphResult]:
+def chain_inputs(doc: AuditDoc, path: str | os.PathLike[str]) -> tuple[list[Post], GraphResult]:
     """The posts and the graph records of a saved audit, as :func:`provenance_chain` takes them.
 
     A document that is not shaped as provenance writes it raises a
@@ -61,7 +62,7 @@ def _date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _posts(doc: Mapping[str, Any]) -> list[Post]:
+def _posts(doc: AuditDoc) -> list[Post]:
     """Each post with what a chain shows of it: id, title, date, where it is; its text is not needed."""
     return [
         Post(
@@ -82,7 +83,7 @@ def _posts(doc: Mapping[str, Any]) -> list[Post]:
     ]
 
 
-def _graph_result(doc: Mapping[str, Any]) -> GraphResult:
+def _graph_result(doc: AuditDoc) -> GraphResult:
     """The edges a chain follows (cites, self_repeats, has_note), the reprints, mentions and credits."""
     import networkx as nx
 

@@ -136,7 +136,8 @@ def test_graph_files_from_a_forked_writer_are_the_same(
     export.write_outputs(two, tmp_path / "large")
     assert forks == [True, False, False]
     assert_same_outputs(tmp_path / "forked", tmp_path / "serial")
-    assert progress[0] == ("writing", 0, 5) and progress[-1] == ("writing", 5, 5)
+    files = len(export.OUTPUT_FILES)
+    assert progress[0] == ("writing", 0, files) and progress[-1] == ("writing", files, files)
 
 
 def test_a_failing_forked_graph_writer_leaves_previous_outputs_intact(

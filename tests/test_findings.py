@@ -348,3 +348,21 @@ def test_sources_prints_the_credit_and_findings_live_and_from_a_saved_audit(tmp_
         assert "findings naming it: 1" in run.output
         assert "high misattribution" in run.output
     assert live.output == saved.output
+
+
+def test_a_site_repeating_its_own_text_owes_no_credit(tmp_path: Path) -> None:
+    """Two posts of one blog (addresses on one host) sharing text: the blog's own words, not borrowing."""
+    result = audit_records(
+        tmp_path,
+        [
+            record("first", "2020-03-01", SOURCE, url="https://blog.example.org/2020/03/first/"),
+            record("again", "2020-03-02", SOURCE, url="https://www.blog.example.org/2020/03/again/"),
+            record("other", "2020-03-03", SOURCE, url="https://another.example.net/copied/"),
+        ],
+    )
+    again = result.dedup.reuse["again"].credit
+    other = result.dedup.reuse["other"].credit
+    assert again is not None and other is not None
+    assert [(e.source, e.how, e.credited) for e in again.by] == [("first", "same_site", True)]
+    assert result.findings == []
+    assert (other.by[0].source, other.by[0].how, other.by[0].credited) == ("first", "none", False)

@@ -23,6 +23,7 @@ from provenance.models import (
     ParagraphRef,
     Post,
     PostReuse,
+    ReuseSource,
     SourceRef,
 )
 from provenance.outlets import builtin_aliases
@@ -478,3 +479,13 @@ def test_provenance_chain_is_transitive_and_unknown_posts_fail() -> None:
         provenance_chain(result, posts, "zzz")
     with pytest.raises(ProvenanceError, match="several posts"):
         provenance_chain(result, posts, "Title")
+
+
+def test_a_guessed_reprint_direction_follows_the_direction_post_reuse_took() -> None:
+    """Two guesses must not disagree: where reuse lists one undated post as the other's source,
+    the reprint edge points the same way, even when containment would guess the reverse."""
+    posts = [make_post("long", paragraphs(5)), make_post("short", paragraphs(3))]
+    reuse = {"short": PostReuse(0.9, "wholly", (ReuseSource("long", 0.9, 0.0, "input_order"),))}
+    dedup = DedupResult(pairs=[pair(("long", i), ("short", i)) for i in range(3)], reuse=reuse)
+    (reprint,) = build_graph(posts, dedup, CONFIG).reprints
+    assert (reprint.source, reprint.copy, reprint.decided_by) == ("long", "short", "input_order")

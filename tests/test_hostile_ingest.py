@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ingest_accounting import physical_lines, unaccounted
 
+from provenance.export import OUTPUT_FILES
 from provenance.ingest import file_event, read_corpus
 from provenance.ingest.dates import (
     TRAILING_DATE,
@@ -471,8 +472,7 @@ def test_audit_never_reads_its_own_output_folder(tmp_path: Path) -> None:
     assert doc["summary"]["posts"] == 7
     assert [p["path"] for p in doc["inputs"]["files"]] == [str(dump / SEED.name)]
     assert {(Path(s["path"]).name, s["reason"]) for s in doc["skipped"]} == {
-        (name, "the audit's own output folder")
-        for name in ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
+        (name, "the audit's own output folder") for name in OUTPUT_FILES
     }
 
 

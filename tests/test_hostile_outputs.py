@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from provenance.cli import cli, printable
 from provenance.errors import ReportError, TemporaryFilesError
-from provenance.export import pairs_csv, spreadsheet_cell
+from provenance.export import OUTPUT_FILES, pairs_csv, spreadsheet_cell
 from provenance.report import render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ SHARED_TEXT = (
     "The same two sentences travel from one post to the next without a word changed. "
     "Nobody credits where they first appeared, which is what this audit is for."
 )
-OUTPUTS = ("report.html", "audit.json", "pairs.csv", "graph.graphml", "graph.gexf")
+OUTPUTS = OUTPUT_FILES
 
 
 @pytest.fixture
@@ -366,6 +366,11 @@ def test_every_text_column_of_pairs_csv_is_neutralised() -> None:
         "-0.5",
         "1.0",
         "False",
+        "",
+        "undecided",
+        "",
+        "",
+        "",
         "",
         "'\rcarriage",
         "''quoted",

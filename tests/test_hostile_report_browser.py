@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_docs import seed_shaped, with_bidi_overrides, with_outlet_renamed
+from hostile_docs import RLO, seed_shaped, with_bidi_overrides, with_outlet_renamed
 
 from provenance.report import render
 from provenance.report.chromium import CHROMIUM, launch
@@ -28,8 +28,9 @@ SENTENCES = (
     ("p.reprint", ("Reprinted", "by", "shared", "paragraphs", "this", "post")),
     ("#posts .citation", ("Credits", "by", "originally")),
     ("#posts .counterparts li", ("copied", "from", "Jaccard", "containment")),
-    (".credits td", ("names", "in", "its", "text", "only")),
-    ("#posts .reuse", ("names", "in", "its", "text", "only")),
+    (".copies .credit-text", ("credits", "by", "a", "credit", "line")),
+    ("#posts .reuse", ("credits", "by", "a", "credit", "line")),
+    ("#findings .evidence li", ("of", "line")),
     (".boilerplate li", ("in", "posts", "paragraphs")),
 )
 
@@ -140,7 +141,31 @@ def test_a_right_to_left_override_in_the_dump_leaves_the_reports_sentences_in_or
     """U+202E before every title, id, outlet and path: the words around them keep left-to-right order."""
     doc = seed_shaped()
     copy = next(post for post in doc["posts"] if post["id"] == US)
-    copy["citation"]["outlet"] = "Long War Journal"  # its credit: "names X in its text only"
+    source = copy["reuse"]["sources"][0]["post"]
+    copy["reuse"]["credit"] = {  # its credit: "credits X by a credit line (line 9): “...”"
+        "credited_share": 0.5,
+        "uncredited_share": 0.1965,
+        "by": [
+            {
+                "source": source,
+                "outlet": "Long War Journal",
+                "how": "credit_line",
+                "evidence_line": 9,
+                "evidence": RLO + "Source: Long War Journal",
+                "credited": True,
+                "share": 0.6965,
+            }
+        ],
+    }
+    doc["findings"] = [
+        {
+            "kind": "uncredited_copy",
+            "severity": "high",
+            "posts": [US],
+            "summary": RLO + "A copy",
+            "evidence": [{"post": US, "paragraph": 3, "line": 120, "text": "the words"}],
+        }
+    ]
     doc["boilerplate"] = [{"text": "Share this article.", "posts": 2, "members": []}]
     path = tmp_path / "bidi.html"
     path.write_text(render(with_bidi_overrides(doc)), encoding="utf-8")
@@ -158,7 +183,7 @@ def test_a_right_to_left_override_in_the_dump_leaves_the_reports_sentences_in_or
 
 
 def test_the_outlet_filter_works_on_a_name_with_a_bar(watch: Any, tmp_path: Path) -> None:
-    """Filtering on an outlet named `A|B` shows its three pairs, as filtering on its plain name did."""
+    """Filtering on an outlet named `A|B` shows its three copies, as filtering on its plain name did."""
     path = tmp_path / "bar.html"
     path.write_text(
         render(with_outlet_renamed(seed_shaped(), "Long War Journal", "Long|War Journal")), encoding="utf-8"
@@ -169,9 +194,9 @@ def test_the_outlet_filter_works_on_a_name_with_a_bar(watch: Any, tmp_path: Path
     def shown() -> int:
         return int(page.locator("#pairs-shown").inner_text().replace(",", ""))
 
-    assert shown() == 16
+    assert shown() == 15
     page.locator("select[name='outlet']").select_option("long|war journal")
     assert shown() == 3
     page.locator("select[name='outlet']").select_option("")
-    assert shown() == 16
+    assert shown() == 15
     watched.assert_quiet()

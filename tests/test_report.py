@@ -21,6 +21,7 @@ from provenance.report.anchors import escape_id, paragraph_anchor, post_anchor
 from provenance.report.textdiff import side_by_side
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
 US = "us-on-alert-for-terror-strikes-around-elections"
 ISIS = "isis-chief-looses-suicide-bombers-at-w-cities"
 DIASPORA = "the-terrorist-diaspora-after-the-fall-of-the-caliphate"
@@ -92,12 +93,12 @@ def figure(html: str, key: str) -> str:
 
 
 def test_overview_shows_the_documents_figures(seed_html: str) -> None:
-    """The overview repeats the summary: 7 posts, 106 paragraphs, 16 pairs, 14 clusters, 1 reprint."""
+    """The overview repeats the summary: 7 posts, 1 that borrows, 106 paragraphs, 16 pairs, 14 clusters."""
     assert figure(seed_html, "posts") == "7"
+    assert figure(seed_html, "derived") == "1"
     assert figure(seed_html, "paragraphs") == "106"
     assert figure(seed_html, "pairs") == "16"
     assert figure(seed_html, "clusters") == "14"
-    assert figure(seed_html, "reprints") == "1"
     assert figure(seed_html, "outlets") == "9"
     assert figure(seed_html, "copied_share_inside") == "13.5%"
     assert figure(seed_html, "copied_share_across") == "11.3%"
@@ -121,26 +122,36 @@ def test_counts_across_the_page_carry_thousands_separators(seed_doc: dict[str, A
     assert re.search(r'data-figure="warnings"><dt>warnings</dt><dd class="value">10,658<', html)
     assert "(10,658, first " in html
     many = copy.deepcopy(seed_doc)
-    many["pairs"] = many["pairs"] * 140  # 2,240 pairs, 1,680 of them exact
+    for n in range(1669):  # 1,669 more two-paragraph clusters of exact copies: 1,680 exact in all
+        many["pairs"].append(
+            {
+                "a": {"post": ISIS, "paragraph": 1000 + n},
+                "b": {"post": US, "paragraph": 1000 + n},
+                "kind": "exact",
+                "jaccard": 1.0,
+                "containment": 1.0,
+                "cluster": f"x{n}",
+            }
+        )
     assert '<span class="n">(1,680)</span>' in render(
-        many, ReportLimits(max_pairs=5000, max_pairs_per_cluster=5000)
+        many, ReportLimits(max_pairs=5000, max_clusters=5000, max_pairs_per_cluster=5000)
     )
 
 
-def test_filter_counts_say_how_many_of_each_kind_are_inlined_when_pairs_are_left_out(
+def test_filter_counts_say_how_many_of_each_kind_are_inlined_when_copies_are_left_out(
     seed_doc: dict[str, Any],
 ) -> None:
-    """The filters act on the inlined pairs: with 5 of 16 inlined, each count reads "(inlined of all)"."""
+    """The filters act on the inlined copies: with 5 of 15 inlined, each count reads "(inlined of all)"."""
     html = render(seed_doc, ReportLimits(max_pairs=5))
-    kinds = re.findall(r'<div class="pair"[^>]*data-kind="(\w+)"', html)
-    scopes = re.findall(r'<div class="pair"[^>]*data-scope="(\w+)"', html)
+    kinds = re.findall(r'<li class="pair"[^>]*data-kind="(\w+)"', html)
+    scopes = re.findall(r'<li class="pair"[^>]*data-scope="(\w+)"', html)
     assert len(kinds) == len(scopes) == 5
-    assert f'exact <span class="n">({kinds.count("exact")} of 12)</span>' in html
+    assert f'exact <span class="n">({kinds.count("exact")} of 11)</span>' in html
     assert f'inside one post <span class="n">({scopes.count("inside")} of 5)</span>' in html
-    assert f'across posts <span class="n">({scopes.count("cross")} of 11)</span>' in html
+    assert f'across posts <span class="n">({scopes.count("cross")} of 10)</span>' in html
     assert 'partial <span class="n">(0)</span>' in html  # none in the audit: nothing left out
     full = render(seed_doc)
-    assert 'exact <span class="n">(12)</span>' in full and 'across posts <span class="n">(11)</span>' in full
+    assert 'exact <span class="n">(11)</span>' in full and 'across posts <span class="n">(10)</span>' in full
 
 
 def test_paragraphs_are_coloured_by_provenance(seed_doc: dict[str, Any]) -> None:
@@ -168,42 +179,126 @@ def test_reprint_is_linked_both_ways(seed_html: str) -> None:
     assert re.search(rf'Reprinted by <a href="#{post_anchor(US)}">', source_card)
 
 
-def test_credit_says_whether_the_copy_cites_its_sources_outlet(seed_doc: dict[str, Any]) -> None:
-    """A copy citing the source's outlet is credited; citing another outlet is uncredited."""
-    context = build_context(seed_doc)
-    (copied,) = context.copied_posts
-    assert copied.id == US
-    assert copied.reuse is not None
-    assert copied.reuse.sources[0].credit.status == "credited"
-    hostile = build_context(load("hostile"))
-    (copied,) = hostile.copied_posts
-    assert copied.reuse is not None
-    assert copied.reuse.sources[0].credit.status == "uncredited"
+def credited(doc: dict[str, Any], credited: bool, how: str = "credit_line") -> dict[str, Any]:
+    """The seed's copy with the audit's credit decision on its one source (``posts[].reuse.credit``)."""
+    doc = copy.deepcopy(doc)
+    reuse = next(p for p in doc["posts"] if p["id"] == US)["reuse"]
+    share = reuse["share"]
+    reuse["credit"] = {
+        "credited_share": share if credited else 0.0,
+        "uncredited_share": 0.0 if credited else share,
+        "by": [
+            {
+                "source": ISIS,
+                "outlet": "DEBKAfile" if credited else None,
+                "how": how if credited else "none",
+                "evidence_line": 112 if credited else None,
+                "evidence": "Source: DEBKAfile" if credited else None,
+                "credited": credited,
+                "share": share,
+            }
+        ],
+    }
+    return doc
 
 
-def test_credit_by_mention_only_is_reported_as_mentioned(seed_doc: dict[str, Any]) -> None:
-    """A copy that names the source's outlet in its text but cites another outlet is 'mentioned'."""
-    doc = copy.deepcopy(seed_doc)
-    post = next(p for p in doc["posts"] if p["id"] == US)
-    post["citation"]["outlet"] = "Some Blog"
-    (copied,) = build_context(doc).copied_posts
-    assert copied.reuse is not None
-    assert copied.reuse.sources[0].credit.status == "mentioned"
+def test_credit_is_read_from_the_audit_never_decided_in_the_view(seed_doc: dict[str, Any]) -> None:
+    """Without reuse.credit the report says "credit not assessed", even where both posts cite one outlet."""
+    (card,) = build_context(seed_doc).copied_posts
+    assert card.reuse is not None and card.reuse.sources[0].credit.status == "unassessed"
+    (row,) = build_context(seed_doc).copies
+    assert row.credit_status == "unassessed" and row.credit_label == "credit not assessed"
+    assert row.uncredited_share is None
+    (row,) = copies_rows(render(seed_doc))
+    assert "credit not assessed" in row and 'data-credit="-1"' in row and "credit-bar" not in row
 
 
-def test_clusters_are_sorted_by_size_then_spread(seed_doc: dict[str, Any]) -> None:
-    """The three-paragraph cluster comes first; the rest follow by size, then by posts spanned."""
+def test_credited_and_uncredited_reuse_are_worded_and_coloured_apart(seed_doc: dict[str, Any]) -> None:
+    """A credit line is named with its line and text, in green; no credit in red; the bar splits the share."""
+    (row,) = build_context(credited(seed_doc, True)).copies
+    assert row.credit_status == "credited" and row.credited_share == pytest.approx(0.6965)
+    assert str(row.sources[0].credit.text) == "credits DEBKAfile by a credit line (line 112)"
+    assert row.sources[0].credit.evidence == "Source: DEBKAfile"
+    html = render(credited(seed_doc, True))
+    html_row = copies_rows(html)[0]
+    assert '<span class="credit credited">credited</span>' in html_row
+    assert (
+        '<li class="credit-text credited">credits <bdi>DEBKAfile</bdi> by a credit line (line 112)</li>'
+        in html_row
+    )
+    card = html.split(f'<article class="card" id="{post_anchor(US)}">')[1].split("</article>")[0]
+    assert "by a credit line (line 112): “<bdi>Source: DEBKAfile</bdi>”" in card
+    assert '<rect class="credited" x="0" y="0" width="69.65"' in html_row
+    assert '<rect class="uncredited" x="69.65" y="0" width="0.00"' in html_row
+    html_row = copies_rows(render(credited(seed_doc, False)))[0]
+    assert '<span class="credit uncredited">not credited</span>' in html_row
+    assert "no credit line" not in html_row  # the badge says it once: no "not credited · no credit line"
+    assert 'data-credit="0.6965"' in html_row
+    assert '<rect class="uncredited" x="0.00" y="0" width="69.65"' in html_row
+
+
+def test_partly_credited_copy_and_uncredited_first_sorting(seed_doc: dict[str, Any]) -> None:
+    """Both shares above zero read "partly credited"; data-credit sorts the most uncredited first."""
+    doc = credited(seed_doc, True)
+    reuse = next(p for p in doc["posts"] if p["id"] == US)["reuse"]
+    reuse["credit"]["credited_share"], reuse["credit"]["uncredited_share"] = 0.2, 0.4965
+    (row,) = build_context(doc).copies
+    assert row.credit_status == "partly" and row.credit_label == "partly credited"
+    html_row = copies_rows(render(doc))[0]
+    assert "(49.6% not)" in html_row and 'data-credit="0.4965"' in html_row
+
+
+def test_clusters_across_posts_come_first_then_by_shared_words(seed_doc: dict[str, Any]) -> None:
+    """Clusters spanning posts lead; within each group the cluster repeating the most words comes first."""
     clusters = build_context(seed_doc).duplicates.clusters
-    keys = [(-c.size, -c.spread) for c in clusters]
+    keys = [(c.scope == "inside", -c.shared_words) for c in clusters]
     assert keys == sorted(keys)
+    assert clusters[0].scope == "cross" and clusters[-1].scope == "inside"
     assert clusters[0].size == 3
 
 
-def test_side_by_side_marks_edits_of_the_near_pair(seed_html: str) -> None:
-    """The edited excerpt shows shared words highlighted and its '[I]t' edit marked as a change."""
-    near = seed_html.split('data-kind="near"')[1].split('<div class="pair"')[0]
+def test_a_cluster_is_shown_once_as_its_witness_and_its_copies(seed_doc: dict[str, Any]) -> None:
+    """The three-paragraph cluster is one witness and two copies, not three pair cards."""
+    (cluster,) = [c for c in build_context(seed_doc).duplicates.clusters if c.size == 3]
+    assert (cluster.earliest.post.id, cluster.earliest.index) == (ISIS, 0)
+    assert [(m.paragraph.post.id, m.paragraph.index) for m in cluster.members] == [(ISIS, 9), (US, 11)]
+    assert cluster.members_total == 2
+    html = render(seed_doc)
+    block = html.split(f'id="{cluster.anchor}"')[1].split("</section>")[0]
+    assert block.count("Earliest witness") == 1 and block.count('<li class="pair"') == 2
+
+
+def test_clusters_of_trivially_short_paragraphs_are_folded_with_a_count(seed_doc: dict[str, Any]) -> None:
+    """A cluster of one-word paragraphs goes into a closed details at the end, counted in its summary."""
+    doc = copy.deepcopy(seed_doc)
+    diaspora = next(p for p in doc["posts"] if p["id"] == DIASPORA)
+    diaspora["paragraphs"] += [
+        {"index": 90, "line": 900, "text": "XMP"},
+        {"index": 91, "line": 901, "text": "XMP"},
+    ]
+    doc["pairs"].append(
+        {
+            "a": {"post": DIASPORA, "paragraph": 90},
+            "b": {"post": DIASPORA, "paragraph": 91},
+            "kind": "exact",
+            "jaccard": 1.0,
+            "containment": 1.0,
+            "cluster": "99",
+        }
+    )
+    duplicates = build_context(doc).duplicates
+    assert [c.id for c in duplicates.short_clusters] == ["99"]
+    assert "99" not in [c.id for c in duplicates.clusters]
+    html = render(doc)
+    folded = html.split('<details class="short-clusters">')[1].split("</details>")[0]
+    assert "1 cluster of paragraphs under 5 words" in folded and 'id="cluster-99"' in folded
+
+
+def test_a_copy_marks_the_edits_of_the_near_pair(seed_html: str) -> None:
+    """The edited excerpt's copy shows shared words highlighted and the words for '[I]t' as a change."""
+    near = seed_html.split('data-kind="near"')[1].split("</li>")[0]
     assert '<span class="same">' in near
-    assert '<span class="changed">[I]t</span>' in near
+    assert '<span class="changed">Still, even taking into account these caveats, it</span>' in near
 
 
 def test_outlets_are_ranked_with_their_evidence(seed_html: str) -> None:
@@ -215,18 +310,25 @@ def test_outlets_are_ranked_with_their_evidence(seed_html: str) -> None:
 
 
 def test_graph_draws_the_reprint(seed_doc: dict[str, Any]) -> None:
-    """The graph has one reprint edge and a node for every post and outlet linked to anything."""
+    """The graph has one reprint edge and a node for every post and outlet linked to anything.
+
+    CNN is only named in the text: it is drawn in the view with mentions, not in the default one.
+    """
     graph = build_context(seed_doc).graph
     assert [e.kind for e in graph.edges].count("reprints") == 1
-    assert {n.key for n in graph.nodes} >= {f"p:{US}", f"p:{ISIS}", "o:DEBKAfile", "o:CNN"}
+    assert {n.key for n in graph.nodes} >= {f"p:{US}", f"p:{ISIS}", "o:DEBKAfile"}
+    assert "o:CNN" not in {n.key for n in graph.nodes}
+    assert graph.mentions is not None
+    assert {n.key for n in graph.mentions.nodes} >= {f"p:{US}", f"p:{ISIS}", "o:DEBKAfile", "o:CNN"}
     assert graph.note is None
 
 
 def test_large_graph_draws_largest_components_with_a_note(seed_doc: dict[str, Any]) -> None:
-    """With room for 6 nodes only the largest component is drawn, and the note points to the GEXF export."""
+    """With room for 6 nodes the copy chain and its outlet come first; the note points to the GEXF export."""
     graph = build_context(seed_doc, ReportLimits(max_graph_nodes=6)).graph
-    assert graph.components_drawn == 1
+    assert 1 <= graph.components_drawn < graph.components_total
     assert len(graph.nodes) <= 6
+    assert {n.key for n in graph.nodes} >= {f"p:{US}", f"p:{ISIS}", "o:DEBKAfile"}
     assert graph.note is not None and "GEXF" in graph.note
 
 
@@ -437,17 +539,17 @@ def test_page_is_complete_without_javascript(seed_html: str) -> None:
     page = Page(seed_html)
     hidden = [(t, a.get("id")) for t, a in page.elements if "hidden" in a]
     assert hidden == [("form", "dup-filters")]
-    assert seed_html.count('<div class="pair"') == 16
+    assert seed_html.count('<li class="pair"') == 15
     assert (
-        'Showing <span id="pairs-shown">16</span> pairs in <span id="clusters-shown">14</span>' in seed_html
+        'Showing <span id="pairs-shown">15</span> copies in <span id="clusters-shown">14</span>' in seed_html
     )
 
 
 def test_limits_cut_duplicates_and_point_to_pairs_csv(seed_doc: dict[str, Any]) -> None:
-    """With room for 3 pairs the page inlines 3 and says where the other 13 are."""
+    """With room for 3 copies the page inlines 3 and says where the other 12 are."""
     html = render(seed_doc, ReportLimits(max_pairs=3))
-    assert html.count('<div class="pair"') == 3
-    assert "Showing 3 of 16 pairs" in html
+    assert html.count('<li class="pair"') == 3
+    assert "Showing 3 of 15 copies" in html
     assert '<a href="pairs.csv">' in html
 
 
@@ -478,14 +580,15 @@ def test_minimal_document_renders() -> None:
     assert figure(html, "posts") == "0"
 
 
-def test_the_earlier_paragraph_of_a_pair_is_on_the_left(seed_doc: dict[str, Any]) -> None:
-    """In the side-by-side view the source post's paragraph is on the left, the copy's on the right."""
-    clusters = build_context(seed_doc).duplicates.clusters
-    cross = [p for c in clusters for p in c.pairs if p.scope == "cross"]
-    assert cross
-    for pair in cross:
-        assert pair.a.paragraph.post.id == ISIS
-        assert pair.b.paragraph.post.id == US
+def test_the_witness_is_the_earliest_paragraph_of_its_cluster(seed_doc: dict[str, Any]) -> None:
+    """Every copy is dated no earlier than its cluster's witness: the source leads, the copies follow."""
+    context = build_context(seed_doc)
+    dates = {card.id: card.date or "" for card in context.cards}
+    for cluster in context.duplicates.clusters:
+        for member in cluster.members:
+            assert dates[member.paragraph.post.id] >= dates[cluster.earliest.post.id]
+    cross = [m for c in context.duplicates.clusters for m in c.members if m.scope == "cross"]
+    assert cross and all(m.paragraph.post.id == US for m in cross)
 
 
 def test_card_text_budget_bounds_the_posts_section() -> None:
@@ -495,5 +598,358 @@ def test_card_text_budget_bounds_the_posts_section() -> None:
     doc = json.loads((FIXTURES / "audit-seed-shaped.json").read_text(encoding="utf-8"))
     html = render(doc, ReportLimits(max_card_text=1))
     assert "1 of 7 posts are shown as cards" in html
-    assert html.count('<article class="card"') == 1
-    assert render(doc).count('<article class="card"') == 7
+    assert html.count('<article class="card') == 1
+    assert render(doc).count('<article class="card') == 7
+
+
+# --------------------------------------------------------------------------
+# the copies table: the first screen's answer
+# --------------------------------------------------------------------------
+
+
+def two_copies(seed_doc: dict[str, Any]) -> dict[str, Any]:
+    """The seed with a second, guessed copy: the diaspora post partly borrows from Israel Hayom's."""
+    doc = copy.deepcopy(seed_doc)
+    posts = {p["id"]: p for p in doc["posts"]}
+    posts[US]["reuse"]["sources"][0]["decided_by"] = "citation_date"
+    posts[US]["reuse"]["quoted_share"] = 0.0556
+    posts[DIASPORA]["reuse"] = {
+        "share": 0.21,
+        "quoted_share": 0.0,
+        "derivation": "partially",
+        "sources": [{"post": HAYOM, "share": 0.21, "quoted_share": 0.0, "decided_by": "input_order"}],
+    }
+    return doc
+
+
+def copies_rows(html: str) -> list[str]:
+    return re.findall(r'<tbody class="copy" id="[^"]*"[^>]*>.*?</tbody>', html, flags=re.S)
+
+
+def test_copies_table_names_each_copy_its_source_verdict_and_how_sure(seed_doc: dict[str, Any]) -> None:
+    """One row per borrowing post, most borrowed first: share, verdict, dated source, direction, quotes."""
+    doc = two_copies(seed_doc)
+    context = build_context(doc)
+    assert [row.post.id for row in context.copies] == [US, DIASPORA]
+    first, second = context.copies
+    assert first.sources[0].post.id == ISIS and first.sources[0].post.date == "2016-11-03"
+    assert first.direction.firmness == "decided" and first.direction.label == "by citation dates"
+    assert second.direction.firmness == "guessed" and "input order" in second.direction.label
+    rows = copies_rows(render(doc))
+    assert len(rows) == 2
+    assert "69.7%" in rows[0] and "5.6%" in rows[0]  # borrowed and quoted shares
+    assert f'href="#{post_anchor(ISIS)}"' in rows[0] and "2016-11-03" in rows[0]
+    assert '<span class="direction decided">by citation dates</span>' in rows[0]
+    assert '<span class="direction guessed">guessed from input order</span>' in rows[1]
+
+
+def test_a_missing_or_undecided_direction_is_never_shown_as_decided(seed_doc: dict[str, Any]) -> None:
+    """An old audit without decided_by says "not recorded"; "undecided" is marked like a guess."""
+    (row,) = build_context(seed_doc).copies
+    assert row.direction.firmness == "undecided" and row.direction.label == "not recorded"
+    doc = two_copies(seed_doc)
+    next(p for p in doc["posts"] if p["id"] == US)["reuse"]["sources"][0]["decided_by"] = "undecided"
+    html = render(doc)
+    assert '<span class="direction undecided">undecided: same day</span>' in copies_rows(html)[0]
+
+
+def test_each_copy_row_expands_to_its_aligned_paragraphs(seed_doc: dict[str, Any]) -> None:
+    """The row's details hold the source paragraph beside the copy's, shared words marked, source left."""
+    (row,) = build_context(seed_doc).copies
+    assert row.aligned_total == len(row.aligned) > 0
+    for pair in row.aligned:
+        assert pair.source.paragraph.post.id == ISIS
+        assert pair.copy.paragraph.post.id == US
+    assert [p.copy.paragraph.index for p in row.aligned] == sorted(
+        p.copy.paragraph.index for p in row.aligned
+    )
+    (html_row,) = copies_rows(render(seed_doc))
+    details = html_row.split('<details class="aligned">')[1]
+    assert f"{row.aligned_total} paragraphs beside their source" in details
+    assert details.count('<div class="sides aligned-pair">') == row.aligned_total
+    assert '<span class="same">' in details
+
+
+def test_copies_table_is_sortable_by_data_attributes_and_plain_without_script(
+    seed_doc: dict[str, Any],
+) -> None:
+    """Each sortable heading has its data- attribute on every row group; the markup is a plain table."""
+    html = render(two_copies(seed_doc))
+    keys = re.findall(r'<th scope="col" data-sort="(\w+)"', html)
+    assert keys == ["title", "share", "verdict", "source", "direction", "credit", "quoted"]
+    for row in copies_rows(html):
+        for key in keys:
+            assert f' data-{key}="' in row.split(">")[0]
+    assert "<button" not in html.split('<table class="copies')[1].split("</table>")[0]
+
+
+def test_aligned_paragraphs_have_a_budget_over_all_rows(seed_doc: dict[str, Any]) -> None:
+    """Past max_aligned no more paragraph text is inlined under the rows; the row says where the rest is."""
+    (row,) = build_context(seed_doc, ReportLimits(max_aligned=4)).copies
+    assert len(row.aligned) == 4 and row.aligned_total == 11
+    (html_row,) = copies_rows(render(seed_doc, ReportLimits(max_aligned=4)))
+    assert html_row.count('<div class="sides aligned-pair">') == 4
+    assert "7 more not shown here: the post’s card marks every copied paragraph" in html_row
+    (html_row,) = copies_rows(render(seed_doc, ReportLimits(max_aligned=0)))
+    assert "<details" not in html_row
+    assert "11 paragraphs shared with the source, not inlined in a report this size" in html_row
+
+
+def test_copies_table_is_cut_with_a_note(seed_doc: dict[str, Any]) -> None:
+    """Past max_copies the most borrowed rows stay and a note says how many derived posts there are."""
+    context = build_context(two_copies(seed_doc), ReportLimits(max_copies=1))
+    assert [row.post.id for row in context.copies] == [US]
+    assert context.copies_note == "The 1 most borrowed of 2 derived posts; all are in audit.json."
+
+
+# --------------------------------------------------------------------------
+# findings at the top
+# --------------------------------------------------------------------------
+
+
+def with_findings(doc: dict[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any]:
+    doc = copy.deepcopy(doc)
+    doc["findings"] = findings
+    return doc
+
+
+FINDINGS = [
+    {
+        "kind": "stock_phrase",
+        "severity": "low",
+        "posts": [DIASPORA],
+        "summary": "A phrase repeats inside one post.",
+        "evidence": [{"post": DIASPORA, "paragraph": 0, "line": 9, "text": "repeated"}],
+    },
+    {
+        "kind": "uncredited_copy",
+        "severity": "high",
+        "posts": [US, ISIS],
+        "summary": "US on alert copies 64% of ISIS chief without credit.",
+        "evidence": [
+            {"post": US, "paragraph": 3, "line": 120, "text": "the same words"},
+            {"post": ISIS, "paragraph": None, "line": None, "text": "<script>alert(1)</script>"},
+        ],
+    },
+]
+
+
+def test_findings_come_first_most_severe_first_with_linked_evidence(seed_doc: dict[str, Any]) -> None:
+    """Findings sit between the figures and the copies table, high first, evidence linked to paragraphs."""
+    html = render(with_findings(seed_doc, FINDINGS))
+    assert html.index('data-figure="posts"') < html.index('id="findings"') < html.index('id="copies"')
+    block = html.split('id="findings"')[1].split("</section>")[0]
+    assert "(1 high · 1 low)" in block
+    assert block.index("Uncredited copy") < block.index("Stock phrase")
+    assert '<span class="severity high">high</span>' in block
+    assert f'href="#{paragraph_anchor(US, 3)}"' in block and "line 120" in block
+    assert f'href="#{post_anchor(ISIS)}"' in block
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in block and "<script>" not in block
+
+
+def test_empty_findings_say_no_findings_and_absent_ones_say_not_listed(seed_doc: dict[str, Any]) -> None:
+    """An empty list is an answer ("No findings"); a missing list is an older audit, said as such."""
+    block = render(with_findings(seed_doc, [])).split('id="findings"')[1].split("</section>")[0]
+    assert "No findings." in block
+    context = build_context(seed_doc)
+    assert not context.findings.assessed
+    assert "lists no findings (an older audit)" in render(seed_doc)
+
+
+def test_findings_are_cut_with_a_note(seed_doc: dict[str, Any]) -> None:
+    doc = with_findings(seed_doc, FINDINGS * 3)
+    context = build_context(doc, ReportLimits(max_findings=2))
+    assert [f.severity for f in context.findings.items] == ["high", "high"]
+    assert "The 2 most severe of 6 findings" in render(doc, ReportLimits(max_findings=2))
+
+
+# --------------------------------------------------------------------------
+# folding what is not the answer
+# --------------------------------------------------------------------------
+
+
+def test_posts_without_reuse_fold_to_one_line_each(seed_doc: dict[str, Any], seed_html: str) -> None:
+    """The three posts with no reuse are closed details whose summary is title, date and outlet."""
+    context = build_context(seed_doc)
+    assert [c.id for c in context.quiet_cards] == [
+        HAYOM,
+        "europe-braces-for-post-mosul-jihadi-onslaught",
+        "analysis-iran-isis-likely-to-unite-for-wwiii",
+    ]
+    card = seed_html.split(f'<article class="card quiet" id="{post_anchor(HAYOM)}">')[1].split("</article>")[
+        0
+    ]
+    summary = card.split("<summary>")[1].split("</summary>")[0]
+    assert summary == (
+        '<span class="quiet-title"><bdi>ISIS will survive Mosul and Raqqa</bdi></span>'
+        " · <time>2016-11-02</time>"
+        ' · <span class="outlet-name"><bdi>Israel Hayom</bdi></span>'
+    )
+    assert card.startswith('\n<details class="quiet-post">') and f'id="{paragraph_anchor(HAYOM, 0)}"' in card
+
+
+def test_original_paragraphs_fold_between_the_reused_ones(seed_doc: dict[str, Any], seed_html: str) -> None:
+    """In the copy, runs of original paragraphs are folded and counted; the copied ones stay open."""
+    (card,) = [c for c in build_context(seed_doc).cards if c.id == US]
+    for folded, paras in card.blocks:
+        assert all((p.provenance == "original") == folded for p in paras)
+    assert [p for _, paras in card.blocks for p in paras] == list(card.paragraphs)
+    first_folded = next(paras for folded, paras in card.blocks if folded)
+    html = seed_html.split(f'<article class="card" id="{post_anchor(US)}">')[1].split("</article>")[0]
+    count = len(first_folded)
+    label = f"¶{first_folded[0].index}" + (f"–¶{first_folded[-1].index}" if count > 1 else "")
+    plural = "s" if count != 1 else ""
+    assert f'<details class="fold"><summary>{count} original paragraph{plural} ({label})</summary>' in html
+
+
+# --------------------------------------------------------------------------
+# words that mean what they say
+# --------------------------------------------------------------------------
+
+
+def test_verdicts_are_named_by_what_they_measure_with_the_audits_cut_offs(seed_doc: dict[str, Any]) -> None:
+    """'wholly' reads "mostly borrowed (≥50%)" with the audit's params; no "WHOLLY" or "UNKNOWN" anywhere."""
+    doc = copy.deepcopy(seed_doc)
+    doc["params"]["wholly"], doc["params"]["partially"] = 0.5, 0.1
+    next(p for p in doc["posts"] if p["id"] == US)["reuse"]["derivation"] = "wholly"
+    (row,) = build_context(doc).copies
+    assert row.verdict_label == "mostly borrowed (≥50%)"
+    html = render(doc)
+    assert '<span class="derivation wholly">mostly borrowed (≥50%)</span>' in html
+    assert "1 mostly borrowed (≥50%) · 0 partly borrowed (≥10%)" in html
+    # The seed-shaped fixture's own cut-offs (0.8, 0.2) are the ones shown for it.
+    assert build_context(seed_doc).copies[0].verdict_label == "partly borrowed (≥20%)"
+    for word in ("WHOLLY", "PARTIALLY", "UNKNOWN", "partially derived"):
+        assert word not in html
+    # The graph's legend (drawn by drawing.py's owner) still says "wholly derived"; only there.
+    assert html.count("wholly derived") <= 1
+
+
+def test_one_count_of_derived_posts_and_no_reprints_figure_beside_it(seed_doc: dict[str, Any]) -> None:
+    """The overview counts derived posts by the audit's derivation only, the copies table's rule."""
+    doc = two_copies(seed_doc)
+    html = render(doc)
+    assert figure(html, "derived") == str(len(build_context(doc).copies)) == "2"
+    assert 'data-figure="reprints"' not in html
+
+
+@pytest.mark.parametrize(
+    ("paths", "title", "shown", "noted"),
+    [
+        (["seeds/a.txt"], "seeds/a.txt", ["seeds/a.txt"], False),
+        (["blog/x/a.txt", "blog/y/b.txt"], "blog/ (2 files)", ["blog/x/a.txt", "blog/y/b.txt"], False),
+        (["/home/me/cases/export.xml"], "export.xml", ["export.xml"], True),
+        (
+            ["/home/me/cases/blog/a.txt", "/home/me/cases/blog/b.txt"],
+            "blog/ (2 files)",
+            ["blog/a.txt", "blog/b.txt"],
+            True,
+        ),
+    ],
+)
+def test_the_header_names_the_dump_as_given_and_never_the_auditors_folders(
+    seed_doc: dict[str, Any], paths: list[str], title: str, shown: list[str], noted: bool
+) -> None:
+    """Relative paths stay as given; absolute ones lose the folders above the dump everywhere, with a note."""
+    doc = copy.deepcopy(seed_doc)
+    doc["inputs"] = {"files": [{"path": p, "format": "text"} for p in paths], "encodings": {}}
+    for post in doc["posts"]:
+        post["source"]["path"] = paths[0]
+    doc["warnings"] = [{"path": paths[-1], "line": 3, "message": "odd line"}]
+    context = build_context(doc)
+    assert str(context.title) == f"Provenance report: {title}"
+    assert [path for path, _ in context.health.inputs] == shown
+    assert context.cards[0].source.startswith(shown[0] + ":")
+    assert context.health.warnings[0].where == f"{shown[-1]}:3"
+    assert (context.path_note is not None) == noted
+    html = render(doc)
+    assert ("/home/me" in html) is False
+
+
+# --------------------------------------------------------------------------
+# the README's picture
+# --------------------------------------------------------------------------
+
+
+def _make_screenshot() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_screenshot", ROOT / "docs" / "make_screenshot.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docs_report_png_is_made_from_the_current_templates() -> None:
+    """docs/report.png.sha256 must match the templates the first screen is drawn from.
+
+    When this fails, the picture in the README is older than the page it shows:
+    run ``python docs/make_screenshot.py`` and commit docs/report.png with its .sha256.
+    """
+    shots = _make_screenshot()
+    recorded = (ROOT / "docs" / "report.png.sha256").read_text(encoding="utf-8").split()[0]
+    assert recorded == shots.templates_digest(), (
+        "docs/report.png is stale: run python docs/make_screenshot.py"
+    )
+    assert (ROOT / "docs" / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_digest_changes_with_any_template_the_first_screen_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Editing the stylesheet (or any shown file) changes the digest, so a stale picture is caught."""
+    shots = _make_screenshot()
+    before = shots.templates_digest()
+    copied = tmp_path / "templates"
+    import shutil
+
+    shutil.copytree(shots.TEMPLATES, copied)
+    monkeypatch.setattr(shots, "TEMPLATES", copied)
+    assert shots.templates_digest() == before
+    with (copied / "report.css").open("a", encoding="utf-8") as css:
+        css.write("\n.x { color: red; }\n")
+    assert shots.templates_digest() != before
+
+
+def test_a_site_repeating_its_own_text_is_worded_as_nothing_to_credit(seed_doc: dict[str, Any]) -> None:
+    """The audit's "same_site" credit reads as the site's own text, not as a credit line it gave."""
+    (row,) = build_context(credited(seed_doc, True, how="same_site")).copies
+    assert str(row.sources[0].credit.text) == "its own site's earlier text: nothing to credit"
+
+
+def test_a_post_of_very_many_paragraphs_shows_its_reused_ones_and_counts_the_rest(
+    seed_doc: dict[str, Any],
+) -> None:
+    """One post of 100,000 share lines made a 51 MB page: a card shows at most max_card_paragraphs,
+    the reused ones first, and says how many more audit.json holds."""
+    doc = copy.deepcopy(seed_doc)
+    post = next(p for p in doc["posts"] if p["id"] == US)
+    extra = [
+        {"index": 100 + i, "line": 1000 + i, "line_end": 1000 + i, "text": f"Share this {i}."}
+        for i in range(50)
+    ]
+    post["paragraphs"] = post["paragraphs"] + extra
+    limits = ReportLimits(max_card_paragraphs=20)
+    card = next(c for c in build_context(doc, limits).cards if c.id == US)
+    assert len(card.paragraphs) == 20
+    assert card.hidden_paragraphs == len(post["paragraphs"]) - 20
+    whole = next(c for c in build_context(seed_doc).cards if c.id == US)
+    reused = {p.index for p in whole.paragraphs if p.provenance != "original"}
+    assert reused and reused <= {p.index for p in card.paragraphs}
+    html = render(doc, limits)
+    assert f"{card.hidden_paragraphs:,} more paragraphs of this post are not shown here" in html
+
+
+def test_card_budget_counts_each_paragraphs_markup_and_counterpart_links() -> None:
+    """10,000 posts of short lines with near versions weighed 50 MB though their text was small:
+    a budget that covers the text and the paragraphs' own markup, but not their links, cuts cards."""
+    from provenance.report import ReportLimits
+    from provenance.report.context.posts import _PARAGRAPH_MARKUP
+
+    doc = json.loads((FIXTURES / "audit-seed-shaped.json").read_text(encoding="utf-8"))
+    without_links = sum(
+        len(p["text"]) + _PARAGRAPH_MARKUP for post in doc["posts"] for p in post["paragraphs"]
+    )
+    assert render(doc, ReportLimits(max_card_text=without_links * 10)).count('<article class="card') == 7
+    assert render(doc, ReportLimits(max_card_text=without_links)).count('<article class="card') < 7

@@ -240,3 +240,12 @@ def test_a_dump_with_nothing_to_pair(spark: Any, tmp_path: Path) -> None:
     assert local.dedup.pairs == [] and local.dedup.clusters == []
     compare_audits(local, distributed)
     assert distributed.dedup.stats["paragraphs"] == local.dedup.stats["paragraphs"] >= 2
+
+
+def test_a_store_takes_runs_of_either_engine() -> None:
+    """The engine changes how, not what, an audit finds: a store's parameter check ignores it."""
+    from provenance.store import result_params
+
+    spark = AuditConfig(engine="spark", spark_master="yarn")
+    assert result_params(spark) == result_params(AuditConfig())
+    assert result_params(spark.with_(threshold=0.6)) != result_params(AuditConfig())

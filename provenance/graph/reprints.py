@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from provenance.config import AuditConfig
-from provenance.dedup.order import Chronology
+from provenance.dedup.order import GUESSES, Chronology
 from provenance.models import DedupResult, Mention, ParagraphRef, Post, Reprint
 
 # Pair kinds strong enough to say a paragraph was carried over; a ``partial``
@@ -82,6 +82,16 @@ def _direction(
     return (x, y, evidence) if x_first else (y, x, evidence)
 
 
+def _reuse_direction(x: Post, y: Post, dedup: DedupResult) -> tuple[Post, Post, str] | None:
+    """(source, copy, evidence) as post reuse decided it, when one of the two lists the other as a source."""
+    for source, copy in ((x, y), (y, x)):
+        reuse = dedup.reuse.get(copy.id)
+        for listed in reuse.sources if reuse is not None else ():
+            if listed.post == source.id:
+                return source, copy, listed.decided_by or "input_order"
+    return None
+
+
 def _introducing_mention(copy: Post, carried: frozenset[int], mentions: Sequence[Mention]) -> Mention | None:
     """An attribution ending in ":" before a carried paragraph ("DEBKAfile reported Thursday, Nov. 3:")."""
     for mention in mentions:
@@ -107,6 +117,11 @@ def find_reprints(
             continue
         first, second = by_id[first_id], by_id[second_id]
         source, copy, decided_by = _direction(first, second, carried.first, carried.second, order, chronology)
+        if decided_by in GUESSES:
+            # A guess must not contradict the one post reuse took: one direction per two posts.
+            taken = _reuse_direction(first, second, dedup)
+            if taken is not None:
+                source, copy, decided_by = taken
         in_source, in_copy = (
             (carried.first, carried.second) if source is first else (carried.second, carried.first)
         )

@@ -1,3 +1,53 @@
+// Sortable tables: each heading with data-sort becomes a button that sorts the
+// table's row groups (<tbody>) by the group's data-<key> attribute. Without the
+// script the headings stay plain text and the table keeps its server order.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    var heads = Array.prototype.slice.call(table.querySelectorAll("thead th[data-sort]"));
+    heads.forEach(function (head) {
+      var key = head.getAttribute("data-sort");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      while (head.firstChild) { button.appendChild(head.firstChild); }
+      head.appendChild(button);
+      button.addEventListener("click", function () {
+        // Numbers sort largest first on the first click (most borrowed, most uncredited); text A to Z.
+        var groups = Array.prototype.slice.call(table.tBodies);
+        var numeric = groups.every(function (g) { return !isNaN(parseFloat(g.getAttribute("data-" + key))); });
+        var current = head.getAttribute("aria-sort");
+        var descending = current ? current !== "descending" : numeric;
+        groups.sort(function (a, b) {
+          var x = a.getAttribute("data-" + key) || "";
+          var y = b.getAttribute("data-" + key) || "";
+          var order = numeric ? parseFloat(x) - parseFloat(y) : (x < y ? -1 : x > y ? 1 : 0);
+          return descending ? -order : order;
+        });
+        groups.forEach(function (g) { table.appendChild(g); });
+        heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
+        head.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      });
+    });
+  });
+}());
+
+// A link into a folded post, paragraph run or cluster opens the folds around
+// its target (Chromium does so by itself; this covers other browsers too).
+(function () {
+  "use strict";
+  function unfold() {
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var opened = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; opened = true; }
+    }
+    if (opened) { target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", unfold);
+  if (location.hash) { unfold(); }
+}());
+
 // Filters for the duplicates section. The page is complete without this
 // script: the filter form stays hidden and every pair stays visible.
 (function () {

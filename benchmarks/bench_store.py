@@ -1,0 +1,120 @@
+"""`provenance audit --db` on a generated dump: a cold audit, a re-run on the unchanged dump, and +1% posts.
+
+Each row is the whole command, in a fresh process, timed from start to exit:
+
+1. ``audit`` without a store (the baseline);
+2. ``audit --db`` into a new store (cold);
+3. ``audit --db`` again on the unchanged dump (reports nothing new);
+4. ``audit --db`` after a file of about 1% more posts (another generator seed) joins the dump.
+
+Every run reads the whole dump again: the store makes the *comparison*
+incremental, not the audit (``docs/store.md``), so rows 3 and 4 are expected
+near row 2. Prints one table with the ratios to the cold run and the store's size.
+
+    python benchmarks/bench_store.py --paragraphs 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate
+from bench_dedup import ensure_dump
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(args: list[str]) -> tuple[float, float, str]:
+    """Run ``provenance ARGS``: its wall time, its CPU time (with its workers') and its stdout.
+
+    CPU time is given beside wall time because on a shared machine the wall
+    time of one run moves with the other users' load; the CPU time much less.
+    """
+    cpu = _children_cpu()
+    started = time.perf_counter()
+    done = subprocess.run(["provenance", *args], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"provenance {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds, _children_cpu() - cpu, done.stdout
+
+
+def since(out: Path) -> dict[str, object]:
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    found: dict[str, object] = doc.get("since_last_run", {})
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--paragraphs", type=int, default=10_000, help="paragraphs of the dump (default 10000)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    source = ensure_dump(OUT, args.paragraphs, args.seed)
+    meta = json.loads((source / "meta.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
+        work = Path(tmp)
+        dump = work / "dump"
+        dump.mkdir()
+        shutil.copyfile(source / "dump.txt", dump / "dump.txt")
+        extra = work / "extra"
+        extra_meta = generate.write_dump(extra, max(1, args.paragraphs // 100), args.seed + 1000)
+        store = work / "audit.sqlite"
+        rows: list[tuple[str, float, float, str]] = []
+
+        seconds, cpu, _ = timed(["audit", str(dump), "--out", str(work / "plain")])
+        rows.append(("audit, no store", seconds, cpu, ""))
+        seconds, cpu, _ = timed(["audit", str(dump), "--out", str(work / "out"), "--db", str(store)])
+        rows.append(("audit --db, new store (cold)", seconds, cpu, "first run"))
+        seconds, cpu, printed = timed(["audit", str(dump), "--out", str(work / "out"), "--db", str(store)])
+        assert "nothing new since run 1" in printed, printed[-2000:]
+        rows.append(("audit --db, unchanged dump", seconds, cpu, "nothing new"))
+        shutil.copyfile(extra / "dump.txt", dump / "extra.txt")
+        seconds, cpu, _ = timed(["audit", str(dump), "--out", str(work / "out"), "--db", str(store)])
+        found = since(work / "out")
+        new_posts = found.get("new_posts") or []
+        new_pairs = found.get("new_pairs") or []
+        rows.append(
+            (
+                f"audit --db, +{extra_meta['posts']} posts",
+                seconds,
+                cpu,
+                f"{len(new_posts)} new posts, {len(new_pairs)} new pairs",  # type: ignore[arg-type]
+            )
+        )
+        size = store.stat().st_size + sum(p.stat().st_size for p in work.glob("audit.sqlite-*"))
+
+    cold, cold_cpu = rows[1][1], rows[1][2]
+    print(
+        f"dump: {meta['posts']:,} posts, {meta['paragraphs']:,} paragraphs (seed {args.seed}); "
+        f"extra: {extra_meta['posts']} posts, {extra_meta['paragraphs']} paragraphs (seed {args.seed + 1000})"
+    )
+    print("| run | wall s | / cold | CPU s | / cold | what it reported |\n|---|---:|---:|---:|---:|---|")
+    for name, seconds, cpu, said in rows:
+        print(
+            f"| {name} | {seconds:.1f} | {seconds / cold:.2f} | {cpu:.1f} | {cpu / cold_cpu:.2f} | {said} |"
+        )
+    print(f"store after three runs: {size / 1e6:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

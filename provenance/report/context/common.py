@@ -1,0 +1,366 @@
+"""Shared by every section: the document readers, post lookups, pairs, limits and path naming."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from provenance.errors import ReportError
+from provenance.report.anchors import paragraph_anchor, post_anchor
+from provenance.report.textdiff import Run
+
+KINDS: tuple[str, ...] = ("exact", "near", "contained", "partial")
+
+
+LARGE_REPORT = 400  # cards + clusters above which off-screen layout is deferred
+
+
+SHORT_WORDS = 5  # a cluster whose paragraphs are all shorter is folded away as trivial
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """The report's words with text from the dump in between: ``Phrase("credits {}", (outlet,))``.
+
+    The template isolates each value (``isolate`` in render.py puts it in a
+    ``<bdi>``), so that a right-to-left override or a right-to-left name in
+    the dump cannot reorder the words around it; ``str()`` is the plain text.
+    """
+
+    pattern: str  # one "{}" per value
+    values: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.pattern.format(*self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLimits:
+    """How much is inlined, so that a 100k-post dump stays a file a browser opens in seconds.
+
+    What is cut is always counted and pointed to (``pairs.csv``, ``audit.json``,
+    the GEXF export), never silently dropped.
+    """
+
+    max_cards: int = 3000  # post cards with full text; beyond it, posts involved in reuse first
+    # Characters over all cards, each paragraph counted with its markup and its counterpart links
+    # (posts.py _choose_cards): this keeps the posts section near 10 MB.
+    max_card_text: int = 10_000_000
+    # Paragraphs shown in one card: one post of 100,000 share lines made a 51 MB page. Reused
+    # paragraphs are kept first; the card counts the rest, which audit.json holds.
+    max_card_paragraphs: int = 1000
+    max_clusters: int = 2000  # duplicate clusters inlined, largest and widest first
+    max_pairs: int = 5000  # pairs inlined over all clusters
+    max_pairs_per_cluster: int = 30  # a boilerplate-like cluster would otherwise fill the page
+    # Counterparts listed under one paragraph: near versions of one line by the thousand
+    # gave each paragraph dozens, and the report took twice the time of finding them.
+    max_counterparts: int = 8
+    max_chart_rows: int = 40  # bars in the copied-share chart
+    max_graph_nodes: int = 160  # nodes in the drawn graph; largest components first
+    max_outlets: int = 300
+    max_mentions_per_outlet: int = 12
+    max_posts_per_outlet: int = (
+        25  # citing / mentioning posts listed per outlet (a wire service has thousands)
+    )
+    max_health_rows: int = 500  # unparsed lines, warnings, skipped files each
+    max_copies: int = 1000  # rows of the copies table (about 2 kB each), most borrowed first
+    max_sources_per_copy: int = 5  # sources named in one row; the rest are counted
+    max_aligned_per_copy: int = 40  # aligned paragraph pairs under one row
+    # Aligned pairs over all rows: each carries two paragraphs' text, and 2,000 rows of 40 would
+    # double a big report's weight. Rows past it still name their sources; their posts' cards and
+    # the Duplicates section hold the text.
+    max_aligned: int = 1000
+    max_findings: int = 200  # findings listed at the top; the rest are counted
+    max_evidence_per_finding: int = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """A post named in passing; ``href`` is None when its card is not in the file."""
+
+    id: str
+    title: str
+    date: str | None
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphLink:
+    """A paragraph named in passing (``¶n`` of a post), linked when its card is in the file."""
+
+    post: PostRef
+    index: int
+    href: str | None
+
+    @property
+    def label(self) -> str:
+        return f"¶{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class PairSide:
+    paragraph: ParagraphLink
+    runs: tuple[Run, ...]
+
+
+def _list(doc: Mapping[str, Any], key: str) -> list[Any]:
+    value = doc.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ReportError(f"audit.json: {key!r} must be a list, got {type(value).__name__}")
+    return value
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _opt_text(value: object) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _float(value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def _ref(value: object) -> tuple[str, int] | None:
+    if isinstance(value, Mapping) and "post" in value and "paragraph" in value:
+        try:
+            return str(value["post"]), int(value["paragraph"])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f}%"
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only web URLs become links: ``javascript:``, ``data:`` and the like stay text."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PathNames:
+    """How the report names the dump's files: as given on the command line, never the auditor's layout.
+
+    audit.json records each input path as it was given (``provenance audit
+    blog/`` gives ``blog/post.txt``). Relative paths are shown as they are.
+    Absolute ones would tell whoever receives the report where the auditor
+    keeps things, so they are shown from the dump's own folder on
+    (``/home/me/cases/blog/post.txt`` -> ``blog/post.txt``) and ``note`` says so.
+    """
+
+    strip: str  # the prefix taken off absolute paths ("" when none is)
+
+    def show(self, path: str) -> str:
+        if self.strip and path.startswith(self.strip):
+            return path[len(self.strip) :] or path
+        return path
+
+
+def _path_names(paths: Sequence[str]) -> tuple[PathNames, Phrase, str | None]:
+    """The naming rule, the page's title and, for absolute paths, a note saying they are shortened."""
+    absolute = [p for p in paths if _is_absolute(p)]
+    strip = ""
+    if absolute:
+        folder = _parent(absolute[0]) if len(absolute) == 1 else _parent(_common(absolute))
+        strip = folder.rstrip("/\\") + _separator(absolute[0]) if folder else ""
+    names = PathNames(strip)
+    shown = sorted({names.show(p) for p in paths})
+    note = None
+    if absolute:
+        note = (
+            "audit.json records absolute paths; they are shown from the dump's folder on, "
+            "so the report does not reveal where it was made."
+        )
+    if not shown:
+        return names, Phrase("Provenance report"), note
+    if len(shown) == 1:
+        return names, Phrase("Provenance report: {}", (shown[0],)), note
+    common = _common(shown)
+    if common:
+        return (
+            names,
+            Phrase(f"Provenance report: {{}} ({len(shown):,} files)", (common + _separator(common),)),
+            note,
+        )
+    return names, Phrase(f"Provenance report: {len(shown):,} files"), note
+
+
+def _separator(path: str) -> str:
+    return "\\" if "\\" in path and "/" not in path else "/"
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith(("/", "\\")) or (len(path) > 2 and path[1] == ":" and path[2] in "/\\")
+
+
+def _parent(path: str) -> str:
+    cut = max(path.rstrip("/\\").rfind("/"), path.rstrip("/\\").rfind("\\"))
+    return path[:cut] if cut > 0 else ""
+
+
+def _common(paths: Sequence[str]) -> str:
+    """The longest folder all paths lie in ("" when none): ``a/b/x``, ``a/b/y`` -> ``a/b``."""
+    split = [p.replace("\\", "/").split("/") for p in paths]
+    common: list[str] = []
+    for parts in zip(*(parts[:-1] for parts in split), strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common)
+
+
+class _Posts:
+    """Post lookups shared by every section: titles, order, outlets, which cards exist."""
+
+    def __init__(self, posts: list[Any]) -> None:
+        self.raw: dict[str, Mapping[str, Any]] = {}
+        self.order: dict[str, int] = {}
+        for position, post in enumerate(posts):
+            if not isinstance(post, Mapping) or "id" not in post:
+                raise ReportError(f"audit.json: post {position} has no id")
+            post_id = str(post["id"])
+            if post_id in self.raw:
+                raise ReportError(f"audit.json: post id {post_id!r} appears twice")
+            self.raw[post_id] = post
+            self.order[post_id] = position
+        self.rendered: set[str] = set()  # set once by _choose_cards, before any ref is made
+        self._refs: dict[str, PostRef] = {}
+        self.canonical: dict[str, str] = {}  # casefolded alias or name -> canonical outlet name
+
+    def title(self, post_id: str) -> str:
+        post = self.raw.get(post_id)
+        return _text(post.get("title")) if post else post_id
+
+    def date(self, post_id: str) -> str | None:
+        post = self.raw.get(post_id)
+        return _opt_text(post.get("date")) if post else None
+
+    def ref(self, post_id: str) -> PostRef:
+        # Cached: a post is named many times (pairs, outlets, reprints) and refs are immutable.
+        ref = self._refs.get(post_id)
+        if ref is None:
+            href = f"#{post_anchor(post_id)}" if post_id in self.rendered else None
+            ref = self._refs[post_id] = PostRef(post_id, self.title(post_id), self.date(post_id), href)
+        return ref
+
+    def paragraph(self, post_id: str, index: int) -> ParagraphLink:
+        href = f"#{paragraph_anchor(post_id, index)}" if post_id in self.rendered else None
+        return ParagraphLink(self.ref(post_id), index, href)
+
+    def sort_key(self, post_id: str) -> tuple[bool, str, int]:
+        """Earlier posts first: dated before undated, then by date, then input order."""
+        date = self.date(post_id)
+        return (date is None, date or "", self.order.get(post_id, len(self.order)))
+
+    def outlet_of(self, post_id: str) -> str | None:
+        post = self.raw.get(post_id)
+        citation = post.get("citation") if post else None
+        if not isinstance(citation, Mapping):
+            return None
+        outlet = _opt_text(citation.get("outlet"))
+        return self.canonical.get(outlet.casefold(), outlet) if outlet else None
+
+    def words(self, post_id: str) -> dict[int, int]:
+        """Words per paragraph index, the unit the copied shares are measured in."""
+        post = self.raw.get(post_id) or {}
+        return {
+            int(_float(p.get("index"))): len(_text(p.get("text")).split())
+            for p in post.get("paragraphs") or []
+            if isinstance(p, Mapping)
+        }
+
+
+@dataclass(slots=True)
+class _PairRecord:
+    a: tuple[str, int]
+    b: tuple[str, int]
+    kind: str
+    jaccard: float
+    containment: float
+    cluster: str
+    raw: Mapping[str, Any]
+
+
+def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
+    records: list[_PairRecord] = []
+    for raw in _list(doc, "pairs"):
+        if not isinstance(raw, Mapping):
+            continue
+        a, b = _ref(raw.get("a")), _ref(raw.get("b"))
+        if a is None or b is None:
+            continue
+        kind = _text(raw.get("kind")) or "near"
+        cluster = raw.get("cluster")
+        records.append(
+            _PairRecord(
+                a,
+                b,
+                kind,
+                _float(raw.get("jaccard")),
+                _float(raw.get("containment")),
+                "" if cluster is None else str(cluster),
+                raw,
+            )
+        )
+    _fill_clusters(records)
+    return records
+
+
+def _fill_clusters(records: list[_PairRecord]) -> None:
+    """Give pairs without a ``cluster`` one: connected components of the pairs (union-find)."""
+    if all(record.cluster for record in records):
+        return
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for record in records:
+        if not record.cluster:
+            root_a, root_b = find(record.a), find(record.b)
+            if root_a != root_b:
+                parent[max(root_a, root_b)] = min(root_a, root_b)
+    for record in records:
+        if not record.cluster:
+            root = find(record.a)
+            record.cluster = f"{root[0]}:{root[1]}"
+
+
+def verdict_label(derivation: str, params: Mapping[str, Any]) -> str:
+    """A derivation named by what it measures, with the audit's cut-offs (params.wholly, partially)."""
+    wholly = _float(params.get("wholly")) or 0.5
+    partially = _float(params.get("partially")) or 0.1
+    if derivation == "wholly":
+        return f"mostly borrowed (≥{wholly * 100:g}%)"
+    if derivation == "partially":
+        return f"partly borrowed (≥{partially * 100:g}%)"
+    return f"independent (<{partially * 100:g}%)"
+
+
+_MIRROR: dict[str, Any] = {"deleted": "inserted", "inserted": "deleted"}
+
+
+def _mirrored(side: PairSide) -> PairSide:
+    """A side moved to the other column: words 'only on the left' become 'only on the right'."""
+    return PairSide(side.paragraph, tuple(Run(_MIRROR.get(r.kind, r.kind), r.text) for r in side.runs))
+
+
+def _similarity(pair: _PairRecord) -> float:
+    return pair.containment if pair.kind in ("contained", "partial") else pair.jaccard

@@ -1,0 +1,229 @@
+"""The copies table, the report's first answer: one row per post that borrows, how sure, credited or not."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from provenance.report.anchors import post_anchor
+from provenance.report.context.common import (
+    PairSide,
+    PostRef,
+    ReportLimits,
+    _float,
+    _mirrored,
+    _PairRecord,
+    _Posts,
+    _text,
+    verdict_label,
+)
+from provenance.report.context.posts import Credit, _credit_block, _source_credit
+from provenance.report.textdiff import side_by_side
+
+
+@dataclass(frozen=True, slots=True)
+class Direction:
+    """How the order of a copy and its source was decided, in words, and how firm that is.
+
+    ``firmness`` is ``decided`` (dates, a known source, a credit line),
+    ``guessed`` (a convention: input order, an undated post, containment) or
+    ``undecided`` (nothing tells which came first); the template shows the
+    last two visibly unlike the first.
+    """
+
+    key: str
+    label: str
+    firmness: Literal["decided", "guessed", "undecided"]
+
+
+@dataclass(frozen=True, slots=True)
+class CopySource:
+    """One source of a borrowing post, as a row of the copies table names it."""
+
+    post: PostRef
+    share: float
+    quoted_share: float
+    direction: Direction
+    credit: Credit
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """A paragraph of the source beside the copy's paragraph that repeats it, shared words marked."""
+
+    kind: str
+    source: PairSide
+    copy: PairSide
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRow:
+    """One post that borrows: the answer to "is this a copy, of what, how sure" in one table row.
+
+    ``sort`` holds the value each sortable column sorts by (numbers, or text
+    for the source column), written into ``data-`` attributes for the script.
+    """
+
+    post: PostRef
+    anchor: str  # the row's own id, so a finding can link to it
+    outlet: str | None
+    share: float
+    quoted_share: float
+    verdict: str  # the audit's derivation key: wholly, partially
+    verdict_label: str
+    sources: tuple[CopySource, ...]
+    more_sources: int
+    direction: Direction  # the weakest over the sources: one guess makes the row a guess
+    credit_status: str  # credited, partly, uncredited, unassessed (reuse.credit absent)
+    credit_label: str
+    credited_share: float | None  # shares of the post's words; None when the audit did not assess credit
+    uncredited_share: float | None
+    aligned: tuple[AlignedPair, ...]
+    aligned_total: int
+
+
+# Direction evidence (reuse.sources[].decided_by, provenance.dedup.order.EVIDENCE) in words.
+# Guesses rest on a convention, not on evidence; they and "undecided" must never look like a date.
+DIRECTIONS: dict[str, tuple[str, Literal["decided", "guessed", "undecided"]]] = {
+    "reference": ("known source", "decided"),
+    "citation_date": ("by citation dates", "decided"),
+    "post_date": ("by post dates", "decided"),
+    "post_time": ("by post times", "decided"),
+    "credit": ("by a credit line", "decided"),
+    "undated": ("guessed: a post is undated", "guessed"),
+    "input_order": ("guessed from input order", "guessed"),
+    "containment": ("guessed from containment", "guessed"),
+    "undecided": ("undecided: same day", "undecided"),
+}
+
+
+_FIRMNESS = {"decided": 0, "guessed": 1, "undecided": 2}
+
+
+def direction(decided_by: str) -> Direction:
+    """The words and firmness for a ``decided_by`` value; an unknown or missing one is not a decision."""
+    if decided_by in DIRECTIONS:
+        label, firmness = DIRECTIONS[decided_by]
+        return Direction(decided_by, label, firmness)
+    if not decided_by:
+        return Direction("", "not recorded", "undecided")
+    return Direction(decided_by, decided_by.replace("_", " "), "undecided")
+
+
+def _copies(
+    doc: Mapping[str, Any],
+    posts: _Posts,
+    pairs: list[_PairRecord],
+    limits: ReportLimits,
+) -> tuple[list[CopyRow], str | None]:
+    """The copies table: every post the audit finds derived, most borrowed first."""
+    params = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
+    assert isinstance(params, Mapping)
+    derived = []
+    for post_id, post in posts.raw.items():
+        reuse = post.get("reuse")
+        if isinstance(reuse, Mapping) and reuse.get("derivation") in ("wholly", "partially"):
+            derived.append((post_id, reuse))
+    derived.sort(key=lambda item: (-_float(item[1].get("share")), posts.order[item[0]]))
+    wanted = {post_id for post_id, _ in derived[: limits.max_copies]}
+    across: dict[str, list[_PairRecord]] = defaultdict(list)
+    for pair in pairs:
+        if pair.a[0] != pair.b[0]:
+            for side in (pair.a[0], pair.b[0]):
+                if side in wanted:
+                    across[side].append(pair)
+    texts: dict[tuple[str, int], str] = {}
+    for post_id in {p for pair_list in across.values() for pair in pair_list for p in (pair.a[0], pair.b[0])}:
+        for raw in posts.raw[post_id].get("paragraphs") or []:
+            if isinstance(raw, Mapping):
+                texts[(post_id, int(_float(raw.get("index"))))] = _text(raw.get("text"))
+
+    rows: list[CopyRow] = []
+    aligned_room = limits.max_aligned
+    for post_id, reuse in derived[: limits.max_copies]:
+        credit = _credit_block(reuse)
+        raw_sources = [s for s in reuse.get("sources") or [] if isinstance(s, Mapping)]
+        sources = []
+        for raw in raw_sources:
+            source_id = _text(raw.get("post"))
+            sources.append(
+                CopySource(
+                    posts.ref(source_id),
+                    _float(raw.get("share")),
+                    _float(raw.get("quoted_share")),
+                    direction(_text(raw.get("decided_by"))),
+                    _source_credit(credit, source_id),
+                )
+            )
+        source_ids = {s.post.id for s in sources}
+        aligned = []
+        for pair in across.get(post_id, []):
+            here, there = (pair.a, pair.b) if pair.a[0] == post_id else (pair.b, pair.a)
+            if there[0] not in source_ids:
+                continue  # copied *into* a later post: not this row's borrowing
+            runs_a, runs_b = side_by_side(
+                texts.get(pair.a, ""), texts.get(pair.b, ""), pair.raw.get("alignment"), pair.kind
+            )
+            side_a, side_b = (
+                PairSide(posts.paragraph(*pair.a), runs_a),
+                PairSide(posts.paragraph(*pair.b), runs_b),
+            )
+            if pair.a[0] == post_id:  # the source goes on the left: words "only on the left" swap sides
+                aligned.append((here[1], AlignedPair(pair.kind, _mirrored(side_b), _mirrored(side_a))))
+            else:
+                aligned.append((here[1], AlignedPair(pair.kind, side_a, side_b)))
+        aligned.sort(
+            key=lambda item: (
+                item[0],
+                posts.sort_key(item[1].source.paragraph.post.id),
+                item[1].source.paragraph.index,
+                item[1].kind,
+            )
+        )
+        credited = _float(credit.get("credited_share")) if credit is not None else None
+        uncredited = _float(credit.get("uncredited_share")) if credit is not None else None
+        if credited is None or uncredited is None:
+            status = "unassessed"
+        elif uncredited > 0 and credited > 0:
+            status = "partly"
+        else:
+            status = "uncredited" if uncredited > 0 or not credited else "credited"
+        weakest = max(
+            (s.direction for s in sources), key=lambda d: _FIRMNESS[d.firmness], default=direction("")
+        )
+        derivation = _text(reuse.get("derivation"))
+        rows.append(
+            CopyRow(
+                post=posts.ref(post_id),
+                anchor=f"copy-{post_anchor(post_id)}",
+                outlet=posts.outlet_of(post_id),
+                share=_float(reuse.get("share")),
+                quoted_share=_float(reuse.get("quoted_share")),
+                verdict=derivation,
+                verdict_label=verdict_label(derivation, params),
+                sources=tuple(sources[: limits.max_sources_per_copy]),
+                more_sources=max(0, len(sources) - limits.max_sources_per_copy),
+                direction=weakest,
+                credit_status=status,
+                credit_label=CREDIT_WORDS.get(status, status),
+                credited_share=credited,
+                uncredited_share=uncredited,
+                aligned=tuple(a for _, a in aligned[: min(limits.max_aligned_per_copy, aligned_room)]),
+                aligned_total=len(aligned),
+            )
+        )
+        aligned_room -= len(rows[-1].aligned)
+    note = None
+    if len(derived) > len(rows):
+        note = f"The {len(rows):,} most borrowed of {len(derived):,} derived posts; all are in audit.json."
+    return rows, note
+
+
+CREDIT_WORDS = {
+    "credited": "credited",
+    "partly": "partly credited",
+    "uncredited": "not credited",
+    "unassessed": "credit not assessed",
+}

@@ -1,0 +1,247 @@
+"""The Duplicates section: each cluster once, as its earliest witness and its copies."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from provenance.report.anchors import cluster_anchor
+from provenance.report.context.common import (
+    KINDS,
+    SHORT_WORDS,
+    PairSide,
+    ParagraphLink,
+    ReportLimits,
+    _float,
+    _list,
+    _mirrored,
+    _PairRecord,
+    _Posts,
+    _ref,
+    _similarity,
+    _text,
+)
+from provenance.report.textdiff import Run, side_by_side
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    """One copy in a cluster: a paragraph repeating the earliest witness, its words marked against it.
+
+    ``kind``, the measures and ``similarity`` are those of the verified pair
+    that ties this paragraph to the witness (``compared_with`` None) or, when
+    the audit paired it with another member only, to that member. The
+    filter slider compares against ``similarity``: Jaccard for exact and near
+    pairs, containment for contained and partial ones.
+    """
+
+    kind: str
+    jaccard: float
+    containment: float
+    similarity: float
+    scope: Literal["inside", "cross"]  # inside the witness's post, or in another post
+    outlets: tuple[str, ...]  # casefolded outlet names of both posts' citations, for the filter
+    paragraph: ParagraphLink
+    runs: tuple[Run, ...]
+    compared_with: ParagraphLink | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterView:
+    """A cluster shown once: its earliest witness and each copy of it (not one card per pair)."""
+
+    id: str
+    anchor: str
+    size: int  # member paragraphs
+    spread: int  # distinct posts
+    scope: Literal["inside", "cross"]  # all in one post, or across posts
+    shared_words: int  # words of the copies: what the ordering ranks by
+    short: bool  # every member under SHORT_WORDS words: folded at the end
+    kinds: tuple[str, ...]
+    earliest: ParagraphLink
+    witness_text: str
+    members: tuple[MemberView, ...]
+    members_total: int  # copies in the cluster, inlined or not
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatesView:
+    clusters: tuple[ClusterView, ...]  # across posts first, then by shared words; short ones excluded
+    short_clusters: tuple[ClusterView, ...]  # clusters of paragraphs under SHORT_WORDS words
+    clusters_total: int
+    copies_total: int
+    copies_shown: int
+    pairs_total: int
+    # The filters act on the inlined copies: each count is (inlined, in the whole audit),
+    # every kind in KINDS order, then the copies inside one post and across posts.
+    kind_counts: tuple[tuple[str, int, int], ...]
+    inside_count: tuple[int, int]
+    cross_count: tuple[int, int]
+    outlet_options: tuple[tuple[str, str], ...]  # (value, label)
+    note: str | None  # set when clusters or copies were left out
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateView:
+    text: str
+    posts: int
+    members: int
+
+
+def _duplicates(
+    doc: Mapping[str, Any], posts: _Posts, pairs: list[_PairRecord], limits: ReportLimits
+) -> DuplicatesView:
+    """Each cluster once, as its earliest witness and its copies; across posts first, then by shared words."""
+    texts: dict[tuple[str, int], str] = {}
+    for post_id, post in posts.raw.items():
+        for raw in post.get("paragraphs") or []:
+            if isinstance(raw, Mapping):
+                texts[(post_id, int(_float(raw.get("index"))))] = _text(raw.get("text"))
+
+    by_cluster: dict[str, list[_PairRecord]] = defaultdict(list)
+    for pair in pairs:
+        by_cluster[pair.cluster].append(pair)
+    declared = {str(c.get("id")): c for c in _list(doc, "clusters") if isinstance(c, Mapping)}
+
+    def words(ref: tuple[str, int]) -> int:
+        return len(texts.get(ref, "").split())
+
+    # The witness of every cluster and, for each other member, the pair that ties it closest to the
+    # witness (breadth first over the cluster's pairs): the direct pair where the audit verified one.
+    plans: dict[str, tuple[tuple[str, int], list[tuple[tuple[str, int], _PairRecord]]]] = {}
+    for cluster_id, cluster_pairs in by_cluster.items():
+        refs = {ref for pair in cluster_pairs for ref in (pair.a, pair.b)}
+        declared_cluster = declared.get(cluster_id)
+        witness = _ref(declared_cluster.get("earliest")) if declared_cluster else None
+        if witness not in refs:
+            witness = min(refs, key=lambda r: (posts.sort_key(r[0]), r[1]))
+        assert witness is not None
+        touching: dict[tuple[str, int], list[_PairRecord]] = defaultdict(list)
+        for pair in sorted(cluster_pairs, key=lambda p: (p.a, p.b, p.kind)):
+            touching[pair.a].append(pair)
+            touching[pair.b].append(pair)
+        reached = {witness}
+        frontier = [witness]
+        links: list[tuple[tuple[str, int], _PairRecord]] = []
+        while frontier:
+            following = []
+            for ref in frontier:
+                for pair in touching[ref]:
+                    other = pair.b if pair.a == ref else pair.a
+                    if other not in reached:
+                        reached.add(other)
+                        following.append(other)
+                        links.append((other, pair))
+            frontier = following
+        links.sort(key=lambda link: (posts.sort_key(link[0][0]), link[0][1]))
+        plans[cluster_id] = (witness, links)
+
+    def scope_of(cluster_id: str) -> Literal["inside", "cross"]:
+        witness, links = plans[cluster_id]
+        return "cross" if any(ref[0] != witness[0] for ref, _ in links) else "inside"
+
+    def shared(cluster_id: str) -> int:
+        return sum(words(ref) for ref, _ in plans[cluster_id][1])
+
+    def is_short(cluster_id: str) -> bool:
+        witness, links = plans[cluster_id]
+        return all(words(ref) < SHORT_WORDS for ref in [witness, *(r for r, _ in links)])
+
+    def order(cluster_id: str) -> tuple[bool, bool, int, int, str]:
+        return (
+            is_short(cluster_id),
+            scope_of(cluster_id) == "inside",
+            -shared(cluster_id),
+            -len(plans[cluster_id][1]),
+            cluster_id.zfill(12),
+        )
+
+    cluster_ids = sorted(plans, key=order)
+    views: list[ClusterView] = []
+    shown = 0
+    everywhere: Counter[str] = Counter()
+    for cluster_id in cluster_ids:
+        witness, links = plans[cluster_id]
+        for ref, pair in links:
+            everywhere[pair.kind] += 1
+            everywhere["inside" if ref[0] == witness[0] else "cross"] += 1
+    for cluster_id in cluster_ids[: limits.max_clusters]:
+        if shown >= limits.max_pairs:
+            break
+        witness, links = plans[cluster_id]
+        room = min(limits.max_pairs_per_cluster, limits.max_pairs - shown)
+        members: list[MemberView] = []
+        for ref, pair in links[:room]:
+            other = pair.b if pair.a == ref else pair.a
+            runs_a, runs_b = side_by_side(
+                texts.get(pair.a, ""), texts.get(pair.b, ""), pair.raw.get("alignment"), pair.kind
+            )
+            # The member is read against the other paragraph: words only in the member are "inserted".
+            runs = runs_b if pair.b == ref else _mirrored(PairSide(posts.paragraph(*ref), runs_a)).runs
+            members.append(
+                MemberView(
+                    kind=pair.kind,
+                    jaccard=pair.jaccard,
+                    containment=pair.containment,
+                    similarity=_similarity(pair),
+                    scope="inside" if ref[0] == witness[0] else "cross",
+                    outlets=tuple(
+                        sorted(
+                            {
+                                o.casefold()
+                                for o in (posts.outlet_of(witness[0]), posts.outlet_of(ref[0]))
+                                if o
+                            }
+                        )
+                    ),
+                    paragraph=posts.paragraph(*ref),
+                    runs=runs,
+                    compared_with=None if other == witness else posts.paragraph(*other),
+                )
+            )
+        shown += len(members)
+        all_refs = [witness, *(r for r, _ in links)]
+        views.append(
+            ClusterView(
+                id=cluster_id,
+                anchor=cluster_anchor(cluster_id),
+                size=len(all_refs),
+                spread=len({post for post, _ in all_refs}),
+                scope=scope_of(cluster_id),
+                shared_words=shared(cluster_id),
+                short=is_short(cluster_id),
+                kinds=tuple(k for k in KINDS if any(p.kind == k for p in by_cluster[cluster_id])),
+                earliest=posts.paragraph(*witness),
+                witness_text=texts.get(witness, ""),
+                members=tuple(members),
+                members_total=len(links),
+            )
+        )
+
+    copies_total = sum(len(plans[c][1]) for c in cluster_ids)
+    note = None
+    if len(views) < len(cluster_ids) or shown < copies_total:
+        note = (
+            f"Showing {shown:,} of {copies_total:,} copies in {len(views):,} of {len(cluster_ids):,} "
+            f"clusters (across posts first, then by shared words). Every pair is listed in pairs.csv."
+        )
+    inlined = Counter(key for cluster in views for m in cluster.members for key in (m.kind, m.scope))
+    outlet_names = sorted(
+        {o for pair in pairs for o in (posts.outlet_of(pair.a[0]), posts.outlet_of(pair.b[0])) if o},
+        key=str.casefold,
+    )
+    return DuplicatesView(
+        clusters=tuple(v for v in views if not v.short),
+        short_clusters=tuple(v for v in views if v.short),
+        clusters_total=len(cluster_ids),
+        copies_total=copies_total,
+        copies_shown=shown,
+        pairs_total=len(pairs),
+        kind_counts=tuple((k, inlined[k], everywhere[k]) for k in KINDS),
+        inside_count=(inlined["inside"], everywhere["inside"]),
+        cross_count=(inlined["cross"], everywhere["cross"]),
+        outlet_options=tuple((name.casefold(), name) for name in outlet_names),
+        note=note,
+    )

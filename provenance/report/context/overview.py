@@ -1,0 +1,120 @@
+"""The overview: the figures at the top and the copied-share chart's rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from provenance.report.context.common import (
+    KINDS,
+    _float,
+    _list,
+    _PairRecord,
+    _percent,
+    _Posts,
+    _text,
+    verdict_label,
+)
+from provenance.report.context.posts import Counterpart, PostCard, Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One overview number; ``key`` names it for tests and for ``data-figure``.
+
+    ``minor`` figures (counts of the machinery: paragraphs, pairs, clusters,
+    outlets) are drawn smaller, so the copies table still starts on the first screen.
+    """
+
+    key: str
+    label: str
+    value: str
+    detail: str = ""
+    minor: bool = False
+
+
+def _figures(
+    doc: Mapping[str, Any], posts: _Posts, pairs: list[_PairRecord], clusters: int, cards: list[PostCard]
+) -> tuple[Figure, ...]:
+    summary = doc.get("summary") if isinstance(doc.get("summary"), Mapping) else {}
+    assert isinstance(summary, Mapping)
+
+    def count(key: str, fallback: int) -> int:
+        return int(_float(summary[key])) if key in summary else fallback
+
+    by_kind = summary.get("pairs_by_kind") if isinstance(summary.get("pairs_by_kind"), Mapping) else {}
+    assert isinstance(by_kind, Mapping)
+
+    def kind_count(kind: str) -> int:
+        if kind in by_kind:
+            return int(_float(by_kind[kind]))
+        return sum(1 for p in pairs if p.kind == kind)
+
+    paragraphs = sum(len(p.get("paragraphs") or []) for p in posts.raw.values())
+    outlets = len(_list(doc, "outlets"))
+    inside = _float(summary.get("copied_share_inside"))
+    across = _float(summary.get("copied_share_across"))
+    # One count of derived posts, by one rule: the audit's derivation (the copies table's rows).
+    # Reprints (whole paragraphs re-published) are another rule; they are named on the posts' cards.
+    derivations = Counter(
+        _text(p["reuse"].get("derivation")) for p in posts.raw.values() if isinstance(p.get("reuse"), Mapping)
+    )
+    params = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
+    assert isinstance(params, Mapping)
+    derived = derivations["wholly"] + derivations["partially"]
+    evidence = _text(summary.get("order_evidence"))
+    return (
+        Figure("posts", "posts", f"{count('posts', len(posts.raw)):,}"),
+        Figure(
+            "derived",
+            "post borrows text" if derived == 1 else "posts borrow text",
+            f"{derived:,}",
+            f"{derivations['wholly']:,} {verdict_label('wholly', params)} · "
+            f"{derivations['partially']:,} {verdict_label('partially', params)}",
+        ),
+        Figure("copied_share_across", "of text copied across posts", _percent(across)),
+        Figure("copied_share_inside", "of text repeated inside posts", _percent(inside)),
+        *([Figure("order_evidence", "who copied whom", _order_word(evidence), evidence)] if evidence else []),
+        Figure("paragraphs", "paragraphs", f"{count('paragraphs', paragraphs):,}", minor=True),
+        Figure(
+            "pairs",
+            "duplicate pairs",
+            f"{count('pairs', len(pairs)):,}",
+            " · ".join(f"{kind_count(k):,} {k}" for k in KINDS),
+            minor=True,
+        ),
+        Figure("clusters", "duplicate clusters", f"{count('clusters', clusters):,}", minor=True),
+        Figure("outlets", "outlets", f"{count('outlets', outlets):,}", minor=True),
+    )
+
+
+def _order_word(evidence: str) -> str:
+    """A word for the overview on what direction rests on (summary.order_evidence is the sentence)."""
+    if evidence.startswith("a guess"):
+        return "guessed"
+    return "partly guessed" if "(a guess)" in evidence else "by evidence"
+
+
+def _shares(
+    posts: _Posts, post_id: str, counterparts: Mapping[tuple[str, int], list[tuple[Provenance, Counterpart]]]
+) -> tuple[float, float, float]:
+    """(borrowed, given, inside) shares of a post's words, for the chart.
+
+    Borrowed is the audit's own ``reuse.share`` (word spans shared with
+    earlier posts); given and inside count the words of whole paragraphs
+    copied into later posts / repeated inside the post.
+    """
+    reuse = posts.raw[post_id].get("reuse")
+    borrowed = _float(reuse.get("share")) if isinstance(reuse, Mapping) else 0.0
+    words = posts.words(post_id)
+    total = sum(words.values())
+    if not total:
+        return borrowed, 0.0, 0.0
+    given = inside = 0
+    for index, count in words.items():
+        kinds = {provenance for provenance, _ in counterparts.get((post_id, index), [])}
+        given += count if "into-later" in kinds else 0
+        inside += count if "inside" in kinds else 0
+    return borrowed, given / total, inside / total

@@ -1,0 +1,274 @@
+"""The audit store (``--db audit.sqlite``): every run kept in SQLite, compared with the run before.
+
+``provenance audit DUMP --db audit.sqlite`` records the run's posts,
+paragraphs, pairs, clusters, verdicts, reprints, outlets, findings and graph
+edges, with a run log (input files and their SHA-256, parameters, versions,
+times), and reports what changed since the store's previous run
+(``since_last_run``). ``docs/store.md`` documents the tables and views.
+
+How a run uses it (:class:`RunStore`):
+
+1. :meth:`RunStore.open` begins the run's one transaction (the store's lock,
+   see :mod:`provenance.store.db`), creates or checks the tables, and checks
+   the parameters that change results against the store's: a mismatch is
+   refused with a hint to ``--rebuild``, never mixed.
+2. The audit runs.
+3. :meth:`RunStore.record` inserts the run's rows and compares them with the
+   previous run (:mod:`provenance.store.diff`).
+4. The outputs are written, then :meth:`RunStore.finish` completes the run
+   row and commits. A run that stops anywhere before leaves the store as it was.
+
+Every input file is read again each run: the comparison is incremental, the
+audit is not (``docs/store.md`` says why).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from provenance.errors import StoreError
+from provenance.store.db import connect_for_run, connect_to_read, prepare, translated
+from provenance.store.diff import diff_runs, format_diff, is_empty
+from provenance.store.read import check_run, last_runs, run_document, run_ids
+from provenance.store.schema import SCHEMA_VERSION
+from provenance.store.write import TABLE_KEYS, Progress, _pause, dumps, file_digest, write_rows
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "RunStore",
+    "format_diff",
+    "is_empty",
+    "result_params",
+    "stored_diff",
+    "stored_document",
+]
+
+#: AuditConfig fields that change how fast, never what, an audit finds; left out of the check.
+#: (Both engines give the same results: tests/test_spark.py.)
+NOT_RESULTS = frozenset({"jobs", "strict", "engine", "spark_master"})
+
+
+def result_params(config: Any) -> dict[str, Any]:
+    """The parameters that change results, as JSON values (tuples as lists), from an AuditConfig."""
+    params = {k: v for k, v in config.as_dict().items() if k not in NOT_RESULTS}
+    loaded: dict[str, Any] = json.loads(json.dumps(params, default=str))
+    return loaded
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+class RunStore:
+    """One run's hold on a store: its open transaction, the previous run, the run log."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, params: dict[str, Any]) -> None:
+        self.path = path
+        self.conn = conn
+        self.params = params
+        self.started_at = _now()
+        self.run: int | None = None
+        self.previous: int | None = None
+        self.since_last_run: dict[str, Any] | None = None
+        #: What the run did with the store, in order; kept in ``runs.log_json`` and printed by the CLI.
+        self.log: list[str] = []
+        self._rest: dict[str, Any] = {}
+        self._order: list[str] = []
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, path: str | os.PathLike[str], config: Any, *, rebuild: bool = False) -> Iterator[RunStore]:
+        """Lock the store at ``path`` for one run and check it; roll back unless :meth:`finish` committed.
+
+        Raises :class:`StoreError` when the store is in use, damaged, of
+        another schema version, or of other parameters (unless ``rebuild``,
+        which drops its runs, in this same transaction).
+        """
+        where = Path(path)
+        conn = connect_for_run(where)
+        store = cls(where, conn, result_params(config))
+        try:
+            with translated(where):
+                conn.execute("BEGIN IMMEDIATE")
+                created = prepare(conn, where, rebuild)
+                store._check_params(created, rebuild)
+                runs = run_ids(conn)
+                store.previous = runs[-1] if runs else None
+            _pause("begin")
+            yield store
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            conn.close()
+
+    def _check_params(self, created: bool, rebuild: bool) -> None:
+        if created:
+            self.conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("params", dumps(self.params)), ("created_at", self.started_at)],
+            )
+            self.log.append(
+                f"{'rebuilt' if rebuild else 'new'} store {self.path} (schema version {SCHEMA_VERSION})"
+            )
+            return
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
+        stored = json.loads(row[0]) if row else {}
+        differ = [
+            f"{key} {json.dumps(stored.get(key))} in the store, {json.dumps(self.params.get(key))} now"
+            for key in sorted(set(stored) | set(self.params))
+            if stored.get(key) != self.params.get(key)
+        ]
+        if differ:
+            raise StoreError(
+                f"{self.path}: the store was audited with other parameters ({'; '.join(differ)}); "
+                "its runs cannot be compared with this one. Audit with --rebuild to start the store "
+                "afresh with these parameters, or give another --db"
+            )
+
+    def record(self, audit: Any, progress: Progress | None = None) -> dict[str, Any]:
+        """Insert the run's rows (uncommitted) and return what changed since the previous run.
+
+        ``progress`` hears ``("store", tables written, tables)``.
+        """
+        from provenance.export import audit_to_dict
+
+        doc = audit_to_dict(audit)
+        tool = doc["tool"]
+        with translated(self.path):
+            cursor = self.conn.execute(
+                "INSERT INTO runs (started_at, tool_version, datasketch_version, minhash_scheme, "
+                "params_json, document_json) VALUES (?, ?, ?, ?, ?, '{}')",
+                (
+                    self.started_at,
+                    tool["version"],
+                    tool["datasketch"],
+                    tool["minhash_scheme"],
+                    dumps(doc["params"]),
+                ),
+            )
+            run = self.run = int(cursor.lastrowid or 0)
+            self._files(audit)
+            write_rows(self.conn, run, doc, audit.graph.graph, progress)
+            self.since_last_run = diff_runs(self.conn, self.previous, run)
+        self._order = [key for key in doc if key not in ("since_last_run",)]
+        self._rest = {key: value for key, value in doc.items() if key not in TABLE_KEYS}
+        return self.since_last_run
+
+    def _files(self, audit: Any) -> None:
+        corpus = audit.corpus
+        references = set(corpus.references)
+        before = {
+            path: digest
+            for path, digest in self.conn.execute(
+                "SELECT path, sha256 FROM files WHERE run = ?", (self.previous,)
+            )
+        }
+        rows = []
+        unchanged = []
+        for ord_, path in enumerate(corpus.files):
+            digest, size = file_digest(path)
+            if path not in before:
+                status = "new"
+            elif digest is not None and before[path] == digest:
+                status = "unchanged"
+                unchanged.append(path)
+            else:
+                status = "changed"
+            rows.append(
+                (
+                    self.run,
+                    ord_,
+                    path,
+                    corpus.formats.get(path),
+                    int(path in references),
+                    digest,
+                    size,
+                    status,
+                )
+            )
+        self.conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if self.previous is not None:
+            counts = {s: sum(1 for r in rows if r[7] == s) for s in ("unchanged", "changed", "new")}
+            self.log.append(
+                f"files against run {self.previous}: {counts['unchanged']} unchanged "
+                "(same SHA-256, read again), "
+                f"{counts['changed']} changed, {counts['new']} new, "
+                f"{len(before.keys() - set(corpus.files))} no longer in the input"
+            )
+            self.log += [f"unchanged since run {self.previous}: {path}" for path in unchanged]
+
+    def finish(self, audit: Any) -> int:
+        """Complete the run row (final timings, since_last_run, log) and commit; returns the run's id."""
+        if self.run is None:
+            raise RuntimeError("finish() before record()")
+        rest = dict(self._rest)
+        rest["timings"] = {k: round(v, 3) for k, v in audit.timings.items()}
+        order = list(self._order)
+        if getattr(audit, "since_last_run", None) is not None:
+            rest["since_last_run"] = audit.since_last_run
+            order.append("since_last_run")
+        self.log.append(f"run {self.run} recorded in {self.path}")
+        with translated(self.path):
+            self.conn.execute(
+                "UPDATE runs SET finished_at = ?, document_json = ?, log_json = ?, since_last_run_json = ? "
+                "WHERE id = ?",
+                (
+                    _now(),
+                    dumps({"order": order, "rest": rest}),
+                    dumps(self.log),
+                    None if self.since_last_run is None else dumps(self.since_last_run),
+                    self.run,
+                ),
+            )
+            _pause("runs")
+            self.conn.execute("COMMIT")
+        _pause("commit")
+        return self.run
+
+
+@contextlib.contextmanager
+def _reading(path: str | os.PathLike[str]) -> Iterator[sqlite3.Connection]:
+    where = Path(path)
+    conn = connect_to_read(where)
+    try:
+        with translated(where):
+            yield conn
+    finally:
+        conn.close()
+
+
+def stored_document(path: str | os.PathLike[str], run: int | None = None) -> tuple[int, dict[str, Any]]:
+    """The audit.json document of ``run`` (default: the last) rebuilt from the store, with the run's id."""
+    with _reading(path) as conn:
+        if run is None:
+            runs = last_runs(conn, 1)
+            if not runs:
+                raise StoreError(f"{path}: the store holds no complete run")
+            run = runs[0]
+        check_run(conn, path, run)
+        return run, run_document(conn, run)
+
+
+def stored_diff(
+    path: str | os.PathLike[str], old: int | None = None, new: int | None = None
+) -> dict[str, Any]:
+    """What changed from run ``old`` to run ``new`` (default: the last two runs)."""
+    with _reading(path) as conn:
+        if (old is None) != (new is None):
+            raise StoreError("give two runs (RUN_A RUN_B) or none (the last two)")
+        if old is None or new is None:
+            runs = last_runs(conn, 2)
+            if len(runs) < 2:
+                raise StoreError(f"{path}: the store holds {len(runs)} run; a diff needs two")
+            old, new = runs
+        check_run(conn, path, old)
+        check_run(conn, path, new)
+        return diff_runs(conn, old, new)

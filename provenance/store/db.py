@@ -1,0 +1,149 @@
+"""Opening a store: the connection, its settings, the lock, and SQLite's errors as one-line messages.
+
+A run writes the store in one transaction that it begins with ``BEGIN
+IMMEDIATE`` before the audit starts and commits when every row is in. That
+transaction is the lock: a second run meets it within :data:`LOCK_TIMEOUT`
+seconds and is refused before its minutes of work, and a run killed at any
+moment never commits, so the store stays as the last complete run left it.
+In WAL mode readers (``provenance diff``, ``sqlite3``, Datasette) go on
+reading the last committed runs meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+from provenance.errors import StoreError
+from provenance.store.schema import DDL, SCHEMA_VERSION, TABLES, VIEWS
+
+#: Seconds a run waits for another run's lock before it is refused.
+LOCK_TIMEOUT = 0.5
+
+
+def describe(path: str | os.PathLike[str], exc: sqlite3.Error) -> str:
+    """What went wrong with the store at ``path``, said so that the reader knows what to do."""
+    text = str(exc)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"{path}: the store is in use by another provenance run (it holds the store's lock); "
+            "wait for it to finish, or give another --db"
+        )
+    if "full" in lowered:
+        return (
+            f"{path}: no space left to write the store ({text}); the run was not recorded and the "
+            "store holds the runs it held before; free some space and run again"
+        )
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return (
+            f"{path}: not a readable SQLite store ({text}): the file is damaged or is not a store; "
+            "move it aside and run again to start a new store there"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"{path}: the store cannot be written ({text})"
+    if "unable to open" in lowered:
+        return f"{path}: cannot open the store ({text})"
+    return f"{path}: store error: {text}"
+
+
+@contextlib.contextmanager
+def translated(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn any SQLite error inside the block into a :class:`StoreError` naming ``path``."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(describe(path, exc)) from exc
+
+
+def connect_for_run(path: Path) -> sqlite3.Connection:
+    """A connection to write one run: WAL, full sync, autocommit off under our own BEGIN."""
+    if path.is_dir():
+        raise StoreError(f"{path}: a folder, not a store file; give a file name such as audit.sqlite")
+    if path.parent and not path.parent.is_dir():
+        raise StoreError(f"{path}: the folder {path.parent} does not exist")
+    conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)
+    try:
+        with translated(path):
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"{path}: cannot switch the store to WAL mode (it stays {mode})")
+            # A run's commit reaches the disk before the command says it is done.
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect_to_read(path: Path) -> sqlite3.Connection:
+    """A read-only connection to an existing store, checked to be one of this version."""
+    if not path.is_file():
+        raise StoreError(f"{path}: no store there (write one with `provenance audit DUMP --db {path}`)")
+    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=5.0)
+    try:
+        with translated(path):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = _tables(conn)
+        check_version(path, version, tables)
+        if "runs" not in tables:
+            raise StoreError(f"{path}: the store holds no run yet")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+
+
+def check_version(path: Path, version: int, tables: set[str]) -> None:
+    """Refuse a store of another layout, and an SQLite file that is not a store at all."""
+    if version == SCHEMA_VERSION and {"meta", "runs"} <= tables:
+        return
+    if not tables:
+        raise StoreError(f"{path}: an empty SQLite file, not a store (no run written to it yet)")
+    if version == 0 or "meta" not in tables:
+        raise StoreError(
+            f"{path}: an SQLite database that is not a provenance store (tables: "
+            f"{', '.join(sorted(tables)[:5])}); give another --db"
+        )
+    raise StoreError(
+        f"{path}: a store of schema version {version}, and this provenance reads and writes version "
+        f"{SCHEMA_VERSION}; audit with --rebuild to start the store afresh (its runs are dropped), "
+        "or give another --db"
+    )
+
+
+def prepare(conn: sqlite3.Connection, path: Path, rebuild: bool) -> bool:
+    """Inside the run's transaction: create the tables of a new store, or drop and recreate them.
+
+    Returns whether the store is new (no earlier run to compare with). DDL is
+    transactional in SQLite: a ``--rebuild`` killed before its commit leaves
+    the old store as it was.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = _tables(conn)
+    if tables and rebuild:
+        if version == 0 or "meta" not in tables:
+            check_version(path, version, tables)  # not a store: never dropped, even with --rebuild
+        for view in VIEWS:
+            conn.execute(f"DROP VIEW IF EXISTS {view}")
+        for table in reversed(TABLES):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        tables = set()
+    if tables:
+        check_version(path, version, tables)
+        return False
+    # executescript would commit the open transaction first: one statement at a time instead.
+    for statement in DDL.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return True

@@ -1,0 +1,204 @@
+"""What changed between two runs of a store: files, posts, pairs, reprints and findings.
+
+Posts are matched by id and compared by content hash (their paragraphs'
+texts); a changed post comes with the word-level edits from the old text to
+the new (:func:`provenance.edits.edits`). A pair is named by both posts and
+both paragraphs' content hashes, so a paragraph moved within its post (an
+earlier paragraph inserted) does not make its pairs new; a finding by its
+kind, severity and posts (its summary's figures may move with other posts);
+a reprint by its two posts.
+
+The same object is audit.json's ``since_last_run`` and what ``provenance
+diff`` prints (:func:`format_diff`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+__all__ = ["diff_runs", "format_diff", "is_empty"]
+
+#: Lists of the diff that say something new (``files`` only tells what was read again).
+CHANGES = (
+    "new_posts",
+    "removed_posts",
+    "changed_posts",
+    "new_pairs",
+    "removed_pairs",
+    "new_reprints",
+    "new_findings",
+    "resolved_findings",
+)
+#: Items of each list printed by :func:`format_diff`; the rest are counted.
+SHOWN = 20
+
+
+def _posts(conn: sqlite3.Connection, run: int) -> dict[str, tuple[str, str]]:
+    return {
+        pid: (title, digest)
+        for pid, title, digest in conn.execute(
+            "SELECT id, title, content_hash FROM posts WHERE run = ?", (run,)
+        )
+    }
+
+
+def _text(conn: sqlite3.Connection, run: int, post: str) -> str:
+    rows = conn.execute("SELECT text FROM paragraphs WHERE run = ? AND post = ? ORDER BY idx", (run, post))
+    return "\n\n".join(row[0] for row in rows)
+
+
+def _pairs(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[str, Any]]:
+    found: dict[tuple[str, ...], dict[str, Any]] = {}
+    for a_post, a_par, a_hash, b_post, b_par, b_hash, kind in conn.execute(
+        "SELECT p.a_post, p.a_paragraph, a.content_hash, p.b_post, p.b_paragraph, b.content_hash, p.kind "
+        "FROM pairs p "
+        "JOIN paragraphs a ON a.run = p.run AND a.post = p.a_post AND a.idx = p.a_paragraph "
+        "JOIN paragraphs b ON b.run = p.run AND b.post = p.b_post AND b.idx = p.b_paragraph "
+        "WHERE p.run = ? ORDER BY p.ord",
+        (run,),
+    ):
+        found[(a_post, a_hash, b_post, b_hash, kind)] = {
+            "a": {"post": a_post, "paragraph": a_par},
+            "b": {"post": b_post, "paragraph": b_par},
+            "kind": kind,
+        }
+    return found
+
+
+def _findings(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[str, Any]]:
+    found: dict[tuple[str, ...], dict[str, Any]] = {}
+    for kind, severity, posts, summary in conn.execute(
+        "SELECT kind, severity, posts_json, summary FROM findings WHERE run = ? ORDER BY ord", (run,)
+    ):
+        listed = json.loads(posts)
+        found[(kind, severity, *listed)] = {
+            "kind": kind,
+            "severity": severity,
+            "posts": listed,
+            "summary": summary,
+        }
+    return found
+
+
+def _reprints(conn: sqlite3.Connection, run: int) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (source, copy): {"source": source, "copy": copy, "decided_by": decided}
+        for source, copy, decided in conn.execute(
+            "SELECT source, copy, decided_by FROM reprints WHERE run = ? ORDER BY ord", (run,)
+        )
+    }
+
+
+def _files(conn: sqlite3.Connection, run: int) -> dict[str, str | None]:
+    return {
+        path: digest for path, digest in conn.execute("SELECT path, sha256 FROM files WHERE run = ?", (run,))
+    }
+
+
+def _finished(conn: sqlite3.Connection, run: int) -> str | None:
+    row = conn.execute("SELECT COALESCE(finished_at, started_at) FROM runs WHERE id = ?", (run,)).fetchone()
+    return None if row is None else row[0]
+
+
+def diff_runs(conn: sqlite3.Connection, old: int | None, new: int) -> dict[str, Any]:
+    """What run ``new`` has that run ``old`` had not, and the reverse where it matters.
+
+    With ``old`` None (the store's first run) there is nothing to compare
+    with: only ``run`` and ``previous_run`` (null) are given.
+    """
+    result: dict[str, Any] = {"run": new, "previous_run": old}
+    if old is None:
+        return result
+    result["previous_run_finished_at"] = _finished(conn, old)
+    old_files, new_files = _files(conn, old), _files(conn, new)
+    result["files"] = {
+        "unchanged": [
+            p for p, d in new_files.items() if p in old_files and d is not None and old_files[p] == d
+        ],
+        "changed": [p for p, d in new_files.items() if p in old_files and (d is None or old_files[p] != d)],
+        "new": [p for p in new_files if p not in old_files],
+        "removed": [p for p in old_files if p not in new_files],
+    }
+    old_posts, new_posts = _posts(conn, old), _posts(conn, new)
+    result["new_posts"] = [{"id": p, "title": t} for p, (t, _) in new_posts.items() if p not in old_posts]
+    result["removed_posts"] = [{"id": p, "title": t} for p, (t, _) in old_posts.items() if p not in new_posts]
+    changed = []
+    from provenance.edits import edits
+
+    for pid, (title, digest) in new_posts.items():
+        if pid in old_posts and old_posts[pid][1] != digest:
+            found = edits(_text(conn, old, pid), _text(conn, new, pid))
+            changed.append(
+                {
+                    "id": pid,
+                    "title": title,
+                    "edits": [
+                        {"kind": e.kind, "group": e.group, "a_text": e.a_text, "b_text": e.b_text}
+                        for e in found
+                    ],
+                }
+            )
+    result["changed_posts"] = changed
+    old_pairs, new_pairs = _pairs(conn, old), _pairs(conn, new)
+    result["new_pairs"] = [pair for key, pair in new_pairs.items() if key not in old_pairs]
+    result["removed_pairs"] = [pair for key, pair in old_pairs.items() if key not in new_pairs]
+    old_reprints = _reprints(conn, old)
+    result["new_reprints"] = [r for key, r in _reprints(conn, new).items() if key not in old_reprints]
+    old_findings, new_findings = _findings(conn, old), _findings(conn, new)
+    result["new_findings"] = [f for key, f in new_findings.items() if key not in old_findings]
+    result["resolved_findings"] = [f for key, f in old_findings.items() if key not in new_findings]
+    return result
+
+
+def is_empty(diff: dict[str, Any]) -> bool:
+    """Whether the diff names no change at all (an unchanged dump audited again)."""
+    return not any(diff.get(key) for key in CHANGES)
+
+
+def _ref(ref: dict[str, Any]) -> str:
+    return f"{ref['post']}#{ref['paragraph']}"
+
+
+def format_diff(diff: dict[str, Any]) -> list[str]:
+    """The diff as lines for the terminal (each list cut at :data:`SHOWN` items, the rest counted)."""
+    run, old = diff["run"], diff.get("previous_run")
+    if old is None:
+        return [f"run {run}: the store's first run; nothing to compare with"]
+    lines = [f"run {run} against run {old} (finished {diff.get('previous_run_finished_at')}):"]
+    files = diff["files"]
+    lines.append(
+        "files: "
+        + ", ".join(f"{len(files[k])} {k}" for k in ("unchanged", "changed", "new", "removed"))
+        + " (every file is read again; unchanged ones have the same SHA-256 as in the run before)"
+    )
+    for kind in ("changed", "new", "removed"):
+        lines += [f"  {kind} file: {path}" for path in files[kind][:SHOWN]]
+    if is_empty(diff):
+        lines.append(f"nothing new since run {old}: same posts, texts, pairs, reprints and findings")
+        return lines
+
+    def section(key: str, title: str, show: Any) -> None:
+        items = diff[key]
+        lines.append(f"{title}: {len(items)}")
+        for item in items[:SHOWN]:
+            lines.append("  " + show(item))
+        if len(items) > SHOWN:
+            lines.append(f"  … and {len(items) - SHOWN} more")
+
+    def changed(post: dict[str, Any]) -> str:
+        edits = post["edits"]
+        shown = "; ".join(f"{e['kind']}: {e['a_text']!r} -> {e['b_text']!r}" for e in edits[:3])
+        more = f" (and {len(edits) - 3} more edits)" if len(edits) > 3 else ""
+        return f"{post['id']} ({post['title']}): {shown or 'whitespace only'}{more}"
+
+    section("new_posts", "new posts", lambda p: f"{p['id']} ({p['title']})")
+    section("removed_posts", "removed posts", lambda p: f"{p['id']} ({p['title']})")
+    section("changed_posts", "posts whose text changed", changed)
+    section("new_pairs", "new pairs", lambda p: f"{_ref(p['a'])} ~ {_ref(p['b'])} ({p['kind']})")
+    section("removed_pairs", "pairs gone", lambda p: f"{_ref(p['a'])} ~ {_ref(p['b'])} ({p['kind']})")
+    section("new_reprints", "new reprints", lambda r: f"{r['copy']} copies {r['source']} ({r['decided_by']})")
+    section("new_findings", "new findings", lambda f: f"{f['severity']} {f['kind']}: {f['summary']}")
+    section("resolved_findings", "findings gone", lambda f: f"{f['severity']} {f['kind']}: {f['summary']}")
+    return lines

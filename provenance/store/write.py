@@ -1,0 +1,296 @@
+"""One run's rows: the audit.json document and the graph's edges, written into the store's tables.
+
+The rows are made from :func:`provenance.export.audit_to_dict`, the single
+definition of what an audit found, so the store and audit.json can never
+disagree; :mod:`provenance.store.read` puts the same document back together.
+Texts go in as audit.json writes them: a lone surrogate (which SQLite, like
+UTF-8, cannot hold) becomes U+FFFD.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from provenance.export import SURROGATES_REPLACED
+from provenance.store.schema import TABLES
+
+__all__ = [
+    "POST_COLUMNS",
+    "TABLE_KEYS",
+    "clean",
+    "content_hash",
+    "file_digest",
+    "post_hash",
+    "write_rows",
+]
+
+#: Top-level keys of the document held in tables of their own; the others are kept in ``runs.document_json``.
+TABLE_KEYS = frozenset({"posts", "pairs", "clusters", "reprints", "outlets", "findings"})
+#: Keys of a post held in columns (or tables); the others go to ``posts.extra_json``.
+POST_COLUMNS = frozenset(
+    {"id", "title", "date", "time", "reference", "source", "url", "format", "paragraphs", "reuse"}
+)
+#: Keys of an outlet held in columns; the others go to ``outlets.extra_json``.
+OUTLET_COLUMNS = frozenset({"name", "kind", "source", "reuse"})
+
+#: Test hook: with this variable set to a table's name, the writer stops after
+#: inserting that table's rows, inside the open transaction, says so on stderr
+#: and waits, so that a test can kill the process there (tests/test_store.py).
+PAUSE_VARIABLE = "PROVENANCE_STORE_PAUSE_AFTER"
+
+
+def clean(text: str) -> str:
+    """``text`` as audit.json writes it: each lone surrogate replaced by U+FFFD, the rest unchanged."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", SURROGATES_REPLACED).decode("utf-8")
+    return text
+
+
+def _opt(text: object) -> str | None:
+    return None if text is None else clean(str(text))
+
+
+# One encoder for every column: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def dumps(value: Any) -> str:
+    """JSON for a ``*_json`` column: compact, UTF-8 kept, surrogates replaced, anything odd as text."""
+    return clean(_ENCODER.encode(value))
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of a text's UTF-8 bytes, in hex: ``sha256(paragraphs.text)`` can be checked by anyone."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def post_hash(texts: Iterable[str]) -> str:
+    """A post's content hash: of its paragraphs' texts joined by a blank line (title and date left out)."""
+    return content_hash("\n\n".join(texts))
+
+
+def file_digest(path: str) -> tuple[str | None, int | None]:
+    """SHA-256 and size of an input file; (None, None) when it is not a regular file any more."""
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return None, None
+    return digest.hexdigest(), size
+
+
+def _pause(table: str) -> None:
+    if os.environ.get(PAUSE_VARIABLE) == table:
+        sys.stderr.write(f"store: paused after {table}\n")
+        sys.stderr.flush()
+        time.sleep(600)
+
+
+Insert = Callable[[str, Sequence[Sequence[object]]], None]
+Progress = Callable[[str, int, int | None], None]
+
+
+def write_rows(
+    conn: sqlite3.Connection, run: int, doc: Mapping[str, Any], graph: Any, progress: Progress | None = None
+) -> None:
+    """Insert every row of one run (``doc`` is its audit.json document, ``graph`` its networkx graph)."""
+    written: list[str] = []
+    total = len(TABLES) - 3  # every table but meta, runs and files
+
+    def insert(table: str, rows: Sequence[Sequence[object]]) -> None:
+        if rows:
+            marks = ", ".join("?" * (len(rows[0]) + 1))
+            conn.executemany(f"INSERT INTO {table} VALUES ({marks})", [(run, *row) for row in rows])
+        written.append(table)
+        if progress:
+            progress("store", len(written), total)
+        _pause(table)
+
+    _posts(insert, doc["posts"])
+    _pairs(insert, doc["pairs"])
+    _clusters(insert, doc["clusters"])
+    insert(
+        "reprints",
+        [
+            (
+                i,
+                clean(r["source"]),
+                clean(r["copy"]),
+                r["shared_paragraphs"],
+                r["share_of_source"],
+                r["decided_by"],
+            )
+            for i, r in enumerate(doc["reprints"])
+        ],
+    )
+    _outlets(insert, doc["outlets"])
+    _findings(insert, doc["findings"])
+    _edges(insert, graph)
+
+
+def _posts(insert: Insert, posts: Sequence[Mapping[str, Any]]) -> None:
+    post_rows: list[tuple[object, ...]] = []
+    paragraph_rows: list[tuple[object, ...]] = []
+    reuse_rows: list[tuple[object, ...]] = []
+    source_rows: list[tuple[object, ...]] = []
+    credit_rows: list[tuple[object, ...]] = []
+    for ord_, post in enumerate(posts):
+        pid = clean(post["id"])
+        texts = [clean(p["text"]) for p in post["paragraphs"]]
+        for p, text in zip(post["paragraphs"], texts, strict=True):
+            paragraph_rows.append((pid, p["index"], p["line"], p["line_end"], text, content_hash(text)))
+        citation = post.get("citation") or {}
+        source = post["source"]
+        post_rows.append(
+            (
+                pid,
+                ord_,
+                clean(post["title"]),
+                post.get("date"),
+                post.get("time"),
+                _opt(citation.get("outlet")),
+                int(bool(post.get("reference"))),
+                clean(source["path"]),
+                source["line_start"],
+                source["line_end"],
+                _opt(post.get("url")),
+                post.get("format"),
+                sum(len(text.split()) for text in texts),
+                post_hash(texts),
+                dumps({k: v for k, v in post.items() if k not in POST_COLUMNS}),
+            )
+        )
+        reuse = post.get("reuse")
+        if reuse is None:
+            continue
+        credit = reuse.get("credit")
+        reuse_rows.append(
+            (
+                pid,
+                reuse["share"],
+                reuse["quoted_share"],
+                reuse["derivation"],
+                None if credit is None else credit["credited_share"],
+                None if credit is None else credit["uncredited_share"],
+            )
+        )
+        for i, s in enumerate(reuse["sources"]):
+            source_rows.append((pid, i, clean(s["post"]), s["share"], s["quoted_share"], s["decided_by"]))
+        for i, e in enumerate((credit or {}).get("by", [])):
+            credit_rows.append(
+                (
+                    pid,
+                    i,
+                    clean(e["source"]),
+                    _opt(e["outlet"]),
+                    e["how"],
+                    int(bool(e["credited"])),
+                    e["share"],
+                    e["evidence_line"],
+                    _opt(e["evidence"]),
+                )
+            )
+    insert("posts", post_rows)
+    insert("paragraphs", paragraph_rows)
+    insert("reuse", reuse_rows)
+    insert("reuse_sources", source_rows)
+    insert("reuse_credits", credit_rows)
+
+
+def _pairs(insert: Insert, pairs: Sequence[Mapping[str, Any]]) -> None:
+    insert(
+        "pairs",
+        [
+            (
+                i,
+                clean(p["a"]["post"]),
+                p["a"]["paragraph"],
+                clean(p["b"]["post"]),
+                p["b"]["paragraph"],
+                p["kind"],
+                p["jaccard"],
+                p["containment"],
+                int(bool(p["inside_post"])),
+                p["cluster"],
+                p["source"],
+                dumps(p["alignment"]),
+                dumps(p["edits"]),
+            )
+            for i, p in enumerate(pairs)
+        ],
+    )
+
+
+def _clusters(insert: Insert, clusters: Sequence[Mapping[str, Any]]) -> None:
+    rows: list[tuple[object, ...]] = []
+    members: list[tuple[object, ...]] = []
+    for i, c in enumerate(clusters):
+        rows.append(
+            (
+                c["id"],
+                i,
+                clean(c["earliest"]["post"]),
+                c["earliest"]["paragraph"],
+                dumps(c["kinds"]),
+                c["witness_decided_by"],
+                dumps(c["edits"]),
+            )
+        )
+        members += [(c["id"], j, clean(m["post"]), m["paragraph"]) for j, m in enumerate(c["members"])]
+    insert("clusters", rows)
+    insert("cluster_members", members)
+
+
+def _outlets(insert: Insert, outlets: Sequence[Mapping[str, Any]]) -> None:
+    rows: list[tuple[object, ...]] = []
+    for i, o in enumerate(outlets):
+        reuse = o.get("reuse") or {}
+        rows.append(
+            (
+                i,
+                clean(o["name"]),
+                o["kind"],
+                o["source"],
+                reuse.get("copies"),
+                reuse.get("words"),
+                reuse.get("credited_words"),
+                reuse.get("credited_share"),
+                dumps({k: v for k, v in o.items() if k not in OUTLET_COLUMNS}),
+            )
+        )
+    insert("outlets", rows)
+
+
+def _findings(insert: Insert, findings: Sequence[Mapping[str, Any]]) -> None:
+    rows: list[tuple[object, ...]] = []
+    posts: list[tuple[object, ...]] = []
+    for i, f in enumerate(findings):
+        rows.append(
+            (i, f["kind"], f["severity"], clean(f["summary"]), dumps(f["posts"]), dumps(f["evidence"]))
+        )
+        posts += [(i, post) for post in dict.fromkeys(clean(p) for p in f["posts"])]
+    insert("findings", rows)
+    insert("finding_posts", posts)
+
+
+def _edges(insert: Insert, graph: Any) -> None:
+    rows: list[tuple[object, ...]] = []
+    if graph is not None:
+        for source, target, data in graph.edges(data=True):
+            kind = data.get("type")
+            attrs = {k: v for k, v in data.items() if k != "type"}
+            rows.append((clean(str(source)), clean(str(target)), _opt(kind), dumps(attrs)))
+    insert("graph_edges", rows)

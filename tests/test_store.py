@@ -1,0 +1,569 @@
+"""The audit store (``--db``): round trip, incremental diffs, parameters, lock, kill -9, damaged files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from provenance.cli import cli
+from provenance.store import stored_document
+from provenance.store.schema import SCHEMA_VERSION
+from provenance.store.write import PAUSE_VARIABLE
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SOURCE = (
+    "The ministry said on Monday that 12 soldiers were killed in the attack on the northern base, "
+    "and that reinforcements had been sent from the capital overnight to secure the road."
+)
+SECOND = (
+    "Officials in the province described the situation as calm but tense, with markets closed and "
+    "checkpoints set up on every road leading into the town centre."
+)
+OTHER = (
+    "A separate report on the harvest found that wheat yields fell sharply this year across the "
+    "southern plains because the spring rains came late and the summer was unusually hot."
+)
+LATER = (
+    "Residents who fled the fighting last week began returning to their homes on Thursday, according "
+    "to aid workers who counted several hundred families crossing the river bridge before noon."
+)
+
+
+def _post(pid: str, date: str, *paragraphs: str, outlet: str | None = None) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": pid,
+        "title": f"Post {pid}",
+        "date": date,
+        "text": "\n\n".join(paragraphs),
+    }
+    if outlet:
+        record["outlet"] = outlet
+    return record
+
+
+def _write(path: Path, posts: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(p) + "\n" for p in posts), encoding="utf-8")
+
+
+def _dump(folder: Path) -> Path:
+    """A folder of two JSON Lines files: an original, a copy of it, an unrelated post, and a later post."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(
+        folder / "posts.jsonl",
+        [
+            _post("orig", "2017-07-01", SOURCE, SECOND, outlet="Daily Wire Service"),
+            _post("copy", "2017-07-03", SOURCE, OTHER),
+            _post("other", "2017-07-04", OTHER.replace("wheat", "barley")),
+        ],
+    )
+    _write(folder / "more.jsonl", [_post("later", "2017-07-05", LATER)])
+    return folder
+
+
+def _audit(tmp_path: Path, dump: Path | str, *extra: str) -> Result:
+    return CliRunner().invoke(
+        cli, ["audit", str(dump), "--out", str(tmp_path / "out"), "--db", str(tmp_path / "a.sqlite"), *extra]
+    )
+
+
+def _ok(result: Result) -> Result:
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result
+
+
+def _refused(result: Result, *words: str) -> str:
+    """A clean failure: exit status 1, a one-line click message containing ``words``, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output, result.output
+    return result.output
+
+
+def _runs(db: Path) -> list[tuple[int, str | None]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT id, finished_at FROM runs ORDER BY id").fetchall()
+
+
+def _since(tmp_path: Path) -> dict[str, Any]:
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    since: dict[str, Any] = doc["since_last_run"]
+    return since
+
+
+# ----------------------------------------------------------------------------------------------------------
+# round trip
+
+
+def _report_from_json(tmp_path: Path) -> str:
+    target = tmp_path / "from-json.html"
+    _ok(CliRunner().invoke(cli, ["report", str(tmp_path / "out" / "audit.json"), "--out", str(target)]))
+    return target.read_text(encoding="utf-8")
+
+
+def _report_from_store(tmp_path: Path, *run: str) -> str:
+    target = tmp_path / "from-store.html"
+    _ok(CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "a.sqlite"), *run, "--out", str(target)]))
+    return target.read_text(encoding="utf-8")
+
+
+def test_the_seed_round_trips_through_the_store(tmp_path: Path) -> None:
+    _ok(_audit(tmp_path, ROOT / "seeds"))
+    saved = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    run, doc = stored_document(tmp_path / "a.sqlite")
+    assert run == 1
+    assert doc == saved
+    assert list(doc) == list(saved)
+    assert (
+        doc["findings"] and doc["reprints"] and doc["pairs"]
+    )  # the seed has all three: nothing trivially equal
+    assert _report_from_store(tmp_path) == _report_from_json(tmp_path)
+
+
+def test_a_dump_with_a_lone_surrogate_round_trips_as_audit_json_writes_it(tmp_path: Path) -> None:
+    dump = _dump(tmp_path / "dump")
+    with (dump / "posts.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(_post("odd\ud800", "2017-07-06", SOURCE + " \ud800 end")) + "\n")
+    _ok(_audit(tmp_path, dump))
+    saved = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert any(p["id"] == "odd\ufffd" for p in saved["posts"])
+    assert stored_document(tmp_path / "a.sqlite")[1] == saved
+    assert _report_from_store(tmp_path) == _report_from_json(tmp_path)
+
+
+def test_the_store_holds_rows_users_query(tmp_path: Path) -> None:
+    _ok(_audit(tmp_path, _dump(tmp_path / "dump")))
+    _refused(
+        CliRunner().invoke(cli, ["diff", "--db", str(tmp_path / "a.sqlite")]), "holds 1 run", "needs two"
+    )
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        files = conn.execute("SELECT path, sha256, size, status FROM files ORDER BY ord").fetchall()
+        assert [Path(f[0]).name for f in files] == ["more.jsonl", "posts.jsonl"]
+        assert all(len(f[1]) == 64 and f[2] > 0 and f[3] == "new" for f in files)
+        copies = conn.execute(
+            "SELECT copy, source, share > 0, decided_by, credited_share, uncredited_share FROM copies"
+        ).fetchall()
+        # "other" is a near copy of the copy's second paragraph (one word changed).
+        assert sorted(c[:4] for c in copies) == [
+            ("copy", "orig", 1, "post_date"),
+            ("other", "copy", 1, "post_date"),
+        ]
+        assert all(c[4] + c[5] > 0 for c in copies)
+        text, digest = conn.execute(
+            "SELECT text, content_hash FROM paragraphs WHERE post = 'orig' AND idx = 0"
+        ).fetchone()
+        assert text == SOURCE
+        import hashlib
+
+        assert digest == hashlib.sha256(SOURCE.encode()).hexdigest()
+        assert conn.execute("SELECT COUNT(*) FROM graph_edges").fetchone()[0] > 0
+        params = json.loads(conn.execute("SELECT params_json FROM runs").fetchone()[0])
+        assert params["num_perm"] == 128
+        tool = conn.execute("SELECT tool_version, datasketch_version, minhash_scheme FROM runs").fetchone()
+        assert all(tool)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# incremental
+
+
+def test_a_second_run_names_new_removed_and_changed_posts_and_nothing_on_an_unchanged_dump(
+    tmp_path: Path,
+) -> None:
+    dump = _dump(tmp_path / "dump")
+    first = _ok(_audit(tmp_path, dump))
+    assert "the store's first run" in first.output
+    assert _since(tmp_path) == {"run": 1, "previous_run": None}
+
+    # Edit a number in the original, drop the unrelated post, add a post that copies the later one.
+    _write(
+        dump / "posts.jsonl",
+        [
+            _post(
+                "orig",
+                "2017-07-01",
+                SOURCE.replace("12 soldiers", "13 soldiers"),
+                SECOND,
+                outlet="Daily Wire Service",
+            ),
+            _post("copy", "2017-07-03", SOURCE, OTHER),
+            _post("fresh", "2017-07-09", LATER, SECOND),
+        ],
+    )
+    second = _ok(_audit(tmp_path, dump))
+    since = _since(tmp_path)
+    saved = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert stored_document(tmp_path / "a.sqlite") == (2, saved)
+    assert since["run"] == 2 and since["previous_run"] == 1
+    assert [p["id"] for p in since["new_posts"]] == ["fresh"]
+    assert [p["id"] for p in since["removed_posts"]] == ["other"]
+    [changed] = since["changed_posts"]
+    assert changed["id"] == "orig"
+    assert {"kind": "number", "group": "substantive", "a_text": "12", "b_text": "13"} in changed["edits"]
+    new_pairs = {(p["a"]["post"], p["b"]["post"]) for p in since["new_pairs"]}
+    assert ("later", "fresh") in new_pairs and ("orig", "fresh") in new_pairs
+    assert [Path(p).name for p in since["files"]["unchanged"]] == ["more.jsonl"]
+    assert [Path(p).name for p in since["files"]["changed"]] == ["posts.jsonl"]
+    assert "unchanged since run 1:" in second.output and "more.jsonl" in second.output
+    assert "new posts: 1" in second.output and "fresh (Post fresh)" in second.output
+    assert "removed posts: 1" in second.output and "posts whose text changed: 1" in second.output
+    assert "number: '12' -> '13'" in second.output
+
+    # provenance diff prints the same, from the store alone.
+    printed = _ok(CliRunner().invoke(cli, ["diff", "--db", str(tmp_path / "a.sqlite")])).output
+    assert "fresh (Post fresh)" in printed and "number: '12' -> '13'" in printed
+    as_json = json.loads(
+        _ok(CliRunner().invoke(cli, ["diff", "--db", str(tmp_path / "a.sqlite"), "--json"])).output
+    )
+    assert as_json == since
+
+    third = _ok(_audit(tmp_path, dump))
+    assert "nothing new since run 2" in third.output
+    since = _since(tmp_path)
+    for key in ("new_posts", "removed_posts", "changed_posts", "new_pairs", "removed_pairs", "new_findings"):
+        assert since[key] == [], key
+    assert len(since["files"]["unchanged"]) == 2
+
+    # An input file deleted between runs: its posts are removed, the file is named.
+    (dump / "more.jsonl").unlink()
+    _ok(_audit(tmp_path, dump))
+    since = _since(tmp_path)
+    assert [Path(p).name for p in since["files"]["removed"]] == ["more.jsonl"]
+    assert [p["id"] for p in since["removed_posts"]] == ["later"]
+
+    # Any two runs, and the report of an older run.
+    between = json.loads(
+        _ok(CliRunner().invoke(cli, ["diff", "--db", str(tmp_path / "a.sqlite"), "1", "3", "--json"])).output
+    )
+    assert [p["id"] for p in between["new_posts"]] == ["fresh"]
+    assert "Post other" in _report_from_store(tmp_path, "--run", "1")
+    assert "Post other" not in _report_from_store(tmp_path)
+    _refused(
+        CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "a.sqlite"), "--run", "9"]),
+        "no run 9",
+        "1 to 4",
+    )
+
+
+def test_the_post_changes_view_answers_from_the_last_two_runs(tmp_path: Path) -> None:
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    _write(
+        dump / "more.jsonl",
+        [_post("later", "2017-07-05", LATER + " Updated."), _post("new", "2017-07-06", OTHER)],
+    )
+    _ok(_audit(tmp_path, dump))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        rows = sorted(conn.execute("SELECT post, change FROM post_changes").fetchall())
+    assert rows == [("later", "changed"), ("new", "new")]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# parameters, lock, damage
+
+
+def test_other_parameters_are_refused_and_rebuild_starts_afresh(tmp_path: Path) -> None:
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    message = _refused(
+        _audit(tmp_path, dump, "--threshold", "0.6"), "a.sqlite", "threshold 0.5", "0.6", "--rebuild"
+    )
+    assert "\n" not in message.strip().removeprefix("Error: ")
+    assert len(_runs(tmp_path / "a.sqlite")) == 1
+    # Workers change speed only: accepted.
+    _ok(_audit(tmp_path, dump, "--jobs", "1"))
+    _ok(_audit(tmp_path, dump, "--threshold", "0.6", "--rebuild"))
+    assert [run for run, _ in _runs(tmp_path / "a.sqlite")] == [1]
+    _ok(_audit(tmp_path, dump, "--threshold", "0.6"))
+    usage = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(tmp_path / "o2"), "--rebuild"])
+    assert usage.exit_code == 2 and "it needs --db" in usage.output
+
+
+def test_a_second_run_on_a_store_in_use_is_refused(tmp_path: Path) -> None:
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    holder = sqlite3.connect(tmp_path / "a.sqlite", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # what a running audit holds from its start to its commit
+        out = _refused(
+            CliRunner().invoke(
+                cli, ["audit", str(dump), "--out", str(tmp_path / "o2"), "--db", str(tmp_path / "a.sqlite")]
+            ),
+            "a.sqlite",
+            "in use by another provenance run",
+        )
+        assert "--db" in out
+        # Readers are not locked out meanwhile (WAL).
+        _ok(
+            CliRunner().invoke(
+                cli, ["report", "--db", str(tmp_path / "a.sqlite"), "--out", str(tmp_path / "r.html")]
+            )
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert len(_runs(tmp_path / "a.sqlite")) == 1
+    _ok(_audit(tmp_path, dump))
+
+
+def test_a_running_audit_holds_the_lock_from_its_start(tmp_path: Path) -> None:
+    """A real second process: the first is paused inside its transaction, the second is refused at once."""
+    dump = _dump(tmp_path / "dump")
+    first = _start_paused(tmp_path, dump, "begin")
+    try:
+        second = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "provenance",
+                "audit",
+                str(dump),
+                "--out",
+                str(tmp_path / "o2"),
+                "--db",
+                str(tmp_path / "a.sqlite"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        _kill(first)
+    assert second.returncode == 1
+    assert "in use by another provenance run" in second.stderr and "Traceback" not in second.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"this is not a database at all, just some bytes" * 100, ("not a readable SQLite store", "damaged")),
+        (b"SQLite format 3\x00" + b"\xff" * 4000, ("not a readable SQLite store",)),
+    ],
+    ids=["garbage", "damaged-header"],
+)
+def test_a_damaged_store_is_refused_with_its_name(
+    tmp_path: Path, content: bytes, words: tuple[str, ...]
+) -> None:
+    dump = _dump(tmp_path / "dump")
+    (tmp_path / "a.sqlite").write_bytes(content)
+    _refused(_audit(tmp_path, dump), "a.sqlite", *words)
+    _refused(CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "a.sqlite")]), "a.sqlite", *words)
+    _refused(CliRunner().invoke(cli, ["diff", "--db", str(tmp_path / "a.sqlite")]), "a.sqlite", *words)
+    assert (tmp_path / "a.sqlite").read_bytes() == content
+
+
+def test_a_store_damaged_inside_is_refused_with_its_name(tmp_path: Path) -> None:
+    """A page of the paragraphs table overwritten: SQLite finds it malformed when it reads or writes there."""
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    db = tmp_path / "a.sqlite"
+    with sqlite3.connect(db) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'paragraphs'").fetchone()[0]
+    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0  # all in the main file
+    with db.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\x0d" + b"\xee" * (page_size - 1))
+    _refused(CliRunner().invoke(cli, ["report", "--db", str(db)]), "a.sqlite", "not a readable SQLite store")
+    _refused(_audit(tmp_path, dump), "a.sqlite", "not a readable SQLite store")
+
+
+def test_a_store_of_another_version_or_another_database_is_refused(tmp_path: Path) -> None:
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    _refused(_audit(tmp_path, dump), "a.sqlite", f"schema version {SCHEMA_VERSION + 1}", "--rebuild")
+    _refused(
+        CliRunner().invoke(cli, ["diff", "--db", str(tmp_path / "a.sqlite")]),
+        f"schema version {SCHEMA_VERSION + 1}",
+    )
+    _ok(_audit(tmp_path, dump, "--rebuild"))
+    assert len(_runs(tmp_path / "a.sqlite")) == 1
+
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (x TEXT)")
+    for args in (["--db", str(other)], ["--db", str(other), "--rebuild"]):
+        _refused(
+            CliRunner().invoke(cli, ["audit", str(dump), "--out", str(tmp_path / "o"), *args]),
+            "other.sqlite",
+            "not a provenance store",
+        )
+    with sqlite3.connect(other) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+    _refused(
+        CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "none.sqlite")]),
+        "none.sqlite",
+        "no store there",
+    )
+
+
+def test_a_full_disk_leaves_the_previous_run_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's max_page_count makes the store full as a full disk does: SQLITE_FULL on the next write."""
+    import provenance.store as store_module
+
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    before = stored_document(tmp_path / "a.sqlite")
+    connect = store_module.connect_for_run
+
+    def full(path: Path) -> sqlite3.Connection:
+        conn = connect(path)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(store_module, "connect_for_run", full)
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("x", "2017-07-07", OTHER * 20)])
+    _refused(_audit(tmp_path, dump), "a.sqlite", "no space left", "holds the runs it held before")
+    monkeypatch.undo()
+    assert stored_document(tmp_path / "a.sqlite") == before
+    assert len(_runs(tmp_path / "a.sqlite")) == 1
+
+
+# ----------------------------------------------------------------------------------------------------------
+# kill -9
+
+
+def _start_paused(tmp_path: Path, dump: Path, table: str) -> subprocess.Popen[str]:
+    """An audit in a process of its own, stopped inside its transaction right after writing ``table``."""
+    env = {**os.environ, PAUSE_VARIABLE: table}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "provenance",
+            "audit",
+            str(dump),
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            str(tmp_path / "a.sqlite"),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith(f"store: paused after {table}"):
+            return process
+    process.wait()
+    process.stderr.close()
+    raise AssertionError(f"the audit ended (status {process.returncode}) without pausing after {table}")
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    """kill -9, then reap the process and close its pipe."""
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    if process.stderr is not None:
+        process.stderr.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("table", "complete"),
+    [
+        ("begin", False),  # locked, nothing written yet (the audit runs after this point)
+        ("posts", False),
+        ("pairs", False),
+        ("findings", False),
+        ("graph_edges", False),
+        ("runs", False),  # every row in, the run row completed: the moment before COMMIT
+        ("commit", True),  # just after COMMIT, before the command ends
+    ],
+)
+def test_a_run_killed_at_any_point_leaves_the_store_as_before_or_complete(
+    tmp_path: Path, table: str, complete: bool
+) -> None:
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    before = stored_document(tmp_path / "a.sqlite")
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("new", "2017-07-08", SOURCE)])
+    process = _start_paused(tmp_path, dump, table)
+    _kill(process)
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if complete:
+        run, doc = stored_document(tmp_path / "a.sqlite")
+        assert run == 2 and [p["id"] for p in doc["since_last_run"]["new_posts"]] == ["new"]
+        return
+    assert stored_document(tmp_path / "a.sqlite") == before
+    assert len(_runs(tmp_path / "a.sqlite")) == 1
+    # The next run goes through, and compares with the last complete run.
+    _ok(_audit(tmp_path, dump))
+    assert [p["id"] for p in _since(tmp_path)["new_posts"]] == ["new"]
+    assert [run for run, _ in _runs(tmp_path / "a.sqlite")] == [1, 2]
+
+
+@pytest.mark.slow
+def test_a_first_run_killed_leaves_no_store_to_read(tmp_path: Path) -> None:
+    dump = _dump(tmp_path / "dump")
+    process = _start_paused(tmp_path, dump, "pairs")
+    _kill(process)
+    _refused(
+        CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "a.sqlite")]),
+        "a.sqlite",
+        "empty SQLite file",
+    )
+    _ok(_audit(tmp_path, dump))
+    assert len(_runs(tmp_path / "a.sqlite")) == 1
+
+
+def test_the_three_queries_of_the_docs_run_and_answer(tmp_path: Path) -> None:
+    """docs/store.md's journalist queries, run as written (without the shell) on a store of two runs."""
+    import re
+
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("new", "2017-07-06", SECOND)])
+    _ok(_audit(tmp_path, dump))
+    text = (ROOT / "docs" / "store.md").read_text(encoding="utf-8")
+    queries = re.findall(r'```sql\nsqlite3 -header -column audit\.sqlite "(.*?)"\n```', text, re.DOTALL)
+    assert len(queries) == 3
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        answers = [conn.execute(query).fetchall() for query in queries]
+    uncredited, changes, _findings = answers
+    assert uncredited and uncredited[0][1] >= 1
+    assert changes == [("new", "new", "Post new")]
+
+
+def test_docs_name_every_table_and_view_and_column(tmp_path: Path) -> None:
+    """docs/store.md's table lists each table of the schema, and each column it names exists there."""
+    import re
+
+    from provenance.store.schema import TABLES, VIEWS
+
+    text = (ROOT / "docs" / "store.md").read_text(encoding="utf-8")
+    _ok(_audit(tmp_path, _dump(tmp_path / "dump")))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        columns = {
+            name: {row[1] for row in conn.execute(f"PRAGMA table_info({name})")} for name in TABLES + VIEWS
+        }
+    documented: set[str] = set()
+    for row in re.findall(r"^\| (`[a-z_]+`(?:, `[a-z_]+`)*) \| [^|]+ \| (.+) \|$", text, re.MULTILINE):
+        tables = re.findall(r"`([a-z_]+)`", row[0])
+        documented.update(tables)
+        named = set(re.findall(r"`([a-z_]+)`", re.sub(r"\([^)]*\)", "", row[1])))
+        held = set().union(*(columns[t] for t in tables))
+        assert named <= held, (tables, named - held)
+    assert documented == set(TABLES)
+    for view in VIEWS:
+        assert f"- `{view}`:" in text, view
