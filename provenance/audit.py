@@ -56,6 +56,11 @@ def audit(
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
+    if config.engine == "spark":
+        # Said before ingest, not after minutes of it.
+        from provenance.engines.spark import require_spark
+
+        require_spark()
     corpus = read_corpus(paths, config, progress, exclude_dirs=exclude_dirs)
     timings["ingest"] = time.perf_counter() - started
     if not corpus.posts:
@@ -84,7 +89,12 @@ def audit(
         timings["attribution"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
-        dedup = find_duplicates(corpus.posts, config, progress, chronology)
+        if config.engine == "spark":
+            from provenance.engines.spark import find_duplicates_spark
+
+            dedup = find_duplicates_spark(corpus.posts, config, progress, chronology)
+        else:
+            dedup = find_duplicates(corpus.posts, config, progress, chronology)
         timings["dedup"] = time.perf_counter() - mark
 
         mark = time.perf_counter()

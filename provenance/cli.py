@@ -384,9 +384,27 @@ def cli() -> None:
     is_flag=True,
     help="With --db: start the store afresh (drop its runs), e.g. after changing parameters.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default=_DEFAULTS.engine,
+    show_default=True,
+    help="Where the duplicate stage runs: this machine, or Spark (pip install 'provenance-audit[spark]', "
+    "and Java 17+).",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    default=_DEFAULTS.spark_master,
+    show_default=True,
+    help="Spark master for --engine spark (local[N], spark://host:7077, yarn, k8s://...); under "
+    "spark-submit the default means the master given there.",
+)
 @domain_errors
 @stops_on_signals
-def audit(out_dir: Path, db: Path | None, rebuild: bool, **kwargs: Any) -> None:
+def audit(
+    out_dir: Path, db: Path | None, rebuild: bool, engine: str, spark_master: str, **kwargs: Any
+) -> None:
     """Audit PATHS (files or folders; default: seeds/) and write the report.
 
     Prints a summary and the path of the report. Exit status 0 when something
@@ -399,6 +417,7 @@ def audit(out_dir: Path, db: Path | None, rebuild: bool, **kwargs: Any) -> None:
     from provenance.ownership import clear_leftovers, output_lock
 
     paths, config = _config(kwargs)
+    config = config.with_(engine=engine, spark_master=spark_master)
     if rebuild and db is None:
         raise click.UsageError("--rebuild starts a store afresh: it needs --db")
     # Locked from the start, so that a second run into this folder (or store) is

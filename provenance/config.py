@@ -84,6 +84,15 @@ class AuditConfig:
         quotes too counts for in the verdict, against 1 for a prose word:
         independent reports of one event quote the same people word for word.
 
+    Engine
+      engine ("local"): where the duplicate stage runs: "local" (this
+        process and its workers) or "spark" (candidates, verification and
+        components as Spark jobs, :mod:`provenance.engines.spark`). Both give
+        the same results.
+      spark_master ("local[*]"): the Spark master URL for ``engine="spark"``
+        (``local[N]``, ``spark://host:7077``, ``yarn``, ``k8s://…``); under
+        ``spark-submit`` the default means the master given there.
+
     Input
       format (None): force one reader ("archive", "jsonl", "text", "html",
         "wxr"); None detects per file.
@@ -131,6 +140,8 @@ class AuditConfig:
     partially: float = 0.1
     quoted_weight: float = 0.25
     min_quote_words: int = 6
+    engine: str = "local"
+    spark_master: str = "local[*]"
     format: str | None = None
     include_pages: bool = False
     strict: bool = False
@@ -179,6 +190,8 @@ class AuditConfig:
             raise ValueError(f"lsh_recall must be in (0, 1), got {self.lsh_recall}")
         if self.boilerplate_posts < 2 or self.boilerplate_repeats < 2:
             raise ValueError("boilerplate_posts and boilerplate_repeats must be at least 2")
+        if self.engine not in ("local", "spark"):
+            raise ValueError(f"engine must be 'local' or 'spark', got {self.engine!r}")
         if self.jobs < 0:
             raise ValueError(f"jobs must be 0 (all cores) or positive, got {self.jobs}")
 

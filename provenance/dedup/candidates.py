@@ -28,7 +28,7 @@ Every candidate is verified exactly afterwards (:mod:`.verify`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
@@ -558,9 +558,7 @@ def lsh_candidates(index: ShingleIndex, flat: Flat, config: AuditConfig) -> LshR
     """Near-pair candidates among the paragraphs the capped index is blind for (see module doc)."""
     n = len(index.sizes)
     bands, rows = lsh_params(config.threshold, config.num_perm, config.lsh_recall)
-    blind = np.flatnonzero(
-        (index.sizes > 0) & (index.over_cap >= config.threshold * index.sizes - _EPS) & (index.over_cap > 0)
-    )
+    blind = np.flatnonzero(lsh_blind(index.sizes, index.over_cap, config.threshold))
     if len(blind) < 2:
         return LshResult(np.zeros(0, dtype=np.int64), len(blind), bands, rows)
     # Imported only when some paragraphs need the LSH: datasketch imports scipy (half a second).
@@ -593,13 +591,31 @@ def _bucket_pairs(lsh: Any, n: int, cap: int) -> Iterator[int]:
     for table in lsh.hashtables:
         # A datasketch storage, not a dict: keys() is its API for the buckets.
         for bucket in table.keys():  # noqa: SIM118
-            members = sorted(table.get(bucket))
-            if len(members) > cap:
-                first = members[0]
-                yield from (first * n + other for other in members[1:])
-                continue
-            for i, a in enumerate(members):
-                yield from (a * n + b for b in members[i + 1 :])
+            yield from (a * n + b for a, b in bucket_links(sorted(table.get(bucket)), cap))
+
+
+def bucket_links(members: Sequence[int], cap: int) -> Iterator[tuple[int, int]]:
+    """The pairs ``(a, b)`` one LSH bucket of ascending ``members`` gives (see :func:`_bucket_pairs`).
+
+    One bucket alone decides its pairs, so the Spark engine applies this very
+    rule to each band bucket it groups.
+    """
+    if len(members) > cap:
+        first = members[0]
+        yield from ((first, other) for other in members[1:])
+        return
+    for i, a in enumerate(members):
+        yield from ((a, b) for b in members[i + 1 :])
+
+
+def lsh_blind(sizes: IntArray, over_cap: IntArray, threshold: float) -> npt.NDArray[np.bool_]:
+    """Paragraphs the capped index may be blind for: at least ``threshold`` of their shingles over the cap.
+
+    A near pair that shares no indexed shingle shares only over-cap ones, so
+    each side has at least ``threshold`` of its shingles over the cap
+    (shared/size >= Jaccard); only these go into the LSH.
+    """
+    return (sizes > 0) & (over_cap >= threshold * sizes - _EPS) & (over_cap > 0)
 
 
 def datasketch_stats(result: LshResult, config: AuditConfig) -> dict[str, object]:

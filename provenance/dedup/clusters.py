@@ -27,8 +27,14 @@ def clusters(
     post_of: npt.NDArray[np.int64],
     posts: Sequence[Post],
     chronology: Chronology,
+    labels: npt.NDArray[np.int64] | None = None,
 ) -> list[Cluster]:
     """Connected components of the pairs ``(first[i], second[i])``, in input order of their first member.
+
+    ``labels``, when given, are the components already found elsewhere (the
+    Spark engine's label propagation): one label per distinct paragraph of
+    the pairs, in ascending paragraph order, equal exactly within a
+    component. Everything after finding the components is the same code.
 
     Paragraphs are global numbers in input order (``refs[g]`` is paragraph
     ``g``, of post ``posts[post_of[g]]``), so members, components and
@@ -42,8 +48,15 @@ def clusters(
     nodes = sorted_unique(np.concatenate([first, second]))  # ascending: input order
     a = np.searchsorted(nodes, first)
     b = np.searchsorted(nodes, second)
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(len(nodes), len(nodes)))
-    count, label = connected_components(graph, directed=False)
+    if labels is None:
+        graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(len(nodes), len(nodes)))
+        count, label = connected_components(graph, directed=False)
+    else:
+        if len(labels) != len(nodes):
+            raise ValueError(f"{len(labels)} labels for {len(nodes)} paragraphs")
+        # Any label values: numbered 0..count-1 here, as scipy's are.
+        distinct, label = np.unique(np.asarray(labels), return_inverse=True)
+        count = len(distinct)
     # Number the components by their first member (scipy happens to number
     # them so, but does not promise it): nodes ascend, so a label's first
     # position is its first member.

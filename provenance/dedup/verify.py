@@ -127,36 +127,89 @@ def exact_groups(
     for members in groups.values():
         if len(members) < 2:
             continue
-        # Members ascend in paragraph order, so a post's first member comes first.
-        first_in_post: dict[int, int] = {}
-        occurrences: Counter[int] = Counter()
-        for g in members:
-            post = int(flat.post_of[g])
-            first_in_post.setdefault(post, g)
-            occurrences[post] += 1
-        if len(first_in_post) >= boilerplate_posts or max(occurrences.values()) >= boilerplate_repeats:
+        links = group_links(
+            members,
+            flat.post_of[members].tolist(),
+            int(flat.lengths[members[0]]),
+            boilerplate_posts,
+            boilerplate_repeats,
+            min_pair_words,
+        )
+        if links.boilerplate:
             active[members] = False
-            earliest = min(members, key=lambda g: (order[flat.refs[g].post], flat.refs[g].paragraph))
-            boilerplate.append(
-                Boilerplate(
-                    text=flat.texts[earliest],
-                    posts=len(first_in_post),
-                    members=tuple(sorted((flat.refs[g] for g in members), key=by_input)),
-                )
-            )
+            boilerplate.append(boilerplate_record(members, links.posts, flat, order, by_input))
             continue
-        for g in members:
-            first = first_in_post[int(flat.post_of[g])]
-            if g != first:
-                keys.append(first * n + g)
-                repeats[g] = True
-        if flat.lengths[members[0]] < min_pair_words:
-            continue
+        keys.extend(a * n + b for a, b in links.pairs)
+        repeats[links.repeats] = True
+    sort_boilerplate(boilerplate)
+    return ExactGroups(active, boilerplate, sorted_unique(np.array(keys, dtype=np.int64)), repeats)
+
+
+@dataclass(slots=True)
+class GroupLinks:
+    """What one group of identical paragraphs gives: boilerplate, or the pairs linking its copies."""
+
+    boilerplate: bool
+    posts: int  # distinct posts holding the text
+    pairs: list[tuple[int, int]]  # (a, b), a < b
+    repeats: list[int]  # later occurrences inside a post (linked to the post's first)
+
+
+def group_links(
+    members: Sequence[int],
+    member_posts: Sequence[int],
+    words: int,
+    boilerplate_posts: int,
+    boilerplate_repeats: int,
+    min_pair_words: int,
+) -> GroupLinks:
+    """The rule of :func:`exact_groups` for one group of identical paragraphs (ascending ``members``).
+
+    A function of the group alone, so that the Spark engine
+    (:mod:`provenance.engines.spark`) applies the very same rule inside its
+    tasks, one group at a time.
+    """
+    # Members ascend in paragraph order, so a post's first member comes first.
+    first_in_post: dict[int, int] = {}
+    occurrences: Counter[int] = Counter()
+    for g, post in zip(members, member_posts, strict=True):
+        first_in_post.setdefault(post, g)
+        occurrences[post] += 1
+    if len(first_in_post) >= boilerplate_posts or max(occurrences.values()) >= boilerplate_repeats:
+        return GroupLinks(True, len(first_in_post), [], [])
+    pairs: list[tuple[int, int]] = []
+    repeats: list[int] = []
+    for g, post in zip(members, member_posts, strict=True):
+        first = first_in_post[post]
+        if g != first:
+            pairs.append((first, g))
+            repeats.append(g)
+    if words >= min_pair_words:
         firsts = list(first_in_post.values())
         for i, ga in enumerate(firsts):
-            keys.extend(ga * n + gb for gb in firsts[i + 1 :])
+            pairs.extend((ga, gb) for gb in firsts[i + 1 :])
+    return GroupLinks(False, len(first_in_post), pairs, repeats)
+
+
+def boilerplate_record(
+    members: Sequence[int],
+    posts: int,
+    flat: Flat,
+    order: dict[str, ChronologicalKey],
+    by_input: Callable[[ParagraphRef], tuple[int, int]],
+) -> Boilerplate:
+    """The report's record of one boilerplate text: its earliest occurrence's text and every member."""
+    earliest = min(members, key=lambda g: (order[flat.refs[g].post], flat.refs[g].paragraph))
+    return Boilerplate(
+        text=flat.texts[earliest],
+        posts=posts,
+        members=tuple(sorted((flat.refs[g] for g in members), key=by_input)),
+    )
+
+
+def sort_boilerplate(boilerplate: list[Boilerplate]) -> None:
+    """Most widespread first (the order of the report's list)."""
     boilerplate.sort(key=lambda bp: (-bp.posts, -len(bp.members), bp.text))
-    return ExactGroups(active, boilerplate, sorted_unique(np.array(keys, dtype=np.int64)), repeats)
 
 
 def _intersect_ids(ids: npt.NDArray[np.uint32], start: IntArray, a: IntArray, b: IntArray) -> IntArray:
@@ -254,14 +307,46 @@ def classify(
     a, b = keys // n, keys % n
     shared_k = shared_counts(index_k, a, b, workers)
     shared_p = shared_counts(index_p, a, b, workers)
-    size_a, size_b = index_k.sizes[a], index_k.sizes[b]
+    keep, kinds, jaccard, containment = pair_kinds(
+        shared_k,
+        shared_p,
+        index_k.sizes[a],
+        index_k.sizes[b],
+        index_p.sizes[a],
+        index_p.sizes[b],
+        flat.lengths[a],
+        flat.lengths[b],
+        flat.post_of[a] == flat.post_of[b],
+        config,
+    )
+    return Verified(a[keep], b[keep], kinds, jaccard[keep], containment[keep])
+
+
+def pair_kinds(
+    shared_k: IntArray,
+    shared_p: IntArray,
+    size_a: IntArray,
+    size_b: IntArray,
+    size_p_a: IntArray,
+    size_p_b: IntArray,
+    words_a: IntArray,
+    words_b: IntArray,
+    same_post: npt.NDArray[np.bool_],
+    config: AuditConfig,
+) -> tuple[IntArray, list[PairKind], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Which pairs are kept (positions), their kinds, and every pair's Jaccard and containment.
+
+    The decision of :func:`classify` from exact counts alone: shared and
+    distinct shingles of each side on both shingle sizes, word counts, and
+    whether both sides are in one post. The Spark engine calls it inside its
+    tasks, so both engines decide kinds with one piece of code.
+    """
     union = size_a + size_b - shared_k
     jaccard = np.where(union > 0, shared_k / np.maximum(union, 1), 0.0)
     smaller = np.minimum(size_a, size_b)
     containment = np.where(smaller > 0, shared_k / np.maximum(smaller, 1), 0.0)
-    smaller_p = np.minimum(index_p.sizes[a], index_p.sizes[b])
+    smaller_p = np.minimum(size_p_a, size_p_b)
     containment_p = np.where(smaller_p > 0, shared_p / np.maximum(smaller_p, 1), 0.0)
-    words_a, words_b = flat.lengths[a], flat.lengths[b]
     ratio_ok = np.maximum(words_a, words_b) >= config.length_ratio * np.minimum(words_a, words_b)
     is_contained = (containment >= config.containment - _EPS) & ratio_ok
     is_near = ~is_contained & (jaccard >= config.threshold - _EPS)
@@ -272,9 +357,9 @@ def classify(
         & (shared_p >= config.min_partial_shared)
     )
     # A paragraph of a few words ("Cheers", "Hello all,") makes no pair across posts of its own.
-    too_short = (np.minimum(words_a, words_b) < config.min_pair_words) & (flat.post_of[a] != flat.post_of[b])
+    too_short = (np.minimum(words_a, words_b) < config.min_pair_words) & ~same_post
     keep = np.flatnonzero((is_contained | is_near | is_partial) & ~too_short)
     kinds: list[PairKind] = [
         "contained" if is_contained[c] else ("near" if is_near[c] else "partial") for c in keep.tolist()
     ]
-    return Verified(a[keep], b[keep], kinds, jaccard[keep], containment[keep])
+    return keep, kinds, jaccard, containment

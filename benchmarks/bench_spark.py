@@ -1,0 +1,102 @@
+"""`provenance audit` with the local engine against `--engine spark --spark-master local[2]`: time, memory.
+
+Each run is the whole command, as a user would type it, in a fresh process
+with its own TMPDIR, sampled every 200 ms from ``/proc`` (the process tree:
+with Spark that includes the JVM the command starts and its Python workers).
+Both engines' pair counts are printed beside the measures, so a table where
+they differ shows it. Needs ``pip install -e '.[spark]'`` and Java 17+.
+
+    python benchmarks/bench_spark.py                      # 10,000 and 100,000 paragraphs
+    python benchmarks/bench_spark.py --paragraphs 10000 --timeout 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_dedup import ensure_dump, mb, tree_pss, tree_rss
+
+OUT = Path(__file__).resolve().parent / "out"
+ENGINES = ("local", "spark")
+
+
+def run(dump: Path, out: Path, engine: str, master: str, timeout: float) -> dict[str, object]:
+    """One ``provenance audit`` run, sampled until it exits (or is stopped after ``timeout`` seconds)."""
+    command = ["provenance", "audit", str(dump), "--out", str(out), "--engine", engine]
+    if engine == "spark":
+        command += ["--spark-master", master]
+    with tempfile.TemporaryDirectory(prefix="bench-spark-tmp-") as tmp:
+        env = dict(os.environ, TMPDIR=tmp)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        log = out.with_suffix(".log")
+        started = time.perf_counter()
+        with log.open("w", encoding="utf-8") as errors:
+            process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+            peak_pss = peak_rss = 0
+            while process.poll() is None:
+                if timeout and time.perf_counter() - started > timeout:
+                    process.terminate()
+                    process.wait()
+                    return {"stopped": f"over {timeout:.0f} s"}
+                peak_pss = max(peak_pss, tree_pss(process.pid))
+                peak_rss = max(peak_rss, tree_rss(process.pid))
+                time.sleep(0.2)
+        wall = time.perf_counter() - started
+    if process.returncode != 0:
+        return {"stopped": f"exit {process.returncode}, see {log}"}
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    return {
+        "wall": wall,
+        "peak_pss": peak_pss,
+        "peak_rss": peak_rss,
+        "dedup": doc["timings"].get("dedup", 0.0),
+        "pairs": doc["summary"]["pairs"],
+        "clusters": doc["summary"]["clusters"],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paragraphs", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--master", default="local[2]", help="Spark master of the spark runs")
+    parser.add_argument(
+        "--timeout", type=float, default=0, help="stop a run after this many seconds (0: never)"
+    )
+    parser.add_argument("--out", type=Path, default=OUT, help="where dumps and audit outputs go")
+    args = parser.parse_args()
+    if shutil.which("provenance") is None:
+        raise SystemExit("the provenance command is not installed (pip install -e '.[spark]')")
+    rows = []
+    for size in args.paragraphs:
+        dump = ensure_dump(args.out, size, args.seed) / "dump.txt"
+        for engine in ENGINES:
+            print(f"{size:,} paragraphs, {engine} engine ...", file=sys.stderr, flush=True)
+            result = run(
+                dump, args.out / f"audit-spark-bench-{size}-{engine}", engine, args.master, args.timeout
+            )
+            rows.append((size, engine, result))
+    print("| paragraphs | engine | wall s | dedup s | peak PSS MB | peak RSS MB | pairs | clusters |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    for size, engine, r in rows:
+        name = engine if engine == "local" else f"spark {args.master}"
+        if "stopped" in r:
+            print(f"| {size:,} | {name} | {r['stopped']} | | | | | |")
+            continue
+        print(
+            f"| {size:,} | {name} | {r['wall']:.1f} | {r['dedup']:.1f} | {mb(int(r['peak_pss']))} "  # type: ignore[call-overload]
+            f"| {mb(int(r['peak_rss']))} | {r['pairs']:,} | {r['clusters']:,} |"  # type: ignore[call-overload]
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

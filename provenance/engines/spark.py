@@ -1,0 +1,786 @@
+"""The duplicate stage as Spark jobs: ``provenance audit DUMP --engine spark [--spark-master URL]``.
+
+What runs where (``docs/spark.md`` says the same for users):
+
+Distributed, as Spark jobs over a DataFrame of paragraphs ``(g, post, text)``
+(``g`` the global paragraph number in input order, ``post`` the post's
+position):
+
+1. word hashing (:func:`provenance.shingle.many_word_hashes` in each task);
+2. exact groups: paragraphs grouped by their word sequence, each group
+   decided by :func:`provenance.dedup.verify.group_links` (boilerplate, or
+   the pairs linking its copies);
+3. candidates: the inverted index of ``shingle_size`` and
+   ``partial_shingle_size`` shingles over the searched paragraphs, with the
+   same stock-phrase cap (``stock_phrase_paragraphs``) and the same generous
+   bound (:func:`~provenance.dedup.candidates.candidate_mask`), plus the
+   same MinHash LSH fallback for the paragraphs the capped index is blind for
+   (:func:`~provenance.dedup.candidates.lsh_blind`): signatures made in the
+   tasks by :func:`~provenance.dedup.candidates.signatures` (datasketch's
+   affine32 arithmetic, same ``num_perm`` and ``seed``), grouped by band
+   key as datasketch's ``MinHashLSH`` buckets them, each bucket decided by
+   :func:`~provenance.dedup.candidates.bucket_links`;
+4. exact verification: each candidate joined with both paragraphs' words,
+   shingle sets intersected in the task, kinds decided by
+   :func:`~provenance.dedup.verify.pair_kinds`;
+5. connected components: Large-Star / Small-Star rounds on DataFrames
+   (no graphframes), each component labelled by its smallest paragraph.
+
+On the driver, after the jobs: the pairs, boilerplate groups and component
+labels are collected (the rest of the pipeline is local, so they must be);
+then alignment, edits, cluster records and post-level reuse
+(:mod:`provenance.dedup.passages`) run as in the local engine. Those need the
+paragraphs' texts and word hashes, so the driver also hashes the words itself
+(:func:`provenance.dedup.flat.flatten`): with this engine the driver still
+holds the corpus, as ingest (local) left it. What the jobs bound is the pair
+work (postings, pair counts, verification), which is what grows fastest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from provenance.config import AuditConfig
+from provenance.errors import ProvenanceError
+from provenance.models import DedupResult, PairKind, Post
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from provenance.dedup.flat import Progress
+    from provenance.dedup.order import Chronology
+
+__all__ = [
+    "DEFAULT_MASTER",
+    "EngineLinks",
+    "SparkJobError",
+    "SparkUnavailable",
+    "duplicate_links",
+    "find_duplicates_spark",
+    "paragraphs_frame",
+    "require_spark",
+    "spark_session",
+]
+
+DEFAULT_MASTER = "local[*]"
+# Rows handed to numpy at once inside a task (bounds a task's temporaries).
+_BATCH = 4_096
+# Rounds of the components algorithm before giving up (it needs O(log² n)).
+_MAX_ROUNDS = 64
+
+
+class SparkUnavailable(ProvenanceError):
+    """``--engine spark`` without PySpark or without a Java runtime: what to install."""
+
+
+class SparkJobError(ProvenanceError):
+    """Spark could not start or a job failed (a bad master URL, an executor lost, out of memory)."""
+
+
+@contextlib.contextmanager
+def _spark_errors(master: str) -> Iterator[None]:
+    """Spark's and Py4J's exceptions as one line naming the master, instead of a Java stack trace.
+
+    The first line of Spark's message is kept (it names the cause); the full
+    trace is in Spark's own log.
+    """
+    try:
+        yield
+    except ProvenanceError:
+        raise
+    except Exception as exc:
+        from py4j.protocol import Py4JError
+        from pyspark.errors import PySparkException
+
+        if not isinstance(exc, (Py4JError, PySparkException)):
+            raise
+        first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise SparkJobError(
+            f"Spark failed (master {master}): {first[:500]} (Spark's own messages above say more)"
+        ) from exc
+
+
+def require_spark() -> None:
+    """Raise :class:`SparkUnavailable` with the fix when PySpark or Java is missing.
+
+    Checked before any work, so the user learns it in a second and not after
+    ingest; Spark itself would fail later with a Java gateway traceback.
+    """
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise SparkUnavailable(
+            "--engine spark needs PySpark: pip install 'provenance-audit[spark]' "
+            "(or pip install 'pyspark>=3.5'), then run again"
+        ) from exc
+    java_home = os.environ.get("JAVA_HOME")
+    java = os.path.join(java_home, "bin", "java") if java_home else shutil.which("java")
+    if not java or not os.access(java, os.X_OK):
+        where = f"JAVA_HOME={java_home} has no bin/java" if java_home else "no java on PATH"
+        raise SparkUnavailable(
+            f"--engine spark needs a Java runtime (17 or later) and found none ({where}): "
+            "install one (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
+        )
+
+
+def spark_session(master: str = DEFAULT_MASTER) -> tuple[SparkSession, bool]:
+    """The Spark session to run on, and whether this call started it (then the caller stops it).
+
+    A session already running (a test's, or the one ``spark-submit`` made
+    for this program) is used as it is: under ``spark-submit`` the master
+    is the one given there, unless ``--spark-master`` names another.
+    """
+    require_spark()
+    if not (master in ("local", "yarn") or master.startswith(("local[", "spark://", "k8s://"))):
+        # Spark's own complaint comes from the Java process, after it has exited, on stderr.
+        raise SparkJobError(
+            f"--spark-master {master!r} is not a Spark master URL: local, local[N], local[*], "
+            "spark://HOST:PORT, yarn or k8s://HOST:PORT"
+        )
+    from pyspark import SparkConf, SparkContext
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active, False
+    # Executors' Python must be this one: it has provenance and numpy installed.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    submitted = SparkConf().get("spark.master", None)
+    builder = SparkSession.builder.appName("provenance audit")
+    if master != DEFAULT_MASTER or not submitted:
+        builder = builder.master(master)
+    chosen = master if master != DEFAULT_MASTER or not submitted else submitted
+    if chosen.startswith("local"):
+        # Two shuffle partitions per core here: Spark's default 200 tiny tasks cost more than their work.
+        cores = chosen.partition("[")[2].rstrip("]")
+        slots = int(cores) if cores.isdigit() else (os.cpu_count() or 2)
+        builder = builder.config("spark.sql.shuffle.partitions", str(2 * slots))
+        builder = builder.config("spark.ui.enabled", "false")
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    started = SparkContext._active_spark_context is None
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark, started
+
+
+def paragraphs_frame(spark: SparkSession, posts: Sequence[Post], slices: int | None = None) -> DataFrame:
+    """The posts' paragraphs as a DataFrame ``(g, post, text)``, ``g`` numbered in input order.
+
+    This is the engine's input. Here it is made from the ingested posts
+    (ingest is local); a cluster job can build the same three columns from
+    Parquet or JSON Lines instead and call :func:`duplicate_links` on them.
+    """
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    schema = StructType(
+        [
+            StructField("g", LongType(), False),
+            StructField("post", LongType(), False),
+            StructField("text", StringType(), False),
+        ]
+    )
+    rows = [(index, paragraph.text) for index, post in enumerate(posts) for paragraph in post.paragraphs]
+    numbered = [(g, index, text) for g, (index, text) in enumerate(rows)]
+    slices = slices or max(2, spark.sparkContext.defaultParallelism * 2)
+    return spark.createDataFrame(spark.sparkContext.parallelize(numbered, slices), schema)
+
+
+@dataclass(slots=True)
+class EngineLinks:
+    """What the Spark jobs give back to the driver: every pair, the components and the boilerplate."""
+
+    paragraphs: int
+    exact_a: npt.NDArray[np.int64]
+    exact_b: npt.NDArray[np.int64]
+    # Verified candidates, sorted by (a, b).
+    a: npt.NDArray[np.int64]
+    b: npt.NDArray[np.int64]
+    kind: list[PairKind]
+    jaccard: npt.NDArray[np.float64]
+    containment: npt.NDArray[np.float64]
+    # Every paragraph of some pair, ascending, and its component label.
+    nodes: npt.NDArray[np.int64]
+    labels: npt.NDArray[np.int64]
+    # Each boilerplate text's paragraphs (ascending) and how many posts hold it.
+    boilerplate: list[tuple[list[int], int]]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------
+# Task functions: run inside Spark tasks, one partition at a time.
+# --------------------------------------------------------------------------
+
+
+def _batches(rows: Iterable[Any], size: int = _BATCH) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _hash_words(rows: Iterable[Any]) -> Iterator[tuple[int, int, int, bytes]]:
+    """``(g, post, words, word hashes as little-endian uint64 bytes)`` per paragraph."""
+    from provenance.shingle import many_word_hashes
+
+    for batch in _batches(rows):
+        lengths, hashes = many_word_hashes([row[2] for row in batch])
+        hashes = hashes.astype("<u8", copy=False)
+        at = 0
+        for row, length in zip(batch, lengths.tolist(), strict=True):
+            yield row[0], row[1], length, hashes[at : at + length].tobytes()
+            at += length
+
+
+def _words(data: bytes) -> npt.NDArray[np.uint64]:
+    return np.frombuffer(data, dtype="<u8").astype(np.uint64)
+
+
+def _distinct_shingles(batch: Sequence[bytes], k: int) -> list[npt.NDArray[np.uint64]]:
+    """Each paragraph's distinct ``k``-word shingles (sorted), as the local index counts them."""
+    from provenance.shingle import shingle_values
+
+    words = [_words(data) for data in batch]
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    hashes = np.concatenate(words) if words else np.zeros(0, dtype=np.uint64)
+    values, counts = shingle_values(hashes, lengths, k)
+    bounds = np.r_[0, np.cumsum(counts)]
+    return [np.unique(values[bounds[i] : bounds[i + 1]]) for i in range(len(batch))]
+
+
+def _postings(rows: Iterable[tuple[int, bytes]], sizes: Sequence[int]) -> Iterator[tuple[int, int, int]]:
+    """``(index, shingle as a signed 64-bit value, g)``: every distinct shingle of every paragraph.
+
+    ``index`` is the position in ``sizes`` of the shingle size: both indexes
+    are made in one pass over the paragraphs, and aggregated together.
+    """
+    for batch in _batches(rows):
+        for index, k in enumerate(sizes):
+            found = _distinct_shingles([data for _, data in batch], k)
+            for (g, _), shingles in zip(batch, found, strict=True):
+                for value in shingles.view(np.int64).tolist():
+                    yield index, value, g
+
+
+def _group_links(
+    item: tuple[bytes, Iterable[tuple[int, int]]], posts: int, repeats: int, min_words: int
+) -> tuple[bool, int, list[int], list[tuple[int, int]], list[int]]:
+    """One group of identical paragraphs through :func:`~provenance.dedup.verify.group_links`."""
+    from provenance.dedup.verify import group_links
+
+    data, members = item
+    ordered = sorted(members)
+    links = group_links(
+        [g for g, _ in ordered], [p for _, p in ordered], len(data) // 8, posts, repeats, min_words
+    )
+    return links.boilerplate, links.posts, [g for g, _ in ordered], links.pairs, links.repeats
+
+
+def _passing(rows: Iterable[Any], config: AuditConfig) -> Iterator[tuple[int, int]]:
+    """Pairs ``(index, a, b, count, size_a, size_b, over_a, over_b, words_a, words_b)`` a rule lets through.
+
+    Index 0 (``shingle_size``) takes the near/contained rule, index 1
+    (``partial_shingle_size``) the partial one, as the local indexes do.
+    """
+    from provenance.dedup.candidates import CandidateRule, candidate_mask
+
+    rules = (CandidateRule(config, partial=False), CandidateRule(config, partial=True))
+    for batch in _batches(rows):
+        for index, rule in enumerate(rules):
+            part = [row for row in batch if row[0] == index]
+            m = len(part)
+            if not m:
+                continue
+            table = np.array([row[3:] for row in part], dtype=np.int64).reshape(m, 7)
+            first, second = np.arange(m, dtype=np.int64), np.arange(m, 2 * m, dtype=np.int64)
+            ok = candidate_mask(
+                first,
+                second,
+                table[:, 0].astype(np.int32),
+                np.concatenate([table[:, 1], table[:, 2]]),
+                np.concatenate([table[:, 3], table[:, 4]]),
+                np.concatenate([table[:, 5], table[:, 6]]),
+                rule,
+            )
+            for i in np.flatnonzero(ok).tolist():
+                yield part[i][1], part[i][2]
+
+
+def _blind(rows: Iterable[Any], threshold: float) -> Iterator[int]:
+    """Paragraphs ``(g, size, over_cap)`` the capped index may be blind for (:func:`lsh_blind`)."""
+    from provenance.dedup.candidates import lsh_blind
+
+    for batch in _batches(rows):
+        table = np.array([row[1:3] for row in batch], dtype=np.int64).reshape(len(batch), 2)
+        for i in np.flatnonzero(lsh_blind(table[:, 0], table[:, 1], threshold)).tolist():
+            yield batch[i][0]
+
+
+def _band_keys(
+    rows: Iterable[tuple[int, bytes]], k: int, num_perm: int, seed: int, bands: int, rows_per_band: int
+) -> Iterator[tuple[tuple[int, bytes], int]]:
+    """``((band, band's hash values as bytes), g)``: equal keys are what share a ``MinHashLSH`` bucket.
+
+    datasketch's LSH keys band ``i`` of a signature by the bytes of its hash
+    values ``i * r .. (i + 1) * r``; two paragraphs share that bucket exactly
+    when those values are equal, which is what grouping by this key finds.
+    """
+    from provenance.dedup.candidates import signatures
+    from provenance.shingle import shingle_values
+
+    for batch in _batches(rows):
+        words = [_words(data) for _, data in batch]
+        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        values, counts = shingle_values(np.concatenate(words), lengths, k)
+        sketch = signatures(values, counts, num_perm, seed)
+        for (g, _), row in zip(batch, sketch, strict=True):
+            for band in range(bands):
+                yield (band, row[band * rows_per_band : (band + 1) * rows_per_band].tobytes()), g
+
+
+def _bucket(members: Iterable[int], cap: int) -> Iterator[tuple[int, int]]:
+    from provenance.dedup.candidates import bucket_links
+
+    return bucket_links(sorted(members), cap)
+
+
+def _verify(rows: Iterable[Any], config: AuditConfig) -> Iterator[tuple[int, int, str, float, float]]:
+    """Candidates ``(a, b, post_a, post_b, words a, words b)`` verified exactly (:func:`pair_kinds`)."""
+    from provenance.dedup.verify import pair_kinds
+
+    for batch in _batches(rows):
+        m = len(batch)
+        found: dict[int, list[npt.NDArray[np.uint64]]] = {}
+        for k in (config.shingle_size, config.partial_shingle_size):
+            if k in found:
+                continue
+            # Both sides at once: a's sets, then b's.
+            found[k] = _distinct_shingles([row[4] for row in batch] + [row[5] for row in batch], k)
+        counts: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
+        for k, sets in found.items():
+            shared = np.array(
+                [len(np.intersect1d(sets[i], sets[m + i], assume_unique=True)) for i in range(m)],
+                dtype=np.int64,
+            )
+            sizes = np.array([len(s) for s in sets], dtype=np.int64)
+            counts[k] = (shared, sizes[:m], sizes[m:])
+        shared_k, size_a, size_b = counts[config.shingle_size]
+        shared_p, size_p_a, size_p_b = counts[config.partial_shingle_size]
+        words = np.array([(len(row[4]) // 8, len(row[5]) // 8) for row in batch], dtype=np.int64)
+        same_post = np.array([row[2] == row[3] for row in batch], dtype=bool)
+        keep, kinds, jaccard, containment = pair_kinds(
+            shared_k,
+            shared_p,
+            size_a,
+            size_b,
+            size_p_a,
+            size_p_b,
+            words[:, 0],
+            words[:, 1],
+            same_post,
+            config,
+        )
+        for i, kind in zip(keep.tolist(), kinds, strict=True):
+            yield batch[i][0], batch[i][1], kind, float(jaccard[i]), float(containment[i])
+
+
+# --------------------------------------------------------------------------
+# The jobs
+# --------------------------------------------------------------------------
+
+
+def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
+    """Every pair, component and boilerplate group of ``paragraphs`` ``(g, post, text)``, as Spark jobs.
+
+    Nothing here collects the paragraphs or their shingles to the driver;
+    the results (pairs, labels of the paragraphs in pairs, boilerplate
+    members) are collected at the end, because the stages after this one
+    are local.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    from provenance.dedup.candidates import LshResult, datasketch_stats, lsh_params
+
+    spark = paragraphs.sparkSession
+    stats: dict[str, Any] = {"engine": "spark"}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stats[f"seconds_{name}"] = round(stats.get(f"seconds_{name}", 0.0) + now - clock, 4)
+        clock = now
+
+    keep = StorageLevel.MEMORY_AND_DISK
+    held: list[DataFrame] = []  # cached frames, freed at the end
+    words = (
+        paragraphs.select("g", "post", "text")
+        .rdd.mapPartitions(_hash_words)
+        .toDF("g long, post long, words long, hashes binary")
+        .persist(keep)
+    )
+    held.append(words)
+    totals = words.agg(F.count("*").alias("n"), F.sum("words").alias("w")).first()
+    n = int(totals["n"]) if totals else 0
+    stats["paragraphs"] = n
+    stats["words"] = int(totals["w"] or 0) if totals else 0
+    lap("hashing")
+
+    # Exact groups: identical word sequences, grouped by the words themselves.
+    posts_cap, repeats_cap, min_words = (
+        config.boilerplate_posts,
+        config.boilerplate_repeats,
+        config.min_pair_words,
+    )
+    linked = (
+        words.where("words > 0")
+        .select("hashes", "g", "post")
+        .rdd.map(lambda row: (bytes(row[0]), (row[1], row[2])))
+        .groupByKey()
+        .filter(lambda item: len(item[1]) >= 2)  # type: ignore[arg-type]
+        .map(lambda item: _group_links(item, posts_cap, repeats_cap, min_words))
+        .persist(keep)
+    )
+    boilerplate = linked.filter(lambda links: links[0]).map(lambda links: (links[2], links[1])).collect()
+    exact, exact_count = _materialise(linked.flatMap(lambda links: links[3]).toDF("a long, b long"), held)
+    left_out = linked.flatMap(lambda links: links[2] if links[0] else links[4])
+    stats["boilerplate"] = len(boilerplate)
+    lap("exact")
+
+    # The searched paragraphs: with words, not boilerplate, not a later repeat inside a post.
+    searched, _ = _materialise(
+        words.where("words > 0")
+        .join(left_out.map(lambda g: (g,)).toDF("g long"), "g", "left_anti")
+        .select("g", "hashes"),
+        held,
+    )
+    cap = config.stock_phrase_paragraphs
+    index_stats, index_pairs = _index(searched, (config.shingle_size, config.partial_shingle_size), cap, held)
+    from_index, _ = _materialise(_rule(index_pairs, index_stats, words, config).distinct(), held)
+    lap("index")
+
+    bands, rows_per_band = lsh_params(config.threshold, config.num_perm, config.lsh_recall)
+    threshold = config.threshold
+    blind = (
+        index_stats.where("index = 0")
+        .select("g", "size", "over")
+        .rdd.mapPartitions(lambda rows: _blind(rows, threshold))
+        .map(lambda g: (g,))
+        .toDF("g long")
+    )
+    k, num_perm, seed = config.shingle_size, config.num_perm, config.seed
+    blind_words, lsh_paragraphs = _materialise(searched.join(blind, "g").select("g", "hashes"), held)
+    lsh = _empty_pairs(spark)
+    if lsh_paragraphs >= 2:
+        lsh = (
+            blind_words.rdd.map(lambda row: (row[0], bytes(row[1])))
+            .mapPartitions(lambda rows: _band_keys(rows, k, num_perm, seed, bands, rows_per_band))
+            .groupByKey()
+            .flatMap(lambda item: _bucket(item[1], cap))
+            .toDF("a long, b long")
+            .distinct()
+        )
+    lsh, lsh_count = _materialise(lsh, held)
+    lap("lsh")
+
+    candidates, verified_count = _materialise(
+        from_index.union(lsh).distinct().join(exact, ["a", "b"], "left_anti"), held
+    )
+    stats["candidates"] = verified_count + exact_count
+    stats["candidates_lsh_only"] = (
+        lsh.join(from_index, ["a", "b"], "left_anti").join(exact, ["a", "b"], "left_anti").count()
+    )
+    stats["verified"] = verified_count
+    sides = words.select("g", "post", "hashes")
+    joined = (
+        candidates.join(sides.withColumnsRenamed({"g": "a", "post": "pa", "hashes": "ha"}), "a")
+        .join(sides.withColumnsRenamed({"g": "b", "post": "pb", "hashes": "hb"}), "b")
+        .select("a", "b", "pa", "pb", "ha", "hb")
+    )
+    verified = (
+        joined.rdd.map(lambda r: (r[0], r[1], r[2], r[3], bytes(r[4]), bytes(r[5])))
+        .mapPartitions(lambda rows: _verify(rows, config))
+        .toDF("a long, b long, kind string, jaccard double, containment double")
+        .persist(keep)
+    )
+    held.append(verified)
+    found = sorted(tuple(row) for row in verified.collect())
+    exact_rows = sorted(tuple(row) for row in exact.collect())
+    stats["pairs"] = len(found) + len(exact_rows)
+    lap("verify")
+
+    edges = exact.union(verified.select("a", "b"))
+    labelled = sorted(tuple(row) for row in _components(edges).collect())
+    lap("clusters")
+
+    empty = np.zeros(0, dtype=np.int64)
+    stats.update(datasketch_stats(LshResult(empty, lsh_paragraphs, bands, rows_per_band), config))
+    stats["lsh_candidates"] = lsh_count
+    for frame in held:
+        frame.unpersist()
+    linked.unpersist()
+    stats["seconds_engine"] = round(sum(v for key, v in stats.items() if key.startswith("seconds_")), 4)
+
+    def column(values: Iterable[Any], dtype: Any) -> Any:
+        return np.fromiter(values, dtype=dtype)
+
+    return EngineLinks(
+        paragraphs=n,
+        exact_a=column((a for a, _ in exact_rows), np.int64),
+        exact_b=column((b for _, b in exact_rows), np.int64),
+        a=column((row[0] for row in found), np.int64),
+        b=column((row[1] for row in found), np.int64),
+        kind=[row[2] for row in found],
+        jaccard=column((row[3] for row in found), np.float64),
+        containment=column((row[4] for row in found), np.float64),
+        nodes=column((node for node, _ in labelled), np.int64),
+        labels=column((label for _, label in labelled), np.int64),
+        boilerplate=[(sorted(members), posts) for members, posts in boilerplate],
+        stats=stats,
+    )
+
+
+def _materialise(frame: DataFrame, held: list[DataFrame]) -> tuple[DataFrame, int]:
+    """``frame`` cached and computed now, and its row count; added to ``held`` to be freed later.
+
+    Computed at once on purpose: a cached frame read by several branches of
+    one later query is otherwise computed by each branch that runs before
+    the cache is filled (Spark runs independent stages concurrently), and
+    the frames here come out of Python tasks, the costly part.
+    """
+    from pyspark import StorageLevel
+
+    frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+    held.append(frame)
+    return frame, frame.count()
+
+
+def _empty_pairs(spark: SparkSession) -> DataFrame:
+    return spark.createDataFrame([], "a long, b long")
+
+
+def _index(
+    searched: DataFrame, sizes: tuple[int, int], cap: int, held: list[DataFrame]
+) -> tuple[DataFrame, DataFrame]:
+    """The capped inverted indexes of both shingle sizes: per-paragraph stats and per-pair shared counts.
+
+    ``stats``: ``(index, g, size, over)``, a paragraph's distinct shingles
+    and how many are in more than ``cap`` paragraphs (stock phrases, left
+    out of the postings). ``pairs``: ``(index, a, b, count)`` for every pair
+    (a < b) sharing an indexed shingle, ``count`` how many. ``index`` is the
+    position of the shingle size in ``sizes``: the two indexes are one set of
+    joins and aggregations in the JVM, keyed by it.
+    """
+    from pyspark.sql import functions as F
+
+    # Made once: the aggregations below read it several times, some at once.
+    postings, _ = _materialise(
+        searched.rdd.map(lambda row: (row[0], bytes(row[1])))
+        .mapPartitions(lambda rows: _postings(rows, sizes))
+        .toDF("index int, sh long, g long"),
+        held,
+    )
+    frequency = postings.groupBy("index", "sh").agg(F.count("*").alias("df"))
+    tagged = postings.join(frequency, ["index", "sh"])
+    stats = tagged.groupBy("index", "g").agg(
+        F.count("*").alias("size"), F.sum(F.when(F.col("df") > cap, 1).otherwise(0)).alias("over")
+    )
+    indexed = tagged.where((F.col("df") >= 2) & (F.col("df") <= cap)).select("index", "sh", "g")
+    same = (
+        (F.col("x.index") == F.col("y.index"))
+        & (F.col("x.sh") == F.col("y.sh"))
+        & (F.col("x.g") < F.col("y.g"))
+    )
+    pairs = (
+        indexed.alias("x")
+        .join(indexed.alias("y"), same)
+        .groupBy(F.col("x.index").alias("index"), F.col("x.g").alias("a"), F.col("y.g").alias("b"))
+        .agg(F.count("*").alias("count"))
+    )
+    stats, _ = _materialise(stats, held)
+    return stats, pairs
+
+
+def _rule(pairs: DataFrame, stats: DataFrame, words: DataFrame, config: AuditConfig) -> DataFrame:
+    """Pairs ``(a, b)`` :func:`~provenance.dedup.candidates.candidate_mask` lets through in their index."""
+    side = stats.join(words.select("g", "words"), "g")
+    joined = (
+        pairs.join(
+            side.withColumnsRenamed({"g": "a", "size": "sa", "over": "oa", "words": "wa"}), ["index", "a"]
+        )
+        .join(side.withColumnsRenamed({"g": "b", "size": "sb", "over": "ob", "words": "wb"}), ["index", "b"])
+        .select("index", "a", "b", "count", "sa", "sb", "oa", "ob", "wa", "wb")
+    )
+    return joined.rdd.mapPartitions(lambda rows: _passing(rows, config)).toDF("a long, b long")
+
+
+def _components(edges: DataFrame) -> DataFrame:
+    """``(node, label)``: each paragraph of ``edges`` ``(a, b)`` and the smallest paragraph of its component.
+
+    The Large-Star / Small-Star algorithm (Kiveris et al., "Connected
+    Components in MapReduce and Beyond", 2014), as DataFrame joins and
+    aggregations: each round links every node to the smallest node of a
+    neighbourhood, which keeps the components and ends with each one a star
+    around its smallest member, in O(log² n) rounds. (Plain min-label
+    propagation takes as many rounds as a component is long: a chain of 300
+    paragraphs did not settle in 64.) Each round is checkpointed locally so
+    the plan does not grow with the rounds.
+    """
+    from pyspark.sql import functions as F
+
+    current = (
+        edges.where(F.col("a") != F.col("b"))
+        .select(F.least("a", "b").alias("a"), F.greatest("a", "b").alias("b"))
+        .distinct()
+        .localCheckpoint()
+    )
+    for _ in range(_MAX_ROUNDS):
+        following = _small_star(_large_star(current)).localCheckpoint()
+        # One job: an edge in only one of the two rounds is a change.
+        changed = (
+            following.withColumn("new", F.lit(True))
+            .join(current.withColumn("old", F.lit(True)), ["a", "b"], "full_outer")
+            .where(F.col("new").isNull() | F.col("old").isNull())
+            .limit(1)
+            .count()
+        )
+        current = following
+        if not changed:
+            break
+    else:
+        raise RuntimeError(f"connected components did not settle in {_MAX_ROUNDS} rounds")
+    # A star around each component's smallest member: a leaf's label is its centre, a centre its own.
+    centres = current.select(F.col("a").alias("node"), F.col("a").alias("label"))
+    leaves = current.select(F.col("b").alias("node"), F.col("a").alias("label"))
+    return centres.union(leaves).groupBy("node").agg(F.min("label").alias("label"))
+
+
+def _large_star(edges: DataFrame) -> DataFrame:
+    """Every node links its larger neighbours to the smallest of itself and its neighbours."""
+    from pyspark.sql import functions as F
+
+    both = edges.select(F.col("a").alias("u"), F.col("b").alias("v")).union(
+        edges.select(F.col("b").alias("u"), F.col("a").alias("v"))
+    )
+    smallest = both.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
+    return (
+        both.where(F.col("v") > F.col("u"))
+        .join(smallest, "u")
+        .select(F.col("m").alias("a"), F.col("v").alias("b"))
+        .distinct()
+    )
+
+
+def _small_star(edges: DataFrame) -> DataFrame:
+    """Every node links itself and its smaller neighbours to the smallest of them."""
+    from pyspark.sql import functions as F
+
+    smallest = edges.groupBy(F.col("b").alias("u")).agg(F.min("a").alias("m"))
+    linked = edges.join(smallest, edges.b == smallest.u)
+    others = linked.where(F.col("a") != F.col("m")).select(F.col("m").alias("a"), F.col("a").alias("b"))
+    selves = smallest.select(F.col("m").alias("a"), F.col("u").alias("b"))
+    return others.union(selves).distinct()
+
+
+# --------------------------------------------------------------------------
+# The engine: Spark jobs, then the local steps on the driver
+# --------------------------------------------------------------------------
+
+
+def find_duplicates_spark(
+    posts: Sequence[Post],
+    config: AuditConfig,
+    progress: Progress | None = None,
+    chronology: Chronology | None = None,
+) -> DedupResult:
+    """:func:`provenance.dedup.find_duplicates` with its pair work as Spark jobs (see the module doc).
+
+    Gives the same pairs, clusters, boilerplate and post reuse as the local
+    engine (``tests/test_spark.py``). Uses a running Spark session when there
+    is one; otherwise starts one on ``config.spark_master`` and stops it at
+    the end.
+    """
+    from provenance.dedup import (
+        _cluster_edits,
+        _make_pairs,
+        _with_edits,
+    )
+    from provenance.dedup.clusters import clusters as make_clusters
+    from provenance.dedup.flat import flatten, sorted_unique
+    from provenance.dedup.order import Chronology, chronological_key
+    from provenance.dedup.passages import post_reuse
+    from provenance.dedup.verify import Verified, boilerplate_record, ref_key, sort_boilerplate
+    from provenance.workers import collector_paused
+
+    chronology = chronology or Chronology.of(posts)
+    if progress:
+        progress("dedup: spark jobs", 0, 2)
+    with _spark_errors(config.spark_master):
+        spark, started = spark_session(config.spark_master)
+        try:
+            links = duplicate_links(paragraphs_frame(spark, posts), config)
+            stats = dict(links.stats)
+            stats["spark_master"] = spark.sparkContext.master
+        finally:
+            if started:
+                spark.stop()
+    if progress:
+        progress("dedup: spark jobs", 1, 2)
+
+    with collector_paused():
+        clock = time.perf_counter()
+        # Alignment, edits and post reuse are local: they read the texts and word hashes.
+        flat = flatten(posts, config, progress)
+        n = len(flat.refs)
+        order = chronological_key(posts)
+        by_input = ref_key(posts)
+        boilerplate = [
+            boilerplate_record(members, count, flat, order, by_input) for members, count in links.boilerplate
+        ]
+        sort_boilerplate(boilerplate)
+        active = flat.lengths > 0
+        for members, _ in links.boilerplate:
+            active[members] = False
+        exact_keys = sorted_unique(links.exact_a * n + links.exact_b)
+        nodes = sorted_unique(np.concatenate([links.exact_a, links.exact_b, links.a, links.b]))
+        if not np.array_equal(nodes, links.nodes):
+            raise RuntimeError("the Spark components do not cover the paragraphs of the pairs")
+        verified = Verified(links.a, links.b, links.kind, links.jaccard, links.containment)
+        pairs = _make_pairs(exact_keys, verified, flat, posts, config.workers)
+        pairs = _with_edits(pairs, flat, chronology, config.workers)
+        kinds: list[PairKind] = ["exact"] * len(exact_keys)
+        clusters = make_clusters(
+            np.concatenate([exact_keys // n, links.a]),
+            np.concatenate([exact_keys % n, links.b]),
+            kinds + links.kind,
+            flat.refs,
+            flat.post_of,
+            posts,
+            chronology,
+            labels=links.labels,
+        )
+        clusters = _cluster_edits(clusters, pairs, flat, config.workers)
+        stats["seconds_driver_pairs"] = round(time.perf_counter() - clock, 4)
+        clock = time.perf_counter()
+        reuse = post_reuse(posts, flat, active, chronology, config)
+        stats["seconds_reuse"] = round(time.perf_counter() - clock, 4)
+    if progress:
+        progress("dedup: spark jobs", 2, 2)
+    stats["seconds_total"] = round(
+        sum(v for k, v in stats.items() if k.startswith("seconds_") and k != "seconds_engine"), 4
+    )
+    return DedupResult(pairs=pairs, clusters=clusters, reuse=reuse, boilerplate=boilerplate, stats=stats)

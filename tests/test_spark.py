@@ -1,0 +1,251 @@
+"""The Spark engine gives the local engine's answers: pairs, clusters, boilerplate and post verdicts.
+
+Spark runs in ``local[2]`` (a Java runtime and PySpark are needed; the tests
+skip without them). One session serves the module: starting one costs more
+than most of the runs. The messages for a missing PySpark or Java are
+tested without Spark.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import itertools
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from provenance.audit import audit
+from provenance.cli import cli
+from provenance.config import AuditConfig
+from provenance.dedup import find_duplicates
+from provenance.engines import spark as engine
+from provenance.models import Audit, DedupResult
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+HAS_SPARK = importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
+needs_spark = pytest.mark.skipif(not HAS_SPARK, reason="needs PySpark and a Java runtime")
+
+
+@pytest.fixture(scope="module")
+def spark() -> Any:
+    """One local[2] session for the module; the engine uses a running session and leaves it running."""
+    session, started = engine.spark_session("local[2]")
+    yield session
+    if started:
+        session.stop()
+
+
+def pair_rows(result: DedupResult) -> list[tuple[Any, ...]]:
+    return [(p.a, p.b, p.kind, p.jaccard, p.containment) for p in result.pairs]
+
+
+def assert_same(local: DedupResult, spark: DedupResult) -> None:
+    assert pair_rows(spark) == pair_rows(local)
+    # Alignments and edits are made on the driver from the same pairs: equal too.
+    assert spark.pairs == local.pairs
+    assert spark.clusters == local.clusters
+    assert spark.boilerplate == local.boilerplate
+    assert spark.reuse == local.reuse
+
+
+@needs_spark
+@pytest.mark.slow
+def test_seed_audit_json_is_the_same_with_either_engine(spark: Any, tmp_path: Path) -> None:
+    """The whole command: audit.json differs only in params.engine, timings and the generation time."""
+    runner = CliRunner()
+    docs = {}
+    for name in ("local", "spark"):
+        out = tmp_path / name
+        result = runner.invoke(
+            cli,
+            ["audit", str(ROOT / "seeds"), "--engine", name, "--spark-master", "local[2]", "--out", str(out)],
+        )
+        assert result.exit_code == 0, result.output
+        docs[name] = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    local, distributed = docs["local"], docs["spark"]
+    assert (local["params"]["engine"], distributed["params"]["engine"]) == ("local", "spark")
+    assert distributed["params"]["spark_master"] == "local[2]"
+    assert local["summary"]["pairs"] > 10 and local["summary"]["clusters"] > 5
+    for doc in (local, distributed):
+        for varying in ("generated_at", "timings", "params"):
+            doc.pop(varying)
+    assert distributed == local
+
+
+def compare_audits(local: Audit, distributed: Audit) -> None:
+    assert_same(local.dedup, distributed.dedup)
+    verdicts = {post: (r.derivation, r.share) for post, r in local.dedup.reuse.items()}
+    assert verdicts == {post: (r.derivation, r.share) for post, r in distributed.dedup.reuse.items()}
+    assert distributed.findings == local.findings
+    assert distributed.reprints == local.reprints
+
+
+@needs_spark
+@pytest.mark.slow
+def test_generated_ten_thousand_paragraphs_same_answers(spark: Any, tmp_path: Path) -> None:
+    generate.write_dump(tmp_path / "dump", 10_000, seed=1)
+    dump = tmp_path / "dump" / "dump.txt"
+    local = audit(dump, AuditConfig())
+    distributed = audit(dump, AuditConfig(engine="spark"))
+    assert distributed.dedup.stats["engine"] == "spark" and "engine" not in local.dedup.stats
+    kinds = {p.kind for p in local.dedup.pairs}
+    # The dump plants every kind, and boilerplate: all of them are compared.
+    assert kinds == {"exact", "near", "contained", "partial"}, kinds
+    assert local.dedup.boilerplate and len(local.dedup.pairs) > 2_000
+    compare_audits(local, distributed)
+
+
+@needs_spark
+@pytest.mark.slow
+def test_lsh_fallback_and_stock_phrase_cap_same_answers(spark: Any) -> None:
+    """A cap of 2 paragraphs hides most shared shingles: the LSH fallback and over-cap counts do the work."""
+    posts, _ = generate.generate_posts(1_500, seed=5)
+    config = AuditConfig(stock_phrase_paragraphs=2, boilerplate_posts=4, boilerplate_repeats=3, jobs=1)
+    local = find_duplicates(posts, config)
+    distributed = engine.find_duplicates_spark(posts, config.with_(engine="spark"))
+    # Some pairs are found by the LSH alone, and some of its buckets are over the cap.
+    assert local.stats["lsh_paragraphs"] > 50 and local.stats["candidates_lsh_only"] > 10
+    for key in ("lsh_paragraphs", "lsh_candidates", "candidates", "candidates_lsh_only", "verified", "pairs"):
+        assert distributed.stats[key] == local.stats[key], key
+    assert_same(local, distributed)
+
+
+def test_missing_pyspark_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_pyspark(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "pyspark" or name.startswith("pyspark."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    with pytest.raises(engine.SparkUnavailable, match=r"pip install 'provenance-audit\[spark\]'"):
+        engine.require_spark()
+
+
+def test_missing_java_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    if importlib.util.find_spec("pyspark") is None:
+        pytest.skip("the Java check comes after the PySpark one")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(engine.SparkUnavailable, match="needs a Java runtime"):
+        engine.require_spark()
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    with pytest.raises(engine.SparkUnavailable, match="has no bin/java"):
+        engine.require_spark()
+
+
+def test_cli_says_what_to_install_before_reading_anything(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = CliRunner().invoke(
+        cli, ["audit", str(ROOT / "seeds"), "--engine", "spark", "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1
+    assert "--engine spark needs" in result.output
+    assert not (tmp_path / "out" / "audit.json").exists()
+
+
+def test_engine_is_checked_and_recorded() -> None:
+    with pytest.raises(ValueError, match="engine must be"):
+        AuditConfig(engine="dask")
+    params = AuditConfig(engine="spark", spark_master="spark://h:7077").as_dict()
+    assert (params["engine"], params["spark_master"]) == ("spark", "spark://h:7077")
+
+
+@needs_spark
+@pytest.mark.slow
+def test_spark_components_are_scipy_components(spark: Any) -> None:
+    """A long chain (many rounds), a star, a cycle and lone pairs, in scrambled order: scipy's components."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(3)
+    chain = rng.permutation(np.arange(1000, 1300))  # 300 nodes linked in a random order
+    edges = [(int(a), int(b)) for a, b in itertools.pairwise(chain.tolist())]
+    edges += [(5, star) for star in range(6, 40)]
+    edges += [(60, 61), (61, 62), (62, 60), (90, 91), (2000, 7)]
+    edges = [(min(a, b), max(a, b)) for a, b in edges]
+    frame = spark.createDataFrame(edges, "a long, b long")
+    got = dict(tuple(row) for row in engine._components(frame).collect())
+    nodes = np.array(sorted({n for edge in edges for n in edge}))
+    index = {int(n): i for i, n in enumerate(nodes)}
+    graph = coo_matrix(
+        ([1] * len(edges), ([index[a] for a, _ in edges], [index[b] for _, b in edges])),
+        shape=(len(nodes), len(nodes)),
+    )
+    _, label = connected_components(graph, directed=False)
+    # Each component's label is its smallest member.
+    smallest = {int(c): int(nodes[label == c].min()) for c in np.unique(label)}
+    assert got == {int(n): smallest[int(label[i])] for i, n in enumerate(nodes)}
+    assert got[1299] == 1000 and got[2000] == 5 and got[62] == 60
+
+
+@needs_spark
+def test_a_bad_master_is_one_line_not_a_java_trace(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "audit",
+            str(ROOT / "seeds"),
+            "--engine",
+            "spark",
+            "--spark-master",
+            "nosuch://x",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "'nosuch://x' is not a Spark master URL" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 3
+
+
+@needs_spark
+def test_a_failed_job_is_one_line_naming_the_master() -> None:
+    from py4j.protocol import Py4JError
+
+    with (
+        pytest.raises(engine.SparkJobError, match=r"^Spark failed \(master spark://h:7077\): boom \(Spark's"),
+        engine._spark_errors("spark://h:7077"),
+    ):
+        raise Py4JError("\nboom\n\tat org.apache.spark.Something(Something.scala:1)")
+    with pytest.raises(KeyError), engine._spark_errors("local"):
+        raise KeyError("not Spark's: left as it is")
+
+
+@needs_spark
+@pytest.mark.slow
+def test_a_dump_with_nothing_to_pair(spark: Any, tmp_path: Path) -> None:
+    """No pair, no cluster, a paragraph without words: every Spark step meets empty frames."""
+    (tmp_path / "note.txt").write_text(
+        "A first paragraph about one thing entirely.\n\n— * —\n\nA second one on another matter.\n",
+        encoding="utf-8",
+    )
+    local = audit(tmp_path, AuditConfig())
+    distributed = audit(tmp_path, AuditConfig(engine="spark"))
+    assert local.dedup.pairs == [] and local.dedup.clusters == []
+    compare_audits(local, distributed)
+    assert distributed.dedup.stats["paragraphs"] == local.dedup.stats["paragraphs"] >= 2
+
+
+def test_a_store_takes_runs_of_either_engine() -> None:
+    """The engine changes how, not what, an audit finds: a store's parameter check ignores it."""
+    from provenance.store import result_params
+
+    spark = AuditConfig(engine="spark", spark_master="yarn")
+    assert result_params(spark) == result_params(AuditConfig())
+    assert result_params(spark.with_(threshold=0.6)) != result_params(AuditConfig())
