@@ -141,9 +141,12 @@ def _nothing_read(paths: Sequence[object], corpus: Corpus) -> str:
 
 
 def _strict_problems(corpus: Corpus) -> str:
+    from provenance.ingest import OUTPUT_FOLDER
+
     found: list[str] = []
     found += [str(w) for w in corpus.warnings]
-    found += [f"{s.path}: skipped: {s.reason}" for s in corpus.skipped]
+    # The audit's own outputs (--out, --db) inside the dump are listed, but are no problem of the input.
+    found += [f"{s.path}: skipped: {s.reason}" for s in corpus.skipped if s.reason != OUTPUT_FOLDER]
     found += [f"{u.path}:{u.line}: unparsed line" for u in corpus.unparsed]
     if not found:
         return ""

@@ -428,8 +428,12 @@ def audit(
             click.echo(cleared.message(out_dir), err=True)
         progress = StageProgress()
         try:
-            # Never read the outputs of an earlier run when --out lies inside a named folder.
-            result = run_audit(paths, config, progress=progress, exclude_dirs=[out_dir])
+            # Never read the outputs of an earlier run when --out lies inside a named folder,
+            # nor the store (and SQLite's files beside it) when --db does.
+            own: list[str | Path] = [out_dir]
+            if db is not None:
+                own += [Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+            result = run_audit(paths, config, progress=progress, exclude_dirs=own)
             if store is not None:
                 result.since_last_run = store.record(result, progress)
             written = write_outputs(result, out_dir, progress=progress)

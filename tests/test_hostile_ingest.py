@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ingest_accounting import physical_lines, unaccounted
 
 from provenance.export import OUTPUT_FILES
-from provenance.ingest import file_event, read_corpus
+from provenance.ingest import OUTPUT_FOLDER, file_event, read_corpus
 from provenance.ingest.dates import (
     TRAILING_DATE,
     date_from_match,
@@ -472,7 +472,7 @@ def test_audit_never_reads_its_own_output_folder(tmp_path: Path) -> None:
     assert doc["summary"]["posts"] == 7
     assert [p["path"] for p in doc["inputs"]["files"]] == [str(dump / SEED.name)]
     assert {(Path(s["path"]).name, s["reason"]) for s in doc["skipped"]} == {
-        (name, "the audit's own output folder") for name in OUTPUT_FILES
+        (name, OUTPUT_FOLDER) for name in OUTPUT_FILES
     }
 
 
@@ -487,7 +487,7 @@ def test_exclude_dirs_of_the_library_api(tmp_path: Path) -> None:
     result = provenance.audit([dump], AuditConfig(jobs=1), exclude_dirs=[dump / "old"])
     assert [p.id for p in result.posts] == ["title-a"]
     assert [(s.path, s.reason) for s in result.corpus.skipped] == [
-        (str(dump / "old" / "b.txt"), "the audit's own output folder")
+        (str(dump / "old" / "b.txt"), OUTPUT_FOLDER)
     ]
 
 

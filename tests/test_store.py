@@ -567,3 +567,26 @@ def test_docs_name_every_table_and_view_and_column(tmp_path: Path) -> None:
     assert documented == set(TABLES)
     for view in VIEWS:
         assert f"- `{view}`:" in text, view
+
+
+def test_a_store_inside_the_audited_folder_is_never_read_as_input(tmp_path: Path) -> None:
+    """--db dump/audit.sqlite: the store and SQLite's files beside it are the audit's own output."""
+    from provenance.ingest import OUTPUT_FOLDER
+
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "posts.jsonl").write_text(
+        json.dumps({"id": "a", "title": "A", "date": "2020-01-01", "text": "Some words of a post here."})
+        + "\n",
+        encoding="utf-8",
+    )
+    db = dump / "audit.sqlite"
+    for _ in range(2):
+        run = CliRunner().invoke(
+            cli, ["audit", str(dump), "--out", str(tmp_path / "out"), "--db", str(db), "--strict"]
+        )
+        assert run.exit_code == 0, run.output
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in doc["posts"]] == ["a"]
+    assert {s["reason"] for s in doc["skipped"]} <= {OUTPUT_FOLDER}
+    assert any(s["path"].endswith("audit.sqlite") for s in doc["skipped"])

@@ -41,8 +41,8 @@ from provenance.models import Corpus, SkippedFile
 
 __all__ = ["OUTPUT_FOLDER", "iter_files", "iter_inputs"]
 
-#: The reason given for every file under an ``exclude_dirs`` folder.
-OUTPUT_FOLDER = "the audit's own output folder"
+#: The reason given for every file under an ``exclude_dirs`` path (the output folder, the store).
+OUTPUT_FOLDER = "the audit's own output (--out folder or --db store)"
 
 _FileId = tuple[int, int]
 
@@ -102,6 +102,9 @@ class _Walker:
         self.follow_links = follow_links
         self.patterns = [pattern.rstrip("/") or pattern for pattern in exclude]
         self.excluded_dirs = [_real(Path(folder)) for folder in exclude_dirs]
+        # Files among them (the --db store and SQLite's files beside it, which may not exist yet):
+        # looked up by name first, so a folder of 100,000 files resolves no path it need not.
+        self.excluded_files = {real.name: real for real in self.excluded_dirs if not real.is_dir()}
         self.real_roots = [(_real(root), root) for root in roots if root.exists()]
         self.files: dict[_FileId, str] = {}
         self.folders: dict[_FileId, str] = {}
@@ -200,6 +203,8 @@ class _Walker:
                 reason = f"excluded by --exclude {pattern!r}"
             elif is_folder:
                 reason = self.output_reason(path)
+            elif entry.name in self.excluded_files and _real(path) == self.excluded_files[entry.name]:
+                reason = OUTPUT_FOLDER
         if entry.is_symlink() and reason is None:
             yield from self.link(path, root)
         elif is_folder:
