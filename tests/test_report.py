@@ -953,3 +953,46 @@ def test_card_budget_counts_each_paragraphs_markup_and_counterpart_links() -> No
     )
     assert render(doc, ReportLimits(max_card_text=without_links * 10)).count('<article class="card') == 7
     assert render(doc, ReportLimits(max_card_text=without_links)).count('<article class="card') < 7
+
+
+def test_since_the_last_audit_section_lists_what_the_store_found_changed(seed_doc: dict[str, Any]) -> None:
+    """With --db, audit.json's since_last_run becomes a short section under the figures."""
+    doc = copy.deepcopy(seed_doc)
+    assert "Since the last audit" not in render(doc)
+    doc["since_last_run"] = {"run": 1, "previous_run": None}
+    assert "Since the last audit" not in render(doc)  # a store's first run: nothing to compare
+    doc["since_last_run"] = {
+        "run": 3,
+        "previous_run": 2,
+        "previous_run_finished_at": "2026-12-01T10:00:00+00:00",
+        "files": {"unchanged": ["a.txt"], "changed": ["b.txt"], "new": [], "removed": []},
+        "new_posts": [{"id": US, "title": "US on alert"}],
+        "removed_posts": [{"id": "gone", "title": "A post <b>gone</b>"}],
+        "changed_posts": [
+            {"id": ISIS, "title": "ISIS", "edits": [{"kind": "number", "a_text": "12", "b_text": "13"}]}
+        ],
+        "new_pairs": [{"a": {}, "b": {}, "kind": "exact"}],
+        "removed_pairs": [],
+        "new_reprints": [],
+        "new_findings": [
+            {"kind": "misattribution", "severity": "high", "posts": [US], "summary": "it credits X"}
+        ],
+        "resolved_findings": [],
+    }
+    html = render(doc)
+    section = html.split('<section id="since"')[1].split("</section>")[0]
+    assert "run 3 against run 2" in section
+    assert "1 changed · 0 new · 0 removed · 1 unchanged" in section
+    assert f'href="#{post_anchor(US)}"' in section
+    assert "A post &lt;b&gt;gone&lt;/b&gt;" in section
+    assert "number: “12” → “13”" in section
+    assert "1 new duplicate pair, 0 gone" in section
+    assert "New finding: <bdi>high misattribution: it credits X</bdi>" in section
+    doc["since_last_run"] = {
+        **doc["since_last_run"],
+        "new_posts": [],
+        "removed_posts": [],
+        "changed_posts": [],
+    }
+    doc["since_last_run"].update(new_pairs=[], new_findings=[])
+    assert "Nothing new since run 2" in render(doc)

@@ -80,6 +80,7 @@ from provenance.report.context.posts import (
     _choose_cards,
     _counterparts,
 )
+from provenance.report.context.since import SinceView, _since
 from provenance.report.context.sources import MentionView, OutletView, _outlets
 from provenance.report.drawing import BarChart, GraphDrawing, draw_graph, draw_share_chart
 
@@ -102,6 +103,7 @@ class ReportContext:
     chart: BarChart
     copied_posts: tuple[PostCard, ...]  # posts with borrowed text, for the overview's credit table
     findings: FindingsView
+    since: SinceView | None  # only for a run kept in a store (--db) with a run before it
     copies: tuple[CopyRow, ...]  # the first table: one row per borrowing post, most borrowed first
     copies_note: str | None
     cards: tuple[PostCard, ...]
@@ -207,6 +209,7 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
             c for c in cards if c.reuse and c.reuse.sources and c.reuse.derivation in ("wholly", "partially")
         ),
         findings=findings,
+        since=_since(doc, posts),
         copies=tuple(copies),
         copies_note=copies_note,
         cards=tuple(cards),
