@@ -159,7 +159,7 @@ def test_order_evidence_counts_undated_posts_among_dated_ones(repo_root: Path, t
     undated.write_text(OTHER, encoding="utf-8")
     posts = read_corpus([repo_root / "seeds", undated]).posts
     assert order_evidence(posts) == (
-        "dates where both posts have one; for the 1 undated posts direction comes from containment "
+        "dates where both posts have one; for the undated post direction comes from containment "
         "or input order (a guess)"
     )
 

@@ -132,7 +132,8 @@ def order_evidence(posts: Sequence[Post]) -> str:
             "a guess: no post is dated and no known source was declared (--reference), so direction "
             "comes from containment or input order"
         )
-    partly = f"dates where both posts have one; for the {undated} undated posts direction {guess}"
+    which = "the undated post" if undated == 1 else f"the {undated:,} undated posts"
+    partly = f"dates where both posts have one; for {which} direction {guess}"
     return f"{declared}; {partly}" if references else partly
 
 
