@@ -338,7 +338,7 @@ def main() -> int:
         ("posts", f"{args.posts:,}"),
         ("pairs in document", f"{len(doc['pairs']):,}"),
         ("post cards inlined", f"{len(context.cards):,}"),
-        ("pairs inlined", f"{context.duplicates.pairs_shown:,}"),
+        ("copies inlined (duplicates section)", f"{context.duplicates.copies_shown:,}"),
         (
             "clusters inlined",
             f"{len(context.duplicates.clusters):,} of {context.duplicates.clusters_total:,}",

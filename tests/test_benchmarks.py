@@ -443,3 +443,20 @@ def test_hostile_dumps_grow_by_the_size_asked_for(tmp_path: Path) -> None:
         assert not corpus.warnings and not corpus.unparsed
         counts[case] = (len(corpus.posts), sum(len(p.paragraphs) for p in corpus.posts))
     assert counts == {"one-outlet": (30, 60), "repeats": (1, 80), "near-lines": (3, 25)}
+
+
+def test_bench_report_prints_its_table_on_a_small_synthetic_document() -> None:
+    """The report benchmark reads the report's view model: a renamed field must fail here, not at 100k."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_report.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--posts", "60", "--no-browser"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "report.html size (MB)" in done.stdout and "copies inlined" in done.stdout
