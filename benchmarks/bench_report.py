@@ -10,6 +10,7 @@ few seconds.
     python3 benchmarks/bench_report.py --posts 20000 --no-browser
     python3 benchmarks/bench_report.py --audit-json OUT/audit.json   # a real audit instead
     python3 benchmarks/bench_report.py --html OUT/report.html        # only open a written report
+    python3 benchmarks/bench_report.py --screens    # screens to the first table's end vs the whole page
 
 ``--stages`` runs ``provenance audit`` as a user does (a fresh process, see
 ``bench_audit.run_audit``) on dumps made by ``generate.py`` with about 1,700,
@@ -232,6 +233,50 @@ def drawing_seconds(audit_json: Path) -> tuple[float, int]:
     return time.perf_counter() - started, len(graph.nodes)
 
 
+#: Dumps --screens reads as a user has them (under ../shared/corpora; "seeds" is the repo's sample).
+SCREEN_DUMPS = ("seeds", "wxr/cc-labs-blog.xml", "clough-short-answers")
+
+
+def screens(height: int = 900, width: int = 1400) -> int:
+    """Screens to read down to the end of the first table (the copies) against the whole page, at 1400 px.
+
+    Each dump is audited by the installed command in a fresh process, as a
+    user runs it; the page is opened in chromium with every fold closed, as
+    it first appears.
+    """
+    import subprocess
+    import tempfile
+
+    from bench_corpora import SHARED
+    from playwright.sync_api import sync_playwright
+
+    root = Path(__file__).resolve().parents[1]
+    print(f"Screens of {height} px at {width} px wide, folds closed (as the page opens):\n")
+    print("| dump | first table ends at (screens) | whole page (screens) |\n|---|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="screens-") as tmp, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for name in SCREEN_DUMPS:
+            dump = root / "seeds" if name == "seeds" else SHARED / "corpora" / name
+            if not dump.exists():
+                print(f"| {name} | skipped: not found | |")
+                continue
+            out = Path(tmp) / name.replace("/", "-")
+            subprocess.run(
+                ["provenance", "audit", str(dump), "--out", str(out)], check=True, capture_output=True
+            )
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto((out / "report.html").as_uri(), wait_until="load")
+            table_end = page.evaluate(
+                """() => { const t = document.querySelector('#copies');
+                     return t ? t.getBoundingClientRect().bottom + window.scrollY : 0; }"""
+            )
+            total = page.evaluate("document.documentElement.scrollHeight")
+            print(f"| {name} | {table_end / height:.1f} | {total / height:.1f} |")
+            page.close()
+        browser.close()
+    return 0
+
+
 def stages(sizes: list[int], with_corpora: bool, seed: int) -> int:
     """The report stage's time next to the dedup stage's, per generated size and real corpus."""
     import shutil
@@ -297,8 +342,15 @@ def main() -> int:
         "--audit-json", type=Path, help="render the report of this audit.json instead of a synthetic one"
     )
     parser.add_argument("--html", type=Path, help="only time opening this report.html in chromium")
+    parser.add_argument(
+        "--screens",
+        action="store_true",
+        help="screens to read the first table vs the whole page (seed, cc-labs, Clough), at 1400 px",
+    )
     args = parser.parse_args()
 
+    if args.screens:
+        return screens()
     if args.stages:
         return stages([int(n) for n in args.sizes.split(",") if n], not args.no_corpora, args.seed)
     if args.html:
