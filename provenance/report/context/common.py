@@ -44,7 +44,10 @@ class ReportLimits:
     the GEXF export), never silently dropped.
     """
 
-    max_cards: int = 3000  # post cards with full text; beyond it, posts involved in reuse first
+    # The four caps below were chosen together by load time (bench_report.py, 100,000 posts): 3,000
+    # cards, 2,000 clusters, 5,000 pairs and 1,000 copy rows made 13.3 MB loading in 2.4-2.8 s;
+    # these make 8.3 MB loading in 1.6-1.7 s. What is cut is counted, and is in the CSVs and audit.json.
+    max_cards: int = 2000  # post cards with full text; beyond it, posts involved in reuse first
     # Characters over all cards, each paragraph counted with its markup and its counterpart links
     # (posts.py _choose_cards). The estimate runs about 1.4 times low on real text: 7 million keeps
     # the posts section near 10 MB (the generated 100,000-paragraph dump's report: 22 MB in all).
@@ -52,8 +55,8 @@ class ReportLimits:
     # Paragraphs shown in one card: one post of 100,000 share lines made a 51 MB page. Reused
     # paragraphs are kept first; the card counts the rest, which audit.json holds.
     max_card_paragraphs: int = 1000
-    max_clusters: int = 2000  # duplicate clusters inlined, largest and widest first
-    max_pairs: int = 5000  # pairs inlined over all clusters
+    max_clusters: int = 1000  # duplicate clusters inlined, largest and widest first
+    max_pairs: int = 2500  # pairs inlined over all clusters
     max_pairs_per_cluster: int = 30  # a boilerplate-like cluster would otherwise fill the page
     # Counterparts listed under one paragraph: near versions of one line by the thousand
     # gave each paragraph dozens, and the report took twice the time of finding them.
@@ -66,7 +69,7 @@ class ReportLimits:
         25  # citing / mentioning posts listed per outlet (a wire service has thousands)
     )
     max_health_rows: int = 500  # unparsed lines, warnings, skipped files each
-    max_copies: int = 1000  # rows of the copies table (about 2 kB each), most borrowed first
+    max_copies: int = 500  # rows of the copies table (about 2 kB each), most borrowed first
     max_sources_per_copy: int = 5  # sources named in one row; the rest are counted
     max_aligned_per_copy: int = 40  # aligned paragraph pairs under one row
     # Aligned pairs over all rows: each carries two paragraphs' text, and 2,000 rows of 40 would
