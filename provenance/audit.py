@@ -104,14 +104,11 @@ def audit(
         # Credit for the borrowed words, then the claims the dump contradicts: both read every stage above.
         mark = time.perf_counter()
         copied = copied_paragraphs(dedup.pairs)
-        dedup.reuse, graph.outlets = credit_reuse(
-            corpus.posts, dedup, graph.outlets, graph.mentions, graph.credits, aliases, copied
-        )
         names = OutletNames(aliases, graph.outlets)
-        credited_by: dict[str, set[str]] = {}
-        for credit in graph.credits:
-            credited_by.setdefault(credit.post, set()).add(names.key(credit.outlet))
-        findings = find_findings(corpus.posts, dedup, copied, names, credited_by, config)
+        dedup.reuse, graph.outlets = credit_reuse(
+            corpus.posts, dedup, graph.outlets, graph.mentions, graph.credits, names, copied
+        )
+        findings = find_findings(corpus.posts, dedup, copied, names, graph.credits, config)
         timings["findings"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
 

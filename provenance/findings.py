@@ -51,11 +51,13 @@ from provenance.dedup.order import GUESSES
 from provenance.graph.nodes import title_key
 from provenance.graph.notes import parse_note
 from provenance.models import (
+    Credit,
     DedupResult,
     Edit,
     Finding,
     FindingEvidence,
     Pair,
+    ParagraphRef,
     Post,
     PostReuse,
     Severity,
@@ -104,9 +106,14 @@ def _paragraph_line(post: Post, index: int) -> int | None:
     return None
 
 
+def _copy_side(pair: Pair) -> ParagraphRef | None:
+    """The paragraph of the pair that copies the other; None when nothing decided which."""
+    return pair.b if pair.source == "a" else pair.a if pair.source == "b" else None
+
+
 def _copy_side_edits(pair: Pair, copy_post: str) -> tuple[Edit, ...]:
     """The pair's edits when they read from the other post to ``copy_post`` (else none: the other changed)."""
-    copy_side = pair.b if pair.source == "a" else pair.a if pair.source == "b" else None
+    copy_side = _copy_side(pair)
     return pair.edits if copy_side is not None and copy_side.post == copy_post else ()
 
 
@@ -279,8 +286,8 @@ class _Finder:
                 for pair in pairs:
                     matched[pair.a.post].add(pair.a.paragraph)
                     matched[pair.b.post].add(pair.b.paragraph)
-                    copy_ref = pair.b if pair.source == "a" else pair.a
-                    if pair.source is None:
+                    copy_ref = _copy_side(pair)
+                    if copy_ref is None:
                         continue
                     copy_post = self.by_id[copy_ref.post]
                     changed += [
@@ -434,15 +441,20 @@ def find_findings(
     dedup: DedupResult,
     copied: CopiedParagraphs,
     names: OutletNames,
-    credited_by: Mapping[str, set[str]],
+    credits: Sequence[Credit],
     config: AuditConfig,
 ) -> list[Finding]:
     """Every finding of the dump, most severe first (see the module doc for the kinds and severities).
 
-    ``dedup.reuse`` must carry each post's ``credit``; ``credited_by`` maps a
-    post id to the outlet keys its credit lines and links credit.
+    ``dedup.reuse`` must carry each post's ``credit``; ``credits`` are the
+    credit lines and links of the graph stage, read for the posts that borrow.
     """
     finder = _Finder(posts, dedup.reuse, dedup.pairs, copied, names, config)
+    credited_by: dict[str, set[str]] = {}
+    for credit in credits:
+        reuse = dedup.reuse.get(credit.post)
+        if reuse is not None and reuse.credit is not None:
+            credited_by.setdefault(credit.post, set()).add(names.key(credit.outlet))
     same_claims = list(finder.same_claims())
     versions = {frozenset(f.posts) for f in same_claims}
     found = [

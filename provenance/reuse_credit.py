@@ -185,27 +185,27 @@ def credit_reuse(
     outlets: Sequence[Outlet],
     mentions: Sequence[Mention],
     credits: Sequence[Credit],
-    aliases: OutletAliases,
+    names: OutletNames,
     copied: CopiedParagraphs | None = None,
 ) -> tuple[dict[str, PostReuse], list[Outlet]]:
     """Every borrowing post's reuse with its ``credit``, and the outlets with how their text reappears.
 
     Returns new records (the inputs are frozen): ``reuse`` as in
     ``dedup.reuse`` with ``credit`` set, and ``outlets`` with ``reuse`` set for
-    every outlet whose cited posts are borrowed from.
+    every outlet whose cited posts are borrowed from. ``names`` folds and
+    shows outlet names (the findings stage uses the same, with its cache).
     """
-    names = OutletNames(aliases, outlets)
-    by_id = {post.id: post for post in posts}
+    # Only the posts that borrow and their sources are asked about: the rest are not indexed.
+    involved = {p for p, r in dedup.reuse.items() if r.sources}
+    involved.update(s.post for p in list(involved) for s in dedup.reuse[p].sources)
+    by_id = {post.id: post for post in posts if post.id in involved}
     evidence = _Evidence({}, defaultdict(dict), defaultdict(dict), defaultdict(dict))
-    for post in posts:
+    for post in by_id.values():
         if post.citation and post.citation.outlet:
             citation = post.citation
             evidence.cited[post.id] = (names.key(citation.outlet or ""), citation.line, citation.raw or "")
         for link in post.links:
             evidence.linked[post.id].setdefault(_url_key(link.url), link)
-    # Only the posts that borrow and their sources are asked about: the rest are not indexed.
-    involved = {p for p, r in dedup.reuse.items() if r.sources}
-    involved.update(s.post for p in list(involved) for s in dedup.reuse[p].sources)
     for credit in credits:
         if credit.post in involved:
             evidence.credited[credit.post].setdefault(names.key(credit.outlet), []).append(credit)
@@ -213,7 +213,7 @@ def credit_reuse(
         if mention.post in involved:
             evidence.mentioned[mention.post].setdefault(names.key(mention.outlet), []).append(mention)
     copied = copied if copied is not None else copied_paragraphs(dedup.pairs)
-    words = {post.id: sum(len(p.text.split()) for p in post.paragraphs) for post in posts}
+    words = {post.id: sum(len(p.text.split()) for p in post.paragraphs) for post in by_id.values()}
 
     reused: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # outlet key -> [copies, words, credited]
     copies_of: dict[str, set[str]] = defaultdict(set)

@@ -1,10 +1,14 @@
-"""Shared fixtures: the repository root, the seed, and the shared data folder beside the project."""
+"""Shared fixtures: the repository root, the seed, the shared data folder beside the project, a browser."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from provenance.report.chromium import CHROMIUM, launch
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "islamic-state-whats-next.txt"
@@ -22,3 +26,15 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"shared data folder not found at {SHARED}")
     return SHARED
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, one per test module; the browser tests skip without it."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found (CI installs Debian's chromium with apt-get)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

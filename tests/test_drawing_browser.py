@@ -10,14 +10,13 @@ downloaded browser.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from provenance.report import render
-from provenance.report.chromium import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
@@ -54,17 +53,6 @@ SMALLEST_TEXT = """(svg) => {
     (t) => parseFloat(getComputedStyle(t).fontSize) * scale);
   return Math.min(...sizes);
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found (CI installs Debian's chromium with apt-get)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def _audit_doc(path: Path) -> dict[str, Any]:

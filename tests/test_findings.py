@@ -23,14 +23,26 @@ SOURCE = prose(11, 72)
 SECOND = prose(12, 60)
 
 
-def audit_records(tmp_path: Path, records: list[dict[str, Any]], config: AuditConfig | None = None) -> Audit:
+def write_dump(tmp_path: Path, records: list[dict[str, Any]]) -> Path:
     dump = tmp_path / "dump.jsonl"
     dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return provenance.audit([dump], config)
+    return dump
+
+
+def audit_records(tmp_path: Path, records: list[dict[str, Any]], config: AuditConfig | None = None) -> Audit:
+    return provenance.audit([write_dump(tmp_path, records)], config)
 
 
 def record(post_id: str, date: str, text: str, **fields: Any) -> dict[str, Any]:
     return {"id": post_id, "title": post_id.title(), "date": date, "text": text, **fields}
+
+
+def misattributed() -> list[dict[str, Any]]:
+    """A wire text, and a blog that prints it next day under another outlet's name."""
+    return [
+        record("wire", "2020-03-01", SOURCE, outlet="Reuters"),
+        record("blog", "2020-03-02", SOURCE, outlet="Associated Press"),
+    ]
 
 
 def kinds(result: Audit) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -122,13 +134,7 @@ def test_borrowed_words_inside_quotation_marks_count_as_credited_by_the_quotatio
 
 
 def test_misattribution_credits_one_outlet_for_text_first_printed_by_another(tmp_path: Path) -> None:
-    result = audit_records(
-        tmp_path,
-        [
-            record("wire", "2020-03-01", SOURCE, outlet="Reuters"),
-            record("blog", "2020-03-02", SOURCE, outlet="Associated Press"),
-        ],
-    )
+    result = audit_records(tmp_path, misattributed())
     finding = only(result, "misattribution")
     assert (finding.severity, finding.posts) == ("high", ("blog", "wire"))
     assert "Associated Press" in finding.summary and "Reuters" in finding.summary
@@ -305,14 +311,7 @@ def test_dangling_reference_and_its_near_miss(tmp_path: Path) -> None:
 
 
 def test_findings_are_in_audit_json_and_the_cli_summary(tmp_path: Path) -> None:
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text(
-        json.dumps(record("wire", "2020-03-01", SOURCE, outlet="Reuters"))
-        + "\n"
-        + json.dumps(record("blog", "2020-03-02", SOURCE, outlet="Associated Press"))
-        + "\n",
-        encoding="utf-8",
-    )
+    dump = write_dump(tmp_path, misattributed())
     out = tmp_path / "out"
     run = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out)])
     assert run.exit_code == 0, run.output
@@ -329,14 +328,7 @@ def test_findings_are_in_audit_json_and_the_cli_summary(tmp_path: Path) -> None:
 
 
 def test_sources_prints_the_credit_and_findings_live_and_from_a_saved_audit(tmp_path: Path) -> None:
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text(
-        json.dumps(record("wire", "2020-03-01", SOURCE, outlet="Reuters"))
-        + "\n"
-        + json.dumps(record("blog", "2020-03-02", SOURCE, outlet="Associated Press"))
-        + "\n",
-        encoding="utf-8",
-    )
+    dump = write_dump(tmp_path, misattributed())
     out = tmp_path / "out"
     assert CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out)]).exit_code == 0
     live = CliRunner().invoke(cli, ["sources", "blog", str(dump)])

@@ -15,7 +15,6 @@ import pytest
 from hostile_docs import RLO, seed_shaped, with_bidi_overrides, with_outlet_renamed
 
 from provenance.report import render
-from provenance.report.chromium import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
@@ -70,17 +69,6 @@ _WORD_BOXES = """
   return best;
 }
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found (CI installs Debian's chromium with apt-get)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 class Watched:

@@ -16,7 +16,6 @@ import pytest
 
 from provenance.report import build_context, render
 from provenance.report.anchors import paragraph_anchor, post_anchor
-from provenance.report.chromium import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
@@ -26,17 +25,6 @@ US = "us-on-alert-for-terror-strikes-around-elections"
 ISIS = "isis-chief-looses-suicide-bombers-at-w-cities"
 DIASPORA = "the-terrorist-diaspora-after-the-fall-of-the-caliphate"
 HAYOM = "isis-will-survive-mosul-and-raqqa"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found (CI installs Debian's chromium with apt-get)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @dataclass

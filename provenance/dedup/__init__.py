@@ -61,11 +61,27 @@ from provenance.workers import ForkedCall, collector_paused
 
 __all__ = [
     "Chronology",
+    "Laps",
     "PassageRules",
     "align",
     "chronological_key",
     "find_duplicates",
 ]
+
+
+class Laps:
+    """A stopwatch for the steps of a duplicate stage: ``lap(name)`` adds the seconds since the last lap
+    to ``stats["seconds_<name>"]``, so a step timed in several laps (the two indexes) adds up."""
+
+    def __init__(self, stats: dict[str, Any]) -> None:
+        self.stats = stats
+        self.clock = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        key = f"seconds_{name}"
+        self.stats[key] = round(self.stats.get(key, 0.0) + now - self.clock, 4)
+        self.clock = now
 
 
 def find_duplicates(
@@ -99,14 +115,7 @@ def _find_duplicates(
     # Values are numbers except the datasketch version and scheme strings,
     # which export reads back (DedupResult.stats is typed loosely for them).
     stats: dict[str, Any] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        # A step timed in several laps (the two indexes) adds up.
-        stats[f"seconds_{name}"] = round(stats.get(f"seconds_{name}", 0.0) + now - clock, 4)
-        clock = now
+    lap = Laps(stats)
 
     order = chronological_key(posts)
     flat = flatten(posts, config, progress)

@@ -413,17 +413,12 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
+    from provenance.dedup import Laps
     from provenance.dedup.candidates import LshResult, datasketch_stats, lsh_params
 
     spark = paragraphs.sparkSession
     stats: dict[str, Any] = {"engine": "spark"}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        stats[f"seconds_{name}"] = round(stats.get(f"seconds_{name}", 0.0) + now - clock, 4)
-        clock = now
+    lap = Laps(stats)
 
     keep = StorageLevel.MEMORY_AND_DISK
     held: list[DataFrame] = []  # cached frames, freed at the end

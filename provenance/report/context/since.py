@@ -50,6 +50,11 @@ class SinceView:
         )
 
 
+def _finding_line(finding: Mapping[str, Any]) -> str:
+    kind = _text(finding.get("kind")).replace("_", " ")
+    return f"{_text(finding.get('severity'))} {kind}: {_text(finding.get('summary'))}"
+
+
 def _since(doc: Mapping[str, Any], posts: _Posts) -> SinceView | None:
     since = doc.get("since_last_run")
     if not isinstance(since, Mapping) or since.get("previous_run") is None:
@@ -87,13 +92,7 @@ def _since(doc: Mapping[str, Any], posts: _Posts) -> SinceView | None:
         new_pairs=len(_list(since, "new_pairs")),
         removed_pairs=len(_list(since, "removed_pairs")),
         new_reprints=len(_list(since, "new_reprints")),
-        new_findings=tuple(
-            f"{_text(f.get('severity'))} {_text(f.get('kind')).replace('_', ' ')}: {_text(f.get('summary'))}"
-            for f in first("new_findings")
-        ),
-        resolved_findings=tuple(
-            f"{_text(f.get('severity'))} {_text(f.get('kind')).replace('_', ' ')}: {_text(f.get('summary'))}"
-            for f in first("resolved_findings")
-        ),
+        new_findings=tuple(_finding_line(f) for f in first("new_findings")),
+        resolved_findings=tuple(_finding_line(f) for f in first("resolved_findings")),
         more=more,
     )
