@@ -644,14 +644,14 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
 
     from provenance.audit import audit as run_audit
     from provenance.export import write_atomically, write_output_text
-    from provenance.graph import for_export, to_node_link
+    from provenance.graph import for_export, to_node_link, write_graphml
 
     paths, config = _config(kwargs)
     result = run_audit(paths, config)
     target = out_file or Path(DEFAULT_OUT) / f"graph.{graph_format}"
     g = result.graph.graph
     writers = {
-        "graphml": lambda path: nx.write_graphml(for_export(g), path),
+        "graphml": lambda path: write_graphml(g, path),
         "gexf": lambda path: nx.write_gexf(for_export(g), path),
         "json": lambda path: write_output_text(
             path, json.dumps(to_node_link(g), ensure_ascii=False, indent=1) + "\n"

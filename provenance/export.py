@@ -30,14 +30,28 @@ from typing import Any, TextIO, cast
 
 from provenance.errors import ReportError
 from provenance.interrupts import deferred
-from provenance.models import Audit, Edit, Pair, ParagraphRef, Post, PostReuse, ReuseCredit
+from provenance.models import (
+    Audit,
+    Cluster,
+    Edit,
+    Finding,
+    Outlet,
+    Pair,
+    ParagraphRef,
+    Post,
+    PostReuse,
+    ReuseCredit,
+)
 from provenance.ownership import clear_staged, output_lock, owned_temp_file
 from provenance.schema import (
     SCHEMA_VERSION,
     AuditDoc,
+    ClusterDoc,
     EditDoc,
+    FindingDoc,
     FindingsBySeverityDoc,
     GraphSummaryDoc,
+    OutletDoc,
     PairDoc,
     PairsByKindDoc,
     PostDoc,
@@ -54,9 +68,11 @@ Progress = Callable[[str, int, int | None], None]
 __all__ = [
     "GEXF_MAX_NODES",
     "OUTPUT_FILES",
+    "Items",
     "SpreadsheetSafeWriter",
     "audit_to_dict",
     "load_audit_json",
+    "materialized",
     "open_output",
     "pairs_csv",
     "posts_csv",
@@ -266,6 +282,51 @@ def _copied_shares(audit: Audit) -> tuple[int, float, float]:
     return total, inside_words / total, across_words / total
 
 
+class Items(Sequence[Any]):
+    """A top-level list of the audit.json document, each item made when it is read.
+
+    At a million paragraphs the document held as dicts and lists was gigabytes
+    beside the audit it describes (``bench_audit.py``), and each output walks
+    it once, in order: audit.json, the CSV tables, the store and the report
+    read their items one at a time, and each item is dropped once written.
+    Reading an item twice makes it twice (equal both times). It compares equal
+    to the list of its items, so a document read back from audit.json equals
+    the one written.
+    """
+
+    __slots__ = ("_make", "_source")
+
+    def __init__(self, source: Sequence[Any], make: Callable[[Any], Any]) -> None:
+        self._source = source
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._source[index]]
+        return self._make(self._source[index])
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self._make, self._source)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Items, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like list: equal to a list, so not hashable
+
+    def __repr__(self) -> str:
+        return f"Items({len(self)} items)"
+
+
+def materialized(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """``doc`` with every :class:`Items` made into a list: for ``json.dumps`` and anything that keeps it."""
+    return {key: list(value) if isinstance(value, Items) else value for key, value in doc.items()}
+
+
 def audit_to_dict(audit: Audit) -> AuditDoc:
     """The audit.json document (see ``docs/audit-json.md``; its types in :mod:`provenance.schema`)."""
     from importlib.metadata import version
@@ -286,7 +347,6 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
     inside_pairs = sum(1 for p in audit.pairs if p.inside_post)
     corpus = audit.corpus
     references = set(corpus.references)
-    reuse = {post_id: _reuse_dict(r) for post_id, r in audit.dedup.reuse.items()}
     severities = FindingsBySeverityDoc(high=0, medium=0, low=0)
     for finding in audit.findings:
         severities[finding.severity] += 1
@@ -332,74 +392,28 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
             "findings": len(audit.findings),
             "findings_by_severity": severities,
         },
-        "findings": [
-            {
-                "kind": f.kind,
-                "severity": f.severity,
-                "posts": list(f.posts),
-                "summary": f.summary,
-                "evidence": [
-                    {"post": e.post, "paragraph": e.paragraph, "line": e.line, "text": e.text}
-                    for e in f.evidence
-                ],
-            }
-            for f in audit.findings
-        ],
-        "posts": [_post_dict(p, reuse.get(p.id)) for p in audit.posts],
-        "pairs": [_pair_dict(p, cluster_of) for p in audit.pairs],
-        "clusters": [
-            {
-                "id": c.id,
-                "members": [_ref(m) for m in c.members],
-                "earliest": _ref(c.earliest),
-                "kinds": list(c.kinds),
-                "posts": sorted({m.post for m in c.members}),
-                "witness_decided_by": c.witness_decided_by or None,
-                "edits": [
-                    {"member": _ref(member), "edits": [_edit_dict(e) for e in changes]}
-                    for member, changes in c.edits
-                ],
-            }
-            for c in audit.dedup.clusters
-        ],
-        "boilerplate": [
-            {"text": b.text, "posts": b.posts, "members": [_ref(m) for m in b.members]}
-            for b in audit.dedup.boilerplate
-        ],
-        "reprints": [
-            {
+        "findings": Items(audit.findings, _finding_dict),
+        "posts": Items(audit.posts, lambda p: _post_dict(p, _reuse_of(audit, p.id))),
+        "pairs": Items(audit.pairs, lambda p: _pair_dict(p, cluster_of)),
+        "clusters": Items(audit.dedup.clusters, _cluster_dict),
+        "boilerplate": Items(
+            audit.dedup.boilerplate,
+            lambda b: {"text": b.text, "posts": b.posts, "members": [_ref(m) for m in b.members]},
+        ),
+        "reprints": Items(
+            audit.reprints,
+            lambda r: {
                 "source": r.source,
                 "copy": r.copy,
                 "shared_paragraphs": r.shared_paragraphs,
                 "share_of_source": _r(r.share_of_source),
                 "decided_by": r.decided_by,
-            }
-            for r in audit.reprints
-        ],
-        "outlets": [
-            {
-                "name": o.name,
-                "aliases": list(o.aliases),
-                "kind": o.kind,
-                "cited_by": list(o.cited_by),
-                "mentioned_by": list(o.mentioned_by),
-                "credited_by": list(o.credited_by),
-                "source": o.source,
-                "reuse": (
-                    {
-                        "copies": o.reuse.copies,
-                        "words": o.reuse.words,
-                        "credited_words": o.reuse.credited_words,
-                        "credited_share": o.reuse.credited_share,
-                    }
-                    if o.reuse is not None
-                    else None
-                ),
-            }
-            for o in audit.outlets
-        ],
-        "mentions": [
-            {
+            },
+        ),
+        "outlets": Items(audit.outlets, _outlet_dict),
+        "mentions": Items(
+            audit.graph.mentions,
+            lambda m: {
                 "post": m.post,
                 "outlet": m.outlet,
                 "surface": m.surface,
@@ -407,11 +421,11 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
                 "line": m.line,
                 "paragraph": m.paragraph,
                 "cue": m.cue,
-            }
-            for m in audit.graph.mentions
-        ],
-        "credits": [
-            {
+            },
+        ),
+        "credits": Items(
+            audit.graph.credits,
+            lambda c: {
                 "post": c.post,
                 "outlet": c.outlet,
                 "surface": c.surface,
@@ -420,21 +434,73 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
                 "line": c.line,
                 "paragraph": c.paragraph,
                 "url": c.url,
-            }
-            for c in audit.graph.credits
-        ],
+            },
+        ),
         "graph": cast(GraphSummaryDoc, _jsonable(audit.graph.summary)),
-        "unparsed": [{"path": u.path, "line": u.line, "text": u.text} for u in corpus.unparsed],
-        "classified": [
-            {"path": c.path, "line": c.line, "role": c.role, "text": c.text} for c in corpus.classified
-        ],
+        "unparsed": Items(corpus.unparsed, lambda u: {"path": u.path, "line": u.line, "text": u.text}),
+        "classified": Items(
+            corpus.classified, lambda c: {"path": c.path, "line": c.line, "role": c.role, "text": c.text}
+        ),
         "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
-        "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in corpus.warnings],
+        "warnings": Items(corpus.warnings, lambda w: {"path": w.path, "line": w.line, "message": w.message}),
         "timings": {k: round(v, 3) for k, v in audit.timings.items()},
     }
     if audit.since_last_run is not None:  # the --db store's comparison (provenance.store)
         doc["since_last_run"] = audit.since_last_run
     return doc
+
+
+def _reuse_of(audit: Audit, post_id: str) -> ReuseDoc | None:
+    reuse = audit.dedup.reuse.get(post_id)
+    return _reuse_dict(reuse) if reuse is not None else None
+
+
+def _finding_dict(f: Finding) -> FindingDoc:
+    return {
+        "kind": f.kind,
+        "severity": f.severity,
+        "posts": list(f.posts),
+        "summary": f.summary,
+        "evidence": [
+            {"post": e.post, "paragraph": e.paragraph, "line": e.line, "text": e.text} for e in f.evidence
+        ],
+    }
+
+
+def _cluster_dict(c: Cluster) -> ClusterDoc:
+    return {
+        "id": c.id,
+        "members": [_ref(m) for m in c.members],
+        "earliest": _ref(c.earliest),
+        "kinds": list(c.kinds),
+        "posts": sorted({m.post for m in c.members}),
+        "witness_decided_by": c.witness_decided_by or None,
+        "edits": [
+            {"member": _ref(member), "edits": [_edit_dict(e) for e in changes]} for member, changes in c.edits
+        ],
+    }
+
+
+def _outlet_dict(o: Outlet) -> OutletDoc:
+    return {
+        "name": o.name,
+        "aliases": list(o.aliases),
+        "kind": o.kind,
+        "cited_by": list(o.cited_by),
+        "mentioned_by": list(o.mentioned_by),
+        "credited_by": list(o.credited_by),
+        "source": o.source,
+        "reuse": (
+            {
+                "copies": o.reuse.copies,
+                "words": o.reuse.words,
+                "credited_words": o.reuse.credited_words,
+                "credited_share": o.reuse.credited_share,
+            }
+            if o.reuse is not None
+            else None
+        ),
+    }
 
 
 def _reuse_dict(reuse: PostReuse) -> ReuseDoc:
@@ -570,14 +636,16 @@ def reprints_csv(doc: AuditDoc) -> str:
     return buffer.getvalue()
 
 
-def _posts_by_id(doc: AuditDoc) -> dict[str, PostDoc]:
-    return {post["id"]: post for post in doc["posts"]}
+def _titles_and_dates(doc: AuditDoc) -> dict[str, tuple[str | None, str | None]]:
+    """Each post's title and date by id: all a table needs of the posts it names (not their text)."""
+    return {post["id"]: (post.get("title"), post.get("date")) for post in doc["posts"]}
 
 
-def _title_and_date(posts: Mapping[str, PostDoc], post_id: str) -> tuple[str | None, str | None]:
+def _title_and_date(
+    posts: Mapping[str, tuple[str | None, str | None]], post_id: str
+) -> tuple[str | None, str | None]:
     """A post's title and date, empty for an id the document does not hold (a hand-made or cut document)."""
-    post = posts.get(post_id)
-    return (post.get("title"), post.get("date")) if post is not None else (None, None)
+    return posts.get(post_id, (None, None))
 
 
 def write_pairs_csv(doc: AuditDoc, handle: TextIO) -> None:
@@ -586,8 +654,13 @@ def write_pairs_csv(doc: AuditDoc, handle: TextIO) -> None:
     ``source`` is the audit's own decision (``pairs[].source``): ``a``, ``b``,
     or ``undecided`` where the audit found nothing that decides.
     """
-    posts = _posts_by_id(doc)
-    paragraphs = {(post["id"], p["index"]): p for post in doc["posts"] for p in post["paragraphs"]}
+    # One pass over the posts, keeping of each only what a row shows (the texts are shared, not copied).
+    posts: dict[str, tuple[str | None, str | None]] = {}
+    paragraphs: dict[tuple[str, int], tuple[int, str]] = {}
+    for post in doc["posts"]:
+        posts[post["id"]] = (post.get("title"), post.get("date"))
+        for p in post["paragraphs"]:
+            paragraphs[(post["id"], p["index"])] = (p["line"], p["text"])
     writer = SpreadsheetSafeWriter(handle)
     writer.writerow(PAIR_CSV_COLUMNS)
     for pair in doc["pairs"]:
@@ -599,10 +672,10 @@ def write_pairs_csv(doc: AuditDoc, handle: TextIO) -> None:
             [
                 a_post,
                 pair["a"]["paragraph"],
-                a["line"],
+                a[0],
                 b_post,
                 pair["b"]["paragraph"],
-                b["line"],
+                b[0],
                 pair["kind"],
                 pair["jaccard"],
                 pair["containment"],
@@ -611,8 +684,8 @@ def write_pairs_csv(doc: AuditDoc, handle: TextIO) -> None:
                 source if source in ("a", "b") else UNDECIDED,
                 *_title_and_date(posts, a_post),
                 *_title_and_date(posts, b_post),
-                a["text"],
-                b["text"],
+                a[1],
+                b[1],
             ]
         )
 
@@ -637,7 +710,7 @@ def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
     nothing): its two shares, and ``credited_how``, how each source is
     credited (``none`` where it is not), named by its outlet or else its id.
     """
-    posts = _posts_by_id(doc)
+    posts = _titles_and_dates(doc)
     writer = SpreadsheetSafeWriter(handle)
     writer.writerow(POST_CSV_COLUMNS)
     for post in doc["posts"]:
@@ -672,7 +745,7 @@ def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
 
 def write_reprints_csv(doc: AuditDoc, handle: TextIO) -> None:
     """reprints.csv: one row per reprint edge, both posts named, dated and titled, and how it was decided."""
-    posts = _posts_by_id(doc)
+    posts = _titles_and_dates(doc)
     writer = SpreadsheetSafeWriter(handle)
     writer.writerow(REPRINT_CSV_COLUMNS)
     for reprint in doc.get("reprints", []):
@@ -767,7 +840,9 @@ def _write_json(doc: AuditDoc, handle: TextIO) -> None:
     for number, (key, value) in enumerate(doc.items()):
         handle.write(",\n" if number else "\n")
         handle.write(f"{json.dumps(key, ensure_ascii=False)}: ")
-        if isinstance(value, list) and value:
+        if isinstance(value, Items) and not value:
+            handle.write("[]")
+        elif isinstance(value, (list, Items)) and value:
             handle.write("[\n")
             last = len(value) - 1
             for index, item in enumerate(value):
@@ -871,15 +946,21 @@ def write_outputs(
 
 
 def _write_graph_files(graph: Any, files: Sequence[tuple[Path, str]]) -> None:
-    """GraphML and GEXF files, each given as ``(path, ".graphml" or ".gexf")``, from one exportable copy."""
+    """GraphML and GEXF files, each given as ``(path, ".graphml" or ".gexf")``.
+
+    GraphML is written from the graph itself, its safe attributes made as it
+    is walked (:func:`provenance.graph.write_graphml`); GEXF, written only for
+    graphs of at most :data:`GEXF_MAX_NODES` nodes, from a safe copy.
+    """
     import networkx as nx
 
-    from provenance.graph import for_export
+    from provenance.graph import for_export, write_graphml
 
-    exportable = for_export(graph)
-    writers = {".graphml": nx.write_graphml, ".gexf": nx.write_gexf}
     for path, suffix in files:
-        writers[suffix](exportable, path)
+        if suffix == ".graphml":
+            write_graphml(graph, path)
+        else:
+            nx.write_gexf(for_export(graph), path)
 
 
 def load_audit_json(path: str | os.PathLike[str]) -> AuditDoc:

@@ -15,6 +15,7 @@ existed): readers still guard what they read.
 
 # No ``from __future__ import annotations``: Python 3.11's TypedDict reads NotRequired
 # only from evaluated annotations, and the key test reads __optional_keys__.
+from collections.abc import Sequence
 from typing import Any, Literal, NotRequired, TypedDict
 
 from provenance.models import (
@@ -374,7 +375,12 @@ class FindingDoc(TypedDict):
 
 
 class AuditDoc(TypedDict):
-    """The whole audit.json document; its required fields are written in this order."""
+    """The whole audit.json document; its required fields are written in this order.
+
+    The long lists are ``Sequence``: :func:`~provenance.export.audit_to_dict`
+    makes their items as they are read (:class:`~provenance.export.Items`),
+    and ``json.load`` gives lists.
+    """
 
     tool: ToolDoc
     schema_version: str
@@ -383,20 +389,20 @@ class AuditDoc(TypedDict):
     params: dict[str, Any]
     inputs: InputsDoc
     summary: SummaryDoc
-    findings: list[FindingDoc]
-    posts: list[PostDoc]
-    pairs: list[PairDoc]
-    clusters: list[ClusterDoc]
-    boilerplate: list[BoilerplateDoc]
-    reprints: list[ReprintDoc]
-    outlets: list[OutletDoc]
-    mentions: list[MentionDoc]
-    credits: list[CreditDoc]
+    findings: Sequence[FindingDoc]
+    posts: Sequence[PostDoc]
+    pairs: Sequence[PairDoc]
+    clusters: Sequence[ClusterDoc]
+    boilerplate: Sequence[BoilerplateDoc]
+    reprints: Sequence[ReprintDoc]
+    outlets: Sequence[OutletDoc]
+    mentions: Sequence[MentionDoc]
+    credits: Sequence[CreditDoc]
     graph: GraphSummaryDoc
-    unparsed: list[UnparsedDoc]
-    classified: list[ClassifiedDoc]
+    unparsed: Sequence[UnparsedDoc]
+    classified: Sequence[ClassifiedDoc]
     skipped: list[SkippedDoc]
-    warnings: list[WarningDoc]
+    warnings: Sequence[WarningDoc]
     timings: dict[str, float]
     #: Only with ``--db``: what changed since the store's previous run (:mod:`provenance.store.diff`).
     since_last_run: NotRequired[dict[str, Any]]

@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 
 import provenance
+import provenance.graph
 from provenance import export
 from provenance.config import AuditConfig
 from provenance.errors import InputError
@@ -41,7 +42,7 @@ def test_audit_json_has_the_documented_fields(seed_audit: Audit) -> None:
     assert set(doc["outlets"][0]) >= {"name", "aliases", "cited_by", "mentioned_by"}
     assert doc["params"]["threshold"] == 0.5 and doc["params"]["num_perm"] == 128
     assert doc["unparsed"] == [] and doc["skipped"] == []
-    json.dumps(doc)  # serialisable as it is
+    json.dumps(export.materialized(doc))  # serialisable once its items are made
 
 
 def test_summary_counts_match_the_lists(seed_audit: Audit) -> None:
@@ -83,7 +84,7 @@ def test_audit_json_reads_back_as_the_document_one_item_per_line(seed_audit: Aud
     export.write_outputs(seed_audit, tmp_path)
     text = (tmp_path / "audit.json").read_text(encoding="utf-8")
     doc = export.audit_to_dict(seed_audit)
-    assert json.loads(text) == json.loads(json.dumps(doc))
+    assert json.loads(text) == json.loads(json.dumps(export.materialized(doc)))
     lines = text.splitlines()
     for post in doc["posts"]:
         assert (
@@ -105,7 +106,7 @@ def test_interrupted_write_leaves_previous_outputs_intact(
     def broken_graphml(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-write
 
-    monkeypatch.setattr(nx, "write_graphml", broken_graphml)
+    monkeypatch.setattr(provenance.graph, "write_graphml", broken_graphml)
     with pytest.raises(KeyboardInterrupt):
         export.write_outputs(seed_audit, tmp_path)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
@@ -196,3 +197,20 @@ def test_strict_fails_on_warnings(tmp_path: Path) -> None:
     assert relaxed.posts[0].date is None
     with pytest.raises(InputError, match=re.escape(f"{dump}:3")):
         provenance.audit(dump, AuditConfig(strict=True))
+
+
+def test_a_fresh_document_writes_the_same_json_as_its_materialized_copy(seed_audit: Audit) -> None:
+    """Its long lists are made as they are read (export.Items), and written the same as lists."""
+    doc = export.audit_to_dict(seed_audit)
+    assert isinstance(doc["posts"], export.Items) and isinstance(doc["pairs"], export.Items)
+    copy = export.materialized(doc)
+    assert all(not isinstance(value, export.Items) for value in copy.values())
+    written = []
+
+    class Sink:
+        def write(self, text: str) -> None:
+            written.append(text)
+
+    export._write_json(doc, Sink())  # type: ignore[arg-type]
+    assert json.loads("".join(written)) == json.loads(json.dumps(copy))
+    assert copy == doc

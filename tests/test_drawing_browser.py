@@ -58,9 +58,9 @@ SMALLEST_TEXT = """(svg) => {
 def _audit_doc(path: Path) -> dict[str, Any]:
     from provenance.audit import audit
     from provenance.config import AuditConfig
-    from provenance.export import audit_to_dict
+    from provenance.export import audit_to_dict, materialized
 
-    return json.loads(json.dumps(audit_to_dict(audit([path], AuditConfig(jobs=1)))))
+    return json.loads(json.dumps(materialized(audit_to_dict(audit([path], AuditConfig(jobs=1))))))
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ without its definition, or declared and not written, fails here.
 
 from __future__ import annotations
 
+import collections.abc
 import json
 import re
 import types
@@ -59,7 +60,7 @@ def mismatches(value: Any, tp: Any, where: str = "$") -> list[str]:
         return [] if any(not found for found in options) else min(options, key=len)
     if origin is Literal:
         return [] if value in get_args(tp) else [f"{where}: {value!r} not one of {get_args(tp)}"]
-    if origin is list:
+    if origin in (list, collections.abc.Sequence):  # a Sequence of the document reads back as a list
         if not isinstance(value, list):
             return [f"{where}: {type(value).__name__}, not a list"]
         (item,) = get_args(tp)

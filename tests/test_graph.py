@@ -11,7 +11,14 @@ import pytest
 
 from provenance.config import AuditConfig
 from provenance.errors import ProvenanceError
-from provenance.graph import build_graph, for_export, format_chain, provenance_chain, to_node_link
+from provenance.graph import (
+    build_graph,
+    for_export,
+    format_chain,
+    provenance_chain,
+    to_node_link,
+    write_graphml,
+)
 from provenance.models import (
     Citation,
     ClassifiedLine,
@@ -432,6 +439,37 @@ def test_for_export_has_only_scalars_and_one_type_per_attribute(seed: tuple[list
         assert all(len(t) == 1 for t in types.values()), types
     reprint = next(d for _, _, d in exportable.edges(data=True) if d["kind"] == "reprints")
     assert json.loads(reprint["source_paragraphs"]) == list(range(11))
+
+
+def test_graphml_written_from_the_graph_equals_graphml_of_the_copy(
+    seed: tuple[list[Post], GraphResult], tmp_path: Path
+) -> None:
+    """write_graphml walks the graph instead of copying it, and writes the same bytes as the copy gives."""
+    _, result = seed
+    graph: nx.MultiDiGraph = result.graph  # type: ignore[assignment]
+    nx.write_graphml(for_export(graph), tmp_path / "copy.graphml")
+    write_graphml(graph, tmp_path / "walked.graphml")
+    assert (tmp_path / "walked.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()
+
+
+def test_graphml_of_ids_that_become_one_id_in_xml_equals_the_copy_s(tmp_path: Path) -> None:
+    """Two node ids that differ only in characters XML cannot hold: merged as the copy merges them."""
+    graph = nx.MultiDiGraph()
+    graph.add_node("p:a\x0b", type="post", title="one", words=3)
+    graph.add_node("p:a\x0c", type="post", title="two", words=None)
+    graph.add_node("p:b", type="post", title="three\x00", words=5)
+    graph.add_edge("p:a\x0b", "p:b", type="reprints", shared=[1, 2])
+    nx.write_graphml(for_export(graph), tmp_path / "copy.graphml")
+    write_graphml(graph, tmp_path / "walked.graphml")
+    assert (tmp_path / "walked.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()
+    back = nx.read_graphml(tmp_path / "walked.graphml")
+    assert sorted(back.nodes) == ["p:a\ufffd", "p:b"]
+    # Without a merge the graph is walked, and control characters in text still become U+FFFD.
+    graph.remove_node("p:a\x0c")
+    nx.write_graphml(for_export(graph), tmp_path / "copy2.graphml")
+    write_graphml(graph, tmp_path / "walked2.graphml")
+    assert (tmp_path / "walked2.graphml").read_bytes() == (tmp_path / "copy2.graphml").read_bytes()
+    assert "three\ufffd" in (tmp_path / "walked2.graphml").read_text(encoding="utf-8")
 
 
 def test_node_link_json_is_serialisable_and_complete(seed: tuple[list[Post], GraphResult]) -> None:

@@ -190,10 +190,10 @@ def test_real_seed_report(
     """The report of the real seed audit shows 7 posts, its reprint, and no error or request."""
     try:
         import provenance
-        from provenance.export import audit_to_dict
+        from provenance.export import audit_to_dict, materialized
     except ImportError as error:  # the pipeline is built in parallel; the fixtures cover the report alone
         pytest.skip(f"pipeline not importable: {error}")
-    doc = json.loads(json.dumps(audit_to_dict(provenance.audit([str(ROOT / "seeds")]))))
+    doc = json.loads(json.dumps(materialized(audit_to_dict(provenance.audit([str(ROOT / "seeds")])))))
     opened = open_report(report_file("seed-real", doc))
     assert opened.figure("posts") == "7"
     assert opened.figure("derived") == "1"
@@ -372,9 +372,9 @@ def test_no_sideways_scrolling_on_a_real_blog_export(
     if not dump.exists():
         pytest.skip(f"{dump} not found")
     import provenance
-    from provenance.export import audit_to_dict
+    from provenance.export import audit_to_dict, materialized
 
-    doc = json.loads(json.dumps(audit_to_dict(provenance.audit([str(dump)]))))
+    doc = json.loads(json.dumps(materialized(audit_to_dict(provenance.audit([str(dump)])))))
     fits = _fits(browser, report_file(f"real-{corpus}", doc), width)
     assert fits["scroll"] <= fits["inner"]
     assert fits["cells"] > 7

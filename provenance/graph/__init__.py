@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from provenance.graph.build import LINKING_STEPS, build_graph
 from provenance.graph.chain import ChainStep, ProvenanceChain, find_post, format_chain, provenance_chain
-from provenance.graph.export import for_export, to_node_link
+from provenance.graph.export import for_export, to_node_link, write_graphml
 from provenance.graph.nodes import para_node, post_node
 from provenance.graph.reprints import REPRINT_KINDS
 
@@ -46,4 +46,5 @@ __all__ = [
     "post_node",
     "provenance_chain",
     "to_node_link",
+    "write_graphml",
 ]

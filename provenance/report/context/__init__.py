@@ -160,7 +160,7 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     paths = sorted(_text(f.get("path")) for f in inputs.get("files") or [] if isinstance(f, Mapping))
     names, title, path_note = _path_names(paths)
     ordered, cards_note = _choose_cards(doc, posts, pairs, limits)
-    counterparts = _counterparts(posts, pairs, earliest)
+    counterparts, provenances = _counterparts(posts, pairs, earliest)
     cards = _cards(
         doc, posts, ordered, counterparts, limits.max_counterparts, names, limits.max_card_paragraphs
     )
@@ -172,13 +172,13 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     assert isinstance(tool, Mapping)
 
     # Shares are computed only where there is reuse; the rest of a 100k-post dump is zero.
-    with_reuse = {post for post, _ in counterparts} | {
+    with_reuse = {post for post, _ in provenances} | {
         post_id
         for post_id, post in posts.raw.items()
         if isinstance(post.get("reuse"), Mapping) and _float(post["reuse"].get("share")) > 0
     }
     rows = [
-        (post_id, *_shares(posts, post_id, counterparts)) for post_id in posts.raw if post_id in with_reuse
+        (post_id, *_shares(posts, post_id, provenances)) for post_id in posts.raw if post_id in with_reuse
     ]
     rows.sort(key=lambda row: (-row[1], -row[2], -row[3], posts.order[row[0]]))
     rows = rows[: limits.max_chart_rows]
@@ -191,7 +191,14 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
         [(post_id, posts.title(post_id), b, g, i, posts.ref(post_id).href) for post_id, b, g, i in rows],
         len(posts.raw),
     )
-    graph = draw_graph(doc, posts.title, posts.canonical, lambda p: posts.ref(p).href, limits.max_graph_nodes)
+    # The drawing reads the posts' reuse and citations, never their text: the posts as held here.
+    graph = draw_graph(
+        {**doc, "posts": list(posts.raw.values())},
+        posts.title,
+        posts.canonical,
+        lambda p: posts.ref(p).href,
+        limits.max_graph_nodes,
+    )
     boilerplate = tuple(
         BoilerplateView(_text(b.get("text")), int(_float(b.get("posts"))), len(b.get("members") or []))
         for b in _list(doc, "boilerplate")

@@ -109,11 +109,12 @@ class PairSide:
     runs: tuple[Run, ...]
 
 
-def _list(doc: Mapping[str, Any], key: str) -> list[Any]:
+def _list(doc: Mapping[str, Any], key: str) -> Sequence[Any]:
+    """``doc[key]``: a list read from audit.json, or the audit's own items made as they are read."""
     value = doc.get(key)
     if value is None:
         return []
-    if not isinstance(value, list):
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
         raise ReportError(f"audit.json: {key!r} must be a list, got {type(value).__name__}")
     return value
 
@@ -227,22 +228,44 @@ def _common(paths: Sequence[str]) -> str:
 
 
 class _Posts:
-    """Post lookups shared by every section: titles, order, outlets, which cards exist."""
+    """Post lookups shared by every section: titles, order, outlets, which cards exist.
 
-    def __init__(self, posts: list[Any]) -> None:
+    ``raw`` holds each post without its paragraphs when the posts are made as
+    they are read (a fresh audit's document): the report needs the text of a
+    few posts only, and :meth:`paragraphs` makes those again. A list read from
+    audit.json is in memory already and is kept as it is.
+    """
+
+    def __init__(self, posts: Sequence[Any]) -> None:
         self.raw: dict[str, Mapping[str, Any]] = {}
         self.order: dict[str, int] = {}
+        self.paragraph_count = 0
+        self._source = posts
+        keep_whole = isinstance(posts, list)
         for position, post in enumerate(posts):
             if not isinstance(post, Mapping) or "id" not in post:
                 raise ReportError(f"audit.json: post {position} has no id")
             post_id = str(post["id"])
             if post_id in self.raw:
                 raise ReportError(f"audit.json: post id {post_id!r} appears twice")
-            self.raw[post_id] = post
+            paragraphs = post.get("paragraphs")
+            self.paragraph_count += len(paragraphs) if isinstance(paragraphs, list) else 0
+            self.raw[post_id] = post if keep_whole else {k: v for k, v in post.items() if k != "paragraphs"}
             self.order[post_id] = position
         self.rendered: set[str] = set()  # set once by _choose_cards, before any ref is made
         self._refs: dict[str, PostRef] = {}
+        self._words: dict[str, dict[int, int]] = {}
         self.canonical: dict[str, str] = {}  # casefolded alias or name -> canonical outlet name
+
+    def paragraphs(self, post_id: str) -> Sequence[Any]:
+        """The paragraphs of ``post_id`` as the document gives them (empty for an id it does not hold)."""
+        position = self.order.get(post_id)
+        if position is None:
+            return []
+        post = self.raw[post_id]
+        if "paragraphs" not in post:
+            post = self._source[position]
+        return _list(post, "paragraphs")
 
     def title(self, post_id: str) -> str:
         post = self.raw.get(post_id)
@@ -279,12 +302,14 @@ class _Posts:
 
     def words(self, post_id: str) -> dict[int, int]:
         """Words per paragraph index, the unit the copied shares are measured in."""
-        post = self.raw.get(post_id) or {}
-        return {
-            int(_float(p.get("index"))): len(_text(p.get("text")).split())
-            for p in post.get("paragraphs") or []
-            if isinstance(p, Mapping)
-        }
+        words = self._words.get(post_id)
+        if words is None:
+            words = self._words[post_id] = {
+                int(_float(p.get("index"))): len(_text(p.get("text")).split())
+                for p in self.paragraphs(post_id)
+                if isinstance(p, Mapping)
+            }
+        return words
 
 
 @dataclass(slots=True)
@@ -295,12 +320,20 @@ class _PairRecord:
     jaccard: float
     containment: float
     cluster: str
-    raw: Mapping[str, Any]
+    #: The document's pairs and this one's place there: its alignment is read again when a row shows
+    #: it, rather than every pair's held for the few the report shows (a million pairs at 1M paragraphs).
+    source: Sequence[Any]
+    position: int
+
+    def alignment(self) -> Any:
+        raw = self.source[self.position]
+        return raw.get("alignment") if isinstance(raw, Mapping) else None
 
 
 def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
     records: list[_PairRecord] = []
-    for raw in _list(doc, "pairs"):
+    source = _list(doc, "pairs")
+    for position, raw in enumerate(source):
         if not isinstance(raw, Mapping):
             continue
         a, b = _ref(raw.get("a")), _ref(raw.get("b"))
@@ -316,7 +349,8 @@ def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
                 _float(raw.get("jaccard")),
                 _float(raw.get("containment")),
                 "" if cluster is None else str(cluster),
-                raw,
+                source,
+                position,
             )
         )
     _fill_clusters(records)

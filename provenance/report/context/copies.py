@@ -136,7 +136,7 @@ def _copies(
                     across[side].append(pair)
     texts: dict[tuple[str, int], str] = {}
     for post_id in {p for pair_list in across.values() for pair in pair_list for p in (pair.a[0], pair.b[0])}:
-        for raw in posts.raw[post_id].get("paragraphs") or []:
+        for raw in posts.paragraphs(post_id):
             if isinstance(raw, Mapping):
                 texts[(post_id, int(_float(raw.get("index"))))] = _text(raw.get("text"))
 
@@ -164,7 +164,7 @@ def _copies(
             if there[0] not in source_ids:
                 continue  # copied *into* a later post: not this row's borrowing
             runs_a, runs_b = side_by_side(
-                texts.get(pair.a, ""), texts.get(pair.b, ""), pair.raw.get("alignment"), pair.kind
+                texts.get(pair.a, ""), texts.get(pair.b, ""), pair.alignment(), pair.kind
             )
             side_a, side_b = (
                 PairSide(posts.paragraph(*pair.a), runs_a),

@@ -95,8 +95,8 @@ def _duplicates(
 ) -> DuplicatesView:
     """Each cluster once, as its earliest witness and its copies; across posts first, then by shared words."""
     texts: dict[tuple[str, int], str] = {}
-    for post_id, post in posts.raw.items():
-        for raw in post.get("paragraphs") or []:
+    for post_id in {side[0] for pair in pairs for side in (pair.a, pair.b)}:
+        for raw in posts.paragraphs(post_id):
             if isinstance(raw, Mapping):
                 texts[(post_id, int(_float(raw.get("index"))))] = _text(raw.get("text"))
 
@@ -176,7 +176,7 @@ def _duplicates(
         for ref, pair in links[:room]:
             other = pair.b if pair.a == ref else pair.a
             runs_a, runs_b = side_by_side(
-                texts.get(pair.a, ""), texts.get(pair.b, ""), pair.raw.get("alignment"), pair.kind
+                texts.get(pair.a, ""), texts.get(pair.b, ""), pair.alignment(), pair.kind
             )
             # The member is read against the other paragraph: words only in the member are "inserted".
             runs = runs_b if pair.b == ref else _mirrored(PairSide(posts.paragraph(*ref), runs_a)).runs

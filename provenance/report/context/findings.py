@@ -56,7 +56,7 @@ SEVERITIES = ("high", "medium", "low")
 
 def _findings(doc: Mapping[str, Any], posts: _Posts, limits: ReportLimits) -> FindingsView:
     """The audit's findings, most severe first (input order within a severity), evidence linked."""
-    if not isinstance(doc.get("findings"), list):
+    if doc.get("findings") is None:
         return FindingsView(False, (), 0, ())
     raw = [f for f in _list(doc, "findings") if isinstance(f, Mapping)]
     rank = {severity: n for n, severity in enumerate(SEVERITIES)}

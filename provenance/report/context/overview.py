@@ -17,7 +17,7 @@ from provenance.report.context.common import (
     _text,
     verdict_label,
 )
-from provenance.report.context.posts import Counterpart, PostCard, Provenance
+from provenance.report.context.posts import PostCard, Provenance
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def _figures(
             return int(_float(by_kind[kind]))
         return sum(1 for p in pairs if p.kind == kind)
 
-    paragraphs = sum(len(p.get("paragraphs") or []) for p in posts.raw.values())
+    paragraphs = posts.paragraph_count
     outlets = len(_list(doc, "outlets"))
     inside = _float(summary.get("copied_share_inside"))
     across = _float(summary.get("copied_share_across"))
@@ -98,7 +98,7 @@ def _order_word(evidence: str) -> str:
 
 
 def _shares(
-    posts: _Posts, post_id: str, counterparts: Mapping[tuple[str, int], list[tuple[Provenance, Counterpart]]]
+    posts: _Posts, post_id: str, provenances: Mapping[tuple[str, int], set[Provenance]]
 ) -> tuple[float, float, float]:
     """(borrowed, given, inside) shares of a post's words, for the chart.
 
@@ -114,7 +114,7 @@ def _shares(
         return borrowed, 0.0, 0.0
     given = inside = 0
     for index, count in words.items():
-        kinds = {provenance for provenance, _ in counterparts.get((post_id, index), [])}
+        kinds = provenances.get((post_id, index), set())
         given += count if "into-later" in kinds else 0
         inside += count if "inside" in kinds else 0
     return borrowed, given / total, inside / total

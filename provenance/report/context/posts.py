@@ -170,35 +170,40 @@ class PostCard:
 
 def _counterparts(
     posts: _Posts, pairs: list[_PairRecord], earliest: dict[str, tuple[str, int]]
-) -> dict[tuple[str, int], list[tuple[Provenance, Counterpart]]]:
-    """For every paragraph in a pair: its counterparts, each with the provenance it implies here."""
+) -> tuple[
+    dict[tuple[str, int], list[tuple[Provenance, Counterpart]]], dict[tuple[str, int], set[Provenance]]
+]:
+    """For every paragraph in a pair, the provenances its pairs imply here; and its counterparts on a card.
+
+    The counterparts (the links a card lists) are made for the paragraphs of
+    posts that get a card (``posts.rendered``) only: at a million pairs,
+    two for each pair were most of the report stage's memory.
+    """
     found: dict[tuple[str, int], list[tuple[Provenance, Counterpart]]] = defaultdict(list)
+    kinds: dict[tuple[str, int], set[Provenance]] = defaultdict(set)
+    rendered = posts.rendered
     for pair in pairs:
         for here, there in ((pair.a, pair.b), (pair.b, pair.a)):
-            target = posts.paragraph(*there)
             if here[0] == there[0]:
-                found[here].append(
-                    (
-                        "inside",
-                        Counterpart(
-                            "repeated in this post", target, pair.kind, pair.jaccard, pair.containment
-                        ),
-                    )
-                )
-                continue
-            witness = earliest.get(pair.cluster)
-            if witness is not None and witness[0] == here[0]:
-                this_first = True
-            elif witness is not None and witness[0] == there[0]:
-                this_first = False
+                provenance: Provenance = "inside"
+                relation = "repeated in this post"
             else:
-                this_first = posts.sort_key(here[0]) < posts.sort_key(there[0])
-            provenance: Provenance = "into-later" if this_first else "from-earlier"
-            relation = "copied into" if this_first else "copied from"
-            found[here].append(
-                (provenance, Counterpart(relation, target, pair.kind, pair.jaccard, pair.containment))
-            )
-    return found
+                witness = earliest.get(pair.cluster)
+                if witness is not None and witness[0] == here[0]:
+                    this_first = True
+                elif witness is not None and witness[0] == there[0]:
+                    this_first = False
+                else:
+                    this_first = posts.sort_key(here[0]) < posts.sort_key(there[0])
+                provenance = "into-later" if this_first else "from-earlier"
+                relation = "copied into" if this_first else "copied from"
+            kinds[here].add(provenance)
+            if here[0] in rendered:
+                target = posts.paragraph(*there)
+                found[here].append(
+                    (provenance, Counterpart(relation, target, pair.kind, pair.jaccard, pair.containment))
+                )
+    return found, kinds
 
 
 _PRECEDENCE: dict[Provenance, int] = {"from-earlier": 0, "into-later": 1, "inside": 2, "original": 3}
@@ -284,7 +289,7 @@ def _choose_cards(
             + _PARAGRAPH_MARKUP
             + _COUNTERPART_MARKUP
             * min(links[(post_id, int(_float(p.get("index"))))], limits.max_counterparts)
-            for p in _list(posts.raw[post_id], "paragraphs")[: limits.max_card_paragraphs]
+            for p in posts.paragraphs(post_id)[: limits.max_card_paragraphs]
             if isinstance(p, Mapping)
         )
         if chosen_set and text > limits.max_card_text:
@@ -328,7 +333,7 @@ def _cards(
         post = posts.raw[post_id]
         paragraphs: list[ParagraphView] = []
         counts: dict[str, int] = defaultdict(int)
-        for raw in post.get("paragraphs") or []:
+        for raw in posts.paragraphs(post_id):
             if not isinstance(raw, Mapping):
                 continue
             index = int(_float(raw.get("index")))
