@@ -230,9 +230,21 @@ def test_a_second_run_names_new_removed_and_changed_posts_and_nothing_on_an_unch
     )
     assert as_json == since
 
-    third = _ok(_audit(tmp_path, dump))
+    # The same files again into the same --out: not audited again, the store and the outputs unchanged.
+    before = {name: (tmp_path / "out" / name).read_bytes() for name in ("audit.json", "report.html")}
+    unchanged = _ok(_audit(tmp_path, dump))
+    assert "nothing changed since run 2" in unchanged.output and "not audited again" in unchanged.output
+    assert len(_runs(tmp_path / "a.sqlite")) == 2
+    assert {name: (tmp_path / "out" / name).read_bytes() for name in before} == before
+
+    # Into another --out, the unchanged dump is audited and recorded: nothing new.
+    third = _ok(
+        CliRunner().invoke(
+            cli, ["audit", str(dump), "--out", str(tmp_path / "out3"), "--db", str(tmp_path / "a.sqlite")]
+        )
+    )
     assert "nothing new since run 2" in third.output
-    since = _since(tmp_path)
+    since = json.loads((tmp_path / "out3" / "audit.json").read_text(encoding="utf-8"))["since_last_run"]
     for key in ("new_posts", "removed_posts", "changed_posts", "new_pairs", "removed_pairs", "new_findings"):
         assert since[key] == [], key
     assert len(since["files"]["unchanged"]) == 2
@@ -590,3 +602,35 @@ def test_a_store_inside_the_audited_folder_is_never_read_as_input(tmp_path: Path
     assert [p["id"] for p in doc["posts"]] == ["a"]
     assert {s["reason"] for s in doc["skipped"]} <= {OUTPUT_FOLDER}
     assert any(s["path"].endswith("audit.sqlite") for s in doc["skipped"])
+
+
+def test_an_unchanged_dump_is_audited_again_when_anything_that_changes_results_differs(
+    tmp_path: Path,
+) -> None:
+    """Only the same files (by SHA-256) into the last run's outputs skip the audit; all else runs it."""
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    assert "not audited again" in _ok(_audit(tmp_path, dump)).output
+    assert len(_runs(tmp_path / "a.sqlite")) == 1
+
+    # A byte changed, same size and name: audited again.
+    text = (dump / "more.jsonl").read_text(encoding="utf-8")
+    (dump / "more.jsonl").write_text(text.replace("Post later", "Post Later"), encoding="utf-8")
+    assert "not audited again" not in _ok(_audit(tmp_path, dump)).output
+    assert len(_runs(tmp_path / "a.sqlite")) == 2
+
+    # An output of the last run missing from --out: audited again.
+    (tmp_path / "out" / "pairs.csv").unlink()
+    assert "not audited again" not in _ok(_audit(tmp_path, dump)).output
+    assert len(_runs(tmp_path / "a.sqlite")) == 3
+
+    # --strict (the last run's warnings were allowed) and --rebuild always audit.
+    assert "not audited again" not in _ok(_audit(tmp_path, dump, "--strict")).output
+    assert "not audited again" not in _ok(_audit(tmp_path, dump, "--rebuild")).output
+    assert len(_runs(tmp_path / "a.sqlite")) == 1  # rebuilt: only its own run
+
+    # A file added to the folder: audited again.
+    _write(dump / "third.jsonl", [_post("third", "2017-07-08", LATER)])
+    assert "not audited again" not in _ok(_audit(tmp_path, dump)).output
+    assert len(_runs(tmp_path / "a.sqlite")) == 2
+    assert "not audited again" in _ok(_audit(tmp_path, dump)).output

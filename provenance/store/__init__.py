@@ -18,8 +18,11 @@ How a run uses it (:class:`RunStore`):
 4. The outputs are written, then :meth:`RunStore.finish` completes the run
    row and commits. A run that stops anywhere before leaves the store as it was.
 
-Every input file is read again each run: the comparison is incremental, the
-audit is not (``docs/store.md`` says why).
+A run whose input files, parameters and versions all equal the previous
+run's, into an output folder that still holds that run's outputs, is not
+audited again (:meth:`RunStore.unchanged_run`). Otherwise every input file is
+read again: the comparison is incremental, the audit is not
+(``docs/store.md`` says why).
 """
 
 from __future__ import annotations
@@ -28,13 +31,14 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from provenance.errors import StoreError
-from provenance.store.db import connect_for_run, connect_to_read, prepare, translated
+from provenance.store.db import connect_for_run, connect_to_read, describe, prepare, translated
 from provenance.store.diff import diff_runs, format_diff, is_empty
 from provenance.store.read import check_run, last_runs, run_document, run_ids
 from provenance.store.schema import SCHEMA_VERSION
@@ -133,6 +137,65 @@ class RunStore:
                 "afresh with these parameters, or give another --db"
             )
 
+    def unchanged_run(
+        self,
+        inputs: Sequence[tuple[Path, bool]],
+        skipped: Sequence[tuple[str, str]],
+        version: str,
+        out_dir: Path,
+    ) -> int | None:
+        """The previous run, when auditing ``inputs`` again would repeat it exactly; else None.
+
+        The audit is deterministic: the same files (path, order, reference or
+        not, SHA-256), the same parameters (checked by :meth:`open`), the
+        same provenance and datasketch versions give the same results. When
+        ``out_dir`` also holds that run's outputs (its audit.json has the
+        run's ``generated_at``), there is nothing to redo. ``inputs`` and
+        ``skipped`` are the walk of the paths (``ingest.iter_inputs``); a
+        previous run that skipped a file for its content (empty, binary, an
+        unknown format) does not match, so such a dump is audited again.
+        """
+        with translated(self.path):
+            return self._unchanged_run(inputs, skipped, version, out_dir)
+
+    def _unchanged_run(
+        self,
+        inputs: Sequence[tuple[Path, bool]],
+        skipped: Sequence[tuple[str, str]],
+        version: str,
+        out_dir: Path,
+    ) -> int | None:
+        if self.previous is None:
+            return None
+        from importlib.metadata import version as installed
+
+        row = self.conn.execute(
+            "SELECT tool_version, datasketch_version, json_extract(document_json, '$.rest.generated_at'), "
+            "json_extract(document_json, '$.rest.skipped') FROM runs WHERE id = ?",
+            (self.previous,),
+        ).fetchone()
+        tool, datasketch, generated_at, stored_skipped = row
+        if tool != version or datasketch != installed("datasketch") or not generated_at:
+            return None
+        stored_skips = {(s.get("path"), s.get("reason")) for s in json.loads(stored_skipped or "[]")}
+        if stored_skips != set(skipped):
+            return None
+        files = self.conn.execute(
+            "SELECT path, reference, sha256 FROM files WHERE run = ? ORDER BY ord", (self.previous,)
+        ).fetchall()
+        if [(path, bool(reference)) for path, reference, _ in files] != [(str(p), r) for p, r in inputs]:
+            return None
+        if not _holds_outputs_of(out_dir, generated_at):
+            return None
+        if any(file_digest(path)[0] != digest for path, _, digest in files):
+            return None
+        # Nothing is read from the tables a full run would rewrite: a page damaged there would go
+        # unseen by this run and the next ones like it. SQLite's own check reads every page once.
+        problems = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise StoreError(describe(self.path, sqlite3.DatabaseError("malformed: " + "; ".join(problems))))
+        return self.previous
+
     def record(self, audit: Any, progress: Progress | None = None) -> dict[str, Any]:
         """Insert the run's rows (uncommitted) and return what changed since the previous run.
 
@@ -209,7 +272,9 @@ class RunStore:
         """Complete the run row (final timings, since_last_run, log) and commit; returns the run's id."""
         if self.run is None:
             raise RuntimeError("finish() before record()")
-        rest = dict(self._rest)
+        from provenance.export import materialized
+
+        rest = materialized(self._rest)
         rest["timings"] = {k: round(v, 3) for k, v in audit.timings.items()}
         order = list(self._order)
         if getattr(audit, "since_last_run", None) is not None:
@@ -232,6 +297,21 @@ class RunStore:
             self.conn.execute("COMMIT")
         _pause("commit")
         return self.run
+
+
+def _holds_outputs_of(out_dir: Path, generated_at: str) -> bool:
+    """Whether ``out_dir`` holds every output of the run made at ``generated_at`` (audit.json's head says)."""
+    from provenance.export import OUTPUT_FILES
+
+    if not all((out_dir / name).is_file() for name in OUTPUT_FILES if name != "graph.gexf"):
+        return False
+    try:
+        with open(out_dir / "audit.json", "rb") as handle:
+            head = handle.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    found = re.search(r'"generated_at":\s*("[^"]*")', head)
+    return found is not None and json.loads(found.group(1)) == generated_at
 
 
 @contextlib.contextmanager
