@@ -8,6 +8,11 @@ come from the ``timings`` that audit.json records. Prints a table.
 
     python benchmarks/bench_audit.py benchmarks/out/1000000-seed1/dump.txt
     python benchmarks/bench_audit.py --paragraphs 100000     # generate the dump first
+    python benchmarks/bench_audit.py DUMP --command OLD/.venv/bin/provenance --command provenance
+
+With ``--command`` (repeatable) each given ``provenance`` executable (say, the
+install of an earlier commit in its own venv) audits the dump in turn, one
+after the other in the same run, and the table gets a column for each.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench_dedup import ensure_dump, mb, tree_pss, tree_rss
 
@@ -47,8 +54,8 @@ def recorded_timings(audit_json: Path) -> dict[str, float]:
     return json.loads(found.group(1)) if found else {}
 
 
-def run_audit(dump: Path, out: Path) -> dict[str, object]:
-    """Run ``provenance audit dump --out out`` and sample it until it exits."""
+def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, object]:
+    """Run ``COMMAND audit dump --out out`` and sample it until it exits."""
     with tempfile.TemporaryDirectory(prefix="bench-audit-tmp-") as tmp:
         env = dict(os.environ, TMPDIR=tmp)
         log = out.with_suffix(".log")
@@ -56,7 +63,7 @@ def run_audit(dump: Path, out: Path) -> dict[str, object]:
         started = time.perf_counter()
         with log.open("w", encoding="utf-8") as errors:
             process = subprocess.Popen(
-                ["provenance", "audit", str(dump), "--out", str(out)],
+                [command, "audit", str(dump), "--out", str(out)],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
@@ -70,7 +77,7 @@ def run_audit(dump: Path, out: Path) -> dict[str, object]:
         wall = time.perf_counter() - started
         left = sorted(os.listdir(tmp))
     if process.returncode != 0:
-        raise SystemExit(f"provenance audit failed (exit {process.returncode}); see {log}")
+        raise SystemExit(f"{command} audit failed (exit {process.returncode}); see {log}")
     return {
         "wall": wall,
         "peak_pss": peak_pss,
@@ -88,32 +95,56 @@ def main() -> int:
     parser.add_argument("--paragraphs", type=int, help="generate a dump of this many paragraphs instead")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=OUT, help="where dumps and audit outputs go")
+    parser.add_argument(
+        "--command",
+        action="append",
+        help="a provenance executable to run (repeatable: one column each; default: provenance)",
+    )
     args = parser.parse_args()
     if args.dump is None and args.paragraphs is None:
         parser.error("give a dump or --paragraphs")
     dump = args.dump or ensure_dump(args.out, args.paragraphs, args.seed) / "dump.txt"
-    if shutil.which("provenance") is None:
-        raise SystemExit("the provenance command is not installed (pip install -e .)")
-    result = run_audit(dump, args.out / f"audit-{dump.parent.name}")
-    timings = result["timings"]
-    assert isinstance(timings, dict)
-    rows = [
-        ("dump", f"{dump} ({dump.stat().st_size / 1e6:,.0f} MB)"),
-        ("wall time, command to exit (s)", f"{result['wall']:.1f}"),
-        *((f"  {stage} (s, from audit.json)", f"{seconds:.1f}") for stage, seconds in timings.items()),
-        ("peak PSS, process tree (MB)", mb(int(result["peak_pss"]))),  # type: ignore[call-overload]
-        ("peak RSS, process tree (MB)", mb(int(result["peak_rss"]))),  # type: ignore[call-overload]
-        ("peak temporary files (MB)", mb(int(result["peak_tmp"]))),  # type: ignore[call-overload]
-        ("temporary files left", str(len(result["left_in_tmp"]))),  # type: ignore[arg-type]
+    commands = args.command or ["provenance"]
+    for command in commands:
+        if shutil.which(command) is None:
+            raise SystemExit(f"{command}: not found (pip install -e . installs provenance)")
+    results = [
+        run_audit(dump, args.out / f"audit-{dump.parent.name}-{number}", command)
+        for number, command in enumerate(commands)
     ]
-    files = result["files"]
-    assert isinstance(files, dict)
-    rows += [(f"  {name} (MB)", f"{size / 1e6:,.1f}") for name, size in files.items()]
+    stages = list(dict.fromkeys(stage for r in results for stage in r["timings"]))  # type: ignore[attr-defined]
+    names = list(dict.fromkeys(name for r in results for name in r["files"]))  # type: ignore[attr-defined]
+
+    def each(value: Callable[[dict[str, Any]], str]) -> list[str]:
+        return [value(r) for r in results]
+
+    rows: list[tuple[str, list[str]]] = [
+        ("wall time, command to exit (s)", each(lambda r: f"{r['wall']:.1f}")),
+        *(
+            (
+                f"  {stage} (s, from audit.json)",
+                each(lambda r, s=stage: f"{r['timings'][s]:.1f}" if s in r["timings"] else "-"),
+            )
+            for stage in stages
+        ),
+        ("peak PSS, process tree (MB)", each(lambda r: mb(int(r["peak_pss"])))),
+        ("peak RSS, process tree (MB)", each(lambda r: mb(int(r["peak_rss"])))),
+        ("peak temporary files (MB)", each(lambda r: mb(int(r["peak_tmp"])))),
+        ("temporary files left", each(lambda r: str(len(r["left_in_tmp"])))),
+        *(
+            (
+                f"  {name} (MB)",
+                each(lambda r, n=name: f"{r['files'][n] / 1e6:,.1f}" if n in r["files"] else "-"),
+            )
+            for name in names
+        ),
+    ]
+    print(f"dump: {dump} ({dump.stat().st_size / 1e6:,.0f} MB)")
     width = max(len(label) for label, _ in rows)
-    print(f"| {'measure':<{width}} | value |")
-    print(f"|{'-' * (width + 2)}|---|")
-    for label, value in rows:
-        print(f"| {label:<{width}} | {value} |")
+    print(f"| {'measure':<{width}} | " + " | ".join(commands) + " |")
+    print(f"|{'-' * (width + 2)}|" + "---:|" * len(commands))
+    for label, values in rows:
+        print(f"| {label:<{width}} | " + " | ".join(values) + " |")
     return 0
 
 
