@@ -20,6 +20,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
+import hashlib
 import io
 import json
 import os
@@ -207,6 +209,24 @@ def write_output_text(path: str | os.PathLike[str], text: str) -> None:
         handle.write(text)
 
 
+@functools.cache
+def code_sha256() -> str:
+    """SHA-256 of the installed package's files (code, templates, data), in a fixed order.
+
+    The version number changes with a release, not with every change of
+    the code an editable install runs; this does. The store compares it
+    before it skips an audit (:meth:`provenance.store.RunStore.unchanged_run`).
+    """
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def _r(value: float) -> float:
     return round(float(value), 4)
 
@@ -357,6 +377,7 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
             # The installed version, read without importing datasketch (and scipy with it).
             "datasketch": str(audit.dedup.stats.get("datasketch") or version("datasketch")),
             "minhash_scheme": str(audit.dedup.stats.get("minhash_scheme", "affine32")),
+            "code_sha256": code_sha256(),
         },
         "schema_version": SCHEMA_VERSION,
         "generated_at": audit.generated_at,

@@ -48,7 +48,7 @@ __all__ = [
 #: a reader of an older MINOR ignores what it does not know. MAJOR goes up when
 #: a field is removed or renamed or changes its type or meaning; a reader refuses
 #: a MAJOR above its own. A document without the field predates it and reads as 1.0.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def schema_major(version: object) -> int | None:
@@ -74,6 +74,8 @@ class ToolDoc(TypedDict):
     version: str
     datasketch: str
     minhash_scheme: str
+    #: SHA-256 of the installed package's own files: two audits with the same one ran the same code.
+    code_sha256: NotRequired[str]
 
 
 class InputFileDoc(TypedDict):

@@ -629,8 +629,18 @@ def test_an_unchanged_dump_is_audited_again_when_anything_that_changes_results_d
     assert "not audited again" not in _ok(_audit(tmp_path, dump, "--rebuild")).output
     assert len(_runs(tmp_path / "a.sqlite")) == 1  # rebuilt: only its own run
 
+    # Other code (an upgrade, or an edited install under the same version number): audited again.
+    import provenance.export
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(provenance.export, "code_sha256", lambda: "0" * 64)
+        assert "not audited again" not in _ok(_audit(tmp_path, dump)).output
+    assert "not audited again" not in _ok(_audit(tmp_path, dump)).output  # back to this code
+    assert "not audited again" in _ok(_audit(tmp_path, dump)).output
+    assert len(_runs(tmp_path / "a.sqlite")) == 3
+
     # A file added to the folder: audited again.
     _write(dump / "third.jsonl", [_post("third", "2017-07-08", LATER)])
     assert "not audited again" not in _ok(_audit(tmp_path, dump)).output
-    assert len(_runs(tmp_path / "a.sqlite")) == 2
+    assert len(_runs(tmp_path / "a.sqlite")) == 4
     assert "not audited again" in _ok(_audit(tmp_path, dump)).output

@@ -148,7 +148,8 @@ class RunStore:
 
         The audit is deterministic: the same files (path, order, reference or
         not, SHA-256), the same parameters (checked by :meth:`open`), the
-        same provenance and datasketch versions give the same results. When
+        same provenance code (``tool.code_sha256``) and datasketch version
+        give the same results. When
         ``out_dir`` also holds that run's outputs (its audit.json has the
         run's ``generated_at``), there is nothing to redo. ``inputs`` and
         ``skipped`` are the walk of the paths (``ingest.iter_inputs``); a
@@ -169,13 +170,18 @@ class RunStore:
             return None
         from importlib.metadata import version as installed
 
+        from provenance.export import code_sha256
+
         row = self.conn.execute(
             "SELECT tool_version, datasketch_version, json_extract(document_json, '$.rest.generated_at'), "
-            "json_extract(document_json, '$.rest.skipped') FROM runs WHERE id = ?",
+            "json_extract(document_json, '$.rest.skipped'), "
+            "json_extract(document_json, '$.rest.tool.code_sha256') FROM runs WHERE id = ?",
             (self.previous,),
         ).fetchone()
-        tool, datasketch, generated_at, stored_skipped = row
-        if tool != version or datasketch != installed("datasketch") or not generated_at:
+        tool, datasketch, generated_at, stored_skipped, code = row
+        if tool != version or datasketch != installed("datasketch") or code != code_sha256():
+            return None
+        if not generated_at:
             return None
         stored_skips = {(s.get("path"), s.get("reason")) for s in json.loads(stored_skipped or "[]")}
         if stored_skips != set(skipped):
