@@ -17,7 +17,7 @@ from provenance.report.context.common import (
     _text,
     verdict_label,
 )
-from provenance.report.context.posts import PostCard, Provenance
+from provenance.report.context.posts import PROVENANCE_BITS, PostCard
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ def _order_word(evidence: str) -> str:
 
 
 def _shares(
-    posts: _Posts, post_id: str, provenances: Mapping[tuple[str, int], set[Provenance]]
+    posts: _Posts, post_id: str, provenances: Mapping[tuple[str, int], int]
 ) -> tuple[float, float, float]:
     """(borrowed, given, inside) shares of a post's words, for the chart.
 
@@ -114,7 +114,7 @@ def _shares(
         return borrowed, 0.0, 0.0
     given = inside = 0
     for index, count in words.items():
-        kinds = provenances.get((post_id, index), set())
-        given += count if "into-later" in kinds else 0
-        inside += count if "inside" in kinds else 0
+        kinds = provenances.get((post_id, index), 0)
+        given += count if kinds & PROVENANCE_BITS["into-later"] else 0
+        inside += count if kinds & PROVENANCE_BITS["inside"] else 0
     return borrowed, given / total, inside / total

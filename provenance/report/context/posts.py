@@ -168,19 +168,22 @@ class PostCard:
         return tuple((folded, tuple(paras)) for folded, paras in runs)
 
 
+#: A paragraph's provenances as the bits of one int (``_counterparts``).
+PROVENANCE_BITS: dict[Provenance, int] = {"from-earlier": 1, "into-later": 2, "inside": 4, "original": 0}
+
+
 def _counterparts(
     posts: _Posts, pairs: list[_PairRecord], earliest: dict[str, tuple[str, int]]
-) -> tuple[
-    dict[tuple[str, int], list[tuple[Provenance, Counterpart]]], dict[tuple[str, int], set[Provenance]]
-]:
+) -> tuple[dict[tuple[str, int], list[tuple[Provenance, Counterpart]]], dict[tuple[str, int], int]]:
     """For every paragraph in a pair, the provenances its pairs imply here; and its counterparts on a card.
 
     The counterparts (the links a card lists) are made for the paragraphs of
     posts that get a card (``posts.rendered``) only: at a million pairs,
-    two for each pair were most of the report stage's memory.
+    two for each pair were most of the report stage's memory. The
+    provenances of a paragraph are bits (:data:`PROVENANCE_BITS`), not a set.
     """
     found: dict[tuple[str, int], list[tuple[Provenance, Counterpart]]] = defaultdict(list)
-    kinds: dict[tuple[str, int], set[Provenance]] = defaultdict(set)
+    kinds: dict[tuple[str, int], int] = defaultdict(int)
     rendered = posts.rendered
     for pair in pairs:
         for here, there in ((pair.a, pair.b), (pair.b, pair.a)):
@@ -197,7 +200,7 @@ def _counterparts(
                     this_first = posts.sort_key(here[0]) < posts.sort_key(there[0])
                 provenance = "into-later" if this_first else "from-earlier"
                 relation = "copied into" if this_first else "copied from"
-            kinds[here].add(provenance)
+            kinds[here] |= PROVENANCE_BITS[provenance]
             if here[0] in rendered:
                 target = posts.paragraph(*there)
                 found[here].append(
