@@ -65,7 +65,10 @@ __all__ = [
     "PassageRules",
     "align",
     "chronological_key",
+    "cluster_edits",
     "find_duplicates",
+    "make_pairs",
+    "with_edits",
 ]
 
 
@@ -217,10 +220,10 @@ def _pairs_and_clusters(
     # shares the cores, and the reuse process is usually near its end by now
     # (at 100k paragraphs this was 1.2 s faster than leaving it a core).
     aligned = (lambda done, total: progress("dedup: aligning pairs", done, total)) if progress else None
-    pairs = _make_pairs(groups.pairs, verified, flat, posts, config.workers, aligned)
+    pairs = make_pairs(groups.pairs, verified, flat, posts, config.workers, aligned)
     lap("align")
     read = (lambda done, total: progress("dedup: reading edits", done, total)) if progress else None
-    pairs = _with_edits(pairs, flat, chronology, config.workers, read)
+    pairs = with_edits(pairs, flat, chronology, config.workers, read)
     lap("edits")
     kinds: list[PairKind] = ["exact"] * len(groups.pairs)
     clusters = make_clusters(
@@ -232,7 +235,7 @@ def _pairs_and_clusters(
         posts,
         chronology,
     )
-    clusters = _cluster_edits(clusters, pairs, flat, config.workers)
+    clusters = cluster_edits(clusters, pairs, flat, config.workers)
     lap("clusters")
     return pairs, clusters
 
@@ -253,7 +256,7 @@ def _timed_reuse(
     return reuse, round(time.perf_counter() - started, 4)
 
 
-def _make_pairs(
+def make_pairs(
     exact_keys: np.ndarray,
     verified: Verified,
     flat: Flat,
@@ -261,6 +264,12 @@ def _make_pairs(
     workers: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Pair]:
+    """The pairs, aligned: exact ones (keys ``a * n + b``) and verified ones, in one list.
+
+    Shared by both engines (:mod:`provenance.engines.spark` finds the pairs as
+    Spark jobs and aligns them here), as are :func:`with_edits` and
+    :func:`cluster_edits`.
+    """
     n = len(flat.refs)
     found: list[tuple[int, int, PairKind, float, float]] = [
         (key // n, key % n, "exact", 1.0, 1.0) for key in exact_keys.tolist()
@@ -328,7 +337,7 @@ def _source_sides(pairs: Sequence[Pair], flat: Flat, chronology: Chronology) -> 
     return sides
 
 
-def _with_edits(
+def with_edits(
     pairs: list[Pair],
     flat: Flat,
     chronology: Chronology,
@@ -358,7 +367,7 @@ def _with_edits(
     return result
 
 
-def _cluster_edits(clusters: list[Cluster], pairs: Sequence[Pair], flat: Flat, workers: int) -> list[Cluster]:
+def cluster_edits(clusters: list[Cluster], pairs: Sequence[Pair], flat: Flat, workers: int) -> list[Cluster]:
     """Each cluster with what every member whose text differs from the earliest witness changed.
 
     The witness is the source. A member already paired with the witness in

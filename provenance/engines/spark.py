@@ -710,9 +710,9 @@ def find_duplicates_spark(
     the end.
     """
     from provenance.dedup import (
-        _cluster_edits,
-        _make_pairs,
-        _with_edits,
+        cluster_edits,
+        make_pairs,
+        with_edits,
     )
     from provenance.dedup.clusters import clusters as make_clusters
     from provenance.dedup.flat import flatten, sorted_unique
@@ -755,8 +755,8 @@ def find_duplicates_spark(
         if not np.array_equal(nodes, links.nodes):
             raise RuntimeError("the Spark components do not cover the paragraphs of the pairs")
         verified = Verified(links.a, links.b, links.kind, links.jaccard, links.containment)
-        pairs = _make_pairs(exact_keys, verified, flat, posts, config.workers)
-        pairs = _with_edits(pairs, flat, chronology, config.workers)
+        pairs = make_pairs(exact_keys, verified, flat, posts, config.workers)
+        pairs = with_edits(pairs, flat, chronology, config.workers)
         kinds: list[PairKind] = ["exact"] * len(exact_keys)
         clusters = make_clusters(
             np.concatenate([exact_keys // n, links.a]),
@@ -768,7 +768,7 @@ def find_duplicates_spark(
             chronology,
             labels=links.labels,
         )
-        clusters = _cluster_edits(clusters, pairs, flat, config.workers)
+        clusters = cluster_edits(clusters, pairs, flat, config.workers)
         stats["seconds_driver_pairs"] = round(time.perf_counter() - clock, 4)
         clock = time.perf_counter()
         reuse = post_reuse(posts, flat, active, chronology, config)
