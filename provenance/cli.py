@@ -488,7 +488,7 @@ def _unchanged_run(
         )
     )
     skipped = [(s.path, s.reason) for s in walked.skipped]
-    found: int | None = store.unchanged_run(inputs, skipped, __version__, out_dir)
+    found: int | None = store.unchanged_run(inputs, skipped, config, __version__, out_dir)
     return found
 
 

@@ -639,8 +639,19 @@ def test_an_unchanged_dump_is_audited_again_when_anything_that_changes_results_d
     assert "not audited again" in _ok(_audit(tmp_path, dump)).output
     assert len(_runs(tmp_path / "a.sqlite")) == 3
 
+    # A file skipped for its contents (binary) stays skipped: still not audited again. Made readable: audited.
+    (dump / "picture.jsonl").write_bytes(bytes(range(256)) * 8)
+    first = _ok(_audit(tmp_path, dump))
+    assert "not audited again" not in first.output and "picture.jsonl" in first.output  # named as skipped
+    assert "not audited again" in _ok(_audit(tmp_path, dump)).output
+    _write(dump / "picture.jsonl", [_post("picture", "2017-07-07", OTHER)])
+    assert "not audited again" not in _ok(_audit(tmp_path, dump)).output
+    (dump / "picture.jsonl").unlink()
+    assert "not audited again" not in _ok(_audit(tmp_path, dump)).output
+    assert len(_runs(tmp_path / "a.sqlite")) == 6
+
     # A file added to the folder: audited again.
     _write(dump / "third.jsonl", [_post("third", "2017-07-08", LATER)])
     assert "not audited again" not in _ok(_audit(tmp_path, dump)).output
-    assert len(_runs(tmp_path / "a.sqlite")) == 4
+    assert len(_runs(tmp_path / "a.sqlite")) == 7
     assert "not audited again" in _ok(_audit(tmp_path, dump)).output

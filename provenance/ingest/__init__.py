@@ -69,6 +69,7 @@ __all__ = [
     "iter_archive",
     "iter_files",
     "iter_posts",
+    "open_readable",
     "parse_citation",
     "read_corpus",
     "slugify",
@@ -194,6 +195,32 @@ def file_event(event: Event, corpus: Corpus) -> Post | None:
     return None
 
 
+def open_readable(path: Path, config: AuditConfig) -> tuple[SourceFile, str] | SkippedFile:
+    """``path`` opened with the format it is read as, or the :class:`SkippedFile` saying why it is not read.
+
+    The one decision of whether a file is read (not a text, empty, of no
+    known format, in no encoding that fits), made from its contents alone:
+    ingest takes it for every file, and the store repeats it for the files
+    its last run skipped (:meth:`provenance.store.RunStore.unchanged_run`).
+    """
+    opened = open_source(path)
+    if isinstance(opened, SkippedFile):
+        return opened
+    fmt = config.format or detect_format(path, opened.head)
+    if fmt is None:
+        return SkippedFile(
+            opened.name,
+            f"unrecognised format (extension {path.suffix or 'none'!r}); "
+            f"use --input-format to read it as one of {', '.join(FORMATS)}",
+        )
+    if fmt != "wxr":
+        # XML declares its own encoding and lxml decodes it.
+        problem = opened.check_encoding()
+        if problem is not None:
+            return problem
+    return opened, fmt
+
+
 def iter_posts(
     paths: Paths,
     config: AuditConfig | None = None,
@@ -233,26 +260,12 @@ def iter_posts(
     )
     post_ids = file_post_ids([path for path, _ in files])
     for path, reference in files:
-        opened = open_source(path)
-        if isinstance(opened, SkippedFile):
-            corpus.skipped.append(opened)
+        found = open_readable(path, config)
+        if isinstance(found, SkippedFile):
+            corpus.skipped.append(found)
             continue
-        fmt = config.format or detect_format(path, opened.head)
-        if fmt is None:
-            corpus.skipped.append(
-                SkippedFile(
-                    opened.name,
-                    f"unrecognised format (extension {path.suffix or 'none'!r}); "
-                    f"use --input-format to read it as one of {', '.join(FORMATS)}",
-                )
-            )
-            continue
+        opened, fmt = found
         if fmt != "wxr":
-            # XML declares its own encoding and lxml decodes it.
-            problem = opened.check_encoding()
-            if problem is not None:
-                corpus.skipped.append(problem)
-                continue
             corpus.encodings[opened.name] = opened.encoding or "utf-8"
         corpus.warnings.extend(opened.warnings)
         corpus.files.append(opened.name)

@@ -141,6 +141,7 @@ class RunStore:
         self,
         inputs: Sequence[tuple[Path, bool]],
         skipped: Sequence[tuple[str, str]],
+        config: Any,
         version: str,
         out_dir: Path,
     ) -> int | None:
@@ -152,17 +153,20 @@ class RunStore:
         give the same results. When
         ``out_dir`` also holds that run's outputs (its audit.json has the
         run's ``generated_at``), there is nothing to redo. ``inputs`` and
-        ``skipped`` are the walk of the paths (``ingest.iter_inputs``); a
-        previous run that skipped a file for its content (empty, binary, an
-        unknown format) does not match, so such a dump is audited again.
+        ``skipped`` are the walk of the paths (``ingest.iter_inputs``). A
+        file the last run skipped for its contents (empty, binary, of no
+        known format) is checked again the way ingest checks it
+        (``ingest.open_readable``): it matches if it is still skipped, for
+        the same reason.
         """
         with translated(self.path):
-            return self._unchanged_run(inputs, skipped, version, out_dir)
+            return self._unchanged_run(inputs, skipped, config, version, out_dir)
 
     def _unchanged_run(
         self,
         inputs: Sequence[tuple[Path, bool]],
         skipped: Sequence[tuple[str, str]],
+        config: Any,
         version: str,
         out_dir: Path,
     ) -> int | None:
@@ -171,6 +175,8 @@ class RunStore:
         from importlib.metadata import version as installed
 
         from provenance.export import code_sha256
+        from provenance.ingest import open_readable
+        from provenance.models import SkippedFile
 
         row = self.conn.execute(
             "SELECT tool_version, datasketch_version, json_extract(document_json, '$.rest.generated_at'), "
@@ -183,15 +189,27 @@ class RunStore:
             return None
         if not generated_at:
             return None
-        stored_skips = {(s.get("path"), s.get("reason")) for s in json.loads(stored_skipped or "[]")}
-        if stored_skips != set(skipped):
-            return None
         files = self.conn.execute(
             "SELECT path, reference, sha256 FROM files WHERE run = ? ORDER BY ord", (self.previous,)
         ).fetchall()
-        if [(path, bool(reference)) for path, reference, _ in files] != [(str(p), r) for p, r in inputs]:
+        read = {path for path, _, _ in files}
+        if [(path, bool(reference)) for path, reference, _ in files] != [
+            (str(p), r) for p, r in inputs if str(p) in read
+        ]:
             return None
         if not _holds_outputs_of(out_dir, generated_at):
+            return None
+        stored_skips = {(s.get("path"), s.get("reason")) for s in json.loads(stored_skipped or "[]")}
+        skips = set(skipped)
+        for path, _ in inputs:
+            if str(path) not in read:
+                if (not (found := open_readable(path, config)) or not isinstance(found, SkippedFile)) or (
+                    found.path,
+                    found.reason,
+                ) not in stored_skips:
+                    return None
+                skips.add((found.path, found.reason))
+        if skips != stored_skips:
             return None
         if any(file_digest(path)[0] != digest for path, _, digest in files):
             return None
