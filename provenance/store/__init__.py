@@ -150,9 +150,8 @@ class RunStore:
         The audit is deterministic: the same files (path, order, reference or
         not, SHA-256), the same parameters (checked by :meth:`open`), the
         same provenance code (``tool.code_sha256``) and datasketch version
-        give the same results. When
-        ``out_dir`` also holds that run's outputs (its audit.json has the
-        run's ``generated_at``), there is nothing to redo. ``inputs`` and
+        give the same results. When ``out_dir`` also holds that run's outputs
+        (its audit.json has the run's ``generated_at``), there is nothing to redo. ``inputs`` and
         ``skipped`` are the walk of the paths (``ingest.iter_inputs``). A
         file the last run skipped for its contents (empty, binary, of no
         known format) is checked again the way ingest checks it
@@ -203,11 +202,9 @@ class RunStore:
         skips = set(skipped)
         for path, _ in inputs:
             if str(path) not in read:
-                if (not (found := open_readable(path, config)) or not isinstance(found, SkippedFile)) or (
-                    found.path,
-                    found.reason,
-                ) not in stored_skips:
-                    return None
+                found = open_readable(path, config)
+                if not isinstance(found, SkippedFile) or (found.path, found.reason) not in stored_skips:
+                    return None  # read now, or skipped for another reason: the audit would differ
                 skips.add((found.path, found.reason))
         if skips != stored_skips:
             return None
