@@ -8,7 +8,7 @@ from multiprocessing.connection import Connection
 
 import pytest
 
-from provenance.workers import collector_paused, frozen_heap
+from provenance.workers import ForkedCall, collector_paused, frozen_heap
 
 
 def test_nested_frozen_heaps_hand_objects_back_only_when_the_outermost_ends() -> None:
@@ -73,3 +73,23 @@ def test_a_process_forked_while_the_collector_is_paused_starts_with_it_on() -> N
         assert receive.recv() is True
         child.join()
         assert not gc.isenabled()
+
+
+def _pid_and_square(x: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), x * x
+
+
+def test_a_forked_call_asked_twice_gives_its_one_result_both_times() -> None:
+    """The duplicate stage waits for the post-reuse process before aligning, then asks for its result."""
+    import os
+
+    job = ForkedCall("square", _pid_and_square, (7,), fork=True)
+    try:
+        assert job.forked
+        first = job()
+        assert first[1] == 49 and first[0] != os.getpid()  # computed in the forked process
+        assert job() == first  # the same result, not a second run
+    finally:
+        job.close()
