@@ -23,8 +23,9 @@ with the measurements behind each cut-off, is in ``docs/verdicts.md``):
 
 With two or more workers (``config.workers``) on a large dump, step 1 and
 step 5 run in worker processes, and step 7, which needs only step 2, runs in a
-forked process alongside steps 3-6. Every parallel path gives exactly the
-serial result (``tests/test_dedup_speed.py``).
+forked process alongside steps 3 and 4; step 5's workers start once it has
+ended (three processes at once were the audit's peak memory). Every parallel
+path gives exactly the serial result (``tests/test_dedup_speed.py``).
 
 "Earlier" everywhere is :mod:`.order`'s: by evidence (a declared reference,
 the citation's original date, the post date, the time of day, a credit), two
@@ -134,7 +135,7 @@ def _find_duplicates(
     stats["boilerplate"] = len(groups.boilerplate)
     lap("exact")
     # Post-level reuse needs nothing from the pair steps: with a second core it
-    # runs in a forked process alongside them.
+    # runs in a forked process alongside the indexes and verification.
     reuse_job = ForkedCall(
         "post-reuse",
         _timed_reuse,
