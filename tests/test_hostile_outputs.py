@@ -431,3 +431,21 @@ def test_outlet_filter_values_keep_any_name() -> None:
     assert name.casefold() in tree.xpath("//select[@name='outlet']/option/@value")
     tagged = [json.loads(pair.get("data-outlets")) for pair in tree.find_class("pair")]
     assert sum(name.casefold() in outlets for outlets in tagged) == 3
+
+
+def test_a_line_repeated_a_thousand_times_is_named_on_the_overview(tmp_path: Path) -> None:
+    """One post of a thousand copies of a share line: 0 pairs, so the overview says where the repeats went."""
+    dump = tmp_path / "dump.txt"
+    dump.write_text(
+        "A post of one line\nDecember 1, 2016\n\n" + "Share this story on your page.\n\n" * 1000,
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    page = lxml.html.fromstring((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    [figure] = page.xpath('//div[@data-figure="boilerplate"]')
+    assert figure.xpath("string(dt)") == "boilerplate text"
+    assert figure.xpath('string(dd[@class="value"])') == "1"
+    assert "left out of the pairs" in figure.xpath('string(dd[@class="detail"])')
+    [item] = page.xpath('//ul[@class="boilerplate"]/li')
+    assert "in 1 post (1,000 paragraphs)" in item.text_content()

@@ -65,6 +65,22 @@ def _figures(
     assert isinstance(params, Mapping)
     derived = derivations["wholly"] + derivations["partially"]
     evidence = _text(summary.get("order_evidence"))
+    # Repeats left out of the pairs (a share line after every paragraph): without this figure a post
+    # of a thousand copies of one line showed 0 pairs and 0% repeated, and nothing said why.
+    boilerplate = int(_float(summary.get("boilerplate")))
+    boilerplate_figure = (
+        [
+            Figure(
+                "boilerplate",
+                "boilerplate text" if boilerplate == 1 else "boilerplate texts",
+                f"{boilerplate:,}",
+                "repeated lines left out of the pairs (see Duplicates)",
+                minor=True,
+            )
+        ]
+        if boilerplate
+        else []
+    )
     return (
         Figure("posts", "posts", f"{count('posts', len(posts.raw)):,}"),
         Figure(
@@ -87,6 +103,7 @@ def _figures(
         ),
         Figure("clusters", "duplicate clusters", f"{count('clusters', clusters):,}", minor=True),
         Figure("outlets", "outlets", f"{count('outlets', outlets):,}", minor=True),
+        *boilerplate_figure,
     )
 
 
