@@ -433,7 +433,7 @@ def audit(
             own: list[str | Path] = [out_dir]
             if db is not None:
                 own += [Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
-            same = _unchanged_run(store, paths, config, own, out_dir) if store and not rebuild else None
+            same = store.unchanged_run(paths, config, own, out_dir) if store and not rebuild else None
             if same is not None:
                 progress.close()
                 _echo(
@@ -460,36 +460,6 @@ def audit(
             _echo(f"store: {line}", err=True)
         for line in format_diff(store.since_last_run or {"run": store.run}):
             _echo(line)
-
-
-def _unchanged_run(
-    store: Any, paths: list[str], config: AuditConfig, own: list[str | Path], out_dir: Path
-) -> int | None:
-    """The store's last run when this audit would repeat it into ``out_dir`` (``RunStore.unchanged_run``).
-
-    Never with --strict (the last run may have had warnings it allowed) or
-    --aliases (the file's contents are not kept in the store).
-    """
-    if config.strict or config.aliases is not None:
-        return None
-    from provenance import __version__
-    from provenance.ingest.walk import iter_inputs
-    from provenance.models import Corpus
-
-    walked = Corpus()
-    inputs = list(
-        iter_inputs(
-            paths,
-            walked,
-            references=config.references,
-            follow_links=config.follow_links,
-            exclude=config.exclude,
-            exclude_dirs=own,
-        )
-    )
-    skipped = [(s.path, s.reason) for s in walked.skipped]
-    found: int | None = store.unchanged_run(inputs, skipped, config, __version__, out_dir)
-    return found
 
 
 @contextlib.contextmanager

@@ -66,6 +66,7 @@ __all__ = [
     "detect_format",
     "file_event",
     "file_post_ids",
+    "input_files",
     "iter_archive",
     "iter_files",
     "iter_posts",
@@ -195,6 +196,31 @@ def file_event(event: Event, corpus: Corpus) -> Post | None:
     return None
 
 
+def input_files(
+    paths: Sequence[str | os.PathLike[str]],
+    config: AuditConfig,
+    corpus: Corpus,
+    *,
+    exclude_dirs: Sequence[str | os.PathLike[str]] = (),
+) -> list[tuple[Path, bool]]:
+    """Every file an audit of ``paths`` reads, as ``(path, is_reference)``, in reading order.
+
+    Names only (nothing is opened); what the walk leaves out goes to
+    ``corpus.skipped``. The audit and the store's check for an unchanged dump
+    (:meth:`provenance.store.RunStore.unchanged_run`) list the files alike.
+    """
+    return list(
+        iter_inputs(
+            paths,
+            corpus,
+            references=config.references,
+            follow_links=config.follow_links,
+            exclude=config.exclude,
+            exclude_dirs=exclude_dirs,
+        )
+    )
+
+
 def open_readable(path: Path, config: AuditConfig) -> tuple[SourceFile, str] | SkippedFile:
     """``path`` opened with the format it is read as, or the :class:`SkippedFile` saying why it is not read.
 
@@ -248,16 +274,7 @@ def iter_posts(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     # The walk is listed first (names only), so that each file's post id can be made from all the names.
-    files = list(
-        iter_inputs(
-            paths,
-            corpus,
-            references=config.references,
-            follow_links=config.follow_links,
-            exclude=config.exclude,
-            exclude_dirs=exclude_dirs,
-        )
-    )
+    files = input_files(paths, config, corpus, exclude_dirs=exclude_dirs)
     post_ids = file_post_ids([path for path, _ in files])
     for path, reference in files:
         found = open_readable(path, config)

@@ -139,83 +139,80 @@ class RunStore:
 
     def unchanged_run(
         self,
-        inputs: Sequence[tuple[Path, bool]],
-        skipped: Sequence[tuple[str, str]],
+        paths: Sequence[str | os.PathLike[str]],
         config: Any,
-        version: str,
+        exclude_dirs: Sequence[str | os.PathLike[str]],
         out_dir: Path,
     ) -> int | None:
-        """The previous run, when auditing ``inputs`` again would repeat it exactly; else None.
+        """The previous run, when auditing ``paths`` again would repeat it exactly; else None.
 
         The audit is deterministic: the same files (path, order, reference or
         not, SHA-256), the same parameters (checked by :meth:`open`), the
         same provenance code (``tool.code_sha256``) and datasketch version
         give the same results. When ``out_dir`` also holds that run's outputs
-        (its audit.json has the run's ``generated_at``), there is nothing to redo. ``inputs`` and
-        ``skipped`` are the walk of the paths (``ingest.iter_inputs``). A
-        file the last run skipped for its contents (empty, binary, of no
-        known format) is checked again the way ingest checks it
-        (``ingest.open_readable``): it matches if it is still skipped, for
-        the same reason.
+        (its audit.json has the run's ``generated_at``), there is nothing to
+        redo. The files are listed as the audit lists them
+        (``ingest.input_files``); one the last run skipped for its contents
+        (empty, binary, of no known format) is checked again the way ingest
+        checks it (``ingest.open_readable``) and matches if it is still
+        skipped, for the same reason. Never with ``config.strict`` (the last
+        run may have had warnings it allowed) or ``config.aliases`` (the
+        file's contents are not kept in the store).
         """
-        with translated(self.path):
-            return self._unchanged_run(inputs, skipped, config, version, out_dir)
-
-    def _unchanged_run(
-        self,
-        inputs: Sequence[tuple[Path, bool]],
-        skipped: Sequence[tuple[str, str]],
-        config: Any,
-        version: str,
-        out_dir: Path,
-    ) -> int | None:
-        if self.previous is None:
+        if self.previous is None or config.strict or config.aliases is not None:
             return None
         from importlib.metadata import version as installed
 
+        from provenance import __version__
         from provenance.export import code_sha256
-        from provenance.ingest import open_readable
-        from provenance.models import SkippedFile
+        from provenance.ingest import input_files, open_readable
+        from provenance.models import Corpus, SkippedFile
 
-        row = self.conn.execute(
-            "SELECT tool_version, datasketch_version, json_extract(document_json, '$.rest.generated_at'), "
-            "json_extract(document_json, '$.rest.skipped'), "
-            "json_extract(document_json, '$.rest.tool.code_sha256') FROM runs WHERE id = ?",
-            (self.previous,),
-        ).fetchone()
-        tool, datasketch, generated_at, stored_skipped, code = row
-        if tool != version or datasketch != installed("datasketch") or code != code_sha256():
-            return None
-        if not generated_at:
-            return None
-        files = self.conn.execute(
-            "SELECT path, reference, sha256 FROM files WHERE run = ? ORDER BY ord", (self.previous,)
-        ).fetchall()
-        read = {path for path, _, _ in files}
-        if [(path, bool(reference)) for path, reference, _ in files] != [
-            (str(p), r) for p, r in inputs if str(p) in read
-        ]:
-            return None
-        if not _holds_outputs_of(out_dir, generated_at):
-            return None
-        stored_skips = {(s.get("path"), s.get("reason")) for s in json.loads(stored_skipped or "[]")}
-        skips = set(skipped)
-        for path, _ in inputs:
-            if str(path) not in read:
-                found = open_readable(path, config)
-                if not isinstance(found, SkippedFile) or (found.path, found.reason) not in stored_skips:
-                    return None  # read now, or skipped for another reason: the audit would differ
-                skips.add((found.path, found.reason))
-        if skips != stored_skips:
-            return None
-        if any(file_digest(path)[0] != digest for path, _, digest in files):
-            return None
-        # Nothing is read from the tables a full run would rewrite: a page damaged there would go
-        # unseen by this run and the next ones like it. SQLite's own check reads every page once.
-        problems = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
-        if problems != ["ok"]:
-            raise StoreError(describe(self.path, sqlite3.DatabaseError("malformed: " + "; ".join(problems))))
-        return self.previous
+        walked = Corpus()
+        inputs = input_files(paths, config, walked, exclude_dirs=exclude_dirs)
+        with translated(self.path):
+            row = self.conn.execute(
+                "SELECT tool_version, datasketch_version, "
+                "json_extract(document_json, '$.rest.generated_at'), "
+                "json_extract(document_json, '$.rest.skipped'), "
+                "json_extract(document_json, '$.rest.tool.code_sha256') FROM runs WHERE id = ?",
+                (self.previous,),
+            ).fetchone()
+            tool, datasketch, generated_at, stored_skipped, code = row
+            if tool != __version__ or datasketch != installed("datasketch") or code != code_sha256():
+                return None  # other code: its results may differ
+            if not generated_at:
+                return None
+            files = self.conn.execute(
+                "SELECT path, reference, sha256 FROM files WHERE run = ? ORDER BY ord", (self.previous,)
+            ).fetchall()
+            read = {path for path, _, _ in files}
+            if [(path, bool(reference)) for path, reference, _ in files] != [
+                (str(p), r) for p, r in inputs if str(p) in read
+            ]:
+                return None
+            if not _holds_outputs_of(out_dir, generated_at):
+                return None
+            stored_skips = {(s.get("path"), s.get("reason")) for s in json.loads(stored_skipped or "[]")}
+            skips = {(s.path, s.reason) for s in walked.skipped}
+            for path, _ in inputs:
+                if str(path) not in read:
+                    found = open_readable(path, config)
+                    if not isinstance(found, SkippedFile) or (found.path, found.reason) not in stored_skips:
+                        return None  # read now, or skipped for another reason: the audit would differ
+                    skips.add((found.path, found.reason))
+            if skips != stored_skips:
+                return None
+            if any(file_digest(path)[0] != digest for path, _, digest in files):
+                return None
+            # Nothing is read from the tables a full run would rewrite: a page damaged there would go
+            # unseen by this run and the next ones like it. SQLite's own check reads every page once.
+            problems = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
+            if problems != ["ok"]:
+                raise StoreError(
+                    describe(self.path, sqlite3.DatabaseError("malformed: " + "; ".join(problems)))
+                )
+            return self.previous
 
     def record(self, audit: Any, progress: Progress | None = None) -> dict[str, Any]:
         """Insert the run's rows (uncommitted) and return what changed since the previous run.

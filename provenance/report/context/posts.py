@@ -169,7 +169,7 @@ class PostCard:
 
 
 #: A paragraph's provenances as the bits of one int (``_counterparts``).
-PROVENANCE_BITS: dict[Provenance, int] = {"from-earlier": 1, "into-later": 2, "inside": 4, "original": 0}
+PROVENANCE_BITS: dict[Provenance, int] = {"from-earlier": 1, "into-later": 2, "inside": 4}
 
 
 def _counterparts(
