@@ -219,9 +219,9 @@ def _pairs_and_clusters(
 
     if reuse_job.forked:
         # The reuse process ends before the alignment workers start: at a
-        # million paragraphs the three together were the audit's peak memory
-        # (the stage's tree PSS went from 4.65 to 3.03 GB, its time from 134 to
-        # 146 s). Its result is kept; the later call returns it.
+        # million paragraphs the three together were the stage's peak memory,
+        # at the cost of some seconds (benchmarks/README.md, bench_audit.py).
+        # Its result is kept; the later call returns it.
         if progress:
             progress("dedup: post reuse", 0, 1)
         reuse_job()
