@@ -265,7 +265,14 @@ class OwnedFolder:
 def _remove_owned_folder(name: str, fd: int, owner: int) -> None:
     try:
         if os.getpid() == owner:
-            shutil.rmtree(name, ignore_errors=True)
+            try:
+                shutil.rmtree(name, ignore_errors=True)
+            except BaseException:
+                # A stop signal raised its exception in the middle of the removal
+                # (a forked worker's SIGTERM, Ctrl-C): this finalizer runs only
+                # once, so finish the removal before the exception goes on.
+                shutil.rmtree(name, ignore_errors=True)
+                raise
     finally:
         os.close(fd)
 

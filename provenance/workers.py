@@ -229,6 +229,14 @@ def _run_in_child(conn: Connection, function: Callable[..., Any], args: tuple[An
     parent stops it (its own steps failed or were interrupted), SIGTERM
     becomes SystemExit, so ``finally`` blocks run and temporary files
     (spilled buckets) are removed.
+
+    Files owned by objects that no ``finally`` block closes (a local
+    variable holding an :class:`~provenance.ownership.OwnedFolder` when
+    the signal came) are removed when the objects are freed. The error's
+    traceback holds the stopped call's frames, and this frame holds the
+    error: a reference cycle, which only the garbage collector frees, and a
+    forked process exits without a last collection. So this frame lets go
+    of the outcome and collects before the process exits.
     """
     signal.signal(signal.SIGTERM, _stop_on_terminate)
     try:
@@ -239,6 +247,8 @@ def _run_in_child(conn: Connection, function: Callable[..., Any], args: tuple[An
         conn.send(outcome)
     finally:
         conn.close()
+        del outcome
+        gc.collect()
 
 
 def _ended(name: str, exitcode: int | None) -> str:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import shutil
+import tempfile
+import time
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pytest
 
+from provenance import ownership
 from provenance.workers import ForkedCall, collector_paused, frozen_heap
 
 
@@ -93,3 +98,56 @@ def test_a_forked_call_asked_twice_gives_its_one_result_both_times() -> None:
         assert job() == first  # the same result, not a second run
     finally:
         job.close()
+
+
+def _hold_a_folder_and_wait(seconds: float) -> int:
+    from provenance.ownership import OwnedFolder
+
+    folder = OwnedFolder()  # closed by no finally block: only freeing it removes the folder
+    time.sleep(seconds)
+    return len(folder.name)
+
+
+def test_a_stopped_forked_call_removes_a_folder_only_a_local_variable_held(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Stopped mid-call, the process frees the call's frames before it exits, so their folders go too.
+
+    The error's traceback and the frame holding it form a cycle that only the
+    collector frees; without a collection the folder outlived the process.
+    """
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    job = ForkedCall("hold", _hold_a_folder_and_wait, (60.0,), fork=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert list(tmp_path.iterdir()), "the forked process made no folder"
+    finally:
+        job.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_removal_interrupted_by_a_stop_signal_is_finished(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A stop signal's exception in the middle of the removal: the rest is removed, then it goes on."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = ownership.OwnedFolder()
+    for i in range(3):
+        (Path(folder.name) / f"bucket-{i}.bin").write_bytes(b"x")
+    real_rmtree = shutil.rmtree
+    calls = []
+
+    def interrupted_rmtree(path: str, ignore_errors: bool = False) -> None:
+        calls.append(path)
+        if len(calls) == 1:
+            next(Path(path).glob("bucket-*")).unlink()  # part of the work, then the signal
+            raise KeyboardInterrupt
+        real_rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(ownership.shutil, "rmtree", interrupted_rmtree)
+    with pytest.raises(KeyboardInterrupt):
+        folder.cleanup()
+    assert len(calls) == 2
+    assert list(tmp_path.iterdir()) == []
