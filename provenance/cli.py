@@ -14,7 +14,7 @@ import functools
 import re
 import signal
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -369,7 +369,8 @@ def cli() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
-    help="Folder for report.html, audit.json, pairs.csv, graph.graphml/.gexf.",
+    help="Folder for report.html, audit.json (or audit.sqlite, see --json), pairs.csv, posts.csv, "
+    "reprints.csv, graph.graphml/.gexf.",
 )
 @click.option(
     "--db",
@@ -383,6 +384,13 @@ def cli() -> None:
     "--rebuild",
     is_flag=True,
     help="With --db: start the store afresh (drop its runs), e.g. after changing parameters.",
+)
+@click.option(
+    "--json/--no-json",
+    "with_json",
+    default=None,
+    help="Write audit.json, or not. Default: only for inputs of up to 100 MB; a larger one is kept "
+    "in OUT/audit.sqlite instead (or in --db), which `provenance report --db` renders again.",
 )
 @click.option(
     "--engine",
@@ -403,7 +411,13 @@ def cli() -> None:
 @domain_errors
 @stops_on_signals
 def audit(
-    out_dir: Path, db: Path | None, rebuild: bool, engine: str, spark_master: str, **kwargs: Any
+    out_dir: Path,
+    db: Path | None,
+    rebuild: bool,
+    with_json: bool | None,
+    engine: str,
+    spark_master: str,
+    **kwargs: Any,
 ) -> None:
     """Audit PATHS (files or folders; default: seeds/) and write the report.
 
@@ -411,13 +425,27 @@ def audit(
     was audited, 1 when nothing could be read (or, with --strict, on any
     warning), 130/143 when stopped by Ctrl-C/SIGTERM. Refused at once while
     another run writes into the same --out, or into the same --db.
+
+    An input of over 100 MB writes no audit.json (about three times the
+    input's size) unless --json asks for it: the run is kept in a store,
+    --db or OUT/audit.sqlite, which queries read (docs/store.md) and
+    `provenance report --db` renders again. Once OUT/audit.sqlite exists,
+    every audit into OUT keeps its run there.
     """
     from provenance.audit import audit as run_audit
-    from provenance.export import OUTPUT_FILES, write_outputs
+    from provenance.export import OUTPUT_FILES, OUTPUT_STORE, write_outputs
     from provenance.ownership import clear_leftovers, output_lock
 
     paths, config = _config(kwargs)
     config = config.with_(engine=engine, spark_master=spark_master)
+    large = None
+    if with_json is None:
+        large = _large_input(paths, config, out_dir, db)
+        with_json = large is None
+    if db is None and (not with_json or (out_dir / OUTPUT_STORE).is_file()):
+        # The folder's store, once made, goes on keeping its runs: left behind
+        # unchanged, it would no longer describe the outputs beside it.
+        db = out_dir / OUTPUT_STORE
     if rebuild and db is None:
         raise click.UsageError("--rebuild starts a store afresh: it needs --db")
     # Locked from the start, so that a second run into this folder (or store) is
@@ -428,12 +456,10 @@ def audit(
             click.echo(cleared.message(out_dir), err=True)
         progress = StageProgress()
         try:
-            # Never read the outputs of an earlier run when --out lies inside a named folder,
-            # nor the store (and SQLite's files beside it) when --db does.
-            own: list[str | Path] = [out_dir]
-            if db is not None:
-                own += [Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
-            same = store.unchanged_run(paths, config, own, out_dir) if store and not rebuild else None
+            own = _own_paths(out_dir, db)
+            same = (
+                store.unchanged_run(paths, config, own, out_dir, with_json) if store and not rebuild else None
+            )
             if same is not None:
                 progress.close()
                 _echo(
@@ -446,13 +472,25 @@ def audit(
             result = run_audit(paths, config, progress=progress, exclude_dirs=own)
             if store is not None:
                 result.since_last_run = store.record(result, progress)
-            written = write_outputs(result, out_dir, progress=progress)
+            written = write_outputs(result, out_dir, progress=progress, with_json=with_json)
             if store is not None:
-                store.finish(result)
+                store.finish(result, written)
         finally:
             progress.close()
     _print_warnings(result)
     _print_summary(result, written)
+    if not with_json:
+        from provenance.export import JSON_MAX_INPUT_BYTES
+
+        why = (
+            "--no-json"
+            if large is None
+            else f"the input is {large / 2**20:,.0f} MB, over {JSON_MAX_INPUT_BYTES / 2**20:,.0f} MB"
+        )
+        _echo(
+            f"audit.json not written ({why}): the run is kept in {db}; "
+            f"`provenance report --db {db}` renders it again, --json writes audit.json too"
+        )
     if store is not None:
         from provenance.store import format_diff
 
@@ -460,6 +498,34 @@ def audit(
             _echo(f"store: {line}", err=True)
         for line in format_diff(store.since_last_run or {"run": store.run}):
             _echo(line)
+
+
+def _own_paths(out_dir: Path, db: Path | None) -> list[str | Path]:
+    """What an audit writes, never to be read as its input when it lies inside a named folder.
+
+    The output folder, and the store with SQLite's files beside it.
+    """
+    own: list[str | Path] = [out_dir]
+    if db is not None:
+        own += [Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+    return own
+
+
+def _large_input(paths: Sequence[str], config: AuditConfig, out_dir: Path, db: Path | None) -> int | None:
+    """The input's size in bytes when it is over :data:`~provenance.export.JSON_MAX_INPUT_BYTES`, else None.
+
+    The files are listed as the audit lists them; one that cannot be read
+    counts nothing here (the audit reports it).
+    """
+    from provenance.export import JSON_MAX_INPUT_BYTES
+    from provenance.ingest import input_files
+    from provenance.models import Corpus
+
+    total = 0
+    for path, _ in input_files(paths, config, Corpus(), exclude_dirs=_own_paths(out_dir, db)):
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total if total > JSON_MAX_INPUT_BYTES else None
 
 
 @contextlib.contextmanager

@@ -69,7 +69,9 @@ Progress = Callable[[str, int, int | None], None]
 
 __all__ = [
     "GEXF_MAX_NODES",
+    "JSON_MAX_INPUT_BYTES",
     "OUTPUT_FILES",
+    "OUTPUT_STORE",
     "Items",
     "SpreadsheetSafeWriter",
     "audit_to_dict",
@@ -103,6 +105,17 @@ GEXF_MAX_NODES = 200_000
 #: million, 280.9 s and 7,892 MB forked against 320.0 s and 4,668 MB not).
 PARALLEL_GRAPH_MIN_ELEMENTS = 20_000
 PARALLEL_GRAPH_MAX_ELEMENTS = 400_000
+
+#: Inputs larger than this (in bytes, the files an audit reads) are kept in a
+#: store instead of audit.json, unless asked otherwise (``provenance audit
+#: --json/--no-json``). audit.json is about three times its input (1.2 GB for
+#: the generated million-paragraph dump of 419 MB): past a few hundred
+#: megabytes no reader loads it whole, while the store answers queries
+#: (``docs/store.md``) and ``provenance report --db`` renders from it.
+JSON_MAX_INPUT_BYTES = 100 * 1024 * 1024
+
+#: The store an audit keeps in its output folder when it writes no audit.json.
+OUTPUT_STORE = "audit.sqlite"
 
 #: The files an audit writes into its output folder.
 OUTPUT_FILES = (
@@ -876,9 +889,17 @@ def _write_json(doc: AuditDoc, handle: TextIO) -> None:
 
 
 def write_outputs(
-    audit: Audit, out_dir: str | os.PathLike[str], progress: Progress | None = None
+    audit: Audit,
+    out_dir: str | os.PathLike[str],
+    progress: Progress | None = None,
+    *,
+    with_json: bool = True,
 ) -> dict[str, Path]:
     """Write every output of ``audit`` into ``out_dir``; returns name -> path.
+
+    Without ``with_json`` no audit.json is written (and an earlier run's is
+    removed with the rest of its set): the caller keeps the run in a store
+    (:data:`JSON_MAX_INPUT_BYTES`).
 
     The graph files come from networkx's writers, about half of the writing
     time: with a second worker and a graph of a size where it pays (see
@@ -898,9 +919,11 @@ def write_outputs(
     gexf = out / "graph.gexf"
     if graph.number_of_nodes() <= GEXF_MAX_NODES:
         graph_files.append(gexf)
-    text_files = [
-        out / name for name in ("report.html", "audit.json", "pairs.csv", "posts.csv", "reprints.csv")
-    ]
+    text_names = ["report.html", "audit.json", "pairs.csv", "posts.csv", "reprints.csv"]
+    if not with_json:
+        text_names.remove("audit.json")
+    text_files = [out / name for name in text_names]
+    removed = [path for path in (gexf, out / "audit.json") if path not in graph_files + text_files]
     total = len(text_files) + len(graph_files)
     workers = getattr(audit.config, "workers", 1)
     size = graph.number_of_nodes() + graph.number_of_edges()
@@ -912,7 +935,7 @@ def write_outputs(
     try:
         with (
             output_lock(out),
-            staged(text_files + graph_files, removed=[gexf] if gexf not in graph_files else []) as temporary,
+            staged(text_files + graph_files, removed=removed) as temporary,
         ):
             tell(0)
             suffixes = [target.suffix for target in graph_files]
@@ -923,7 +946,8 @@ def write_outputs(
                 fork=workers > 1 and PARALLEL_GRAPH_MIN_ELEMENTS <= size <= PARALLEL_GRAPH_MAX_ELEMENTS,
             )
             try:
-                html, json_file, csv_file, posts_file, reprints_file = temporary[: len(text_files)]
+                staged_as = dict(zip(text_names, temporary, strict=False))
+                html, json_file = staged_as["report.html"], staged_as.get("audit.json")
                 from provenance.report import render
 
                 # The document is a tree of dicts and lists: while it is built
@@ -942,16 +966,17 @@ def write_outputs(
                         time.perf_counter() - started, 3
                     )
                     tell(1)
-                    with open_output(json_file) as handle:
-                        _write_json(doc, handle)
-                    tell(2)
+                    if json_file is not None:
+                        with open_output(json_file) as handle:
+                            _write_json(doc, handle)
+                        tell(2)
                     for number, (path, write) in enumerate(
                         [
-                            (csv_file, write_pairs_csv),
-                            (posts_file, write_posts_csv),
-                            (reprints_file, write_reprints_csv),
+                            (staged_as["pairs.csv"], write_pairs_csv),
+                            (staged_as["posts.csv"], write_posts_csv),
+                            (staged_as["reprints.csv"], write_reprints_csv),
                         ],
-                        start=3,
+                        start=len(text_files) - 2,
                     ):
                         with open_output(path) as handle:
                             write(doc, handle)

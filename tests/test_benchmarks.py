@@ -318,6 +318,10 @@ def test_bench_audit_measures_the_seed_end_to_end(tmp_path: Path) -> None:
     assert {"report.html", "audit.json", "pairs.csv", "graph.graphml"} <= set(result["files"])
     assert result["left_in_tmp"] == []
     assert result["peak_rss"] > 0
+    # Arguments after the executable go to the audit; without audit.json the times come from the store.
+    stored = bench_audit.run_audit(seed, tmp_path / "audit-seed", "provenance --no-json")
+    assert "audit.json" not in stored["files"] and "audit.sqlite" in stored["files"]
+    assert set(stored["timings"]) >= {"ingest", "dedup", "graph", "total"}
 
 
 def test_timing_runs_leave_the_pss_probe_out(tmp_path: Path) -> None:

@@ -655,3 +655,80 @@ def test_an_unchanged_dump_is_audited_again_when_anything_that_changes_results_d
     assert "not audited again" not in _ok(_audit(tmp_path, dump)).output
     assert len(_runs(tmp_path / "a.sqlite")) == 7
     assert "not audited again" in _ok(_audit(tmp_path, dump)).output
+
+
+# ----------------------------------------------------------------------------------------------------------
+# large inputs: the store instead of audit.json
+
+
+def _audit_into(out: Path, dump: Path, *extra: str) -> Result:
+    return CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out), *extra])
+
+
+def test_a_large_input_is_kept_in_the_folder_store_instead_of_audit_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over JSON_MAX_INPUT_BYTES: no audit.json; the run in OUT/audit.sqlite, which report renders from."""
+    import provenance.export
+
+    dump = _dump(tmp_path / "dump")
+    size = sum(path.stat().st_size for path in dump.iterdir())
+    out = tmp_path / "out"
+    small = _ok(_audit_into(out, dump))
+    assert (out / "audit.json").is_file() and not (out / "audit.sqlite").exists()
+    assert "audit.json not written" not in small.output
+
+    monkeypatch.setattr(provenance.export, "JSON_MAX_INPUT_BYTES", size - 1)
+    large = _ok(_audit_into(out, dump))
+    assert f"over {(size - 1) / 2**20:,.0f} MB" in large.output
+    assert "audit.json not written" in large.output and "report --db" in large.output
+    # The earlier run's audit.json went with the rest of its set: it would not match the other files.
+    assert not (out / "audit.json").exists()
+    assert {p.name for p in out.iterdir()} >= {"report.html", "pairs.csv", "posts.csv", "audit.sqlite"}
+    run, doc = stored_document(out / "audit.sqlite")
+    assert run == 1 and sorted(p["id"] for p in doc["posts"]) == ["copy", "later", "orig", "other"]
+    assert any(p["a"]["post"] == "orig" and p["b"]["post"] == "copy" for p in doc["pairs"])
+    again = tmp_path / "again.html"
+    _ok(CliRunner().invoke(cli, ["report", "--db", str(out / "audit.sqlite"), "--out", str(again)]))
+    # The page rendered from the store is the audit's own, but for its generation time.
+    assert (
+        again.read_text(encoding="utf-8").split("<footer")[0]
+        == (out / "report.html").read_text(encoding="utf-8").split("<footer")[0]
+    )
+
+    # The same dump again into the same folder: the outputs are the run's, so nothing is redone.
+    assert "not audited again" in _ok(_audit_into(out, dump)).output
+    # --json asks for audit.json: audited, written, and the folder's store keeps this run too.
+    wanted = _ok(_audit_into(out, dump, "--json"))
+    assert "audit.json not written" not in wanted.output and (out / "audit.json").is_file()
+    assert len(_runs(out / "audit.sqlite")) == 2
+    # Below the size again, the folder's store still keeps each run, so it goes on describing the folder.
+    monkeypatch.setattr(provenance.export, "JSON_MAX_INPUT_BYTES", 2**40)
+    _write(dump / "third.jsonl", [_post("third", "2017-07-08", LATER)])
+    _ok(_audit_into(out, dump))
+    assert len(_runs(out / "audit.sqlite")) == 3 and (out / "audit.json").is_file()
+
+
+def test_no_json_keeps_the_run_in_the_named_store(tmp_path: Path) -> None:
+    """--no-json with --db: the run goes to that store, not the folder; --rebuild works on the folder's."""
+    dump = _dump(tmp_path / "dump")
+    result = _ok(_audit(tmp_path, dump, "--no-json"))
+    assert "audit.json not written (--no-json)" in result.output
+    assert not (tmp_path / "out" / "audit.json").exists()
+    assert not (tmp_path / "out" / "audit.sqlite").exists()
+    assert len(_runs(tmp_path / "a.sqlite")) == 1
+    # Without --db, --no-json makes the folder's store, and --rebuild may name it by --out alone.
+    out = tmp_path / "elsewhere"
+    _ok(_audit_into(out, dump, "--no-json"))
+    refused = _refused(_audit_into(out, dump, "--threshold", "0.7"), "other parameters", "--rebuild")
+    assert str(out / "audit.sqlite") in refused
+    _ok(_audit_into(out, dump, "--threshold", "0.7", "--rebuild"))
+    assert len(_runs(out / "audit.sqlite")) == 1
+
+
+def test_the_help_states_the_size_the_code_uses() -> None:
+    """The --json help names JSON_MAX_INPUT_BYTES as the code has it."""
+    from provenance.export import JSON_MAX_INPUT_BYTES
+
+    help_text = " ".join(CliRunner().invoke(cli, ["audit", "--help"]).output.split())
+    assert f"inputs of up to {JSON_MAX_INPUT_BYTES // 2**20} MB" in help_text

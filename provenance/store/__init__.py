@@ -33,7 +33,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +143,7 @@ class RunStore:
         config: Any,
         exclude_dirs: Sequence[str | os.PathLike[str]],
         out_dir: Path,
+        with_json: bool = True,
     ) -> int | None:
         """The previous run, when auditing ``paths`` again would repeat it exactly; else None.
 
@@ -150,8 +151,9 @@ class RunStore:
         not, SHA-256), the same parameters (checked by :meth:`open`), the
         same provenance code (``tool.code_sha256``) and datasketch version
         give the same results. When ``out_dir`` also holds that run's outputs
-        (its audit.json has the run's ``generated_at``), there is nothing to
-        redo. The files are listed as the audit lists them
+        (each of the size and modification time recorded by :meth:`finish`),
+        with audit.json among them or not as ``with_json`` asks, there is
+        nothing to redo. The files are listed as the audit lists them
         (``ingest.input_files``); one the last run skipped for its contents
         (empty, binary, of no known format) is checked again the way ingest
         checks it (``ingest.open_readable``) and matches if it is still
@@ -175,10 +177,11 @@ class RunStore:
                 "SELECT tool_version, datasketch_version, "
                 "json_extract(document_json, '$.rest.generated_at'), "
                 "json_extract(document_json, '$.rest.skipped'), "
-                "json_extract(document_json, '$.rest.tool.code_sha256') FROM runs WHERE id = ?",
+                "json_extract(document_json, '$.rest.tool.code_sha256'), "
+                "json_extract(document_json, '$.outputs') FROM runs WHERE id = ?",
                 (self.previous,),
             ).fetchone()
-            tool, datasketch, generated_at, stored_skipped, code = row
+            tool, datasketch, generated_at, stored_skipped, code, outputs = row
             if tool != __version__ or datasketch != installed("datasketch") or code != code_sha256():
                 return None  # other code: its results may differ
             if not generated_at:
@@ -191,7 +194,10 @@ class RunStore:
                 (str(p), r) for p, r in inputs if str(p) in read
             ]:
                 return None
-            if not _holds_outputs_of(out_dir, generated_at):
+            recorded = json.loads(outputs or "null")
+            if recorded and ("audit.json" in recorded) != with_json:
+                return None  # audit.json asked for and not written, or the other way round
+            if not _holds_outputs_of(out_dir, generated_at, recorded):
                 return None
             stored_skips = {(s.get("path"), s.get("reason")) for s in json.loads(stored_skipped or "[]")}
             skips = {(s.path, s.reason) for s in walked.skipped}
@@ -286,8 +292,13 @@ class RunStore:
             )
             self.log += [f"unchanged since run {self.previous}: {path}" for path in unchanged]
 
-    def finish(self, audit: Any) -> int:
-        """Complete the run row (final timings, since_last_run, log) and commit; returns the run's id."""
+    def finish(self, audit: Any, written: Mapping[str, Path] | None = None) -> int:
+        """Complete the run row (final timings, since_last_run, log) and commit; returns the run's id.
+
+        ``written`` names the output files the run wrote: their sizes and
+        modification times are kept, so a later run can tell whether its
+        output folder still holds exactly them (:meth:`unchanged_run`).
+        """
         if self.run is None:
             raise RuntimeError("finish() before record()")
         from provenance.export import materialized
@@ -305,7 +316,7 @@ class RunStore:
                 "WHERE id = ?",
                 (
                     _now(),
-                    dumps({"order": order, "rest": rest}),
+                    dumps({"order": order, "rest": rest, "outputs": _stat_outputs(written or {})}),
                     dumps(self.log),
                     None if self.since_last_run is None else dumps(self.since_last_run),
                     self.run,
@@ -317,10 +328,36 @@ class RunStore:
         return self.run
 
 
-def _holds_outputs_of(out_dir: Path, generated_at: str) -> bool:
-    """Whether ``out_dir`` holds every output of the run made at ``generated_at`` (audit.json's head says)."""
+def _stat_outputs(written: Mapping[str, Path]) -> dict[str, list[int]]:
+    """Each output file's ``[size, mtime_ns]``, by name."""
+    found = {}
+    for name, path in written.items():
+        stat = os.stat(path)
+        found[name] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _holds_outputs_of(out_dir: Path, generated_at: str, outputs: dict[str, list[int]] | None) -> bool:
+    """Whether ``out_dir`` holds every output of the run made at ``generated_at``, and only those.
+
+    A run recorded with its outputs (``outputs``: name -> ``[size,
+    mtime_ns]``) matches when every one is there unchanged and no other
+    output is: the test make and rsync use. A run recorded before outputs
+    were kept matches when audit.json's head names its ``generated_at``.
+    """
     from provenance.export import OUTPUT_FILES
 
+    if outputs:
+        for name in OUTPUT_FILES:
+            try:
+                stat = os.stat(out_dir / name)
+            except OSError:
+                if name in outputs:
+                    return False
+                continue
+            if outputs.get(name) != [stat.st_size, stat.st_mtime_ns]:
+                return False
+        return True
     if not all((out_dir / name).is_file() for name in OUTPUT_FILES if name != "graph.gexf"):
         return False
     try:
