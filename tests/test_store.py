@@ -118,7 +118,14 @@ def _report_from_store(tmp_path: Path, *run: str) -> str:
     return target.read_text(encoding="utf-8")
 
 
-def test_the_seed_round_trips_through_the_store(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk_rows", [5_000, 3])
+def test_the_seed_round_trips_through_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_rows: int
+) -> None:
+    """The store gives back audit.json's document, also when its rows are inserted a few at a time."""
+    import provenance.store.write
+
+    monkeypatch.setattr(provenance.store.write, "CHUNK_ROWS", chunk_rows)
     _ok(_audit(tmp_path, ROOT / "seeds"))
     saved = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
     run, doc = stored_document(tmp_path / "a.sqlite")

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from provenance.export import SURROGATES_REPLACED
@@ -99,32 +99,64 @@ def _pause(table: str) -> None:
         time.sleep(600)
 
 
-Insert = Callable[[str, Sequence[Sequence[object]]], None]
 Progress = Callable[[str, int, int | None], None]
+
+#: Rows inserted per ``executemany``: a run's rows are never all held at once
+#: (a million paragraphs make some two million pairs, each with its alignment).
+CHUNK_ROWS = 5_000
+
+
+class _Inserter:
+    """Rows of one run, inserted ``CHUNK_ROWS`` at a time, table by table.
+
+    :meth:`add` buffers a row; :meth:`done` inserts what a table has left
+    and tells ``progress``, in the order the tables are finished.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, run: int, progress: Progress | None) -> None:
+        self._conn = conn
+        self._run = run
+        self._progress = progress
+        self._rows: dict[str, list[tuple[object, ...]]] = {}
+        self._done = 0
+
+    def add(self, table: str, row: tuple[object, ...]) -> None:
+        rows = self._rows.setdefault(table, [])
+        rows.append((self._run, *row))
+        if len(rows) >= CHUNK_ROWS:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        rows = self._rows.get(table)
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            self._conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            rows.clear()
+
+    def done(self, *tables: str) -> None:
+        for table in tables:
+            self._flush(table)
+            self._done += 1
+            if self._progress:
+                self._progress("store", self._done, len(TABLES) - 3)  # every table but meta, runs, files
+            _pause(table)
 
 
 def write_rows(
     conn: sqlite3.Connection, run: int, doc: Mapping[str, Any], graph: Any, progress: Progress | None = None
 ) -> None:
-    """Insert every row of one run (``doc`` is its audit.json document, ``graph`` its networkx graph)."""
-    written: list[str] = []
-    total = len(TABLES) - 3  # every table but meta, runs and files
+    """Insert every row of one run (``doc`` is its audit.json document, ``graph`` its networkx graph).
 
-    def insert(table: str, rows: Sequence[Sequence[object]]) -> None:
-        if rows:
-            marks = ", ".join("?" * (len(rows[0]) + 1))
-            conn.executemany(f"INSERT INTO {table} VALUES ({marks})", [(run, *row) for row in rows])
-        written.append(table)
-        if progress:
-            progress("store", len(written), total)
-        _pause(table)
-
-    _posts(insert, doc["posts"])
-    _pairs(insert, doc["pairs"])
-    _clusters(insert, doc["clusters"])
-    insert(
-        "reprints",
-        [
+    The document's lists are read item by item (:class:`provenance.export.Items`)
+    and their rows inserted in chunks, so the store is written in bounded memory.
+    """
+    rows = _Inserter(conn, run, progress)
+    _posts(rows, doc["posts"])
+    _pairs(rows, doc["pairs"])
+    _clusters(rows, doc["clusters"])
+    for i, r in enumerate(doc["reprints"]):
+        rows.add(
+            "reprints",
             (
                 i,
                 clean(r["source"]),
@@ -132,29 +164,24 @@ def write_rows(
                 r["shared_paragraphs"],
                 r["share_of_source"],
                 r["decided_by"],
-            )
-            for i, r in enumerate(doc["reprints"])
-        ],
-    )
-    _outlets(insert, doc["outlets"])
-    _findings(insert, doc["findings"])
-    _edges(insert, graph)
+            ),
+        )
+    rows.done("reprints")
+    _outlets(rows, doc["outlets"])
+    _findings(rows, doc["findings"])
+    _edges(rows, graph)
 
 
-def _posts(insert: Insert, posts: Sequence[Mapping[str, Any]]) -> None:
-    post_rows: list[tuple[object, ...]] = []
-    paragraph_rows: list[tuple[object, ...]] = []
-    reuse_rows: list[tuple[object, ...]] = []
-    source_rows: list[tuple[object, ...]] = []
-    credit_rows: list[tuple[object, ...]] = []
+def _posts(rows: _Inserter, posts: Iterable[Mapping[str, Any]]) -> None:
     for ord_, post in enumerate(posts):
         pid = clean(post["id"])
         texts = [clean(p["text"]) for p in post["paragraphs"]]
         for p, text in zip(post["paragraphs"], texts, strict=True):
-            paragraph_rows.append((pid, p["index"], p["line"], p["line_end"], text, content_hash(text)))
+            rows.add("paragraphs", (pid, p["index"], p["line"], p["line_end"], text, content_hash(text)))
         citation = post.get("citation") or {}
         source = post["source"]
-        post_rows.append(
+        rows.add(
+            "posts",
             (
                 pid,
                 ord_,
@@ -171,13 +198,14 @@ def _posts(insert: Insert, posts: Sequence[Mapping[str, Any]]) -> None:
                 sum(len(text.split()) for text in texts),
                 post_hash(texts),
                 dumps({k: v for k, v in post.items() if k not in POST_COLUMNS}),
-            )
+            ),
         )
         reuse = post.get("reuse")
         if reuse is None:
             continue
         credit = reuse.get("credit")
-        reuse_rows.append(
+        rows.add(
+            "reuse",
             (
                 pid,
                 reuse["share"],
@@ -185,12 +213,15 @@ def _posts(insert: Insert, posts: Sequence[Mapping[str, Any]]) -> None:
                 reuse["derivation"],
                 None if credit is None else credit["credited_share"],
                 None if credit is None else credit["uncredited_share"],
-            )
+            ),
         )
         for i, s in enumerate(reuse["sources"]):
-            source_rows.append((pid, i, clean(s["post"]), s["share"], s["quoted_share"], s["decided_by"]))
+            rows.add(
+                "reuse_sources", (pid, i, clean(s["post"]), s["share"], s["quoted_share"], s["decided_by"])
+            )
         for i, e in enumerate((credit or {}).get("by", [])):
-            credit_rows.append(
+            rows.add(
+                "reuse_credits",
                 (
                     pid,
                     i,
@@ -201,19 +232,15 @@ def _posts(insert: Insert, posts: Sequence[Mapping[str, Any]]) -> None:
                     e["share"],
                     e["evidence_line"],
                     _opt(e["evidence"]),
-                )
+                ),
             )
-    insert("posts", post_rows)
-    insert("paragraphs", paragraph_rows)
-    insert("reuse", reuse_rows)
-    insert("reuse_sources", source_rows)
-    insert("reuse_credits", credit_rows)
+    rows.done("posts", "paragraphs", "reuse", "reuse_sources", "reuse_credits")
 
 
-def _pairs(insert: Insert, pairs: Sequence[Mapping[str, Any]]) -> None:
-    insert(
-        "pairs",
-        [
+def _pairs(rows: _Inserter, pairs: Iterable[Mapping[str, Any]]) -> None:
+    for i, p in enumerate(pairs):
+        rows.add(
+            "pairs",
             (
                 i,
                 clean(p["a"]["post"]),
@@ -228,17 +255,15 @@ def _pairs(insert: Insert, pairs: Sequence[Mapping[str, Any]]) -> None:
                 p["source"],
                 dumps(p["alignment"]),
                 dumps(p["edits"]),
-            )
-            for i, p in enumerate(pairs)
-        ],
-    )
+            ),
+        )
+    rows.done("pairs")
 
 
-def _clusters(insert: Insert, clusters: Sequence[Mapping[str, Any]]) -> None:
-    rows: list[tuple[object, ...]] = []
-    members: list[tuple[object, ...]] = []
+def _clusters(rows: _Inserter, clusters: Iterable[Mapping[str, Any]]) -> None:
     for i, c in enumerate(clusters):
-        rows.append(
+        rows.add(
+            "clusters",
             (
                 c["id"],
                 i,
@@ -247,18 +272,18 @@ def _clusters(insert: Insert, clusters: Sequence[Mapping[str, Any]]) -> None:
                 dumps(c["kinds"]),
                 c["witness_decided_by"],
                 dumps(c["edits"]),
-            )
+            ),
         )
-        members += [(c["id"], j, clean(m["post"]), m["paragraph"]) for j, m in enumerate(c["members"])]
-    insert("clusters", rows)
-    insert("cluster_members", members)
+        for j, m in enumerate(c["members"]):
+            rows.add("cluster_members", (c["id"], j, clean(m["post"]), m["paragraph"]))
+    rows.done("clusters", "cluster_members")
 
 
-def _outlets(insert: Insert, outlets: Sequence[Mapping[str, Any]]) -> None:
-    rows: list[tuple[object, ...]] = []
+def _outlets(rows: _Inserter, outlets: Iterable[Mapping[str, Any]]) -> None:
     for i, o in enumerate(outlets):
         reuse = o.get("reuse") or {}
-        rows.append(
+        rows.add(
+            "outlets",
             (
                 i,
                 clean(o["name"]),
@@ -269,28 +294,26 @@ def _outlets(insert: Insert, outlets: Sequence[Mapping[str, Any]]) -> None:
                 reuse.get("credited_words"),
                 reuse.get("credited_share"),
                 dumps({k: v for k, v in o.items() if k not in OUTLET_COLUMNS}),
-            )
+            ),
         )
-    insert("outlets", rows)
+    rows.done("outlets")
 
 
-def _findings(insert: Insert, findings: Sequence[Mapping[str, Any]]) -> None:
-    rows: list[tuple[object, ...]] = []
-    posts: list[tuple[object, ...]] = []
+def _findings(rows: _Inserter, findings: Iterable[Mapping[str, Any]]) -> None:
     for i, f in enumerate(findings):
-        rows.append(
-            (i, f["kind"], f["severity"], clean(f["summary"]), dumps(f["posts"]), dumps(f["evidence"]))
+        rows.add(
+            "findings",
+            (i, f["kind"], f["severity"], clean(f["summary"]), dumps(f["posts"]), dumps(f["evidence"])),
         )
-        posts += [(i, post) for post in dict.fromkeys(clean(p) for p in f["posts"])]
-    insert("findings", rows)
-    insert("finding_posts", posts)
+        for post in dict.fromkeys(clean(p) for p in f["posts"]):
+            rows.add("finding_posts", (i, post))
+    rows.done("findings", "finding_posts")
 
 
-def _edges(insert: Insert, graph: Any) -> None:
-    rows: list[tuple[object, ...]] = []
+def _edges(rows: _Inserter, graph: Any) -> None:
     if graph is not None:
         for source, target, data in graph.edges(data=True):
             kind = data.get("type")
             attrs = {k: v for k, v in data.items() if k != "type"}
-            rows.append((clean(str(source)), clean(str(target)), _opt(kind), dumps(attrs)))
-    insert("graph_edges", rows)
+            rows.add("graph_edges", (clean(str(source)), clean(str(target)), _opt(kind), dumps(attrs)))
+    rows.done("graph_edges")
