@@ -29,7 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_INPUT = "seeds/"
 DEFAULT_OUT = "reports/"
 _DEFAULTS = AuditConfig()
-#: Warnings printed to the terminal; the rest are in audit.json and the report.
+#: Warnings printed to the terminal; the rest are in the report and in audit.json (or the store).
 _MAX_WARNINGS_SHOWN = 20
 _MAX_REPRINTS_SHOWN = 10
 
@@ -477,8 +477,10 @@ def audit(
                 store.finish(result, written)
         finally:
             progress.close()
-    _print_warnings(result)
-    _print_summary(result, written)
+    # Lists cut short on the terminal are whole in the report and in audit.json, or in the store without it.
+    kept_in = "audit.json" if with_json else "the store"
+    _print_warnings(result, kept_in)
+    _print_summary(result, written, kept_in)
     if not with_json:
         from provenance.export import JSON_MAX_INPUT_BYTES
 
@@ -540,7 +542,7 @@ def _run_store(db: Path | None, config: AuditConfig, rebuild: bool) -> Iterator[
         yield store
 
 
-def _print_warnings(result: Any) -> None:
+def _print_warnings(result: Any, kept_in: str) -> None:
     corpus = result.corpus
     lines = [f"warning: {w}" for w in corpus.warnings]
     lines += [f"skipped: {s.path}: {s.reason}" for s in corpus.skipped]
@@ -551,11 +553,11 @@ def _print_warnings(result: Any) -> None:
         _echo(line, err=True)
     if len(lines) > _MAX_WARNINGS_SHOWN:
         click.echo(
-            f"… and {len(lines) - _MAX_WARNINGS_SHOWN} more (listed in audit.json and the report)", err=True
+            f"… and {len(lines) - _MAX_WARNINGS_SHOWN} more (listed in the report and {kept_in})", err=True
         )
 
 
-def _print_summary(result: Any, written: dict[str, Path]) -> None:
+def _print_summary(result: Any, written: dict[str, Path], kept_in: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -599,7 +601,7 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
             console.print(printable(f"  {finding.severity} {finding.kind}: {finding.summary}"))
         if len(findings) > _MAX_REPRINTS_SHOWN:
             more = len(findings) - _MAX_REPRINTS_SHOWN
-            click.echo(f"… and {more} more findings (in the report and audit.json)")
+            click.echo(f"… and {more} more findings (in the report and {kept_in})")
     else:
         console.print("findings: none (no claim the dump contradicts)")
     if "graph.gexf" not in written:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -17,7 +16,6 @@ from click.testing import CliRunner, Result
 from provenance.cli import cli
 from provenance.store import stored_document
 from provenance.store.schema import SCHEMA_VERSION
-from provenance.store.write import PAUSE_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -458,14 +456,34 @@ def test_a_full_disk_leaves_the_previous_run_intact(tmp_path: Path, monkeypatch:
 # kill -9
 
 
+# The command, in a process that stops at one checkpoint of the store's run (argv[1]) and waits to be killed.
+_PAUSED_AUDIT = """
+import sys, time
+from provenance.store import write
+
+stop_at = sys.argv[1]
+
+def pause(point):
+    if point == stop_at:
+        sys.stderr.write(f"store: paused after {point}\\n")
+        sys.stderr.flush()
+        time.sleep(600)
+
+write.CHECKPOINT_LISTENERS.append(pause)
+from provenance.cli import main
+sys.argv = ["provenance", *sys.argv[2:]]
+main()
+"""
+
+
 def _start_paused(tmp_path: Path, dump: Path, table: str) -> subprocess.Popen[str]:
     """An audit in a process of its own, stopped inside its transaction right after writing ``table``."""
-    env = {**os.environ, PAUSE_VARIABLE: table}
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "provenance",
+            "-c",
+            _PAUSED_AUDIT,
+            table,
             "audit",
             str(dump),
             "--out",
@@ -473,7 +491,6 @@ def _start_paused(tmp_path: Path, dump: Path, table: str) -> subprocess.Popen[st
             "--db",
             str(tmp_path / "a.sqlite"),
         ],
-        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -739,3 +756,17 @@ def test_the_help_states_the_size_the_code_uses() -> None:
 
     help_text = " ".join(CliRunner().invoke(cli, ["audit", "--help"]).output.split())
     assert f"inputs of up to {JSON_MAX_INPUT_BYTES // 2**20} MB" in help_text
+
+
+def test_warnings_cut_short_on_the_terminal_point_to_where_the_rest_are(tmp_path: Path) -> None:
+    """Past the warnings shown, the line names audit.json only when it was written, else the store."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "noise.txt").write_text("\n".join(f"\x00junk {i}" for i in range(60)), encoding="utf-8")
+    for i in range(30):
+        (dump / f"empty-{i}.txt").write_text("", encoding="utf-8")
+    _write(dump / "posts.jsonl", [_post("a", "2017-07-01", SOURCE)])
+    with_json = _ok(_audit_into(tmp_path / "one", dump))
+    assert "more (listed in the report and audit.json)" in with_json.output
+    without = _ok(_audit_into(tmp_path / "two", dump, "--no-json"))
+    assert "more (listed in the report and the store)" in without.output

@@ -42,7 +42,7 @@ from provenance.store.db import connect_for_run, connect_to_read, describe, prep
 from provenance.store.diff import diff_runs, format_diff, is_empty
 from provenance.store.read import check_run, last_runs, run_document, run_ids
 from provenance.store.schema import SCHEMA_VERSION
-from provenance.store.write import TABLE_KEYS, Progress, _pause, dumps, file_digest, write_rows
+from provenance.store.write import TABLE_KEYS, Progress, checkpoint, dumps, file_digest, write_rows
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -105,7 +105,7 @@ class RunStore:
                 store._check_params(created, rebuild)
                 runs = run_ids(conn)
                 store.previous = runs[-1] if runs else None
-            _pause("begin")
+            checkpoint("begin")
             yield store
         finally:
             with contextlib.suppress(sqlite3.Error):
@@ -322,9 +322,9 @@ class RunStore:
                     self.run,
                 ),
             )
-            _pause("runs")
+            checkpoint("runs")
             self.conn.execute("COMMIT")
-        _pause("commit")
+        checkpoint("commit")
         return self.run
 
 

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import sys
-import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -40,10 +37,11 @@ POST_COLUMNS = frozenset(
 #: Keys of an outlet held in columns; the others go to ``outlets.extra_json``.
 OUTLET_COLUMNS = frozenset({"name", "kind", "source", "reuse"})
 
-#: Test hook: with this variable set to a table's name, the writer stops after
-#: inserting that table's rows, inside the open transaction, says so on stderr
-#: and waits, so that a test can kill the process there (tests/test_store.py).
-PAUSE_VARIABLE = "PROVENANCE_STORE_PAUSE_AFTER"
+#: Told each point a run reaches inside its transaction: ``begin``, each
+#: table's name once its rows are in, ``runs`` (the run row completed, just
+#: before COMMIT) and ``commit``. Empty in use; tests/test_store.py adds one
+#: that stops the process at a point, to kill it there.
+CHECKPOINT_LISTENERS: list[Callable[[str], None]] = []
 
 
 def clean(text: str) -> str:
@@ -92,11 +90,10 @@ def file_digest(path: str) -> tuple[str | None, int | None]:
     return digest.hexdigest(), size
 
 
-def _pause(table: str) -> None:
-    if os.environ.get(PAUSE_VARIABLE) == table:
-        sys.stderr.write(f"store: paused after {table}\n")
-        sys.stderr.flush()
-        time.sleep(600)
+def checkpoint(point: str) -> None:
+    """Tell :data:`CHECKPOINT_LISTENERS` that the run reached ``point``."""
+    for listener in CHECKPOINT_LISTENERS:
+        listener(point)
 
 
 Progress = Callable[[str, int, int | None], None]
@@ -139,7 +136,7 @@ class _Inserter:
             self._done += 1
             if self._progress:
                 self._progress("store", self._done, len(TABLES) - 3)  # every table but meta, runs, files
-            _pause(table)
+            checkpoint(table)
 
 
 def write_rows(
