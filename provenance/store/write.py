@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -106,28 +107,29 @@ CHUNK_ROWS = 5_000
 class _Inserter:
     """Rows of one run, inserted ``CHUNK_ROWS`` at a time, table by table.
 
-    :meth:`add` buffers a row; :meth:`done` inserts what a table has left
-    and tells ``progress``, in the order the tables are finished.
+    :meth:`add` buffers a row (without the run's id, which the statement
+    holds); :meth:`done` inserts what a table has left and tells
+    ``progress``, in the order the tables are finished.
     """
 
     def __init__(self, conn: sqlite3.Connection, run: int, progress: Progress | None) -> None:
         self._conn = conn
-        self._run = run
+        self._run = int(run)
         self._progress = progress
-        self._rows: dict[str, list[tuple[object, ...]]] = {}
+        self._rows: defaultdict[str, list[tuple[object, ...]]] = defaultdict(list)
         self._done = 0
 
     def add(self, table: str, row: tuple[object, ...]) -> None:
-        rows = self._rows.setdefault(table, [])
-        rows.append((self._run, *row))
+        rows = self._rows[table]
+        rows.append(row)
         if len(rows) >= CHUNK_ROWS:
             self._flush(table)
 
     def _flush(self, table: str) -> None:
-        rows = self._rows.get(table)
+        rows = self._rows[table]
         if rows:
             marks = ", ".join("?" * len(rows[0]))
-            self._conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            self._conn.executemany(f"INSERT INTO {table} VALUES ({self._run}, {marks})", rows)
             rows.clear()
 
     def done(self, *tables: str) -> None:
