@@ -60,10 +60,6 @@ def translated(path: str | os.PathLike[str]) -> Iterator[None]:
         raise StoreError(describe(path, exc)) from exc
 
 
-#: Page cache of a run's connection, in KiB (SQLite's own default is 2,000).
-RUN_CACHE_KIB = 128 * 1024
-
-
 def connect_for_run(path: Path) -> sqlite3.Connection:
     """A connection to write one run: WAL, full sync, autocommit off under our own BEGIN."""
     if path.is_dir():
@@ -79,10 +75,6 @@ def connect_for_run(path: Path) -> sqlite3.Connection:
             # A run's commit reaches the disk before the command says it is done.
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-            # A run inserts in the order of its document, not of the indexes (a
-            # SHA-256 column, post ids): with SQLite's 2 MB page cache each
-            # insert re-reads and re-writes pages of large indexes.
-            conn.execute(f"PRAGMA cache_size=-{RUN_CACHE_KIB}")
     except BaseException:
         conn.close()
         raise
