@@ -3,16 +3,18 @@
 Each row is the whole command, in a fresh process, timed from start to exit:
 
 1. ``audit`` without a store (the baseline);
-2. ``audit --db`` into a new store (cold);
-3. ``audit --db`` again on the unchanged dump into the same ``--out``: the
+2. ``audit --no-json``: the run kept in ``OUT/audit.sqlite`` instead of
+   audit.json, what an input of over 100 MB gets by default;
+3. ``audit --db`` into a new store (cold);
+4. ``audit --db`` again on the unchanged dump into the same ``--out``: the
    store sees the same files, parameters and versions, and the audit is not
    run (``docs/store.md``);
-4. the same into another ``--out``: audited again, reports nothing new;
-5. ``audit --db`` after a file of about 1% more posts (another generator seed) joins the dump.
+5. the same into another ``--out``: audited again, reports nothing new;
+6. ``audit --db`` after a file of about 1% more posts (another generator seed) joins the dump.
 
-Apart from row 3, every run reads the whole dump again: the store makes the
-*comparison* incremental, not the audit (``docs/store.md``), so rows 4 and 5
-are expected near row 2. Prints one table with the ratios to the cold run and the store's size.
+Apart from row 4, every run reads the whole dump again: the store makes the
+*comparison* incremental, not the audit (``docs/store.md``), so rows 5 and 6
+are expected near row 3. Prints one table with the ratios to the cold run and the store's size.
 
     python benchmarks/bench_store.py --paragraphs 10000
 """
@@ -85,6 +87,10 @@ def main() -> int:
 
         seconds, cpu, _ = timed(["audit", str(dump), "--out", str(work / "plain")])
         rows.append(("audit, no store", seconds, cpu, ""))
+        # What an input of over 100 MB gets by default: the run in OUT/audit.sqlite, no audit.json.
+        seconds, cpu, printed = timed(["audit", str(dump), "--out", str(work / "nojson"), "--no-json"])
+        assert "audit.json not written" in printed, printed[-2000:]
+        rows.append(("audit --no-json, the store instead of audit.json", seconds, cpu, "no audit.json"))
         seconds, cpu, _ = timed(["audit", str(dump), "--out", str(work / "out"), "--db", str(store)])
         rows.append(("audit --db, new store (cold)", seconds, cpu, "first run"))
         seconds, cpu, printed = timed(["audit", str(dump), "--out", str(work / "out"), "--db", str(store)])
@@ -108,7 +114,7 @@ def main() -> int:
         )
         size = store.stat().st_size + sum(p.stat().st_size for p in work.glob("audit.sqlite-*"))
 
-    cold, cold_cpu = rows[1][1], rows[1][2]
+    cold, cold_cpu = rows[2][1], rows[2][2]
     print(
         f"dump: {meta['posts']:,} posts, {meta['paragraphs']:,} paragraphs (seed {args.seed}); "
         f"extra: {extra_meta['posts']} posts, {extra_meta['paragraphs']} paragraphs (seed {args.seed + 1000})"
