@@ -711,6 +711,8 @@ def test_a_large_input_is_kept_in_the_folder_store_instead_of_audit_json(
     assert {p.name for p in out.iterdir()} >= {"report.html", "pairs.csv", "posts.csv", "audit.sqlite"}
     run, doc = stored_document(out / "audit.sqlite")
     assert run == 1 and sorted(p["id"] for p in doc["posts"]) == ["copy", "later", "orig", "other"]
+    # The store's own time is recorded with the stages'.
+    assert doc["timings"]["store"] > 0 and {"dedup", "report", "total"} <= set(doc["timings"])
     assert any(p["a"]["post"] == "orig" and p["b"]["post"] == "copy" for p in doc["pairs"])
     again = tmp_path / "again.html"
     _ok(CliRunner().invoke(cli, ["report", "--db", str(out / "audit.sqlite"), "--out", str(again)]))

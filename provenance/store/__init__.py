@@ -33,6 +33,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -227,6 +228,7 @@ class RunStore:
         """
         from provenance.export import audit_to_dict
 
+        started = time.perf_counter()
         doc = audit_to_dict(audit)
         tool = doc["tool"]
         with translated(self.path):
@@ -245,6 +247,8 @@ class RunStore:
             self._files(audit)
             write_rows(self.conn, run, doc, audit.graph.graph, progress)
             self.since_last_run = diff_runs(self.conn, self.previous, run)
+        # Recorded with the stages' times (audit.json, the report), as the report's own time is.
+        audit.timings["store"] = round(time.perf_counter() - started, 3)
         self._order = [key for key in doc if key not in ("since_last_run",)]
         self._rest = {key: value for key, value in doc.items() if key not in TABLE_KEYS}
         return self.since_last_run
