@@ -516,15 +516,19 @@ def _own_paths(out_dir: Path, db: Path | None) -> list[str | Path]:
 def _large_input(paths: Sequence[str], config: AuditConfig, out_dir: Path, db: Path | None) -> int | None:
     """The input's size in bytes when it is over :data:`~provenance.export.JSON_MAX_INPUT_BYTES`, else None.
 
-    The files are listed as the audit lists them; one that cannot be read
-    counts nothing here (the audit reports it).
+    The files are listed as the audit lists them, and weighed only when their
+    first bytes say the audit will read them: a video or an archive beside
+    the posts makes no store. One that cannot be read counts nothing here
+    (the audit reports it).
     """
     from provenance.export import JSON_MAX_INPUT_BYTES
-    from provenance.ingest import input_files
-    from provenance.models import Corpus
+    from provenance.ingest import input_files, sniff_readable
+    from provenance.models import Corpus, SkippedFile
 
     total = 0
     for path, _ in input_files(paths, config, Corpus(), exclude_dirs=_own_paths(out_dir, db)):
+        if isinstance(sniff_readable(path, config), SkippedFile):
+            continue
         with contextlib.suppress(OSError):
             total += path.stat().st_size
     return total if total > JSON_MAX_INPUT_BYTES else None

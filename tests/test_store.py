@@ -772,3 +772,22 @@ def test_warnings_cut_short_on_the_terminal_point_to_where_the_rest_are(tmp_path
     assert "more (listed in the report and audit.json)" in with_json.output
     without = _ok(_audit_into(tmp_path / "two", dump, "--no-json"))
     assert "more (listed in the report and the store)" in without.output
+
+
+def test_only_files_the_audit_reads_weigh_on_the_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A binary file beside the posts (a video) is skipped by the audit, so it makes no store either."""
+    import provenance.export
+
+    dump = _dump(tmp_path / "dump")
+    text_bytes = sum(path.stat().st_size for path in dump.iterdir())
+    monkeypatch.setattr(provenance.export, "JSON_MAX_INPUT_BYTES", text_bytes + 1000)
+    (dump / "video.mp4").write_bytes(b"\x00\x01" * 5000)
+    result = _ok(_audit_into(tmp_path / "out", dump))
+    assert "video.mp4" in result.output  # named as skipped
+    assert "audit.json not written" not in result.output
+    assert (tmp_path / "out" / "audit.json").is_file() and not (tmp_path / "out" / "audit.sqlite").exists()
+    # Text over the size does make one.
+    _write(dump / "third.jsonl", [_post(f"p{i}", "2017-07-08", LATER) for i in range(10)])
+    assert "audit.json not written" in _ok(_audit_into(tmp_path / "out", dump)).output

@@ -74,6 +74,7 @@ __all__ = [
     "parse_citation",
     "read_corpus",
     "slugify",
+    "sniff_readable",
 ]
 
 Progress = Callable[[str, int, int | None], None]
@@ -221,13 +222,11 @@ def input_files(
     )
 
 
-def open_readable(path: Path, config: AuditConfig) -> tuple[SourceFile, str] | SkippedFile:
-    """``path`` opened with the format it is read as, or the :class:`SkippedFile` saying why it is not read.
+def sniff_readable(path: Path, config: AuditConfig) -> tuple[SourceFile, str] | SkippedFile:
+    """:func:`open_readable`'s decision from the file's first bytes alone (its encoding not yet checked).
 
-    The one decision of whether a file is read (not a text, empty, of no
-    known format, in no encoding that fits), made from its contents alone:
-    ingest takes it for every file, and the store repeats it for the files
-    its last run skipped (:meth:`provenance.store.RunStore.unchanged_run`).
+    Cheap (one block read): the command uses it to weigh the input it will
+    read before reading it, leaving out binary, empty and unknown files.
     """
     opened = open_source(path)
     if isinstance(opened, SkippedFile):
@@ -239,6 +238,21 @@ def open_readable(path: Path, config: AuditConfig) -> tuple[SourceFile, str] | S
             f"unrecognised format (extension {path.suffix or 'none'!r}); "
             f"use --input-format to read it as one of {', '.join(FORMATS)}",
         )
+    return opened, fmt
+
+
+def open_readable(path: Path, config: AuditConfig) -> tuple[SourceFile, str] | SkippedFile:
+    """``path`` opened with the format it is read as, or the :class:`SkippedFile` saying why it is not read.
+
+    The one decision of whether a file is read (not a text, empty, of no
+    known format, in no encoding that fits), made from its contents alone:
+    ingest takes it for every file, and the store repeats it for the files
+    its last run skipped (:meth:`provenance.store.RunStore.unchanged_run`).
+    """
+    sniffed = sniff_readable(path, config)
+    if isinstance(sniffed, SkippedFile):
+        return sniffed
+    opened, fmt = sniffed
     if fmt != "wxr":
         # XML declares its own encoding and lxml decodes it.
         problem = opened.check_encoding()
