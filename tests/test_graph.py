@@ -527,3 +527,31 @@ def test_a_guessed_reprint_direction_follows_the_direction_post_reuse_took() -> 
     dedup = DedupResult(pairs=[pair(("long", i), ("short", i)) for i in range(3)], reuse=reuse)
     (reprint,) = build_graph(posts, dedup, CONFIG).reprints
     assert (reprint.source, reprint.copy, reprint.decided_by) == ("long", "short", "input_order")
+
+
+def test_graphml_declares_keys_as_networkx_s_own_walks_do(tmp_path: Path) -> None:
+    """Keys met only on later nodes and edges, values of every kind, None, lists, a renamed ``type``: the
+    keys write_graphml declares without walking (ids, types, order) are networkx's, byte for byte."""
+    graph = nx.MultiDiGraph()
+    graph.add_node("post:a", kind="post", words=12, share=0.5, reference=False, tags=["x", "y"], note=None)
+    graph.add_node("post:b", kind="post", words=3, share=1.0, reference=True, tags=[], note=None)
+    graph.add_node("outlet:c", kind="outlet", aliases=["C", "The C"], founded=None)
+    graph.add_node("cluster:1", kind="cluster", size=4, mixed=1)
+    graph.add_node("cluster:2", kind="cluster", size=2, mixed="two")
+    graph.add_edge("post:a", "outlet:c", type="cites", line=4)
+    graph.add_edge("post:b", "post:a", type="reprints", shared=0.75, decided_by=None)
+    graph.add_edge("post:b", "post:a", type="reprints", shared=0.5, decided_by="by_date", spans=[[1, 2]])
+    graph.add_edge("post:a", "cluster:1", type="in", weight=True)
+    nx.write_graphml(for_export(graph), tmp_path / "copy.graphml")
+    write_graphml(graph, tmp_path / "walked.graphml")
+    assert (tmp_path / "walked.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()
+    back = nx.read_graphml(tmp_path / "walked.graphml", force_multigraph=True)
+    assert back.nodes["cluster:2"]["mixed"] == "two" and back.nodes["post:a"]["share"] == 0.5
+    assert sorted(d["kind"] for _, _, d in back.edges(data=True)) == ["cites", "in", "reprints", "reprints"]
+    # A graph without edges, and one without nodes.
+    for case in (nx.MultiDiGraph([]), graph.subgraph(["post:a", "post:b"]).copy()):
+        case.remove_edges_from(list(case.edges))
+        nx.write_graphml(for_export(case), tmp_path / "copy-case.graphml")
+        write_graphml(case, tmp_path / "walked-case.graphml")
+        walked = (tmp_path / "walked-case.graphml").read_bytes()
+        assert walked == (tmp_path / "copy-case.graphml").read_bytes()
