@@ -442,7 +442,8 @@ def audit(
     if with_json is None:
         large = _large_input(paths, config, out_dir, db)
         with_json = large is None
-    if db is None and (not with_json or (out_dir / OUTPUT_STORE).is_file()):
+    folder_own = db is None and (not with_json or (out_dir / OUTPUT_STORE).is_file())
+    if folder_own:
         # The folder's store, once made, goes on keeping its runs: left behind
         # unchanged, it would no longer describe the outputs beside it.
         db = out_dir / OUTPUT_STORE
@@ -450,7 +451,7 @@ def audit(
         raise click.UsageError("--rebuild starts a store afresh: it needs --db")
     # Locked from the start, so that a second run into this folder (or store) is
     # refused before its minutes of work rather than after them.
-    with output_lock(out_dir), _run_store(db, config, rebuild) as store:
+    with output_lock(out_dir), _run_store(db, config, rebuild, folder_own) as store:
         cleared = clear_leftovers(out_dir, OUTPUT_FILES)
         if cleared:
             click.echo(cleared.message(out_dir), err=True)
@@ -535,14 +536,28 @@ def _large_input(paths: Sequence[str], config: AuditConfig, out_dir: Path, db: P
 
 
 @contextlib.contextmanager
-def _run_store(db: Path | None, config: AuditConfig, rebuild: bool) -> Iterator[Any]:
-    """The store a run records into (``--db``), locked for the run; None without --db."""
+def _run_store(db: Path | None, config: AuditConfig, rebuild: bool, folder_own: bool) -> Iterator[Any]:
+    """The store a run records into (``--db``, or the output folder's own), locked for the run; or None.
+
+    A store the user did not name (``folder_own``) that cannot take this run
+    says so, and that another --out starts afresh.
+    """
     if db is None:
         yield None
         return
+    from provenance.errors import StoreError
     from provenance.store import RunStore
 
-    with RunStore.open(db, config, rebuild=rebuild) as store:
+    with contextlib.ExitStack() as stack:
+        try:
+            store = stack.enter_context(RunStore.open(db, config, rebuild=rebuild))
+        except StoreError as exc:
+            if not folder_own:
+                raise
+            raise StoreError(
+                f"{exc}; or audit into another --out (this store is the output folder's own, kept beside "
+                "its report because an audit there wrote no audit.json)"
+            ) from exc
         yield store
 
 

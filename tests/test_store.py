@@ -746,8 +746,13 @@ def test_no_json_keeps_the_run_in_the_named_store(tmp_path: Path) -> None:
     # Without --db, --no-json makes the folder's store, and --rebuild may name it by --out alone.
     out = tmp_path / "elsewhere"
     _ok(_audit_into(out, dump, "--no-json"))
-    refused = _refused(_audit_into(out, dump, "--threshold", "0.7"), "other parameters", "--rebuild")
+    refused = _refused(
+        _audit_into(out, dump, "--threshold", "0.7"), "other parameters", "--rebuild", "another --out"
+    )
     assert str(out / "audit.sqlite") in refused
+    # A store the user named is not the folder's: no word of another --out.
+    named = _refused(_audit(tmp_path, dump, "--threshold", "0.7"), "other parameters", "--rebuild")
+    assert "another --out" not in named
     _ok(_audit_into(out, dump, "--threshold", "0.7", "--rebuild"))
     assert len(_runs(out / "audit.sqlite")) == 1
 
