@@ -97,6 +97,17 @@ def outlet_key(name: str) -> str:
     return _LEADING_THE.sub("", text)
 
 
+def outlet_key_words(text: str) -> list[str]:
+    """The words of running ``text`` folded as :func:`outlet_key` folds a name.
+
+    The key of a name written in ``text`` without brackets is a run of these
+    words ("the U.S. News & World Report’s editors" holds "us news and world
+    report"), so a text without that run cannot hold that name.
+    """
+    text = unicodedata.normalize("NFKC", text).replace("&", " and ").replace(".", "")
+    return _NOT_WORD.sub(" ", text.casefold()).split()
+
+
 # --------------------------------------------------------------------------
 # Names found in the text: is it an outlet's or a person's?
 # --------------------------------------------------------------------------
