@@ -58,16 +58,36 @@ def recorded_timings(out: Path) -> dict[str, float]:
     from the folder's store when no audit.json was written (a large input)."""
     audit_json = out / "audit.json"
     if not audit_json.exists():
-        with contextlib.closing(sqlite3.connect(f"file:{out / 'audit.sqlite'}?mode=ro", uri=True)) as conn:
-            row = conn.execute(
-                "SELECT json_extract(document_json, '$.rest.timings') FROM runs ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-        return json.loads(row[0]) if row and row[0] else {}
+        return recorded_in_store(out, "timings")
     with audit_json.open("rb") as handle:
         handle.seek(max(0, audit_json.stat().st_size - 4096))
         tail = handle.read().decode("utf-8", errors="replace")
     found = re.search(r'"timings":\s*(\{[^}]*\})', tail)
     return json.loads(found.group(1)) if found else {}
+
+
+def recorded_summary(out: Path) -> dict[str, Any]:
+    """The ``summary`` the audit recorded: read from the head of audit.json, where it comes before the
+    lists, or from the folder's store when no audit.json was written."""
+    audit_json = out / "audit.json"
+    if not audit_json.exists():
+        return recorded_in_store(out, "summary")
+    with audit_json.open("rb") as handle:
+        head = handle.read(1 << 20).decode("utf-8", errors="replace")
+    at = head.find('"summary":')
+    if at < 0:
+        return {}
+    summary, _ = json.JSONDecoder().raw_decode(head, head.index("{", at))
+    return dict(summary)
+
+
+def recorded_in_store(out: Path, section: str) -> dict[str, Any]:
+    """A top-level section of the last run's document in ``out/audit.sqlite`` (``{}`` when absent)."""
+    with contextlib.closing(sqlite3.connect(f"file:{out / 'audit.sqlite'}?mode=ro", uri=True)) as conn:
+        row = conn.execute(
+            "SELECT json_extract(document_json, ?) FROM runs ORDER BY id DESC LIMIT 1", (f"$.rest.{section}",)
+        ).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
 
 
 def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, object]:

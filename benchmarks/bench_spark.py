@@ -13,7 +13,6 @@ they differ shows it. Needs ``pip install -e '.[spark]'`` and Java 17+.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -22,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_audit import recorded_summary, recorded_timings
 from bench_dedup import ensure_dump, mb, tree_pss, tree_rss
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -33,6 +33,7 @@ def run(dump: Path, out: Path, engine: str, master: str, timeout: float) -> dict
     command = ["provenance", "audit", str(dump), "--out", str(out), "--engine", engine]
     if engine == "spark":
         command += ["--spark-master", master]
+    shutil.rmtree(out, ignore_errors=True)  # no store of an earlier run to record into
     with tempfile.TemporaryDirectory(prefix="bench-spark-tmp-") as tmp:
         env = dict(os.environ, TMPDIR=tmp)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -52,14 +53,15 @@ def run(dump: Path, out: Path, engine: str, master: str, timeout: float) -> dict
         wall = time.perf_counter() - started
     if process.returncode != 0:
         return {"stopped": f"exit {process.returncode}, see {log}"}
-    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    # Over 100 MB of input the run is in OUT/audit.sqlite instead of audit.json: read from either.
+    summary = recorded_summary(out)
     return {
         "wall": wall,
         "peak_pss": peak_pss,
         "peak_rss": peak_rss,
-        "dedup": doc["timings"].get("dedup", 0.0),
-        "pairs": doc["summary"]["pairs"],
-        "clusters": doc["summary"]["clusters"],
+        "dedup": recorded_timings(out).get("dedup", 0.0),
+        "pairs": summary["pairs"],
+        "clusters": summary["clusters"],
     }
 
 

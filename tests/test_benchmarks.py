@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import sys
 from pathlib import Path
@@ -16,7 +17,9 @@ sys.path.insert(0, str(BENCHMARKS))
 import bench_dedup  # noqa: E402
 import exact_pairs as ex  # noqa: E402
 import generate  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
 
+from provenance.cli import cli  # noqa: E402
 from provenance.config import AuditConfig  # noqa: E402
 from provenance.ingest import read_corpus  # noqa: E402
 from provenance.shingle import shingles, words  # noqa: E402
@@ -322,6 +325,21 @@ def test_bench_audit_measures_the_seed_end_to_end(tmp_path: Path) -> None:
     stored = bench_audit.run_audit(seed, tmp_path / "audit-seed", "provenance --no-json")
     assert "audit.json" not in stored["files"] and "audit.sqlite" in stored["files"]
     assert set(stored["timings"]) >= {"ingest", "dedup", "graph", "total"}
+
+
+def test_the_recorded_summary_reads_the_same_from_audit_json_and_the_store(tmp_path: Path) -> None:
+    """bench_spark reads pairs and clusters from the head of audit.json, or from the store of a large dump."""
+    import bench_audit
+
+    seed = Path(__file__).resolve().parents[1] / "seeds"
+    runner = CliRunner()
+    with_json = runner.invoke(cli, ["audit", str(seed), "--out", str(tmp_path / "j")])
+    in_store = runner.invoke(cli, ["audit", str(seed), "--out", str(tmp_path / "s"), "--no-json"])
+    assert with_json.exit_code == 0 and in_store.exit_code == 0, with_json.output + in_store.output
+    whole = json.loads((tmp_path / "j" / "audit.json").read_text(encoding="utf-8"))["summary"]
+    assert whole["pairs"] > 0
+    assert bench_audit.recorded_summary(tmp_path / "j") == whole
+    assert bench_audit.recorded_summary(tmp_path / "s") == whole
 
 
 def test_timing_runs_leave_the_pss_probe_out(tmp_path: Path) -> None:
