@@ -74,13 +74,16 @@ def main() -> int:
         "--timeout", type=float, default=0, help="stop a run after this many seconds (0: never)"
     )
     parser.add_argument("--out", type=Path, default=OUT, help="where dumps and audit outputs go")
+    parser.add_argument(
+        "--engines", nargs="+", choices=ENGINES, default=list(ENGINES), help="engines to run (default: both)"
+    )
     args = parser.parse_args()
     if shutil.which("provenance") is None:
         raise SystemExit("the provenance command is not installed (pip install -e '.[spark]')")
     rows = []
     for size in args.paragraphs:
         dump = ensure_dump(args.out, size, args.seed) / "dump.txt"
-        for engine in ENGINES:
+        for engine in args.engines:
             print(f"{size:,} paragraphs, {engine} engine ...", file=sys.stderr, flush=True)
             result = run(
                 dump, args.out / f"audit-spark-bench-{size}-{engine}", engine, args.master, args.timeout

@@ -228,6 +228,53 @@ def test_a_failed_job_is_one_line_naming_the_master() -> None:
 
 
 @needs_spark
+def test_a_java_process_out_of_memory_says_how_to_give_it_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OutOfMemoryError, or a JVM that died of one and refuses the connection, names the fix."""
+    from py4j.protocol import Py4JError
+
+    monkeypatch.setenv("SPARK_DRIVER_MEMORY", "480m")
+    with (
+        pytest.raises(engine.SparkJobError, match=r"ran out of memory.*had SPARK_DRIVER_MEMORY=480m.*=16g"),
+        engine._spark_errors("local[2]"),
+    ):
+        raise Py4JError("Job aborted\njava.lang.OutOfMemoryError: Java heap space\n\tat java.base/...")
+    with (
+        pytest.raises(engine.SparkJobError, match=r"stopped answering.*SPARK_DRIVER_MEMORY"),
+        engine._spark_errors("local[2]"),
+    ):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+@needs_spark
+def test_a_failed_stop_does_not_hide_why_the_job_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JVM dead of an OutOfMemoryError refuses the session's stop; the error said is the memory's."""
+    from py4j.protocol import Py4JError
+
+    class DeadSession:
+        def stop(self) -> None:
+            raise ConnectionRefusedError(111, "Connection refused")
+
+    def out_of_memory(frame: object, config: AuditConfig) -> None:
+        raise Py4JError("Job aborted\njava.lang.OutOfMemoryError: Java heap space")
+
+    monkeypatch.setattr(engine, "spark_session", lambda master: (DeadSession(), True))
+    monkeypatch.setattr(engine, "paragraphs_frame", lambda spark, posts: None)
+    monkeypatch.setattr(engine, "duplicate_links", out_of_memory)
+    with pytest.raises(engine.SparkJobError, match="ran out of memory"):
+        engine.find_duplicates_spark([], AuditConfig(engine="spark", spark_master="local[2]"))
+
+
+def test_local_spark_gets_half_of_the_memory_unless_the_user_gave_it_some() -> None:
+    """Spark's 1 GB heap ran out in the first job of a million-paragraph dump (docs/spark.md)."""
+    import os
+
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert engine.local_driver_memory({}) == f"{max(1, total // 2**31)}g"
+    assert engine.local_driver_memory({"SPARK_DRIVER_MEMORY": "3g"}) is None
+    assert engine.local_driver_memory({"PYSPARK_SUBMIT_ARGS": "--driver-memory 2g pyspark-shell"}) is None
+
+
+@needs_spark
 @pytest.mark.slow
 def test_a_dump_with_nothing_to_pair(spark: Any, tmp_path: Path) -> None:
     """No pair, no cluster, a paragraph without words: every Spark step meets empty frames."""
