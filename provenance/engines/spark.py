@@ -124,7 +124,12 @@ def _more_memory(master: str) -> str:
     if not master.startswith("local"):
         return "give the driver and the executors more (spark-submit --driver-memory, --executor-memory)"
     given = os.environ.get("SPARK_DRIVER_MEMORY")
-    heap = f"SPARK_DRIVER_MEMORY={given}" if given else (local_driver_memory() or "Spark's default heap")
+    if given:
+        heap = f"SPARK_DRIVER_MEMORY={given}"
+    elif "--driver-memory" in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        heap = "the --driver-memory of PYSPARK_SUBMIT_ARGS"
+    else:
+        heap = local_driver_memory() or "Spark's default heap"
     return (
         f"in local mode every task runs in the driver's JVM, which had {heap}; "
         "give it more with SPARK_DRIVER_MEMORY (for example SPARK_DRIVER_MEMORY=16g)"
