@@ -207,10 +207,12 @@ def local_driver_memory(environ: Mapping[str, str] | None = None) -> str | None:
 
     In local mode the tasks run inside the driver's JVM, whose heap Spark
     sizes at 1 GB: a dump of a million paragraphs (438 MB of text) ran out of
-    it in the first job. The heap is a ceiling the JVM grows towards only as
-    it needs, so it is set to half of this machine's memory. Memory the user
-    gave (``SPARK_DRIVER_MEMORY``, or ``--driver-memory`` in
-    ``PYSPARK_SUBMIT_ARGS``) is left to Spark.
+    it in the first job. Half of this machine's memory is given instead: the
+    JVM takes up to that much as Spark caches and shuffles (12 GB of 24 at a
+    million paragraphs, ``docs/spark.md``), and the other half stays for the
+    driver's Python, which holds the corpus. Memory the user gave
+    (``SPARK_DRIVER_MEMORY``, or ``--driver-memory`` in ``PYSPARK_SUBMIT_ARGS``)
+    is left to Spark.
     """
     environ = os.environ if environ is None else environ
     if environ.get("SPARK_DRIVER_MEMORY") or "--driver-memory" in environ.get("PYSPARK_SUBMIT_ARGS", ""):
