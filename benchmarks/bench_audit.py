@@ -75,9 +75,10 @@ def recorded_summary(out: Path) -> dict[str, Any]:
     with audit_json.open("rb") as handle:
         head = handle.read(1 << 20).decode("utf-8", errors="replace")
     at = head.find('"summary":')
-    if at < 0:
-        return {}
-    summary, _ = json.JSONDecoder().raw_decode(head, head.index("{", at))
+    try:
+        summary, _ = json.JSONDecoder().raw_decode(head, head.index("{", at))
+    except ValueError:  # not in the first megabyte (a long list of input files before it): read it all
+        summary = json.loads(audit_json.read_text(encoding="utf-8"))["summary"]
     return dict(summary)
 
 

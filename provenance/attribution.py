@@ -46,10 +46,13 @@ from provenance.outlets import (
     OUTLET_WORDS,
     OutletAliases,
     OutletInfo,
+    WordRunIndex,
     clean_outlet_name,
+    holds_word_run,
     looks_like_outlet_name,
     outlet_key,
     outlet_key_words,
+    word_run_index,
 )
 from provenance.workers import forked_pool, gathered
 
@@ -244,19 +247,6 @@ class _NameMatch:
     surface: str
 
 
-# The short-form pattern of the aliases last scanned with: a scanner is made for every post, and
-# gathering the short forms from the table each time was 5% of the mention stage.
-_last_short_pattern: tuple[OutletAliases, re.Pattern[str]] | None = None
-
-
-def _short_pattern_of(aliases: OutletAliases) -> re.Pattern[str]:
-    global _last_short_pattern
-    if _last_short_pattern is None or _last_short_pattern[0] is not aliases:
-        words = {re.sub(r"(?i)^the\s+", "", short) for entry in aliases.entries for short in entry.short}
-        _last_short_pattern = (aliases, _short_pattern(tuple(sorted(words))))
-    return _last_short_pattern[1]
-
-
 class _PostScanner:
     """Finds outlet names sentence by sentence, remembering which outlets the post has named."""
 
@@ -264,7 +254,7 @@ class _PostScanner:
         self.aliases = aliases
         self.pattern = aliases.name_pattern()
         self.short_forms = aliases.short_forms()
-        self.short_pattern = _short_pattern_of(aliases)
+        self.short_pattern = _short_pattern(aliases.short_words())
         self.last_named: dict[str, int] = {}  # outlet name -> order of its latest full-name match
         self.counter = 0
 
@@ -664,14 +654,9 @@ _DOMAIN_DOT = re.compile(r"\.[a-z]{2,}\b")
 
 
 @cache
-def _vouched_index(vouched: frozenset[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """First word -> the word sequences of the vouched names (outlet keys) that start with it."""
-    index: dict[str, set[tuple[str, ...]]] = {}
-    for key in vouched:
-        words = tuple(key.split())
-        if words:
-            index.setdefault(words[0], set()).add(words)
-    return {first: tuple(sorted(sequences)) for first, sequences in index.items()}
+def _vouched_index(vouched: frozenset[str]) -> WordRunIndex:
+    """The vouched names (outlet keys) as runs of words, indexed by their first word."""
+    return word_run_index(tuple(key.split()) for key in vouched)
 
 
 def _holds_vouched_name(text: str, vouched: frozenset[str]) -> bool:
@@ -683,17 +668,7 @@ def _holds_vouched_name(text: str, vouched: frozenset[str]) -> bool:
     stage's time on a generated dump of a million paragraphs.
     """
     index = _vouched_index(vouched)
-    if not index:
-        return False
-    words = outlet_key_words(text)
-    if index.keys().isdisjoint(words):
-        return False
-    return any(
-        tuple(words[i : i + len(sequence)]) == sequence
-        for i, word in enumerate(words)
-        if word in index
-        for sequence in index[word]
-    )
+    return bool(index) and holds_word_run(outlet_key_words(text), index)
 
 
 def _may_name_an_outlet(text: str, folded_words: list[str], vouched: frozenset[str]) -> bool:

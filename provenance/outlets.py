@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -34,13 +34,17 @@ __all__ = [
     "OUTLET_WORDS",
     "OutletAliases",
     "OutletInfo",
+    "WordRunIndex",
     "builtin_aliases",
     "clean_outlet_name",
     "guess_kind",
+    "holds_word_run",
     "load_aliases",
     "looks_like_domain",
     "looks_like_outlet_name",
     "outlet_key",
+    "outlet_key_words",
+    "word_run_index",
 ]
 
 OUTLET_KINDS = ("news outlet", "government body", "organisation", "publication")
@@ -95,6 +99,30 @@ def outlet_key(name: str) -> str:
     text = _NOT_WORD.sub(" ", text.casefold())
     text = _SPACES.sub(" ", text).strip()
     return _LEADING_THE.sub("", text)
+
+
+WordRunIndex = dict[str, tuple[tuple[str, ...], ...]]
+
+
+def word_run_index(runs: Iterable[tuple[str, ...]]) -> WordRunIndex:
+    """First word -> the runs of words (names as words) that start with it, for :func:`holds_word_run`."""
+    index: dict[str, set[tuple[str, ...]]] = {}
+    for run in runs:
+        if run:
+            index.setdefault(run[0], set()).add(run)
+    return {first: tuple(sorted(runs_of)) for first, runs_of in index.items()}
+
+
+def holds_word_run(words: Sequence[str], index: WordRunIndex) -> bool:
+    """Whether ``words`` hold one of the runs of ``index`` at some position (a cheap "names it" test)."""
+    if index.keys().isdisjoint(words):  # most texts: no run starts anywhere
+        return False
+    return any(
+        tuple(words[i : i + len(run)]) == run
+        for i, word in enumerate(words)
+        if word in index
+        for run in index[word]
+    )
 
 
 def outlet_key_words(text: str) -> list[str]:
@@ -332,12 +360,11 @@ class OutletAliases:
     _by_domain: dict[str, OutletInfo] = field(default_factory=dict, init=False, repr=False)
     # Compiled on first use by name_pattern(): one regex over hundreds of names is worth keeping.
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _name_index: dict[str, tuple[tuple[str, ...], ...]] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _name_index: WordRunIndex | None = field(default=None, init=False, repr=False, compare=False)
     _short_forms: dict[str, tuple[OutletInfo, ...]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _short_words: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
@@ -413,15 +440,13 @@ class OutletAliases:
             )
         return self._pattern
 
-    def name_index(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+    def name_index(self) -> WordRunIndex:
         """First word -> the word sequences of known names, casefolded: a cheap test for "names an outlet"."""
         if self._name_index is None:
-            index: dict[str, set[tuple[str, ...]]] = {}
-            for alias, _entry in self.gazetteer():
-                words = tuple(_WORD.findall(_LEADING_THE.sub("", clean_outlet_name(alias)).casefold()))
-                if words:
-                    index.setdefault(words[0], set()).add(words)
-            self._name_index = {first: tuple(sorted(seqs)) for first, seqs in index.items()}
+            self._name_index = word_run_index(
+                tuple(_WORD.findall(_LEADING_THE.sub("", clean_outlet_name(alias)).casefold()))
+                for alias, _entry in self.gazetteer()
+            )
         return self._name_index
 
     def mentions_a_name(self, text: str, words: list[str] | None = None) -> bool:
@@ -429,16 +454,7 @@ class OutletAliases:
 
         ``words``: the words of ``text`` casefolded, when the caller has them already.
         """
-        index = self.name_index()
-        words = _WORD.findall(text.casefold()) if words is None else words
-        if index.keys().isdisjoint(words):  # most texts: no name starts anywhere
-            return False
-        return any(
-            tuple(words[i : i + len(seq)]) == seq
-            for i, word in enumerate(words)
-            if word in index
-            for seq in index[word]
-        )
+        return holds_word_run(_WORD.findall(text.casefold()) if words is None else words, self.name_index())
 
     def short_forms(self) -> dict[str, tuple[OutletInfo, ...]]:
         """Short-form key ("post") -> the outlets it may stand for, in entry order."""
@@ -452,6 +468,16 @@ class OutletAliases:
                 forms.setdefault(outlet_key(short), []).append(entry)
         self._short_forms = {key: tuple(entries) for key, entries in forms.items()}
         return self._short_forms
+
+    def short_words(self) -> tuple[str, ...]:
+        """Every short form as written after "the" ("Post", "Bureau"), sorted: what "the Post" looks for.
+
+        Made once: the mention stage scans each post with it.
+        """
+        if self._short_words is None:
+            words = {_LEADING_THE.sub("", short) for entry in self.entries for short in entry.short}
+            self._short_words = tuple(sorted(words))
+        return self._short_words
 
     def overridden_by(self, user: Iterable[OutletInfo]) -> OutletAliases:
         """These aliases with ``user`` entries on top.

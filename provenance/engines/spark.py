@@ -123,13 +123,7 @@ def _more_memory(master: str) -> str:
     """How to give Spark more memory, for an error: the local JVM's heap, or spark-submit's options."""
     if not master.startswith("local"):
         return "give the driver and the executors more (spark-submit --driver-memory, --executor-memory)"
-    given = os.environ.get("SPARK_DRIVER_MEMORY")
-    if given:
-        heap = f"SPARK_DRIVER_MEMORY={given}"
-    elif "--driver-memory" in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
-        heap = "the --driver-memory of PYSPARK_SUBMIT_ARGS"
-    else:
-        heap = local_driver_memory() or "Spark's default heap"
+    heap = _driver_memory_given(os.environ) or local_driver_memory() or "Spark's default heap"
     return (
         f"in local mode every task runs in the driver's JVM, which had {heap}; "
         "give it more with SPARK_DRIVER_MEMORY (for example SPARK_DRIVER_MEMORY=16g)"
@@ -202,6 +196,15 @@ def spark_session(master: str = DEFAULT_MASTER) -> tuple[SparkSession, bool]:
     return spark, started
 
 
+def _driver_memory_given(environ: Mapping[str, str]) -> str | None:
+    """The driver memory the user gave Spark through the environment, said as given; None if none."""
+    if environ.get("SPARK_DRIVER_MEMORY"):
+        return f"SPARK_DRIVER_MEMORY={environ['SPARK_DRIVER_MEMORY']}"
+    if "--driver-memory" in environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        return "the --driver-memory of PYSPARK_SUBMIT_ARGS"
+    return None
+
+
 def local_driver_memory(environ: Mapping[str, str] | None = None) -> str | None:
     """The JVM heap to start a local Spark with (``spark.driver.memory``), or None to leave Spark's own.
 
@@ -214,8 +217,7 @@ def local_driver_memory(environ: Mapping[str, str] | None = None) -> str | None:
     (``SPARK_DRIVER_MEMORY``, or ``--driver-memory`` in ``PYSPARK_SUBMIT_ARGS``)
     is left to Spark.
     """
-    environ = os.environ if environ is None else environ
-    if environ.get("SPARK_DRIVER_MEMORY") or "--driver-memory" in environ.get("PYSPARK_SUBMIT_ARGS", ""):
+    if _driver_memory_given(os.environ if environ is None else environ):
         return None
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
