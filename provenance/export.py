@@ -813,12 +813,15 @@ def staged(targets: Sequence[Path], removed: Sequence[Path] = ()) -> Iterator[li
     staged_files: list[tuple[Path, Path]] = []
     held: list[int] = []
     try:
-        for target in targets:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            clear_staged(target.parent, target.name)
-            fd, tmp = owned_temp_file(target.parent, f".{target.name}.", ".tmp")
-            held.append(fd)
-            staged_files.append((tmp, target))
+        # A stop while a file is made but not yet listed here would leave it behind: the
+        # signal waits until every temporary file is listed (then all are removed).
+        with deferred():
+            for target in targets:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                clear_staged(target.parent, target.name)
+                fd, tmp = owned_temp_file(target.parent, f".{target.name}.", ".tmp")
+                held.append(fd)
+                staged_files.append((tmp, target))
         yield [tmp for tmp, _ in staged_files]
         with deferred():
             for tmp, target in staged_files:

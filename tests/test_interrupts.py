@@ -379,6 +379,29 @@ def test_deferred_signals_take_effect_when_the_block_ends() -> None:
     assert caught.value.exit_status == 143
 
 
+def test_a_stop_while_the_staged_files_are_made_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM just after one temporary file is made, before it is listed: every one is removed.
+
+    A slow test met it: a run stopped as soon as its first staged file appeared left
+    .graph.graphml.<pid>.<random>.tmp, made after the signal landed.
+    """
+    made = ownership.owned_temp_file
+
+    def made_then_stopped(folder: Path, prefix: str, suffix: str) -> tuple[int, Path]:
+        found = made(folder, prefix, suffix)
+        if prefix.startswith(".b"):
+            os.kill(os.getpid(), signal.SIGTERM)
+        return found
+
+    monkeypatch.setattr(export, "owned_temp_file", made_then_stopped)
+    targets = [tmp_path / name for name in ("a.txt", "b.txt", "c.txt")]
+    with pytest.raises(Interrupted), stop_signals_raise(), export.staged(targets):
+        pytest.fail("the block ran: the stop should have ended the staging")
+    assert list(tmp_path.iterdir()) == []
+
+
 # ---------------------------------------------------------------------------
 # Every run clears what a killed run left
 
