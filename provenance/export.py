@@ -904,8 +904,8 @@ def write_outputs(
     removed with the rest of its set): the caller keeps the run in a store
     (:data:`JSON_MAX_INPUT_BYTES`).
 
-    The graph files come from networkx's writers, about half of the writing
-    time: with a second worker and a graph of a size where it pays (see
+    The graph files take a large part of the writing time (GEXF from
+    networkx's writer, GraphML formatted as networkx writes it): with a second worker and a graph of a size where it pays (see
     :data:`PARALLEL_GRAPH_MIN_ELEMENTS`), a forked process writes them while
     this one writes the report, audit.json and the CSV tables. ``progress`` hears
     ``("writing", files done, files)``.

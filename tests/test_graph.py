@@ -8,6 +8,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from provenance.config import AuditConfig
 from provenance.errors import ProvenanceError
@@ -555,3 +557,43 @@ def test_graphml_declares_keys_as_networkx_s_own_walks_do(tmp_path: Path) -> Non
         write_graphml(case, tmp_path / "walked-case.graphml")
         walked = (tmp_path / "walked-case.graphml").read_bytes()
         assert walked == (tmp_path / "copy-case.graphml").read_bytes()
+
+
+_XML_TRICKY = st.text(
+    alphabet=st.sampled_from(list("ab Z9&<>\"'\t\n\r;#]]>?-é€\U0001f600\x0b\x00\ufffe\ud800")), max_size=12
+)
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=False),
+    _XML_TRICKY,
+    st.lists(_XML_TRICKY, max_size=3),
+)
+_ATTRIBUTES = st.dictionaries(
+    st.sampled_from(["type", "text", "n", "share", "tags", "x&y"]), _VALUES, max_size=4
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    nodes=st.dictionaries(_XML_TRICKY, _ATTRIBUTES, max_size=6),
+    edges=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), _XML_TRICKY, _ATTRIBUTES), max_size=8),
+)
+def test_graphml_text_writer_writes_networkx_s_bytes(
+    nodes: dict[str, dict[str, object]], edges: list[tuple[int, int, str, dict[str, object]]], tmp_path: Path
+) -> None:
+    """Any ids and values (XML's special characters, ones XML cannot hold, every attribute type, None,
+    lists, attributes on some elements only): write_graphml formats each element as text, and the file
+    is networkx's own GraphML of the exportable copy, byte for byte. Every edge has a text ``type``, as
+    every edge of an audit's graph has (it is also the edge's label)."""
+    graph = nx.MultiDiGraph()
+    for node, data in nodes.items():
+        graph.add_node(node, **data)
+    names = list(graph)
+    for u, v, kind, data in edges:
+        if names:
+            graph.add_edge(names[u % len(names)], names[v % len(names)], **{**data, "type": kind})
+    nx.write_graphml(for_export(graph), tmp_path / "copy.graphml")
+    write_graphml(graph, tmp_path / "text.graphml")
+    assert (tmp_path / "text.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()

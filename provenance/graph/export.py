@@ -159,42 +159,100 @@ def for_export(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
+# What lxml (under networkx's GraphML writer) escapes, in text and in attribute values.
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+)
+_TEXT_SPECIAL = re.compile("[&<>\r]")
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\t\n\r]')
+_GRAPHML_START = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
+)
+# Elements written between two writes to the file.
+_GRAPHML_BATCH = 2_000
+
+
+def _xml_content(text: str) -> str:
+    return text.translate(_TEXT_ESCAPES) if _TEXT_SPECIAL.search(text) else text
+
+
+def _xml_attribute(text: str) -> str:
+    return text.translate(_ATTRIBUTE_ESCAPES) if _ATTRIBUTE_SPECIAL.search(text) else text
+
+
+def _graphml_type(kind: type) -> str:
+    """networkx's GraphML type name of a Python type ("string", "long", "double", "boolean")."""
+    from networkx.readwrite.graphml import GraphML
+
+    names = GraphML()
+    names.construct_types()
+    return str(names.xml_type[kind])
+
+
 def write_graphml(g: nx.MultiDiGraph, path: Any) -> None:
-    """GraphML of ``g`` with the attributes of :func:`for_export`, written without copying the graph."""
-    from networkx.readwrite.graphml import GraphMLWriterLxml, IncrementalElement
+    """GraphML of ``g`` with the attributes of :func:`for_export`, written without copying the graph.
 
-    class KnownKeysWriter(GraphMLWriterLxml):
-        """networkx's incremental GraphML writer, declaring the keys from the view's types.
-
-        networkx's own ``add_graph_element`` walks the nodes, then the edges,
-        twice each to find each attribute's type and declare its key before
-        it walks them again to write them; an :class:`ExportView` makes every
-        node's and edge's attributes afresh on each walk. The view knows the
-        types (found in one pass when it was made), so this declares the keys
-        from them, in the order the walks would meet them, and walks the
-        graph once, to write it. The file is the same byte for byte
-        (tests/test_graph.py); at 100,000 paragraphs the walks were about a
-        quarter of the GraphML's writing time.
-        """
-
-        def add_graph_element(self, view: ExportView) -> None:
-            for scope, keys in (("node", view.node_keys()), ("edge", view.edge_keys())):
-                for name, kind in keys:
-                    self.attribute_types[(name, scope)].add(kind)
-                    self.get_key(name, self.get_xml_type(kind), scope, None)
-            for key in self.xml:
-                self._xml.write(key, pretty_print=self._prettyprint)
-            elements = IncrementalElement(self._xml, self._prettyprint)
-            with self._xml.element("graph", edgedefault="directed"):
-                self.add_nodes(view, elements)
-                self.add_edges(view, elements)
-
+    The bytes are those ``nx.write_graphml(for_export(g), path)`` writes
+    (tests/test_graph.py compares them, on the seed, on hand-made graphs and
+    on generated ones), but each element is formatted as text here instead of
+    being built as an lxml element with an element per attribute: at a
+    million paragraphs networkx's writer took 80 s of the command, the
+    largest single output (``benchmarks/README.md``). The keys are declared
+    from the types the :class:`ExportView` found in one pass, with the ids
+    and in the order networkx's own walks give them. Where two node ids
+    become one in XML, networkx writes the merged copy.
+    """
     view = ExportView(g)
     if view.merges_nodes:
-        writer = GraphMLWriterLxml(path, graph=for_export(g))
-    else:
-        writer = KnownKeysWriter(path, view)
-    writer.dump()
+        nx.write_graphml(for_export(g), path)
+        return
+    keys: list[tuple[str, str, str, str]] = []  # (id, scope, name, type)
+    node_ids: dict[str, str] = {}
+    edge_ids: dict[str, str] = {}
+    for scope, declared, ids in (("node", view.node_keys(), node_ids), ("edge", view.edge_keys(), edge_ids)):
+        for name, kind in declared:
+            ids[name] = key_id = f"d{len(keys)}"
+            keys.append((key_id, scope, name, _graphml_type(kind)))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(_GRAPHML_START)
+        for key_id, scope, name, kind_name in reversed(keys):  # networkx inserts each new key first
+            handle.write(
+                f'<key id="{key_id}" for="{scope}" attr.name="{_xml_attribute(name)}" '
+                f'attr.type="{kind_name}"/>\n'
+            )
+        handle.write('<graph edgedefault="directed">')
+        batch: list[str] = []
+        for node, attributes in view.nodes():
+            if attributes:
+                batch.append(f'<node id="{_xml_attribute(node)}">\n')
+                batch += [
+                    f'  <data key="{node_ids[k]}">{_xml_content(str(v))}</data>\n'
+                    for k, v in attributes.items()
+                ]
+                batch.append("</node>\n")
+            else:
+                batch.append(f'<node id="{_xml_attribute(node)}"/>\n')
+            if len(batch) >= _GRAPHML_BATCH:
+                handle.write("".join(batch))
+                batch.clear()
+        for u, v, key, attributes in view.edges():
+            ends = f'source="{_xml_attribute(u)}" target="{_xml_attribute(v)}"'
+            batch.append(f'<edge {ends} id="{_xml_attribute(str(key))}">\n')
+            batch += [
+                f'  <data key="{edge_ids[k]}">{_xml_content(str(value))}</data>\n'
+                for k, value in attributes.items()
+            ]
+            batch.append("</edge>\n")
+            if len(batch) >= _GRAPHML_BATCH:
+                handle.write("".join(batch))
+                batch.clear()
+        handle.write("".join(batch))
+        handle.write("</graph></graphml>")
 
 
 def _jsonable(value: Any) -> Any:
