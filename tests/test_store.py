@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from provenance.cli import cli
-from provenance.store import stored_document
-from provenance.store.schema import SCHEMA_VERSION
+from provenance.store import stored_document, write
+from provenance.store.schema import INDEXES, SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -292,6 +292,39 @@ def test_the_post_changes_view_answers_from_the_last_two_runs(tmp_path: Path) ->
 # parameters, lock, damage
 
 
+def _indexes(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return sorted(conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+
+
+def test_a_new_store_s_indexes_are_made_after_its_first_run_s_rows(tmp_path: Path) -> None:
+    """A new or rebuilt store gets its secondary indexes once the first run's rows are in: all of them,
+    as the schema writes them, and SQLite's own check finds every index entry matching its row."""
+    dump = _dump(tmp_path / "dump")
+    made: list[str] = []
+    write.CHECKPOINT_LISTENERS.append(made.append)
+    try:
+        _ok(_audit(tmp_path, dump))
+        assert made.index("graph_edges") < made.index("indexes") < made.index("commit")
+        made.clear()
+        _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER)])
+        _ok(_audit(tmp_path, dump))
+        assert "indexes" not in made  # a store with runs keeps its indexes
+        _ok(_audit(tmp_path, dump, "--threshold", "0.6", "--rebuild"))
+        assert "indexes" in made
+    finally:
+        write.CHECKPOINT_LISTENERS.remove(made.append)
+    db = tmp_path / "a.sqlite"
+    assert _indexes(db) == sorted((statement,) for statement in INDEXES)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        plan = " ".join(
+            str(row)
+            for row in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM paragraphs WHERE content_hash = 'x'")
+        )
+    assert "paragraphs_hash" in plan
+
+
 def test_other_parameters_are_refused_and_rebuild_starts_afresh(tmp_path: Path) -> None:
     dump = _dump(tmp_path / "dump")
     _ok(_audit(tmp_path, dump))
@@ -550,9 +583,11 @@ def test_a_run_killed_at_any_point_leaves_the_store_as_before_or_complete(
 
 
 @pytest.mark.slow
-def test_a_first_run_killed_leaves_no_store_to_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("point", ["pairs", "indexes"])
+def test_a_first_run_killed_leaves_no_store_to_read(tmp_path: Path, point: str) -> None:
+    """Killed while its rows go in, or once the indexes a new store makes after them are made."""
     dump = _dump(tmp_path / "dump")
-    process = _start_paused(tmp_path, dump, "pairs")
+    process = _start_paused(tmp_path, dump, point)
     _kill(process)
     _refused(
         CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "a.sqlite")]),

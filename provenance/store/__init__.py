@@ -39,7 +39,14 @@ from pathlib import Path
 from typing import Any
 
 from provenance.errors import StoreError
-from provenance.store.db import connect_for_run, connect_to_read, describe, prepare, translated
+from provenance.store.db import (
+    connect_for_run,
+    connect_to_read,
+    create_indexes,
+    describe,
+    prepare,
+    translated,
+)
 from provenance.store.diff import diff_runs, format_diff, is_empty
 from provenance.store.read import check_run, last_runs, run_document, run_ids
 from provenance.store.schema import SCHEMA_VERSION
@@ -81,6 +88,8 @@ class RunStore:
         self.started_at = _now()
         self.run: int | None = None
         self.previous: int | None = None
+        # A new store's secondary indexes are made after its first run's rows (db.prepare).
+        self._indexes_pending = False
         self.since_last_run: dict[str, Any] | None = None
         #: What the run did with the store, in order; kept in ``runs.log_json`` and printed by the CLI.
         self.log: list[str] = []
@@ -103,6 +112,7 @@ class RunStore:
             with translated(where):
                 conn.execute("BEGIN IMMEDIATE")
                 created = prepare(conn, where, rebuild)
+                store._indexes_pending = created
                 store._check_params(created, rebuild)
                 runs = run_ids(conn)
                 store.previous = runs[-1] if runs else None
@@ -246,6 +256,10 @@ class RunStore:
             run = self.run = int(cursor.lastrowid or 0)
             self._files(audit)
             write_rows(self.conn, run, doc, audit.graph.graph, progress)
+            if self._indexes_pending:
+                create_indexes(self.conn)
+                self._indexes_pending = False
+                checkpoint("indexes")
             self.since_last_run = diff_runs(self.conn, self.previous, run)
         # Recorded with the stages' times (audit.json, the report), as the report's own time is.
         audit.timings["store"] = round(time.perf_counter() - started, 3)

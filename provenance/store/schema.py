@@ -273,3 +273,8 @@ FROM pairs p
 JOIN paragraphs a ON a.run = p.run AND a.post = p.a_post AND a.idx = p.a_paragraph
 JOIN paragraphs b ON b.run = p.run AND b.post = p.b_post AND b.idx = p.b_paragraph;
 """
+
+#: The ``CREATE INDEX`` statements of :data:`DDL` other than primary keys, as written there.
+INDEXES = tuple(
+    statement.strip() for statement in DDL.split(";\n") if statement.strip().startswith("CREATE INDEX")
+)
