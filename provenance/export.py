@@ -298,18 +298,23 @@ def _word_count(text: str) -> int:
 
 def _copied_shares(audit: Audit) -> tuple[int, float, float]:
     """Total body words, and the shares in paragraphs repeated inside / across posts."""
-    inside: set[ParagraphRef] = set()
-    across: set[ParagraphRef] = set()
+    # Per post, each paired paragraph's flags (1: paired inside its post, 2: across posts): a
+    # ParagraphRef made and hashed per paragraph of the dump was half of this at a million paragraphs.
+    paired: dict[str, dict[int, int]] = {}
     for pair in audit.pairs:
-        (inside if pair.inside_post else across).update((pair.a, pair.b))
+        flag = 1 if pair.inside_post else 2
+        for ref in (pair.a, pair.b):
+            flags = paired.setdefault(ref.post, {})
+            flags[ref.paragraph] = flags.get(ref.paragraph, 0) | flag
     total = inside_words = across_words = 0
     for post in audit.posts:
+        flags = paired.get(post.id)
         for paragraph in post.paragraphs:
             words = _word_count(paragraph.text)
             total += words
-            ref = ParagraphRef(post.id, paragraph.index)
-            inside_words += words if ref in inside else 0
-            across_words += words if ref in across else 0
+            if flags and (flag := flags.get(paragraph.index, 0)):
+                inside_words += words if flag & 1 else 0
+                across_words += words if flag & 2 else 0
     if total == 0:
         return 0, 0.0, 0.0
     return total, inside_words / total, across_words / total
@@ -905,7 +910,8 @@ def write_outputs(
     (:data:`JSON_MAX_INPUT_BYTES`).
 
     The graph files take a large part of the writing time (GEXF from
-    networkx's writer, GraphML formatted as networkx writes it): with a second worker and a graph of a size where it pays (see
+    networkx's writer, GraphML formatted as networkx writes it): with a
+    second worker and a graph of a size where it pays (see
     :data:`PARALLEL_GRAPH_MIN_ELEMENTS`), a forked process writes them while
     this one writes the report, audit.json and the CSV tables. ``progress`` hears
     ``("writing", files done, files)``.
