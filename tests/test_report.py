@@ -102,6 +102,10 @@ def test_overview_shows_the_documents_figures(seed_html: str) -> None:
     assert figure(seed_html, "outlets") == "9"
     assert figure(seed_html, "copied_share_inside") == "13.5%"
     assert figure(seed_html, "copied_share_across") == "11.3%"
+    # Paragraph repeats, not borrowing (that is "posts borrow text"): the label says "repeated".
+    label = re.search(r'data-figure="copied_share_across">\s*<dt>([^<]*)</dt>', seed_html)
+    assert label and label.group(1) == "of text repeated across posts"
+    assert "in paragraphs repeated in later posts" in seed_html and "copied into later" not in seed_html
 
 
 def test_pair_kinds_are_counted_from_the_summary_with_thousands_separators(seed_doc: dict[str, Any]) -> None:

@@ -119,7 +119,7 @@ class BarRow:
     y: float  # top of the row
     text_y: float  # baseline of the label
     borrowed: float  # share of the post's words taken from earlier posts
-    given: float  # share of its words in paragraphs copied into later posts
+    given: float  # share of its words in paragraphs repeated in later posts
     inside: float  # share of its words in paragraphs repeated inside the post
     values: tuple[BarValue, BarValue, BarValue]
 
@@ -240,7 +240,7 @@ def draw_share_chart(
     )
     note = None
     if posts_total > len(posts):
-        note = f"The {len(posts):,} most copied of {posts_total:,} posts."
+        note = f"The {len(posts):,} posts of {posts_total:,} with the largest shares."
     height = top + len(rows) * row_height + 26
     return BarChart(
         width=plot_x + plot_width + 18,

@@ -90,7 +90,14 @@ def _figures(
             f"{derivations['wholly']:,} {verdict_label('wholly', params)} · "
             f"{derivations['partially']:,} {verdict_label('partially', params)}",
         ),
-        Figure("copied_share_across", "of text copied across posts", _percent(across)),
+        # Pairs, not borrowing: a template every post shares repeats across posts while no post
+        # borrows (the passage rules leave phrases in many posts out), so the word is "repeated".
+        Figure(
+            "copied_share_across",
+            "of text repeated across posts",
+            _percent(across),
+            "in paragraphs other posts have too; not every repeat is borrowed",
+        ),
         Figure("copied_share_inside", "of text repeated inside posts", _percent(inside)),
         *([Figure("order_evidence", "who copied whom", _order_word(evidence), evidence)] if evidence else []),
         Figure("paragraphs", "paragraphs", f"{count('paragraphs', paragraphs):,}", minor=True),
@@ -121,7 +128,7 @@ def _shares(
 
     Borrowed is the audit's own ``reuse.share`` (word spans shared with
     earlier posts); given and inside count the words of whole paragraphs
-    copied into later posts / repeated inside the post.
+    repeated in later posts / repeated inside the post (pairs, not borrowing).
     """
     reuse = posts.raw[post_id].get("reuse")
     borrowed = _float(reuse.get("share")) if isinstance(reuse, Mapping) else 0.0
