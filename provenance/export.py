@@ -304,8 +304,8 @@ def _copied_shares(audit: Audit) -> tuple[int, float, float]:
     for pair in audit.pairs:
         flag = 1 if pair.inside_post else 2
         for ref in (pair.a, pair.b):
-            flags = paired.setdefault(ref.post, {})
-            flags[ref.paragraph] = flags.get(ref.paragraph, 0) | flag
+            of_post = paired.setdefault(ref.post, {})
+            of_post[ref.paragraph] = of_post.get(ref.paragraph, 0) | flag
     total = inside_words = across_words = 0
     for post in audit.posts:
         flags = paired.get(post.id)
