@@ -62,6 +62,7 @@ from provenance.schema import (
     ReuseDoc,
     ReuseSourceDoc,
     schema_major,
+    sources_main_first,
 )
 from provenance.workers import ForkedCall, collector_paused
 
@@ -730,14 +731,8 @@ def write_pairs_csv(doc: AuditDoc, handle: TextIO) -> None:
 
 
 def _main_source(sources: Sequence[ReuseSourceDoc]) -> ReuseSourceDoc | None:
-    """The source a post borrows most words from (outside quotations, then inside); ties go to the earliest.
-
-    ``reuse.sources`` lists the earliest witness first, and ``max`` keeps the
-    first of equal items, so a tie names the earliest witness.
-    """
-    if not sources:
-        return None
-    return max(sources, key=lambda s: (s.get("share") or 0.0, s.get("quoted_share") or 0.0))
+    """The source a post borrows most words from (outside quotations, then inside); ties: the earliest."""
+    return next(iter(sources_main_first(sources)), None)
 
 
 def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:

@@ -15,8 +15,8 @@ existed): readers still guard what they read.
 
 # No ``from __future__ import annotations``: Python 3.11's TypedDict reads NotRequired
 # only from evaluated annotations, and the key test reads __optional_keys__.
-from collections.abc import Sequence
-from typing import Any, Literal, NotRequired, TypedDict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal, NotRequired, TypedDict, TypeVar
 
 from provenance.models import (
     CreditHow,
@@ -41,6 +41,7 @@ __all__ = [
     "ReprintDoc",
     "ReuseDoc",
     "schema_major",
+    "sources_main_first",
 ]
 
 #: The version of the audit.json document, ``"MAJOR.MINOR"``. MINOR goes up when
@@ -175,6 +176,31 @@ class ReuseSourceDoc(TypedDict):
     share: float
     quoted_share: float
     decided_by: str
+
+
+_Source = TypeVar("_Source", bound=Mapping[str, Any])
+
+
+def sources_main_first(sources: Iterable[_Source]) -> list[_Source]:
+    """A post's ``reuse.sources`` with the one it borrows most words from first.
+
+    The document lists them earliest witness first, which is the order of the
+    evidence; a reader asks first what the post was copied *from*, so the
+    report's copies table and posts.csv's ``main_source`` rank them by
+    ``share``, then ``quoted_share``, keeping the earliest witness first on a
+    tie. A value that is not a number (a hand-edited document) counts as 0.
+    """
+
+    def weight(source: _Source) -> tuple[float, float]:
+        return (-_number(source.get("share")), -_number(source.get("quoted_share")))
+
+    return sorted(sources, key=weight)
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return 0.0
+    return float(value)
 
 
 class CreditByDoc(TypedDict):

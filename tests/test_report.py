@@ -647,6 +647,59 @@ def test_copies_table_names_each_copy_its_source_verdict_and_how_sure(seed_doc: 
     assert '<span class="direction guessed">guessed from input order</span>' in rows[1]
 
 
+def test_posts_sharing_a_title_are_named_by_their_ids_too(seed_doc: dict[str, Any]) -> None:
+    """A copy and its source with one headline never read as a post copying itself."""
+    doc = copy.deepcopy(seed_doc)
+    posts = {p["id"]: p for p in doc["posts"]}
+    posts[US]["title"] = posts[ISIS]["title"] = "Same headline"
+    context = build_context(doc)
+    (row,) = context.copies
+    assert row.post.title == f"Same headline ({US})"
+    assert row.sources[0].post.title == f"Same headline ({ISIS})"
+    cards = {card.id: card for card in context.cards}
+    assert cards[US].title == f"Same headline ({US})"
+    assert cards[DIASPORA].title == posts[DIASPORA]["title"]
+    html = render(doc)
+    assert f"Same headline ({ISIS})" in copies_rows(html)[0]
+
+
+def test_a_shared_title_that_is_the_ids_last_part_shows_the_id_alone() -> None:
+    """Files ``bbc/bbc1com.txt`` and ``bbcstreet/bbc1com.txt`` are named by their ids, not twice over."""
+    doc = {
+        "posts": [
+            {"id": "bbc/bbc1com", "title": "bbc1com", "paragraphs": []},
+            {"id": "bbcstreet/bbc1com", "title": "BBC1COM ", "paragraphs": []},
+            {"id": "p7", "title": " bbc1com", "paragraphs": []},
+            {"id": "bbc/bbc1nl", "title": "bbc1nl", "paragraphs": []},
+            {"id": "untitled", "title": "", "paragraphs": []},
+        ]
+    }
+    titles = {card.id: card.title for card in build_context(doc).cards}
+    assert titles == {
+        "bbc/bbc1com": "bbc/bbc1com",
+        "bbcstreet/bbc1com": "bbcstreet/bbc1com",
+        "p7": "bbc1com (p7)",
+        "bbc/bbc1nl": "bbc1nl",
+        "untitled": "untitled",
+    }
+
+
+def test_a_copy_names_the_source_it_borrows_most_from_first(seed_doc: dict[str, Any]) -> None:
+    """The document lists sources earliest first; the row and the card lead with the main one."""
+    doc = copy.deepcopy(seed_doc)
+    us = next(p for p in doc["posts"] if p["id"] == US)
+    main = us["reuse"]["sources"][0]
+    crumbs = [{"post": HAYOM, "share": 0.01, "quoted_share": 0.0, "decided_by": "input_order"}]
+    crumbs.append({"post": DIASPORA, "share": 0.01, "quoted_share": 0.02, "decided_by": "input_order"})
+    us["reuse"]["sources"] = [*crumbs, main]
+    context = build_context(doc, ReportLimits(max_sources_per_copy=1))
+    (row,) = context.copies
+    assert [s.post.id for s in row.sources] == [ISIS] and row.more_sources == 2
+    card = next(c for c in context.cards if c.id == US)
+    assert card.reuse is not None
+    assert [s.post.id for s in card.reuse.sources] == [ISIS, DIASPORA, HAYOM]  # ties: more quoted first
+
+
 def test_a_missing_or_undecided_direction_is_never_shown_as_decided(seed_doc: dict[str, Any]) -> None:
     """An old audit without decided_by says "not recorded"; "undecided" is marked like a guess."""
     (row,) = build_context(seed_doc).copies

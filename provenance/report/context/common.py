@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -230,6 +231,9 @@ def _common(paths: Sequence[str]) -> str:
 class _Posts:
     """Post lookups shared by every section: titles, order, outlets, which cards exist.
 
+    A title more than one post has (folders of ``story1.txt`` files, reposts that keep the
+    headline) names its posts by id as well, so a row never seems to show a post copying itself.
+
     ``raw`` holds each post without its paragraphs when the posts are made as
     they are read (a fresh audit's document): the report needs the text of a
     few posts only, and :meth:`paragraphs` makes those again. A list read from
@@ -242,6 +246,7 @@ class _Posts:
         self.paragraph_count = 0
         self._source = posts
         keep_whole = isinstance(posts, list)
+        title_counts: Counter[str] = Counter()
         for position, post in enumerate(posts):
             if not isinstance(post, Mapping) or "id" not in post:
                 raise ReportError(f"audit.json: post {position} has no id")
@@ -252,6 +257,8 @@ class _Posts:
             self.paragraph_count += len(paragraphs) if isinstance(paragraphs, list) else 0
             self.raw[post_id] = post if keep_whole else {k: v for k, v in post.items() if k != "paragraphs"}
             self.order[post_id] = position
+            title_counts[_text(post.get("title")).strip().casefold()] += 1
+        self._shared_titles = {title for title, count in title_counts.items() if count > 1}
         self.rendered: set[str] = set()  # set once by _choose_cards, before any ref is made
         self._refs: dict[str, PostRef] = {}
         self._words: dict[str, dict[int, int]] = {}
@@ -268,8 +275,20 @@ class _Posts:
         return _list(post, "paragraphs")
 
     def title(self, post_id: str) -> str:
+        """The post's title as the report shows it: its id too when another post has the same title.
+
+        An id whose last part is the title (a file's path without its suffix, as ``bbc/bbc1com``
+        for ``bbc1com``) is shown alone; an untitled post is shown by its id.
+        """
         post = self.raw.get(post_id)
-        return _text(post.get("title")) if post else post_id
+        title = _text(post.get("title")) if post else ""
+        bare = title.strip()
+        if not bare:
+            return post_id
+        if bare.casefold() not in self._shared_titles:
+            return title
+        last_part = post_id.replace("\\", "/").rsplit("/", 1)[-1]
+        return post_id if last_part.casefold() == bare.casefold() else f"{bare} ({post_id})"
 
     def date(self, post_id: str) -> str | None:
         post = self.raw.get(post_id)

@@ -21,6 +21,7 @@ from provenance.report.context.common import (
 )
 from provenance.report.context.posts import Credit, _credit_block, _source_credit
 from provenance.report.textdiff import side_by_side
+from provenance.schema import sources_main_first
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ def _copies(
     aligned_room = limits.max_aligned
     for post_id, reuse in derived[: limits.max_copies]:
         credit = _credit_block(reuse)
-        raw_sources = [s for s in reuse.get("sources") or [] if isinstance(s, Mapping)]
+        raw_sources = sources_main_first(s for s in reuse.get("sources") or [] if isinstance(s, Mapping))
         sources = []
         for raw in raw_sources:
             source_id = _text(raw.get("post"))

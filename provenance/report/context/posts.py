@@ -23,6 +23,7 @@ from provenance.report.context.common import (
     _text,
     verdict_label,
 )
+from provenance.schema import sources_main_first
 
 Provenance = Literal["original", "inside", "from-earlier", "into-later"]
 
@@ -391,8 +392,7 @@ def _cards(
                     _float(s.get("share")),
                     _source_credit(credit, str(s.get("post"))),
                 )
-                for s in reuse.get("sources") or []
-                if isinstance(s, Mapping)
+                for s in sources_main_first(s for s in reuse.get("sources") or [] if isinstance(s, Mapping))
             )
             reuse_view = ReuseView(
                 _float(reuse.get("share")),
@@ -418,7 +418,7 @@ def _cards(
             PostCard(
                 id=post_id,
                 anchor=post_anchor(post_id),
-                title=_text(post.get("title")) or post_id,
+                title=posts.title(post_id),
                 date=_opt_text(post.get("date")),
                 source=where,
                 url=_safe_url(url),
