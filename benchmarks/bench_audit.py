@@ -83,8 +83,13 @@ def recorded_summary(out: Path) -> dict[str, Any]:
 
 
 def recorded_in_store(out: Path, section: str) -> dict[str, Any]:
-    """A top-level section of the last run's document in ``out/audit.sqlite`` (``{}`` when absent)."""
-    with contextlib.closing(sqlite3.connect(f"file:{out / 'audit.sqlite'}?mode=ro", uri=True)) as conn:
+    """A top-level section of the last run's document in ``out/audit.sqlite`` (``{}`` when absent).
+
+    Opened read-write with ``query_only``, as provenance reads a store: a ``mode=ro`` reader
+    cannot remove the ``-wal`` and ``-shm`` files it makes beside the store.
+    """
+    with contextlib.closing(sqlite3.connect(f"file:{out / 'audit.sqlite'}?mode=rw", uri=True)) as conn:
+        conn.execute("PRAGMA query_only=ON")
         row = conn.execute(
             "SELECT json_extract(document_json, ?) FROM runs ORDER BY id DESC LIMIT 1", (f"$.rest.{section}",)
         ).fetchone()

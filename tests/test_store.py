@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -429,6 +430,37 @@ def test_a_store_damaged_inside_is_refused_with_its_name(tmp_path: Path) -> None
         handle.write(b"\x0d" + b"\xee" * (page_size - 1))
     _refused(CliRunner().invoke(cli, ["report", "--db", str(db)]), "a.sqlite", "not a readable SQLite store")
     _refused(_audit(tmp_path, dump), "a.sqlite", "not a readable SQLite store")
+
+
+def test_reading_a_store_leaves_no_wal_or_shm_file_beside_it(tmp_path: Path) -> None:
+    """``report --db`` and ``diff`` tidy up as a run does; reading cannot change a row."""
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("last", "2017-07-06", SECOND)])
+    _ok(_audit(tmp_path, dump))
+    db = tmp_path / "a.sqlite"
+    before = db.read_bytes()
+    _report_from_store(tmp_path)
+    _ok(CliRunner().invoke(cli, ["diff", "--db", str(db)]))
+    assert sorted(p.name for p in tmp_path.glob("a.sqlite*")) == ["a.sqlite"]
+    assert db.read_bytes() == before
+    from provenance.store.db import connect_to_read
+
+    conn = connect_to_read(db)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("DELETE FROM runs")
+    conn.close()
+
+
+def test_a_store_that_cannot_be_written_is_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store on a read-only disk or in another user's folder is opened read-only (it may leave -shm)."""
+    _ok(_audit(tmp_path, _dump(tmp_path / "dump")))
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: mode != os.W_OK and access(path, mode, **kw))
+    html = _report_from_store(tmp_path)
+    assert "later" in html
 
 
 def test_a_store_of_another_version_or_another_database_is_refused(tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ def connect_to_read(path: Path) -> sqlite3.Connection:
     """A read-only connection to an existing store, checked to be one of this version."""
     if not path.is_file():
         raise StoreError(f"{path}: no store there (write one with `provenance audit DUMP --db {path}`)")
-    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=5.0)
+    conn = _open_to_read(path)
     try:
         with translated(path):
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -97,6 +97,29 @@ def connect_to_read(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _open_to_read(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write rows, and that tidies up after itself where it may.
+
+    Reading a WAL store makes SQLite create ``-wal`` and ``-shm`` files beside
+    it, and only a connection allowed to write may remove them when it closes
+    last: with ``mode=ro`` every ``provenance report --db`` or ``diff`` left
+    them behind. So a store the user may write is opened read-write with
+    ``query_only`` on (SQLite refuses any change), and only a store in a
+    read-only file or folder with ``mode=ro``, which leaves the two files.
+    """
+    uri = f"file:{quote(str(path.resolve()))}"
+    if os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK):
+        conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=5.0)
+        try:
+            with translated(path):
+                conn.execute("PRAGMA query_only=ON")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+    return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5.0)
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
