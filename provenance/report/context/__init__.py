@@ -164,7 +164,7 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     cards = _cards(
         doc, posts, ordered, counterparts, limits.max_counterparts, names, limits.max_card_paragraphs
     )
-    duplicates = _duplicates(doc, posts, pairs, limits)
+    duplicates = _duplicates(posts, pairs, earliest, limits)
     copies, copies_note = _copies(doc, posts, pairs, limits)
     findings = _findings(doc, posts, limits)
     outlets, outlets_note = _outlets(doc, posts, limits)

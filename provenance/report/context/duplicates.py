@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from provenance.report.anchors import cluster_anchor
 from provenance.report.context.common import (
@@ -15,11 +15,9 @@ from provenance.report.context.common import (
     ParagraphLink,
     ReportLimits,
     _float,
-    _list,
     _mirrored,
     _PairRecord,
     _Posts,
-    _ref,
     _similarity,
     _text,
 )
@@ -91,30 +89,54 @@ class BoilerplateView:
 
 
 def _duplicates(
-    doc: Mapping[str, Any], posts: _Posts, pairs: list[_PairRecord], limits: ReportLimits
+    posts: _Posts,
+    pairs: list[_PairRecord],
+    earliest: Mapping[str, tuple[str, int]],
+    limits: ReportLimits,
 ) -> DuplicatesView:
-    """Each cluster once, as its earliest witness and its copies; across posts first, then by shared words."""
-    texts: dict[tuple[str, int], str] = {}
-    for post_id in {side[0] for pair in pairs for side in (pair.a, pair.b)}:
+    """Each cluster once, as its earliest witness and its copies; across posts first, then by shared words.
+
+    ``earliest`` is each cluster's witness as the audit declared it. Every
+    cluster is ranked by the words of its paragraphs, but only the clusters
+    shown need their text: word counts are kept for the paragraphs in pairs,
+    and texts are read post by post for the shown clusters alone (at a million
+    paragraphs, every text and every cluster's record held at once was most of
+    the report's 1.3 GB peak, ``bench_audit.py``).
+    """
+    in_pairs = {side for pair in pairs for side in (pair.a, pair.b)}
+    word_counts: dict[tuple[str, int], int] = {}
+    for post_id in {post for post, _ in in_pairs}:
         for raw in posts.paragraphs(post_id):
             if isinstance(raw, Mapping):
-                texts[(post_id, int(_float(raw.get("index"))))] = _text(raw.get("text"))
+                ref = (post_id, int(_float(raw.get("index"))))
+                if ref in in_pairs:
+                    word_counts[ref] = len(_text(raw.get("text")).split())
+    del in_pairs
+    texts_of_post: dict[str, dict[int, str]] = {}
+
+    def text(ref: tuple[str, int]) -> str:
+        texts = texts_of_post.get(ref[0])
+        if texts is None:
+            texts = texts_of_post[ref[0]] = {
+                int(_float(raw.get("index"))): _text(raw.get("text"))
+                for raw in posts.paragraphs(ref[0])
+                if isinstance(raw, Mapping)
+            }
+        return texts.get(ref[1], "")
 
     by_cluster: dict[str, list[_PairRecord]] = defaultdict(list)
     for pair in pairs:
         by_cluster[pair.cluster].append(pair)
-    declared = {str(c.get("id")): c for c in _list(doc, "clusters") if isinstance(c, Mapping)}
 
     def words(ref: tuple[str, int]) -> int:
-        return len(texts.get(ref, "").split())
+        return word_counts.get(ref, 0)
 
     # The witness of every cluster and, for each other member, the pair that ties it closest to the
     # witness (breadth first over the cluster's pairs): the direct pair where the audit verified one.
     plans: dict[str, tuple[tuple[str, int], list[tuple[tuple[str, int], _PairRecord]]]] = {}
     for cluster_id, cluster_pairs in by_cluster.items():
         refs = {ref for pair in cluster_pairs for ref in (pair.a, pair.b)}
-        declared_cluster = declared.get(cluster_id)
-        witness = _ref(declared_cluster.get("earliest")) if declared_cluster else None
+        witness = earliest.get(cluster_id)
         if witness not in refs:
             witness = min(refs, key=lambda r: (posts.sort_key(r[0]), r[1]))
         assert witness is not None
@@ -175,9 +197,7 @@ def _duplicates(
         members: list[MemberView] = []
         for ref, pair in links[:room]:
             other = pair.b if pair.a == ref else pair.a
-            runs_a, runs_b = side_by_side(
-                texts.get(pair.a, ""), texts.get(pair.b, ""), pair.alignment(), pair.kind
-            )
+            runs_a, runs_b = side_by_side(text(pair.a), text(pair.b), pair.alignment(), pair.kind)
             # The member is read against the other paragraph: words only in the member are "inserted".
             runs = runs_b if pair.b == ref else _mirrored(PairSide(posts.paragraph(*ref), runs_a)).runs
             members.append(
@@ -214,7 +234,7 @@ def _duplicates(
                 short=is_short(cluster_id),
                 kinds=tuple(k for k in KINDS if any(p.kind == k for p in by_cluster[cluster_id])),
                 earliest=posts.paragraph(*witness),
-                witness_text=texts.get(witness, ""),
+                witness_text=text(witness),
                 members=tuple(members),
                 members_total=len(links),
             )
