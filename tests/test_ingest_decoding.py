@@ -135,3 +135,64 @@ def test_central_european_text_keeps_its_own_code_page() -> None:
     )
     decoded, source = _decode(text.encode("cp1250"))
     assert (source.encoding, decoded) == ("cp1250", text)
+
+
+# --------------------------------------------------------------------------
+# NUL bytes: UTF-16 without a byte-order mark, stray NULs in text, binary files
+
+
+_PROSE = "The minister said on Tuesday that the ceasefire would hold.\n\nA second paragraph, café and all.\n"
+
+
+def test_utf16_without_a_byte_order_mark_is_read_with_a_warning() -> None:
+    """Some Windows exports write UTF-16 without a mark: every other byte of Latin text is NUL."""
+    for codec, words in (("utf-16-le", "little-endian"), ("utf-16-be", "big-endian")):
+        text, source = _decode(_PROSE.encode(codec))
+        assert text == _PROSE
+        (warning,) = source.warnings
+        assert warning.line == 1 and f"read as UTF-16 {words}" in warning.message
+
+
+@given(
+    cuts=st.lists(st.integers(min_value=0, max_value=len(_PROSE)), min_size=1, max_size=3),
+    padding=st.integers(min_value=0, max_value=3),
+)
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+def test_stray_nuls_in_text_are_removed_with_a_warning_naming_the_first_line(
+    cuts: list[int], padding: int
+) -> None:
+    """A few NULs make no text file "binary" wherever they sit: in its first 64 KB or after it."""
+    prose = _PROSE * (padding * 400 + 1)  # up to about 110 KB, so some NULs fall past the sniffed start
+    scale = len(prose) // len(_PROSE)
+    positions = sorted({cut * scale for cut in cuts})
+    data = b"".join(
+        prose[start:end].encode("utf-8") + (b"\0" if end != len(prose) else b"")
+        for start, end in zip([0, *positions], [*positions, len(prose)], strict=True)
+    )
+    text, source = _decode(data)
+    assert text == prose
+    nuls = data.count(0)
+    first = data.index(0)
+    (warning,) = [w for w in source.warnings if "NUL" in w.message]
+    assert warning.line == data[:first].count(b"\n") + 1
+    assert warning.message.startswith(f"{nuls} NUL byte{'s' if nuls != 1 else ''} in a text file")
+
+
+def test_binary_files_are_still_skipped(tmp_path: Path) -> None:
+    """Images, random bytes and control bytes with a NUL are binary, whatever the few NULs."""
+    import random
+
+    rng = random.Random(7)
+    cases = {
+        "tiny.txt": b"\x00\x01\x02",
+        "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rng.randrange(256) for _ in range(5000)),
+        "random.txt": bytes(rng.randrange(256) for _ in range(70_000)),
+        "many-nuls.txt": (b"word \x00" * 200),
+        "controls.txt": b"abc\x00" + bytes(range(1, 32)) * 10,
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        skipped = open_source(path)
+        assert not isinstance(skipped, SourceFile), name
+        assert skipped.reason.startswith("binary file (NUL byte at offset"), (name, skipped.reason)

@@ -4,7 +4,9 @@ Every reader starts here, so that the bad-input cases are handled once, the
 same way for every format: a broken symbolic link, a file that cannot be
 opened, an empty file or a binary one becomes a :class:`SkippedFile` with a
 reason instead of an exception; a file that is not UTF-8 is decoded with the
-encoding charset-normalizer detects, and a warning says which; a line longer
+encoding charset-normalizer detects, and a warning says which; UTF-16 without
+a byte-order mark is recognised by its NUL bytes, and a few stray NULs in a
+text file are removed with a warning instead of making it "binary"; a line longer
 than :data:`MAX_LINE_CHARS` is never held whole in memory (see
 :class:`LongLine`).
 
@@ -104,12 +106,21 @@ class SourceFile:
         read in the one that fits. Every decision but plain UTF-8 is a warning
         naming the line of the first byte concerned.
         """
-        if self.bom_encoding is not None:
+        if self.bom_encoding is not None and self.bom_encoding != "utf-8-sig":
             self.encoding = self.bom_encoding
             return None
         scan = scan_utf8(self.path)
-        if scan.invalid == 0:
-            self.encoding = "utf-8"
+        if scan.nuls:
+            self.warnings.append(
+                InputWarning(
+                    self.name,
+                    scan.nul_line,
+                    f"{scan.nuls:,} NUL byte{'s' if scan.nuls != 1 else ''} in a text file "
+                    f"(the first on this line); removed, the text around kept",
+                )
+            )
+        if scan.invalid == 0 or self.bom_encoding is not None:
+            self.encoding = self.bom_encoding or "utf-8"
             return None
         choice = choose_encoding(scan, self.head_bytes)
         if choice is None:
@@ -133,14 +144,16 @@ class SourceFile:
         with open(
             self.path, encoding=encoding, errors="replace", newline=None, opener=_nonblocking
         ) as handle:
-            yield from iter_lines(handle)
+            for line in iter_lines(handle):
+                # A stray NUL (warned about by check_encoding) is no character of the text.
+                yield line.replace("\0", "") if "\0" in line and not isinstance(line, LongLine) else line
 
     def read_text(self) -> str:
         """The whole decoded file, for one-post formats whose post is the whole file."""
         with open(
             self.path, encoding=self.encoding or "utf-8", errors="replace", newline=None, opener=_nonblocking
         ) as handle:
-            return handle.read()
+            return handle.read().replace("\0", "")
 
 
 def iter_lines(handle: io.TextIOBase, max_chars: int = MAX_LINE_CHARS) -> Iterator[str]:
@@ -185,20 +198,85 @@ def open_source(path: Path) -> SourceFile | SkippedFile:
             if kind != "regular file":
                 return SkippedFile(name, f"not a regular file ({kind}); not opened for reading")
             head = handle.read(HEAD_BYTES)
-            decoder = _decoder(head)
+            declared = _declared_encoding(head)
+            decoder = codecs.getincrementaldecoder(declared or "utf-8")(errors="replace")
             text = decoder.decode(head, final=False)
             blank = not text.strip() and (len(head) < HEAD_BYTES or _only_blank_after(handle, decoder))
     except OSError as exc:
         return SkippedFile(name, f"unreadable: {exc.strerror or exc}")
     if not head:
         return SkippedFile(name, "empty file")
-    bom_encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
-    if bom_encoding in (None, "utf-8-sig") and b"\0" in head:
+    if declared in (None, "utf-8-sig") and b"\0" in head and not _stray_nuls(head):
         offset = head.index(b"\0")
         return SkippedFile(name, f"binary file (NUL byte at offset {offset})")
     if blank:
         return SkippedFile(name, "empty file (only blank lines)")
-    return SourceFile(path, name, head, text, bom_encoding)
+    source = SourceFile(path, name, head, text.replace("\0", ""), declared)
+    if declared in _BOMLESS_UTF16:
+        source.warnings.append(
+            InputWarning(
+                name,
+                1,
+                f"no byte-order mark, but every other byte of its start is NUL: read as "
+                f"{_BOMLESS_UTF16[declared]}",
+            )
+        )
+    return source
+
+
+_BOMLESS_UTF16 = {"utf-16-le": "UTF-16 little-endian", "utf-16-be": "UTF-16 big-endian"}
+
+
+def _declared_encoding(head: bytes) -> str | None:
+    """The encoding a file's start shows: its byte-order mark, or the NUL bytes of BOM-less UTF-16.
+
+    Text in UTF-16 without a mark (some Windows exports) has a NUL in every
+    other byte wherever it is Latin script: in at least half of one parity's
+    bytes and almost none of the other's, and it decodes to printable text.
+    Binary data has NULs at both parities alike, so it is not taken for
+    UTF-16; text in other scripts without a mark stays unread (binary).
+    """
+    bom_encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
+    if bom_encoding is not None or len(head) < 4 or b"\0" not in head:
+        return bom_encoding
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = len(head) // 2
+    for codec, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls * 2 >= half and others * 50 <= half:
+            decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+            try:
+                text = decoder.decode(head, final=False)
+            except UnicodeDecodeError:
+                return None
+            return codec if _printable(text) else None
+    return None
+
+
+def _printable(text: str) -> bool:
+    """Whether ``text`` reads as text: some characters, 95% of them printable or white space."""
+    printable = sum(1 for char in text if char.isprintable() or char in "\t\n\r\f\v")
+    return bool(text) and printable >= 0.95 * len(text)
+
+
+def _stray_nuls(head: bytes) -> bool:
+    """Whether the NUL bytes of a file's start are strays in text rather than the sign of binary data.
+
+    A few NULs (at most one in a thousand bytes, or three) in a start that is
+    otherwise valid UTF-8 of printable characters: a text file damaged by a
+    tool, or a NUL put there to make the file look binary and unread. Random
+    bytes hold about one NUL in 256, are almost never valid UTF-8 and hold
+    other control bytes, so binary files are still skipped.
+    """
+    nuls = head.count(0)
+    if nuls > max(3, len(head) // 1000):
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    try:
+        text = decoder.decode(head.replace(b"\0", b""), final=False)  # a character cut at the end is fine
+    except UnicodeDecodeError:
+        return False
+    return _printable(text)
 
 
 def file_kind(mode: int) -> str:
@@ -216,11 +294,6 @@ def file_kind(mode: int) -> str:
     if stat.S_ISLNK(mode):
         return "symbolic link"
     return "special file"
-
-
-def _decoder(head: bytes) -> codecs.IncrementalDecoder:
-    bom_encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
-    return codecs.getincrementaldecoder(bom_encoding or "utf-8")(errors="replace")
 
 
 def _only_blank_after(handle: io.BufferedReader, decoder: codecs.IncrementalDecoder) -> bool:
@@ -247,7 +320,8 @@ class Utf8Scan:
     characters add beyond one per character: text really in UTF-8 has many, a
     legacy code page almost none. ``high_bytes`` are the byte values
     0x80-0xFF met from the first invalid byte on, ``first_byte`` that byte,
-    and ``sample`` up to 64 KB from there, for charset detection.
+    and ``sample`` up to 64 KB from there, for charset detection. ``nuls``
+    counts NUL bytes, and ``nul_line`` is the line of the first.
     """
 
     total: int = 0
@@ -258,6 +332,8 @@ class Utf8Scan:
     later: int = 0
     high_bytes: set[int] = field(default_factory=set)
     sample: bytes = b""
+    nuls: int = 0
+    nul_line: int = 0
 
 
 #: Lines of invalid bytes named in a warning; the bytes on later lines are counted.
@@ -288,6 +364,10 @@ def scan_utf8(path: Path) -> Utf8Scan:
                 # The decoder may hold up to 3 bytes of the previous chunk: start the sample a little early.
                 offset = len(text[: first.start()].encode("utf-8", "surrogateescape"))
                 scan.sample = chunk[max(offset - 3, 0) : offset + _SAMPLE_BYTES]
+            if "\0" in text:
+                if not scan.nuls:
+                    scan.nul_line = breaks + 1 + _line_breaks(text[: text.index("\0")], after_cr)
+                scan.nuls += text.count("\0")
             if found:
                 _note_invalid(scan, text, breaks, after_cr)
                 scan.high_bytes.update(chunk.translate(None, _ASCII))
