@@ -746,12 +746,12 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
     paths, config = _config(kwargs)
     result = run_audit(paths, config)
     target = out_file or Path(DEFAULT_OUT) / f"graph.{graph_format}"
-    g = result.graph.graph
+    g = result.graph.elements()
     writers = {
         "graphml": lambda path: write_graphml(g, path),
         "gexf": lambda path: nx.write_gexf(for_export(g), path),
         "json": lambda path: write_output_text(
-            path, json.dumps(to_node_link(g), ensure_ascii=False, indent=1) + "\n"
+            path, json.dumps(to_node_link(g.to_networkx()), ensure_ascii=False, indent=1) + "\n"
         ),
     }
     write_atomically([(target, writers[graph_format])])

@@ -918,7 +918,7 @@ def write_outputs(
     would not match the other files.
     """
     out = Path(out_dir)
-    graph = audit.graph.graph
+    graph = audit.graph.elements()
     graph_files = [out / "graph.graphml"]
     gexf = out / "graph.gexf"
     if graph.number_of_nodes() <= GEXF_MAX_NODES:

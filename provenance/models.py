@@ -547,12 +547,33 @@ class Finding:
 
 @dataclass(slots=True)
 class GraphResult:
-    graph: Any  # networkx.MultiDiGraph (typed loosely so models needs no networkx import)
+    """The provenance graph and what the graph stage decided.
+
+    ``graph`` is a ``networkx.MultiDiGraph`` of posts, outlets, authors and
+    editor notes (typed loosely so models needs no networkx import).
+    ``clusters`` (a :class:`provenance.graph.clusters.ClusterLayer`) makes the
+    cluster and paragraph nodes when they are read instead of holding them:
+    :meth:`elements` walks the whole graph, :meth:`full_graph` builds it as one
+    networkx graph.
+    """
+
+    graph: Any
     reprints: list[Reprint] = field(default_factory=list)
     outlets: list[Outlet] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     summary: dict[str, object] = field(default_factory=dict)
     credits: list[Credit] = field(default_factory=list)
+    clusters: Any = None
+
+    def elements(self) -> Any:
+        """Every node and edge, the cluster layer's among the graph's (a ``GraphElements``)."""
+        from provenance.graph.clusters import GraphElements
+
+        return GraphElements(self.graph, self.clusters)
+
+    def full_graph(self) -> Any:
+        """The whole graph as one ``networkx.MultiDiGraph``, cluster and paragraph nodes included."""
+        return self.elements().to_networkx()
 
 
 # --------------------------------------------------------------------------

@@ -164,7 +164,7 @@ def test_the_cited_original_date_decides_earlier_everywhere() -> None:
     assert cluster.earliest.post == "old-article"
     assert result.reuse["old-article"].derivation == "independent"
     assert [s.post for s in result.reuse["posted-first"].sources] == ["old-article"]
-    graph = build_graph(posts, result, AuditConfig()).graph
+    graph = build_graph(posts, result, AuditConfig()).full_graph()
     assert graph.nodes[f"cluster:{cluster.id}"]["earliest"].startswith("para:old-article#")
 
 

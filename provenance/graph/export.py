@@ -9,6 +9,8 @@ from typing import Any
 
 import networkx as nx
 
+from provenance.graph.clusters import GraphElements
+
 # GEXF reserves an edge's ``type`` (see for_export).
 _EDGE_RENAMES = {"type": "kind"}
 
@@ -79,7 +81,7 @@ class ExportView:
     ``edges(keys=True, data=True)``. The file is the same byte for byte.
     """
 
-    def __init__(self, g: nx.MultiDiGraph) -> None:
+    def __init__(self, g: nx.MultiDiGraph | GraphElements) -> None:
         seen_nodes, seen_edges = _AttributeTypes(), _AttributeTypes()
         for _, data in g.nodes(data=True):
             seen_nodes.see(data)
@@ -91,10 +93,9 @@ class ExportView:
         self._g = g
         # Two ids that differ only in characters XML cannot hold become one id: the copy merges
         # them into one node, which a walk cannot (write_graphml then copies).
-        renamed = {_xml_text(node) for node in g if _NOT_XML.search(node)}
-        self.merges_nodes = len(renamed) < sum(1 for node in g if _NOT_XML.search(node)) or any(
-            name in g for name in renamed
-        )
+        unwritable = [node for node in g if _NOT_XML.search(node)]
+        renamed = {_xml_text(node) for node in unwritable}
+        self.merges_nodes = len(renamed) < len(unwritable) or any(name in g for name in renamed)
         self._node_types = seen_nodes.types()
         self._edge_types = seen_edges.types()
 
@@ -142,7 +143,7 @@ class ExportView:
             yield _xml_text(u), _xml_text(v), key, self.edge_attributes(attributes)
 
 
-def for_export(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def for_export(g: nx.MultiDiGraph | GraphElements) -> nx.MultiDiGraph:
     """A copy of ``g`` whose attributes GraphML and GEXF can hold and give back unchanged.
 
     None becomes "" and lists become JSON text; each attribute name keeps one
@@ -194,7 +195,7 @@ def _graphml_type(kind: type) -> str:
     return str(names.xml_type[kind])
 
 
-def write_graphml(g: nx.MultiDiGraph, path: Any) -> None:
+def write_graphml(g: nx.MultiDiGraph | GraphElements, path: Any) -> None:
     """GraphML of ``g`` with the attributes of :func:`for_export`, written without copying the graph.
 
     The bytes are those ``nx.write_graphml(for_export(g), path)`` writes

@@ -255,7 +255,7 @@ class RunStore:
             )
             run = self.run = int(cursor.lastrowid or 0)
             self._files(audit)
-            write_rows(self.conn, run, doc, audit.graph.graph, progress)
+            write_rows(self.conn, run, doc, audit.graph.elements(), progress)
             if self._indexes_pending:
                 create_indexes(self.conn)
                 self._indexes_pending = False
