@@ -48,7 +48,7 @@ def audit(
     from provenance.ingest import read_corpus
     from provenance.outlets import load_aliases
     from provenance.reuse_credit import OutletNames, copied_paragraphs, credit_reuse
-    from provenance.workers import collector_paused
+    from provenance.workers import collector_paused, release_free_memory
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -96,6 +96,7 @@ def audit(
         else:
             dedup = find_duplicates(corpus.posts, config, progress, chronology)
         timings["dedup"] = time.perf_counter() - mark
+        release_free_memory()  # the stage's indexes and buffers, gone now
 
         mark = time.perf_counter()
         graph = build_graph(corpus.posts, dedup, config, aliases, progress, mentions, chronology, credits)
@@ -110,6 +111,7 @@ def audit(
         )
         findings = find_findings(corpus.posts, dedup, copied, names, graph.credits, config)
         timings["findings"] = time.perf_counter() - mark
+    release_free_memory()
     timings["total"] = time.perf_counter() - started
 
     return Audit(

@@ -64,7 +64,7 @@ from provenance.schema import (
     schema_major,
     sources_main_first,
 )
-from provenance.workers import ForkedCall, collector_paused
+from provenance.workers import ForkedCall, collector_paused, release_free_memory
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -960,6 +960,7 @@ def write_outputs(
                 # networkx's writers then make an exportable copy of the graph,
                 # walked the same way as it grew (5 s at 1M); the little cyclic
                 # garbage they leave waits for the next collection.
+                release_free_memory()  # what recording the run in a store made and dropped
                 with collector_paused():
                     doc = audit_to_dict(audit)
                     started = time.perf_counter()

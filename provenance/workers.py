@@ -121,6 +121,33 @@ def _load_prctl() -> Callable[..., int] | None:
     return prctl
 
 
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+_malloc_trim = _load_malloc_trim()
+
+
+def release_free_memory() -> None:
+    """Hand the C heap's free pages back to the system, between stages that made and dropped much.
+
+    Paragraph texts and the stages' larger temporary buffers come from the C
+    heap, not Python's own arenas. Freed in the middle of the heap, their
+    pages stay in the process (its RSS and PSS) until ``malloc_trim`` returns
+    them; the next stage then starts from what the audit holds, not from the
+    last stage's high-water mark.
+    """
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
 _prctl = _load_prctl()
 _PR_SET_PDEATHSIG = 1
 #: How often a child without ``prctl`` looks whether its parent is still there.

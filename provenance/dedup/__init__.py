@@ -58,7 +58,7 @@ from provenance.dedup.passages import PassageRules, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
 from provenance.edits import edits_many
 from provenance.models import Cluster, DedupResult, Edit, Pair, PairKind, ParagraphRef, Post, PostReuse
-from provenance.workers import ForkedCall, collector_paused
+from provenance.workers import ForkedCall, collector_paused, release_free_memory
 
 __all__ = [
     "Chronology",
@@ -213,6 +213,7 @@ def _pairs_and_clusters(
         # texts), and the reuse process keeps its own view of them: half a
         # gigabyte at 1M paragraphs that the alignment workers would share.
         flat.hashes = np.zeros(0, dtype=np.uint64)
+    release_free_memory()  # the indexes' pages, before alignment workers are forked
     stats["verified"] = len(candidate_keys)
     stats["pairs"] = len(groups.pairs) + len(verified.kind)
     lap("verify")
