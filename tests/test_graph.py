@@ -515,6 +515,23 @@ def test_graphml_of_ids_that_become_one_id_in_xml_equals_the_copy_s(tmp_path: Pa
     assert "three\ufffd" in (tmp_path / "walked2.graphml").read_text(encoding="utf-8")
 
 
+def test_graphml_of_paragraph_ids_that_become_one_id_in_xml_equals_the_copy_s(tmp_path: Path) -> None:
+    """Paragraph nodes made as the graph is walked: ids that XML merges are found there too."""
+    posts = [
+        make_post("a\x0b", paragraphs(1), date=dt.date(2020, 1, 1)),
+        make_post("a\ufffd", paragraphs(1), date=dt.date(2020, 1, 2)),
+    ]
+    members = (ParagraphRef("a\x0b", 0), ParagraphRef("a\ufffd", 0))
+    dedup = DedupResult(
+        pairs=[pair(("a\x0b", 0), ("a\ufffd", 0))], clusters=[Cluster(0, members, members[0], ("exact",))]
+    )
+    result = build_graph(posts, dedup, CONFIG)
+    nx.write_graphml(for_export(result.full_graph()), tmp_path / "copy.graphml")
+    write_graphml(result.elements(), tmp_path / "walked.graphml")
+    assert (tmp_path / "walked.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()
+    assert "para:a\ufffd#0" in nx.read_graphml(tmp_path / "walked.graphml")
+
+
 def test_node_link_json_is_serialisable_and_complete(seed: tuple[list[Post], GraphResult]) -> None:
     """The node-link dict dumps to JSON and holds every node and edge."""
     _, result = seed

@@ -41,7 +41,6 @@ class ClusterLayer:
         self._posts = posts
         self._clusters = clusters
         self._counts: tuple[int, int] | None = None
-        self._ids: frozenset[str] | None = None
 
     def _walk(self) -> Iterator[tuple[Cluster, list[ParagraphRef], ParagraphRef]]:
         """Each cluster with a member in the dump, its members sorted and its earliest witness, by id."""
@@ -107,9 +106,12 @@ class ClusterLayer:
         return self._counts
 
     def __contains__(self, node: object) -> bool:
-        if self._ids is None:
-            self._ids = frozenset(node for node, _ in self.nodes())
-        return node in self._ids
+        """Whether ``node`` is one of the layer's: a walk, for a few lookups (nothing is kept)."""
+        return (
+            isinstance(node, str)
+            and node.startswith(("cluster:", "para:"))
+            and any(found == node for found, _ in self.nodes())
+        )
 
 
 class GraphElements:

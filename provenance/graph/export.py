@@ -95,7 +95,11 @@ class ExportView:
         # them into one node, which a walk cannot (write_graphml then copies).
         unwritable = [node for node in g if _NOT_XML.search(node)]
         renamed = {_xml_text(node) for node in unwritable}
-        self.merges_nodes = len(renamed) < len(unwritable) or any(name in g for name in renamed)
+        # One more walk, and only where an id was renamed: a layer of the graph made as it is
+        # read (GraphElements) answers ``in`` by a walk of its own.
+        self.merges_nodes = len(renamed) < len(unwritable) or (
+            bool(renamed) and any(node in renamed for node in g)
+        )
         self._node_types = seen_nodes.types()
         self._edge_types = seen_edges.types()
 
