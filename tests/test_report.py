@@ -1053,3 +1053,26 @@ def test_since_the_last_audit_section_lists_what_the_store_found_changed(seed_do
     }
     doc["since_last_run"].update(new_pairs=[], new_findings=[])
     assert "Nothing new since run 2" in render(doc)
+
+
+def test_a_fresh_audit_s_report_equals_the_report_of_its_saved_audit_json(tmp_path: Path) -> None:
+    """Made as read, the report's posts keep a few fields and cards make their posts again; nothing is lost.
+
+    The document of a fresh audit gives its posts one by one, and the report
+    keeps only the fields every section reads; the audit.json written from
+    it is a list the report keeps whole. Both pages are the same, cards
+    (paragraphs, place in the input, notes, categories) included.
+    """
+    import provenance
+    from provenance.export import audit_to_dict, load_audit_json, write_outputs
+
+    result = provenance.audit([str(ROOT / "seeds")])
+    write_outputs(result, tmp_path)
+    fresh = render(audit_to_dict(result))
+    saved = render(load_audit_json(tmp_path / "audit.json"))
+    assert fresh == saved
+    europe = "europe-braces-for-post-mosul-jihadi-onslaught"
+    card = fresh[fresh.index(f'id="{post_anchor(europe)}"') :]
+    card = card[: card.index("</article>")]
+    assert "elusive. — DM)" in card and "islamic-state-whats-next.txt:189–217" in card
+    assert "European leaders fear onslaught of jihadists" in card

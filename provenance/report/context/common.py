@@ -228,16 +228,24 @@ def _common(paths: Sequence[str]) -> str:
     return "/".join(common)
 
 
+#: The fields of a post every section of the report reads (the rest are read for its card only).
+_SUMMARY_KEYS = ("id", "title", "date", "time", "citation", "reuse", "reference")
+
+
 class _Posts:
     """Post lookups shared by every section: titles, order, outlets, which cards exist.
 
     A title more than one post has (folders of ``story1.txt`` files, reposts that keep the
     headline) names its posts by id as well, so a row never seems to show a post copying itself.
 
-    ``raw`` holds each post without its paragraphs when the posts are made as
-    they are read (a fresh audit's document): the report needs the text of a
-    few posts only, and :meth:`paragraphs` makes those again. A list read from
-    audit.json is in memory already and is kept as it is.
+    ``raw`` holds each post's :data:`_SUMMARY_KEYS` only when the posts are
+    made as they are read (a fresh audit's document): every section reads
+    those, while a post's paragraphs, place in the input, notes and links are
+    shown on its card alone, and :meth:`whole` makes a card's post again. At
+    a million paragraphs this object took 133 MB beside the audit instead of
+    178 MB with every field but the paragraphs (a scratch script on the
+    pickled audit). A list read from audit.json is in memory already and is
+    kept as it is.
     """
 
     def __init__(self, posts: Sequence[Any]) -> None:
@@ -245,7 +253,8 @@ class _Posts:
         self.order: dict[str, int] = {}
         self.paragraph_count = 0
         self._source = posts
-        keep_whole = isinstance(posts, list)
+        keep_whole = self._source_kept = isinstance(posts, list)
+        self._last: tuple[str, Mapping[str, Any]] | None = None
         title_counts: Counter[str] = Counter()
         for position, post in enumerate(posts):
             if not isinstance(post, Mapping) or "id" not in post:
@@ -255,7 +264,7 @@ class _Posts:
                 raise ReportError(f"audit.json: post id {post_id!r} appears twice")
             paragraphs = post.get("paragraphs")
             self.paragraph_count += len(paragraphs) if isinstance(paragraphs, list) else 0
-            self.raw[post_id] = post if keep_whole else {k: v for k, v in post.items() if k != "paragraphs"}
+            self.raw[post_id] = post if keep_whole else {k: post[k] for k in _SUMMARY_KEYS if k in post}
             self.order[post_id] = position
             title_counts[_text(post.get("title")).strip().casefold()] += 1
         self._shared_titles = {title for title, count in title_counts.items() if count > 1}
@@ -264,15 +273,20 @@ class _Posts:
         self._words: dict[str, dict[int, int]] = {}
         self.canonical: dict[str, str] = {}  # casefolded alias or name -> canonical outlet name
 
-    def paragraphs(self, post_id: str) -> Sequence[Any]:
-        """The paragraphs of ``post_id`` as the document gives them (empty for an id it does not hold)."""
+    def whole(self, post_id: str) -> Mapping[str, Any]:
+        """``post_id`` with every field the document gives it (empty for an id it does not hold)."""
         position = self.order.get(post_id)
         if position is None:
-            return []
-        post = self.raw[post_id]
-        if "paragraphs" not in post:
-            post = self._source[position]
-        return _list(post, "paragraphs")
+            return {}
+        if self._source_kept:
+            return self.raw[post_id]
+        if self._last is None or self._last[0] != post_id:  # a card asks twice: fields, then paragraphs
+            self._last = (post_id, self._source[position])
+        return self._last[1]
+
+    def paragraphs(self, post_id: str) -> Sequence[Any]:
+        """The paragraphs of ``post_id`` as the document gives them (empty for an id it does not hold)."""
+        return _list(self.whole(post_id), "paragraphs") if post_id in self.order else []
 
     def title(self, post_id: str) -> str:
         """The post's title as the report shows it: its id too when another post has the same title.

@@ -334,7 +334,7 @@ def _cards(
 
     cards: list[PostCard] = []
     for post_id in ordered:
-        post = posts.raw[post_id]
+        post = posts.whole(post_id)
         paragraphs: list[ParagraphView] = []
         counts: dict[str, int] = defaultdict(int)
         for raw in posts.paragraphs(post_id):
