@@ -106,7 +106,7 @@ def test_free_memory_in_the_middle_of_the_c_heap_goes_back_to_the_system() -> No
     release_free_memory()
     after = _rss_mb()
     assert before - after > 100, (before, after)
-    assert len(kept) == 3125
+    del kept  # alive until here, pinning the heap
 
 
 def test_a_forked_call_asked_twice_gives_its_one_result_both_times() -> None:

@@ -244,17 +244,19 @@ def _declared_encoding(head: bytes) -> str | None:
     half = len(head) // 2
     for codec, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
         if nuls * 2 >= half and others * 50 <= half:
-            decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-            try:
-                text = decoder.decode(head, final=False)
-            except UnicodeDecodeError:
-                return None
-            return codec if _printable(text) else None
+            return codec if _reads_as_text(head, codec) else None
     return None
 
 
-def _printable(text: str) -> bool:
-    """Whether ``text`` reads as text: some characters, 95% of them printable or white space."""
+def _reads_as_text(data: bytes, codec: str) -> bool:
+    """Whether ``data`` decodes strictly in ``codec`` (a character cut at the end is fine) to text.
+
+    Text is some characters, 95% of them printable or white space.
+    """
+    try:
+        text = codecs.getincrementaldecoder(codec)(errors="strict").decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
     printable = sum(1 for char in text if char.isprintable() or char in "\t\n\r\f\v")
     return bool(text) and printable >= 0.95 * len(text)
 
@@ -271,12 +273,7 @@ def _stray_nuls(head: bytes) -> bool:
     nuls = head.count(0)
     if nuls > max(3, len(head) // 1000):
         return False
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    try:
-        text = decoder.decode(head.replace(b"\0", b""), final=False)  # a character cut at the end is fine
-    except UnicodeDecodeError:
-        return False
-    return _printable(text)
+    return _reads_as_text(head.replace(b"\0", b""), "utf-8")
 
 
 def file_kind(mode: int) -> str:

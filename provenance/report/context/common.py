@@ -253,7 +253,7 @@ class _Posts:
         self.order: dict[str, int] = {}
         self.paragraph_count = 0
         self._source = posts
-        keep_whole = self._source_kept = isinstance(posts, list)
+        self._source_kept = isinstance(posts, list)
         self._last: tuple[str, Mapping[str, Any]] | None = None
         title_counts: Counter[str] = Counter()
         for position, post in enumerate(posts):
@@ -264,7 +264,8 @@ class _Posts:
                 raise ReportError(f"audit.json: post id {post_id!r} appears twice")
             paragraphs = post.get("paragraphs")
             self.paragraph_count += len(paragraphs) if isinstance(paragraphs, list) else 0
-            self.raw[post_id] = post if keep_whole else {k: post[k] for k in _SUMMARY_KEYS if k in post}
+            kept = post if self._source_kept else {k: post[k] for k in _SUMMARY_KEYS if k in post}
+            self.raw[post_id] = kept
             self.order[post_id] = position
             title_counts[_text(post.get("title")).strip().casefold()] += 1
         self._shared_titles = {title for title, count in title_counts.items() if count > 1}
@@ -286,7 +287,7 @@ class _Posts:
 
     def paragraphs(self, post_id: str) -> Sequence[Any]:
         """The paragraphs of ``post_id`` as the document gives them (empty for an id it does not hold)."""
-        return _list(self.whole(post_id), "paragraphs") if post_id in self.order else []
+        return _list(self.whole(post_id), "paragraphs")
 
     def title(self, post_id: str) -> str:
         """The post's title as the report shows it: its id too when another post has the same title.
