@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from provenance.models import GROUPS, KINDS, Edit, EditKind
+from provenance.models import GROUPS, KINDS, Edit, EditKind, Edits
 from provenance.quotes import quoted_spans
 from provenance.shingle import _raw_to_words, tokens, word_spans
 
@@ -316,19 +316,28 @@ PARALLEL_MIN_JOBS = 4_000
 EDITS_CHUNK = 2_000
 
 
-def _edits_chunk(jobs: Sequence[tuple[str, str]]) -> list[tuple[Edit, ...]]:
-    return [edits(source, copy) for source, copy in jobs]
+_Row = tuple[EditKind, int, int, int, int]
+
+
+def _edits_chunk(jobs: Sequence[tuple[str, str]]) -> list[list[_Row]]:
+    # Kinds and offsets travel back from a worker; the texts are the caller's already.
+    return [
+        [(e.kind, e.a_start, e.a_end, e.b_start, e.b_end) for e in edits(source, copy)]
+        for source, copy in jobs
+    ]
 
 
 def edits_many(
     jobs: Sequence[tuple[str, str]],
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
-) -> list[tuple[Edit, ...]]:
-    """:func:`edits` of every ``(source, copy)``, in order; each distinct pair of texts is read once.
+) -> list[Edits]:
+    """:func:`edits` of every ``(source, copy)``, in order, packed (:class:`~provenance.models.Edits`).
 
-    Identical texts give no edit and cost nothing; with ``workers > 1`` and
-    enough distinct pairs, chunks go to that many processes.
+    Each distinct pair of texts is read once, and pairs of equal texts share
+    one result. Identical texts give no edit and cost nothing; with
+    ``workers > 1`` and enough distinct pairs, chunks go to that many
+    processes.
     """
     from provenance.workers import forked_pool, gathered
 
@@ -342,4 +351,7 @@ def edits_many(
             results = gathered(pool.map(_edits_chunk, chunks), len(unique), progress)
     else:
         results = gathered(map(_edits_chunk, chunks), len(unique), progress)
-    return [results[s] if s >= 0 else () for s in slot]
+    packed = [Edits(rows, source, copy) for rows, (source, copy) in zip(results, unique, strict=True)]
+    del results
+    none = Edits()
+    return [packed[s] if s >= 0 else none for s in slot]

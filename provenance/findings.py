@@ -111,7 +111,7 @@ def _copy_side(pair: Pair) -> ParagraphRef | None:
     return pair.b if pair.source == "a" else pair.a if pair.source == "b" else None
 
 
-def _copy_side_edits(pair: Pair, copy_post: str) -> tuple[Edit, ...]:
+def _copy_side_edits(pair: Pair, copy_post: str) -> Sequence[Edit]:
     """The pair's edits when they read from the other post to ``copy_post`` (else none: the other changed)."""
     copy_side = _copy_side(pair)
     return pair.edits if copy_side is not None and copy_side.post == copy_post else ()

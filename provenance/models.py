@@ -13,8 +13,10 @@ by ``ParagraphRef(post, index)`` where ``index`` is its 0-based position in
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, overload
 
 # --------------------------------------------------------------------------
 # ingest -> everything else
@@ -225,6 +227,96 @@ class Segment:
     b_end: int
 
 
+_T = TypeVar("_T")
+
+
+class _Packed(Sequence[_T]):
+    """Rows of a code and four character offsets in one machine array: a pair's alignment or edits.
+
+    At a million paragraphs the pairs' alignments and edits, held as tuples of
+    small objects with an int object per offset and a string per edited span,
+    took some 460 MB of the audit (a scratch script's deep size of the pickled
+    audit). Packed, a row is five 8-byte numbers, and its record is made when
+    it is read. A packed sequence equals the tuple of its records, and hashes
+    as that tuple does.
+    """
+
+    __slots__ = ("_rows",)
+    _rows: array[int]
+
+    def _item(self, at: int) -> _T:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self._rows) // 5
+
+    def __iter__(self) -> Iterator[_T]:
+        return map(self._item, range(0, len(self._rows), 5))
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_T, ...]: ...
+    def __getitem__(self, index: int | slice) -> _T | tuple[_T, ...]:
+        if isinstance(index, slice):
+            return tuple(self._item(i * 5) for i in range(*index.indices(len(self))))
+        count = len(self)
+        position = index + count if index < 0 else index
+        if not 0 <= position < count:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._item(position * 5)
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_Packed, tuple, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)!r})"
+
+
+_OPS: tuple[str, ...] = ("equal", "replace", "delete", "insert")
+_OP_CODES = {op: code for code, op in enumerate(_OPS)}
+
+
+class Alignment(_Packed[Segment]):
+    """A pair's word alignment, packed: a sequence of :class:`Segment`."""
+
+    __slots__ = ()
+
+    def __init__(self, segments: Iterable[Segment | tuple[str, int, int, int, int]] = ()) -> None:
+        rows: list[int] = []
+        for segment in segments:
+            if isinstance(segment, Segment):
+                segment = (segment.op, segment.a_start, segment.a_end, segment.b_start, segment.b_end)
+            op, a_start, a_end, b_start, b_end = segment
+            rows += (_OP_CODES[op], a_start, a_end, b_start, b_end)
+        self._rows = array("q", rows)  # made whole: an array grown row by row keeps spare room
+
+    def _item(self, at: int) -> Segment:
+        rows = self._rows
+        op: Any = _OPS[rows[at]]
+        return Segment(op, rows[at + 1], rows[at + 2], rows[at + 3], rows[at + 4])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, (Alignment, self._rows.tobytes()))
+
+
+def _unpickle(kind: type[_Packed[Any]], rows: bytes, *texts: str) -> _Packed[Any]:
+    packed = kind.__new__(kind)
+    packed._rows = array("q")
+    packed._rows.frombytes(rows)
+    for name, text in zip(("_source", "_copy"), texts, strict=False):
+        object.__setattr__(packed, name, text)
+    return packed
+
+
 EditKind = Literal[
     "number",
     "date",
@@ -280,6 +372,71 @@ class Edit:
         return GROUPS[self.kind]
 
 
+_KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(KINDS)}
+
+
+class Edits(_Packed[Edit]):
+    """What a copy changed, packed: a sequence of :class:`Edit`.
+
+    An edit's texts are the spans of the two paragraphs' texts
+    (``source[a_start:a_end]`` and ``copy[b_start:b_end]``), which the audit
+    holds anyway: the packed form keeps the two texts and each edit's kind and
+    offsets, and slices the spans when an edit is read.
+    """
+
+    __slots__ = ("_copy", "_source")
+
+    def __init__(
+        self, rows: Iterable[tuple[str, int, int, int, int]] = (), source: str = "", copy: str = ""
+    ) -> None:
+        packed: list[int] = []
+        for kind, a_start, a_end, b_start, b_end in rows:
+            packed += (_KIND_CODES[kind], a_start, a_end, b_start, b_end)
+        self._rows = array("q", packed)
+        self._source = source
+        self._copy = copy
+
+    @classmethod
+    def of(cls, edits: Iterable[Edit], source: str, copy: str) -> Edits:
+        """``edits`` of ``source`` into ``copy``, packed; raises ValueError if a text is not its span."""
+        rows = []
+        for e in edits:
+            if source[e.a_start : e.a_end] != e.a_text or copy[e.b_start : e.b_end] != e.b_text:
+                raise ValueError(f"edit {e!r} does not hold the texts' spans")
+            rows.append((e.kind, e.a_start, e.a_end, e.b_start, e.b_end))
+        return cls(rows, source, copy)
+
+    def _item(self, at: int) -> Edit:
+        rows = self._rows
+        a_start, a_end, b_start, b_end = rows[at + 1], rows[at + 2], rows[at + 3], rows[at + 4]
+        return Edit(
+            KINDS[rows[at]],
+            a_start,
+            a_end,
+            b_start,
+            b_end,
+            self._source[a_start:a_end],
+            self._copy[b_start:b_end],
+        )
+
+    def swapped(self) -> Edits:
+        """The same edits read the other way: each side's span and text exchanged."""
+        rows = self._rows
+        swapped = Edits((), self._copy, self._source)
+        swapped._rows = array(
+            "q",
+            [
+                value
+                for at in range(0, len(rows), 5)
+                for value in (rows[at], rows[at + 3], rows[at + 4], rows[at + 1], rows[at + 2])
+            ],
+        )
+        return swapped
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, (Edits, self._rows.tobytes(), self._source, self._copy))
+
+
 @dataclass(frozen=True, slots=True)
 class Pair:
     """Two paragraphs that repeat each other, verified exactly.
@@ -295,12 +452,12 @@ class Pair:
     kind: PairKind
     jaccard: float
     containment: float
-    alignment: tuple[Segment, ...] = ()
+    alignment: Sequence[Segment] = ()  # an Alignment, as the duplicate stage makes it
     # Which side is the source ("a" or "b"; None when nothing decides), and what
     # the copy changed (:mod:`provenance.edits`): spans on the pair's own a and
     # b, kinds read from the source to the copy.
     source: Literal["a", "b"] | None = None
-    edits: tuple[Edit, ...] = ()
+    edits: Sequence[Edit] = ()  # Edits, as the duplicate stage makes them
 
     @property
     def spans(self) -> tuple[Segment, ...]:
@@ -327,7 +484,7 @@ class Cluster:
     kinds: tuple[str, ...]  # distinct pair kinds inside the cluster, sorted
     witness_decided_by: str = ""
     # What each member that differs from the earliest witness changed (the witness is the source).
-    edits: tuple[tuple[ParagraphRef, tuple[Edit, ...]], ...] = ()
+    edits: tuple[tuple[ParagraphRef, Sequence[Edit]], ...] = ()
 
 
 Derivation = Literal["wholly", "partially", "independent"]

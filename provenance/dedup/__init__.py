@@ -57,7 +57,7 @@ from provenance.dedup.order import UNDECIDED, Chronology, chronological_key
 from provenance.dedup.passages import PassageRules, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
 from provenance.edits import edits_many
-from provenance.models import Cluster, DedupResult, Edit, Pair, PairKind, ParagraphRef, Post, PostReuse
+from provenance.models import Cluster, DedupResult, Edit, Edits, Pair, PairKind, ParagraphRef, Post, PostReuse
 from provenance.workers import ForkedCall, collector_paused, release_free_memory
 
 __all__ = [
@@ -366,12 +366,15 @@ def with_edits(
     found = edits_many(jobs, workers, progress)
     result = []
     for pair, side, changes in zip(pairs, sides, found, strict=True):
-        if side == "b":
-            changes = tuple(
-                Edit(e.kind, e.b_start, e.b_end, e.a_start, e.a_end, e.b_text, e.a_text) for e in changes
-            )
-        result.append(replace(pair, source=side, edits=changes))
+        result.append(replace(pair, source=side, edits=changes.swapped() if side == "b" else changes))
     return result
+
+
+def _swapped(edits: Sequence[Edit]) -> Sequence[Edit]:
+    """Edits read the other way (each side's span and text exchanged)."""
+    if isinstance(edits, Edits):
+        return edits.swapped()
+    return tuple(Edit(e.kind, e.b_start, e.b_end, e.a_start, e.a_end, e.b_text, e.a_text) for e in edits)
 
 
 def cluster_edits(clusters: list[Cluster], pairs: Sequence[Pair], flat: Flat, workers: int) -> list[Cluster]:
@@ -381,14 +384,12 @@ def cluster_edits(clusters: list[Cluster], pairs: Sequence[Pair], flat: Flat, wo
     that direction reuses the pair's edits; the rest are read here.
     """
     number = {ref: g for g, ref in enumerate(flat.refs)}
-    known: dict[tuple[ParagraphRef, ParagraphRef], tuple[Edit, ...]] = {}
+    known: dict[tuple[ParagraphRef, ParagraphRef], Sequence[Edit]] = {}
     for pair in pairs:
         if pair.source == "a":
             known[(pair.a, pair.b)] = pair.edits
         elif pair.source == "b":
-            known[(pair.b, pair.a)] = tuple(
-                Edit(e.kind, e.b_start, e.b_end, e.a_start, e.a_end, e.b_text, e.a_text) for e in pair.edits
-            )
+            known[(pair.b, pair.a)] = _swapped(pair.edits)
     wanted: list[tuple[int, ParagraphRef]] = []
     jobs: list[tuple[str, str]] = []
     for index, cluster in enumerate(clusters):

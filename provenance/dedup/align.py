@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from rapidfuzz.distance import Indel
 
-from provenance.models import Segment
+from provenance.models import Alignment
 from provenance.shingle import word_extent, word_spans
 from provenance.workers import forked_pool, gathered
 
@@ -22,7 +22,6 @@ PARALLEL_MIN_PAIRS = 4_000
 # Text pairs per task sent to a worker.
 ALIGN_CHUNK = 2_000
 
-Alignment = tuple[Segment, ...]
 _Spans = tuple[list[int], list[int], list[int]]
 
 
@@ -38,7 +37,7 @@ def align(text_a: str, text_b: str) -> Alignment:
 
 
 def _align_spans(a: _Spans, len_a: int, b: _Spans, len_b: int) -> Alignment:
-    return tuple(Segment(*row) for row in _align_rows(a, len_a, b, len_b))  # type: ignore[arg-type]
+    return Alignment(_align_rows(a, len_a, b, len_b))
 
 
 _Row = tuple[str, int, int, int, int]
@@ -118,7 +117,7 @@ def align_many(
             results = gathered(pool.map(_align_chunk, chunks), len(unique), progress)
     else:
         results = gathered(map(_align_chunk, chunks), len(unique), progress)
-    by_unique: list[Alignment] = [()] * len(unique)
+    by_unique: list[Alignment] = [Alignment()] * len(unique)
     for position, index in enumerate(order):
-        by_unique[index] = tuple(Segment(*row) for row in results[position])  # type: ignore[arg-type]
+        by_unique[index] = Alignment(results[position])
     return [by_unique[s] for s in slot]
