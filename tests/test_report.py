@@ -1076,3 +1076,49 @@ def test_a_fresh_audit_s_report_equals_the_report_of_its_saved_audit_json(tmp_pa
     card = card[: card.index("</article>")]
     assert "elusive. — DM)" in card and "islamic-state-whats-next.txt:189–217" in card
     assert "European leaders fear onslaught of jihadists" in card
+
+
+def test_a_fresh_audit_s_cards_show_what_its_summaries_leave_out(tmp_path: Path) -> None:
+    """The report keeps a citation's outlet and a post not derived's share and derivation alone for the
+    sections; a card still shows the citation's title and author and that post's source, as the saved
+    audit.json's page does."""
+    import provenance
+    from provenance.export import audit_to_dict, load_audit_json, write_outputs
+    from provenance.report.context.common import _Posts
+
+    def prose(seed: int, words: int) -> str:
+        vocabulary = [f"w{seed}x{i}" for i in range(words)]
+        return " ".join(vocabulary) + "."
+
+    shared = (
+        "The ministry said on Monday that forty two people had been hurt in the blast near the old market "
+        "square, and that the police had closed every road into the town before the evening prayers."
+    )
+    rows = [
+        {"id": "wire", "title": "Wire copy", "date": "2020-01-01", "text": shared + "\n\n" + prose(1, 60)},
+        {
+            "id": "blog",
+            "title": "Blog post",
+            "date": "2020-01-02",
+            "outlet": "Daily Planet",
+            "author": "Lois Lane",
+            "source_title": "Blast near the market",
+            "text": "\n\n".join([prose(2, 120), shared, prose(3, 200)]),
+        },
+    ]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    result = provenance.audit([dump])
+    reuse = result.dedup.reuse["blog"]
+    assert reuse.derivation == "independent" and [s.post for s in reuse.sources] == ["wire"]
+    out = tmp_path / "out"
+    write_outputs(result, out)
+    doc = audit_to_dict(result)
+    summaries = _Posts(doc["posts"]).raw
+    assert summaries["blog"]["citation"] == {"outlet": "Daily Planet"}
+    assert set(summaries["blog"]["reuse"]) == {"share", "derivation"}
+    fresh = render(doc)
+    assert fresh == render(load_audit_json(out / "audit.json"))
+    card = fresh[fresh.index(f'id="{post_anchor("blog")}"') :]
+    card = card[: card.index("</article>")]
+    assert "Blast near the market" in card and "Lois Lane" in card and "Wire copy" in card

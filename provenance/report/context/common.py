@@ -232,20 +232,38 @@ def _common(paths: Sequence[str]) -> str:
 _SUMMARY_KEYS = ("id", "title", "date", "time", "citation", "reuse", "reference")
 
 
+def _summary(post: Mapping[str, Any]) -> dict[str, Any]:
+    """What every section reads of a post: :data:`_SUMMARY_KEYS`, with its citation's outlet alone and,
+    unless the post is derived, its reuse's share and derivation alone.
+
+    A citation's title, author and date, and the sources and credits of a
+    post that is not derived, are shown on the post's card only, which reads
+    the whole post again (:meth:`_Posts.whole`).
+    """
+    kept = {key: post[key] for key in _SUMMARY_KEYS if key in post}
+    citation = kept.get("citation")
+    if isinstance(citation, Mapping):
+        kept["citation"] = {"outlet": citation.get("outlet")}
+    reuse = kept.get("reuse")
+    if isinstance(reuse, Mapping) and reuse.get("derivation") not in ("wholly", "partially"):
+        kept["reuse"] = {"share": reuse.get("share"), "derivation": reuse.get("derivation")}
+    return kept
+
+
 class _Posts:
     """Post lookups shared by every section: titles, order, outlets, which cards exist.
 
     A title more than one post has (folders of ``story1.txt`` files, reposts that keep the
     headline) names its posts by id as well, so a row never seems to show a post copying itself.
 
-    ``raw`` holds each post's :data:`_SUMMARY_KEYS` only when the posts are
-    made as they are read (a fresh audit's document): every section reads
-    those, while a post's paragraphs, place in the input, notes and links are
-    shown on its card alone, and :meth:`whole` makes a card's post again. At
-    a million paragraphs this object took 133 MB beside the audit instead of
-    178 MB with every field but the paragraphs (a scratch script on the
-    pickled audit). A list read from audit.json is in memory already and is
-    kept as it is.
+    ``raw`` holds each post's summary (:func:`_summary`) only when the posts
+    are made as they are read (a fresh audit's document): every section reads
+    it, while a post's paragraphs, place in the input, notes, links and the
+    rest of its citation are shown on its card alone, and :meth:`whole` makes
+    a card's post again. At a million paragraphs this object took 133 MB
+    beside the audit with :data:`_SUMMARY_KEYS` whole, instead of 178 MB with
+    every field but the paragraphs (a scratch script on the pickled audit). A
+    list read from audit.json is in memory already and is kept as it is.
     """
 
     def __init__(self, posts: Sequence[Any]) -> None:
@@ -264,7 +282,7 @@ class _Posts:
                 raise ReportError(f"audit.json: post id {post_id!r} appears twice")
             paragraphs = post.get("paragraphs")
             self.paragraph_count += len(paragraphs) if isinstance(paragraphs, list) else 0
-            kept = post if self._source_kept else {k: post[k] for k in _SUMMARY_KEYS if k in post}
+            kept = post if self._source_kept else _summary(post)
             self.raw[post_id] = kept
             self.order[post_id] = position
             title_counts[_text(post.get("title")).strip().casefold()] += 1
