@@ -310,3 +310,29 @@ def test_post_of_word_is_the_binary_search_it_replaces(post_words: list[int], da
     at = np.array(data.draw(st.lists(st.integers(0, total - 1), max_size=60)), dtype=np.int64)
     expected = np.searchsorted(post_start, at, side="right") - 1
     assert np.array_equal(passages._PostOfWord(post_start, total)(at), expected)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["the", "of", "said", "ministry", "blast", "on", "market", "forty"]), max_size=60
+    ),
+    st.data(),
+)
+def test_content_words_read_block_by_block_equal_the_whole_array_at_once(
+    words: list[str], data: st.DataObject
+) -> None:
+    """Which kept words are not function words: the same with blocks of 4 words as read at once."""
+    hashes = np.array([word_hash(w) for w in words], dtype=np.uint64)
+    keep = data.draw(st.none() | st.lists(st.booleans(), min_size=len(words), max_size=len(words)))
+    keep_array = None if keep is None else np.array(keep, dtype=bool)
+    expected = ~np.isin(
+        hashes if keep_array is None else hashes[keep_array], passages._function_word_hashes()
+    )
+    with mock.patch.object(passages, "_HASH_BLOCK_WORDS", 4):
+        found = passages.content_words(hashes, keep_array)
+    assert found.dtype == bool and np.array_equal(found, expected)
+    assert found.sum() == sum(
+        1
+        for w, k in zip(words, keep or [True] * len(words), strict=True)
+        if k and w not in {"the", "of", "said", "on"}
+    )

@@ -222,7 +222,7 @@ def credit_blocks(
     by_rank = np.argsort(rank).astype(np.int32)
     edges = np.r_[0, bounds, total]
     # Which words are not function words, for the spans' minimum of content words.
-    content = ~np.isin(hashes if keep is None else hashes[keep], _function_word_hashes())
+    content = content_words(hashes, keep)
     # Each bucket's spans are painted as soon as they are found. The lowest rank
     # (earliest) wins; a span's source rank and diagonal are painted as one key.
     for bucket, keys in anchors.drain():
@@ -340,6 +340,25 @@ class _PostOfWord:
             post[behind] += 1
             behind = behind[self._next_start[post[behind]] <= at[behind]]
         return post
+
+
+def content_words(hashes: HashArray, keep: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.bool_]:
+    """Which words of the streams (the ``keep`` ones, or all) are not function words.
+
+    Read :data:`_HASH_BLOCK_WORDS` words at a time: ``hashes[keep]`` made at
+    once was a copy of every word hash, half a gigabyte at a million
+    paragraphs, in the reuse process at the end of its run.
+    """
+    function_words = _function_word_hashes()
+    content = np.empty(len(hashes) if keep is None else int(np.count_nonzero(keep)), dtype=bool)
+    at = 0
+    for start in range(0, len(hashes), _HASH_BLOCK_WORDS):
+        block = ~np.isin(hashes[start : start + _HASH_BLOCK_WORDS], function_words)
+        if keep is not None:
+            block = block[keep[start : start + _HASH_BLOCK_WORDS]]
+        content[at : at + len(block)] = block
+        at += len(block)
+    return content
 
 
 def _anchors(
