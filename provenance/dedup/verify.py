@@ -21,8 +21,10 @@ from provenance.dedup.order import ChronologicalKey
 from provenance.models import Boilerplate, PairKind, ParagraphRef, Post
 from provenance.workers import ForkedCall
 
-# Shingles per block in exact intersection (bounds the sort's temporaries).
-_INTERSECT_BLOCK = 1 << 22
+# Shingles per block in exact intersection: bounds the sort's temporaries, made in two processes at
+# once while the reuse process runs. At 1M paragraphs the stage's process tree peaked in this step at
+# 2,920 MB with 1 << 22 and 2,848 MB with 1 << 20 (one PSS timeline of each, a scratch script).
+_INTERSECT_BLOCK = 1 << 20
 # Pairs to intersect from which a forked process takes half: the 3-word
 # index leaves 1.7 million at a million paragraphs (1.7 s), 21,000 at 100,000.
 PARALLEL_INTERSECT_PAIRS = 1 << 18
