@@ -338,6 +338,22 @@ def test_sigterm_while_writing_removes_the_staged_files_and_keeps_the_previous_o
     assert _staged(out) == []
 
 
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt in this test, as in a terminal, and is put back as it was after.
+
+    A test run started in the background by a shell without job control
+    inherits SIGINT ignored, and Python keeps it so: the signal this test
+    sends would then be ignored, as the audit rightly does with it too.
+    """
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_a_stop_signal_while_the_outputs_are_replaced_waits_until_all_are(
     tmp_path: Path, previous: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
