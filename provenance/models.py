@@ -304,6 +304,12 @@ class Alignment(_Packed[Segment]):
         op: Any = _OPS[rows[at]]
         return Segment(op, rows[at + 1], rows[at + 2], rows[at + 3], rows[at + 4])
 
+    def fields(self) -> Iterator[tuple[str, int, int, int, int]]:
+        """Each segment's op and offsets as a plain tuple: for writers, without making the records."""
+        rows = self._rows.tolist()
+        for at in range(0, len(rows), 5):
+            yield _OPS[rows[at]], rows[at + 1], rows[at + 2], rows[at + 3], rows[at + 4]
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (_unpickle, (Alignment, self._rows.tobytes()))
 
@@ -418,6 +424,14 @@ class Edits(_Packed[Edit]):
             self._source[a_start:a_end],
             self._copy[b_start:b_end],
         )
+
+    def fields(self) -> Iterator[tuple[EditKind, int, int, int, int, str, str]]:
+        """Each edit's kind, offsets and texts as a plain tuple: for writers, without making the records."""
+        rows = self._rows.tolist()
+        source, copy = self._source, self._copy
+        for at in range(0, len(rows), 5):
+            a_start, a_end, b_start, b_end = rows[at + 1], rows[at + 2], rows[at + 3], rows[at + 4]
+            yield KINDS[rows[at]], a_start, a_end, b_start, b_end, source[a_start:a_end], copy[b_start:b_end]
 
     def swapped(self) -> Edits:
         """The same edits read the other way: each side's span and text exchanged."""

@@ -98,3 +98,27 @@ def test_the_duplicate_stage_keeps_alignments_and_edits_packed() -> None:
     for cluster in result.dedup.clusters:
         for _, changes in cluster.edits:
             assert isinstance(changes, Edits) and changes
+
+
+def test_audit_json_writes_packed_and_plain_records_alike() -> None:
+    """The document's pairs and clusters are the same whether the records are packed or plain tuples."""
+    from dataclasses import replace
+
+    import provenance
+    from provenance.export import audit_to_dict
+    from tests.conftest import SEED
+
+    result = provenance.audit([SEED])
+    packed = audit_to_dict(result)
+    packed_pairs, packed_clusters = list(packed["pairs"]), list(packed["clusters"])
+    assert any(pair["edits"] for pair in packed_pairs) and any(c["edits"] for c in packed_clusters)
+    result.dedup.pairs[:] = [
+        replace(pair, alignment=tuple(pair.alignment), edits=tuple(pair.edits)) for pair in result.dedup.pairs
+    ]
+    result.dedup.clusters[:] = [
+        replace(c, edits=tuple((member, tuple(edits)) for member, edits in c.edits))
+        for c in result.dedup.clusters
+    ]
+    assert not any(isinstance(pair.edits, Edits) for pair in result.pairs)
+    plain = audit_to_dict(result)
+    assert list(plain["pairs"]) == packed_pairs and list(plain["clusters"]) == packed_clusters
