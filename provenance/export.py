@@ -46,6 +46,7 @@ from provenance.models import (
     Post,
     PostReuse,
     ReuseCredit,
+    Segment,
 )
 from provenance.ownership import clear_staged, output_lock, owned_temp_file
 from provenance.schema import (
@@ -589,17 +590,20 @@ def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> PairDoc:
         "containment": _r(pair.containment),
         "inside_post": pair.inside_post,
         "cluster": cluster_of.get(pair.a),
-        "alignment": [
-            list(fields)
-            for fields in (
-                pair.alignment.fields()
-                if isinstance(pair.alignment, Alignment)
-                else ((s.op, s.a_start, s.a_end, s.b_start, s.b_end) for s in pair.alignment)
-            )
-        ],
+        "alignment": _alignment_lists(pair.alignment),
         "source": pair.source,
         "edits": _edit_dicts(pair.edits),
     }
+
+
+def _alignment_lists(alignment: Sequence[Segment]) -> list[list[Any]]:
+    """An alignment as audit.json writes it; a packed one is read from its array (see :func:`_edit_dicts`)."""
+    fields = (
+        alignment.fields()
+        if isinstance(alignment, Alignment)
+        else ((s.op, s.a_start, s.a_end, s.b_start, s.b_end) for s in alignment)
+    )
+    return [list(row) for row in fields]
 
 
 def _edit_dicts(edits: Sequence[Edit]) -> list[EditDoc]:

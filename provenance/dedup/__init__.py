@@ -366,7 +366,7 @@ def with_edits(
     found = edits_many(jobs, workers, progress)
     result = []
     for pair, side, changes in zip(pairs, sides, found, strict=True):
-        result.append(replace(pair, source=side, edits=changes.swapped() if side == "b" else changes))
+        result.append(replace(pair, source=side, edits=_swapped(changes) if side == "b" else changes))
     return result
 
 
