@@ -4,7 +4,10 @@ Runs the installed command as a user would, in a fresh process with its own
 TMPDIR, and samples every 200 ms from ``/proc``: the proportional set size of
 the process tree (forked workers' shared pages counted once) and its resident
 size, and the bytes under TMPDIR (the dedup stage's spilled keys). Stage times
-come from the ``timings`` that audit.json records. Prints a table.
+come from the ``timings`` that audit.json records. The command writes a line
+to stderr as each stage ends (its progress, off a terminal); the peak PSS of
+each stage is the highest sample between that line and the one before it,
+so the table says where the peak came. Prints a table.
 
     python benchmarks/bench_audit.py benchmarks/out/1000000-seed1/dump.txt
     python benchmarks/bench_audit.py --paragraphs 100000     # generate the dump first
@@ -96,6 +99,28 @@ def recorded_in_store(out: Path, section: str) -> dict[str, Any]:
     return json.loads(row[0]) if row and row[0] else {}
 
 
+#: A stage's line in the command's progress off a terminal: ``STAGE  DONE/TOTAL H:MM:SS`` (cli.StageProgress).
+STAGE_LINE = re.compile(r"^(?P<stage>\S.*?)\s+\d+/\d+ \d+:\d\d:\d\d$")
+
+
+def stage_peaks(samples: list[tuple[float, int]], lines: list[tuple[float, str]]) -> dict[str, int]:
+    """The highest sample of each stage, from ``(time, pss)`` samples and ``(time, line)`` stderr lines.
+
+    A stage's line is written when it ends, so its samples are those after the previous stage's
+    line and up to its own. A stage seen twice keeps the higher peak; samples after the last
+    stage (the summary, the exit) are ``after the stages``.
+    """
+    ends = [(at, m["stage"]) for at, line in lines if (m := STAGE_LINE.match(line))]
+    peaks: dict[str, int] = {}
+    stage = 0
+    for at, pss in samples:
+        while stage < len(ends) and ends[stage][0] < at:
+            stage += 1
+        name = ends[stage][1] if stage < len(ends) else "after the stages"
+        peaks[name] = max(peaks.get(name, 0), pss)
+    return peaks
+
+
 def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, object]:
     """Run ``COMMAND audit dump --out out [ARGS]`` (``command`` is the executable and ARGS) into an emptied
     ``out``, and sample it until it exits."""
@@ -106,16 +131,26 @@ def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, o
         log = out.with_suffix(".log")
         out.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        with log.open("w", encoding="utf-8") as errors:
+        samples: list[tuple[float, int]] = []
+        lines: list[tuple[float, str]] = []
+        with log.open("w", encoding="utf-8") as errors, log.open(encoding="utf-8") as reading:
             process = subprocess.Popen(
                 [executable, "audit", str(dump), "--out", str(out), *extra],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
             )
-            peak_pss = peak_rss = peak_tmp = 0
-            while process.poll() is None:
-                peak_pss = max(peak_pss, tree_pss(process.pid))
+            peak_rss = peak_tmp = 0
+            pending = ""
+            while True:
+                running = process.poll() is None
+                now = time.perf_counter() - started
+                pending += reading.read()
+                *complete, pending = pending.split("\n")
+                lines += [(now, line) for line in complete]
+                if not running:
+                    break
+                samples.append((now, tree_pss(process.pid)))
                 peak_rss = max(peak_rss, tree_rss(process.pid))
                 peak_tmp = max(peak_tmp, folder_bytes(Path(tmp)))
                 time.sleep(0.2)
@@ -125,7 +160,8 @@ def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, o
         raise SystemExit(f"{command} audit failed (exit {process.returncode}); see {log}")
     return {
         "wall": wall,
-        "peak_pss": peak_pss,
+        "peak_pss": max((pss for _, pss in samples), default=0),
+        "stage_peaks": stage_peaks(samples, lines),
         "peak_rss": peak_rss,
         "peak_tmp": peak_tmp,
         "left_in_tmp": left,
@@ -160,6 +196,7 @@ def main() -> int:
     ]
     stages = list(dict.fromkeys(stage for r in results for stage in r["timings"]))  # type: ignore[attr-defined]
     names = list(dict.fromkeys(name for r in results for name in r["files"]))  # type: ignore[attr-defined]
+    peaked = list(dict.fromkeys(name for r in results for name in r["stage_peaks"]))  # type: ignore[attr-defined]
 
     def each(value: Callable[[dict[str, Any]], str]) -> list[str]:
         return [value(r) for r in results]
@@ -174,6 +211,13 @@ def main() -> int:
             for stage in stages
         ),
         ("peak PSS, process tree (MB)", each(lambda r: mb(int(r["peak_pss"])))),
+        *(
+            (
+                f"  during {name}",
+                each(lambda r, n=name: mb(r["stage_peaks"][n]) if n in r["stage_peaks"] else "-"),
+            )
+            for name in peaked
+        ),
         ("peak RSS, process tree (MB)", each(lambda r: mb(int(r["peak_rss"])))),
         ("peak temporary files (MB)", each(lambda r: mb(int(r["peak_tmp"])))),
         ("temporary files left", each(lambda r: str(len(r["left_in_tmp"])))),

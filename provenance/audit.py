@@ -104,12 +104,16 @@ def audit(
 
         # Credit for the borrowed words, then the claims the dump contradicts: both read every stage above.
         mark = time.perf_counter()
+        if progress:
+            progress("findings", 0, 1)
         copied = copied_paragraphs(dedup.pairs)
         names = OutletNames(aliases, graph.outlets)
         dedup.reuse, graph.outlets = credit_reuse(
             corpus.posts, dedup, graph.outlets, graph.mentions, graph.credits, names, copied
         )
         findings = find_findings(corpus.posts, dedup, copied, names, graph.credits, config)
+        if progress:
+            progress("findings", 1, 1)
         timings["findings"] = time.perf_counter() - mark
     release_free_memory()
     timings["total"] = time.perf_counter() - started

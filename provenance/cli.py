@@ -299,30 +299,37 @@ def stops_on_signals(command: F) -> F:
 
 
 class StageProgress:
-    """A progress bar per pipeline stage, shown only for stages that run over a second.
+    """A progress bar per pipeline stage, shown only once a stage has run over a second.
 
-    The bar goes to stderr, so stdout stays clean for the summary, and rich
-    draws nothing when stderr is not a terminal.
+    The bars go to stderr, so stdout stays clean for the summary. When stderr
+    is not a terminal (a log file, a pipe, ``nohup``) rich would draw nothing
+    until the end, so each stage is written instead as one line the moment it
+    ends, with its count and time: a log of a long audit shows how far it got
+    (and ``benchmarks/bench_audit.py`` reads when each stage ended).
     """
 
     DELAY = 1.0
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, *, log: bool | None = None) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+        console = Console(stderr=True)
         self._progress = Progress(
             TextColumn("{task.description:<8}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=console,
             transient=False,
         )
+        self._log = not console.is_terminal if log is None else log
         self._tasks: dict[str, Any] = {}
         self._started: dict[str, float] = {}
         self._live = False
         self._clock = clock
+        # Log mode: the open stage (name, done, total), written when the next one starts.
+        self._open: tuple[str, int, int | None] | None = None
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         now = self._clock()
@@ -330,13 +337,33 @@ class StageProgress:
         if not self._live:
             if now - self._started[stage] < self.DELAY:
                 return
-            self._progress.start()
+            if not self._log:
+                self._progress.start()
             self._live = True
+        if self._log:
+            self._log_update(stage, done, total, now)
+            return
         if stage not in self._tasks:
             # A new stage means the earlier ones are done: stop their clocks.
             self._finish_open_tasks()
             self._tasks[stage] = self._progress.add_task(stage, total=total)
         self._progress.update(self._tasks[stage], completed=done, total=total)
+
+    def _log_update(self, stage: str, done: int, total: int | None, now: float) -> None:
+        if self._open is not None and self._open[0] != stage:
+            # Another stage began: the open one ended now. A stage seen again
+            # later (a second wait for the same process) is written again.
+            self._write_line(now)
+            self._started[stage] = now
+        self._open = (stage, done, total)
+
+    def _write_line(self, now: float) -> None:
+        assert self._open is not None
+        stage, done, total = self._open
+        elapsed = int(now - self._started.pop(stage, now))
+        clock = f"{elapsed // 3600}:{elapsed // 60 % 60:02d}:{elapsed % 60:02d}"
+        click.echo(f"{stage:<24} {done}/{done if total is None else total} {clock}", err=True)
+        self._open = None
 
     def _finish_open_tasks(self) -> None:
         """Mark stages of unknown length finished where they stand.
@@ -350,6 +377,10 @@ class StageProgress:
                 self._progress.update(task.id, total=task.completed)
 
     def close(self) -> None:
+        if self._log:
+            if self._open is not None:
+                self._write_line(self._clock())
+            return
         if self._live:
             self._finish_open_tasks()
             self._progress.stop()

@@ -321,10 +321,43 @@ def test_bench_audit_measures_the_seed_end_to_end(tmp_path: Path) -> None:
     assert {"report.html", "audit.json", "pairs.csv", "graph.graphml"} <= set(result["files"])
     assert result["left_in_tmp"] == []
     assert result["peak_rss"] > 0
+    assert result["peak_pss"] == max(result["stage_peaks"].values())
     # Arguments after the executable go to the audit; without audit.json the times come from the store.
     stored = bench_audit.run_audit(seed, tmp_path / "audit-seed", "provenance --no-json")
     assert "audit.json" not in stored["files"] and "audit.sqlite" in stored["files"]
     assert set(stored["timings"]) >= {"ingest", "dedup", "graph", "total"}
+
+
+def test_bench_audit_puts_each_sample_in_the_stage_whose_line_came_next(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A stage's peak is the highest sample between the line before it and its own: the lines the
+    command writes off a terminal (StageProgress) are the ones bench_audit reads."""
+    import bench_audit
+
+    from provenance.cli import StageProgress
+
+    ticks = iter([0.0, 2.0, 3.0, 9.0, 9.5])
+    progress = StageProgress(clock=lambda: next(ticks), log=True)
+    progress("ingest", 5, None)
+    progress("ingest", 9, None)
+    progress("dedup: verifying", 0, 1)
+    progress("store", 0, 13)
+    progress.close()
+    written = capsys.readouterr().err.splitlines()
+    assert [bench_audit.STAGE_LINE.match(line)["stage"] for line in written] == [  # type: ignore[index]
+        "ingest",
+        "dedup: verifying",
+        "store",
+    ]
+    lines = [(3.0, written[0]), (4.0, "warning: not a stage"), (9.0, written[1]), (9.5, written[2])]
+    samples = [(0.2, 100), (2.9, 300), (3.0, 250), (3.2, 200), (8.0, 900), (9.4, 400), (9.8, 50)]
+    assert bench_audit.stage_peaks(samples, lines) == {
+        "ingest": 300,
+        "dedup: verifying": 900,
+        "store": 400,
+        "after the stages": 50,
+    }
 
 
 def test_the_recorded_summary_reads_the_same_from_audit_json_and_the_store(tmp_path: Path) -> None:

@@ -221,7 +221,7 @@ def test_progress_bar_appears_only_for_stages_over_a_second() -> None:
     from provenance import cli as cli_module
 
     ticks = iter([0.0, 0.5, 10.0, 10.0])
-    progress = cli_module.StageProgress(clock=lambda: next(ticks))
+    progress = cli_module.StageProgress(clock=lambda: next(ticks), log=False)
     progress("ingest", 10, None)  # t=0: starts the clock for ingest
     progress("ingest", 20, None)  # t=0.5: still under a second
     assert not progress._live
@@ -236,7 +236,7 @@ def test_a_stage_of_unknown_length_stops_its_clock_when_the_next_begins() -> Non
     """The ingest bar (no total) is finished when dedup starts, so its elapsed time is the ingest's own."""
     from provenance import cli as cli_module
 
-    progress = cli_module.StageProgress(clock=lambda: 5.0)
+    progress = cli_module.StageProgress(clock=lambda: 5.0, log=False)
     progress._started["ingest"] = 0.0
     progress("ingest", 40, None)
     (ingest,) = progress._progress.tasks
@@ -244,6 +244,47 @@ def test_a_stage_of_unknown_length_stops_its_clock_when_the_next_begins() -> Non
     progress("dedup: hashing words", 1, 10)
     assert ingest.finished and ingest.total == 40
     progress.close()
+
+
+def test_progress_into_a_log_writes_each_stage_as_it_ends(capsys: pytest.CaptureFixture[str]) -> None:
+    """Off a terminal, a stage is one line written when the next begins, with its count and time.
+
+    Nothing is held back to the end, so a log of a long run shows how far it got; a stage
+    seen again after another (a second wait for the reuse process) gets a line again.
+    """
+    from provenance import cli as cli_module
+
+    ticks = iter([0.0, 0.5, 2.0, 5.0, 70.0, 75.0, 80.0, 81.0, 3700.0])
+    progress = cli_module.StageProgress(clock=lambda: next(ticks), log=True)
+    progress("ingest", 10, None)  # t=0
+    progress("ingest", 20, None)  # t=0.5: under a second, nothing yet
+    progress("ingest", 30, None)  # t=2: over a second: the log starts
+    assert capsys.readouterr().err == ""
+    progress("dedup: post reuse", 0, 1)  # t=5: ingest ended
+    assert capsys.readouterr().err.splitlines() == [f"{'ingest':<24} 30/30 0:00:05"]
+    progress("dedup: post reuse", 1, 1)  # t=70
+    progress("dedup: aligning pairs", 5, 9)  # t=75
+    progress("dedup: post reuse", 0, 1)  # t=80: seen again
+    progress("dedup: post reuse", 1, 1)  # t=81
+    progress.close()  # t=3700
+    assert capsys.readouterr().err.splitlines() == [
+        f"{'dedup: post reuse':<24} 1/1 0:01:10",
+        f"{'dedup: aligning pairs':<24} 5/9 0:00:05",
+        f"{'dedup: post reuse':<24} 1/1 1:00:20",
+    ]
+
+
+def test_progress_into_a_log_writes_nothing_for_a_quick_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """A run whose stages each take under a second leaves the log as quiet as the terminal."""
+    from provenance import cli as cli_module
+
+    ticks = iter([0.0, 0.2, 0.4, 0.6])
+    progress = cli_module.StageProgress(clock=lambda: next(ticks), log=True)
+    progress("ingest", 1, None)
+    progress("attribution", 1, 1)
+    progress("writing", 7, 7)
+    progress.close()
+    assert capsys.readouterr().err == ""
 
 
 def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:

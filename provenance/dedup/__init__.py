@@ -204,7 +204,11 @@ def _pairs_and_clusters(
     candidate_keys = difference(union(from_index, lsh.keys), groups.pairs)
     stats["candidates"] = len(candidate_keys) + len(groups.pairs)
     stats["candidates_lsh_only"] = len(difference(lsh.keys, union(from_index, groups.pairs)))
+    if progress:
+        progress("dedup: verifying", 0, 1)
     verified = classify(candidate_keys, flat, index_k, index_p, config, config.workers)
+    if progress:
+        progress("dedup: verifying", 1, 1)
     # The shingle indexes are not needed any more: free them before alignment
     # builds its own objects (peak memory at 1M paragraphs).
     del index_k, index_p, lsh
@@ -226,6 +230,8 @@ def _pairs_and_clusters(
         if progress:
             progress("dedup: post reuse", 0, 1)
         reuse_job()
+        if progress:
+            progress("dedup: post reuse", 1, 1)
     aligned = (lambda done, total: progress("dedup: aligning pairs", done, total)) if progress else None
     pairs = make_pairs(groups.pairs, verified, flat, posts, config.workers, aligned)
     lap("align")

@@ -102,6 +102,8 @@ Progress = Callable[[str, int, int | None], None]
 #: Rows inserted per ``executemany``: a run's rows are never all held at once
 #: (a million paragraphs make some two million pairs, each with its alignment).
 CHUNK_ROWS = 5_000
+#: Tables a run's rows fill one after another: every table but meta, runs and files.
+_STORED_TABLES = len(TABLES) - 3
 
 
 class _Inserter:
@@ -132,12 +134,17 @@ class _Inserter:
             self._conn.executemany(f"INSERT INTO {table} VALUES ({self._run}, {marks})", rows)
             rows.clear()
 
+    def start(self) -> None:
+        """Tell ``progress`` that the store's rows are begun (a log dates the stage from here)."""
+        if self._progress:
+            self._progress("store", 0, _STORED_TABLES)
+
     def done(self, *tables: str) -> None:
         for table in tables:
             self._flush(table)
             self._done += 1
             if self._progress:
-                self._progress("store", self._done, len(TABLES) - 3)  # every table but meta, runs, files
+                self._progress("store", self._done, _STORED_TABLES)
             checkpoint(table)
 
 
@@ -150,6 +157,7 @@ def write_rows(
     and their rows inserted in chunks, so the store is written in bounded memory.
     """
     rows = _Inserter(conn, run, progress)
+    rows.start()
     _posts(rows, doc["posts"])
     _pairs(rows, doc["pairs"])
     _clusters(rows, doc["clusters"])
