@@ -153,6 +153,50 @@ def test_utf16_without_a_byte_order_mark_is_read_with_a_warning() -> None:
         assert warning.line == 1 and f"read as UTF-16 {words}" in warning.message
 
 
+_NON_LATIN = {
+    "Cyrillic": "Министр заявил во вторник, что перемирие сохранится — «надолго».\n\nВторой абзац.\n",
+    "Greek": "Ο υπουργός δήλωσε την Τρίτη ότι η εκεχειρία θα διατηρηθεί.\n",
+    "Hebrew": "השר אמר ביום שלישי כי הפסקת האש תחזיק מעמד.\n",
+    "Arabic": "قال الوزير يوم الثلاثاء إن وقف إطلاق النار سيصمد، وفق ما نقلته وكالة رويترز.\n",
+    "Hindi": "मंत्री ने मंगलवार को कहा कि युद्धविराम जारी रहेगा।\n",
+}
+
+
+def test_utf16_without_a_mark_is_read_in_other_alphabetic_scripts() -> None:
+    """Cyrillic, Greek, Hebrew, Arabic and Devanagari in UTF-16 without a mark are read, not skipped.
+
+    Their letters' high bytes are 0x03-0x09, not NUL: only spaces and ASCII punctuation put NULs there.
+    """
+    for script, prose in _NON_LATIN.items():
+        for codec, words in (("utf-16-le", "little-endian"), ("utf-16-be", "big-endian")):
+            text, source = _decode((prose * 20).encode(codec))
+            assert text == prose * 20, (script, codec)
+            (warning,) = source.warnings
+            assert f"read as UTF-16 {words}" in warning.message, (script, codec)
+
+
+@given(
+    words=st.lists(
+        st.tuples(
+            st.text(st.characters(min_codepoint=0x0410, max_codepoint=0x044F), min_size=1, max_size=12),
+            st.sampled_from([" ", ", ", ". ", " — ", "\n", "\n\n", " 2016 ", " «", "» ", ": "]),
+        ),
+        min_size=5,
+        max_size=60,
+    ),
+    codec=st.sampled_from(["utf-16-le", "utf-16-be"]),
+)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+def test_any_cyrillic_text_in_utf16_without_a_mark_reads_back(
+    words: list[tuple[str, str]], codec: str
+) -> None:
+    """Whatever the words, digits and punctuation between them, the text decodes to itself."""
+    text = "".join(word + gap for word, gap in words)
+    decoded, source = _decode(text.encode(codec))
+    assert decoded == text
+    assert any("read as UTF-16" in w.message for w in source.warnings)
+
+
 @given(
     # A NUL goes after each cut; a cut at the very end would put none there.
     cuts=st.lists(st.integers(min_value=0, max_value=len(_PROSE) - 1), min_size=1, max_size=3),

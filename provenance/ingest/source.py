@@ -217,7 +217,7 @@ def open_source(path: Path) -> SourceFile | SkippedFile:
             InputWarning(
                 name,
                 1,
-                f"no byte-order mark, but every other byte of its start is NUL: read as "
+                f"no byte-order mark, but its start has NUL bytes at one parity only: read as "
                 f"{_BOMLESS_UTF16[declared]}",
             )
         )
@@ -230,22 +230,34 @@ _BOMLESS_UTF16 = {"utf-16-le": "UTF-16 little-endian", "utf-16-be": "UTF-16 big-
 def _declared_encoding(head: bytes) -> str | None:
     """The encoding a file's start shows: its byte-order mark, or the NUL bytes of BOM-less UTF-16.
 
-    Text in UTF-16 without a mark (some Windows exports) has a NUL in every
-    other byte wherever it is Latin script: in at least half of one parity's
-    bytes and almost none of the other's, and it decodes to printable text.
-    Binary data has NULs at both parities alike, so it is not taken for
-    UTF-16; text in other scripts without a mark stays unread (binary).
+    Text in UTF-16 without a mark (some Windows exports) keeps the high byte
+    of each character at one parity. In Latin script that byte is NUL: at
+    least half of that parity's bytes are. In the other alphabetic scripts
+    below U+2100 (Greek, Cyrillic, Hebrew, Arabic, the Indic scripts, Thai
+    ...) it is NUL for each space, digit and ASCII punctuation mark, and
+    0x01-0x20 for the letters and the general punctuation: 95% of that
+    parity's bytes are at most 0x20. Either way the other parity holds almost
+    no NUL, and the start decodes to printable text. Binary data has NULs at
+    both parities alike, and ASCII text with NULs put in has letters (over
+    0x20) at both, so neither is taken for UTF-16. Text in the scripts above
+    (Chinese, Japanese, Korean) without a mark stays unread (binary).
     """
     bom_encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
     if bom_encoding is not None or len(head) < 4 or b"\0" not in head:
         return bom_encoding
-    even = head[0::2].count(0)
-    odd = head[1::2].count(0)
     half = len(head) // 2
-    for codec, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if nuls * 2 >= half and others * 50 <= half:
+    for codec, high, low in (("utf-16-le", head[1::2], head[0::2]), ("utf-16-be", head[0::2], head[1::2])):
+        nuls = high.count(0)
+        if not nuls or low.count(0) * 50 > half:
+            continue
+        if nuls * 2 >= half or _small_bytes(high) >= 0.95 * len(high):
             return codec if _reads_as_text(head, codec) else None
     return None
+
+
+def _small_bytes(data: bytes) -> int:
+    """How many of ``data``'s bytes are at most 0x20: the high bytes of characters below U+2100."""
+    return len(data) - len(data.translate(None, bytes(range(0x21))))
 
 
 def _reads_as_text(data: bytes, codec: str) -> bool:
