@@ -209,6 +209,32 @@ def test_index_in_tiny_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) 
     assert blocked_result.reuse == whole_result.reuse
 
 
+def test_classify_in_small_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidates classified a few at a time give the same verified pairs, kinds and values, in order."""
+    posts, _ = generate.generate_posts(1500, seed=5)
+    config = AuditConfig(jobs=1, stock_phrase_paragraphs=6)
+    flat = dedup_flat.flatten(posts, config, None)
+    active = flat.lengths > 0
+    index_k = dedup_candidates.build_index(flat, active, config.shingle_size, cap=6)
+    partial = dedup_candidates.CandidateRule(config, partial=True)
+    index_p = dedup_candidates.build_index(flat, active, config.partial_shingle_size, partial, cap=6)
+    near = dedup_candidates.CandidateRule(config, partial=False)
+    keys = np.union1d(
+        dedup_candidates.index_candidates(index_k, flat, near),
+        dedup_candidates.index_candidates(index_p, flat, partial),
+    )
+    whole = dedup_verify.classify(keys, flat, index_k, index_p, config)
+    assert len(whole.kind) > 100 and len(keys) > len(whole.kind)
+    for block in (1, 7, len(keys) - 1):
+        monkeypatch.setattr(dedup_verify, "_CLASSIFY_BLOCK", block)
+        blocked = dedup_verify.classify(keys, flat, index_k, index_p, config)
+        assert blocked.kind == whole.kind
+        for column in ("a", "b", "jaccard", "containment"):
+            assert np.array_equal(getattr(blocked, column), getattr(whole, column)), (block, column)
+    none = dedup_verify.classify(keys[:0], flat, index_k, index_p, config)
+    assert none.kind == [] and len(none.a) == 0
+
+
 def shingle_set(flat: dedup_flat.Flat, g: int, k: int) -> np.ndarray:
     hashes, _ = dedup_candidates.paragraph_shingles(flat, np.array([g], dtype=np.int64), k)
     return np.unique(hashes)

@@ -94,9 +94,12 @@ class PassageRules:
 
 
 # Shingles sorted per block (by the top bits of their hash): bounds the sort's
-# temporaries, the reuse process's largest arrays at a million paragraphs
-# (at 1 << 22 the stage's peak was some 150 MB higher, at the same speed).
-_SORT_BLOCK = 1 << 21
+# temporaries and the anchors each block makes, the reuse process's largest
+# arrays. At a million paragraphs the stage's process tree peaked at 2,916 MB
+# with 1 << 21, 2,713 MB with 1 << 19 and 2,702 MB with 1 << 18, its anchors
+# found as fast (one PSS timeline each, a scratch script); at 1 << 22 some
+# 150 MB higher than at 1 << 21.
+_SORT_BLOCK = 1 << 19
 # Sorted anchor keys chained per slice (bounds the chaining temporaries).
 _SPAN_BLOCK = 1 << 23
 # Buckets of later posts the anchors are chained in (see _anchors): one per

@@ -28,6 +28,8 @@ _INTERSECT_BLOCK = 1 << 20
 # Pairs to intersect from which a forked process takes half: the 3-word
 # index leaves 1.7 million at a million paragraphs (1.7 s), 21,000 at 100,000.
 PARALLEL_INTERSECT_PAIRS = 1 << 18
+# Candidate pairs classified per block (bounds classify's temporaries; never changes the result).
+_CLASSIFY_BLOCK = 1 << 21
 # Words per block when summarising paragraphs for exact groups (bounds the temporaries).
 _SEQUENCE_BLOCK_WORDS = 1 << 22
 _EPS = 1e-9
@@ -306,22 +308,37 @@ def classify(
     shingles, with at least ``config.min_partial_shared`` of them shared).
     """
     n = len(flat.lengths)
-    a, b = keys // n, keys % n
-    shared_k = shared_counts(index_k, a, b, workers)
-    shared_p = shared_counts(index_p, a, b, workers)
-    keep, kinds, jaccard, containment = pair_kinds(
-        shared_k,
-        shared_p,
-        index_k.sizes[a],
-        index_k.sizes[b],
-        index_p.sizes[a],
-        index_p.sizes[b],
-        flat.lengths[a],
-        flat.lengths[b],
-        flat.post_of[a] == flat.post_of[b],
-        config,
+    parts: list[Verified] = []
+    # A block of candidates at a time: some twenty temporaries per candidate
+    # (counts, sizes, shares, masks) for every candidate at once were a gigabyte
+    # more than the index step at 2.4 million paragraphs (bench_audit.py).
+    for start in range(0, max(len(keys), 1), _CLASSIFY_BLOCK):  # no candidate: one empty block
+        block = keys[start : start + _CLASSIFY_BLOCK]
+        a, b = block // n, block % n
+        shared_k = shared_counts(index_k, a, b, workers)
+        shared_p = shared_counts(index_p, a, b, workers)
+        keep, kinds, jaccard, containment = pair_kinds(
+            shared_k,
+            shared_p,
+            index_k.sizes[a],
+            index_k.sizes[b],
+            index_p.sizes[a],
+            index_p.sizes[b],
+            flat.lengths[a],
+            flat.lengths[b],
+            flat.post_of[a] == flat.post_of[b],
+            config,
+        )
+        parts.append(Verified(a[keep], b[keep], kinds, jaccard[keep], containment[keep]))
+    if len(parts) == 1:
+        return parts[0]
+    return Verified(
+        np.concatenate([part.a for part in parts]),
+        np.concatenate([part.b for part in parts]),
+        [kind for part in parts for kind in part.kind],
+        np.concatenate([part.jaccard for part in parts]),
+        np.concatenate([part.containment for part in parts]),
     )
-    return Verified(a[keep], b[keep], kinds, jaccard[keep], containment[keep])
 
 
 def pair_kinds(
