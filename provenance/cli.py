@@ -354,7 +354,6 @@ class StageProgress:
             # Another stage began: the open one ended now. A stage seen again
             # later (a second wait for the same process) is written again.
             self._write_line(now)
-            self._started[stage] = now
         self._open = (stage, done, total)
 
     def _write_line(self, now: float) -> None:

@@ -319,7 +319,7 @@ def seed() -> tuple[list[Post], GraphResult]:
 
 
 def test_the_audit_reports_attributions_then_each_linking_step() -> None:
-    """Progress hears the posts read for attributions first, then the graph's linking steps in order."""
+    """Progress hears attributions, then the graph's linking steps in order, then findings."""
     import provenance
     from provenance.graph import LINKING_STEPS
 
@@ -332,7 +332,12 @@ def test_the_audit_reports_attributions_then_each_linking_step() -> None:
     assert read == [("attribution", 0, posts), ("attribution", posts, posts)]
     linking = [step for step in heard if step[0] == "graph: linking"]
     assert linking == [("graph: linking", step, LINKING_STEPS) for step in range(LINKING_STEPS + 1)]
-    assert heard[-1] == ("graph: linking", LINKING_STEPS, LINKING_STEPS)
+    # Then credit and findings, the last stage, begun and ended.
+    assert heard[-3:] == [
+        ("graph: linking", LINKING_STEPS, LINKING_STEPS),
+        ("findings", 0, 1),
+        ("findings", 1, 1),
+    ]
 
 
 def by_title(posts: list[Post], start: str) -> str:
