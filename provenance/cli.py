@@ -304,11 +304,14 @@ class StageProgress:
     The bars go to stderr, so stdout stays clean for the summary. When stderr
     is not a terminal (a log file, a pipe, ``nohup``) rich would draw nothing
     until the end, so each stage is written instead as one line the moment it
-    ends, with its count and time: a log of a long audit shows how far it got
-    (and ``benchmarks/bench_audit.py`` reads when each stage ended).
+    ends, with its count and time, and a stage still running after a minute
+    gets a line ending in ``...`` each minute: a log of a long audit shows how
+    far it got (and ``benchmarks/bench_audit.py`` reads when each stage ended).
     """
 
     DELAY = 1.0
+    #: Off a terminal, seconds between the lines of a stage still running.
+    HEARTBEAT = 60.0
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, *, log: bool | None = None) -> None:
         from rich.console import Console
@@ -328,8 +331,10 @@ class StageProgress:
         self._started: dict[str, float] = {}
         self._live = False
         self._clock = clock
-        # Log mode: the open stage (name, done, total), written when the next one starts.
+        # Log mode: the open stage (name, done, total), written when the next one starts,
+        # and when it was last written while running.
         self._open: tuple[str, int, int | None] | None = None
+        self._heard = 0.0
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         now = self._clock()
@@ -354,14 +359,20 @@ class StageProgress:
             # Another stage began: the open one ended now. A stage seen again
             # later (a second wait for the same process) is written again.
             self._write_line(now)
+        if self._open is None:
+            self._heard = now
         self._open = (stage, done, total)
+        if now - self._heard >= self.HEARTBEAT:
+            # A long stage says where it stands, marked "..." as not ended.
+            count = f"{done}/{'?' if total is None else total}"
+            click.echo(f"{stage:<24} {count} {_clock(now - self._started[stage])} ...", err=True)
+            self._heard = now
 
     def _write_line(self, now: float) -> None:
         assert self._open is not None
         stage, done, total = self._open
-        elapsed = int(now - self._started.pop(stage, now))
-        clock = f"{elapsed // 3600}:{elapsed // 60 % 60:02d}:{elapsed % 60:02d}"
-        click.echo(f"{stage:<24} {done}/{done if total is None else total} {clock}", err=True)
+        elapsed = now - self._started.pop(stage, now)
+        click.echo(f"{stage:<24} {done}/{done if total is None else total} {_clock(elapsed)}", err=True)
         self._open = None
 
     def _finish_open_tasks(self) -> None:
@@ -383,6 +394,12 @@ class StageProgress:
         if self._live:
             self._finish_open_tasks()
             self._progress.stop()
+
+
+def _clock(seconds: float) -> str:
+    """``H:MM:SS``, as rich's elapsed column shows a stage's time."""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 @click.group(cls=PrintableErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})

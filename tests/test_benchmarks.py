@@ -350,7 +350,14 @@ def test_bench_audit_puts_each_sample_in_the_stage_whose_line_came_next(
         "dedup: verifying",
         "store",
     ]
-    lines = [(3.0, written[0]), (4.0, "warning: not a stage"), (9.0, written[1]), (9.5, written[2])]
+    running = f"{'dedup: verifying':<24} 0/1 0:01:00 ..."  # a stage still running: not its end
+    lines = [
+        (3.0, written[0]),
+        (4.0, "warning: not a stage"),
+        (5.0, running),
+        (9.0, written[1]),
+        (9.5, written[2]),
+    ]
     samples = [(0.2, 100), (2.9, 300), (3.0, 250), (3.2, 200), (8.0, 900), (9.4, 400), (9.8, 50)]
     assert bench_audit.stage_peaks(samples, lines) == {
         "ingest": 300,

@@ -268,9 +268,32 @@ def test_progress_into_a_log_writes_each_stage_as_it_ends(capsys: pytest.Capture
     progress("dedup: post reuse", 1, 1)  # t=81
     progress.close()  # t=3700
     assert capsys.readouterr().err.splitlines() == [
+        f"{'dedup: post reuse':<24} 1/1 0:01:05 ...",  # over a minute since its start: still running
         f"{'dedup: post reuse':<24} 1/1 0:01:10",
         f"{'dedup: aligning pairs':<24} 5/9 0:00:05",
         f"{'dedup: post reuse':<24} 1/1 1:00:20",
+    ]
+
+
+def test_progress_into_a_log_says_each_minute_where_a_long_stage_stands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A stage running for minutes gets a line a minute, marked "..." so that it reads as not ended."""
+    from provenance import cli as cli_module
+
+    ticks = iter([0.0, 2.0, 30.0, 61.0, 62.0, 125.0, 130.0])
+    progress = cli_module.StageProgress(clock=lambda: next(ticks), log=True)
+    progress("ingest", 1, None)  # t=0
+    progress("ingest", 5, None)  # t=2: the log starts
+    progress("ingest", 9, None)  # t=30
+    progress("ingest", 20, None)  # t=61: under a minute since the log started
+    progress("ingest", 21, None)  # t=62: a minute
+    progress("ingest", 40, None)  # t=125: a minute since the last line
+    progress.close()  # t=130
+    assert capsys.readouterr().err.splitlines() == [
+        f"{'ingest':<24} 21/? 0:01:02 ...",
+        f"{'ingest':<24} 40/? 0:02:05 ...",
+        f"{'ingest':<24} 40/40 0:02:10",
     ]
 
 
