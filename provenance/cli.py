@@ -364,15 +364,15 @@ class StageProgress:
         self._open = (stage, done, total)
         if now - self._heard >= self.HEARTBEAT:
             # A long stage says where it stands, marked "..." as not ended.
-            count = f"{done}/{'?' if total is None else total}"
-            click.echo(f"{stage:<24} {count} {_clock(now - self._started[stage])} ...", err=True)
+            _echo_stage(
+                stage, f"{done}/{'?' if total is None else total}", now - self._started[stage], " ..."
+            )
             self._heard = now
 
     def _write_line(self, now: float) -> None:
         assert self._open is not None
         stage, done, total = self._open
-        elapsed = now - self._started.pop(stage, now)
-        click.echo(f"{stage:<24} {done}/{done if total is None else total} {_clock(elapsed)}", err=True)
+        _echo_stage(stage, f"{done}/{done if total is None else total}", now - self._started.pop(stage, now))
         self._open = None
 
     def _finish_open_tasks(self) -> None:
@@ -396,10 +396,11 @@ class StageProgress:
             self._progress.stop()
 
 
-def _clock(seconds: float) -> str:
-    """``H:MM:SS``, as rich's elapsed column shows a stage's time."""
+def _echo_stage(stage: str, count: str, seconds: float, mark: str = "") -> None:
+    """One stage's line off a terminal: ``STAGE  DONE/TOTAL H:MM:SS`` (the time as rich's elapsed column
+    shows it), ``mark`` after it; ``benchmarks/bench_audit.py`` reads the unmarked ones as stage ends."""
     whole = int(seconds)
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+    click.echo(f"{stage:<24} {count} {whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}{mark}", err=True)
 
 
 @click.group(cls=PrintableErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
