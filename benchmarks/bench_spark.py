@@ -8,12 +8,19 @@ they differ shows it. Needs ``pip install -e '.[spark]'`` and Java 17+.
 
     python benchmarks/bench_spark.py                      # 10,000 and 100,000 paragraphs
     python benchmarks/bench_spark.py --paragraphs 10000 --timeout 600
+    python benchmarks/bench_spark.py --command OLD/.venv/bin/provenance --command provenance
+
+With ``--command`` (repeatable) each given ``provenance`` executable (say,
+one installed from another commit's worktree) runs every engine on every
+size, one after the other, so two commits are measured side by side in one
+run; the table then names the command of each row.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -28,9 +35,11 @@ OUT = Path(__file__).resolve().parent / "out"
 ENGINES = ("local", "spark")
 
 
-def run(dump: Path, out: Path, engine: str, master: str, timeout: float) -> dict[str, object]:
+def run(
+    dump: Path, out: Path, engine: str, master: str, timeout: float, executable: str = "provenance"
+) -> dict[str, object]:
     """One ``provenance audit`` run, sampled until it exits (or is stopped after ``timeout`` seconds)."""
-    command = ["provenance", "audit", str(dump), "--out", str(out), "--engine", engine]
+    command = [*shlex.split(executable), "audit", str(dump), "--out", str(out), "--engine", engine]
     if engine == "spark":
         command += ["--spark-master", master]
     shutil.rmtree(out, ignore_errors=True)  # no store of an earlier run to record into
@@ -77,22 +86,31 @@ def main() -> int:
     parser.add_argument(
         "--engines", nargs="+", choices=ENGINES, default=list(ENGINES), help="engines to run (default: both)"
     )
+    parser.add_argument(
+        "--command",
+        action="append",
+        help="a provenance executable to run (repeatable: each runs every engine; default: provenance)",
+    )
     args = parser.parse_args()
-    if shutil.which("provenance") is None:
-        raise SystemExit("the provenance command is not installed (pip install -e '.[spark]')")
+    commands = args.command or ["provenance"]
+    for command in commands:
+        if shutil.which(shlex.split(command)[0]) is None:
+            raise SystemExit(f"{command}: not found (pip install -e '.[spark]' installs provenance)")
     rows = []
     for size in args.paragraphs:
         dump = ensure_dump(args.out, size, args.seed) / "dump.txt"
-        for engine in args.engines:
-            print(f"{size:,} paragraphs, {engine} engine ...", file=sys.stderr, flush=True)
-            result = run(
-                dump, args.out / f"audit-spark-bench-{size}-{engine}", engine, args.master, args.timeout
-            )
-            rows.append((size, engine, result))
+        for number, command in enumerate(commands):
+            for engine in args.engines:
+                print(f"{size:,} paragraphs, {engine} engine, {command} ...", file=sys.stderr, flush=True)
+                out = args.out / f"audit-spark-bench-{size}-{engine}-{number}"
+                result = run(dump, out, engine, args.master, args.timeout, command)
+                rows.append((size, engine, command, result))
     print("| paragraphs | engine | wall s | dedup s | peak PSS MB | peak RSS MB | pairs | clusters |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
-    for size, engine, r in rows:
+    for size, engine, command, r in rows:
         name = engine if engine == "local" else f"spark {args.master}"
+        if len(commands) > 1:
+            name += f" (`{command}`)"
         if "stopped" in r:
             print(f"| {size:,} | {name} | {r['stopped']} | | | | | |")
             continue

@@ -9,14 +9,18 @@ tested without Spark.
 from __future__ import annotations
 
 import builtins
+import dataclasses
+import datetime as dt
 import importlib.util
 import itertools
 import json
+import random
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -25,11 +29,12 @@ from provenance.cli import cli
 from provenance.config import AuditConfig
 from provenance.dedup import find_duplicates
 from provenance.engines import spark as engine
-from provenance.models import Audit, DedupResult
+from provenance.models import Audit, DedupResult, Post
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import generate
+import records
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_SPARK = importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
@@ -254,7 +259,7 @@ def test_a_failed_stop_does_not_hide_why_the_job_failed(monkeypatch: pytest.Monk
         def stop(self) -> None:
             raise ConnectionRefusedError(111, "Connection refused")
 
-    def out_of_memory(frame: object, config: AuditConfig) -> None:
+    def out_of_memory(frame: object, config: AuditConfig, *more: object) -> None:
         raise Py4JError("Job aborted\njava.lang.OutOfMemoryError: Java heap space")
 
     monkeypatch.setattr(engine, "spark_session", lambda master: (DeadSession(), True))
@@ -296,3 +301,124 @@ def test_a_store_takes_runs_of_either_engine() -> None:
     spark = AuditConfig(engine="spark", spark_master="yarn")
     assert result_params(spark) == result_params(AuditConfig())
     assert result_params(spark.with_(threshold=0.6)) != result_params(AuditConfig())
+
+
+def reuse_corpus(posts_count: int, seed: int) -> list[Post]:
+    """Posts of a 300-word vocabulary: copies, edited copies, quotations shared or not, contemporaries.
+
+    Dates are drawn from eight days, some posts have none, and two are
+    references, so every kind of order evidence (and its absence) occurs.
+    """
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(300)]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(rng.randint(8, 20)))
+
+    made: list[list[str]] = []
+    for _ in range(posts_count):
+        paragraphs = [sentence() + ". " + sentence() for _ in range(rng.randint(1, 5))]
+        if made and rng.random() < 0.6:
+            source = rng.choice(made)
+            copied = rng.choice(source).split()
+            for _ in range(rng.randint(0, 3)):  # an edited copy
+                copied[rng.randrange(len(copied))] = rng.choice(vocabulary)
+            paragraphs.insert(rng.randrange(len(paragraphs) + 1), " ".join(copied))
+        if rng.random() < 0.3:  # a quotation, sometimes of a copied paragraph
+            at = rng.randrange(len(paragraphs))
+            paragraphs[at] = "He said: “" + paragraphs[at] + "” and left."
+        made.append(paragraphs)
+    posts = []
+    for i, paragraphs in enumerate(made):
+        day = rng.choice([None, None, None, *range(8)])
+        date = None if day is None else dt.date(2020, 1, 1) + dt.timedelta(days=day)
+        post = records.post(f"p{i}", *paragraphs, date=date)
+        posts.append(dataclasses.replace(post, reference=i in (3, 7)))
+    return posts
+
+
+@needs_spark
+@pytest.mark.slow
+def test_post_reuse_in_spark_jobs_equals_the_local_passage_finder(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Post-level reuse runs as Spark jobs: the same shares, sources, quotations and evidence as locally.
+
+    The vocabulary is small, so stock phrases hit the cap and posts share
+    scattered shingles; tight passage rules make chains break and spans fall
+    below their minimum. Shingle buckets are made small, so the anchors come
+    from many buckets and each post's anchors from several of them.
+    """
+    from provenance.dedup import passages
+
+    posts = reuse_corpus(400, seed=11)
+    config = AuditConfig(stock_phrase_posts=6, anchor_repeats=2, min_anchors=3, chain_gap=4, jobs=1)
+    local = find_duplicates(posts, config)
+    monkeypatch.setattr(passages, "_SORT_BLOCK", 1 << 9)
+    distributed = engine.find_duplicates_spark(posts, config.with_(engine="spark"))
+    assert distributed.stats["seconds_reuse"] > 0
+    borrowing = [r for r in local.reuse.values() if r.sources]
+    assert len(borrowing) > 100 and any(r.quoted_share > 0 for r in borrowing)
+    assert {s.decided_by for r in borrowing for s in r.sources} >= {"reference", "post_date", "input_order"}
+    assert any(r.derivation == "independent" for r in borrowing)
+    assert distributed.reuse == local.reuse
+
+
+def spark_task_borrowing(posts: list[Post], config: AuditConfig, bits: int) -> dict[str, Any]:
+    """The reuse jobs' task functions chained by hand, each shuffle a dict: the verdicts they lead to.
+
+    Runs without Spark, so the default test command checks the tasks'
+    arithmetic; the jobs themselves are checked against the local engine
+    by the test above.
+    """
+    from provenance.dedup.flat import flatten
+    from provenance.dedup.order import Chronology
+    from provenance.dedup.passages import PassageRules, reuse_records
+
+    rules = PassageRules.of(config)
+    chronology = Chronology.of(posts)
+    boilerplate = {ref for b in find_duplicates(posts, config).boilerplate for ref in b.members}
+    flat = flatten(posts, config, None)
+    parts: dict[int, list[tuple[int, bytes, bytes]]] = {}
+    for g, ref in enumerate(flat.refs):
+        if flat.lengths[g] and ref not in boilerplate:
+            lo, hi = flat.word_start[g], flat.word_start[g] + flat.lengths[g]
+            words, flags = flat.hashes[lo:hi].astype("<u8"), flat.quoted[lo:hi]
+            parts.setdefault(int(flat.post_of[g]), []).append((g, words.tobytes(), flags.tobytes()))
+    streams = dict(engine._stream(item) for item in reversed(list(parts.items())))
+    post_words = np.zeros(len(posts), dtype=np.int64)
+    for post, (hashes, _) in streams.items():
+        post_words[post] = len(hashes) // 8
+    post_start = np.r_[0, np.cumsum(post_words)[:-1]]
+    total = int(post_words.sum())
+    buckets: dict[int, list[Any]] = {}
+    for bucket, arrays in engine._stream_shingles(streams.items(), post_start, rules.k, bits):
+        buckets.setdefault(bucket, []).append((bucket, arrays))
+    anchors: dict[int, list[bytes]] = {}
+    for rows in buckets.values():
+        for later, keys in engine._bucket_anchors(rows, post_start, total, chronology, rules, bits):
+            anchors.setdefault(later, []).append(keys)
+    by_rank = np.argsort(chronology.rank).astype(np.int32)
+    taken: dict[int, dict[int, list[int]]] = {}
+    for later, keys_parts in anchors.items():
+        item = (later, (keys_parts, [streams[later]]))
+        rank = chronology.rank
+        for kind, key, value in engine._later_credit(item, post_start, total, rank, by_rank, rules):
+            if kind == "prose":
+                (post, source), counts = key, (value, 0)
+            else:
+                (post, source), counts = engine._shared_quotes((key, (value, streams[key][1])))
+            found = taken.setdefault(post, {}).setdefault(source, [0, 0])
+            found[0] += counts[0]
+            found[1] += counts[1]
+    return reuse_records(posts, post_words, taken, chronology, config)
+
+
+@pytest.mark.parametrize(("seed", "bits"), [(11, 0), (12, 3), (13, 6)])
+def test_the_reuse_tasks_chained_by_hand_equal_the_local_passage_finder(seed: int, bits: int) -> None:
+    """Without Spark: the reuse tasks give the local verdicts, in one shingle bucket or in many."""
+    posts = reuse_corpus(250, seed=seed)
+    config = AuditConfig(stock_phrase_posts=6, anchor_repeats=2, min_anchors=3, chain_gap=4, jobs=1)
+    local = find_duplicates(posts, config).reuse
+    assert sum(1 for r in local.values() if r.quoted_share > 0) >= 5
+    assert spark_task_borrowing(posts, config, bits) == local

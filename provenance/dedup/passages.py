@@ -111,6 +111,9 @@ _ANCHOR_BUCKETS = 1024
 _HASH_BLOCK_WORDS = 1 << 22
 _NOT_PAINTED = np.iinfo(np.int64).max
 
+#: Words each post borrows from each earlier post: ``{post: {source: [prose, in shared quotations]}}``.
+Borrowed = dict[int, dict[int, list[int]]]
+
 
 def derivation(share: float, quoted_share: float, config: AuditConfig) -> Derivation:
     """The verdict for a post's borrowed shares: ``wholly``, ``partially`` or ``independent``.
@@ -149,7 +152,8 @@ def post_reuse(
     keep = None if active.all() else np.repeat(active, flat.lengths)
     blocks = credit_blocks(flat.hashes, post_words, chronology, PassageRules.of(config), keep, post_span)
     quoted = flat.quoted if len(flat.quoted) == len(flat.hashes) else np.zeros(len(flat.hashes), dtype=bool)
-    return _summarise(posts, post_words, blocks, quoted if keep is None else quoted[keep], chronology, config)
+    taken = borrowed_words(post_words, blocks, quoted if keep is None else quoted[keep])
+    return reuse_records(posts, post_words, taken, chronology, config)
 
 
 def credit_words(
@@ -226,31 +230,58 @@ def credit_blocks(
     edges = np.r_[0, bounds, total]
     # Which words are not function words, for the spans' minimum of content words.
     content = content_words(hashes, keep)
-    # Each bucket's spans are painted as soon as they are found. The lowest rank
-    # (earliest) wins; a span's source rank and diagonal are painted as one key.
+    # Each bucket's spans are painted as soon as they are found.
     for bucket, keys in anchors.drain():
-        first, stop, source, diagonal = _kept_spans(keys, post_start, total, rules)
-        del keys
         lo, hi = int(edges[bucket]), int(edges[bucket + 1])
-        if rules.min_content_words and len(first):
-            counts = np.r_[0, np.cumsum(content[lo:hi])]
-            enough = counts[stop - lo] - counts[first - lo] >= rules.min_content_words
-            first, stop, source, diagonal = first[enough], stop[enough], source[enough], diagonal[enough]
-        if not len(first):
-            continue
-        painted = np.full(hi - lo, _NOT_PAINTED, dtype=np.int64)
-        np.minimum.at(
-            painted,
-            segments(first - lo, stop - lo),
-            np.repeat((rank[source] << 32) | diagonal, stop - first),
-        )
-        borrowed = painted != _NOT_PAINTED
-        credit = np.full(hi - lo, -1, dtype=np.int32)
-        credit[borrowed] = by_rank[painted[borrowed] >> 32]
-        source_word = np.full(hi - lo, -1, dtype=np.int64)
-        where = np.flatnonzero(borrowed)
-        source_word[where] = lo + where - ((painted[where] & 0xFFFFFFFF) - total)
-        yield lo, credit, source_word
+        found = span_credit(keys, post_start, total, rules, content[lo:hi], lo, rank, by_rank)
+        del keys
+        if found is not None:
+            yield lo, found[0], found[1]
+
+
+def span_credit(
+    keys: IntArray,
+    post_start: IntArray,
+    total: int,
+    rules: PassageRules,
+    content: npt.NDArray[np.bool_],
+    lo: int,
+    rank: IntArray,
+    by_rank: npt.NDArray[np.int32],
+) -> tuple[npt.NDArray[np.int32], IntArray] | None:
+    """The credit of the stream words ``[lo, lo + len(content))`` from the anchors ``keys`` of their posts.
+
+    ``keys`` (:func:`_anchor_keys`, sorted here in place) are every anchor
+    whose later word lies in that range, which must be whole posts;
+    ``content`` flags those words that are not function words, ``rank`` is
+    the chronology's rank of each post and ``by_rank`` its inverse. Returns
+    ``(credit, source word)`` as :func:`credit_blocks` yields them, or None
+    when no kept span lies there. One function for the local engine's
+    buckets of posts and the Spark engine's single posts
+    (:mod:`provenance.engines.spark`), so both credit alike.
+    """
+    hi = lo + len(content)
+    first, stop, source, diagonal = _kept_spans(keys, post_start, total, rules)
+    if rules.min_content_words and len(first):
+        counts = np.r_[0, np.cumsum(content)]
+        enough = counts[stop - lo] - counts[first - lo] >= rules.min_content_words
+        first, stop, source, diagonal = first[enough], stop[enough], source[enough], diagonal[enough]
+    if not len(first):
+        return None
+    # The lowest rank (earliest) wins; a span's source rank and diagonal are painted as one key.
+    painted = np.full(hi - lo, _NOT_PAINTED, dtype=np.int64)
+    np.minimum.at(
+        painted,
+        segments(first - lo, stop - lo),
+        np.repeat((rank[source] << 32) | diagonal, stop - first),
+    )
+    borrowed = painted != _NOT_PAINTED
+    credit = np.full(hi - lo, -1, dtype=np.int32)
+    credit[borrowed] = by_rank[painted[borrowed] >> 32]
+    source_word = np.full(hi - lo, -1, dtype=np.int64)
+    where = np.flatnonzero(borrowed)
+    source_word[where] = lo + where - ((painted[where] & 0xFFFFFFFF) - total)
+    return credit, source_word
 
 
 def _shingles(
@@ -539,23 +570,20 @@ def _slice_spans(
     return first, stop, earlier[starts], diagonal[starts]
 
 
-def _summarise(
-    posts: Sequence[Post],
+def borrowed_words(
     post_words: IntArray,
     credit: Iterable[tuple[int, npt.NDArray[np.int32], IntArray]],
     quoted: npt.NDArray[np.bool_],
-    chronology: Chronology,
-    config: AuditConfig,
-) -> dict[str, PostReuse]:
-    """Each post's shares, derivation and sources from the word credit (:func:`credit_blocks`).
+) -> Borrowed:
+    """How many words each post borrows from each source: ``{post: {source: [prose, in quotes]}}``.
 
-    ``quoted`` flags the stream words inside quotations. A borrowed word that
-    is quoted both here and in its source is a shared quotation, counted in
-    ``quoted_share``: independent reports quote the same people. Any other
-    borrowed word counts in ``share`` (a copy that puts its source's prose
-    between quotation marks still copies it).
+    ``credit`` is what :func:`credit_blocks` yields and ``quoted`` flags the
+    stream words inside quotations. A borrowed word that is quoted both here
+    and in its source is a shared quotation, counted second: independent
+    reports quote the same people. Any other borrowed word counts as prose (a
+    copy that puts its source's prose between quotation marks still copies it).
     """
-    n_posts = len(posts)
+    n_posts = len(post_words)
     post_start = np.zeros(n_posts, dtype=np.int64)
     np.cumsum(post_words[:-1], out=post_start[1:])
     # (post, source, quoted) keys of the borrowed words only, found from their
@@ -576,11 +604,25 @@ def _summarise(
     keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
     counts = np.concatenate(count_parts) if count_parts else np.zeros(0, dtype=np.int64)
     del key_parts, count_parts
-    taken: dict[int, dict[int, list[int]]] = {}
+    taken: Borrowed = {}
     for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
         pair, in_quote = divmod(key, 2)
         post, source = divmod(pair, n_posts)
         taken.setdefault(post, {}).setdefault(source, [0, 0])[in_quote] += count
+    return taken
+
+
+def reuse_records(
+    posts: Sequence[Post],
+    post_words: IntArray,
+    taken: Borrowed,
+    chronology: Chronology,
+    config: AuditConfig,
+) -> dict[str, PostReuse]:
+    """Each post's shares, derivation and sources (earliest first) from :func:`borrowed_words`.
+
+    ``post_words`` counts each post's words that take part (the share's denominator).
+    """
     reuse: dict[str, PostReuse] = {}
     for p, post in enumerate(posts):
         words = int(post_words[p])

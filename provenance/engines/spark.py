@@ -24,16 +24,21 @@ position):
    shingle sets intersected in the task, kinds decided by
    :func:`~provenance.dedup.verify.pair_kinds`;
 5. connected components: Large-Star / Small-Star rounds on DataFrames
-   (no graphframes), each component labelled by its smallest paragraph.
+   (no graphframes), each component labelled by its smallest paragraph;
+6. post-level reuse (:func:`post_borrowing`): each post's stream of
+   words, its anchor shingles bucketed by hash, each bucket's anchors, and
+   each later post's chains and borrowed spans, by the local engine's own
+   functions (:mod:`provenance.dedup.passages`).
 
-On the driver, after the jobs: the pairs, boilerplate groups and component
-labels are collected (the rest of the pipeline is local, so they must be);
-then alignment, edits, cluster records and post-level reuse
-(:mod:`provenance.dedup.passages`) run as in the local engine. Those need the
+On the driver, after the jobs: the pairs, boilerplate groups, component
+labels and borrowed word counts are collected (the rest of the pipeline is
+local, so they must be); then alignment, edits, cluster records and the
+post verdicts run as in the local engine. Alignment and edits need the
 paragraphs' texts and word hashes, so the driver also hashes the words itself
 (:func:`provenance.dedup.flat.flatten`): with this engine the driver still
 holds the corpus, as ingest (local) left it. What the jobs bound is the pair
-work (postings, pair counts, verification), which is what grows fastest.
+work (postings, pair counts, verification) and the passage work (anchors,
+chains), which is what grows fastest.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ if TYPE_CHECKING:
 
     from provenance.dedup.flat import Progress
     from provenance.dedup.order import Chronology
+    from provenance.dedup.passages import Borrowed
 
 __all__ = [
     "DEFAULT_MASTER",
@@ -76,6 +82,8 @@ __all__ = [
 DEFAULT_MASTER = "local[*]"
 # Rows handed to numpy at once inside a task (bounds a task's temporaries).
 _BATCH = 4_096
+# Shingle occurrences a task buckets before handing them on (bounds its temporaries).
+_SHINGLE_BATCH = 1 << 20
 # Rounds of the components algorithm before giving up (it needs O(log² n)).
 _MAX_ROUNDS = 64
 
@@ -267,6 +275,9 @@ class EngineLinks:
     # Each boilerplate text's paragraphs (ascending) and how many posts hold it.
     boilerplate: list[tuple[list[int], int]]
     stats: dict[str, Any] = field(default_factory=dict)
+    # Each post's words that take part in post-level reuse, and what it borrows (post_borrowing).
+    post_words: npt.NDArray[np.int64] | None = None
+    borrowed: Borrowed | None = None
 
 
 # --------------------------------------------------------------------------
@@ -285,16 +296,25 @@ def _batches(rows: Iterable[Any], size: int = _BATCH) -> Iterator[list[Any]]:
         yield batch
 
 
-def _hash_words(rows: Iterable[Any]) -> Iterator[tuple[int, int, int, bytes]]:
-    """``(g, post, words, word hashes as little-endian uint64 bytes)`` per paragraph."""
+def _hash_words(rows: Iterable[Any], min_quote_words: int) -> Iterator[tuple[int, int, int, bytes, bytes]]:
+    """``(g, post, words, word hashes as little-endian uint64 bytes, quotation flag per word as bytes)``.
+
+    The flags are :func:`provenance.quotes.many_quoted_words`'s, as the local
+    engine's :func:`~provenance.dedup.flat.hash_words` makes them: post-level
+    reuse counts a word borrowed inside a quotation its source quotes too apart.
+    """
+    from provenance.quotes import many_quoted_words
     from provenance.shingle import many_word_hashes
 
     for batch in _batches(rows):
-        lengths, hashes = many_word_hashes([row[2] for row in batch])
+        texts = [row[2] for row in batch]
+        lengths, hashes = many_word_hashes(texts)
+        quoted = many_quoted_words(texts, lengths, min_quote_words)
         hashes = hashes.astype("<u8", copy=False)
         at = 0
         for row, length in zip(batch, lengths.tolist(), strict=True):
-            yield row[0], row[1], length, hashes[at : at + length].tobytes()
+            words, flags = hashes[at : at + length], quoted[at : at + length]
+            yield row[0], row[1], length, words.tobytes(), flags.tobytes()
             at += length
 
 
@@ -455,13 +475,16 @@ def _verify(rows: Iterable[Any], config: AuditConfig) -> Iterator[tuple[int, int
 # --------------------------------------------------------------------------
 
 
-def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
+def duplicate_links(
+    paragraphs: DataFrame, config: AuditConfig, chronology: Chronology | None = None, post_count: int = 0
+) -> EngineLinks:
     """Every pair, component and boilerplate group of ``paragraphs`` ``(g, post, text)``, as Spark jobs.
 
-    Nothing here collects the paragraphs or their shingles to the driver;
-    the results (pairs, labels of the paragraphs in pairs, boilerplate
-    members) are collected at the end, because the stages after this one
-    are local.
+    With the ``chronology`` of the ``post_count`` posts, also what each post
+    borrows (:func:`post_borrowing`). Nothing here collects the paragraphs
+    or their shingles to the driver; the results (pairs, labels of the
+    paragraphs in pairs, boilerplate members, borrowed word counts) are
+    collected at the end, because the stages after this one are local.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -475,10 +498,11 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
 
     keep = StorageLevel.MEMORY_AND_DISK
     held: list[DataFrame] = []  # cached frames, freed at the end
+    min_quote_words = config.min_quote_words
     words = (
         paragraphs.select("g", "post", "text")
-        .rdd.mapPartitions(_hash_words)
-        .toDF("g long, post long, words long, hashes binary")
+        .rdd.mapPartitions(lambda rows: _hash_words(rows, min_quote_words))
+        .toDF("g long, post long, words long, hashes binary, quoted binary")
         .persist(keep)
     )
     held.append(words)
@@ -575,6 +599,15 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
     labelled = sorted(tuple(row) for row in _components(edges).collect())
     lap("clusters")
 
+    post_words: npt.NDArray[np.int64] | None = None
+    borrowed: Borrowed | None = None
+    if chronology is not None:
+        members = linked.filter(lambda links: links[0]).flatMap(lambda links: links[2]).map(lambda g: (g,))
+        post_words, borrowed = post_borrowing(
+            words, spark.createDataFrame(members, "g long"), post_count, chronology, config
+        )
+        lap("reuse")
+
     empty = np.zeros(0, dtype=np.int64)
     stats.update(datasketch_stats(LshResult(empty, lsh_paragraphs, bands, rows_per_band), config))
     stats["lsh_candidates"] = lsh_count
@@ -599,6 +632,8 @@ def duplicate_links(paragraphs: DataFrame, config: AuditConfig) -> EngineLinks:
         labels=column((label for _, label in labelled), np.int64),
         boilerplate=[(sorted(members), posts) for members, posts in boilerplate],
         stats=stats,
+        post_words=post_words,
+        borrowed=borrowed,
     )
 
 
@@ -745,6 +780,246 @@ def _small_star(edges: DataFrame) -> DataFrame:
 
 
 # --------------------------------------------------------------------------
+# Post-level reuse (provenance.dedup.passages) as Spark jobs
+# --------------------------------------------------------------------------
+
+
+def _stream(item: tuple[int, Iterable[tuple[int, bytes, bytes]]]) -> tuple[int, tuple[bytes, bytes]]:
+    """A post's stream: its paragraphs' word hashes and quotation flags, joined in reading order."""
+    post, paragraphs = item
+    ordered = sorted(paragraphs)
+    return post, (b"".join(p[1] for p in ordered), b"".join(p[2] for p in ordered))
+
+
+def _stream_shingles(
+    streams: Iterable[tuple[int, tuple[bytes, bytes]]], post_start: npt.NDArray[np.int64], k: int, bits: int
+) -> Iterator[tuple[int, tuple[bytes, bytes]]]:
+    """``(bucket, (shingle hashes, stream word indexes))``: every full ``k``-word shingle of some posts.
+
+    Bucketed by the top ``bits`` bits of the hash, as the local engine's
+    :func:`~provenance.dedup.passages._shingles` blocks them, so that every
+    occurrence of a shingle meets the others in one bucket. Word indexes are
+    the local engine's: stream-wide, posts in input order.
+    """
+    from provenance.shingle import shingle_hashes
+
+    by_bucket: dict[int, list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]]] = {}
+    held = 0
+    for post, (hashes, _) in streams:
+        words = _words(hashes)
+        if len(words) < k:
+            continue  # no full shingle
+        shingles, _ = shingle_hashes(words, np.array([len(words)], dtype=np.int64), k)
+        at = int(post_start[post]) + np.arange(len(shingles), dtype=np.int64)
+        bucket = (shingles >> np.uint64(64 - bits)).astype(np.int64) if bits else np.zeros(len(at), np.int64)
+        for b in np.unique(bucket).tolist():
+            mine = bucket == b
+            by_bucket.setdefault(b, []).append((shingles[mine], at[mine]))
+        held += len(shingles)
+        if held >= _SHINGLE_BATCH:
+            yield from _bucket_rows(by_bucket)
+            by_bucket, held = {}, 0
+    yield from _bucket_rows(by_bucket)
+
+
+def _bucket_rows(
+    by_bucket: dict[int, list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]]],
+) -> Iterator[tuple[int, tuple[bytes, bytes]]]:
+    for b, parts in by_bucket.items():
+        shingles = np.concatenate([part[0] for part in parts]).astype("<u8", copy=False)
+        at = np.concatenate([part[1] for part in parts]).astype("<i8", copy=False)
+        yield b, (shingles.tobytes(), at.tobytes())
+
+
+def _bucket_anchors(
+    parts: Iterable[tuple[int, tuple[bytes, bytes]]],
+    post_start: npt.NDArray[np.int64],
+    total: int,
+    chronology: Chronology,
+    rules: Any,
+    bits: int,
+) -> Iterator[tuple[int, bytes]]:
+    """``(later post, anchor keys)``: the anchors of one partition's buckets of shingle occurrences.
+
+    Each bucket holds every occurrence of its shingles, so
+    :func:`~provenance.dedup.passages._block_anchors` (the local engine's
+    function) finds its anchors exactly as the local engine does, with word
+    indexes in ascending order as it expects.
+    """
+    from provenance.dedup.passages import _block_anchors, _PostOfWord
+
+    post_of = _PostOfWord(post_start, total)
+    buckets: dict[int, list[tuple[bytes, bytes]]] = {}
+    for b, arrays in parts:
+        buckets.setdefault(b, []).append(arrays)
+    for chunks in buckets.values():
+        shingles = np.concatenate([np.frombuffer(c[0], dtype="<u8") for c in chunks]).astype(np.uint64)
+        at = np.concatenate([np.frombuffer(c[1], dtype="<i8") for c in chunks]).astype(np.int64)
+        order = np.argsort(at, kind="stable")
+        keys, later = _block_anchors(shingles[order], at[order], post_of, chronology, total, rules, bits)
+        del shingles, at, order
+        if not len(keys):
+            continue
+        by_post = np.argsort(later, kind="stable")
+        keys, later = keys[by_post], later[by_post]
+        starts = np.flatnonzero(np.r_[True, later[1:] != later[:-1]])
+        for first, stop in zip(starts.tolist(), np.r_[starts[1:], len(later)].tolist(), strict=True):
+            yield int(later[first]), keys[first:stop].astype("<i8", copy=False).tobytes()
+
+
+def _later_credit(
+    item: tuple[int, tuple[Iterable[bytes], Iterable[tuple[bytes, bytes]]]],
+    post_start: npt.NDArray[np.int64],
+    total: int,
+    rank: npt.NDArray[np.int64],
+    by_rank: npt.NDArray[np.int32],
+    rules: Any,
+) -> Iterator[tuple[str, Any, Any]]:
+    """What one later post borrows, from its anchors and its stream (:func:`passages.span_credit`).
+
+    Yields ``("prose", (post, source), words)`` for borrowed words outside
+    quotations, which count as prose whatever the source does; and
+    ``("quoted", source, (post, word indexes in the source))`` for borrowed
+    words inside a quotation here, which count as a shared quotation only
+    where the source quotes them too: its flags are joined next.
+    """
+    from provenance.dedup.passages import content_words, span_credit
+
+    post, (anchor_parts, stream) = item
+    keys_parts = [np.frombuffer(part, dtype="<i8") for part in anchor_parts]
+    streams = list(stream)
+    if not keys_parts or not streams:
+        return
+    hashes, quoted_bytes = streams[0]
+    keys = np.concatenate(keys_parts).astype(np.int64)
+    words = _words(hashes)
+    lo = int(post_start[post])
+    found = span_credit(keys, post_start, total, rules, content_words(words), lo, rank, by_rank)
+    if found is None:
+        return
+    credit, source_word = found
+    quoted = np.frombuffer(quoted_bytes, dtype=bool)
+    borrowed = credit >= 0
+    prose = borrowed & ~quoted
+    sources, counts = np.unique(credit[prose], return_counts=True)
+    for source, count in zip(sources.tolist(), counts.tolist(), strict=True):
+        yield "prose", (post, source), count
+    inside = np.flatnonzero(borrowed & quoted)
+    if len(inside):
+        source_of = credit[inside].astype(np.int64)
+        where = source_word[inside] - post_start[source_of]
+        for source in np.unique(source_of).tolist():
+            positions = where[source_of == source].astype("<i8", copy=False)
+            yield "quoted", source, (post, positions.tobytes())
+
+
+def _shared_quotes(
+    item: tuple[int, tuple[tuple[int, bytes], bytes]],
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``((post, source), (prose words, shared quotation words))`` for words quoted in ``post``."""
+    source, ((post, positions), quoted) = item
+    flags = np.frombuffer(quoted, dtype=bool)[np.frombuffer(positions, dtype="<i8")]
+    shared = int(np.count_nonzero(flags))
+    return (post, source), (len(flags) - shared, shared)
+
+
+def post_borrowing(
+    words: DataFrame,
+    left_out: DataFrame,
+    post_count: int,
+    chronology: Chronology,
+    config: AuditConfig,
+) -> tuple[npt.NDArray[np.int64], Borrowed]:
+    """Each post's words and what it borrows, as Spark jobs: :mod:`provenance.dedup.passages` distributed.
+
+    ``words`` is the hashed paragraphs ``(g, post, words, hashes, quoted)``,
+    ``left_out`` the paragraphs ``(g)`` that take no part (boilerplate).
+    Returns the words per post that take part and ``{post: {source: [prose,
+    in shared quotations]}}``, which is what
+    :func:`~provenance.dedup.passages.reuse_records` makes the verdicts of:
+    the same numbers as the local engine's :func:`~provenance.dedup.passages.borrowed_words`.
+
+    The steps are the local engine's, by post instead of by block: each
+    post's stream is made in a task; its shingles are bucketed by the top
+    bits of their hash, and each bucket's anchors found by the local
+    function; the anchors are grouped by their later post, whose spans are
+    chained and credited by the local function; the quotation flags of the
+    sources are joined for the words borrowed inside a quotation. Only the
+    posts' word counts (one number per post) and the borrowed counts are
+    collected; the driver broadcasts the chronology and the posts' first
+    word indexes (arrays of one number per post).
+    """
+    from pyspark import StorageLevel
+
+    from provenance.dedup.passages import _SORT_BLOCK, PassageRules
+
+    rules = PassageRules.of(config)
+    streams = (
+        words.where("words > 0")
+        .join(left_out, "g", "left_anti")
+        .select("g", "post", "hashes", "quoted")
+        .rdd.map(lambda row: (row[1], (row[0], bytes(row[2]), bytes(row[3]))))
+        .groupByKey()
+        .map(_stream)
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    try:
+        post_words = np.zeros(post_count, dtype=np.int64)
+        for post, length in streams.map(lambda item: (item[0], len(item[1][0]) // 8)).collect():
+            post_words[post] = length
+        total = int(post_words.sum())
+        if post_count < 2 or total == 0:
+            return post_words, {}
+        if total >= 2**31:
+            # The anchor keys pack two word indexes into 64 bits (passages._anchor_keys), as locally.
+            raise ValueError(f"post-level reuse handles at most 2**31 words; this dump has {total}")
+        post_start = np.zeros(post_count, dtype=np.int64)
+        np.cumsum(post_words[:-1], out=post_start[1:])
+        shingle_total = int(np.maximum(post_words - rules.k + 1, 0).sum())
+        bits = (max(1, -(-shingle_total // _SORT_BLOCK)) - 1).bit_length()
+        sc = words.sparkSession.sparkContext
+        shared = sc.broadcast((post_start, chronology, np.argsort(chronology.rank).astype(np.int32)))
+        k = rules.k
+
+        def shingles(rows: Iterable[Any]) -> Iterator[tuple[int, tuple[bytes, bytes]]]:
+            return _stream_shingles(rows, shared.value[0], k, bits)
+
+        def anchors(rows: Iterable[tuple[int, tuple[bytes, bytes]]]) -> Iterator[tuple[int, bytes]]:
+            start, order, _ = shared.value
+            return _bucket_anchors(rows, start, total, order, rules, bits)
+
+        def credit(item: Any) -> Iterator[tuple[str, Any, Any]]:
+            start, order, by_rank = shared.value
+            return _later_credit(item, start, total, order.rank, by_rank, rules)
+
+        partitions = 1 << bits  # about one bucket of _SORT_BLOCK occurrences each
+        later = (
+            streams.mapPartitions(shingles)
+            .partitionBy(partitions, lambda b: b)  # type: ignore[arg-type]
+            .mapPartitions(anchors)
+        )
+        credited = later.cogroup(streams).filter(lambda item: len(item[1][0]) > 0).flatMap(credit)
+        credited = credited.persist(StorageLevel.MEMORY_AND_DISK)
+        prose = credited.filter(lambda row: row[0] == "prose").map(lambda row: (row[1], (row[2], 0)))
+        quoted_flags = streams.mapValues(lambda stream: stream[1])
+        quotes = (
+            credited.filter(lambda row: row[0] == "quoted")
+            .map(lambda row: (row[1], row[2]))
+            .join(quoted_flags)
+            .map(_shared_quotes)
+        )
+        counted = prose.union(quotes).reduceByKey(lambda x, y: (x[0] + y[0], x[1] + y[1])).collect()
+        credited.unpersist()
+        shared.unpersist()
+    finally:
+        streams.unpersist()
+    taken: Borrowed = {}
+    for (post, source), (in_prose, in_quotes) in sorted(counted):
+        taken.setdefault(post, {})[source] = [in_prose, in_quotes]
+    return post_words, taken
+
+
+# --------------------------------------------------------------------------
 # The engine: Spark jobs, then the local steps on the driver
 # --------------------------------------------------------------------------
 
@@ -770,7 +1045,7 @@ def find_duplicates_spark(
     from provenance.dedup.clusters import clusters as make_clusters
     from provenance.dedup.flat import flatten, sorted_unique
     from provenance.dedup.order import Chronology, chronological_key
-    from provenance.dedup.passages import post_reuse
+    from provenance.dedup.passages import reuse_records
     from provenance.dedup.verify import Verified, boilerplate_record, ref_key, sort_boilerplate
     from provenance.workers import collector_paused
 
@@ -780,7 +1055,7 @@ def find_duplicates_spark(
     with _spark_errors(config.spark_master):
         spark, started = spark_session(config.spark_master)
         try:
-            links = duplicate_links(paragraphs_frame(spark, posts), config)
+            links = duplicate_links(paragraphs_frame(spark, posts), config, chronology, len(posts))
             stats = dict(links.stats)
             stats["spark_master"] = spark.sparkContext.master
         except BaseException:
@@ -796,7 +1071,7 @@ def find_duplicates_spark(
 
     with collector_paused():
         clock = time.perf_counter()
-        # Alignment, edits and post reuse are local: they read the texts and word hashes.
+        # Alignment and edits are local: they read the texts and word hashes.
         flat = flatten(posts, config, progress)
         n = len(flat.refs)
         order = chronological_key(posts)
@@ -828,9 +1103,15 @@ def find_duplicates_spark(
         )
         clusters = cluster_edits(clusters, pairs, flat, config.workers)
         stats["seconds_driver_pairs"] = round(time.perf_counter() - clock, 4)
+        # The words per post the jobs counted must be the driver's: the same paragraphs take part.
+        expected = np.zeros(len(posts), dtype=np.int64)
+        np.add.at(expected, flat.post_of[active], flat.lengths[active])
+        counted = links.post_words
+        if counted is None or links.borrowed is None or not np.array_equal(counted, expected):
+            raise RuntimeError("the Spark jobs counted other words per post than the driver's posts hold")
         clock = time.perf_counter()
-        reuse = post_reuse(posts, flat, active, chronology, config)
-        stats["seconds_reuse"] = round(time.perf_counter() - clock, 4)
+        reuse = reuse_records(posts, counted, links.borrowed, chronology, config)
+        stats["seconds_driver_reuse"] = round(time.perf_counter() - clock, 4)
     if progress:
         progress("dedup: spark jobs", 2, 2)
     stats["seconds_total"] = round(
