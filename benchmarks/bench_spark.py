@@ -39,6 +39,7 @@ def run(
     dump: Path, out: Path, engine: str, master: str, timeout: float, executable: str = "provenance"
 ) -> dict[str, object]:
     """One ``provenance audit`` run, sampled until it exits (or is stopped after ``timeout`` seconds)."""
+    dump, out = dump.resolve(), out.resolve()
     command = [*shlex.split(executable), "audit", str(dump), "--out", str(out), "--engine", engine]
     if engine == "spark":
         command += ["--spark-master", master]
@@ -49,7 +50,9 @@ def run(
         log = out.with_suffix(".log")
         started = time.perf_counter()
         with log.open("w", encoding="utf-8") as errors:
-            process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+            # Run from the temporary folder: Spark's Python workers put their working folder first on
+            # sys.path, and in a checkout they would import its provenance, not the command's own.
+            process = subprocess.Popen(command, env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=errors)
             peak_pss = peak_rss = 0
             while process.poll() is None:
                 if timeout and time.perf_counter() - started > timeout:
