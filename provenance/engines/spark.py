@@ -972,7 +972,7 @@ def post_borrowing(
             return post_words, {}
         if total >= 2**31:
             # The anchor keys pack two word indexes into 64 bits (passages._anchor_keys), as locally.
-            raise ValueError(f"post-level reuse handles at most 2**31 words; this dump has {total}")
+            raise SparkJobError(f"post-level reuse handles at most 2**31 words; this dump has {total:,}")
         post_start = np.zeros(post_count, dtype=np.int64)
         np.cumsum(post_words[:-1], out=post_start[1:])
         shingle_total = int(np.maximum(post_words - rules.k + 1, 0).sum())
@@ -985,12 +985,12 @@ def post_borrowing(
             return _stream_shingles(rows, shared.value[0], k, bits)
 
         def anchors(rows: Iterable[tuple[int, tuple[bytes, bytes]]]) -> Iterator[tuple[int, bytes]]:
-            start, order, _ = shared.value
-            return _bucket_anchors(rows, start, total, order, rules, bits)
+            start, known, _ = shared.value
+            return _bucket_anchors(rows, start, total, known, rules, bits)
 
         def credit(item: Any) -> Iterator[tuple[str, Any, Any]]:
-            start, order, by_rank = shared.value
-            return _later_credit(item, start, total, order.rank, by_rank, rules)
+            start, known, by_rank = shared.value
+            return _later_credit(item, start, total, known.rank, by_rank, rules)
 
         partitions = 1 << bits  # about one bucket of _SORT_BLOCK occurrences each
         later = (
