@@ -237,7 +237,7 @@ def test_vectorised_credit_equals_the_plain_definition(
     if small_blocks:
         # Blocked hashing, partitioned sort, sliced chaining, one bucket or two of later posts.
         patches |= {
-            "_SORT_BLOCK": 7,
+            "SORT_BLOCK": 7,
             "_HASH_BLOCK_WORDS": 9,
             "_SPAN_BLOCK": 3,
             "_ANCHOR_BUCKETS": 2,
@@ -301,7 +301,7 @@ def test_vectorised_credit_equals_the_plain_definition(
 
 @given(st.lists(st.integers(0, 90), min_size=1, max_size=40), st.data())
 def test_post_of_word_is_the_binary_search_it_replaces(post_words: list[int], data: st.DataObject) -> None:
-    """_PostOfWord finds the post each word lies in, as searchsorted does, empty posts included."""
+    """PostOfWord finds the post each word lies in, as searchsorted does, empty posts included."""
     total = sum(post_words)
     if total == 0:
         return
@@ -309,7 +309,7 @@ def test_post_of_word_is_the_binary_search_it_replaces(post_words: list[int], da
     np.cumsum(post_words[:-1], out=post_start[1:])
     at = np.array(data.draw(st.lists(st.integers(0, total - 1), max_size=60)), dtype=np.int64)
     expected = np.searchsorted(post_start, at, side="right") - 1
-    assert np.array_equal(passages._PostOfWord(post_start, total)(at), expected)
+    assert np.array_equal(passages.PostOfWord(post_start, total)(at), expected)
 
 
 @given(

@@ -133,7 +133,7 @@ def test_a_stopped_reuse_process_removes_its_temporary_files(
     monkeypatch.setattr(dedup_buckets, "SPILL_BYTES", 0)
     monkeypatch.setattr(dedup_buckets, "IN_MEMORY_BYTES", 0)
     monkeypatch.setattr(dedup_buckets, "BATCH_KEYS", 50)
-    monkeypatch.setattr(dedup_passages, "_SORT_BLOCK", 500)
+    monkeypatch.setattr(dedup_passages, "SORT_BLOCK", 500)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
     def failing_index(*args: object, **kwargs: object) -> None:

@@ -354,7 +354,7 @@ def test_post_reuse_in_spark_jobs_equals_the_local_passage_finder(
     posts = reuse_corpus(400, seed=11)
     config = AuditConfig(stock_phrase_posts=6, anchor_repeats=2, min_anchors=3, chain_gap=4, jobs=1)
     local = find_duplicates(posts, config)
-    monkeypatch.setattr(passages, "_SORT_BLOCK", 1 << 9)
+    monkeypatch.setattr(passages, "SORT_BLOCK", 1 << 9)
     distributed = engine.find_duplicates_spark(posts, config.with_(engine="spark"))
     assert distributed.stats["seconds_reuse"] > 0
     borrowing = [r for r in local.reuse.values() if r.sources]

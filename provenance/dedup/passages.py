@@ -99,7 +99,7 @@ class PassageRules:
 # with 1 << 21, 2,713 MB with 1 << 19 and 2,702 MB with 1 << 18, its anchors
 # found as fast (one PSS timeline each, a scratch script); at 1 << 22 some
 # 150 MB higher than at 1 << 21.
-_SORT_BLOCK = 1 << 19
+SORT_BLOCK = 1 << 19
 # Sorted anchor keys chained per slice (bounds the chaining temporaries).
 _SPAN_BLOCK = 1 << 23
 # Buckets of later posts the anchors are chained in (see _anchors): one per
@@ -298,12 +298,12 @@ def _shingles(
     ``post_start`` on, or with ``keep``, the kept entries from ``span_start``
     on. The shingles are made a block of posts at a time and grouped by the
     top bits of their hash (:func:`~provenance.dedup.buckets.by_top_bits`,
-    about :data:`_SORT_BLOCK` per block, word indexes ascending): held all
+    about :data:`SORT_BLOCK` per block, word indexes ascending): held all
     at once they were the reuse process's largest arrays (0.8 GB at a
     million paragraphs). Returns the blocks and how many top bits name a block.
     """
     total = int(np.maximum(post_words - k + 1, 0).sum())
-    blocks = max(1, -(-total // _SORT_BLOCK))
+    blocks = max(1, -(-total // SORT_BLOCK))
     bits = (blocks - 1).bit_length()
     # Word indexes fit 32 bits below 2**31 words: a third less to hold.
     where_type = np.int32 if int(post_words.sum()) < 2**31 else np.int64
@@ -348,7 +348,7 @@ def _post_block_shingles(
         yield sh[full], begin
 
 
-class _PostOfWord:
+class PostOfWord:
     """The post a stream word index lies in: ``np.searchsorted(post_start, at, side="right") - 1``, faster.
 
     A binary search per occurrence was a tenth of the reuse process at a
@@ -417,11 +417,11 @@ def _anchors(
     # A word's bucket is its post's (bounds are post starts).
     bucket_of_post = np.searchsorted(bounds, post_start, side="right").astype(np.uint16)
     anchors = KeyBuckets(bucket_count, np.int64)
-    post_of = _PostOfWord(post_start, total)
+    post_of = PostOfWord(post_start, total)
     blocks, top_bits = occurrences
     try:
         for shingle, where in blocks:
-            keys, later_post = _block_anchors(shingle, where, post_of, chronology, total, rules, top_bits)
+            keys, later_post = block_anchors(shingle, where, post_of, chronology, total, rules, top_bits)
             del shingle, where
             anchors.add(keys, bucket_of_post[later_post])
     except BaseException:
@@ -432,10 +432,10 @@ def _anchors(
     return anchors, bounds
 
 
-def _block_anchors(
+def block_anchors(
     shingle: HashArray,
     where: npt.NDArray[Any],
-    post_of: _PostOfWord,
+    post_of: PostOfWord,
     chronology: Chronology,
     total: int,
     rules: PassageRules,
@@ -443,7 +443,10 @@ def _block_anchors(
 ) -> tuple[IntArray, IntArray]:
     """The anchors of one bucket of occurrences, and the later post of each.
 
-    ``where`` ascends, and all hashes share their top ``known_top_bits``.
+    ``where`` (stream word indexes) ascends, and all hashes share their top
+    ``known_top_bits``. The bucket must hold every occurrence of each of its
+    shingles: the local engine's buckets of :func:`_shingles` do, and so do
+    the Spark engine's (:func:`provenance.engines.spark.post_borrowing`).
     """
     empty = np.zeros(0, dtype=np.int64)
     if len(shingle) < 2:

@@ -842,13 +842,13 @@ def _bucket_anchors(
     """``(later post, anchor keys)``: the anchors of one partition's buckets of shingle occurrences.
 
     Each bucket holds every occurrence of its shingles, so
-    :func:`~provenance.dedup.passages._block_anchors` (the local engine's
+    :func:`~provenance.dedup.passages.block_anchors` (the local engine's
     function) finds its anchors exactly as the local engine does, with word
     indexes in ascending order as it expects.
     """
-    from provenance.dedup.passages import _block_anchors, _PostOfWord
+    from provenance.dedup.passages import PostOfWord, block_anchors
 
-    post_of = _PostOfWord(post_start, total)
+    post_of = PostOfWord(post_start, total)
     buckets: dict[int, list[tuple[bytes, bytes]]] = {}
     for b, arrays in parts:
         buckets.setdefault(b, []).append(arrays)
@@ -856,7 +856,7 @@ def _bucket_anchors(
         shingles = np.concatenate([np.frombuffer(c[0], dtype="<u8") for c in chunks]).astype(np.uint64)
         at = np.concatenate([np.frombuffer(c[1], dtype="<i8") for c in chunks]).astype(np.int64)
         order = np.argsort(at, kind="stable")
-        keys, later = _block_anchors(shingles[order], at[order], post_of, chronology, total, rules, bits)
+        keys, later = block_anchors(shingles[order], at[order], post_of, chronology, total, rules, bits)
         del shingles, at, order
         if not len(keys):
             continue
@@ -951,7 +951,7 @@ def post_borrowing(
     """
     from pyspark import StorageLevel
 
-    from provenance.dedup.passages import _SORT_BLOCK, PassageRules
+    from provenance.dedup.passages import SORT_BLOCK, PassageRules
 
     rules = PassageRules.of(config)
     streams = (
@@ -976,7 +976,7 @@ def post_borrowing(
         post_start = np.zeros(post_count, dtype=np.int64)
         np.cumsum(post_words[:-1], out=post_start[1:])
         shingle_total = int(np.maximum(post_words - rules.k + 1, 0).sum())
-        bits = (max(1, -(-shingle_total // _SORT_BLOCK)) - 1).bit_length()
+        bits = (max(1, -(-shingle_total // SORT_BLOCK)) - 1).bit_length()
         sc = words.sparkSession.sparkContext
         shared = sc.broadcast((post_start, chronology, np.argsort(chronology.rank).astype(np.int32)))
         k = rules.k
@@ -992,7 +992,7 @@ def post_borrowing(
             start, known, by_rank = shared.value
             return _later_credit(item, start, total, known.rank, by_rank, rules)
 
-        partitions = 1 << bits  # about one bucket of _SORT_BLOCK occurrences each
+        partitions = 1 << bits  # about one bucket of SORT_BLOCK occurrences each
         later = (
             streams.mapPartitions(shingles)
             .partitionBy(partitions, lambda b: b)  # type: ignore[arg-type]
