@@ -799,36 +799,43 @@ def _stream_shingles(
     Bucketed by the top ``bits`` bits of the hash, as the local engine's
     :func:`~provenance.dedup.passages._shingles` blocks them, so that every
     occurrence of a shingle meets the others in one bucket. Word indexes are
-    the local engine's: stream-wide, posts in input order.
+    the local engine's: stream-wide, posts in input order. Posts are
+    bucketed about :data:`_SHINGLE_BATCH` shingles at a time.
     """
     from provenance.shingle import shingle_hashes
 
-    by_bucket: dict[int, list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]]] = {}
+    shingle_parts: list[npt.NDArray[np.uint64]] = []
+    at_parts: list[npt.NDArray[np.int64]] = []
     held = 0
     for post, (hashes, _) in streams:
         words = _words(hashes)
         if len(words) < k:
             continue  # no full shingle
         shingles, _ = shingle_hashes(words, np.array([len(words)], dtype=np.int64), k)
-        at = int(post_start[post]) + np.arange(len(shingles), dtype=np.int64)
-        bucket = (shingles >> np.uint64(64 - bits)).astype(np.int64) if bits else np.zeros(len(at), np.int64)
-        for b in np.unique(bucket).tolist():
-            mine = bucket == b
-            by_bucket.setdefault(b, []).append((shingles[mine], at[mine]))
+        shingle_parts.append(shingles)
+        at_parts.append(int(post_start[post]) + np.arange(len(shingles), dtype=np.int64))
         held += len(shingles)
         if held >= _SHINGLE_BATCH:
-            yield from _bucket_rows(by_bucket)
-            by_bucket, held = {}, 0
-    yield from _bucket_rows(by_bucket)
+            yield from _bucket_rows(shingle_parts, at_parts, bits)
+            shingle_parts, at_parts, held = [], [], 0
+    if shingle_parts:
+        yield from _bucket_rows(shingle_parts, at_parts, bits)
 
 
 def _bucket_rows(
-    by_bucket: dict[int, list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]]],
+    shingle_parts: list[npt.NDArray[np.uint64]], at_parts: list[npt.NDArray[np.int64]], bits: int
 ) -> Iterator[tuple[int, tuple[bytes, bytes]]]:
-    for b, parts in by_bucket.items():
-        shingles = np.concatenate([part[0] for part in parts]).astype("<u8", copy=False)
-        at = np.concatenate([part[1] for part in parts]).astype("<i8", copy=False)
-        yield b, (shingles.tobytes(), at.tobytes())
+    """The shingles and word indexes of some posts, one row per bucket (top ``bits`` bits of the hash)."""
+    shingles = np.concatenate(shingle_parts)
+    at = np.concatenate(at_parts)
+    bucket = (shingles >> np.uint64(64 - bits)).astype(np.int64) if bits else np.zeros(len(at), np.int64)
+    order = np.argsort(bucket, kind="stable")
+    shingles, at, bucket = shingles[order], at[order], bucket[order]
+    starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
+    for first, stop in zip(starts.tolist(), np.r_[starts[1:], len(bucket)].tolist(), strict=True):
+        part_shingles = shingles[first:stop].astype("<u8", copy=False)
+        part_at = at[first:stop].astype("<i8", copy=False)
+        yield int(bucket[first]), (part_shingles.tobytes(), part_at.tobytes())
 
 
 def _bucket_anchors(
