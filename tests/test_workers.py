@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import shutil
+import signal
 import tempfile
 import time
 from multiprocessing.connection import Connection
@@ -173,4 +175,34 @@ def test_a_folder_removal_interrupted_by_a_stop_signal_is_finished(
     with pytest.raises(KeyboardInterrupt):
         folder.cleanup()
     assert len(calls) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stop_signal_while_a_folder_is_made_waits_until_the_folder_is_owned(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """SIGTERM between making the folder and handing it to its finalizer: the folder is still removed."""
+
+    class Stopped(Exception):
+        pass
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped
+
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp_then_signal(*args: object, **kwargs: object) -> str:
+        name = real_mkdtemp(*args, **kwargs)  # type: ignore[call-overload]
+        os.kill(os.getpid(), signal.SIGTERM)  # handled at once, unless held back
+        return str(name)
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(ownership.tempfile, "mkdtemp", mkdtemp_then_signal)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(Stopped):
+            ownership.OwnedFolder()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    gc.collect()  # the half-made object is held by the exception's frames until collected
     assert list(tmp_path.iterdir()) == []
