@@ -42,7 +42,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench_dedup import ensure_dump, mb, tree_pss, tree_rss
+from bench_dedup import ProcessMemory, ensure_dump, mb, tree_memory, tree_rss
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -110,15 +110,27 @@ def stage_peaks(samples: list[tuple[float, int]], lines: list[tuple[float, str]]
     line and up to its own. A stage seen twice keeps the higher peak; samples after the last
     stage (the summary, the exit) are ``after the stages``.
     """
+    return {name: samples[at][1] for name, at in stage_peak_samples(samples, lines).items()}
+
+
+def stage_peak_samples(samples: list[tuple[float, int]], lines: list[tuple[float, str]]) -> dict[str, int]:
+    """:func:`stage_peaks`, as the index of each stage's highest sample (the first of equal ones)."""
     ends = [(at, m["stage"]) for at, line in lines if (m := STAGE_LINE.match(line))]
     peaks: dict[str, int] = {}
     stage = 0
-    for at, pss in samples:
+    for index, (at, pss) in enumerate(samples):
         while stage < len(ends) and ends[stage][0] < at:
             stage += 1
         name = ends[stage][1] if stage < len(ends) else "after the stages"
-        peaks[name] = max(peaks.get(name, 0), pss)
+        if name not in peaks or pss > samples[peaks[name]][1]:
+            peaks[name] = index
     return peaks
+
+
+def split_row(parent: int, processes: dict[int, ProcessMemory]) -> str:
+    """A sample's processes as ``PSS/private/shared`` MB each, the audited command first, then by pid."""
+    order = sorted(processes, key=lambda pid: (pid != parent, pid))
+    return " · ".join("/".join(mb(value) for value in processes[pid]) for pid in order)
 
 
 def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, object]:
@@ -132,6 +144,7 @@ def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, o
         out.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         samples: list[tuple[float, int]] = []
+        splits: list[dict[int, ProcessMemory]] = []
         lines: list[tuple[float, str]] = []
         with log.open("w", encoding="utf-8") as errors, log.open(encoding="utf-8") as reading:
             process = subprocess.Popen(
@@ -150,7 +163,9 @@ def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, o
                 lines += [(now, line) for line in complete]
                 if not running:
                     break
-                samples.append((now, tree_pss(process.pid)))
+                split = tree_memory(process.pid)
+                samples.append((now, sum(memory[0] for memory in split.values())))
+                splits.append(split)
                 peak_rss = max(peak_rss, tree_rss(process.pid))
                 peak_tmp = max(peak_tmp, folder_bytes(Path(tmp)))
                 time.sleep(0.2)
@@ -162,6 +177,10 @@ def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, o
         "wall": wall,
         "peak_pss": max((pss for _, pss in samples), default=0),
         "stage_peaks": stage_peaks(samples, lines),
+        "stage_splits": {
+            name: split_row(process.pid, splits[at])
+            for name, at in stage_peak_samples(samples, lines).items()
+        },
         "peak_rss": peak_rss,
         "peak_tmp": peak_tmp,
         "left_in_tmp": left,
@@ -235,6 +254,13 @@ def main() -> int:
     print(f"|{'-' * (width + 2)}|" + "---:|" * len(commands))
     for label, values in rows:
         print(f"| {label:<{width}} | " + " | ".join(values) + " |")
+    for command, result in zip(commands, results, strict=True):
+        print()
+        print(f"Each stage's peak by process, `{command}`: MB of PSS/private/shared, the command first.")
+        print("| stage | processes |")
+        print("|---|---|")
+        for name, row in result["stage_splits"].items():  # type: ignore[attr-defined]
+            print(f"| {name} | {row} |")
     return 0
 
 

@@ -321,6 +321,42 @@ def tree_pss(pid: int) -> int:
     return _tree_sum(pid, _pss)
 
 
+#: One process's memory in bytes: (PSS, private, shared), from ``smaps_rollup``.
+ProcessMemory = tuple[int, int, int]
+
+
+def _memory(pid: int) -> ProcessMemory:
+    """PSS, private (clean and dirty) and shared (clean and dirty) bytes of one process."""
+    fields: dict[str, int] = {}
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+        for line in handle:
+            name, _, rest = line.partition(":")
+            if name in ("Pss", "Private_Clean", "Private_Dirty", "Shared_Clean", "Shared_Dirty"):
+                fields[name] = int(rest.split()[0]) * 1024
+    private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    shared = fields.get("Shared_Clean", 0) + fields.get("Shared_Dirty", 0)
+    return fields.get("Pss", 0), private, shared
+
+
+def tree_memory(pid: int) -> dict[int, ProcessMemory]:
+    """Each process of ``pid``'s tree and its (PSS, private, shared) bytes, read while the tree held still.
+
+    What a PSS total cannot say: whether a forked worker's share is pages it
+    shares with its parent or old copies of pages the parent has rewritten
+    since the fork, which only the workers still share (their "shared" is
+    then larger than the parent's). Empty when the tree kept changing.
+    """
+    for _ in range(5):
+        pids = tree_pids(pid)
+        found: dict[int, ProcessMemory] = {}
+        for current in pids:
+            with contextlib.suppress(OSError):  # it exited: the check below sees it
+                found[current] = _memory(current)
+        if tree_pids(pid) == pids:
+            return found
+    return {}
+
+
 @dataclass
 class Measured:
     method: str

@@ -522,3 +522,22 @@ def test_bench_report_prints_its_table_on_a_small_synthetic_document() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "report.html size (MB)" in done.stdout and "copies inlined" in done.stdout
+
+
+def test_bench_audit_splits_each_stage_peak_by_process() -> None:
+    """The split is taken at each stage's highest sample, the audited command first, then by pid."""
+    import bench_audit
+    import bench_dedup
+
+    lines = [(3.0, f"{'ingest':<24} 9/9 0:00:03"), (9.0, f"{'dedup: verifying':<24} 1/1 0:00:06")]
+    samples = [(1.0, 300), (2.0, 500), (4.0, 700), (5.0, 700), (8.0, 600)]
+    assert bench_audit.stage_peak_samples(samples, lines) == {"ingest": 1, "dedup: verifying": 2}
+    mib = 2**20
+    processes = {9: (100 * mib, 40 * mib, 60 * mib), 5: (300 * mib, 280 * mib, 20 * mib), 7: (1, 0, 1)}
+    assert bench_audit.split_row(7, processes) == "0/0/0 · 300/280/20 · 100/40/60"
+    # This process's own tree: PSS within what it holds, private and shared adding up to its RSS or less.
+    if not Path("/proc/self/smaps_rollup").exists():
+        pytest.skip("no /proc smaps_rollup here")
+    own = bench_dedup.tree_memory(os.getpid())
+    pss, private, shared = own[os.getpid()]
+    assert 0 < private <= pss <= private + shared
