@@ -270,10 +270,10 @@ class OwnedFolder:
 def _stop_signals_deferred() -> Iterator[None]:
     """SIGINT and SIGTERM held back (not lost) in this thread until the block ends, where the platform can.
 
-    A test stopped a forked process a moment after its folder appeared: under
-    load, the signal came before the folder had its finalizer, and the folder
-    outlived the process (the next run clears such folders; this one should not
-    leave it).
+    A signal that comes after the folder is made and before it has its
+    finalizer leaves the folder behind (the next run clears such folders; this
+    one should not leave it). A test that stops a forked process a moment after
+    its folder appears failed once, under load, in a way that moment explains.
     """
     if not hasattr(signal, "pthread_sigmask"):
         yield
