@@ -56,7 +56,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -70,6 +70,7 @@ METHODS = ("floor", "tool", "datasketch", "exact")
 KIND_CODES = {"exact": 0, "near": 1, "contained": 2, "partial": 3, "candidate": 4}
 CODE_KINDS = {v: k for k, v in KIND_CODES.items()}
 TRUTH_PAIR_KINDS = ("exact", "near", "excerpt", "merge", "split", "lift", "reprint", "lede")
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------
@@ -268,24 +269,29 @@ def tree_pids(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _tree_sum(pid: int, read: Callable[[int], int]) -> int:
-    """``read(p)`` summed over the process tree of ``pid``, sampled while the tree stayed the same.
+def _tree_each(pid: int, read: Callable[[int], T]) -> dict[int, T]:
+    """``read(p)`` of each process ``p`` of the tree of ``pid``, sampled while the tree stayed the same.
 
     Processes are read one after the other, so a fork or an exit between two
     reads would mix two states: a parent read before it forked counts its
     pages in full, and the child read after shares them, which at a million
     paragraphs added 700 MB of PSS to one sample. Such a sample is taken
-    again (and given up, as 0, if the tree keeps changing).
+    again (and given up, as empty, if the tree keeps changing).
     """
     for _ in range(5):
         pids = tree_pids(pid)
-        total = 0
+        found: dict[int, T] = {}
         for current in pids:
             with contextlib.suppress(OSError):  # it exited: the check below sees it
-                total += read(current)
+                found[current] = read(current)
         if tree_pids(pid) == pids:
-            return total
-    return 0
+            return found
+    return {}
+
+
+def _tree_sum(pid: int, read: Callable[[int], int]) -> int:
+    """``read(p)`` summed over the process tree of ``pid`` (:func:`_tree_each`; 0 if it kept changing)."""
+    return sum(_tree_each(pid, read).values())
 
 
 def _rss(pid: int) -> int:
@@ -309,11 +315,7 @@ PSS_EVERY = 12
 
 
 def _pss(pid: int) -> int:
-    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    return 0
+    return _memory(pid)[0]
 
 
 def tree_pss(pid: int) -> int:
@@ -339,22 +341,14 @@ def _memory(pid: int) -> ProcessMemory:
 
 
 def tree_memory(pid: int) -> dict[int, ProcessMemory]:
-    """Each process of ``pid``'s tree and its (PSS, private, shared) bytes, read while the tree held still.
+    """Each process of ``pid``'s tree and its (PSS, private, shared) bytes (empty if the tree kept changing).
 
     What a PSS total cannot say: whether a forked worker's share is pages it
     shares with its parent or old copies of pages the parent has rewritten
     since the fork, which only the workers still share (their "shared" is
-    then larger than the parent's). Empty when the tree kept changing.
+    then larger than the parent's).
     """
-    for _ in range(5):
-        pids = tree_pids(pid)
-        found: dict[int, ProcessMemory] = {}
-        for current in pids:
-            with contextlib.suppress(OSError):  # it exited: the check below sees it
-                found[current] = _memory(current)
-        if tree_pids(pid) == pids:
-            return found
-    return {}
+    return _tree_each(pid, _memory)
 
 
 @dataclass

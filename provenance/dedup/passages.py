@@ -142,9 +142,7 @@ def post_reuse(
     ``active`` marks the paragraphs that take part (boilerplate and empty
     paragraphs do not: their words count neither as borrowed nor in the total).
     """
-    # Words per post summed per paragraph (not counted per word: a word-sized array is half a gigabyte at 1M).
-    post_words = np.zeros(len(posts), dtype=np.int64)
-    np.add.at(post_words, flat.post_of[active], flat.lengths[active])
+    post_words = words_taking_part(flat, active, len(posts))
     post_span = np.zeros(len(posts), dtype=np.int64)
     np.add.at(post_span, flat.post_of, flat.lengths)
     # The streams are read out of the flat word hashes block by block: a copy
@@ -154,6 +152,17 @@ def post_reuse(
     quoted = flat.quoted if len(flat.quoted) == len(flat.hashes) else np.zeros(len(flat.hashes), dtype=bool)
     taken = borrowed_words(post_words, blocks, quoted if keep is None else quoted[keep])
     return reuse_records(posts, post_words, taken, chronology, config)
+
+
+def words_taking_part(flat: Flat, active: npt.NDArray[np.bool_], posts: int) -> IntArray:
+    """Each post's words in the ``active`` paragraphs: the denominator of its shares.
+
+    Summed per paragraph, not counted per word: a word-sized array is half a
+    gigabyte at a million paragraphs.
+    """
+    post_words = np.zeros(posts, dtype=np.int64)
+    np.add.at(post_words, flat.post_of[active], flat.lengths[active])
+    return post_words
 
 
 def credit_words(

@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 
     from provenance.dedup.flat import Progress
     from provenance.dedup.order import Chronology
-    from provenance.dedup.passages import Borrowed
+    from provenance.dedup.passages import Borrowed, PassageRules
 
 __all__ = [
     "DEFAULT_MASTER",
@@ -843,7 +843,7 @@ def _bucket_anchors(
     post_start: npt.NDArray[np.int64],
     total: int,
     chronology: Chronology,
-    rules: Any,
+    rules: PassageRules,
     bits: int,
 ) -> Iterator[tuple[int, bytes]]:
     """``(later post, anchor keys)``: the anchors of one partition's buckets of shingle occurrences.
@@ -880,7 +880,7 @@ def _later_credit(
     total: int,
     rank: npt.NDArray[np.int64],
     by_rank: npt.NDArray[np.int32],
-    rules: Any,
+    rules: PassageRules,
 ) -> Iterator[tuple[str, Any, Any]]:
     """What one later post borrows, from its anchors and its stream (:func:`passages.span_credit`).
 
@@ -1052,7 +1052,7 @@ def find_duplicates_spark(
     from provenance.dedup.clusters import clusters as make_clusters
     from provenance.dedup.flat import flatten, sorted_unique
     from provenance.dedup.order import Chronology, chronological_key
-    from provenance.dedup.passages import reuse_records
+    from provenance.dedup.passages import reuse_records, words_taking_part
     from provenance.dedup.verify import Verified, boilerplate_record, ref_key, sort_boilerplate
     from provenance.workers import collector_paused
 
@@ -1111,8 +1111,7 @@ def find_duplicates_spark(
         clusters = cluster_edits(clusters, pairs, flat, config.workers)
         stats["seconds_driver_pairs"] = round(time.perf_counter() - clock, 4)
         # The words per post the jobs counted must be the driver's: the same paragraphs take part.
-        expected = np.zeros(len(posts), dtype=np.int64)
-        np.add.at(expected, flat.post_of[active], flat.lengths[active])
+        expected = words_taking_part(flat, active, len(posts))
         counted = links.post_words
         if counted is None or links.borrowed is None or not np.array_equal(counted, expected):
             raise RuntimeError("the Spark jobs counted other words per post than the driver's posts hold")
