@@ -339,7 +339,7 @@ def edits_many(
     ``workers > 1`` and enough distinct pairs, chunks go to that many
     processes.
     """
-    from provenance.workers import forked_pool, gathered
+    from provenance.workers import gathered, task_pool
 
     distinct: dict[tuple[str, str], int] = {}
     slot = [distinct.setdefault(job, len(distinct)) if job[0] != job[1] else -1 for job in jobs]
@@ -347,7 +347,7 @@ def edits_many(
     del distinct
     chunks = [unique[i : i + EDITS_CHUNK] for i in range(0, len(unique), EDITS_CHUNK)]
     if workers > 1 and len(unique) >= PARALLEL_MIN_JOBS:
-        with forked_pool(min(workers, len(chunks))) as pool:
+        with task_pool(min(workers, len(chunks))) as pool:
             results = gathered(pool.map(_edits_chunk, chunks), len(unique), progress)
     else:
         results = gathered(map(_edits_chunk, chunks), len(unique), progress)

@@ -13,7 +13,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -215,12 +216,92 @@ def forked_pool(max_workers: int) -> Iterator[ProcessPoolExecutor]:
     with frozen_heap():
         pool = ProcessPoolExecutor(max_workers=max_workers, mp_context=context)
         try:
-            yield pool
+            with _death_told():
+                yield pool
         except BaseException:
             _stop_workers(pool)
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _death_told() -> Iterator[None]:
+    """A pool worker that died (killed, most often by the out-of-memory killer): a :class:`WorkerError`.
+
+    The pool says only that it is broken; the user is told what most likely
+    happened and what to do, as for a forked call (:func:`_ended`).
+    """
+    try:
+        yield
+    except BrokenProcessPool as exc:
+        raise WorkerError(
+            "a worker process died before its task was done, most likely because the machine ran out "
+            "of memory; --jobs 1 runs every step one after the other in one process"
+        ) from exc
+
+
+#: The pool of :func:`reserved_workers`, with the pid of the process that forked it.
+_reserved: tuple[int, ProcessPoolExecutor] | None = None
+
+
+@contextlib.contextmanager
+def reserved_workers(count: int) -> Iterator[None]:
+    """Fork ``count`` workers now, while this process is small, for the later steps whose input is pickled.
+
+    A worker forked late in an audit shares the parent's heap, posts and
+    paragraph texts included. The steps that hash words, align pairs and
+    read edits pickle their chunks' texts to the workers, and pickling a
+    text writes its reference count, so the parent gets its own copy of
+    every page it sends while the workers keep the old one: at 2.4 million
+    paragraphs some 1.7 GB held by the workers alone while the words were
+    hashed, 1.5 GB while pairs were aligned and 1.2 GB while edits were
+    read (``benchmarks/bench_audit.py`` prints this split). Workers forked
+    before the dump is read share nothing of it. Inside this block,
+    :func:`task_pool` hands out this pool instead of forking one.
+
+    The steps that read the parent's arrays in place (the indexes,
+    verification, post reuse, mentions) still fork when they start: that is
+    how they see those arrays without copying them.
+    """
+    global _reserved
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods() or _reserved is not None:
+        yield
+        return
+    with frozen_heap():  # the workers are tied to this process (_tie_to_parent)
+        pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"))
+        try:
+            pool.submit(os.getpid).result()  # a forking pool starts all its workers at the first task
+        except BaseException:
+            _stop_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    _reserved = (os.getpid(), pool)
+    try:
+        yield
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        _reserved = None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def task_pool(max_workers: int) -> Iterator[Executor]:
+    """A pool for tasks that receive their whole input pickled: the reserved one, if any, else a forked one.
+
+    The reserved pool (:func:`reserved_workers`) may have more workers than
+    ``max_workers``; it is left running when the block ends. A step that
+    fails inside the block leaves it to :func:`reserved_workers` to stop them.
+    """
+    reserved = _reserved
+    if reserved is not None and reserved[0] == os.getpid():
+        with _death_told():
+            yield reserved[1]
+        return
+    with forked_pool(max_workers) as pool:
+        yield pool
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:

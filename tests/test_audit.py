@@ -214,3 +214,68 @@ def test_a_fresh_document_writes_the_same_json_as_its_materialized_copy(seed_aud
     export._write_json(doc, Sink())  # type: ignore[arg-type]
     assert json.loads("".join(written)) == json.loads(json.dumps(copy))
     assert copy == doc
+
+
+def _comparable(audit: Audit) -> dict[str, object]:
+    doc = export.materialized(export.audit_to_dict(audit))
+    for key in ("timings", "generated_at"):
+        doc.pop(key, None)
+    doc["params"].pop("jobs")
+    return doc
+
+
+def test_an_audit_with_reserved_workers_gives_the_one_process_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing, alignment and edits in the workers forked before ingest: the same audit as one process."""
+    import importlib
+
+    from provenance import edits, workers
+    from provenance.dedup import flat
+
+    align = importlib.import_module("provenance.dedup.align")
+
+    audit_module = importlib.import_module("provenance.audit")
+    serial = _comparable(provenance.audit(SEED, AuditConfig(jobs=1)))
+    monkeypatch.setattr(audit_module, "RESERVED_WORKERS_MIN_INPUT_BYTES", 1)
+    monkeypatch.setattr(flat, "PARALLEL_MIN_PARAGRAPHS", 1)
+    monkeypatch.setattr(flat, "CHUNK", 7)
+    monkeypatch.setattr(align, "PARALLEL_MIN_PAIRS", 1)
+    monkeypatch.setattr(align, "ALIGN_CHUNK", 3)
+    monkeypatch.setattr(edits, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(edits, "EDITS_CHUNK", 3)
+    served: list[int] = []
+    real_map = workers.ProcessPoolExecutor.map
+
+    def counted_map(self: workers.ProcessPoolExecutor, *args: object, **kwargs: object) -> object:
+        reserved = workers._reserved
+        served.append(int(reserved is not None and reserved[1] is self))
+        return real_map(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers.ProcessPoolExecutor, "map", counted_map)
+    reserved = provenance.audit(SEED, AuditConfig(jobs=2))
+    assert reserved.dedup.stats["workers"] == 2
+    # Hashing, alignment, the pairs' edits and the clusters' edits: each from the reserved pool.
+    assert len(served) >= 4 and all(served), served
+    assert _comparable(reserved) == serial
+    assert workers._reserved is None
+
+
+def test_the_input_size_estimate_stops_as_soon_as_it_knows(tmp_path: Path) -> None:
+    """Files and folders are summed until the limit; a folder of very many entries counts as large."""
+    import importlib
+
+    audit_module = importlib.import_module("provenance.audit")
+    (tmp_path / "a.txt").write_bytes(b"x" * 600)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_bytes(b"x" * 600)
+    assert audit_module._input_at_least([tmp_path], 1200)
+    assert not audit_module._input_at_least([tmp_path], 1201)
+    assert audit_module._input_at_least([tmp_path / "a.txt", tmp_path / "sub"], 1200)
+    assert not audit_module._input_at_least([tmp_path / "missing"], 1)
+    assert audit_module._reserved_worker_count([tmp_path], AuditConfig(jobs=2)) == 0
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(audit_module._SIZE_ESTIMATE_ENTRIES + 1):
+        (many / f"{i}.txt").touch()
+    assert audit_module._input_at_least([many], 10**12)
+    assert audit_module._reserved_worker_count([many], AuditConfig(jobs=2)) == 2
+    assert audit_module._reserved_worker_count([many], AuditConfig(jobs=1)) == 0

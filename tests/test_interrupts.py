@@ -37,11 +37,12 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="re
 # (and with FORCE_FORKS those above which it forks workers), and a pause at
 # PAUSE: "dedup" (in each process, after its first keys went to a temporary
 # folder: the parent and the forked post-reuse process), "hashing" (in each
-# hashing pool worker) or "writing" (outputs staged, the report about to be
-# rendered). NO_PRCTL takes the portable way of tying workers to their parent.
+# hashing pool worker: with FORCE_FORKS, the workers forked before ingest) or
+# "writing" (outputs staged, the report about to be rendered). NO_PRCTL takes
+# the portable way of tying workers to their parent.
 HARNESS = textwrap.dedent(
     """
-    import os, sys, time
+    import importlib, os, sys, time
     from pathlib import Path
 
     import provenance.dedup as dedup
@@ -52,6 +53,7 @@ HARNESS = textwrap.dedent(
     import provenance.workers as workers
 
     if os.environ.get("FORCE_FORKS"):
+        importlib.import_module("provenance.audit").RESERVED_WORKERS_MIN_INPUT_BYTES = 0
         dedup.PARALLEL_REUSE_MIN_PARAGRAPHS = 1
         flat.PARALLEL_MIN_PARAGRAPHS = 1
         flat.CHUNK = 200

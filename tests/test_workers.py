@@ -206,3 +206,78 @@ def test_a_stop_signal_while_a_folder_is_made_waits_until_the_folder_is_owned(
         signal.signal(signal.SIGTERM, previous)
     gc.collect()  # the half-made object is held by the exception's frames until collected
     assert list(tmp_path.iterdir()) == []
+
+
+# Set after the reserved workers are forked: they must not see it.
+_set_late: str | None = None
+
+
+def _late_value_and_pid(_: object) -> tuple[str | None, int]:
+    return _set_late, os.getpid()
+
+
+def test_reserved_workers_are_forked_before_what_the_block_makes_and_serve_every_task_pool() -> None:
+    """Forked on entry, the workers share none of the dump read later; each step's task pool is that pool."""
+    global _set_late
+    with workers.reserved_workers(2):
+        _set_late = "read after the workers were forked"
+        try:
+            with workers.task_pool(2) as first, workers.task_pool(1) as second:
+                assert first is second
+                seen = list(first.map(_late_value_and_pid, range(8)))
+        finally:
+            _set_late = None
+        children = {p.pid for p in multiprocessing.active_children()}
+    assert {value for value, _ in seen} == {None}
+    pids = {pid for _, pid in seen}
+    assert os.getpid() not in pids and pids <= children
+    # The block's end stops them; a task pool outside it forks its own workers.
+    assert not pids & {p.pid for p in multiprocessing.active_children()}
+    with workers.task_pool(2) as pool:
+        assert not {pid for _, pid in pool.map(_late_value_and_pid, range(4))} & pids
+
+
+def _task_pool_is_reserved(_: object) -> bool:
+    with workers.task_pool(2) as pool:
+        reserved = workers._reserved
+        return reserved is not None and pool is reserved[1]
+
+
+def test_a_process_forked_inside_the_block_forks_its_own_task_pool() -> None:
+    """A forked call inherits the module's pool object, which in a child has no workers behind it."""
+    with workers.reserved_workers(2):
+        job = ForkedCall("probe", _task_pool_is_reserved, (None,), fork=True)
+        try:
+            assert job() is False
+        finally:
+            job.close()
+
+
+def _die(_: object) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("reserved", [False, True])
+def test_a_pool_worker_that_dies_is_a_worker_error_that_says_what_to_do(reserved: bool) -> None:
+    """The out-of-memory killer's SIGKILL breaks the pool; the user reads why and what to try."""
+    with (
+        workers.reserved_workers(2 if reserved else 0),
+        pytest.raises(workers.WorkerError, match="ran out of memory; --jobs 1"),
+        workers.task_pool(2) as pool,
+    ):
+        list(pool.map(_die, range(2)))
+    assert not multiprocessing.active_children()
+
+
+def test_reserved_workers_are_stopped_when_the_block_fails() -> None:
+    with pytest.raises(ValueError, match="stage failed"), workers.reserved_workers(2):
+        assert len(multiprocessing.active_children()) == 2
+        raise ValueError("stage failed")
+    assert not multiprocessing.active_children()
+
+
+def test_one_reserved_worker_or_none_forks_nothing() -> None:
+    for count in (0, 1):
+        with workers.reserved_workers(count):
+            assert workers._reserved is None
+            assert not multiprocessing.active_children()

@@ -13,7 +13,7 @@ from rapidfuzz.distance import Indel
 
 from provenance.models import Alignment
 from provenance.shingle import word_extent, word_spans
-from provenance.workers import forked_pool, gathered
+from provenance.workers import gathered, task_pool
 
 __all__ = ["align", "align_many"]
 
@@ -113,7 +113,7 @@ def align_many(
     ordered = [unique[i] for i in order]
     chunks = [ordered[i : i + ALIGN_CHUNK] for i in range(0, len(ordered), ALIGN_CHUNK)]
     if workers > 1 and len(unique) >= PARALLEL_MIN_PAIRS:
-        with forked_pool(min(workers, len(chunks))) as pool:
+        with task_pool(min(workers, len(chunks))) as pool:
             results = gathered(pool.map(_align_chunk, chunks), len(unique), progress)
     else:
         results = gathered(map(_align_chunk, chunks), len(unique), progress)

@@ -22,7 +22,7 @@ from provenance.config import AuditConfig
 from provenance.models import ParagraphRef, Post
 from provenance.quotes import many_quoted_words
 from provenance.shingle import many_word_hashes
-from provenance.workers import forked_pool
+from provenance.workers import task_pool
 
 Progress = Callable[[str, int, int | None], None]
 IntArray = npt.NDArray[np.int64]
@@ -64,7 +64,7 @@ def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | Non
     workers = min(config.workers, len(chunks))
     if len(texts) >= PARALLEL_MIN_PARAGRAPHS and workers > 1:
         task = partial(hash_words, min_quote_words=config.min_quote_words)
-        with forked_pool(workers) as pool:
+        with task_pool(workers) as pool:
             for done, result in enumerate(pool.map(task, chunks), 1):
                 results.append(result)
                 if progress:
