@@ -78,8 +78,15 @@ def test_align_many_reports_the_distinct_pairs_aligned_chunk_by_chunk(
     assert heard == [(0, 10), (3, 10), (6, 10), (9, 10), (10, 10)]
 
 
-def test_parallel_steps_give_the_serial_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hashing, alignment and post reuse in worker processes give exactly the serial pairs and reuse."""
+@pytest.mark.parametrize("reuse_beside_indexes", [True, False])
+def test_parallel_steps_give_the_serial_result(
+    monkeypatch: pytest.MonkeyPatch, reuse_beside_indexes: bool
+) -> None:
+    """Hashing, alignment and post reuse in worker processes give exactly the serial pairs and reuse.
+
+    The reuse process runs beside the indexes and verification on a moderate
+    dump, after them on a large one (the order of events says which).
+    """
     posts, _ = generate.generate_posts(1500, seed=3)
     serial = find_duplicates(posts, AuditConfig(jobs=1))
     assert len(serial.pairs) > 100
@@ -88,7 +95,24 @@ def test_parallel_steps_give_the_serial_result(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(dedup_align, "PARALLEL_MIN_PAIRS", 1)
     monkeypatch.setattr(dedup_align, "ALIGN_CHUNK", 50)
     monkeypatch.setattr(dedup, "PARALLEL_REUSE_MIN_PARAGRAPHS", 1)
+    monkeypatch.setattr(dedup, "REUSE_BESIDE_INDEXES_MAX_PARAGRAPHS", 10**9 if reuse_beside_indexes else 1)
+    events: list[str] = []
+    real_classify, real_call = dedup.classify, dedup.ForkedCall
+
+    def classify(*args: Any, **kwargs: Any) -> Any:
+        events.append("verify")
+        return real_classify(*args, **kwargs)
+
+    def forked_call(name: str, *args: Any) -> Any:
+        job = real_call(name, *args)
+        events.append(f"{name} forked" if job.forked else name)
+        return job
+
+    monkeypatch.setattr(dedup, "classify", classify)
+    monkeypatch.setattr(dedup, "ForkedCall", forked_call)
     parallel = find_duplicates(posts, AuditConfig(jobs=2))
+    expected = ["post-reuse forked", "verify"] if reuse_beside_indexes else ["verify", "post-reuse forked"]
+    assert events == expected
     assert parallel.stats["workers"] == 2
     assert parallel.pairs == serial.pairs
     assert parallel.clusters == serial.clusters

@@ -23,8 +23,10 @@ with the measurements behind each cut-off, is in ``docs/verdicts.md``):
 
 With two or more workers (``config.workers``) on a large dump, step 1 and
 step 5 run in worker processes, and step 7, which needs only step 2, runs in a
-forked process alongside steps 3 and 4; step 5's workers start once it has
-ended (three processes at once were the audit's peak memory). Every parallel
+forked process: alongside steps 3 and 4 on a dump of moderate size, after
+them on a larger one (:data:`REUSE_BESIDE_INDEXES_MAX_PARAGRAPHS`); step 5's
+workers start once it has ended (three processes at once were the audit's
+peak memory). Every parallel
 path gives exactly the serial result (``tests/test_dedup_speed.py``).
 
 "Earlier" everywhere is :mod:`.order`'s: by evidence (a declared reference,
@@ -135,16 +137,21 @@ def _find_duplicates(
     stats["boilerplate"] = len(groups.boilerplate)
     lap("exact")
     # Post-level reuse needs nothing from the pair steps: with a second core it
-    # runs in a forked process alongside the indexes and verification.
-    reuse_job = ForkedCall(
-        "post-reuse",
-        _timed_reuse,
-        (posts, flat, groups.active, chronology, config),
-        fork=config.workers > 1 and n >= PARALLEL_REUSE_MIN_PARAGRAPHS,
-    )
+    # runs in a forked process, alongside the indexes and verification on a
+    # dump of moderate size, after them on a larger one.
+    fork = config.workers > 1 and n >= PARALLEL_REUSE_MIN_PARAGRAPHS
+    started: list[ForkedCall[tuple[dict[str, PostReuse], float]]] = []
+
+    def start_reuse() -> ForkedCall[tuple[dict[str, PostReuse], float]]:
+        started.append(
+            ForkedCall("post-reuse", _timed_reuse, (posts, flat, groups.active, chronology, config), fork)
+        )
+        return started[-1]
+
+    beside = start_reuse() if fork and n < REUSE_BESIDE_INDEXES_MAX_PARAGRAPHS else None
     try:
-        pairs, clusters = _pairs_and_clusters(
-            posts, flat, groups, chronology, reuse_job, config, stats, lap, progress
+        pairs, clusters, reuse_job = _pairs_and_clusters(
+            posts, flat, groups, chronology, beside, start_reuse, config, stats, lap, progress
         )
         if progress:
             # The reuse process may still be running: say what is awaited.
@@ -153,7 +160,8 @@ def _find_duplicates(
         if progress:
             progress("dedup: post reuse", 1, 1)
     finally:
-        reuse_job.close()
+        for job in started:
+            job.close()
     lap("reuse")
     stats["seconds_total"] = round(sum(v for k, v in stats.items() if k.startswith("seconds_")), 4)
     return DedupResult(
@@ -166,13 +174,18 @@ def _pairs_and_clusters(
     flat: Flat,
     groups: ExactGroups,
     chronology: Chronology,
-    reuse_job: ForkedCall[tuple[dict[str, PostReuse], float]],
+    beside: ForkedCall[tuple[dict[str, PostReuse], float]] | None,
+    start_reuse: Callable[[], ForkedCall[tuple[dict[str, PostReuse], float]]],
     config: AuditConfig,
     stats: dict[str, Any],
     lap: Callable[[str], None],
     progress: Progress | None,
-) -> tuple[list[Pair], list[Cluster]]:
-    """Steps 3-6 (module doc): candidates, verification, alignment and clusters."""
+) -> tuple[list[Pair], list[Cluster], ForkedCall[tuple[dict[str, PostReuse], float]]]:
+    """Steps 3-6 (module doc): candidates, verification, alignment and clusters; and the reuse step's job.
+
+    The reuse step runs ``beside`` the indexes and verification when it was
+    started before them; otherwise it is started once they are freed.
+    """
     n = len(flat.refs)
     if progress:
         progress("dedup: indexing shingles", 0, 2)
@@ -212,12 +225,14 @@ def _pairs_and_clusters(
     # The shingle indexes are not needed any more: free them before alignment
     # builds its own objects (peak memory at 1M paragraphs).
     del index_k, index_p, lsh
+    release_free_memory()  # the indexes' pages, before the reuse process or alignment workers are forked
+    reuse_job = beside or start_reuse()
     if reuse_job.forked:
         # Nothing here needs the word hashes any more (alignment reads the
         # texts), and the reuse process keeps its own view of them: half a
         # gigabyte at 1M paragraphs that the alignment workers would share.
         flat.hashes = np.zeros(0, dtype=np.uint64)
-    release_free_memory()  # the indexes' pages, before alignment workers are forked
+        release_free_memory()
     stats["verified"] = len(candidate_keys)
     stats["pairs"] = len(groups.pairs) + len(verified.kind)
     lap("verify")
@@ -250,11 +265,17 @@ def _pairs_and_clusters(
     )
     clusters = cluster_edits(clusters, pairs, flat, config.workers)
     lap("clusters")
-    return pairs, clusters
+    return pairs, clusters, reuse_job
 
 
 # Below this many paragraphs, forking the reuse process costs more than it saves.
 PARALLEL_REUSE_MIN_PARAGRAPHS = 20_000
+# From this many paragraphs the reuse process waits for verification to end
+# instead of running beside the indexes: at 2.4 million paragraphs its own
+# 0.6 GB came on top of the indexes' and verification's peaks (6.2-6.4 GB,
+# scratch traces of each process's private and shared memory); below it the
+# overlap saves time at a peak the machine has to spare.
+REUSE_BESIDE_INDEXES_MAX_PARAGRAPHS = 500_000
 
 
 def _timed_reuse(
