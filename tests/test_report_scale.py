@@ -62,3 +62,37 @@ def test_a_paragraph_lists_a_bounded_number_of_counterparts_and_counts_the_rest(
     assert [c.target.index for c in first.counterparts] == list(range(1, 9))
     assert card.paragraphs[1].more_counterparts == 0 and len(card.paragraphs[1].counterparts) == 1
     assert "and 12 more" in render_context(build_context(doc, ReportLimits(max_counterparts=8)))
+
+
+def test_the_pair_records_are_let_go_before_the_graph_is_drawn(monkeypatch: Any) -> None:
+    """Laying out the graph beside a record per pair was the report build's peak at 2.4M paragraphs."""
+    import gc
+
+    import provenance.report.context as context
+    from provenance.report.context.common import _PairRecord
+
+    doc = _one_outlet_dump(40)
+    doc["pairs"] = [
+        {
+            "a": {"post": f"p{i}", "paragraph": 0},
+            "b": {"post": f"p{i + 1}", "paragraph": 0},
+            "kind": "near",
+            "jaccard": 0.6,
+            "containment": 0.7,
+            "cluster": i,
+            "alignment": [],
+        }
+        for i in range(0, 40, 2)
+    ]
+    alive: list[int] = []
+    draw = context.draw_graph
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        gc.collect()
+        alive.append(sum(isinstance(o, _PairRecord) for o in gc.get_objects()))
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(context, "draw_graph", counting)
+    built = build_context(doc)
+    assert alive == [0]
+    assert built.figures and built.duplicates.clusters_total == 20

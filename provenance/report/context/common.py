@@ -289,7 +289,6 @@ class _Posts:
         self._shared_titles = {title for title, count in title_counts.items() if count > 1}
         self.rendered: set[str] = set()  # set once by _choose_cards, before any ref is made
         self._refs: dict[str, PostRef] = {}
-        self._words: dict[str, dict[int, int]] = {}
         self.canonical: dict[str, str] = {}  # casefolded alias or name -> canonical outlet name
 
     def whole(self, post_id: str) -> Mapping[str, Any]:
@@ -353,15 +352,16 @@ class _Posts:
         return self.canonical.get(outlet.casefold(), outlet) if outlet else None
 
     def words(self, post_id: str) -> dict[int, int]:
-        """Words per paragraph index, the unit the copied shares are measured in."""
-        words = self._words.get(post_id)
-        if words is None:
-            words = self._words[post_id] = {
-                int(_float(p.get("index"))): len(_text(p.get("text")).split())
-                for p in self.paragraphs(post_id)
-                if isinstance(p, Mapping)
-            }
-        return words
+        """Words per paragraph index, the unit the copied shares are measured in.
+
+        Not kept: the chart asks once per post with reuse, and keeping every
+        answer held 100 MB at 2.4 million paragraphs.
+        """
+        return {
+            int(_float(p.get("index"))): len(_text(p.get("text")).split())
+            for p in self.paragraphs(post_id)
+            if isinstance(p, Mapping)
+        }
 
 
 @dataclass(slots=True)
