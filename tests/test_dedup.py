@@ -233,3 +233,20 @@ def test_progress_is_reported_with_totals() -> None:
     last = {stage: (done, total) for stage, done, total in calls}
     assert {"dedup: indexing shingles", "dedup: aligning pairs", "dedup: post reuse"} <= set(last)
     assert all(done == total for done, total in last.values())
+
+
+@pytest.mark.parametrize("trim_bytes", [1, 1 << 40])
+def test_drained_chunks_are_their_concatenation_and_let_go(
+    monkeypatch: pytest.MonkeyPatch, trim_bytes: int
+) -> None:
+    """The word hashes' chunks are joined, not held twice, whatever the hand-backs of freed memory."""
+    import numpy as np
+
+    monkeypatch.setattr(dedup_flat, "DRAIN_TRIM_BYTES", trim_bytes)
+    rng = np.random.default_rng(5)
+    parts = [rng.integers(0, 2**63, size=int(n), dtype=np.uint64) for n in rng.integers(0, 50, size=30)]
+    expected = np.concatenate(parts)
+    joined = dedup_flat.drained(parts, np.dtype(np.uint64))
+    assert joined.dtype == np.uint64 and np.array_equal(joined, expected)
+    assert parts == []
+    assert dedup_flat.drained([], np.dtype(bool)).dtype == bool
