@@ -337,11 +337,24 @@ class Items(Sequence[Any]):
     the one written.
     """
 
-    __slots__ = ("_make", "_source")
+    __slots__ = ("_brief", "_make", "_source")
 
-    def __init__(self, source: Sequence[Any], make: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, source: Sequence[Any], make: Callable[[Any], Any], brief: Callable[[Any], Any] | None = None
+    ) -> None:
         self._source = source
         self._make = make
+        self._brief = brief
+
+    def briefs(self) -> Iterator[Any]:
+        """Each item with only its small fields (``brief``; whole without one), for a reader of every item.
+
+        The report reads every pair's posts, kind and measures, and shows the
+        alignment of a few: made whole, each pair's alignment and edits were
+        made and dropped again (some thirty objects a pair), and the freed
+        objects' pages stayed with the process among those it kept.
+        """
+        return map(self._brief or self._make, self._source)
 
     def __len__(self) -> int:
         return len(self._source)
@@ -438,7 +451,9 @@ def audit_to_dict(audit: Audit) -> AuditDoc:
         },
         "findings": Items(audit.findings, _finding_dict),
         "posts": Items(audit.posts, lambda p: _post_dict(p, _reuse_of(audit, p.id))),
-        "pairs": Items(audit.pairs, lambda p: _pair_dict(p, cluster_of)),
+        "pairs": Items(
+            audit.pairs, lambda p: _pair_dict(p, cluster_of), lambda p: _pair_brief(p, cluster_of)
+        ),
         "clusters": Items(audit.dedup.clusters, _cluster_dict),
         "boilerplate": Items(
             audit.dedup.boilerplate,
@@ -593,6 +608,20 @@ def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> PairDoc:
         "alignment": _alignment_lists(pair.alignment),
         "source": pair.source,
         "edits": _edit_dicts(pair.edits),
+    }
+
+
+def _pair_brief(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> dict[str, Any]:
+    """A pair's :func:`_pair_dict` without its alignment and edits (:meth:`Items.briefs`)."""
+    return {
+        "a": _ref(pair.a),
+        "b": _ref(pair.b),
+        "kind": pair.kind,
+        "jaccard": _r(pair.jaccard),
+        "containment": _r(pair.containment),
+        "inside_post": pair.inside_post,
+        "cluster": cluster_of.get(pair.a),
+        "source": pair.source,
     }
 
 

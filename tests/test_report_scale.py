@@ -96,3 +96,35 @@ def test_the_pair_records_are_let_go_before_the_graph_is_drawn(monkeypatch: Any)
     built = build_context(doc)
     assert alive == [0]
     assert built.figures and built.duplicates.clusters_total == 20
+
+
+def test_a_fresh_audits_report_makes_whole_only_the_pairs_it_shows(monkeypatch: Any, tmp_path: Any) -> None:
+    """Each pair's alignment and edits are made for the rows shown, not for every pair the report reads."""
+    import sys
+    from pathlib import Path
+
+    import provenance
+    from provenance import export
+    from provenance.config import AuditConfig
+    from provenance.report.context import ReportLimits, build_context
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import generate
+
+    generate.write_dump(tmp_path, 600, seed=3)
+    audit = provenance.audit(tmp_path / "dump.txt", AuditConfig(jobs=1))
+    pairs = len(audit.pairs)
+    made: list[int] = []
+    whole = export._pair_dict
+
+    def counted(*args: Any) -> Any:
+        made.append(1)
+        return whole(*args)
+
+    monkeypatch.setattr(export, "_pair_dict", counted)
+    limits = ReportLimits(max_pairs=5, max_cards=3)
+    fresh = build_context(export.audit_to_dict(audit), limits)
+    assert pairs > 50 and 0 < len(made) < pairs // 2
+    # The same report as from the document's lists read back.
+    read_back = build_context(export.materialized(export.audit_to_dict(audit)), limits)
+    assert fresh.duplicates == read_back.duplicates and fresh.figures == read_back.figures

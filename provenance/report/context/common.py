@@ -385,7 +385,9 @@ class _PairRecord:
 def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
     records: list[_PairRecord] = []
     source = _list(doc, "pairs")
-    for position, raw in enumerate(source):
+    # A fresh audit's pairs without their alignments (export.Items.briefs): read again for the rows shown.
+    briefs = getattr(source, "briefs", None)
+    for position, raw in enumerate(source if briefs is None else briefs()):
         if not isinstance(raw, Mapping):
             continue
         a, b = _ref(raw.get("a")), _ref(raw.get("b"))
