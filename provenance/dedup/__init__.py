@@ -22,12 +22,13 @@ with the measurements behind each cut-off, is in ``docs/verdicts.md``):
 7. :mod:`.passages` — post-level reuse from shared passages.
 
 With two or more workers (``config.workers``) on a large dump, step 1 and
-step 5 run in worker processes, and step 7, which needs only step 2, runs in a
-forked process: alongside steps 3 and 4 on a dump of moderate size, after
-them on a larger one (:data:`REUSE_BESIDE_INDEXES_MAX_PARAGRAPHS`); step 5's
-workers start once it has ended (three processes at once were the audit's
-peak memory). Every parallel
-path gives exactly the serial result (``tests/test_dedup_speed.py``).
+step 5 run in worker processes (in an audit, those it forked before reading
+the dump: :func:`provenance.workers.reserved_workers`), and step 7, which
+needs only step 2, runs in a forked process: alongside steps 3 and 4 on a
+dump of moderate size, after them on a larger one
+(:data:`REUSE_BESIDE_INDEXES_MAX_PARAGRAPHS`); step 5's workers start once
+it has ended (three processes at once were the audit's peak memory). Every
+parallel path gives exactly the serial result (``tests/test_dedup_speed.py``).
 
 "Earlier" everywhere is :mod:`.order`'s: by evidence (a declared reference,
 the citation's original date, the post date, the time of day, a credit), two
