@@ -597,18 +597,12 @@ def _credit_dict(credit: ReuseCredit) -> ReuseCreditDoc:
 
 
 def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> PairDoc:
-    return {
-        "a": _ref(pair.a),
-        "b": _ref(pair.b),
-        "kind": pair.kind,
-        "jaccard": _r(pair.jaccard),
-        "containment": _r(pair.containment),
-        "inside_post": pair.inside_post,
-        "cluster": cluster_of.get(pair.a),
-        "alignment": _alignment_lists(pair.alignment),
-        "source": pair.source,
-        "edits": _edit_dicts(pair.edits),
-    }
+    doc = _pair_brief(pair, cluster_of)
+    source = doc.pop("source")  # after the alignment, in the order audit.json has always had
+    doc["alignment"] = _alignment_lists(pair.alignment)
+    doc["source"] = source
+    doc["edits"] = _edit_dicts(pair.edits)
+    return cast(PairDoc, doc)
 
 
 def _pair_brief(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> dict[str, Any]:
