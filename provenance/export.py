@@ -1002,7 +1002,7 @@ def write_outputs(
             try:
                 staged_as = dict(zip(text_names, temporary, strict=False))
                 html, json_file = staged_as["report.html"], staged_as.get("audit.json")
-                from provenance.report import render
+                from provenance.report.render import render_to
 
                 # The document is a tree of dicts and lists: while it is built
                 # and written, full collections walked it again and again and
@@ -1014,7 +1014,8 @@ def write_outputs(
                 with collector_paused():
                     doc = audit_to_dict(audit)
                     started = time.perf_counter()
-                    write_output_text(html, render(doc))
+                    with open_output(html) as handle:
+                        render_to(doc, handle)
                     # The report is built from the document, so its own time goes
                     # into audit.json's timings (not into the page it times).
                     audit.timings["report"] = doc["timings"]["report"] = round(

@@ -49,7 +49,7 @@ HARNESS = textwrap.dedent(
     import provenance.dedup.buckets as buckets
     import provenance.dedup.flat as flat
     import provenance.export as export
-    import provenance.report as report
+    report_render = importlib.import_module("provenance.report.render")
     import provenance.workers as workers
 
     if os.environ.get("FORCE_FORKS"):
@@ -91,13 +91,13 @@ HARNESS = textwrap.dedent(
 
         flat.many_word_hashes = many_word_hashes
     elif where == "writing":
-        render = report.render
+        render_to = report_render.render_to
 
-        def paused_render(doc):
+        def paused_render_to(doc, handle):
             pause("writing")
-            return render(doc)
+            return render_to(doc, handle)
 
-        report.render = paused_render
+        report_render.render_to = paused_render_to
 
     from provenance.cli import main
 

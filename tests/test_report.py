@@ -1122,3 +1122,18 @@ def test_a_fresh_audit_s_cards_show_what_its_summaries_leave_out(tmp_path: Path)
     card = fresh[fresh.index(f'id="{post_anchor("blog")}"') :]
     card = card[: card.index("</article>")]
     assert "Blast near the market" in card and "Lois Lane" in card and "Wire copy" in card
+
+
+def test_the_report_written_piece_by_piece_is_the_rendered_page(tmp_path: Path) -> None:
+    """The audit writes its report with render_to: the same page as render, surrogates as U+FFFD."""
+    import provenance
+    from provenance import export
+    from provenance.report import render, render_to
+
+    doc = export.audit_to_dict(provenance.audit(ROOT / "seeds"))
+    doc["posts"] = list(doc["posts"])
+    doc["posts"][0]["title"] = "A lone surrogate \udc80 in a title"
+    path = tmp_path / "report.html"
+    with export.open_output(path) as handle:
+        render_to(doc, handle)
+    assert path.read_text(encoding="utf-8") == render(doc).replace("\udc80", "\ufffd")
