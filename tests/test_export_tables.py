@@ -218,3 +218,16 @@ def test_a_failed_table_leaves_every_previous_output_in_place(
     assert "No space left on device" in result.output
     assert {name: (out / name).read_bytes() for name in export.OUTPUT_FILES} == before
     assert sorted(p.name for p in out.iterdir()) == sorted(export.OUTPUT_FILES)
+
+
+def test_pairs_csv_finds_paragraphs_by_position_or_by_their_own_index() -> None:
+    """An audit's posts number their paragraphs by position; a hand-made document may not."""
+    from provenance.export import _ParagraphLines
+
+    lines = _ParagraphLines()
+    lines.add("p", [{"index": 0, "line": 3, "text": "one"}, {"index": 1, "line": 5, "text": "two"}])
+    lines.add("q", [{"index": 4, "line": 9, "text": "four"}])
+    assert lines.get("p", 1) == (5, "two") and lines.get("q", 4) == (9, "four")
+    for post, index in (("p", 2), ("p", -1), ("q", 0), ("r", 0)):
+        with pytest.raises(KeyError):
+            lines.get(post, index)
