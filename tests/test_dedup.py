@@ -236,17 +236,17 @@ def test_progress_is_reported_with_totals() -> None:
 
 
 @pytest.mark.parametrize("trim_bytes", [1, 1 << 40])
-def test_drained_chunks_are_their_concatenation_and_let_go(
+def test_chunks_joined_with_freed_memory_handed_back_are_their_concatenation(
     monkeypatch: pytest.MonkeyPatch, trim_bytes: int
 ) -> None:
     """The word hashes' chunks are joined, not held twice, whatever the hand-backs of freed memory."""
     import numpy as np
 
-    monkeypatch.setattr(dedup_flat, "DRAIN_TRIM_BYTES", trim_bytes)
+    monkeypatch.setattr(dedup_flat, "FREEING_TRIM_BYTES", trim_bytes)
     rng = np.random.default_rng(5)
     parts = [rng.integers(0, 2**63, size=int(n), dtype=np.uint64) for n in rng.integers(0, 50, size=30)]
     expected = np.concatenate(parts)
-    joined = dedup_flat.drained(parts, np.dtype(np.uint64))
+    joined = dedup_flat.concatenate_freeing(parts, np.uint64)
     assert joined.dtype == np.uint64 and np.array_equal(joined, expected)
     assert parts == []
-    assert dedup_flat.drained([], np.dtype(bool)).dtype == bool
+    assert dedup_flat.concatenate_freeing([], bool).dtype == bool

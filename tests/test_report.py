@@ -1125,10 +1125,10 @@ def test_a_fresh_audit_s_cards_show_what_its_summaries_leave_out(tmp_path: Path)
 
 
 def test_the_report_written_piece_by_piece_is_the_rendered_page(tmp_path: Path) -> None:
-    """The audit writes its report with render_to: the same page as render, surrogates as U+FFFD."""
+    """The audit writes its report with render_to: the whole page, lone surrogates as U+FFFD."""
     import provenance
     from provenance import export
-    from provenance.report import render, render_to
+    from provenance.report import build_context, render_context, render_to
 
     doc = export.audit_to_dict(provenance.audit(ROOT / "seeds"))
     doc["posts"] = list(doc["posts"])
@@ -1136,4 +1136,7 @@ def test_the_report_written_piece_by_piece_is_the_rendered_page(tmp_path: Path) 
     path = tmp_path / "report.html"
     with export.open_output(path) as handle:
         render_to(doc, handle)
-    assert path.read_text(encoding="utf-8") == render(doc).replace("\udc80", "\ufffd")
+    # render() writes through render_to too: the page is compared with the context rendered whole.
+    page = render_context(build_context(doc))
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert path.read_text(encoding="utf-8") == page.replace("\udc80", "\ufffd")

@@ -44,13 +44,12 @@ from provenance.dedup.flat import (
     HashArray,
     IntArray,
     concatenate_freeing,
-    release_freed_memory,
     segments,
     sorted_unique,
     sorted_unique_counts,
 )
 from provenance.shingle import shingle_values, shingles_per_paragraph
-from provenance.workers import ForkedCall
+from provenance.workers import ForkedCall, release_free_memory
 
 # The stock-phrase cap (AuditConfig.stock_phrase_paragraphs), the minimum
 # shared shingles of a partial pair (min_partial_shared) and the LSH recall at
@@ -360,7 +359,7 @@ def build_index(
     finally:
         ranges.close()
         pair_counts.close()
-    release_freed_memory()
+    release_free_memory()
     return ShingleIndex(k, sizes, over_cap, over_cap_ids, over_cap_start, keys, counts, rule)
 
 

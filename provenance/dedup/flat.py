@@ -7,9 +7,6 @@ instead of per-paragraph Python objects.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,7 +19,7 @@ from provenance.config import AuditConfig
 from provenance.models import ParagraphRef, Post
 from provenance.quotes import many_quoted_words
 from provenance.shingle import many_word_hashes
-from provenance.workers import task_pool
+from provenance.workers import release_free_memory, task_pool
 
 Progress = Callable[[str, int, int | None], None]
 IntArray = npt.NDArray[np.int64]
@@ -79,47 +76,16 @@ def flatten(posts: Sequence[Post], config: AuditConfig, progress: Progress | Non
         (list(column) for column in zip(*results, strict=True)) if results else ([], [], [])
     )
     del results
-    lengths = drained(length_parts, np.dtype(np.int64))
-    hashes = drained(hash_parts, np.dtype(np.uint64))
-    quoted = drained(quoted_parts, np.dtype(bool))
+    lengths = concatenate_freeing(length_parts, np.int64)
+    hashes = concatenate_freeing(hash_parts, np.uint64)
+    quoted = concatenate_freeing(quoted_parts, bool)
     word_start = np.zeros(len(lengths), dtype=np.int64)
     if len(lengths) > 1:
         np.cumsum(lengths[:-1], out=word_start[1:])
     flat = Flat(refs, texts, np.array(post_of, dtype=np.int64), lengths, word_start, hashes, workers, quoted)
-    release_freed_memory()
+    # The workers' chunks came back through the C heap, which keeps what is freed.
+    release_free_memory()
     return flat
-
-
-#: Bytes of chunks :func:`drained` copies between two hand-backs of freed memory.
-DRAIN_TRIM_BYTES = 128 << 20
-
-
-def drained(parts: list[npt.NDArray[Any]], dtype: np.dtype[Any]) -> npt.NDArray[Any]:
-    """The chunks of ``parts`` in one array, each freed as soon as it is copied; ``parts`` ends empty.
-
-    ``np.concatenate`` holds every chunk and the whole result at once: at 2.4
-    million paragraphs the word hashes' 1.3 GB twice, the peak of the step
-    that hashes them. The chunks came back from the workers through the C
-    heap, which keeps freed memory (:func:`release_freed_memory`), so it is
-    handed back every :data:`DRAIN_TRIM_BYTES` of chunks copied.
-    """
-    out = np.empty(sum(len(part) for part in parts), dtype=dtype)
-    at = copied = 0
-    for index in range(len(parts)):
-        part = parts[index]
-        out[at : at + len(part)] = part
-        at += len(part)
-        copied += part.nbytes
-        parts[index] = _EMPTY
-        del part
-        if copied >= DRAIN_TRIM_BYTES:
-            release_freed_memory()
-            copied = 0
-    parts.clear()
-    return out
-
-
-_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def hash_words(
@@ -128,20 +94,6 @@ def hash_words(
     """Word counts, concatenated word hashes and quotation flags of a chunk of paragraphs (a worker task)."""
     lengths, hashes = many_word_hashes(texts)
     return lengths, hashes, many_quoted_words(texts, lengths, min_quote_words)
-
-
-def release_freed_memory() -> None:
-    """Give the memory of freed mid-sized arrays back to the operating system (glibc's ``malloc_trim``).
-
-    The workers' chunks of word hashes (a few MB each) come back through
-    glibc's heap rather than their own mappings, and glibc keeps freed heap
-    memory: at a million paragraphs some 300 MB that the index, whose large
-    arrays get fresh mappings, cannot reuse. Elsewhere than glibc this does nothing.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def segments(start: IntArray, stop: IntArray) -> IntArray:
@@ -179,21 +131,33 @@ def sorted_unique_counts(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], In
     return ordered[first], np.diff(np.r_[first, len(ordered)]).astype(np.int64)
 
 
+#: Bytes of parts :func:`concatenate_freeing` copies between two hand-backs of freed memory.
+FREEING_TRIM_BYTES = 128 << 20
+
+
 def concatenate_freeing(parts: list[npt.NDArray[Any]], dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     """``np.concatenate(parts)``, emptying ``parts`` as it copies them.
 
     The result's pages are only taken as they are written, and each part is
     dropped once copied, so the peak is the result plus one part instead of
-    twice the result (at a million paragraphs, a quarter of a gigabyte).
+    twice the result (at a million paragraphs, a quarter of a gigabyte; at
+    2.4 million the word hashes' 1.3 GB twice, the hashing step's peak).
+    Parts of a few MB, like the workers' chunks of word hashes, come from
+    the C heap, which keeps what is freed: it is handed back every
+    :data:`FREEING_TRIM_BYTES` of parts copied.
     """
     out = np.empty(sum(len(part) for part in parts), dtype=dtype)
-    at = 0
+    at = copied = 0
     parts.reverse()
     while parts:
         part = parts.pop()  # the list lets go of each part as it is copied
         out[at : at + len(part)] = part
         at += len(part)
+        copied += part.nbytes
         del part
+        if copied >= FREEING_TRIM_BYTES:
+            release_free_memory()
+            copied = 0
     return out
 
 

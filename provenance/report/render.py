@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any, TextIO
@@ -120,10 +121,9 @@ def render(doc: Mapping[str, Any], limits: ReportLimits | None = None) -> str:
     audit document. The same ``doc`` gives the same string; the only line
     that depends on ``doc["generated_at"]`` is the generation-time line.
     """
-    try:
-        return render_context(build_context(doc, limits))
-    except RecursionError as exc:
-        raise _too_deep() from exc
+    page = io.StringIO()
+    render_to(doc, page, limits)
+    return page.getvalue()
 
 
 def render_to(doc: Mapping[str, Any], handle: TextIO, limits: ReportLimits | None = None) -> None:
@@ -140,9 +140,5 @@ def render_to(doc: Mapping[str, Any], handle: TextIO, limits: ReportLimits | Non
         release_free_memory()
         handle.writelines(_pieces(context))
     except RecursionError as exc:
-        raise _too_deep() from exc
-
-
-def _too_deep() -> ReportError:
-    # Only a hand-made document nests this deep: values are read with str(), which recurses.
-    return ReportError("the audit document nests lists or objects too deeply to render")
+        # Only a hand-made document nests this deep: values are read with str(), which recurses.
+        raise ReportError("the audit document nests lists or objects too deeply to render") from exc
