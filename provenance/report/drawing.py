@@ -340,7 +340,7 @@ class GraphDrawing:
 class _Links:
     """Every relation of the document, keyed by node (``p:`` post, ``o:`` outlet)."""
 
-    kinds: dict[tuple[str, str], set[EdgeKind]]
+    kinds: dict[tuple[str, str], EdgeKind]  # the one line drawn for a pair of nodes: its strongest relation
     share: dict[tuple[str, str], float]  # borrowed share of the copy, per reuse edge
     derivation: dict[str, str]
     borrowed: dict[str, float]  # each post's reuse.share
@@ -348,7 +348,7 @@ class _Links:
 
 
 def _links(doc: Mapping[str, Any], canonical: Mapping[str, str]) -> _Links:
-    kinds: dict[tuple[str, str], set[EdgeKind]] = {}
+    kinds: dict[tuple[str, str], EdgeKind] = {}
     share: dict[tuple[str, str], float] = {}
     derivation: dict[str, str] = {}
     borrowed: dict[str, float] = {}
@@ -358,8 +358,12 @@ def _links(doc: Mapping[str, Any], canonical: Mapping[str, str]) -> _Links:
         return "o:" + canonical.get(name.casefold(), name)
 
     def link(source: str, target: str, kind: EdgeKind) -> None:
+        # The strongest relation only (a post that cites an outlet names it too), not a set of them:
+        # a set for each citation took 216 bytes a post.
         if source != target:
-            kinds.setdefault((source, target), set()).add(kind)
+            held = kinds.get((source, target))
+            if held is None or _STRENGTH[kind] < _STRENGTH[held]:
+                kinds[(source, target)] = kind
 
     posts = [p for p in doc.get("posts") or [] if _mapping(p) and "id" in p]
     for post in posts:
@@ -372,7 +376,7 @@ def _links(doc: Mapping[str, Any], canonical: Mapping[str, str]) -> _Links:
         citation = post.get("citation")
         if _mapping(citation) and citation.get("outlet"):
             outlet = outlet_key(str(citation["outlet"]))
-            if "cites" not in kinds.get((key, outlet), ()):
+            if kinds.get((key, outlet)) != "cites":
                 cited[outlet] = cited.get(outlet, 0) + 1
             link(key, outlet, "cites")
         reuse = post.get("reuse")
@@ -407,12 +411,8 @@ def _number(value: object) -> float:
         return 0.0
 
 
-def _kind(kinds: set[EdgeKind]) -> EdgeKind:
-    """The one line drawn for a pair: the strongest relation (a post that cites an outlet names it too)."""
-    for kind in ("reprints", "borrows", "cites", "mentions"):
-        if kind in kinds:
-            return kind
-    raise ValueError("an edge without a kind")
+#: Relations from the strongest: the one a pair of nodes is drawn with.
+_STRENGTH: dict[EdgeKind, int] = {"reprints": 0, "borrows": 1, "cites": 2, "mentions": 3}
 
 
 def _components(nodes: Iterable[str], adjacency: Mapping[str, list[str]]) -> list[list[str]]:
@@ -578,7 +578,7 @@ def draw_graph(
     with them when there are any.
     """
     links = _links(doc, canonical)
-    merged = {edge: _kind(kinds) for edge, kinds in links.kinds.items()}
+    merged = links.kinds
     plain = {edge: kind for edge, kind in merged.items() if kind != "mentions"}
     derived_total = sum(1 for d in links.derivation.values() if d in ("wholly", "partially"))
 

@@ -19,6 +19,7 @@ they share. :func:`build_context` is the one entry point.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -160,20 +161,20 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     paths = sorted(_text(f.get("path")) for f in inputs.get("files") or [] if isinstance(f, Mapping))
     names, title, path_note = _path_names(paths)
     ordered, cards_note = _choose_cards(doc, posts, pairs, limits)
-    # The sections that read every pair first; then the pairs (a record per
-    # pair, and per paired paragraph its provenances) are let go before the
-    # sections and drawings that do not read them build their own: at 2.4
-    # million paragraphs the report's build held 1.2 GB at its peak, while
-    # the graph was laid out beside every pair record.
+    # The sections that read every pair first; then the pair records are let
+    # go before the cards, sections and drawings that do not read them build
+    # their own: at 2.4 million paragraphs the report's build held 1.2 GB at
+    # its peak, while the graph was laid out beside every pair record.
     duplicates = _duplicates(posts, pairs, earliest, limits)
     copies, copies_note = _copies(doc, posts, pairs, limits)
     counterparts, provenances = _counterparts(posts, pairs, earliest)
+    pair_kinds = Counter(pair.kind for pair in pairs)
+    del pairs, earliest
     cards = _cards(
         doc, posts, ordered, counterparts, limits.max_counterparts, names, limits.max_card_paragraphs
     )
     del counterparts
-    figures = _figures(doc, posts, pairs, duplicates.clusters_total, cards)
-    del pairs, earliest
+    figures = _figures(doc, posts, pair_kinds, duplicates.clusters_total, cards)
     findings = _findings(doc, posts, limits)
     outlets, outlets_note = _outlets(doc, posts, limits)
     tool = doc.get("tool") if isinstance(doc.get("tool"), Mapping) else {}

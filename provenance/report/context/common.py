@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from provenance.errors import ReportError
 from provenance.report.anchors import paragraph_anchor, post_anchor
@@ -231,23 +231,72 @@ def _common(paths: Sequence[str]) -> str:
 #: The fields of a post every section of the report reads (the rest are read for its card only).
 _SUMMARY_KEYS = ("id", "title", "date", "time", "citation", "reuse", "reference")
 
+#: What every section reads of a derived post's reuse, and of each of its sources (the graph's edges).
+_REUSE_KEYS = ("share", "derivation")  # and a derived post's sources, each as _SOURCE_KEYS
+_SOURCE_KEYS = ("post", "share")
 
-def _summary(post: Mapping[str, Any]) -> dict[str, Any]:
-    """What every section reads of a post: :data:`_SUMMARY_KEYS`, with its citation's outlet alone and,
-    unless the post is derived, its reuse's share and derivation alone.
 
-    A citation's title, author and date, and the sources and credits of a
-    post that is not derived, are shown on the post's card only, which reads
-    the whole post again (:meth:`_Posts.whole`).
+class _Frozen(Mapping[str, Any]):
+    """A read-only mapping held as two tuples: the keys (one tuple shared by every mapping with the same
+    keys) and the values.
+
+    A post's summary is one of these, with its citation and reuse too: as
+    dicts, a summary took 1.2 KB a post on the generated 100,000-paragraph
+    dump (tracemalloc), and the summaries of the 2.4 million-paragraph dump
+    were a third of the report's build, which is that audit's peak.
+    """
+
+    __slots__ = ("_keys", "_values")
+    _shared_keys: ClassVar[dict[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def __init__(self, items: Mapping[str, Any]) -> None:
+        keys = tuple(items)
+        self._keys = self._shared_keys.setdefault(keys, keys)
+        self._values = tuple(items.values())
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._values[self._keys.index(key)]
+        except ValueError:
+            raise KeyError(key) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return f"_Frozen({dict(self)!r})"
+
+
+def _source_summary(source: Any) -> Any:
+    return _Frozen({key: source.get(key) for key in _SOURCE_KEYS}) if isinstance(source, Mapping) else source
+
+
+def _summary(post: Mapping[str, Any]) -> _Frozen:
+    """What every section reads of a post: :data:`_SUMMARY_KEYS`, with its citation's outlet alone, and
+    its reuse's share, derivation and, for a derived post, each source's post and share.
+
+    A citation's title, author and date, a copy's credits and each source's
+    direction and quoted share are shown on the post's card and in the
+    copies table only, which read the whole post again (:meth:`_Posts.whole`).
     """
     kept = {key: post[key] for key in _SUMMARY_KEYS if key in post}
     citation = kept.get("citation")
     if isinstance(citation, Mapping):
-        kept["citation"] = {"outlet": citation.get("outlet")}
+        kept["citation"] = _Frozen({"outlet": citation.get("outlet")})
     reuse = kept.get("reuse")
-    if isinstance(reuse, Mapping) and reuse.get("derivation") not in ("wholly", "partially"):
-        kept["reuse"] = {"share": reuse.get("share"), "derivation": reuse.get("derivation")}
-    return kept
+    if isinstance(reuse, Mapping):
+        brief = {key: reuse.get(key) for key in _REUSE_KEYS}
+        sources = reuse.get("sources")
+        if reuse.get("derivation") in ("wholly", "partially") and "sources" in reuse:
+            brief["sources"] = tuple(map(_source_summary, sources)) if isinstance(sources, list) else sources
+        kept["reuse"] = _Frozen(brief)
+    return _Frozen(kept)
 
 
 class _Posts:
@@ -260,10 +309,8 @@ class _Posts:
     are made as they are read (a fresh audit's document): every section reads
     it, while a post's paragraphs, place in the input, notes, links and the
     rest of its citation are shown on its card alone, and :meth:`whole` makes
-    a card's post again. At a million paragraphs this object took 133 MB
-    beside the audit with :data:`_SUMMARY_KEYS` whole, instead of 178 MB with
-    every field but the paragraphs (a scratch script on the pickled audit). A
-    list read from audit.json is in memory already and is kept as it is.
+    a card's post again (and the copies table a copy's reuse). A list read
+    from audit.json is in memory already and is kept as it is.
     """
 
     def __init__(self, posts: Sequence[Any]) -> None:
@@ -366,8 +413,19 @@ class _Posts:
 
 @dataclass(slots=True)
 class _PairRecord:
-    a: tuple[str, int]
-    b: tuple[str, int]
+    """One pair as the report's sections read it: its paragraphs, kind, measures and cluster.
+
+    Each side is held as its post and paragraph index, and :attr:`a` and
+    :attr:`b` make the ``(post, index)`` reference when asked: the two
+    tuples were 144 of the 340 bytes a record took, and the 2.4
+    million-paragraph dump has 759,146 pairs, all held while the report's
+    sections that read every pair are built.
+    """
+
+    a_post: str
+    a_index: int
+    b_post: str
+    b_index: int
     kind: str
     jaccard: float
     containment: float
@@ -376,6 +434,14 @@ class _PairRecord:
     #: it, rather than every pair's held for the few the report shows (a million pairs at 1M paragraphs).
     source: Sequence[Any]
     position: int
+
+    @property
+    def a(self) -> tuple[str, int]:
+        return self.a_post, self.a_index
+
+    @property
+    def b(self) -> tuple[str, int]:
+        return self.b_post, self.b_index
 
     def alignment(self) -> Any:
         raw = self.source[self.position]
@@ -387,6 +453,7 @@ def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
     source = _list(doc, "pairs")
     # A fresh audit's pairs without their alignments (export.Items.briefs): read again for the rows shown.
     briefs = getattr(source, "briefs", None)
+    clusters: dict[str, str] = {}  # one string per cluster, not one per pair
     for position, raw in enumerate(source if briefs is None else briefs()):
         if not isinstance(raw, Mapping):
             continue
@@ -394,21 +461,24 @@ def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
         if a is None or b is None:
             continue
         kind = _text(raw.get("kind")) or "near"
-        cluster = raw.get("cluster")
+        cluster = "" if raw.get("cluster") is None else str(raw.get("cluster"))
         records.append(
             _PairRecord(
-                a,
-                b,
-                kind,
+                *a,
+                *b,
+                _KIND_NAMES.get(kind, kind),
                 _float(raw.get("jaccard")),
                 _float(raw.get("containment")),
-                "" if cluster is None else str(cluster),
+                clusters.setdefault(cluster, cluster),
                 source,
                 position,
             )
         )
     _fill_clusters(records)
     return records
+
+
+_KIND_NAMES = {kind: kind for kind in KINDS}  # a pair's kind as one shared string
 
 
 def _fill_clusters(records: list[_PairRecord]) -> None:

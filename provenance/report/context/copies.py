@@ -143,7 +143,10 @@ def _copies(
 
     rows: list[CopyRow] = []
     aligned_room = limits.max_aligned
-    for post_id, reuse in derived[: limits.max_copies]:
+    for post_id, brief in derived[: limits.max_copies]:
+        # The summary holds a copy's share, verdict and sources' shares; a row shows its credit too.
+        whole = posts.whole(post_id).get("reuse")
+        reuse = whole if isinstance(whole, Mapping) else brief
         credit = _credit_block(reuse)
         raw_sources = sources_main_first(s for s in reuse.get("sources") or [] if isinstance(s, Mapping))
         sources = []

@@ -88,6 +88,10 @@ class BoilerplateView:
     members: int
 
 
+#: A cluster as its section shows it: the witness, and each other member with the pair tying it closest.
+_Plan = tuple[tuple[str, int], list[tuple[tuple[str, int], _PairRecord]]]
+
+
 def _duplicates(
     posts: _Posts,
     pairs: list[_PairRecord],
@@ -132,10 +136,10 @@ def _duplicates(
     def words(ref: tuple[str, int]) -> int:
         return word_counts.get(ref, 0)
 
-    # The witness of every cluster and, for each other member, the pair that ties it closest to the
-    # witness (breadth first over the cluster's pairs): the direct pair where the audit verified one.
-    plans: dict[str, tuple[tuple[str, int], list[tuple[tuple[str, int], _PairRecord]]]] = {}
-    for cluster_id, cluster_pairs in by_cluster.items():
+    def plan(cluster_id: str) -> _Plan:
+        """The cluster's witness and, for each other member, the pair that ties it closest to the
+        witness (breadth first over the cluster's pairs): the direct pair where the audit verified one."""
+        cluster_pairs = by_cluster[cluster_id]
         refs = {ref for pair in cluster_pairs for ref in (pair.a, pair.b)}
         witness = earliest.get(cluster_id)
         if witness not in refs:
@@ -159,41 +163,47 @@ def _duplicates(
                         links.append((other, pair))
             frontier = following
         links.sort(key=lambda link: (posts.sort_key(link[0][0]), link[0][1]))
-        plans[cluster_id] = (witness, links)
+        return witness, links
 
-    def scope_of(cluster_id: str) -> Literal["inside", "cross"]:
-        witness, links = plans[cluster_id]
+    def scope_of(planned: _Plan) -> Literal["inside", "cross"]:
+        witness, links = planned
         return "cross" if any(ref[0] != witness[0] for ref, _ in links) else "inside"
 
-    def shared(cluster_id: str) -> int:
-        return sum(words(ref) for ref, _ in plans[cluster_id][1])
+    def shared(planned: _Plan) -> int:
+        return sum(words(ref) for ref, _ in planned[1])
 
-    def is_short(cluster_id: str) -> bool:
-        witness, links = plans[cluster_id]
+    def is_short(planned: _Plan) -> bool:
+        witness, links = planned
         return all(words(ref) < SHORT_WORDS for ref in [witness, *(r for r, _ in links)])
 
-    def order(cluster_id: str) -> tuple[bool, bool, int, int, str]:
-        return (
-            is_short(cluster_id),
-            scope_of(cluster_id) == "inside",
-            -shared(cluster_id),
-            -len(plans[cluster_id][1]),
-            cluster_id.zfill(12),
-        )
-
-    cluster_ids = sorted(plans, key=order)
-    views: list[ClusterView] = []
-    shown = 0
+    # Every cluster is planned once to rank it and count its copies, and only the shown ones are
+    # planned again: every cluster's plan held at once was a record per paragraph in a pair.
+    ranks: dict[str, tuple[bool, bool, int, int, str]] = {}
     everywhere: Counter[str] = Counter()
-    for cluster_id in cluster_ids:
-        witness, links = plans[cluster_id]
+    copies_total = 0
+    for cluster_id in by_cluster:
+        planned = plan(cluster_id)
+        witness, links = planned
         for ref, pair in links:
             everywhere[pair.kind] += 1
             everywhere["inside" if ref[0] == witness[0] else "cross"] += 1
+        copies_total += len(links)
+        ranks[cluster_id] = (
+            is_short(planned),
+            scope_of(planned) == "inside",
+            -shared(planned),
+            -len(links),
+            cluster_id.zfill(12),
+        )
+    cluster_ids = sorted(ranks, key=ranks.__getitem__)
+    del ranks
+    views: list[ClusterView] = []
+    shown = 0
     for cluster_id in cluster_ids[: limits.max_clusters]:
         if shown >= limits.max_pairs:
             break
-        witness, links = plans[cluster_id]
+        planned = plan(cluster_id)
+        witness, links = planned
         room = min(limits.max_pairs_per_cluster, limits.max_pairs - shown)
         members: list[MemberView] = []
         for ref, pair in links[:room]:
@@ -230,9 +240,9 @@ def _duplicates(
                 anchor=cluster_anchor(cluster_id),
                 size=len(all_refs),
                 spread=len({post for post, _ in all_refs}),
-                scope=scope_of(cluster_id),
-                shared_words=shared(cluster_id),
-                short=is_short(cluster_id),
+                scope=scope_of(planned),
+                shared_words=shared(planned),
+                short=is_short(planned),
                 kinds=tuple(k for k in KINDS if any(p.kind == k for p in by_cluster[cluster_id])),
                 earliest=posts.paragraph(*witness),
                 witness_text=text(witness),
@@ -241,7 +251,6 @@ def _duplicates(
             )
         )
 
-    copies_total = sum(len(plans[c][1]) for c in cluster_ids)
     note = None
     if len(views) < len(cluster_ids) or shown < copies_total:
         note = (

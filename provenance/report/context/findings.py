@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,11 +59,24 @@ def _findings(doc: Mapping[str, Any], posts: _Posts, limits: ReportLimits) -> Fi
     """The audit's findings, most severe first (input order within a severity), evidence linked."""
     if doc.get("findings") is None:
         return FindingsView(False, (), 0, ())
-    raw = [f for f in _list(doc, "findings") if isinstance(f, Mapping)]
+    # One pass that keeps only the shown findings' places, then those read again: a fresh audit's
+    # findings are made as they are read, and the generated 100,000-paragraph dump's, all held at
+    # once, were 10 MB of the report's build.
+    source = _list(doc, "findings")
     rank = {severity: n for n, severity in enumerate(SEVERITIES)}
-    ordered = sorted(enumerate(raw), key=lambda item: (rank.get(_text(item[1].get("severity")), 3), item[0]))
+    counts: Counter[str] = Counter()
+
+    def places() -> Iterator[tuple[int, int]]:
+        for position, finding in enumerate(source):
+            if isinstance(finding, Mapping):
+                severity = _text(finding.get("severity"))
+                counts[severity] += 1
+                yield rank.get(severity, 3), position
+
+    shown = heapq.nsmallest(limits.max_findings, places())
     items = []
-    for _, finding in ordered[: limits.max_findings]:
+    for _, position in shown:
+        finding = source[position]
         evidence = []
         raw_evidence = [e for e in finding.get("evidence") or [] if isinstance(e, Mapping)]
         for item in raw_evidence[: limits.max_evidence_per_finding]:
@@ -89,5 +103,5 @@ def _findings(doc: Mapping[str, Any], posts: _Posts, limits: ReportLimits) -> Fi
                 more_evidence=max(0, len(raw_evidence) - limits.max_evidence_per_finding),
             )
         )
-    counts = Counter(_text(f.get("severity")) for f in raw)
-    return FindingsView(True, tuple(items), len(raw), tuple((s, counts[s]) for s in SEVERITIES if counts[s]))
+    total = sum(counts.values())
+    return FindingsView(True, tuple(items), total, tuple((s, counts[s]) for s in SEVERITIES if counts[s]))

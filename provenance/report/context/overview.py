@@ -11,7 +11,6 @@ from provenance.report.context.common import (
     KINDS,
     _float,
     _list,
-    _PairRecord,
     _percent,
     _Posts,
     _text,
@@ -36,8 +35,9 @@ class Figure:
 
 
 def _figures(
-    doc: Mapping[str, Any], posts: _Posts, pairs: list[_PairRecord], clusters: int, cards: list[PostCard]
+    doc: Mapping[str, Any], posts: _Posts, pair_kinds: Mapping[str, int], clusters: int, cards: list[PostCard]
 ) -> tuple[Figure, ...]:
+    """The overview's figures; ``pair_kinds`` counts the pairs of each kind (where the summary does not)."""
     summary = doc.get("summary") if isinstance(doc.get("summary"), Mapping) else {}
     assert isinstance(summary, Mapping)
 
@@ -50,7 +50,7 @@ def _figures(
     def kind_count(kind: str) -> int:
         if kind in by_kind:
             return int(_float(by_kind[kind]))
-        return sum(1 for p in pairs if p.kind == kind)
+        return pair_kinds.get(kind, 0)
 
     paragraphs = posts.paragraph_count
     outlets = len(_list(doc, "outlets"))
@@ -104,7 +104,7 @@ def _figures(
         Figure(
             "pairs",
             "duplicate pairs",
-            f"{count('pairs', len(pairs)):,}",
+            f"{count('pairs', sum(pair_kinds.values())):,}",
             " · ".join(f"{kind_count(k):,} {k}" for k in KINDS),
             minor=True,
         ),
