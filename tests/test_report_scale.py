@@ -144,7 +144,7 @@ def test_a_fresh_audits_report_makes_whole_only_the_pairs_it_shows(monkeypatch: 
 
 
 def test_a_post_summary_reads_as_the_mapping_it_was_made_from() -> None:
-    """Summaries are tuples behind a read-only mapping (a third of the size of dicts): they read the same."""
+    """Summaries are tuples behind a read-only mapping (half the memory of dicts): they read the same."""
     from provenance.report.context.common import _Frozen, _summary
 
     post = {

@@ -578,16 +578,15 @@ def draw_graph(
     with them when there are any.
     """
     links = _links(doc, canonical)
-    merged = links.kinds
-    plain = {edge: kind for edge, kind in merged.items() if kind != "mentions"}
+    plain = {edge: kind for edge, kind in links.kinds.items() if kind != "mentions"}
     derived_total = sum(1 for d in links.derivation.values() if d in ("wholly", "partially"))
 
     def view(edges: Mapping[tuple[str, str], EdgeKind], view_id: str) -> GraphDrawing:
         return _draw_view(edges, links, title_of, href_of, max_nodes, derived_total, view_id)
 
     drawing = view(plain, "graph-plain")
-    if len(plain) < len(merged):
-        with_mentions = view(merged, "graph-mentions")
+    if len(plain) < len(links.kinds):
+        with_mentions = view(links.kinds, "graph-mentions")
         drawing = _replace_mentions(drawing, with_mentions)
     return drawing
 
