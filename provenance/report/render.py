@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from provenance.errors import ReportError
 from provenance.report.context import Phrase, ReportContext, ReportLimits, build_context
-from provenance.workers import release_free_memory
+from provenance.workers import own_garbage_collected, release_free_memory
 
 
 def isolate(value: object) -> Markup:
@@ -136,9 +136,13 @@ def render_to(doc: Mapping[str, Any], handle: TextIO, limits: ReportLimits | Non
     the audit's peak).
     """
     try:
-        context = build_context(doc, limits)
-        release_free_memory()
-        handle.writelines(_pieces(context))
+        # The context stays in the template's reference cycles once the page
+        # is written: collected here, not at the end of the writing stage.
+        with own_garbage_collected():
+            context = build_context(doc, limits)
+            release_free_memory()
+            handle.writelines(_pieces(context))
+            del context
     except RecursionError as exc:
         # Only a hand-made document nests this deep: values are read with str(), which recurses.
         raise ReportError("the audit document nests lists or objects too deeply to render") from exc
