@@ -7,7 +7,10 @@ size, and the bytes under TMPDIR (the dedup stage's spilled keys). Stage times
 come from the ``timings`` that audit.json records. The command writes a line
 to stderr as each stage ends (its progress, off a terminal); the peak PSS of
 each stage is the highest sample between that line and the one before it,
-so the table says where the peak came. Prints a table.
+so the table says where the peak came. The CPU time is the user and system
+seconds of the command and every process it forked and waited for; divided by
+the wall time, it says how many of the machine's cores the command kept busy
+on average. Prints a table.
 
     python benchmarks/bench_audit.py benchmarks/out/1000000-seed1/dump.txt
     python benchmarks/bench_audit.py --paragraphs 100000     # generate the dump first
@@ -31,6 +34,7 @@ import contextlib
 import json
 import os
 import re
+import resource
 import shlex
 import shutil
 import sqlite3
@@ -133,6 +137,16 @@ def split_row(parent: int, processes: dict[int, ProcessMemory]) -> str:
     return " · ".join("/".join(mb(value) for value in processes[pid]) for pid in order)
 
 
+def _children_cpu() -> float:
+    """User and system CPU seconds of this process's waited-for children and their waited-for descendants.
+
+    The command's forked workers and reuse process are waited for by it, so
+    their CPU is in its own count once it exits.
+    """
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, object]:
     """Run ``COMMAND audit dump --out out [ARGS]`` (``command`` is the executable and ARGS) into an emptied
     ``out``, and sample it until it exits."""
@@ -146,6 +160,7 @@ def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, o
         samples: list[tuple[float, int]] = []
         splits: list[dict[int, ProcessMemory]] = []
         lines: list[tuple[float, str]] = []
+        cpu_before = _children_cpu()
         with log.open("w", encoding="utf-8") as errors, log.open(encoding="utf-8") as reading:
             process = subprocess.Popen(
                 [executable, "audit", str(dump), "--out", str(out), *extra],
@@ -170,11 +185,13 @@ def run_audit(dump: Path, out: Path, command: str = "provenance") -> dict[str, o
                 peak_tmp = max(peak_tmp, folder_bytes(Path(tmp)))
                 time.sleep(0.2)
         wall = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
         left = sorted(os.listdir(tmp))
     if process.returncode != 0:
         raise SystemExit(f"{command} audit failed (exit {process.returncode}); see {log}")
     return {
         "wall": wall,
+        "cpu": cpu,
         "peak_pss": max((pss for _, pss in samples), default=0),
         "stage_peaks": stage_peaks(samples, lines),
         "stage_splits": {
@@ -222,6 +239,8 @@ def main() -> int:
 
     rows: list[tuple[str, list[str]]] = [
         ("wall time, command to exit (s)", each(lambda r: f"{r['wall']:.1f}")),
+        ("CPU time, process tree (s, user + system)", each(lambda r: f"{r['cpu']:.1f}")),
+        ("  cores busy on average (CPU s / wall s)", each(lambda r: f"{r['cpu'] / r['wall']:.2f}")),
         *(
             (
                 f"  {stage} (s, as the audit recorded)",
