@@ -456,6 +456,14 @@ def cli() -> None:
     help="Spark master for --engine spark (local[N], spark://host:7077, yarn, k8s://...); under "
     "spark-submit the default means the master given there.",
 )
+@click.option(
+    "--spark-staging",
+    metavar="DIR",
+    default=None,
+    help="For --engine spark on a cluster: a folder the driver and every executor see at the same path "
+    "(a shared file system), where the driver writes the paragraphs as JSON Lines for the jobs to read. "
+    "Default: a temporary folder with a local master; on a cluster, the paragraphs go inside the jobs.",
+)
 @domain_errors
 @stops_on_signals
 def audit(
@@ -465,6 +473,7 @@ def audit(
     with_json: bool | None,
     engine: str,
     spark_master: str,
+    spark_staging: str | None,
     **kwargs: Any,
 ) -> None:
     """Audit PATHS (files or folders; default: seeds/) and write the report.
@@ -485,7 +494,7 @@ def audit(
     from provenance.ownership import clear_leftovers, output_lock
 
     paths, config = _config(kwargs)
-    config = config.with_(engine=engine, spark_master=spark_master)
+    config = config.with_(engine=engine, spark_master=spark_master, spark_staging=spark_staging)
     large = None
     if with_json is None:
         large = _large_input(paths, config, out_dir, db)

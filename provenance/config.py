@@ -92,6 +92,11 @@ class AuditConfig:
       spark_master ("local[*]"): the Spark master URL for ``engine="spark"``
         (``local[N]``, ``spark://host:7077``, ``yarn``, ``k8s://…``); under
         ``spark-submit`` the default means the master given there.
+      spark_staging (None): a folder the Spark driver and every executor see
+        at the same path, where the driver writes the paragraphs as JSON
+        Lines for the jobs to read. None: a temporary folder of the driver's
+        when the master is local; on a cluster, the paragraphs travel inside
+        the jobs from the driver.
 
     Input
       format (None): force one reader ("archive", "jsonl", "text", "html",
@@ -142,6 +147,7 @@ class AuditConfig:
     min_quote_words: int = 6
     engine: str = "local"
     spark_master: str = "local[*]"
+    spark_staging: str | None = None
     format: str | None = None
     include_pages: bool = False
     strict: bool = False

@@ -15,6 +15,7 @@ import importlib.util
 import itertools
 import json
 import random
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -69,17 +70,25 @@ def test_seed_audit_json_is_the_same_with_either_engine(spark: Any, tmp_path: Pa
     """The whole command: audit.json differs only in params.engine, timings and the generation time."""
     runner = CliRunner()
     docs = {}
+    staging = tmp_path / "staging"
     for name in ("local", "spark"):
         out = tmp_path / name
         result = runner.invoke(
             cli,
-            ["audit", str(ROOT / "seeds"), "--engine", name, "--spark-master", "local[2]", "--out", str(out)],
+            [
+                "audit",
+                str(ROOT / "seeds"),
+                *("--engine", name, "--spark-master", "local[2]", "--spark-staging", str(staging)),
+                *("--out", str(out)),
+            ],
         )
         assert result.exit_code == 0, result.output
         docs[name] = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     local, distributed = docs["local"], docs["spark"]
     assert (local["params"]["engine"], distributed["params"]["engine"]) == ("local", "spark")
     assert distributed["params"]["spark_master"] == "local[2]"
+    # The paragraphs went through the staging folder named, which the run left empty.
+    assert distributed["params"]["spark_staging"] == str(staging) and list(staging.iterdir()) == []
     assert local["summary"]["pairs"] > 10 and local["summary"]["clusters"] > 5
     for doc in (local, distributed):
         for varying in ("generated_at", "timings", "params"):
@@ -256,6 +265,9 @@ def test_a_failed_stop_does_not_hide_why_the_job_failed(monkeypatch: pytest.Monk
     from py4j.protocol import Py4JError
 
     class DeadSession:
+        class sparkContext:  # named as SparkSession names it
+            master = "local[2]"
+
         def stop(self) -> None:
             raise ConnectionRefusedError(111, "Connection refused")
 
@@ -263,7 +275,7 @@ def test_a_failed_stop_does_not_hide_why_the_job_failed(monkeypatch: pytest.Monk
         raise Py4JError("Job aborted\njava.lang.OutOfMemoryError: Java heap space")
 
     monkeypatch.setattr(engine, "spark_session", lambda master: (DeadSession(), True))
-    monkeypatch.setattr(engine, "paragraphs_frame", lambda spark, posts: None)
+    monkeypatch.setattr(engine, "paragraphs_frame", lambda spark, posts, staged: None)
     monkeypatch.setattr(engine, "duplicate_links", out_of_memory)
     with pytest.raises(engine.SparkJobError, match="ran out of memory"):
         engine.find_duplicates_spark([], AuditConfig(engine="spark", spark_master="local[2]"))
@@ -292,6 +304,82 @@ def test_a_dump_with_nothing_to_pair(spark: Any, tmp_path: Path) -> None:
     assert local.dedup.pairs == [] and local.dedup.clusters == []
     compare_audits(local, distributed)
     assert distributed.dedup.stats["paragraphs"] == local.dedup.stats["paragraphs"] >= 2
+
+
+ODD_TEXTS = [
+    'Plain words, then a quote "said" and a back\\slash.',
+    "كتب المراسل أن الاجتماع انتهى دون اتفاق",
+    "An emoji 🙂 and a line\u2028separator and a paragraph\u2029separator inside.",
+    "A lone surrogate \ud800 in the middle, as a broken decoding leaves one.",
+    "",
+]
+
+
+def odd_posts() -> list[Post]:
+    posts, _ = generate.generate_posts(40, seed=7)
+    first = posts[0]
+    paragraphs = [
+        dataclasses.replace(first.paragraphs[0], index=i, text=text) for i, text in enumerate(ODD_TEXTS)
+    ]
+    return [dataclasses.replace(first, paragraphs=paragraphs), *posts[1:]]
+
+
+@needs_spark
+@pytest.mark.slow
+def test_the_staged_paragraphs_read_back_as_the_driver_holds_them(spark: Any, tmp_path: Path) -> None:
+    """The jobs read the JSON Lines the driver wrote: the same rows as the paragraphs sent inside the
+    jobs, odd characters included, in as many parts as asked; the run's folder is gone afterwards."""
+    posts = odd_posts()
+    sent = sorted(engine.paragraphs_frame(spark, posts, slices=3).collect())
+    staging = tmp_path / "shared"
+    with engine.staged_paragraphs(spark, posts, str(staging)) as staged:
+        assert staged is not None and staged.startswith("file:///")
+        folder = next(staging.iterdir())
+        assert folder.name.startswith("provenance-paragraphs-")
+        # Every character beyond ASCII is escaped: the file reads the same in any encoding.
+        assert (folder / "paragraphs.jsonl").read_bytes().isascii()
+        frame = engine.paragraphs_frame(spark, posts, slices=3, staged=staged)
+        assert frame.rdd.getNumPartitions() >= 3
+        read = sorted(frame.collect())
+    assert list(staging.iterdir()) == []
+    assert [tuple(row) for row in read] == [tuple(row) for row in sent]
+    # As the paragraphs sent inside the jobs, a lone surrogate reaches the frame as U+FFFD: Spark's
+    # rows pass through its JVM as UTF-8. Neither is part of a word, so the words are the driver's.
+    held = [
+        (post, re.sub("[\ud800-\udfff]", "\ufffd", p.text))
+        for post, item in enumerate(posts)
+        for p in item.paragraphs
+    ]
+    assert "\ufffd" in held[3][1]
+    assert [(row[1], row[2]) for row in read] == held
+    assert [row[0] for row in read] == list(range(len(held)))
+
+
+def test_the_staging_folder_goes_even_when_the_jobs_fail(tmp_path: Path) -> None:
+    """Written for a cluster (``--spark-staging``) or a local master's temporary folder, never left."""
+
+    class Context:
+        master = "spark://head:7077"
+
+    class Session:
+        sparkContext = Context()
+
+    posts = odd_posts()
+    with pytest.raises(RuntimeError), engine.staged_paragraphs(Session(), posts, str(tmp_path)) as staged:
+        assert staged is not None and (tmp_path / next(tmp_path.iterdir()).name / "paragraphs.jsonl").exists()
+        raise RuntimeError("a job failed")
+    assert list(tmp_path.iterdir()) == []
+    # On a cluster with no shared folder named, the paragraphs go inside the jobs: nothing is written.
+    with engine.staged_paragraphs(Session(), posts, None) as staged:
+        assert staged is None
+    # A folder that cannot be made is one line naming it.
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    with (
+        pytest.raises(engine.SparkJobError, match=r"--spark-staging .*file"),
+        engine.staged_paragraphs(Session(), posts, str(blocked / "sub")),
+    ):
+        pass
 
 
 def test_a_store_takes_runs_of_either_engine() -> None:

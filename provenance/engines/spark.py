@@ -77,6 +77,7 @@ __all__ = [
     "paragraphs_frame",
     "require_spark",
     "spark_session",
+    "staged_paragraphs",
 ]
 
 DEFAULT_MASTER = "local[*]"
@@ -234,12 +235,18 @@ def local_driver_memory(environ: Mapping[str, str] | None = None) -> str | None:
     return f"{max(1, total // 2**31)}g"
 
 
-def paragraphs_frame(spark: SparkSession, posts: Sequence[Post], slices: int | None = None) -> DataFrame:
+def paragraphs_frame(
+    spark: SparkSession, posts: Sequence[Post], slices: int | None = None, staged: str | None = None
+) -> DataFrame:
     """The posts' paragraphs as a DataFrame ``(g, post, text)``, ``g`` numbered in input order.
 
-    This is the engine's input. Here it is made from the ingested posts
-    (ingest is local); a cluster job can build the same three columns from
-    Parquet or JSON Lines instead and call :func:`duplicate_links` on them.
+    This is the engine's input. With ``staged`` (a JSON Lines file that
+    :func:`staged_paragraphs` wrote), the jobs read the paragraphs from that
+    file, split into at least ``slices`` parts; without it they travel inside
+    the jobs from the driver (``parallelize``), which holds them all in the
+    driver's JVM and sends each task its part. A cluster job can build the
+    same three columns from its own Parquet or JSON Lines and call
+    :func:`duplicate_links` on them.
     """
     from pyspark.sql.types import LongType, StringType, StructField, StructType
 
@@ -250,10 +257,78 @@ def paragraphs_frame(spark: SparkSession, posts: Sequence[Post], slices: int | N
             StructField("text", StringType(), False),
         ]
     )
+    slices = slices or max(2, spark.sparkContext.defaultParallelism * 2)
+    if staged is not None:
+        lines = spark.sparkContext.textFile(staged, slices)
+        return spark.createDataFrame(lines.map(_paragraph_row), schema)
     rows = [(index, paragraph.text) for index, post in enumerate(posts) for paragraph in post.paragraphs]
     numbered = [(g, index, text) for g, (index, text) in enumerate(rows)]
-    slices = slices or max(2, spark.sparkContext.defaultParallelism * 2)
     return spark.createDataFrame(spark.sparkContext.parallelize(numbered, slices), schema)
+
+
+def _paragraph_row(line: str) -> tuple[int, int, str]:
+    """A line of the staged paragraphs, ``[g, post, text]``, as the frame's row."""
+    import json
+
+    g, post, text = json.loads(line)
+    return int(g), int(post), str(text)
+
+
+@contextlib.contextmanager
+def staged_paragraphs(
+    spark: SparkSession, posts: Sequence[Post], staging: str | None
+) -> Iterator[str | None]:
+    """The paragraphs written as JSON Lines where the jobs can read them: the file's URL, or None.
+
+    The folder is ``staging`` (``--spark-staging``: a folder the driver and
+    every executor see at the same path), or, when the master is local, a
+    temporary folder of the driver's; on a cluster without ``staging`` there
+    is none, and the paragraphs travel inside the jobs. A line is
+    ``[g, post, text]`` with every character beyond ASCII escaped, so the
+    file reads back to the same text whatever its characters and whatever
+    encoding a node assumes. (In the frame, as in one made by ``parallelize``,
+    a lone surrogate is U+FFFD: Spark's rows pass through its JVM as UTF-8.)
+    The folder made for the run is removed when the block ends, however it
+    ends.
+    """
+    if staging is None and not (spark.sparkContext.master or "").startswith("local"):
+        yield None
+        return
+    import json
+    import tempfile
+    from pathlib import Path
+
+    if staging is not None:
+        try:
+            Path(staging).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SparkJobError(
+                f"--spark-staging {staging}: cannot make the folder: {exc.strerror or exc}"
+            ) from exc
+    try:
+        folder = tempfile.mkdtemp(prefix="provenance-paragraphs-", dir=staging)
+    except OSError as exc:
+        raise SparkJobError(
+            f"--spark-staging {staging or tempfile.gettempdir()}: cannot write there: {exc.strerror or exc}"
+        ) from exc
+    try:
+        path = Path(folder) / "paragraphs.jsonl"
+        encoder = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+        try:
+            with path.open("w", encoding="ascii", newline="\n") as handle:
+                g = 0
+                for index, post in enumerate(posts):
+                    for paragraph in post.paragraphs:
+                        handle.write(encoder.encode([g, index, paragraph.text]))
+                        handle.write("\n")
+                        g += 1
+        except OSError as exc:
+            raise SparkJobError(
+                f"{path}: cannot write the paragraphs for Spark: {exc.strerror or exc}"
+            ) from exc
+        yield path.resolve().as_uri()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(slots=True)
@@ -1062,7 +1137,9 @@ def find_duplicates_spark(
     with _spark_errors(config.spark_master):
         spark, started = spark_session(config.spark_master)
         try:
-            links = duplicate_links(paragraphs_frame(spark, posts), config, chronology, len(posts))
+            with staged_paragraphs(spark, posts, config.spark_staging) as staged:
+                frame = paragraphs_frame(spark, posts, staged=staged)
+                links = duplicate_links(frame, config, chronology, len(posts))
             stats = dict(links.stats)
             stats["spark_master"] = spark.sparkContext.master
         except BaseException:

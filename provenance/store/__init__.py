@@ -64,7 +64,7 @@ __all__ = [
 
 #: AuditConfig fields that change how fast, never what, an audit finds; left out of the check.
 #: (Both engines give the same results: tests/test_spark.py.)
-NOT_RESULTS = frozenset({"jobs", "strict", "engine", "spark_master"})
+NOT_RESULTS = frozenset({"jobs", "strict", "engine", "spark_master", "spark_staging"})
 
 
 def result_params(config: Any) -> dict[str, Any]:
