@@ -647,6 +647,42 @@ def test_copies_table_names_each_copy_its_source_verdict_and_how_sure(seed_doc: 
     assert '<span class="direction guessed">guessed from input order</span>' in rows[1]
 
 
+def lead(html: str) -> str:
+    found = re.search(r'<div class="lead".*?</div>', html, flags=re.S)
+    return found.group(0) if found else ""
+
+
+def test_the_overview_leads_with_the_copies_as_the_table_ranks_and_judges_them(
+    seed_doc: dict[str, Any],
+) -> None:
+    """Under the headline figures: each copy (the first three), its main source, credit and direction."""
+    doc = two_copies(seed_doc)
+    html = render(doc)
+    shown = lead(html)
+    assert html.index('class="lead"') < html.index('class="figures minor"') < html.index('id="copies"')
+    items = re.findall(r"<li>.*?</li>", shown, flags=re.S)
+    assert len(items) == 2 and "The copies:" in shown and "Every copy" not in shown
+    first, second = items
+    assert f'href="#copy-{post_anchor(US)}"' in first and "69.7%" in first
+    assert "from <bdi>ISIS chief looses suicide bombers at W. cities</bdi>" in first
+    assert '<span class="direction decided">by citation dates</span>' in first
+    assert f'href="#copy-{post_anchor(DIASPORA)}"' in second and "21.0%" in second
+    assert '<span class="direction guessed">guessed from input order</span>' in second
+    assert '<span class="credit unassessed">' in second  # as the row says: the document assessed none
+    # One copy; more than three; none.
+    assert "The copy:" in lead(render(seed_doc))
+    many = copy.deepcopy(doc)
+    for post in many["posts"]:
+        if post["id"] not in (US, DIASPORA, HAYOM, ISIS):
+            post["reuse"] = copy.deepcopy(next(p for p in many["posts"] if p["id"] == DIASPORA)["reuse"])
+    shown = lead(render(many))
+    assert "Most borrowed:" in shown and len(re.findall(r"<li>", shown)) == 3
+    assert '<a href="#copies">Every copy' in shown
+    for post in many["posts"]:
+        post.pop("reuse", None)
+    assert lead(render(many)) == "" and 'class="lead"' not in render(many)
+
+
 def test_posts_sharing_a_title_are_named_by_their_ids_too(seed_doc: dict[str, Any]) -> None:
     """A copy and its source with one headline never read as a post copying itself."""
     doc = copy.deepcopy(seed_doc)

@@ -359,6 +359,39 @@ def test_no_sideways_scrolling_and_the_first_table_in_view_on_the_seed(
 
 
 @pytest.mark.parametrize("width", [390, 1400])
+def test_the_first_screen_names_the_copies_and_a_click_reaches_the_row(
+    browser: Any, report_file: Callable[[str, dict[str, Any]], Path], width: int
+) -> None:
+    """On a phone the copies table starts below the first screen; the lead above it is on that screen."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(report_file("two-copies-lead", _two_copies()).as_uri())
+        lead = page.locator(".lead")
+        box = lead.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844
+        assert page.locator(".lead li").count() == 2
+        assert "by citation dates" in page.locator(".lead li").first.inner_text()
+        page.locator(".lead a.lead-post").first.click()
+        row = f"copy-{post_anchor(US)}"
+        # Below the page's head where it stays on screen (wide screens), not hidden under it.
+        page.wait_for_function(
+            """id => {
+                const head = document.querySelector(".page-head");
+                const sticky = getComputedStyle(head).position === "sticky";
+                const covered = sticky ? head.getBoundingClientRect().bottom : 0;
+                const top = document.getElementById(id).getBoundingClientRect().top;
+                return top >= covered - 1 && top < innerHeight;
+            }""",
+            arg=row,
+            timeout=5000,
+        )
+        assert page.evaluate("location.hash") == f"#{row}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1400])
 @pytest.mark.parametrize("corpus", ["cc-labs-blog.xml", "theme-unit-test.xml"])
 def test_no_sideways_scrolling_on_a_real_blog_export(
     browser: Any,
