@@ -27,6 +27,7 @@ SHOWN = (
     "report.js",
     "partials/macros.html",
     "partials/overview.html",
+    "partials/lead.html",
     "partials/findings.html",
     "partials/copies.html",
 )
