@@ -495,6 +495,20 @@ def audit(
 
     paths, config = _config(kwargs)
     config = config.with_(engine=engine, spark_master=spark_master, spark_staging=spark_staging)
+    if engine != "spark":
+        # Said, not silently dropped: a user who names a master expects Spark to run.
+        context = click.get_current_context()
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in ("spark_master", "spark_staging")
+            if context.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+        ]
+        if given:
+            _echo(
+                f"warning: {' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} only to "
+                "--engine spark; this audit runs on this machine (--engine local)",
+                err=True,
+            )
     large = None
     if with_json is None:
         large = _large_input(paths, config, out_dir, db)

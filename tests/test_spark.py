@@ -179,6 +179,37 @@ def test_engine_is_checked_and_recorded() -> None:
     assert (params["engine"], params["spark_master"]) == ("spark", "spark://h:7077")
 
 
+def test_spark_options_without_the_spark_engine_are_said_to_do_nothing(tmp_path: Path) -> None:
+    """The audit still runs, locally, and says that the Spark options it was given change nothing."""
+    runner = CliRunner()
+    seed = str(ROOT / "seeds")
+    given = runner.invoke(
+        cli,
+        [
+            "audit",
+            seed,
+            "--spark-master",
+            "local[2]",
+            "--spark-staging",
+            str(tmp_path / "s"),
+            "--out",
+            str(tmp_path / "a"),
+        ],
+    )
+    assert given.exit_code == 0, given.output
+    assert (
+        "warning: --spark-master and --spark-staging apply only to --engine spark; this audit runs on this "
+        "machine (--engine local)"
+    ) in given.output
+    assert not (tmp_path / "s").exists()
+    one = runner.invoke(
+        cli, ["audit", seed, "--spark-staging", str(tmp_path / "s"), "--out", str(tmp_path / "b")]
+    )
+    assert one.exit_code == 0 and "warning: --spark-staging applies only to --engine spark" in one.output
+    plain = runner.invoke(cli, ["audit", seed, "--engine", "local", "--out", str(tmp_path / "c")])
+    assert plain.exit_code == 0 and "--engine spark" not in plain.output
+
+
 @needs_spark
 @pytest.mark.slow
 def test_spark_components_are_scipy_components(spark: Any) -> None:
