@@ -10,7 +10,7 @@ few seconds.
     python3 benchmarks/bench_report.py --posts 20000 --no-browser
     python3 benchmarks/bench_report.py --audit-json OUT/audit.json   # a real audit instead
     python3 benchmarks/bench_report.py --html OUT/report.html        # only open a written report
-    python3 benchmarks/bench_report.py --screens    # screens to the first table's end vs the whole page
+    python3 benchmarks/bench_report.py --screens    # screens down to the answer vs the whole page
 
 ``--stages`` runs ``provenance audit`` as a user does (a fresh process, see
 ``bench_audit.run_audit``) on dumps made by ``generate.py`` with about 1,700,
@@ -238,15 +238,31 @@ def drawing_seconds(audit_json: Path) -> tuple[float, int]:
 
 
 #: Dumps --screens reads as a user has them (under ../shared/corpora; "seeds" is the repo's sample).
-SCREEN_DUMPS = ("seeds", "wxr/cc-labs-blog.xml", "clough-short-answers")
+SCREEN_DUMPS = ("seeds", "wxr/cc-labs-blog.xml", "clough-short-answers", "meter-showbiz")
+#: Screen widths --screens measures at: a phone's and a desktop's.
+SCREEN_WIDTHS = (390, 1400)
+
+#: Where the answer lies on the page as it opens: the bottom of the overview's lead (the copies named
+#: with source, credit and direction), the top and bottom of the copies table, the page's height.
+_PLACES = """() => {
+    const lead = document.querySelector('.lead'), table = document.querySelector('#copies table');
+    const y = r => r.getBoundingClientRect();
+    return {
+        lead: lead ? y(lead).bottom + scrollY : null,
+        table_top: table ? y(table).top + scrollY : null,
+        table_end: table ? y(table).bottom + scrollY : null,
+        total: document.documentElement.scrollHeight,
+    };
+}"""
 
 
-def screens(height: int = 900, width: int = 1400) -> int:
-    """Screens to read down to the end of the first table (the copies) against the whole page, at 1400 px.
+def screens(height: int = 900) -> int:
+    """Screens to read down to the answer at a phone's and a desktop's width: the end of the overview's
+    lead, the start and end of the copies table, against the whole page.
 
     Each dump is audited by the installed command in a fresh process, as a
     user runs it; the page is opened in chromium with every fold closed, as
-    it first appears.
+    it first appears. A figure up to 1.0 is on the first screen.
     """
     import subprocess
     import tempfile
@@ -255,28 +271,35 @@ def screens(height: int = 900, width: int = 1400) -> int:
     from playwright.sync_api import sync_playwright
 
     root = Path(__file__).resolve().parents[1]
-    print(f"Screens of {height} px at {width} px wide, folds closed (as the page opens):\n")
-    print("| dump | first table ends at (screens) | whole page (screens) |\n|---|---:|---:|")
+    print(f"Screens of {height} px, folds closed (as the page opens):\n")
+    print(
+        "| dump | width (px) | the lead ends at | copies table starts at | copies table ends at "
+        "| whole page |\n|---|---:|---:|---:|---:|---:|"
+    )
+
+    def at(value: float | None) -> str:
+        return "-" if value is None else f"{value / height:.2f}"
+
     with tempfile.TemporaryDirectory(prefix="screens-") as tmp, sync_playwright() as playwright:
         browser = launch(playwright)
         for name in SCREEN_DUMPS:
             dump = root / "seeds" if name == "seeds" else SHARED / "corpora" / name
             if not dump.exists():
-                print(f"| {name} | skipped: not found | |")
+                print(f"| {name} | skipped: not found | | | | |")
                 continue
             out = Path(tmp) / name.replace("/", "-")
             subprocess.run(
                 ["provenance", "audit", str(dump), "--out", str(out)], check=True, capture_output=True
             )
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto((out / "report.html").as_uri(), wait_until="load")
-            table_end = page.evaluate(
-                """() => { const t = document.querySelector('#copies');
-                     return t ? t.getBoundingClientRect().bottom + window.scrollY : 0; }"""
-            )
-            total = page.evaluate("document.documentElement.scrollHeight")
-            print(f"| {name} | {table_end / height:.1f} | {total / height:.1f} |")
-            page.close()
+            for width in SCREEN_WIDTHS:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto((out / "report.html").as_uri(), wait_until="load")
+                places = page.evaluate(_PLACES)
+                print(
+                    f"| {name} | {width} | {at(places['lead'])} | {at(places['table_top'])} | "
+                    f"{at(places['table_end'])} | {at(places['total'])} |"
+                )
+                page.close()
         browser.close()
     return 0
 
@@ -352,7 +375,8 @@ def main() -> int:
     parser.add_argument(
         "--screens",
         action="store_true",
-        help="screens to read the first table vs the whole page (seed, cc-labs, Clough), at 1400 px",
+        help="screens to read down to the answer (the lead, the copies table) vs the whole page, at 390 and "
+        "1400 px (seed, cc-labs, Clough, METER)",
     )
     args = parser.parse_args()
 
