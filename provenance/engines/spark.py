@@ -44,6 +44,7 @@ chains), which is what grows fastest.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -261,15 +262,20 @@ def paragraphs_frame(
     if staged is not None:
         lines = spark.sparkContext.textFile(staged, slices)
         return spark.createDataFrame(lines.map(_paragraph_row), schema)
-    rows = [(index, paragraph.text) for index, post in enumerate(posts) for paragraph in post.paragraphs]
-    numbered = [(g, index, text) for g, (index, text) in enumerate(rows)]
-    return spark.createDataFrame(spark.sparkContext.parallelize(numbered, slices), schema)
+    return spark.createDataFrame(spark.sparkContext.parallelize(list(_numbered(posts)), slices), schema)
+
+
+def _numbered(posts: Sequence[Post]) -> Iterator[tuple[int, int, str]]:
+    """Each paragraph as the frame's row ``(g, post, text)``: ``g`` in input order, ``post`` its post's."""
+    paragraphs = (
+        (index, paragraph.text) for index, post in enumerate(posts) for paragraph in post.paragraphs
+    )
+    for g, (index, text) in enumerate(paragraphs):
+        yield g, index, text
 
 
 def _paragraph_row(line: str) -> tuple[int, int, str]:
     """A line of the staged paragraphs, ``[g, post, text]``, as the frame's row."""
-    import json
-
     g, post, text = json.loads(line)
     return int(g), int(post), str(text)
 
@@ -294,34 +300,26 @@ def staged_paragraphs(
     if staging is None and not (spark.sparkContext.master or "").startswith("local"):
         yield None
         return
-    import json
     import tempfile
     from pathlib import Path
 
-    if staging is not None:
-        try:
-            Path(staging).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SparkJobError(
-                f"--spark-staging {staging}: cannot make the folder: {exc.strerror or exc}"
-            ) from exc
     try:
+        if staging is not None:
+            Path(staging).mkdir(parents=True, exist_ok=True)
         folder = tempfile.mkdtemp(prefix="provenance-paragraphs-", dir=staging)
     except OSError as exc:
+        where = f"--spark-staging {staging}" if staging is not None else tempfile.gettempdir()
         raise SparkJobError(
-            f"--spark-staging {staging or tempfile.gettempdir()}: cannot write there: {exc.strerror or exc}"
+            f"{where}: cannot make a folder there for Spark's input: {exc.strerror or exc}"
         ) from exc
     try:
         path = Path(folder) / "paragraphs.jsonl"
         encoder = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
         try:
             with path.open("w", encoding="ascii", newline="\n") as handle:
-                g = 0
-                for index, post in enumerate(posts):
-                    for paragraph in post.paragraphs:
-                        handle.write(encoder.encode([g, index, paragraph.text]))
-                        handle.write("\n")
-                        g += 1
+                for row in _numbered(posts):
+                    handle.write(encoder.encode(row))
+                    handle.write("\n")
         except OSError as exc:
             raise SparkJobError(
                 f"{path}: cannot write the paragraphs for Spark: {exc.strerror or exc}"
