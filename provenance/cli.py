@@ -651,7 +651,7 @@ def _print_summary(result: Any, written: dict[str, Path], kept_in: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from provenance.dedup.order import order_evidence
+    from provenance.dedup.order import GUESSES, order_evidence
     from provenance.export import GEXF_MAX_NODES
 
     by_kind: dict[str, int] = {}
@@ -675,7 +675,13 @@ def _print_summary(result: Any, written: dict[str, Path], kept_in: str) -> None:
     console.print(table)
     console.print(f"who copied whom: {order_evidence(result.posts)}")
     for reprint in result.reprints[:_MAX_REPRINTS_SHOWN]:
-        line = f"reprint: {reprint.copy} copies {reprint.source} (decided by {reprint.decided_by})"
+        if reprint.decided_by in GUESSES:  # no evidence of which came first: say so on the line itself
+            line = (
+                f"reprint: {reprint.copy} shares text with {reprint.source} "
+                f"(which came first is a guess by {reprint.decided_by})"
+            )
+        else:
+            line = f"reprint: {reprint.copy} copies {reprint.source} (decided by {reprint.decided_by})"
         console.print(printable(line))
     if len(result.reprints) > _MAX_REPRINTS_SHOWN:
         click.echo(f"… and {len(result.reprints) - _MAX_REPRINTS_SHOWN} more reprints (in the report)")

@@ -70,6 +70,28 @@ def test_audit_prints_a_summary_table(seed_outputs: Path, runner: CliRunner, tmp
     )
 
 
+def test_a_reprint_whose_order_is_a_guess_is_printed_as_shared_text(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Two undated files, one the other's text and more: no line says which copies which as a fact."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    text = (
+        "The council voted on Tuesday to close the old bridge to lorries after engineers found cracks "
+        "in two of its piers, and a temporary crossing will open next spring."
+    )
+    (dump / "a-letter.txt").write_text(f"A letter\n\n{text}\n", encoding="utf-8")
+    (dump / "b-notice.txt").write_text(
+        f"A notice\n\n{text}\n\nResidents may write to the council before the end of the month.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["audit", str(dump), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    reprints = [line for line in result.output.splitlines() if line.startswith("reprint:")]
+    assert reprints and all(" copies " not in line for line in reprints), result.output
+    assert any("shares text with" in line and "which came first is a guess by " in line for line in reprints)
+
+
 def test_parameters_reach_the_audit(runner: CliRunner, tmp_path: Path) -> None:
     """--threshold and friends are recorded in audit.json's params."""
     result = runner.invoke(

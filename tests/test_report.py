@@ -666,11 +666,17 @@ def test_the_overview_leads_with_the_copies_as_the_table_ranks_and_judges_them(
     assert f'href="#copy-{post_anchor(US)}"' in first and "69.7%" in first
     assert "from <bdi>ISIS chief looses suicide bombers at W. cities</bdi>" in first
     assert '<span class="direction decided">by citation dates</span>' in first
+    assert '<span class="credit' in first
+    # A guessed order: the two share text, the order is a guess, and the credit (judged for that order)
+    # is left to the table.
     assert f'href="#copy-{post_anchor(DIASPORA)}"' in second and "21.0%" in second
-    assert '<span class="direction guessed">guessed from input order</span>' in second
-    assert '<span class="credit unassessed">' in second  # as the row says: the document assessed none
+    assert '</a> shares <span class="num">21.0%</span> with <bdi>' in second
+    assert 'which came first: <span class="direction guessed">guessed from input order</span>' in second
+    assert '<span class="credit' not in second and " from <bdi>" not in second
     # One copy; more than three; none.
-    assert "The copy:" in lead(render(seed_doc))
+    one = copy.deepcopy(doc)
+    next(p for p in one["posts"] if p["id"] == DIASPORA).pop("reuse")
+    assert "The copy:" in lead(render(one))
     many = copy.deepcopy(doc)
     for post in many["posts"]:
         if post["id"] not in (US, DIASPORA, HAYOM, ISIS):
@@ -678,9 +684,35 @@ def test_the_overview_leads_with_the_copies_as_the_table_ranks_and_judges_them(
     shown = lead(render(many))
     assert "Most borrowed:" in shown and len(re.findall(r"<li>", shown)) == 3
     assert '<a href="#copies">Every copy' in shown
+    # Every order shown a guess: the title says the lines are text in common, not borrowing.
+    for post in many["posts"]:
+        for source in (post.get("reuse") or {}).get("sources") or []:
+            source["decided_by"] = "input_order"
+    shown = lead(render(many))
+    assert "Sharing the most (which came first is a guess):" in shown and "borrowed" not in shown
+    assert len(re.findall(r"</a> shares ", shown)) == 3 and '<span class="credit' not in shown
+    one = two_copies(seed_doc)
+    for post in one["posts"]:
+        if post["id"] != DIASPORA:
+            post.pop("reuse", None)
+    assert "The shared text (which came first is a guess):" in lead(render(one))
     for post in many["posts"]:
         post.pop("reuse", None)
     assert lead(render(many)) == "" and 'class="lead"' not in render(many)
+
+
+def test_the_lead_says_how_its_main_source_was_ordered_not_the_rows_weakest(seed_doc: dict[str, Any]) -> None:
+    """Dated after its main source, guessed after a minor one: the lead's line is about the main source."""
+    doc = two_copies(seed_doc)
+    us = next(p for p in doc["posts"] if p["id"] == US)
+    minor = {"post": HAYOM, "share": 0.01, "quoted_share": 0.0, "decided_by": "input_order"}
+    us["reuse"]["sources"].append(minor)
+    row = build_context(doc).copies[0]
+    assert row.direction.firmness == "guessed" and row.main_direction.label == "by citation dates"
+    first = re.findall(r"<li>.*?</li>", lead(render(doc)), flags=re.S)[0]
+    assert "from <bdi>ISIS chief looses suicide bombers at W. cities</bdi> and 1 more" in first
+    assert '<span class="direction decided">by citation dates</span>' in first and "shares" not in first
+    assert '<span class="direction guessed">' in copies_rows(render(doc))[0]  # the table keeps the weakest
 
 
 def test_posts_sharing_a_title_are_named_by_their_ids_too(seed_doc: dict[str, Any]) -> None:

@@ -84,6 +84,11 @@ class CopyRow:
     aligned: tuple[AlignedPair, ...]
     aligned_total: int
 
+    @property
+    def main_direction(self) -> Direction:
+        """How the order of this post and its main source was decided: what a line naming that source says."""
+        return self.sources[0].direction if self.sources else self.direction
+
 
 # Direction evidence (reuse.sources[].decided_by, provenance.dedup.order.EVIDENCE) in words.
 # Guesses rest on a convention, not on evidence; they and "undecided" must never look like a date.
