@@ -49,17 +49,22 @@ from provenance.store.db import (
 )
 from provenance.store.diff import diff_runs, format_diff, is_empty
 from provenance.store.read import check_run, last_runs, run_document, run_ids
+from provenance.store.runs import Dropped, RunRow, drop_runs, list_runs
 from provenance.store.schema import SCHEMA_VERSION
 from provenance.store.write import TABLE_KEYS, Progress, checkpoint, dumps, file_digest, write_rows
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Dropped",
+    "RunRow",
     "RunStore",
+    "drop_runs",
     "format_diff",
     "is_empty",
     "result_params",
     "stored_diff",
     "stored_document",
+    "stored_runs",
 ]
 
 #: AuditConfig fields that change how fast, never what, an audit finds; left out of the check.
@@ -425,3 +430,9 @@ def stored_diff(
         check_run(conn, path, old)
         check_run(conn, path, new)
         return diff_runs(conn, old, new)
+
+
+def stored_runs(path: str | os.PathLike[str]) -> list[RunRow]:
+    """The complete runs of the store at ``path``, oldest first (``provenance runs``)."""
+    with _reading(path) as conn:
+        return list_runs(conn)

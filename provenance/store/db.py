@@ -89,7 +89,7 @@ def connect_to_read(path: Path) -> sqlite3.Connection:
     try:
         with translated(path):
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = _tables(conn)
+            tables = table_names(conn)
         check_version(path, version, tables)
         if "runs" not in tables:
             raise StoreError(f"{path}: the store holds no run yet")
@@ -122,7 +122,7 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5.0)
 
 
-def _tables(conn: sqlite3.Connection) -> set[str]:
+def table_names(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
 
 
@@ -157,7 +157,7 @@ def prepare(conn: sqlite3.Connection, path: Path, rebuild: bool) -> bool:
     the old store as it was, indexes included.
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    tables = _tables(conn)
+    tables = table_names(conn)
     if tables and rebuild:
         if version == 0 or "meta" not in tables:
             check_version(path, version, tables)  # not a store: never dropped, even with --rebuild
