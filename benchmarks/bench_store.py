@@ -10,7 +10,8 @@ Each row is the whole command, in a fresh process, timed from start to exit:
    store sees the same files, parameters and versions, and the audit is not
    run (``docs/store.md``);
 5. the same into another ``--out``: audited again, reports nothing new;
-6. ``audit --db`` after a file of about 1% more posts (another generator seed) joins the dump.
+6. ``audit --db`` after a file of about 1% more posts (another generator seed) joins the dump;
+7. ``runs --db --keep 1``: the two older runs dropped and the file compacted.
 
 Apart from row 4, every run reads the whole dump again: the store makes the
 *comparison* incremental, not the audit (``docs/store.md``), so rows 5 and 6
@@ -113,6 +114,18 @@ def main() -> int:
             )
         )
         size = store.stat().st_size + sum(p.stat().st_size for p in work.glob("audit.sqlite-*"))
+        # Dropping the two older runs and compacting the file: what keeps a weekly store from growing.
+        seconds, cpu, printed = timed(["runs", "--db", str(store), "--keep", "1"])
+        assert "dropped runs 1, 2, kept run 3" in printed, printed[-2000:]
+        kept = store.stat().st_size + sum(p.stat().st_size for p in work.glob("audit.sqlite-*"))
+        rows.append(
+            (
+                "runs --db --keep 1 (drop 2 of 3 runs, compact)",
+                seconds,
+                cpu,
+                f"{size / 1e6:.1f} -> {kept / 1e6:.1f} MB",
+            )
+        )
 
     cold, cold_cpu = rows[2][1], rows[2][2]
     print(
@@ -124,7 +137,7 @@ def main() -> int:
         print(
             f"| {name} | {seconds:.1f} | {seconds / cold:.2f} | {cpu:.1f} | {cpu / cold_cpu:.2f} | {said} |"
         )
-    print(f"store after its three runs: {size / 1e6:.1f} MB")
+    print(f"store after its three runs: {size / 1e6:.1f} MB; after --keep 1: {kept / 1e6:.1f} MB")
     return 0
 
 
