@@ -45,26 +45,41 @@ def audit_options(*format_aliases: str) -> Callable[[F], F]:
     return functools.partial(_add_audit_options, format_aliases=format_aliases)
 
 
+class _Share(click.FloatRange):
+    """A share in (0, 1]. "nan" is refused: click.FloatRange lets it through (it fails no comparison)."""
+
+    name = "float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        converted = super().convert(value, param, ctx)
+        if converted != converted:  # NaN is the one float not equal to itself
+            self.fail(f"{value!r} is not a number in the range 0<x<=1.", param, ctx)
+        return converted
+
+
+_SHARE = _Share(0, 1, min_open=True)
+
+
 def _add_audit_options(command: F, format_aliases: tuple[str, ...]) -> F:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=str)),
         click.option(
             "--threshold",
-            type=click.FloatRange(0, 1, min_open=True),
+            type=_SHARE,
             default=_DEFAULTS.threshold,
             show_default=True,
             help="Jaccard at or above which two paragraphs are a near duplicate.",
         ),
         click.option(
             "--containment",
-            type=click.FloatRange(0, 1, min_open=True),
+            type=_SHARE,
             default=_DEFAULTS.containment,
             show_default=True,
             help="Share of a short paragraph inside a longer one for a 'contained' pair.",
         ),
         click.option(
             "--partial",
-            type=click.FloatRange(0, 1, min_open=True),
+            type=_SHARE,
             default=_DEFAULTS.partial,
             show_default=True,
             help="Containment on short shingles for a 'partial' pair.",
@@ -147,7 +162,15 @@ def _add_audit_options(command: F, format_aliases: tuple[str, ...]) -> F:
 
 def _config(kwargs: dict[str, Any]) -> tuple[list[str], AuditConfig]:
     paths = list(kwargs.pop("paths")) or _default_paths()
-    config = AuditConfig(
+    try:
+        config = _config_of(kwargs)
+    except ValueError as exc:  # AuditConfig's own checks: a usage error, not a traceback
+        raise click.UsageError(str(exc)) from exc
+    return paths, config
+
+
+def _config_of(kwargs: dict[str, Any]) -> AuditConfig:
+    return AuditConfig(
         threshold=kwargs.pop("threshold"),
         containment=kwargs.pop("containment"),
         partial=kwargs.pop("partial"),
@@ -164,7 +187,6 @@ def _config(kwargs: dict[str, Any]) -> tuple[list[str], AuditConfig]:
         references=tuple(kwargs.pop("references")),
         repair_mojibake=not kwargs.pop("no_repair"),
     )
-    return paths, config
 
 
 def _default_paths() -> list[str]:
@@ -675,10 +697,16 @@ def _print_summary(result: Any, written: dict[str, Path], kept_in: str) -> None:
     console.print(table)
     console.print(f"who copied whom: {order_evidence(result.posts)}")
     for reprint in result.reprints[:_MAX_REPRINTS_SHOWN]:
-        if reprint.decided_by in GUESSES:  # no evidence of which came first: say so on the line itself
+        # No evidence of which came first: the line says so instead of naming a copy.
+        if reprint.decided_by in GUESSES:
             line = (
                 f"reprint: {reprint.copy} shares text with {reprint.source} "
                 f"(which came first is a guess by {reprint.decided_by})"
+            )
+        elif reprint.decided_by == "undecided":
+            line = (
+                f"reprint: {reprint.copy} shares text with {reprint.source} "
+                "(which came first is undecided: the same day, no time or credit orders them)"
             )
         else:
             line = f"reprint: {reprint.copy} copies {reprint.source} (decided by {reprint.decided_by})"

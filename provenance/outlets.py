@@ -608,6 +608,10 @@ def read_alias_file(path: str | Path) -> list[OutletInfo]:
             data = yaml.safe_load(text)
         except yaml.YAMLError as error:
             raise InputError(f"alias file is not valid YAML: {error}", where) from error
+        except ValueError as error:  # a value PyYAML's resolver takes for a date or time and cannot make one
+            raise InputError(
+                f"alias file has a value that is not a valid date or number: {error}", where
+            ) from error
         return _entries_from_yaml(data or {}, where)
     return _entries_from_csv(text, where)
 

@@ -92,6 +92,41 @@ def test_a_reprint_whose_order_is_a_guess_is_printed_as_shared_text(
     assert any("shares text with" in line and "which came first is a guess by " in line for line in reprints)
 
 
+def test_a_reprint_of_the_same_day_is_printed_as_shared_text(runner: CliRunner, tmp_path: Path) -> None:
+    """Two posts of one day, no time or credit: the line says the order is undecided, not who copied."""
+    text = (
+        "The harbour master said the ships would wait outside the breakwater until the swell dropped "
+        "tomorrow. Local schools will reopen on Monday after the heating system was repaired."
+    )
+    dump = tmp_path / "same-day.jsonl"
+    dump.write_text(
+        "".join(
+            json.dumps({"id": pid, "title": pid.title(), "date": "2017-07-14", "text": text}) + "\n"
+            for pid in ("first", "second")
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["audit", str(dump), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    reprints = [line for line in result.output.splitlines() if line.startswith("reprint:")]
+    assert reprints == [
+        "reprint: second shares text with first (which came first is undecided: the same day, "
+        "no time or credit orders them)"
+    ], result.output
+
+
+@pytest.mark.parametrize("option", ["--threshold", "--containment", "--partial"])
+@pytest.mark.parametrize("value", ["nan", "NaN", "-nan"])
+def test_a_share_that_is_not_a_number_is_a_usage_error(
+    runner: CliRunner, tmp_path: Path, option: str, value: str
+) -> None:
+    """click's FloatRange lets NaN through; the option refuses it in one line, never a traceback."""
+    result = runner.invoke(cli, ["audit", str(ROOT / "seeds"), "--out", str(tmp_path), option, value])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}'" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "audit.json").exists()
+
+
 def test_parameters_reach_the_audit(runner: CliRunner, tmp_path: Path) -> None:
     """--threshold and friends are recorded in audit.json's params."""
     result = runner.invoke(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from ingest_accounting import unaccounted
 
 from provenance.ingest import read_corpus
@@ -89,3 +90,25 @@ def test_same_archive_twice_gets_renamed_ids() -> None:
     assert len(ids) == len(set(ids)) == 8
     assert "attacks-spread-to-the-coast-2" in ids
     assert sum("already used at" in w.message for w in corpus.warnings) == 4
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["2016-02-30", "2016-13-45", "2016-02-30 10:00:00", "2016-02-30T10:00:00Z"],
+)
+def test_an_impossible_front_matter_date_leaves_the_post_undated_not_lost(tmp_path: Path, date: str) -> None:
+    """PyYAML reads these as timestamps and cannot make them: the post stays, undated, with a warning."""
+    path = tmp_path / "post.md"
+    path.write_text(
+        f"---\ntitle: Schools reopen\ndate: {date}\ntags: [{date}]\n---\n"
+        "Local schools will reopen on Monday after the heating system was repaired over the weekend.\n",
+        encoding="utf-8",
+    )
+    corpus = read_corpus([tmp_path])
+    (post,) = corpus.posts
+    assert post.title == "Schools reopen" and post.date is None
+    assert [p.text for p in post.paragraphs] == [
+        "Local schools will reopen on Monday after the heating system was repaired over the weekend."
+    ]
+    assert any(w.line == 3 and "invalid date" in w.message for w in corpus.warnings), corpus.warnings
+    assert unaccounted(corpus, path) == {}

@@ -129,6 +129,8 @@ def test_csv_alias_file_with_header_and_kind(tmp_path: Path) -> None:
         ("bad.yaml", "outlets:\n  - aliases: [X]\n", "without a name"),
         ("bad.yaml", "outlets:\n  - name: X\n    kind: blog\n", "kind 'blog'"),
         ("bad.yaml", "outlets: [unclosed\n", "not valid YAML"),
+        ("dates.yaml", "x: 2016-13-45\n", "not a valid date or number"),
+        ("dates.yaml", "outlets:\n  - name: X\n    aliases: [2016-02-30]\n", "not a valid date or number"),
         ("bad.csv", "X,Y,blog\n", "kind 'blog'"),
     ],
 )

@@ -125,6 +125,15 @@ def _load_yaml(text: str) -> Any:
                     raise _Refused(f"more than {MAX_FRONT_MATTER_ALIASES} YAML aliases")
             return super().compose_node(parent, index)
 
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            # An impossible date (2016-02-30, 2016-13-45) stays the text it is, and the date reader says
+            # it cannot read it, as it does for any other date it cannot read: the post is kept.
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                return self.construct_scalar(node)
+
+    BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", BoundedLoader.construct_yaml_timestamp)
     loader = BoundedLoader(text)
     try:
         return loader.get_single_data()
