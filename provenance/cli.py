@@ -550,7 +550,7 @@ def audit(
             click.echo(cleared.message(out_dir), err=True)
         progress = StageProgress()
         try:
-            own = _own_paths(out_dir, db)
+            own = _own_paths(out_dir, db, paths)
             same = (
                 store.unchanged_run(paths, config, own, out_dir, with_json) if store and not rebuild else None
             )
@@ -596,15 +596,31 @@ def audit(
             _echo(line)
 
 
-def _own_paths(out_dir: Path, db: Path | None) -> list[str | Path]:
+def _own_paths(out_dir: Path, db: Path | None, paths: Sequence[str]) -> list[str | Path]:
     """What an audit writes, never to be read as its input when it lies inside a named folder.
 
-    The output folder, and the store with SQLite's files beside it.
+    The output folder, and the store with SQLite's files beside it. When the
+    output folder is a folder being audited, or holds one (``audit . --out
+    .``, ``audit dump --out .``), only the files the audit writes there are
+    left out: leaving out the folder would leave out the user's own posts.
+    (Its temporary files start with a dot, which the walk passes over.)
     """
+    from provenance.export import OUTPUT_FILES
+
     own: list[str | Path] = [out_dir]
+    if any(_lies_in(Path(path), out_dir) for path in paths):
+        own = [out_dir / name for name in OUTPUT_FILES]
     if db is not None:
         own += [Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
     return own
+
+
+def _lies_in(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies inside it, symbolic links resolved."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return False
 
 
 def _large_input(paths: Sequence[str], config: AuditConfig, out_dir: Path, db: Path | None) -> int | None:
@@ -620,7 +636,7 @@ def _large_input(paths: Sequence[str], config: AuditConfig, out_dir: Path, db: P
     from provenance.models import Corpus, SkippedFile
 
     total = 0
-    for path, _ in input_files(paths, config, Corpus(), exclude_dirs=_own_paths(out_dir, db)):
+    for path, _ in input_files(paths, config, Corpus(), exclude_dirs=_own_paths(out_dir, db, paths)):
         if isinstance(sniff_readable(path, config), SkippedFile):
             continue
         with contextlib.suppress(OSError):

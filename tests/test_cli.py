@@ -127,6 +127,30 @@ def test_a_share_that_is_not_a_number_is_a_usage_error(
     assert not (tmp_path / "audit.json").exists()
 
 
+@pytest.mark.parametrize("where", ["the dump", "its parent"])
+def test_an_output_folder_that_is_or_holds_the_dump_leaves_out_only_its_outputs(
+    runner: CliRunner, tmp_path: Path, where: str
+) -> None:
+    """`audit dump --out dump` (twice) or `--out .` above it: the posts are read, the outputs are not."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "seed.txt").write_text(
+        (ROOT / "seeds" / "islamic-state-whats-next.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    out = dump if where == "the dump" else tmp_path
+    for _ in range(2):
+        result = runner.invoke(cli, ["audit", str(dump), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+        assert doc["summary"]["posts"] == 7
+    skipped = {Path(s["path"]).name for s in doc["skipped"]}
+    assert skipped == (
+        {"report.html", "audit.json", "pairs.csv", "posts.csv", "reprints.csv", "graph.graphml", "graph.gexf"}
+        if where == "the dump"
+        else set()
+    )
+
+
 def test_parameters_reach_the_audit(runner: CliRunner, tmp_path: Path) -> None:
     """--threshold and friends are recorded in audit.json's params."""
     result = runner.invoke(
