@@ -10,6 +10,7 @@ from ingest_accounting import unaccounted
 
 from provenance.ingest import read_corpus
 from provenance.ingest.archive import iter_archive, parse_citation, split_glued_outlet
+from provenance.ingest.classify import classify_line
 from provenance.ingest.dates import parse_date
 from provenance.models import Post
 
@@ -157,3 +158,23 @@ def test_glued_outlet_and_author_are_split_only_on_a_person_name() -> None:
     """ "The Jewish PressHana Levi Julian" splits; "DEBKAfile" stays whole."""
     assert split_glued_outlet("The Jewish PressHana Levi Julian") == ("The Jewish Press", "Hana Levi Julian")
     assert split_glued_outlet("DEBKAfile") == ("DEBKAfile", None)
+
+
+@pytest.mark.parametrize(
+    ("line", "role"),
+    [
+        ("baghdadi_call480-1", "image"),
+        ("IMG2041", "image"),
+        ("DSC01234", "image"),
+        ("photo.jpg", "image"),
+        ("MH17", None),
+        ("COVID19", None),
+        ("G20", None),
+        ("F-35", None),
+        ("Covid-19", None),
+        ("Update", None),
+    ],
+)
+def test_a_lone_token_is_an_image_name_only_when_it_looks_machine_made(line: str, role: str | None) -> None:
+    """Short codes news writes as words and headings ("MH17", "G20") are text, not image file names."""
+    assert classify_line(line) == role

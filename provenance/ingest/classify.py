@@ -62,8 +62,11 @@ def classify_line(text: str) -> LineRole | None:
         and _IMAGE_NAME.match(stripped)
         and re.search(r"[^\W\d_]", stripped)
         # A single token is an image name only if it looks machine-made: an
-        # extension, an underscore, or digits; a lone word like "Update" is text.
-        and (_IMAGE_EXT.search(stripped) or "_" in stripped or re.search(r"\d", stripped))
+        # extension, an underscore, or a run of three digits or more
+        # ("call480-1", "IMG2041", "DSC01234"); a lone word like "Update" is
+        # text, and so are the short codes news uses as words and headings:
+        # "MH17", "COVID19", "G20", "F-35", "Covid-19".
+        and (_IMAGE_EXT.search(stripped) or "_" in stripped or re.search(r"\d{3}", stripped))
     ):
         return "image"
     if len(stripped) <= 600 and (_EDITOR_NOTE.match(stripped) or _SIGNED_ASIDE.match(stripped)):
