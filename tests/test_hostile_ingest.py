@@ -119,6 +119,28 @@ def test_huge_integer_spoils_only_its_field_and_the_file_goes_on() -> None:
     assert unaccounted(corpus, "dump.jsonl", text) == {}
 
 
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_finite_number_is_a_value_of_the_wrong_kind_not_the_text_nan(constant: str) -> None:
+    """Python's json reads NaN and Infinity; in a text field they are dropped with a warning, not "nan"."""
+    text = "\n".join(
+        [_line("a", outlet=constant, url=constant, tags=f'[{constant}, "kept"]'), _line("b", text=constant)]
+    )
+    corpus = _jsonl_corpus(text)
+    (post,) = corpus.posts
+    assert post.citation is None and post.url is None and post.tags == ("kept",)
+    messages = list(map(str, corpus.warnings))
+    for key in ("outlet", "url"):
+        assert (
+            f"dump.jsonl:1: field {key!r} is {constant} (not a JSON number), expected a string; field dropped"
+            in (messages)
+        )
+    assert (
+        f"dump.jsonl:1: field 'tags': 1 item(s) not a string ({constant} (not a JSON number)) dropped"
+        in messages
+    )
+    assert unaccounted(corpus, "dump.jsonl", text) == {}
+
+
 def test_absurd_date_keeps_the_post_undated_and_the_rest_of_the_file() -> None:
     """An absurd RFC 822 offset in ``date`` or ``source_date`` warns; the post and those after it stay."""
     text = "\n".join(

@@ -88,6 +88,20 @@ class _LongNumber:
         self.digits = digits
 
 
+class _NotANumber:
+    """``NaN``, ``Infinity`` or ``-Infinity``: Python's json reads them (JSON has no such values).
+
+    Kept as what they are so that a field holding one is dropped with a
+    warning, as any value of the wrong kind is, instead of becoming the text
+    "nan" or "inf" (an outlet named "inf", a url "nan").
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
 def _parse_int(digits: str) -> int | _LongNumber:
     try:
         return int(digits)
@@ -104,6 +118,8 @@ def _kind(value: object) -> str:
     """What a JSON value is, for a warning."""
     if isinstance(value, _LongNumber):
         return f"a number of {len(value.digits):,} digits"
+    if isinstance(value, _NotANumber):
+        return f"{value.name} (not a JSON number)"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, dict):
@@ -255,7 +271,7 @@ def _preview(line: str) -> str:
 def _read_line(path: str, number: int, line: str) -> tuple[_Record, Post]:
     """The post of one JSON line; raises _BadLine (or anything unforeseen) when the line is no post."""
     try:
-        values = json.loads(line, parse_int=_parse_int)
+        values = json.loads(line, parse_int=_parse_int, parse_constant=_NotANumber)
     except json.JSONDecodeError as exc:
         raise _BadLine(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
