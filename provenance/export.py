@@ -1116,6 +1116,11 @@ def load_audit_json(path: str | os.PathLike[str]) -> AuditDoc:
     except json.JSONDecodeError as exc:
         raise ReportError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
     except UnicodeDecodeError as exc:
+        if _is_sqlite(path):
+            raise ReportError(
+                f"{path}: an SQLite file, not an audit.json; to render a run of a store, "
+                f"give it with --db: provenance report --db {path}"
+            ) from exc
         raise ReportError(f"{path}: not UTF-8 text") from exc
     except RecursionError as exc:
         # json's C decoder recurses once per nested list or object.
@@ -1134,3 +1139,12 @@ def load_audit_json(path: str | os.PathLike[str]) -> AuditDoc:
             f"this version reads schema {ours}.x: install the version that wrote it"
         )
     return cast(AuditDoc, doc)
+
+
+def _is_sqlite(path: str | Path) -> bool:
+    """Whether the file starts with SQLite's header (a store given where an audit.json was expected)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False

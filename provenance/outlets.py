@@ -596,6 +596,20 @@ def _entries_from_csv(text: str, where: str) -> list[OutletInfo]:
     return [OutletInfo(name, kind, tuple(aliases)) for name, (kind, aliases) in grouped.items()]
 
 
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's error in one line ("line 3, column 5: mapping values are not allowed here").
+
+    Its own text spans several lines (the context, the problem, a caret under
+    the text), which a terminal shows as one line full of escaped newlines.
+    """
+    problem = getattr(error, "problem", None)
+    mark = getattr(error, "problem_mark", None)
+    if problem is None:
+        return " ".join(str(error).split())
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return f"{where}{problem}"
+
+
 def read_alias_file(path: str | Path) -> list[OutletInfo]:
     """The outlet entries of a user alias file, YAML (``.yaml``/``.yml``) or CSV (anything else)."""
     where = str(path)
@@ -607,7 +621,7 @@ def read_alias_file(path: str | Path) -> list[OutletInfo]:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as error:
-            raise InputError(f"alias file is not valid YAML: {error}", where) from error
+            raise InputError(f"alias file is not valid YAML: {_yaml_problem(error)}", where) from error
         except ValueError as error:  # a value PyYAML's resolver takes for a date or time and cannot make one
             raise InputError(
                 f"alias file has a value that is not a valid date or number: {error}", where

@@ -129,6 +129,11 @@ def test_csv_alias_file_with_header_and_kind(tmp_path: Path) -> None:
         ("bad.yaml", "outlets:\n  - aliases: [X]\n", "without a name"),
         ("bad.yaml", "outlets:\n  - name: X\n    kind: blog\n", "kind 'blog'"),
         ("bad.yaml", "outlets: [unclosed\n", "not valid YAML"),
+        (
+            "bad.yaml",
+            "outlets:\n  - name: X\n   bad: [\n",
+            r"not valid YAML: line 3, column 4: expected <block end>",
+        ),
         ("dates.yaml", "x: 2016-13-45\n", "not a valid date or number"),
         ("dates.yaml", "outlets:\n  - name: X\n    aliases: [2016-02-30]\n", "not a valid date or number"),
         ("bad.csv", "X,Y,blog\n", "kind 'blog'"),
@@ -141,6 +146,7 @@ def test_bad_alias_files_fail_with_the_path(tmp_path: Path, name: str, content: 
     with pytest.raises(InputError, match=message) as caught:
         load_aliases(str(path))
     assert caught.value.path == str(path)
+    assert "\n" not in str(caught.value)  # one line on the terminal
 
 
 def test_missing_alias_file_is_an_input_error(tmp_path: Path) -> None:

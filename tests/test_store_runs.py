@@ -181,3 +181,11 @@ def test_a_missing_store_or_another_file_is_refused(tmp_path: Path) -> None:
     _refused(_invoke("runs", "--db", str(other), "--keep", "1"), "not a provenance store")
     with contextlib.closing(sqlite3.connect(other)) as conn:
         assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+
+
+def test_a_store_given_to_report_where_an_audit_json_goes_is_pointed_to_db(
+    store: Path, tmp_path: Path
+) -> None:
+    out = _refused(_invoke("report", str(store), "--out", str(tmp_path / "r.html")), "an SQLite file")
+    assert f"provenance report --db {store}" in out
+    assert not (tmp_path / "r.html").exists()
