@@ -1141,7 +1141,7 @@ def load_audit_json(path: str | os.PathLike[str]) -> AuditDoc:
     return cast(AuditDoc, doc)
 
 
-def _is_sqlite(path: str | Path) -> bool:
+def _is_sqlite(path: str | os.PathLike[str]) -> bool:
     """Whether the file starts with SQLite's header (a store given where an audit.json was expected)."""
     try:
         with open(path, "rb") as handle:

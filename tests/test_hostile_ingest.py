@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -139,6 +140,18 @@ def test_a_non_finite_number_is_a_value_of_the_wrong_kind_not_the_text_nan(const
         in messages
     )
     assert unaccounted(corpus, "dump.jsonl", text) == {}
+
+
+def test_an_impossible_time_of_day_keeps_the_date_and_says_the_time_was_dropped() -> None:
+    text = "\n".join([_line("a", date='"2016-01-06T25:61:61Z"'), _line("b", date='"2016-01-06T23:59:59Z"')])
+    corpus = _jsonl_corpus(text)
+    assert [(p.date, p.time) for p in corpus.posts] == [
+        (dt.date(2016, 1, 6), None),
+        (dt.date(2016, 1, 6), dt.time(23, 59, 59)),
+    ]
+    assert list(map(str, corpus.warnings)) == [
+        "dump.jsonl:1: impossible time of day in date '2016-01-06T25:61:61Z'; the date kept, the time dropped"
+    ]
 
 
 def test_absurd_date_keeps_the_post_undated_and_the_rest_of_the_file() -> None:

@@ -436,3 +436,18 @@ def test_a_post_keeps_the_time_of_day_of_its_date(tmp_path: Path) -> None:
         (dt.date(2017, 7, 14), dt.time(10, 0)),
         (dt.date(2017, 7, 14), dt.time(18, 45, 10)),
     ]
+
+
+def test_an_impossible_time_of_day_keeps_the_date_and_says_the_time_was_dropped(tmp_path: Path) -> None:
+    """The time orders two posts of one day; dropping one that names no real time is said, not silent."""
+    odd = item(1, pub_date="", post_date="2017-07-14 25:61:00")
+    corpus = read(write(tmp_path, export(3, {1: odd})))
+    post = corpus.posts[1]
+    assert (post.date, post.time) == (dt.date(2017, 7, 14), None)
+    assert [(w.line, w.message) for w in warnings_about(corpus, "impossible time")] == [
+        (
+            item_line(1) + 6,
+            "impossible time of day in date '2017-07-14 25:61:00'; the date kept, the time dropped",
+        )
+    ]
+    assert corpus.posts[2].time == dt.time(10, 0)

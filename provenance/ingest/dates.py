@@ -137,6 +137,16 @@ def _rfc822_date(text: str) -> dt.date | None:
         return None
 
 
+def impossible_time(text: str) -> bool:
+    """Whether an ISO datetime's time of day names no real time ("2016-01-06T25:61:61Z").
+
+    Its date is read all the same (:func:`parse_any_date`); the readers warn
+    that the time was dropped, since the time orders two posts of one day.
+    """
+    iso = _ISO_TIME.match(text.strip())
+    return iso is not None and (int(iso[1]) >= 24 or int(iso[2]) >= 60 or int(iso[3] or 0) >= 60)
+
+
 def parse_any_time(text: str) -> dt.time | None:
     """The time of day of a metadata date, as written (no time zone applied); None when it gives none.
 

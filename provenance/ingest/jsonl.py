@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from provenance.ingest.archive import slugify
-from provenance.ingest.dates import parse_any_date, parse_any_time
+from provenance.ingest.dates import impossible_time, parse_any_date, parse_any_time
 from provenance.ingest.source import Event, LongLine, long_line_events
 from provenance.models import Citation, InputWarning, Paragraph, Post, SourceRef, UnparsedLine
 
@@ -221,6 +221,8 @@ def _post(record: _Record) -> Post:
             record.warn(f"invalid date {date_text!r}; post kept undated")
         else:
             time = parse_any_time(date_text)
+            if time is None and impossible_time(date_text):
+                record.warn(f"impossible time of day in date {date_text!r}; the date kept, the time dropped")
     citation = _citation(record)
     paragraphs = tuple(
         Paragraph(index=i, line=number, text=paragraph) for i, paragraph in enumerate(split_paragraphs(text))

@@ -66,7 +66,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from provenance.ingest.archive import slugify
-from provenance.ingest.dates import parse_any_date, parse_any_time
+from provenance.ingest.dates import impossible_time, parse_any_date, parse_any_time
 from provenance.ingest.links import LinkCollector, anchors_of
 from provenance.ingest.source import Event
 from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef
@@ -1162,6 +1162,13 @@ def _item(
             date, time = _date(own_text(element))
             if date is not None:
                 date_element = element
+                if time is None and impossible_time(own_text(element)):
+                    yield InputWarning(
+                        path,
+                        line_of(element) or item_line,
+                        f"impossible time of day in date {own_text(element).strip()!r}; "
+                        "the date kept, the time dropped",
+                    )
                 break
     if date is None:
         given = {name: fields[key] for name, key in _DATE_FIELDS.items() if value(*key)}
