@@ -446,7 +446,7 @@ def test_an_impossible_time_of_day_keeps_the_date_and_says_the_time_was_dropped(
     assert (post.date, post.time) == (dt.date(2017, 7, 14), None)
     assert [(w.line, w.message) for w in warnings_about(corpus, "impossible time")] == [
         (
-            item_line(1) + 6,
+            item_line(1) + 8,
             "impossible time of day in date '2017-07-14 25:61:00'; the date kept, the time dropped",
         )
     ]
