@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from provenance.cli import cli
 from provenance.ingest.source import SourceFile, open_source, scan_utf8
 
 
@@ -135,6 +139,108 @@ def test_central_european_text_keeps_its_own_code_page() -> None:
     )
     decoded, source = _decode(text.encode("cp1250"))
     assert (source.encoding, decoded) == ("cp1250", text)
+
+
+# --------------------------------------------------------------------------
+# Double-byte code pages: Japanese and Chinese files in Shift_JIS, EUC-JP and GBK
+
+_JAPANESE = (
+    "港湾局長は、明日うねりが収まるまで船は防波堤の外で待機すると述べた。",
+    "地元の学校は、週末に技術者が暖房システムを修理した後、月曜日に再開する。",
+    "市長は記者会見で、来年度の予算案に新しい図書館の建設費を盛り込むと発表した。",
+    "気象庁によると、台風は今夜から明日の朝にかけて九州の南を通過する見込みだ。",
+)
+_CHINESE = (
+    "港务局长说，船只将在防波堤外等候，直到明天海浪平息。",
+    "当地学校将在周末技术人员修好供暖系统后于周一重新开放。",
+    "市长在记者会上宣布，明年的预算将包括建设一座新图书馆的费用。",
+)
+# The repro of the bug: each file, a title and a paragraph, was read as UTF-8 with 40-95 bytes lost.
+_LEGACY_FILES = {
+    "jpsjis.txt": ("shift_jis", "今日のニュース", _JAPANESE[0] + _JAPANESE[1]),
+    "jpeuc.txt": ("euc_jp", "今日のニュース", _JAPANESE[0] + _JAPANESE[1]),
+    "cngbk.txt": ("gbk", "今日新闻", _CHINESE[0] + _CHINESE[1]),
+}
+# The codecs that read each code page: charset-normalizer names the superset it detects.
+_SUPERSETS = {
+    "shift_jis": {"shift_jis", "cp932", "shift_jis_2004", "shift_jisx0213"},
+    "euc_jp": {"euc_jp", "euc_jis_2004", "euc_jisx0213"},
+    "gbk": {"gbk", "gb18030"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(_LEGACY_FILES))
+def test_japanese_and_chinese_files_are_read_in_their_own_code_page(name: str) -> None:
+    """Shift_JIS, EUC-JP and GBK text read back exactly, the warning naming the code page it was read in.
+
+    Their bytes form many valid UTF-8 sequences by chance (one for every two
+    to four invalid bytes), which once passed for "UTF-8 with stray bytes".
+    """
+    codec, title, paragraph = _LEGACY_FILES[name]
+    text = f"{title}\n\n{paragraph}\n"
+    decoded, source = _decode(text.encode(codec))
+    assert decoded == text
+    assert source.encoding in _SUPERSETS[codec]
+    (warning,) = source.warnings
+    assert f"decoded as {source.encoding} (detected by charset-normalizer)" in str(warning)
+
+
+def test_the_audit_reads_japanese_and_chinese_files_whole(tmp_path: Path) -> None:
+    """``provenance audit`` on the three files: posts of the exact text, warnings naming the code page."""
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    for name, (codec, title, paragraph) in _LEGACY_FILES.items():
+        (folder / name).write_bytes(f"{title}\n\n{paragraph}\n".encode(codec))
+    result = CliRunner().invoke(cli, ["audit", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "U+FFFD" not in result.output
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    posts = {Path(post["source"]["path"]).name: post for post in doc["posts"]}
+    warnings = {Path(w["path"]).name: w["message"] for w in doc["warnings"]}
+    for name, (codec, title, paragraph) in _LEGACY_FILES.items():
+        post = posts[name]
+        assert (post["title"], [p["text"] for p in post["paragraphs"]]) == (title, [paragraph])
+        encoding = warnings[name].split("decoded as ", 1)[1].split()[0]
+        assert encoding in _SUPERSETS[codec], warnings[name]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([("shift_jis", _JAPANESE), ("euc_jp", _JAPANESE), ("gbk", _CHINESE)]),
+    st.data(),
+)
+def test_any_news_text_in_a_double_byte_code_page_reads_back(
+    language: tuple[str, tuple[str, ...]], data: st.DataObject
+) -> None:
+    """Two or more different Japanese or Chinese sentences, in paragraphs, an ASCII title or not, read back.
+
+    (One sentence is too little for charset-normalizer: it reads the first,
+    alone or repeated, in EUC-JP as Korean, cp949, in which it decodes
+    without an error too.)
+    """
+    codec, sentences = language
+    drawn = data.draw(st.lists(st.sampled_from(sentences), min_size=2, unique=True), label="sentences")
+    breaks = data.draw(st.lists(st.sampled_from(["", "\n\n"]), min_size=len(drawn), max_size=len(drawn)))
+    title = data.draw(st.sampled_from(["", "Press release\n\n", "2017-07-14\n"]), label="title")
+    text = title + "".join(sentence + gap for sentence, gap in zip(drawn, breaks, strict=True)).strip() + "\n"
+    decoded, source = _decode(text.encode(codec))
+    assert decoded == text and source.encoding in _SUPERSETS[codec]
+
+
+@pytest.mark.parametrize("strays", [1, 3, 40, 400])
+def test_utf8_with_stray_cp1252_bytes_stays_utf8(strays: int) -> None:
+    """UTF-8 text with cp1252 words pasted in (more than a few stray bytes) is still read as UTF-8.
+
+    charset-normalizer reads such a file as a single-byte code page (mac_iceland), in which it
+    decodes without an error; most of its bytes 0x80-0xFF form UTF-8 characters, so it stays UTF-8.
+    """
+    sentence = "He said it was \u201cthe best\u201d \u2014 and it\u2019s true, caf\u00e9 and all. "
+    raw = b"".join(sentence.encode("utf-8") + b"don\x92t " for _ in range(strays))
+    decoded, source = _decode(raw)
+    assert source.encoding == "utf-8"
+    assert decoded == (sentence + "don\ufffdt ") * strays
+    (warning,) = source.warnings
+    assert f"not valid UTF-8: {strays} invalid byte" in str(warning)
 
 
 # --------------------------------------------------------------------------

@@ -4,7 +4,9 @@ Every reader starts here, so that the bad-input cases are handled once, the
 same way for every format: a broken symbolic link, a file that cannot be
 opened, an empty file or a binary one becomes a :class:`SkippedFile` with a
 reason instead of an exception; a file that is not UTF-8 is decoded with the
-encoding charset-normalizer detects, and a warning says which; UTF-16 without
+encoding that fits (see :func:`choose_encoding`: cp1252, or the one
+charset-normalizer detects), or as UTF-8 with its few stray bytes replaced,
+and a warning says which; UTF-16 without
 a byte-order mark is recognised by its NUL bytes, and a few stray NULs in a
 text file are removed with a warning instead of making it "binary"; a line longer
 than :data:`MAX_LINE_CHARS` is never held whole in memory (see
@@ -327,7 +329,8 @@ class Utf8Scan:
     as the readers count lines) and ``later`` how many invalid bytes lie on
     lines after those. ``extra`` is how many bytes the valid multi-byte
     characters add beyond one per character: text really in UTF-8 has many, a
-    legacy code page almost none. ``high_bytes`` are the byte values
+    legacy code page almost none. ``high`` counts the file's bytes 0x80-0xFF,
+    valid or not (see :attr:`multibyte`). ``high_bytes`` are the byte values
     0x80-0xFF met from the first invalid byte on, ``first_byte`` that byte,
     and ``sample`` up to 64 KB from there, for charset detection. ``nuls``
     counts NUL bytes, and ``nul_line`` is the line of the first.
@@ -336,6 +339,7 @@ class Utf8Scan:
     total: int = 0
     invalid: int = 0
     extra: int = 0
+    high: int = 0
     first_byte: int = 0
     lines: list[int] = field(default_factory=list)
     later: int = 0
@@ -343,6 +347,14 @@ class Utf8Scan:
     sample: bytes = b""
     nuls: int = 0
     nul_line: int = 0
+
+    @property
+    def multibyte(self) -> int:
+        """How many bytes of the file are parts of valid multi-byte UTF-8 characters.
+
+        Every byte 0x80-0xFF is either that or invalid (ASCII bytes always decode).
+        """
+        return self.high - self.invalid
 
 
 #: Lines of invalid bytes named in a warning; the bytes on later lines are counted.
@@ -377,9 +389,11 @@ def scan_utf8(path: Path) -> Utf8Scan:
                 if not scan.nuls:
                     scan.nul_line = breaks + 1 + _line_breaks(text[: text.index("\0")], after_cr)
                 scan.nuls += text.count("\0")
+            high = chunk.translate(None, _ASCII)
+            scan.high += len(high)
             if found:
                 _note_invalid(scan, text, breaks, after_cr)
-                scan.high_bytes.update(chunk.translate(None, _ASCII))
+                scan.high_bytes.update(high)
             if text:
                 breaks += _line_breaks(text, after_cr)
                 after_cr = text.endswith("\r")
@@ -433,45 +447,87 @@ _CP1252_WESTERN = frozenset(
     "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿ"
 )
 #: At most this many invalid bytes per byte of valid multi-byte characters: "UTF-8 with stray bytes".
+#: (A stray byte can make up to four invalid bytes, when it breaks a four-byte character.)
 _STRAY_PER_MULTIBYTE = 4
-#: A file no encoding fits is still read as UTF-8 (with replacement) when so few of its bytes are invalid.
+#: At most this many invalid bytes are "a few stray bytes": a file otherwise in UTF-8 is read as UTF-8
+#: (with replacement) without asking charset-normalizer, whose guess is unsure on so little; and a file
+#: no encoding fits is still read as UTF-8 (with replacement) when no more of its bytes are invalid.
 _FEW_INVALID = 16
 
 
 def choose_encoding(scan: Utf8Scan, head: bytes) -> tuple[str, str] | None:
     """The encoding of a file that is not valid UTF-8, with the warning that explains it; None if not text.
 
-    Decode what decodes, in this order:
+    The valid multi-byte characters of the file are what speaks for UTF-8 with
+    a few stray bytes, and its invalid bytes against it. A stray byte in
+    UTF-8 text is a minority among them; a legacy double-byte code page
+    (Shift_JIS, EUC-JP, GBK, Big5, EUC-KR) forms valid UTF-8 sequences by
+    chance, often, but most of its bytes 0x80-0xFF are invalid (60-65% in
+    Japanese and Chinese news text in Shift_JIS, EUC-JP and GBK, 80% in
+    Korean and Big5). Decode what decodes, in this order:
 
     1. UTF-8 with replacement, when the file holds valid multi-byte
-       characters and at most :data:`_STRAY_PER_MULTIBYTE` invalid bytes per
-       byte they add: a UTF-8 file with stray bytes loses only those bytes.
+       characters, at most :data:`_STRAY_PER_MULTIBYTE` invalid bytes per
+       byte they add, and the invalid bytes are few (:data:`_FEW_INVALID`)
+       or fewer than the bytes of the valid characters: a UTF-8 file with
+       stray bytes loses only those bytes.
     2. cp1252, the legacy code page users have most, when every byte
        0x80-0xFF of the file reads in it as Western European punctuation or
        letters (:data:`_CP1252_WESTERN`). charset-normalizer alone reads short
        Western texts as cp1250, cp1257, cp852 or cp775 ("trčs" for "très",
        "ĹTransportĺ" for "‘Transport’").
-    3. the encoding charset-normalizer detects, if it keeps ASCII as ASCII.
-    4. UTF-8 with replacement when only a few bytes are invalid
-       (:data:`_FEW_INVALID`, or one in a hundred); else None: not text.
+    3. the encoding charset-normalizer detects, if it keeps ASCII as ASCII;
+       for a file that rule 1 would read as UTF-8 but for its many invalid
+       bytes, only if the file's start and sample decode in it without an
+       error (:func:`_decodes_strictly`). A single-byte code page decodes
+       almost any bytes: a UTF-8 file with many stray bytes is kept by rule
+       1, before any is tried, because most of its bytes 0x80-0xFF form
+       UTF-8 characters.
+    4. UTF-8 with replacement for the file rule 1 describes; else when only a
+       few bytes are invalid (:data:`_FEW_INVALID`, or one in a hundred);
+       else None: not text.
     """
     where = f"byte 0x{scan.first_byte:02x} on this line"
-    if scan.extra and scan.invalid <= _STRAY_PER_MULTIBYTE * scan.extra:
-        return "utf-8", f"not valid UTF-8: {_invalid_bytes(scan)}; read as UTF-8, each replaced by U+FFFD"
+    utf8_with_strays = scan.extra > 0 and scan.invalid <= _STRAY_PER_MULTIBYTE * scan.extra
+    stray_message = f"not valid UTF-8: {_invalid_bytes(scan)}; read as UTF-8, each replaced by U+FFFD"
+    if utf8_with_strays and scan.invalid <= max(_FEW_INVALID, scan.multibyte):
+        return "utf-8", stray_message
     if _reads_as_western_cp1252(scan.high_bytes):
         return "cp1252", (
             f"not UTF-8 ({where}); decoded as cp1252 "
             "(its bytes 0x80-0xFF are Western European letters and punctuation)"
         )
     detected = _detect(head + scan.sample)
-    if detected is not None:
+    if detected is not None and (not utf8_with_strays or _decodes_strictly(detected, head, scan.sample)):
         return detected, f"not UTF-8 ({where}); decoded as {detected} (detected by charset-normalizer)"
+    if utf8_with_strays:
+        return "utf-8", stray_message
     if scan.invalid <= _FEW_INVALID or scan.invalid * 100 <= scan.total:
         return "utf-8", (
             f"not UTF-8 ({where}) and no other encoding fits: {_invalid_bytes(scan)}; "
             "read as UTF-8, each replaced by U+FFFD"
         )
     return None
+
+
+def _decodes_strictly(encoding: str, head: bytes, sample: bytes) -> bool:
+    """Whether a file's start and its sample (from its first invalid UTF-8 byte) decode without an error.
+
+    A character cut at the end is fine. The sample starts up to three bytes
+    before a byte that may be the second, third or fourth of a character, so
+    it counts as decoding when it does from one of its first four bytes.
+    """
+    try:
+        codecs.getincrementaldecoder(encoding)(errors="strict").decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    for start in range(min(4, len(sample)) or 1):
+        try:
+            codecs.getincrementaldecoder(encoding)(errors="strict").decode(sample[start:], final=False)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def _invalid_bytes(scan: Utf8Scan) -> str:
