@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from provenance.cli import cli
 from provenance.ingest.source import SourceFile, open_source, scan_utf8
+from provenance.models import Corpus, Post
 
 
 def _decode(data: bytes) -> tuple[str, SourceFile]:
@@ -241,6 +242,107 @@ def test_utf8_with_stray_cp1252_bytes_stays_utf8(strays: int) -> None:
     assert decoded == (sentence + "don\ufffdt ") * strays
     (warning,) = source.warnings
     assert f"not valid UTF-8: {strays} invalid byte" in str(warning)
+
+
+_PAGE = (
+    "<!DOCTYPE html>\n<html><head>{meta}<title>{title}</title></head>\n"
+    "<body><article><h1>{title}</h1>\n<p>{paragraph}</p>\n</article></body></html>\n"
+)
+
+
+def _read_page(tmp_path: Path, meta: str, title: str, paragraph: str, codec: str) -> tuple[Corpus, Post]:
+    from provenance.ingest import read_corpus
+
+    page = tmp_path / "page.html"
+    page.write_bytes(_PAGE.format(meta=meta, title=title, paragraph=paragraph).encode(codec))
+    corpus = read_corpus([page])
+    (post,) = corpus.posts
+    return corpus, post
+
+
+@pytest.mark.parametrize(
+    ("meta", "codec", "title", "paragraph"),
+    [
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=shift_jis">',
+            "shift_jis",
+            "今日のニュース",
+            _JAPANESE[0] + _JAPANESE[1],
+        ),
+        ('<meta charset="EUC-JP">', "euc_jp", "今日のニュース", "テレビのニュース"),
+        ('<meta charset="gb2312">', "gb2312", "今日新闻", _CHINESE[0]),
+    ],
+)
+def test_a_web_page_is_read_in_the_charset_it_declares(
+    tmp_path: Path, meta: str, codec: str, title: str, paragraph: str
+) -> None:
+    """A page whose bytes decode in the charset its <meta> declares is read in it, the warning saying so.
+
+    The EUC-JP page has fewer invalid bytes (19) than bytes of valid UTF-8
+    characters formed by chance (25): only its declaration tells it from
+    UTF-8 with stray bytes.
+    """
+    corpus, post = _read_page(tmp_path, meta, title, paragraph, codec)
+    assert (post.title, [p.text for p in post.paragraphs]) == (title, [paragraph])
+    (warning,) = corpus.warnings
+    label = meta.split("charset=")[1].strip("\"'>").lower()
+    assert f"(the page declares charset={label})" in str(warning)
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'<meta charset="Shift_JIS">', ("shift_jis", "cp932")),
+        (b"<META CONTENT='text/html; charset=euc-jp' HTTP-EQUIV='Content-Type'>", ("euc-jp", "euc_jp")),
+        (
+            b'<meta http-equiv="Content-Type" content="text/html;charset=ISO-8859-1" />',
+            ("iso-8859-1", "cp1252"),
+        ),
+        (b"<meta charset=koi8-r>", ("koi8-r", "koi8-r")),
+        (b'<meta charset="utf-8">', None),
+        (b'<meta charset="x-no-such-charset">', None),
+        (b'<meta name="description" content="A page">', None),
+    ],
+)
+def test_the_declared_charset_is_read_as_browsers_read_it(
+    head: bytes, expected: tuple[str, str] | None
+) -> None:
+    """Either form of <meta>, any case and order; Latin-1 and Shift_JIS are the wider Windows code pages."""
+    from provenance.ingest.htmlpage import declared_charset
+
+    assert declared_charset(b"<!DOCTYPE html>\n<html><head>" + head + b"<title>T</title>") == expected
+
+
+def test_a_declared_charset_the_bytes_do_not_decode_in_does_not_win(tmp_path: Path) -> None:
+    """A cp1252 page that declares Shift_JIS (wrongly: "é " is no Shift_JIS character) is read as cp1252."""
+    text = "Il était très naïve, à côté du château. Voilà où ça mène: déjà vu."
+    corpus, post = _read_page(tmp_path, '<meta charset="shift_jis">', "Un café", text, "cp1252")
+    assert (post.title, [p.text for p in post.paragraphs]) == ("Un café", [text])
+    assert corpus.encodings[post.source.path] == "cp1252"
+
+
+def test_a_utf8_page_with_a_stray_byte_that_declares_latin1_keeps_its_letters(tmp_path: Path) -> None:
+    """UTF-8 mislabelled ISO-8859-1, with one stray cp1252 quote: read as cp1252, the mojibake repaired."""
+    text = "Le caf\u00e9 \u00e9tait ferm\u00e9 ce jour-l\u00e0 pour travaux, et la cr\u00e8me aussi."
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+    page = tmp_path / "page.html"
+    data = _PAGE.format(meta=meta, title="Un caf\u00e9", paragraph=text).encode("utf-8")
+    page.write_bytes(data.replace(b"pour travaux", b"\x92pour travaux\x92"))
+    from provenance.ingest import read_corpus
+
+    corpus = read_corpus([page])
+    (post,) = corpus.posts
+    assert corpus.encodings[str(page)] == "cp1252"
+    expected = text.replace("pour travaux", "\u2019pour travaux\u2019")
+    assert (post.title, [p.text for p in post.paragraphs]) == ("Un caf\u00e9", [expected])
+    assert any("repaired mojibake" in str(warning) for warning in corpus.warnings)
+
+
+def test_a_valid_utf8_page_stays_utf8_whatever_it_declares(tmp_path: Path) -> None:
+    """A page in valid UTF-8 that declares Shift_JIS is read as UTF-8, with no warning."""
+    corpus, post = _read_page(tmp_path, '<meta charset="shift_jis">', "今日のニュース", _JAPANESE[0], "utf-8")
+    assert (post.title, [p.text for p in post.paragraphs]) == ("今日のニュース", [_JAPANESE[0]])
+    assert corpus.encodings[post.source.path] == "utf-8" and not corpus.warnings
 
 
 # --------------------------------------------------------------------------

@@ -50,7 +50,7 @@ from pathlib import Path
 
 from provenance.config import AuditConfig
 from provenance.ingest.archive import iter_archive, looks_like_archive, parse_citation, slugify
-from provenance.ingest.htmlpage import iter_html, looks_like_html
+from provenance.ingest.htmlpage import declared_charset, iter_html, looks_like_html
 from provenance.ingest.jsonl import iter_jsonl, looks_like_jsonl
 from provenance.ingest.mojibake import repair_post
 from provenance.ingest.source import Event, SourceFile, open_source
@@ -254,8 +254,9 @@ def open_readable(path: Path, config: AuditConfig) -> tuple[SourceFile, str] | S
         return sniffed
     opened, fmt = sniffed
     if fmt != "wxr":
-        # XML declares its own encoding and lxml decodes it.
-        problem = opened.check_encoding()
+        # XML declares its own encoding and lxml decodes it; a web page's <meta> charset counts too.
+        declared = declared_charset(opened.head_bytes) if fmt == "html" else None
+        problem = opened.check_encoding(declared)
         if problem is not None:
             return problem
     return opened, fmt

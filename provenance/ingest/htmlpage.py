@@ -40,6 +40,7 @@ or holds no text.
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ from provenance.ingest.links import AnchorText, LinkCollector, OpenAnchors
 from provenance.ingest.source import Event
 from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef
 
-__all__ = ["iter_html", "looks_like_html"]
+__all__ = ["declared_charset", "iter_html", "looks_like_html"]
 
 _HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html|^\s*<html\b", re.I | re.S
@@ -77,6 +78,51 @@ _INLINE = frozenset(
 def looks_like_html(head: str) -> bool:
     """True when a file starts like an HTML document."""
     return _HTML_START.match(head) is not None
+
+
+# <meta charset="x">, or <meta http-equiv="Content-Type" content="text/html; charset=x"> in any order.
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# What browsers decode a label as (the WHATWG Encoding Standard), where it is wider than the Python codec of
+# that name: Latin-1 and ASCII are read as windows-1252, GB2312 and GBK as GB18030, Shift_JIS as cp932 ...
+_WEB_CODECS = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "tis-620": "cp874",
+    "windows-874": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "shift_jis": "cp932",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "x-euc-jp": "euc_jp",
+    "euc_kr": "cp949",
+    "big5": "big5hkscs",
+}
+
+
+def declared_charset(head: bytes) -> tuple[str, str] | None:
+    """The charset a page's start declares in a ``<meta>``: the label as written and the codec it reads as.
+
+    None when the page declares none, one Python does not know, or a Unicode
+    one (a page declaring UTF-8 is read by the usual rules, and a ``<meta>``
+    declaring UTF-16 means UTF-8, as browsers read it).
+    """
+    match = _META_CHARSET.search(head)
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii").lower()
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        name = label
+    codec = _WEB_CODECS.get(name, name)
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        return None
+    return None if codec.startswith("utf") else (label, codec)
 
 
 def _norm(text: str) -> str:

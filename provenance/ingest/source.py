@@ -4,9 +4,9 @@ Every reader starts here, so that the bad-input cases are handled once, the
 same way for every format: a broken symbolic link, a file that cannot be
 opened, an empty file or a binary one becomes a :class:`SkippedFile` with a
 reason instead of an exception; a file that is not UTF-8 is decoded with the
-encoding that fits (see :func:`choose_encoding`: cp1252, or the one
-charset-normalizer detects), or as UTF-8 with its few stray bytes replaced,
-and a warning says which; UTF-16 without
+encoding that fits (see :func:`choose_encoding`: the charset a web page
+declares, cp1252, or the one charset-normalizer detects), or as UTF-8 with
+its few stray bytes replaced, and a warning says which; UTF-16 without
 a byte-order mark is recognised by its NUL bytes, and a few stray NULs in a
 text file are removed with a warning instead of making it "binary"; a line longer
 than :data:`MAX_LINE_CHARS` is never held whole in memory (see
@@ -97,7 +97,7 @@ class SourceFile:
     encoding: str | None = None
     warnings: list[InputWarning] = field(default_factory=list)
 
-    def check_encoding(self) -> SkippedFile | None:
+    def check_encoding(self, declared: tuple[str, str] | None = None) -> SkippedFile | None:
         """Decide the encoding, reading the file once in chunks; a SkippedFile if it is not text.
 
         A file with a byte-order mark is what the mark says. Otherwise the
@@ -105,8 +105,9 @@ class SourceFile:
         decode, and the decision (see :func:`choose_encoding`) keeps all the
         text that decodes: a UTF-8 file with a few stray bytes stays UTF-8,
         each stray byte shown as U+FFFD; a file in a legacy code page is
-        read in the one that fits. Every decision but plain UTF-8 is a warning
-        naming the line of the first byte concerned.
+        read in the one that fits, the charset a web page declares
+        (``declared``: its label and codec) first. Every decision but plain
+        UTF-8 is a warning naming the line of the first byte concerned.
         """
         if self.bom_encoding is not None and self.bom_encoding != "utf-8-sig":
             self.encoding = self.bom_encoding
@@ -124,7 +125,7 @@ class SourceFile:
         if scan.invalid == 0 or self.bom_encoding is not None:
             self.encoding = self.bom_encoding or "utf-8"
             return None
-        choice = choose_encoding(scan, self.head_bytes)
+        choice = choose_encoding(scan, self.head_bytes, declared)
         if choice is None:
             return SkippedFile(
                 self.name,
@@ -455,9 +456,13 @@ _STRAY_PER_MULTIBYTE = 4
 _FEW_INVALID = 16
 
 
-def choose_encoding(scan: Utf8Scan, head: bytes) -> tuple[str, str] | None:
+def choose_encoding(
+    scan: Utf8Scan, head: bytes, declared: tuple[str, str] | None = None
+) -> tuple[str, str] | None:
     """The encoding of a file that is not valid UTF-8, with the warning that explains it; None if not text.
 
+    ``declared`` is the charset a web page declares (its label as written and
+    the codec it names, see :func:`provenance.ingest.htmlpage.declared_charset`).
     The valid multi-byte characters of the file are what speaks for UTF-8 with
     a few stray bytes, and its invalid bytes against it. A stray byte in
     UTF-8 text is a minority among them; a legacy double-byte code page
@@ -466,30 +471,40 @@ def choose_encoding(scan: Utf8Scan, head: bytes) -> tuple[str, str] | None:
     Japanese and Chinese news text in Shift_JIS, EUC-JP and GBK, 80% in
     Korean and Big5). Decode what decodes, in this order:
 
-    1. UTF-8 with replacement, when the file holds valid multi-byte
+    1. the declared charset, when the page decodes in it without an error
+       (:func:`_decodes_strictly`): what its author says, and the bytes
+       agree. A page that is valid UTF-8 never gets here: it is UTF-8
+       whatever it declares. (A UTF-8 page with a stray byte that declares a
+       Western code page reads as mojibake, which the mojibake repair undoes
+       unless ``--no-repair``.)
+    2. UTF-8 with replacement, when the file holds valid multi-byte
        characters, at most :data:`_STRAY_PER_MULTIBYTE` invalid bytes per
        byte they add, and the invalid bytes are few (:data:`_FEW_INVALID`)
        or fewer than the bytes of the valid characters: a UTF-8 file with
        stray bytes loses only those bytes.
-    2. cp1252, the legacy code page users have most, when every byte
+    3. cp1252, the legacy code page users have most, when every byte
        0x80-0xFF of the file reads in it as Western European punctuation or
        letters (:data:`_CP1252_WESTERN`). charset-normalizer alone reads short
        Western texts as cp1250, cp1257, cp852 or cp775 ("trčs" for "très",
        "ĹTransportĺ" for "‘Transport’").
-    3. the encoding charset-normalizer detects, if it keeps ASCII as ASCII;
-       for a file that rule 1 would read as UTF-8 but for its many invalid
+    4. the encoding charset-normalizer detects, if it keeps ASCII as ASCII;
+       for a file that rule 2 would read as UTF-8 but for its many invalid
        bytes, only if the file's start and sample decode in it without an
        error (:func:`_decodes_strictly`). A single-byte code page decodes
        almost any bytes: a UTF-8 file with many stray bytes is kept by rule
-       1, before any is tried, because most of its bytes 0x80-0xFF form
+       2, before any is tried, because most of its bytes 0x80-0xFF form
        UTF-8 characters.
-    4. UTF-8 with replacement for the file rule 1 describes; else when only a
+    5. UTF-8 with replacement for the file rule 2 describes; else when only a
        few bytes are invalid (:data:`_FEW_INVALID`, or one in a hundred);
        else None: not text.
     """
     where = f"byte 0x{scan.first_byte:02x} on this line"
     utf8_with_strays = scan.extra > 0 and scan.invalid <= _STRAY_PER_MULTIBYTE * scan.extra
     stray_message = f"not valid UTF-8: {_invalid_bytes(scan)}; read as UTF-8, each replaced by U+FFFD"
+    if declared is not None:
+        label, codec = declared
+        if _keeps_ascii(codec) and _decodes_strictly(codec, head, scan.sample):
+            return codec, f"not UTF-8 ({where}); decoded as {codec} (the page declares charset={label})"
     if utf8_with_strays and scan.invalid <= max(_FEW_INVALID, scan.multibyte):
         return "utf-8", stray_message
     if _reads_as_western_cp1252(scan.high_bytes):
