@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from provenance.ingest import read_corpus
 from provenance.ingest.htmlpage import iter_html
-from provenance.models import InputWarning, Post
+from provenance.models import Corpus, InputWarning, Post, UnparsedLine
 
 PAGE = Path(__file__).parent / "fixtures" / "ingest" / "folder" / "page.html"
 LONG_A = "This is a long paragraph of the article that is certainly over fifty characters."
@@ -128,3 +128,69 @@ def test_every_line_of_page_text_is_a_paragraph_the_title_or_a_note(blocks: list
         claimed.update(range(paragraph.line, paragraph.line_end + 1))
     text_lines = {6 + n for n, (_, text) in enumerate(blocks) if text.casefold() != post.title.casefold()}
     assert text_lines <= claimed
+
+
+def font_soup(markers: int) -> str:
+    """An old page of ``<font>`` tags never closed, one paragraph a line, each ending ``<br><br>``.
+
+    libxml2 nests each unclosed ``<font>`` in the one before, so the page is ``markers`` levels deep.
+    """
+    paragraphs = "".join(
+        f'<font size="2">Paragraph number {n} tells of the harbour master who said ships would wait '
+        f"outside the breakwater until swell dropped, marker{n}.<br><br>\n"
+        for n in range(markers)
+    )
+    return f"<html><head><title>Font soup</title></head><body>{paragraphs}</body></html>"
+
+
+def deep_divs(depth: int, markers: int) -> str:
+    """A page ``depth`` ``<div>`` deep on its line 2, then a paragraph holding a marker on each line after."""
+    inner = "".join(f"<p>Deep paragraph with marker{n}.</p>\n" for n in range(markers))
+    return (
+        "<html><head><title>Deep</title></head><body>\n"
+        + "<div>" * depth
+        + "\n"
+        + inner
+        + "</div>" * depth
+        + "\n</body></html>"
+    )
+
+
+def texts_of(tmp_path: Path, name: str, page: str) -> tuple[str, str, Corpus]:
+    """The post's text (paragraphs, notes) and the unparsed lines' text of ``page`` saved as ``name``."""
+    (tmp_path / name).write_text(page, encoding="utf-8")
+    corpus = read_corpus([tmp_path / name])
+    (post,) = corpus.posts
+    kept = "\n".join([p.text for p in post.paragraphs] + [n.text for n in post.notes])
+    return kept, "\n".join(u.text for u in corpus.unparsed), corpus
+
+
+def test_a_font_soup_page_400_deep_is_read_whole(tmp_path: Path) -> None:
+    """Unclosed <font> tags nested 400 deep (over libxml2's default 256) lose no text and stop no parse."""
+    kept, unparsed, corpus = texts_of(tmp_path, "fontsoup.html", font_soup(400))
+    assert [m for n in range(400) if (m := f"marker{n}.") not in kept] == []
+    assert unparsed == ""
+    assert not [w for w in corpus.warnings if "stopped" in w.message]
+
+
+def test_the_lines_after_where_parsing_stopped_are_unparsed(tmp_path: Path) -> None:
+    """A page 10,000 deep, past libxml2's limit even with huge_tree: the lines after the stop are unparsed."""
+    _, unparsed, corpus = texts_of(tmp_path, "deep.html", deep_divs(10_000, 5))
+    assert [u.line for u in corpus.unparsed] == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert all(f"marker{n}." in unparsed for n in range(5))
+    (stop,) = [w for w in corpus.warnings if "HTML parsing stopped here" in w.message]
+    assert stop.line == 2 and "8 non-blank lines listed as unparsed" in stop.message
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([5, 300, 2_040, 2_100]), st.integers(1, 3))
+def test_every_marker_of_a_deep_page_is_read_or_unparsed(depth: int, markers: int) -> None:
+    """However deep, each marker is in the post's text or in an unparsed line, never lost."""
+    page = deep_divs(depth, markers)
+    events = list(iter_html("deep.html", page, "deep"))
+    (post,) = [e for e in events if isinstance(e, Post)]
+    unparsed = [e for e in events if isinstance(e, UnparsedLine)]
+    kept = "\n".join([p.text for p in post.paragraphs] + [n.text for n in post.notes])
+    for n in range(markers):
+        assert f"marker{n}." in kept or any(f"marker{n}." in u.text for u in unparsed)
+    assert bool(unparsed) == (depth >= 2_048 - 3)

@@ -51,7 +51,7 @@ from lxml import html as lxml_html
 from provenance.ingest.dates import parse_any_date
 from provenance.ingest.links import AnchorText, LinkCollector, OpenAnchors
 from provenance.ingest.source import Event
-from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef
+from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef, UnparsedLine
 
 __all__ = ["declared_charset", "iter_html", "looks_like_html"]
 
@@ -59,6 +59,8 @@ _HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html|^\s*<html\b", re.I | re.S
 )
 _PREFIX_CHARS = 60
+# Characters of a line the parser did not read that are kept in unparsed.
+_PREVIEW = 1000
 # A shorter text ("Source", "Share") is in too many places to tell where a paragraph is by it.
 _MIN_FUZZY_CHARS = 12
 # How many blocks ahead of the last match a paragraph that is not a block's exact text is looked for.
@@ -385,13 +387,69 @@ def _page_text(
     return paragraphs, notes, links
 
 
+def _parse(page: str, *, huge: bool) -> tuple[etree._Element | None, list[tuple[int, str]]]:
+    """The page's tree and where libxml2 stopped reading it (line, message), if it did."""
+    parser = lxml_html.HTMLParser(huge_tree=huge)
+    try:
+        root = lxml_html.document_fromstring(page, parser=parser)
+    except (etree.ParserError, ValueError):
+        root = None
+    return root, [(error.line, error.message) for error in parser.error_log.filter_from_fatals()]
+
+
+def _extraction_input(page: str, deep: bool) -> str | etree._Element:
+    """What trafilatura reads: the page, or when it is nested deeper than its parser allows, a deep tree.
+
+    trafilatura parses the page itself with libxml2's default limit of 256
+    levels, and would see only the text before that depth; a deep page is
+    parsed for it with that limit lifted (its own parser options otherwise).
+    """
+    if not deep:
+        return page
+    parser = lxml_html.HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+    )
+    try:
+        tree = lxml_html.fromstring(page, parser=parser)
+    except (etree.ParserError, ValueError):
+        return page
+    return tree if len(tree) else page
+
+
+def _unread_lines(path: str, page: str, line: int) -> Iterator[UnparsedLine]:
+    """The page's non-blank lines from ``line`` on (where parsing stopped; that line only partly read)."""
+    lines = page.split("\n")
+    for number in range(max(line, 1), len(lines) + 1):
+        text = lines[number - 1]
+        if text.strip():
+            yield UnparsedLine(path, number, text if len(text) <= _PREVIEW else text[:_PREVIEW] + "…")
+
+
 def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
-    """The one post of an HTML page, with warnings; ``post_id`` is its id (the file stem)."""
+    """The one post of an HTML page, with warnings; ``post_id`` is its id (the file stem).
+
+    A page nested deeper than libxml2's default limit of 256 levels (old
+    "font soup" pages whose tags are never closed) is parsed again with
+    ``huge_tree``, which lifts the limit to 2,048 levels. Where parsing still
+    stops, a warning names the line, and every non-blank line from there on
+    is listed as unparsed.
+    """
     import trafilatura
 
+    root, stops = _parse(page, huge=False)
+    deep = bool(stops)
+    if deep:
+        # Only the limits on depth and sizes are lifted: the HTML parser expands
+        # no declared entity and loads nothing, huge_tree or not.
+        root, stops = _parse(page, huge=True)
     try:
         document = trafilatura.bare_extraction(
-            page,
+            _extraction_input(page, deep),
             with_metadata=True,
             include_comments=False,
             include_tables=True,
@@ -400,18 +458,16 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
     except Exception as exc:  # trafilatura raises many kinds on odd pages; none may stop the audit
         yield InputWarning(path, 0, f"HTML extraction failed ({exc.__class__.__name__}: {exc}); no post read")
         return
-    parser = lxml_html.HTMLParser()
-    try:
-        root = lxml_html.document_fromstring(page, parser=parser)
-    except (etree.ParserError, ValueError):
-        root = None
-    for error in parser.error_log.filter_from_fatals():
-        # libxml2 stops at a fatal error (a page nested over 256 deep): what follows is not read.
+    for line, message in stops[:1]:
+        # libxml2 stops at a fatal error (a page nested over 2,048 deep): what follows is not read.
+        unread = list(_unread_lines(path, page, line))
         yield InputWarning(
             path,
-            error.line,
-            f"HTML parsing stopped here ({error.message}); the page's text after it is not read",
+            line,
+            f"HTML parsing stopped here ({message}); the page's text from this line on is not read, "
+            f"its {len(unread):,} non-blank lines listed as unparsed",
         )
+        yield from unread
     page_text = _text_blocks(root) if root is not None else _Page([], 1, [])
     body = getattr(document, "body", None) if document is not None else None
     texts = list(_extracted_blocks(body)) if body is not None else []
