@@ -173,6 +173,17 @@ def test_a_font_soup_page_400_deep_is_read_whole(tmp_path: Path) -> None:
     assert not [w for w in corpus.warnings if "stopped" in w.message]
 
 
+@pytest.mark.parametrize("markers", [3, 400])
+def test_a_font_soup_page_gives_a_paragraph_per_double_break(tmp_path: Path, markers: int) -> None:
+    """Text between <br><br> in unclosed <font> tags, 3 or 400 deep, is one paragraph each, on its line."""
+    _, _, corpus = texts_of(tmp_path, "fontsoup.html", font_soup(markers))
+    (post,) = corpus.posts
+    assert [(p.line, p.text.rsplit(" ", 1)[-1]) for p in post.paragraphs] == [
+        (n + 1, f"marker{n}.") for n in range(markers)
+    ]
+    assert post.notes == ()
+
+
 def test_the_lines_after_where_parsing_stopped_are_unparsed(tmp_path: Path) -> None:
     """A page 10,000 deep, past libxml2's limit even with huge_tree: the lines after the stop are unparsed."""
     _, unparsed, corpus = texts_of(tmp_path, "deep.html", deep_divs(10_000, 5))
@@ -194,3 +205,42 @@ def test_every_marker_of_a_deep_page_is_read_or_unparsed(depth: int, markers: in
     for n in range(markers):
         assert f"marker{n}." in kept or any(f"marker{n}." in u.text for u in unparsed)
     assert bool(unparsed) == (depth >= 2_048 - 3)
+
+
+_LINES = [
+    "The harbour master said the ships would wait outside the breakwater until the swell dropped.",
+    "Nobody on the quay believed him, and the fishing boats went out at dawn regardless.",
+    "By noon the wind had turned and the first of them came back with its nets torn.",
+    "Short line.",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(_LINES), min_size=1, max_size=8),
+    st.lists(
+        st.sampled_from(["<br>", "<br><br>", "<br>\n<br>", "<br/> <!-- gap --> <br/>"]),
+        min_size=8,
+        max_size=8,
+    ),
+    st.sampled_from(['<div class="post">{}</div>', '<div class="post"><p>{}</p></div>', "<td>{}</td>"]),
+)
+def test_an_old_blog_layout_gives_paragraphs_split_at_double_breaks(
+    lines: list[str], breaks: list[str], frame: str
+) -> None:
+    """Text separated by <br><br> is a paragraph each; text separated by one <br> stays one paragraph."""
+    body = "".join(
+        text + "\n" + (brk if n + 1 < len(lines) else "")
+        for n, (text, brk) in enumerate(zip(lines, breaks, strict=False))
+    )
+    if frame == "<td>{}</td>":
+        frame = "<table><tr><td>{}</td></tr></table>"
+    post = post_of(article(frame.format(body)))
+    expected: list[list[str]] = [[]]
+    for n, text in enumerate(lines):
+        expected[-1].append(text)
+        if n + 1 < len(lines) and breaks[n] != "<br>":
+            expected.append([])
+    kept = [p.text for p in post.paragraphs] + [note.text for note in post.notes]
+    assert " ".join(kept) == " ".join(lines)
+    assert [p.text for p in post.paragraphs] == [" ".join(group) for group in expected]

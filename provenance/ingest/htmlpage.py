@@ -17,6 +17,11 @@ holding a matched block or one level inside it (the next ``<blockquote>``,
 not a sidebar), is the repeat trafilatura dropped and is put back in its
 place.
 
+Old pages separate paragraphs by a blank line (``<br><br>``) rather than
+``<p>``: a double ``<br>`` ends a text block as a new ``<p>`` would, and an
+extracted paragraph that is the text of consecutive blocks so separated is
+split into them (trafilatura keeps it whole). A single ``<br>`` does not.
+
 Nothing of the page's text is lost silently: every other text block
 (navigation, sidebars, footers, share buttons) is kept as a ``boilerplate``
 note of the post with its line, and the report lists them as lines kept but
@@ -67,6 +72,21 @@ _MIN_FUZZY_CHARS = 12
 _LOOKAHEAD_BLOCKS = 100
 # Elements of trafilatura's output that hold other blocks rather than text.
 _CONTAINERS = frozenset({"list", "table", "quote", "div"})
+# Inline tags that only style their text, which trafilatura strips from a page (its MANUALLY_STRIPPED).
+_PRESENTATIONAL = (
+    "font",
+    "big",
+    "small",
+    "nobr",
+    "abbr",
+    "acronym",
+    "bdi",
+    "bdo",
+    "cite",
+    "dfn",
+    "ins",
+    "mark",
+)
 # Elements whose text is not page text.
 _NOT_TEXT = frozenset({"script", "style", "template", "head", "title", "meta", "link", "svg", "math"})
 # Elements that flow inside a block of text; every other element starts a block of its own.
@@ -75,6 +95,8 @@ _INLINE = frozenset(
 ) | frozenset(
     {"mark", "time", "data", "bdi", "wbr", "label", "output", "ruby", "rt", "rp", "picture", "source"}
 )
+# Elements of trafilatura's output that flow inside a paragraph (lb is its <br>, hi its <b>, ref its <a>).
+_EXTRACTED_INLINE = _INLINE | frozenset({"lb", "hi", "ref", "del", "graphic"})
 
 
 def looks_like_html(head: str) -> bool:
@@ -140,6 +162,7 @@ class _Block:
     line_end: int
     parent: etree._Element  # the block-level element the text belongs to
     links: list[AnchorText]
+    after_break: bool = False  # follows the block before it across a double <br> in the same element
 
 
 class _Run:
@@ -151,6 +174,7 @@ class _Run:
         self.line = 0
         self.line_end = 0
         self.links: list[AnchorText] = []  # anchors whose text starts in this run
+        self.after_break = False  # started at a double <br>, right after a run of text
 
     def add(self, text: str | None, line: int) -> int:
         """Add a piece read at ``line``; returns the line after it."""
@@ -167,7 +191,9 @@ class _Run:
 
     def block(self) -> _Block | None:
         text = _norm("".join(self.pieces))
-        return _Block(text, self.line, self.line_end, self.parent, self.links) if text else None
+        if not text:
+            return None
+        return _Block(text, self.line, self.line_end, self.parent, self.links, self.after_break)
 
 
 def _walk(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
@@ -210,6 +236,7 @@ def _text_blocks(root: etree._Element) -> _Page:
     line = body_line
     anchors = OpenAnchors()
     unplaced: list[AnchorText] = []  # opened, no text read since: placed in the run their text starts in
+    after_br = False  # a <br> was the last thing read (but blank text): a second one ends the run
 
     def next_run(run: _Run, parent: etree._Element) -> _Run:
         block = run.block()
@@ -220,9 +247,12 @@ def _text_blocks(root: etree._Element) -> _Page:
         return _Run(parent)
 
     def read(text: str | None, line: int) -> int:
-        if text and text.strip() and unplaced:
-            run.links.extend(unplaced)
-            unplaced.clear()
+        nonlocal after_br
+        if text and text.strip():
+            after_br = False
+            if unplaced:
+                run.links.extend(unplaced)
+                unplaced.clear()
         anchors.feed(text)
         return run.add(text, line)
 
@@ -231,6 +261,12 @@ def _text_blocks(root: etree._Element) -> _Page:
         is_block = bool(tag) and tag not in _NOT_TEXT and tag not in _INLINE and element is not start
         if event == "start":
             line = element.sourceline or line
+            if tag == "br" and after_br:
+                # A blank line of an old page (<br><br>) ends a paragraph, as a new <p> would.
+                joined = run.after_break or bool(run.pieces)
+                run = next_run(run, parents[-1])
+                run.after_break = joined
+            after_br = tag == "br" or (not tag and after_br)  # a comment between the two is no text
             if is_block:
                 run = next_run(run, element)
                 parents.append(element)
@@ -257,19 +293,91 @@ def _text_blocks(root: etree._Element) -> _Page:
     return page
 
 
-def _extracted_blocks(body: etree._Element) -> Iterator[str]:
-    """Texts of trafilatura's output body, one per paragraph-like element, in order."""
+def _extracted_blocks(body: etree._Element, *, root: bool = True) -> Iterator[str]:
+    """Texts of trafilatura's output body, one per paragraph-like element, in order.
+
+    Where trafilatura's fallback gives an inline element (the ``<font>`` of
+    an old page) in place of its body, that element's own text between its
+    ``<br>`` (trafilatura's ``<lb>``) is a paragraph too.
+    """
+    loose = root and body.tag in _EXTRACTED_INLINE
+    pieces: list[str] = [body.text or ""] if loose else []
     for element in body:
         if not isinstance(element.tag, str):
+            pieces.append(element.tail or "" if loose else "")
             continue
-        if element.tag in _CONTAINERS and len(element):
-            yield from _extracted_blocks(element)
-            if element.tail and element.tail.strip():
-                yield _norm(element.tail)
+        if loose and element.tag in _EXTRACTED_INLINE:
+            pieces.extend(element.itertext())
+            pieces.append(element.tail or "")
             continue
-        text = _norm("".join(element.itertext()))
+        text = _norm("".join(pieces))
         if text:
             yield text
+        pieces.clear()
+        if element.tag in _CONTAINERS and len(element):
+            yield from _extracted_blocks(element, root=False)
+        else:
+            text = _norm("".join(element.itertext()))
+            if text:
+                yield text
+        if loose:
+            pieces.append(element.tail or "")
+        elif element.tag in _CONTAINERS and len(element) and element.tail and element.tail.strip():
+            yield _norm(element.tail)
+    text = _norm("".join(pieces))
+    if text:
+        yield text
+
+
+class _BreakGroups:
+    """Splits an extracted paragraph at the page's double ``<br>``: old pages' paragraphs.
+
+    trafilatura keeps text separated by ``<br><br>`` as one paragraph
+    (within a ``<p>`` it even makes the two breaks one). Where a paragraph's
+    text is exactly that of consecutive blocks of the page joined by double
+    breaks, it is those blocks' paragraphs.
+    """
+
+    _START = 16  # characters of a block's key it is looked up by
+
+    def __init__(self, blocks: list[_Block]) -> None:
+        self.blocks = blocks
+        self.keys = [_key(block.text) for block in blocks]
+        self.starts: dict[str, list[int]] = {}
+        for number, block in enumerate(blocks):
+            joined = block.after_break or (number + 1 < len(blocks) and blocks[number + 1].after_break)
+            if joined:
+                self.starts.setdefault(self.keys[number][: self._START], []).append(number)
+        self.lengths = sorted({len(start) for start in self.starts}, reverse=True)
+        self.cursor = 0
+
+    def split(self, text: str) -> list[str]:
+        if not self.starts:
+            return [text]
+        key = _key(text)
+        candidates = sorted(
+            {number for length in self.lengths for number in self.starts.get(key[:length], ())}
+        )
+        # The blocks after the last split first: a text the page repeats is split at its next place.
+        after = bisect.bisect_left(candidates, self.cursor)
+        for first in candidates[after:] + candidates[:after]:
+            last = self._span(key, first)
+            if last is not None:
+                self.cursor = last + 1
+                return [block.text for block in self.blocks[first : last + 1]]
+        return [text]
+
+    def _span(self, key: str, first: int) -> int | None:
+        """The last of the joined blocks from ``first`` whose keys make up ``key``; None if they do not."""
+        if not key.startswith(self.keys[first]):
+            return None
+        at, last = len(self.keys[first]), first
+        while at < len(key) and last + 1 < len(self.blocks) and self.blocks[last + 1].after_break:
+            if not key.startswith(self.keys[last + 1], at):
+                return None
+            last += 1
+            at += len(self.keys[last])
+        return last if at == len(key) and last > first else None
 
 
 def _key(text: str) -> str:
@@ -282,6 +390,7 @@ class _Aligner:
 
     def __init__(self, blocks: list[_Block]) -> None:
         self.keys = [_key(block.text) for block in blocks]
+        self.after_break = [block.after_break for block in blocks]
         self.by_key: dict[str, list[int]] = {}
         for number, key in enumerate(self.keys):
             self.by_key.setdefault(key, []).append(number)
@@ -299,7 +408,16 @@ class _Aligner:
         for number in range(self.cursor, min(self.cursor + _LOOKAHEAD_BLOCKS, len(self.keys))):
             block = self.keys[number]
             if len(prefix) >= _MIN_FUZZY_CHARS and prefix in block:
-                return self._take(number, number)
+                last = number
+                # The blocks after it across double <br> that it holds too (its text not quite theirs).
+                while (
+                    last + 1 < len(self.keys)
+                    and self.after_break[last + 1]
+                    and len(self.keys[last + 1]) >= _MIN_FUZZY_CHARS
+                    and self.keys[last + 1] in key
+                ):
+                    last += 1
+                return self._take(number, last)
             if len(block) >= _MIN_FUZZY_CHARS and block in key:
                 last = number
                 while last + 1 < len(self.keys) and self.keys[last + 1] in key:
@@ -331,6 +449,8 @@ def _page_text(
     note's block, a run without text) to no paragraph (-1).
     """
     blocks, body_line = page.blocks, page.body_line
+    groups = _BreakGroups(blocks)
+    texts = [piece for text in texts for piece in groups.split(text)]
     aligner = _Aligner(blocks)
     spans = [aligner.match(text) for text in texts]
     used = {number for span in spans if span for number in range(span[0], span[1] + 1)}
@@ -403,6 +523,10 @@ def _extraction_input(page: str, deep: bool) -> str | etree._Element:
     trafilatura parses the page itself with libxml2's default limit of 256
     levels, and would see only the text before that depth; a deep page is
     parsed for it with that limit lifted (its own parser options otherwise).
+    The presentational tags that make old pages deep (``<font>`` never
+    closed) are unwrapped, their text kept: trafilatura strips them itself,
+    but its fallback extractor writes out and parses again what it found,
+    at the default limit.
     """
     if not deep:
         return page
@@ -418,6 +542,7 @@ def _extraction_input(page: str, deep: bool) -> str | etree._Element:
         tree = lxml_html.fromstring(page, parser=parser)
     except (etree.ParserError, ValueError):
         return page
+    etree.strip_tags(tree, *_PRESENTATIONAL)
     return tree if len(tree) else page
 
 
