@@ -38,8 +38,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
+from provenance.lcs import opcodes
 from provenance.models import GROUPS, KINDS, Edit, EditKind, Edits
 from provenance.quotes import quoted_spans
 from provenance.shingle import _raw_to_words, tokens, word_spans
@@ -251,14 +252,15 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
 
 
 def _opcodes(a: list[int], b: list[int]) -> list[tuple[str, int, int, int, int]]:
-    """Indel's opcodes with a deletion next to an insertion made one ``replace`` (as the alignment does)."""
+    """The alignment's opcodes (:func:`provenance.lcs.opcodes`) with a deletion next to an insertion
+    made one ``replace`` (as the alignment does)."""
     merged: list[tuple[str, int, int, int, int]] = []
-    for op in Indel.opcodes(a, b):
-        if merged and {merged[-1][0], op.tag} == {"delete", "insert"}:
-            _, i1, _, j1, _ = merged.pop()
-            merged.append(("replace", i1, op.src_end, j1, op.dest_end))
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
+        if merged and {merged[-1][0], tag} == {"delete", "insert"}:
+            _, start_a, _, start_b, _ = merged.pop()
+            merged.append(("replace", start_a, i2, start_b, j2))
             continue
-        merged.append((op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end))
+        merged.append((tag, i1, i2, j1, j2))
     return merged
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rapidfuzz.distance import Indel
-
+from provenance.lcs import opcodes
 from provenance.models import Alignment
 from provenance.shingle import word_extent, word_spans
 from provenance.workers import gathered, task_pool
@@ -29,7 +28,8 @@ def align(text_a: str, text_b: str) -> Alignment:
     """Word alignment of two texts with character offsets into each.
 
     ``equal`` segments are runs of shared normalised words (longest common
-    subsequence, rapidfuzz ``Indel``); a deletion next to an insertion is
+    subsequence, rapidfuzz ``Indel``, through anchors on a pair of very long
+    paragraphs: :mod:`provenance.lcs`); a deletion next to an insertion is
     reported as one ``replace``. Offsets are half-open; an empty side sits at
     the position where the other side's words would go.
     """
@@ -56,13 +56,12 @@ def _align_rows(a: _Spans, len_a: int, b: _Spans, len_b: int) -> list[_Row]:
         return at, at
 
     raw: list[tuple[str, int, int, int, int]] = []
-    for op in Indel.opcodes(hash_a, hash_b):
-        tag = op.tag
+    for tag, i1, i2, j1, j2 in opcodes(hash_a, hash_b):
         if raw and {raw[-1][0], tag} == {"delete", "insert"}:
             prev = raw.pop()
-            raw.append(("replace", prev[1], op.src_end, prev[3], op.dest_end))
+            raw.append(("replace", prev[1], i2, prev[3], j2))
             continue
-        raw.append((tag, op.src_start, op.src_end, op.dest_start, op.dest_end))
+        raw.append((tag, i1, i2, j1, j2))
     rows = []
     for tag, i1, i2, j1, j2 in raw:
         a_start, a_end = span(start_a, end_a, i1, i2, len_a)
