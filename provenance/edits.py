@@ -36,7 +36,10 @@ reads the words of both sides. It is rules over words, not understanding:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
@@ -74,7 +77,10 @@ _NUMBER_WORDS = _word_set(
     "hundreds thousand thousands million millions billion billions trillion dozen dozens half percent",
 )
 _DIGIT = re.compile(r"\d")
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+# What may close a sentence after its full stop: quotes and brackets ('."', '.)').
+_CLOSING = frozenset("\"'”’)]")
+# Opening marks a lead-in may follow at the start of a paragraph.
+_OPENING = frozenset(" \t\"'“‘(")
 _QUOTE_MARKS = frozenset("\"'“”‘’„«»`")
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…")
 
@@ -91,15 +97,46 @@ def _named(text: str, run: list[tuple[int, int, int]]) -> list[tuple[str, int, i
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(a <= start and end <= b and start < end for a, b in spans)
+    """Whether ``start:end`` (not empty) lies inside one of ``spans``, which are in order and disjoint
+    (:func:`~provenance.quotes.quoted_spans`): only the last span starting at or before ``start`` can
+    hold it."""
+    at = bisect_right(spans, start, key=itemgetter(0)) - 1
+    return start < end and at >= 0 and end <= spans[at][1]
+
+
+# Each paragraph is read once per pair, but a sentence test is made for every
+# changed run and every capitalised word in one: they look only at the
+# characters next to the position (copying or searching the text before it
+# made a 160,000-word paragraph quadratic).
+
+
+def _visible_end(text: str, end: int) -> int:
+    """The length of ``text[:end].rstrip()``."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether ``text[:end].rstrip()`` ends a sentence: a full stop, "!" or "?", then any closing
+    quotes and brackets, at its end."""
+    end = _visible_end(text, end)
+    while end > 0 and text[end - 1] in _CLOSING:
+        end -= 1
+    return end > 0 and text[end - 1] in ".!?"
+
+
+def _blank_after(text: str, end: int) -> bool:
+    """Whether ``text[end:]`` is only whitespace (``end >= len(text.rstrip())``)."""
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return end >= len(text)
 
 
 def _is_sentence(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` runs from a sentence's start to a sentence's end."""
-    before = text[:start].rstrip()
-    starts = not before or bool(_SENTENCE_END.search(before))
-    ends = end >= len(text.rstrip()) or bool(_SENTENCE_END.search(text[: _extend(text, end)].rstrip()))
-    return starts and ends
+    starts = _visible_end(text, start) == 0 or _ends_sentence(text, start)
+    return starts and (_blank_after(text, end) or _ends_sentence(text, _extend(text, end)))
 
 
 def _extend(text: str, end: int) -> int:
@@ -276,7 +313,7 @@ def _one_sided_kind(
         return "hedge"
     if _is_sentence(text, start, end):
         return "sentence_dropped" if in_source else "sentence_added"
-    if not text[:start].strip(" \t\"'“‘(") and not _SENTENCE_END.search(text[: _extend(text, end)].rstrip()):
+    if _only_opening_before(text, start) and not _ends_sentence(text, _extend(text, end)):
         return "lead_in_cut" if in_source else "lead_in_added"
     if words & _NEGATIONS:
         return "negation"
@@ -287,24 +324,34 @@ def _one_sided_kind(
     return "wording"
 
 
+def _only_opening_before(text: str, start: int) -> bool:
+    """Whether ``text[:start]`` holds nothing but spaces, tabs and opening quotes or brackets."""
+    while start > 0 and text[start - 1] in _OPENING:
+        start -= 1
+    return start == 0
+
+
 def _moved(found: list[Edit]) -> list[Edit]:
     """A sentence dropped in one place and added in another is one ``reordered`` edit."""
     added = [e for e in found if e.kind == "sentence_added"]
+    # The added sentences by their words, each list in order: a dropped sentence takes the first
+    # one not taken yet (words read once per sentence, not once per pair of sentences).
+    by_words: dict[tuple[str, ...], deque[int]] = {}
+    for index, new in enumerate(added):
+        by_words.setdefault(tuple(t.word for t in tokens(new.b_text)), deque()).append(index)
     kept: list[Edit] = []
     used: set[int] = set()
     for edit in found:
         if edit.kind != "sentence_dropped":
             continue
-        words = [t.word for t in tokens(edit.a_text)]
-        for index, new in enumerate(added):
-            if index not in used and [t.word for t in tokens(new.b_text)] == words:
-                used.add(index)
-                kept.append(
-                    Edit(
-                        "reordered", edit.a_start, edit.a_end, new.b_start, new.b_end, edit.a_text, new.b_text
-                    )
-                )
-                break
+        same = by_words.get(tuple(t.word for t in tokens(edit.a_text)))
+        if same:
+            index = same.popleft()
+            new = added[index]
+            used.add(index)
+            kept.append(
+                Edit("reordered", edit.a_start, edit.a_end, new.b_start, new.b_end, edit.a_text, new.b_text)
+            )
         else:
             kept.append(edit)
     moved_to = {(added[i].b_start, added[i].b_end) for i in used}
