@@ -25,6 +25,9 @@ Cases (``--cases``):
 ``credit-lines`` one WordPress post whose one paragraph holds k linked credit
                 lines and k attributions to outlets nobody listed, no sentence
                 end among them (k = 1k, 10k, 100k)
+``long-paragraphs`` two posts of one paragraph each, near copies (one word in 80
+                replaced), of k words hard-wrapped at 12 a line with no blank line
+                (k = 10k, 40k, 160k: four times from one size to the next)
 ``generated``   the generated 100,000-paragraph dump (``generate.py``)
 
     python benchmarks/bench_hostile.py                      # every case, every size
@@ -53,6 +56,7 @@ REPORT_FIXED_SECONDS = 2.0
 #: The memory target for one post of 100,000 identical paragraphs.
 REPEATS_MAX_BYTES = 1 << 30
 
+_FUNCTION_WORDS = "the of and to in a is that for on was with said"
 _SYLLABLES = ("ka", "lo", "mi", "nu", "pe", "ro", "su", "ti", "va", "ze", "bo", "de")
 
 
@@ -118,11 +122,29 @@ def write_credit_lines(path: Path, names: int) -> None:
     )
 
 
+def write_long_paragraphs(path: Path, words: int) -> None:
+    """JSON Lines: two posts, each one paragraph of ``words`` words in lines of 12 (no blank line), the
+    second a copy of the first with one word in 80 replaced: what aligning a pair and reading its edits
+    meet at the size of a whole post."""
+    rng = random.Random(words)
+    vocab = [f"w{i}" for i in range(5000)] + _FUNCTION_WORDS.split()
+    base = [rng.choice(vocab) for _ in range(words)]
+    copy = list(base)
+    for _ in range(words // 80):
+        copy[rng.randrange(words)] = rng.choice(vocab)
+    with path.open("w", encoding="utf-8") as out:
+        for i, text in enumerate((base, copy)):
+            body = "\n".join(" ".join(text[at : at + 12]) for at in range(0, words, 12))
+            record = {"id": f"post-{i}", "title": f"Post {i}", "date": f"2020-01-0{i + 1}", "text": body}
+            out.write(json.dumps(record) + "\n")
+
+
 CASES: dict[str, tuple[tuple[int, ...], Callable[[Path, int], None], str]] = {
     "one-outlet": ((2_000, 30_000, 100_000), write_one_outlet, "posts.jsonl"),
     "repeats": ((1_000, 10_000, 100_000), write_repeats, "post.txt"),
     "near-lines": ((1_000, 10_000, 100_000), write_near_lines, "lines.jsonl"),
     "credit-lines": ((1_000, 10_000, 100_000), write_credit_lines, "export.xml"),
+    "long-paragraphs": ((10_000, 40_000, 160_000), write_long_paragraphs, "posts.jsonl"),
 }
 
 

@@ -500,11 +500,16 @@ def test_hostile_dumps_grow_by_the_size_asked_for(tmp_path: Path) -> None:
     import bench_hostile
 
     counts = {}
-    for case, size in (("one-outlet", 30), ("repeats", 40), ("near-lines", 25)):
+    for case, size in (("one-outlet", 30), ("repeats", 40), ("near-lines", 25), ("long-paragraphs", 200)):
         corpus = read_corpus([bench_hostile.dump_for(case, size, tmp_path)], AuditConfig())
         assert not corpus.warnings and not corpus.unparsed
         counts[case] = (len(corpus.posts), sum(len(p.paragraphs) for p in corpus.posts))
-    assert counts == {"one-outlet": (30, 60), "repeats": (1, 80), "near-lines": (3, 25)}
+    assert counts == {
+        "one-outlet": (30, 60),
+        "repeats": (1, 80),
+        "near-lines": (3, 25),
+        "long-paragraphs": (2, 2),
+    }
 
 
 def test_bench_report_prints_its_table_on_a_small_synthetic_document() -> None:
