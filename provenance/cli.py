@@ -803,15 +803,19 @@ def report(audit_json: Path | None, db: Path | None, run: int | None, out_file: 
     _echo(f"report: {target}")
 
 
-@cli.command()
-@click.argument("runs", nargs=-1, type=click.IntRange(1))
-@click.option(
+#: The store a reading command works on (``diff``, ``runs``).
+_STORE_OPTION = click.option(
     "--db",
     "db",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="The store written by provenance audit --db.",
 )
+
+
+@cli.command()
+@click.argument("runs", nargs=-1, type=click.IntRange(1))
+@_STORE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON (audit.json's since_last_run).")
 @domain_errors
 def diff(runs: tuple[int, ...], db: Path, as_json: bool) -> None:
@@ -836,13 +840,7 @@ def diff(runs: tuple[int, ...], db: Path, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The store written by provenance audit --db.",
-)
+@_STORE_OPTION
 @click.option(
     "--keep",
     type=click.IntRange(1),

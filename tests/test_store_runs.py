@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from test_store import _ok, _refused
 
 from provenance.cli import cli
 from provenance.store import drop_runs, stored_document
@@ -36,20 +37,6 @@ def _write(path: Path, posts: list[dict[str, Any]]) -> None:
 
 def _invoke(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
-
-
-def _ok(result: Result) -> Result:
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    return result
-
-
-def _refused(result: Result, *words: str) -> str:
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in result.output, result.output
-    return result.output
 
 
 @pytest.fixture
