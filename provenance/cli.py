@@ -550,7 +550,7 @@ def audit(
             click.echo(cleared.message(out_dir), err=True)
         progress = StageProgress()
         try:
-            own = _own_paths(out_dir, db, paths)
+            own = _own_paths(out_dir, db, [*paths, *config.references])
             same = (
                 store.unchanged_run(paths, config, own, out_dir, with_json) if store and not rebuild else None
             )
@@ -600,8 +600,8 @@ def _own_paths(out_dir: Path, db: Path | None, paths: Sequence[str]) -> list[str
     """What an audit writes, never to be read as its input when it lies inside a named folder.
 
     The output folder, and the store with SQLite's files beside it. When the
-    output folder is a folder being audited, or holds one (``audit . --out
-    .``, ``audit dump --out .``), only the files the audit writes there are
+    output folder is a folder being audited or a reference, or holds one
+    (``audit . --out .``, ``audit dump --out .``), only the files the audit writes there are
     left out: leaving out the folder would leave out the user's own posts.
     (Its temporary files start with a dot, which the walk passes over.)
     """
@@ -636,7 +636,9 @@ def _large_input(paths: Sequence[str], config: AuditConfig, out_dir: Path, db: P
     from provenance.models import Corpus, SkippedFile
 
     total = 0
-    for path, _ in input_files(paths, config, Corpus(), exclude_dirs=_own_paths(out_dir, db, paths)):
+    for path, _ in input_files(
+        paths, config, Corpus(), exclude_dirs=_own_paths(out_dir, db, [*paths, *config.references])
+    ):
         if isinstance(sniff_readable(path, config), SkippedFile):
             continue
         with contextlib.suppress(OSError):

@@ -151,6 +151,25 @@ def test_an_output_folder_that_is_or_holds_the_dump_leaves_out_only_its_outputs(
     )
 
 
+def test_an_output_folder_holding_a_reference_folder_still_reads_it(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """`audit ELSEWHERE --reference refs --out .`: the known sources under the output folder are read."""
+    refs = tmp_path / "out" / "refs"
+    refs.mkdir(parents=True)
+    (refs / "seed.txt").write_text(
+        (ROOT / "seeds" / "islamic-state-whats-next.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    dump = tmp_path / "dump.txt"
+    dump.write_text("A post\n\nThe harbour master said ships would wait until the swell dropped.\n", "utf-8")
+    result = runner.invoke(
+        cli, ["audit", str(dump), "--reference", str(refs), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert doc["summary"]["posts"] == 8 and doc["skipped"] == []
+
+
 def test_parameters_reach_the_audit(runner: CliRunner, tmp_path: Path) -> None:
     """--threshold and friends are recorded in audit.json's params."""
     result = runner.invoke(
