@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from provenance.ingest import read_corpus
@@ -216,6 +216,8 @@ _LINES = [
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Found by hypothesis: trafilatura makes the cell's lines <p> elements with nothing between them.
+@example(lines=[_LINES[0]] * 3, breaks=["<br>"] * 8, frame="<td>{}</td>")
 @given(
     st.lists(st.sampled_from(_LINES), min_size=1, max_size=8),
     st.lists(
@@ -244,3 +246,21 @@ def test_an_old_blog_layout_gives_paragraphs_split_at_double_breaks(
     kept = [p.text for p in post.paragraphs] + [note.text for note in post.notes]
     assert " ".join(kept) == " ".join(lines)
     assert [p.text for p in post.paragraphs] == [" ".join(group) for group in expected]
+
+
+@pytest.mark.parametrize("line_break", ["<br>", "<br/>", "<br />", "<BR>"])
+def test_a_single_line_break_parts_the_words_on_either_side(tmp_path: Path, line_break: str) -> None:
+    """ "tomorrow.<br>Local" is two words, as a browser shows them; it was read as one ("tomorrow.Local")."""
+    first = "The harbour master said the ships would wait outside the breakwater until tomorrow."
+    second = "Local schools will reopen on Monday after the heating system was repaired by engineers."
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!doctype html><html><head><title>Harbour news</title></head><body><article><h1>Harbour news</h1>"
+        f"<p>{first}{line_break}{second}</p><p>A line{line_break}break inside a sentence about the storm "
+        "season and the boats that wait for it to pass.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (post,) = read_corpus([page]).posts
+    texts = [paragraph.text for paragraph in post.paragraphs]
+    assert f"{first} {second}" in texts
+    assert any(text.startswith("A line break inside a sentence") for text in texts), texts

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from provenance.config import AuditConfig
 from provenance.ingest import read_corpus
-from provenance.ingest.wxr import WxrCounts, iter_wxr
+from provenance.ingest.wxr import WxrCounts, html_paragraphs, iter_wxr
 from provenance.models import Post
 
 SMALL = Path(__file__).parent / "fixtures" / "ingest" / "wxr" / "small-export.xml"
@@ -126,3 +127,17 @@ def test_theme_unit_test_imports_56_posts_despite_its_https_namespace() -> None:
         "draft": 1,
         "future": 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("content", "texts"),
+    [
+        ("<p>tomorrow.<br>Local schools</p>", ["tomorrow. Local schools"]),
+        ("tomorrow.<br />Local schools\n\nNext line<BR>here", ["tomorrow. Local schools", "Next line here"]),
+        ("<p>a <br/> b</p>", ["a b"]),
+    ],
+)
+def test_a_line_break_in_a_post_body_parts_the_words_on_either_side(content: str, texts: list[str]) -> None:
+    """WordPress bodies break lines with <br>: the words on either side stay two words."""
+    found, _ = html_paragraphs(content, Counter())
+    assert [text for _, _, text, _ in found] == texts

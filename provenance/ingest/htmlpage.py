@@ -267,6 +267,8 @@ def _text_blocks(root: etree._Element) -> _Page:
                 run = next_run(run, parents[-1])
                 run.after_break = joined
             after_br = tag == "br" or (not tag and after_br)  # a comment between the two is no text
+            if tag == "br":
+                line = read(" ", line)  # a line break parts the words on either side
             if is_block:
                 run = next_run(run, element)
                 parents.append(element)
@@ -293,6 +295,27 @@ def _text_blocks(root: etree._Element) -> _Page:
     return page
 
 
+def _text_of(element: etree._Element) -> str:
+    """An element's text, with a space at a line break and around every element that is not inline.
+
+    ``itertext`` joins the text on both sides of a break and of two blocks:
+    "tomorrow.<br>Local" became "tomorrow.Local", one word to the duplicate
+    stage, and so did the ``<p>`` trafilatura makes of a table cell's lines.
+    """
+    parts: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        parted = node is not element and isinstance(node.tag, str) and node.tag not in _EXTRACTED_INLINE
+        if event == "start":
+            if node.tag in ("lb", "br") or parted:
+                parts.append(" ")
+            if isinstance(node.tag, str):
+                parts.append(node.text or "")
+        elif node is not element:
+            parts.append(" " if parted else "")
+            parts.append(node.tail or "")
+    return "".join(parts)
+
+
 def _extracted_blocks(body: etree._Element, *, root: bool = True) -> Iterator[str]:
     """Texts of trafilatura's output body, one per paragraph-like element, in order.
 
@@ -307,7 +330,7 @@ def _extracted_blocks(body: etree._Element, *, root: bool = True) -> Iterator[st
             pieces.append(element.tail or "" if loose else "")
             continue
         if loose and element.tag in _EXTRACTED_INLINE:
-            pieces.extend(element.itertext())
+            pieces.append(_text_of(element))
             pieces.append(element.tail or "")
             continue
         text = _norm("".join(pieces))
@@ -317,7 +340,7 @@ def _extracted_blocks(body: etree._Element, *, root: bool = True) -> Iterator[st
         if element.tag in _CONTAINERS and len(element):
             yield from _extracted_blocks(element, root=False)
         else:
-            text = _norm("".join(element.itertext()))
+            text = _norm(_text_of(element))
             if text:
                 yield text
         if loose:

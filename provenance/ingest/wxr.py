@@ -170,6 +170,9 @@ def _read_fragment(fragment: str) -> tuple[str, list[BodyLink]]:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
         return " ".join(fragment.split()), []
+    for line_break in root.iter("br"):
+        # "tomorrow.<br>Local" is two words: text_content() would join them into one.
+        line_break.tail = " " + (line_break.tail or "")
     text = " ".join(root.text_content().split())
     if "<a" not in fragment and "<A" not in fragment:
         return text, []
