@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -863,3 +864,23 @@ def test_only_files_the_audit_reads_weigh_on_the_size(
     # Text over the size does make one.
     _write(dump / "third.jsonl", [_post(f"p{i}", "2017-07-08", LATER) for i in range(10)])
     assert "audit.json not written" in _ok(_audit_into(tmp_path / "out", dump)).output
+
+
+def test_a_file_named_another_way_is_the_same_file_to_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`audit dump` from its parent, `audit /abs/dump`, then `audit .` inside it: each file unchanged."""
+    dump = _dump(tmp_path / "dump")
+    db = tmp_path / "a.sqlite"
+    monkeypatch.chdir(tmp_path)
+    _ok(CliRunner().invoke(cli, ["audit", "dump", "--out", str(tmp_path / "o1"), "--db", str(db)]))
+    _ok(CliRunner().invoke(cli, ["audit", str(dump), "--out", str(tmp_path / "o2"), "--db", str(db)]))
+    monkeypatch.chdir(dump)
+    _ok(CliRunner().invoke(cli, ["audit", ".", "--out", str(tmp_path / "o3"), "--db", str(db)]))
+    for run in (2, 3):
+        shown = _ok(CliRunner().invoke(cli, ["diff", "--db", str(db), str(run - 1), str(run), "--json"]))
+        files = json.loads(shown.output)["files"]
+        assert (len(files["unchanged"]), files["changed"], files["new"], files["removed"]) == (2, [], [], [])
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        statuses = conn.execute("SELECT run, status FROM files ORDER BY run, ord").fetchall()
+    assert statuses == [(1, "new")] * 2 + [(2, "unchanged")] * 2 + [(3, "unchanged")] * 2

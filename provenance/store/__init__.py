@@ -47,7 +47,7 @@ from provenance.store.db import (
     prepare,
     translated,
 )
-from provenance.store.diff import diff_runs, format_diff, is_empty
+from provenance.store.diff import diff_runs, format_diff, is_empty, run_files
 from provenance.store.read import check_run, last_runs, run_document, run_ids
 from provenance.store.runs import Dropped, RunRow, drop_runs, list_runs
 from provenance.store.schema import SCHEMA_VERSION
@@ -91,6 +91,8 @@ class RunStore:
         self.conn = conn
         self.params = params
         self.started_at = _now()
+        # Where the run was started: its input paths, as given, are relative to it (store.diff.run_files).
+        self.cwd = os.getcwd()
         self.run: int | None = None
         self.previous: int | None = None
         # A new store's secondary indexes are made after its first run's rows (db.prepare).
@@ -249,13 +251,14 @@ class RunStore:
         with translated(self.path):
             cursor = self.conn.execute(
                 "INSERT INTO runs (started_at, tool_version, datasketch_version, minhash_scheme, "
-                "params_json, document_json) VALUES (?, ?, ?, ?, ?, '{}')",
+                "params_json, document_json) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     self.started_at,
                     tool["version"],
                     tool["datasketch"],
                     tool["minhash_scheme"],
                     dumps(doc["params"]),
+                    dumps({"cwd": self.cwd}),
                 ),
             )
             run = self.run = int(cursor.lastrowid or 0)
@@ -275,19 +278,15 @@ class RunStore:
     def _files(self, audit: Any) -> None:
         corpus = audit.corpus
         references = set(corpus.references)
-        before = {
-            path: digest
-            for path, digest in self.conn.execute(
-                "SELECT path, sha256 FROM files WHERE run = ?", (self.previous,)
-            )
-        }
+        before = run_files(self.conn, self.previous)
         rows = []
         unchanged = []
+        here = {path: os.path.normpath(os.path.join(self.cwd, path)) for path in corpus.files}
         for ord_, path in enumerate(corpus.files):
             digest, size = file_digest(path)
-            if path not in before:
+            if here[path] not in before:
                 status = "new"
-            elif digest is not None and before[path] == digest:
+            elif digest is not None and before[here[path]][1] == digest:
                 status = "unchanged"
                 unchanged.append(path)
             else:
@@ -311,7 +310,7 @@ class RunStore:
                 f"files against run {self.previous}: {counts['unchanged']} unchanged "
                 "(same SHA-256, read again), "
                 f"{counts['changed']} changed, {counts['new']} new, "
-                f"{len(before.keys() - set(corpus.files))} no longer in the input"
+                f"{len(before.keys() - set(here.values()))} no longer in the input"
             )
             self.log += [f"unchanged since run {self.previous}: {path}" for path in unchanged]
 
@@ -339,7 +338,14 @@ class RunStore:
                 "WHERE id = ?",
                 (
                     _now(),
-                    dumps({"order": order, "rest": rest, "outputs": _stat_outputs(written or {})}),
+                    dumps(
+                        {
+                            "order": order,
+                            "rest": rest,
+                            "outputs": _stat_outputs(written or {}),
+                            "cwd": self.cwd,
+                        }
+                    ),
                     dumps(self.log),
                     None if self.since_last_run is None else dumps(self.since_last_run),
                     self.run,

@@ -15,6 +15,7 @@ diff`` prints (:func:`format_diff`).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from typing import Any
 
@@ -91,9 +92,23 @@ def _reprints(conn: sqlite3.Connection, run: int) -> dict[tuple[str, str], dict[
     }
 
 
-def _files(conn: sqlite3.Connection, run: int) -> dict[str, str | None]:
+def run_files(conn: sqlite3.Connection, run: int | None) -> dict[str, tuple[str, str | None]]:
+    """A run's input files by absolute path: each file's path as the run was given it, and its SHA-256.
+
+    A path is made absolute from the folder the run was started in (``cwd``
+    in ``runs.document_json``), so ``audit dump/`` and ``audit /home/me/dump/``
+    name the same file; a run recorded before the folder was kept is taken
+    as given.
+    """
+    if run is None:
+        return {}
+    row = conn.execute(
+        "SELECT json_extract(document_json, '$.cwd') FROM runs WHERE id = ?", (run,)
+    ).fetchone()
+    cwd = row[0] if row is not None and isinstance(row[0], str) else None
     return {
-        path: digest for path, digest in conn.execute("SELECT path, sha256 FROM files WHERE run = ?", (run,))
+        os.path.normpath(os.path.join(cwd, path)) if cwd else path: (path, digest)
+        for path, digest in conn.execute("SELECT path, sha256 FROM files WHERE run = ?", (run,))
     }
 
 
@@ -112,14 +127,20 @@ def diff_runs(conn: sqlite3.Connection, old: int | None, new: int) -> dict[str, 
     if old is None:
         return result
     result["previous_run_finished_at"] = _finished(conn, old)
-    old_files, new_files = _files(conn, old), _files(conn, new)
+    old_files, new_files = run_files(conn, old), run_files(conn, new)
     result["files"] = {
         "unchanged": [
-            p for p, d in new_files.items() if p in old_files and d is not None and old_files[p] == d
+            p
+            for key, (p, d) in new_files.items()
+            if key in old_files and d is not None and old_files[key][1] == d
         ],
-        "changed": [p for p, d in new_files.items() if p in old_files and (d is None or old_files[p] != d)],
-        "new": [p for p in new_files if p not in old_files],
-        "removed": [p for p in old_files if p not in new_files],
+        "changed": [
+            p
+            for key, (p, d) in new_files.items()
+            if key in old_files and (d is None or old_files[key][1] != d)
+        ],
+        "new": [p for key, (p, _) in new_files.items() if key not in old_files],
+        "removed": [p for key, (p, _) in old_files.items() if key not in new_files],
     }
     old_posts, new_posts = _posts(conn, old), _posts(conn, new)
     result["new_posts"] = [{"id": p, "title": t} for p, (t, _) in new_posts.items() if p not in old_posts]
