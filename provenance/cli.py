@@ -886,13 +886,13 @@ def runs(db: Path, keep: int | None, drop: tuple[int, ...], as_json: bool) -> No
             _echo(
                 f"warning: the runs are dropped, the file not compacted yet: {done.not_compacted}", err=True
             )
+        if not as_json:
+            return
     found = stored_runs(db)
     if as_json:
         import json
 
         click.echo(json.dumps([row.as_dict() for row in found], ensure_ascii=True, indent=1))
-        return
-    if keep is not None or drop:
         return
     # Plain columns, not a rich table: piped or in a narrow terminal, rich would cut the dates short.
     names = ("posts", "paragraphs", "pairs", "reprints", "findings")
