@@ -28,6 +28,9 @@ Cases (``--cases``):
 ``long-paragraphs`` two posts of one paragraph each, near copies (one word in 80
                 replaced), of k words hard-wrapped at 12 a line with no blank line
                 (k = 10k, 40k, 160k: four times from one size to the next)
+``crowded-html`` one web page of k/8 paragraphs, each of 8 words in bold between
+                8 plain ones (k = 2k, 16k, 128k formatting elements: eight times from
+                one size to the next)
 ``generated``   the generated 100,000-paragraph dump (``generate.py``)
 
     python benchmarks/bench_hostile.py                      # every case, every size
@@ -139,12 +142,30 @@ def write_long_paragraphs(path: Path, words: int) -> None:
             out.write(json.dumps(record) + "\n")
 
 
+def write_crowded_html(path: Path, elements: int) -> None:
+    """One web page whose paragraphs hold ``elements`` bold words, eight to a paragraph: formatting that
+    trafilatura's extraction once read in time growing with its square (two minutes at 128,000)."""
+    rng = random.Random(elements)
+    vocab = [f"w{i}" for i in range(5000)]
+    paragraphs = (
+        "<p>" + " ".join(f"{rng.choice(vocab)} <b>{rng.choice(vocab)}</b>" for _ in range(8)) + "</p>\n"
+        for _ in range(elements // 8)
+    )
+    path.write_text(
+        "<!doctype html><html><head><title>A long page</title></head><body><article>\n"
+        + "".join(paragraphs)
+        + "</article></body></html>\n",
+        encoding="utf-8",
+    )
+
+
 CASES: dict[str, tuple[tuple[int, ...], Callable[[Path, int], None], str]] = {
     "one-outlet": ((2_000, 30_000, 100_000), write_one_outlet, "posts.jsonl"),
     "repeats": ((1_000, 10_000, 100_000), write_repeats, "post.txt"),
     "near-lines": ((1_000, 10_000, 100_000), write_near_lines, "lines.jsonl"),
     "credit-lines": ((1_000, 10_000, 100_000), write_credit_lines, "export.xml"),
     "long-paragraphs": ((10_000, 40_000, 160_000), write_long_paragraphs, "posts.jsonl"),
+    "crowded-html": ((2_000, 16_000, 128_000), write_crowded_html, "page.html"),
 }
 
 

@@ -500,7 +500,14 @@ def test_hostile_dumps_grow_by_the_size_asked_for(tmp_path: Path) -> None:
     import bench_hostile
 
     counts = {}
-    for case, size in (("one-outlet", 30), ("repeats", 40), ("near-lines", 25), ("long-paragraphs", 200)):
+    cases = (
+        ("one-outlet", 30),
+        ("repeats", 40),
+        ("near-lines", 25),
+        ("long-paragraphs", 200),
+        ("crowded-html", 80),
+    )
+    for case, size in cases:
         corpus = read_corpus([bench_hostile.dump_for(case, size, tmp_path)], AuditConfig())
         assert not corpus.warnings and not corpus.unparsed
         counts[case] = (len(corpus.posts), sum(len(p.paragraphs) for p in corpus.posts))
@@ -509,6 +516,7 @@ def test_hostile_dumps_grow_by_the_size_asked_for(tmp_path: Path) -> None:
         "repeats": (1, 80),
         "near-lines": (3, 25),
         "long-paragraphs": (2, 2),
+        "crowded-html": (1, 10),
     }
 
 

@@ -264,3 +264,69 @@ def test_a_single_line_break_parts_the_words_on_either_side(tmp_path: Path, line
     texts = [paragraph.text for paragraph in post.paragraphs]
     assert f"{first} {second}" in texts
     assert any(text.startswith("A line break inside a sentence") for text in texts), texts
+
+
+def _crowded(paragraphs: int, tag: str = "b") -> str:
+    """Paragraphs of eight words, every other one inside ``tag``."""
+    return article(
+        *(
+            "<p>"
+            + " ".join(
+                f"plain{n}x{k} <{tag} href='https://example.org/p{n}x{k}'>marked{n}x{k}</{tag}>"
+                for k in range(4)
+            )
+            + "</p>"
+            for n in range(paragraphs)
+        )
+    )
+
+
+def test_a_page_crowded_with_formatting_reaches_trafilatura_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Over the limit, the formatting tags are unwrapped before extraction (their text kept)."""
+    import trafilatura
+
+    import provenance.ingest.htmlpage as htmlpage
+
+    monkeypatch.setattr(htmlpage, "_UNWRAP_FORMATTING_OVER", 30)
+    given: list[object] = []
+    extract = trafilatura.bare_extraction
+
+    def spy(page: object, **options: object) -> object:
+        given.append(page)
+        return extract(page, **options)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    post = post_of(_crowded(10))  # 40 <b> inside <p>
+    assert isinstance(given[0], str) and "<b>" not in given[0] and "marked9x3" in given[0]
+    assert [p.text.split()[1] for p in post.paragraphs] == [f"marked{n}x0" for n in range(10)]
+    # Under the limit the page goes as it is.
+    given.clear()
+    page = _crowded(3)
+    post_of(page)
+    assert given == [page]
+
+
+def test_a_page_still_crowded_without_formatting_keeps_every_block_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Links are not unwrapped (credits need them): over the second limit extraction is not run at all."""
+    import trafilatura
+
+    import provenance.ingest.htmlpage as htmlpage
+
+    monkeypatch.setattr(htmlpage, "_UNWRAP_FORMATTING_OVER", 5)
+    monkeypatch.setattr(htmlpage, "_EXTRACTION_MAX", 30)
+
+    def refuse(page: object, **options: object) -> object:
+        raise AssertionError("trafilatura was given a page over the limit")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", refuse)
+    events = list(iter_html("page.html", _crowded(10, "a"), "page"))
+    post = next(e for e in events if isinstance(e, Post))
+    assert len(post.paragraphs) == 10 and all("marked" in p.text for p in post.paragraphs)
+    assert len(post.links) == 40
+    assert any(
+        isinstance(e, InputWarning) and "every text block is kept as a paragraph" in e.message for e in events
+    )

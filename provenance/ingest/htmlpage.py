@@ -540,18 +540,53 @@ def _parse(page: str, *, huge: bool) -> tuple[etree._Element | None, list[tuple[
     return root, [(error.line, error.message) for error in parser.error_log.filter_from_fatals()]
 
 
-def _extraction_input(page: str, deep: bool) -> str | etree._Element:
-    """What trafilatura reads: the page, or when it is nested deeper than its parser allows, a deep tree.
+#: Elements inside the page's ``<p>`` elements above which trafilatura's extraction takes time growing
+#: with their square (its ``//p//text()`` query, in libxml2): 32,000 took 4-6 s, 128,000 two minutes
+#: (`benchmarks/bench_hostile.py --cases crowded-html`). Over the first, the formatting tags are
+#: unwrapped before trafilatura reads the page (their text kept, and its own output keeps no
+#: formatting); over the second, even then, the page is not given to it at all.
+_UNWRAP_FORMATTING_OVER = 5_000
+_EXTRACTION_MAX = 20_000
+# Inline tags that only format their text: unwrapped in a crowded page (``<a>`` and ``<br>`` stay).
+_FORMATTING = (
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "s",
+    "strike",
+    "tt",
+    "span",
+    "sub",
+    "sup",
+    "q",
+    "kbd",
+    "samp",
+    "var",
+    "time",
+)
 
-    trafilatura parses the page itself with libxml2's default limit of 256
-    levels, and would see only the text before that depth; a deep page is
+
+def _inside_paragraphs(root: etree._Element) -> int:
+    """How many elements the page's ``<p>`` elements hold."""
+    return sum(1 for paragraph in root.iter("p") for _ in paragraph.iterdescendants())
+
+
+def _extraction_input(page: str, root: etree._Element | None, deep: bool) -> str | etree._Element | None:
+    """What trafilatura reads: the page, a tree of it, or None when no extraction would end in time.
+
+    A page nested deeper than trafilatura's parser allows (256 levels) is
     parsed for it with that limit lifted (its own parser options otherwise).
     The presentational tags that make old pages deep (``<font>`` never
     closed) are unwrapped, their text kept: trafilatura strips them itself,
-    but its fallback extractor writes out and parses again what it found,
-    at the default limit.
+    but its fallback extractor writes out and parses again what it found, at
+    the default limit. A page whose paragraphs hold over
+    :data:`_UNWRAP_FORMATTING_OVER` elements gets its formatting tags
+    unwrapped too; if they still hold over :data:`_EXTRACTION_MAX`, None.
     """
-    if not deep:
+    crowded = root is not None and _inside_paragraphs(root) > _UNWRAP_FORMATTING_OVER
+    if not deep and not crowded:
         return page
     parser = lxml_html.HTMLParser(
         collect_ids=False,
@@ -565,8 +600,14 @@ def _extraction_input(page: str, deep: bool) -> str | etree._Element:
         tree = lxml_html.fromstring(page, parser=parser)
     except (etree.ParserError, ValueError):
         return page
-    etree.strip_tags(tree, *_PRESENTATIONAL)
-    return tree if len(tree) else page
+    etree.strip_tags(tree, *_PRESENTATIONAL, *(_FORMATTING if crowded else ()))
+    if crowded and _inside_paragraphs(tree) > _EXTRACTION_MAX:
+        return None
+    if not len(tree):
+        return page
+    # A page that is not deep goes back as text: given this tree, trafilatura took two minutes over
+    # 16,000 plain paragraphs it read in a second as text.
+    return tree if deep else etree.tostring(tree, encoding="unicode")
 
 
 def _unread_lines(path: str, page: str, line: int) -> Iterator[UnparsedLine]:
@@ -595,13 +636,19 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
         # Only the limits on depth and sizes are lifted: the HTML parser expands
         # no declared entity and loads nothing, huge_tree or not.
         root, stops = _parse(page, huge=True)
+    extraction_input = _extraction_input(page, root, deep)
+    crowded = extraction_input is None
     try:
-        document = trafilatura.bare_extraction(
-            _extraction_input(page, deep),
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            date_extraction_params={"extensive_search": False, "original_date": True},
+        document = (
+            None
+            if crowded
+            else trafilatura.bare_extraction(
+                extraction_input,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=True,
+                date_extraction_params={"extensive_search": False, "original_date": True},
+            )
         )
     except Exception as exc:  # trafilatura raises many kinds on odd pages; none may stop the audit
         yield InputWarning(path, 0, f"HTML extraction failed ({exc.__class__.__name__}: {exc}); no post read")
@@ -619,6 +666,16 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
     page_text = _text_blocks(root) if root is not None else _Page([], 1, [])
     body = getattr(document, "body", None) if document is not None else None
     texts = list(_extracted_blocks(body)) if body is not None else []
+    if crowded:
+        # Bounded time over telling the main text from the rest: every block is a paragraph.
+        texts = [block.text for block in page_text.blocks]
+        yield InputWarning(
+            path,
+            0,
+            f"the page's paragraphs hold over {_EXTRACTION_MAX:,} elements besides formatting, more than "
+            "its main text can be told from navigation and footers in bounded time; every text block "
+            "is kept as a paragraph",
+        )
 
     title = _norm(getattr(document, "title", None) or "") if document is not None else ""
     title_line = 0
