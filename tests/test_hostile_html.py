@@ -323,9 +323,16 @@ def test_a_page_still_crowded_without_formatting_keeps_every_block_and_says_so(
         raise AssertionError("trafilatura was given a page over the limit")
 
     monkeypatch.setattr(trafilatura, "bare_extraction", refuse)
-    events = list(iter_html("page.html", _crowded(10, "a"), "page"))
+    page = _crowded(10, "a").replace(
+        "<head>", '<head><meta property="article:published_time" content="2017-07-14">'
+    )
+    events = list(iter_html("page.html", page, "page"))
     post = next(e for e in events if isinstance(e, Post))
     assert len(post.paragraphs) == 10 and all("marked" in p.text for p in post.paragraphs)
+    assert (post.title, str(post.date)) == (
+        "A page",
+        "2017-07-14",
+    )  # trafilatura's metadata reader still runs
     assert len(post.links) == 40
     assert any(
         isinstance(e, InputWarning) and "every text block is kept as a paragraph" in e.message for e in events

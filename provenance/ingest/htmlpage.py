@@ -49,6 +49,7 @@ import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -638,18 +639,22 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
         root, stops = _parse(page, huge=True)
     extraction_input = _extraction_input(page, root, deep)
     crowded = extraction_input is None
+    dates = {"extensive_search": False, "original_date": True}
+    document: Any
     try:
-        document = (
-            None
-            if crowded
-            else trafilatura.bare_extraction(
+        if crowded:
+            # Its title, date, url, categories and tags still come from trafilatura's metadata reader.
+            from trafilatura.metadata import extract_metadata
+
+            document = extract_metadata(page, date_config=dates)
+        else:
+            document = trafilatura.bare_extraction(
                 extraction_input,
                 with_metadata=True,
                 include_comments=False,
                 include_tables=True,
-                date_extraction_params={"extensive_search": False, "original_date": True},
+                date_extraction_params=dates,
             )
-        )
     except Exception as exc:  # trafilatura raises many kinds on odd pages; none may stop the audit
         yield InputWarning(path, 0, f"HTML extraction failed ({exc.__class__.__name__}: {exc}); no post read")
         return
@@ -664,7 +669,7 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
         )
         yield from unread
     page_text = _text_blocks(root) if root is not None else _Page([], 1, [])
-    body = getattr(document, "body", None) if document is not None else None
+    body = getattr(document, "body", None) if document is not None and not crowded else None
     texts = list(_extracted_blocks(body)) if body is not None else []
     if crowded:
         # Bounded time over telling the main text from the rest: every block is a paragraph.
