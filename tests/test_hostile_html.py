@@ -337,3 +337,17 @@ def test_a_page_still_crowded_without_formatting_keeps_every_block_and_says_so(
     assert any(
         isinstance(e, InputWarning) and "every text block is kept as a paragraph" in e.message for e in events
     )
+
+
+def test_a_quotation_broken_by_a_line_break_is_a_paragraph_of_the_main_text() -> None:
+    """trafilatura gives it as <quote>text<lb/>text</quote>; its text is main text, not a boilerplate note."""
+    quoted = ["We will wait outside the breakwater until the swell drops.", "Nobody goes out before noon."]
+    post = post_of(
+        article(
+            "<p>The harbour master spoke to reporters on the quay on Monday morning before the storm.</p>",
+            f"<blockquote>{quoted[0]}<br>{quoted[1]}</blockquote>",
+            "<p>The council voted to close the old library and move its books to the civic centre.</p>",
+        )
+    )
+    assert [p.text for p in post.paragraphs][1] == " ".join(quoted)
+    assert not post.notes

@@ -320,11 +320,13 @@ def _text_of(element: etree._Element) -> str:
 def _extracted_blocks(body: etree._Element, *, root: bool = True) -> Iterator[str]:
     """Texts of trafilatura's output body, one per paragraph-like element, in order.
 
-    Where trafilatura's fallback gives an inline element (the ``<font>`` of
-    an old page) in place of its body, that element's own text between its
-    ``<br>`` (trafilatura's ``<lb>``) is a paragraph too.
+    Text directly inside a container (a quotation's own text, broken by
+    ``<lb>``, trafilatura's ``<br>``; a list's text before its items) is a
+    paragraph of its own between the container's block children, and so is
+    the text of an inline element trafilatura's fallback gives in place of
+    its body (the ``<font>`` of an old page).
     """
-    loose = root and body.tag in _EXTRACTED_INLINE
+    loose = not root or body.tag in _EXTRACTED_INLINE
     pieces: list[str] = [body.text or ""] if loose else []
     for element in body:
         if not isinstance(element.tag, str):
