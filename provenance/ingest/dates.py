@@ -143,8 +143,19 @@ def impossible_time(text: str) -> bool:
     Its date is read all the same (:func:`parse_any_date`); the readers warn
     that the time was dropped, since the time orders two posts of one day.
     """
+    fields = _iso_time_fields(text)
+    return fields is not None and _real_time(fields) is None
+
+
+def _iso_time_fields(text: str) -> tuple[int, int, int] | None:
+    """Hour, minute and second as an ISO datetime writes them, whatever their values; None if it has none."""
     iso = _ISO_TIME.match(text.strip())
-    return iso is not None and (int(iso[1]) >= 24 or int(iso[2]) >= 60 or int(iso[3] or 0) >= 60)
+    return (int(iso[1]), int(iso[2]), int(iso[3] or 0)) if iso else None
+
+
+def _real_time(fields: tuple[int, int, int]) -> dt.time | None:
+    hour, minute, second = fields
+    return dt.time(hour, minute, second) if hour < 24 and minute < 60 and second < 60 else None
 
 
 def parse_any_time(text: str) -> dt.time | None:
@@ -155,12 +166,9 @@ def parse_any_time(text: str) -> dt.time | None:
     "00:00:00" of a date without a time is taken at its word.
     """
     text = text.strip()
-    iso = _ISO_TIME.match(text)
-    if iso:
-        hour, minute, second = int(iso[1]), int(iso[2]), int(iso[3] or 0)
-        if hour < 24 and minute < 60 and second < 60:
-            return dt.time(hour, minute, second)
-        return None
+    fields = _iso_time_fields(text)
+    if fields is not None:
+        return _real_time(fields)
     if _ISO_PREFIX.match(text) or parse_date(text) is not None or ":" not in text:
         return None
     from email.utils import parsedate_to_datetime

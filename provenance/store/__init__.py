@@ -47,7 +47,7 @@ from provenance.store.db import (
     prepare,
     translated,
 )
-from provenance.store.diff import diff_runs, format_diff, is_empty, run_files
+from provenance.store.diff import absolute, diff_runs, format_diff, is_empty, run_files
 from provenance.store.read import check_run, last_runs, run_document, run_ids
 from provenance.store.runs import Dropped, RunRow, drop_runs, list_runs
 from provenance.store.schema import SCHEMA_VERSION
@@ -281,7 +281,7 @@ class RunStore:
         before = run_files(self.conn, self.previous)
         rows = []
         unchanged = []
-        here = {path: os.path.normpath(os.path.join(self.cwd, path)) for path in corpus.files}
+        here = {path: absolute(self.cwd, path) for path in corpus.files}
         for ord_, path in enumerate(corpus.files):
             digest, size = file_digest(path)
             if here[path] not in before:

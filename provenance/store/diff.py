@@ -92,6 +92,11 @@ def _reprints(conn: sqlite3.Connection, run: int) -> dict[tuple[str, str], dict[
     }
 
 
+def absolute(cwd: str, path: str) -> str:
+    """``path`` as given to a run started in ``cwd``, made absolute (the same file however it was named)."""
+    return os.path.normpath(os.path.join(cwd, path))
+
+
 def run_files(conn: sqlite3.Connection, run: int | None) -> dict[str, tuple[str, str | None]]:
     """A run's input files by absolute path: each file's path as the run was given it, and its SHA-256.
 
@@ -107,7 +112,7 @@ def run_files(conn: sqlite3.Connection, run: int | None) -> dict[str, tuple[str,
     ).fetchone()
     cwd = row[0] if row is not None and isinstance(row[0], str) else None
     return {
-        os.path.normpath(os.path.join(cwd, path)) if cwd else path: (path, digest)
+        absolute(cwd, path) if cwd else path: (path, digest)
         for path, digest in conn.execute("SELECT path, sha256 FROM files WHERE run = ?", (run,))
     }
 
