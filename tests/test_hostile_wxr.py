@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance.ingest import read_corpus
-from provenance.ingest.wxr import iter_wxr
+from provenance.ingest.wxr import _stray_cdata_ends, iter_wxr
 from provenance.models import Corpus, InputWarning, Post
 
 HEAD = (
@@ -191,6 +191,55 @@ def test_a_cdata_section_left_open_swallows_no_item(tmp_path: Path, later_cdata:
     (warning,) = warnings_about(corpus, "CDATA section left open")
     assert warning.line == item_line(1500) + 6
     assert f"in item 'Post 1500' (line {item_line(1500)})" in warning.message
+
+
+@pytest.mark.parametrize("title", ["Post 1500", "Post & 1500"], ids=["only the ]]>", "and a bare &"])
+def test_a_bare_cdata_end_inside_a_body_loses_no_text(tmp_path: Path, title: str) -> None:
+    """A ``]]>`` written bare in a post's text (``a[b[0]]>``) is text: the paragraphs after it are kept.
+
+    Before, the section ended there and the recovering parser dropped the rest of the text, in no list.
+    """
+    content = "The array a[b[0]]> is indexed twice.\n\nSecond para ]]> with another.\n\nThird para."
+    path = write(tmp_path, export(2000, {1500: item(1500, content, title=title)}))
+    corpus = read(path)
+    assert ids(corpus) == expected_ids(2000)
+    assert texts(corpus.posts[1500]) == [
+        "The array a[b[0]]> is indexed twice.",
+        "Second para ]]> with another.",
+        "Third para.",
+    ]
+    assert texts(corpus.posts[1501]) == texts_of(1501)
+    (warning,) = warnings_about(corpus, "inside a CDATA section")
+    first = item_line(1500) + 4
+    assert str(warning).startswith(
+        f"{path}:{first}: 2 ']]>' inside a CDATA section in item 'Post 1500' at lines {first}, {first + 2} "
+        "read as text"
+    )
+
+
+def test_a_cdata_section_split_as_wordpress_writes_it_is_read_as_one_text(tmp_path: Path) -> None:
+    """WordPress's own ``]]]]><![CDATA[>`` is two sections of one text: read as ``]]>``, with no warning."""
+    content = "The array a[b[0]]]]><![CDATA[> is indexed.\n\nSecond para."
+    path = write(tmp_path, export(3, {1: item(1, content)}))
+    corpus = read(path)
+    assert texts(corpus.posts[1]) == ["The array a[b[0]]> is indexed.", "Second para."]
+    assert not corpus.warnings
+
+
+def test_stray_cdata_ends_leave_section_splits_and_other_fields_alone() -> None:
+    """Only a ``]]>`` before the last one of its field's section is rewritten; offsets name where it stood."""
+    text = (
+        b"<title><![CDATA[a ]]> b]]></title>\n"
+        b"<content:encoded><![CDATA[x]]]]><![CDATA[>y]]></content:encoded>"
+        b"<excerpt:encoded><![CDATA[]]></excerpt:encoded>"
+    )
+    repaired, stray = _stray_cdata_ends(text)
+    assert stray == [text.index(b"]]>")]
+    assert repaired == text.replace(b"a ]]> b", b"a ]]]]><![CDATA[> b")
+    assert _stray_cdata_ends(b"<content:encoded><![CDATA[ never closed ]]> here") == (
+        b"<content:encoded><![CDATA[ never closed ]]> here",
+        [],
+    )
 
 
 def test_an_export_cut_inside_an_item_keeps_every_complete_item(tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ naming the line and the item's title:
 - an item that is not well-formed (a bare ``&``, a tag left open, a missing
   ``</item>``) is read by lxml's recovering parser, alone;
 - a CDATA section left open is closed before its element's end tag, so the
-  items after it stay items;
+  items after it stay items; a bare ``]]>`` inside a post's text (which
+  ends a CDATA section) is read as text when the parse fails on it;
 - whitespace or a BOM before ``<?xml`` is ignored;
 - an entity reference (``&x;``, declared in the DTD or not) is kept as its
   literal text; none is ever expanded, from inside the file or out;
@@ -646,6 +647,54 @@ _TITLE_TEXT = re.compile(r"<title>\s*(?:<!\[CDATA\[)?(.{0,200}?)(?:\]\]>)?\s*</t
 _MAX_TITLE_SHOWN = 80
 
 
+_CDATA_OPEN = re.compile(rb"<([A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>\s*<!\[CDATA\[")
+_CDATA_CLOSE = re.compile(rb"\]\]>\s*</([A-Za-z_][\w.:-]*)\s*>")
+_CDATA_END = b"]]>"
+_CDATA_SPLIT = b"]]]]><![CDATA[>"
+
+
+def _stray_cdata_ends(text: bytes) -> tuple[bytes, list[int]]:
+    """``text`` with each ``]]>`` inside a CDATA section written as an export writes it, and where they stood.
+
+    A CDATA section cannot hold ``]]>``: WordPress writes one in a post's text
+    as ``]]]]><![CDATA[>`` (two sections). An export made another way can
+    leave it bare (``a[b[0]]>`` in a code sample), which ends the section early
+    and leaves the rest of the text as markup the parser cannot read: the
+    recovering parser drops it. A ``]]>`` is taken as stray when its section is
+    the one field's text (``<content:encoded><![CDATA[``) and the last
+    ``]]>`` before that element's end tag is still to come; one followed by
+    ``<![CDATA[`` is a section split and left alone. Offsets are of ``text``.
+    """
+    closers: dict[bytes, list[tuple[int, int]]] = {}
+    for close in _CDATA_CLOSE.finditer(text):
+        closers.setdefault(close[1], []).append((close.start(), close.end()))
+    stray: list[int] = []
+    done = 0
+    for match in _CDATA_OPEN.finditer(text):
+        start = match.end()
+        found = closers.get(match[1], [])
+        index = bisect.bisect_left(found, (start, 0))
+        if match.start() < done or index == len(found):
+            continue
+        end, done = found[index]
+        at = text.find(_CDATA_END, start, end)
+        while at >= 0:
+            if not text.startswith(b"<![CDATA[", at + 3):
+                stray.append(at)
+            at = text.find(_CDATA_END, at + 3, end)
+    return (_rejoin(text, stray) if stray else text), stray
+
+
+def _rejoin(text: bytes, stray: list[int]) -> bytes:
+    pieces: list[bytes] = []
+    previous = 0
+    for at in stray:
+        pieces += [text[previous:at], _CDATA_SPLIT]
+        previous = at + 3
+    pieces.append(text[previous:])
+    return b"".join(pieces)
+
+
 def _wrapper(header: str) -> bytes:
     """The ``<rss><channel>`` start tags of the export, on one line, to parse an item inside.
 
@@ -850,13 +899,28 @@ class _ExportReader:
     def _item(self, segment: _Segment) -> Iterator[Event]:
         data, illegal, undecodable = _sanitize(segment.text, segment.line)
         parsed = self._parse(data, segment)
-        if not (illegal.count or undecodable.count or segment.cdata_closed or parsed.recovered):
+        stray: list[int] = []
+        if parsed.recovered:
+            repaired, stray = _stray_cdata_ends(data)
+            if stray:
+                parsed = self._parse(repaired, segment)
+        if not (illegal.count or undecodable.count or segment.cdata_closed or parsed.recovered or stray):
             # The common case, an item read as it stands: no warning, so no title to find.
             yield from self._post_events(segment, parsed, "")
             return
         title = self._title(parsed.item, segment.text)
         where = f"in item {title!r}"
         yield from self._replaced(segment, illegal, undecodable, where)
+        if stray:
+            lines = [segment.line + data.count(b"\n", 0, at) for at in stray]
+            yield InputWarning(
+                self.path,
+                lines[0],
+                f"{len(stray):,} ']]>' inside a CDATA section {where} at line{'s' if len(lines) > 1 else ''} "
+                f"{', '.join(map(str, lines[:5]))}{', …' if len(lines) > 5 else ''} read as text, "
+                "as an export writes it (']]]]><![CDATA[>'): a bare one ends the section and loses the text "
+                "after it",
+            )
         for line in segment.cdata_closed:
             yield InputWarning(
                 self.path,
