@@ -217,6 +217,21 @@ def test_a_bare_cdata_end_inside_a_body_loses_no_text(tmp_path: Path, title: str
     )
 
 
+def test_thousands_of_bare_cdata_ends_are_read_in_one_pass(tmp_path: Path) -> None:
+    """Every paragraph of a body with 3,000 bare ``]]>`` is kept; the warning names the first five lines."""
+    content = "\n\n".join(f"Para {n} ]]> here." for n in range(3000))
+    path = write(tmp_path, export(3, {1: item(1, content)}))
+    corpus = read(path)
+    assert texts(corpus.posts[1]) == [f"Para {n} ]]> here." for n in range(3000)]
+    first = item_line(1) + 4
+    (warning,) = warnings_about(corpus, "inside a CDATA section")
+    shown = ", ".join(str(first + 2 * n) for n in range(5))
+    assert (
+        f"3,000 ']]>' inside a CDATA section in item 'Post 1' at lines {shown}, … read as text"
+        in warning.message
+    )
+
+
 def test_a_cdata_section_split_as_wordpress_writes_it_is_read_as_one_text(tmp_path: Path) -> None:
     """WordPress's own ``]]]]><![CDATA[>`` is two sections of one text: read as ``]]>``, with no warning."""
     content = "The array a[b[0]]]]><![CDATA[> is indexed.\n\nSecond para."

@@ -912,11 +912,14 @@ class _ExportReader:
         where = f"in item {title!r}"
         yield from self._replaced(segment, illegal, undecodable, where)
         if stray:
-            lines = [segment.line + data.count(b"\n", 0, at) for at in stray]
+            lines, line, counted = [], segment.line, 0
+            for at in stray[:6]:  # the first few, counted once over the text
+                line, counted = line + data.count(b"\n", counted, at), at
+                lines.append(line)
             yield InputWarning(
                 self.path,
                 lines[0],
-                f"{len(stray):,} ']]>' inside a CDATA section {where} at line{'s' if len(lines) > 1 else ''} "
+                f"{len(stray):,} ']]>' inside a CDATA section {where} at line{'s' if len(stray) > 1 else ''} "
                 f"{', '.join(map(str, lines[:5]))}{', …' if len(lines) > 5 else ''} read as text, "
                 "as an export writes it (']]]]><![CDATA[>'): a bare one ends the section and loses the text "
                 "after it",
