@@ -188,6 +188,7 @@ def credited(doc: dict[str, Any], credited: bool, how: str = "credit_line") -> d
     doc = copy.deepcopy(doc)
     reuse = next(p for p in doc["posts"] if p["id"] == US)["reuse"]
     share = reuse["share"]
+    reuse["sources"][0]["decided_by"] = "citation_date"  # as the audit decides the seed's order
     reuse["credit"] = {
         "credited_share": share if credited else 0.0,
         "uncredited_share": 0.0 if credited else share,
@@ -713,6 +714,45 @@ def test_the_lead_says_how_its_main_source_was_ordered_not_the_rows_weakest(seed
     assert "from <bdi>ISIS chief looses suicide bombers at W. cities</bdi> and 1 more" in first
     assert '<span class="direction decided">by citation dates</span>' in first and "shares" not in first
     assert '<span class="direction guessed">' in copies_rows(render(doc))[0]  # the table keeps the weakest
+
+
+def test_a_missing_credit_on_a_guessed_order_holds_only_if_the_post_is_the_copy(
+    seed_doc: dict[str, Any],
+) -> None:
+    """Credit is judged for the order the audit took: on a guess, "not credited" is said as conditional.
+
+    The headline figure says how many borrowing posts rest on a guessed order, and that all do.
+    """
+    doc = two_copies(seed_doc)
+    diaspora = next(p for p in doc["posts"] if p["id"] == DIASPORA)
+    diaspora["reuse"]["credit"] = {
+        "credited_share": 0.0,
+        "uncredited_share": 0.21,
+        "by": [{"source": HAYOM, "outlet": None, "how": "none", "credited": False, "share": 0.21}],
+    }
+    context = build_context(doc)
+    decided, guessed = context.copies
+    assert not decided.credit_if_copy and "if it is the copy" not in decided.credit_label
+    assert guessed.credit_if_copy and guessed.credit_status == "uncredited"
+    assert guessed.credit_label == "not credited, if it is the copy"
+    html = render(doc)
+    rows = copies_rows(html)
+    assert '<span class="credit uncredited if-copy">not credited, if it is the copy</span>' in rows[1]
+    assert 'class="credit-bar if-copy"' in rows[1] and "if-copy" not in rows[0]
+    assert "One row’s order is a guess" in html
+    derived = next(f for f in context.figures if f.key == "derived")
+    assert derived.label == "posts borrow text" and derived.detail.endswith(" · 1 by a guessed order")
+    # Every copy on a guessed order: the figure's label says so, and the table's note says every row.
+    us = next(p for p in doc["posts"] if p["id"] == US)
+    us["reuse"]["sources"][0]["decided_by"] = "containment"
+    derived = next(f for f in build_context(doc).figures if f.key == "derived")
+    assert derived.label == "posts borrow text, by a guessed order" and "guessed" not in derived.detail
+    assert "Every row’s order is a guess" in render(doc)
+    # No guess, no note.
+    for source in diaspora["reuse"]["sources"] + us["reuse"]["sources"]:
+        source["decided_by"] = "post_date"
+    html = render(doc)
+    assert "order is a guess" not in html and ' if-copy"' not in html
 
 
 def test_posts_sharing_a_title_are_named_by_their_ids_too(seed_doc: dict[str, Any]) -> None:

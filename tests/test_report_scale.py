@@ -194,7 +194,9 @@ def test_a_post_summary_reads_as_the_mapping_it_was_made_from() -> None:
     assert dict(summary["citation"]) == {"outlet": "Reuters"}
     reuse = summary["reuse"]
     assert dict(reuse) == {"share": 0.8, "derivation": "wholly", "sources": reuse["sources"]}
-    assert [dict(source) for source in reuse["sources"]] == [{"post": "first", "share": 0.8}]
+    assert [dict(source) for source in reuse["sources"]] == [
+        {"post": "first", "share": 0.8, "decided_by": "post_date"}
+    ]
     alone = {"share": 0.0, "derivation": "independent", "sources": []}
     independent = _summary({"id": "other", "reuse": alone})
     assert dict(independent["reuse"]) == {"share": 0.0, "derivation": "independent"}

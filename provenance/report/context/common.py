@@ -233,7 +233,7 @@ _SUMMARY_KEYS = ("id", "title", "date", "time", "citation", "reuse", "reference"
 
 #: What every section reads of a derived post's reuse, and of each of its sources (the graph's edges).
 _REUSE_KEYS = ("share", "derivation")  # and a derived post's sources, each as _SOURCE_KEYS
-_SOURCE_KEYS = ("post", "share")
+_SOURCE_KEYS = ("post", "share", "decided_by")
 
 
 class _Frozen(Mapping[str, Any]):
@@ -278,10 +278,11 @@ def _source_summary(source: Any) -> Any:
 
 def _summary(post: Mapping[str, Any]) -> _Frozen:
     """What every section reads of a post: :data:`_SUMMARY_KEYS`, with its citation's outlet alone, and
-    its reuse's share, derivation and, for a derived post, each source's post and share.
+    its reuse's share, derivation and, for a derived post, each source's post, share and what decided
+    the order (the overview counts the copies whose order is a guess).
 
     A citation's title, author and date, a copy's credits and each source's
-    direction and quoted share are shown on the post's card and in the
+    quoted share are shown on the post's card and in the
     copies table only, which read the whole post again (:meth:`_Posts.whole`).
     """
     kept = {key: post[key] for key in _SUMMARY_KEYS if key in post}

@@ -79,6 +79,9 @@ class CopyRow:
     direction: Direction  # the weakest over the sources: one guess makes the row a guess
     credit_status: str  # credited, partly, uncredited, unassessed (reuse.credit absent)
     credit_label: str
+    # Credit is judged for the order the audit took; where that order is a guess, a missing credit
+    # holds only if this post is the copy, and the cell says so instead of accusing on a convention.
+    credit_if_copy: bool
     credited_share: float | None  # shares of the post's words; None when the audit did not assess credit
     uncredited_share: float | None
     aligned: tuple[AlignedPair, ...]
@@ -203,6 +206,8 @@ def _copies(
             (s.direction for s in sources), key=lambda d: _FIRMNESS[d.firmness], default=direction("")
         )
         derivation = _text(reuse.get("derivation"))
+        main = sources[0].direction if sources else weakest
+        credit_if_copy = main.firmness != "decided" and status in ("uncredited", "partly")
         rows.append(
             CopyRow(
                 post=posts.ref(post_id),
@@ -216,7 +221,9 @@ def _copies(
                 more_sources=max(0, len(sources) - limits.max_sources_per_copy),
                 direction=weakest,
                 credit_status=status,
-                credit_label=CREDIT_WORDS.get(status, status),
+                credit_label=CREDIT_WORDS.get(status, status)
+                + (", if it is the copy" if credit_if_copy else ""),
+                credit_if_copy=credit_if_copy,
                 credited_share=credited,
                 uncredited_share=uncredited,
                 aligned=tuple(a for _, a in aligned[: min(limits.max_aligned_per_copy, aligned_room)]),

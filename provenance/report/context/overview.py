@@ -16,7 +16,9 @@ from provenance.report.context.common import (
     _text,
     verdict_label,
 )
+from provenance.report.context.copies import direction
 from provenance.report.context.posts import PROVENANCE_BITS, PostCard
+from provenance.schema import sources_main_first
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,15 @@ def _figures(
     params = doc.get("params") if isinstance(doc.get("params"), Mapping) else {}
     assert isinstance(params, Mapping)
     derived = derivations["wholly"] + derivations["partially"]
+    # A copy whose order with its main source is a guess (undated posts: input order, containment)
+    # may be that source's original: the figure says how many of its posts rest on such a guess.
+    guessed = sum(
+        1
+        for p in posts.raw.values()
+        if isinstance(p.get("reuse"), Mapping)
+        and _text(p["reuse"].get("derivation")) in ("wholly", "partially")
+        and _main_order_guessed(p["reuse"])
+    )
     evidence = _text(summary.get("order_evidence"))
     # Repeats left out of the pairs (a share line after every paragraph): without this figure a post
     # of a thousand copies of one line showed 0 pairs and 0% repeated, and nothing said why.
@@ -85,10 +96,12 @@ def _figures(
         Figure("posts", "posts", f"{count('posts', len(posts.raw)):,}"),
         Figure(
             "derived",
-            "post borrows text" if derived == 1 else "posts borrow text",
+            ("post borrows text" if derived == 1 else "posts borrow text")
+            + (", by a guessed order" if guessed and guessed == derived else ""),
             f"{derived:,}",
             f"{derivations['wholly']:,} {verdict_label('wholly', params)} · "
-            f"{derivations['partially']:,} {verdict_label('partially', params)}",
+            f"{derivations['partially']:,} {verdict_label('partially', params)}"
+            + (f" · {guessed:,} by a guessed order" if 0 < guessed < derived else ""),
         ),
         # Pairs, not borrowing: a template every post shares repeats across posts while no post
         # borrows (the passage rules leave phrases in many posts out), so the word is "repeated".
@@ -112,6 +125,14 @@ def _figures(
         Figure("outlets", "outlets", f"{count('outlets', outlets):,}", minor=True),
         *boilerplate_figure,
     )
+
+
+def _main_order_guessed(reuse: Mapping[str, Any]) -> bool:
+    """Whether the order of a copy and its main source (the copies table's first) is not decided."""
+    sources = [s for s in reuse.get("sources") or () if isinstance(s, Mapping)]
+    if not sources:
+        return False
+    return direction(_text(sources_main_first(sources)[0].get("decided_by"))).firmness != "decided"
 
 
 def _order_word(evidence: str) -> str:
