@@ -778,7 +778,7 @@ def _print_summary(result: Any, written: dict[str, Path], kept_in: str) -> None:
 def report(audit_json: Path | None, db: Path | None, run: int | None, out_file: Path | None) -> None:
     """Render the HTML report again from a saved AUDIT_JSON or a run of a --db store, without re-auditing."""
     from provenance.errors import ReportError
-    from provenance.export import load_audit_json, write_atomically, write_output_text
+    from provenance.export import load_audit_json, refuse_replacing, write_atomically, write_output_text
     from provenance.report import render
 
     if (audit_json is None) == (db is None):
@@ -796,11 +796,13 @@ def report(audit_json: Path | None, db: Path | None, run: int | None, out_file: 
         assert audit_json is not None
         doc = load_audit_json(audit_json)
         where, saved = str(audit_json), audit_json
+    target = out_file or saved.with_name("report.html")
+    kind = "store" if db is not None else "audit.json"
+    refuse_replacing(target, [saved], f"the {kind} it is rendered from")
     try:
         html = render(doc)
     except ReportError as exc:
         raise ReportError(f"{where}: {exc}") from exc
-    target = out_file or saved.with_name("report.html")
     write_atomically([(target, lambda path: write_output_text(path, html))])
     _echo(f"report: {target}")
 
@@ -944,12 +946,15 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
     import networkx as nx
 
     from provenance.audit import audit as run_audit
-    from provenance.export import write_atomically, write_output_text
+    from provenance.export import refuse_replacing, write_atomically, write_output_text
     from provenance.graph import for_export, to_node_link, write_graphml
 
     paths, config = _config(kwargs)
-    result = run_audit(paths, config)
     target = out_file or Path(DEFAULT_OUT) / f"graph.{graph_format}"
+    # Before the audit's minutes of work: the files named on the command line, never an output.
+    named = [*paths, *config.references, *([config.aliases] if config.aliases else [])]
+    refuse_replacing(target, named, "a file this audit reads")
+    result = run_audit(paths, config)
     g = result.graph.elements()
     writers = {
         "graphml": lambda path: write_graphml(g, path),

@@ -86,6 +86,7 @@ __all__ = [
     "open_output",
     "pairs_csv",
     "posts_csv",
+    "refuse_replacing",
     "reprints_csv",
     "spreadsheet_cell",
     "write_atomically",
@@ -922,6 +923,27 @@ def staged(targets: Sequence[Path], removed: Sequence[Path] = ()) -> Iterator[li
     finally:
         for fd in held:
             os.close(fd)
+
+
+def refuse_replacing(target: Path, sources: Iterable[str | os.PathLike[str]], what: str) -> None:
+    """Refuse to write ``target`` when it is one of ``sources``, the files the command reads (by any name).
+
+    An ``--out`` that names the command's own input is a slip of the keyboard
+    that would cost the input: ``provenance report audit.json --out
+    audit.json`` wrote the page over the audit it was rendered from,
+    ``report --db audit.sqlite --out audit.sqlite`` over every run of the
+    store, and ``graph dump.txt --out dump.txt`` over the dump, each with
+    exit status 0. ``what`` names the source in the message.
+    """
+    for source in sources:
+        try:
+            same = os.path.samefile(target, source)
+        except OSError:  # either is missing: nothing there to lose
+            continue
+        if same:
+            raise ReportError(
+                f"{target}: --out names {what}; writing there would replace it: give another --out"
+            )
 
 
 def write_atomically(targets: Iterable[tuple[Path, Writer]]) -> list[Path]:

@@ -236,6 +236,38 @@ def test_graph_to_an_unwritable_path_is_one_line(runner: CliRunner, tmp_path: Pa
     assert_one_line_error(result, f"cannot write {blocker / 'g.graphml'}")
 
 
+def test_an_out_naming_the_command_s_own_input_is_refused_and_the_input_kept(
+    runner: CliRunner, tmp_path: Path, saved_audit: Path
+) -> None:
+    """--out naming the audit.json, the store or the dump the command reads: one line, the input unchanged.
+
+    Each was overwritten with exit status 0: the saved audit and the store with the page, the dump with
+    the graph.
+    """
+    saved = tmp_path / "audit.json"
+    shutil.copy(saved_audit, saved)
+    before = saved.read_bytes()
+    result = runner.invoke(cli, ["report", str(saved), "--out", str(saved)])
+    assert_one_line_error(result, str(saved), "--out names the audit.json it is rendered from")
+    assert saved.read_bytes() == before
+
+    db = tmp_path / "audit.sqlite"
+    made = runner.invoke(cli, ["audit", str(SEED), "--out", str(tmp_path / "out"), "--db", str(db)])
+    assert made.exit_code == 0, made.output
+    stored = db.read_bytes()
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(db)
+    result = runner.invoke(cli, ["report", "--db", str(db), "--out", str(link)])
+    assert_one_line_error(result, str(link), "--out names the store it is rendered from")
+    assert db.read_bytes() == stored
+
+    dump = tmp_path / "dump.txt"
+    shutil.copy(SEED, dump)
+    result = runner.invoke(cli, ["graph", str(dump), "--out", str(dump)])
+    assert_one_line_error(result, str(dump), "--out names a file this audit reads")
+    assert dump.read_bytes() == SEED.read_bytes()
+
+
 def test_report_on_deeply_nested_json_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
     """100,000 nested lists stop json's decoder by recursion: one line naming the file."""
     deep = tmp_path / "deep.json"
