@@ -512,7 +512,7 @@ def audit(
     every audit into OUT keeps its run there.
     """
     from provenance.audit import audit as run_audit
-    from provenance.export import OUTPUT_FILES, OUTPUT_STORE, write_outputs
+    from provenance.export import OUTPUT_FILES, OUTPUT_STORE, refuse_outputs_replacing, write_outputs
     from provenance.ownership import clear_leftovers, output_lock
 
     paths, config = _config(kwargs)
@@ -542,6 +542,7 @@ def audit(
         db = out_dir / OUTPUT_STORE
     if rebuild and db is None:
         raise click.UsageError("--rebuild starts a store afresh: it needs --db")
+    refuse_outputs_replacing(out_dir, _named_inputs(paths, config), db)
     # Locked from the start, so that a second run into this folder (or store) is
     # refused before its minutes of work rather than after them.
     with output_lock(out_dir), _run_store(db, config, rebuild, folder_own) as store:
@@ -594,6 +595,11 @@ def audit(
             _echo(f"store: {line}", err=True)
         for line in format_diff(store.since_last_run or {"run": store.run}):
             _echo(line)
+
+
+def _named_inputs(paths: Sequence[str], config: AuditConfig) -> list[str]:
+    """What the command line names for the audit to read: PATHS, each --reference and the --aliases file."""
+    return [*paths, *config.references, *([config.aliases] if config.aliases else [])]
 
 
 def _own_paths(out_dir: Path, db: Path | None, paths: Sequence[str]) -> list[str | Path]:
@@ -952,8 +958,7 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
     paths, config = _config(kwargs)
     target = out_file or Path(DEFAULT_OUT) / f"graph.{graph_format}"
     # Before the audit's minutes of work: the files named on the command line, never an output.
-    named = [*paths, *config.references, *([config.aliases] if config.aliases else [])]
-    refuse_replacing(target, named, "a file this audit reads")
+    refuse_replacing(target, _named_inputs(paths, config), "a file this audit reads")
     result = run_audit(paths, config)
     g = result.graph.elements()
     writers = {

@@ -86,6 +86,7 @@ __all__ = [
     "open_output",
     "pairs_csv",
     "posts_csv",
+    "refuse_outputs_replacing",
     "refuse_replacing",
     "reprints_csv",
     "spreadsheet_cell",
@@ -925,6 +926,17 @@ def staged(targets: Sequence[Path], removed: Sequence[Path] = ()) -> Iterator[li
             os.close(fd)
 
 
+def _same_file(path: str | os.PathLike[str], other: str | os.PathLike[str]) -> bool:
+    """Whether the two names are one file: by any link to it, or, not made yet, by the one path."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # one is missing (or cannot be looked at): the same path will be the same file
+        try:
+            return Path(path).resolve() == Path(other).resolve()
+        except (OSError, RuntimeError):  # a symbolic link loop
+            return False
+
+
 def refuse_replacing(target: Path, sources: Iterable[str | os.PathLike[str]], what: str) -> None:
     """Refuse to write ``target`` when it is one of ``sources``, the files the command reads (by any name).
 
@@ -936,13 +948,35 @@ def refuse_replacing(target: Path, sources: Iterable[str | os.PathLike[str]], wh
     exit status 0. ``what`` names the source in the message.
     """
     for source in sources:
-        try:
-            same = os.path.samefile(target, source)
-        except OSError:  # either is missing: nothing there to lose
-            continue
-        if same:
+        if os.path.exists(source) and _same_file(target, source):
             raise ReportError(
                 f"{target}: --out names {what}; writing there would replace it: give another --out"
+            )
+
+
+def refuse_outputs_replacing(
+    out_dir: Path, sources: Iterable[str | os.PathLike[str]], store: Path | None
+) -> None:
+    """Refuse an audit whose outputs in ``out_dir`` would land on a file it reads or on its store.
+
+    ``provenance audit report.html --out .`` read the user's page, then wrote
+    the report over it; ``--db out/audit.json`` made the store where
+    audit.json then went, the runs left in the ``-wal`` file beside a JSON
+    text. Checked before the audit starts, against the files named on the
+    command line (``sources``) and the store (``--db``).
+    """
+    named = [source for source in sources if os.path.isfile(source)]
+    for name in OUTPUT_FILES:
+        target = out_dir / name
+        for source in named:
+            if _same_file(target, source):
+                raise ReportError(
+                    f"{source}: the audit reads it and would write its {name} over it (--out {out_dir}); "
+                    "give another --out"
+                )
+        if store is not None and _same_file(target, store):
+            raise ReportError(
+                f"{store}: --db names the {name} the audit writes in --out {out_dir}; give another --db"
             )
 
 

@@ -268,6 +268,32 @@ def test_an_out_naming_the_command_s_own_input_is_refused_and_the_input_kept(
     assert dump.read_bytes() == SEED.read_bytes()
 
 
+def test_an_audit_whose_outputs_would_replace_its_input_or_its_store_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A dump named report.html audited into its own folder, a --db named as an output: refused up front.
+
+    The page was read and then replaced by the report (exit 0); the store was made where audit.json
+    then went, its runs left in the -wal file beside a JSON text.
+    """
+    page = tmp_path / "report.html"
+    page.write_text(
+        f"<html><head><title>Mine</title></head><body><article><h1>Mine</h1><p>{SHARED_TEXT}</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    before = page.read_bytes()
+    result = runner.invoke(cli, ["audit", str(page), "--out", str(tmp_path)])
+    assert_one_line_error(result, str(page), "would write its report.html over it")
+    assert page.read_bytes() == before
+    assert not (tmp_path / "audit.json").exists()
+
+    out = tmp_path / "out"
+    result = audit(runner, SEED, out, "--db", str(out / "audit.json"))
+    assert_one_line_error(result, str(out / "audit.json"), "--db names the audit.json")
+    assert not out.exists()
+
+
 def test_report_on_deeply_nested_json_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
     """100,000 nested lists stop json's decoder by recursion: one line naming the file."""
     deep = tmp_path / "deep.json"
