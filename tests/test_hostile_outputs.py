@@ -313,6 +313,44 @@ def test_a_document_nested_too_deeply_to_render_is_a_report_error() -> None:
         render(doc)
 
 
+def _spoil(doc: dict[str, Any], where: str, value: Any) -> dict[str, Any]:
+    """``doc`` with the value at ``where`` (keys and list indexes joined by dots) replaced by ``value``."""
+    *path, last = [int(part) if part.isdigit() else part for part in where.split(".")]
+    holder: Any = doc
+    for part in path:
+        holder = holder[part]
+    holder[last] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "page"),
+    [
+        ("posts.0.notes", 1, False),
+        ("outlets.0.cited_by", 1, False),
+        ("pairs.0.alignment.0.0", [], False),
+        # Read as no number, as a NaN or an infinity is: the page is drawn.
+        ("params.wholly", 10**400, True),
+        ("pairs.0.a.paragraph", float("inf"), True),
+    ],
+)
+def test_report_on_an_audit_json_with_a_value_of_the_wrong_shape_is_one_line(
+    runner: CliRunner, tmp_path: Path, where: str, value: Any, page: bool
+) -> None:
+    """A number where a list goes, a list where a string goes, a number too large: a page or one line.
+
+    Each ended in a traceback (TypeError, OverflowError) from deep inside the report's build.
+    """
+    saved = tmp_path / "audit.json"
+    saved.write_text(json.dumps(_spoil(seed_shaped(), where, value)), encoding="utf-8")
+    result = runner.invoke(cli, ["report", str(saved), "--out", str(tmp_path / "report.html")])
+    if page:
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "report.html").is_file()
+    else:
+        assert_one_line_error(result, str(saved), "not an audit.json this version can read")
+
+
 class _FullDisk(PosixPath):
     """A path whose files cannot be opened for writing: the disk is full."""
 

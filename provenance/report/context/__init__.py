@@ -133,12 +133,30 @@ class ReportContext:
     )
 
 
+#: What reading a value of the wrong shape raises: a number where a list goes, a list where a
+#: number goes, an integer too large for a float.
+_SHAPE_ERRORS = (AttributeError, IndexError, KeyError, OverflowError, TypeError, ValueError)
+
+
 def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) -> ReportContext:
     """Compute everything the report shows from an audit.json document.
 
     Raises :class:`~provenance.errors.ReportError` when the document is not
-    one (not a mapping, a list field that is not a list, a post without id).
+    one (not a mapping, a list field that is not a list, a post without id),
+    and when a value deeper in it has a shape no audit writes (a number
+    where a list goes, an integer too large for a float): an edited or
+    damaged audit.json, which ``provenance report`` turns into one line
+    naming the file rather than a traceback.
     """
+    try:
+        return _build_context(doc, limits)
+    except _SHAPE_ERRORS as exc:
+        raise ReportError(
+            f"not an audit.json this version can read ({exc.__class__.__name__}: {exc})"
+        ) from exc
+
+
+def _build_context(doc: Mapping[str, Any], limits: ReportLimits | None) -> ReportContext:
     if not isinstance(doc, Mapping):
         raise ReportError(f"audit.json must hold a JSON object, got {type(doc).__name__}")
     limits = limits or ReportLimits()

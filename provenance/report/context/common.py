@@ -131,7 +131,7 @@ def _opt_text(value: object) -> str | None:
 def _float(value: object) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an integer too large for a float: not finite either
         return 0.0
     return number if math.isfinite(number) else 0.0
 
@@ -140,7 +140,7 @@ def _ref(value: object) -> tuple[str, int] | None:
     if isinstance(value, Mapping) and "post" in value and "paragraph" in value:
         try:
             return str(value["post"]), int(value["paragraph"])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # int() of an infinite float overflows
             return None
     return None
 
