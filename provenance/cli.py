@@ -995,6 +995,7 @@ def sources(post: str, **kwargs: Any) -> None:
 
         doc = load_audit_json(paths[0])
         posts, graph = chain_inputs(doc, paths[0])
+        where = paths[0]
     else:
         from provenance.audit import audit as run_audit
         from provenance.export import audit_to_dict
@@ -1003,11 +1004,14 @@ def sources(post: str, **kwargs: Any) -> None:
         result = run_audit(found, config)
         posts, graph = result.posts, result.graph
         doc = audit_to_dict(result)
+        where = "the audit's document"
     chain = provenance_chain(graph, posts, post)
+    # Read before anything is printed: a damaged document is one line, not half a chain and an error.
+    credit = credit_and_findings(doc, chain.post.post, where)
     # Line by line: the chain's own line breaks stay, any inside a title or id is made visible.
     for line in format_chain(chain).split("\n"):
         _echo(line)
-    for line in credit_and_findings(doc, chain.post.post):
+    for line in credit:
         _echo(line)
 
 

@@ -11,11 +11,12 @@ saved audit is the chain printed by re-auditing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from provenance.errors import ReportError
@@ -45,17 +46,29 @@ def is_saved_audit(path: str | os.PathLike[str]) -> bool:
     return _AUDIT_JSON_START.match(head.decode("utf-8", errors="replace")) is not None
 
 
+#: What reading a value of a shape no audit writes raises: a number where a list goes, an
+#: infinity where an integer goes (OverflowError), an integer too large for a float (the same).
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, OverflowError)
+
+
+@contextlib.contextmanager
+def _read_from(path: str | os.PathLike[str]) -> Iterator[None]:
+    """A document not shaped as provenance writes it, read in the block: a ReportError naming ``path``."""
+    try:
+        yield
+    except _SHAPE_ERRORS as exc:
+        problem = f"{exc.__class__.__name__}: {exc}"
+        raise ReportError(f"{path}: not an audit.json this version can read ({problem})") from exc
+
+
 def chain_inputs(doc: AuditDoc, path: str | os.PathLike[str]) -> tuple[list[Post], GraphResult]:
     """The posts and the graph records of a saved audit, as :func:`provenance_chain` takes them.
 
     A document that is not shaped as provenance writes it raises a
     :class:`ReportError` naming ``path``.
     """
-    try:
+    with _read_from(path):
         return _posts(doc), _graph_result(doc)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        problem = f"{exc.__class__.__name__}: {exc}"
-        raise ReportError(f"{path}: not an audit.json this version can read ({problem})") from exc
 
 
 def _date(value: object) -> dt.date | None:
@@ -144,12 +157,21 @@ def _graph_result(doc: AuditDoc) -> GraphResult:
     return GraphResult(graph=graph, reprints=reprints, mentions=mentions, credits=credits)
 
 
-def credit_and_findings(doc: Mapping[str, Any], post_id: str) -> list[str]:
+def credit_and_findings(
+    doc: Mapping[str, Any], post_id: str, path: str | os.PathLike[str] = "audit.json"
+) -> list[str]:
     """What ``provenance sources`` adds under the chain: the post's credit and the findings naming it.
 
-    Read from the audit.json document (a saved one, or the one just made), so
-    both ways print the same decision the audit took.
+    Read from the audit.json document (a saved one at ``path``, or the one
+    just made), so both ways print the same decision the audit took. A saved
+    one not shaped as provenance writes it raises a :class:`ReportError`
+    naming ``path``.
     """
+    with _read_from(path):
+        return _credit_and_findings(doc, post_id)
+
+
+def _credit_and_findings(doc: Mapping[str, Any], post_id: str) -> list[str]:
     lines: list[str] = []
     for post in doc.get("posts") or []:
         if not isinstance(post, Mapping) or post.get("id") != post_id:

@@ -351,6 +351,27 @@ def test_report_on_an_audit_json_with_a_value_of_the_wrong_shape_is_one_line(
         assert_one_line_error(result, str(saved), "not an audit.json this version can read")
 
 
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("findings", 1),
+        ("posts.0.source.line_start", float("inf")),
+        ("reprints.0.share_of_source", 10**400),
+    ],
+)
+def test_sources_on_an_audit_json_with_a_value_of_the_wrong_shape_is_one_line(
+    runner: CliRunner, tmp_path: Path, where: str, value: Any
+) -> None:
+    """`sources POST audit.json` on a damaged document: one line naming it.
+
+    Each ended in a traceback (TypeError, OverflowError), the first after the chain was printed.
+    """
+    saved = tmp_path / "audit.json"
+    saved.write_text(json.dumps(_spoil(seed_shaped(), where, value)), encoding="utf-8")
+    result = runner.invoke(cli, ["sources", "us-on-alert-for-terror-strikes-around-elections", str(saved)])
+    assert_one_line_error(result, str(saved), "not an audit.json this version can read")
+
+
 class _FullDisk(PosixPath):
     """A path whose files cannot be opened for writing: the disk is full."""
 
