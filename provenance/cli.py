@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import io
 import re
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -425,10 +427,24 @@ def _echo_stage(stage: str, count: str, seconds: float, mark: str = "") -> None:
     click.echo(f"{stage:<24} {count} {whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}{mark}", err=True)
 
 
+def _escape_what_the_terminal_cannot_encode() -> None:
+    """A character the terminal's encoding lacks is printed as an escape (``\\u201c``), never an error.
+
+    Under ``PYTHONIOENCODING=latin-1`` or ``ascii`` (or a terminal in a
+    legacy locale) a curly quote in a title stopped ``sources`` with a
+    UnicodeEncodeError traceback, and ``audit`` after its outputs were
+    written, in the middle of its summary.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 @click.group(cls=PrintableErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="provenance")
 def cli() -> None:
     """Audit a dump of posts for where its text came from and what it repeats."""
+    _escape_what_the_terminal_cannot_encode()
 
 
 @cli.command()

@@ -422,6 +422,32 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     assert "provenance" in done.stdout
 
 
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+def test_a_terminal_that_cannot_encode_a_title_gets_escapes_not_a_traceback(
+    tmp_path: Path, encoding: str
+) -> None:
+    """The seed's curly quotes under PYTHONIOENCODING=latin-1 or ascii: printed as escapes, exit 0.
+
+    ``audit`` stopped in its summary, after its outputs were written, with a UnicodeEncodeError
+    traceback and exit status 1; ``sources`` in its chain.
+    """
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    for args in (
+        ["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "out")],
+        ["sources", "terrorist diaspora", str(ROOT / "seeds")],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "provenance", *args], capture_output=True, env=env, check=False
+        )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+        assert b"Traceback" not in done.stderr
+    assert (tmp_path / "out" / "report.html").is_file()
+
+
 GOOD_JSONL = '{"id": "a", "title": "First", "date": "2017-07-14", "text": "One paragraph of words here."}'
 
 
