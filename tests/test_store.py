@@ -453,6 +453,21 @@ def test_reading_a_store_leaves_no_wal_or_shm_file_beside_it(tmp_path: Path) -> 
     conn.close()
 
 
+def test_a_store_in_a_folder_named_in_no_utf_8_is_read(tmp_path: Path) -> None:
+    """A store under a name with a byte that is not UTF-8 (caf\\xe9) is read as it was written.
+
+    The audit wrote it, and runs, diff and report --db each stopped on a UnicodeEncodeError traceback
+    while quoting the path for SQLite.
+    """
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(folder, dump))
+    db = folder / "a.sqlite"
+    assert json.loads(_ok(CliRunner().invoke(cli, ["runs", "--db", str(db), "--json"])).output)[0]["id"] == 1
+    _ok(CliRunner().invoke(cli, ["diff", "--db", str(db), "1", "1"]))
+    assert "later" in _report_from_store(folder)
+
+
 def test_a_store_that_cannot_be_written_is_still_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

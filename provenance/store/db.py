@@ -109,7 +109,9 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
     ``query_only`` on (SQLite refuses any change), and only a store in a
     read-only file or folder with ``mode=ro``, which leaves the two files.
     """
-    uri = f"file:{quote(str(path.resolve()))}"
+    # The path's bytes, as the file system holds them: a name that is not UTF-8 (caf\xe9.sqlite) is
+    # quoted byte for byte, where quoting its str failed on the surrogate standing for the byte.
+    uri = f"file:{quote(os.fsencode(path.resolve()))}"
     if os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK):
         conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=5.0)
         try:
