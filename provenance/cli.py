@@ -583,9 +583,9 @@ def audit(
             result = run_audit(paths, config, progress=progress, exclude_dirs=own)
             if store is not None:
                 result.since_last_run = store.record(result, progress)
-            written = write_outputs(result, out_dir, progress=progress, with_json=with_json)
-            if store is not None:
-                store.finish(result, written)
+            # The store commits as the outputs land, under the same hold on Ctrl-C: both are this run's.
+            finish = None if store is None else functools.partial(store.finish, result)
+            written = write_outputs(result, out_dir, progress=progress, with_json=with_json, then=finish)
         finally:
             progress.close()
     # Lists cut short on the terminal are whole in the report and in audit.json, or in the store without it.

@@ -887,13 +887,16 @@ Writer = Callable[[Path], object]
 
 
 @contextlib.contextmanager
-def staged(targets: Sequence[Path], removed: Sequence[Path] = ()) -> Iterator[list[Path]]:
+def staged(
+    targets: Sequence[Path], removed: Sequence[Path] = (), then: Callable[[], object] | None = None
+) -> Iterator[list[Path]]:
     """A temporary file beside each target, to write in the block; all moved into place when it succeeds.
 
     If the block fails or is interrupted, the temporary files are removed and
     no target changes. Once they are being moved into place (and ``removed``
     removed, outputs this set no longer has), a stop signal waits until all
-    are: the set is replaced whole. Each temporary file is named
+    are, and until ``then`` has run: the set is replaced whole, together with
+    what ``then`` records of it. Each temporary file is named
     ``.<target>.<pid>.<random>.tmp`` and locked while staged; those a killed
     run left beside the targets are cleared first (:mod:`provenance.ownership`).
     """
@@ -916,6 +919,8 @@ def staged(targets: Sequence[Path], removed: Sequence[Path] = ()) -> Iterator[li
                 os.replace(tmp, target)
             for path in removed:
                 path.unlink(missing_ok=True)
+            if then is not None:
+                then()
     except BaseException:
         with deferred():
             for tmp, _ in staged_files:
@@ -1038,8 +1043,15 @@ def write_outputs(
     progress: Progress | None = None,
     *,
     with_json: bool = True,
+    then: Callable[[dict[str, Path]], object] | None = None,
 ) -> dict[str, Path]:
     """Write every output of ``audit`` into ``out_dir``; returns name -> path.
+
+    ``then`` hears the same name -> path once the outputs are in place, before
+    a stop signal that arrived meanwhile takes effect: the store's commit
+    (:meth:`~provenance.store.RunStore.finish`), so that a Ctrl-C never
+    leaves the new outputs beside a store that lacks their run, the previous
+    outputs gone.
 
     Without ``with_json`` no audit.json is written (and an earlier run's is
     removed with the rest of its set): the caller keeps the run in a store
@@ -1070,6 +1082,7 @@ def write_outputs(
     text_files = [out / name for name in text_names]
     removed = [path for path in (gexf, out / "audit.json") if path not in graph_files + text_files]
     total = len(text_files) + len(graph_files)
+    written = {path.name: path for path in text_files + graph_files}
     workers = getattr(audit.config, "workers", 1)
     size = graph.number_of_nodes() + graph.number_of_edges()
 
@@ -1080,7 +1093,11 @@ def write_outputs(
     try:
         with (
             output_lock(out),
-            staged(text_files + graph_files, removed=removed) as temporary,
+            staged(
+                text_files + graph_files,
+                removed=removed,
+                then=None if then is None else functools.partial(then, written),
+            ) as temporary,
         ):
             tell(0)
             suffixes = [target.suffix for target in graph_files]
@@ -1135,7 +1152,7 @@ def write_outputs(
                 graph_job.close()
     except OSError as exc:
         raise ReportError(f"cannot write outputs to {out}: {exc.strerror or exc}") from exc
-    return {path.name: path for path in text_files + graph_files}
+    return written
 
 
 def _write_graph_files(graph: Any, files: Sequence[tuple[Path, str]]) -> None:

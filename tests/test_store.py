@@ -630,6 +630,32 @@ def test_a_run_killed_at_any_point_leaves_the_store_as_before_or_complete(
     assert [run for run, _ in _runs(tmp_path / "a.sqlite")] == [1, 2]
 
 
+def test_ctrl_c_while_the_store_commits_leaves_the_outputs_and_the_store_of_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C once the outputs are in place waits for the store's commit: both hold the new run.
+
+    It rolled the run back after the outputs had replaced the previous ones: the folder held a run
+    the store did not, and the previous outputs were gone.
+    """
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("new", "2017-07-08", SOURCE)])
+
+    def ctrl_c(point: str) -> None:
+        if point == "runs":  # the run row completed, the moment before COMMIT
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(write, "CHECKPOINT_LISTENERS", [ctrl_c])
+    result = _audit(tmp_path, dump)
+    assert result.exit_code == 130, result.output
+    run, stored = stored_document(tmp_path / "a.sqlite")
+    written = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert run == 2
+    assert written["generated_at"] == stored["generated_at"]
+    assert [p["id"] for p in written["since_last_run"]["new_posts"]] == ["new"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("point", ["pairs", "indexes"])
 def test_a_first_run_killed_leaves_no_store_to_read(tmp_path: Path, point: str) -> None:
