@@ -844,6 +844,7 @@ _STORE_OPTION = click.option(
 @_STORE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON (audit.json's since_last_run).")
 @domain_errors
+@stops_on_signals
 def diff(runs: tuple[int, ...], db: Path, as_json: bool) -> None:
     """Print what changed between two runs of a store: RUN_A RUN_B, or the last two.
 

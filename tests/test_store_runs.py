@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,25 @@ def test_a_reader_holding_the_store_delays_the_compaction_and_is_told(store: Pat
         reader.execute("ROLLBACK")
         reader.close()
     assert _rows_of_runs(store)["runs"] == {3}
+
+
+def test_ctrl_c_during_diff_ends_as_every_command_s_does(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Status 130 and the one line that says so, the store closed and tidied; it was click's 'Aborted!', 1.
+
+    (diff alone took no stop signals: SIGTERM ended it at once, leaving -wal and -shm beside the store.)
+    """
+    import provenance.store
+
+    def interrupted(*args: Any) -> Any:
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(provenance.store, "diff_runs", interrupted)
+    result = _invoke("diff", "--db", str(store))
+    assert result.exit_code == 130, result.output
+    assert "Aborted (SIGINT)" in result.output
+    assert sorted(p.name for p in store.parent.glob("a.sqlite*")) == ["a.sqlite"]
 
 
 def test_a_missing_store_or_another_file_is_refused(tmp_path: Path) -> None:
