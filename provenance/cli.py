@@ -911,6 +911,8 @@ def runs(db: Path, keep: int | None, drop: tuple[int, ...], as_json: bool) -> No
             _echo(
                 f"warning: the runs are dropped, the file not compacted yet: {done.not_compacted}", err=True
             )
+        if done.stopped is not None:
+            raise done.stopped
         if not as_json:
             return
     found = stored_runs(db)

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from test_store import _ok, _refused
 
 from provenance.cli import cli
-from provenance.store import drop_runs, stored_document
+from provenance.store import drop_runs, stored_document, stored_runs
 from provenance.store.schema import TABLES
 
 TEXT = (
@@ -177,6 +177,37 @@ def test_ctrl_c_during_diff_ends_as_every_command_s_does(
     assert result.exit_code == 130, result.output
     assert "Aborted (SIGINT)" in result.output
     assert sorted(p.name for p in store.parent.glob("a.sqlite*")) == ["a.sqlite"]
+
+
+def test_ctrl_c_while_compacting_says_the_runs_are_dropped(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runs are gone once the drop commits: a Ctrl-C while the file is compacted says so, then 130.
+
+    It printed only "stopped before the end", which reads as nothing dropped.
+    """
+    import provenance.store.runs as runs_module
+
+    connect = runs_module.connect_for_run
+
+    class InterruptedAtVacuum:
+        def __init__(self, path: Path) -> None:
+            self.conn = connect(path)
+
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+            if sql == "VACUUM":
+                signal.raise_signal(signal.SIGINT)
+            return self.conn.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.conn, name)
+
+    monkeypatch.setattr(runs_module, "connect_for_run", InterruptedAtVacuum)
+    result = _invoke("runs", "--db", str(store), "--keep", "1")
+    assert result.exit_code == 130, result.output
+    assert "dropped runs 1, 2, kept run 3" in result.output
+    assert "compacting was stopped" in result.output
+    assert [row.id for row in stored_runs(store)] == [3]
 
 
 def test_a_missing_store_or_another_file_is_refused(tmp_path: Path) -> None:

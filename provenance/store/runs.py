@@ -71,6 +71,9 @@ class Dropped:
     size_before: int = 0
     size_after: int = 0  # after compacting; the file's size alone when it was not compacted
     not_compacted: str | None = None  # why the file is not compacted yet, when it is not
+    #: A Ctrl-C or SIGTERM that stopped the compacting, the runs already dropped: the caller says what
+    #: was done, then raises it (a bare "stopped before the end" would read as nothing dropped).
+    stopped: KeyboardInterrupt | None = None
 
 
 def runs_named(ids: Collection[int]) -> str:
@@ -111,6 +114,26 @@ def list_runs(conn: sqlite3.Connection) -> list[RunRow]:
         figures = {name: int(found.get(name) or 0) for name in SUMMARY_FIGURES}
         rows.append(RunRow(run, started, finished, tool, int(files.get(run, 0)), figures))
     return rows
+
+
+def _compact(conn: sqlite3.Connection, where: Path) -> str | None:
+    """VACUUM the store after its runs were dropped; why the file is not compacted yet, when it is not."""
+    try:
+        conn.execute("VACUUM")
+        # In WAL mode the rewritten pages go to the -wal file first; the checkpoint moves them home
+        # and truncates both files, unless a reader still holds an older snapshot.
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    except sqlite3.Error as exc:
+        return (
+            f"{where}: compacting failed ({exc}); it shrinks at the next drop that has room for a copy "
+            f"of it, or with `sqlite3 {where} VACUUM`"
+        )
+    if busy:
+        return (
+            f"{where}: another connection is reading the store (a report, Datasette, sqlite3), so "
+            f"the compacted file waits in {where.name}-wal; it takes its new size once they close it"
+        )
+    return None
 
 
 def drop_runs(
@@ -156,21 +179,21 @@ def drop_runs(
                     continue
                 conn.execute(f"DELETE FROM {table} WHERE run IN ({marks})", result.dropped)
             conn.execute(f"DELETE FROM runs WHERE id IN ({marks})", result.dropped)
-            conn.execute("COMMIT")
-        try:
-            conn.execute("VACUUM")
-            # In WAL mode the rewritten pages go to the -wal file first; the checkpoint moves them home
-            # and truncates both files, unless a reader still holds an older snapshot.
-            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-            if busy:
-                result.not_compacted = (
-                    f"{where}: another connection is reading the store (a report, Datasette, sqlite3), so "
-                    f"the compacted file waits in {where.name}-wal; it takes its new size once they close it"
-                )
-        except sqlite3.Error as exc:
+            try:
+                conn.execute("COMMIT")
+            except KeyboardInterrupt as exc:
+                if conn.in_transaction:
+                    raise  # stopped before the commit: nothing was dropped
+                result.stopped = exc  # stopped as the commit returned: the runs are gone
+        if result.stopped is None:
+            try:
+                result.not_compacted = _compact(conn, where)
+            except KeyboardInterrupt as exc:
+                result.stopped = exc
+        if result.stopped is not None:
             result.not_compacted = (
-                f"{where}: compacting failed ({exc}); it shrinks at the next drop that has room for a copy "
-                f"of it, or with `sqlite3 {where} VACUUM`"
+                f"{where}: compacting was stopped; it shrinks at the next drop, or with "
+                f"`sqlite3 {where} VACUUM`"
             )
     finally:
         with contextlib.suppress(sqlite3.Error):
