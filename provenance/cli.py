@@ -12,13 +12,15 @@ import contextlib
 import errno
 import functools
 import io
+import os
 import re
+import select
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -273,6 +275,49 @@ def _os_error_message(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
+def _stdout_reader_gone() -> bool:
+    """Whether standard output is a pipe nobody reads any more (``provenance diff ... | head -1``).
+
+    Asked of the descriptor itself (a pipe without readers polls as an
+    error), so that a broken pipe to a worker process is still an error.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
+def _quit_for_a_gone_reader() -> NoReturn:
+    """End quietly with status 141 (128 + SIGPIPE), as ``cat`` ends when ``head`` has read enough.
+
+    What is left to print goes nowhere: standard output is pointed at the
+    null device, so the interpreter's last flush on the way out is no error
+    either. Whatever the command wrote to files is complete by then: its
+    output is printed after them.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    raise SystemExit(128 + signal.SIGPIPE)
+
+
+def _summary_console(**options: Any) -> Any:
+    """rich's Console for the summary, which ends for a reader gone as every other line does."""
+    from rich.console import Console
+
+    class SummaryConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich's own ends with status 1
+            self.quiet = True
+            _quit_for_a_gone_reader()
+
+    return SummaryConsole(**options)
+
+
 def domain_errors(command: F) -> F:
     """Turn ProvenanceError into a one-line message and exit status 1.
 
@@ -287,6 +332,10 @@ def domain_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ProvenanceError as exc:
             raise click.ClickException(str(exc)) from exc
+        except BrokenPipeError as exc:
+            if _stdout_reader_gone():
+                _quit_for_a_gone_reader()
+            raise click.ClickException(_os_error_message(exc)) from exc
         except OSError as exc:
             raise click.ClickException(_os_error_message(exc)) from exc
         except MemoryError as exc:
@@ -710,7 +759,6 @@ def _print_warnings(result: Any, kept_in: str) -> None:
 
 
 def _print_summary(result: Any, written: dict[str, Path], kept_in: str) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from provenance.dedup.order import GUESSES, order_evidence
@@ -733,7 +781,7 @@ def _print_summary(result: Any, written: dict[str, Path], kept_in: str) -> None:
     table.add_row("unparsed lines", str(len(result.corpus.unparsed)))
     table.add_row("skipped files", str(len(result.corpus.skipped)))
     # Post ids and titles are the dump's: printed as they are, never read as rich markup or emoji codes.
-    console = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+    console = _summary_console(soft_wrap=True, markup=False, emoji=False, highlight=False)
     console.print(table)
     console.print(f"who copied whom: {order_evidence(result.posts)}")
     for reprint in result.reprints[:_MAX_REPRINTS_SHOWN]:

@@ -448,6 +448,41 @@ def test_a_terminal_that_cannot_encode_a_title_gets_escapes_not_a_traceback(
     assert (tmp_path / "out" / "report.html").is_file()
 
 
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``provenance diff ... | head -1``: status 141 (128 + SIGPIPE) and nothing on stderr, outputs whole.
+
+    ``diff`` and ``runs`` said "Error: Broken pipe" with status 1, and ``audit`` (whose summary rich
+    prints) ended with status 1 and no word: an error to ``set -o pipefail`` either way.
+    """
+    import subprocess
+    import sys
+
+    def run_unread(*args: str) -> tuple[int, bytes]:
+        """The command with its standard output a pipe whose reading end is closed before it writes."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "provenance", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        with process.stderr:
+            err = process.stderr.read()
+        return process.wait(), err
+
+    db = tmp_path / "audit.sqlite"
+    seeds = str(ROOT / "seeds")
+    assert run_unread("audit", seeds, "--out", str(tmp_path / "a"), "--db", str(db)) == (141, b"")
+    assert (tmp_path / "a" / "report.html").is_file()
+    assert run_unread("audit", seeds, "--out", str(tmp_path / "b"), "--db", str(db))[0] == 141
+    assert run_unread("diff", "--db", str(db)) == (141, b"")
+    assert run_unread("runs", "--db", str(db)) == (141, b"")
+    listed = subprocess.run(
+        [sys.executable, "-m", "provenance", "runs", "--db", str(db), "--json"],
+        capture_output=True,
+        check=True,
+    )
+    assert len(json.loads(listed.stdout)) == 2  # both audits kept their runs
+
+
 GOOD_JSONL = '{"id": "a", "title": "First", "date": "2017-07-14", "text": "One paragraph of words here."}'
 
 
