@@ -219,6 +219,14 @@ def test_a_missing_store_or_another_file_is_refused(tmp_path: Path) -> None:
     _refused(_invoke("runs", "--db", str(other), "--keep", "1"), "not a provenance store")
     with contextlib.closing(sqlite3.connect(other)) as conn:
         assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+    # Refused files are left byte for byte: an empty file became a 4,096-byte WAL database.
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    before = other.read_bytes()
+    _refused(_invoke("runs", "--db", str(empty), "--keep", "1"), "not a store")
+    _refused(_invoke("runs", "--db", str(other), "--drop", "1"), "not a provenance store")
+    assert empty.read_bytes() == b"" and other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite", "other.sqlite"]
 
 
 def test_a_store_given_to_report_where_an_audit_json_goes_is_pointed_to_db(

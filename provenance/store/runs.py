@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from provenance.errors import StoreError
-from provenance.store.db import check_version, connect_for_run, describe, table_names
+from provenance.store.db import check_version, connect_for_run, connect_to_read, describe, table_names
 from provenance.store.read import run_ids
 from provenance.store.schema import TABLES
 
@@ -151,6 +151,9 @@ def drop_runs(
     if keep is not None and keep < 1:
         raise StoreError("--keep must leave at least one run (to start a store afresh, audit with --rebuild)")
     result = Dropped(size_before=_store_size(where))
+    # Checked to be a store first, read-only: opening it to write would turn an empty file (or any
+    # SQLite file) into a WAL database before the check refused it.
+    connect_to_read(where).close()
     conn = connect_for_run(where)
     try:
         with _nothing_dropped_on_error(where):
