@@ -108,13 +108,27 @@ def test_keep_drops_the_older_runs_from_every_table_and_compacts_the_file(
 
 
 def test_drop_names_runs_and_an_unknown_run_drops_nothing(store: Path) -> None:
-    _refused(_invoke("runs", "--db", str(store), "--drop", "2", "--drop", "9"), "no run 9", "runs 1, 2, 3")
+    _refused(
+        _invoke("runs", "--db", str(store), "--drop", "2", "--drop", "9"), "no run 9", "holds runs 1 to 3"
+    )
     assert _rows_of_runs(store)["runs"] == {1, 2, 3}
     assert "dropped run 2, kept runs 1, 3" in _ok(_invoke("runs", "--db", str(store), "--drop", "2")).output
+    # With run 2 gone the store is not "runs 1 to 3", for this command or report --run.
+    _refused(_invoke("runs", "--db", str(store), "--drop", "2"), "no run 2", "(it holds runs 1, 3)")
+    _refused(_invoke("report", "--db", str(store), "--run", "2"), "no run 2", "(it holds runs 1, 3)")
     held = _rows_of_runs(store)
     assert held["runs"] == held["posts"] == {1, 3} and all(h <= {1, 3} for h in held.values())
     diff = json.loads(_ok(_invoke("diff", "--db", str(store), "--json")).output)
     assert (diff["previous_run"], diff["run"]) == (1, 3)
+
+
+def test_the_runs_a_store_holds_are_named_without_implying_a_dropped_one() -> None:
+    from provenance.store.read import held_runs
+
+    assert held_runs([]) == "no run" and held_runs([2]) == "run 2"
+    assert held_runs([2, 3]) == "runs 2, 3" and held_runs([1, 2, 3]) == "runs 1 to 3"
+    assert held_runs([1, 3, 4]) == "runs 1, 3, 4"
+    assert held_runs([1, *range(3, 14)]) == "12 runs from 1 to 13"
 
 
 def test_keep_zero_is_a_usage_error_and_keep_must_leave_a_run(store: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from provenance.errors import StoreError
@@ -28,12 +29,24 @@ def last_runs(conn: sqlite3.Connection, count: int) -> list[int]:
     return run_ids(conn)[-count:]
 
 
+def held_runs(runs: Sequence[int]) -> str:
+    """The runs a store holds, in words: ``run 2``, ``runs 2, 4``, ``runs 1 to 9`` (none missing between)."""
+    if not runs:
+        return "no run"
+    if len(runs) == 1:
+        return f"run {runs[0]}"
+    if len(runs) >= 3 and runs[-1] - runs[0] == len(runs) - 1:
+        return f"runs {runs[0]} to {runs[-1]}"
+    if len(runs) <= 10:
+        return f"runs {', '.join(map(str, runs))}"
+    return f"{len(runs)} runs from {runs[0]} to {runs[-1]}"
+
+
 def check_run(conn: sqlite3.Connection, path: object, run: int) -> None:
     """Refuse a run id the store does not hold, naming the ones it does."""
     runs = run_ids(conn)
     if run not in runs:
-        held = f"runs {runs[0]} to {runs[-1]}" if runs else "no run"
-        raise StoreError(f"{path}: no run {run} in the store (it holds {held})")
+        raise StoreError(f"{path}: no run {run} in the store (it holds {held_runs(runs)})")
 
 
 def run_document(conn: sqlite3.Connection, run: int) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from provenance.errors import StoreError
 from provenance.store.db import check_version, connect_for_run, connect_to_read, describe, table_names
-from provenance.store.read import run_ids
+from provenance.store.read import held_runs, run_ids
 from provenance.store.schema import TABLES
 
 __all__ = ["Dropped", "RunRow", "drop_runs", "list_runs", "runs_named"]
@@ -162,9 +162,9 @@ def drop_runs(
             runs = run_ids(conn)
             unknown = sorted(set(drop) - set(runs))
             if unknown:
-                held = runs_named(runs) if runs else "no run"
                 raise StoreError(
-                    f"{where}: no {runs_named(unknown)} in the store (it holds {held}); nothing was dropped"
+                    f"{where}: no {runs_named(unknown)} in the store (it holds {held_runs(runs)}); "
+                    "nothing was dropped"
                 )
             chosen = set(drop)
             if keep is not None:
