@@ -48,7 +48,26 @@ from provenance.models import GROUPS, KINDS, Edit, EditKind, Edits
 from provenance.quotes import quoted_spans
 from provenance.shingle import _raw_to_words, tokens, word_spans
 
-__all__ = ["GROUPS", "KINDS", "Edit", "edits", "edits_many"]
+__all__ = ["GROUPS", "KINDS", "Edit", "describe_edit", "edits", "edits_many"]
+
+
+def describe_edit(
+    kind: str, a_text: str, b_text: str, show: Callable[[str], str] = repr, arrow: str = "->"
+) -> str:
+    """One edit in words: ``number: '12' -> '13'``, ``number added: 'since 2015'``, ``wording cut: 'x'``.
+
+    Words only in the copy are *added* and words only in the source *cut*: an
+    empty side shown as ``'' -> 'since 2015'`` read as a value changed to
+    another. ``show`` quotes a text and ``arrow`` joins the two sides (``repr``
+    and ``->`` on a terminal, curly quotes and an arrow in the report).
+    """
+    label = kind.replace("_", " ")
+    if not a_text and b_text:
+        return f"{label}: {show(b_text)}" if kind.endswith("_added") else f"{label} added: {show(b_text)}"
+    if a_text and not b_text:
+        said = kind.endswith(("_dropped", "_cut"))
+        return f"{label}: {show(a_text)}" if said else f"{label} cut: {show(a_text)}"
+    return f"{label}: {show(a_text)} {arrow} {show(b_text)}"
 
 
 def _word_set(*lines: str) -> frozenset[str]:

@@ -179,3 +179,24 @@ def test_contemporaries_have_no_source_and_their_edits_read_from_a_to_b(tmp_path
     (pair,) = provenance.audit([dump]).pairs
     assert pair.source is None
     assert [(e.kind, e.a_text, e.b_text) for e in pair.edits] == [("number", "forty", "fifty")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "a_text", "b_text", "said"),
+    [
+        ("number", "12", "13", "number: '12' -> '13'"),
+        ("number", "", "since 2015", "number added: 'since 2015'"),
+        ("wording", "very", "", "wording cut: 'very'"),
+        ("sentence_added", "", "It rained.", "sentence added: 'It rained.'"),
+        ("sentence_dropped", "It rained.", "", "sentence dropped: 'It rained.'"),
+        ("lead_in_cut", "Still,", "", "lead in cut: 'Still,'"),
+    ],
+)
+def test_an_edit_is_said_as_a_change_or_as_words_added_or_cut(
+    kind: str, a_text: str, b_text: str, said: str
+) -> None:
+    """Words on one side only are added or cut: ``'' -> 'since 2015'`` read as a value changed."""
+    from provenance.edits import describe_edit
+
+    assert describe_edit(kind, a_text, b_text) == said
+    assert describe_edit("number", "1", "2", lambda t: f"“{t}”", "→") == "number: “1” → “2”"

@@ -1134,7 +1134,14 @@ def test_since_the_last_audit_section_lists_what_the_store_found_changed(seed_do
         "new_posts": [{"id": US, "title": "US on alert"}],
         "removed_posts": [{"id": "gone", "title": "A post <b>gone</b>"}],
         "changed_posts": [
-            {"id": ISIS, "title": "ISIS", "edits": [{"kind": "number", "a_text": "12", "b_text": "13"}]}
+            {
+                "id": ISIS,
+                "title": "ISIS",
+                "edits": [
+                    {"kind": "number", "a_text": "12", "b_text": "13"},
+                    {"kind": "number", "a_text": "", "b_text": "fast since 2015."},
+                ],
+            }
         ],
         "new_pairs": [{"a": {}, "b": {}, "kind": "exact"}],
         "removed_pairs": [],
@@ -1151,6 +1158,7 @@ def test_since_the_last_audit_section_lists_what_the_store_found_changed(seed_do
     assert f'href="#{post_anchor(US)}"' in section
     assert "A post &lt;b&gt;gone&lt;/b&gt;" in section
     assert "number: “12” → “13”" in section
+    assert "number added: “fast since 2015.”" in section and "“” →" not in section
     assert "1 new duplicate pair, 0 gone" in section
     assert "New finding: <bdi>high misattribution: it credits X</bdi>" in section
     doc["since_last_run"] = {

@@ -19,6 +19,8 @@ import os
 import sqlite3
 from typing import Any
 
+from provenance.edits import describe_edit
+
 __all__ = ["diff_runs", "format_diff", "is_empty"]
 
 #: Lists of the diff that say something new (``files`` only tells what was read again).
@@ -215,7 +217,7 @@ def format_diff(diff: dict[str, Any]) -> list[str]:
 
     def changed(post: dict[str, Any]) -> str:
         edits = post["edits"]
-        shown = "; ".join(f"{e['kind']}: {e['a_text']!r} -> {e['b_text']!r}" for e in edits[:3])
+        shown = "; ".join(describe_edit(e["kind"], e["a_text"], e["b_text"]) for e in edits[:3])
         more = f" (and {len(edits) - 3} more edits)" if len(edits) > 3 else ""
         return f"{post['id']} ({post['title']}): {shown or 'whitespace only'}{more}"
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from provenance.edits import describe_edit
 from provenance.report.context.common import PostRef, _list, _Posts, _text
 
 #: Items listed per kind of change; the rest are counted (every one is in audit.json and the store).
@@ -15,7 +16,7 @@ MAX_SINCE_ITEMS = 50
 @dataclass(frozen=True, slots=True)
 class ChangedPost:
     post: PostRef
-    edits: tuple[str, ...]  # "number: '12' -> '13'", the substantive ones first as the audit lists them
+    edits: tuple[str, ...]  # "number: “12” → “13”", the substantive ones first as the audit lists them
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,10 @@ class SinceView:
         )
 
 
+def _curly(text: str) -> str:
+    return f"“{text}”"
+
+
 def _finding_line(finding: Mapping[str, Any]) -> str:
     kind = _text(finding.get("kind")).replace("_", " ")
     return f"{_text(finding.get('severity'))} {kind}: {_text(finding.get('summary'))}"
@@ -82,7 +87,9 @@ def _since(doc: Mapping[str, Any], posts: _Posts) -> SinceView | None:
             ChangedPost(
                 posts.ref(_text(p.get("id"))),
                 tuple(
-                    f"{_text(e.get('kind'))}: “{_text(e.get('a_text'))}” → “{_text(e.get('b_text'))}”"
+                    describe_edit(
+                        _text(e.get("kind")), _text(e.get("a_text")), _text(e.get("b_text")), _curly, "→"
+                    )
                     for e in (p.get("edits") or [])[:5]
                     if isinstance(e, Mapping)
                 ),
