@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from ingest_accounting import unaccounted
 
 from provenance.config import AuditConfig
-from provenance.ingest import detect_format, read_corpus
+from provenance.ingest import _unique, detect_format, read_corpus
+from provenance.models import Corpus, Post, SourceRef
 
 POSTS = Path(__file__).parent / "fixtures" / "ingest" / "jsonl" / "posts.jsonl"
 
@@ -58,6 +60,38 @@ def test_duplicated_id_is_renamed_with_a_warning_naming_both_places() -> None:
     assert f"{POSTS}:7: post id 'first' already used at {POSTS}:1; renamed 'first-2'" in map(
         str, corpus.warnings
     )
+
+
+def test_ids_repeated_and_taken_by_renames_get_the_first_free_suffix(tmp_path: Path) -> None:
+    """A renamed id skips suffixes real posts hold, and a real id a rename took is renamed in turn."""
+    dump = tmp_path / "ids.jsonl"
+    ids = ["x", "x", "x-3", "x", "x", "x-2"]
+    dump.write_text(
+        "".join(json.dumps({"id": i, "title": "t", "text": f"text {n}"}) + "\n" for n, i in enumerate(ids)),
+        encoding="utf-8",
+    )
+    assert [post.id for post in read_corpus([dump]).posts] == ["x", "x-2", "x-3", "x-4", "x-5", "x-2-2"]
+
+
+class _CountingLookups(dict[str, str]):
+    lookups = 0
+
+    def __contains__(self, key: object) -> bool:
+        self.lookups += 1
+        return super().__contains__(key)
+
+
+def test_many_posts_of_one_id_are_renamed_in_linear_lookups() -> None:
+    """The k-th repeat of an id does not try the k-1 suffixes taken before it (quadratic before)."""
+    seen = _CountingLookups()
+    next_suffix: dict[str, int] = {}
+    corpus = Corpus()
+    template = Post(
+        id="x", title="t", date=None, source=SourceRef("dump.jsonl", 1, 1), citation=None, paragraphs=()
+    )
+    renamed = [_unique(template, seen, next_suffix, corpus).id for _ in range(2000)]
+    assert renamed[:3] == ["x", "x-2", "x-3"] and len(set(renamed)) == 2000
+    assert seen.lookups <= 3 * 2000
 
 
 def test_invalid_date_and_unknown_fields_are_warned_about() -> None:

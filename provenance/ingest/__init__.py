@@ -286,6 +286,7 @@ def iter_posts(
     if config.format is not None and config.format not in FORMATS:
         raise ValueError(f"unknown format {config.format!r}; expected one of {', '.join(FORMATS)}")
     seen_ids: dict[str, str] = {}
+    next_suffix: dict[str, int] = {}
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     # The walk is listed first (names only), so that each file's post id can be made from all the names.
@@ -315,7 +316,7 @@ def iter_posts(
                         post = dataclasses.replace(post, reference=True)
                     if config.repair_mojibake:
                         post = repair_post(post, corpus.warnings)
-                    yield _unique(post, seen_ids, corpus)
+                    yield _unique(post, seen_ids, next_suffix, corpus)
         except Exception as exc:
             # A file that changes or vanishes while read, or a reader bug on
             # input nobody foresaw (a MemoryError or RecursionError included):
@@ -369,14 +370,21 @@ def _stopped_early(path: str, exc: Exception, last_line: int, kept: int) -> Inpu
     )
 
 
-def _unique(post: Post, seen: dict[str, str], corpus: Corpus) -> Post:
+def _unique(post: Post, seen: dict[str, str], next_suffix: dict[str, int], corpus: Corpus) -> Post:
+    """``post`` under an id not yet in ``seen`` (the id, or the id with the first free ``-N`` suffix).
+
+    ``next_suffix`` holds, for each repeated id, the suffix to try first:
+    counting up from 2 for every repeat is quadratic in the number of
+    repeats (20,000 posts of one id made the audit take 35 s instead of 5).
+    """
     where = f"{post.source.path}:{post.source.line_start}"
     if post.id not in seen:
         seen[post.id] = where
         return post
-    n = 2
+    n = next_suffix.get(post.id, 2)
     while f"{post.id}-{n}" in seen:
         n += 1
+    next_suffix[post.id] = n + 1
     new_id = f"{post.id}-{n}"
     corpus.warnings.append(
         InputWarning(
