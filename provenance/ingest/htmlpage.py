@@ -533,6 +533,22 @@ def _page_text(
     return paragraphs, notes, links
 
 
+# The end tags of a document: libxml2 drops everything after ``</html>`` without an error.
+_DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.I)
+
+
+def _without_document_end(page: str) -> str:
+    """The page without its ``</body>`` and ``</html>`` tags, so that text after them is read as body text.
+
+    Browsers read what follows the end of a document into its body (the HTML
+    parsing algorithm's "after body" modes); libxml2 drops it without a word:
+    the text a host appends after ``</html>``, or a second page saved into the
+    same file, was lost from the audit and from every list. Only the tags go,
+    so every line keeps its number.
+    """
+    return _DOCUMENT_END.sub("", page)
+
+
 def _parse(page: str, *, huge: bool) -> tuple[etree._Element | None, list[tuple[int, str]]]:
     """The page's tree and where libxml2 stopped reading it (line, message), if it did."""
     parser = lxml_html.HTMLParser(huge_tree=huge)
@@ -633,13 +649,14 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
     """
     import trafilatura
 
-    root, stops = _parse(page, huge=False)
+    readable = _without_document_end(page)
+    root, stops = _parse(readable, huge=False)
     deep = bool(stops)
     if deep:
         # Only the limits on depth and sizes are lifted: the HTML parser expands
         # no declared entity and loads nothing, huge_tree or not.
-        root, stops = _parse(page, huge=True)
-    extraction_input = _extraction_input(page, root, deep)
+        root, stops = _parse(readable, huge=True)
+    extraction_input = _extraction_input(readable, root, deep)
     crowded = extraction_input is None
     dates = {"extensive_search": False, "original_date": True}
     document: Any
@@ -648,7 +665,7 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
             # Its title, date, url, categories and tags still come from trafilatura's metadata reader.
             from trafilatura.metadata import extract_metadata
 
-            document = extract_metadata(page, date_config=dates)
+            document = extract_metadata(readable, date_config=dates)
         else:
             document = trafilatura.bare_extraction(
                 extraction_input,
