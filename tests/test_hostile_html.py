@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from provenance.ingest import read_corpus
-from provenance.ingest.htmlpage import iter_html
+from provenance.ingest.htmlpage import MAX_ATTRIBUTES, iter_html, without_crowded_attributes
 from provenance.models import Corpus, InputWarning, Post, UnparsedLine
 
 PAGE = Path(__file__).parent / "fixtures" / "ingest" / "folder" / "page.html"
@@ -365,3 +365,48 @@ def test_text_after_the_end_of_the_document_is_read_as_body_text() -> None:
     post = post_of(article(f"<p>{LONG_A}</p>") + f"{second}\n<p>{SHARE}</p>\n")
     kept = lines_and_texts(post) + [(n.line, n.text) for n in post.notes]
     assert sorted(kept) == [(6, LONG_A), (10, LONG_B), (11, SHARE)]
+
+
+def crowded_start_tag(tag: str, count: int, per_line: int = 100) -> str:
+    """A start tag of ``count`` attributes of distinct names, ``per_line`` to a line."""
+    names = [f"data-a{n}='v'" for n in range(count)]
+    return f"<{tag} " + "\n".join(" ".join(names[n : n + per_line]) for n in range(0, count, per_line)) + ">"
+
+
+def test_an_element_with_too_many_attributes_loses_them_and_keeps_its_text_and_lines() -> None:
+    """Over MAX_ATTRIBUTES attributes (libxml2 parses them in quadratic time), they go, with a warning.
+
+    200,000 attributes in a 2.3 MB page took over 15 minutes; the line breaks between them stay, so
+    the paragraph after the element keeps its line.
+    """
+    crowded = crowded_start_tag("p", MAX_ATTRIBUTES + 1)  # 11 lines
+    events = list(iter_html("page.html", article(f"{crowded}{LONG_A}</p>", f"<p>{LONG_B}</p>"), "page"))
+    post = next(e for e in events if isinstance(e, Post))
+    assert lines_and_texts(post) == [(16, LONG_A), (17, LONG_B)]
+    (warning,) = [e for e in events if isinstance(e, InputWarning)]
+    assert warning.line == 6 and "1 element with over 1,000 attributes" in warning.message
+
+
+def test_an_element_at_the_attribute_limit_keeps_its_attributes() -> None:
+    """MAX_ATTRIBUTES attributes are read as they are, a link's href included."""
+    markup = crowded_start_tag("a", MAX_ATTRIBUTES - 1).replace("<a ", "<a href='https://example.org/x' ")
+    assert without_crowded_attributes(markup) == (markup, [])
+    assert without_crowded_attributes(markup.replace("<a ", "<a b ")) == ("<a" + "\n" * 9 + ">", [0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="ab <>'\"=\n", max_size=30),
+            st.integers(MAX_ATTRIBUTES - 2, MAX_ATTRIBUTES + 2).map(lambda n: crowded_start_tag("p", n, 37)),
+        ),
+        max_size=6,
+    )
+)
+def test_dropping_crowded_attributes_keeps_every_line_break(pieces: list[str]) -> None:
+    """Whatever the markup, the line breaks stay (every later line keeps its number) and nothing grows."""
+    markup = "".join(pieces)
+    kept, crowded = without_crowded_attributes(markup)
+    assert kept.count("\n") == markup.count("\n") and len(kept) <= len(markup)
+    assert all(kept[at] == "<" for at in crowded)

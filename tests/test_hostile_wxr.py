@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance.ingest import read_corpus
+from provenance.ingest.htmlpage import MAX_ATTRIBUTES
 from provenance.ingest.wxr import _stray_cdata_ends, iter_wxr
 from provenance.models import Corpus, InputWarning, Post
 
@@ -421,6 +422,27 @@ def test_thousands_of_shortcodes_and_open_comments_in_one_body_are_read(tmp_path
     assert texts(corpus.posts[1])[-1] == "End."
     assert f"{counts_path}: removed shortcodes: 20000 [gallery] (caption text kept as notes)" in map(
         str, corpus.warnings
+    )
+
+
+def test_an_element_with_too_many_attributes_in_a_body_loses_them_and_keeps_the_text(tmp_path: Path) -> None:
+    """A body's element of over MAX_ATTRIBUTES attributes (quadratic in libxml2) is read without them."""
+    attributes = "\n".join(" ".join(f"a{n}-{k}='v'" for k in range(100)) for n in range(11))
+    content = f"Start.\n\n<span {attributes}>Inside the span.</span>\n\nEnd."
+    path = write(tmp_path, export(3, {1: item(1, content)}))
+    corpus = read(path)
+    assert ids(corpus) == expected_ids(3)
+    body_line = item_line(1) + 4
+    assert [(p.line, p.line_end, p.text) for p in corpus.posts[1].paragraphs] == [
+        (body_line, body_line, "Start."),
+        (body_line + 2, body_line + 12, "Inside the span."),
+        (body_line + 14, body_line + 14, "End."),
+    ]
+    (warning,) = warnings_about(corpus, "attributes")
+    assert (warning.line, warning.message) == (
+        body_line + 2,
+        f"1 element of post 'post-1' with over {MAX_ATTRIBUTES:,} attributes (the first on this line); "
+        "their attributes dropped, their text kept",
     )
 
 

@@ -59,7 +59,7 @@ from provenance.ingest.links import AnchorText, LinkCollector, OpenAnchors
 from provenance.ingest.source import Event
 from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef, UnparsedLine
 
-__all__ = ["declared_charset", "iter_html", "looks_like_html"]
+__all__ = ["MAX_ATTRIBUTES", "declared_charset", "iter_html", "looks_like_html", "without_crowded_attributes"]
 
 _HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html|^\s*<html\b", re.I | re.S
@@ -549,6 +549,40 @@ def _without_document_end(page: str) -> str:
     return _DOCUMENT_END.sub("", page)
 
 
+#: Attributes of one element above which they are dropped before any parser reads the markup:
+#: libxml2's HTML parser compares each new attribute's name with every one before it, so one
+#: element of 20,000 attributes took 0.9 s to parse, of 40,000 3.6 s, and a page is parsed four
+#: times (here, by trafilatura, justext and htmldate). A real element has a few dozen.
+MAX_ATTRIBUTES = 1_000
+# A start tag long enough to hold that many attributes (each at least a letter and a space).
+_LONG_START_TAG = re.compile(rf"<([A-Za-z][^\s/<>]*)([^<>]{{{2 * MAX_ATTRIBUTES},}})>")
+_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]*))?""")
+
+
+def without_crowded_attributes(markup: str) -> tuple[str, list[int]]:
+    """``markup`` with the attributes of every element holding over :data:`MAX_ATTRIBUTES` dropped.
+
+    Returns the markup and the offsets (in it) of the elements concerned.
+    Their line breaks stay, so every line keeps its number; attributes hold
+    no text of the page, and such an element is generated junk or an attack.
+    """
+    crowded: list[int] = []
+    pieces: list[str] = []
+    position = 0
+    for match in _LONG_START_TAG.finditer(markup):
+        attributes = match[2]
+        if sum(1 for _ in _ATTRIBUTE.finditer(attributes)) <= MAX_ATTRIBUTES:
+            continue
+        pieces.append(markup[position : match.start()])
+        crowded.append(sum(map(len, pieces)))
+        pieces.append(f"<{match[1]}{chr(10) * attributes.count(chr(10))}>")
+        position = match.end()
+    if not crowded:
+        return markup, []
+    pieces.append(markup[position:])
+    return "".join(pieces), crowded
+
+
 def _parse(page: str, *, huge: bool) -> tuple[etree._Element | None, list[tuple[int, str]]]:
     """The page's tree and where libxml2 stopped reading it (line, message), if it did."""
     parser = lxml_html.HTMLParser(huge_tree=huge)
@@ -649,7 +683,15 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
     """
     import trafilatura
 
-    readable = _without_document_end(page)
+    readable, many_attributes = without_crowded_attributes(_without_document_end(page))
+    if many_attributes:
+        yield InputWarning(
+            path,
+            readable.count("\n", 0, many_attributes[0]) + 1,
+            f"{len(many_attributes):,} element{'s' if len(many_attributes) > 1 else ''} with over "
+            f"{MAX_ATTRIBUTES:,} attributes (the first on this line); their attributes dropped, "
+            "their text kept",
+        )
     root, stops = _parse(readable, huge=False)
     deep = bool(stops)
     if deep:

@@ -68,6 +68,7 @@ from lxml import html as lxml_html
 
 from provenance.ingest.archive import slugify
 from provenance.ingest.dates import impossible_time, parse_any_date, parse_any_time
+from provenance.ingest.htmlpage import MAX_ATTRIBUTES, without_crowded_attributes
 from provenance.ingest.links import LinkCollector, anchors_of
 from provenance.ingest.source import Event
 from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef
@@ -167,6 +168,9 @@ def _read_fragment(fragment: str) -> tuple[str, list[BodyLink]]:
     """The text of an HTML fragment, and its links (lines counted from the fragment's first text)."""
     if "<" not in fragment and "&" not in fragment:
         return " ".join(fragment.split()), []
+    # Only here, after the body is cut into paragraphs: the line breaks kept in their place are
+    # blank lines, which would cut a paragraph inside the tag.
+    fragment = without_crowded_attributes(fragment)[0]
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
@@ -1249,6 +1253,16 @@ def _item(
     content_element = fields.get(("content", "encoded"))
     content = _markup(content_element) if content_element is not None else ""
     base_line = line_of(content_element) or item_line
+    # Each paragraph's fragment drops them when it is read (_read_fragment); here they are only found.
+    crowded = without_crowded_attributes(content)[1]
+    if crowded:
+        yield InputWarning(
+            path,
+            base_line + content.count("\n", 0, crowded[0]),
+            f"{len(crowded):,} element{'s' if len(crowded) > 1 else ''} of post {post_id!r} with over "
+            f"{MAX_ATTRIBUTES:,} attributes (the first on this line); their attributes dropped, "
+            "their text kept",
+        )
     found, captions = html_paragraphs(content, counts.shortcodes)
     paragraphs: list[Paragraph] = []
     placed: list[tuple[int, int, int, BodyLink]] = []  # (offset, paragraph, line, link) in reading order
