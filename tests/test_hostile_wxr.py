@@ -291,6 +291,16 @@ def test_an_export_cut_after_the_text_of_its_last_item_keeps_that_post(tmp_path:
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_an_export_in_utf16_without_a_byte_order_mark_keeps_every_item(tmp_path: Path, codec: str) -> None:
+    """Its NUL bytes tell UTF-16 without a BOM, whatever its declaration says (read as UTF-8: no post)."""
+    path = write(tmp_path, export(3).replace("<p>", "<p>Café ").encode(codec))
+    corpus = read(path)
+    assert ids(corpus) == expected_ids(3)
+    assert texts(corpus.posts[2]) == texts(read(write(tmp_path, export(3), "utf8.xml")).posts[2])
+    assert corpus.encodings == {} and len(warnings_about(corpus, "no byte-order mark")) == 1
+
+
 @pytest.mark.parametrize(
     ("prefix", "said"),
     [

@@ -10,8 +10,9 @@ Password-protected posts are imported, with a warning: the export holds
 their full text, and the point of the audit is what the owner's site
 published, behind a password or not.
 
-Streaming, one item at a time: the file is decoded (its BOM, else the
-encoding its XML declaration names), cut into items by a scanner that only
+Streaming, one item at a time: the file is decoded (its BOM, else UTF-16
+known by its NUL bytes, else the encoding its XML declaration names), cut
+into items by a scanner that only
 looks at item tags, CDATA sections and comments (:class:`_Scanner`), and each
 item is parsed on its own by lxml, so memory follows the largest item, not
 the export. One bad item spoils itself only, and every repair is a warning
@@ -70,7 +71,7 @@ from provenance.ingest.archive import slugify
 from provenance.ingest.dates import impossible_time, parse_any_date, parse_any_time
 from provenance.ingest.htmlpage import MAX_ATTRIBUTES, without_crowded_attributes
 from provenance.ingest.links import LinkCollector, anchors_of
-from provenance.ingest.source import Event
+from provenance.ingest.source import Event, _declared_encoding
 from provenance.models import ClassifiedLine, InputWarning, Paragraph, Post, SourceRef
 
 __all__ = ["WxrCounts", "html_paragraphs", "iter_wxr", "looks_like_wxr"]
@@ -320,10 +321,18 @@ _SHOWN_PLACES = 10
 
 
 def _encoding(head: bytes) -> tuple[str, str | None]:
-    """The codec to read an export with (its BOM, else its XML declaration, else UTF-8), and any problem."""
+    """The codec to read an export with (its BOM, else its XML declaration, else UTF-8), and any problem.
+
+    UTF-16 without a BOM is known by its NUL bytes, as for every other format
+    (:func:`provenance.ingest.source._declared_encoding`): read as UTF-8, every
+    other byte a NUL, the export gave no post.
+    """
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name, None
+    bomless = _declared_encoding(head)
+    if bomless is not None:
+        return bomless, None
     declared = _DECLARED_ENCODING.match(head)
     if declared is None:
         return "utf-8", None
