@@ -410,3 +410,44 @@ def test_dropping_crowded_attributes_keeps_every_line_break(pieces: list[str]) -
     kept, crowded = without_crowded_attributes(markup)
     assert kept.count("\n") == markup.count("\n") and len(kept) <= len(markup)
     assert all(kept[at] == "<" for at in crowded)
+
+
+THIRD = "A third paragraph with its own words, long enough to be kept as content of the page."
+
+
+@pytest.mark.parametrize(
+    ("opener", "what"),
+    [("<!-- a stray opener", "comment"), ("<script>var shown = 1;", "<script>"), ("<style>p {}", "<style>")],
+)
+def test_a_comment_script_or_style_never_closed_does_not_swallow_the_rest(opener: str, what: str) -> None:
+    """libxml2 ran it to the end of the page: the paragraphs after it were lost, in no list."""
+    events = list(iter_html("page.html", article(f"<p>{LONG_A}</p>", opener, f"<p>{LONG_B}</p>"), "page"))
+    post = next(e for e in events if isinstance(e, Post))
+    assert lines_and_texts(post)[0] == (6, LONG_A) and (8, LONG_B) in lines_and_texts(post)
+    assert [(n.line, n.text) for n in post.notes] == [(7, opener)]
+    (warning,) = [e for e in events if isinstance(e, InputWarning)]
+    assert warning.line == 7 and warning.message.startswith(f"a {what} opened on this line is never closed")
+
+
+def test_a_title_never_closed_leaves_the_body_to_the_paragraphs() -> None:
+    """Read as a title, the whole page was the post's title and it had no paragraph."""
+    page = f"<html><head><title>A page\n</head><body>\n<p>{LONG_A}</p>\n<p>{LONG_B}</p>\n</body></html>\n"
+    events = list(iter_html("page.html", page, "page"))
+    post = next(e for e in events if isinstance(e, Post))
+    assert lines_and_texts(post) == [(3, LONG_A), (4, LONG_B)]
+    assert any(isinstance(e, InputWarning) and e.line == 1 and "<title> opened" in e.message for e in events)
+
+
+def test_closed_comments_scripts_and_styles_are_left_alone() -> None:
+    """Only an opener after the last closer of its kind is read as text: a page's comments stay comments."""
+    page = article(
+        f"<p>{LONG_A}</p>",
+        "<!-- a note -->",
+        "<script>var a = '<!--';</script>",
+        "<style>p {}</style>",
+        f"<p>{LONG_B}</p>",
+    )
+    events = list(iter_html("page.html", page, "page"))
+    post = next(e for e in events if isinstance(e, Post))
+    assert lines_and_texts(post) == [(6, LONG_A), (10, LONG_B)] and post.notes == ()
+    assert not [e for e in events if isinstance(e, InputWarning)]

@@ -47,6 +47,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -549,6 +550,63 @@ def _without_document_end(page: str) -> str:
     return _DOCUMENT_END.sub("", page)
 
 
+# Elements that libxml2, like a browser, runs to the end of the page when they are never closed.
+_SWALLOWING = tuple(
+    (f"<{name}>", re.compile(rf"<{name}\b", re.I), re.compile(rf"</{name}\s*>", re.I))
+    for name in ("script", "style", "title")
+)
+_COMMENT_OPEN = re.compile("<!--")
+# A script or style element: a "<!--" inside it is text of the script, not a comment.
+_RAW_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+
+
+def _never_closed(page: str) -> tuple[str, list[tuple[int, str]]]:
+    """The page with each comment, script, style or title opener never closed read as text; where each was.
+
+    A ``<!--`` with no ``-->`` after it is a comment running to the end of
+    the page, and so is a ``<script>`` with no ``</script>``: the rest of the
+    article after a stray opener was lost, in no list (after a ``<title>``,
+    it was all the title, and the post had no paragraph). Such an opener
+    (every one after the last closer of its kind; a ``<!--`` only outside
+    scripts and styles) has its ``<`` escaped, so that it and what follows it
+    are read as text, as in a WordPress body (:mod:`provenance.ingest.wxr`).
+    Returns the page and ``(line, what)`` of the first such opener of each
+    kind; no line break moves.
+    """
+    found: list[tuple[int, str]] = []
+    for what, opener, closer in _SWALLOWING:
+        after = max((match.end() for match in closer.finditer(page)), default=0)
+        unclosed = [match.start() for match in opener.finditer(page, after)]
+        if unclosed:
+            found.append((page.count("\n", 0, unclosed[0]) + 1, what))
+            page = _escaped(page, unclosed)
+    last_close = page.rfind("-->")
+    after = last_close + 3 if last_close >= 0 else 0
+    raw = [match.span() for match in _RAW_TEXT.finditer(page)]
+    unclosed = [
+        match.start() for match in _COMMENT_OPEN.finditer(page, after) if not _inside(match.start(), raw)
+    ]
+    if unclosed:
+        found.append((page.count("\n", 0, unclosed[0]) + 1, "comment"))
+        page = _escaped(page, unclosed)
+    return page, found
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``offset`` lies in one of ``spans`` (sorted, not overlapping)."""
+    at = bisect.bisect_right(spans, (offset, sys.maxsize)) - 1
+    return at >= 0 and spans[at][0] <= offset < spans[at][1]
+
+
+def _escaped(page: str, offsets: list[int]) -> str:
+    """``page`` with the ``<`` at each of ``offsets`` (in order) written ``&lt;``."""
+    pieces, position = [], 0
+    for offset in offsets:
+        pieces += [page[position:offset], "&lt;"]
+        position = offset + 1
+    return "".join(pieces) + page[position:]
+
+
 #: Attributes of one element above which they are dropped before any parser reads the markup:
 #: libxml2's HTML parser compares each new attribute's name with every one before it, so one
 #: element of 20,000 attributes took 0.9 s to parse, of 40,000 3.6 s, and a page is parsed four
@@ -683,7 +741,15 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
     """
     import trafilatura
 
-    readable, many_attributes = without_crowded_attributes(_without_document_end(page))
+    readable, unclosed = _never_closed(_without_document_end(page))
+    for line, what in unclosed:
+        yield InputWarning(
+            path,
+            line,
+            f"a {what} opened on this line is never closed, so it would run to the end of the page; "
+            "read as text instead, with the text after it",
+        )
+    readable, many_attributes = without_crowded_attributes(readable)
     if many_attributes:
         yield InputWarning(
             path,
