@@ -178,3 +178,12 @@ def test_glued_outlet_and_author_are_split_only_on_a_person_name() -> None:
 def test_a_lone_token_is_an_image_name_only_when_it_looks_machine_made(line: str, role: str | None) -> None:
     """Short codes news writes as words and headings ("MH17", "G20") are text, not image file names."""
     assert classify_line(line) == role
+
+
+def test_a_line_separator_before_a_date_does_not_make_a_file_an_archive(tmp_path: Path) -> None:
+    """U+2028 breaks no line for the reader, so detection must not see a date line after it (no post read)."""
+    note = tmp_path / "note.txt"
+    note.write_text("A note about the day\u2028July 14, 2017\n\nThe note itself.\n", encoding="utf-8")
+    corpus = read_corpus([note])
+    assert corpus.formats == {str(note): "text"}
+    assert [p.text for p in corpus.posts[0].paragraphs] == ["The note itself."]

@@ -6,10 +6,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from ingest_accounting import unaccounted
 
 from provenance.config import AuditConfig
 from provenance.ingest import _unique, detect_format, read_corpus
+from provenance.ingest.jsonl import looks_like_jsonl
 from provenance.models import Corpus, Post, SourceRef
 
 POSTS = Path(__file__).parent / "fixtures" / "ingest" / "jsonl" / "posts.jsonl"
@@ -112,6 +115,21 @@ def test_jsonl_content_is_detected_without_the_extension(tmp_path: Path) -> None
     dump.write_text(POSTS.read_text(encoding="utf-8"), encoding="utf-8")
     assert detect_format(dump, dump.read_text(encoding="utf-8")) == "jsonl"
     assert len(read_corpus([dump]).posts) == 3
+
+
+def test_a_line_separator_inside_a_string_does_not_hide_json_lines(tmp_path: Path) -> None:
+    """``json.dumps(ensure_ascii=False)`` writes U+2028 as it is: the ``.txt`` was read as one text post."""
+    dump = tmp_path / "dump.txt"
+    records = [{"id": "a", "title": "A", "text": "One\u2028two"}, {"id": "b", "title": "B", "text": "Three"}]
+    dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    corpus = read_corpus([dump])
+    assert corpus.formats == {str(dump): "jsonl"} and [p.id for p in corpus.posts] == ["a", "b"]
+
+
+@given(st.dictionaries(st.sampled_from(["id", "title", "text", "date"]), st.text(), min_size=1))
+def test_any_object_written_by_json_dumps_is_a_json_line(record: dict[str, str]) -> None:
+    """Whatever characters its strings hold, a JSON object on the first line makes a file JSON Lines."""
+    assert looks_like_jsonl(json.dumps(record, ensure_ascii=False) + "\n{}\n")
 
 
 def test_format_option_overrides_detection(tmp_path: Path) -> None:

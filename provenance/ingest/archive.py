@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from provenance.ingest.classify import classify_line, is_archive_header
 from provenance.ingest.dates import TRAILING_DATE, date_from_match, is_date_line, parse_date
-from provenance.ingest.source import Event, LongLine, long_line_events
+from provenance.ingest.source import Event, LongLine, long_line_events, physical_lines
 from provenance.models import (
     Citation,
     ClassifiedLine,
@@ -308,5 +308,5 @@ def _preamble(path: str, lines: list[tuple[int, str]]) -> Iterator[Event]:
 
 def looks_like_archive(head: str) -> bool:
     """True when the start of a text file has the archive's title/date structure."""
-    lines = [line for line in head.splitlines() if line.strip()][:40]
+    lines = [line for line in physical_lines(head) if line.strip()][:40]
     return any(is_date_line(b) and not is_date_line(a) for a, b in itertools.pairwise(lines))

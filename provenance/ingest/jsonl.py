@@ -25,7 +25,7 @@ from typing import Any
 
 from provenance.ingest.archive import slugify
 from provenance.ingest.dates import impossible_time, parse_any_date, parse_any_time
-from provenance.ingest.source import Event, LongLine, long_line_events
+from provenance.ingest.source import Event, LongLine, long_line_events, physical_lines
 from provenance.models import Citation, InputWarning, Paragraph, Post, SourceRef, UnparsedLine
 
 __all__ = ["KNOWN_FIELDS", "iter_jsonl", "looks_like_jsonl", "split_paragraphs"]
@@ -58,7 +58,7 @@ def split_paragraphs(text: str) -> list[str]:
 
 def looks_like_jsonl(head: str) -> bool:
     """True when the first non-blank line of a file is a JSON object."""
-    for line in head.splitlines():
+    for line in physical_lines(head):
         if line.strip():
             stripped = line.strip()
             if not stripped.startswith("{"):

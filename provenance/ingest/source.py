@@ -159,6 +159,19 @@ class SourceFile:
             return handle.read().replace("\0", "")
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def physical_lines(text: str) -> list[str]:
+    """The lines of decoded text as the readers count them: broken at ``\\n``, ``\\r\\n`` or a lone ``\\r``.
+
+    Not ``str.splitlines``, which also breaks at a form feed, U+0085, U+2028
+    and other characters a line of text may hold (``json.dumps`` with
+    ``ensure_ascii=False`` writes U+2028 as it is, inside a string).
+    """
+    return _LINE_BREAK.split(text)
+
+
 def iter_lines(handle: io.TextIOBase, max_chars: int = MAX_LINE_CHARS) -> Iterator[str]:
     """Lines of a text stream opened with universal newlines, over-long ones as :class:`LongLine`."""
     while True:
