@@ -81,6 +81,7 @@ LineRole = Literal[
     "photo_credit",  # "…Photo Credit: JP.com graphic"
     "editor_note",  # "(But please see, … — DM)", "[Editor’s Note: …]"
     "boilerplate",  # share buttons and the like recognised by the reader
+    "title",  # the rest of a title too long to be one (provenance.ingest.MAX_TITLE_CHARS)
 ]
 
 
