@@ -135,9 +135,13 @@ def test_theme_unit_test_imports_56_posts_despite_its_https_namespace() -> None:
         ("<p>tomorrow.<br>Local schools</p>", ["tomorrow. Local schools"]),
         ("tomorrow.<br />Local schools\n\nNext line<BR>here", ["tomorrow. Local schools", "Next line here"]),
         ("<p>a <br/> b</p>", ["a b"]),
+        # Two in a row are a blank line to wpautop, which WordPress displays with: a new paragraph.
+        ("First para.<br />\n<br />Second para.", ["First para.", "Second para."]),
+        ("<p>One.<br><BR >Two.<br/>  <br/>Three.</p>", ["One.", "Two.", "Three."]),
+        ("a<brx><br>b", ["a b"]),
     ],
 )
 def test_a_line_break_in_a_post_body_parts_the_words_on_either_side(content: str, texts: list[str]) -> None:
-    """WordPress bodies break lines with <br>: the words on either side stay two words."""
+    """WordPress bodies break lines with <br>: words on either side stay two; two in a row end a paragraph."""
     found, _ = html_paragraphs(content, Counter())
     assert [text for _, _, text, _ in found] == texts

@@ -41,7 +41,7 @@ declare ``http://wordpress.org/export/1.2/`` or, like the theme unit test
 data, ``https://…``, and older ones 1.0 or 1.1.
 
 ``content:encoded`` is split the way WordPress's ``wpautop`` displays it:
-a blank line or a block-level tag (``<p>``, ``<h2>``, ``<li>``,
+a blank line, two ``<br>`` in a row, or a block-level tag (``<p>``, ``<h2>``, ``<li>``,
 ``<blockquote>``…) ends a paragraph; each block's text comes from lxml's HTML
 parser (entities decoded, inline tags dropped). Shortcodes are removed:
 ``[caption]`` keeps its caption text as an ``image`` note, ``[code]`` and
@@ -110,12 +110,14 @@ _BLOCK_TAGS = (
     "p|div|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|pre|table|thead|tbody|tfoot|tr|td|th|caption|hr|"
     "figure|figcaption|section|article|aside|header|footer|nav|address|details|summary|center|form"
 )
-# Where a paragraph ends: a blank line, a block-level tag, an HTML comment
+# Where a paragraph ends: a blank line, two line breaks in a row (wpautop reads
+# "<br />\s*<br />" as a blank line), a block-level tag, an HTML comment
 # (WordPress's <!--more--> and block-editor markers), or a script/style element.
 # A comment or script only ends a paragraph when it is closed; its end is looked
 # for by _boundaries, once, not by a lazy ".*?" that rescans the post per opener.
 _BOUNDARY = re.compile(
-    rf"\n[ \t\r\f\v]*\n|<!--|<(?P<raw>script|style)\b|</?(?:{_BLOCK_TAGS})\b[^>]{{0,10000}}>",
+    rf"\n[ \t\r\f\v]*\n|<br\b[^<>]{{0,200}}>\s*<br\b[^<>]{{0,200}}>|<!--|<(?P<raw>script|style)\b|"
+    rf"</?(?:{_BLOCK_TAGS})\b[^>]{{0,10000}}>",
     re.IGNORECASE,
 )
 _RAW_START = re.compile(r"<(?:script|style)\b", re.IGNORECASE)
