@@ -547,6 +547,33 @@ def test_audit_never_reads_its_own_output_folder(tmp_path: Path) -> None:
     }
 
 
+def test_folders_nested_600_deep_are_walked_without_a_recursion_error(tmp_path: Path) -> None:
+    """A file in each of 600 folders nested in each other: all read, in walk order, outputs left out.
+
+    One Python frame per level overflowed the recursion limit at about 480 levels: a traceback.
+    """
+    from click.testing import CliRunner
+
+    from provenance.cli import cli
+
+    folder = dump = tmp_path / "d"
+    for level in range(600):
+        folder = folder / "a"
+        folder.mkdir(parents=True)
+        (folder / "x.txt").write_text(f"Body {level} of the text.\n", encoding="utf-8")
+    out = dump / "a" / "reports"  # inside the walk: its files are listed, never read
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["audit", str(dump), "--out", str(out), "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert [
+        Path(f["path"]).parent.relative_to(dump).parts.count("a") for f in doc["inputs"]["files"]
+    ] == list(range(1, 601))
+    assert {s["reason"] for s in doc["skipped"]} == {OUTPUT_FOLDER} and len(doc["skipped"]) == len(
+        OUTPUT_FILES
+    )
+
+
 def test_exclude_dirs_of_the_library_api(tmp_path: Path) -> None:
     """provenance.audit(..., exclude_dirs=[...]) lists the files under those folders as skipped."""
     import provenance
