@@ -30,6 +30,7 @@ import yaml
 from provenance.errors import InputError
 
 __all__ = [
+    "EDITION_WORDS",
     "OUTLET_KINDS",
     "OUTLET_WORDS",
     "OutletAliases",
@@ -284,6 +285,33 @@ _ORGANISATION_WORDS = frozenset(
     }
 )
 OUTLET_WORDS = _NEWS_WORDS | _GOVERNMENT_WORDS | _ORGANISATION_WORDS
+#: Words that name a service, an edition or a medium of an outlet after its name ("BBC World
+#: Service", "AP News", "Al Jazeera English"): with only these after it, a name is that outlet's.
+EDITION_WORDS = frozenset(
+    {
+        "news",
+        "online",
+        "com",
+        "web",
+        "website",
+        "digital",
+        "edition",
+        "english",
+        "world",
+        "international",
+        "service",
+        "radio",
+        "tv",
+        "television",
+        "channel",
+        "network",
+        "magazine",
+        "newspaper",
+        "agency",
+        "wire",
+        "newswire",
+    }
+)
 
 
 def name_words(name: str) -> list[str]:
@@ -376,12 +404,33 @@ class OutletAliases:
                 self._by_domain[domain] = entry
 
     def lookup(self, name: str) -> OutletInfo | None:
-        """The known outlet ``name`` stands for (a name, an alias, or one of its domains), or None."""
-        found = self._by_key.get(outlet_key(name))
+        """The known outlet ``name`` stands for (a name, an alias, one of its domains, or one of its
+        services or editions), or None."""
+        key = outlet_key(name)
+        found = self._by_key.get(key)
         if found is None and "." in name:
             domain = domain_of(name)
             found = self.by_domain(domain) if domain else None
-        return found
+        return found if found is not None else self._edition_of(key)
+
+    def _edition_of(self, key: str) -> OutletInfo | None:
+        """The known outlet whose name opens ``key`` when every word after it names a service or edition.
+
+        "BBC World Service", "BBC News Online", "New York Times Magazine" and
+        "Reuters News Agency" are those outlets: a copy crediting one credits
+        the outlet its source cites as "BBC" or "The New York Times", and a post
+        citing one cites it. A one-word name that is an ordinary word
+        (``needs_the``: "Sun", "Express", "Times") does not open a longer name
+        this way: "Sun News" and "Express Tribune" are other outlets.
+        """
+        words = key.split()
+        for size in range(len(words) - 1, 0, -1):
+            if not all(word in EDITION_WORDS or word.isdigit() for word in words[size:]):
+                break
+            found = self._by_key.get(" ".join(words[:size]))
+            if found is not None and not (found.needs_the and size == 1):
+                return found
+        return None
 
     def by_domain(self, domain: str) -> OutletInfo | None:
         """The outlet whose site ``domain`` is, itself or under one of its domains; None for another site.
@@ -491,7 +540,12 @@ class OutletAliases:
         claimed: dict[str, OutletInfo] = {}
         for entry in user_entries:
             for alias in entry.names():
-                builtin = self.lookup(alias)
+                # The name itself, not an edition of it: "CNN International" in the file is an outlet of
+                # its own, which leaves CNN as it is.
+                builtin = self._by_key.get(outlet_key(alias))
+                domain = domain_of(alias) if builtin is None and "." in alias else None
+                if domain is not None:
+                    builtin = self.by_domain(domain)
                 if builtin is not None:
                     claimed[builtin.name] = entry
             for domain in entry.all_domains():

@@ -153,6 +153,24 @@ def test_near_miss_a_copy_that_credits_the_first_outlet_is_no_misattribution(tmp
     assert [f.posts for f in result.findings if f.kind == "misattribution"] == [("blog", "wire")]
 
 
+def test_near_miss_a_copy_crediting_a_service_of_its_outlet_is_no_misattribution(tmp_path: Path) -> None:
+    """ "BBC World Service" and "AP News" are the BBC and the Associated Press, not outlets of their own."""
+    result = audit_records(
+        tmp_path,
+        [
+            record("bbc", "2020-03-01", SOURCE, outlet="BBC"),
+            record("cited", "2020-03-02", SOURCE, outlet="BBC World Service"),
+            record("credited", "2020-03-03", SOURCE + "\n\nSource: BBC News Online"),
+            record("wire", "2020-03-01", SECOND, outlet="Associated Press"),
+            record("ap", "2020-03-02", SECOND + "\n\nSource: AP News"),
+        ],
+    )
+    assert kinds(result) == []
+    credited = result.dedup.reuse["credited"].credit
+    assert credited is not None
+    assert [(e.source, e.outlet, e.how) for e in credited.by] == [("bbc", "BBC", "credit_line")]
+
+
 def test_date_inversion_a_declared_source_dated_after_its_copy(tmp_path: Path) -> None:
     reference = tmp_path / "known.jsonl"
     reference.write_text(json.dumps(record("press-release", "2020-03-09", SOURCE)) + "\n", encoding="utf-8")

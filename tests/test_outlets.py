@@ -36,6 +36,33 @@ def test_known_names_resolve_to_one_canonical_name(written: str, canonical: str)
     assert builtin_aliases().canonical(written) == canonical
 
 
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("BBC World Service", "BBC"),
+        ("BBC News Online", "BBC"),
+        ("AP News", "Associated Press"),
+        ("Reuters News Agency", "Reuters"),
+        ("New York Times Magazine", "The New York Times"),
+        ("Al Jazeera English", "Al Jazeera"),
+        ("Daily Mail Online", "Daily Mail"),
+    ],
+)
+def test_a_service_or_edition_of_a_known_outlet_is_that_outlet(written: str, canonical: str) -> None:
+    """A known name followed only by words naming a service or edition is the outlet, not a new one."""
+    assert builtin_aliases().canonical(written) == canonical
+
+
+@pytest.mark.parametrize(
+    "written", ["Sun News", "Express Tribune", "Times News", "Sky News Australia", "BBC Worldwide Sales"]
+)
+def test_an_ordinary_word_or_a_place_after_a_name_makes_another_outlet(written: str) -> None:
+    """ "Sun" and "Express" are ordinary words before another name; a place or a trade is not an edition."""
+    aliases = builtin_aliases()
+    assert not aliases.known(written)
+    assert aliases.canonical(written) == written
+
+
 def test_unknown_names_are_cleaned_not_invented() -> None:
     """An outlet not in the list keeps its own spelling, minus the parenthesised place and spacing."""
     aliases = builtin_aliases()
