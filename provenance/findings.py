@@ -72,6 +72,9 @@ SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
 _NOTICE = re.compile(
     r"\b(?:updated?|correct(?:ed|ion)|editor[’']?s\s+note|edited|amended|clarification)\b", re.IGNORECASE
 )
+#: Directions the dates decided: a source ordered by them is never dated after its copy, though its date as
+#: written may be the next day's (01:00 in Tokyo, +09:00, is 20:00 of the day before in New York, -04:00).
+_BY_DATES = frozenset({"citation_date", "post_date", "post_time"})
 #: A paragraph this short left out of one version is not "different text" (captions, bylines).
 _MIN_UNMATCHED_WORDS = 5
 
@@ -224,6 +227,8 @@ class _Finder:
             if reuse is None:
                 continue
             for source_reuse in reuse.sources:
+                if source_reuse.decided_by in _BY_DATES:
+                    continue  # the dates put the source first (in UTC where they give a zone)
                 source = self.by_id[source_reuse.post]
                 source_date, copy_date = _first_date(source), _first_date(copy)
                 if source_date is None or copy_date is None:

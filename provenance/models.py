@@ -123,7 +123,9 @@ class Post:
     from (0 when they did not come from a line of their own). ``notes`` holds
     the classified non-content lines inside the post (editor notes, image
     names, separators). ``format`` names the reader that produced the post.
-    ``time`` is the time of day of ``date`` where the input gives one, and
+    ``time`` is the time of day of ``date`` where the input gives one (as
+    written), ``utc_offset`` the offset from UTC the input gives with it (the
+    two name an instant, which orders posts across time zones), and
     ``reference`` marks a text the user declared a known source
     (``--reference``): it is earlier than every other text and a copy of none.
     ``links`` are the post's hyperlinks in reading order (HTML and WordPress
@@ -146,6 +148,7 @@ class Post:
     time: dt.time | None = None
     reference: bool = False
     links: tuple[Link, ...] = ()
+    utc_offset: dt.timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from provenance.ingest.dates import (
     TRAILING_DATE,
     date_from_match,
     parse_any_date,
+    parse_any_offset,
     parse_any_time,
     parse_date,
 )
@@ -86,9 +87,11 @@ _blog_shaped = st.builds(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(), st.lists(_date_fragment, max_size=8).map("".join), _rfc822_shaped, _blog_shaped))
 def test_date_parsers_are_total(text: str) -> None:
-    """Every date parser returns a date or None for any string; none raises (the time parser neither)."""
+    """Every date parser returns a date or None for any string; none raises (the time and offset parsers
+    neither)."""
     parse_any_date(text)
     parse_any_time(text)
+    parse_any_offset(text)
     parse_date(text)
     for match in TRAILING_DATE.finditer(text):
         date_from_match(match)
@@ -760,3 +763,24 @@ def test_the_time_of_day_of_a_metadata_date(text: str, expected: str | None) -> 
     """ISO and RFC 822 date-times give their time of day as written; a day alone or absurd time, none."""
     found = parse_any_time(text)
     assert (found.isoformat() if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("1999-08-12 13:22:05+01:00", 60),
+        ("2021-07-04T08:00:00-04:00", -240),
+        ("2021-07-05T01:00:00.250+0930", 570),
+        ("2016-01-06T23:59:59Z", 0),
+        ("Fri, 14 Jul 2017 09:30:00 -0500", -300),
+        ("Fri, 14 Jul 2017 09:30:00 -0000", None),
+        ("2000-01-07T02:49", None),
+        ("2000-01-07", None),
+        ("2000-01-07T02:49+25:00", None),
+        ("July 14, 2017", None),
+    ],
+)
+def test_the_utc_offset_of_a_metadata_date(text: str, minutes: int | None) -> None:
+    """An ISO offset or Z, or RFC 822's zone, is read; none, "-0000" (zone unknown) or a day or more, None."""
+    found = parse_any_offset(text)
+    assert (found.total_seconds() / 60 if found is not None else None) == minutes

@@ -338,3 +338,24 @@ def test_the_time_of_day_orders_two_wire_texts_of_one_day(tmp_path: Path) -> Non
     assert [(s.post, s.decided_by) for s in reuse(result, "late").sources] == [("early", "post_time")]
     times = {p.id: p.time.isoformat() if p.time else None for p in result.posts}
     assert times == {"late": "13:22:00", "early": "02:49:00"}
+
+
+def test_date_times_of_two_time_zones_are_ordered_by_instant(tmp_path: Path) -> None:
+    """09:00 in London is before 08:00 in New York, and 01:00 in Tokyo before 20:00 of the day before
+    in New York: each is the other's source, with its time and date kept as written and no date inversion."""
+    result = audit_records(
+        tmp_path,
+        [
+            {"id": "london", "title": "London", "date": "2021-07-04T09:00:00Z", "text": STORY},
+            {"id": "new-york", "title": "New York", "date": "2021-07-04T08:00:00-04:00", "text": STORY},
+            {"id": "tokyo", "title": "Tokyo", "date": "2021-07-05T01:00:00+09:00", "text": WIRE},
+            {"id": "evening", "title": "Evening", "date": "Sun, 04 Jul 2021 20:00:00 -0400", "text": WIRE},
+        ],
+    )
+    assert [(s.post, s.decided_by) for s in reuse(result, "new-york").sources] == [("london", "post_time")]
+    assert [(s.post, s.decided_by) for s in reuse(result, "evening").sources] == [("tokyo", "post_date")]
+    assert reuse(result, "london").sources == () and reuse(result, "tokyo").sources == ()
+    shown = {p.id: (str(p.date), p.time.isoformat() if p.time else None) for p in result.posts}
+    assert shown["new-york"] == ("2021-07-04", "08:00:00")
+    assert shown["tokyo"] == ("2021-07-05", "01:00:00")
+    assert result.findings == []

@@ -9,7 +9,9 @@ Two posts that share text are ordered only by evidence (``docs/verdicts.md``):
    else the post's own date; ``citation_date`` when both posts' dates are
    citation dates, else ``post_date``; where those are the same day, the
    posts' own dates (``post_date``);
-3. on the same day, an earlier **time** of day where both posts have one;
+3. on the same day, an earlier **time** of day where both posts have one
+   (a post's own date and time are taken in UTC where the input gives its
+   offset, so posts of two time zones are ordered by instant);
 4. on the same day, an explicit **credit**: one post names the other's outlet
    (in its citation or an attribution line) and not the reverse.
 
@@ -70,11 +72,29 @@ GUESSES = frozenset({"undated", "input_order", "containment"})
 IntArray = npt.NDArray[np.int64]
 
 
+def _own_moment(post: Post) -> tuple[dt.date | None, dt.time | None]:
+    """The post's own date and time of day, in UTC where the input gives its offset from UTC.
+
+    Times as written order the posts of one zone; across zones only the
+    instants do: a wire filed at 09:00 in London (+00:00) is earlier than a
+    blog at 08:00 in New York (-04:00), and a Tokyo paper's 01:00 (+09:00) is
+    earlier than New York's 20:00 of the day before.
+    """
+    if post.date is None or post.time is None or post.utc_offset is None:
+        return post.date, post.time
+    try:
+        instant = dt.datetime.combine(post.date, post.time) - post.utc_offset
+    except OverflowError:  # a date at the calendar's edge: kept as written
+        return post.date, post.time
+    return instant.date(), instant.time()
+
+
 def _seconds(post: Post) -> int:
     """The post's time of day in seconds, :data:`_NO_TIME` when unknown or when a citation dates its text."""
-    if post.time is None or (post.citation is not None and post.citation.date is not None):
+    _, time = _own_moment(post)
+    if time is None or (post.citation is not None and post.citation.date is not None):
         return _NO_TIME
-    return post.time.hour * 3600 + post.time.minute * 60 + post.time.second
+    return time.hour * 3600 + time.minute * 60 + time.second
 
 
 def chronological_key(posts: Sequence[Post]) -> dict[str, ChronologicalKey]:
@@ -90,11 +110,12 @@ def chronological_key(posts: Sequence[Post]) -> dict[str, ChronologicalKey]:
     for index, post in enumerate(posts):
         reference = 0 if post.reference else 1
         cited = post.citation.date if post.citation is not None else None
-        first = cited or post.date
+        own, _ = _own_moment(post)
+        first = cited or own
         if first is None:
             keys[post.id] = (reference, *_UNDATED, index)
         else:
-            posted = post.date.toordinal() if post.date is not None else _NO_POST_DATE
+            posted = own.toordinal() if own is not None else _NO_POST_DATE
             keys[post.id] = (reference, 0, first.toordinal() * _NO_TIME + _seconds(post), posted, index)
     return keys
 
@@ -184,10 +205,11 @@ class Chronology:
         posted = np.full(n, -1, dtype=np.int64)
         seconds = np.full(n, -1, dtype=np.int64)
         for i, post in enumerate(posts):
-            if post.date is not None:
-                posted[i] = post.date.toordinal()
+            own_date, _ = _own_moment(post)
+            if own_date is not None:
+                posted[i] = own_date.toordinal()
             cited = post.citation.date if post.citation is not None else None
-            first = cited or post.date
+            first = cited or own_date
             if first is not None:
                 day[i] = first.toordinal()
                 cited_day[i] = cited is not None

@@ -158,6 +158,45 @@ def _real_time(fields: tuple[int, int, int]) -> dt.time | None:
     return dt.time(hour, minute, second) if hour < 24 and minute < 60 and second < 60 else None
 
 
+# The UTC offset after an ISO datetime's time: "Z", "+09:00", "-0500".
+_ISO_OFFSET = re.compile(
+    r"^\s*\d{4}-\d{1,2}-\d{1,2}[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"
+    r"(?:(?P<utc>Z)|(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2}))\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_any_offset(text: str) -> dt.timedelta | None:
+    """The UTC offset of a metadata date and time ("+09:00", "Z", RFC 822's "-0500"); None when it gives none.
+
+    The time of day is kept as written (:func:`parse_any_time`), but two posts
+    are ordered by the instants they name: 08:00 in New York (-04:00) is after
+    09:00 in London (+00:00), and 01:00 the next day in Tokyo (+09:00) before
+    20:00 the day before in New York. An offset of a day or more names no
+    zone, and RFC 822's "-0000" says the zone is unknown: both give None.
+    """
+    text = text.strip()
+    if _iso_time_fields(text) is not None:
+        iso = _ISO_OFFSET.match(text)
+        if iso is None:
+            return None
+        if iso["utc"]:
+            return dt.timedelta(0)
+        hours, minutes = int(iso["hours"]), int(iso["minutes"])
+        if hours >= 24 or minutes >= 60:
+            return None
+        offset = dt.timedelta(hours=hours, minutes=minutes)
+        return -offset if iso["sign"] == "-" else offset
+    if parse_any_time(text) is None:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(text).utcoffset()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
 def parse_any_time(text: str) -> dt.time | None:
     """The time of day of a metadata date, as written (no time zone applied); None when it gives none.
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from provenance.ingest.archive import slugify
-from provenance.ingest.dates import impossible_time, parse_any_date, parse_any_time
+from provenance.ingest.dates import impossible_time, parse_any_date, parse_any_offset, parse_any_time
 from provenance.ingest.source import Event, LongLine, long_line_events, physical_lines
 from provenance.models import Citation, InputWarning, Paragraph, Post, SourceRef, UnparsedLine
 
@@ -214,6 +214,7 @@ def _post(record: _Record) -> Post:
         record.warn(f"no id; used {post_id!r}")
     date = None
     time = None
+    offset = None
     date_text = record.text("date")
     if date_text is not None:
         date = parse_any_date(date_text)
@@ -223,6 +224,7 @@ def _post(record: _Record) -> Post:
             time = parse_any_time(date_text)
             if time is None and impossible_time(date_text):
                 record.warn(f"impossible time of day in date {date_text!r}; the date kept, the time dropped")
+            offset = parse_any_offset(date_text) if time is not None else None
     citation = _citation(record)
     paragraphs = tuple(
         Paragraph(index=i, line=number, text=paragraph) for i, paragraph in enumerate(split_paragraphs(text))
@@ -241,6 +243,7 @@ def _post(record: _Record) -> Post:
         tags=record.texts("tags"),
         format="jsonl",
         time=time,
+        utc_offset=offset,
     )
 
 

@@ -68,7 +68,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from provenance.ingest.archive import slugify
-from provenance.ingest.dates import impossible_time, parse_any_date, parse_any_time
+from provenance.ingest.dates import impossible_time, parse_any_date, parse_any_offset, parse_any_time
 from provenance.ingest.htmlpage import MAX_ATTRIBUTES, without_crowded_attributes
 from provenance.ingest.links import LinkCollector, anchors_of
 from provenance.ingest.source import Event, _declared_encoding
@@ -1147,12 +1147,14 @@ def _markup(element: etree._Element) -> str:
     return "".join(parts)
 
 
-def _date(text: str) -> tuple[dt.date | None, dt.time | None]:
-    """The day and time of day of a date field: None for whatever dates.py cannot read (it never raises)."""
+def _date(text: str) -> tuple[dt.date | None, dt.time | None, dt.timedelta | None]:
+    """The day, time of day and UTC offset of a date field: None for whatever dates.py cannot read
+    (it never raises)."""
     if len(text) > _MAX_DATE_CHARS:
-        return None, None
+        return None, None, None
     day = parse_any_date(text)
-    return day, parse_any_time(text) if day is not None else None
+    time = parse_any_time(text) if day is not None else None
+    return day, time, parse_any_offset(text) if time is not None else None
 
 
 def _undated(given: dict[str, etree._Element]) -> str:
@@ -1240,11 +1242,11 @@ def _item(
         title = f"(untitled {post_id})"
         yield InputWarning(path, item_line, f"post has no title; called it {title!r}")
     title_element = fields.get(("", "title"))
-    date, time, date_element = None, None, None
+    date, time, utc_offset, date_element = None, None, None, None
     for key in _DATE_FIELDS.values():
         element = fields.get(key)
         if element is not None:
-            date, time = _date(own_text(element))
+            date, time, utc_offset = _date(own_text(element))
             if date is not None:
                 date_element = element
                 if time is None and impossible_time(own_text(element)):
@@ -1311,6 +1313,7 @@ def _item(
         title_line=line_of(title_element),
         date_line=line_of(date_element),
         time=time,
+        utc_offset=utc_offset,
         url=value("", "link") or None,
         categories=tuple(categories),
         tags=tuple(tags),
