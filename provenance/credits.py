@@ -8,8 +8,15 @@ Two kinds of evidence, both in the post's own text:
 - **a credit line**: "via X", "Source: X", "H/T X" / "hat tip to X",
   "Originally published at X" / "This article first appeared in X" ("originally
   published"), "First published by X" ("first published"), "Reprinted from X" /
-  "Republished with permission of X" ("reprinted") and "Cross-posted from X"
-  ("cross-posted"), in any case.
+  "Republished with permission of X" ("reprinted"), "Cross-posted from X"
+  ("cross-posted"), "Courtesy of X" ("courtesy") and "Copyright 2021 X" / "© X"
+  ("copyright"), in any case;
+- **a wire's dateline**: "WASHINGTON (AP) —", "(Reuters) -", or "(AFP)" on a
+  line of its own ("dateline").
+
+A copyright line or a dateline credits only an outlet of the table: a site's
+footer holds its own copyright ("© 2021 The Daily Blog"), which says nothing
+of where its text came from.
 
 A credit line is only a credit where a credit stands. The short cues ("via",
 "source", "h/t") must open a line, a sentence or a bracket ("(via Boing
@@ -63,8 +70,17 @@ _CREDIT_CUE = re.compile(
     r"|(?P<reprinted>reprinted|republished|reproduced)\s+"
     r"(?:from|by|in|with\s+(?:the\s+)?(?:kind\s+)?permission\s+(?:from|of))\b"
     r"|(?P<cross>cross-?posted)\s+(?:from|at|on)\b"
+    r"|(?P<courtesy>courtesy)\s+of\b"
+    r"|(?P<copyright>copyright\b|©)(?:\s*(?:©|\(c\)))?(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?)?,?"
     r")",
     re.IGNORECASE,
+)
+# A wire's dateline: "WASHINGTON (AP) —", "BEIRUT, Lebanon (Reuters) -", "(CNN) —" opening a paragraph,
+# or "(AP)" as a line of its own.
+_DATELINE = re.compile(
+    r"^[ \t]*(?:[A-Z][A-Z.'’-]+(?:[ \t]+[A-Z][A-Z.'’-]+)*(?:,[ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*)?"
+    r"[ \t]*)?\((?P<name>[^()\n]{1,40})\)(?:[ \t]*[-–—]|[ \t]*$)",
+    re.MULTILINE,
 )
 # Pieces of every cue above: a text with none of them (casefolded) holds no credit line. Substring
 # tests, far cheaper than the regex or a split into words.
@@ -80,6 +96,9 @@ _CUE_PIECES = (
     "republish",
     "reproduc",
     "cross",
+    "courtesy",
+    "copyright",
+    "©",
 )
 _HOW: dict[str, CreditHow] = {
     "via": "via",
@@ -89,9 +108,14 @@ _HOW: dict[str, CreditHow] = {
     "first": "first published",
     "reprinted": "reprinted",
     "cross": "cross-posted",
+    "courtesy": "courtesy",
+    "copyright": "copyright",
 }
 # Cues that credit people as often as outlets: the name after them must show it is an outlet's.
-_WEAK = frozenset({"via", "hat tip"})
+_WEAK = frozenset({"via", "hat tip", "courtesy"})
+# Cues that credit an outlet of the table only: a site's footer holds its own copyright ("© 2021 The
+# Daily Blog"), which says nothing of where the text came from; a wire's copyright or dateline does.
+_KNOWN_ONLY = frozenset({"copyright", "dateline"})
 # What may stand right before a credit line's cue: nothing, a bullet, an opening bracket, a dash.
 _OPENS = "([{*•·|—–-_\"“‘'"
 _SPACE_BEFORE_NAME = re.compile(r"[\s:–—-]*")
@@ -251,13 +275,23 @@ class _Reader:
 
     @staticmethod
     def _name(text: str, at: int) -> str | None:
-        """The run of capitalised words at ``text[at:]``, or None; a lower-case "the" is left out."""
+        """The run of capitalised words at ``text[at:]`` up to its sentence's end, or None; a lower-case
+        "the" is left out.
+
+        A run goes on across a period ("The Associated Press. All rights
+        reserved."), which ends the name unless it ends initials ("U.S. News").
+        """
         the = re.match(r"the\s+", text[at : at + 10])
         start = at + (the.end() if the else 0)
         match = NAME_RUN.match(text, start)
         if match is None:
             return None
-        name = match.group().rstrip(".") if match.group().count(".") == 1 else match.group()
+        run = match.group()
+        sentence_end = split_sentences(run)[0][1] if ". " in run else len(run)
+        if sentence_end < len(run):
+            name = run[:sentence_end].removesuffix(".")
+        else:
+            name = run.rstrip(".") if run.count(".") == 1 else run
         if name.casefold() in OPENING_WORDS or name.casefold() == "the":
             return None
         return name
@@ -277,11 +311,25 @@ class _Reader:
             how = _HOW[cue.lastgroup or ""]
             at = _SPACE_BEFORE_NAME.match(text, cue.end()).end()  # type: ignore[union-attr]
             named = self._named(text, at, paragraph, how not in _WEAK)
-            if named is None or not self.is_new(named, how):
+            if named is None or not self.is_new(named, how) or (how in _KNOWN_ONLY and not named.known):
                 continue
             breaks += text.count("\n", counted, cue.start())
             counted = cue.start()
             self.add(named, how, sentences.around(cue.start(), at), first_line + breaks, paragraph)
+
+    def read_datelines(self, text: str, paragraph: int, first_line: int) -> None:
+        """A wire's dateline ("WASHINGTON (AP) —") credits the outlet of the table it names."""
+        sentences = _Sentences(text)
+        for dateline in _DATELINE.finditer(text):
+            info = self.aliases.lookup(dateline.group("name"))
+            if info is None or info.kind != "news outlet":
+                continue
+            named = _Named(info.name, dateline.group("name"), None, True, True)
+            if self.is_new(named, "dateline"):
+                line = first_line + text.count("\n", 0, dateline.start())
+                self.add(
+                    named, "dateline", sentences.around(dateline.start(), dateline.end()), line, paragraph
+                )
 
     def read_links(self) -> None:
         """Links in the paragraphs to a site of the table, not already taken by a credit line."""
@@ -326,6 +374,8 @@ def extract_credits(
     for paragraph, line, text, whole_only in _texts(post):
         if _may_hold_a_credit_line(text) and _CREDIT_CUE.search(text) is not None:
             reader.read_lines(text, paragraph, line, whole_only)
+        if "(" in text:
+            reader.read_datelines(text, paragraph, line)
     reader.read_links()
     return reader.credits
 

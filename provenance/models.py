@@ -617,6 +617,9 @@ CreditHow = Literal[
     "first published",  # "First published by X"
     "reprinted",  # "Reprinted from X", "Republished with permission of X"
     "cross-posted",  # "Cross-posted from X"
+    "courtesy",  # "Courtesy of X"
+    "copyright",  # "Copyright 2021 X", "© X" (an outlet of the table)
+    "dateline",  # "WASHINGTON (AP) —", "(Reuters) -" (an outlet of the table)
 ]
 
 

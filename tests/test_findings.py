@@ -114,6 +114,30 @@ def test_a_via_line_credits_and_a_copy_with_no_credit_is_uncredited(tmp_path: Pa
     assert result.findings == []
 
 
+def test_a_wire_dateline_a_copyright_or_a_courtesy_line_credits_the_wire(tmp_path: Path) -> None:
+    """ "WASHINGTON (AP) —", "Copyright 2020 The Associated Press" and "Courtesy of the AP" credit it."""
+    result = audit_records(
+        tmp_path,
+        [
+            record("wire", "2020-03-01", SOURCE, outlet="Associated Press"),
+            record("dateline", "2020-03-02", "WASHINGTON (AP) — " + SOURCE),
+            record(
+                "copyright",
+                "2020-03-02",
+                SOURCE + "\n\nCopyright 2020 The Associated Press. All rights reserved.",
+            ),
+            record("courtesy", "2020-03-02", SOURCE + "\n\nCourtesy of the Associated Press"),
+        ],
+    )
+    for copy in ("dateline", "copyright", "courtesy"):
+        credit = result.dedup.reuse[copy].credit
+        assert credit is not None
+        assert [(e.source, e.outlet, e.how) for e in credit.by] == [
+            ("wire", "Associated Press", "credit_line")
+        ]
+        assert credit.uncredited_share == 0
+
+
 def test_borrowed_words_inside_quotation_marks_count_as_credited_by_the_quotation(tmp_path: Path) -> None:
     quote = prose(13, 30)
     source = f'The minister said: "{quote}" ' + SOURCE

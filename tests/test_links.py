@@ -216,6 +216,12 @@ def test_nested_anchors_keep_a_clipped_text_each(tmp_path: Path) -> None:
         ("Cross-posted from Lawfare.", [("Lawfare", "cross-posted")]),
         ("Source: www.bbc.co.uk/news/world-123", [("BBC", "source")]),
         ("SOURCE: example-news.org", [("example-news.org", "source")]),
+        ("Courtesy of Reuters.", [("Reuters", "courtesy")]),
+        ("Copyright 2021 The Associated Press. All rights reserved.", [("Associated Press", "copyright")]),
+        ("© Thomson Reuters 2021", [("Reuters", "copyright")]),
+        ("WASHINGTON (AP) — The bank raised its rate.", [("Associated Press", "dateline")]),
+        ("BEIRUT, Lebanon (Reuters) - Fighting resumed.", [("Reuters", "dateline")]),
+        ("(AFP)", [("Agence France-Presse", "dateline")]),
     ],
 )
 def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: list[tuple[str, str]]) -> None:
@@ -234,10 +240,17 @@ def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: li
         "The source code is on the wiki.",
         "Open source: the whole stack.",
         "The novel was first published in 1994 by a small press.",
+        "Courtesy of John Smith",
+        "Photo courtesy of Reuters",
+        "Copyright © 2021 The Daily Blog. All rights reserved.",
+        "WASHINGTON (Staff Writer) — The bank raised its rate.",
+        "The minister (AP) — who else — spoke.",
+        "(UN) - Fighting resumed.",
     ],
 )
 def test_via_in_running_text_and_a_person_after_a_weak_cue_credit_nobody(text: str) -> None:
-    """ "via" inside a sentence, "H/T" before a person, and "source" as a word are no credits."""
+    """ "via" inside a sentence, "H/T" or "Courtesy of" before a person, "source" as a word, a photo's
+    credit, a site's own copyright and a dateline naming no news outlet of the table are no credits."""
     assert how(text) == []
 
 
