@@ -154,6 +154,32 @@ def test_citation_without_the_post_title_splits_trailing_authors() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Rates rise again, Reuters, Thursday, July 13, 2017",
+        "Rates rise again, Reuters, thursday July 13, 2017",
+        "Rates rise again, Reuters, Thursday, 13 July 2017",
+    ],
+)
+def test_a_weekday_before_the_citation_date_is_part_of_the_date_not_the_outlet(line: str) -> None:
+    """ "…, Reuters, Thursday, July 13, 2017" cites Reuters on that day; "Thursday" is no outlet."""
+    citation = parse_citation(line, "Another title", 4)
+    assert citation is not None
+    assert (citation.title, citation.outlet, citation.author, citation.date) == (
+        "Rates rise again",
+        "Reuters",
+        None,
+        dt.date(2017, 7, 13),
+    )
+
+
+def test_sun_before_the_citation_date_is_the_outlet() -> None:
+    """ "Sun" is a newspaper as often as a weekday: only weekdays written out are read as one."""
+    citation = parse_citation("Rates rise again, Sun, July 13, 2017", "Another title", 4)
+    assert citation is not None and citation.outlet == "Sun"
+
+
 def test_glued_outlet_and_author_are_split_only_on_a_person_name() -> None:
     """ "The Jewish PressHana Levi Julian" splits; "DEBKAfile" stays whole."""
     assert split_glued_outlet("The Jewish PressHana Levi Julian") == ("The Jewish Press", "Hana Levi Julian")

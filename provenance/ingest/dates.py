@@ -52,7 +52,10 @@ _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 
 # A date line may start with a weekday ("Friday, July 14, 2017"), as some themes print it.
 DATE_LINE = re.compile(rf"^\s*{_WEEKDAY}{DATE_PATTERN}\s*$", re.IGNORECASE)
-TRAILING_DATE = re.compile(rf",\s*{DATE_PATTERN}\s*$", re.IGNORECASE)
+# A citation line's date may follow its weekday written out ("…, Reuters, Thursday, July 13, 2017"): the
+# weekday is part of the date, not an outlet. Abbreviations are left out: "Sun" is a newspaper too.
+_WEEKDAY_NAME = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+TRAILING_DATE = re.compile(rf",\s*{_WEEKDAY_NAME}{DATE_PATTERN}\s*$", re.IGNORECASE)
 
 
 def _fields(match: re.Match[str]) -> tuple[str, str, str]:
