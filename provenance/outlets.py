@@ -90,6 +90,12 @@ def clean_outlet_name(name: str) -> str:
     return text.strip()
 
 
+#: A site's name written as one word with a capital inside it ("NYTimes", "HuffPost", "WashingtonPost"):
+#: how people credit a site by its address without its ".com". A word with no inner capital ("Time",
+#: "Vox") is left to the names and aliases: as a site's name it would also be an ordinary word.
+_SITE_NAME = re.compile(r"[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*")
+
+
 def outlet_key(name: str) -> str:
     """The lookup key of an outlet name: two names with the same key are the same outlet.
 
@@ -386,6 +392,8 @@ class OutletAliases:
     entries: tuple[OutletInfo, ...] = ()
     _by_key: dict[str, OutletInfo] = field(default_factory=dict, init=False, repr=False)
     _by_domain: dict[str, OutletInfo] = field(default_factory=dict, init=False, repr=False)
+    # The first label of each domain ("nytimes" of nytimes.com), for a name written as its site's.
+    _by_site_name: dict[str, OutletInfo] = field(default_factory=dict, init=False, repr=False)
     # Compiled on first use by name_pattern(): one regex over hundreds of names is worth keeping.
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _name_index: WordRunIndex | None = field(default=None, init=False, repr=False, compare=False)
@@ -402,15 +410,18 @@ class OutletAliases:
                     self._by_key[key] = entry
             for domain in entry.all_domains():
                 self._by_domain[domain] = entry
+                self._by_site_name.setdefault(domain.split(".", 1)[0], entry)
 
     def lookup(self, name: str) -> OutletInfo | None:
-        """The known outlet ``name`` stands for (a name, an alias, one of its domains, or one of its
-        services or editions), or None."""
+        """The known outlet ``name`` stands for (a name, an alias, one of its domains, one of its
+        services or editions, or its site's name written as one word), or None."""
         key = outlet_key(name)
         found = self._by_key.get(key)
         if found is None and "." in name:
             domain = domain_of(name)
             found = self.by_domain(domain) if domain else None
+        if found is None and _SITE_NAME.fullmatch(name.strip()):
+            found = self._by_site_name.get(name.strip().casefold())
         return found if found is not None else self._edition_of(key)
 
     def _edition_of(self, key: str) -> OutletInfo | None:

@@ -21,6 +21,7 @@ from tests.test_verdicts import prose
 
 SOURCE = prose(11, 72)
 SECOND = prose(12, 60)
+THIRD = prose(13, 60)
 
 
 def write_dump(tmp_path: Path, records: list[dict[str, Any]]) -> Path:
@@ -178,7 +179,7 @@ def test_near_miss_a_copy_that_credits_the_first_outlet_is_no_misattribution(tmp
 
 
 def test_near_miss_a_copy_crediting_a_service_of_its_outlet_is_no_misattribution(tmp_path: Path) -> None:
-    """ "BBC World Service" and "AP News" are the BBC and the Associated Press, not outlets of their own."""
+    """ "BBC World Service", "AP News", "NYTimes": the BBC, the Associated Press, the New York Times."""
     result = audit_records(
         tmp_path,
         [
@@ -187,6 +188,8 @@ def test_near_miss_a_copy_crediting_a_service_of_its_outlet_is_no_misattribution
             record("credited", "2020-03-03", SOURCE + "\n\nSource: BBC News Online"),
             record("wire", "2020-03-01", SECOND, outlet="Associated Press"),
             record("ap", "2020-03-02", SECOND + "\n\nSource: AP News"),
+            record("nyt", "2020-03-04", THIRD, outlet="The New York Times"),
+            record("site-name", "2020-03-05", THIRD + "\n\nSource: NYTimes"),
         ],
     )
     assert kinds(result) == []

@@ -54,6 +54,27 @@ def test_a_service_or_edition_of_a_known_outlet_is_that_outlet(written: str, can
 
 
 @pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("NYTimes", "The New York Times"),
+        ("WashingtonPost", "The Washington Post"),
+        ("TheGuardian", "The Guardian"),
+        ("FoxNews", "Fox News"),
+        ("DailyMail", "Daily Mail"),
+    ],
+)
+def test_a_site_s_name_written_as_one_word_is_its_outlet(written: str, canonical: str) -> None:
+    """ "Source: NYTimes" names nytimes.com: the site's name with a capital inside, its ".com" left out."""
+    assert builtin_aliases().canonical(written) == canonical
+
+
+@pytest.mark.parametrize("written", ["nytimes", "McDonald", "iPhone", "Time Out"])
+def test_a_word_that_only_spells_a_site_s_name_is_no_outlet(written: str) -> None:
+    """No capital inside (an ordinary word could be a site's name too), or not a site of the table."""
+    assert not builtin_aliases().known(written)
+
+
+@pytest.mark.parametrize(
     "written", ["Sun News", "Express Tribune", "Times News", "Sky News Australia", "BBC Worldwide Sales"]
 )
 def test_an_ordinary_word_or_a_place_after_a_name_makes_another_outlet(written: str) -> None:
