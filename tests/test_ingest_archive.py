@@ -213,3 +213,29 @@ def test_a_line_separator_before_a_date_does_not_make_a_file_an_archive(tmp_path
     corpus = read_corpus([note])
     assert corpus.formats == {str(note): "text"}
     assert [p.text for p in corpus.posts[0].paragraphs] == ["The note itself."]
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "outlet", "author"),
+    [
+        (
+            "Why Iran, Russia and Syria disagree, Foreign Policy, July 13, 2017",
+            "Why Iran, Russia and Syria disagree",
+            "Foreign Policy",
+            None,
+        ),
+        (
+            "Why Iran, Russia and Syria disagree, Foreign Policy, Jane Doe, July 13, 2017",
+            "Why Iran, Russia and Syria disagree",
+            "Foreign Policy",
+            "Jane Doe",
+        ),
+    ],
+)
+def test_an_outlet_of_the_table_ending_a_citation_is_its_outlet_not_an_author(
+    line: str, title: str, outlet: str, author: str | None
+) -> None:
+    """ "Foreign Policy" reads as two name-like words: taken for an author, half the title was the outlet."""
+    citation = parse_citation(line, "A post title of its own", 5)
+    assert citation is not None
+    assert (citation.title, citation.outlet, citation.author) == (title, outlet, author)

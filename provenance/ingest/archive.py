@@ -36,6 +36,7 @@ from provenance.models import (
     SourceRef,
     UnparsedLine,
 )
+from provenance.outlets import builtin_aliases
 
 __all__ = ["Event", "iter_archive", "looks_like_archive", "parse_citation", "slugify", "split_glued_outlet"]
 
@@ -131,6 +132,15 @@ def _authors_of(segment: str) -> list[str]:
 
 
 def _is_author_segment(segment: str) -> bool:
+    """Whether a citation's segment names its authors: people's names, and no outlet of the built-in table.
+
+    "Foreign Policy" and "Al Monitor" read as two name-like words; taken for
+    an author, they left the title's second half to be the outlet ("Why
+    Iran, Russia and Syria disagree, Foreign Policy, July 13, 2017" cited
+    "Russia and Syria disagree").
+    """
+    if builtin_aliases().known(segment):
+        return False
     names = _authors_of(segment)
     return bool(names) and all(looks_like_person(name) for name in names)
 
