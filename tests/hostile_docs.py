@@ -9,6 +9,9 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: RIGHT-TO-LEFT OVERRIDE: what follows it is drawn right to left until a PDF or the paragraph's end.
 RLO = "\u202e"
+#: A pop-directional-isolate that closes nothing, then an override and an isolate never closed:
+#: in a ``<bdi>`` the first ends its isolation early, the last two outlive it.
+UNBALANCED_BIDI = "\u2069\u202e\u2067"
 
 #: The fields of an audit document whose strings come from the dump (ids are found by value).
 DUMP_TEXT_KEYS = frozenset(
@@ -39,8 +42,8 @@ def seed_shaped() -> dict[str, Any]:
     return doc
 
 
-def with_bidi_overrides(doc: dict[str, Any]) -> dict[str, Any]:
-    """``doc`` with an unterminated U+202E at the start of every string from the dump, ids included.
+def with_bidi_overrides(doc: dict[str, Any], mark: str = RLO) -> dict[str, Any]:
+    """``doc`` with ``mark`` (an unclosed U+202E) at the start of every string from the dump, ids included.
 
     Every id is changed the same way wherever it appears, so the document
     still holds together.
@@ -54,7 +57,7 @@ def with_bidi_overrides(doc: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, list):
             return [walk(v, key) for v in value]
         if isinstance(value, str) and (value in ids or key in DUMP_TEXT_KEYS):
-            return RLO + value
+            return mark + value
         return value
 
     spoiled: dict[str, Any] = walk(doc, None)

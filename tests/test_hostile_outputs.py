@@ -26,6 +26,7 @@ from hostile_docs import RLO, seed_shaped, with_bidi_overrides, with_outlet_rena
 from hypothesis import given
 from hypothesis import strategies as st
 
+from provenance.bidi import closed_bidi
 from provenance.cli import cli, printable
 from provenance.errors import ReportError, TemporaryFilesError
 from provenance.export import OUTPUT_FILES, pairs_csv, spreadsheet_cell
@@ -538,6 +539,28 @@ def test_every_text_from_the_dump_is_isolated_in_the_report() -> None:
             parent = element.getparent()
             assert _isolated(parent), lxml.html.tostring(parent)[:300]
     assert checked > 100
+
+
+_OPENS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"} | dict.fromkeys(
+    "\u2066\u2067\u2068", "\u2069"
+)
+
+
+@given(st.text(st.sampled_from("a \u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")))
+def test_closed_bidi_closes_what_the_text_opens_and_nothing_else(text: str) -> None:
+    """Each closing control closes the last one opened, none is left open, the rest of the text is kept."""
+    closed = closed_bidi(text)
+    opened: list[str] = []
+    for char in closed:
+        if char in _OPENS:
+            opened.append(char)
+        elif char in ("\u202c", "\u2069"):
+            assert opened and _OPENS[opened.pop()] == char, repr(closed)
+    assert opened == [], repr(closed)
+    closers = str.maketrans("", "", "\u202c\u2069")
+    assert closed.translate(closers) == text.translate(closers)
+    balanced = "\u2067a\u202eb\u202cc\u2069"
+    assert closed_bidi(balanced) == balanced
 
 
 def test_outlet_filter_values_keep_any_name() -> None:

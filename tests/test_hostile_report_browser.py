@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_docs import RLO, seed_shaped, with_bidi_overrides, with_outlet_renamed
+from hostile_docs import RLO, UNBALANCED_BIDI, seed_shaped, with_bidi_overrides, with_outlet_renamed
 
 from provenance.report import render
 
@@ -123,10 +123,15 @@ def _reading_order(boxes: list[list[Any]]) -> tuple[int, list[str]]:
     return same_line, reversed_pairs
 
 
+@pytest.mark.parametrize("mark", [RLO, UNBALANCED_BIDI], ids=["override", "unbalanced"])
 def test_a_right_to_left_override_in_the_dump_leaves_the_reports_sentences_in_order(
-    watch: Any, tmp_path: Path
+    watch: Any, tmp_path: Path, mark: str
 ) -> None:
-    """U+202E before every title, id, outlet and path: the words around them keep left-to-right order."""
+    """U+202E before every title, id, outlet and path: the words around them keep left-to-right order.
+
+    With a stray U+2069 before it and an isolate after it left open, the override ran on past each
+    ``<bdi>``: "from “title” and 1 more" was drawn as "from “title” erom 1 dna".
+    """
     doc = seed_shaped()
     copy = next(post for post in doc["posts"] if post["id"] == US)
     source = copy["reuse"]["sources"][0]["post"]
@@ -139,7 +144,7 @@ def test_a_right_to_left_override_in_the_dump_leaves_the_reports_sentences_in_or
                 "outlet": "Long War Journal",
                 "how": "credit_line",
                 "evidence_line": 9,
-                "evidence": RLO + "Source: Long War Journal",
+                "evidence": mark + "Source: Long War Journal",
                 "credited": True,
                 "share": 0.6965,
             }
@@ -150,13 +155,13 @@ def test_a_right_to_left_override_in_the_dump_leaves_the_reports_sentences_in_or
             "kind": "uncredited_copy",
             "severity": "high",
             "posts": [US],
-            "summary": RLO + "A copy",
+            "summary": mark + "A copy",
             "evidence": [{"post": US, "paragraph": 3, "line": 120, "text": "the words"}],
         }
     ]
     doc["boilerplate"] = [{"text": "Share this article.", "posts": 2, "members": []}]
     path = tmp_path / "bidi.html"
-    path.write_text(render(with_bidi_overrides(doc)), encoding="utf-8")
+    path.write_text(render(with_bidi_overrides(doc, mark)), encoding="utf-8")
     watched = watch(path)
     drawn_right_to_left = {}
     for selector, words in SENTENCES:

@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from provenance.bidi import closed_bidi
 from provenance.errors import ReportError
 from provenance.report.context import Phrase, ReportContext, ReportLimits, build_context
 from provenance.workers import own_garbage_collected, release_free_memory
@@ -36,7 +37,10 @@ def isolate(value: object) -> Markup:
     would otherwise reorder the report's words that follow it on the line;
     inside ``<bdi>`` its direction is its own and ends with it. A
     :class:`~provenance.report.context.Phrase` keeps its own words outside
-    and isolates each of its values.
+    and isolates each of its values. Bidirectional controls the text leaves
+    open are closed inside the ``<bdi>`` (:func:`~provenance.bidi.closed_bidi`):
+    chromium let an override and an unclosed isolate in a title turn the
+    report's words after the ``<bdi>`` around.
     """
     if isinstance(value, Phrase):
         pieces = value.pattern.split("{}")
@@ -44,6 +48,8 @@ def isolate(value: object) -> Markup:
         for part, piece in zip(value.values, pieces[1:], strict=True):
             out += isolate(part) + escape(piece)
         return out
+    if isinstance(value, str) and not isinstance(value, Markup):
+        value = closed_bidi(value)
     return Markup("<bdi>{}</bdi>").format(value)
 
 
