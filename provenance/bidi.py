@@ -1,4 +1,4 @@
-"""Bidirectional controls from the dump, closed where the text they came in ends.
+"""Text from the dump set apart from the words around it, as the Unicode bidirectional algorithm reads it.
 
 A right-to-left override (U+202E) or isolate (U+2067) opened in a title and
 never closed runs on past the title, until the end of the paragraph it is
@@ -9,19 +9,30 @@ HTML ``<bdi>`` does not stop it either: chromium closes the ``<bdi>`` with the
 isolate the title left open, and the override inside then reverses the
 report's words after the ``<bdi>``; a pop-directional-isolate (U+2069) inside
 a ``<bdi>`` ends the ``<bdi>``'s isolation early.
+
+Closing them is enough inside a ``<bdi>``, not in plain text: a name drawn
+right to left, by an override or simply by being Hebrew or Arabic, still
+draws the comma and date after it with it ("(שלום, 2017-01-03)" was drawn
+"(2017-01-03 ,שלום)"). In plain text a name is set apart by a first-strong
+isolate around it (:func:`isolated_bidi`), as Unicode advises for text of
+unknown direction put into a message.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["closed_bidi"]
+__all__ = ["closed_bidi", "isolated_bidi"]
 
 _EMBEDDINGS = "\u202a\u202b\u202d\u202e"  # LRE, RLE, LRO, RLO: closed by PDF
 _ISOLATES = "\u2066\u2067\u2068"  # LRI, RLI, FSI: closed by PDI
 _PDF = "\u202c"
 _PDI = "\u2069"
 _CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_FSI = "\u2068"
+#: The bidirectional classes of right-to-left letters (Hebrew, Arabic) and Arabic digits.
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN"})
 
 
 def closed_bidi(text: str) -> str:
@@ -54,3 +65,17 @@ def closed_bidi(text: str) -> str:
         out.append(char)
     out.extend(_PDI if c in _ISOLATES else _PDF for c in reversed(opened))
     return "".join(out)
+
+
+def isolated_bidi(text: str) -> str:
+    """``text`` closed (see closed_bidi), inside FSI ... PDI if it holds a control or right-to-left letter.
+
+    Other text (nearly all) is given back as it is: the marks are invisible,
+    but a terminal shows them escaped.
+    """
+    if text.isascii():
+        return text
+    closed = closed_bidi(text)
+    if _CONTROLS.search(closed) or any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in closed):
+        return _FSI + closed + _PDI
+    return closed

@@ -46,6 +46,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
+from provenance.bidi import isolated_bidi
 from provenance.config import AuditConfig
 from provenance.dedup.order import GUESSES
 from provenance.graph.nodes import title_key
@@ -95,8 +96,18 @@ def _count(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
+def _named(value: object) -> str:
+    """A post id, outlet or author from the dump as a summary names it: set apart from the summary's words.
+
+    An override left open in an outlet's name ran on through the rest of the
+    summary, its own words and dates drawn backwards; a Hebrew or Arabic name
+    took the comma and date after it into its right-to-left run.
+    """
+    return isolated_bidi(str(value))
+
+
 def _quoted(text: str) -> str:
-    return f"“{' '.join(text.split())}”" if text.strip() else "(nothing)"
+    return f"“{_named(' '.join(text.split()))}”" if text.strip() else "(nothing)"
 
 
 def _edit_text(edit: Edit) -> str:
@@ -192,11 +203,11 @@ class _Finder:
                 guessed = source_reuse.decided_by in GUESSES
                 if guessed:
                     severity = "low"
-                shown = ", ".join(sorted(self.names.name(k) for k in claimed))
+                shown = ", ".join(sorted(_named(self.names.name(k)) for k in claimed))
                 summary = (
-                    f"{copy.id} names {shown} as its source, but {entry.share:.0%} of its words first appear "
-                    f"in the dump "
-                    f"under {entry.outlet} ({source.id}, {_first_date(source) or 'undated'}), "
+                    f"{_named(copy.id)} names {shown} as its source, but {entry.share:.0%} of its words "
+                    f"first appear in the dump under {_named(entry.outlet)} "
+                    f"({_named(source.id)}, {_first_date(source) or 'undated'}), "
                     f"which it does not credit"
                     + (f"; which came first is only guessed ({source_reuse.decided_by})" if guessed else "")
                 )
@@ -238,7 +249,8 @@ class _Finder:
                         "date_inversion",
                         "medium",
                         (copy.id, source.id),
-                        f"{source.id} is the source of {copy.id} by {source_reuse.decided_by}, "
+                        f"{_named(source.id)} is the source of {_named(copy.id)} "
+                        f"by {source_reuse.decided_by}, "
                         f"but is dated {source_date}, after its copy ({copy_date})",
                         (self.citation_evidence(source), self.citation_evidence(copy)),
                     )
@@ -255,7 +267,8 @@ class _Finder:
                         "date_inversion",
                         "medium",
                         (later.id, earlier.id),
-                        f"{later.id} dates {self._article(later)} {when_later}, but {earlier.id} carries "
+                        f"{_named(later.id)} dates {self._article(later)} {when_later}, "
+                        f"but {_named(earlier.id)} carries "
                         f"its text under the same outlet and title on {when_earlier}",
                         (self.citation_evidence(later), self.citation_evidence(earlier)),
                     )
@@ -263,7 +276,7 @@ class _Finder:
     def _article(self, post: Post) -> str:
         citation = post.citation
         assert citation is not None
-        return f"{citation.outlet}'s {_quoted(citation.title or '')}"
+        return f"{_named(citation.outlet)}'s {_quoted(citation.title or '')}"
 
     def _same_article(self, with_date: bool) -> Iterator[list[Post]]:
         groups: dict[tuple[str, str, object], list[Post]] = defaultdict(list)
@@ -311,7 +324,8 @@ class _Finder:
                 shown = (substantive or changed)[:5]
                 who = sorted({post.id for post, _, _ in shown} | {post.id for post, _ in unmatched[:1]})
                 summary = (
-                    f"{first.id} and {other.id} both cite {self._article(first)} of {first.citation.date} "  # type: ignore[union-attr]
+                    f"{_named(first.id)} and {_named(other.id)} both cite {self._article(first)} "
+                    f"of {first.citation.date} "  # type: ignore[union-attr]
                     f"but their texts differ: "
                     + (
                         _count(len(substantive), "substantive edit")
@@ -319,7 +333,7 @@ class _Finder:
                         else _count(len(changed), "edit")
                     )
                     + (f", {_count(len(unmatched), 'paragraph')} in one only" if unmatched else "")
-                    + f" (changed in {', '.join(who)})"
+                    + f" (changed in {', '.join(map(_named, who))})"
                 )
                 evidence = [self.citation_evidence(first), self.citation_evidence(other)]
                 evidence += [
@@ -375,7 +389,8 @@ class _Finder:
                     "substantive_edit_without_notice",
                     "medium" if own else "high",
                     (copy.id, source.id),
-                    f"{copy.id} credits its source ({entry.how}: {entry.outlet or source.id}) but changes "
+                    f"{_named(copy.id)} credits its source "
+                    f"({entry.how}: {_named(entry.outlet or source.id)}) but changes "
                     f"{', '.join(kinds)} in the credited text ({_count(len(edits), 'edit')}) "
                     "without a notice",
                     tuple(
@@ -398,7 +413,7 @@ class _Finder:
                     "dangling_reference",
                     "low",
                     (post.id,),
-                    f"{post.id} has an editor's note pointing to {_quoted(pointed)}, "
+                    f"{_named(post.id)} has an editor's note pointing to {_quoted(pointed)}, "
                     "which is not in the dump",
                     (FindingEvidence(post.id, None, note.line, note.text),),
                 )
@@ -422,13 +437,17 @@ class _Finder:
                 if not shared or source_outlet is None or source_outlet == copy_outlet:
                     continue
                 author = next(a for a in copy.citation.authors if " ".join(a.casefold().split()) in shared)
-                outlets = f"{source.citation.outlet} ({source.id}) and {copy.citation.outlet} ({copy.id})"
+                outlets = (
+                    f"{_named(source.citation.outlet)} ({_named(source.id)}) "
+                    f"and {_named(copy.citation.outlet)} ({_named(copy.id)})"
+                )
                 if source.id in credited:
                     yield Finding(
                         "syndication",
                         "low",
                         (copy.id, source.id),
-                        f"{author}'s text under {outlets}; the later one credits the first: syndication",
+                        f"{_named(author)}'s text under {outlets}; "
+                        "the later one credits the first: syndication",
                         (self.citation_evidence(source), self.citation_evidence(copy)),
                     )
                 else:
@@ -436,7 +455,7 @@ class _Finder:
                         "self_plagiarism",
                         "medium",
                         (copy.id, source.id),
-                        f"{author}'s text under {outlets}; the later one does not credit the first",
+                        f"{_named(author)}'s text under {outlets}; the later one does not credit the first",
                         (self.citation_evidence(source), self.citation_evidence(copy)),
                     )
 

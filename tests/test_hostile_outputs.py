@@ -563,6 +563,37 @@ def test_closed_bidi_closes_what_the_text_opens_and_nothing_else(text: str) -> N
     assert closed_bidi(balanced) == balanced
 
 
+@pytest.mark.parametrize(
+    ("outlet", "shown"),
+    [
+        (RLO + "Evil\u2067", "\u2068\u202eEvil\u2067\u2069\u202c\u2069"),
+        ("\u05e9\u05dc\u05d5\u05dd", "\u2068\u05e9\u05dc\u05d5\u05dd\u2069"),
+        ("Wire", "Wire"),
+    ],
+    ids=["override", "hebrew", "plain"],
+)
+def test_a_name_drawn_right_to_left_is_set_apart_in_a_finding_s_summary(
+    runner: CliRunner, tmp_path: Path, outlet: str, shown: str
+) -> None:
+    """Outlets and ids drawn right to left sit in an isolate, their controls closed; plain names as they are.
+
+    An override left open ran on to the end of the summary, so the report drew "(first, 2017-07-14),
+    which it does not credit" backwards; a Hebrew name drew the comma and the date after it into its
+    right-to-left run: "(2017-07-14 ,first)".
+    """
+    dump = write_jsonl(
+        tmp_path / "posts.jsonl",
+        two_posts({"id": "first\u2069" + RLO, "outlet": outlet}, {"outlet": "Other"}),
+    )
+    result = audit(runner, dump, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    [finding] = json.loads(strict_utf8(tmp_path / "out" / "audit.json"))["findings"]
+    assert finding["summary"] == (
+        "second names Other as its source, but 100% of its words first appear in the dump under "
+        f"{shown} (\u2068first{RLO}\u202c\u2069, 2017-07-14), which it does not credit"
+    )
+
+
 def test_outlet_filter_values_keep_any_name() -> None:
     """An outlet named with | and a quote is one value of the filter, as its option says."""
     name = "A|B 'quoted'"
