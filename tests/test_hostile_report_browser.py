@@ -193,3 +193,22 @@ def test_the_outlet_filter_works_on_a_name_with_a_bar(watch: Any, tmp_path: Path
     page.locator("select[name='outlet']").select_option("")
     assert shown() == 15
     watched.assert_quiet()
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_a_long_outlet_name_leaves_the_page_as_wide_as_the_screen(
+    browser: Any, tmp_path: Path, width: int
+) -> None:
+    """The outlet filter's closed list shrinks to its line: a 77-character name made a 390 px page 702 px."""
+    name = "The Very Long Name Of An Outlet That Goes On And On For Quite A While Indeed"
+    path = tmp_path / "long-outlet.html"
+    path.write_text(render(with_outlet_renamed(seed_shaped(), "Long War Journal", name)), encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        select = page.locator("select[name='outlet']").bounding_box()
+        assert select is not None and select["x"] + select["width"] <= width
+    finally:
+        context.close()
