@@ -212,3 +212,22 @@ def test_a_long_outlet_name_leaves_the_page_as_wide_as_the_screen(
         assert select is not None and select["x"] + select["width"] <= width
     finally:
         context.close()
+
+
+def test_posts_titled_by_long_urls_leave_a_wide_screen_unscrolled(browser: Any, tmp_path: Path) -> None:
+    """Titles of 170 characters without a space break in the outlets table: the 1400 px page was 2,059 px."""
+    doc = seed_shaped()
+    for number, post in enumerate(doc["posts"]):
+        post["title"] = (
+            f"https://www.example-news-site.com/2017/01/{number}/the-terrorist-diaspora-after-the-fall"
+            "-of-the-caliphate/?utm_source=twitter&utm_medium=social&utm_campaign=share_button_top"
+        )
+    path = tmp_path / "url-titles.html"
+    path.write_text(render(doc), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1400
+    finally:
+        context.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any, TextIO
@@ -29,6 +30,11 @@ from provenance.errors import ReportError
 from provenance.report.context import Phrase, ReportContext, ReportLimits, build_context
 from provenance.workers import own_garbage_collected, release_free_memory
 
+#: A run of this many characters without a space (a URL as a post's title) is longer than the
+#: report's narrowest column: it is marked to break anywhere. Only such runs are, as a table
+#: gives its columns the width of their longest unbreakable word and would squeeze every name.
+_LONG_WORD = re.compile(r"\S{30}")
+
 
 def isolate(value: object) -> Markup:
     """Text from the dump as an isolated run of the page: ``<bdi>`` around it, escaped inside.
@@ -40,7 +46,8 @@ def isolate(value: object) -> Markup:
     and isolates each of its values. Bidirectional controls the text leaves
     open are closed inside the ``<bdi>`` (:func:`~provenance.bidi.closed_bidi`):
     chromium let an override and an unclosed isolate in a title turn the
-    report's words after the ``<bdi>`` around.
+    report's words after the ``<bdi>`` around. Text with a word too long for
+    its column is marked ``long-word``, which breaks anywhere.
     """
     if isinstance(value, Phrase):
         pieces = value.pattern.split("{}")
@@ -50,6 +57,8 @@ def isolate(value: object) -> Markup:
         return out
     if isinstance(value, str) and not isinstance(value, Markup):
         value = closed_bidi(value)
+        if _LONG_WORD.search(value):
+            return Markup('<bdi class="long-word">{}</bdi>').format(value)
     return Markup("<bdi>{}</bdi>").format(value)
 
 
