@@ -541,6 +541,16 @@ def test_every_text_from_the_dump_is_isolated_in_the_report() -> None:
     assert checked > 100
 
 
+def test_control_characters_from_the_dump_are_shown_as_u_fffd_in_the_report() -> None:
+    """NUL, BEL, ESC and C1 controls before every title, id, name, path and text: none reaches the page.
+
+    They were written as they were: HTML allows none of them, and a parser drops NUL ("a\\x00b" showed "ab").
+    """
+    html = render(with_bidi_overrides(seed_shaped(), "\x00\x07\x1b\x85"))
+    assert not re.search("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", html)
+    assert html.count("\ufffd" * 4) > 100
+
+
 _OPENS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"} | dict.fromkeys(
     "\u2066\u2067\u2068", "\u2069"
 )

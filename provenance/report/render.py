@@ -62,6 +62,27 @@ def isolate(value: object) -> Markup:
     return Markup("<bdi>{}</bdi>").format(value)
 
 
+#: Characters HTML does not allow in a page's text: C0 and C1 controls other than tab, line feed, form
+#: feed and carriage return. A parser drops NUL ("a\x00b" showed as "ab") and reads the rest as errors.
+_NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _shown(value: object) -> object:
+    """Every value the templates print, with each character HTML does not allow shown as U+FFFD.
+
+    As the graph files show it; Jinja2 calls this before escaping (``finalize``).
+    """
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if hasattr(value, "__html__") and not isinstance(value, str):
+        value = Markup(value.__html__())
+    text = value if isinstance(value, str) else str(value)  # a Phrase prints as its plain text
+    if not _NOT_IN_HTML.search(text):
+        return value
+    shown = _NOT_IN_HTML.sub("\ufffd", text)
+    return Markup(shown) if isinstance(text, Markup) else shown
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The report's Jinja2 environment (built once; templates are compiled on first use)."""
@@ -72,6 +93,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     env.filters["percent"] = lambda share: f"{float(share) * 100:.1f}%"
     env.filters["measure"] = lambda value: f"{float(value):.2f}"
