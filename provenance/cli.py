@@ -211,10 +211,13 @@ def _default_paths() -> list[str]:
 #: What must not reach a terminal as it is: C0 and C1 control characters (ESC
 #: starts the sequences that move the cursor, clear the screen or make a
 #: link), the bidirectional controls that reorder the rest of a line, the
-#: line and paragraph separators, and lone surrogates, which no terminal
-#: encoding can write.
+#: line and paragraph separators, lone surrogates, which no terminal
+#: encoding can write, and the characters that print as nothing (zero-width
+#: space, joiners, word joiner, a byte-order mark, the noncharacters U+FFFE and
+#: U+FFFF), with which two different post ids print the same.
 _UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069"
+    "\ud800-\udfff\ufeff\ufffe\uffff]"
 )
 
 
