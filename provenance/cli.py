@@ -213,10 +213,11 @@ def _default_paths() -> list[str]:
 #: link), the bidirectional controls that reorder the rest of a line, the
 #: line and paragraph separators, lone surrogates, which no terminal
 #: encoding can write, and the characters that print as nothing (zero-width
-#: space, joiners, word joiner, a byte-order mark, the noncharacters U+FFFE and
-#: U+FFFF), with which two different post ids print the same.
+#: space, word joiner, a byte-order mark, the noncharacters U+FFFE and U+FFFF),
+#: with which two different post ids print the same. The zero-width joiner and
+#: non-joiner stay: Persian and Indic words and emoji sequences are written with them.
 _UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069"
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069"
     "\ud800-\udfff\ufeff\ufffe\uffff]"
 )
 

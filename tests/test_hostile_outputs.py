@@ -211,7 +211,11 @@ def test_printable_shows_what_it_escapes() -> None:
     assert printable(os.fsdecode(b"caf\xe9")) == "caf\\xe9"
     assert printable("\ud800") == "\ufffd"
     # Characters that print as nothing: two ids differing by them printed the same.
-    assert printable("zw\u200b\u200djoin") == "zw\\u200b\\u200djoin"
+    assert printable("zw\u200bspace") == "zw\\u200bspace"
+    assert (
+        printable("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")
+        == "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    )
     assert printable("\ufeffbom\ufffe\u2060") == "\\ufeffbom\\ufffe\\u2060"
     assert unicodedata.category(printable("\x85")[0]) != "Cc"
 
