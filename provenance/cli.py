@@ -245,6 +245,17 @@ def printable(value: object) -> str:
     return _UNPRINTABLE.sub(_visible, str(value))
 
 
+def _unisolated(summary: str) -> str:
+    """A finding summary without the isolates that set its names apart (``bidi.isolated_bidi``).
+
+    They keep a right-to-left name from drawing the summary's words into its
+    run where the text is laid out by the Unicode bidirectional algorithm (the
+    report); printed as escapes on a terminal they put U+2068 ... U+2069 around
+    every Hebrew or Arabic outlet's name. Any other control in a name is still escaped.
+    """
+    return summary.replace("\u2068", "").replace("\u2069", "")
+
+
 def _echo(text: object, err: bool = False) -> None:
     click.echo(printable(text), err=err)
 
@@ -814,7 +825,7 @@ def _print_summary(result: Any, written: dict[str, Path], kept_in: str) -> None:
         )
         console.print(f"findings: {len(findings)} ({counts})")
         for finding in findings[:_MAX_REPRINTS_SHOWN]:
-            console.print(printable(f"  {finding.severity} {finding.kind}: {finding.summary}"))
+            console.print(printable(f"  {finding.severity} {finding.kind}: {_unisolated(finding.summary)}"))
         if len(findings) > _MAX_REPRINTS_SHOWN:
             more = len(findings) - _MAX_REPRINTS_SHOWN
             click.echo(f"… and {more} more findings (in the report and {kept_in})")

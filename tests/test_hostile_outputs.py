@@ -180,6 +180,19 @@ def test_control_characters_from_the_dump_never_reach_the_terminal(runner: CliRu
         assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", output)
 
 
+def test_a_right_to_left_outlet_in_a_finding_prints_as_written_on_the_terminal(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The isolates that set a Hebrew name apart in the report are not printed as escapes around it."""
+    dump = write_jsonl(
+        tmp_path / "posts.jsonl", two_posts({"outlet": "Reuters"}, {"outlet": "\u05e9\u05dc\u05d5\u05dd"})
+    )
+    result = audit(runner, dump, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "high misattribution: second names \u05e9\u05dc\u05d5\u05dd as its source" in result.output
+    assert "\\u2068" not in result.output and "\u2068" not in result.output
+
+
 _FORBIDDEN = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
