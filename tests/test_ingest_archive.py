@@ -239,3 +239,20 @@ def test_an_outlet_of_the_table_ending_a_citation_is_its_outlet_not_an_author(
     citation = parse_citation(line, "A post title of its own", 5)
     assert citation is not None
     assert (citation.title, citation.outlet, citation.author) == (title, outlet, author)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Rates rise, Reuters, July 13, 2017 10:45 AM EDT",
+        "Rates rise, Reuters, July 13, 2017, 9.30pm",
+        "Rates rise, Reuters, Updated July 13, 2017",
+        "Rates rise, Reuters, Published on: Thursday, July 13, 2017 at 10:45",
+    ],
+)
+def test_a_citation_date_with_a_time_or_a_site_s_word_before_it_is_read(line: str) -> None:
+    """A time of day after the date, or "Updated" before it, left the line no citation at all."""
+    citation = parse_citation(line, "A post title of its own", 5)
+    assert citation is not None
+    assert (citation.title, citation.outlet, citation.author) == ("Rates rise", "Reuters", None)
+    assert citation.date == dt.date(2017, 7, 13)

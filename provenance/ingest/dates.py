@@ -55,7 +55,11 @@ DATE_LINE = re.compile(rf"^\s*{_WEEKDAY}{DATE_PATTERN}\s*$", re.IGNORECASE)
 # A citation line's date may follow its weekday written out ("…, Reuters, Thursday, July 13, 2017"): the
 # weekday is part of the date, not an outlet. Abbreviations are left out: "Sun" is a newspaper too.
 _WEEKDAY_NAME = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-TRAILING_DATE = re.compile(rf",\s*{_WEEKDAY_NAME}{DATE_PATTERN}\s*$", re.IGNORECASE)
+# A site's word for the date ("…, Reuters, Updated July 13, 2017") and a time of day after it ("July 13,
+# 2017 10:45 AM EDT", "July 13, 2017, 9.30pm"): the date is still the citation's; the time is not kept.
+_DATE_WORD = r"(?:(?:updated|published|posted)(?:\s+on)?:?\s+)?"
+_TIME_AFTER = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
+TRAILING_DATE = re.compile(rf",\s*{_DATE_WORD}{_WEEKDAY_NAME}{DATE_PATTERN}{_TIME_AFTER}\s*$", re.IGNORECASE)
 
 
 def _fields(match: re.Match[str]) -> tuple[str, str, str]:
