@@ -259,7 +259,26 @@ class _Reader:
                 return _Named(info.name, address.group(), None, True, True)
             return _Named(domain, address.group(), None, False, True)
         name = self._name(text, at)
-        return self._judge(name, name, None, strong, False) if name is not None else None
+        if name is None:
+            return self._known_in_lower_case(text, at)
+        return self._judge(name, name, None, strong, False)
+
+    def _known_in_lower_case(self, text: str, at: int) -> _Named | None:
+        """An outlet of the table written in lower case after a cue ("h/t reuters", "via the bbc"), or None.
+
+        Only the table's names are taken so: a lower-case word after "via" is
+        most often no name at all ("via email").
+        """
+        words = re.match(r"(?:the\s+)?([a-z][\w&.'’-]*(?:\s+[a-z][\w&.'’-]*){0,3})", text[at : at + 80])
+        if words is None:
+            return None
+        found = words.group(1).split()
+        for size in range(len(found), 0, -1):
+            surface = " ".join(found[:size]).rstrip(".,;:")
+            info = self.aliases.lookup(surface) if surface else None
+            if info is not None and not info.needs_the:
+                return _Named(info.name, surface, None, True, True)
+        return None
 
     def _judge(
         self, name: str, surface: str, link: Link | None, strong: bool, own_site: bool

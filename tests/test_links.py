@@ -222,6 +222,10 @@ def test_nested_anchors_keep_a_clipped_text_each(tmp_path: Path) -> None:
         ("WASHINGTON (AP) — The bank raised its rate.", [("Associated Press", "dateline")]),
         ("BEIRUT, Lebanon (Reuters) - Fighting resumed.", [("Reuters", "dateline")]),
         ("(AFP)", [("Agence France-Presse", "dateline")]),
+        # An outlet of the table written in lower case after a cue.
+        ("(h/t reuters)", [("Reuters", "hat tip")]),
+        ("via the bbc", [("BBC", "via")]),
+        ("source: new york times", [("The New York Times", "source")]),
     ],
 )
 def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: list[tuple[str, str]]) -> None:
@@ -246,6 +250,9 @@ def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: li
         "WASHINGTON (Staff Writer) — The bank raised its rate.",
         "The minister (AP) — who else — spoke.",
         "(UN) - Fighting resumed.",
+        "Sent to us via email.",
+        "h/t my neighbour, who reads reuters every day",
+        "via the sun deck",
     ],
 )
 def test_via_in_running_text_and_a_person_after_a_weak_cue_credit_nobody(text: str) -> None:
