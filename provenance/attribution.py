@@ -165,6 +165,35 @@ _WORDS = re.compile(r"\w+")
 _SENTENCE_EVENTS = re.compile(r"[“”\"]|(?P<end>[.!?])(?P<closers>[”\"’')\]]*)(?P<space>\s*)")
 
 
+# The word right before a one-word outlet name, when it is written like a person's given name or title.
+_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w.’'-])([A-Z][a-z]+\.?|[A-Z]\.)\s$")
+# Capitalised words that stand before an outlet's name without being a person's: a sentence's first word
+# ("By Reuters", "According to"), a day or a month ("On Monday Reuters said").
+_NOT_GIVEN_NAMES = frozenset(
+    {
+        "a", "an", "the", "by", "from", "via", "per", "to", "for", "with", "and", "or", "but", "as", "at",
+        "on", "in", "of", "according", "source", "sources", "told", "says", "said", "report", "reports",
+        "reported", "courtesy", "copyright", "credit", "photo", "wire", "agency", "news", "also", "then",
+        "yet", "while", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "today", "yesterday",
+    }
+)  # fmt: skip
+
+
+def _a_persons_surname(sentence: str, start: int, name: str) -> bool:
+    """Whether a one-word outlet name at ``start`` follows a given name or a title: a person of that name.
+
+    "Michael Bloomberg said", "Mr. Bloomberg announced", "Fiona Hill told",
+    "Steve Forbes said" name people, not the outlets; their mentions credited
+    copies of Bloomberg's or Forbes's text that named no outlet.
+    """
+    if " " in name.strip():
+        return False
+    before = _GIVEN_NAME_BEFORE.search(sentence, max(0, start - 40), start)
+    return before is not None and before.group(1).rstrip(".").casefold() not in _NOT_GIVEN_NAMES
+
+
 @cache
 def _short_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """ "the Post", "the Bureau": a capitalised short-form word after "the"."""
@@ -274,6 +303,12 @@ class _PostScanner:
             outlet = self._resolve_short(outlet_key(match.group(0))) or self.aliases.lookup(name)
             if outlet is not None and outlet.needs_the and " " not in name.strip() and match.group(0) == name:
                 continue  # "Sun Microsystems", "American Express": the ordinary word, not the paper
+            if (
+                outlet is not None
+                and match.group(0) == name
+                and _a_persons_surname(sentence, match.start(), name)
+            ):
+                continue  # "Michael Bloomberg said", "Mr. Forbes": a person, not the outlet
             if outlet is not None:
                 found.append(_NameMatch(match.start(), match.end(), outlet, match.group(0)))
                 taken.append(match.span())

@@ -108,6 +108,34 @@ def test_named_outlet_without_its_own_cue_is_not_a_mention(text: str) -> None:
     assert found(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Michael Bloomberg said on Monday that he would not run again.",
+        "Mr. Bloomberg announced the plan on Monday.",
+        "Fiona Hill told the committee what she had seen.",
+        "Steve Forbes said that taxes should fall.",
+        "Andrew Breitbart wrote the first version in 2007.",
+    ],
+)
+def test_a_person_of_an_outlet_s_name_is_no_mention_of_it(text: str) -> None:
+    """A one-word outlet name after a given name or a title is a person ("Michael Bloomberg said")."""
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("Bloomberg reported the deal on Monday.", "Bloomberg"),
+        ("On Monday Reuters said the deal had failed.", "Reuters"),
+        ("According to Reuters, the deal had failed.", "Reuters"),
+        ("Thomson Reuters said the deal had failed.", "Reuters"),
+    ],
+)
+def test_an_outlet_after_a_day_a_cue_or_in_its_full_name_is_still_a_mention(text: str, outlet: str) -> None:
+    assert [m[0] for m in found(text)] == [outlet]
+
+
 def test_short_form_stands_for_the_outlet_named_last_in_the_post() -> None:
     """A short form ("the Post") is the Post named last in the post: Washington, then New York."""
     mentions = found(
