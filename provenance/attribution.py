@@ -43,6 +43,7 @@ from functools import cache
 
 from provenance.models import Credit, Mention, Post
 from provenance.outlets import (
+    EDITION_WORDS,
     OUTLET_WORDS,
     OutletAliases,
     OutletInfo,
@@ -181,6 +182,21 @@ _NOT_GIVEN_NAMES = frozenset(
 )  # fmt: skip
 
 
+_NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
+
+
+def _opens_a_longer_name(sentence: str, end: int) -> bool:
+    """Whether a capitalised word follows an ordinary-word outlet name at ``end``: a longer name it opens.
+
+    "The Express Scripts spokesman" and "the Independent Electoral
+    Commission" are a company and a commission, not the Express or the
+    Independent; a service or edition word after it ("the Guardian Weekly")
+    still names the outlet.
+    """
+    following = _NEXT_CAPITALISED.match(sentence, end)
+    return following is not None and following.group(1).casefold() not in EDITION_WORDS
+
+
 def _a_persons_surname(sentence: str, start: int, name: str) -> bool:
     """Whether a one-word outlet name at ``start`` follows a given name or a title: a person of that name.
 
@@ -303,6 +319,8 @@ class _PostScanner:
             outlet = self._resolve_short(outlet_key(match.group(0))) or self.aliases.lookup(name)
             if outlet is not None and outlet.needs_the and " " not in name.strip() and match.group(0) == name:
                 continue  # "Sun Microsystems", "American Express": the ordinary word, not the paper
+            if outlet is not None and outlet.needs_the and _opens_a_longer_name(sentence, match.end()):
+                continue  # "the Express Scripts spokesman", "the Independent Electoral Commission"
             if (
                 outlet is not None
                 and match.group(0) == name

@@ -124,12 +124,29 @@ def test_a_person_of_an_outlet_s_name_is_no_mention_of_it(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("The Express Scripts spokesman said the price would rise.", "Express Scripts"),
+        (
+            "A spokesman for the Independent Electoral Commission said the vote was fair.",
+            "Independent Electoral Commission",
+        ),
+    ],
+)
+def test_an_ordinary_word_outlet_opening_a_longer_name_is_that_name(text: str, named: str) -> None:
+    """ "the Independent Electoral Commission" speaks, not the Independent: the longer name is found."""
+    assert [m[0] for m in found(text)] == [named]
+
+
+@pytest.mark.parametrize(
     ("text", "outlet"),
     [
         ("Bloomberg reported the deal on Monday.", "Bloomberg"),
         ("On Monday Reuters said the deal had failed.", "Reuters"),
         ("According to Reuters, the deal had failed.", "Reuters"),
         ("Thomson Reuters said the deal had failed.", "Reuters"),
+        ("The Independent reported that the vote was fair.", "The Independent"),
+        ("The Express said on Monday it would appeal.", "Daily Express"),
     ],
 )
 def test_an_outlet_after_a_day_a_cue_or_in_its_full_name_is_still_a_mention(text: str, outlet: str) -> None:
