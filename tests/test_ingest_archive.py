@@ -160,10 +160,16 @@ def test_citation_without_the_post_title_splits_trailing_authors() -> None:
         "Rates rise again, Reuters, Thursday, July 13, 2017",
         "Rates rise again, Reuters, thursday July 13, 2017",
         "Rates rise again, Reuters, Thursday, 13 July 2017",
+        # A time of day after the date, or a site's word before it, left the line no citation at all.
+        "Rates rise again, Reuters, July 13, 2017 10:45 AM EDT",
+        "Rates rise again, Reuters, July 13, 2017, 9.30pm",
+        "Rates rise again, Reuters, Updated July 13, 2017",
+        "Rates rise again, Reuters, Published on: Thursday, July 13, 2017 at 10:45",
     ],
 )
-def test_a_weekday_before_the_citation_date_is_part_of_the_date_not_the_outlet(line: str) -> None:
-    """ "…, Reuters, Thursday, July 13, 2017" cites Reuters on that day; "Thursday" is no outlet."""
+def test_words_around_the_citation_date_are_part_of_the_date_not_the_outlet(line: str) -> None:
+    """ "…, Reuters, Thursday, July 13, 2017" cites Reuters on that day; "Thursday" is no outlet, nor
+    "Updated", and a time of day after the date is no reason to read no citation."""
     citation = parse_citation(line, "Another title", 4)
     assert citation is not None
     assert (citation.title, citation.outlet, citation.author, citation.date) == (
@@ -239,20 +245,3 @@ def test_an_outlet_of_the_table_ending_a_citation_is_its_outlet_not_an_author(
     citation = parse_citation(line, "A post title of its own", 5)
     assert citation is not None
     assert (citation.title, citation.outlet, citation.author) == (title, outlet, author)
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "Rates rise, Reuters, July 13, 2017 10:45 AM EDT",
-        "Rates rise, Reuters, July 13, 2017, 9.30pm",
-        "Rates rise, Reuters, Updated July 13, 2017",
-        "Rates rise, Reuters, Published on: Thursday, July 13, 2017 at 10:45",
-    ],
-)
-def test_a_citation_date_with_a_time_or_a_site_s_word_before_it_is_read(line: str) -> None:
-    """A time of day after the date, or "Updated" before it, left the line no citation at all."""
-    citation = parse_citation(line, "A post title of its own", 5)
-    assert citation is not None
-    assert (citation.title, citation.outlet, citation.author) == ("Rates rise", "Reuters", None)
-    assert citation.date == dt.date(2017, 7, 13)
