@@ -182,6 +182,16 @@ _NOT_GIVEN_NAMES = frozenset(
 )  # fmt: skip
 
 
+def _names_another(sentence: str, match: re.Match[str], name: str, outlet: OutletInfo) -> bool:
+    """Whether an outlet's name found in ``sentence`` is part of another's name, not the outlet's."""
+    bare = match.group(0) == name  # no "the" before it
+    if outlet.needs_the and bare and " " not in name.strip():
+        return True  # "Sun Microsystems", "American Express": the ordinary word, not the paper
+    if outlet.needs_the and _opens_a_longer_name(sentence, match.end()):
+        return True  # "the Express Scripts spokesman", "the Independent Electoral Commission"
+    return bare and _a_persons_surname(sentence, match.start(), name)  # "Michael Bloomberg said"
+
+
 _NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
 
 
@@ -317,19 +327,10 @@ class _PostScanner:
             if name.islower():  # "post", "times", "inspire" as ordinary words
                 continue
             outlet = self._resolve_short(outlet_key(match.group(0))) or self.aliases.lookup(name)
-            if outlet is not None and outlet.needs_the and " " not in name.strip() and match.group(0) == name:
-                continue  # "Sun Microsystems", "American Express": the ordinary word, not the paper
-            if outlet is not None and outlet.needs_the and _opens_a_longer_name(sentence, match.end()):
-                continue  # "the Express Scripts spokesman", "the Independent Electoral Commission"
-            if (
-                outlet is not None
-                and match.group(0) == name
-                and _a_persons_surname(sentence, match.start(), name)
-            ):
-                continue  # "Michael Bloomberg said", "Mr. Forbes": a person, not the outlet
-            if outlet is not None:
-                found.append(_NameMatch(match.start(), match.end(), outlet, match.group(0)))
-                taken.append(match.span())
+            if outlet is None or _names_another(sentence, match, name, outlet):
+                continue
+            found.append(_NameMatch(match.start(), match.end(), outlet, match.group(0)))
+            taken.append(match.span())
         for match in self.short_pattern.finditer(sentence):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue

@@ -116,6 +116,8 @@ _WEAK = frozenset({"via", "hat tip", "courtesy"})
 # Cues that credit an outlet of the table only: a site's footer holds its own copyright ("© 2021 The
 # Daily Blog"), which says nothing of where the text came from; a wire's copyright or dateline does.
 _KNOWN_ONLY = frozenset({"copyright", "dateline"})
+# Up to four lower-case words after a cue ("h/t reuters", "via the bbc"), looked up in the outlet table.
+_LOWER_CASE_NAME = re.compile(r"(?:the\s+)?([a-z][\w&.'’-]*(?:\s+[a-z][\w&.'’-]*){0,3})")
 # What may stand right before a credit line's cue: nothing, a bullet, an opening bracket, a dash.
 _OPENS = "([{*•·|—–-_\"“‘'"
 _SPACE_BEFORE_NAME = re.compile(r"[\s:–—-]*")
@@ -269,7 +271,7 @@ class _Reader:
         Only the table's names are taken so: a lower-case word after "via" is
         most often no name at all ("via email").
         """
-        words = re.match(r"(?:the\s+)?([a-z][\w&.'’-]*(?:\s+[a-z][\w&.'’-]*){0,3})", text[at : at + 80])
+        words = _LOWER_CASE_NAME.match(text, at, at + 80)
         if words is None:
             return None
         found = words.group(1).split()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
+from collections.abc import Iterator
 
 
 class ProvenanceError(Exception):
@@ -24,6 +27,27 @@ class InputError(ProvenanceError):
 
 class ReportError(ProvenanceError):
     """A report or export that cannot be written or read back."""
+
+
+#: What reading a value of a shape no audit writes raises: a number where a list goes, a list where
+#: a number goes, an infinity where an integer goes or an integer too large for a float (OverflowError).
+_SHAPE_ERRORS = (AttributeError, IndexError, KeyError, OverflowError, TypeError, ValueError)
+
+
+@contextlib.contextmanager
+def read_as_audit(path: str | os.PathLike[str] | None = None) -> Iterator[None]:
+    """A document read in the block that is not shaped as provenance writes it: one ReportError.
+
+    An edited or damaged audit.json (or a store's document) is one line
+    naming ``path``, where given, rather than a traceback from deep in the
+    code that reads it.
+    """
+    try:
+        yield
+    except _SHAPE_ERRORS as exc:
+        where = f"{path}: " if path is not None else ""
+        problem = f"{exc.__class__.__name__}: {exc}"
+        raise ReportError(f"{where}not an audit.json this version can read ({problem})") from exc
 
 
 class WorkerError(ProvenanceError, RuntimeError):

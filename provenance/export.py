@@ -942,6 +942,11 @@ def _same_file(path: str | os.PathLike[str], other: str | os.PathLike[str]) -> b
             return False
 
 
+def _one_of(target: Path, sources: Iterable[str | os.PathLike[str]]) -> str | os.PathLike[str] | None:
+    """The first of ``sources`` that is the file ``target`` names, by any name; None when none is."""
+    return next((source for source in sources if _same_file(target, source)), None)
+
+
 def refuse_replacing(target: Path, sources: Iterable[str | os.PathLike[str]], what: str) -> None:
     """Refuse to write ``target`` when it is one of ``sources``, the files the command reads (by any name).
 
@@ -952,11 +957,8 @@ def refuse_replacing(target: Path, sources: Iterable[str | os.PathLike[str]], wh
     store, and ``graph dump.txt --out dump.txt`` over the dump, each with
     exit status 0. ``what`` names the source in the message.
     """
-    for source in sources:
-        if os.path.exists(source) and _same_file(target, source):
-            raise ReportError(
-                f"{target}: --out names {what}; writing there would replace it: give another --out"
-            )
+    if _one_of(target, [source for source in sources if os.path.exists(source)]) is not None:
+        raise ReportError(f"{target}: --out names {what}; writing there would replace it: give another --out")
 
 
 def refuse_outputs_replacing(
@@ -973,12 +975,12 @@ def refuse_outputs_replacing(
     named = [source for source in sources if os.path.isfile(source)]
     for name in OUTPUT_FILES:
         target = out_dir / name
-        for source in named:
-            if _same_file(target, source):
-                raise ReportError(
-                    f"{source}: the audit reads it and would write its {name} over it (--out {out_dir}); "
-                    "give another --out"
-                )
+        source = _one_of(target, named)
+        if source is not None:
+            raise ReportError(
+                f"{source}: the audit reads it and would write its {name} over it (--out {out_dir}); "
+                "give another --out"
+            )
         if store is not None and _same_file(target, store):
             raise ReportError(
                 f"{store}: --db names the {name} the audit writes in --out {out_dir}; give another --db"

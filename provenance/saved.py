@@ -11,15 +11,14 @@ saved audit is the chain printed by re-auditing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from provenance.errors import ReportError
+from provenance.errors import read_as_audit
 from provenance.models import Credit, GraphResult, Mention, Post, Reprint, SourceRef
 from provenance.schema import AuditDoc
 
@@ -46,28 +45,13 @@ def is_saved_audit(path: str | os.PathLike[str]) -> bool:
     return _AUDIT_JSON_START.match(head.decode("utf-8", errors="replace")) is not None
 
 
-#: What reading a value of a shape no audit writes raises: a number where a list goes, an
-#: infinity where an integer goes (OverflowError), an integer too large for a float (the same).
-_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, OverflowError)
-
-
-@contextlib.contextmanager
-def _read_from(path: str | os.PathLike[str]) -> Iterator[None]:
-    """A document not shaped as provenance writes it, read in the block: a ReportError naming ``path``."""
-    try:
-        yield
-    except _SHAPE_ERRORS as exc:
-        problem = f"{exc.__class__.__name__}: {exc}"
-        raise ReportError(f"{path}: not an audit.json this version can read ({problem})") from exc
-
-
 def chain_inputs(doc: AuditDoc, path: str | os.PathLike[str]) -> tuple[list[Post], GraphResult]:
     """The posts and the graph records of a saved audit, as :func:`provenance_chain` takes them.
 
     A document that is not shaped as provenance writes it raises a
     :class:`ReportError` naming ``path``.
     """
-    with _read_from(path):
+    with read_as_audit(path):
         return _posts(doc), _graph_result(doc)
 
 
@@ -167,7 +151,7 @@ def credit_and_findings(
     one not shaped as provenance writes it raises a :class:`ReportError`
     naming ``path``.
     """
-    with _read_from(path):
+    with read_as_audit(path):
         return _credit_and_findings(doc, post_id)
 
 

@@ -626,14 +626,15 @@ def without_crowded_attributes(markup: str) -> tuple[str, list[int]]:
     """
     crowded: list[int] = []
     pieces: list[str] = []
-    position = 0
+    position = written = 0  # read up to in ``markup``; characters in ``pieces``
     for match in _LONG_START_TAG.finditer(markup):
         attributes = match[2]
         if sum(1 for _ in _ATTRIBUTE.finditer(attributes)) <= MAX_ATTRIBUTES:
             continue
-        pieces.append(markup[position : match.start()])
-        crowded.append(sum(map(len, pieces)))
-        pieces.append(f"<{match[1]}{chr(10) * attributes.count(chr(10))}>")
+        before, tag = markup[position : match.start()], f"<{match[1]}{chr(10) * attributes.count(chr(10))}>"
+        crowded.append(written + len(before))
+        pieces += [before, tag]
+        written += len(before) + len(tag)
         position = match.end()
     if not crowded:
         return markup, []

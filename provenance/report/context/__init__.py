@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from provenance.errors import ReportError
+from provenance.errors import ReportError, read_as_audit
 from provenance.report.context.common import (
     KINDS,
     LARGE_REPORT,
@@ -133,11 +133,6 @@ class ReportContext:
     )
 
 
-#: What reading a value of the wrong shape raises: a number where a list goes, a list where a
-#: number goes, an integer too large for a float.
-_SHAPE_ERRORS = (AttributeError, IndexError, KeyError, OverflowError, TypeError, ValueError)
-
-
 def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) -> ReportContext:
     """Compute everything the report shows from an audit.json document.
 
@@ -148,12 +143,8 @@ def build_context(doc: Mapping[str, Any], limits: ReportLimits | None = None) ->
     damaged audit.json, which ``provenance report`` turns into one line
     naming the file rather than a traceback.
     """
-    try:
+    with read_as_audit():
         return _build_context(doc, limits)
-    except _SHAPE_ERRORS as exc:
-        raise ReportError(
-            f"not an audit.json this version can read ({exc.__class__.__name__}: {exc})"
-        ) from exc
 
 
 def _build_context(doc: Mapping[str, Any], limits: ReportLimits | None) -> ReportContext:
