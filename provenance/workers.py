@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
 from provenance.errors import WorkerError
+from provenance.interrupts import deferred
 
 T = TypeVar("T")
 
@@ -417,15 +418,23 @@ class ForkedCall(Generic[T]):
             context = multiprocessing.get_context("fork")
             receive, send = context.Pipe(duplex=False)
             try:
-                with frozen_heap():
-                    self._process = context.Process(
-                        target=_run_in_child, args=(send, function, args), daemon=True
-                    )
-                    self._process.start()
+                # A stop signal during the fork waits until the process is known, then stops it
+                # here: raised in start(), after the fork, it left a child no caller could close,
+                # which went on writing a graph file the interrupted run had already cleared.
+                with deferred():
+                    with frozen_heap():
+                        self._process = context.Process(
+                            target=_run_in_child, args=(send, function, args), daemon=True
+                        )
+                        self._process.start()
+                    self._receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)
+                    self._receiver.start()
+            except BaseException:
+                send.close()  # first: the receiver hears the end of the pipe only once every sender is closed
+                self.close()
+                raise
             finally:
                 send.close()
-            self._receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)
-            self._receiver.start()
 
     def _receive(self, conn: Connection) -> None:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.process
 import os
 import shutil
 import signal
@@ -206,6 +207,43 @@ def test_a_stop_signal_while_a_folder_is_made_waits_until_the_folder_is_owned(
         signal.signal(signal.SIGTERM, previous)
     gc.collect()  # the half-made object is held by the exception's frames until collected
     assert list(tmp_path.iterdir()) == []
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def test_a_stop_signal_during_the_fork_stops_the_forked_process_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM just after the fork, before the call is handed back: the process is stopped, not orphaned.
+
+    Raised inside ``start()``, the signal left a process no caller held: it went on writing a graph
+    file the interrupted audit had already cleared, a temporary file left beside its outputs.
+    """
+
+    class Stopped(Exception):
+        pass
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped
+
+    started: list[int] = []
+    real_start = multiprocessing.process.BaseProcess.start
+
+    def start_then_signal(self: multiprocessing.process.BaseProcess) -> None:
+        real_start(self)
+        started.append(self.pid or 0)
+        os.kill(os.getpid(), signal.SIGTERM)  # handled at once, unless held back
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start_then_signal)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(Stopped):
+            ForkedCall("sleep", _sleep, (60.0,), fork=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    (pid,) = started
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: stopped and waited for, not left running
 
 
 # Set after the reserved workers are forked: they must not see it.
