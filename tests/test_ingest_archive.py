@@ -180,6 +180,22 @@ def test_words_around_the_citation_date_are_part_of_the_date_not_the_outlet(line
     )
 
 
+def test_the_post_title_and_a_date_cite_no_outlet() -> None:
+    """ "Bombing in Kabul, June 2, 2017" under the post "Bombing in Kabul" dates the title; the title
+    is no outlet (it was read as the outlet "Bombing in Kabul", and the post blamed for naming it)."""
+    citation = parse_citation("Bombing in Kabul, June 2, 2017", "Bombing in Kabul", 4)
+    assert citation is not None
+    assert (citation.title, citation.outlet, citation.author, citation.date) == (
+        "Bombing in Kabul",
+        None,
+        None,
+        dt.date(2017, 6, 2),
+    )
+    # Under another title the same short line is an outlet and its date, as before.
+    other = parse_citation("Long War Journal, July 13, 2017", "Bombing in Kabul", 4)
+    assert other is not None and (other.title, other.outlet) == (None, "Long War Journal")
+
+
 def test_sun_before_the_citation_date_is_the_outlet() -> None:
     """ "Sun" is a newspaper as often as a weekday: only weekdays written out are read as one."""
     citation = parse_citation("Rates rise again, Sun, July 13, 2017", "Another title", 4)

@@ -161,12 +161,16 @@ def parse_citation(text: str, post_title: str, line: int) -> Citation | None:
     head = clean[: date_match.start()].strip()
     title_norm = _normalise_spaces(post_title)
     cited_title: str | None
-    if head.translate(_FOLD).casefold().startswith(title_norm.translate(_FOLD).casefold() + ","):
+    if _folded(head).startswith(_folded(title_norm) + ","):
         cited_title = head[: len(title_norm)]
         rest = [s.strip() for s in head[len(title_norm) + 1 :].split(",") if s.strip()]
     else:
         segments = [s.strip() for s in head.split(",") if s.strip()]
         if len(segments) < 2:
+            # The post's own title and a date ("Bombing in Kabul, June 2, 2017")
+            # cite the title's date and no outlet: the title is no outlet's name.
+            if len(segments) == 1 and _folded(segments[0]) == _folded(title_norm):
+                return Citation(title=segments[0], outlet=None, author=None, date=date, line=line, raw=text)
             # "Outlet, Date" alone is still a citation, but only when the line
             # is short: a paragraph ending in ", July 4, 2017" is not one.
             if len(segments) == 1 and len(segments[0].split()) <= 6:
@@ -184,6 +188,10 @@ def parse_citation(text: str, post_title: str, line: int) -> Citation | None:
     if not rest:
         return None
     return _citation(cited_title, rest, date, line, text)
+
+
+def _folded(text: str) -> str:
+    return text.translate(_FOLD).casefold()
 
 
 def _citation(title: str | None, rest: list[str], date: object, line: int, raw: str) -> Citation:
