@@ -11,6 +11,8 @@ Two kinds of evidence, both in the post's own text:
   "Republished with permission of X" ("reprinted"), "Cross-posted from X"
   ("cross-posted"), "Courtesy of X" ("courtesy") and "Copyright 2021 X" / "© X"
   ("copyright"), in any case;
+- **a lead-in**: a line opening with "From X:" or "Excerpt from X:" before the
+  text it introduces ("From Reuters:"), when X is an outlet ("lead-in");
 - **a wire's dateline**: "WASHINGTON (AP) —", "(Reuters) -", or "(AFP)" on a
   line of its own ("dateline").
 
@@ -111,6 +113,16 @@ _HOW: dict[str, CreditHow] = {
     "courtesy": "courtesy",
     "copyright": "copyright",
 }
+# A lead-in: "From Reuters:", "Excerpts from The Guardian —" opening a line, before the text it brings in.
+# Only the name may stand between "from" and the colon or dash, and only a name shown to be an
+# outlet's counts ("From John:" opens a letter): see _Reader.read_lead_ins.
+_LEAD_IN = re.compile(
+    r"^[ \t]*(?:[*•·>|\[(-][ \t]*)?(?:(?:an?[ \t]+)?(?:excerpts?|extracts?)[ \t]+)?from[ \t]+(?=\S)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LEAD_IN_END = re.compile(r"[ \t]*(?::|[—–]|-(?=[ \t]))")
+# The longest name a lead-in may hold.
+_LEAD_IN_NAME = 80
 # Cues that credit people as often as outlets: the name after them must show it is an outlet's.
 _WEAK = frozenset({"via", "hat tip", "courtesy"})
 # Cues that credit an outlet of the table only: a site's footer holds its own copyright ("© 2021 The
@@ -338,6 +350,39 @@ class _Reader:
             counted = cue.start()
             self.add(named, how, sentences.around(cue.start(), at), first_line + breaks, paragraph)
 
+    def read_lead_ins(self, text: str, paragraph: int, first_line: int, whole_only: bool) -> None:
+        """A line opening with "From X:" credits X when X is shown to be an outlet ("From Reuters:").
+
+        The name must fill the words between "from" and the colon or dash, at
+        most :data:`_LEAD_IN_NAME` characters: "From Reuters' reporting on
+        Kabul:" names no source. With ``whole_only`` the lead-in must be the
+        whole text. Each line costs a bounded amount of work, however many
+        lines the text has.
+        """
+        sentences = _Sentences(text)
+        counted, breaks = 0, 0  # line breaks before offset ``counted``, counted as the lead-ins advance
+        for lead in _LEAD_IN.finditer(text):
+            at = lead.end()
+            line_end = text.find("\n", at, at + _LEAD_IN_NAME + 1)
+            end = _LEAD_IN_END.search(text, at, at + _LEAD_IN_NAME if line_end < 0 else line_end)
+            if whole_only and (lead.start() > 0 or end is None or text[end.end() :].strip()):
+                return
+            if end is None:
+                continue
+            written = text[at : end.start()]
+            named = self._named(written, 0, paragraph, strong=False)
+            if named is None or not self.is_new(named, "lead-in"):
+                continue
+            surface = " ".join(named.surface.split()).casefold()
+            bare = " ".join(written.split()).casefold()
+            if surface not in (bare, bare.removeprefix("the ")):
+                continue
+            breaks += text.count("\n", counted, lead.start())
+            counted = lead.start()
+            self.add(
+                named, "lead-in", sentences.around(lead.start(), end.end()), first_line + breaks, paragraph
+            )
+
     def read_datelines(self, text: str, paragraph: int, first_line: int) -> None:
         """A wire's dateline ("WASHINGTON (AP) —") credits the outlet of the table it names."""
         sentences = _Sentences(text)
@@ -395,6 +440,8 @@ def extract_credits(
     for paragraph, line, text, whole_only in _texts(post):
         if _may_hold_a_credit_line(text) and _CREDIT_CUE.search(text) is not None:
             reader.read_lines(text, paragraph, line, whole_only)
+        if _LEAD_IN.search(text) is not None:
+            reader.read_lead_ins(text, paragraph, line, whole_only)
         if "(" in text:
             reader.read_datelines(text, paragraph, line)
     reader.read_links()

@@ -620,6 +620,7 @@ CreditHow = Literal[
     "courtesy",  # "Courtesy of X"
     "copyright",  # "Copyright 2021 X", "© X" (an outlet of the table)
     "dateline",  # "WASHINGTON (AP) —", "(Reuters) -" (an outlet of the table)
+    "lead-in",  # "From Reuters:" opening a line
 ]
 
 

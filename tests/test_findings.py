@@ -115,8 +115,9 @@ def test_a_via_line_credits_and_a_copy_with_no_credit_is_uncredited(tmp_path: Pa
     assert result.findings == []
 
 
-def test_a_wire_dateline_a_copyright_or_a_courtesy_line_credits_the_wire(tmp_path: Path) -> None:
-    """ "WASHINGTON (AP) —", "Copyright 2020 The Associated Press" and "Courtesy of the AP" credit it."""
+def test_a_wire_dateline_a_copyright_a_courtesy_line_or_a_lead_in_credits_the_wire(tmp_path: Path) -> None:
+    """ "WASHINGTON (AP) —", "Copyright 2020 The Associated Press", "Courtesy of the AP" and "From The
+    Associated Press:" before the text credit it."""
     result = audit_records(
         tmp_path,
         [
@@ -128,9 +129,10 @@ def test_a_wire_dateline_a_copyright_or_a_courtesy_line_credits_the_wire(tmp_pat
                 SOURCE + "\n\nCopyright 2020 The Associated Press. All rights reserved.",
             ),
             record("courtesy", "2020-03-02", SOURCE + "\n\nCourtesy of the Associated Press"),
+            record("lead-in", "2020-03-02", "From The Associated Press:\n\n" + SOURCE),
         ],
     )
-    for copy in ("dateline", "copyright", "courtesy"):
+    for copy in ("dateline", "copyright", "courtesy", "lead-in"):
         credit = result.dedup.reuse[copy].credit
         assert credit is not None
         assert [(e.source, e.outlet, e.how) for e in credit.by] == [

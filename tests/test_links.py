@@ -226,6 +226,13 @@ def test_nested_anchors_keep_a_clipped_text_each(tmp_path: Path) -> None:
         ("(h/t reuters)", [("Reuters", "hat tip")]),
         ("via the bbc", [("BBC", "via")]),
         ("source: new york times", [("The New York Times", "source")]),
+        # A lead-in before the text it brings in.
+        ("From Reuters:", [("Reuters", "lead-in")]),
+        ("From Reuters: A suicide truck bomb exploded in Kabul.", [("Reuters", "lead-in")]),
+        ("Excerpts from The Guardian — The talks went on.", [("The Guardian", "lead-in")]),
+        ("An extract from the Long War Journal:", [("Long War Journal", "lead-in")]),
+        ("from the bbc:", [("BBC", "lead-in")]),
+        ("* From Al Jazeera - The ceasefire held.", [("Al Jazeera", "lead-in")]),
     ],
 )
 def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: list[tuple[str, str]]) -> None:
@@ -253,11 +260,19 @@ def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: li
         "Sent to us via email.",
         "h/t my neighbour, who reads reuters every day",
         "via the sun deck",
+        # "From" before a person, a day, a place or more than a name, or inside a sentence.
+        "From John Smith: thanks for the tip.",
+        "From Monday: the new rules apply.",
+        "From Reuters' reporting on Kabul: a summary.",
+        "From Reuters and others: a summary.",
+        "We heard from Reuters: nothing at all.",
+        "From Reuters, which broke the story, came this.",
     ],
 )
 def test_via_in_running_text_and_a_person_after_a_weak_cue_credit_nobody(text: str) -> None:
     """ "via" inside a sentence, "H/T" or "Courtesy of" before a person, "source" as a word, a photo's
-    credit, a site's own copyright and a dateline naming no news outlet of the table are no credits."""
+    credit, a site's own copyright, a dateline naming no news outlet of the table and a "From" that
+    does not bring in a text under an outlet's name alone are no credits."""
     assert how(text) == []
 
 
