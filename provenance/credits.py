@@ -46,6 +46,7 @@ a picture, not the text. One credit per outlet and kind per post, the first.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -73,6 +74,11 @@ _CREDIT_CUE = re.compile(
     r"(?:from|by|in|with\s+(?:the\s+)?(?:kind\s+)?permission\s+(?:from|of))\b"
     r"|(?P<cross>cross-?posted)\s+(?:from|at|on)\b"
     r"|(?P<courtesy>courtesy)\s+of\b"
+    r"|(?P<contributed>additional\s+reporting\s+by|\(\s*with(?:\s+(?:additional\s+)?inputs?\s+from)?)\b"
+    r"|(?P<read_more>read\s+more|continue\s+reading"
+    r"|read\s+the\s+(?:full|original|whole|rest\s+of\s+the)\s+(?:article|story|post|piece|report))"
+    r"(?:\s+(?:at|on|in)\b|\s*:)"
+    r"|(?P<produced>produced|written|reported)\s+by\b"
     r"|(?P<copyright>copyright\b|©)(?:\s*(?:©|\(c\)))?(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?)?,?"
     r")",
     re.IGNORECASE,
@@ -83,6 +89,17 @@ _DATELINE = re.compile(
     r"^[ \t]*(?:[A-Z][A-Z.'’-]+(?:[ \t]+[A-Z][A-Z.'’-]+)*(?:,[ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*)?"
     r"[ \t]*)?\((?P<name>[^()\n]{1,40})\)(?:[ \t]*[-–—]|[ \t]*$)",
     re.MULTILINE,
+)
+# A wire's sign-off on a line of its own at a story's end: "— Reuters", "-- AP".
+_SIGN_OFF = re.compile(
+    r"^[ \t]*(?:[-–—]{1,2})[ \t]*(?P<name>[A-Z][^\n]{0,39}?)[ \t]*\.?[ \t]*$", re.MULTILINE
+)
+# Sentence ends a name before "contributed" cannot cross.
+_ENDS = (". ", "! ", "? ")
+# "Reuters contributed to this report": the name comes before the cue, and must fill its sentence's start.
+_CONTRIBUTED_AFTER = re.compile(
+    r"[ \t]+contributed[ \t]+(?:reporting[ \t]+)?to[ \t]+this[ \t]+(?:report|story|article|piece)\b",
+    re.IGNORECASE,
 )
 # Pieces of every cue above: a text with none of them (casefolded) holds no credit line. Substring
 # tests, far cheaper than the regex or a split into words.
@@ -101,6 +118,14 @@ _CUE_PIECES = (
     "courtesy",
     "copyright",
     "©",
+    "reporting by",
+    "(with",
+    "read more",
+    "reading",
+    "read the",
+    "produced",
+    "written",
+    "reported",
 )
 _HOW: dict[str, CreditHow] = {
     "via": "via",
@@ -112,6 +137,9 @@ _HOW: dict[str, CreditHow] = {
     "cross": "cross-posted",
     "courtesy": "courtesy",
     "copyright": "copyright",
+    "contributed": "contributed",
+    "read_more": "read more",
+    "produced": "produced by",
 }
 # A lead-in: "From Reuters:", "Excerpts from The Guardian —" opening a line, before the text it brings in.
 # Only the name may stand between "from" and the colon or dash, and only a name shown to be an
@@ -124,7 +152,9 @@ _LEAD_IN_END = re.compile(r"[ \t]*(?::|[—–]|-(?=[ \t]))")
 # The longest name a lead-in may hold.
 _LEAD_IN_NAME = 80
 # Cues that credit people as often as outlets: the name after them must show it is an outlet's.
-_WEAK = frozenset({"via", "hat tip", "courtesy"})
+_WEAK = frozenset({"via", "hat tip", "courtesy", "contributed", "read more", "produced by"})
+# Cues that count only after "This story was" ("produced by" alone is any film's or album's credit).
+_AFTER_ARTICLE_ONLY = frozenset({"produced"})
 # Cues that credit an outlet of the table only: a site's footer holds its own copyright ("© 2021 The
 # Daily Blog"), which says nothing of where the text came from; a wire's copyright or dateline does.
 _KNOWN_ONLY = frozenset({"copyright", "dateline"})
@@ -336,15 +366,17 @@ class _Reader:
         for cue in _CREDIT_CUE.finditer(text):
             if whole_only and text[: cue.start()].strip(_OPENS + " \t"):
                 break  # the first cue only: the slice is taken once
-            if not _at_credit_place(text, cue.start()):
+            if cue.lastgroup in _AFTER_ARTICLE_ONLY or not _at_credit_place(text, cue.start()):
                 article = _ARTICLE.search(text, max(0, cue.start() - 60), cue.start())
-                long_cue = cue.lastgroup in ("originally", "first", "reprinted")
+                long_cue = cue.lastgroup in ("originally", "first", "reprinted", "produced")
                 if not (long_cue and article is not None and _at_credit_place(text, article.start())):
                     continue
             how = _HOW[cue.lastgroup or ""]
             at = _SPACE_BEFORE_NAME.match(text, cue.end()).end()  # type: ignore[union-attr]
             named = self._named(text, at, paragraph, how not in _WEAK)
-            if named is None or not self.is_new(named, how) or (how in _KNOWN_ONLY and not named.known):
+            # "(With X)" closes a wire's story; "(with John)" is a person's company: the table's outlets only.
+            known_only = how in _KNOWN_ONLY or text.startswith("(", cue.start())
+            if named is None or not self.is_new(named, how) or (known_only and not named.known):
                 continue
             breaks += text.count("\n", counted, cue.start())
             counted = cue.start()
@@ -383,10 +415,45 @@ class _Reader:
                 named, "lead-in", sentences.around(lead.start(), end.end()), first_line + breaks, paragraph
             )
 
-    def read_datelines(self, text: str, paragraph: int, first_line: int) -> None:
-        """A wire's dateline ("WASHINGTON (AP) —") credits the outlet of the table it names."""
+    def read_contributed(self, text: str, paragraph: int, first_line: int) -> None:
+        """ "Reuters contributed to this report." credits the outlet named before the cue.
+
+        The name must be all of the sentence before "contributed", at most
+        :data:`_LEAD_IN_NAME` characters, and shown to be an outlet's: "John
+        Smith contributed to this report" credits a person, "Officials said
+        Reuters contributed …" nobody.
+        """
         sentences = _Sentences(text)
-        for dateline in _DATELINE.finditer(text):
+        counted, breaks = 0, 0  # line breaks before offset ``counted``, counted as the cues advance
+        for cue in _CONTRIBUTED_AFTER.finditer(text):
+            window = max(0, cue.start() - _LEAD_IN_NAME)
+            before = text[window : cue.start()]
+            # Where the sentence or line holding the cue starts, inside the window.
+            begin = max(before.rfind("\n") + 1, before.rfind("(") + 1)
+            for end in _ENDS:
+                found = before.rfind(end)
+                begin = max(begin, found + len(end) if found >= 0 else 0)
+            if begin == 0 and window > 0:
+                continue  # a longer run than any name
+            start = window + begin
+            written = text[start : cue.start()].strip()
+            name = self._name(written, 0)
+            if not written or name is None or name != written.rstrip("."):
+                continue
+            named = self._judge(name, written, None, False, False)
+            if named is None or not self.is_new(named, "contributed"):
+                continue
+            breaks += text.count("\n", counted, start)
+            counted = start
+            self.add(named, "contributed", sentences.around(start, cue.end()), first_line + breaks, paragraph)
+
+    def read_datelines(
+        self, text: str, paragraph: int, first_line: int, datelines: bool = True, sign_offs: bool = True
+    ) -> None:
+        """A wire's dateline ("WASHINGTON (AP) —") or sign-off ("— Reuters"): credits the table's outlet."""
+        sentences = _Sentences(text)
+        found = (_DATELINE.finditer(text) if datelines else (), _SIGN_OFF.finditer(text) if sign_offs else ())
+        for dateline in itertools.chain(*found):
             info = self.aliases.lookup(dateline.group("name"))
             if info is None or info.kind != "news outlet":
                 continue
@@ -427,9 +494,8 @@ def _texts(post: Post) -> Iterator[tuple[int, int, str, bool]]:
             yield -1, note.line, note.text, True
 
 
-def _may_hold_a_credit_line(text: str) -> bool:
-    folded = text.casefold()
-    return any(piece in folded for piece in _CUE_PIECES)
+def _may_hold_a_credit_line(folded: str) -> bool:
+    return any(map(folded.__contains__, _CUE_PIECES))  # no Python frame per piece
 
 
 def extract_credits(
@@ -438,12 +504,18 @@ def extract_credits(
     """The outlets ``post`` credits, by credit line and by link, in reading order of their kind."""
     reader = _Reader(post, aliases, vouched)
     for paragraph, line, text, whole_only in _texts(post):
-        if _may_hold_a_credit_line(text) and _CREDIT_CUE.search(text) is not None:
+        folded = text.casefold()
+        if _may_hold_a_credit_line(folded) and _CREDIT_CUE.search(text) is not None:
             reader.read_lines(text, paragraph, line, whole_only)
-        if _LEAD_IN.search(text) is not None:
+        # Anchored tries first: most paragraphs are one line, and a search tries every position.
+        if _LEAD_IN.match(text) is not None or ("\n" in text and _LEAD_IN.search(text) is not None):
             reader.read_lead_ins(text, paragraph, line, whole_only)
-        if "(" in text:
-            reader.read_datelines(text, paragraph, line)
+        if "contributed" in folded:
+            reader.read_contributed(text, paragraph, line)
+        dateline = "(" in text
+        sign_off = _SIGN_OFF.match(text) is not None or ("\n" in text and _SIGN_OFF.search(text) is not None)
+        if dateline or sign_off:
+            reader.read_datelines(text, paragraph, line, dateline, sign_off)
     reader.read_links()
     return reader.credits
 

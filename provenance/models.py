@@ -621,6 +621,9 @@ CreditHow = Literal[
     "copyright",  # "Copyright 2021 X", "© X" (an outlet of the table)
     "dateline",  # "WASHINGTON (AP) —", "(Reuters) -" (an outlet of the table)
     "lead-in",  # "From Reuters:" opening a line
+    "contributed",  # "Reuters contributed to this report", "Additional reporting by X", "(With AFP)"
+    "read more",  # "Read more at X", "Read the full article at X"
+    "produced by",  # "This story was produced by X"
 ]
 
 

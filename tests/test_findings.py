@@ -116,8 +116,9 @@ def test_a_via_line_credits_and_a_copy_with_no_credit_is_uncredited(tmp_path: Pa
 
 
 def test_a_wire_dateline_a_copyright_a_courtesy_line_or_a_lead_in_credits_the_wire(tmp_path: Path) -> None:
-    """ "WASHINGTON (AP) —", "Copyright 2020 The Associated Press", "Courtesy of the AP" and "From The
-    Associated Press:" before the text credit it."""
+    """ "WASHINGTON (AP) —", "Copyright 2020 The Associated Press", "Courtesy of the AP", "From The
+    Associated Press:" before the text, "The Associated Press contributed to this report" and a sign-off
+    "— AP" credit it."""
     result = audit_records(
         tmp_path,
         [
@@ -130,9 +131,13 @@ def test_a_wire_dateline_a_copyright_a_courtesy_line_or_a_lead_in_credits_the_wi
             ),
             record("courtesy", "2020-03-02", SOURCE + "\n\nCourtesy of the Associated Press"),
             record("lead-in", "2020-03-02", "From The Associated Press:\n\n" + SOURCE),
+            record(
+                "contributed", "2020-03-02", SOURCE + "\n\nThe Associated Press contributed to this report."
+            ),
+            record("sign-off", "2020-03-02", SOURCE + "\n\n— AP"),
         ],
     )
-    for copy in ("dateline", "copyright", "courtesy", "lead-in"):
+    for copy in ("dateline", "copyright", "courtesy", "lead-in", "contributed", "sign-off"):
         credit = result.dedup.reuse[copy].credit
         assert credit is not None
         assert [(e.source, e.outlet, e.how) for e in credit.by] == [

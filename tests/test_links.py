@@ -233,6 +233,21 @@ def test_nested_anchors_keep_a_clipped_text_each(tmp_path: Path) -> None:
         ("An extract from the Long War Journal:", [("Long War Journal", "lead-in")]),
         ("from the bbc:", [("BBC", "lead-in")]),
         ("* From Al Jazeera - The ceasefire held.", [("Al Jazeera", "lead-in")]),
+        # The forms news sites print under a story they took from another.
+        ("Reuters contributed to this report.", [("Reuters", "contributed")]),
+        (
+            "The talks end Friday. The Associated Press contributed to this story.",
+            [("Associated Press", "contributed")],
+        ),
+        ("Additional reporting by Agence France-Presse.", [("Agence France-Presse", "contributed")]),
+        ("(With inputs from Reuters)", [("Reuters", "contributed")]),
+        ("The talks end Friday. (With AFP)", [("Agence France-Presse", "contributed")]),
+        ("Read more at The Daily Telegraph.", [("The Telegraph", "read more")]),
+        ("Read the full article at www.bbc.co.uk/news/world-123", [("BBC", "read more")]),
+        ("Continue reading on Al Jazeera", [("Al Jazeera", "read more")]),
+        ("This story was produced by the Texas Tribune.", [("Texas Tribune", "produced by")]),
+        ("The talks end Friday.\n— Reuters", [("Reuters", "dateline")]),
+        ("-- AP", [("Associated Press", "dateline")]),
     ],
 )
 def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: list[tuple[str, str]]) -> None:
@@ -267,6 +282,17 @@ def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: li
         "From Reuters and others: a summary.",
         "We heard from Reuters: nothing at all.",
         "From Reuters, which broke the story, came this.",
+        # The same forms before a person, a place or words that are no name, or inside a sentence.
+        "John Smith contributed to this report.",
+        "Additional reporting by Jane Doe; editing by Tom Brown.",
+        "We talked it over (with John) at length.",
+        "(With inputs from agencies)",
+        "Read more at our website.",
+        "Read more at Christmas time.",
+        "This story was written by John Smith.",
+        "Officials said Reuters contributed to this report of theirs.",
+        "The talks end Friday.\n— John Smith",
+        "— Brussels",
     ],
 )
 def test_via_in_running_text_and_a_person_after_a_weak_cue_credit_nobody(text: str) -> None:
