@@ -1031,11 +1031,9 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
     """Audit PATHS and write only the provenance graph (posts, outlets, authors, clusters)."""
     import json
 
-    import networkx as nx
-
     from provenance.audit import audit as run_audit
     from provenance.export import refuse_replacing, write_atomically, write_output_text
-    from provenance.graph import for_export, to_node_link, write_graphml
+    from provenance.graph import to_node_link, write_gexf, write_graphml
 
     paths, config = _config(kwargs)
     target = out_file or Path(DEFAULT_OUT) / f"graph.{graph_format}"
@@ -1045,7 +1043,7 @@ def graph(graph_format: str, out_file: Path | None, **kwargs: Any) -> None:
     g = result.graph.elements()
     writers = {
         "graphml": lambda path: write_graphml(g, path),
-        "gexf": lambda path: nx.write_gexf(for_export(g), path),
+        "gexf": lambda path: write_gexf(g, path),
         "json": lambda path: write_output_text(
             path, json.dumps(to_node_link(g.to_networkx()), ensure_ascii=False, indent=1) + "\n"
         ),

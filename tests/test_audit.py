@@ -153,7 +153,7 @@ def test_a_failing_forked_graph_writer_leaves_previous_outputs_intact(
         raise ValueError("gexf writer failed")
 
     monkeypatch.setattr(export, "PARALLEL_GRAPH_MIN_ELEMENTS", 0)
-    monkeypatch.setattr(nx, "write_gexf", broken_gexf)
+    monkeypatch.setattr(provenance.graph, "write_gexf", broken_gexf)
     with pytest.raises(ValueError, match="gexf writer failed"):
         export.write_outputs(two, tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -19,6 +19,7 @@ from provenance.graph import (
     format_chain,
     provenance_chain,
     to_node_link,
+    write_gexf,
     write_graphml,
 )
 from provenance.models import (
@@ -660,3 +661,80 @@ def test_graphml_text_writer_writes_networkx_s_bytes(
     nx.write_graphml(for_export(graph), tmp_path / "copy.graphml")
     write_graphml(graph, tmp_path / "text.graphml")
     assert (tmp_path / "text.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()
+
+
+def _same_gexf(graph: object, tmp_path: Path, name: str = "g") -> str:
+    """``graph`` by write_gexf and by networkx's writer of the copy: the text, once both are the same."""
+    nx.write_gexf(for_export(graph), tmp_path / f"{name}-copy.gexf")
+    write_gexf(graph, tmp_path / f"{name}-walked.gexf")
+    walked = (tmp_path / f"{name}-walked.gexf").read_bytes()
+    assert walked == (tmp_path / f"{name}-copy.gexf").read_bytes()
+    return walked.decode("utf-8")
+
+
+def test_gexf_written_from_the_graph_equals_gexf_of_the_copy(
+    seed: tuple[list[Post], GraphResult], tmp_path: Path
+) -> None:
+    """write_gexf walks the graph a batch of elements at a time (networkx builds the whole document
+    first), and writes the bytes networkx writes for the exportable copy."""
+    _, result = seed
+    text = _same_gexf(result.elements(), tmp_path)
+    back = nx.read_gexf(tmp_path / "g-walked.gexf")
+    assert back.number_of_nodes() == result.full_graph().number_of_nodes()
+    assert 'title="text"' in text
+
+
+def test_gexf_declares_attributes_as_networkx_s_walk_meets_them(tmp_path: Path) -> None:
+    """Attributes met only on later nodes and edges, values of every kind (infinite and NaN floats too),
+    None, lists, nodes with and without a label, a graph without edges and one without nodes: networkx's
+    bytes. Names GEXF reads for itself (``weight``, ``start``, ``id``…) and ids XML merges are written by
+    networkx, so they match too."""
+    graph = nx.MultiDiGraph()
+    graph.add_node("post:a", label="A & <b>", words=12, share=0.5, reference=False, tags=["x"], note=None)
+    graph.add_node("post:b", kind="post", words=3, share=float("inf"), reference=True, tags=[], note="n\t1")
+    graph.add_node("outlet:c", kind="outlet", aliases=["C", "The C"], founded=None, share=float("nan"))
+    graph.add_node("cluster:1", kind="cluster", size=4, mixed=1)
+    graph.add_node("cluster:2", kind="cluster", size=2, mixed="two\nlines")
+    graph.add_edge("post:a", "outlet:c", type="cites", line=4)
+    graph.add_edge("post:b", "post:a", type="reprints", shared=0.75, decided_by=None)
+    graph.add_edge(
+        "post:b", "post:a", type="reprints", shared=-float("inf"), decided_by="by_date", spans=[[1]]
+    )
+    graph.add_edge("post:a", "cluster:1", type='"in"', flag=True)
+    text = _same_gexf(graph, tmp_path)
+    assert 'title="networkx_key"' in text and 'label="A &amp; &lt;b&gt;"' in text
+    back = nx.read_gexf(tmp_path / "g-walked.gexf")
+    assert back.nodes["cluster:2"]["mixed"] == "two\nlines"
+    for number, case in enumerate((nx.MultiDiGraph([]), graph.subgraph(["post:a", "post:b"]).copy())):
+        case.remove_edges_from(list(case.edges))
+        _same_gexf(case, tmp_path, f"case{number}")
+    special = graph.copy()
+    special.add_edge("post:a", "post:b", type="cites", weight=2.0)
+    special.add_node("post:d", start="2020")
+    _same_gexf(special, tmp_path, "special")
+    merged = nx.MultiDiGraph()
+    merged.add_node("p:a\x0b", title="one")
+    merged.add_node("p:a\x0c", title="two")
+    merged.add_edge("p:a\x0b", "p:a\x0c", type="reprints")
+    _same_gexf(merged, tmp_path, "merged")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    nodes=st.dictionaries(_XML_TRICKY, _ATTRIBUTES, max_size=6),
+    edges=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), _XML_TRICKY, _ATTRIBUTES), max_size=8),
+)
+def test_gexf_text_writer_writes_networkx_s_bytes(
+    nodes: dict[str, dict[str, object]], edges: list[tuple[int, int, str, dict[str, object]]], tmp_path: Path
+) -> None:
+    """Any ids and values (XML's special characters, ones XML cannot hold, every attribute type, None,
+    lists, attributes on some elements only): write_gexf is networkx's GEXF of the exportable copy, byte
+    for byte."""
+    graph = nx.MultiDiGraph()
+    for node, data in nodes.items():
+        graph.add_node(node, **data)
+    names = list(graph)
+    for u, v, kind, data in edges:
+        if names:
+            graph.add_edge(names[u % len(names)], names[v % len(names)], **{**data, "type": kind})
+    _same_gexf(graph, tmp_path)

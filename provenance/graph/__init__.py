@@ -35,7 +35,7 @@ from __future__ import annotations
 from provenance.graph.build import LINKING_STEPS, build_graph
 from provenance.graph.chain import ChainStep, ProvenanceChain, find_post, format_chain, provenance_chain
 from provenance.graph.clusters import ClusterLayer, GraphElements
-from provenance.graph.export import for_export, to_node_link, write_graphml
+from provenance.graph.export import for_export, to_node_link, write_gexf, write_graphml
 from provenance.graph.nodes import para_node, post_node
 from provenance.graph.reprints import REPRINT_KINDS
 
@@ -54,5 +54,6 @@ __all__ = [
     "post_node",
     "provenance_chain",
     "to_node_link",
+    "write_gexf",
     "write_graphml",
 ]
