@@ -11,14 +11,20 @@ Two kinds of evidence, both in the post's own text:
   "Republished with permission of X" ("reprinted"), "Cross-posted from X"
   ("cross-posted"), "Courtesy of X" ("courtesy") and "Copyright 2021 X" / "© X"
   ("copyright"), in any case;
+- **what news sites print under a story taken from another**: "Reuters
+  contributed to this report", "Additional reporting by X", "(With inputs
+  from X)" ("contributed"), "Read more at X", "Read the full article at X"
+  ("read more") and "This story was produced by X" ("produced by");
 - **a lead-in**: a line opening with "From X:" or "Excerpt from X:" before the
   text it introduces ("From Reuters:"), when X is an outlet ("lead-in");
 - **a wire's dateline**: "WASHINGTON (AP) —", "(Reuters) -", or "(AFP)" on a
-  line of its own ("dateline").
+  line of its own, and its sign-off, "— Reuters" on a line of its own
+  ("dateline").
 
-A copyright line or a dateline credits only an outlet of the table: a site's
-footer holds its own copyright ("© 2021 The Daily Blog"), which says nothing
-of where its text came from.
+A copyright line, a dateline, a sign-off or "(With X)" credits only an outlet
+of the table: a site's footer holds its own copyright ("© 2021 The Daily
+Blog"), which says nothing of where its text came from, and "(with John)" is
+company, not a source.
 
 A credit line is only a credit where a credit stands. The short cues ("via",
 "source", "h/t") must open a line, a sentence or a bracket ("(via Boing
@@ -31,8 +37,9 @@ outlet by its domain (the table's outlet), else by its text; otherwise a
 domain or web address written out ("Source: www.bbc.co.uk/news"), else a run
 of capitalised words. A name in the table is that outlet. Any other name is
 an outlet **found** in the text: after the unambiguous cues ("Source:",
-"originally published", "reprinted"…) whatever name follows; after "via" and
-"h/t", which credit people as often as outlets ("H/T John"), only a name that
+"originally published", "reprinted"…) whatever name follows; after "via",
+"h/t", "courtesy of", "read more at", "contributed" and "produced by", which
+credit people as often as outlets ("H/T John"), only a name that
 looks like an outlet's (:func:`provenance.outlets.looks_like_outlet_name`), is
 linked to its own site ("via <a href=boingboing.net>Boing Boing</a>"), or is
 vouched for elsewhere in the corpus.
