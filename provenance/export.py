@@ -21,6 +21,7 @@ import array
 import codecs
 import contextlib
 import csv
+import datetime as dt
 import functools
 import hashlib
 import io
@@ -258,6 +259,17 @@ def _iso(value: object) -> str | None:
     return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
 
 
+def _offset(offset: dt.timedelta | None) -> str | None:
+    """An offset from UTC as ISO 8601 writes it: ``+05:30``, ``-04:00`` (``+05:30:15`` with seconds)."""
+    if offset is None:
+        return None
+    seconds = int(offset.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+
+
 def _ref(ref: ParagraphRef) -> RefDoc:
     return {"post": ref.post, "paragraph": ref.paragraph}
 
@@ -269,6 +281,7 @@ def _post_dict(post: Post, reuse: ReuseDoc | None) -> PostDoc:
         "title": post.title,
         "date": _iso(post.date),
         "time": _iso(post.time),
+        "utc_offset": _offset(post.utc_offset),
         "reference": post.reference,
         "source": {
             "path": post.source.path,

@@ -237,6 +237,7 @@ class PostDoc(TypedDict):
     title: str
     date: str | None
     time: str | None
+    utc_offset: NotRequired[str | None]
     reference: bool
     source: SourceFileDoc
     citation: CitationDoc | None

@@ -12,6 +12,7 @@ import pytest
 
 import provenance
 from provenance.dedup.order import EVIDENCE, Chronology
+from provenance.export import audit_to_dict
 from provenance.models import Audit
 from tests.records import post
 
@@ -359,3 +360,11 @@ def test_date_times_of_two_time_zones_are_ordered_by_instant(tmp_path: Path) -> 
     assert shown["new-york"] == ("2021-07-04", "08:00:00")
     assert shown["tokyo"] == ("2021-07-05", "01:00:00")
     assert result.findings == []
+    # audit.json keeps each offset beside the time as written, so that a reader can see the order's reason.
+    offsets = {p["id"]: (p["time"], p["utc_offset"]) for p in audit_to_dict(result)["posts"]}
+    assert offsets == {
+        "london": ("09:00:00", "+00:00"),
+        "new-york": ("08:00:00", "-04:00"),
+        "tokyo": ("01:00:00", "+09:00"),
+        "evening": ("20:00:00", "-04:00"),
+    }
