@@ -12,7 +12,7 @@ from provenance.ingest import read_corpus
 from provenance.ingest.archive import iter_archive, parse_citation, split_glued_outlet
 from provenance.ingest.classify import classify_line
 from provenance.ingest.dates import parse_date
-from provenance.models import Post
+from provenance.models import InputWarning, Post
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest" / "archive"
 CATEGORY_ARCHIVE = FIXTURES / "category-archive.txt"
@@ -194,6 +194,41 @@ def test_the_post_title_and_a_date_cite_no_outlet() -> None:
     # Under another title the same short line is an outlet and its date, as before.
     other = parse_citation("Long War Journal, July 13, 2017", "Bombing in Kabul", 4)
     assert other is not None and (other.title, other.outlet) == (None, "Long War Journal")
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("13/07/2017", dt.date(2017, 7, 13)),
+        ("13.07.2017", dt.date(2017, 7, 13)),
+        ("7/13/2017", dt.date(2017, 7, 13)),
+        ("2017/07/13", dt.date(2017, 7, 13)),
+        ("07/07/2017", dt.date(2017, 7, 7)),
+        ("Thursday, 13/07/2017 10:45", dt.date(2017, 7, 13)),
+        # Day or month first, either reads: no day is guessed, the citation is kept.
+        ("05/06/2017", None),
+        ("31/02/2017", None),
+    ],
+)
+def test_a_citation_date_in_numbers_is_read_where_its_numbers_name_one_day(
+    written: str, day: dt.date | None
+) -> None:
+    """ "…, Reuters, 13/07/2017" was no citation at all: the line stayed a paragraph and Reuters uncited."""
+    citation = parse_citation(f"Rates rise again, Reuters, {written}", "Another title", 4)
+    assert citation is not None
+    assert (citation.title, citation.outlet, citation.date) == ("Rates rise again", "Reuters", day)
+
+
+def test_a_citation_date_that_reads_as_two_days_is_warned_about_by_name() -> None:
+    """The warning says why the date was not read, at the citation's line."""
+    lines = ["Rates rise again", "", "June 7, 2017", "", "Rates rise again, Reuters, 05/06/2017", "", "Body."]
+    events = list(iter_archive("a.txt", lines))
+    (post,) = [e for e in events if isinstance(e, Post)]
+    assert post.citation is not None and post.citation.outlet == "Reuters" and post.citation.date is None
+    warnings = [(e.line, e.message) for e in events if isinstance(e, InputWarning)]
+    assert warnings == [
+        (5, "date '05/06/2017' in citation line reads as two days (day or month first?); kept without a date")
+    ]
 
 
 def test_sun_before_the_citation_date_is_the_outlet() -> None:

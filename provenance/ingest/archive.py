@@ -24,7 +24,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from provenance.ingest.classify import classify_line, is_archive_header
-from provenance.ingest.dates import TRAILING_DATE, date_from_match, is_date_line, parse_date
+from provenance.ingest.dates import (
+    TRAILING_DATE,
+    TRAILING_NUMERIC_DATE,
+    date_from_match,
+    is_date_line,
+    numeric_date,
+    parse_date,
+)
 from provenance.ingest.source import Event, LongLine, long_line_events, physical_lines
 from provenance.models import (
     Citation,
@@ -155,9 +162,13 @@ def parse_citation(text: str, post_title: str, line: int) -> Citation | None:
     if len(clean) > _MAX_CITATION_LENGTH:
         return None
     date_match = TRAILING_DATE.search(clean)
-    if not date_match:
-        return None
-    date = date_from_match(date_match)
+    if date_match:
+        date = date_from_match(date_match)
+    else:
+        date_match = TRAILING_NUMERIC_DATE.search(clean)
+        if not date_match:
+            return None
+        date, _ = numeric_date(date_match)
     head = clean[: date_match.start()].strip()
     title_norm = _normalise_spaces(post_title)
     cited_title: str | None
@@ -188,6 +199,17 @@ def parse_citation(text: str, post_title: str, line: int) -> Citation | None:
     if not rest:
         return None
     return _citation(cited_title, rest, date, line, text)
+
+
+def _undated_citation(raw: str) -> str:
+    """Why a citation line's date was not read: no such day, or numbers that name two days."""
+    numeric = TRAILING_NUMERIC_DATE.search(_normalise_spaces(raw))
+    if numeric is not None and numeric_date(numeric)[1]:
+        written = numeric.group().lstrip(", ").strip()
+        return (
+            f"date {written!r} in citation line reads as two days (day or month first?); kept without a date"
+        )
+    return "invalid date in citation line; kept without a date"
 
 
 def _folded(text: str) -> str:
@@ -234,7 +256,7 @@ def _finish(path: str, builder: _PostBuilder) -> Iterator[Event]:
         if citation is not None:
             body = body[1:]
             if citation.date is None:
-                yield InputWarning(path, citation.line, "invalid date in citation line; kept without a date")
+                yield InputWarning(path, citation.line, _undated_citation(citation.raw))
     paragraphs: list[Paragraph] = []
     notes: list[ClassifiedLine] = []
     for line, text in body:

@@ -60,6 +60,15 @@ _WEEKDAY_NAME = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _DATE_WORD = r"(?:(?:updated|published|posted)(?:\s+on)?:?\s+)?"
 _TIME_AFTER = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
 TRAILING_DATE = re.compile(rf",\s*{_DATE_WORD}{_WEEKDAY_NAME}{DATE_PATTERN}{_TIME_AFTER}\s*$", re.IGNORECASE)
+# A citation's date in numbers: "13/07/2017", "13.07.2017", "7/13/2017" (day and month in either order),
+# "2017/07/13" (year first).
+_NUMERIC_DATE = (
+    r"(?:(?P<n1>\d{1,2})(?P<sep>[/.])(?P<n2>\d{1,2})(?P=sep)(?P<ny>\d{4})"
+    r"|(?P<iy>\d{4})/(?P<im>\d{1,2})/(?P<id>\d{1,2}))"
+)
+TRAILING_NUMERIC_DATE = re.compile(
+    rf",\s*{_DATE_WORD}{_WEEKDAY_NAME}{_NUMERIC_DATE}{_TIME_AFTER}\s*$", re.IGNORECASE
+)
 
 
 def _fields(match: re.Match[str]) -> tuple[str, str, str]:
@@ -86,6 +95,26 @@ def date_from_match(match: re.Match[str]) -> dt.date | None:
     if month_number is None or not day_digits:
         return None
     return _date(year, str(month_number), day_digits)
+
+
+def numeric_date(match: re.Match[str]) -> tuple[dt.date | None, bool]:
+    """The day a :data:`TRAILING_NUMERIC_DATE` match names, and whether its numbers leave it open.
+
+    "13/07/2017" and "07/13/2017" can be read one way only (13 is no month),
+    and "07/07/2017" either way alike; "05/06/2017" is the 5th of June in
+    London and the 6th of May in New York: ``(None, True)``, for no guess
+    can order two posts by it.
+    """
+    if match["iy"]:
+        return _date(match["iy"], match["im"], match["id"]), False
+    first, second = int(match["n1"]), int(match["n2"])
+    if first == second or first > 12:
+        day, month = first, second
+    elif second > 12:
+        month, day = first, second
+    else:
+        return None, True
+    return _date(match["ny"], str(month), str(day)), False
 
 
 def _date(year: str, month: str, day: str) -> dt.date | None:
