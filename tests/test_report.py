@@ -558,6 +558,22 @@ def test_limits_cut_duplicates_and_point_to_pairs_csv(seed_doc: dict[str, Any]) 
     assert '<a href="pairs.csv">' in html
 
 
+def test_the_outlet_filter_offers_only_outlets_of_copies_shown(seed_doc: dict[str, Any]) -> None:
+    """Each outlet the filter offers selects a copy on the page: with room for one copy, the outlets of
+    the pairs left out (in pairs.csv only) are not offered; with room for all, every outlet is."""
+    for limits in (ReportLimits(max_pairs=1), ReportLimits()):
+        duplicates = build_context(seed_doc, limits).duplicates
+        tagged = {
+            o for c in duplicates.clusters + duplicates.short_clusters for m in c.members for o in m.outlets
+        }
+        assert {value for value, _ in duplicates.outlet_options} == tagged
+    one, every = (
+        len(build_context(seed_doc, limits).duplicates.outlet_options)
+        for limits in (ReportLimits(max_pairs=1), ReportLimits())
+    )
+    assert one < every
+
+
 def test_pairs_without_clusters_are_grouped_by_connected_component(seed_doc: dict[str, Any]) -> None:
     """Without cluster ids pairs are still grouped: the three 'Our sources foresee' paragraphs form one."""
     doc = copy.deepcopy(seed_doc)

@@ -199,6 +199,14 @@ def _duplicates(
     del ranks
     views: list[ClusterView] = []
     shown = 0
+    shown_outlets: dict[str, str] = {}  # casefolded -> as first written, of the copies shown
+
+    def outlets_of(*post_ids: str) -> list[str]:
+        found = [o for o in map(posts.outlet_of, post_ids) if o]
+        for outlet in found:
+            shown_outlets.setdefault(outlet.casefold(), outlet)
+        return found
+
     for cluster_id in cluster_ids[: limits.max_clusters]:
         if shown >= limits.max_pairs:
             break
@@ -218,15 +226,7 @@ def _duplicates(
                     containment=pair.containment,
                     similarity=_similarity(pair),
                     scope="inside" if ref[0] == witness[0] else "cross",
-                    outlets=tuple(
-                        sorted(
-                            {
-                                o.casefold()
-                                for o in (posts.outlet_of(witness[0]), posts.outlet_of(ref[0]))
-                                if o
-                            }
-                        )
-                    ),
+                    outlets=tuple(sorted({o.casefold() for o in outlets_of(witness[0], ref[0])})),
                     paragraph=posts.paragraph(*ref),
                     runs=runs,
                     compared_with=None if other == witness else posts.paragraph(*other),
@@ -258,10 +258,9 @@ def _duplicates(
             f"clusters (across posts first, then by shared words). Every pair is listed in pairs.csv."
         )
     inlined = Counter(key for cluster in views for m in cluster.members for key in (m.kind, m.scope))
-    outlet_names = sorted(
-        {o for pair in pairs for o in (posts.outlet_of(pair.a[0]), posts.outlet_of(pair.b[0])) if o},
-        key=str.casefold,
-    )
+    # The filter offers the outlets of the copies shown, each once: one that only pairs left out of the
+    # page cite would select nothing.
+    outlet_names = sorted(shown_outlets.values(), key=str.casefold)
     return DuplicatesView(
         clusters=tuple(v for v in views if not v.short),
         short_clusters=tuple(v for v in views if v.short),
