@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -300,6 +301,18 @@ def test_via_in_running_text_and_a_person_after_a_weak_cue_credit_nobody(text: s
     credit, a site's own copyright, a dateline naming no news outlet of the table and a "From" that
     does not bring in a text under an outlet's name alone are no credits."""
     assert how(text) == []
+
+
+def test_a_line_of_spaces_after_a_dash_costs_its_length() -> None:
+    """ "- A", 20,000 spaces, then a word: the plain-text archive keeps such a line as it is, and the
+    sign-off's pattern tried every split of the spaces between its two runs of them (8.9 s for 8,000
+    spaces, about a minute for 20,000)."""
+    for text in ("- A" + " " * 20_000 + "x", "Intro.\n— Reuters" + "\t" * 20_000 + "x"):
+        started = time.perf_counter()
+        assert how(text) == []
+        elapsed = time.perf_counter() - started
+        # Milliseconds; the bound only catches work that grows with the square of the line.
+        assert elapsed < 3, elapsed
 
 
 def test_a_link_to_an_outlets_site_or_a_subdomain_credits_it() -> None:
