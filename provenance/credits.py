@@ -106,8 +106,10 @@ _SIGN_OFF = re.compile(
 # Sentence ends a name before "contributed" cannot cross.
 _ENDS = (". ", "! ", "? ")
 # "Reuters contributed to this report": the name comes before the cue, and must fill its sentence's start.
+# Tried only where a run of spaces starts: from every space of a run, each try ran to its end.
 _CONTRIBUTED_AFTER = re.compile(
-    r"[ \t]+contributed[ \t]+(?:reporting[ \t]+)?to[ \t]+this[ \t]+(?:report|story|article|piece)\b",
+    r"(?<![ \t])[ \t]+contributed[ \t]+"
+    r"(?:reporting[ \t]+)?to[ \t]+this[ \t]+(?:report|story|article|piece)\b",
     re.IGNORECASE,
 )
 # Pieces of every cue above: a text with none of them (casefolded) holds no credit line. Substring

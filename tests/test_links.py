@@ -315,6 +315,17 @@ def test_a_line_of_spaces_after_a_dash_costs_its_length() -> None:
         assert elapsed < 3, elapsed
 
 
+def test_a_run_of_spaces_before_contributed_costs_its_length() -> None:
+    """40,000 spaces before "contributed": the cue's pattern was tried from every space of the run,
+    each try running to its end (7 s)."""
+    text = "a" + " " * 40_000 + "contributed to that"
+    started = time.perf_counter()
+    assert how(text) == []
+    elapsed = time.perf_counter() - started
+    # Milliseconds; the bound only catches work that grows with the square of the run.
+    assert elapsed < 2, elapsed
+
+
 def test_a_link_to_an_outlets_site_or_a_subdomain_credits_it() -> None:
     """A paragraph's link to cnn.com's subdomain credits CNN, with the sentence, line and url."""
     link = Link(1, "https://edition.cnn.com/a", "edition.cnn.com", "pictures", 11)
