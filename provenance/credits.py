@@ -103,6 +103,8 @@ _DATELINE = re.compile(
 _SIGN_OFF = re.compile(
     r"^[ \t]*(?:[-–—]{1,2})[ \t]*(?P<name>[A-Z][^\n]{0,39}?)[ \t]*+\.?[ \t]*$", re.MULTILINE
 )
+# A line opening with a dash: next to a sign-off's line, they are the items of a list.
+_LIST_DASH = re.compile(r"[ \t]*[-–—]")
 # Sentence ends a name before "contributed" cannot cross.
 _ENDS = (". ", "! ", "? ")
 # "Reuters contributed to this report": the name comes before the cue, and must fill its sentence's start.
@@ -461,12 +463,22 @@ class _Reader:
     def read_datelines(
         self, text: str, paragraph: int, first_line: int, datelines: bool = True, sign_offs: bool = True
     ) -> None:
-        """A wire's dateline ("WASHINGTON (AP) —") or sign-off ("— Reuters"): credits the table's outlet."""
+        """A wire's dateline ("WASHINGTON (AP) —") or sign-off ("— Reuters"): credits the table's outlet.
+
+        A sign-off is no item of a list ("- Sat\\n- Sun", "- Reuters" among the
+        sites one reads), nor a one-word name the table takes only after "the"
+        ("- Express" is that word).
+        """
         sentences = _Sentences(text)
         found = (_DATELINE.finditer(text) if datelines else (), _SIGN_OFF.finditer(text) if sign_offs else ())
         for dateline in itertools.chain(*found):
             info = self.aliases.lookup(dateline.group("name"))
             if info is None or info.kind != "news outlet":
+                continue
+            if dateline.re is _SIGN_OFF and (
+                (info.needs_the and len(dateline.group("name").split()) == 1)
+                or self._in_a_list(text, dateline.start(), dateline.end(), paragraph)
+            ):
                 continue
             named = _Named(info.name, dateline.group("name"), None, True, True)
             if self.is_new(named, "dateline"):
@@ -474,6 +486,28 @@ class _Reader:
                 self.add(
                     named, "dateline", sentences.around(dateline.start(), dateline.end()), line, paragraph
                 )
+
+    def _in_a_list(self, text: str, start: int, end: int, paragraph: int) -> bool:
+        """Whether the line ``text[start:end]`` has a dash-led line right before or after it: in its
+        text, or at the text's edge the next line of the paragraph before or after.
+
+        Only the line before is searched back over, so each line is read at
+        most twice, however many dash-led lines the text has.
+        """
+        if start > 0:
+            before, at = text, text.rfind("\n", 0, start - 1) + 1
+        else:
+            before = self._paragraph_text(paragraph, -1)
+            at = before.rfind("\n") + 1
+        after, after_at = (text, end + 1) if end < len(text) else (self._paragraph_text(paragraph, 1), 0)
+        return _LIST_DASH.match(before, at) is not None or _LIST_DASH.match(after, after_at) is not None
+
+    def _paragraph_text(self, paragraph: int, step: int) -> str:
+        """The text of the paragraph ``step`` after ``paragraph`` (-1: the one before), or "" for none; a
+        note (``paragraph`` -1) has no neighbours."""
+        index = paragraph + step
+        paragraphs = self.post.paragraphs
+        return paragraphs[index].text if paragraph >= 0 and 0 <= index < len(paragraphs) else ""
 
     def read_links(self) -> None:
         """Links in the paragraphs to a site of the table, not already taken by a credit line."""

@@ -303,6 +303,27 @@ def test_via_in_running_text_and_a_person_after_a_weak_cue_credit_nobody(text: s
     assert how(text) == []
 
 
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ("Closed on\n- Sat\n- Sun",),
+        ("My favourite news sources:\n- Reuters\n- The Guardian\n- BBC News",),
+        ("Sources I read every day:", "- Reuters", "- Bloomberg"),
+        ("Our shipping options are:", "- Standard", "- Express"),
+        ("Shapes to draw: a circle, then a", "- Star"),
+        ("Tomorrow's menu.", "— Mirror"),
+    ],
+)
+def test_a_list_item_or_an_ordinary_word_after_a_dash_is_no_sign_off(paragraphs: tuple[str, ...]) -> None:
+    """A line of a list of dash-led lines, in one paragraph or one a paragraph, is an item ("- Sun" among
+    the days, "- Express" among the shipping options), and a word the table takes for an outlet only
+    after "the" ("Sun", "Express", "Star", "Mirror") is that word: no wire's sign-off."""
+    assert how(*paragraphs) == []
+    # A sign-off under the story, and the ordinary word with its "the", still credit.
+    assert how("The talks end Friday.", "— Reuters") == [("Reuters", "dateline")]
+    assert how("The talks end Friday.\n— The Sun") == [("The Sun", "dateline")]
+
+
 def test_a_line_of_spaces_after_a_dash_costs_its_length() -> None:
     """ "- A", 20,000 spaces, then a word: the plain-text archive keeps such a line as it is, and the
     sign-off's pattern tried every split of the spaces between its two runs of them (8.9 s for 8,000
