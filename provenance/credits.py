@@ -103,6 +103,8 @@ _DATELINE = re.compile(
 _SIGN_OFF = re.compile(
     r"^[ \t]*(?:[-–—]{1,2})[ \t]*(?P<name>[A-Z][^\n]{0,39}?)[ \t]*+\.?[ \t]*$", re.MULTILINE
 )
+# What may follow a name that fills its line or sentence: "Read more: The Hill."
+_NAME_ENDS = re.compile(r"[ \t]*(?:[.!]?[ \t]*(?:\n|$)|[.!][ \t])")
 # A line opening with a dash: next to a sign-off's line, they are the items of a list.
 _LIST_DASH = re.compile(r"[ \t]*[-–—]")
 # Sentence ends a name before "contributed" cannot cross.
@@ -219,6 +221,12 @@ def _at_credit_place(text: str, start: int) -> bool:
         return True
     # After a sentence's end: ". Source: X", "…! (via X)".
     return last in ".!?" and start > end
+
+
+def _fills_its_line(text: str, at: int, surface: str) -> bool:
+    """Whether ``surface``, written at ``text[at:]`` (after a "the" there), ends its line or sentence."""
+    found = text.find(surface, at, at + len(surface) + 4)
+    return found >= 0 and _NAME_ENDS.match(text, found + len(surface)) is not None
 
 
 class _Sentences:
@@ -390,6 +398,10 @@ class _Reader:
             # "(With X)" closes a wire's story; "(with John)" is a person's company: the table's outlets only.
             known_only = how in _KNOWN_ONLY or text.startswith("(", cue.start())
             if named is None or not self.is_new(named, how) or (known_only and not named.known):
+                continue
+            # "READ MORE: BBC presenter sacked" is a headline: after the colon, the name is all there is.
+            headline = how == "read more" and cue.group().endswith(":") and named.link is None
+            if headline and not _fills_its_line(text, at, named.surface):
                 continue
             breaks += text.count("\n", counted, cue.start())
             counted = cue.start()

@@ -304,6 +304,26 @@ def test_via_in_running_text_and_a_person_after_a_weak_cue_credit_nobody(text: s
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "READ MORE: BBC presenter sacked after complaints",
+        "Read more: Reuters journalist detained in Myanmar",
+        "READ MORE: Guardian columnist quits over row",
+        "Read more: CNN anchor leaves network",
+        "Continue reading: The Guardian's view on the talks",
+    ],
+)
+def test_a_headline_after_read_more_and_a_colon_credits_nobody(text: str) -> None:
+    """ "READ MORE:" before a headline links to another story; a headline opening with an outlet's
+    name ("BBC presenter sacked…") does not say the text came from it. After the colon the name must
+    be all of its line or sentence."""
+    assert how(text) == []
+    assert how("Read more: The Hill.") == [("The Hill", "read more")]
+    assert how("READ MORE: https://www.bbc.com/news/world-123") == [("BBC", "read more")]
+    assert how("Read more on Reuters' coverage of Kabul") == [("Reuters", "read more")]
+
+
+@pytest.mark.parametrize(
     "paragraphs",
     [
         ("Closed on\n- Sat\n- Sun",),
