@@ -109,11 +109,12 @@ _NAME_ENDS = re.compile(r"[ \t]*(?:[.!]?[ \t]*(?:\n|$)|[.!][ \t])")
 _LIST_DASH = re.compile(r"[ \t]*[-–—]")
 # Sentence ends a name before "contributed" cannot cross.
 _ENDS = (". ", "! ", "? ")
-# "Reuters contributed to this report": the name comes before the cue, and must fill its sentence's start.
-# Tried only where a run of spaces starts: from every space of a run, each try ran to its end.
+# "Reuters contributed to this report", "Reuters contributed reporting": the name comes before the cue,
+# and must fill its sentence's start. Tried only where a run of spaces starts: from every space of a
+# run, each try ran to its end.
 _CONTRIBUTED_AFTER = re.compile(
     r"(?<![ \t])[ \t]+contributed[ \t]+"
-    r"(?:reporting[ \t]+)?to[ \t]+this[ \t]+(?:report|story|article|piece)\b",
+    r"(?:reporting\b|to[ \t]+this[ \t]+(?:report|story|article|piece)\b)",
     re.IGNORECASE,
 )
 # Pieces of every cue above: a text with none of them (casefolded) holds no credit line. Substring

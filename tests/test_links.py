@@ -236,6 +236,8 @@ def test_nested_anchors_keep_a_clipped_text_each(tmp_path: Path) -> None:
         ("* From Al Jazeera - The ceasefire held.", [("Al Jazeera", "lead-in")]),
         # The forms news sites print under a story they took from another.
         ("Reuters contributed to this report.", [("Reuters", "contributed")]),
+        ("Reuters contributed reporting.", [("Reuters", "contributed")]),
+        ("Bloomberg News contributed reporting from London.", [("Bloomberg", "contributed")]),
         (
             "The talks end Friday. The Associated Press contributed to this story.",
             [("Associated Press", "contributed")],
@@ -285,6 +287,8 @@ def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: li
         "From Reuters, which broke the story, came this.",
         # The same forms before a person, a place or words that are no name, or inside a sentence.
         "John Smith contributed to this report.",
+        "Jane Doe contributed reporting.",
+        "Reuters contributed nothing to this report.",
         "Additional reporting by Jane Doe; editing by Tom Brown.",
         "We talked it over (with John) at length.",
         "(With inputs from agencies)",
