@@ -738,3 +738,16 @@ def test_gexf_text_writer_writes_networkx_s_bytes(
         if names:
             graph.add_edge(names[u % len(names)], names[v % len(names)], **{**data, "type": kind})
     _same_gexf(graph, tmp_path)
+
+
+def test_gexf_writes_numpy_floats_as_networkx_does(tmp_path: Path) -> None:
+    """networkx writes "INF" and "NaN" for a Python float only; a numpy float64 (a float's subclass) it
+    writes as str gives it, "inf", "-inf", "nan" (write_gexf wrote INF and NaN for it)."""
+    import numpy as np
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", share=np.float64("inf"))
+    graph.add_node("b", share=np.float64("nan"))
+    graph.add_edge("a", "b", key=np.float64("nan"), type="t", shared=np.float64("-inf"))
+    text = _same_gexf(graph, tmp_path)
+    assert 'value="inf"' in text and 'value="-inf"' in text

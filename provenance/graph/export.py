@@ -288,11 +288,15 @@ def _gexf_attribute(text: str) -> str:
 
 
 def _gexf_value(value: Any) -> str:
-    """A value as networkx's GEXF writer puts it: ``true``/``false``, ``INF``, ``NaN``, else ``str``."""
+    """A value as networkx's GEXF writer puts it: ``true``/``false``, ``INF``, ``NaN``, else ``str``.
+
+    Only a Python float is written ``INF``: networkx tests the type itself, and
+    writes a numpy float64 (a subclass) as ``inf``.
+    """
     if isinstance(value, bool):
         return str(value).lower()
     text = str(value)
-    return _GEXF_FLOATS.get(text, text) if isinstance(value, float) else text
+    return _GEXF_FLOATS.get(text, text) if type(value) is float else text
 
 
 def write_gexf(g: nx.MultiDiGraph | GraphElements, path: Any) -> None:
