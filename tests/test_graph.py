@@ -751,3 +751,13 @@ def test_gexf_writes_numpy_floats_as_networkx_does(tmp_path: Path) -> None:
     graph.add_edge("a", "b", key=np.float64("nan"), type="t", shared=np.float64("-inf"))
     text = _same_gexf(graph, tmp_path)
     assert 'value="inf"' in text and 'value="-inf"' in text
+
+
+def test_gexf_of_a_node_attribute_named_key_is_networkx_s(tmp_path: Path) -> None:
+    """networkx renames every attribute named "key" to "networkx_key", a node's too (write_gexf
+    declared the node's as "key"), and one named "networkx_key" then shares its declaration."""
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", key=1)
+    graph.add_node("b", networkx_key=2)
+    graph.add_edge("a", "b", type="t")
+    assert 'title="key"' not in _same_gexf(graph, tmp_path)

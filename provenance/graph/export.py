@@ -269,8 +269,11 @@ def write_graphml(g: nx.MultiDiGraph | GraphElements, path: Any) -> None:
 
 
 # What networkx's GEXF writer takes out of a node's or an edge's data for the element itself or for
-# what GEXF gives them (ids, parents, spells, visual attributes): such graphs are written by networkx.
-_GEXF_NODE_SPECIAL = frozenset({"id", "pid", "start", "end", "parents", "spells", "slices", "viz"})
+# what GEXF gives them (ids, parents, spells, visual attributes), or renames (any "key" is declared as
+# "networkx_key"): such graphs are written by networkx.
+_GEXF_NODE_SPECIAL = frozenset(
+    {"id", "pid", "start", "end", "parents", "spells", "slices", "viz", "key", "networkx_key"}
+)
 _GEXF_EDGE_SPECIAL = frozenset(
     {"id", "weight", "start", "end", "spells", "slices", "viz", "key", "networkx_key"}
 )
