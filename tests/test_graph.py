@@ -761,3 +761,17 @@ def test_gexf_of_a_node_attribute_named_key_is_networkx_s(tmp_path: Path) -> Non
     graph.add_node("b", networkx_key=2)
     graph.add_edge("a", "b", type="t")
     assert 'title="key"' not in _same_gexf(graph, tmp_path)
+
+
+def test_gexf_of_attribute_names_that_are_no_plain_text_is_networkx_s(tmp_path: Path) -> None:
+    """networkx titles an attribute ``str(name)`` (an int name too, and two names alike as text share
+    one declaration) and writes a lone surrogate in a name as a character reference: write_gexf raised
+    TypeError and UnicodeEncodeError on them."""
+    numbered = nx.MultiDiGraph()
+    numbered.add_nodes_from([("a", {1: 5}), ("b", {"1": 6})])
+    numbered.add_edges_from([("a", "b", {2: "x", "type": "t"})])
+    assert 'title="1"' in _same_gexf(numbered, tmp_path, "numbered")
+    surrogate = nx.MultiDiGraph()
+    surrogate.add_node("a", **{"n\ud800": 1})
+    surrogate.add_edge("a", "a", **{"e\udfff": 1.5})
+    assert 'title="n&#55296;"' in _same_gexf(surrogate, tmp_path, "surrogate")
