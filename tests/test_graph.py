@@ -775,3 +775,17 @@ def test_gexf_of_attribute_names_that_are_no_plain_text_is_networkx_s(tmp_path: 
     surrogate.add_node("a", **{"n\ud800": 1})
     surrogate.add_edge("a", "a", **{"e\udfff": 1.5})
     assert 'title="n&#55296;"' in _same_gexf(surrogate, tmp_path, "surrogate")
+
+
+def test_an_edge_with_both_type_and_kind_is_declared_once(tmp_path: Path) -> None:
+    """The copy writes an edge's ``type`` as ``kind``: an edge holding both has one ``kind``, declared
+    once by networkx; the walk's first-edge order held it twice, and write_gexf declared "kind" twice
+    (ids 1 and 1, no 0), write_graphml as d0 and d1."""
+    for data in ({"kind": "K", "type": "T"}, {"type": "T", "kind": "K", "n": 1}):
+        graph = nx.MultiDiGraph()
+        graph.add_edge("a", "b", **data)
+        graph.add_edge("b", "a", type="U")
+        assert _same_gexf(graph, tmp_path).count('title="kind"') == 1
+        nx.write_graphml(for_export(graph), tmp_path / "copy.graphml")
+        write_graphml(graph, tmp_path / "text.graphml")
+        assert (tmp_path / "text.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()

@@ -88,7 +88,8 @@ class ExportView:
         self._first_edge_keys: list[str] | None = None
         for _, _, data in g.edges(data=True):
             if self._first_edge_keys is None:
-                self._first_edge_keys = [_EDGE_RENAMES.get(k, k) for k in data]
+                # Once each: "type" and "kind" are one attribute in the copy.
+                self._first_edge_keys = list(dict.fromkeys(_EDGE_RENAMES.get(k, k) for k in data))
             seen_edges.see(data, _EDGE_RENAMES)
         self._g = g
         # Two ids that differ only in characters XML cannot hold become one id: the copy merges
