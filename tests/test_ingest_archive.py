@@ -197,6 +197,25 @@ def test_the_post_title_and_a_date_cite_no_outlet() -> None:
 
 
 @pytest.mark.parametrize(
+    "title", ["Bombing in Kabul, Afghanistan", "Why Iran, Russia and Syria disagree", "Bombing in Kabul"]
+)
+def test_the_post_title_with_commas_and_a_date_cite_no_outlet(title: str) -> None:
+    """A title holding commas, then a date, is the post's own title too: it was split at its last
+    comma, "Afghanistan" and "Russia and Syria disagree" read as the outlet."""
+    citation = parse_citation(f"{title}, June 2, 2017", title, 4)
+    assert citation is not None
+    assert (citation.title, citation.outlet, citation.author, citation.date) == (
+        title,
+        None,
+        None,
+        dt.date(2017, 6, 2),
+    )
+    # With an outlet after the title, the outlet is read as before.
+    cited = parse_citation(f"{title}, Long War Journal, June 2, 2017", title, 4)
+    assert cited is not None and (cited.title, cited.outlet) == (title, "Long War Journal")
+
+
+@pytest.mark.parametrize(
     ("written", "day"),
     [
         ("13/07/2017", dt.date(2017, 7, 13)),

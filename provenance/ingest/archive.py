@@ -172,16 +172,17 @@ def parse_citation(text: str, post_title: str, line: int) -> Citation | None:
     head = clean[: date_match.start()].strip()
     title_norm = _normalise_spaces(post_title)
     cited_title: str | None
+    # The post's own title and a date ("Bombing in Kabul, Afghanistan, June 2, 2017") cite the title's
+    # date and no outlet: the title, commas and all, is no outlet's name.
+    whole = head.rstrip(" ,")
+    if whole and _folded(whole) == _folded(title_norm):
+        return Citation(title=whole, outlet=None, author=None, date=date, line=line, raw=text)
     if _folded(head).startswith(_folded(title_norm) + ","):
         cited_title = head[: len(title_norm)]
         rest = [s.strip() for s in head[len(title_norm) + 1 :].split(",") if s.strip()]
     else:
         segments = [s.strip() for s in head.split(",") if s.strip()]
         if len(segments) < 2:
-            # The post's own title and a date ("Bombing in Kabul, June 2, 2017")
-            # cite the title's date and no outlet: the title is no outlet's name.
-            if len(segments) == 1 and _folded(segments[0]) == _folded(title_norm):
-                return Citation(title=segments[0], outlet=None, author=None, date=date, line=line, raw=text)
             # "Outlet, Date" alone is still a citation, but only when the line
             # is short: a paragraph ending in ", July 4, 2017" is not one.
             if len(segments) == 1 and len(segments[0].split()) <= 6:
