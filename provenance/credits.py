@@ -107,6 +107,13 @@ _SIGN_OFF = re.compile(
 _NAME_ENDS = re.compile(r"[ \t]*(?:[.!]?[ \t]*(?:\n|$)|[.!][ \t])")
 # A line opening with a dash: next to a sign-off's line, they are the items of a list.
 _LIST_DASH = re.compile(r"[ \t]*[-–—]")
+# The contributors before "contributed": "Reuters and AFP", "Reuters, AFP and AP".
+_CONTRIBUTORS = re.compile(r"[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+")
+# "Associated Press writer John Smith contributed": the outlet, then its staff member.
+_STAFF = re.compile(
+    r"[ \t]+(?:staff[ \t]+)?(?:staff|writers?|reporters?|correspondents?|journalists?|photographers?)\b",
+    re.IGNORECASE,
+)
 # Sentence ends a name before "contributed" cannot cross.
 _ENDS = (". ", "! ", "? ")
 # "Reuters contributed to this report", "Reuters contributed reporting": the name comes before the cue,
@@ -406,7 +413,16 @@ class _Reader:
                 continue
             breaks += text.count("\n", counted, cue.start())
             counted = cue.start()
-            self.add(named, how, sentences.around(cue.start(), at), first_line + breaks, paragraph)
+            evidence = sentences.around(cue.start(), at)
+            self.add(named, how, evidence, first_line + breaks, paragraph)
+            if how == "contributed" and known_only:
+                # "(With AFP and Reuters)": every outlet of the table the bracket names.
+                close = text.find(")", at, at + _LEAD_IN_NAME)
+                for part in _CONTRIBUTORS.split(text[at:close])[1:] if close > 0 else ():
+                    info = self.aliases.lookup(part.strip())
+                    also = None if info is None else _Named(info.name, part.strip(), None, True, True)
+                    if also is not None and self.is_new(also, how):
+                        self.add(also, how, evidence, first_line + breaks, paragraph)
 
     def read_lead_ins(self, text: str, paragraph: int, first_line: int, whole_only: bool) -> None:
         """A line opening with "From X:" credits X when X is shown to be an outlet ("From Reuters:").
@@ -462,16 +478,28 @@ class _Reader:
             if begin == 0 and window > 0:
                 continue  # a longer run than any name
             start = window + begin
-            written = text[start : cue.start()].strip()
-            name = self._name(written, 0)
-            if not written or name is None or name != written.rstrip("."):
+            for named in self._contributors(text[start : cue.start()]):
+                if not self.is_new(named, "contributed"):
+                    continue
+                breaks += text.count("\n", counted, start)
+                counted = start
+                evidence = sentences.around(start, cue.end())
+                self.add(named, "contributed", evidence, first_line + breaks, paragraph)
+
+    def _contributors(self, written: str) -> list[_Named]:
+        """The outlets among the contributors named before "contributed" ("Reuters and AFP", "Associated
+        Press writer John Smith"): each part must be a name and nothing more, and shown to be an outlet's."""
+        found = []
+        for part in _CONTRIBUTORS.split(written.strip()):
+            staff = _STAFF.search(part)
+            candidate = (part[: staff.start()] if staff else part).strip()
+            name = self._name(candidate, 0)
+            if not candidate or name is None or name != candidate.rstrip("."):
                 continue
-            named = self._judge(name, written, None, False, False)
-            if named is None or not self.is_new(named, "contributed"):
-                continue
-            breaks += text.count("\n", counted, start)
-            counted = start
-            self.add(named, "contributed", sentences.around(start, cue.end()), first_line + breaks, paragraph)
+            named = self._judge(name, candidate, None, False, False)
+            if named is not None:
+                found.append(named)
+        return found
 
     def read_datelines(
         self, text: str, paragraph: int, first_line: int, datelines: bool = True, sign_offs: bool = True

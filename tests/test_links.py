@@ -236,6 +236,15 @@ def test_nested_anchors_keep_a_clipped_text_each(tmp_path: Path) -> None:
         ("* From Al Jazeera - The ceasefire held.", [("Al Jazeera", "lead-in")]),
         # The forms news sites print under a story they took from another.
         ("Reuters contributed to this report.", [("Reuters", "contributed")]),
+        (
+            "Reuters and Agence France-Presse contributed to this report.",
+            [("Reuters", "contributed"), ("Agence France-Presse", "contributed")],
+        ),
+        (
+            "Associated Press writer Jane Doe contributed to this report.",
+            [("Associated Press", "contributed")],
+        ),
+        ("Jane Doe and Reuters contributed to this report.", [("Reuters", "contributed")]),
         ("Reuters contributed reporting.", [("Reuters", "contributed")]),
         ("Bloomberg News contributed reporting from London.", [("Bloomberg", "contributed")]),
         (
@@ -245,6 +254,8 @@ def test_nested_anchors_keep_a_clipped_text_each(tmp_path: Path) -> None:
         ("Additional reporting by Agence France-Presse.", [("Agence France-Presse", "contributed")]),
         ("(With inputs from Reuters)", [("Reuters", "contributed")]),
         ("The talks end Friday. (With AFP)", [("Agence France-Presse", "contributed")]),
+        ("(With AFP and Reuters)", [("Agence France-Presse", "contributed"), ("Reuters", "contributed")]),
+        ("Reuters staff contributed to this report.", [("Reuters", "contributed")]),
         ("Read more at The Daily Telegraph.", [("The Telegraph", "read more")]),
         ("Read the full article at www.bbc.co.uk/news/world-123", [("BBC", "read more")]),
         ("Continue reading on Al Jazeera", [("Al Jazeera", "read more")]),
@@ -287,6 +298,8 @@ def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: li
         "From Reuters, which broke the story, came this.",
         # The same forms before a person, a place or words that are no name, or inside a sentence.
         "John Smith contributed to this report.",
+        "John Smith and Jane Doe contributed to this report.",
+        "(With John Smith and Jane Doe)",
         "Jane Doe contributed reporting.",
         "Reuters contributed nothing to this report.",
         "Additional reporting by Jane Doe; editing by Tom Brown.",
