@@ -342,7 +342,15 @@ def looks_like_outlet_name(name: str) -> bool:
         return False
     if looks_like_domain(name):
         return True
+    if words[-1] in _PLACE_WORDS:
+        return False  # "Times Square", "Tribune Tower", "Fleet Street": a place named after a paper
     return len(words) > 1 and any(word in OUTLET_WORDS for word in words)
+
+
+#: Last words that make a name a place, whatever outlet word it holds.
+_PLACE_WORDS = frozenset(
+    {"square", "street", "avenue", "road", "tower", "towers", "bridge", "plaza", "station", "park", "universe"}
+)
 
 
 def guess_kind(name: str) -> str:

@@ -174,6 +174,9 @@ def test_the_outlet_rule_and_the_kind_guess() -> None:
     assert looks_like_outlet_name("Daily Bugle") and looks_like_outlet_name("linux.com")
     assert not looks_like_outlet_name("John Smith") and not looks_like_outlet_name("Police")
     assert not looks_like_outlet_name("EFF")
+    # A place named after a paper is a place: "Times Square reported", "From Tribune Tower:".
+    assert not any(map(looks_like_outlet_name, ["Times Square", "Tribune Tower", "Fleet Street"]))
+    assert looks_like_outlet_name("Wall Street Journal") and looks_like_outlet_name("Park Avenue Magazine")
     assert guess_kind("Ministry of Magic") == "government body"
     assert guess_kind("Free Software Foundation") == "organisation"
     assert guess_kind("Daily Bugle") == "news outlet"
