@@ -718,6 +718,21 @@ def test_the_overview_leads_with_the_copies_as_the_table_ranks_and_judges_them(
     assert lead(render(many)) == "" and 'class="lead"' not in render(many)
 
 
+def test_the_lead_cuts_a_long_title_that_the_table_keeps_whole(seed_doc: dict[str, Any]) -> None:
+    """A title of 1,000 characters filled a phone's first screen: the lead shows 120 and "…", the
+    copies table the whole title."""
+    doc = two_copies(seed_doc)
+    long_title = "Word " * 200
+    for post in doc["posts"]:
+        if post["id"] in (US, ISIS):
+            post["title"] = long_title + post["id"]
+    html = render(doc)
+    first = re.findall(r"<li>.*?</li>", lead(html), flags=re.S)[0]
+    titles = re.findall(r"<bdi>(.*?)</bdi>", first, flags=re.S)
+    assert [len(t) for t in titles[:2]] == [120, 120] and all(t.endswith("…") for t in titles[:2])
+    assert html.count(long_title + US) >= 1  # whole in the table
+
+
 def test_the_lead_says_how_its_main_source_was_ordered_not_the_rows_weakest(seed_doc: dict[str, Any]) -> None:
     """Dated after its main source, guessed after a minor one: the lead's line is about the main source."""
     doc = two_copies(seed_doc)
