@@ -349,7 +349,19 @@ def looks_like_outlet_name(name: str) -> bool:
 
 #: Last words that make a name a place, whatever outlet word it holds.
 _PLACE_WORDS = frozenset(
-    {"square", "street", "avenue", "road", "tower", "towers", "bridge", "plaza", "station", "park", "universe"}
+    {
+        "square",
+        "street",
+        "avenue",
+        "road",
+        "tower",
+        "towers",
+        "bridge",
+        "plaza",
+        "station",
+        "park",
+        "universe",
+    }
 )
 
 

@@ -309,7 +309,8 @@ def write_gexf(g: nx.MultiDiGraph | GraphElements, path: Any) -> None:
     The bytes are those ``nx.write_gexf(for_export(g), path)`` writes
     (tests/test_graph.py compares them), but networkx builds the whole
     document as a tree of elements before it writes a byte (about 4 GB at a
-    million paragraphs) and this writer holds a batch of elements at a time. The attributes are declared from the types
+    million paragraphs) and this writer holds a batch of elements at a time.
+    The attributes are declared from the types
     the :class:`ExportView` found in one pass, with the ids and in the order
     networkx gives them as it meets them. Where two node ids become one in
     XML, or an attribute's name is one GEXF gives a meaning of its own
