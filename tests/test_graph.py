@@ -644,13 +644,13 @@ _ATTRIBUTES = st.dictionaries(
     nodes=st.dictionaries(_XML_TRICKY, _ATTRIBUTES, max_size=6),
     edges=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), _XML_TRICKY, _ATTRIBUTES), max_size=8),
 )
-def test_graphml_text_writer_writes_networkx_s_bytes(
+def test_graph_text_writers_write_networkx_s_bytes(
     nodes: dict[str, dict[str, object]], edges: list[tuple[int, int, str, dict[str, object]]], tmp_path: Path
 ) -> None:
     """Any ids and values (XML's special characters, ones XML cannot hold, every attribute type, None,
-    lists, attributes on some elements only): write_graphml formats each element as text, and the file
-    is networkx's own GraphML of the exportable copy, byte for byte. Every edge has a text ``type``, as
-    every edge of an audit's graph has (it is also the edge's label)."""
+    lists, attributes on some elements only): write_graphml and write_gexf format each element as text,
+    and each file is networkx's own GraphML or GEXF of the exportable copy, byte for byte. Every edge
+    has a text ``type``, as every edge of an audit's graph has (it is also the edge's label)."""
     graph = nx.MultiDiGraph()
     for node, data in nodes.items():
         graph.add_node(node, **data)
@@ -661,6 +661,7 @@ def test_graphml_text_writer_writes_networkx_s_bytes(
     nx.write_graphml(for_export(graph), tmp_path / "copy.graphml")
     write_graphml(graph, tmp_path / "text.graphml")
     assert (tmp_path / "text.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()
+    _same_gexf(graph, tmp_path)
 
 
 def _same_gexf(graph: object, tmp_path: Path, name: str = "g") -> str:
@@ -717,27 +718,6 @@ def test_gexf_declares_attributes_as_networkx_s_walk_meets_them(tmp_path: Path) 
     merged.add_node("p:a\x0c", title="two")
     merged.add_edge("p:a\x0b", "p:a\x0c", type="reprints")
     _same_gexf(merged, tmp_path, "merged")
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    nodes=st.dictionaries(_XML_TRICKY, _ATTRIBUTES, max_size=6),
-    edges=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), _XML_TRICKY, _ATTRIBUTES), max_size=8),
-)
-def test_gexf_text_writer_writes_networkx_s_bytes(
-    nodes: dict[str, dict[str, object]], edges: list[tuple[int, int, str, dict[str, object]]], tmp_path: Path
-) -> None:
-    """Any ids and values (XML's special characters, ones XML cannot hold, every attribute type, None,
-    lists, attributes on some elements only): write_gexf is networkx's GEXF of the exportable copy, byte
-    for byte."""
-    graph = nx.MultiDiGraph()
-    for node, data in nodes.items():
-        graph.add_node(node, **data)
-    names = list(graph)
-    for u, v, kind, data in edges:
-        if names:
-            graph.add_edge(names[u % len(names)], names[v % len(names)], **{**data, "type": kind})
-    _same_gexf(graph, tmp_path)
 
 
 def test_gexf_writes_numpy_floats_as_networkx_does(tmp_path: Path) -> None:

@@ -186,8 +186,37 @@ _GRAPHML_START = (
     'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
     'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
 )
-# Elements written between two writes to the file.
-_GRAPHML_BATCH = 2_000
+# Elements written between two writes to the file (_Batched).
+_BATCH = 2_000
+
+
+class _Batched:
+    """Text for a file, written a batch of elements at a time: one write per :data:`_BATCH` elements
+    instead of one per line, and never the whole file held."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.pending: list[str] = []
+        self.elements = 0
+
+    def add(self, *texts: str) -> None:
+        self.pending.extend(texts)
+
+    def element(self, empty: str, start: str, lines: list[str], end: str) -> None:
+        """One element: ``empty`` when it has no ``lines``, else ``start``, the lines and ``end``."""
+        if lines:
+            self.pending.append(start)
+            self.pending.extend(lines)
+            self.pending.append(end)
+        else:
+            self.pending.append(empty)
+        self.elements += 1
+        if self.elements % _BATCH == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        self.handle.write("".join(self.pending))
+        self.pending.clear()
 
 
 def _xml_content(text: str) -> str:
@@ -240,23 +269,11 @@ def write_graphml(g: nx.MultiDiGraph | GraphElements, path: Any) -> None:
                 f'attr.type="{kind_name}"/>\n'
             )
         handle.write('<graph edgedefault="directed">')
-        batch: list[str] = []
+        batch = _Batched(handle)
 
         def element(tag: str, opening: str, attributes: Mapping[str, Any], ids: Mapping[str, str]) -> None:
-            if not attributes:
-                batch.append(f"<{tag} {opening}/>\n")
-            else:
-                batch.append(f"<{tag} {opening}>\n")
-                batch.extend(
-                    [
-                        f'  <data key="{ids[k]}">{_xml_content(str(value))}</data>\n'
-                        for k, value in attributes.items()
-                    ]
-                )
-                batch.append(f"</{tag}>\n")
-            if len(batch) >= _GRAPHML_BATCH:
-                handle.write("".join(batch))
-                batch.clear()
+            data = [f'  <data key="{ids[k]}">{_xml_content(str(v))}</data>\n' for k, v in attributes.items()]
+            batch.element(f"<{tag} {opening}/>\n", f"<{tag} {opening}>\n", data, f"</{tag}>\n")
 
         for node, attributes in view.nodes():
             element("node", f'id="{_xml_attribute(node)}"', attributes, node_ids)
@@ -265,7 +282,7 @@ def write_graphml(g: nx.MultiDiGraph | GraphElements, path: Any) -> None:
                 f'source="{_xml_attribute(u)}" target="{_xml_attribute(v)}" id="{_xml_attribute(str(key))}"'
             )
             element("edge", ends, attributes, edge_ids)
-        handle.write("".join(batch))
+        batch.flush()
         handle.write("</graph></graphml>")
 
 
@@ -283,8 +300,6 @@ _GEXF_ATTRIBUTE_ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 )
 _GEXF_FLOATS = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}
-# Elements written between two writes to the file.
-_GEXF_BATCH = 2_000
 
 
 def _gexf_attribute(text: str) -> str:
@@ -378,30 +393,22 @@ def write_gexf(g: nx.MultiDiGraph | GraphElements, path: Any) -> None:
             handle.write(declarations("edge", declared_edges, edge_ids))
         if node_keys:
             handle.write(declarations("node", [(n, xml_type[k]) for n, k in node_keys], node_ids))
-        batch: list[str] = []
+        batch = _Batched(handle)
 
         def element(opening: str, attributes: Mapping[str, Any], ids: Mapping[str, str]) -> None:
-            if not attributes:
-                batch.append(f"      <{opening} />\n")
-            else:
-                batch.append(f"      <{opening}>\n        <attvalues>\n")
-                batch.extend(
-                    [
-                        f'          <attvalue for="{ids[k]}" value="{_gexf_attribute(_gexf_value(v))}" />\n'
-                        for k, v in attributes.items()
-                    ]
-                )
-                batch.append(f"        </attvalues>\n      </{opening.split(' ', 1)[0]}>\n")
-            if len(batch) >= _GEXF_BATCH:
-                handle.write("".join(batch))
-                batch.clear()
+            values = [
+                f'          <attvalue for="{ids[k]}" value="{_gexf_attribute(_gexf_value(v))}" />\n'
+                for k, v in attributes.items()
+            ]
+            end = f"        </attvalues>\n      </{opening.split(' ', 1)[0]}>\n"
+            batch.element(f"      <{opening} />\n", f"      <{opening}>\n        <attvalues>\n", values, end)
 
         nodes = view.nodes()
         node = next(nodes, None)
         if node is None:
-            batch.append("    <nodes />\n")
+            batch.add("    <nodes />\n")
         else:
-            batch.append("    <nodes>\n")
+            batch.add("    <nodes>\n")
             while node is not None:
                 node_id, data = node
                 label = data.pop("label", node_id)
@@ -411,11 +418,11 @@ def write_gexf(g: nx.MultiDiGraph | GraphElements, path: Any) -> None:
                     node_ids,
                 )
                 node = next(nodes, None)
-            batch.append("    </nodes>\n")
+            batch.add("    </nodes>\n")
         if first is None:
-            batch.append("    <edges />\n")
+            batch.add("    <edges />\n")
         else:
-            batch.append("    <edges>\n")
+            batch.add("    <edges>\n")
             number = 0
             edge: tuple[str, str, Any, dict[str, Any]] | None = first
             while edge is not None:
@@ -429,9 +436,9 @@ def write_gexf(g: nx.MultiDiGraph | GraphElements, path: Any) -> None:
                 element(opening, data, edge_ids)
                 number += 1
                 edge = next(edges, None)
-            batch.append("    </edges>\n")
-        handle.write("".join(batch))
-        handle.write("  </graph>\n</gexf>\n")
+            batch.add("    </edges>\n")
+        batch.add("  </graph>\n</gexf>\n")
+        batch.flush()
 
 
 def _jsonable(value: Any) -> Any:
