@@ -129,13 +129,21 @@ def _host(url: str) -> str:
     return _url_key(url).split("/", 1)[0]
 
 
-def _source_outlets(post: Post, evidence: _Evidence) -> list[str]:
+def _source_outlets(post: Post, evidence: _Evidence, names: OutletNames) -> list[str]:
+    """The outlets ``post``'s text is theirs: cited, credited, and the outlet whose site it was saved from.
+
+    A page saved from reuters.com with no citation line is Reuters' text: without its site, "Via Reuters"
+    under a copy of it credited nobody, and a copy naming another outlet was no misattribution.
+    """
     keys = []
     if post.id in evidence.cited:
         keys.append(evidence.cited[post.id][0])
     for key in evidence.credited.get(post.id, {}):
         if key not in keys:
             keys.append(key)
+    site = names.aliases.by_domain(_host(post.url)) if post.url else None
+    if site is not None and names.key(site.name) not in keys:
+        keys.append(names.key(site.name))
     return keys
 
 
@@ -147,7 +155,7 @@ def _credit_of(
     copied: Sequence[int],
 ) -> tuple[CreditWay, str | None, int | None, str | None]:
     """(how, outlet shown, evidence line, evidence text) of the strongest credit ``copy`` gives ``source``."""
-    outlets = _source_outlets(source, evidence)
+    outlets = _source_outlets(source, evidence, names)
     cited = evidence.cited.get(copy.id)
     if cited and cited[0] in outlets:
         return "citation", names.name(cited[0]), cited[1] or None, cited[2]

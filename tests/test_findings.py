@@ -410,3 +410,29 @@ def test_a_site_repeating_its_own_text_owes_no_credit(tmp_path: Path) -> None:
     assert [(e.source, e.how, e.credited) for e in again.by] == [("first", "same_site", True)]
     assert result.findings == []
     assert (other.by[0].source, other.by[0].how, other.by[0].credited) == ("first", "none", False)
+
+
+def test_a_source_saved_from_an_outlets_site_is_credited_by_naming_that_outlet(tmp_path: Path) -> None:
+    """A page saved from reuters.com with no citation line is Reuters' text: "Via Reuters" credits it.
+
+    Its outlets were only those its citation and credit lines name, none here,
+    so a copy crediting Reuters by name was "not credited" and no copy could be
+    told it credits another outlet than the one whose site printed the text.
+    """
+    result = audit_records(
+        tmp_path,
+        [
+            record("page", "2020-03-01", SOURCE, url="https://www.reuters.com/world/storm-2020-03-01/"),
+            record("via", "2020-03-02", SOURCE + "\n\nVia Reuters"),
+            record("bare", "2020-03-03", SOURCE + "\n\n" + SECOND),
+            record("other", "2020-03-04", SOURCE + "\n\n" + THIRD, outlet="Associated Press"),
+        ],
+    )
+    via = result.dedup.reuse["via"].credit
+    bare = result.dedup.reuse["bare"].credit
+    assert via is not None and bare is not None
+    assert [(e.source, e.how, e.outlet) for e in via.by] == [("page", "credit_line", "Reuters")]
+    assert (bare.by[0].source, bare.by[0].how, bare.by[0].outlet) == ("page", "none", "Reuters")
+    finding = only(result, "misattribution")
+    assert finding.posts == ("other", "page")
+    assert "under Reuters (page, 2020-03-01)" in finding.summary
