@@ -885,6 +885,11 @@ def mentions_of_posts(
         _worker_input = None
 
 
+def _sentence_key(sentence: str) -> str:
+    """A sentence as two copies of it compare: its words, case folded (quote marks, spacing aside)."""
+    return " ".join(_WORDS.findall(sentence.casefold()))
+
+
 def outlets_named(
     posts: Sequence[Post],
     mentions: Sequence[Sequence[Mention]],
@@ -898,15 +903,40 @@ def outlets_named(
     attribution line ("DEBKAfile reported Thursday:") or credits it ("Via
     DEBKAfile", a link to debka.com) took its text from it. ``mentions`` and
     ``credits`` hold each post's mentions and credits, in the order of ``posts``.
+
+    A mention in a sentence that a post citing that outlet also holds names it
+    in words the two share ("..., Netanyahu told Fox News" in a report and in a
+    post citing Fox News that carries it): the sentence came with the text,
+    whichever way the text went, so it is no credit of the one by the other.
     """
     own: dict[str, str] = {}
     named: dict[str, set[str]] = {}
     credits = credits if credits is not None else [() for _ in posts]
+    keys_of: dict[str, str] = {}  # outlet name -> key: names repeat (100,000 posts citing one wire)
+
+    def key_of(name: str) -> str:
+        key = keys_of.get(name)
+        if key is None:
+            key = keys_of[name] = outlet_key(aliases.canonical(name))
+        return key
+
+    # Outlet key -> the sentences of its mentions by posts citing it.
+    by_its_own: dict[str, set[str]] = {}
+    for post, found in zip(posts, mentions, strict=True):
+        if post.citation is not None and post.citation.outlet and found:
+            cited = key_of(post.citation.outlet)
+            for m in found:
+                if key_of(m.outlet) == cited:
+                    by_its_own.setdefault(cited, set()).add(_sentence_key(m.sentence))
     for post, found, credited in zip(posts, mentions, credits, strict=True):
-        keys = {outlet_key(aliases.canonical(m.outlet)) for m in found}
-        keys |= {outlet_key(aliases.canonical(c.outlet)) for c in credited}
+        keys = set()
+        for m in found:
+            key = key_of(m.outlet)
+            if key not in by_its_own or _sentence_key(m.sentence) not in by_its_own[key]:
+                keys.add(key)
+        keys |= {key_of(c.outlet) for c in credited}
         if post.citation is not None and post.citation.outlet:
-            own[post.id] = outlet_key(aliases.canonical(post.citation.outlet))
+            own[post.id] = key_of(post.citation.outlet)
             keys.add(own[post.id])
         if keys:
             named[post.id] = keys

@@ -137,6 +137,31 @@ def test_a_credit_line_orders_two_posts_of_one_day(tmp_path: Path) -> None:
     assert reuse(result, "debka").sources == ()
 
 
+def test_an_outlet_named_in_the_shared_text_orders_nothing(tmp_path: Path) -> None:
+    """A report quoting an interview ("..., Netanyahu told Fox News") names Fox News in the words it wrote.
+
+    A post of the same day citing Fox News that carries those words names Fox
+    News in the same sentence: the sentence came with the text, whichever way
+    it went, and is no credit of the one by the other. It ordered the report
+    after the post and made it a copy crediting Fox News, while the post that
+    printed the report's text under Fox News's name went without a finding.
+    """
+    told = f"{prose(8, 30)} Netanyahu told Fox News on Sunday, adding that talks would go on."
+    carried = f"{STORY}\n\n{told}"
+    report = f"{carried}\n\n{prose(9, 40)}"
+    result = audit_records(
+        tmp_path,
+        [
+            {"id": "toi", "title": "T", "date": "2024-03-10", "outlet": "Times of Israel", "text": report},
+            {"id": "blog", "title": "B", "date": "2024-03-10", "outlet": "Fox News", "text": carried},
+        ],
+    )
+    assert reuse(result, "toi").sources == ()
+    assert [(s.post, s.decided_by) for s in reuse(result, "blog").sources] == []
+    (reprint,) = result.reprints
+    assert reprint.decided_by == "undecided"
+
+
 QUOTE_1 = "We have never seen anything like this in forty years of running the festival"
 QUOTE_2 = "The band will play every song from the first album and then some new ones"
 
