@@ -148,6 +148,11 @@ class _Finder:
         self.copied = copied
         self.names = names
         self.config = config
+        # Every post each copy takes paragraphs from, its reuse.sources or not: a wire's second version
+        # of one day lends no words when the first is read first, yet the copy may carry its text.
+        self.copied_from: dict[str, list[str]] = defaultdict(list)
+        for copy_id, source_id in copied:
+            self.copied_from[copy_id].append(source_id)
         self.between: dict[tuple[str, str], list[Pair]] = defaultdict(list)
         for pair in pairs:
             if not pair.inside_post:
@@ -364,8 +369,8 @@ class _Finder:
             # faithfully: its differences from another version are not this copy's edits.
             faithful = {
                 index
-                for source in reuse.sources
-                for index, pair in self.copied.get((copy.id, source.post), [])
+                for source_id in self.copied_from.get(copy.id, ())
+                for index, pair in self.copied[(copy.id, source_id)]
                 if not any(e.group == "substantive" for e in _copy_side_edits(pair, copy.id))
             }
             for entry in reuse.credit.by:

@@ -436,3 +436,29 @@ def test_a_source_saved_from_an_outlets_site_is_credited_by_naming_that_outlet(t
     finding = only(result, "misattribution")
     assert finding.posts == ("other", "page")
     assert "under Reuters (page, 2020-03-01)" in finding.summary
+
+
+def test_a_copy_of_a_later_version_of_its_credited_source_changed_nothing(tmp_path: Path) -> None:
+    """A wire filed a story twice on one day, the second time with a new number; a blog printed the second.
+
+    The blog's words were credited to the first version (the two are
+    contemporaries, and the first is read first), and the "faithful" paragraphs
+    were looked for among the blog's sources alone: the number it carries as
+    the second version has it was "changed without a notice", a high finding
+    against a blog that changed nothing.
+    """
+    source = "The minister said 1,112 homes were lost to the fire this year. " + SOURCE
+    revised = "The minister said 1,212 homes were lost to the fire this year. " + SOURCE
+    result = audit_records(
+        tmp_path,
+        [
+            record("wire", "2020-03-01", source, outlet="Reuters"),
+            record("revised", "2020-03-01", revised, outlet="Reuters"),
+            record("blog", "2020-03-02", revised + "\n\nVia Reuters"),
+            record("changed", "2020-03-03", revised.replace("1,212", "1,312") + "\n\nVia Reuters"),
+        ],
+    )
+    assert [s.post for s in result.dedup.reuse["blog"].sources] == ["wire"]
+    unnoticed = [f.posts[0] for f in result.findings if f.kind == "substantive_edit_without_notice"]
+    # The near miss: a copy that does change the revised number is still found.
+    assert "blog" not in unnoticed and "changed" in unnoticed
