@@ -250,6 +250,62 @@ def test_a_citation_date_that_reads_as_two_days_is_warned_about_by_name() -> Non
     ]
 
 
+def _archive(*posts: tuple[str, str]) -> list[str]:
+    lines = ["Posted tagged ‘Numbers’", ""]
+    for title, date in posts:
+        lines += [title, "", date, "", f"The body of {title}.", ""]
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("dates", "read"),
+    [
+        # WordPress's "d/m/Y": a later 13/06 shows the day comes first, and the posts before it are read so.
+        (["05/06/2017", "04/06/2017", "13/06/2017"], [(2017, 6, 5), (2017, 6, 4), (2017, 6, 13)]),
+        # "m/d/Y", shown by the first line.
+        (["06/13/2017", "06/05/2017", "Friday, 06/04/2017"], [(2017, 6, 13), (2017, 6, 5), (2017, 6, 4)]),
+        # Year first and dates in words need no order.
+        (["2017/06/05", "June 4, 2017", "07/07/2017"], [(2017, 6, 5), (2017, 6, 4), (2017, 7, 7)]),
+    ],
+)
+def test_date_lines_in_numbers_are_read_as_their_file_writes_them(
+    dates: list[str], read: list[tuple[int, int, int]]
+) -> None:
+    """A blog set to WordPress's "d/m/Y" or "m/d/Y" date format: every post was lost in the one before it
+    (no line was a date line); now each is a post, dated as the file's decisive dates say, in file order."""
+    events = list(iter_archive("a.txt", _archive(*[(f"Post {i}", d) for i, d in enumerate(dates)])))
+    posts = [e for e in events if isinstance(e, Post)]
+    assert [p.title for p in posts] == ["Post 0", "Post 1", "Post 2"]
+    assert [p.date for p in posts] == [dt.date(*day) for day in read]
+    assert not [e for e in events if isinstance(e, InputWarning)]
+
+
+def test_date_lines_in_numbers_no_line_decides_keep_their_posts_undated_with_a_warning() -> None:
+    """Only "05/06/2017" and "04/06/2017": no guess; each post is kept, undated, its line warned about."""
+    events = list(iter_archive("a.txt", _archive(("One", "05/06/2017"), ("Two", "04/06/2017"))))
+    assert [(p.title, p.date) for p in events if isinstance(p, Post)] == [("One", None), ("Two", None)]
+    warnings = [(e.line, e.message) for e in events if isinstance(e, InputWarning)]
+    assert warnings == [
+        (
+            line,
+            f"date {date!r} reads as two days (day or month first?) and no date of this file says which; "
+            "post kept undated",
+        )
+        for line, date in ((5, "05/06/2017"), (11, "04/06/2017"))
+    ]
+
+
+def test_an_archive_of_dates_in_numbers_is_read_as_an_archive(tmp_path: Path) -> None:
+    """The format is found from its title and date lines, as with dates in words."""
+    dump = tmp_path / "archive.txt"
+    dump.write_text("\n".join(_archive(("One", "13/06/2017"), ("Two", "14/06/2017"))), encoding="utf-8")
+    corpus = read_corpus([dump])
+    assert [(p.title, p.date, p.format) for p in corpus.posts] == [
+        ("One", dt.date(2017, 6, 13), "archive"),
+        ("Two", dt.date(2017, 6, 14), "archive"),
+    ]
+
+
 def test_sun_before_the_citation_date_is_the_outlet() -> None:
     """ "Sun" is a newspaper as often as a weekday: only weekdays written out are read as one."""
     citation = parse_citation("Rates rise again, Sun, July 13, 2017", "Another title", 4)

@@ -28,6 +28,8 @@ from provenance.ingest.dates import (
     TRAILING_DATE,
     TRAILING_NUMERIC_DATE,
     date_from_match,
+    date_line_problem,
+    day_first_shown,
     is_date_line,
     numeric_date,
     parse_date,
@@ -244,12 +246,10 @@ class _PostBuilder:
     body: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _finish(path: str, builder: _PostBuilder) -> Iterator[Event]:
-    date = parse_date(builder.date_text)
+def _finish(path: str, builder: _PostBuilder, day_first: bool | None = None) -> Iterator[Event]:
+    date = parse_date(builder.date_text, day_first)
     if date is None:
-        yield InputWarning(
-            path, builder.date_line, f"invalid date {builder.date_text.strip()!r}; post kept undated"
-        )
+        yield InputWarning(path, builder.date_line, date_line_problem(builder.date_text, day_first))
     citation = None
     body = builder.body
     if body:
@@ -310,6 +310,11 @@ def iter_archive(path: str, lines: Iterable[str]) -> Iterator[Event]:
     # Lines before the first post, held because the last of them may turn out
     # to be the first post's title.
     preamble: list[tuple[int, str]] = []
+    # Dates in numbers ("05/06/2017") are read as the file writes them: day or month first, as the first
+    # date line whose numbers show it says ("13/07/2017"). Posts from the first one whose date waits on
+    # that are held until a line shows it or the file ends, so that the posts still come in file order.
+    day_first: bool | None = None
+    held_posts: list[_PostBuilder] = []
     for number, raw in enumerate(lines, start=1):
         if isinstance(raw, LongLine):
             yield from long_line_events(path, number, raw)
@@ -322,17 +327,29 @@ def iter_archive(path: str, lines: Iterable[str]) -> Iterator[Event]:
             if held and _can_be_title(held[-1][1]):
                 title_line, title = held.pop()
                 if current is not None:
-                    yield from _finish(path, current)
+                    held_posts.append(current)
                 else:
                     yield from _preamble(path, preamble)
                     preamble = []
+                if day_first is None:
+                    day_first = day_first_shown(text)
+                if day_first is not None or not any(_waits_on_order(p.date_text) for p in held_posts):
+                    for builder in held_posts:
+                        yield from _finish(path, builder, day_first)
+                    held_posts = []
                 current = _PostBuilder(title.strip(), title_line, text, number)
                 continue
         (current.body if current is not None else preamble).append((number, text))
     if current is not None:
-        yield from _finish(path, current)
+        for builder in [*held_posts, current]:
+            yield from _finish(path, builder, day_first)
     else:
         yield from _preamble(path, preamble)
+
+
+def _waits_on_order(date_text: str) -> bool:
+    """Whether a post's date line is in numbers that name two days until the file's order is known."""
+    return parse_date(date_text) is None and parse_date(date_text, True) is not None
 
 
 def _can_be_title(text: str) -> bool:

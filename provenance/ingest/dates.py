@@ -69,6 +69,8 @@ _NUMERIC_DATE = (
 TRAILING_NUMERIC_DATE = re.compile(
     rf",\s*{_DATE_WORD}{_WEEKDAY_NAME}{_NUMERIC_DATE}{_TIME_AFTER}\s*$", re.IGNORECASE
 )
+# A date line in numbers, as WordPress prints its "d/m/Y" and "m/d/Y" date formats: "13/07/2017".
+NUMERIC_DATE_LINE = re.compile(rf"^\s*{_WEEKDAY}{_NUMERIC_DATE}\s*$", re.IGNORECASE)
 
 
 def _fields(match: re.Match[str]) -> tuple[str, str, str]:
@@ -97,24 +99,50 @@ def date_from_match(match: re.Match[str]) -> dt.date | None:
     return _date(year, str(month_number), day_digits)
 
 
-def numeric_date(match: re.Match[str]) -> tuple[dt.date | None, bool]:
-    """The day a :data:`TRAILING_NUMERIC_DATE` match names, and whether its numbers leave it open.
+def numeric_date(match: re.Match[str], day_first: bool | None = None) -> tuple[dt.date | None, bool]:
+    """The day a numeric date match names, and whether its numbers leave it open.
 
     "13/07/2017" and "07/13/2017" can be read one way only (13 is no month),
     and "07/07/2017" either way alike; "05/06/2017" is the 5th of June in
     London and the 6th of May in New York: ``(None, True)``, for no guess
-    can order two posts by it.
+    can order two posts by it, unless ``day_first`` says how the file writes
+    its dates (:func:`day_first_shown`).
     """
     if match["iy"]:
         return _date(match["iy"], match["im"], match["id"]), False
     first, second = int(match["n1"]), int(match["n2"])
-    if first == second or first > 12:
+    if first == second or first > 12 or (day_first is True and second <= 12):
         day, month = first, second
-    elif second > 12:
+    elif second > 12 or day_first is False:
         month, day = first, second
     else:
         return None, True
     return _date(match["ny"], str(month), str(day)), False
+
+
+def day_first_shown(text: str) -> bool | None:
+    """Whether a date line in numbers shows its file writes the day first ("13/07/2017": True), the month
+    first ("07/13/2017": False), or neither ("05/06/2017", or no date in numbers: None)."""
+    match = NUMERIC_DATE_LINE.match(text)
+    if match is None or match["iy"]:
+        return None
+    first, second = int(match["n1"]), int(match["n2"])
+    if first > 12 >= second:
+        return True
+    if second > 12 >= first:
+        return False
+    return None
+
+
+def date_line_problem(text: str, day_first: bool | None = None) -> str:
+    """Why a date line gives no date: numbers that name two days, or no such day."""
+    numeric = NUMERIC_DATE_LINE.match(text)
+    if numeric is not None and numeric_date(numeric, day_first)[1]:
+        return (
+            f"date {text.strip()!r} reads as two days (day or month first?) and no date of this file "
+            "says which; post kept undated"
+        )
+    return f"invalid date {text.strip()!r}; post kept undated"
 
 
 def _date(year: str, month: str, day: str) -> dt.date | None:
@@ -126,14 +154,18 @@ def _date(year: str, month: str, day: str) -> dt.date | None:
 
 
 def is_date_line(text: str) -> bool:
-    """True for a line that holds only a date (possible or not)."""
-    return DATE_LINE.match(text) is not None
+    """True for a line that holds only a date (possible or not), in words or in numbers."""
+    return DATE_LINE.match(text) is not None or NUMERIC_DATE_LINE.match(text) is not None
 
 
-def parse_date(text: str) -> dt.date | None:
-    """Parse a whole-line date; None when it is not one or names no real day."""
+def parse_date(text: str, day_first: bool | None = None) -> dt.date | None:
+    """Parse a whole-line date; None when it is not one, names no real day, or is in numbers that name two
+    days ("05/06/2017") and ``day_first`` does not say how to read them."""
     match = DATE_LINE.match(text)
-    return date_from_match(match) if match else None
+    if match:
+        return date_from_match(match)
+    numeric = NUMERIC_DATE_LINE.match(text)
+    return numeric_date(numeric, day_first)[0] if numeric else None
 
 
 _ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]|$)")

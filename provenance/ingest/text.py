@@ -36,7 +36,7 @@ from typing import Any
 
 from provenance.ingest.archive import parse_citation, slugify
 from provenance.ingest.classify import classify_line
-from provenance.ingest.dates import is_date_line, parse_any_date, parse_date
+from provenance.ingest.dates import date_line_problem, is_date_line, parse_any_date, parse_date
 from provenance.ingest.source import Event, LongLine, long_line_events
 from provenance.models import ClassifiedLine, InputWarning, LineRole, Paragraph, Post, SourceRef, UnparsedLine
 
@@ -263,7 +263,7 @@ def iter_text(path: str, lines: Iterable[str], post_id: str, name: str | None = 
         title, title_line = name if name is not None else Path(path).stem, 0
     cited = title_line > 0  # a citation line follows a title line, never the first block of text
     if date_text is not None and date is None:
-        yield InputWarning(path, date_line, f"invalid date {date_text.strip()!r}; post kept undated")
+        yield InputWarning(path, date_line, date_line_problem(date_text))
     citation = None
     if cited and blocks and len(blocks[0].lines) == 1:
         citation = parse_citation(blocks[0].lines[0], title, blocks[0].first)
