@@ -315,6 +315,7 @@ def iter_archive(path: str, lines: Iterable[str]) -> Iterator[Event]:
     # that are held until a line shows it or the file ends, so that the posts still come in file order.
     day_first: bool | None = None
     held_posts: list[_PostBuilder] = []
+    waiting = False  # whether a held post's date waits on the order (kept, not searched for: linear)
     for number, raw in enumerate(lines, start=1):
         if isinstance(raw, LongLine):
             yield from long_line_events(path, number, raw)
@@ -328,15 +329,16 @@ def iter_archive(path: str, lines: Iterable[str]) -> Iterator[Event]:
                 title_line, title = held.pop()
                 if current is not None:
                     held_posts.append(current)
+                    waiting = waiting or _waits_on_order(current.date_text)
                 else:
                     yield from _preamble(path, preamble)
                     preamble = []
                 if day_first is None:
                     day_first = day_first_shown(text)
-                if day_first is not None or not any(_waits_on_order(p.date_text) for p in held_posts):
+                if day_first is not None or not waiting:
                     for builder in held_posts:
                         yield from _finish(path, builder, day_first)
-                    held_posts = []
+                    held_posts, waiting = [], False
                 current = _PostBuilder(title.strip(), title_line, text, number)
                 continue
         (current.body if current is not None else preamble).append((number, text))
