@@ -277,6 +277,26 @@ def test_a_second_run_names_new_removed_and_changed_posts_and_nothing_on_an_unch
     )
 
 
+def test_posts_only_reordered_change_no_pair_and_no_reprint(tmp_path: Path) -> None:
+    """A pair's a and b, and an undecided reprint's two sides, follow the input's order: not a change."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    posts = [
+        _post("orig", "2017-07-01", SOURCE, SECOND),
+        _post("copy", "2017-07-03", SOURCE, OTHER),
+        _post("twin", "2017-07-01", SECOND, LATER),  # the same day as orig: which came first is undecided
+    ]
+    _write(dump / "posts.jsonl", posts)
+    _ok(_audit(tmp_path, dump))
+    _write(dump / "posts.jsonl", posts[::-1])
+    second = _ok(_audit(tmp_path, dump))
+    since = _since(tmp_path)
+    assert [Path(p).name for p in since["files"]["changed"]] == ["posts.jsonl"]
+    for key in ("new_pairs", "removed_pairs", "new_reprints"):
+        assert since[key] == [], key
+    assert "nothing new since run 1" in second.output
+
+
 def test_the_post_changes_view_answers_from_the_last_two_runs(tmp_path: Path) -> None:
     dump = _dump(tmp_path / "dump")
     _ok(_audit(tmp_path, dump))

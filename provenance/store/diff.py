@@ -3,10 +3,11 @@
 Posts are matched by id and compared by content hash (their paragraphs'
 texts); a changed post comes with the word-level edits from the old text to
 the new (:func:`provenance.edits.edits`). A pair is named by both posts and
-both paragraphs' content hashes, so a paragraph moved within its post (an
-earlier paragraph inserted) does not make its pairs new; a finding by its
+both paragraphs' content hashes, in either order (which is a follows the
+input's order), so a paragraph moved within its post (an earlier paragraph
+inserted) or posts reordered do not make its pairs new; a finding by its
 kind, severity and posts (its summary's figures may move with other posts);
-a reprint by its two posts.
+a reprint by its source and copy (an undecided one by its two posts).
 
 The same object is audit.json's ``since_last_run`` and what ``provenance
 diff`` prints (:func:`format_diff`).
@@ -20,6 +21,7 @@ import sqlite3
 from typing import Any
 
 from provenance.edits import describe_edit
+from provenance.export import UNDECIDED
 
 __all__ = ["diff_runs", "format_diff", "is_empty"]
 
@@ -62,7 +64,9 @@ def _pairs(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[str
         "WHERE p.run = ? ORDER BY p.ord",
         (run,),
     ):
-        found[(a_post, a_hash, b_post, b_hash, kind)] = {
+        # Which side is a follows the input's order, not the text: posts only reordered keep their pairs.
+        sides = sorted([(a_post, a_hash), (b_post, b_hash)])
+        found[(*sides[0], *sides[1], kind)] = {
             "a": {"post": a_post, "paragraph": a_par},
             "b": {"post": b_post, "paragraph": b_par},
             "kind": kind,
@@ -85,9 +89,19 @@ def _findings(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[
     return found
 
 
-def _reprints(conn: sqlite3.Connection, run: int) -> dict[tuple[str, str], dict[str, Any]]:
+def _reprints(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[str, Any]]:
+    """A run's reprints by source and copy; an undecided one by its two posts, in either order.
+
+    Which post of an undecided reprint is named the source follows the
+    input's order: posts only reordered make no new reprint. Once decided,
+    it is new (the direction is news).
+    """
     return {
-        (source, copy): {"source": source, "copy": copy, "decided_by": decided}
+        (UNDECIDED, *sorted((source, copy))) if decided == UNDECIDED else (source, copy): {
+            "source": source,
+            "copy": copy,
+            "decided_by": decided,
+        }
         for source, copy, decided in conn.execute(
             "SELECT source, copy, decided_by FROM reprints WHERE run = ? ORDER BY ord", (run,)
         )
