@@ -297,6 +297,35 @@ def test_posts_only_reordered_change_no_pair_and_no_reprint(tmp_path: Path) -> N
     assert "nothing new since run 1" in second.output
 
 
+def test_a_file_whose_post_id_changes_keeps_its_post(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text file's id is its name, made longer when another file of that name appears (``dump/note``,
+    ``sub/note``) or shorter when the dump is named ``.``: the same file's post is renamed, not new."""
+    dump = tmp_path / "dump"
+    (dump / "sub").mkdir(parents=True)
+    (dump / "note.txt").write_text(f"Residents return\n\n{LATER}\n", encoding="utf-8")
+    (dump / "attack.txt").write_text(f"Attack\n\n{SOURCE}\n\n{SECOND}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _ok(_audit(tmp_path, "dump"))
+    (dump / "sub" / "note.txt").write_text(f"Harvest\n\n{OTHER}\n", encoding="utf-8")
+    (dump / "note.txt").write_text(f"Residents return\n\n{LATER} Updated.\n", encoding="utf-8")
+    second = _ok(_audit(tmp_path, "dump"))
+    since = _since(tmp_path)
+    assert [p["id"] for p in since["new_posts"]] == ["sub/note"]
+    assert since["removed_posts"] == []
+    assert [(p["id"], p["previous_id"]) for p in since["renamed_posts"]] == [("dump/note", "note")]
+    [changed] = since["changed_posts"]
+    assert changed["id"] == "dump/note" and changed["previous_id"] == "note" and changed["edits"]
+    assert since["new_pairs"] == since["removed_pairs"] == []
+    assert "dump/note (Residents return), was note" in second.output
+
+    # The same dump, named `.` from inside it: each id as short as tells the files apart; nothing new.
+    monkeypatch.chdir(dump)
+    third = _ok(_audit(tmp_path, "."))
+    since = _since(tmp_path)
+    assert [(p["id"], p["previous_id"]) for p in since["renamed_posts"]] == [("note", "dump/note")]
+    assert "nothing new since run 2" in third.output
+
+
 def test_the_post_changes_view_answers_from_the_last_two_runs(tmp_path: Path) -> None:
     dump = _dump(tmp_path / "dump")
     _ok(_audit(tmp_path, dump))

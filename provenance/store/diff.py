@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
 from provenance.edits import describe_edit
@@ -54,7 +55,10 @@ def _text(conn: sqlite3.Connection, run: int, post: str) -> str:
     return "\n\n".join(row[0] for row in rows)
 
 
-def _pairs(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[str, Any]]:
+def _pairs(
+    conn: sqlite3.Connection, run: int, names: Mapping[str, str] = {}
+) -> dict[tuple[str, ...], dict[str, Any]]:
+    """A run's pairs by their two sides and kind; ``names`` gives a post's id in the other run."""
     found: dict[tuple[str, ...], dict[str, Any]] = {}
     for a_post, a_par, a_hash, b_post, b_par, b_hash, kind in conn.execute(
         "SELECT p.a_post, p.a_paragraph, a.content_hash, p.b_post, p.b_paragraph, b.content_hash, p.kind "
@@ -65,7 +69,7 @@ def _pairs(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[str
         (run,),
     ):
         # Which side is a follows the input's order, not the text: posts only reordered keep their pairs.
-        sides = sorted([(a_post, a_hash), (b_post, b_hash)])
+        sides = sorted([(names.get(a_post, a_post), a_hash), (names.get(b_post, b_post), b_hash)])
         found[(*sides[0], *sides[1], kind)] = {
             "a": {"post": a_post, "paragraph": a_par},
             "b": {"post": b_post, "paragraph": b_par},
@@ -74,13 +78,15 @@ def _pairs(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[str
     return found
 
 
-def _findings(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[str, Any]]:
+def _findings(
+    conn: sqlite3.Connection, run: int, names: Mapping[str, str] = {}
+) -> dict[tuple[str, ...], dict[str, Any]]:
     found: dict[tuple[str, ...], dict[str, Any]] = {}
     for kind, severity, posts, summary in conn.execute(
         "SELECT kind, severity, posts_json, summary FROM findings WHERE run = ? ORDER BY ord", (run,)
     ):
         listed = json.loads(posts)
-        found[(kind, severity, *listed)] = {
+        found[(kind, severity, *(names.get(post, post) for post in listed))] = {
             "kind": kind,
             "severity": severity,
             "posts": listed,
@@ -89,15 +95,17 @@ def _findings(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[
     return found
 
 
-def _reprints(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[str, Any]]:
+def _reprints(
+    conn: sqlite3.Connection, run: int, names: Mapping[str, str] = {}
+) -> dict[tuple[str, ...], dict[str, Any]]:
     """A run's reprints by source and copy; an undecided one by its two posts, in either order.
 
     Which post of an undecided reprint is named the source follows the
     input's order: posts only reordered make no new reprint. Once decided,
-    it is new (the direction is news).
+    it is new (the direction is news). ``names`` gives a post's id in the other run.
     """
     return {
-        (UNDECIDED, *sorted((source, copy))) if decided == UNDECIDED else (source, copy): {
+        _reprint_key(names.get(source, source), names.get(copy, copy), decided): {
             "source": source,
             "copy": copy,
             "decided_by": decided,
@@ -108,9 +116,56 @@ def _reprints(conn: sqlite3.Connection, run: int) -> dict[tuple[str, ...], dict[
     }
 
 
+def _reprint_key(source: str, copy: str, decided: str) -> tuple[str, ...]:
+    return (UNDECIDED, *sorted((source, copy))) if decided == UNDECIDED else (source, copy)
+
+
 def absolute(cwd: str, path: str) -> str:
     """``path`` as given to a run started in ``cwd``, made absolute (the same file however it was named)."""
     return os.path.normpath(os.path.join(cwd, path))
+
+
+def _cwd(conn: sqlite3.Connection, run: int) -> str | None:
+    """The folder ``run`` was started in; None for a run recorded before it was kept."""
+    row = conn.execute(
+        "SELECT json_extract(document_json, '$.cwd') FROM runs WHERE id = ?", (run,)
+    ).fetchone()
+    return row[0] if row is not None and isinstance(row[0], str) else None
+
+
+#: Formats whose post's id is made from its file's path (``provenance.ingest.file_post_ids``).
+_NAMED_BY_PATH = ("text", "html")
+
+
+def _renamed(
+    conn: sqlite3.Connection, old: int, new: int, old_posts: Mapping[str, Any], new_posts: Mapping[str, Any]
+) -> dict[str, str]:
+    """Old id -> new id of each post of a text or HTML file whose id alone changed between the runs.
+
+    Such a post's id is the shortest tail of its file's path that tells it
+    from the other files of its name: it grows when a file of the same name
+    appears (``note`` becomes ``dump/note``), and follows how the dump was
+    named (``audit .`` or ``audit dump``). Its file, by absolute path, says
+    it is the same post: neither removed nor new.
+    """
+
+    def gone(run: int, others: Mapping[str, Any]) -> dict[str, list[str]]:
+        cwd = _cwd(conn, run)
+        found: dict[str, list[str]] = {}
+        marks = ", ".join("?" * len(_NAMED_BY_PATH))
+        for pid, path in conn.execute(
+            f"SELECT id, source_path FROM posts WHERE run = ? AND format IN ({marks})", (run, *_NAMED_BY_PATH)
+        ):
+            if pid not in others:
+                found.setdefault(absolute(cwd, path) if cwd else path, []).append(pid)
+        return found
+
+    before, after = gone(old, new_posts), gone(new, old_posts)
+    return {
+        ids[0]: after[path][0]
+        for path, ids in before.items()
+        if len(ids) == 1 and len(after.get(path, ())) == 1
+    }
 
 
 def run_files(conn: sqlite3.Connection, run: int | None) -> dict[str, tuple[str, str | None]]:
@@ -123,10 +178,7 @@ def run_files(conn: sqlite3.Connection, run: int | None) -> dict[str, tuple[str,
     """
     if run is None:
         return {}
-    row = conn.execute(
-        "SELECT json_extract(document_json, '$.cwd') FROM runs WHERE id = ?", (run,)
-    ).fetchone()
-    cwd = row[0] if row is not None and isinstance(row[0], str) else None
+    cwd = _cwd(conn, run)
     return {
         absolute(cwd, path) if cwd else path: (path, digest)
         for path, digest in conn.execute("SELECT path, sha256 FROM files WHERE run = ?", (run,))
@@ -164,31 +216,38 @@ def diff_runs(conn: sqlite3.Connection, old: int | None, new: int) -> dict[str, 
         "removed": [p for key, (p, _) in old_files.items() if key not in new_files],
     }
     old_posts, new_posts = _posts(conn, old), _posts(conn, new)
-    result["new_posts"] = [{"id": p, "title": t} for p, (t, _) in new_posts.items() if p not in old_posts]
-    result["removed_posts"] = [{"id": p, "title": t} for p, (t, _) in old_posts.items() if p not in new_posts]
+    names = _renamed(conn, old, new, old_posts, new_posts)
+    previous = {new_id: old_id for old_id, new_id in names.items()}
+    result["new_posts"] = [
+        {"id": p, "title": t} for p, (t, _) in new_posts.items() if p not in old_posts and p not in previous
+    ]
+    result["removed_posts"] = [
+        {"id": p, "title": t} for p, (t, _) in old_posts.items() if p not in new_posts and p not in names
+    ]
+    result["renamed_posts"] = [
+        {"id": p, "previous_id": previous[p], "title": t} for p, (t, _) in new_posts.items() if p in previous
+    ]
     changed = []
     from provenance.edits import edits
 
     for pid, (title, digest) in new_posts.items():
-        if pid in old_posts and old_posts[pid][1] != digest:
-            found = edits(_text(conn, old, pid), _text(conn, new, pid))
-            changed.append(
-                {
-                    "id": pid,
-                    "title": title,
-                    "edits": [
-                        {"kind": e.kind, "group": e.group, "a_text": e.a_text, "b_text": e.b_text}
-                        for e in found
-                    ],
-                }
-            )
+        was = previous.get(pid, pid)
+        if was in old_posts and old_posts[was][1] != digest:
+            found = edits(_text(conn, old, was), _text(conn, new, pid))
+            item: dict[str, Any] = {"id": pid, "title": title}
+            if was != pid:
+                item["previous_id"] = was
+            item["edits"] = [
+                {"kind": e.kind, "group": e.group, "a_text": e.a_text, "b_text": e.b_text} for e in found
+            ]
+            changed.append(item)
     result["changed_posts"] = changed
-    old_pairs, new_pairs = _pairs(conn, old), _pairs(conn, new)
+    old_pairs, new_pairs = _pairs(conn, old, names), _pairs(conn, new)
     result["new_pairs"] = [pair for key, pair in new_pairs.items() if key not in old_pairs]
     result["removed_pairs"] = [pair for key, pair in old_pairs.items() if key not in new_pairs]
-    old_reprints = _reprints(conn, old)
+    old_reprints = _reprints(conn, old, names)
     result["new_reprints"] = [r for key, r in _reprints(conn, new).items() if key not in old_reprints]
-    old_findings, new_findings = _findings(conn, old), _findings(conn, new)
+    old_findings, new_findings = _findings(conn, old, names), _findings(conn, new)
     result["new_findings"] = [f for key, f in new_findings.items() if key not in old_findings]
     result["resolved_findings"] = [f for key, f in old_findings.items() if key not in new_findings]
     return result
@@ -217,6 +276,14 @@ def format_diff(diff: dict[str, Any]) -> list[str]:
     )
     for kind in ("changed", "new", "removed"):
         lines += [f"  {kind} file: {path}" for path in files[kind][:SHOWN]]
+    # An id alone changed (its file's name met another, or the dump was named otherwise): no news, but
+    # the post is found under its new id.
+    renamed = diff.get("renamed_posts") or []
+    if renamed:
+        lines.append(f"posts of the same file under another id: {len(renamed)}")
+        lines += [f"  {p['id']} ({p['title']}), was {p['previous_id']}" for p in renamed[:SHOWN]]
+        if len(renamed) > SHOWN:
+            lines.append(f"  … and {len(renamed) - SHOWN} more")
     if is_empty(diff):
         lines.append(f"nothing new since run {old}: same posts, texts, pairs, reprints and findings")
         return lines
@@ -233,7 +300,8 @@ def format_diff(diff: dict[str, Any]) -> list[str]:
         edits = post["edits"]
         shown = "; ".join(describe_edit(e["kind"], e["a_text"], e["b_text"]) for e in edits[:3])
         more = f" (and {len(edits) - 3} more edits)" if len(edits) > 3 else ""
-        return f"{post['id']} ({post['title']}): {shown or 'whitespace only'}{more}"
+        was = f", was {post['previous_id']}" if "previous_id" in post else ""
+        return f"{post['id']} ({post['title']}{was}): {shown or 'whitespace only'}{more}"
 
     section("new_posts", "new posts", lambda p: f"{p['id']} ({p['title']})")
     section("removed_posts", "removed posts", lambda p: f"{p['id']} ({p['title']})")
