@@ -974,3 +974,28 @@ def test_a_file_named_another_way_is_the_same_file_to_the_next_run(
     with contextlib.closing(sqlite3.connect(db)) as conn:
         statuses = conn.execute("SELECT run, status FROM files ORDER BY run, ord").fetchall()
     assert statuses == [(1, "new")] * 2 + [(2, "unchanged")] * 2 + [(3, "unchanged")] * 2
+
+
+def test_a_reference_named_another_way_is_the_same_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--reference refs` from the dump's parent, then `--reference /abs/refs`, or `..` from inside: one
+    folder, so the same parameters; another folder of references is refused as other parameters."""
+    dump = _dump(tmp_path / "dump")
+    refs = tmp_path / "refs"
+    refs.mkdir()
+    _write(refs / "wire.jsonl", [_post("wire", "2017-06-30", SOURCE)])
+    db = tmp_path / "a.sqlite"
+
+    def audit(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["audit", *args, "--out", str(tmp_path / "out"), "--db", str(db)])
+
+    monkeypatch.chdir(tmp_path)
+    _ok(audit("dump", "--reference", "refs"))
+    second = _ok(audit(str(dump), "--reference", str(refs)))
+    assert "nothing new since run 1" in second.output
+    monkeypatch.chdir(dump)
+    _ok(audit(".", "--reference", "../refs"))
+    assert len(_runs(db)) == 3
+    (tmp_path / "refs2").mkdir()
+    _refused(audit(".", "--reference", "../refs2"), "other parameters", "references", "refs2")

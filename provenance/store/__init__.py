@@ -79,6 +79,30 @@ def result_params(config: Any) -> dict[str, Any]:
     return loaded
 
 
+#: Parameters that name files: the same file named another way (``refs``, ``/home/me/refs``) is one.
+PATH_PARAMS = ("references", "aliases")
+
+
+def _named_from(params: dict[str, Any], paths: dict[str, Any], cwd: str | None) -> dict[str, Any]:
+    """``params`` with the paths of :data:`PATH_PARAMS` taken from ``paths``, made absolute from ``cwd``.
+
+    A run given ``--reference refs`` in one folder and ``--reference
+    /home/me/refs`` (or ``../refs``) elsewhere reads the same files: the
+    parameters are the same. Without ``cwd`` (no run, or one recorded before
+    it was kept) the paths are compared as given.
+    """
+    if cwd is None:
+        return params
+    named = dict(params)
+    for key in PATH_PARAMS:
+        value = paths.get(key)
+        if isinstance(value, str):
+            named[key] = absolute(cwd, value)
+        elif isinstance(value, list):
+            named[key] = [absolute(cwd, item) if isinstance(item, str) else item for item in value]
+    return named
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
@@ -142,11 +166,12 @@ class RunStore:
             )
             return
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
-        stored = json.loads(row[0]) if row else {}
+        stored = _named_from(json.loads(row[0]) if row else {}, *self._last_run_paths())
+        now = _named_from(self.params, self.params, self.cwd)
         differ = [
-            f"{key} {json.dumps(stored.get(key))} in the store, {json.dumps(self.params.get(key))} now"
-            for key in sorted(set(stored) | set(self.params))
-            if stored.get(key) != self.params.get(key)
+            f"{key} {json.dumps(stored.get(key))} in the store, {json.dumps(now.get(key))} now"
+            for key in sorted(set(stored) | set(now))
+            if stored.get(key) != now.get(key)
         ]
         if differ:
             raise StoreError(
@@ -154,6 +179,16 @@ class RunStore:
                 "its runs cannot be compared with this one. Audit with --rebuild to start the store "
                 "afresh with these parameters, or give another --db"
             )
+
+    def _last_run_paths(self) -> tuple[dict[str, Any], str | None]:
+        """The last run's parameters and the folder it was started in (its paths are relative to it)."""
+        row = self.conn.execute(
+            "SELECT params_json, json_extract(document_json, '$.cwd') FROM runs "
+            "WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None or not isinstance(row[1], str):
+            return {}, None
+        return json.loads(row[0] or "{}"), row[1]
 
     def unchanged_run(
         self,
