@@ -122,6 +122,16 @@ def test_drop_names_runs_and_an_unknown_run_drops_nothing(store: Path) -> None:
     assert (diff["previous_run"], diff["run"]) == (1, 3)
 
 
+def test_a_dropped_last_run_s_id_is_never_given_to_a_later_run(store: Path, tmp_path: Path) -> None:
+    """Run 3's outputs say "run 3": once it is dropped, the next run is run 4, not another run 3."""
+    assert "dropped run 3" in _ok(_invoke("runs", "--db", str(store), "--drop", "3")).output
+    _ok(_invoke("audit", str(tmp_path / "dump.jsonl"), "--out", str(tmp_path / "o2"), "--db", str(store)))
+    assert [run.id for run in stored_runs(store)] == [1, 2, 4]
+    _refused(_invoke("report", "--db", str(store), "--run", "3"), "no run 3", "(it holds runs 1, 2, 4)")
+    diff = json.loads(_ok(_invoke("diff", "--db", str(store), "--json")).output)
+    assert (diff["previous_run"], diff["run"]) == (2, 4)
+
+
 def test_the_runs_a_store_holds_are_named_without_implying_a_dropped_one() -> None:
     from provenance.store.read import held_runs
 

@@ -284,10 +284,12 @@ class RunStore:
         doc = audit_to_dict(audit)
         tool = doc["tool"]
         with translated(self.path):
-            cursor = self.conn.execute(
-                "INSERT INTO runs (started_at, tool_version, datasketch_version, minhash_scheme, "
-                "params_json, document_json) VALUES (?, ?, ?, ?, ?, ?)",
+            run = self.run = self._next_run_id()
+            self.conn.execute(
+                "INSERT INTO runs (id, started_at, tool_version, datasketch_version, minhash_scheme, "
+                "params_json, document_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
+                    run,
                     self.started_at,
                     tool["version"],
                     tool["datasketch"],
@@ -296,7 +298,6 @@ class RunStore:
                     dumps({"cwd": self.cwd}),
                 ),
             )
-            run = self.run = int(cursor.lastrowid or 0)
             self._files(audit)
             write_rows(self.conn, run, doc, audit.graph.elements(), progress)
             if self._indexes_pending:
@@ -309,6 +310,21 @@ class RunStore:
         self._order = [key for key in doc if key not in ("since_last_run",)]
         self._rest = {key: value for key, value in doc.items() if key not in TABLE_KEYS}
         return self.since_last_run
+
+    def _next_run_id(self) -> int:
+        """An id no run of this store ever had, and kept as the store's ``last_run``.
+
+        SQLite gives a new row the highest id plus one: after ``provenance
+        runs --drop`` of the last run, the next run would take its id, and the
+        outputs, reports and diffs that name the dropped run would name another.
+        """
+        row = self.conn.execute(
+            "SELECT MAX(COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_run'), 0), "
+            "COALESCE((SELECT MAX(id) FROM runs), 0))"
+        ).fetchone()
+        run = int(row[0]) + 1
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('last_run', ?)", (str(run),))
+        return run
 
     def _files(self, audit: Any) -> None:
         corpus = audit.corpus
