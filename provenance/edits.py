@@ -243,6 +243,29 @@ def _word_kind(raw_a: str, raw_b: str) -> EditKind | None:
     return "case"
 
 
+#: Characters a number's span is widened by at most on each side (:func:`_whole_number`): a figure is
+#: short, and a run of "1,2,3,…" as long as a text must not be walked once per edit in it.
+_NUMBER_WIDENING = 40
+
+
+def _whole_number(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` widened to the whole figure it is part of: digits, and a comma or point between
+    two digits ("1,112", "3.5"); an empty span stays as it is (a number only on the other side)."""
+    if start == end:
+        return start, end
+    low, high = max(0, start - _NUMBER_WIDENING), min(len(text), end + _NUMBER_WIDENING)
+    while start > low and (
+        text[start - 1].isdigit()
+        or (text[start - 1] in ",." and start - 2 >= low and text[start - 2].isdigit())
+    ):
+        start -= 1
+    while end < high and (
+        text[end].isdigit() or (text[end] in ",." and end + 1 < high and text[end + 1].isdigit())
+    ):
+        end += 1
+    return start, end
+
+
 def edits(source: str, copy: str) -> tuple[Edit, ...]:
     """Every difference between ``source`` and ``copy``, substantive ones first (then in text order).
 
@@ -255,6 +278,10 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
     found: list[Edit] = []
 
     def add(kind: EditKind, a0: int, a1: int, b0: int, b1: int) -> None:
+        if kind == "number":
+            # The words split a figure at its separators: "1,112" -> "1,212" is that, not "112" -> "212".
+            a0, a1 = _whole_number(source, a0, a1)
+            b0, b1 = _whole_number(copy, b0, b1)
         last = found[-1] if found else None
         # Touching edits of one kind are one edit ("``...''" -> '"..."' is one quote_style change).
         if last is not None and last.kind == kind and last.a_end >= a0 and last.b_end >= b0:

@@ -21,7 +21,7 @@ def found(source: str, copy: str) -> list[tuple[str, str, str]]:
         (
             "The ministry said 1,112 people died.",
             "The ministry said 1,212 people died.",
-            [("number", "112", "212")],
+            [("number", "1,112", "1,212")],
         ),
         ("The vote was on Thursday.", "The vote was on Friday.", [("date", "Thursday.", "Friday.")]),
         ("John Smith met Ali in Paris.", "John Smith met Omar in Paris.", [("name", "Ali", "Omar")]),
@@ -200,3 +200,27 @@ def test_an_edit_is_said_as_a_change_or_as_words_added_or_cut(
 
     assert describe_edit(kind, a_text, b_text) == said
     assert describe_edit("number", "1", "2", lambda t: f"“{t}”", "→") == "number: “1” → “2”"
+
+
+@pytest.mark.parametrize(
+    ("source", "copy", "shown"),
+    [
+        ("The fire burned 1,112 homes.", "The fire burned 1,212 homes.", ("1,112", "1,212")),
+        ("It cost 3.5 million dollars.", "It cost 3.7 million dollars.", ("3.5", "3.7")),
+        ("Between 1,000 and 2,000 people.", "Between 1,500 and 2,000 people.", ("1,000", "1,500")),
+        ("In 2016, 12 died.", "In 2016, 13 died.", ("12", "13")),
+    ],
+)
+def test_a_changed_figure_is_shown_whole(source: str, copy: str, shown: tuple[str, str]) -> None:
+    """Words split a figure at its separators: "3.5" -> "3.7" read "number: '5' -> '7'", and "1,000" ->
+    "1,500" read "'000' -> '500'", in the report and the findings that quote the change."""
+    assert [(e.kind, e.a_text, e.b_text) for e in edits(source, copy)] == [("number", *shown)]
+
+
+def test_a_figure_is_widened_a_bounded_way_in_a_run_of_digits() -> None:
+    """A run of "1,2,3,…" as long as the text is not walked once per edit: each edit's figure stops at
+    most 40 characters from its own digits."""
+    run = ",".join("1" for _ in range(5_000))
+    found = edits(f"Counts {run} end.", f"Counts {run.replace('1', '2', 1)} end.")
+    assert [e.kind for e in found] == ["number"]
+    assert len(found[0].a_text) <= 1 + 2 * 40 and found[0].a_text.startswith("1,1")

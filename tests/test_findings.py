@@ -260,7 +260,7 @@ def test_same_claim_different_text_with_a_changed_number(tmp_path: Path) -> None
     )
     finding = only(result, "same_claim_different_text")
     assert (finding.severity, finding.posts) == ("high", ("first", "second"))
-    assert any(e.text == "number: “112” -> “212”" and e.post == "second" for e in finding.evidence)
+    assert any(e.text == "number: “1,112” -> “1,212”" and e.post == "second" for e in finding.evidence)
     # The changed number is named once, by this finding, not again as an unnoticed edit.
     assert [f.kind for f in result.findings] == ["same_claim_different_text"]
 
