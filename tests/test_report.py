@@ -1200,6 +1200,11 @@ def test_since_the_last_audit_section_lists_what_the_store_found_changed(seed_do
     }
     doc["since_last_run"].update(new_pairs=[], new_findings=[])
     assert "Nothing new since run 2" in render(doc)
+    # A text file's post whose id alone changed: named with its old id, and still nothing new.
+    doc["since_last_run"]["renamed_posts"] = [{"id": ISIS, "previous_id": "old/isis", "title": "ISIS"}]
+    section = render(doc).split('<section id="since"')[1].split("</section>")[0]
+    assert "1 post of the same file under another id" in section and "(was <bdi>old/isis</bdi>)" in section
+    assert f'href="#{post_anchor(ISIS)}"' in section and "Nothing new since run 2" in section
 
 
 def test_a_fresh_audit_s_report_equals_the_report_of_its_saved_audit_json(tmp_path: Path) -> None:

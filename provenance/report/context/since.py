@@ -29,6 +29,9 @@ class SinceView:
     files: tuple[tuple[str, int], ...]  # (changed/new/removed/unchanged, count)
     new_posts: tuple[PostRef, ...]
     removed_posts: tuple[str, ...]  # titles: the posts are not in this run's report
+    # A text or HTML file's post whose id alone changed (another file of its name appeared): no news, but
+    # the post is found under its new id. (post, its id in the previous run)
+    renamed_posts: tuple[tuple[PostRef, str], ...]
     changed_posts: tuple[ChangedPost, ...]
     new_pairs: int
     removed_pairs: int
@@ -83,6 +86,9 @@ def _since(doc: Mapping[str, Any], posts: _Posts) -> SinceView | None:
         ),
         new_posts=tuple(posts.ref(_text(p.get("id"))) for p in first("new_posts")),
         removed_posts=tuple(_text(p.get("title")) or _text(p.get("id")) for p in first("removed_posts")),
+        renamed_posts=tuple(
+            (posts.ref(_text(p.get("id"))), _text(p.get("previous_id"))) for p in first("renamed_posts")
+        ),
         changed_posts=tuple(
             ChangedPost(
                 posts.ref(_text(p.get("id"))),
