@@ -237,6 +237,24 @@ def _fills_its_line(text: str, at: int, surface: str) -> bool:
     return found >= 0 and _NAME_ENDS.match(text, found + len(surface)) is not None
 
 
+class _Lines:
+    """The line of each offset of a text, counted forward from the last one asked (cues come in text
+    order), so that a text of many credit lines is read once, not once per line."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text = text
+        self.counted = 0  # offset up to which line breaks are counted
+        self.line = first_line
+
+    def at(self, offset: int) -> int:
+        if offset < self.counted:  # asked backwards (a second pattern's matches): take the breaks between off
+            self.line -= self.text.count("\n", offset, self.counted)
+        else:
+            self.line += self.text.count("\n", self.counted, offset)
+        self.counted = offset
+        return self.line
+
+
 class _Sentences:
     """The sentences of a text, split once on first use."""
 
@@ -390,8 +408,7 @@ class _Reader:
 
     def read_lines(self, text: str, paragraph: int, first_line: int, whole_only: bool) -> None:
         """Credit lines in ``text``; with ``whole_only`` only one that opens the text."""
-        sentences = _Sentences(text)
-        counted, breaks = 0, 0  # line breaks before offset ``counted``, counted as the cues advance
+        sentences, lines = _Sentences(text), _Lines(text, first_line)
         for cue in _CREDIT_CUE.finditer(text):
             if whole_only and text[: cue.start()].strip(_OPENS + " \t"):
                 break  # the first cue only: the slice is taken once
@@ -411,10 +428,8 @@ class _Reader:
             headline = how == "read more" and cue.group().endswith(":") and named.link is None
             if headline and not _fills_its_line(text, at, named.surface):
                 continue
-            breaks += text.count("\n", counted, cue.start())
-            counted = cue.start()
-            evidence = sentences.around(cue.start(), at)
-            self.add(named, how, evidence, first_line + breaks, paragraph)
+            evidence, line = sentences.around(cue.start(), at), lines.at(cue.start())
+            self.add(named, how, evidence, line, paragraph)
             if how == "contributed" and known_only:
                 # "(With AFP and Reuters)": every outlet of the table the bracket names.
                 close = text.find(")", at, at + _LEAD_IN_NAME)
@@ -422,7 +437,7 @@ class _Reader:
                     info = self.aliases.lookup(part.strip())
                     also = None if info is None else _Named(info.name, part.strip(), None, True, True)
                     if also is not None and self.is_new(also, how):
-                        self.add(also, how, evidence, first_line + breaks, paragraph)
+                        self.add(also, how, evidence, line, paragraph)
 
     def read_lead_ins(self, text: str, paragraph: int, first_line: int, whole_only: bool) -> None:
         """A line opening with "From X:" credits X when X is shown to be an outlet ("From Reuters:").
@@ -433,8 +448,7 @@ class _Reader:
         whole text. Each line costs a bounded amount of work, however many
         lines the text has.
         """
-        sentences = _Sentences(text)
-        counted, breaks = 0, 0  # line breaks before offset ``counted``, counted as the lead-ins advance
+        sentences, lines = _Sentences(text), _Lines(text, first_line)
         for lead in _LEAD_IN.finditer(text):
             at = lead.end()
             line_end = text.find("\n", at, at + _LEAD_IN_NAME + 1)
@@ -451,11 +465,8 @@ class _Reader:
             bare = " ".join(written.split()).casefold()
             if surface not in (bare, bare.removeprefix("the ")):
                 continue
-            breaks += text.count("\n", counted, lead.start())
-            counted = lead.start()
-            self.add(
-                named, "lead-in", sentences.around(lead.start(), end.end()), first_line + breaks, paragraph
-            )
+            evidence = sentences.around(lead.start(), end.end())
+            self.add(named, "lead-in", evidence, lines.at(lead.start()), paragraph)
 
     def read_contributed(self, text: str, paragraph: int, first_line: int) -> None:
         """ "Reuters contributed to this report." credits the outlet named before the cue.
@@ -465,8 +476,7 @@ class _Reader:
         Smith contributed to this report" credits a person, "Officials said
         Reuters contributed …" nobody.
         """
-        sentences = _Sentences(text)
-        counted, breaks = 0, 0  # line breaks before offset ``counted``, counted as the cues advance
+        sentences, lines = _Sentences(text), _Lines(text, first_line)
         for cue in _CONTRIBUTED_AFTER.finditer(text):
             window = max(0, cue.start() - _LEAD_IN_NAME)
             before = text[window : cue.start()]
@@ -481,10 +491,8 @@ class _Reader:
             for named in self._contributors(text[start : cue.start()]):
                 if not self.is_new(named, "contributed"):
                     continue
-                breaks += text.count("\n", counted, start)
-                counted = start
                 evidence = sentences.around(start, cue.end())
-                self.add(named, "contributed", evidence, first_line + breaks, paragraph)
+                self.add(named, "contributed", evidence, lines.at(start), paragraph)
 
     def _contributors(self, written: str) -> list[_Named]:
         """The outlets among the contributors named before "contributed" ("Reuters and AFP", "Associated
@@ -510,7 +518,7 @@ class _Reader:
         sites one reads), nor a one-word name the table takes only after "the"
         ("- Express" is that word).
         """
-        sentences = _Sentences(text)
+        sentences, lines = _Sentences(text), _Lines(text, first_line)
         found = (_DATELINE.finditer(text) if datelines else (), _SIGN_OFF.finditer(text) if sign_offs else ())
         for dateline in itertools.chain(*found):
             info = self.aliases.lookup(dateline.group("name"))
@@ -523,7 +531,7 @@ class _Reader:
                 continue
             named = _Named(info.name, dateline.group("name"), None, True, True)
             if self.is_new(named, "dateline"):
-                line = first_line + text.count("\n", 0, dateline.start())
+                line = lines.at(dateline.start())
                 self.add(
                     named, "dateline", sentences.around(dateline.start(), dateline.end()), line, paragraph
                 )
