@@ -1109,9 +1109,22 @@ def test_the_digest_changes_with_any_template_the_first_screen_shows(
 
 
 def test_a_site_repeating_its_own_text_is_worded_as_nothing_to_credit(seed_doc: dict[str, Any]) -> None:
-    """The audit's "same_site" credit reads as the site's own text, not as a credit line it gave."""
-    (row,) = build_context(credited(seed_doc, True, how="same_site")).copies
+    """The audit's "same_site" credit reads as the site's own text, not as a credit line it gave.
+
+    The badge too, in the table and in the lead: "credited" there read as if the blog named a source.
+    """
+    doc = credited(seed_doc, True, how="same_site")
+    (row,) = build_context(doc).copies
     assert str(row.sources[0].credit.text) == "its own site's earlier text: nothing to credit"
+    assert row.credit_status == "own_site" and row.credit_label == "its own site's text"
+    html = render(doc)
+    assert '<span class="credit own_site">its own site&#39;s text</span>' in copies_rows(html)[0]
+    lead = html.split('<div class="lead"')[1].split("</div>")[0]
+    assert "its own site" in lead and ">credited<" not in lead
+    # One source credited by a line besides the site's own text: a credit given, worded so.
+    reuse = next(p for p in doc["posts"] if p["id"] == US)["reuse"]
+    reuse["credit"]["by"].append({**reuse["credit"]["by"][0], "how": "credit_line", "source": "other"})
+    assert build_context(doc).copies[0].credit_status == "credited"
 
 
 def test_a_post_of_very_many_paragraphs_shows_its_reused_ones_and_counts_the_rest(

@@ -77,7 +77,7 @@ class CopyRow:
     sources: tuple[CopySource, ...]
     more_sources: int
     direction: Direction  # the weakest over the sources: one guess makes the row a guess
-    credit_status: str  # credited, partly, uncredited, unassessed (reuse.credit absent)
+    credit_status: str  # credited, own_site, partly, uncredited, unassessed (reuse.credit absent)
     credit_label: str
     # Credit is judged for the order the audit took; where that order is a guess, a missing credit
     # holds only if this post is the copy, and the cell says so instead of accusing on a convention.
@@ -202,6 +202,8 @@ def _copies(
             status = "partly"
         else:
             status = "uncredited" if uncredited > 0 or not credited else "credited"
+        if status == "credited" and _own_site_only(credit):
+            status = "own_site"
         weakest = max(
             (s.direction for s in sources), key=lambda d: _FIRMNESS[d.firmness], default=direction("")
         )
@@ -237,8 +239,19 @@ def _copies(
     return rows, note
 
 
+def _own_site_only(credit: Mapping[str, Any] | None) -> bool:
+    """Whether the audit found every borrowed word to be the site's own earlier text (``how: same_site``).
+
+    A blog repeating its own post owes nobody a credit: "credited" in the
+    lead read as if it named a source it had not.
+    """
+    entries = [e for e in (credit or {}).get("by") or [] if isinstance(e, Mapping)]
+    return bool(entries) and all(e.get("how") == "same_site" for e in entries)
+
+
 CREDIT_WORDS = {
     "credited": "credited",
+    "own_site": "its own site's text",
     "partly": "partly credited",
     "uncredited": "not credited",
     "unassessed": "credit not assessed",
