@@ -176,3 +176,51 @@ def test_a_lone_path_string_is_one_path_not_its_characters(tmp_path: Path) -> No
     corpus = read_corpus(str(dump))
     assert [p.title for p in corpus.posts] == ["A title"]
     assert corpus.skipped == []
+
+
+def test_archives_and_compressed_files_are_named_with_the_command_that_unpacks_them(tmp_path: Path) -> None:
+    """A dump sent as a zip, a .tar.gz or a gzipped export is skipped saying what it is and how to unpack
+    it, not as a "binary file (NUL byte at offset 5)"; a text that only begins like one is read."""
+    import bz2
+    import gzip
+    import io
+    import lzma
+    import tarfile
+    import zipfile
+
+    text = b"Title\n\nA paragraph of the post.\n"
+    with zipfile.ZipFile(tmp_path / "dump.zip", "w") as archive:
+        archive.writestr("post.txt", text)
+    with tarfile.open(tmp_path / "dump.tar.gz", "w:gz") as archive:
+        info = tarfile.TarInfo("post.txt")
+        info.size = len(text)
+        archive.addfile(info, io.BytesIO(text))
+    with tarfile.open(tmp_path / "plain.tar", "w") as archive:
+        archive.addfile(info, io.BytesIO(text))
+    (tmp_path / "export.xml.gz").write_bytes(gzip.compress(text))
+    (tmp_path / "notes.txt.bz2").write_bytes(bz2.compress(text))
+    (tmp_path / "notes.txt.xz").write_bytes(lzma.compress(text))
+    (tmp_path / "pk.txt").write_bytes(b"PK is read as a post\n\nIt begins like a zip, and is text.\n")
+    corpus = read_corpus([tmp_path])
+    reasons = {Path(s.path).name: s.reason for s in corpus.skipped}
+    unpack = "archives and compressed files are not read; unpack it and audit what it holds: "
+    assert reasons == {
+        "dump.zip": f"a zip archive: {unpack}unzip {tmp_path / 'dump.zip'} -d FOLDER",
+        "dump.tar.gz": f"a gzip-compressed file: {unpack}tar -xzf {tmp_path / 'dump.tar.gz'}",
+        "plain.tar": f"a tar archive: {unpack}tar -xf {tmp_path / 'plain.tar'}",
+        "export.xml.gz": f"a gzip-compressed file: {unpack}gunzip -k {tmp_path / 'export.xml.gz'}",
+        "notes.txt.bz2": f"a bzip2-compressed file: {unpack}bunzip2 -k {tmp_path / 'notes.txt.bz2'}",
+        "notes.txt.xz": f"an xz-compressed file: {unpack}unxz -k {tmp_path / 'notes.txt.xz'}",
+    }
+    assert [p.title for p in corpus.posts] == ["PK is read as a post"]
+
+
+def test_a_path_with_spaces_is_quoted_in_the_unpack_command(tmp_path: Path) -> None:
+    """The command is one a user can paste: a name with spaces is quoted as a shell reads it."""
+    import zipfile
+
+    path = tmp_path / "my dump.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("post.txt", "Title\n\nText.\n")
+    (skipped,) = read_corpus([path]).skipped
+    assert skipped.reason.endswith(f"unzip '{path}' -d FOLDER")

@@ -22,6 +22,7 @@ import codecs
 import io
 import os
 import re
+import shlex
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -196,6 +197,53 @@ def iter_lines(handle: io.TextIOBase, max_chars: int = MAX_LINE_CHARS) -> Iterat
         yield LongLine(line[:LONG_LINE_PREVIEW], length)
 
 
+#: The signatures of archives and compressed files a dump is often sent as: what each is, and how to
+#: unpack it (``{}`` the file; a compressed tar has its own command). A file of these is skipped with that
+#: said, not as a "binary file (NUL byte at offset 5)" that leaves the user to guess. None of them starts
+#: a text, a web page or an export.
+_ARCHIVES: tuple[tuple[bytes, str, str, str], ...] = (
+    (b"PK\x03\x04", "a zip archive", "unzip {} -d FOLDER", ""),
+    (b"PK\x05\x06", "an empty zip archive", "", ""),
+    (b"\x1f\x8b", "a gzip-compressed file", "gunzip -k {}", "tar -xzf {}"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file", "unxz -k {}", "tar -xJf {}"),
+    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file", "unzstd {}", "tar --zstd -xf {}"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "7z x {}", ""),
+    (b"Rar!\x1a\x07", "a RAR archive", "unrar x {}", ""),
+)
+_TAR_NAMES = re.compile(r"\.(tar\.\w+|tgz|tbz2?|txz|tzst)$", re.IGNORECASE)
+
+
+def archive_reason(name: str, head: bytes) -> str | None:
+    """Why the file ``name`` starting ``head`` is skipped as an archive or compressed file, or None.
+
+    Only a head that cannot be text counts (a NUL byte, or bytes that are not
+    UTF-8): a post that happens to begin "BZh" or "PK" is a post. A tar
+    archive is told by its ``ustar`` magic at offset 257.
+    """
+    if b"\0" not in head:
+        try:
+            head.decode("utf-8")
+            return None
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 3:  # a character cut by the head's end: text so far
+                return None
+    found = next(((what, one, tar) for magic, what, one, tar in _ARCHIVES if head.startswith(magic)), None)
+    if found is None and re.match(rb"BZh[1-9](1AY&SY|\x17rE8P\x90)", head):
+        found = ("a bzip2-compressed file", "bunzip2 -k {}", "tar -xjf {}")
+    if found is None and head[257:262] == b"ustar":
+        found = ("a tar archive", "tar -xf {}", "")
+    if found is None:
+        return None
+    what, one, tar = found
+    command = tar if tar and _TAR_NAMES.search(name) else one
+    if not command:
+        return f"{what}: it holds no file"
+    return (
+        f"{what}: archives and compressed files are not read; unpack it and audit what it holds: "
+        + command.format(shlex.quote(name))
+    )
+
+
 def open_source(path: Path) -> SourceFile | SkippedFile:
     """Check that ``path`` is a readable, non-empty regular text file and sniff its start.
 
@@ -222,6 +270,9 @@ def open_source(path: Path) -> SourceFile | SkippedFile:
         return SkippedFile(name, f"unreadable: {exc.strerror or exc}")
     if not head:
         return SkippedFile(name, "empty file")
+    packed = archive_reason(name, head)
+    if packed is not None:
+        return SkippedFile(name, packed)
     if declared in (None, "utf-8-sig") and b"\0" in head and not _stray_nuls(head):
         offset = head.index(b"\0")
         return SkippedFile(name, f"binary file (NUL byte at offset {offset})")
