@@ -224,3 +224,16 @@ def test_a_path_with_spaces_is_quoted_in_the_unpack_command(tmp_path: Path) -> N
         archive.writestr("post.txt", "Title\n\nText.\n")
     (skipped,) = read_corpus([path]).skipped
     assert skipped.reason.endswith(f"unzip '{path}' -d FOLDER")
+
+
+def test_a_word_document_is_named_as_one_with_how_to_make_it_readable(tmp_path: Path) -> None:
+    """A .docx is a zip of XML: unpacking it gives no post, so the reason says to save it as text or HTML."""
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "Interview notes.DOCX", "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    (skipped,) = read_corpus([tmp_path]).skipped
+    assert skipped.reason == (
+        "a docx document (a zip archive of XML): not read; "
+        "save it as plain text or as a web page (HTML) to audit it"
+    )

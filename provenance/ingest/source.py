@@ -210,6 +210,7 @@ _ARCHIVES: tuple[tuple[bytes, str, str, str], ...] = (
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "7z x {}", ""),
     (b"Rar!\x1a\x07", "a RAR archive", "unrar x {}", ""),
 )
+_OFFICE_NAMES = re.compile(r"\.(docx|docm|odt|pages|epub|xlsx|ods|pptx|odp)$", re.IGNORECASE)
 _TAR_NAMES = re.compile(r"\.(tar\.\w+|tgz|tbz2?|txz|tzst)$", re.IGNORECASE)
 
 
@@ -235,6 +236,12 @@ def archive_reason(name: str, head: bytes) -> str | None:
     if found is None:
         return None
     what, one, tar = found
+    office = _OFFICE_NAMES.search(name)
+    if what == "a zip archive" and office:
+        return (
+            f"a {office.group(1).lower()} document (a zip archive of XML): not read; "
+            "save it as plain text or as a web page (HTML) to audit it"
+        )
     command = tar if tar and _TAR_NAMES.search(name) else one
     if not command:
         return f"{what}: it holds no file"
