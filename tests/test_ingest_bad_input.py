@@ -237,3 +237,24 @@ def test_a_word_document_is_named_as_one_with_how_to_make_it_readable(tmp_path: 
         "a docx document (a zip archive of XML): not read; "
         "save it as plain text or as a web page (HTML) to audit it"
     )
+
+
+def test_a_pdf_is_named_as_one_with_how_to_extract_its_text(tmp_path: Path) -> None:
+    """A PDF (its binary marker line after the header) is named, with the command that extracts its text."""
+    (tmp_path / "leak.pdf").write_bytes(
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nstream\n\x00\x01"
+    )
+    (skipped,) = read_corpus([tmp_path]).skipped
+    assert (
+        skipped.reason
+        == f"a PDF document: not read; extract its text and audit that: pdftotext {tmp_path / 'leak.pdf'}"
+    )
+
+
+def test_a_pdf_whose_start_is_all_text_is_still_a_pdf(tmp_path: Path) -> None:
+    """Without its binary marker line a PDF's head is ASCII: still skipped as a PDF, not read as posts."""
+    (tmp_path / "plain.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" * 3
+    )
+    corpus = read_corpus([tmp_path])
+    assert [s.reason.split(":")[0] for s in corpus.skipped] == ["a PDF document"] and not corpus.posts

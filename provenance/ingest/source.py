@@ -200,7 +200,7 @@ def iter_lines(handle: io.TextIOBase, max_chars: int = MAX_LINE_CHARS) -> Iterat
 #: The signatures of archives and compressed files a dump is often sent as: what each is, and how to
 #: unpack it (``{}`` the file; a compressed tar has its own command). A file of these is skipped with that
 #: said, not as a "binary file (NUL byte at offset 5)" that leaves the user to guess. None of them starts
-#: a text, a web page or an export.
+#: a text, a web page or an export. A PDF is named with the command that extracts its text.
 _ARCHIVES: tuple[tuple[bytes, str, str, str], ...] = (
     (b"PK\x03\x04", "a zip archive", "unzip {} -d FOLDER", ""),
     (b"PK\x05\x06", "an empty zip archive", "", ""),
@@ -209,6 +209,7 @@ _ARCHIVES: tuple[tuple[bytes, str, str, str], ...] = (
     (b"\x28\xb5\x2f\xfd", "a zstd-compressed file", "unzstd {}", "tar --zstd -xf {}"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "7z x {}", ""),
     (b"Rar!\x1a\x07", "a RAR archive", "unrar x {}", ""),
+    (b"%PDF-", "a PDF document", "pdftotext {}", ""),
 )
 _OFFICE_NAMES = re.compile(r"\.(docx|docm|odt|pages|epub|xlsx|ods|pptx|odp)$", re.IGNORECASE)
 _TAR_NAMES = re.compile(r"\.(tar\.\w+|tgz|tbz2?|txz|tzst)$", re.IGNORECASE)
@@ -219,9 +220,11 @@ def archive_reason(name: str, head: bytes) -> str | None:
 
     Only a head that cannot be text counts (a NUL byte, or bytes that are not
     UTF-8): a post that happens to begin "BZh" or "PK" is a post. A tar
-    archive is told by its ``ustar`` magic at offset 257.
+    archive is told by its ``ustar`` magic at offset 257. A PDF counts even
+    when its start is all text: no post begins "%PDF-", and read as text
+    its page objects made posts of their own.
     """
-    if b"\0" not in head:
+    if b"\0" not in head and not head.startswith(b"%PDF-"):
         try:
             head.decode("utf-8")
             return None
@@ -236,6 +239,8 @@ def archive_reason(name: str, head: bytes) -> str | None:
     if found is None:
         return None
     what, one, tar = found
+    if what == "a PDF document":
+        return f"a PDF document: not read; extract its text and audit that: {one.format(shlex.quote(name))}"
     office = _OFFICE_NAMES.search(name)
     if what == "a zip archive" and office:
         return (
