@@ -187,6 +187,50 @@ def test_the_store_holds_rows_users_query(tmp_path: Path) -> None:
 # incremental
 
 
+def test_a_headline_rewritten_or_a_post_redated_is_news_though_its_text_is_the_same(tmp_path: Path) -> None:
+    """A post retitled, or dated otherwise (which can turn who copied whom), with the same text: listed in
+    retitled_or_redated_posts, on the terminal and in the report; before, "nothing new" was said."""
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    copy = _post("copy", "2017-07-03", SOURCE, OTHER)
+    copy["title"] = "Post copy, retitled"
+    _write(
+        dump / "posts.jsonl",
+        [
+            _post("orig", "2017-07-01", SOURCE, SECOND, outlet="Daily Wire Service"),
+            copy,
+            _post("other", "2017-06-28", OTHER.replace("wheat", "barley")),
+        ],
+    )
+    second = _ok(_audit(tmp_path, dump))
+    since = _since(tmp_path)
+    assert since["changed_posts"] == []
+    assert since["retitled_or_redated_posts"] == [
+        {
+            "id": "copy",
+            "title": "Post copy, retitled",
+            "previous_title": "Post copy",
+            "date": "2017-07-03",
+            "previous_date": "2017-07-03",
+        },
+        {
+            "id": "other",
+            "title": "Post other",
+            "previous_title": "Post other",
+            "date": "2017-06-28",
+            "previous_date": "2017-07-04",
+        },
+    ]
+    assert "nothing new" not in second.output
+    assert "posts whose title or date changed: 2" in second.output
+    assert "copy: title 'Post copy' -> 'Post copy, retitled'" in second.output
+    assert "other: date 2017-07-04 -> 2017-06-28" in second.output
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    since_html = html.split('<section id="since"')[1].split("</section>")[0]
+    assert "Title changed:" in since_html and "(was <bdi>Post copy</bdi>)" in since_html
+    assert "Date changed:" in since_html and "(2017-07-04 → 2017-06-28)" in since_html
+
+
 def test_a_second_run_names_new_removed_and_changed_posts_and_nothing_on_an_unchanged_dump(
     tmp_path: Path,
 ) -> None:

@@ -31,6 +31,7 @@ CHANGES = (
     "new_posts",
     "removed_posts",
     "changed_posts",
+    "retitled_or_redated_posts",
     "new_pairs",
     "removed_pairs",
     "new_reprints",
@@ -48,6 +49,20 @@ def _posts(conn: sqlite3.Connection, run: int) -> dict[str, tuple[str, str]]:
             "SELECT id, title, content_hash FROM posts WHERE run = ?", (run,)
         )
     }
+
+
+def _headers(conn: sqlite3.Connection, run: int) -> dict[str, tuple[str, str | None, str | None]]:
+    """Each post's ``(title, date, time)`` in ``run``."""
+    return {
+        pid: (title, date, time)
+        for pid, title, date, time in conn.execute(
+            "SELECT id, title, date, time FROM posts WHERE run = ?", (run,)
+        )
+    }
+
+
+def _when(date: str | None, time: str | None) -> str | None:
+    return None if date is None else f"{date} {time}" if time else date
 
 
 def _text(conn: sqlite3.Connection, run: int, post: str) -> str:
@@ -242,6 +257,26 @@ def diff_runs(conn: sqlite3.Connection, old: int | None, new: int) -> dict[str, 
             ]
             changed.append(item)
     result["changed_posts"] = changed
+    # A headline rewritten, or a post dated otherwise (which can turn who copied whom): news, even
+    # where the text is the same.
+    old_headers, new_headers = _headers(conn, old), _headers(conn, new)
+    relabelled = []
+    for pid, (title, date, time) in new_headers.items():
+        was = previous.get(pid, pid)
+        if was not in old_headers:
+            continue
+        old_title, old_date, old_time = old_headers[was]
+        if (title, date, time) != (old_title, old_date, old_time):
+            relabelled.append(
+                {
+                    "id": pid,
+                    "title": title,
+                    "previous_title": old_title,
+                    "date": _when(date, time),
+                    "previous_date": _when(old_date, old_time),
+                }
+            )
+    result["retitled_or_redated_posts"] = relabelled
     old_pairs, new_pairs = _pairs(conn, old, names), _pairs(conn, new)
     result["new_pairs"] = [pair for key, pair in new_pairs.items() if key not in old_pairs]
     result["removed_pairs"] = [pair for key, pair in old_pairs.items() if key not in new_pairs]
@@ -285,7 +320,9 @@ def format_diff(diff: dict[str, Any]) -> list[str]:
         if len(renamed) > SHOWN:
             lines.append(f"  … and {len(renamed) - SHOWN} more")
     if is_empty(diff):
-        lines.append(f"nothing new since run {old}: same posts, texts, pairs, reprints and findings")
+        lines.append(
+            f"nothing new since run {old}: same posts, texts, titles, dates, pairs, reprints and findings"
+        )
         return lines
 
     def section(key: str, title: str, show: Any) -> None:
@@ -303,9 +340,18 @@ def format_diff(diff: dict[str, Any]) -> list[str]:
         was = f", was {post['previous_id']}" if "previous_id" in post else ""
         return f"{post['id']} ({post['title']}{was}): {shown or 'whitespace only'}{more}"
 
+    def relabelled(post: dict[str, Any]) -> str:
+        said = []
+        if post["title"] != post["previous_title"]:
+            said.append(f"title {post['previous_title']!r} -> {post['title']!r}")
+        if post["date"] != post["previous_date"]:
+            said.append(f"date {post['previous_date'] or 'none'} -> {post['date'] or 'none'}")
+        return f"{post['id']}: {'; '.join(said)}"
+
     section("new_posts", "new posts", lambda p: f"{p['id']} ({p['title']})")
     section("removed_posts", "removed posts", lambda p: f"{p['id']} ({p['title']})")
     section("changed_posts", "posts whose text changed", changed)
+    section("retitled_or_redated_posts", "posts whose title or date changed", relabelled)
     section("new_pairs", "new pairs", lambda p: f"{_ref(p['a'])} ~ {_ref(p['b'])} ({p['kind']})")
     section("removed_pairs", "pairs gone", lambda p: f"{_ref(p['a'])} ~ {_ref(p['b'])} ({p['kind']})")
     section("new_reprints", "new reprints", lambda r: f"{r['copy']} copies {r['source']} ({r['decided_by']})")

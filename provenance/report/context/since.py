@@ -33,6 +33,9 @@ class SinceView:
     # the post is found under its new id. (post, its id in the previous run)
     renamed_posts: tuple[tuple[PostRef, str], ...]
     changed_posts: tuple[ChangedPost, ...]
+    # A post whose title or date changed: (post, its previous title or None if unchanged, its previous
+    # date or None if unchanged, its date now); a missing date is "".
+    relabelled_posts: tuple[tuple[PostRef, str | None, str | None, str], ...]
     new_pairs: int
     removed_pairs: int
     new_reprints: int
@@ -46,6 +49,7 @@ class SinceView:
             self.new_posts
             or self.removed_posts
             or self.changed_posts
+            or self.relabelled_posts
             or self.new_pairs
             or self.removed_pairs
             or self.new_reprints
@@ -61,6 +65,17 @@ def _curly(text: str) -> str:
 def _finding_line(finding: Mapping[str, Any]) -> str:
     kind = _text(finding.get("kind")).replace("_", " ")
     return f"{_text(finding.get('severity'))} {kind}: {_text(finding.get('summary'))}"
+
+
+def _relabelled(post: Mapping[str, Any], posts: _Posts) -> tuple[PostRef, str | None, str | None, str]:
+    title, title_was = _text(post.get("title")), _text(post.get("previous_title"))
+    date, date_was = _text(post.get("date")), _text(post.get("previous_date"))
+    return (
+        posts.ref(_text(post.get("id"))),
+        None if title == title_was else title_was,
+        None if date == date_was else date_was,
+        date,
+    )
 
 
 def _since(doc: Mapping[str, Any], posts: _Posts) -> SinceView | None:
@@ -102,6 +117,7 @@ def _since(doc: Mapping[str, Any], posts: _Posts) -> SinceView | None:
             )
             for p in first("changed_posts")
         ),
+        relabelled_posts=tuple(_relabelled(p, posts) for p in first("retitled_or_redated_posts")),
         new_pairs=len(_list(since, "new_pairs")),
         removed_pairs=len(_list(since, "removed_pairs")),
         new_reprints=len(_list(since, "new_reprints")),
