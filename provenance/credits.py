@@ -380,8 +380,25 @@ class _Reader:
         cleaned = clean_outlet_name(name)
         shows = own_site or looks_like_outlet_name(cleaned) or outlet_key(cleaned) in self.vouched
         if not strong and not shows:
-            return None
+            return self._known_start(name, link)
         return _Named(cleaned, surface, link, False, shows)
+
+    def _known_start(self, name: str, link: Link | None) -> _Named | None:
+        """The longest run of ``name``'s first words that is an outlet of the table, or None.
+
+        Ingest joins a paragraph's lines with spaces, so "Via Reuters" over
+        "Photos by staff" (a ``<br>`` between them) reads "Via Reuters Photos
+        by staff": the run "Reuters Photos" is no outlet, and the copy was
+        "not credited". Asked only after a weak cue whose whole run names
+        nothing, so it never overrides a name read whole.
+        """
+        words = name.split()
+        for size in range(len(words) - 1, 0, -1):
+            start = " ".join(words[:size])
+            info = self.aliases.lookup(start)
+            if info is not None:
+                return _Named(info.name, start, link, True, True)
+        return None
 
     @staticmethod
     def _name(text: str, at: int) -> str | None:

@@ -262,6 +262,9 @@ def test_nested_anchors_keep_a_clipped_text_each(tmp_path: Path) -> None:
         ("This story was produced by the Texas Tribune.", [("Texas Tribune", "produced by")]),
         ("The talks end Friday.\n— Reuters", [("Reuters", "dateline")]),
         ("-- AP", [("Associated Press", "dateline")]),
+        # A weak cue's line run on by the next one, a <br> between them (ingest joins them with a space).
+        ("Via Reuters Photos by staff", [("Reuters", "via")]),
+        ("H/T Al Jazeera Related Posts", [("Al Jazeera", "hat tip")]),
     ],
 )
 def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: list[tuple[str, str]]) -> None:
@@ -311,6 +314,8 @@ def test_a_credit_line_credits_the_outlet_named_after_it(text: str, expected: li
         "Officials said Reuters contributed to this report of theirs.",
         "The talks end Friday.\n— John Smith",
         "— Brussels",
+        # A run whose start is no outlet of the table names nobody, whatever follows.
+        "Via John Smith Reuters",
     ],
 )
 def test_via_in_running_text_and_a_person_after_a_weak_cue_credit_nobody(text: str) -> None:
