@@ -649,7 +649,14 @@ def audit(
                 result.since_last_run = store.record(result, progress)
             # The store commits as the outputs land, under the same hold on Ctrl-C: both are this run's.
             finish = None if store is None else functools.partial(store.finish, result)
-            written = write_outputs(result, out_dir, progress=progress, with_json=with_json, then=finish)
+            written = write_outputs(
+                result,
+                out_dir,
+                progress=progress,
+                with_json=with_json,
+                then=finish,
+                document=None if store is None else store.document,
+            )
         finally:
             progress.close()
     # Lists cut short on the terminal are whole in the report and in audit.json, or in the store without it.

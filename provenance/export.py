@@ -1061,8 +1061,14 @@ def write_outputs(
     *,
     with_json: bool = True,
     then: Callable[[dict[str, Path]], object] | None = None,
+    document: AuditDoc | None = None,
 ) -> dict[str, Path]:
     """Write every output of ``audit`` into ``out_dir``; returns name -> path.
+
+    ``document`` is :func:`audit_to_dict` of ``audit`` made earlier (by the
+    store's recording of the run): it is used instead of being made again,
+    with its ``timings`` and ``since_last_run`` brought up to date (its last
+    keys, set since).
 
     ``then`` hears the same name -> path once the outputs are in place, before
     a stop signal that arrived meanwhile takes effect: the store's commit
@@ -1137,7 +1143,7 @@ def write_outputs(
                 # garbage they leave waits for the next collection.
                 release_free_memory()  # what recording the run in a store made and dropped
                 with collector_paused():
-                    doc = audit_to_dict(audit)
+                    doc = audit_to_dict(audit) if document is None else _brought_up_to_date(document, audit)
                     started = time.perf_counter()
                     with open_output(html) as handle:
                         render_to(doc, handle)
@@ -1170,6 +1176,20 @@ def write_outputs(
     except OSError as exc:
         raise ReportError(f"cannot write outputs to {out}: {exc.strerror or exc}") from exc
     return written
+
+
+def _brought_up_to_date(doc: AuditDoc, audit: Audit) -> AuditDoc:
+    """``doc`` (made from ``audit`` before the run was recorded) with the timings and comparison since.
+
+    Everything else in it is made from what no later step changes; ``timings``
+    and ``since_last_run`` are the document's last keys, in that order, as
+    :func:`audit_to_dict` writes them.
+    """
+    doc.pop("since_last_run", None)
+    doc["timings"] = {k: round(v, 3) for k, v in audit.timings.items()}
+    if audit.since_last_run is not None:
+        doc["since_last_run"] = audit.since_last_run
+    return doc
 
 
 def _write_graph_files(graph: Any, files: Sequence[tuple[Path, str]]) -> None:

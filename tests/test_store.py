@@ -187,6 +187,40 @@ def test_the_store_holds_rows_users_query(tmp_path: Path) -> None:
 # incremental
 
 
+def test_the_document_is_built_once_for_the_store_and_the_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording the run and writing the outputs read one audit.json document (it took 11 s to build at a
+    million paragraphs, twice); audit.json is the one an audit without the store writes, the store's
+    timings and comparison included."""
+    import provenance.export as export
+
+    dump = _dump(tmp_path / "dump")
+    plain = _ok(CliRunner().invoke(cli, ["audit", str(dump), "--out", str(tmp_path / "plain")]))
+    built: list[int] = []
+    real = export.audit_to_dict
+
+    def counted(audit: Any) -> Any:
+        built.append(1)
+        return real(audit)
+
+    monkeypatch.setattr(export, "audit_to_dict", counted)
+    _ok(_audit(tmp_path, dump))
+    assert len(built) == 1
+    _ok(_audit(tmp_path, dump, "--rebuild"))
+    assert len(built) == 2
+    saved = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert stored_document(tmp_path / "a.sqlite")[1] == saved
+    assert list(saved)[-2:] == ["timings", "since_last_run"] and "store" in saved["timings"]
+    alone = json.loads((tmp_path / "plain" / "audit.json").read_text(encoding="utf-8"))
+    assert plain.exit_code == 0
+    for doc in (saved, alone):
+        for key in ("generated_at", "timings", "since_last_run"):
+            doc.pop(key, None)
+        doc["params"].pop("db", None)
+    assert saved == alone
+
+
 def test_a_headline_rewritten_or_a_post_redated_is_news_though_its_text_is_the_same(tmp_path: Path) -> None:
     """A post retitled, or dated otherwise (which can turn who copied whom), with the same text: listed in
     retitled_or_redated_posts, on the terminal and in the report; before, "nothing new" was said."""
