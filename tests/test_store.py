@@ -375,6 +375,54 @@ def test_posts_only_reordered_change_no_pair_and_no_reprint(tmp_path: Path) -> N
     assert "nothing new since run 1" in second.output
 
 
+def test_a_second_finding_or_pair_of_the_same_posts_is_news(tmp_path: Path) -> None:
+    """A post given a second note pointing to a missing article, or a text repeated once more in a post:
+    a new finding, new pairs. Named like the ones before (kind, severity, posts; posts and texts), they
+    were taken for them: "nothing new since run 1", and the article arriving later resolved nothing.
+    Each finding and pair is matched once."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+
+    def archive(notes: list[str], missing: bool = False, repeats: int = 2) -> None:
+        said = "".join(f"(But please see, {title}. — DM)\n\n" for title in notes)
+        text = f"{SOURCE}\n\n{said}" + f"{OTHER}\n\n{LATER}\n\n" * repeats
+        extra = f"A missing article\n\nMarch 3, 2020\n\n{SECOND}\n\n" if missing else ""
+        (dump / "archive.txt").write_text(
+            f"Posts Tagged ‘test’\n\nFirst post\n\nMarch 1, 2020\n\n{text}{extra}", encoding="utf-8"
+        )
+
+    def summaries(key: str) -> list[str]:
+        return [f["summary"] for f in _since(tmp_path)[key]]
+
+    archive(["A missing article"])
+    _ok(_audit(tmp_path, dump))
+    archive(["A missing article", "Another absent piece"])
+    second = _ok(_audit(tmp_path, dump))
+    assert "nothing new" not in second.output
+    assert summaries("new_findings") == [
+        "first-post has an editor's note pointing to “Another absent piece”, which is not in the dump"
+    ]
+    assert summaries("resolved_findings") == []
+    assert "new findings: 1" in second.output
+
+    archive(["A missing article", "Another absent piece"], missing=True)
+    _ok(_audit(tmp_path, dump))
+    assert summaries("resolved_findings") == [
+        "first-post has an editor's note pointing to “A missing article”, which is not in the dump"
+    ]
+    assert summaries("new_findings") == []
+
+    # The same two texts a third time in the post: two pairs more, each with the first occurrence.
+    archive(["A missing article", "Another absent piece"], missing=True, repeats=3)
+    _ok(_audit(tmp_path, dump))
+    since = _since(tmp_path)
+    assert sorted((p["a"]["paragraph"], p["b"]["paragraph"]) for p in since["new_pairs"]) == [(1, 5), (2, 6)]
+    assert since["removed_pairs"] == []
+    archive(["A missing article", "Another absent piece"], missing=True, repeats=2)
+    _ok(_audit(tmp_path, dump))
+    assert len(_since(tmp_path)["removed_pairs"]) == 2
+
+
 def test_a_file_whose_post_id_changes_keeps_its_post(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A text file's id is its name, made longer when another file of that name appears (``dump/note``,
     ``sub/note``) or shorter when the dump is named ``.``: the same file's post is renamed, not new."""

@@ -7,7 +7,10 @@ both paragraphs' content hashes, in either order (which is a follows the
 input's order), so a paragraph moved within its post (an earlier paragraph
 inserted) or posts reordered do not make its pairs new; a finding by its
 kind, severity and posts (its summary's figures may move with other posts);
-a reprint by its source and copy (an undecided one by its two posts).
+a reprint by its source and copy (an undecided one by its two posts). Pairs
+and findings are counted, not only named: where one name holds several (a
+text three times in a post, two notes of a post pointing to missing
+articles), each is matched once, and one more or one fewer is a change.
 
 The same object is audit.json's ``since_last_run`` and what ``provenance
 diff`` prints (:func:`format_diff`).
@@ -18,7 +21,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from provenance.edits import describe_edit
@@ -40,6 +44,9 @@ CHANGES = (
 )
 #: Items of each list printed by :func:`format_diff`; the rest are counted.
 SHOWN = 20
+
+#: What names a pair or a finding across runs (:func:`_pairs`, :func:`_findings`).
+Key = tuple[str, ...]
 
 
 def _posts(conn: sqlite3.Connection, run: int) -> dict[str, tuple[str, str]]:
@@ -72,9 +79,9 @@ def _text(conn: sqlite3.Connection, run: int, post: str) -> str:
 
 def _pairs(
     conn: sqlite3.Connection, run: int, names: Mapping[str, str] = {}
-) -> dict[tuple[str, ...], dict[str, Any]]:
-    """A run's pairs by their two sides and kind; ``names`` gives a post's id in the other run."""
-    found: dict[tuple[str, ...], dict[str, Any]] = {}
+) -> list[tuple[Key, dict[str, Any]]]:
+    """A run's pairs, each with its key (both sides and kind); ``names``: a post's id in the other run."""
+    found: list[tuple[Key, dict[str, Any]]] = []
     for a_post, a_par, a_hash, b_post, b_par, b_hash, kind in conn.execute(
         "SELECT p.a_post, p.a_paragraph, a.content_hash, p.b_post, p.b_paragraph, b.content_hash, p.kind "
         "FROM pairs p "
@@ -85,28 +92,67 @@ def _pairs(
     ):
         # Which side is a follows the input's order, not the text: posts only reordered keep their pairs.
         sides = sorted([(names.get(a_post, a_post), a_hash), (names.get(b_post, b_post), b_hash)])
-        found[(*sides[0], *sides[1], kind)] = {
+        pair = {
             "a": {"post": a_post, "paragraph": a_par},
             "b": {"post": b_post, "paragraph": b_par},
             "kind": kind,
         }
+        found.append(((*sides[0], *sides[1], kind), pair))
     return found
+
+
+def _paragraphs(pair: Mapping[str, Any]) -> tuple[int, ...]:
+    """Where a pair's two paragraphs are in their posts: what tells apart pairs of one key."""
+    return tuple(sorted((pair["a"]["paragraph"], pair["b"]["paragraph"])))
 
 
 def _findings(
     conn: sqlite3.Connection, run: int, names: Mapping[str, str] = {}
-) -> dict[tuple[str, ...], dict[str, Any]]:
-    found: dict[tuple[str, ...], dict[str, Any]] = {}
+) -> list[tuple[Key, dict[str, Any]]]:
+    """A run's findings, each with its key (kind, severity, posts); ``names``: as for :func:`_pairs`."""
+    found: list[tuple[Key, dict[str, Any]]] = []
     for kind, severity, posts, summary in conn.execute(
         "SELECT kind, severity, posts_json, summary FROM findings WHERE run = ? ORDER BY ord", (run,)
     ):
         listed = json.loads(posts)
-        found[(kind, severity, *(names.get(post, post) for post in listed))] = {
-            "kind": kind,
-            "severity": severity,
-            "posts": listed,
-            "summary": summary,
-        }
+        finding = {"kind": kind, "severity": severity, "posts": listed, "summary": summary}
+        found.append(((kind, severity, *(names.get(post, post) for post in listed)), finding))
+    return found
+
+
+def _summary(finding: Mapping[str, Any]) -> str:
+    return str(finding["summary"])
+
+
+def _unmatched(
+    ours: Sequence[tuple[Key, dict[str, Any]]],
+    theirs: Sequence[tuple[Key, dict[str, Any]]],
+    close: Callable[[Mapping[str, Any]], object],
+) -> list[dict[str, Any]]:
+    """The items of ``ours`` that no item of ``theirs`` matches, in ``ours``' order.
+
+    Items match by key, each at most once: a key can name several items of
+    one run (two editor's notes of a post pointing to articles the dump
+    lacks, a text repeated three times in a post), and a third one added, or
+    one of two gone, is a change. Among the items of one key, those of the
+    same ``close`` value are matched first, then the others in order.
+    """
+    left: defaultdict[Key, list[object]] = defaultdict(list)
+    for key, item in theirs:
+        left[key].append(close(item))
+    inexact = []
+    for key, item in ours:
+        pool, value = left[key], close(item)
+        if value in pool:
+            pool.remove(value)
+        else:
+            inexact.append((key, item))
+    found = []
+    for key, item in inexact:
+        if left[key]:
+            left[key].pop(0)
+        else:
+            found.append(item)
     return found
 
 
@@ -278,13 +324,13 @@ def diff_runs(conn: sqlite3.Connection, old: int | None, new: int) -> dict[str, 
             )
     result["retitled_or_redated_posts"] = relabelled
     old_pairs, new_pairs = _pairs(conn, old, names), _pairs(conn, new)
-    result["new_pairs"] = [pair for key, pair in new_pairs.items() if key not in old_pairs]
-    result["removed_pairs"] = [pair for key, pair in old_pairs.items() if key not in new_pairs]
+    result["new_pairs"] = _unmatched(new_pairs, old_pairs, _paragraphs)
+    result["removed_pairs"] = _unmatched(old_pairs, new_pairs, _paragraphs)
     old_reprints = _reprints(conn, old, names)
     result["new_reprints"] = [r for key, r in _reprints(conn, new).items() if key not in old_reprints]
     old_findings, new_findings = _findings(conn, old, names), _findings(conn, new)
-    result["new_findings"] = [f for key, f in new_findings.items() if key not in old_findings]
-    result["resolved_findings"] = [f for key, f in old_findings.items() if key not in new_findings]
+    result["new_findings"] = _unmatched(new_findings, old_findings, _summary)
+    result["resolved_findings"] = _unmatched(old_findings, new_findings, _summary)
     return result
 
 
