@@ -644,6 +644,8 @@ def audit(
                 )
                 _echo(f"report: {out_dir / 'report.html'} (run {same}'s, still current)")
                 return
+            if store is not None:
+                store.note_inputs(paths, config, own)
             result = run_audit(paths, config, progress=progress, exclude_dirs=own)
             if store is not None:
                 result.since_last_run = store.record(result, progress)

@@ -965,6 +965,36 @@ def test_an_unchanged_dump_is_audited_again_when_anything_that_changes_results_d
     assert "not audited again" in _ok(_audit(tmp_path, dump)).output
 
 
+def test_a_file_written_while_the_audit_reads_it_is_audited_again_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post appended to the dump while a run audits it (an export still writing): the run kept the
+    SHA-256 of the file as it was after, the next run found that SHA-256 and said "nothing changed since
+    run 1 ... not audited again", and the post was never audited. The file is kept without its SHA-256,
+    the run says so, and the next run audits it."""
+    import importlib
+
+    module = importlib.import_module("provenance.audit")
+    dump = _dump(tmp_path / "dump")
+    real = module.audit
+
+    def appending(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        with open(dump / "more.jsonl", "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(_post("late", "2017-07-06", SECOND)) + "\n")
+        return result
+
+    monkeypatch.setattr(module, "audit", appending)
+    first = _ok(_audit(tmp_path, dump))
+    assert "changed while this run read it" in first.output and "more.jsonl" in first.output
+    monkeypatch.setattr(module, "audit", real)
+    second = _ok(_audit(tmp_path, dump))
+    assert "not audited again" not in second.output
+    assert [p["id"] for p in _since(tmp_path)["new_posts"]] == ["late"]
+    assert [Path(p).name for p in _since(tmp_path)["files"]["changed"]] == ["more.jsonl"]
+    assert "not audited again" in _ok(_audit(tmp_path, dump)).output
+
+
 # ----------------------------------------------------------------------------------------------------------
 # large inputs: the store instead of audit.json
 

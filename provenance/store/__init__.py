@@ -129,6 +129,8 @@ class RunStore:
         #: The audit.json document :meth:`record` stored the run from.
         self.document: Any = None
         self._order: list[str] = []
+        #: Each input file's state before the audit read it (:meth:`note_inputs`), by path as given.
+        self._before: dict[str, tuple[int, int, int] | None] | None = None
 
     @classmethod
     @contextlib.contextmanager
@@ -276,6 +278,28 @@ class RunStore:
                 )
             return self.previous
 
+    def note_inputs(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        config: Any,
+        exclude_dirs: Sequence[str | os.PathLike[str]],
+    ) -> None:
+        """Note each input file's size and times before the audit reads it (a walk, nothing opened).
+
+        A file's SHA-256 is taken once the audit is done (:meth:`record`): a
+        file written meanwhile (a dump still being exported, a sync) would be
+        kept with the SHA-256 of text the run never read, and the next run,
+        finding that SHA-256, would not audit it. A file whose size or times
+        differ from these is kept without one.
+        """
+        from provenance.ingest import input_files
+        from provenance.models import Corpus
+
+        self._before = {
+            str(path): _file_state(path)
+            for path, _ in input_files(paths, config, Corpus(), exclude_dirs=exclude_dirs)
+        }
+
     def record(self, audit: Any, progress: Progress | None = None) -> dict[str, Any]:
         """Insert the run's rows (uncommitted) and return what changed since the previous run.
 
@@ -347,9 +371,16 @@ class RunStore:
         before = run_files(self.conn, self.previous)
         rows = []
         unchanged = []
+        written = []
         here = {path: absolute(self.cwd, path) for path in corpus.files}
         for ord_, path in enumerate(corpus.files):
             digest, size = file_digest(path)
+            if digest is not None and self._before is not None:
+                state = self._before.get(path)
+                if state is None or state != _file_state(path):
+                    # Written while the audit read it: the SHA-256 is not that of the text read.
+                    digest = None
+                    written.append(path)
             if here[path] not in before:
                 status = "new"
             elif digest is not None and before[here[path]][1] == digest:
@@ -379,6 +410,10 @@ class RunStore:
                 f"{len(before.keys() - set(here.values()))} no longer in the input"
             )
             self.log += [f"unchanged since run {self.previous}: {path}" for path in unchanged]
+        self.log += [
+            f"changed while this run read it: {path} (kept without its SHA-256: the next run audits it again)"
+            for path in written
+        ]
 
     def finish(self, audit: Any, written: Mapping[str, Path] | None = None) -> int:
         """Complete the run row (final timings, since_last_run, log) and commit; returns the run's id.
@@ -421,6 +456,15 @@ class RunStore:
             self.conn.execute("COMMIT")
         checkpoint("commit")
         return self.run
+
+
+def _file_state(path: str | os.PathLike[str]) -> tuple[int, int, int] | None:
+    """A file's size, modification and change times (a write changes them); None when it cannot be read."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def _stat_outputs(written: Mapping[str, Path]) -> dict[str, list[int]]:
