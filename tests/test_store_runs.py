@@ -132,6 +132,26 @@ def test_a_dropped_last_run_s_id_is_never_given_to_a_later_run(store: Path, tmp_
     assert (diff["previous_run"], diff["run"]) == (2, 4)
 
 
+def test_a_store_whose_every_run_is_dropped_takes_the_same_command_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--drop` of every run, then the audit that made them, with `--reference refs` as before: it was
+    refused, "other parameters (references ["refs"] in the store, ["/…/refs"] now)", as no run was left
+    to say where `refs` was. The store keeps the references as absolute paths: the run is taken."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "refs").mkdir()
+    _write(tmp_path / "refs" / "wire.jsonl", [_post("wire", "2017-06-30", TEXT)])
+    _write(tmp_path / "dump.jsonl", [_post("orig", "2017-07-01", TEXT, OTHER)])
+    command = ("audit", "dump.jsonl", "--reference", "refs", "--out", "o3", "--db", "r.sqlite")
+    _ok(_invoke(*command))
+    _ok(_invoke("runs", "--db", "r.sqlite", "--drop", "1"))
+    assert stored_runs(tmp_path / "r.sqlite") == []
+    again = _ok(_invoke(*command))
+    assert "the store's first run" in again.output
+    assert [run.id for run in stored_runs(tmp_path / "r.sqlite")] == [2]
+    _refused(_invoke(*command[:3], "other-refs", *command[4:]), "other parameters", "other-refs")
+
+
 def test_the_runs_a_store_holds_are_named_without_implying_a_dropped_one() -> None:
     from provenance.store.read import held_runs
 

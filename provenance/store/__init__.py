@@ -162,9 +162,12 @@ class RunStore:
 
     def _check_params(self, created: bool, rebuild: bool) -> None:
         if created:
+            # The files named as absolute paths: compared with a later run's even when no run is left to
+            # say where this one was started (every run dropped with ``provenance runs --drop``).
+            params = _named_from(self.params, self.params, self.cwd)
             self.conn.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
-                [("params", dumps(self.params)), ("created_at", self.started_at)],
+                [("params", dumps(params)), ("created_at", self.started_at)],
             )
             self.log.append(
                 f"{'rebuilt' if rebuild else 'new'} store {self.path} (schema version {SCHEMA_VERSION})"
