@@ -264,6 +264,24 @@ def test_a_headline_rewritten_or_a_post_redated_is_news_though_its_text_is_the_s
     assert "Title changed:" in since_html and "(was <bdi>Post copy</bdi>)" in since_html
     assert "Date changed:" in since_html and "(2017-07-04 → 2017-06-28)" in since_html
 
+    # The same time at another UTC offset is another moment, which can turn who copied whom.
+    timed = _post("other", "2017-06-28T10:00:00+05:30", OTHER.replace("wheat", "barley"))
+    _write(
+        dump / "posts.jsonl",
+        [_post("orig", "2017-07-01", SOURCE, SECOND, outlet="Daily Wire Service"), copy, timed],
+    )
+    _ok(_audit(tmp_path, dump))
+    timed["date"] = "2017-06-28T10:00:00-05:30"
+    _write(
+        dump / "posts.jsonl",
+        [_post("orig", "2017-07-01", SOURCE, SECOND, outlet="Daily Wire Service"), copy, timed],
+    )
+    fourth = _ok(_audit(tmp_path, dump))
+    assert [(p["previous_date"], p["date"]) for p in _since(tmp_path)["retitled_or_redated_posts"]] == [
+        ("2017-06-28 10:00:00+05:30", "2017-06-28 10:00:00-05:30")
+    ]
+    assert "other: date 2017-06-28 10:00:00+05:30 -> 2017-06-28 10:00:00-05:30" in fourth.output
+
 
 def test_a_second_run_names_new_removed_and_changed_posts_and_nothing_on_an_unchanged_dump(
     tmp_path: Path,

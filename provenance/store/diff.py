@@ -58,18 +58,26 @@ def _posts(conn: sqlite3.Connection, run: int) -> dict[str, tuple[str, str]]:
     }
 
 
-def _headers(conn: sqlite3.Connection, run: int) -> dict[str, tuple[str, str | None, str | None]]:
-    """Each post's ``(title, date, time)`` in ``run``."""
+def _headers(conn: sqlite3.Connection, run: int) -> dict[str, tuple[str, str | None]]:
+    """Each post's title, and its date with the time and UTC offset it gives, in ``run``."""
     return {
-        pid: (title, date, time)
-        for pid, title, date, time in conn.execute(
-            "SELECT id, title, date, time FROM posts WHERE run = ?", (run,)
+        pid: (title, _when(date, time, offset))
+        for pid, title, date, time, offset in conn.execute(
+            "SELECT id, title, date, time, json_extract(extra_json, '$.utc_offset') FROM posts WHERE run = ?",
+            (run,),
         )
     }
 
 
-def _when(date: str | None, time: str | None) -> str | None:
-    return None if date is None else f"{date} {time}" if time else date
+def _when(date: str | None, time: str | None, offset: str | None) -> str | None:
+    """``2017-07-03``, ``2017-07-03 09:00:00`` or ``2017-07-03 09:00:00+05:30``; None when undated.
+
+    The offset is part of the moment: the same time at another offset can
+    turn which of two posts came first.
+    """
+    if date is None:
+        return None
+    return f"{date} {time}{offset or ''}" if time else date
 
 
 def _text(conn: sqlite3.Connection, run: int, post: str) -> str:
@@ -307,19 +315,17 @@ def diff_runs(conn: sqlite3.Connection, old: int | None, new: int) -> dict[str, 
     # where the text is the same.
     old_headers, new_headers = _headers(conn, old), _headers(conn, new)
     relabelled = []
-    for pid, (title, date, time) in new_headers.items():
+    for pid, (title, when) in new_headers.items():
         was = previous.get(pid, pid)
-        if was not in old_headers:
-            continue
-        old_title, old_date, old_time = old_headers[was]
-        if (title, date, time) != (old_title, old_date, old_time):
+        if was in old_headers and (title, when) != old_headers[was]:
+            old_title, old_when = old_headers[was]
             relabelled.append(
                 {
                     "id": pid,
                     "title": title,
                     "previous_title": old_title,
-                    "date": _when(date, time),
-                    "previous_date": _when(old_date, old_time),
+                    "date": when,
+                    "previous_date": old_when,
                 }
             )
     result["retitled_or_redated_posts"] = relabelled
