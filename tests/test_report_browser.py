@@ -412,3 +412,57 @@ def test_no_sideways_scrolling_on_a_real_blog_export(
     assert fits["scroll"] <= fits["inner"]
     assert fits["cells"] > 7
     assert fits["outside"] == []
+
+
+def _as_audited_here(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    """The document as a real run writes it: the dump's paths absolute, so the report shortens them."""
+    path = f"/home/reporter/dumps/{name}"
+    doc["inputs"] = {"files": [{"path": path, "format": "archive"}], "encodings": {path: "utf-8"}}
+    for post in doc["posts"]:
+        post["source"]["path"] = path
+    return doc
+
+
+_UNDER_THE_HEAD = """id => {
+    const head = document.querySelector(".page-head");
+    const covered = getComputedStyle(head).position === "sticky" ? head.getBoundingClientRect().bottom : 0;
+    const top = document.getElementById(id).getBoundingClientRect().top;
+    return {top, covered};
+}"""
+
+
+@pytest.mark.parametrize("width", [900, 1400])
+def test_a_link_lands_below_the_sticky_head_of_a_real_run(
+    browser: Any, report_file: Callable[[str, dict[str, Any]], Path], width: int
+) -> None:
+    """With absolute paths and a long dump name, the lead's, the nav's, a paragraph's and a cluster's links
+    show their first line below the page's head (and the stuck filters), never under it."""
+    name = "islamic-state-whats-next-a-tag-archive-saved-from-the-blog-in-november-2016.txt"
+    doc = _as_audited_here(_two_copies(), name)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(report_file(f"real-run-{width}", doc).as_uri())
+        links = {
+            ".lead a.lead-post": f"copy-{post_anchor(US)}",
+            "nav a[href='#posts']": "posts",
+            f"#{paragraph_anchor(US, 3)} a.counterpart": paragraph_anchor(ISIS, 1),
+        }
+        for link, target in links.items():
+            page.evaluate("window.scrollTo(0, 0)")
+            page.locator(link).first.click()
+            page.wait_for_function("id => location.hash === '#' + id", arg=target)
+            place = page.evaluate(_UNDER_THE_HEAD, target)
+            assert place["covered"] > 0, "the head stays on screen on a wide screen"
+            assert place["top"] >= place["covered"] - 1, (link, place)
+        cluster = page.locator("#duplicates .cluster").nth(3)
+        cluster.locator("h3 a.self").click()
+        page.wait_for_function("id => location.hash === '#' + id", arg=cluster.get_attribute("id"))
+        filters = page.evaluate("document.getElementById('dup-filters').getBoundingClientRect()")
+        head = page.evaluate("document.querySelector('.page-head').getBoundingClientRect().bottom")
+        assert filters["top"] >= head - 1
+        assert cluster.bounding_box()["y"] >= filters["bottom"] - 1
+        assert "absolute paths" not in page.locator(".page-head").inner_text()
+        assert "absolute paths" in page.locator("#health").inner_text()
+    finally:
+        context.close()
