@@ -466,3 +466,42 @@ def test_a_link_lands_below_the_sticky_head_of_a_real_run(
         assert "absolute paths" in page.locator("#health").inner_text()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_the_drawings_scroll_by_keyboard_and_say_so_on_a_phone(
+    browser: Any, seed_path: Path, width: int
+) -> None:
+    """Each drawing's box is a named stop in the tab order; where the drawing is wider than the screen
+    the arrow keys scroll it to the bars, and a line above it says it scrolls sideways."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(seed_path.as_uri())
+        boxes = page.locator(".drawing-box:visible")
+        assert boxes.count() == 2  # the share chart and the graph
+        for index in range(boxes.count()):
+            box = boxes.nth(index)
+            assert box.evaluate("box => box.tabIndex") == 0
+            assert box.get_attribute("role") == "region"
+            assert box.evaluate(
+                "box => document.getElementById(box.getAttribute('aria-labelledby')).textContent"
+            )
+        chart = page.locator(".chart .drawing-box")
+        hint = page.locator(".chart .scroll-hint")
+        wider = chart.evaluate("box => box.scrollWidth > box.clientWidth")
+        assert wider == (width == 390)
+        assert hint.is_visible() == wider
+        chart.focus()
+        for _ in range(10):
+            page.keyboard.press("ArrowRight")
+        if wider:  # the keys scroll smoothly: wait until the first bar has come onto the screen
+            bar_on_screen = (
+                "() => document.querySelector('.chart .bar').getBoundingClientRect().left < innerWidth"
+            )
+            page.wait_for_function(bar_on_screen, timeout=5000)
+        else:
+            page.wait_for_timeout(300)
+            assert chart.evaluate("box => box.scrollLeft") == 0
+    finally:
+        context.close()
