@@ -786,6 +786,39 @@ def test_a_missing_credit_on_a_guessed_order_holds_only_if_the_post_is_the_copy(
     assert "order is a guess" not in html and ' if-copy"' not in html
 
 
+def card_reuse(html: str, post_id: str) -> str:
+    card = re.search(
+        rf'<article class="card[^"]*" id="{post_anchor(post_id)}">.*?</article>', html, flags=re.S
+    )
+    assert card is not None
+    found = re.search(r'<p class="reuse">.*?</p>', card.group(0), flags=re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_a_posts_card_names_a_guessed_order_as_the_table_does(seed_doc: dict[str, Any]) -> None:
+    """On its card a post whose sources' order is a guess shares text with other posts, not earlier ones,
+    with each guess named and a missing credit said as conditional; a dated order keeps "earlier posts"."""
+    doc = two_copies(seed_doc)
+    diaspora = next(p for p in doc["posts"] if p["id"] == DIASPORA)
+    diaspora["reuse"]["credit"] = {
+        "credited_share": 0.0,
+        "uncredited_share": 0.21,
+        "by": [{"source": HAYOM, "outlet": None, "how": "none", "credited": False, "share": 0.21}],
+    }
+    card = next(c for c in build_context(doc).cards if c.id == DIASPORA)
+    assert card.reuse is not None and card.reuse.sources[0].direction.firmness == "guessed"
+    html = render(doc)
+    guessed = card_reuse(html, DIASPORA)
+    assert "earlier posts" not in guessed
+    assert "of its words are shared with other posts; which came first is a guess:" in guessed
+    assert '<span class="direction guessed">guessed from input order</span>' in guessed
+    assert "no credit line, if it is the copy" in guessed
+    decided = card_reuse(html, US)
+    assert "of its words are in earlier posts:" in decided
+    assert "direction" not in decided and "if it is the copy" not in decided
+
+
 def test_posts_sharing_a_title_are_named_by_their_ids_too(seed_doc: dict[str, Any]) -> None:
     """A copy and its source with one headline never read as a post copying itself."""
     doc = copy.deepcopy(seed_doc)

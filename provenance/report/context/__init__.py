@@ -26,9 +26,11 @@ from typing import Any
 
 from provenance.errors import ReportError, read_as_audit
 from provenance.report.context.common import (
+    DIRECTIONS,
     KINDS,
     LARGE_REPORT,
     SHORT_WORDS,
+    Direction,
     PairSide,
     ParagraphLink,
     PathNames,
@@ -42,17 +44,15 @@ from provenance.report.context.common import (
     _Posts,
     _ref,
     _text,
+    direction,
     verdict_label,
 )
 from provenance.report.context.copies import (
     CREDIT_WORDS,
-    DIRECTIONS,
     AlignedPair,
     CopyRow,
     CopySource,
-    Direction,
     _copies,
-    direction,
 )
 from provenance.report.context.duplicates import (
     BoilerplateView,

@@ -6,7 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from provenance.errors import ReportError
 from provenance.report.anchors import paragraph_anchor, post_anchor
@@ -524,3 +524,43 @@ def _mirrored(side: PairSide) -> PairSide:
 
 def _similarity(pair: _PairRecord) -> float:
     return pair.containment if pair.kind in ("contained", "partial") else pair.jaccard
+
+
+@dataclass(frozen=True, slots=True)
+class Direction:
+    """How the order of a copy and its source was decided, in words, and how firm that is.
+
+    ``firmness`` is ``decided`` (dates, a known source, a credit line),
+    ``guessed`` (a convention: input order, an undated post, containment) or
+    ``undecided`` (nothing tells which came first); the template shows the
+    last two visibly unlike the first.
+    """
+
+    key: str
+    label: str
+    firmness: Literal["decided", "guessed", "undecided"]
+
+
+# Direction evidence (reuse.sources[].decided_by, provenance.dedup.order.EVIDENCE) in words.
+# Guesses rest on a convention, not on evidence; they and "undecided" must never look like a date.
+DIRECTIONS: dict[str, tuple[str, Literal["decided", "guessed", "undecided"]]] = {
+    "reference": ("known source", "decided"),
+    "citation_date": ("by citation dates", "decided"),
+    "post_date": ("by post dates", "decided"),
+    "post_time": ("by post times", "decided"),
+    "credit": ("by a credit line", "decided"),
+    "undated": ("guessed: a post is undated", "guessed"),
+    "input_order": ("guessed from input order", "guessed"),
+    "containment": ("guessed from containment", "guessed"),
+    "undecided": ("undecided: same day", "undecided"),
+}
+
+
+def direction(decided_by: str) -> Direction:
+    """The words and firmness for a ``decided_by`` value; an unknown or missing one is not a decision."""
+    if decided_by in DIRECTIONS:
+        label, firmness = DIRECTIONS[decided_by]
+        return Direction(decided_by, label, firmness)
+    if not decided_by:
+        return Direction("", "not recorded", "undecided")
+    return Direction(decided_by, decided_by.replace("_", " "), "undecided")

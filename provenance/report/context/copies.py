@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from provenance.report.anchors import post_anchor
 from provenance.report.context.common import (
+    Direction,
     PairSide,
     PostRef,
     ReportLimits,
@@ -17,26 +18,12 @@ from provenance.report.context.common import (
     _PairRecord,
     _Posts,
     _text,
+    direction,
     verdict_label,
 )
 from provenance.report.context.posts import Credit, _credit_block, _source_credit
 from provenance.report.textdiff import side_by_side
 from provenance.schema import sources_main_first
-
-
-@dataclass(frozen=True, slots=True)
-class Direction:
-    """How the order of a copy and its source was decided, in words, and how firm that is.
-
-    ``firmness`` is ``decided`` (dates, a known source, a credit line),
-    ``guessed`` (a convention: input order, an undated post, containment) or
-    ``undecided`` (nothing tells which came first); the template shows the
-    last two visibly unlike the first.
-    """
-
-    key: str
-    label: str
-    firmness: Literal["decided", "guessed", "undecided"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,32 +80,7 @@ class CopyRow:
         return self.sources[0].direction if self.sources else self.direction
 
 
-# Direction evidence (reuse.sources[].decided_by, provenance.dedup.order.EVIDENCE) in words.
-# Guesses rest on a convention, not on evidence; they and "undecided" must never look like a date.
-DIRECTIONS: dict[str, tuple[str, Literal["decided", "guessed", "undecided"]]] = {
-    "reference": ("known source", "decided"),
-    "citation_date": ("by citation dates", "decided"),
-    "post_date": ("by post dates", "decided"),
-    "post_time": ("by post times", "decided"),
-    "credit": ("by a credit line", "decided"),
-    "undated": ("guessed: a post is undated", "guessed"),
-    "input_order": ("guessed from input order", "guessed"),
-    "containment": ("guessed from containment", "guessed"),
-    "undecided": ("undecided: same day", "undecided"),
-}
-
-
 _FIRMNESS = {"decided": 0, "guessed": 1, "undecided": 2}
-
-
-def direction(decided_by: str) -> Direction:
-    """The words and firmness for a ``decided_by`` value; an unknown or missing one is not a decision."""
-    if decided_by in DIRECTIONS:
-        label, firmness = DIRECTIONS[decided_by]
-        return Direction(decided_by, label, firmness)
-    if not decided_by:
-        return Direction("", "not recorded", "undecided")
-    return Direction(decided_by, decided_by.replace("_", " "), "undecided")
 
 
 def _copies(

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from provenance.report.anchors import outlet_anchor, paragraph_anchor, post_anchor
 from provenance.report.context.common import (
+    Direction,
     ParagraphLink,
     PathNames,
     Phrase,
@@ -21,6 +22,7 @@ from provenance.report.context.common import (
     _Posts,
     _safe_url,
     _text,
+    direction,
     verdict_label,
 )
 from provenance.schema import sources_main_first
@@ -91,6 +93,7 @@ class ReuseSourceView:
     post: PostRef
     share: float
     credit: Credit
+    direction: Direction  # how the order of the post and this source was decided (decided_by)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,11 @@ class ReuseView:
     credited_share: float | None = None  # None: the audit did not assess credit
     uncredited_share: float | None = None
     verdict_label: str = ""  # the derivation in words, with its cut-off ("mostly borrowed (≥50%)")
+
+    @property
+    def order_guessed(self) -> bool:
+        """No source is earlier by evidence: the card says the post shares text, not that it is later."""
+        return bool(self.sources) and all(s.direction.firmness != "decided" for s in self.sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +399,7 @@ def _cards(
                     posts.ref(str(s.get("post"))),
                     _float(s.get("share")),
                     _source_credit(credit, str(s.get("post"))),
+                    direction(_text(s.get("decided_by"))),
                 )
                 for s in sources_main_first(s for s in reuse.get("sources") or [] if isinstance(s, Mapping))
             )
