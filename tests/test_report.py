@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import provenance.report
 from provenance.errors import ReportError
 from provenance.report import ReportLimits, build_context, render
 from provenance.report.anchors import escape_id, paragraph_anchor, post_anchor
@@ -1338,3 +1339,25 @@ def test_the_report_written_piece_by_piece_is_the_rendered_page(tmp_path: Path) 
     page = render_context(build_context(doc))
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert path.read_text(encoding="utf-8") == page.replace("\udc80", "\ufffd")
+
+
+def test_muted_text_reads_on_every_background_of_the_report() -> None:
+    """Line numbers and scores are muted text on the tinted paragraphs: at least WCAG's 4.5:1 on each
+    background the stylesheet defines (it was 4.49:1 on a copied paragraph's pink, 4.01:1 on a deletion's)."""
+    css = (Path(provenance.report.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b", css.split("}")[0]))
+
+    def luminance(colour: str) -> float:
+        digits = colour[1:] if len(colour) == 7 else "".join(c * 2 for c in colour[1:])
+        channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    muted = luminance(colours["muted"])
+    backgrounds = [
+        name for name in colours if name not in ("ink", "muted", "line") and not name.endswith("-edge")
+    ]
+    assert {"paper", "wash", "from-earlier", "del", "ins", "same", "changed"} <= set(backgrounds)
+    for name in backgrounds:
+        ratio = (luminance(colours[name]) + 0.05) / (muted + 0.05)
+        assert ratio >= 4.5, (name, round(ratio, 2))
