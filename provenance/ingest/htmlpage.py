@@ -614,8 +614,10 @@ def _escaped(page: str, offsets: list[int]) -> str:
 #: element of 20,000 attributes took 0.9 s to parse, of 40,000 3.6 s, and a page is parsed four
 #: times (here, by trafilatura, justext and htmldate). A real element has a few dozen.
 MAX_ATTRIBUTES = 1_000
-# A start tag long enough to hold that many attributes (each at least a letter and a space).
-_LONG_START_TAG = re.compile(rf"<([A-Za-z][^\s/<>]*)([^<>]{{{2 * MAX_ATTRIBUTES},}})>")
+# A start tag long enough to hold that many attributes (each at least a letter and a space). Possessive
+# (``*+``): backtracking into the name, when no ">" ends the tag, tried every split of a long word after
+# a "<" ("<" and 80,000 letters took 30 s, a time growing with the square of the word's length).
+_LONG_START_TAG = re.compile(rf"<([A-Za-z][^\s/<>]*+)([^<>]{{{2 * MAX_ATTRIBUTES},}}+)>")
 _ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]*))?""")
 
 
