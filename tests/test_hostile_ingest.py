@@ -123,6 +123,34 @@ def test_huge_integer_spoils_only_its_field_and_the_file_goes_on() -> None:
     assert unaccounted(corpus, "dump.jsonl", text) == {}
 
 
+def test_a_field_given_twice_is_warned_about() -> None:
+    """``{"text": "A", "text": "B"}`` was post "B", and "A" was in no list, without a word.
+
+    Other JSON readers keep the first value: a dump could show one text to the tool that made it and
+    another to the audit. The last value is still read, as Python reads it, and a warning names the
+    fields given more than once (those the audit reads: a repeated unknown field loses nothing).
+    """
+    text = "\n".join(
+        [
+            '{"id": "a", "title": "T", "text": "Hidden text.", "text": "Shown text.", "x": 1, "x": 2}',
+            '{"id": "b", "title": "T", "title": "U", "text": "B.", "text": "C.", "text": "D."}',
+            _line("c", extra='{"a": 1, "a": 2}'),
+        ]
+    )
+    corpus = _jsonl_corpus(text)
+    assert [(p.title, [q.text for q in p.paragraphs]) for p in corpus.posts] == [
+        ("T", ["Shown text."]),
+        ("U", ["D."]),
+        ("T c", ["Text of c."]),
+    ]
+    assert [str(w) for w in corpus.warnings if "given" in w.message] == [
+        "dump.jsonl:1: field 'text' given 2 times; only the last value read",
+        "dump.jsonl:2: fields 'title' (2 times), 'text' (3 times) given more than once; "
+        "only the last value of each read",
+    ]
+    assert unaccounted(corpus, "dump.jsonl", text) == {}
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_a_non_finite_number_is_a_value_of_the_wrong_kind_not_the_text_nan(constant: str) -> None:
     """Python's json reads NaN and Infinity; in a text field they are dropped with a warning, not "nan"."""

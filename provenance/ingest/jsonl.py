@@ -12,13 +12,15 @@ file naming them.
 A bad line (not JSON, not an object, no usable ``text``) is reported with
 its line number and what was wrong, kept in ``unparsed``, and the rest of the
 file is read. A post's ``source`` and every paragraph's ``line`` are the JSON
-line, since a JSON line has no finer place to point to.
+line, since a JSON line has no finer place to point to. A field given twice
+in one line is read at its last value, with a warning (:class:`_Object`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,6 +102,27 @@ class _NotANumber:
 
     def __init__(self, name: str) -> None:
         self.name = name
+
+
+class _Object(dict[str, Any]):
+    """A JSON object, with the names it gives more than once (``repeated``, each with how many times).
+
+    ``json.loads`` keeps the last value of a repeated name without a word, and other JSON readers
+    keep the first: ``{"text": "A", "text": "B"}`` is post "B" here and post "A" to the tool that
+    made the dump, and "A" was in no list. The repeats of a field read here are warned about.
+    """
+
+    __slots__ = ("repeated",)
+
+    repeated: dict[str, int]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    values = _Object(pairs)
+    values.repeated = {}
+    if len(values) < len(pairs):
+        values.repeated = {key: count for key, count in Counter(key for key, _ in pairs).items() if count > 1}
+    return values
 
 
 def _parse_int(digits: str) -> int | _LongNumber:
@@ -276,7 +299,7 @@ def _preview(line: str) -> str:
 def _read_line(path: str, number: int, line: str) -> tuple[_Record, Post]:
     """The post of one JSON line; raises _BadLine (or anything unforeseen) when the line is no post."""
     try:
-        values = json.loads(line, parse_int=_parse_int, parse_constant=_NotANumber)
+        values = json.loads(line, parse_int=_parse_int, parse_constant=_NotANumber, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise _BadLine(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
@@ -284,6 +307,13 @@ def _read_line(path: str, number: int, line: str) -> tuple[_Record, Post]:
     if not isinstance(values, dict):
         raise _BadLine(f"a JSON {type(values).__name__}, not an object")
     record = _Record(path, number, values)
+    repeated = values.repeated if isinstance(values, _Object) else {}
+    known = [(key, count) for key, count in repeated.items() if key in KNOWN_FIELDS]
+    if len(known) == 1:
+        record.warn(f"field {known[0][0]!r} given {known[0][1]} times; only the last value read")
+    elif known:
+        fields = ", ".join(f"{key!r} ({count} times)" for key, count in known)
+        record.warn(f"fields {fields} given more than once; only the last value of each read")
     return record, _post(record)
 
 
