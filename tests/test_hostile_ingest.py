@@ -151,6 +151,26 @@ def test_a_field_given_twice_is_warned_about() -> None:
     assert unaccounted(corpus, "dump.jsonl", text) == {}
 
 
+@pytest.mark.parametrize("number", ["1e999", "-1e400", "9" * 400 + ".5"])
+def test_a_number_beyond_a_floats_range_is_a_value_of_the_wrong_kind_not_the_text_inf(number: str) -> None:
+    """Python's json reads 1e999 as infinity: as an id it made a post "inf", as an outlet "inf". It is
+    dropped with a warning, as NaN is."""
+    text = "\n".join(
+        [_line("a", outlet=number), f'{{"id": {number}, "title": "Second", "text": "More words."}}']
+    )
+    corpus = _jsonl_corpus(text)
+    assert [p.id for p in corpus.posts] == ["a", "second"]
+    assert corpus.posts[0].citation is None
+    messages = list(map(str, corpus.warnings))
+    shown = number if len(number) <= 20 else number[:20] + "…"
+    for line, key in ((1, "outlet"), (2, "id")):
+        assert (
+            f"dump.jsonl:{line}: field {key!r} is {shown} (a number beyond a float's range), "
+            "expected a string; field dropped" in messages
+        )
+    assert unaccounted(corpus, "dump.jsonl", text) == {}
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_a_non_finite_number_is_a_value_of_the_wrong_kind_not_the_text_nan(constant: str) -> None:
     """Python's json reads NaN and Infinity; in a text field they are dropped with a warning, not "nan"."""

@@ -19,6 +19,7 @@ in one line is read at its last value, with a warning (:class:`_Object`).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -104,6 +105,25 @@ class _NotANumber:
         self.name = name
 
 
+class _OutOfRange:
+    """A number beyond a float's range (``1e999``): Python's json reads it as infinity.
+
+    Kept as what it is, as :class:`_NotANumber` is, so that a field holding
+    one is dropped with a warning instead of becoming the text "inf" (a post
+    id "inf").
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _parse_float(text: str) -> float | _OutOfRange:
+    value = float(text)
+    return _OutOfRange(text) if math.isinf(value) else value
+
+
 class _Object(dict[str, Any]):
     """A JSON object, with the names it gives more than once (``repeated``, each with how many times).
 
@@ -143,6 +163,9 @@ def _kind(value: object) -> str:
         return f"a number of {len(value.digits):,} digits"
     if isinstance(value, _NotANumber):
         return f"{value.name} (not a JSON number)"
+    if isinstance(value, _OutOfRange):
+        shown = value.text if len(value.text) <= 20 else value.text[:20] + "…"
+        return f"{shown} (a number beyond a float's range)"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, dict):
@@ -299,7 +322,13 @@ def _preview(line: str) -> str:
 def _read_line(path: str, number: int, line: str) -> tuple[_Record, Post]:
     """The post of one JSON line; raises _BadLine (or anything unforeseen) when the line is no post."""
     try:
-        values = json.loads(line, parse_int=_parse_int, parse_constant=_NotANumber, object_pairs_hook=_object)
+        values = json.loads(
+            line,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_NotANumber,
+            object_pairs_hook=_object,
+        )
     except json.JSONDecodeError as exc:
         raise _BadLine(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
