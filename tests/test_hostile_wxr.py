@@ -469,6 +469,18 @@ def test_a_start_tag_of_one_long_word_never_ended_spoils_no_item(tmp_path: Path)
     assert texts(corpus.posts[2]) == body(2).split("\n\n")
 
 
+def test_a_tag_never_ended_in_a_paragraph_keeps_its_words(tmp_path: Path) -> None:
+    """ "<xx yy zz and more words" with no ">" after it was a tag to the parser, its words attributes: the
+    paragraph came out empty, its words in no post and no list. They are kept as the paragraph's text."""
+    content = "Start.\n\n<xx yy zz and more words\n\nEnd."
+    corpus = read(write(tmp_path, export(3, {1: item(1, content)})))
+    assert ids(corpus) == expected_ids(3)
+    assert texts(corpus.posts[1]) == ["Start.", "<xx yy zz and more words", "End."]
+    many = "Start.\n\n<b>Bold</b> then " + "<a " * 20_000 + "\n\nEnd."
+    corpus = read(write(tmp_path, export(3, {1: item(1, many)})))
+    assert texts(corpus.posts[1]) == ["Start.", "Bold then " + " ".join(["<a"] * 20_000), "End."]
+
+
 _field_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 

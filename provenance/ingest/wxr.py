@@ -167,6 +167,11 @@ class BodyLink:
     line_offset: int
 
 
+# Where a start tag, closing tag or comment begins: one after a fragment's last ">" is never ended (looked
+# for from there only, so that many of them cost one scan).
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
 def _read_fragment(fragment: str) -> tuple[str, list[BodyLink]]:
     """The text of an HTML fragment, and its links (lines counted from the fragment's first text)."""
     if "<" not in fragment and "&" not in fragment:
@@ -174,6 +179,12 @@ def _read_fragment(fragment: str) -> tuple[str, list[BodyLink]]:
     # Only here, after the body is cut into paragraphs: the line breaks kept in their place are
     # blank lines, which would cut a paragraph inside the tag.
     fragment = without_crowded_attributes(fragment)[0]
+    unclosed = _TAG_START.search(fragment, fragment.rfind(">") + 1)
+    if unclosed is not None:
+        # "<xx yy and more words" with no ">" after it is a tag to the parser, its words attributes:
+        # the paragraph was read as empty and its words were in no post and no list. Kept as text.
+        # Every "<" from there on: none of them is ended either.
+        fragment = fragment[: unclosed.start()] + fragment[unclosed.start() :].replace("<", "&lt;")
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
