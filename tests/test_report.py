@@ -748,13 +748,8 @@ def test_the_lead_says_how_its_main_source_was_ordered_not_the_rows_weakest(seed
     assert '<span class="direction guessed">' in copies_rows(render(doc))[0]  # the table keeps the weakest
 
 
-def test_a_missing_credit_on_a_guessed_order_holds_only_if_the_post_is_the_copy(
-    seed_doc: dict[str, Any],
-) -> None:
-    """Credit is judged for the order the audit took: on a guess, "not credited" is said as conditional.
-
-    The headline figure says how many borrowing posts rest on a guessed order, and that all do.
-    """
+def uncredited_diaspora(seed_doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """:func:`two_copies`, the second copy judged not to credit its source: the document and that post."""
     doc = two_copies(seed_doc)
     diaspora = next(p for p in doc["posts"] if p["id"] == DIASPORA)
     diaspora["reuse"]["credit"] = {
@@ -762,6 +757,17 @@ def test_a_missing_credit_on_a_guessed_order_holds_only_if_the_post_is_the_copy(
         "uncredited_share": 0.21,
         "by": [{"source": HAYOM, "outlet": None, "how": "none", "credited": False, "share": 0.21}],
     }
+    return doc, diaspora
+
+
+def test_a_missing_credit_on_a_guessed_order_holds_only_if_the_post_is_the_copy(
+    seed_doc: dict[str, Any],
+) -> None:
+    """Credit is judged for the order the audit took: on a guess, "not credited" is said as conditional.
+
+    The headline figure says how many borrowing posts rest on a guessed order, and that all do.
+    """
+    doc, diaspora = uncredited_diaspora(seed_doc)
     context = build_context(doc)
     decided, guessed = context.copies
     assert not decided.credit_if_copy and "if it is the copy" not in decided.credit_label
@@ -800,13 +806,7 @@ def card_reuse(html: str, post_id: str) -> str:
 def test_a_posts_card_names_a_guessed_order_as_the_table_does(seed_doc: dict[str, Any]) -> None:
     """On its card a post whose sources' order is a guess shares text with other posts, not earlier ones,
     with each guess named and a missing credit said as conditional; a dated order keeps "earlier posts"."""
-    doc = two_copies(seed_doc)
-    diaspora = next(p for p in doc["posts"] if p["id"] == DIASPORA)
-    diaspora["reuse"]["credit"] = {
-        "credited_share": 0.0,
-        "uncredited_share": 0.21,
-        "by": [{"source": HAYOM, "outlet": None, "how": "none", "credited": False, "share": 0.21}],
-    }
+    doc, _ = uncredited_diaspora(seed_doc)
     card = next(c for c in build_context(doc).cards if c.id == DIASPORA)
     assert card.reuse is not None and card.reuse.sources[0].direction.firmness == "guessed"
     html = render(doc)
