@@ -73,6 +73,8 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if shutil.which("provenance") is None:
+        raise SystemExit("the provenance command is not installed (pip install -e .)")
 
     source = ensure_dump(OUT, args.paragraphs, args.seed)
     meta = json.loads((source / "meta.json").read_text(encoding="utf-8"))
