@@ -96,6 +96,22 @@ def test_seed_gives_seven_posts_and_loses_nothing() -> None:
     assert corpus.unparsed == [] and corpus.warnings == []
 
 
+def test_a_byte_order_mark_opening_a_line_is_no_character_of_the_text(tmp_path: Path) -> None:
+    """Two archives joined into one file (the second's byte-order mark at its start) or a doubled mark:
+    the mark stayed in a title ("\\ufeffISIS will survive...") or kept the header line from being read."""
+    text = SEED.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("ISIS will survive"))
+    joined = tmp_path / "joined.txt"
+    joined.write_text(
+        "\ufeff\ufeff" + "\n".join([*lines[:at], "\ufeff" + lines[at], *lines[at + 1 :]]), "utf-8"
+    )
+    corpus = read_corpus([joined])
+    assert [p.title for p in corpus.posts] == [p.title for p in read_corpus([SEED]).posts]
+    assert not any("\ufeff" in p.title for p in corpus.posts)
+    assert corpus.unparsed == [] and corpus.warnings == []
+
+
 def test_windows_line_endings_give_the_same_posts_and_lines(tmp_path: Path) -> None:
     """The same archive with CRLF line endings gives identical posts, lines and text."""
     crlf = tmp_path / "crlf.txt"

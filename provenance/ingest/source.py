@@ -149,8 +149,15 @@ class SourceFile:
             self.path, encoding=encoding, errors="replace", newline=None, opener=_nonblocking
         ) as handle:
             for line in iter_lines(handle):
-                # A stray NUL (warned about by check_encoding) is no character of the text.
-                yield line.replace("\0", "") if "\0" in line and not isinstance(line, LongLine) else line
+                if isinstance(line, LongLine):
+                    yield line
+                    continue
+                # A stray NUL (warned about by check_encoding) is no character of the text; nor is a
+                # byte-order mark opening a line (two files joined into one, or a doubled mark): it
+                # stayed in the next title ("\ufeffSecond title") or kept a header line from being read.
+                if "\0" in line:
+                    line = line.replace("\0", "")
+                yield line.lstrip("\ufeff") if line.startswith("\ufeff") else line
 
     def read_text(self) -> str:
         """The whole decoded file, for one-post formats whose post is the whole file."""
