@@ -23,7 +23,7 @@ import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from provenance.edits import describe_edit
 from provenance.export import UNDECIDED
@@ -49,21 +49,20 @@ SHOWN = 20
 Key = tuple[str, ...]
 
 
-def _posts(conn: sqlite3.Connection, run: int) -> dict[str, tuple[str, str]]:
-    return {
-        pid: (title, digest)
-        for pid, title, digest in conn.execute(
-            "SELECT id, title, content_hash FROM posts WHERE run = ?", (run,)
-        )
-    }
+class _PostRow(NamedTuple):
+    """What the comparison reads of a post: its title, text's hash and moment (:func:`_when`)."""
+
+    title: str
+    digest: str
+    when: str | None
 
 
-def _headers(conn: sqlite3.Connection, run: int) -> dict[str, tuple[str, str | None]]:
-    """Each post's title, and its date with the time and UTC offset it gives, in ``run``."""
+def _posts(conn: sqlite3.Connection, run: int) -> dict[str, _PostRow]:
     return {
-        pid: (title, _when(date, time, offset))
-        for pid, title, date, time, offset in conn.execute(
-            "SELECT id, title, date, time, json_extract(extra_json, '$.utc_offset') FROM posts WHERE run = ?",
+        pid: _PostRow(title, digest, _when(date, time, offset))
+        for pid, title, digest, date, time, offset in conn.execute(
+            "SELECT id, title, content_hash, date, time, json_extract(extra_json, '$.utc_offset') "
+            "FROM posts WHERE run = ?",
             (run,),
         )
     }
@@ -288,46 +287,49 @@ def diff_runs(conn: sqlite3.Connection, old: int | None, new: int) -> dict[str, 
     names = _renamed(conn, old, new, old_posts, new_posts)
     previous = {new_id: old_id for old_id, new_id in names.items()}
     result["new_posts"] = [
-        {"id": p, "title": t} for p, (t, _) in new_posts.items() if p not in old_posts and p not in previous
+        {"id": p, "title": row.title}
+        for p, row in new_posts.items()
+        if p not in old_posts and p not in previous
     ]
     result["removed_posts"] = [
-        {"id": p, "title": t} for p, (t, _) in old_posts.items() if p not in new_posts and p not in names
+        {"id": p, "title": row.title} for p, row in old_posts.items() if p not in new_posts and p not in names
     ]
     result["renamed_posts"] = [
-        {"id": p, "previous_id": previous[p], "title": t} for p, (t, _) in new_posts.items() if p in previous
+        {"id": p, "previous_id": previous[p], "title": row.title}
+        for p, row in new_posts.items()
+        if p in previous
     ]
     changed = []
+    # A headline rewritten, or a post dated otherwise (which can turn who copied whom): news, even
+    # where the text is the same.
+    relabelled = []
     from provenance.edits import edits
 
-    for pid, (title, digest) in new_posts.items():
+    for pid, row in new_posts.items():
         was = previous.get(pid, pid)
-        if was in old_posts and old_posts[was][1] != digest:
+        if was not in old_posts:
+            continue
+        before = old_posts[was]
+        if before.digest != row.digest:
             found = edits(_text(conn, old, was), _text(conn, new, pid))
-            item: dict[str, Any] = {"id": pid, "title": title}
+            item: dict[str, Any] = {"id": pid, "title": row.title}
             if was != pid:
                 item["previous_id"] = was
             item["edits"] = [
                 {"kind": e.kind, "group": e.group, "a_text": e.a_text, "b_text": e.b_text} for e in found
             ]
             changed.append(item)
-    result["changed_posts"] = changed
-    # A headline rewritten, or a post dated otherwise (which can turn who copied whom): news, even
-    # where the text is the same.
-    old_headers, new_headers = _headers(conn, old), _headers(conn, new)
-    relabelled = []
-    for pid, (title, when) in new_headers.items():
-        was = previous.get(pid, pid)
-        if was in old_headers and (title, when) != old_headers[was]:
-            old_title, old_when = old_headers[was]
+        if (before.title, before.when) != (row.title, row.when):
             relabelled.append(
                 {
                     "id": pid,
-                    "title": title,
-                    "previous_title": old_title,
-                    "date": when,
-                    "previous_date": old_when,
+                    "title": row.title,
+                    "previous_title": before.title,
+                    "date": row.when,
+                    "previous_date": before.when,
                 }
             )
+    result["changed_posts"] = changed
     result["retitled_or_redated_posts"] = relabelled
     old_pairs, new_pairs = _pairs(conn, old, names), _pairs(conn, new)
     result["new_pairs"] = _unmatched(new_pairs, old_pairs, _paragraphs)
