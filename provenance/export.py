@@ -149,9 +149,11 @@ PAIR_CSV_COLUMNS = (
     "kind",
     "jaccard",
     "containment",
+    "partial_containment",
     "inside_post",
     "cluster",
     "source",
+    "decided_by",
     "a_title",
     "a_date",
     "b_title",
@@ -617,8 +619,10 @@ def _credit_dict(credit: ReuseCredit) -> ReuseCreditDoc:
 def _pair_dict(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> PairDoc:
     doc = _pair_brief(pair, cluster_of)
     source = doc.pop("source")  # after the alignment, in the order audit.json has always had
+    decided_by = doc.pop("decided_by")
     doc["alignment"] = _alignment_lists(pair.alignment)
     doc["source"] = source
+    doc["decided_by"] = decided_by
     doc["edits"] = _edit_dicts(pair.edits)
     return cast(PairDoc, doc)
 
@@ -631,9 +635,11 @@ def _pair_brief(pair: Pair, cluster_of: Mapping[ParagraphRef, int]) -> dict[str,
         "kind": pair.kind,
         "jaccard": _r(pair.jaccard),
         "containment": _r(pair.containment),
+        "partial_containment": None if pair.partial_containment is None else _r(pair.partial_containment),
         "inside_post": pair.inside_post,
         "cluster": cluster_of.get(pair.a),
         "source": pair.source,
+        "decided_by": pair.decided_by,
     }
 
 
@@ -794,7 +800,9 @@ def write_pairs_csv(doc: AuditDoc, handle: TextIO) -> None:
     """:func:`pairs_csv` written row by row to ``handle`` (at a million paragraphs the text is 400 MB).
 
     ``source`` is the audit's own decision (``pairs[].source``): ``a``, ``b``,
-    or ``undecided`` where the audit found nothing that decides.
+    or ``undecided`` where the audit found nothing that decides; ``decided_by``
+    what it rests on (``pairs[].decided_by``: a date, a known source, or a guess
+    such as ``input_order``), empty for a document that predates it.
     """
     # One pass over the posts, keeping of each only what a row shows (the texts are shared, not copied).
     posts: dict[str, tuple[str | None, str | None]] = {}
@@ -821,9 +829,11 @@ def write_pairs_csv(doc: AuditDoc, handle: TextIO) -> None:
                 pair["kind"],
                 pair["jaccard"],
                 pair["containment"],
+                pair.get("partial_containment"),
                 pair["inside_post"],
                 pair["cluster"],
                 source if source in ("a", "b") else UNDECIDED,
+                pair.get("decided_by"),
                 *_title_and_date(posts, a_post),
                 *_title_and_date(posts, b_post),
                 a[1],

@@ -476,6 +476,16 @@ class Pair:
     # b, kinds read from the source to the copy.
     source: Literal["a", "b"] | None = None
     edits: Sequence[Edit] = ()  # Edits, as the duplicate stage makes them
+    # What ``source`` rests on: across posts the chronology's evidence for the two
+    # posts (an ``EVIDENCE`` name of :mod:`provenance.dedup.order`, ``undecided``
+    # when ``source`` is None), so that a reader can tell a date from a guess;
+    # inside one post ``longer_paragraph``. None before :func:`with_edits` decides.
+    decided_by: str | None = None
+    # For a ``partial`` pair, its containment on ``partial_shingle_size``-word
+    # shingles: the measure it is kept on (its ``containment`` on the longer
+    # shingles can be near 0). None for the other kinds, which are not decided
+    # on it (and whose paragraphs the partial index may leave out).
+    partial_containment: float | None = None
 
     @property
     def spans(self) -> tuple[Segment, ...]:

@@ -49,7 +49,7 @@ __all__ = [
 #: a reader of an older MINOR ignores what it does not know. MAJOR goes up when
 #: a field is removed or renamed or changes its type or meaning; a reader refuses
 #: a MAJOR above its own. A document without the field predates it and reads as 1.0.
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 
 def schema_major(version: object) -> int | None:
@@ -266,11 +266,16 @@ class PairDoc(TypedDict):
     kind: PairKind
     jaccard: float
     containment: float
+    #: A partial pair's containment on ``partial_shingle_size``-word shingles, null for other kinds
+    #: (1.4 and earlier: absent).
+    partial_containment: NotRequired[float | None]
     inside_post: bool
     cluster: int | None
     #: ``[op, a_start, a_end, b_start, b_end]`` per segment.
     alignment: list[list[str | int]]
     source: Literal["a", "b"] | None
+    #: What ``source`` rests on (1.4 and earlier: absent).
+    decided_by: NotRequired[str | None]
     edits: list[EditDoc]
 
 

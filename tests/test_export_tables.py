@@ -98,11 +98,16 @@ def test_pairs_csv_says_which_side_is_the_source_as_audit_json_does(seed_out: Pa
     across = 0
     for row, pair in zip(rows, doc["pairs"], strict=True):
         assert row["source"] == (pair["source"] or "undecided")
+        assert row["decided_by"] == pair["decided_by"]
+        assert row["partial_containment"] == "" and pair["partial_containment"] is None  # no partial pair
         assert (row["a_title"], row["a_date"]) == titles[row["a_post"]]
         assert (row["b_title"], row["b_date"]) == titles[row["b_post"]]
         if row["inside_post"] == "False":
             across += 1
             assert row[f"{row['source']}_post"] == SOURCE
+            assert row["decided_by"] == "citation_date"  # the seed's posts credit dated articles
+        else:
+            assert row["decided_by"] == "longer_paragraph"
     assert across == 11
 
 

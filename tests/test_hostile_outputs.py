@@ -495,6 +495,7 @@ def test_every_text_column_of_pairs_csv_is_neutralised() -> None:
                 "containment": 1.0,
                 "inside_post": False,
                 "cluster": None,
+                "decided_by": "=decided",
             }
         ],
     }
@@ -509,9 +510,11 @@ def test_every_text_column_of_pairs_csv_is_neutralised() -> None:
         "'=kind",
         "-0.5",
         "1.0",
+        "",
         "False",
         "",
         "undecided",
+        "'=decided",
         "",
         "",
         "",

@@ -1361,3 +1361,85 @@ def test_muted_text_reads_on_every_background_of_the_report() -> None:
     for name in backgrounds:
         ratio = (luminance(colours[name]) + 0.05) / (muted + 0.05)
         assert ratio >= 4.5, (name, round(ratio, 2))
+
+
+def decided_pairs(seed_doc: dict[str, Any], decided_by: str, side_of_isis: bool = True) -> dict[str, Any]:
+    """The seed's pairs between US and ISIS with the audit's source side and what it rests on (1.5).
+
+    ``side_of_isis``: ISIS (the earlier post by its date) is the source; else US, the later one.
+    """
+    doc = copy.deepcopy(seed_doc)
+    for pair in doc["pairs"]:
+        posts = {pair["a"]["post"], pair["b"]["post"]}
+        if posts == {US, ISIS}:
+            wanted = ISIS if side_of_isis else US
+            pair["source"] = (
+                None if decided_by == "undecided" else ("a" if pair["a"]["post"] == wanted else "b")
+            )
+            pair["decided_by"] = decided_by
+    return doc
+
+
+def paragraph_html(html: str, post_id: str, index: int) -> str:
+    found = re.search(
+        rf'<div class="para [^"]*" id="{paragraph_anchor(post_id, index)}">.*?</div>', html, flags=re.S
+    )
+    assert found is not None
+    return found.group(0)
+
+
+def test_a_paragraph_is_copied_from_an_earlier_post_only_where_the_audit_decided_the_order(
+    seed_doc: dict[str, Any],
+) -> None:
+    """A date says "copied from"; a guessed order says the text is shared and names the guess."""
+    dated = paragraph_html(render(decided_pairs(seed_doc, "citation_date")), US, 3)
+    assert 'class="para from-earlier"' in dated
+    assert "copied from an earlier post" in dated and "<li>copied from " in dated
+    assert "guess" not in dated
+    guessed_html = render(decided_pairs(seed_doc, "input_order"))
+    guessed = paragraph_html(guessed_html, US, 3)
+    assert 'class="para from-earlier unfirm"' in guessed
+    assert "copied from an earlier post" not in guessed and "copied from " not in guessed
+    assert "shared with another post: the copy, if the order guessed holds" in guessed
+    assert '<li>shared with <a class="counterpart"' in guessed
+    assert '<span class="direction guessed">guessed from input order</span>' in guessed
+    card = re.search(
+        rf'<article class="card" id="{post_anchor(US)}">.*?<p class="counts">(.*?)</p>', guessed_html, re.S
+    )
+    assert card is not None and "from earlier, order guessed" in card.group(1)
+    source = paragraph_html(guessed_html, ISIS, 1)
+    assert "shared with another post: the source, if the order guessed holds" in source
+
+
+def test_posts_of_one_day_share_a_paragraph_with_the_order_undecided(seed_doc: dict[str, Any]) -> None:
+    html = render(decided_pairs(seed_doc, "undecided"))
+    copy_side = paragraph_html(html, US, 3)
+    assert "shared with another post: which came first is undecided" in copy_side
+    assert '<span class="direction undecided">undecided: same day</span>' in copy_side
+
+
+def test_the_card_follows_the_audits_source_side_not_the_dates(seed_doc: dict[str, Any]) -> None:
+    """A declared known source (--reference) can make the later-dated post the source: the card says so."""
+    html = render(decided_pairs(seed_doc, "reference", side_of_isis=False))
+    assert "copied into a later post" in paragraph_html(html, US, 3)
+    assert "copied from an earlier post" in paragraph_html(html, ISIS, 1)
+
+
+def test_a_document_before_1_5_reads_its_pairs_as_it_always_did(seed_doc: dict[str, Any]) -> None:
+    """No decided_by: the order comes from the cluster's witness and the dates, stated as before."""
+    assert all("decided_by" not in pair for pair in seed_doc["pairs"])
+    us = paragraph_html(render(seed_doc), US, 3)
+    assert 'class="para from-earlier"' in us and "copied from an earlier post" in us
+
+
+def test_a_partial_pair_shows_the_containment_it_was_kept_on(seed_doc: dict[str, Any]) -> None:
+    """Its containment on the longer shingles can be near 0; the report names the short-shingle one too,
+    and the duplicates filter compares against it."""
+    doc = copy.deepcopy(seed_doc)
+    doc["params"]["partial_shingle_size"] = 3
+    pair = next(p for p in doc["pairs"] if {p["a"]["post"], p["b"]["post"]} == {US, ISIS})
+    pair.update(kind="partial", jaccard=0.0, containment=0.08, partial_containment=0.42)
+    html = render(doc)
+    assert "Jaccard 0.00 · containment 0.08 · 3-word containment 0.42" in html
+    assert 'data-kind="partial"' in html and 'data-sim="0.4200"' in html
+

@@ -677,7 +677,12 @@ def test_a_store_of_another_version_or_another_database_is_refused(tmp_path: Pat
     _ok(_audit(tmp_path, dump))
     with sqlite3.connect(tmp_path / "a.sqlite") as conn:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    _refused(_audit(tmp_path, dump), "a.sqlite", f"schema version {SCHEMA_VERSION + 1}", "--rebuild")
+    _refused(
+        _audit(tmp_path, dump),
+        "a.sqlite",
+        f"schema version {SCHEMA_VERSION + 1} (written by a later provenance",
+        "--rebuild",
+    )
     _refused(
         CliRunner().invoke(cli, ["diff", "--db", str(tmp_path / "a.sqlite")]),
         f"schema version {SCHEMA_VERSION + 1}",
@@ -1173,3 +1178,61 @@ def test_a_reference_named_another_way_is_the_same_parameter(
     assert len(_runs(db)) == 3
     (tmp_path / "refs2").mkdir()
     _refused(audit(".", "--reference", "../refs2"), "other parameters", "references", "refs2")
+
+
+#: The ``pair_texts`` view of a store of schema version 1, before pairs recorded what their source rests on.
+_PAIR_TEXTS_V1 = """CREATE VIEW pair_texts AS
+SELECT
+    p.run, p.a_post, p.a_paragraph, a.line AS a_line, p.b_post, p.b_paragraph, b.line AS b_line,
+    p.kind, p.jaccard, p.containment, p.inside_post, p.cluster, a.text AS a_text, b.text AS b_text
+FROM pairs p
+JOIN paragraphs a ON a.run = p.run AND a.post = p.a_post AND a.idx = p.a_paragraph
+JOIN paragraphs b ON b.run = p.run AND b.post = p.b_post AND b.idx = p.b_paragraph"""
+
+
+def _as_version_1(db: Path) -> None:
+    """The store laid out as provenance wrote schema version 1 (no pairs.partial_containment, decided_by)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP VIEW pair_texts")
+        conn.execute("ALTER TABLE pairs DROP COLUMN partial_containment")
+        conn.execute("ALTER TABLE pairs DROP COLUMN decided_by")
+        conn.execute(_PAIR_TEXTS_V1)
+        conn.execute("PRAGMA user_version = 1")
+
+
+def _pair_columns(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [row[1] for row in conn.execute("PRAGMA table_info(pairs)")]
+
+
+def test_a_store_of_version_1_is_read_as_it_is_and_migrated_by_the_next_audit(tmp_path: Path) -> None:
+    """Reading leaves it at version 1; an audit refused on its parameters leaves it at version 1 too (the
+    migration is in the run's transaction); the next audit migrates it, and its first run keeps NULL."""
+    dump = _dump(tmp_path / "dump")
+    db = tmp_path / "a.sqlite"
+    _ok(_audit(tmp_path, dump))
+    _as_version_1(db)
+    assert "later" in _report_from_store(tmp_path)
+    _ok(CliRunner().invoke(cli, ["diff", "--db", str(db), "1", "1"]))
+    _refused(_audit(tmp_path, dump, "--threshold", "0.7"), "other parameters")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "decided_by" not in _pair_columns(db)
+
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("copy2", "2017-07-06", SOURCE)])
+    result = _ok(_audit(tmp_path, dump))
+    assert f"migrated from schema version 1 to {SCHEMA_VERSION}" in result.output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        rows = conn.execute(
+            "SELECT run, decided_by, partial_containment FROM pairs WHERE NOT inside_post"
+        ).fetchall()
+        view = conn.execute("SELECT decided_by FROM pair_texts WHERE run = 2").fetchall()
+    assert {(run, decided) for run, decided, _ in rows if run == 1} == {(1, None)}
+    assert {decided for run, decided, _ in rows if run == 2} == {"post_date"}
+    assert {partial for run, _, partial in rows if run == 2} == {None}  # no partial pair in this dump
+    assert {row[0] for row in view} == {"post_date"}
+    assert "copy2" in _since(tmp_path)["new_posts"][0]["id"]
+    # Both runs read back: the first without the fields it never recorded, as its audit.json had them.
+    assert "later" in _report_from_store(tmp_path, "--run", "1")
+    assert "copy2" in _report_from_store(tmp_path, "--run", "2")

@@ -56,7 +56,7 @@ from provenance.dedup.candidates import (
 )
 from provenance.dedup.clusters import clusters as make_clusters
 from provenance.dedup.flat import Flat, Progress, difference, flatten, union
-from provenance.dedup.order import UNDECIDED, Chronology, chronological_key
+from provenance.dedup.order import EVIDENCE, UNDECIDED, Chronology, chronological_key
 from provenance.dedup.passages import PassageRules, post_reuse
 from provenance.dedup.verify import ExactGroups, Verified, classify, exact_groups, ref_key
 from provenance.edits import edits_many
@@ -306,8 +306,8 @@ def make_pairs(
     :func:`cluster_edits`.
     """
     n = len(flat.refs)
-    found: list[tuple[int, int, PairKind, float, float]] = [
-        (key // n, key % n, "exact", 1.0, 1.0) for key in exact_keys.tolist()
+    found: list[tuple[int, int, PairKind, float, float, float]] = [
+        (key // n, key % n, "exact", 1.0, 1.0, 1.0) for key in exact_keys.tolist()
     ]
     found += zip(
         verified.a.tolist(),
@@ -315,10 +315,11 @@ def make_pairs(
         verified.kind,
         verified.jaccard.tolist(),
         verified.containment.tolist(),
+        verified.partial_containment.tolist(),
         strict=True,
     )
     sides: list[tuple[int, int]] = []
-    for ga, gb, kind, _, _ in found:
+    for ga, gb, kind, *_ in found:
         # Global paragraph numbers follow input order.
         first, second = (ga, gb) if ga < gb else (gb, ga)
         if kind in ("contained", "partial") and flat.lengths[second] < flat.lengths[first]:
@@ -333,8 +334,9 @@ def make_pairs(
             jaccard=jaccard,
             containment=containment,
             alignment=alignment,
+            partial_containment=partial_containment if kind == "partial" else None,
         )
-        for (first, second), (_, _, kind, jaccard, containment), alignment in zip(
+        for (first, second), (_, _, kind, jaccard, containment, partial_containment), alignment in zip(
             sides, found, alignments, strict=True
         )
     ]
@@ -345,13 +347,17 @@ def make_pairs(
 
 Side = Literal["a", "b"] | None
 
+#: What a pair inside one post takes its source side from (``Pair.decided_by``).
+LONGER_PARAGRAPH = "longer_paragraph"
 
-def _source_sides(pairs: Sequence[Pair], flat: Flat, chronology: Chronology) -> list[Side]:
-    """Which side of each pair is the source its edits are read from.
 
-    Across posts, the earlier post by evidence (None for contemporaries);
-    inside one post, the longer paragraph: an excerpt or a lede is cut from
-    the body, not the reverse.
+def _source_sides(pairs: Sequence[Pair], flat: Flat, chronology: Chronology) -> list[tuple[Side, str]]:
+    """Which side of each pair is the source its edits are read from, and what decided it.
+
+    Across posts, the earlier post by evidence (None for contemporaries),
+    with the chronology's evidence named (``EVIDENCE``: a date, a known
+    source, or a guess such as ``input_order``); inside one post, the longer
+    paragraph: an excerpt or a lede is cut from the body, not the reverse.
     """
     if not pairs:
         return []
@@ -361,14 +367,14 @@ def _source_sides(pairs: Sequence[Pair], flat: Flat, chronology: Chronology) -> 
     a_first, evidence = chronology.decide(flat.post_of[ga], flat.post_of[gb])
     inside = flat.post_of[ga] == flat.post_of[gb]
     a_longer = flat.lengths[ga] >= flat.lengths[gb]
-    sides: list[Side] = []
+    sides: list[tuple[Side, str]] = []
     for i in range(len(pairs)):
         if inside[i]:
-            sides.append("a" if a_longer[i] else "b")
+            sides.append(("a" if a_longer[i] else "b", LONGER_PARAGRAPH))
         elif evidence[i] == UNDECIDED:
-            sides.append(None)
+            sides.append((None, EVIDENCE[UNDECIDED]))
         else:
-            sides.append("a" if a_first[i] else "b")
+            sides.append(("a" if a_first[i] else "b", EVIDENCE[evidence[i]]))
     return sides
 
 
@@ -388,13 +394,14 @@ def with_edits(
     sides = _source_sides(pairs, flat, chronology)
     number = {ref: g for g, ref in enumerate(flat.refs)}
     jobs = []
-    for pair, side in zip(pairs, sides, strict=True):
+    for pair, (side, _) in zip(pairs, sides, strict=True):
         a, b = flat.texts[number[pair.a]], flat.texts[number[pair.b]]
         jobs.append((b, a) if side == "b" else (a, b))
     found = edits_many(jobs, workers, progress)
     result = []
-    for pair, side, changes in zip(pairs, sides, found, strict=True):
-        result.append(replace(pair, source=side, edits=_swapped(changes) if side == "b" else changes))
+    for pair, (side, decided_by), changes in zip(pairs, sides, found, strict=True):
+        edits = _swapped(changes) if side == "b" else changes
+        result.append(replace(pair, source=side, decided_by=decided_by, edits=edits))
     return result
 
 

@@ -291,6 +291,8 @@ class Verified:
     kind: list[PairKind]
     jaccard: npt.NDArray[np.float64]
     containment: npt.NDArray[np.float64]
+    #: Containment on the partial shingles, the measure a ``partial`` pair is kept on.
+    partial_containment: npt.NDArray[np.float64]
 
 
 def classify(
@@ -317,7 +319,7 @@ def classify(
         a, b = block // n, block % n
         shared_k = shared_counts(index_k, a, b, workers)
         shared_p = shared_counts(index_p, a, b, workers)
-        keep, kinds, jaccard, containment = pair_kinds(
+        keep, kinds, jaccard, containment, containment_p = pair_kinds(
             shared_k,
             shared_p,
             index_k.sizes[a],
@@ -329,7 +331,7 @@ def classify(
             flat.post_of[a] == flat.post_of[b],
             config,
         )
-        parts.append(Verified(a[keep], b[keep], kinds, jaccard[keep], containment[keep]))
+        parts.append(Verified(a[keep], b[keep], kinds, jaccard[keep], containment[keep], containment_p[keep]))
     if len(parts) == 1:
         return parts[0]
     return Verified(
@@ -338,6 +340,7 @@ def classify(
         [kind for part in parts for kind in part.kind],
         np.concatenate([part.jaccard for part in parts]),
         np.concatenate([part.containment for part in parts]),
+        np.concatenate([part.partial_containment for part in parts]),
     )
 
 
@@ -352,8 +355,10 @@ def pair_kinds(
     words_b: IntArray,
     same_post: npt.NDArray[np.bool_],
     config: AuditConfig,
-) -> tuple[IntArray, list[PairKind], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Which pairs are kept (positions), their kinds, and every pair's Jaccard and containment.
+) -> tuple[
+    IntArray, list[PairKind], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]
+]:
+    """Which pairs are kept (positions), their kinds, and every pair's Jaccard and both containments.
 
     The decision of :func:`classify` from exact counts alone: shared and
     distinct shingles of each side on both shingle sizes, word counts, and
@@ -381,4 +386,4 @@ def pair_kinds(
     kinds: list[PairKind] = [
         "contained" if is_contained[c] else ("near" if is_near[c] else "partial") for c in keep.tolist()
     ]
-    return keep, kinds, jaccard, containment
+    return keep, kinds, jaccard, containment, containment_p

@@ -342,6 +342,7 @@ class EngineLinks:
     kind: list[PairKind]
     jaccard: npt.NDArray[np.float64]
     containment: npt.NDArray[np.float64]
+    partial_containment: npt.NDArray[np.float64]
     # Every paragraph of some pair, ascending, and its component label.
     nodes: npt.NDArray[np.int64]
     labels: npt.NDArray[np.int64]
@@ -503,7 +504,7 @@ def _bucket(members: Iterable[int], cap: int) -> Iterator[tuple[int, int]]:
     return bucket_links(sorted(members), cap)
 
 
-def _verify(rows: Iterable[Any], config: AuditConfig) -> Iterator[tuple[int, int, str, float, float]]:
+def _verify(rows: Iterable[Any], config: AuditConfig) -> Iterator[tuple[int, int, str, float, float, float]]:
     """Candidates ``(a, b, post_a, post_b, words a, words b)`` verified exactly (:func:`pair_kinds`)."""
     from provenance.dedup.verify import pair_kinds
 
@@ -527,7 +528,7 @@ def _verify(rows: Iterable[Any], config: AuditConfig) -> Iterator[tuple[int, int
         shared_p, size_p_a, size_p_b = counts[config.partial_shingle_size]
         words = np.array([(len(row[4]) // 8, len(row[5]) // 8) for row in batch], dtype=np.int64)
         same_post = np.array([row[2] == row[3] for row in batch], dtype=bool)
-        keep, kinds, jaccard, containment = pair_kinds(
+        keep, kinds, jaccard, containment, containment_p = pair_kinds(
             shared_k,
             shared_p,
             size_a,
@@ -540,7 +541,14 @@ def _verify(rows: Iterable[Any], config: AuditConfig) -> Iterator[tuple[int, int
             config,
         )
         for i, kind in zip(keep.tolist(), kinds, strict=True):
-            yield batch[i][0], batch[i][1], kind, float(jaccard[i]), float(containment[i])
+            yield (
+                batch[i][0],
+                batch[i][1],
+                kind,
+                float(jaccard[i]),
+                float(containment[i]),
+                float(containment_p[i]),
+            )
 
 
 # --------------------------------------------------------------------------
@@ -659,7 +667,7 @@ def duplicate_links(
     verified = (
         joined.rdd.map(lambda r: (r[0], r[1], r[2], r[3], bytes(r[4]), bytes(r[5])))
         .mapPartitions(lambda rows: _verify(rows, config))
-        .toDF("a long, b long, kind string, jaccard double, containment double")
+        .toDF("a long, b long, kind string, jaccard double, containment double, partial_containment double")
         .persist(keep)
     )
     held.append(verified)
@@ -701,6 +709,7 @@ def duplicate_links(
         kind=[row[2] for row in found],
         jaccard=column((row[3] for row in found), np.float64),
         containment=column((row[4] for row in found), np.float64),
+        partial_containment=column((row[5] for row in found), np.float64),
         nodes=column((node for node, _ in labelled), np.int64),
         labels=column((label for _, label in labelled), np.int64),
         boilerplate=[(sorted(members), posts) for members, posts in boilerplate],
@@ -1169,7 +1178,9 @@ def find_duplicates_spark(
         nodes = sorted_unique(np.concatenate([links.exact_a, links.exact_b, links.a, links.b]))
         if not np.array_equal(nodes, links.nodes):
             raise RuntimeError("the Spark components do not cover the paragraphs of the pairs")
-        verified = Verified(links.a, links.b, links.kind, links.jaccard, links.containment)
+        verified = Verified(
+            links.a, links.b, links.kind, links.jaccard, links.containment, links.partial_containment
+        )
         pairs = make_pairs(exact_keys, verified, flat, posts, config.workers)
         pairs = with_edits(pairs, flat, chronology, config.workers)
         kinds: list[PairKind] = ["exact"] * len(exact_keys)

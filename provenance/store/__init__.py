@@ -147,9 +147,14 @@ class RunStore:
         try:
             with translated(where):
                 conn.execute("BEGIN IMMEDIATE")
-                created = prepare(conn, where, rebuild)
-                store._indexes_pending = created
-                store._check_params(created, rebuild)
+                prepared = prepare(conn, where, rebuild)
+                store._indexes_pending = prepared.created
+                store._check_params(prepared.created, rebuild)
+                if prepared.migrated_from is not None:
+                    store.log.append(
+                        f"store {where} migrated from schema version {prepared.migrated_from} to "
+                        f"{SCHEMA_VERSION} (its earlier runs keep what they recorded; docs/store.md)"
+                    )
                 runs = run_ids(conn)
                 store.previous = runs[-1] if runs else None
             checkpoint("begin")

@@ -16,10 +16,11 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from provenance.errors import StoreError
-from provenance.store.schema import DDL, INDEXES, SCHEMA_VERSION, TABLES, VIEWS
+from provenance.store.schema import DDL, INDEXES, MIGRATIONS, SCHEMA_VERSION, TABLES, VIEWS
 
 #: Seconds a run waits for another run's lock before it is refused.
 LOCK_TIMEOUT = 0.5
@@ -129,8 +130,13 @@ def table_names(conn: sqlite3.Connection) -> set[str]:
 
 
 def check_version(path: Path, version: int, tables: set[str]) -> None:
-    """Refuse a store of another layout, and an SQLite file that is not a store at all."""
-    if version == SCHEMA_VERSION and {"meta", "runs"} <= tables:
+    """Refuse a store of another layout, and an SQLite file that is not a store at all.
+
+    A store of an earlier version that :data:`MIGRATIONS` brings to this one
+    is accepted: it is read as it is (its readers ask for the columns it has,
+    :func:`has_column`) and migrated by the next audit that writes it.
+    """
+    if (version == SCHEMA_VERSION or version in MIGRATIONS) and {"meta", "runs"} <= tables:
         return
     if not tables:
         raise StoreError(f"{path}: an empty SQLite file, not a store (no run written to it yet)")
@@ -139,17 +145,35 @@ def check_version(path: Path, version: int, tables: set[str]) -> None:
             f"{path}: an SQLite database that is not a provenance store (tables: "
             f"{', '.join(sorted(tables)[:5])}); give another --db"
         )
+    later = (
+        " (written by a later provenance: upgrade provenance to read it)" if version > SCHEMA_VERSION else ""
+    )
     raise StoreError(
-        f"{path}: a store of schema version {version}, and this provenance reads and writes version "
-        f"{SCHEMA_VERSION}; audit with --rebuild to start the store afresh (its runs are dropped), "
-        "or give another --db"
+        f"{path}: a store of schema version {version}{later}, and this provenance reads and writes "
+        f"version {SCHEMA_VERSION}; audit with --rebuild to start the store afresh (its runs are "
+        "dropped), or give another --db"
     )
 
 
-def prepare(conn: sqlite3.Connection, path: Path, rebuild: bool) -> bool:
-    """Inside the run's transaction: create the tables of a new store, or drop and recreate them.
+def has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    """Whether ``table`` has ``column``: a store of an earlier version lacks the columns added since."""
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
 
-    Returns whether the store is new (no earlier run to compare with). A new
+
+class Prepared(NamedTuple):
+    """What :func:`prepare` found: a store made now, or the version an older one was migrated from."""
+
+    created: bool
+    migrated_from: int | None = None
+
+
+def prepare(conn: sqlite3.Connection, path: Path, rebuild: bool) -> Prepared:
+    """Inside the run's transaction: create the tables of a new store, drop and recreate them, or migrate.
+
+    Says whether the store is new (no earlier run to compare with), and
+    which version a store of an earlier layout was migrated from
+    (:data:`MIGRATIONS`, in this transaction too: a run that fails or is
+    stopped leaves the store at its old version). A new
     store's secondary indexes are not made here: :func:`create_indexes` makes
     them once its first run's rows are in, one sort each instead of a
     B-tree insert at a random place per row (a million paragraphs' rows went
@@ -170,13 +194,19 @@ def prepare(conn: sqlite3.Connection, path: Path, rebuild: bool) -> bool:
         tables = set()
     if tables:
         check_version(path, version, tables)
-        return False
+        if version == SCHEMA_VERSION:
+            return Prepared(created=False)
+        for step in range(version, SCHEMA_VERSION):
+            for statement in MIGRATIONS[step]:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return Prepared(created=False, migrated_from=version)
     # executescript would commit the open transaction first: one statement at a time instead.
     for statement in DDL.split(";\n"):
         if statement.strip() and statement.strip() not in INDEXES:
             conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    return True
+    return Prepared(created=True)
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from provenance.errors import StoreError
+from provenance.store.db import has_column
 
 __all__ = ["last_runs", "run_document", "run_ids"]
 
@@ -144,27 +145,47 @@ def _posts(conn: sqlite3.Connection, run: int) -> list[dict[str, Any]]:
 
 
 def _pairs(conn: sqlite3.Connection, run: int) -> list[dict[str, Any]]:
-    return [
-        {
+    """A run's pairs as audit.json has them; a store of schema version 1 has no ``partial_containment``
+    or ``decided_by``, and its pairs are read without them, as an audit.json of 1.4 has them."""
+    added = ", partial_containment, decided_by" if has_column(conn, "pairs", "decided_by") else ""
+    pairs = []
+    for row in conn.execute(
+        "SELECT a_post, a_paragraph, b_post, b_paragraph, kind, jaccard, containment, inside_post, "
+        f"cluster, source, alignment_json, edits_json{added} FROM pairs WHERE run = ? ORDER BY ord",
+        (run,),
+    ):
+        (
+            a_post,
+            a_par,
+            b_post,
+            b_par,
+            kind,
+            jaccard,
+            containment,
+            inside,
+            cluster,
+            source,
+            alignment,
+            edits,
+        ) = row[:12]
+        pair: dict[str, Any] = {
             "a": _ref(a_post, a_par),
             "b": _ref(b_post, b_par),
             "kind": kind,
             "jaccard": jaccard,
             "containment": containment,
-            "inside_post": bool(inside),
-            "cluster": cluster,
-            "alignment": json.loads(alignment),
-            "source": source,
-            "edits": json.loads(edits),
         }
-        for a_post, a_par, b_post, b_par, kind, jaccard, containment, inside, cluster, source, alignment, edits in (  # noqa: E501
-            conn.execute(
-                "SELECT a_post, a_paragraph, b_post, b_paragraph, kind, jaccard, containment, inside_post, "
-                "cluster, source, alignment_json, edits_json FROM pairs WHERE run = ? ORDER BY ord",
-                (run,),
-            )
-        )
-    ]
+        # A row a version 1 store recorded has no decided_by (every pair since has one): read without both.
+        recorded = bool(added) and row[13] is not None
+        if recorded:
+            pair["partial_containment"] = row[12]
+        pair |= {"inside_post": bool(inside), "cluster": cluster, "alignment": json.loads(alignment)}
+        pair["source"] = source
+        if recorded:
+            pair["decided_by"] = row[13]
+        pair["edits"] = json.loads(edits)
+        pairs.append(pair)
+    return pairs
 
 
 def _clusters(conn: sqlite3.Connection, run: int) -> list[dict[str, Any]]:

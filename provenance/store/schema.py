@@ -3,8 +3,10 @@
 Every row but the store's own ``meta`` carries ``run``: the id of the run
 (``runs.id``) that produced it. A run is written whole in one transaction,
 so a reader never sees half a run. The layout is documented for users in
-``docs/store.md``; a store of another :data:`SCHEMA_VERSION` is refused (and
-``--rebuild`` starts it afresh) rather than read as if it were this one.
+``docs/store.md``; a store of an earlier :data:`SCHEMA_VERSION` is read as it
+is and migrated by the next audit (:data:`MIGRATIONS`), and one of a later
+version is refused (``--rebuild`` starts it afresh) rather than read as if it
+were this one.
 
 Columns hold what users query (ids, shares, kinds, texts, hashes); what the
 report needs and nobody filters on (a pair's alignment, a post's notes and
@@ -15,8 +17,9 @@ values, so that SQLite's ``json_extract`` and Datasette still reach it.
 from __future__ import annotations
 
 #: The layout's version, kept in ``PRAGMA user_version``. Bump it on any change
-#: to the tables below; a store of another version is refused with a message.
-SCHEMA_VERSION = 1
+#: to the tables below, with the statements that bring the previous layout to it
+#: in :data:`MIGRATIONS`; a store of another version is refused with a message.
+SCHEMA_VERSION = 2
 
 #: Tables in the order they are created (and dropped in reverse by ``--rebuild``).
 TABLES = (
@@ -115,6 +118,8 @@ CREATE TABLE pairs (
     source TEXT,
     alignment_json TEXT NOT NULL,
     edits_json TEXT NOT NULL,
+    partial_containment REAL,
+    decided_by TEXT,
     PRIMARY KEY (run, ord)
 );
 CREATE INDEX pairs_a ON pairs (run, a_post);
@@ -268,7 +273,8 @@ WHERE n.run = (SELECT id FROM last) AND n.content_hash <> o.content_hash;
 CREATE VIEW pair_texts AS
 SELECT
     p.run, p.a_post, p.a_paragraph, a.line AS a_line, p.b_post, p.b_paragraph, b.line AS b_line,
-    p.kind, p.jaccard, p.containment, p.inside_post, p.cluster, a.text AS a_text, b.text AS b_text
+    p.kind, p.jaccard, p.containment, p.partial_containment, p.inside_post, p.cluster, p.source,
+    p.decided_by, a.text AS a_text, b.text AS b_text
 FROM pairs p
 JOIN paragraphs a ON a.run = p.run AND a.post = p.a_post AND a.idx = p.a_paragraph
 JOIN paragraphs b ON b.run = p.run AND b.post = p.b_post AND b.idx = p.b_paragraph;
@@ -278,3 +284,28 @@ JOIN paragraphs b ON b.run = p.run AND b.post = p.b_post AND b.idx = p.b_paragra
 INDEXES = tuple(
     statement.strip() for statement in DDL.split(";\n") if statement.strip().startswith("CREATE INDEX")
 )
+
+#: The ``CREATE VIEW`` statement of each view, by name, as :data:`DDL` writes it.
+VIEW_DDL = {
+    body.split()[2]: body
+    for body in (
+        "\n".join(line for line in statement.strip().splitlines() if not line.startswith("--"))
+        for statement in DDL.split(";\n")
+    )
+    if body.startswith("CREATE VIEW")
+}
+
+#: What brings a store of each earlier version to the next one, run inside the
+#: first audit that writes it (in its transaction: a run stopped before its
+#: commit leaves the store as it was). Only columns are added, so that a
+#: migrated store holds exactly what a new one would, its earlier runs with
+#: NULL where they recorded nothing (docs/store.md).
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 2: a pair's containment on the partial shingles, and what its source side rests on.
+    1: (
+        "ALTER TABLE pairs ADD COLUMN partial_containment REAL",
+        "ALTER TABLE pairs ADD COLUMN decided_by TEXT",
+        "DROP VIEW IF EXISTS pair_texts",
+        VIEW_DDL["pair_texts"],
+    ),
+}

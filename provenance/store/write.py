@@ -262,6 +262,8 @@ def _pairs(rows: _Inserter, pairs: Iterable[Mapping[str, Any]]) -> None:
                 p["source"],
                 dumps(p["alignment"]),
                 dumps(p["edits"]),
+                p.get("partial_containment"),
+                p.get("decided_by"),
             ),
         )
     rows.done("pairs")

@@ -128,6 +128,9 @@ class ReportContext:
         """Big enough that the browser should skip laying out off-screen cards (CSS content-visibility)."""
         return len(self.cards) + len(self.duplicates.clusters) > LARGE_REPORT
 
+    partial_words: int = (
+        3  # words per partial shingle (params.partial_shingle_size), named by partial measures
+    )
     legend: tuple[tuple[str, str], ...] = field(
         default=tuple((key, label) for key, label in PROVENANCE_LABELS.items())
     )
@@ -247,6 +250,18 @@ def _build_context(doc: Mapping[str, Any], limits: ReportLimits | None) -> Repor
         outlets_note=outlets_note,
         graph=graph,
         health=_health(doc, limits, names),
+        partial_words=_partial_words(doc),
+    )
+
+
+def _partial_words(doc: Mapping[str, Any]) -> int:
+    """Words per partial shingle as the audit used them (``params.partial_shingle_size``; 3 when absent)."""
+    params = doc.get("params")
+    value = params.get("partial_shingle_size") if isinstance(params, Mapping) else None
+    return (
+        int(_float(value))
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        else 3
     )
 
 

@@ -430,6 +430,12 @@ class _PairRecord:
     kind: str
     jaccard: float
     containment: float
+    #: Containment on the partial shingles (``pairs[].partial_containment``), None in a 1.4 document.
+    partial_containment: float | None
+    #: The audit's source side, ``"a"``, ``"b"`` or None (``pairs[].source``), and what it rests on
+    #: (``pairs[].decided_by``; empty in a document before 1.5).
+    side: str | None
+    decided_by: str
     cluster: str
     #: The document's pairs and this one's place there: its alignment is read again when a row shows
     #: it, rather than every pair's held for the few the report shows (a million pairs at 1M paragraphs).
@@ -455,6 +461,7 @@ def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
     # A fresh audit's pairs without their alignments (export.Items.briefs): read again for the rows shown.
     briefs = getattr(source, "briefs", None)
     clusters: dict[str, str] = {}  # one string per cluster, not one per pair
+    decisions: dict[str, str] = {}  # and per decided_by value
     for position, raw in enumerate(source if briefs is None else briefs()):
         if not isinstance(raw, Mapping):
             continue
@@ -463,6 +470,9 @@ def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
             continue
         kind = _text(raw.get("kind")) or "near"
         cluster = "" if raw.get("cluster") is None else str(raw.get("cluster"))
+        side = raw.get("source")
+        partial = raw.get("partial_containment")
+        decided_by = _text(raw.get("decided_by"))
         records.append(
             _PairRecord(
                 *a,
@@ -470,6 +480,9 @@ def _pairs(doc: Mapping[str, Any]) -> list[_PairRecord]:
                 kind,
                 _float(raw.get("jaccard")),
                 _float(raw.get("containment")),
+                None if partial is None else _float(partial),
+                side if side in ("a", "b") else None,
+                decisions.setdefault(decided_by, decided_by),
                 clusters.setdefault(cluster, cluster),
                 source,
                 position,
@@ -523,6 +536,9 @@ def _mirrored(side: PairSide) -> PairSide:
 
 
 def _similarity(pair: _PairRecord) -> float:
+    """The measure a pair's kind was decided on (a ``partial`` pair's: containment on short shingles)."""
+    if pair.kind == "partial" and pair.partial_containment is not None:
+        return pair.partial_containment
     return pair.containment if pair.kind in ("contained", "partial") else pair.jaccard
 
 

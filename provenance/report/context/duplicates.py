@@ -32,7 +32,8 @@ class MemberView:
     that ties this paragraph to the witness (``compared_with`` None) or, when
     the audit paired it with another member only, to that member. The
     filter slider compares against ``similarity``: Jaccard for exact and near
-    pairs, containment for contained and partial ones.
+    pairs, containment for contained ones, and for partial ones containment
+    on the partial shingles, the measure they were kept on.
     """
 
     kind: str
@@ -44,6 +45,7 @@ class MemberView:
     paragraph: ParagraphLink
     runs: tuple[Run, ...]
     compared_with: ParagraphLink | None
+    partial_containment: float | None = None  # on the partial shingles (pairs[].partial_containment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,7 @@ def _duplicates(
                     paragraph=posts.paragraph(*ref),
                     runs=runs,
                     compared_with=None if other == witness else posts.paragraph(*other),
+                    partial_containment=pair.partial_containment,
                 )
             )
         shown += len(members)

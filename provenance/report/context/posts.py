@@ -28,6 +28,7 @@ from provenance.report.context.common import (
 from provenance.schema import sources_main_first
 
 Provenance = Literal["original", "inside", "from-earlier", "into-later"]
+Firmness = Literal["decided", "guessed", "undecided"]
 
 
 PROVENANCE_LABELS: dict[str, str] = {
@@ -37,16 +38,40 @@ PROVENANCE_LABELS: dict[str, str] = {
     "into-later": "copied into a later post",
 }
 
+#: A paragraph's provenance across posts where the audit decided no order (``pairs[].decided_by`` a
+#: guess, or undecided): the card says the text is shared and that the direction is not known.
+UNFIRM_LABELS: dict[tuple[str, Firmness], str] = {
+    ("from-earlier", "guessed"): "shared with another post: the copy, if the order guessed holds",
+    ("into-later", "guessed"): "shared with another post: the source, if the order guessed holds",
+    ("from-earlier", "undecided"): "shared with another post: which came first is undecided",
+    ("into-later", "undecided"): "shared with another post: which came first is undecided",
+}
+
+#: The same, as the short counts under a card's title ("3 from earlier").
+_COUNT_WORDS: dict[str, str] = {
+    "inside": "inside",
+    "from-earlier": "from earlier",
+    "into-later": "into later",
+}
+_UNFIRM_COUNT_WORDS: dict[Firmness, str] = {"guessed": "order guessed", "undecided": "order undecided"}
+
 
 @dataclass(frozen=True, slots=True)
 class Counterpart:
     """Another paragraph that repeats this one, and how (shown under a coloured paragraph)."""
 
-    relation: str  # "repeated in this post", "copied from", "copied into", "also in"
+    relation: str  # "repeated in this post", "copied from", "copied into", "shared with"
     target: ParagraphLink
     kind: str
     jaccard: float
     containment: float
+    partial_containment: float | None = None  # on the partial shingles (pairs[].partial_containment)
+    # How the order across posts was decided (pairs[].decided_by); None inside a post.
+    direction: Direction | None = None
+
+    @property
+    def firmness(self) -> Firmness:
+        return self.direction.firmness if self.direction is not None else "decided"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +83,29 @@ class ParagraphView:
     provenance: Provenance
     counterparts: tuple[Counterpart, ...]
     more_counterparts: int = 0  # left out of ``counterparts`` (ReportLimits.max_counterparts)
+    # The firmest order among the pairs that give the provenance: a paragraph is "copied from an
+    # earlier post" only where the audit decided that order, not where it guessed it.
+    firmness: Firmness = "decided"
 
     @property
     def provenance_label(self) -> str:
-        return PROVENANCE_LABELS[self.provenance]
+        return UNFIRM_LABELS.get((self.provenance, self.firmness), PROVENANCE_LABELS[self.provenance])
+
+    @property
+    def css(self) -> str:
+        """The paragraph's classes: its provenance, and ``unfirm`` where its order is a guess or undecided."""
+        return f"{self.provenance} unfirm" if self.firmness != "decided" else self.provenance
+
+    @property
+    def count_words(self) -> str:
+        """The provenance in the card's counts: "from earlier", or "from earlier, order guessed"."""
+        words = _COUNT_WORDS.get(self.provenance, self.provenance)
+        unfirm = (
+            _UNFIRM_COUNT_WORDS.get(self.firmness)
+            if self.provenance in ("from-earlier", "into-later")
+            else None
+        )
+        return f"{words}, {unfirm}" if unfirm else words
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +189,8 @@ class PostCard:
     reuse: ReuseView | None
     reprint_of: tuple[ReprintLink, ...]
     reprinted_by: tuple[ReprintLink, ...]
-    provenance_counts: tuple[tuple[str, int], ...]  # (provenance, paragraphs), non-zero only
+    # (classes, words, paragraphs), non-zero: ("from-earlier unfirm", "from earlier, order guessed", 3)
+    provenance_counts: tuple[tuple[str, str, int], ...]
     reference: bool = False  # a known source the user declared (--reference)
     hidden_paragraphs: int = 0  # paragraphs past ReportLimits.max_card_paragraphs, in audit.json
 
@@ -186,39 +231,81 @@ def _counterparts(
 ) -> tuple[dict[tuple[str, int], list[tuple[Provenance, Counterpart]]], dict[tuple[str, int], int]]:
     """For every paragraph in a pair, the provenances its pairs imply here; and its counterparts on a card.
 
-    The counterparts (the links a card lists) are made for the paragraphs of
-    posts that get a card (``posts.rendered``) only: at a million pairs,
-    two for each pair were most of the report stage's memory. The
-    provenances of a paragraph are bits (:data:`PROVENANCE_BITS`), not a set.
+    Which side of a pair across posts is the copy is the audit's decision
+    (``pairs[].source``, with what it rests on in ``decided_by``); only where
+    the audit decided none (posts of one day) does the view fall back to
+    the cluster's earliest witness, then the posts' dates and input order,
+    and the counterpart says the order is undecided. A document before 1.5
+    records no ``decided_by``: its pairs are read that way and shown as
+    they always were. The counterparts (the
+    links a card lists) are made for the paragraphs of posts that get a
+    card (``posts.rendered``) only: at a million pairs, two for each pair
+    were most of the report stage's memory. The provenances of a paragraph
+    are bits (:data:`PROVENANCE_BITS`), not a set.
     """
     found: dict[tuple[str, int], list[tuple[Provenance, Counterpart]]] = defaultdict(list)
     kinds: dict[tuple[str, int], int] = defaultdict(int)
     rendered = posts.rendered
+    directions: dict[str, Direction] = {}
     for pair in pairs:
-        for here, there in ((pair.a, pair.b), (pair.b, pair.a)):
+        for here_is_a, here, there in ((True, pair.a, pair.b), (False, pair.b, pair.a)):
+            way: Direction | None = None
             if here[0] == there[0]:
                 provenance: Provenance = "inside"
                 relation = "repeated in this post"
             else:
-                witness = earliest.get(pair.cluster)
-                if witness is not None and witness[0] == here[0]:
-                    this_first = True
-                elif witness is not None and witness[0] == there[0]:
-                    this_first = False
+                if pair.side is not None and pair.decided_by:
+                    this_first = pair.side == ("a" if here_is_a else "b")
+                    decided_by = pair.decided_by
                 else:
-                    this_first = posts.sort_key(here[0]) < posts.sort_key(there[0])
+                    witness = earliest.get(pair.cluster)
+                    if witness is not None and witness[0] == here[0]:
+                        this_first = True
+                    elif witness is not None and witness[0] == there[0]:
+                        this_first = False
+                    else:
+                        this_first = posts.sort_key(here[0]) < posts.sort_key(there[0])
+                    # A document before 1.5 does not say what its pairs' order rests on: read as it was.
+                    decided_by = "undecided" if pair.decided_by else _UNRECORDED
+                if decided_by not in directions:
+                    directions[decided_by] = (
+                        Direction("", "not recorded", "decided")
+                        if decided_by == _UNRECORDED
+                        else direction(decided_by)
+                    )
+                way = directions[decided_by]
                 provenance = "into-later" if this_first else "from-earlier"
-                relation = "copied into" if this_first else "copied from"
+                if way.firmness != "decided":
+                    relation = "shared with"
+                else:
+                    relation = "copied into" if this_first else "copied from"
             kinds[here] |= PROVENANCE_BITS[provenance]
             if here[0] in rendered:
                 target = posts.paragraph(*there)
                 found[here].append(
-                    (provenance, Counterpart(relation, target, pair.kind, pair.jaccard, pair.containment))
+                    (
+                        provenance,
+                        Counterpart(
+                            relation,
+                            target,
+                            pair.kind,
+                            pair.jaccard,
+                            pair.containment,
+                            pair.partial_containment,
+                            way,
+                        ),
+                    )
                 )
     return found, kinds
 
 
+#: ``decided_by`` of a pair in a document before 1.5, read the way such a document always was.
+_UNRECORDED = "(unrecorded)"
+
 _PRECEDENCE: dict[Provenance, int] = {"from-earlier": 0, "into-later": 1, "inside": 2, "original": 3}
+_FIRMNESS_ORDER: dict[Firmness, int] = {"decided": 0, "guessed": 1, "undecided": 2}
+#: The order of a card's counts, as the legend lists the provenances.
+_COUNT_ORDER: dict[str, int] = {key: n for n, key in enumerate(PROVENANCE_LABELS)}
 
 
 # reuse.credit.by[].how in words: the kind of credit the copy gives its source.
@@ -344,31 +431,35 @@ def _cards(
     for post_id in ordered:
         post = posts.whole(post_id)
         paragraphs: list[ParagraphView] = []
-        counts: dict[str, int] = defaultdict(int)
+        counts: dict[tuple[str, str], int] = defaultdict(int)
         for raw in posts.paragraphs(post_id):
             if not isinstance(raw, Mapping):
                 continue
             index = int(_float(raw.get("index")))
             found = counterparts.get((post_id, index), [])
             provenance: Provenance = "original"
+            firmness: Firmness = "decided"
             if found:
                 provenance = min((p for p, _ in found), key=_PRECEDENCE.__getitem__)
+                firmness = min(
+                    (c.firmness for p, c in found if p == provenance), key=_FIRMNESS_ORDER.__getitem__
+                )
             ordered_counterparts = sorted(
                 (c for _, c in found),
                 key=lambda c: (posts.sort_key(c.target.post.id), c.target.index, c.kind),
             )
-            counts[provenance] += 1
-            paragraphs.append(
-                ParagraphView(
-                    index,
-                    int(_float(raw.get("line"))),
-                    _text(raw.get("text")),
-                    paragraph_anchor(post_id, index),
-                    provenance,
-                    tuple(ordered_counterparts[:max_counterparts]),
-                    max(0, len(ordered_counterparts) - max_counterparts),
-                )
+            view = ParagraphView(
+                index,
+                int(_float(raw.get("line"))),
+                _text(raw.get("text")),
+                paragraph_anchor(post_id, index),
+                provenance,
+                tuple(ordered_counterparts[:max_counterparts]),
+                max(0, len(ordered_counterparts) - max_counterparts),
+                firmness,
             )
+            counts[(view.css, view.count_words)] += 1
+            paragraphs.append(view)
         hidden = max(0, len(paragraphs) - max_paragraphs)
         if hidden:
             # One post of 100,000 share lines would weigh 50 MB: the reused paragraphs stay first,
@@ -440,7 +531,13 @@ def _cards(
                 reuse=reuse_view,
                 reprint_of=tuple(reprint_of.get(post_id, [])),
                 reprinted_by=tuple(reprinted_by.get(post_id, [])),
-                provenance_counts=tuple((k, counts[k]) for k in PROVENANCE_LABELS if counts.get(k)),
+                provenance_counts=tuple(
+                    (key, words, count)
+                    for (key, words), count in sorted(
+                        counts.items(), key=lambda item: _COUNT_ORDER[item[0][0].split()[0]]
+                    )
+                    if key != "original"
+                ),
                 reference=post.get("reference") is True,
                 hidden_paragraphs=hidden,
             )
