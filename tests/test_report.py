@@ -1443,3 +1443,17 @@ def test_a_partial_pair_shows_the_containment_it_was_kept_on(seed_doc: dict[str,
     assert "Jaccard 0.00 · containment 0.08 · 3-word containment 0.42" in html
     assert 'data-kind="partial"' in html and 'data-sim="0.4200"' in html
 
+
+def test_the_duplicates_section_reconciles_its_copies_with_the_overviews_pairs(
+    seed_doc: dict[str, Any], seed_html: str
+) -> None:
+    """The seed's excerpt ISIS ¶0 is paired with two paragraphs of one cluster: 16 pairs, 15 copies, and
+    the section says why its counts are not the overview's; where every pair is one copy it says nothing."""
+    note = re.search(r'<p class="hint" id="dup-reconcile">(.*?)</p>', seed_html, re.S)
+    assert note is not None
+    assert "The overview counts 16 duplicate pairs; here each of the 15 copies is shown once" in note.group(1)
+    doc = copy.deepcopy(seed_doc)
+    doc["pairs"] = [p for p in doc["pairs"] if not (p["kind"] == "contained" and p["inside_post"])]
+    context = build_context(doc)
+    assert context.duplicates.pairs_total == context.duplicates.copies_total == 14
+    assert 'id="dup-reconcile"' not in render(doc)
