@@ -58,6 +58,7 @@ from provenance.outlets import (
 from provenance.workers import forked_pool, gathered
 
 __all__ = [
+    "JOINERS",
     "NAME_RUN",
     "OPENING_WORDS",
     "extract_mentions",
@@ -384,7 +385,8 @@ def _cue(sentence: str, match: _NameMatch, close: bool = False) -> str | None:
 
 _CAPITAL = "A-ZÀ-ÖØ-Þ"
 _JOINERS = ("of", "the", "for", "&", "de", "du", "des", "del", "della", "di", "la", "le", "al", "el")
-_JOINER_SET = frozenset(_JOINERS)
+#: The small words a run of capitalised words may hold between its words ("Times of India").
+JOINERS = frozenset(_JOINERS)
 # A run of capitalised words, joined by a few small words; later words may be numbers ("Radio 4").
 NAME_RUN = re.compile(
     rf"(?<![\w'’&.-])[{_CAPITAL}][\w'’&.-]*"
@@ -664,7 +666,7 @@ def _candidates(sentence: str) -> Iterator[_Candidate]:
         ]
         # Opening words and joiners before the name are no part of it; a capital "The" inside a
         # sentence is ("according to The Conversation").
-        while words and (_bare(words[0][2]) in OPENING_WORDS or words[0][2] in _JOINER_SET):
+        while words and (_bare(words[0][2]) in OPENING_WORDS or words[0][2] in JOINERS):
             if words[0][2] == "The" and not _opens_sentence(sentence, words[0][0]):
                 break
             words.pop(0)
@@ -682,9 +684,9 @@ def _candidates(sentence: str) -> Iterator[_Candidate]:
         joins = [n for n, (_, _, w) in enumerate(words) if w == "of"]
         if joins and not any(_bare(w) in OUTLET_WORDS for _, _, w in words[: joins[0]]):
             words = words[joins[0] + 1 :]
-            while words and words[0][2] in _JOINER_SET:
+            while words and words[0][2] in JOINERS:
                 words.pop(0)
-        while words and words[-1][2] in _JOINER_SET:
+        while words and words[-1][2] in JOINERS:
             words.pop()
         if not words:
             continue

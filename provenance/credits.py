@@ -42,7 +42,11 @@ an outlet **found** in the text: after the unambiguous cues ("Source:",
 credit people as often as outlets ("H/T John"), only a name that
 looks like an outlet's (:func:`provenance.outlets.looks_like_outlet_name`), is
 linked to its own site ("via <a href=boingboing.net>Boing Boing</a>"), or is
-vouched for elsewhere in the corpus.
+vouched for elsewhere in the corpus. A name that starts with a name of the
+table (the longest) and goes on with words of no outlet's name is the table's
+outlet: "Source: Reuters Graphics desk" credits Reuters, "Courtesy of The
+Associated Press Photo Gallery" the Associated Press, while "The Times
+Herald" and "The Times of Malta" stay outlets of their own.
 
 Only a post's paragraphs and editor notes are read, and a note the page
 reader set aside (navigation, a footer) when the whole note is a credit line
@@ -58,9 +62,17 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from provenance.attribution import NAME_RUN, OPENING_WORDS, evidence, split_sentences
+from provenance.attribution import JOINERS, NAME_RUN, OPENING_WORDS, evidence, split_sentences
 from provenance.models import Credit, CreditHow, Link, Post
-from provenance.outlets import OutletAliases, clean_outlet_name, domain_of, looks_like_outlet_name, outlet_key
+from provenance.outlets import (
+    OUTLET_WORDS,
+    OutletAliases,
+    clean_outlet_name,
+    domain_of,
+    looks_like_outlet_name,
+    outlet_key,
+    outlet_key_words,
+)
 
 __all__ = ["credits_of_posts", "extract_credits", "vouched_names"]
 
@@ -380,25 +392,63 @@ class _Reader:
         cleaned = clean_outlet_name(name)
         shows = own_site or looks_like_outlet_name(cleaned) or outlet_key(cleaned) in self.vouched
         if not strong and not shows:
-            return self._known_start(name, link)
+            return self._known_start(name, link, whole_is_a_name=False)
+        if not own_site:
+            start = self._known_start(name, link, whole_is_a_name=True)
+            if start is not None:
+                return start
         return _Named(cleaned, surface, link, False, shows)
 
-    def _known_start(self, name: str, link: Link | None) -> _Named | None:
-        """The longest run of ``name``'s first words that is an outlet of the table, or None.
+    def _known_start(self, name: str, link: Link | None, whole_is_a_name: bool) -> _Named | None:
+        """The outlet of the table named by the longest run of ``name``'s first words, or None.
 
         Ingest joins a paragraph's lines with spaces, so "Via Reuters" over
         "Photos by staff" (a ``<br>`` between them) reads "Via Reuters Photos
         by staff": the run "Reuters Photos" is no outlet, and the copy was
-        "not credited". Asked only after a weak cue whose whole run names
-        nothing, so it never overrides a name read whole.
+        "not credited". The same happens after a strong cue, or before a word
+        that makes the run look like an outlet's name: "Courtesy of The
+        Associated Press Photo Gallery" and "Source: Reuters Graphics desk"
+        credited outlets named "The Associated Press Photo Gallery" and
+        "Reuters Graphics", not the two wires.
+
+        ``whole_is_a_name``: the whole run would be credited as an outlet found
+        in the text (a strong cue, an outlet's word in it). Then the known
+        start wins only when every word after it is a capitalised word of no
+        known outlet's name and no outlet word: "The Times Herald", "Reuters
+        Institute" and "The Times of Malta" are outlets of their own that
+        begin with another's name. After a weak cue whose run names nothing
+        no other reading is left, and the start is taken whatever follows.
+
+        Longest match first: "The Times of India Photo Gallery" is The Times
+        of India, never The Times. A one-word name the table takes only after
+        "the" (``needs_the``) opens no longer run without it: "Sun
+        Microsystems" and "Express Scripts" are companies, not the papers
+        (as in :meth:`provenance.outlets.OutletAliases.lookup` of editions).
         """
         words = name.split()
         for size in range(len(words) - 1, 0, -1):
             start = " ".join(words[:size])
             info = self.aliases.lookup(start)
-            if info is not None:
-                return _Named(info.name, start, link, True, True)
+            if info is None:
+                continue
+            if info.needs_the and len(outlet_key(start).split()) == 1 and words[0].casefold() != "the":
+                return None
+            if whole_is_a_name and not self._names_nothing_more(words[size:]):
+                return None
+            return _Named(info.name, start, link, True, True)
         return None
+
+    def _names_nothing_more(self, words: Sequence[str]) -> bool:
+        """Whether ``words``, after a known outlet's name, are capitalised words that name no outlet:
+        no joiner ("of", "&": "The Times of Malta"), no word of a known name, no outlet word."""
+        known = self.aliases.words_of_names()
+        for word in words:
+            if word.casefold() in JOINERS:
+                return False
+            folded = outlet_key_words(word)
+            if any(part in known or part in OUTLET_WORDS for part in folded):
+                return False
+        return True
 
     @staticmethod
     def _name(text: str, at: int) -> str | None:

@@ -421,6 +421,7 @@ class OutletAliases:
         default=None, init=False, repr=False, compare=False
     )
     _short_words: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _words_of_names: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
@@ -528,6 +529,15 @@ class OutletAliases:
                 for alias, _entry in self.gazetteer()
             )
         return self._name_index
+
+    def words_of_names(self) -> frozenset[str]:
+        """Every word of a known name, casefolded ("times", "india", "herald"): what another outlet's
+        name may go on with after one of them ("The Times Herald" is no edition of The Times)."""
+        if self._words_of_names is None:
+            self._words_of_names = frozenset(
+                word for runs in self.name_index().values() for run in runs for word in run
+            )
+        return self._words_of_names
 
     def mentions_a_name(self, text: str, words: list[str] | None = None) -> bool:
         """Whether ``text`` contains the words of any known name (case-insensitive, punctuation ignored).

@@ -1,0 +1,97 @@
+"""Credit lines whose name is a known outlet's followed by more words ("Source: Reuters Graphics desk").
+
+Each case is a post's text as a reader of the dump would see it, read by
+:func:`provenance.credits.extract_credits` with the built-in outlet table.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.attribution import OPENING_WORDS
+from provenance.credits import extract_credits
+from provenance.outlets import EDITION_WORDS, OUTLET_WORDS, OutletInfo, builtin_aliases, outlet_key
+from tests.test_links import how, post_with
+
+
+def news_outlet_names() -> list[tuple[str, OutletInfo]]:
+    """Each name of each news outlet of the table, as a credit line or a title may write it: capitalised,
+    no brackets, no dots, and an ordinary word the table takes only after "the" (``needs_the``) with it.
+
+    Left out: names with a lower-case word other than "of" ("The Mail on Sunday", "The Globe and Mail"),
+    which a run of capitalised words after a cue ends before ("Source: The Mail on Sunday" reads "The
+    Mail"), a limit of the name run that these tests are not about.
+    """
+    return [
+        (name, info)
+        for name, info in builtin_aliases().gazetteer()
+        if info.kind == "news outlet"
+        and name[:1].isupper()
+        and not re.search(r"[():]", name)
+        and not (info.needs_the and len(outlet_key(name).split()) == 1 and not name.startswith("The "))
+        and "." not in name
+        and all(word[:1].isupper() or word == "of" for word in name.split())
+    ]
+
+
+# -- a known outlet's name opening a longer run -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A cue before a run that starts with a known outlet's name and goes on with words of none.
+        ("Courtesy of The Associated Press Photo Gallery", [("Associated Press", "courtesy")]),
+        ("Source: Reuters Graphics desk", [("Reuters", "source")]),
+        ("Source: The Times of India Photo Gallery", [("The Times of India", "source")]),
+        ("Via The Guardian Photos by staff", [("The Guardian", "via")]),
+        ("Reprinted from Bloomberg Opinion Desk.", [("Bloomberg", "reprinted")]),
+        # The longest known name wins: a real outlet whose name begins with another's.
+        ("Source: The Times of India", [("The Times of India", "source")]),
+        ("Source: The New York Times", [("The New York Times", "source")]),
+        # Words of another outlet's name, or an outlet word, or "of X" after it: a name of its own.
+        ("Source: The Times of Malta", [("The Times of Malta", "source")]),
+        ("Source: The Times Herald", [("The Times Herald", "source")]),
+        ("Source: The Times Union", [("The Times Union", "source")]),
+        ("Source: Reuters Institute", [("Reuters Institute", "source")]),
+        ("Courtesy of Associated Press Television", [("Associated Press", "courtesy")]),
+        # An ordinary word the table takes only after "the" opens no longer name.
+        ("Source: Express Scripts", [("Express Scripts", "source")]),
+        ("Source: Sun Microsystems", [("Sun Microsystems", "source")]),
+    ],
+)
+def test_a_known_outlet_opening_a_run_after_a_cue_is_the_credit(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert how("Body.", text) == expected
+
+
+def test_after_a_weak_cue_an_ordinary_word_opens_no_outlets_name() -> None:
+    """ "H/T Sun Microsystems" thanks a company: "Sun" is the Sun only after "the" (``needs_the``)."""
+    assert how("Body.", "H/T Sun Microsystems") == []
+    assert how("Body.", "Via Star Wars fans") == []
+    # The weak cue's own case (a <br> joined away) still credits the outlet its run starts with.
+    assert how("Body.", "Via Reuters Photos by staff") == [("Reuters", "via")]
+
+
+_KNOWN_WORDS = frozenset(w for runs in builtin_aliases().name_index().values() for run in runs for w in run)
+_TAIL_WORD = st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True).filter(
+    lambda w: w.casefold() not in _KNOWN_WORDS | OUTLET_WORDS | EDITION_WORDS | OPENING_WORDS
+)
+
+
+@given(
+    st.sampled_from([(n, i) for n, i in news_outlet_names() if len(n.split()) <= 5]),
+    st.lists(_TAIL_WORD, min_size=1, max_size=3),
+    st.sampled_from(["Source: ", "Courtesy of ", "Reprinted from "]),
+)
+def test_a_known_outlet_followed_by_words_of_no_outlet_is_credited(
+    named: tuple[str, OutletInfo], tail: list[str], cue: str
+) -> None:
+    name, info = named
+    credits = extract_credits(post_with("Body.", f"{cue}{name} {' '.join(tail)}"), builtin_aliases())
+    assert [(c.outlet, c.surface) for c in credits] == [(info.name, name)]
