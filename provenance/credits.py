@@ -19,7 +19,17 @@ Two kinds of evidence, both in the post's own text:
   text it introduces ("From Reuters:"), when X is an outlet ("lead-in");
 - **a wire's dateline**: "WASHINGTON (AP) —", "(Reuters) -", or "(AFP)" on a
   line of its own, and its sign-off, "— Reuters" on a line of its own
-  ("dateline").
+  ("dateline");
+- **the post's title**: "AP: Storm hits the coast", "REUTERS - ...", or
+  "Storm hits the coast (Reuters)", how many blogs credit a wire ("title").
+
+A title credits only a news outlet of the table, and only in a credit's place:
+the whole of what opens the title before a colon or a dash ("AP:", "Reuters
+-"), or the whole of a bracket closing it ("(Reuters)"). A title that names
+an outlet anywhere else ("Reuters reporter jailed", "Why the AP changed its
+style guide") is about the outlet, not a credit of it; a one-word name the
+table takes only after "the" counts only with it ("Guardian: a poem" is no
+credit, "The Guardian: ..." is).
 
 A copyright line, a dateline, a sign-off or "(With X)" credits only an outlet
 of the table: a site's footer holds its own copyright ("© 2021 The Daily
@@ -186,6 +196,13 @@ _LEAD_IN = re.compile(
 _LEAD_IN_END = re.compile(r"[ \t]*(?::|[—–]|-(?=[ \t]))")
 # The longest name a lead-in may hold.
 _LEAD_IN_NAME = 80
+# A title's credit: the whole of what opens it before a colon or a dash ("AP: Storm hits the coast",
+# "Reuters - ..."), or the whole of a bracket closing it ("Storm hits the coast (Reuters)"). The name is
+# the shortest run before the first colon or dash: "AP-NORC poll: ..." holds a hyphen, not a dash.
+_TITLE_OPENING = re.compile(
+    rf"[ \t]*(?P<name>[^\s:][^:\n]{{0,{_LEAD_IN_NAME - 1}}}?)[ \t]*(?::|[—–]|-(?=[ \t]))[ \t]*(?=\S)"
+)
+_TITLE_CLOSING = re.compile(rf"\S[ \t]*\((?P<name>[^()\n]{{1,{_LEAD_IN_NAME}}})\)[ \t]*[.!]?[ \t]*$")
 # Cues that credit people as often as outlets: the name after them must show it is an outlet's.
 _WEAK = frozenset({"via", "hat tip", "courtesy", "contributed", "read more", "produced by"})
 # Cues that count only after "This story was" ("produced by" alone is any film's or album's credit).
@@ -198,6 +215,7 @@ _LOWER_CASE_NAME = re.compile(r"(?:the\s+)?([a-z][\w&.'’-]*(?:\s+[a-z][\w&.'�
 # What may stand right before a credit line's cue: nothing, a bullet, an opening bracket, a dash.
 _OPENS = "([{*•·|—–-_\"“‘'"
 _SPACE_BEFORE_NAME = re.compile(r"[\s:–—-]*")
+_THE = re.compile(r"the\s", re.IGNORECASE)
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+[^\s,;)\]]*", re.IGNORECASE)
 # Characters of a link's text it is looked up by.
 _LINK_KEY = 8
@@ -625,6 +643,31 @@ class _Reader:
         paragraphs = self.post.paragraphs
         return paragraphs[index].text if paragraph >= 0 and 0 <= index < len(paragraphs) else ""
 
+    def read_title(self) -> None:
+        """A news outlet of the table in the title's credit place: "AP: Storm hits the coast", "Storm hits
+        the coast (Reuters)".
+
+        Blogs that print a wire's story credit it so, and nowhere else: the
+        copy was "not credited". Only the whole of the words before the first
+        colon or dash, or the whole of a closing bracket, is looked up, and
+        only a news outlet counts: "Reuters reporter jailed" and "Pentagon:
+        troops to stay" name an outlet or a body without crediting its text.
+        """
+        title = self.post.title
+        line = self.post.title_line or self.post.source.line_start
+        for found in (_TITLE_OPENING.match(title), _TITLE_CLOSING.search(title)):
+            if found is None:
+                continue
+            written = found.group("name").strip()
+            info = self.aliases.lookup(written)
+            if info is None or info.kind != "news outlet":
+                continue
+            if info.needs_the and len(outlet_key(written).split()) == 1 and not _THE.match(written):
+                continue  # "Guardian: a poem", "(Express)": the ordinary word, not the paper
+            named = _Named(info.name, written, None, True, True)
+            if self.is_new(named, "title"):
+                self.add(named, "title", evidence(title, found.start("name"), found.end("name")), line, -1)
+
     def read_links(self) -> None:
         """Links in the paragraphs to a site of the table, not already taken by a credit line."""
         texts = {p.index: p.text for p in self.post.paragraphs}
@@ -662,8 +705,9 @@ def _may_hold_a_credit_line(folded: str) -> bool:
 def extract_credits(
     post: Post, aliases: OutletAliases, vouched: frozenset[str] = frozenset()
 ) -> list[Credit]:
-    """The outlets ``post`` credits, by credit line and by link, in reading order of their kind."""
+    """The outlets ``post`` credits, by its title, credit lines and links, in reading order of their kind."""
     reader = _Reader(post, aliases, vouched)
+    reader.read_title()
     for paragraph, line, text, whole_only in _texts(post):
         folded = text.casefold()
         if _may_hold_a_credit_line(folded) and _CREDIT_CUE.search(text) is not None:

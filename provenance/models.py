@@ -534,7 +534,15 @@ class ReuseSource:
 
 
 CreditWay = Literal[
-    "citation", "same_site", "link", "credit_line", "attribution_line", "mention", "quotation", "none"
+    "citation",
+    "same_site",
+    "link",
+    "credit_line",
+    "title",
+    "attribution_line",
+    "mention",
+    "quotation",
+    "none",
 ]
 
 
@@ -634,6 +642,7 @@ CreditHow = Literal[
     "contributed",  # "Reuters contributed to this report", "Additional reporting by X", "(With AFP)"
     "read more",  # "Read more at X", "Read the full article at X"
     "produced by",  # "This story was produced by X"
+    "title",  # "AP: Storm hits the coast", "Storm hits the coast (Reuters)" (an outlet of the table)
 ]
 
 

@@ -18,6 +18,9 @@ credits ``S``, in this order of strength:
     ``C`` links to ``S``'s address, or to one of ``S``'s outlets' sites;
 ``credit_line``
     a "via X", "Source: X", "H/T X", "Originally published at X" line names one;
+``title``
+    ``C``'s title credits one: "AP: Storm hits the coast", "Storm hits the
+    coast (Reuters)" (see :meth:`provenance.credits._Reader.read_title`);
 ``attribution_line``
     ``C`` names one in its text in the copied paragraphs or in the
     :data:`ATTRIBUTION_REACH` paragraphs before the first of them
@@ -147,6 +150,18 @@ def _source_outlets(post: Post, evidence: _Evidence, names: OutletNames) -> list
     return keys
 
 
+#: The ways a credit (:mod:`provenance.credits`) credits a source, strongest first. A credit line says in
+#: words where the text came from; a title's credit is read from the title's shape alone.
+_CREDIT_WAYS: tuple[CreditWay, ...] = ("link", "credit_line", "title")
+
+
+def _way_of(credit: Credit) -> CreditWay:
+    """How a credit of the post credits a source: a link, its title, or (every other kind) a credit line."""
+    if credit.how == "link":
+        return "link"
+    return "title" if credit.how == "title" else "credit_line"
+
+
 def _credit_of(
     copy: Post,
     source: Post,
@@ -165,12 +180,11 @@ def _credit_of(
     if link is not None:
         return "link", None, link.line or None, link.text or link.url
     credits = evidence.credited.get(copy.id, {})
-    for wanted_how in ("link", "credit_line"):
+    for way in _CREDIT_WAYS:
         for key in outlets:
             for credit in credits.get(key, ()):
-                if (credit.how == "link") == (wanted_how == "link"):
-                    how: CreditWay = "link" if wanted_how == "link" else "credit_line"
-                    return how, names.name(key), credit.line or None, credit.evidence
+                if _way_of(credit) == way:
+                    return way, names.name(key), credit.line or None, credit.evidence
     first = copied[0] if copied else 0
     last = copied[-1] if copied else -1
     mentioned = evidence.mentioned.get(copy.id, {})

@@ -314,6 +314,7 @@ CREDIT_HOW: dict[str, str] = {
     "attribution_line": "an attribution line",
     "link": "a link",
     "credit_line": "a credit line",
+    "title": "its title",
     "mention": "naming it in its text",
     "quotation": "quotation marks and attribution",
     "none": "no credit line",
