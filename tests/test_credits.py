@@ -95,3 +95,19 @@ def test_a_known_outlet_followed_by_words_of_no_outlet_is_credited(
     name, info = named
     credits = extract_credits(post_with("Body.", f"{cue}{name} {' '.join(tail)}"), builtin_aliases())
     assert [(c.outlet, c.surface) for c in credits] == [(info.name, name)]
+
+
+# -- "The Times": a full name of the table, not a short form ------------------------------------
+
+
+def test_the_times_alone_is_the_london_paper_and_a_short_form_alone_no_outlet_of_the_table() -> None:
+    """ "The Times" is the London paper's own name in the table (``needs_the``, alias "The Times of
+    London"); "the Times" stands for The New York Times or the Los Angeles Times only as their short form,
+    after their full name in the same post (``short``), as "the Post" does for three Posts. With no such
+    name before it a credit line reads the table as the mention stage does: "Source: The Times" is the
+    London paper, and "Source: The Post", a short form of no outlet named, is no outlet of the table."""
+    assert how("Body.", "Source: The Times") == [("The Times", "source")]
+    assert how("Body.", "Source: the Times") == [("The Times", "source")]
+    assert how("Body.", "Source: The Times of London") == [("The Times", "source")]
+    (post,) = extract_credits(post_with("Body.", "Source: The Post"), builtin_aliases())
+    assert (post.outlet, builtin_aliases().lookup(post.outlet)) == ("The Post", None)
