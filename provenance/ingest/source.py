@@ -27,6 +27,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, NamedTuple
 
 from provenance.models import ClassifiedLine, InputWarning, Post, SkippedFile, UnparsedLine
 
@@ -204,20 +205,39 @@ def iter_lines(handle: io.TextIOBase, max_chars: int = MAX_LINE_CHARS) -> Iterat
         yield LongLine(line[:LONG_LINE_PREVIEW], length)
 
 
-#: The signatures of archives and compressed files a dump is often sent as: what each is, and how to
-#: unpack it (``{}`` the file; a compressed tar has its own command). A file of these is skipped with that
-#: said, not as a "binary file (NUL byte at offset 5)" that leaves the user to guess. None of them starts
-#: a text, a web page or an export. A PDF is named with the command that extracts its text.
-_ARCHIVES: tuple[tuple[bytes, str, str, str], ...] = (
-    (b"PK\x03\x04", "a zip archive", "unzip {} -d FOLDER", ""),
-    (b"PK\x05\x06", "an empty zip archive", "", ""),
-    (b"\x1f\x8b", "a gzip-compressed file", "gunzip -k {}", "tar -xzf {}"),
-    (b"\xfd7zXZ\x00", "an xz-compressed file", "unxz -k {}", "tar -xJf {}"),
-    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file", "unzstd {}", "tar --zstd -xf {}"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "7z x {}", ""),
-    (b"Rar!\x1a\x07", "a RAR archive", "unrar x {}", ""),
-    (b"%PDF-", "a PDF document", "pdftotext {}", ""),
+class _Packed(NamedTuple):
+    """A kind of file a dump is often sent as, by its signature: what it is and how to get at its text.
+
+    ``command`` unpacks or extracts it (``{}`` the file), ``tar_command`` does
+    when its name says it is a compressed tar; ``holds`` is what the file is
+    read for: ``files`` (an archive: unpack it), ``documents`` (a zip that an
+    office document's name makes one: save it as text), ``text`` (a PDF:
+    extract its text) or ``nothing`` (an empty zip).
+    """
+
+    magic: bytes
+    what: str
+    command: str
+    tar_command: str = ""
+    holds: Literal["files", "documents", "text", "nothing"] = "files"
+
+
+#: The signatures of archives and compressed files a dump is often sent as. A file of these is skipped
+#: with what it is said, not as a "binary file (NUL byte at offset 5)" that leaves the user to guess.
+#: None of them starts a text, a web page or an export. A PDF is named with the command that extracts
+#: its text.
+_ARCHIVES: tuple[_Packed, ...] = (
+    _Packed(b"PK\x03\x04", "a zip archive", "unzip {} -d FOLDER", holds="documents"),
+    _Packed(b"PK\x05\x06", "an empty zip archive", "", holds="nothing"),
+    _Packed(b"\x1f\x8b", "a gzip-compressed file", "gunzip -k {}", "tar -xzf {}"),
+    _Packed(b"\xfd7zXZ\x00", "an xz-compressed file", "unxz -k {}", "tar -xJf {}"),
+    _Packed(b"\x28\xb5\x2f\xfd", "a zstd-compressed file", "unzstd {}", "tar --zstd -xf {}"),
+    _Packed(b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "7z x {}"),
+    _Packed(b"Rar!\x1a\x07", "a RAR archive", "unrar x {}"),
+    _Packed(b"%PDF-", "a PDF document", "pdftotext {}", holds="text"),
 )
+_BZIP2 = _Packed(b"BZh", "a bzip2-compressed file", "bunzip2 -k {}", "tar -xjf {}")
+_TAR = _Packed(b"ustar", "a tar archive", "tar -xf {}")
 _OFFICE_NAMES = re.compile(r"\.(docx|docm|odt|pages|epub|xlsx|ods|pptx|odp)$", re.IGNORECASE)
 _TAR_NAMES = re.compile(r"\.(tar\.\w+|tgz|tbz2?|txz|tzst)$", re.IGNORECASE)
 
@@ -238,28 +258,28 @@ def archive_reason(name: str, head: bytes) -> str | None:
         except UnicodeDecodeError as exc:
             if exc.start >= len(head) - 3:  # a character cut by the head's end: text so far
                 return None
-    found = next(((what, one, tar) for magic, what, one, tar in _ARCHIVES if head.startswith(magic)), None)
+    found = next((packed for packed in _ARCHIVES if head.startswith(packed.magic)), None)
     if found is None and re.match(rb"BZh[1-9](1AY&SY|\x17rE8P\x90)", head):
-        found = ("a bzip2-compressed file", "bunzip2 -k {}", "tar -xjf {}")
-    if found is None and head[257:262] == b"ustar":
-        found = ("a tar archive", "tar -xf {}", "")
+        found = _BZIP2
+    if found is None and head[257:262] == _TAR.magic:
+        found = _TAR
     if found is None:
         return None
-    what, one, tar = found
-    if what == "a PDF document":
-        return f"a PDF document: not read; extract its text and audit that: {one.format(shlex.quote(name))}"
+    quoted = shlex.quote(name)
+    if found.holds == "text":
+        return f"{found.what}: not read; extract its text and audit that: {found.command.format(quoted)}"
     office = _OFFICE_NAMES.search(name)
-    if what == "a zip archive" and office:
+    if found.holds == "documents" and office:
         return (
             f"a {office.group(1).lower()} document (a zip archive of XML): not read; "
             "save it as plain text or as a web page (HTML) to audit it"
         )
-    command = tar if tar and _TAR_NAMES.search(name) else one
-    if not command:
-        return f"{what}: it holds no file"
+    if found.holds == "nothing":
+        return f"{found.what}: it holds no file"
+    command = found.tar_command if found.tar_command and _TAR_NAMES.search(name) else found.command
     return (
-        f"{what}: archives and compressed files are not read; unpack it and audit what it holds: "
-        + command.format(shlex.quote(name))
+        f"{found.what}: archives and compressed files are not read; unpack it and audit what it holds: "
+        + command.format(quoted)
     )
 
 
