@@ -461,6 +461,12 @@ def test_a_file_whose_post_id_changes_keeps_its_post(tmp_path: Path, monkeypatch
     assert changed["id"] == "dump/note" and changed["previous_id"] == "note" and changed["edits"]
     assert since["new_pairs"] == since["removed_pairs"] == []
     assert "dump/note (Residents return), was note" in second.output
+    # The store's view says the same as the diff: one post new, one renamed whose text changed.
+    assert _post_changes(tmp_path) == [
+        ("dump/note", "changed", "note"),
+        ("dump/note", "renamed", "note"),
+        ("sub/note", "new", None),
+    ]
 
     # The same dump, named `.` from inside it: each id as short as tells the files apart; nothing new.
     monkeypatch.chdir(dump)
@@ -468,6 +474,12 @@ def test_a_file_whose_post_id_changes_keeps_its_post(tmp_path: Path, monkeypatch
     since = _since(tmp_path)
     assert [(p["id"], p["previous_id"]) for p in since["renamed_posts"]] == [("note", "dump/note")]
     assert "nothing new since run 2" in third.output
+    assert _post_changes(tmp_path) == [("note", "renamed", "dump/note")]
+
+
+def _post_changes(tmp_path: Path) -> list[tuple[str, str, str | None]]:
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        return sorted(conn.execute("SELECT post, change, previous_id FROM post_changes").fetchall())
 
 
 def test_the_post_changes_view_answers_from_the_last_two_runs(tmp_path: Path) -> None:
@@ -478,9 +490,7 @@ def test_the_post_changes_view_answers_from_the_last_two_runs(tmp_path: Path) ->
         [_post("later", "2017-07-05", LATER + " Updated."), _post("new", "2017-07-06", OTHER)],
     )
     _ok(_audit(tmp_path, dump))
-    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
-        rows = sorted(conn.execute("SELECT post, change FROM post_changes").fetchall())
-    assert rows == [("later", "changed"), ("new", "new")]
+    assert _post_changes(tmp_path) == [("later", "changed", None), ("new", "new", None)]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -1190,13 +1200,34 @@ JOIN paragraphs a ON a.run = p.run AND a.post = p.a_post AND a.idx = p.a_paragra
 JOIN paragraphs b ON b.run = p.run AND b.post = p.b_post AND b.idx = p.b_paragraph"""
 
 
+#: Its ``post_changes`` view, which matched posts by id alone.
+_POST_CHANGES_V1 = """CREATE VIEW post_changes AS
+WITH last AS (SELECT MAX(id) AS id FROM runs),
+     prev AS (SELECT MAX(id) AS id FROM runs WHERE id < (SELECT id FROM last))
+SELECT n.id AS post, n.title AS title, 'new' AS change
+FROM posts n WHERE n.run = (SELECT id FROM last)
+  AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.run = (SELECT id FROM prev) AND o.id = n.id)
+UNION ALL
+SELECT o.id, o.title, 'removed'
+FROM posts o WHERE o.run = (SELECT id FROM prev)
+  AND NOT EXISTS (SELECT 1 FROM posts n WHERE n.run = (SELECT id FROM last) AND n.id = o.id)
+UNION ALL
+SELECT n.id, n.title, 'changed'
+FROM posts n JOIN posts o ON o.id = n.id AND o.run = (SELECT id FROM prev)
+WHERE n.run = (SELECT id FROM last) AND n.content_hash <> o.content_hash"""
+
+
 def _as_version_1(db: Path) -> None:
-    """The store laid out as provenance wrote schema version 1 (no pairs.partial_containment, decided_by)."""
+    """The store laid out as provenance wrote schema version 1 (no pairs.partial_containment, decided_by,
+    posts.source_file; post_changes by id alone)."""
     with sqlite3.connect(db) as conn:
         conn.execute("DROP VIEW pair_texts")
+        conn.execute("DROP VIEW post_changes")
         conn.execute("ALTER TABLE pairs DROP COLUMN partial_containment")
         conn.execute("ALTER TABLE pairs DROP COLUMN decided_by")
+        conn.execute("ALTER TABLE posts DROP COLUMN source_file")
         conn.execute(_PAIR_TEXTS_V1)
+        conn.execute(_POST_CHANGES_V1)
         conn.execute("PRAGMA user_version = 1")
 
 
@@ -1233,6 +1264,7 @@ def test_a_store_of_version_1_is_read_as_it_is_and_migrated_by_the_next_audit(tm
     assert {partial for run, _, partial in rows if run == 2} == {None}  # no partial pair in this dump
     assert {row[0] for row in view} == {"post_date"}
     assert "copy2" in _since(tmp_path)["new_posts"][0]["id"]
+    assert _post_changes(tmp_path) == [("copy2", "new", None)]
     # Both runs read back: the first without the fields it never recorded, as its audit.json had them.
     assert "later" in _report_from_store(tmp_path, "--run", "1")
     assert "copy2" in _report_from_store(tmp_path, "--run", "2")

@@ -47,7 +47,8 @@ from provenance.store.db import (
     prepare,
     translated,
 )
-from provenance.store.diff import absolute, diff_runs, format_diff, is_empty, run_files
+from provenance.store.diff import diff_runs, format_diff, is_empty, run_files
+from provenance.store.paths import absolute
 from provenance.store.read import check_run, last_runs, run_document, run_ids
 from provenance.store.runs import Dropped, RunRow, drop_runs, list_runs
 from provenance.store.schema import SCHEMA_VERSION
@@ -344,7 +345,7 @@ class RunStore:
                 ),
             )
             self._files(audit)
-            write_rows(self.conn, run, doc, audit.graph.elements(), progress)
+            write_rows(self.conn, run, doc, audit.graph.elements(), progress, self.cwd)
             if self._indexes_pending:
                 create_indexes(self.conn)
                 self._indexes_pending = False

@@ -19,7 +19,6 @@ diff`` prints (:func:`format_diff`).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -27,6 +26,7 @@ from typing import Any, NamedTuple
 
 from provenance.edits import describe_edit
 from provenance.export import UNDECIDED
+from provenance.store.paths import absolute
 
 __all__ = ["diff_runs", "format_diff", "is_empty"]
 
@@ -186,11 +186,6 @@ def _reprints(
 
 def _reprint_key(source: str, copy: str, decided: str) -> tuple[str, ...]:
     return (UNDECIDED, *sorted((source, copy))) if decided == UNDECIDED else (source, copy)
-
-
-def absolute(cwd: str, path: str) -> str:
-    """``path`` as given to a run started in ``cwd``, made absolute (the same file however it was named)."""
-    return os.path.normpath(os.path.join(cwd, path))
 
 
 def _cwd(conn: sqlite3.Connection, run: int) -> str | None:

@@ -88,6 +88,7 @@ CREATE TABLE posts (
     words INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
     extra_json TEXT NOT NULL,
+    source_file TEXT,
     PRIMARY KEY (run, id)
 );
 CREATE INDEX posts_hash ON posts (content_hash);
@@ -253,20 +254,41 @@ JOIN reuse r ON r.run = s.run AND r.post = s.post
 LEFT JOIN posts cp ON cp.run = s.run AND cp.id = s.post
 LEFT JOIN posts sp ON sp.run = s.run AND sp.id = s.source;
 
--- Posts new, removed or changed (by content hash) in the last run against the run before it.
+-- Posts new, removed, renamed or changed (by content hash) in the last run against the run before it,
+-- as `provenance diff` finds them: a text or HTML file's post whose id alone changed (its file, by
+-- absolute path, is the one post of that file gone from each run) is renamed, not new and removed.
 CREATE VIEW post_changes AS
 WITH last AS (SELECT MAX(id) AS id FROM runs),
-     prev AS (SELECT MAX(id) AS id FROM runs WHERE id < (SELECT id FROM last))
-SELECT n.id AS post, n.title AS title, 'new' AS change
+     prev AS (SELECT MAX(id) AS id FROM runs WHERE id < (SELECT id FROM last)),
+     gone_new AS (
+         SELECT n.id, n.source_file FROM posts n
+         WHERE n.run = (SELECT id FROM last) AND n.format IN ('text', 'html') AND n.source_file IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.run = (SELECT id FROM prev) AND o.id = n.id)),
+     gone_old AS (
+         SELECT o.id, o.source_file FROM posts o
+         WHERE o.run = (SELECT id FROM prev) AND o.format IN ('text', 'html') AND o.source_file IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM posts n WHERE n.run = (SELECT id FROM last) AND n.id = o.id)),
+     renamed AS (
+         SELECT n.id AS id, o.id AS previous_id
+         FROM gone_new n JOIN gone_old o ON o.source_file = n.source_file
+         WHERE (SELECT COUNT(*) FROM gone_new x WHERE x.source_file = n.source_file) = 1
+           AND (SELECT COUNT(*) FROM gone_old x WHERE x.source_file = o.source_file) = 1)
+SELECT n.id AS post, n.title AS title, 'new' AS change, NULL AS previous_id
 FROM posts n WHERE n.run = (SELECT id FROM last)
   AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.run = (SELECT id FROM prev) AND o.id = n.id)
+  AND n.id NOT IN (SELECT id FROM renamed)
 UNION ALL
-SELECT o.id, o.title, 'removed'
+SELECT o.id, o.title, 'removed', NULL
 FROM posts o WHERE o.run = (SELECT id FROM prev)
   AND NOT EXISTS (SELECT 1 FROM posts n WHERE n.run = (SELECT id FROM last) AND n.id = o.id)
+  AND o.id NOT IN (SELECT previous_id FROM renamed)
 UNION ALL
-SELECT n.id, n.title, 'changed'
-FROM posts n JOIN posts o ON o.id = n.id AND o.run = (SELECT id FROM prev)
+SELECT n.id, n.title, 'renamed', r.previous_id
+FROM renamed r JOIN posts n ON n.run = (SELECT id FROM last) AND n.id = r.id
+UNION ALL
+SELECT n.id, n.title, 'changed', r.previous_id
+FROM posts n LEFT JOIN renamed r ON r.id = n.id
+JOIN posts o ON o.run = (SELECT id FROM prev) AND o.id = COALESCE(r.previous_id, n.id)
 WHERE n.run = (SELECT id FROM last) AND n.content_hash <> o.content_hash;
 
 -- Every pair with both paragraphs' texts and lines, as pairs.csv has them.
@@ -301,11 +323,15 @@ VIEW_DDL = {
 #: migrated store holds exactly what a new one would, its earlier runs with
 #: NULL where they recorded nothing (docs/store.md).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
-    # 2: a pair's containment on the partial shingles, and what its source side rests on.
+    # 2: a pair's containment on the partial shingles and what its source side rests on; a post's file
+    # by absolute path, which post_changes matches a renamed post by.
     1: (
         "ALTER TABLE pairs ADD COLUMN partial_containment REAL",
         "ALTER TABLE pairs ADD COLUMN decided_by TEXT",
+        "ALTER TABLE posts ADD COLUMN source_file TEXT",
         "DROP VIEW IF EXISTS pair_texts",
         VIEW_DDL["pair_texts"],
+        "DROP VIEW IF EXISTS post_changes",
+        VIEW_DDL["post_changes"],
     ),
 }

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from provenance.export import SURROGATES_REPLACED
+from provenance.store.paths import absolute
 from provenance.store.schema import TABLES
 
 __all__ = [
@@ -149,16 +150,23 @@ class _Inserter:
 
 
 def write_rows(
-    conn: sqlite3.Connection, run: int, doc: Mapping[str, Any], graph: Any, progress: Progress | None = None
+    conn: sqlite3.Connection,
+    run: int,
+    doc: Mapping[str, Any],
+    graph: Any,
+    progress: Progress | None = None,
+    cwd: str | None = None,
 ) -> None:
     """Insert every row of one run (``doc`` is its audit.json document, ``graph`` its networkx graph).
 
     The document's lists are read item by item (:class:`provenance.export.Items`)
     and their rows inserted in chunks, so the store is written in bounded memory.
+    ``cwd``, the folder the run was started in, makes each post's file absolute
+    (``posts.source_file``); without it the path is kept as given.
     """
     rows = _Inserter(conn, run, progress)
     rows.start()
-    _posts(rows, doc["posts"])
+    _posts(rows, doc["posts"], cwd)
     _pairs(rows, doc["pairs"])
     _clusters(rows, doc["clusters"])
     for i, r in enumerate(doc["reprints"]):
@@ -179,7 +187,16 @@ def write_rows(
     _edges(rows, graph)
 
 
-def _posts(rows: _Inserter, posts: Iterable[Mapping[str, Any]]) -> None:
+def _file_of(files: dict[str, str], path: str, cwd: str | None) -> str:
+    """A post's file by absolute path, as ``provenance diff`` names it (:func:`absolute`)."""
+    found = files.get(path)
+    if found is None:
+        found = files[path] = absolute(cwd, path) if cwd else path
+    return found
+
+
+def _posts(rows: _Inserter, posts: Iterable[Mapping[str, Any]], cwd: str | None) -> None:
+    files: dict[str, str] = {}  # one absolute path per file, not per post
     for ord_, post in enumerate(posts):
         pid = clean(post["id"])
         texts = [clean(p["text"]) for p in post["paragraphs"]]
@@ -205,6 +222,7 @@ def _posts(rows: _Inserter, posts: Iterable[Mapping[str, Any]]) -> None:
                 sum(len(text.split()) for text in texts),
                 post_hash(texts),
                 dumps({k: v for k, v in post.items() if k not in POST_COLUMNS}),
+                _file_of(files, clean(source["path"]), cwd),
             ),
         )
         reuse = post.get("reuse")
