@@ -336,3 +336,21 @@ def test_content_words_read_block_by_block_equal_the_whole_array_at_once(
         for w, k in zip(words, keep or [True] * len(words), strict=True)
         if k and w not in {"the", "of", "said", "on"}
     )
+
+
+@given(
+    st.lists(
+        st.sampled_from(sorted(passages._FUNCTION_WORDS)) | st.text(min_size=1, max_size=8), max_size=80
+    ),
+    st.lists(st.integers(0, 2**64 - 1), max_size=20),
+)
+def test_is_function_word_is_the_isin_it_replaces(words: list[str], raw: list[int]) -> None:
+    """The binary search finds exactly the function words' hashes, as ``np.isin`` does: below the
+    smallest, above the largest and between them."""
+    function_words = passages._function_word_hashes()
+    hashes = np.array(
+        [word_hash(w) for w in words] + raw + [0, 2**64 - 1, int(function_words[0]), int(function_words[-1])],
+        dtype=np.uint64,
+    )
+    assert np.array_equal(passages._is_function_word(hashes), np.isin(hashes, function_words))
+    assert passages._is_function_word(np.zeros(0, dtype=np.uint64)).shape == (0,)

@@ -392,11 +392,10 @@ def content_words(hashes: HashArray, keep: npt.NDArray[np.bool_] | None = None) 
     once was a copy of every word hash, half a gigabyte at a million
     paragraphs, in the reuse process at the end of its run.
     """
-    function_words = _function_word_hashes()
     content = np.empty(len(hashes) if keep is None else int(np.count_nonzero(keep)), dtype=bool)
     at = 0
     for start in range(0, len(hashes), _HASH_BLOCK_WORDS):
-        block = ~np.isin(hashes[start : start + _HASH_BLOCK_WORDS], function_words)
+        block = ~_is_function_word(hashes[start : start + _HASH_BLOCK_WORDS])
         if keep is not None:
             block = block[keep[start : start + _HASH_BLOCK_WORDS]]
         content[at : at + len(block)] = block
@@ -681,4 +680,18 @@ _FUNCTION_WORDS = frozenset(
 
 @cache
 def _function_word_hashes() -> HashArray:
+    """The hashes of :data:`_FUNCTION_WORDS`, sorted (:func:`_is_function_word` searches them)."""
     return np.array(sorted(word_hash(w) for w in _FUNCTION_WORDS), dtype=np.uint64)
+
+
+def _is_function_word(hashes: HashArray) -> npt.NDArray[np.bool_]:
+    """Which ``hashes`` are a function word's: ``np.isin(hashes, _function_word_hashes())``, faster.
+
+    A binary search of each hash among the sorted function-word hashes (a hundred or so).
+    ``np.isin`` sorted the words themselves (a 4-million-entry argsort per
+    block) and took a third of the reuse process at 100,000 paragraphs.
+    """
+    function_words = _function_word_hashes()
+    at = np.searchsorted(function_words, hashes)
+    np.minimum(at, len(function_words) - 1, out=at)
+    return function_words[at] == hashes
