@@ -279,6 +279,32 @@ def test_chronology_credit_needs_one_side_naming_the_other() -> None:
     assert same.decide_one(0, 1)[1] == "undecided"
 
 
+def test_chronology_decides_a_batch_as_it_decides_each_pair() -> None:
+    """Credits decide same-day pairs of distinct outlets in a batch mixed with pairs decided otherwise,
+    each as asked alone: the credit look-up, made for those pairs only, lands on the right ones."""
+    import dataclasses
+    import datetime as dt
+
+    rng = random.Random(5)
+    made = []
+    for i in range(16):
+        date = None if i % 7 == 0 else dt.date(2020, 1, 1 + rng.randrange(2))
+        made.append(
+            dataclasses.replace(post(f"p{i}", "text", date=date), time=dt.time(3) if i == 5 else None)
+        )
+    outlets = {f"p{i}": f"o{i % 5}" for i in range(16) if i % 6}
+    named = {f"p{i}": {f"o{(i + 1) % 5}", f"o{(i + 3) % 5}"} for i in range(0, 16, 3)}
+    chronology = _chronology(*made, outlets=outlets, named=named)
+    pairs = [(a, b) for a in range(16) for b in range(16) if a != b]
+    first, evidence = chronology.decide(np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
+    alone = [chronology.decide_one(a, b) for a, b in pairs]
+    assert [(bool(f), EVIDENCE[int(e)]) for f, e in zip(first, evidence, strict=True)] == alone
+    credited = [(a, b, f) for (a, b), (f, name) in zip(pairs, alone, strict=True) if name == "credit"]
+    assert len(credited) >= 4
+    # The earlier of a credited pair is the one whose outlet the other names.
+    assert all(f == (outlets.get(f"p{a}") in named.get(f"p{b}", ())) for a, b, f in credited)
+
+
 def test_chronology_is_antisymmetric_and_agrees_with_the_rank() -> None:
     """Asked both ways, a pair gets the same evidence and opposite answers; dates agree with the rank."""
     import dataclasses

@@ -274,13 +274,15 @@ class Chronology:
         evidence[timed] = POST_TIME
         untimed = same_day & ~timed
         if untimed.any():
+            # Credits are looked up only for the pairs they can decide: a binary search per
+            # pair was most of this method in the reuse process.
             out_p, out_q = self.outlet[p], self.outlet[q]
-            distinct = untimed & (out_p != out_q)
-            q_credits_p = distinct & self._names(q, out_p)
-            p_credits_q = distinct & self._names(p, out_q)
-            credited = q_credits_p ^ p_credits_q
-            evidence[credited] = CREDIT
-            p_first = np.where(credited, q_credits_p, p_first)
+            distinct = np.flatnonzero(untimed & (out_p != out_q))
+            q_credits_p = self._names(q[distinct], out_p[distinct])
+            p_credits_q = self._names(p[distinct], out_q[distinct])
+            one_way = q_credits_p ^ p_credits_q
+            evidence[distinct[one_way]] = CREDIT
+            p_first[distinct[one_way]] = q_credits_p[one_way]
         undated = neither & ~both_dated
         evidence[undated] = np.where((day_p < 0) & (day_q < 0), INPUT_ORDER, UNDATED)[undated]
         # Dates, times, references and guesses agree with the rank; post dates and credits set p_first.
