@@ -78,7 +78,7 @@ def test_after_a_weak_cue_an_ordinary_word_opens_no_outlets_name() -> None:
     assert how("Body.", "Via Reuters Photos by staff") == [("Reuters", "via")]
 
 
-_KNOWN_WORDS = frozenset(w for runs in builtin_aliases().name_index().values() for run in runs for w in run)
+_KNOWN_WORDS = builtin_aliases().words_of_names()
 _TAIL_WORD = st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True).filter(
     lambda w: w.casefold() not in _KNOWN_WORDS | OUTLET_WORDS | EDITION_WORDS | OPENING_WORDS
 )

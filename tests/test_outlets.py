@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from provenance.errors import InputError
-from provenance.outlets import builtin_aliases, clean_outlet_name, load_aliases, outlet_key
+from provenance.outlets import (
+    _LEADING_THE,
+    builtin_aliases,
+    clean_outlet_name,
+    holds_word_run,
+    load_aliases,
+    name_alternation,
+    outlet_key,
+    word_run_index,
+)
 
 
 @pytest.mark.parametrize(
@@ -126,6 +138,69 @@ def test_name_pattern_finds_names_with_the_and_a_place() -> None:
     pattern = builtin_aliases().name_pattern()
     found = [m.group(0) for m in pattern.finditer("He told The (London) Telegraph and The Times of Israel.")]
     assert found == ["The (London) Telegraph", "The Times of Israel"]
+
+
+def _plain_and_grouped(names: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The name regex as a plain alternation of ``names`` and as :func:`name_alternation` makes it."""
+    plain = "|".join(r"\s+".join(re.escape(word) for word in name.split()) for name in names)
+    wrap = r"(?<!\w)(?:the\s+(?:\([^()\n]{{1,30}}\)\s+)?)?(?P<name>{})(?!\w)"
+    return (
+        re.compile(wrap.format(plain), re.IGNORECASE),
+        re.compile(wrap.format(name_alternation(names)), re.IGNORECASE),
+    )
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, int, int]]:
+    return [(*m.span(), *m.span("name")) for m in pattern.finditer(text)]
+
+
+# Letters that match others ignoring case ("ſ" is "s", "K" is "k", "İ" and "ı" are "i"), and
+# characters the regex escapes.
+_TRICKY = "sSſkKKiIİıaAbB.( )-\n"
+
+
+@given(
+    st.lists(
+        st.text(_TRICKY, min_size=1, max_size=6).filter(str.strip), min_size=1, max_size=12, unique=True
+    ),
+    st.lists(st.text(_TRICKY, max_size=30), min_size=1, max_size=8),
+)
+def test_name_alternation_matches_what_the_plain_alternation_matches(
+    names: list[str], texts: list[str]
+) -> None:
+    """Grouped by first character, the names match where and as the plain alternation matches them."""
+    names.sort(key=lambda name: (-len(name), name))
+    plain, grouped = _plain_and_grouped(names)
+    for text in [*texts, " ".join(names), " the ".join(n.upper() for n in names)]:
+        assert _spans(grouped, text) == _spans(plain, text)
+
+
+def test_the_gazetteer_regex_matches_what_the_plain_alternation_matches() -> None:
+    """The built-in names, written as they are, in capitals, in small letters and run together."""
+    aliases = builtin_aliases()
+    names = sorted(
+        {_LEADING_THE.sub("", clean_outlet_name(alias)) for alias, _ in aliases.gazetteer()} - {""},
+        key=lambda name: (-len(name), name),
+    )
+    plain, _ = _plain_and_grouped(names)
+    assert aliases.name_pattern().pattern == _plain_and_grouped(names)[1].pattern
+    for text in (
+        " said ".join(names),
+        "; according to the ".join(name.upper() for name in names),
+        " told THE (London)  ".join(name.casefold() for name in names),
+        "".join(names),
+    ):
+        assert _spans(aliases.name_pattern(), text) == _spans(plain, text)
+
+
+@given(
+    st.lists(st.lists(st.sampled_from("abcd"), min_size=1, max_size=3).map(tuple), max_size=6),
+    st.lists(st.sampled_from("abcde"), max_size=20),
+)
+def test_holds_word_run_finds_a_run_wherever_it_stands(runs: list[tuple[str, ...]], words: list[str]) -> None:
+    """Whether some run stands at some position of the words, as a comparison at every position says."""
+    expected = any(tuple(words[i : i + len(run)]) == run for i in range(len(words)) for run in runs)
+    assert holds_word_run(words, word_run_index(runs)) == expected
 
 
 def test_yaml_alias_file_overrides_the_builtin_outlet_whole(tmp_path: Path) -> None:
