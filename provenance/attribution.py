@@ -12,7 +12,8 @@ out: there the outlet is not the one speaking.
 
 Short forms ("the Post", "the Bureau") only count once the full name has
 appeared earlier in the same post, and stand for the outlet named most
-recently. A one-word name that is an ordinary word ("Sun", "Mirror",
+recently; the credit reader asks :class:`PostScanner` what a short form in a
+credit line stands for, the same way. A one-word name that is an ordinary word ("Sun", "Mirror",
 "Express", marked ``needs_the`` in the table) only counts after "the": "Sun
 Microsystems said" and "American Express said" name no newspaper. Every
 mention keeps its sentence and line so a reader can judge it.
@@ -35,6 +36,7 @@ Radio DJ Chris Tarrant") are not part of a name.
 from __future__ import annotations
 
 import bisect
+import copy
 import multiprocessing
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -61,7 +63,9 @@ __all__ = [
     "JOINERS",
     "NAME_RUN",
     "OPENING_WORDS",
+    "PostScanner",
     "extract_mentions",
+    "mention_texts",
     "mentions_of_posts",
     "outlets_named",
     "split_sentences",
@@ -303,8 +307,12 @@ class _NameMatch:
     surface: str
 
 
-class _PostScanner:
-    """Finds outlet names sentence by sentence, remembering which outlets the post has named."""
+class PostScanner:
+    """Finds outlet names sentence by sentence, remembering which outlets the post has named.
+
+    The credit reader (:mod:`provenance.credits`) asks it too what a short form
+    in a credit line stands for, after reading the post up to that line.
+    """
 
     def __init__(self, aliases: OutletAliases) -> None:
         self.aliases = aliases
@@ -314,9 +322,25 @@ class _PostScanner:
         self.last_named: dict[str, int] = {}  # outlet name -> order of its latest full-name match
         self.counter = 0
 
-    def _resolve_short(self, key: str) -> OutletInfo | None:
+    def resolve_short(self, key: str) -> OutletInfo | None:
+        """The outlet the short form of key ``key`` ("times") stands for: of those it may stand for, the
+        one whose full name was read last; None when none was read (or ``key`` is no short form)."""
         named = [o for o in self.short_forms.get(key, ()) if o.name in self.last_named]
         return max(named, key=lambda o: self.last_named[o.name]) if named else None
+
+    def read(self, text: str) -> None:
+        """Reads ``text`` sentence by sentence as :meth:`names` does, for the full names it holds."""
+        if not self.aliases.mentions_a_name(text):
+            return  # no full name: nothing to remember
+        for start, end in split_sentences(text):
+            for _ in self.names(text[start:end]):
+                pass
+
+    def copy(self) -> PostScanner:
+        """A scanner that has read what this one has, and reads on apart from it."""
+        twin = copy.copy(self)
+        twin.last_named = dict(self.last_named)
+        return twin
 
     def names(self, sentence: str) -> Iterator[_NameMatch]:
         found: list[_NameMatch] = []
@@ -327,7 +351,7 @@ class _PostScanner:
             name = match.group("name")
             if name.islower():  # "post", "times", "inspire" as ordinary words
                 continue
-            outlet = self._resolve_short(outlet_key(match.group(0))) or self.aliases.lookup(name)
+            outlet = self.resolve_short(outlet_key(match.group(0))) or self.aliases.lookup(name)
             if outlet is None or _names_another(sentence, match, name, outlet):
                 continue
             found.append(_NameMatch(match.start(), match.end(), outlet, match.group(0)))
@@ -341,7 +365,7 @@ class _PostScanner:
         for item in sorted(found, key=lambda m: m.start):
             outlet = item.outlet
             if outlet is _SHORT_PENDING:
-                resolved = self._resolve_short(outlet_key(item.surface))
+                resolved = self.resolve_short(outlet_key(item.surface))
                 if resolved is None:
                     continue  # "the Post" before any Post was named: ambiguous, skip
                 item = _NameMatch(item.start, item.end, resolved, item.surface)
@@ -772,8 +796,9 @@ def _found_outlets(
             yield name, sentence[candidate.start : candidate.end], cue, candidate.start, candidate.end
 
 
-def _texts(post: Post) -> Iterator[tuple[int, int, str]]:
-    """(paragraph index or -1, first line, text) of the body paragraphs and editor notes, in reading order."""
+def mention_texts(post: Post) -> Iterator[tuple[int, int, str]]:
+    """(paragraph index or -1, first line, text) of the body paragraphs and editor notes, in reading order:
+    what the mention stage reads, and the credit reader reads for the full names before a short form."""
     items = [(p.line, p.index, p.text) for p in post.paragraphs]
     items += [(note.line, -1, note.text) for note in post.notes if note.role == "editor_note"]
     for line, index, text in sorted(items, key=lambda item: (item[0], item[1])):
@@ -790,9 +815,9 @@ def extract_mentions(
     cue. ``vouched`` holds the :func:`~provenance.outlets.outlet_key` of names
     the corpus shows to be outlets (credited or linked to their own site).
     """
-    scanner = _PostScanner(aliases)
+    scanner = PostScanner(aliases)
     mentions: list[Mention] = []
-    for paragraph, first_line, text in _texts(post):
+    for paragraph, first_line, text in mention_texts(post):
         # Most paragraphs name no known outlet, and many have no cue either: skip those
         # before splitting sentences and running the big regex.
         folded_words = _WORDS.findall(text.casefold())

@@ -58,6 +58,15 @@ outlet: "Source: Reuters Graphics desk" credits Reuters, "Courtesy of The
 Associated Press Photo Gallery" the Associated Press, while "The Times
 Herald" and "The Times of Malta" stay outlets of their own.
 
+A short form the table declares ("the Times", "the Post", "the Journal":
+``short``) is read as the mention stage reads it: after the full name (or
+another alias) of an outlet it stands for earlier in the post, in its title
+or in the paragraphs and editor notes before the credit, it is that outlet,
+the one named last when several were ("The New York Times reported … Source:
+The Times" credits The New York Times). With no such name before it, "The
+Times" is the table's own The Times (London) and "The Post" an outlet found
+in the text; a credit opening the title has nothing before it.
+
 Only a post's paragraphs and editor notes are read, and a note the page
 reader set aside (navigation, a footer) when the whole note is a credit line
 ("Via BBC News" under the article); image captions and photo credits credit
@@ -72,11 +81,20 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from provenance.attribution import JOINERS, NAME_RUN, OPENING_WORDS, evidence, split_sentences
+from provenance.attribution import (
+    JOINERS,
+    NAME_RUN,
+    OPENING_WORDS,
+    PostScanner,
+    evidence,
+    mention_texts,
+    split_sentences,
+)
 from provenance.models import Credit, CreditHow, Link, Post
 from provenance.outlets import (
     OUTLET_WORDS,
     OutletAliases,
+    OutletInfo,
     clean_outlet_name,
     domain_of,
     looks_like_outlet_name,
@@ -303,6 +321,97 @@ class _Sentences:
         return evidence(self.text[start:stop], offset - start, max(offset, end) - start)
 
 
+#: The paragraph number a place in the title has (a note's is -1).
+_TITLE = -2
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Where words of a credit are read: ``text[base:]`` of ``text``, the title, a paragraph or a note
+    (``paragraph`` -2, its index or -1) starting at input line ``line``."""
+
+    paragraph: int
+    line: int
+    text: str
+    base: int = 0
+
+    def at(self, offset: int) -> _Where:
+        """The place ``offset`` characters further on."""
+        return _Where(self.paragraph, self.line, self.text, self.base + offset)
+
+
+class _NamedBefore:
+    """The outlets a post names in full before a place in it, as the mention stage reads them: what a short
+    form written there ("the Times", "the Post") stands for.
+
+    The post is read in the mention stage's order (its paragraphs and editor
+    notes by line), after its title, by that stage's
+    :class:`~provenance.attribution.PostScanner`, and only as far as a credit
+    holding a short form asks: most posts credit none, and are not read again.
+    Each text is read once up to its start; within a text, the places a
+    reading of its credits asks about in order cost one reading of it.
+    """
+
+    def __init__(self, post: Post, aliases: OutletAliases) -> None:
+        self.post = post
+        self.aliases = aliases
+        self.short_forms = aliases.short_forms()
+        self.empty: PostScanner | None = None  # a scanner that has read nothing
+        # (line, index) and text of each text the mention stage reads, in its order.
+        self.places: list[tuple[int, int]] = []
+        self.texts: list[str] = []
+        self.starts: list[PostScanner] = []  # the scanner before each of ``texts``, after the title
+        # (place, offset read to, scanner) of the text last read into.
+        self.cursor: tuple[tuple[int, int], int, PostScanner] | None = None
+
+    def outlet(self, name: str, where: _Where) -> OutletInfo | None:
+        """The outlet ``name``, written where ``where`` points (after a "the" there), stands for as a short
+        form of an outlet named in full before it; None when it is no short form or none was named."""
+        if not where.text.startswith(("the", "The"), where.base):
+            return None  # every short form is written after "the": "Times" alone is none
+        if self.empty is None:
+            self.empty = PostScanner(self.aliases)
+        short = self.empty.short_pattern.match(where.text, where.base)
+        if short is None:
+            return None
+        key = outlet_key(name)
+        if key != outlet_key(short.group()) or key not in self.short_forms:
+            return None  # "The Times of London", "The Times Herald": the short form opens a longer name
+        return self._read_to(where).resolve_short(key)
+
+    def _read_to(self, where: _Where) -> PostScanner:
+        """A scanner that has read the post up to ``where``."""
+        place, end = (where.line, where.paragraph), where.base
+        cursor = self.cursor
+        if cursor is not None and cursor[0] == place and cursor[1] <= end:
+            scanner, start = cursor[2], cursor[1]
+        else:
+            scanner, start = self._before(where).copy(), 0
+        scanner.read(where.text[start:end])
+        self.cursor = (place, end, scanner)
+        return scanner
+
+    def _before(self, where: _Where) -> PostScanner:
+        """A scanner that has read every text before ``where``'s: the title, and the paragraphs and editor
+        notes of earlier lines (for the title, nothing). Not to be read on: it is kept."""
+        assert self.empty is not None
+        if where.paragraph == _TITLE:
+            return self.empty
+        if not self.starts:
+            for index, line, text in mention_texts(self.post):
+                self.places.append((line, index))
+                self.texts.append(text)
+            first = self.empty.copy()
+            first.read(self.post.title)
+            self.starts.append(first)
+        number = bisect.bisect_left(self.places, (where.line, where.paragraph))
+        while len(self.starts) <= number:
+            scanner = self.starts[-1].copy()
+            scanner.read(self.texts[len(self.starts) - 1])
+            self.starts.append(scanner)
+        return self.starts[number]
+
+
 @dataclass(frozen=True, slots=True)
 class _Named:
     """What a credit line names: the outlet, how it was written, and the link it was on."""
@@ -324,6 +433,7 @@ class _Reader:
         self.credits: list[Credit] = []
         self.seen: set[tuple[str, str]] = set()
         self.used_links: set[int] = set()  # ids of links a credit line took
+        self.named_before = _NamedBefore(post, aliases)
         # (paragraph, the first characters of the link's text) -> links: a cue finds the link after it
         # with a few lookups, however many links the paragraph has.
         self.links_at: dict[tuple[int, str], list[Link]] = {}
@@ -358,8 +468,9 @@ class _Reader:
                     best = link
         return best
 
-    def _named(self, text: str, at: int, paragraph: int, strong: bool) -> _Named | None:
-        """The outlet named at ``text[at:]``, or None when nothing there names one."""
+    def _named(self, text: str, at: int, paragraph: int, strong: bool, where: _Where) -> _Named | None:
+        """The outlet named at ``text[at:]``, or None when nothing there names one; ``where`` is where
+        ``text`` starts in the post."""
         link = self._link_at(text, at, paragraph)
         if link is not None:
             self.used_links.add(id(link))
@@ -369,7 +480,7 @@ class _Reader:
             name = self._name(link.text, 0)
             if name is not None:
                 own_site = names_its_site(name, link.domain)
-                return self._judge(name, link.text, link, strong, own_site)
+                return self._judge(name, link.text, link, strong, own_site, where.at(at))
             # A link on words that are no name ("this comment"): the site is the credit.
             return _Named(link.domain, link.text, link, False, False) if strong else None
         address = _WEB_ADDRESS.match(text, at)
@@ -382,7 +493,7 @@ class _Reader:
         name = self._name(text, at)
         if name is None:
             return self._known_in_lower_case(text, at)
-        return self._judge(name, name, None, strong, False)
+        return self._judge(name, name, None, strong, False, where.at(at))
 
     def _known_in_lower_case(self, text: str, at: int) -> _Named | None:
         """An outlet of the table written in lower case after a cue ("h/t reuters", "via the bbc"), or None.
@@ -402,22 +513,26 @@ class _Reader:
         return None
 
     def _judge(
-        self, name: str, surface: str, link: Link | None, strong: bool, own_site: bool
+        self, name: str, surface: str, link: Link | None, strong: bool, own_site: bool, where: _Where
     ) -> _Named | None:
-        info = self.aliases.lookup(name)
+        """The outlet ``name``, written at ``where``, credits, or None. A short form ("the Times") after
+        the full name of an outlet it stands for is that outlet, as in a mention."""
+        info = self.named_before.outlet(name, where) or self.aliases.lookup(name)
         if info is not None:
             return _Named(info.name, surface, link, True, True)
         cleaned = clean_outlet_name(name)
         shows = own_site or looks_like_outlet_name(cleaned) or outlet_key(cleaned) in self.vouched
         if not strong and not shows:
-            return self._known_start(name, link, whole_is_a_name=False)
+            return self._known_start(name, link, False, where)
         if not own_site:
-            start = self._known_start(name, link, whole_is_a_name=True)
+            start = self._known_start(name, link, True, where)
             if start is not None:
                 return start
         return _Named(cleaned, surface, link, False, shows)
 
-    def _known_start(self, name: str, link: Link | None, whole_is_a_name: bool) -> _Named | None:
+    def _known_start(
+        self, name: str, link: Link | None, whole_is_a_name: bool, where: _Where
+    ) -> _Named | None:
         """The outlet of the table named by the longest run of ``name``'s first words, or None.
 
         Ingest joins a paragraph's lines with spaces, so "Via Reuters" over
@@ -446,7 +561,7 @@ class _Reader:
         words = name.split()
         for size in range(len(words) - 1, 0, -1):
             start = " ".join(words[:size])
-            info = self.aliases.lookup(start)
+            info = self.named_before.outlet(start, where) or self.aliases.lookup(start)
             if info is None:
                 continue
             if info.needs_the and len(outlet_key(start).split()) == 1 and words[0].casefold() != "the":
@@ -494,6 +609,7 @@ class _Reader:
     def read_lines(self, text: str, paragraph: int, first_line: int, whole_only: bool) -> None:
         """Credit lines in ``text``; with ``whole_only`` only one that opens the text."""
         sentences, lines = _Sentences(text), _Lines(text, first_line)
+        where = _Where(paragraph, first_line, text)
         for cue in _CREDIT_CUE.finditer(text):
             if whole_only and text[: cue.start()].strip(_OPENS + " \t"):
                 break  # the first cue only: the slice is taken once
@@ -504,7 +620,7 @@ class _Reader:
                     continue
             how = _HOW[cue.lastgroup or ""]
             at = _SPACE_BEFORE_NAME.match(text, cue.end()).end()  # type: ignore[union-attr]
-            named = self._named(text, at, paragraph, how not in _WEAK)
+            named = self._named(text, at, paragraph, how not in _WEAK, where)
             # "(With X)" closes a wire's story; "(with John)" is a person's company: the table's outlets only.
             known_only = how in _KNOWN_ONLY or text.startswith("(", cue.start())
             if named is None or not self.is_new(named, how) or (known_only and not named.known):
@@ -519,7 +635,10 @@ class _Reader:
                 # "(With AFP and Reuters)": every outlet of the table the bracket names.
                 close = text.find(")", at, at + _LEAD_IN_NAME)
                 for part in _CONTRIBUTORS.split(text[at:close])[1:] if close > 0 else ():
-                    info = self.aliases.lookup(part.strip())
+                    part_at = text.find(part.strip(), at, close)
+                    info = self.named_before.outlet(part.strip(), where.at(part_at)) or self.aliases.lookup(
+                        part.strip()
+                    )
                     also = None if info is None else _Named(info.name, part.strip(), None, True, True)
                     if also is not None and self.is_new(also, how):
                         self.add(also, how, evidence, line, paragraph)
@@ -543,7 +662,7 @@ class _Reader:
             if end is None:
                 continue
             written = text[at : end.start()]
-            named = self._named(written, 0, paragraph, strong=False)
+            named = self._named(written, 0, paragraph, False, _Where(paragraph, first_line, text, at))
             if named is None or not self.is_new(named, "lead-in"):
                 continue
             surface = " ".join(named.surface.split()).casefold()
@@ -573,23 +692,29 @@ class _Reader:
             if begin == 0 and window > 0:
                 continue  # a longer run than any name
             start = window + begin
-            for named in self._contributors(text[start : cue.start()]):
+            for named in self._contributors(
+                text[start : cue.start()], _Where(paragraph, first_line, text, start)
+            ):
                 if not self.is_new(named, "contributed"):
                     continue
                 evidence = sentences.around(start, cue.end())
                 self.add(named, "contributed", evidence, lines.at(start), paragraph)
 
-    def _contributors(self, written: str) -> list[_Named]:
+    def _contributors(self, written: str, where: _Where) -> list[_Named]:
         """The outlets among the contributors named before "contributed" ("Reuters and AFP", "Associated
         Press writer John Smith"): each part must be a name and nothing more, and shown to be an outlet's."""
         found = []
-        for part in _CONTRIBUTORS.split(written.strip()):
+        body = written.strip()
+        at = len(written) - len(written.lstrip())
+        for part in _CONTRIBUTORS.split(body):
+            at = written.find(part, at)
             staff = _STAFF.search(part)
             candidate = (part[: staff.start()] if staff else part).strip()
             name = self._name(candidate, 0)
             if not candidate or name is None or name != candidate.rstrip("."):
                 continue
-            named = self._judge(name, candidate, None, False, False)
+            candidate_at = at + len(part) - len(part.lstrip())
+            named = self._judge(name, candidate, None, False, False, where.at(candidate_at))
             if named is not None:
                 found.append(named)
         return found
@@ -606,7 +731,11 @@ class _Reader:
         sentences, lines = _Sentences(text), _Lines(text, first_line)
         found = (_DATELINE.finditer(text) if datelines else (), _SIGN_OFF.finditer(text) if sign_offs else ())
         for dateline in itertools.chain(*found):
-            info = self.aliases.lookup(dateline.group("name"))
+            name_at = _Where(paragraph, first_line, text, dateline.start("name"))
+            name_at = name_at.at(len(dateline.group("name")) - len(dateline.group("name").lstrip()))
+            info = self.named_before.outlet(dateline.group("name"), name_at) or self.aliases.lookup(
+                dateline.group("name")
+            )
             if info is None or info.kind != "news outlet":
                 continue
             if dateline.re is _SIGN_OFF and (
@@ -659,7 +788,8 @@ class _Reader:
             if found is None:
                 continue
             written = found.group("name").strip()
-            info = self.aliases.lookup(written)
+            name_at = _Where(_TITLE, line, title, title.index(written, found.start("name")))
+            info = self.named_before.outlet(written, name_at) or self.aliases.lookup(written)
             if info is None or info.kind != "news outlet":
                 continue
             if info.needs_the and len(outlet_key(written).split()) == 1 and not _THE.match(written):

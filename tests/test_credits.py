@@ -7,14 +7,18 @@ Each case is a post's text as a reader of the dump would see it, read by
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.attribution import OPENING_WORDS
+from provenance.attribution import OPENING_WORDS, extract_mentions
 from provenance.credits import extract_credits
+from provenance.models import ClassifiedLine, Link, Post
 from provenance.outlets import EDITION_WORDS, OUTLET_WORDS, OutletInfo, builtin_aliases, outlet_key
+from tests.test_findings import THIRD, audit_records, kinds, record
 from tests.test_links import how, post_with
 
 
@@ -111,3 +115,100 @@ def test_the_times_alone_is_the_london_paper_and_a_short_form_alone_no_outlet_of
     assert how("Body.", "Source: The Times of London") == [("The Times", "source")]
     (post,) = extract_credits(post_with("Body.", "Source: The Post"), builtin_aliases())
     assert (post.outlet, builtin_aliases().lookup(post.outlet)) == ("The Post", None)
+
+
+# -- a short form after its outlet's full name earlier in the post ------------------------------
+
+NYT_REPORTED = "The New York Times reported on Monday that the talks had failed."
+
+
+def credited(post: Post) -> list[tuple[str, str]]:
+    return [(c.outlet, c.how) for c in extract_credits(post, builtin_aliases())]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        ((NYT_REPORTED, "Source: The Times"), [("The New York Times", "source")]),
+        ((NYT_REPORTED, "Source: the Times"), [("The New York Times", "source")]),
+        ((NYT_REPORTED + " Source: The Times.",), [("The New York Times", "source")]),
+        (("A story in the Los Angeles Times on the fires.", "Via The Times"), [("Los Angeles Times", "via")]),
+        (("The Washington Post said so.", "Source: The Post"), [("The Washington Post", "source")]),
+        (("The Washington Post said so.", "Via the Post"), [("The Washington Post", "via")]),
+        (("The Jerusalem Post said so.", "Courtesy of The Post"), [("The Jerusalem Post", "courtesy")]),
+        (
+            ("The Wall Street Journal said so.", "Reprinted from The Journal"),
+            [("The Wall Street Journal", "reprinted")],
+        ),
+        (("The FBI said so.", "Source: the Bureau"), [("Federal Bureau of Investigation", "source")]),
+        ((NYT_REPORTED, "From The Times:", "The talks failed."), [("The New York Times", "lead-in")]),
+        ((NYT_REPORTED, "The Times contributed to this report."), [("The New York Times", "contributed")]),
+        ((NYT_REPORTED, "— The Times"), [("The New York Times", "dateline")]),
+        ((NYT_REPORTED, "Source: The Times Graphics Desk"), [("The New York Times", "source")]),
+    ],
+)
+def test_a_short_form_after_its_outlets_full_name_credits_that_outlet(
+    paragraphs: tuple[str, ...], expected: list[tuple[str, str]]
+) -> None:
+    """ "The New York Times reported … Source: The Times" credits The New York Times, as the mention stage
+    reads "the Times" after that name; before, it credited The Times (London), and a copy of the New York
+    Times' text so credited was called a misattribution. "The Post" credited an outlet of no table entry."""
+    assert credited(post_with(*paragraphs)) == expected
+
+
+def test_a_full_name_in_the_title_or_an_editors_note_before_the_credit_counts() -> None:
+    """The title is read before the text, and an editor's note at a line before the credit's paragraph."""
+    titled = replace(post_with("Body.", "Source: The Times"), title="What the New York Times found")
+    assert credited(titled) == [("The New York Times", "source")]
+    note = ClassifiedLine(
+        "dump.html", 5, "editor_note", "Editor's note: this first ran in the Los Angeles Times."
+    )
+    noted = post_with("Body.", "Source: The Times", notes=(note,))
+    assert credited(noted) == [("Los Angeles Times", "source")]
+
+
+def test_of_two_outlets_sharing_a_short_form_the_one_named_last_before_it_is_credited() -> None:
+    """Both the New York Times and the Los Angeles Times are "the Times": the one whose full name came last
+    before the credit wins, as "the Times" in a mention does (the mention stage is asked the same)."""
+    nyt = "The New York Times reported the vote."
+    lat = "The Los Angeles Times reported the fires."
+    for first, last, expected in ((nyt, lat, "Los Angeles Times"), (lat, nyt, "The New York Times")):
+        post = post_with(first, last, "The Times said more would follow.", "Source: The Times")
+        assert credited(post) == [(expected, "source")]
+        mentioned = [m.outlet for m in extract_mentions(post, builtin_aliases()) if m.surface == "The Times"]
+        assert mentioned == [expected]
+
+
+def test_a_full_name_only_after_the_credit_or_none_leaves_the_times_the_london_paper() -> None:
+    """A short form stands only for an outlet named before it: a full name after the credit line, or none,
+    leaves "The Times" the table's own The Times (London), and a title's credit has no text before it."""
+    assert credited(post_with("Source: The Times", NYT_REPORTED)) == [("The Times", "source")]
+    assert credited(post_with("Source: The Times. " + NYT_REPORTED)) == [("The Times", "source")]
+    title_credit = replace(post_with(NYT_REPORTED), title="The Times: the talks failed")
+    assert credited(title_credit) == [("The Times", "title")]
+
+
+def test_a_full_name_that_is_no_short_form_or_a_link_to_its_site_keeps_its_outlet() -> None:
+    """ "The Times of London" is the London paper's alias, and a link decides by its site: neither is a short
+    form, so a New York Times named before them changes nothing."""
+    assert credited(post_with(NYT_REPORTED, "Source: The Times of London")) == [("The Times", "source")]
+    link = Link(1, "https://www.thetimes.co.uk/article/x", "thetimes.co.uk", "The Times", 11)
+    assert credited(post_with(NYT_REPORTED, "Source: The Times", links=(link,))) == [("The Times", "source")]
+
+
+def test_a_copy_of_a_new_york_times_article_crediting_the_times_after_its_name_is_no_misattribution(
+    tmp_path: Path,
+) -> None:
+    """End to end: a blog that names The New York Times and credits "Source: The Times" under a copy of its
+    article credits the source's outlet; read as The Times (London) it was a high misattribution."""
+    result = audit_records(
+        tmp_path,
+        [
+            record("nyt", "2020-03-01", THIRD, outlet="The New York Times"),
+            record("blog", "2020-03-02", NYT_REPORTED + "\n\n" + THIRD + "\n\nSource: The Times"),
+        ],
+    )
+    assert [(c.post, c.outlet) for c in result.graph.credits if c.post == "blog"] == [
+        ("blog", "The New York Times")
+    ]
+    assert kinds(result) == []
