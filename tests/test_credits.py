@@ -212,3 +212,15 @@ def test_a_copy_of_a_new_york_times_article_crediting_the_times_after_its_name_i
         ("blog", "The New York Times")
     ]
     assert kinds(result) == []
+
+
+def test_a_short_form_closing_the_title_or_in_a_with_bracket_after_the_full_name_credits_that_outlet() -> (
+    None
+):
+    """The title's words before its closing bracket come before the credit in it; the outlets of "(With the
+    Times and Reuters)" are read each where it is written. Before, both read "The Times" as The Times
+    (London)."""
+    titled = replace(post_with("Body."), title="New York Times reporter on the talks (The Times)")
+    assert credited(titled) == [("The New York Times", "title")]
+    with_bracket = post_with(NYT_REPORTED, "The talks failed. (With Reuters and the Times)")
+    assert credited(with_bracket) == [("Reuters", "contributed"), ("The New York Times", "contributed")]
