@@ -1457,3 +1457,23 @@ def test_the_duplicates_section_reconciles_its_copies_with_the_overviews_pairs(
     context = build_context(doc)
     assert context.duplicates.pairs_total == context.duplicates.copies_total == 14
     assert 'id="dup-reconcile"' not in render(doc)
+
+
+def test_the_copies_hint_calls_no_post_earlier_when_every_order_is_a_guess(seed_doc: dict[str, Any]) -> None:
+    """METER without dates: every row's order is a guess, so the hint above the table does not say the
+    posts borrow "from an earlier post"; with a dated row it does."""
+    hint = re.compile(r'<section id="copies".*?<p class="hint">(.*?)</p>', re.S)
+
+    def decided_by(evidence: str) -> str:
+        doc = copy.deepcopy(seed_doc)
+        for post in doc["posts"]:
+            for source in (post.get("reuse") or {}).get("sources") or []:
+                source["decided_by"] = evidence
+        found = hint.search(render(doc))
+        assert found is not None
+        return found.group(1)
+
+    assert "borrows text from an earlier post" in decided_by("citation_date")
+    guessed = decided_by("input_order")
+    assert "shares text with other posts and is guessed to be the copy" in guessed
+    assert "earlier" not in guessed
