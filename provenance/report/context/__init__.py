@@ -128,9 +128,8 @@ class ReportContext:
         """Big enough that the browser should skip laying out off-screen cards (CSS content-visibility)."""
         return len(self.cards) + len(self.duplicates.clusters) > LARGE_REPORT
 
-    partial_words: int = (
-        3  # words per partial shingle (params.partial_shingle_size), named by partial measures
-    )
+    #: Words per partial shingle (params.partial_shingle_size), named by a partial pair's measures.
+    partial_words: int = 3
     legend: tuple[tuple[str, str], ...] = field(
         default=tuple((key, label) for key, label in PROVENANCE_LABELS.items())
     )
@@ -258,11 +257,9 @@ def _partial_words(doc: Mapping[str, Any]) -> int:
     """Words per partial shingle as the audit used them (``params.partial_shingle_size``; 3 when absent)."""
     params = doc.get("params")
     value = params.get("partial_shingle_size") if isinstance(params, Mapping) else None
-    return (
-        int(_float(value))
-        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0
-        else 3
-    )
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return int(value)
+    return 3
 
 
 __all__ = [

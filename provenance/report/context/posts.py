@@ -66,7 +66,8 @@ class Counterpart:
     jaccard: float
     containment: float
     partial_containment: float | None = None  # on the partial shingles (pairs[].partial_containment)
-    # How the order across posts was decided (pairs[].decided_by); None inside a post.
+    # How the order across posts was decided (pairs[].decided_by); None inside a post, and for a
+    # pair of a document before 1.5, which records none and reads as it always did.
     direction: Direction | None = None
 
     @property
@@ -265,17 +266,14 @@ def _counterparts(
                         this_first = False
                     else:
                         this_first = posts.sort_key(here[0]) < posts.sort_key(there[0])
-                    # A document before 1.5 does not say what its pairs' order rests on: read as it was.
-                    decided_by = "undecided" if pair.decided_by else _UNRECORDED
-                if decided_by not in directions:
-                    directions[decided_by] = (
-                        Direction("", "not recorded", "decided")
-                        if decided_by == _UNRECORDED
-                        else direction(decided_by)
-                    )
-                way = directions[decided_by]
+                    decided_by = "undecided" if pair.decided_by else ""
+                # A document before 1.5 does not say what its pairs' order rests on: read as it was.
+                if decided_by:
+                    if decided_by not in directions:
+                        directions[decided_by] = direction(decided_by)
+                    way = directions[decided_by]
                 provenance = "into-later" if this_first else "from-earlier"
-                if way.firmness != "decided":
+                if way is not None and way.firmness != "decided":
                     relation = "shared with"
                 else:
                     relation = "copied into" if this_first else "copied from"
@@ -298,9 +296,6 @@ def _counterparts(
                 )
     return found, kinds
 
-
-#: ``decided_by`` of a pair in a document before 1.5, read the way such a document always was.
-_UNRECORDED = "(unrecorded)"
 
 _PRECEDENCE: dict[Provenance, int] = {"from-earlier": 0, "into-later": 1, "inside": 2, "original": 3}
 _FIRMNESS_ORDER: dict[Firmness, int] = {"decided": 0, "guessed": 1, "undecided": 2}
@@ -432,7 +427,7 @@ def _cards(
     for post_id in ordered:
         post = posts.whole(post_id)
         paragraphs: list[ParagraphView] = []
-        counts: dict[tuple[str, str], int] = defaultdict(int)
+        counts: dict[tuple[Provenance, str, str], int] = defaultdict(int)
         for raw in posts.paragraphs(post_id):
             if not isinstance(raw, Mapping):
                 continue
@@ -459,7 +454,7 @@ def _cards(
                 max(0, len(ordered_counterparts) - max_counterparts),
                 firmness,
             )
-            counts[(view.css, view.count_words)] += 1
+            counts[(provenance, view.css, view.count_words)] += 1
             paragraphs.append(view)
         hidden = max(0, len(paragraphs) - max_paragraphs)
         if hidden:
@@ -533,11 +528,11 @@ def _cards(
                 reprint_of=tuple(reprint_of.get(post_id, [])),
                 reprinted_by=tuple(reprinted_by.get(post_id, [])),
                 provenance_counts=tuple(
-                    (key, words, count)
-                    for (key, words), count in sorted(
-                        counts.items(), key=lambda item: _COUNT_ORDER[item[0][0].split()[0]]
+                    (css, words, count)
+                    for (kind, css, words), count in sorted(
+                        counts.items(), key=lambda item: _COUNT_ORDER[item[0][0]]
                     )
-                    if key != "original"
+                    if kind != "original"
                 ),
                 reference=post.get("reference") is True,
                 hidden_paragraphs=hidden,
