@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import bisect
 import copy
-import multiprocessing
+import functools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -57,7 +57,7 @@ from provenance.outlets import (
     outlet_key_words,
     word_run_index,
 )
-from provenance.workers import forked_pool, gathered
+from provenance.workers import each_in_forked_chunks
 
 __all__ = [
     "JOINERS",
@@ -861,17 +861,6 @@ def extract_mentions(
 PARALLEL_MIN_POSTS = 5_000
 # Posts per task sent to a worker.
 MENTION_CHUNK = 1_000
-# What the mention workers read: set just before they are forked, so they
-# inherit the posts and the compiled outlet-name pattern instead of receiving
-# them pickled (unpickling the posts and compiling the pattern again in each
-# worker took a third of the stage's time at 100,000 paragraphs).
-_worker_input: tuple[Sequence[Post], OutletAliases, frozenset[str]] | None = None
-
-
-def _chunk_mentions(first: int, last: int) -> list[list[Mention]]:
-    assert _worker_input is not None
-    posts, aliases, vouched = _worker_input
-    return [extract_mentions(post, aliases, vouched) for post in posts[first:last]]
 
 
 def mentions_of_posts(
@@ -889,27 +878,13 @@ def mentions_of_posts(
     Posts are independent of each other here, and the regular expressions
     are the graph stage's largest cost (some 50 s at a million paragraphs
     on one core). The workers are forked with the posts and the compiled
-    pattern already in memory; where the platform cannot fork, the posts
-    are read here, one after the other.
+    pattern already in memory (:func:`~provenance.workers.each_in_forked_chunks`);
+    where the platform cannot fork, the posts are read here, one after the other.
     """
-    global _worker_input
-    starts = list(range(0, len(posts), MENTION_CHUNK))
-    stops = [min(start + MENTION_CHUNK, len(posts)) for start in starts]
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or len(posts) < PARALLEL_MIN_POSTS or not forkable:
-        chunks = zip(starts, stops, strict=True)
-        return gathered(
-            ([extract_mentions(p, aliases, vouched) for p in posts[a:b]] for a, b in chunks),
-            len(posts),
-            progress,
-        )
-    aliases.name_pattern()  # compiled once, here, and inherited by the workers
-    _worker_input = (posts, aliases, vouched)
-    try:
-        with forked_pool(min(workers, len(starts))) as pool:
-            return gathered(pool.map(_chunk_mentions, starts, stops), len(posts), progress)
-    finally:
-        _worker_input = None
+    if len(posts) < PARALLEL_MIN_POSTS:
+        workers = 1
+    read = functools.partial(extract_mentions, aliases=aliases.made_ready(), vouched=vouched)
+    return each_in_forked_chunks(read, posts, workers, MENTION_CHUNK, progress)
 
 
 def _sentence_key(sentence: str) -> str:

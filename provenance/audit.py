@@ -79,7 +79,7 @@ def audit(
             mark = time.perf_counter()
             aliases = load_aliases(config.aliases)
             # Credits first: the names they show to be outlets are outlets in the mentions too.
-            credits, vouched = credits_of_posts(corpus.posts, aliases)
+            credits, vouched = credits_of_posts(corpus.posts, aliases, config.workers)
             mentions = mentions_of_posts(
                 corpus.posts,
                 aliases,

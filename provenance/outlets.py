@@ -571,6 +571,20 @@ class OutletAliases:
         ]
         return sorted(set(live), key=lambda item: (-len(item[0]), item[0], item[1].name))
 
+    def made_ready(self) -> OutletAliases:
+        """This table, with every lookup it makes on first use made now; returns itself.
+
+        Called before worker processes are forked to read posts with it: they
+        then inherit the compiled pattern and the indexes instead of each
+        making its own.
+        """
+        self.name_pattern()
+        self.name_index()
+        self.words_of_names()
+        self.short_forms()
+        self.short_words()
+        return self
+
     def name_pattern(self) -> re.Pattern[str]:
         """A regex finding any known name in running text, longest first, case-insensitive.
 

@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from provenance import attribution
+from provenance import attribution, credits, workers
 from provenance.attribution import extract_mentions, mentions_of_posts, split_sentences
 from provenance.config import AuditConfig
+from provenance.credits import credits_of_posts
 from provenance.models import ClassifiedLine, Paragraph, Post, SourceRef
 from provenance.outlets import _LEADING_THE, builtin_aliases, clean_outlet_name, outlet_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import generate
+import records
 
 CASES = Path(__file__).resolve().parent / "cases" / "attributions-seed.json"
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "islamic-state-whats-next.txt"
@@ -230,6 +232,31 @@ def test_seed_outlets_named_in_the_issue_are_found() -> None:
     assert "FARS" in by_post["Analysis: Iran, ISIS Likely to Unite for WWIII"]
 
 
+def test_credits_in_worker_processes_equal_the_serial_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """credits_of_posts in two worker processes: each post's credits and vouched names, as in one."""
+    lines = [
+        "Source: Reuters",
+        "Via The Guardian",
+        "WASHINGTON (AP) — The storm hit the coast.",
+        "This article was originally published by Al-Monitor.",
+        "Courtesy of The Associated Press",
+        "The minister said nothing more.",
+    ]
+    posts = [
+        records.post(
+            f"p{n}", "The storm hit the coast on Tuesday and left thousands without power.", lines[n % 6]
+        )
+        for n in range(60)
+    ]
+    aliases = builtin_aliases()
+    serial = credits_of_posts(posts, aliases, workers=1)
+    assert sum(map(len, serial[0])) == 50  # five posts in six credit an outlet
+    monkeypatch.setattr(credits, "PARALLEL_MIN_POSTS", 1)
+    monkeypatch.setattr(credits, "CREDIT_CHUNK", 7)
+    assert credits_of_posts(posts, aliases, workers=2) == serial
+    assert workers._chunk_input is None  # the posts are not kept for the next call
+
+
 def test_mentions_in_worker_processes_equal_the_serial_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     """mentions_of_posts in two worker processes gives each post's mentions, in order, as one process does."""
     posts, _ = generate.generate_posts(3000, seed=2)
@@ -240,7 +267,7 @@ def test_mentions_in_worker_processes_equal_the_serial_ones(monkeypatch: pytest.
     monkeypatch.setattr(attribution, "MENTION_CHUNK", 37)
     heard: list[tuple[int, int]] = []
     assert mentions_of_posts(posts, aliases, 2, lambda done, total: heard.append((done, total))) == serial
-    assert attribution._worker_input is None  # the posts are not kept for the next call
+    assert workers._chunk_input is None  # the posts are not kept for the next call
     # Progress: the posts read, a chunk of 37 at a time, up to all of them.
     assert heard[0] == (0, len(posts)) and heard[-1] == (len(posts), len(posts))
     assert [done for done, _ in heard[1:-1]] == list(range(37, len(posts), 37))

@@ -72,7 +72,7 @@ def build_graph(
 
     vouched: frozenset[str] = frozenset()
     if credits_per_post is None:
-        credits_per_post, vouched = credits_of_posts(posts, aliases)
+        credits_per_post, vouched = credits_of_posts(posts, aliases, config.workers)
     if mentions_per_post is None:
         mentions_per_post = mentions_of_posts(posts, aliases, config.workers, vouched=vouched)
     credits = [credit for found in credits_per_post for credit in found]
