@@ -37,6 +37,10 @@ LATER = (
     "Residents who fled the fighting last week began returning to their homes on Thursday, according "
     "to aid workers who counted several hundred families crossing the river bridge before noon."
 )
+UNDATED = (
+    "The harbour authority said the new breakwater would be finished by the end of the decade, and that "
+    "the fishing fleet would be moved to the old quay while the work went on through the winter."
+)
 
 
 def _post(pid: str, date: str, *paragraphs: str, outlet: str | None = None) -> dict[str, Any]:
@@ -374,16 +378,24 @@ def test_a_second_run_names_new_removed_and_changed_posts_and_nothing_on_an_unch
 
 
 def test_posts_only_reordered_change_no_pair_and_no_reprint(tmp_path: Path) -> None:
-    """A pair's a and b, and an undecided reprint's two sides, follow the input's order: not a change."""
+    """A pair's a and b, an undecided reprint's two sides and a reprint whose order is guessed from the
+    input's order follow that order: not a change."""
     dump = tmp_path / "dump"
     dump.mkdir()
     posts = [
         _post("orig", "2017-07-01", SOURCE, SECOND),
         _post("copy", "2017-07-03", SOURCE, OTHER),
         _post("twin", "2017-07-01", SECOND, LATER),  # the same day as orig: which came first is undecided
+        # Neither dated: which is the copy is guessed from the input's order, and flips with it.
+        _post("undated-a", "", UNDATED),
+        _post("undated-b", "", UNDATED, "Source: the newsletter of the harbour authority."),
     ]
     _write(dump / "posts.jsonl", posts)
     _ok(_audit(tmp_path, dump))
+    reprints = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))["reprints"]
+    assert {(r["source"], r["copy"], r["decided_by"]) for r in reprints} >= {
+        ("undated-a", "undated-b", "input_order")
+    }
     _write(dump / "posts.jsonl", posts[::-1])
     second = _ok(_audit(tmp_path, dump))
     since = _since(tmp_path)

@@ -7,7 +7,8 @@ both paragraphs' content hashes, in either order (which is a follows the
 input's order), so a paragraph moved within its post (an earlier paragraph
 inserted) or posts reordered do not make its pairs new; a finding by its
 kind, severity and posts (its summary's figures may move with other posts);
-a reprint by its source and copy (an undecided one by its two posts). Pairs
+a reprint by its source and copy (an undecided one, or one whose order is only the input's,
+by its two posts). Pairs
 and findings are counted, not only named: where one name holds several (a
 text three times in a post, two notes of a post pointing to missing
 articles), each is matched once, and one more or one fewer is a change.
@@ -24,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from provenance.dedup.order import EVIDENCE, INPUT_ORDER
 from provenance.edits import describe_edit
 from provenance.export import UNDECIDED
 from provenance.store.paths import absolute
@@ -166,11 +168,12 @@ def _unmatched(
 def _reprints(
     conn: sqlite3.Connection, run: int, names: Mapping[str, str] = {}
 ) -> dict[tuple[str, ...], dict[str, Any]]:
-    """A run's reprints by source and copy; an undecided one by its two posts, in either order.
+    """A run's reprints by source and copy; an undecided one, or one ordered by the input's order, by its
+    two posts in either order (and how it was ordered).
 
-    Which post of an undecided reprint is named the source follows the
-    input's order: posts only reordered make no new reprint. Once decided,
-    it is new (the direction is news). ``names`` gives a post's id in the other run.
+    Which post of such a reprint is named the source follows the input's
+    order: posts only reordered make no new reprint. Once decided by
+    evidence, it is new (the direction is news). ``names`` gives a post's id in the other run.
     """
     return {
         _reprint_key(names.get(source, source), names.get(copy, copy), decided): {
@@ -184,8 +187,13 @@ def _reprints(
     }
 
 
+#: How a reprint is ordered where the order is no finding but the input's order: the two
+#: sides then swap when only the input is reordered, which is no news.
+_ORDER_FREE = frozenset({UNDECIDED, EVIDENCE[INPUT_ORDER]})
+
+
 def _reprint_key(source: str, copy: str, decided: str) -> tuple[str, ...]:
-    return (UNDECIDED, *sorted((source, copy))) if decided == UNDECIDED else (source, copy)
+    return (decided, *sorted((source, copy))) if decided in _ORDER_FREE else (source, copy)
 
 
 def _cwd(conn: sqlite3.Connection, run: int) -> str | None:
