@@ -830,8 +830,23 @@ def _texts(post: Post) -> Iterator[tuple[int, int, str, bool]]:
             yield -1, note.line, note.text, True
 
 
+# What tells a text whose words may be apart by other than one space ("Read\nmore at", "( with"):
+# the cue pieces are written spaced once. White space beyond ASCII is looked for only in a text
+# beyond ASCII (curly quotes make a third of real paragraphs so).
+_ODD_SPACING = ("  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "( ")
+_UNICODE_SPACE = re.compile(r"[^\S\x00-\x7f]")
+
+
 def _may_hold_a_credit_line(folded: str) -> bool:
-    return any(map(folded.__contains__, _CUE_PIECES))  # no Python frame per piece
+    """Whether ``folded`` (a text, casefolded) may hold a credit cue: false only where it holds none."""
+    if any(map(folded.__contains__, _CUE_PIECES)):  # no Python frame per piece
+        return True
+    if not any(map(folded.__contains__, _ODD_SPACING)) and (
+        folded.isascii() or _UNICODE_SPACE.search(folded) is None
+    ):
+        return False
+    spaced = " ".join(folded.split()).replace("( ", "(")
+    return any(map(spaced.__contains__, _CUE_PIECES))
 
 
 def extract_credits(

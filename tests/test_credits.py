@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from provenance import credits
 from provenance.attribution import OPENING_WORDS, extract_mentions
 from provenance.credits import extract_credits
 from provenance.models import ClassifiedLine, Link, Post
@@ -72,6 +73,48 @@ def test_a_known_outlet_opening_a_run_after_a_cue_is_the_credit(
     text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert how("Body.", text) == expected
+
+
+_CUES = [
+    "Read more at",
+    "Read the full article at",
+    "Continue reading on",
+    "( with",
+    "Additional reporting by",
+    "Originally published in",
+    "First appeared on",
+    "Reprinted with kind permission from",
+    "Cross posted from",
+    "Courtesy of",
+    "Hat tip to",
+    "Source :",
+    "Via",
+    "Written by",
+    "Copyright © 2016",
+]
+_SPACES = [" ", "  ", "\n", "\t", "\u00a0", " \n ", "\r\n"]
+
+
+@given(st.sampled_from(_CUES), st.lists(st.sampled_from(_SPACES), min_size=6, max_size=6))
+def test_the_credit_line_prefilter_passes_every_text_the_cue_pattern_finds(
+    cue: str, spaces: list[str]
+) -> None:
+    """The cheap test before the cue pattern never turns a cue away, whatever the white space between
+    its words ("Read", a line break, "more at Reuters"; "( with Reuters)"; "Read  the full article at"
+    credited nothing)."""
+    words = cue.split(" ")
+    text = "".join(word + space for word, space in zip(words, spaces, strict=False)) + "Reuters"
+    if credits._CREDIT_CUE.search(text) is not None:
+        assert credits._may_hold_a_credit_line(text.casefold())
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Read\nmore at Reuters.", "( with Reuters)", "Read  the full article at Reuters", "Via\u00a0Reuters"],
+)
+def test_a_cue_spaced_otherwise_still_credits(line: str) -> None:
+    credited = extract_credits(post_with("The storm hit the coast on Tuesday.", line), builtin_aliases())
+    assert [c.outlet for c in credited] == ["Reuters"]
 
 
 def test_after_a_weak_cue_an_ordinary_word_opens_no_outlets_name() -> None:
