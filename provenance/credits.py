@@ -45,7 +45,12 @@ article (was)" but are held to the same places.
 X is the name or link that follows the cue: a link starting there names its
 outlet by its domain (the table's outlet), else by its text; otherwise a
 domain or web address written out ("Source: www.bbc.co.uk/news"), else a run
-of capitalised words. A name in the table is that outlet. Any other name is
+of capitalised words. The run ends before a lower-case word ("Source: Reuters
+and AP" credits Reuters) unless a name of the table goes on over it: "Source:
+The Mail on Sunday" is The Mail on Sunday, not the Daily Mail ("The Mail"),
+and "Courtesy of The Globe and Mail" The Globe and Mail, as is each of the
+contributors in "Reuters and The Globe and Mail contributed to this report".
+A name in the table is that outlet. Any other name is
 an outlet **found** in the text: after the unambiguous cues ("Source:",
 "originally published", "reprinted"…) whatever name follows; after "via",
 "h/t", "courtesy of", "read more at", "contributed" and "produced by", which
@@ -232,9 +237,14 @@ _AFTER_ARTICLE_ONLY = frozenset({"produced"})
 _KNOWN_ONLY = frozenset({"copyright", "dateline"})
 # Up to four lower-case words after a cue ("h/t reuters", "via the bbc"), looked up in the outlet table.
 _LOWER_CASE_NAME = re.compile(r"(?:the\s+)?([a-z][\w&.'’-]*(?:\s+[a-z][\w&.'’-]*){0,3})")
+# A lower-case word after a run of capitalised words: where a name of the table may go on ("The Mail on").
+_LOWER_CASE_NEXT = re.compile(r"\s+[a-z]")
+# Capitalised words right after a name of the table read over lower-case words ("... Graphics desk").
+_MORE_OF_THE_RUN = re.compile(rf"\s+(?:{NAME_RUN.pattern})")
 # What may stand right before a credit line's cue: nothing, a bullet, an opening bracket, a dash.
 _OPENS = "([{*•·|—–-_\"“‘'"
 _SPACE_BEFORE_NAME = re.compile(r"[\s:–—-]*")
+_SPACES = re.compile(r"\s*")
 _THE = re.compile(r"the\s", re.IGNORECASE)
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+[^\s,;)\]]*", re.IGNORECASE)
 # Characters of a link's text it is looked up by.
@@ -585,20 +595,35 @@ class _Reader:
                 return False
         return True
 
-    @staticmethod
-    def _name(text: str, at: int) -> str | None:
+    def _known_end(self, text: str, start: int, end: int) -> int:
+        """Where the longest name of the table written at ``text[start:]`` ends, when it goes on past
+        ``end`` over lower-case words ("The Mail on Sunday", "The Globe and Mail"); else ``end``."""
+        if _LOWER_CASE_NEXT.match(text, end) is None:
+            return end  # the name pattern is hundreds of alternatives: tried only where it may go on
+        known = self.aliases.name_pattern().match(text, start)
+        return known.end() if known is not None and known.end() > end else end
+
+    def _name(self, text: str, at: int) -> str | None:
         """The run of capitalised words at ``text[at:]`` up to its sentence's end, or None; a lower-case
         "the" is left out.
 
         A run goes on across a period ("The Associated Press. All rights
         reserved."), which ends the name unless it ends initials ("U.S. News").
+        It ends before a lower-case word ("Reuters and AP", "The Gazette and
+        Herald") unless a name of the table goes on over it: "The Mail on
+        Sunday" and "The Globe and Mail" are read whole, with the capitalised
+        words right after them ("The Globe and Mail Graphics desk").
         """
         the = re.match(r"the\s+", text[at : at + 10])
         start = at + (the.end() if the else 0)
         match = NAME_RUN.match(text, start)
         if match is None:
             return None
-        run = match.group()
+        end = self._known_end(text, start, match.end())
+        if end > match.end():
+            more = _MORE_OF_THE_RUN.match(text, end)
+            end = more.end() if more is not None else end
+        run = text[start:end]
         sentence_end = split_sentences(run)[0][1] if ". " in run else len(run)
         if sentence_end < len(run):
             name = run[:sentence_end].removesuffix(".")
@@ -636,8 +661,8 @@ class _Reader:
             if how == "contributed" and known_only:
                 # "(With AFP and Reuters)": every outlet of the table the bracket names.
                 close = text.find(")", at, at + _LEAD_IN_NAME)
-                for part in _CONTRIBUTORS.split(text[at:close])[1:] if close > 0 else ():
-                    part_at = text.find(part.strip(), at, close)
+                for offset, part in self._contributor_parts(text[at:close])[1:] if close > 0 else ():
+                    part_at = at + offset + len(part) - len(part.lstrip())
                     info = self.named_before.outlet(part.strip(), where.at(part_at)) or self.aliases.lookup(
                         part.strip()
                     )
@@ -706,10 +731,7 @@ class _Reader:
         """The outlets among the contributors named before "contributed" ("Reuters and AFP", "Associated
         Press writer John Smith"): each part must be a name and nothing more, and shown to be an outlet's."""
         found = []
-        body = written.strip()
-        at = len(written) - len(written.lstrip())
-        for part in _CONTRIBUTORS.split(body):
-            at = written.find(part, at)
+        for at, part in self._contributor_parts(written):
             staff = _STAFF.search(part)
             candidate = (part[: staff.start()] if staff else part).strip()
             name = self._name(candidate, 0)
@@ -720,6 +742,25 @@ class _Reader:
             if named is not None:
                 found.append(named)
         return found
+
+    def _contributor_parts(self, written: str) -> list[tuple[int, str]]:
+        """The contributors of a list ("Reuters, AFP and AP"), each with its offset in ``written``: split at
+        its commas and "and"s, but for those inside a name of the table ("Reuters and The Globe and Mail"
+        is two)."""
+        parts = []
+        at = 0
+        body = written.rstrip()
+        while True:
+            start = _SPACES.match(body, at).end()  # type: ignore[union-attr]
+            known = (
+                self.aliases.name_pattern().match(body, start) if _CONTRIBUTORS.search(body, start) else None
+            )
+            split = _CONTRIBUTORS.search(body, start if known is None else known.end())
+            if split is None:
+                parts.append((start, body[start:]))
+                return parts
+            parts.append((start, body[start : split.start()]))
+            at = split.end()
 
     def read_datelines(
         self, text: str, paragraph: int, first_line: int, datelines: bool = True, sign_offs: bool = True

@@ -27,9 +27,7 @@ def news_outlet_names() -> list[tuple[str, OutletInfo]]:
     """Each name of each news outlet of the table, as a credit line or a title may write it: capitalised,
     no brackets, no dots, and an ordinary word the table takes only after "the" (``needs_the``) with it.
 
-    Left out: names with a lower-case word other than "of" ("The Mail on Sunday", "The Globe and Mail"),
-    which a run of capitalised words after a cue ends before ("Source: The Mail on Sunday" reads "The
-    Mail"), a limit of the name run that these tests are not about.
+    Names with lower-case words ("The Mail on Sunday", "The Globe and Mail", "PA news agency") are in.
     """
     return [
         (name, info)
@@ -39,7 +37,6 @@ def news_outlet_names() -> list[tuple[str, OutletInfo]]:
         and not re.search(r"[():]", name)
         and not (info.needs_the and len(outlet_key(name).split()) == 1 and not name.startswith("The "))
         and "." not in name
-        and all(word[:1].isupper() or word == "of" for word in name.split())
     ]
 
 
@@ -115,6 +112,53 @@ def test_the_credit_line_prefilter_passes_every_text_the_cue_pattern_finds(
 def test_a_cue_spaced_otherwise_still_credits(line: str) -> None:
     credited = extract_credits(post_with("The storm hit the coast on Tuesday.", line), builtin_aliases())
     assert [c.outlet for c in credited] == ["Reuters"]
+
+
+# -- a known name holding lower-case words ("The Mail on Sunday", "The Globe and Mail") -----------
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        # The run of capitalised words stops at "on" and "and"; the table's longer name is taken whole.
+        (("Source: The Mail on Sunday",), [("The Mail on Sunday", "source")]),
+        (("Read more at The Mail on Sunday",), [("The Mail on Sunday", "read more")]),
+        (("Source: Mail on Sunday",), [("The Mail on Sunday", "source")]),
+        (("Via the Mail on Sunday",), [("The Mail on Sunday", "via")]),
+        (("Source: The Globe and Mail",), [("The Globe and Mail", "source")]),
+        (("Source: the Globe and Mail",), [("The Globe and Mail", "source")]),
+        (("Courtesy of The Globe and Mail",), [("The Globe and Mail", "courtesy")]),
+        (("Copyright 2020 The Globe and Mail",), [("The Globe and Mail", "copyright")]),
+        (("Source: The Globe and Mail Graphics desk",), [("The Globe and Mail", "source")]),
+        (("Source: The Globe and Mail and Reuters",), [("The Globe and Mail", "source")]),
+        (("Via The Mail on Sunday and Reuters",), [("The Mail on Sunday", "via")]),
+        (("From The Globe and Mail:", "The talks failed."), [("The Globe and Mail", "lead-in")]),
+        (("The Globe and Mail contributed to this report.",), [("The Globe and Mail", "contributed")]),
+        (
+            ("Reuters and The Globe and Mail contributed to this report.",),
+            [("Reuters", "contributed"), ("The Globe and Mail", "contributed")],
+        ),
+        (("The talks failed. (With The Globe and Mail)",), [("The Globe and Mail", "contributed")]),
+        (
+            ("The talks failed. (With Reuters and The Globe and Mail)",),
+            [("Reuters", "contributed"), ("The Globe and Mail", "contributed")],
+        ),
+        # No known name goes on past the run: it still ends before "and" and "on", as before.
+        (("Source: Reuters and AP",), [("Reuters", "source")]),
+        (("Via Reuters and AP",), [("Reuters", "via")]),
+        (("Source: The Gazette and Herald",), [("The Gazette", "source")]),
+        (("Source: The Mail",), [("Daily Mail", "source")]),
+        (("Source: The Times",), [("The Times", "source")]),
+        (("Source: PA news agency",), [("Press Association", "source")]),
+    ],
+)
+def test_a_known_name_with_lower_case_words_after_a_cue_is_taken_whole(
+    paragraphs: tuple[str, ...], expected: list[tuple[str, str]]
+) -> None:
+    """ "Source: The Mail on Sunday" credited the Daily Mail ("The Mail"), "Source: The Globe and Mail" an
+    outlet named "The Globe", and "Courtesy of The Globe and Mail" nobody: the run of capitalised words
+    after the cue ended before "on" and "and". The longest name of the table written there wins."""
+    assert how(*paragraphs) == expected
 
 
 def test_after_a_weak_cue_an_ordinary_word_opens_no_outlets_name() -> None:
