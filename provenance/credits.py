@@ -20,12 +20,15 @@ Two kinds of evidence, both in the post's own text:
 - **a wire's dateline**: "WASHINGTON (AP) —", "(Reuters) -", or "(AFP)" on a
   line of its own, and its sign-off, "— Reuters" on a line of its own
   ("dateline");
-- **the post's title**: "AP: Storm hits the coast", "REUTERS - ...", or
-  "Storm hits the coast (Reuters)", how many blogs credit a wire ("title").
+- **the post's title**: "AP: Storm hits the coast", "REUTERS - ...",
+  "Storm hits the coast (Reuters)" or "Storm hits the coast | Reuters", how
+  many blogs credit a wire ("title").
 
 A title credits only a news outlet of the table, and only in a credit's place:
 the whole of what opens the title before a colon or a dash ("AP:", "Reuters
--"), or the whole of a bracket closing it ("(Reuters)"). A title that names
+-"), with the label an outlet gives its own story ("AP Exclusive:"), the
+whole of a bracket closing it ("(Reuters)"), or the whole of its last segment
+after " | ", where a page's title ends with its site's name. A title that names
 an outlet anywhere else ("Reuters reporter jailed", "Why the AP changed its
 style guide") is about the outlet, not a credit of it; a one-word name the
 table takes only after "the" counts only with it ("Guardian: a poem" is no
@@ -228,6 +231,11 @@ _TITLE_OPENING = re.compile(
     rf"[ \t]*(?P<name>[^\s:][^:\n]{{0,{_LEAD_IN_NAME - 1}}}?)[ \t]*(?::|[—–]|-(?=[ \t]))[ \t]*(?=\S)"
 )
 _TITLE_CLOSING = re.compile(rf"\S[ \t]*\((?P<name>[^()\n]{{1,{_LEAD_IN_NAME}}})\)[ \t]*[.!]?[ \t]*$")
+# Or the whole of the last segment after " | ", where a page's title ends with its site's name ("Storm hits
+# the coast | Reuters").
+_TITLE_LAST_SEGMENT = re.compile(rf"\S[ \t]+\|[ \t]+(?P<name>[^|\s][^|\n]{{0,{_LEAD_IN_NAME - 1}}})$")
+# "AP Exclusive: ...": the label an outlet gives its own story, before its title's colon or dash.
+_EXCLUSIVE = re.compile(r"[ \t]+exclusive$", re.IGNORECASE)
 # Cues that credit people as often as outlets: the name after them must show it is an outlet's.
 _WEAK = frozenset({"via", "hat tip", "courtesy", "contributed", "read more", "produced by"})
 # Cues that count only after "This story was" ("produced by" alone is any film's or album's credit).
@@ -817,20 +825,27 @@ class _Reader:
 
     def read_title(self) -> None:
         """A news outlet of the table in the title's credit place: "AP: Storm hits the coast", "Storm hits
-        the coast (Reuters)".
+        the coast (Reuters)", "Storm hits the coast | Reuters".
 
         Blogs that print a wire's story credit it so, and nowhere else: the
         copy was "not credited". Only the whole of the words before the first
-        colon or dash, or the whole of a closing bracket, is looked up, and
-        only a news outlet counts: "Reuters reporter jailed" and "Pentagon:
-        troops to stay" name an outlet or a body without crediting its text.
+        colon or dash (less an "Exclusive" after the name: "AP Exclusive:"
+        is how the wire labels its own story, and a copy keeps the label),
+        the whole of a closing bracket, or the whole of the last segment after
+        " | " is looked up, and only a news outlet counts: "Reuters reporter
+        jailed" and "Pentagon: troops to stay" name an outlet or a body
+        without crediting its text, "AP Photos:" and "(AP Photo)" credit a
+        picture.
         """
         title = self.post.title
         line = self.post.title_line or self.post.source.line_start
-        for found in (_TITLE_OPENING.match(title), _TITLE_CLOSING.search(title)):
+        opening = _TITLE_OPENING.match(title)
+        for found in (opening, _TITLE_CLOSING.search(title), _TITLE_LAST_SEGMENT.search(title)):
             if found is None:
                 continue
             written = found.group("name").strip()
+            if found is opening:
+                written = _EXCLUSIVE.sub("", written)
             name_at = _Where(_TITLE, line, title, title.index(written, found.start("name")))
             info = self.named_before.outlet(written, name_at) or self.aliases.lookup(written)
             if info is None or info.kind != "news outlet":

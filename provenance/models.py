@@ -642,7 +642,7 @@ CreditHow = Literal[
     "contributed",  # "Reuters contributed to this report", "Additional reporting by X", "(With AFP)"
     "read more",  # "Read more at X", "Read the full article at X"
     "produced by",  # "This story was produced by X"
-    "title",  # "AP: Storm hits the coast", "Storm hits the coast (Reuters)" (a news outlet of the table)
+    "title",  # "AP: Storm hits the coast", "... (Reuters)", "... | Reuters" (a news outlet of the table)
 ]
 
 

@@ -54,6 +54,14 @@ def title_credits(title: str) -> list[tuple[str, str, str]]:
         ("Storm hits the coast (The Associated Press).", "Associated Press", "The Associated Press"),
         ("The Guardian: Storm hits the coast", "The Guardian", "The Guardian"),
         ("  AFP : Storm hits the coast", "Agence France-Presse", "AFP"),
+        # The whole of the last segment after " | ", as a site's page title ends with its name.
+        ("Storm hits the coast | Reuters", "Reuters", "Reuters"),
+        ("Storm hits the coast | World news | The Guardian", "The Guardian", "The Guardian"),
+        ("Storm hits the coast | The Globe and Mail", "The Globe and Mail", "The Globe and Mail"),
+        # "AP Exclusive:" is how a wire labels its own story, and a copy keeps the label.
+        ("AP Exclusive: Storm hits the coast", "Associated Press", "AP"),
+        ("REUTERS EXCLUSIVE - Storm hits the coast", "Reuters", "REUTERS"),
+        ("The Guardian exclusive: Storm hits the coast", "The Guardian", "The Guardian"),
     ],
 )
 def test_a_known_outlet_in_a_titles_credit_place_is_the_posts_credit(
@@ -87,6 +95,14 @@ def test_a_known_outlet_in_a_titles_credit_place_is_the_posts_credit(
         "The terrorist diaspora: After the fall of the caliphate",
         "Storm hits the coast (Video)",
         "Storm hits the coast (AP Photo)",
+        "Storm hits the coast | The Daily Blog",
+        "Storm hits the coast | AP Photo",
+        "Storm hits the coast | Guardian",
+        "Reuters | Storm hits the coast",
+        "Exclusive: Storm hits the coast",
+        "Guardian Exclusive: a poem",
+        "Pentagon exclusive: troops to stay",
+        "AP Photos: Storm hits the coast",
         "Reuters:",
         "(Reuters)",
         "",
