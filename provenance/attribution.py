@@ -324,7 +324,12 @@ class PostScanner:
 
     def resolve_short(self, key: str) -> OutletInfo | None:
         """The outlet the short form of key ``key`` ("times") stands for: of those it may stand for, the
-        one whose full name was read last; None when none was read (or ``key`` is no short form)."""
+        one whose full name was read last; None when none was read (or ``key`` is no short form).
+
+        The outlet whose own name the short form is ("The Times", the London
+        paper) is one of those: "The Times of London" after "The New York
+        Times" makes it the one "the Times" names next.
+        """
         named = [o for o in self.short_forms.get(key, ()) if o.name in self.last_named]
         return max(named, key=lambda o: self.last_named[o.name]) if named else None
 

@@ -71,7 +71,9 @@ A short form the table declares ("the Times", "the Post", "the Journal":
 another alias) of an outlet it stands for earlier in the post, in its title
 or in the paragraphs and editor notes before the credit, it is that outlet,
 the one named last when several were ("The New York Times reported … Source:
-The Times" credits The New York Times). With no such name before it, "The
+The Times" credits The New York Times), the outlet whose own name the short
+form is among them ("The Times of London" named after The New York Times makes
+"The Times" the London paper again). With no such name before it, "The
 Times" is the table's own The Times (London) and "The Post" an outlet found
 in the text; a credit opening the title has nothing before it.
 

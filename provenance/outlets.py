@@ -629,7 +629,9 @@ class OutletAliases:
         return holds_word_run(_WORD.findall(text.casefold()) if words is None else words, self.name_index())
 
     def short_forms(self) -> dict[str, tuple[OutletInfo, ...]]:
-        """Short-form key ("post") -> the outlets it may stand for, in entry order."""
+        """Short-form key ("post") -> the outlets it may stand for, in entry order: those declaring it
+        (``short``), then the outlet whose own name it is, if another ("times": The New York Times, the Los
+        Angeles Times, then The Times of London, named "The Times")."""
         if self._short_forms is not None:
             return self._short_forms
         forms: dict[str, list[OutletInfo]] = {}
@@ -638,6 +640,10 @@ class OutletAliases:
                 continue
             for short in entry.short:
                 forms.setdefault(outlet_key(short), []).append(entry)
+        for key, declaring in forms.items():
+            own = self._by_key.get(key)
+            if own is not None and own not in declaring:
+                declaring.append(own)
         self._short_forms = {key: tuple(entries) for key, entries in forms.items()}
         return self._short_forms
 

@@ -275,6 +275,20 @@ def test_a_full_name_only_after_the_credit_or_none_leaves_the_times_the_london_p
     assert credited(title_credit) == [("The Times", "title")]
 
 
+def test_the_times_of_london_named_last_before_the_short_form_is_what_it_stands_for() -> None:
+    """ "The Times of London" after "The New York Times" makes the London paper the one "the Times" names
+    next, in a credit line and in a mention alike, as a later Los Angeles Times does; before, "Source: The
+    Times" still credited The New York Times, the last of the outlets declaring the short form."""
+    london = "The Times of London reported the same."
+    assert credited(post_with(NYT_REPORTED, london, "Source: The Times")) == [("The Times", "source")]
+    assert credited(post_with(london, NYT_REPORTED, "Source: The Times")) == [
+        ("The New York Times", "source")
+    ]
+    post = post_with(NYT_REPORTED, london, "The Times said more would follow.")
+    mentioned = [m.outlet for m in extract_mentions(post, builtin_aliases()) if m.surface == "The Times"]
+    assert mentioned == ["The Times"]
+
+
 def test_a_full_name_that_is_no_short_form_or_a_link_to_its_site_keeps_its_outlet() -> None:
     """ "The Times of London" is the London paper's alias, and a link decides by its site: neither is a short
     form, so a New York Times named before them changes nothing."""
