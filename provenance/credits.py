@@ -761,7 +761,8 @@ class _Reader:
         at = 0
         body = written.rstrip()
         while True:
-            start = _SPACES.match(body, at).end()  # type: ignore[union-attr]
+            spaces = _SPACES.match(body, at)
+            start = spaces.end() if spaces is not None else at  # always a match: \s* matches nothing too
             known = (
                 self.aliases.name_pattern().match(body, start) if _CONTRIBUTORS.search(body, start) else None
             )
