@@ -232,6 +232,22 @@ def test_seed_outlets_named_in_the_issue_are_found() -> None:
     assert "FARS" in by_post["Analysis: Iran, ISIS Likely to Unite for WWIII"]
 
 
+@pytest.mark.parametrize(
+    ("text", "outlets"),
+    [
+        ("Hill told reporters on Tuesday that the vote would go ahead.", []),
+        ("According to Economist Jane Smith, rates will rise.", []),
+        ("The Hill reported on Tuesday that the vote would go ahead.", ["The Hill"]),
+        ("According to the Economist, rates will rise.", ["The Economist"]),
+    ],
+)
+def test_a_name_that_is_a_surname_or_a_word_without_the_is_no_outlet(text: str, outlets: list[str]) -> None:
+    """ "Hill told reporters" is a person, "Economist Jane Smith" a job: The Hill and The Economist are
+    named only with "the" (``needs_the``), as The Sun is."""
+    mentions = extract_mentions(records.post("p", text), builtin_aliases())
+    assert [m.outlet for m in mentions] == outlets
+
+
 def test_credits_in_worker_processes_equal_the_serial_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     """credits_of_posts in two worker processes: each post's credits and vouched names, as in one."""
     lines = [

@@ -88,6 +88,8 @@ def test_a_known_outlet_in_a_titles_credit_place_is_the_posts_credit(
         # An ordinary word the table takes only after "the", and bodies that are no news outlet.
         "Guardian: a poem",
         "Express: five ways to cook rice",
+        "Economist: rates will rise",
+        "Hill: the vote is close",
         "Pentagon: troops to stay",
         "FBI: arrests made",
         # No outlet, or nothing after the credit place.
