@@ -31,6 +31,9 @@ Cases (``--cases``):
 ``crowded-html`` one web page of k/8 paragraphs, each of 8 words in bold between
                 8 plain ones (k = 2k, 16k, 128k formatting elements: eight times from
                 one size to the next)
+``outlet-sentences`` one plain-text post whose one paragraph holds k short sentences,
+                ten to a line, each crediting a known outlet ("Source: The Globe and Mail.")
+                (k = 2k, 20k, 200k)
 ``generated``   the generated 100,000-paragraph dump (``generate.py``)
 
     python benchmarks/bench_hostile.py                      # every case, every size
@@ -125,6 +128,16 @@ def write_credit_lines(path: Path, names: int) -> None:
     )
 
 
+def write_outlet_sentences(path: Path, sentences: int) -> None:
+    """One plain-text post: one paragraph of ``sentences`` short sentences, ten to a line, each crediting a
+    known outlet ("Source: The Globe and Mail."): the mention step once counted the line breaks before
+    each sentence from the paragraph's start, time growing with its square (7 s at 32,000)."""
+    line = " ".join(["Source: The Globe and Mail."] * 10)
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Sources\n\nThe storm hit the coast on Tuesday.\n\n")
+        out.writelines(line + "\n" for _ in range(sentences // 10))
+
+
 def write_long_paragraphs(path: Path, words: int) -> None:
     """JSON Lines: two posts, each one paragraph of ``words`` words in lines of 12 (no blank line), the
     second a copy of the first with one word in 80 replaced: what aligning a pair and reading its edits
@@ -164,6 +177,7 @@ CASES: dict[str, tuple[tuple[int, ...], Callable[[Path, int], None], str]] = {
     "repeats": ((1_000, 10_000, 100_000), write_repeats, "post.txt"),
     "near-lines": ((1_000, 10_000, 100_000), write_near_lines, "lines.jsonl"),
     "credit-lines": ((1_000, 10_000, 100_000), write_credit_lines, "export.xml"),
+    "outlet-sentences": ((2_000, 20_000, 200_000), write_outlet_sentences, "post.txt"),
     "long-paragraphs": ((10_000, 40_000, 160_000), write_long_paragraphs, "posts.jsonl"),
     "crowded-html": ((2_000, 16_000, 128_000), write_crowded_html, "page.html"),
 }

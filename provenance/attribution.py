@@ -832,9 +832,11 @@ def extract_mentions(
         unknown = _has_cue_word(text, folded_words) and _may_name_an_outlet(text, folded_words, vouched)
         if not known and not unknown:
             continue
+        line, counted = first_line, 0  # line breaks counted up to each sentence, once over the text
         for start, end in split_sentences(text):
             sentence = text[start:end]
-            line = first_line + text.count("\n", 0, start)
+            line += text.count("\n", counted, start)
+            counted = start
             # (outlet, surface, cue, start, end) of each attribution in the sentence, one per outlet.
             found: dict[str, tuple[str, str, str, int, int]] = {}
             taken: list[tuple[int, int]] = []

@@ -506,6 +506,7 @@ def test_hostile_dumps_grow_by_the_size_asked_for(tmp_path: Path) -> None:
         ("near-lines", 25),
         ("long-paragraphs", 200),
         ("crowded-html", 80),
+        ("outlet-sentences", 50),
     )
     for case, size in cases:
         corpus = read_corpus([bench_hostile.dump_for(case, size, tmp_path)], AuditConfig())
@@ -517,6 +518,7 @@ def test_hostile_dumps_grow_by_the_size_asked_for(tmp_path: Path) -> None:
         "near-lines": (3, 25),
         "long-paragraphs": (2, 2),
         "crowded-html": (1, 10),
+        "outlet-sentences": (1, 2),
     }
 
 
