@@ -481,3 +481,149 @@ def test_a_start_tag_of_one_long_word_never_ended_is_passed_over_in_one_scan(tmp
     (tmp_path / "page.html").write_text(markup, encoding="utf-8")
     (post,) = read_corpus([tmp_path]).posts
     assert lines_and_texts(post)[:2] == [(6, LONG_A), (7, LONG_B)]
+
+
+def unparsed_of(events: list[object]) -> list[tuple[int, str]]:
+    return [(e.line, e.text) for e in events if isinstance(e, UnparsedLine)]
+
+
+def warnings_of(events: list[object]) -> list[tuple[int, str]]:
+    return [(e.line, e.message) for e in events if isinstance(e, InputWarning)]
+
+
+def test_words_a_tag_left_open_reads_as_its_attributes_are_listed_as_unparsed() -> None:
+    """A ">" left out: HTML parsers, as browsers, read "and more words" as the <a>'s attributes, and the
+    words were in no paragraph and no list. Its line is now unparsed, with the tag's text, and a warning."""
+    broken = '<p>First words <a href="x" and more words here</p><p>Later words.</p>'
+    events = list(iter_html("page.html", article(f"<p>{LONG_A}</p>", broken, f"<p>{LONG_B}</p>"), "page"))
+    post = next(e for e in events if isinstance(e, Post))
+    assert LONG_A in [p.text for p in post.paragraphs]
+    assert "Later words." in " ".join(p.text for p in post.paragraphs)
+    assert unparsed_of(events) == [(7, '<a href="x" and more words here</p>')]
+    assert warnings_of(events) == [
+        (
+            7,
+            "a <a> tag on this line holds text that HTML parsers, as browsers do, read as the tag's "
+            'attributes (a quote or a ">" missing); not audited, its line listed as unparsed',
+        )
+    ]
+
+
+def test_a_quote_left_open_until_a_later_line_lists_each_line_of_the_tag() -> None:
+    """A title's quote left open runs to the next quote, two lines on: each line of the tag is unparsed."""
+    events = list(
+        iter_html(
+            "page.html",
+            article(
+                f'<p>{LONG_A} <span title="x>the span text.</span> More words',
+                "on a second line.</p>",
+                f'<p>{LONG_B} <a href="y">a link</a></p>',
+                f"<p>{THIRD}</p>",
+            ),
+            "page",
+        )
+    )
+    post = next(e for e in events if isinstance(e, Post))
+    assert unparsed_of(events) == [
+        (6, '<span title="x>the span text.</span> More words'),
+        (7, "on a second line.</p>"),
+        (8, f'<p>{LONG_B} <a href="y">'),
+    ]
+    assert [line for line, _ in warnings_of(events)] == [6]
+    assert (9, THIRD) in lines_and_texts(post)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<img src="a.png" alt="A photo">',
+        '<a title="Home > News" href="/news">News</a>',
+        '<span data-content="<b>bold</b> text">x</span>',
+        '<iframe src="v" allowfullscreen webkitallowfullscreen mozallowfullscreen></iframe>',
+        '<div v-if="shown" :class="c" @click="go" hidden>x</div>',
+        '<script>if (a<b && c>d) { x = "<p title=\'"; }</script>',
+        '<!-- <a href="x" and more words -->',
+    ],
+)
+def test_tags_that_hold_no_text_of_the_page_are_left_alone(tag: str) -> None:
+    """Tooltips, data attributes, bare attributes real pages write, scripts and comments: no warning."""
+    events = list(iter_html("page.html", article(f"<p>{LONG_A} {tag}</p>", f"<p>{LONG_B}</p>"), "page"))
+    assert unparsed_of(events) == [] and warnings_of(events) == []
+
+
+def test_a_tag_never_closed_is_read_as_text_with_the_rest_of_the_page() -> None:
+    """A quote never closed ran the <b> to the page's end: each paragraph after it was lost, in no list."""
+    events = list(
+        iter_html(
+            "page.html",
+            article(
+                f"<p>{LONG_A}</p>",
+                '<p>Last of all, <b class="z>a quote never closed.</p>',
+                f"<p>{LONG_B}</p>",
+            ),
+            "page",
+        )
+    )
+    post = next(e for e in events if isinstance(e, Post))
+    assert lines_and_texts(post) == [
+        (6, LONG_A),
+        (7, 'Last of all, <b class="z>a quote never closed.'),
+        (8, LONG_B),
+    ]
+    assert warnings_of(events) == [
+        (
+            7,
+            'a <b> tag opened on this line is never closed (a quote or a ">" missing), so it would run to '
+            "the end of the page; read as text instead, with the text after it",
+        )
+    ]
+
+
+def test_a_page_of_tags_never_closed_is_read_in_one_scan() -> None:
+    """Each tag never closed is read again from the character after it, so 20,000 of them took 47 s; after
+    ten, the rest of the page is all read as text, at once."""
+    page = f"<html><head><title>A page</title></head><body>\n<p>{LONG_A}</p>\n" + "<a b " * 20_000
+    events = list(iter_html("page.html", page, "page"))
+    post = next(e for e in events if isinstance(e, Post))
+    kept = lines_and_texts(post) + [(n.line, n.text) for n in post.notes]
+    assert kept == [(2, LONG_A), (3, ("<a b " * 20_000).strip())]
+    assert warnings_of(events) == [
+        (
+            3,
+            'a <a> tag opened on this line is never closed (a quote or a ">" missing), so it would run to '
+            "the end of the page; read as text instead, with the text after it (9 more such tags after it; "
+            "past the last, the rest of the page is all read as text)",
+        )
+    ]
+
+
+_marker_lines = st.lists(
+    st.sampled_from(
+        [
+            "<p>{0} {1} {2}.</p>",
+            '<p>{0} <a href="x" {1} {2}</p>',
+            '<p>{0} <span title="x>{1}</span> {2}</p>',
+            "<p>{0} <b class='y>{1}.</b> {2}</p>",
+            '<p>{0}" {1}">{2}</p>',
+            "<div>{0} <i {1} {2}>more</i></div>",
+            "<p>{0} <em\n{1}\n{2}</p>",
+        ]
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_marker_lines)
+def test_every_word_of_a_page_with_tags_left_open_is_read_or_unparsed(lines: list[str]) -> None:
+    """Whatever quotes and ">" are missing, each word is in a paragraph, a note, the title or unparsed."""
+    markers = [f"marker{n}x" for n in range(3 * len(lines))]
+    body = [line.format(*markers[3 * n : 3 * n + 3]) for n, line in enumerate(lines)]
+    events = list(iter_html("page.html", article(*body), "page"))
+    post = next(e for e in events if isinstance(e, Post))
+    kept = " ".join(
+        [post.title, *(p.text for p in post.paragraphs), *(n.text for n in post.notes)]
+        + [text for _, text in unparsed_of(events)]
+    )
+    assert [marker for marker in markers if marker not in kept] == []

@@ -25,7 +25,10 @@ split into them (trafilatura keeps it whole). A single ``<br>`` does not.
 Nothing of the page's text is lost silently: every other text block
 (navigation, sidebars, footers, share buttons) is kept as a ``boilerplate``
 note of the post with its line, and the report lists them as lines kept but
-not audited.
+not audited. A tag left open by a missing quote or ``>`` holds the text after
+it as attributes, for an HTML parser as for a browser: each line of it is
+listed as unparsed, or, when no ``>`` ever ends it, it is read as text (see
+:func:`_swallowing_tags`).
 
 The title is the page's ``<title>`` as trafilatura cleans it (site name cut
 off), else the first ``<h1>``, else the file name. The date comes only from
@@ -611,6 +614,218 @@ def _escaped(page: str, offsets: list[int]) -> str:
     return "".join(pieces) + page[position:]
 
 
+# Markup as the HTML tokenizer reads it (the WHATWG rules, which libxml2 follows from 2.14): a tag's name
+# runs to a space, "/" or ">"; an attribute's name to a space, "/", ">" or "=", a "<" included (a tag
+# left open runs into the next one); a quoted value to its closing quote, wherever that is; the tag to
+# the first ">" outside quotes. Possessive throughout, so a tag never closed is passed over in one scan.
+_SPACE = "\t\n\f\r "
+_ATTRIBUTES = (
+    rf"(?:[{_SPACE}/]++|(?:=[^{_SPACE}/>=]*+|[^{_SPACE}/>=]++)"
+    rf"""(?:[{_SPACE}]*+=[{_SPACE}]*+(?:"[^"]*+"?|'[^']*+'?|[^{_SPACE}>]*+))?)*+"""
+)
+_MARKUP = re.compile(rf"<(?:!--.*?-->|[!?][^>]*+>?|(/?)([A-Za-z][^{_SPACE}/>]*+)({_ATTRIBUTES})(>?))", re.S)
+_ONE_ATTRIBUTE = re.compile(
+    rf"(=?[^{_SPACE}/>=]*+)"
+    rf"""(?:[{_SPACE}]*+=[{_SPACE}]*+("[^"]*+"?|'[^']*+'?|[^{_SPACE}>]*+))?"""
+)
+# A quoted value holding the end of its tag and the markup or the lines after it: its closing quote was
+# missing. A one-line value with a ">" ("Home > News") is a tooltip as written.
+_TAG_END_IN_VALUE = re.compile(r"""^["'][^<>]*+>(?:[^<]*+(?:<(?![A-Za-z/!])[^<]*+)*+<[A-Za-z/!]|[^\n]*+\n)""")
+# Elements whose content is text up to their end tag (script, style and title never closed are read as text).
+_RAW_TEXT_ELEMENTS = frozenset(
+    {"script", "style", "title", "textarea", "iframe", "xmp", "noembed", "noframes"}
+)
+_RAW_TEXT_END = {name: re.compile(rf"</{name}[{_SPACE}/>]", re.I) for name in _RAW_TEXT_ELEMENTS}
+# Attributes written without a value in real pages; other bare words in a tag are text it swallowed.
+_BARE_ATTRIBUTES = frozenset(lxml_html.defs.safe_attrs) | frozenset(
+    {
+        "allowfullscreen",
+        "allowtransparency",
+        "amp",
+        "async",
+        "autocomplete",
+        "autofocus",
+        "autoplay",
+        "capture",
+        "checked",
+        "compact",
+        "contenteditable",
+        "controls",
+        "crossorigin",
+        "declare",
+        "default",
+        "defer",
+        "disabled",
+        "download",
+        "draggable",
+        "formnovalidate",
+        "frameborder",
+        "hidden",
+        "inert",
+        "integrity",
+        "ismap",
+        "itemprop",
+        "itemscope",
+        "loop",
+        "mozallowfullscreen",
+        "msallowfullscreen",
+        "multiple",
+        "muted",
+        "nohref",
+        "nomodule",
+        "noresize",
+        "noshade",
+        "novalidate",
+        "nowrap",
+        "open",
+        "playsinline",
+        "popover",
+        "readonly",
+        "required",
+        "reversed",
+        "scrolling",
+        "seamless",
+        "selected",
+        "shadowrootmode",
+        "sortable",
+        "spellcheck",
+        "translate",
+        "truespeed",
+        "typemustmatch",
+        "webkitallowfullscreen",
+    }
+)
+# Characters of an attribute name that only a template or framework writes (v-if, :class, @click, [prop]).
+_FRAMEWORK_NAME = re.compile(r"[-:@#\[\]()*_$]")
+#: Tags never closed that are read again from the next character on; past them, the rest of the page is text.
+_MAX_NEVER_CLOSED = 10
+_TAG_OPENER = re.compile(r"<(?=/?[A-Za-z])")
+
+
+@dataclass(slots=True)
+class _SwallowingTags:
+    """What :func:`_swallowing_tags` found: tags run to the end of the page, and tags holding text."""
+
+    never_closed: list[tuple[int, str]]  # (line, "<name>") of each tag read as text instead
+    holding_text: list[UnparsedLine]  # each line of a tag holding text, with the tag's text on it
+    first: tuple[int, str] | None = None  # (line, "<name>") of the first tag holding text
+    tags: int = 0  # how many tags hold text
+    rest_as_text: bool = False  # so many were never closed that the page after the last is all read as text
+
+
+def _holds_text(attributes: str) -> bool:
+    """Whether a tag's attributes are text an HTML parser swallowed: a quote or a ">" was missing."""
+    bare = 0
+    for match in _ONE_ATTRIBUTE.finditer(attributes):
+        name, value = match[1], match[2]
+        if not name:
+            continue
+        if "<" in name or (value is not None and _TAG_END_IN_VALUE.match(value)):
+            return True
+        if value is None and name.lower() not in _BARE_ATTRIBUTES and not _FRAMEWORK_NAME.search(name):
+            bare += 1
+            if bare >= 2:
+                return True
+    return False
+
+
+def _swallowing_warnings(path: str, found: _SwallowingTags) -> Iterator[InputWarning]:
+    """A warning for the tags :func:`_swallowing_tags` read as text, and one for those holding text."""
+    if found.never_closed:
+        line, tag = found.never_closed[0]
+        more = len(found.never_closed) - 1
+        yield InputWarning(
+            path,
+            line,
+            f'a {tag} tag opened on this line is never closed (a quote or a ">" missing), so it would run '
+            "to the end of the page; read as text instead, with the text after it"
+            + (f" ({more:,} more such tag{'s' if more > 1 else ''} after it" if more else "")
+            + (
+                "; past the last, the rest of the page is all read as text)"
+                if found.rest_as_text
+                else ")"
+                if more
+                else ""
+            ),
+        )
+    if found.first is not None:
+        line, tag = found.first
+        held = len(found.holding_text)
+        if found.tags == 1:
+            what = f"a {tag} tag on this line holds"
+            where = "its line" if held == 1 else f"its {held:,} lines"
+        else:
+            what = f"{found.tags:,} tags (the first a {tag} on this line) hold"
+            where = "their line" if held == 1 else f"their {held:,} lines"
+        yield InputWarning(
+            path,
+            line,
+            f"{what} text that HTML parsers, as browsers do, read as the tag's attributes (a quote or a "
+            f'">" missing); not audited, {where} listed as unparsed',
+        )
+
+
+def _swallowing_tags(path: str, page: str) -> tuple[str, _SwallowingTags]:
+    """The page with each tag that would run to its end read as text; where tags swallow the page's text.
+
+    A quote left open in a tag (``<a title="x>words</a>``), or a ``>`` left
+    out (``<a href="x" more words</p>``), makes an HTML parser, as a
+    browser, read the text after it as the tag's attributes, up to the next
+    ``>`` outside quotes: those words were in no paragraph and no list. Such
+    a tag closed later is kept as the parser reads it, and each line it
+    spans is listed as unparsed with the tag's text on it; a tag with no
+    such ``>`` after it (the rest of the page lost) has its ``<`` escaped,
+    so that it and what follows are read as text, as a comment never
+    closed is (:func:`_never_closed`). No line break moves.
+    """
+    found = _SwallowingTags([], [])
+    escaped: list[int] = []
+    position = counted = 0
+    line = 1  # the line of offset ``counted``
+    while True:
+        match = _MARKUP.search(page, position)
+        if match is None:
+            break
+        position = match.end()
+        name = match[2]
+        if name is None:
+            continue
+        # Counted from the last tag's start, not the page's: 215,000 tags of a 3.5 MB page took 210 s.
+        line += page.count("\n", counted, start := match.start())
+        counted = start
+        if not match[4]:
+            escaped.append(start)
+            found.never_closed.append((line, f"<{match[1]}{name}>"))
+            if len(escaped) == _MAX_NEVER_CLOSED:
+                # Read again from each, a page of tags never closed took time growing with its square.
+                escaped += [tag.start() for tag in _TAG_OPENER.finditer(page, start + 1)]
+                found.rest_as_text = True
+                break
+            position = start + 1
+            continue
+        if len(match[3]) > 1 and _holds_text(match[3]):
+            found.tags += 1
+            found.first = found.first or (line, f"<{match[1]}{name}>")
+            for number, text in enumerate(match[0].split("\n"), start=line):
+                if not text.strip():
+                    continue
+                if found.holding_text and found.holding_text[-1].line == number:
+                    # Another such tag on the line: one unparsed line holds both.
+                    text = f"{found.holding_text.pop().text} … {text}"
+                found.holding_text.append(
+                    UnparsedLine(path, number, text if len(text) <= _PREVIEW else text[:_PREVIEW] + "…")
+                )
+        lowered = name.lower()
+        if not match[1] and lowered in _RAW_TEXT_ELEMENTS:
+            end = _RAW_TEXT_END[lowered].search(page, position)
+            if end is None:
+                break  # its text runs to the end of the page
+            position = end.start()
+        elif not match[1] and lowered == "plaintext":
+            break
+    return (_escaped(page, escaped) if escaped else page), found
+
+
 #: Attributes of one element above which they are dropped before any parser reads the markup:
 #: libxml2's HTML parser compares each new attribute's name with every one before it, so one
 #: element of 20,000 attributes took 0.9 s to parse, of 40,000 3.6 s, and a page is parsed four
@@ -756,6 +971,9 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
             f"a {what} opened on this line is never closed, so it would run to the end of the page; "
             "read as text instead, with the text after it",
         )
+    readable, swallowing = _swallowing_tags(path, readable)
+    yield from sorted(_swallowing_warnings(path, swallowing), key=lambda warning: warning.line)
+    yield from swallowing.holding_text
     readable, many_attributes = without_crowded_attributes(readable)
     if many_attributes:
         yield InputWarning(
