@@ -27,6 +27,7 @@ import click
 from provenance import __version__
 from provenance.config import AuditConfig
 from provenance.errors import ProvenanceError
+from provenance.interrupts import raise_if_swallowed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -369,18 +370,14 @@ def stops_on_signals(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from provenance.interrupts import stop_signals_raise
+        from provenance.interrupts import abort_message, stop_signals_raise
 
         try:
             with stop_signals_raise():
                 return command(*args, **kwargs)
         except KeyboardInterrupt as exc:
             signum = getattr(exc, "signum", signal.SIGINT)
-            click.echo(
-                f"Aborted ({signal.Signals(signum).name}): stopped before the end; "
-                "no half-written output is left",
-                err=True,
-            )
+            click.echo(abort_message(signum), err=True)
             click.get_current_context().exit(128 + signum)
 
     return wrapper  # type: ignore[return-value]
@@ -425,6 +422,7 @@ class StageProgress:
         self._heard = 0.0
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
+        raise_if_swallowed()  # a Ctrl-C lost in a library stops the run at its next step
         now = self._clock()
         self._started.setdefault(stage, now)
         if not self._live:

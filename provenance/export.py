@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from provenance.errors import ReportError
-from provenance.interrupts import deferred
+from provenance.interrupts import deferred, raise_if_swallowed
 from provenance.models import (
     GROUPS,
     Alignment,
@@ -938,6 +938,7 @@ def staged(
                 held.append(fd)
                 staged_files.append((tmp, target))
         yield [tmp for tmp, _ in staged_files]
+        raise_if_swallowed()  # a Ctrl-C lost in a library: the outputs stay the previous ones
         with deferred():
             for tmp, target in staged_files:
                 os.chmod(tmp, 0o644)

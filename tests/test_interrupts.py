@@ -662,3 +662,95 @@ def test_sigterm_while_a_large_audit_writes_keeps_the_previous_outputs_and_leave
     assert _staged(out) == []
     assert run.key_folders() == []
     assert not [pid for pid, _ in run.seen if _alive(pid)]
+
+
+# ---------------------------------------------------------------------------
+# Ctrl-C while the command starts
+
+# The command's script, as pip writes it for [project.scripts], sending itself a stop signal at a chosen
+# point: as the module STOP_AT starts being imported; "main", just before main() is called; "parsing", as
+# click parses the options; "lxml.etree init", inside lxml.etree's initialisation (as it registers its
+# classes with collections.abc), where an exception raised by a signal handler is lost.
+STOPPING_SCRIPT = textwrap.dedent(
+    """
+    import abc, os, signal, sys
+
+    point, signum = os.environ["STOP_AT"], int(os.environ["STOP_SIGNAL"])
+
+    def stop():
+        os.kill(os.getpid(), signum)
+
+    class StopOnImport:
+        def find_spec(self, name, path=None, target=None):
+            if point == "lxml.etree init" and name == "lxml.etree":
+                register = abc.ABCMeta.register
+                def register_and_stop(cls, subclass):
+                    abc.ABCMeta.register = register
+                    stop()
+                    return register(cls, subclass)
+                abc.ABCMeta.register = register_and_stop
+            elif name == point:
+                stop()
+            return None
+
+    sys.meta_path.insert(0, StopOnImport())
+    from provenance.cli import main
+    if point == "parsing":
+        import click
+        parse = click.Command.parse_args
+        def parse_args(self, ctx, args):
+            stop()
+            return parse(self, ctx, args)
+        click.Command.parse_args = parse_args
+    if point == "main":
+        stop()
+    sys.exit(main())
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("point", "signum"),
+    [
+        ("provenance.models", signal.SIGINT),
+        ("provenance.cli", signal.SIGINT),
+        ("click", signal.SIGINT),
+        ("main", signal.SIGINT),
+        ("parsing", signal.SIGINT),
+        ("lxml.etree init", signal.SIGINT),
+        ("provenance.models", signal.SIGTERM),
+    ],
+)
+def test_a_stop_signal_while_the_command_starts_ends_it_with_its_one_line(
+    tmp_path: Path, point: str, signum: int
+) -> None:
+    """A Ctrl-C in an audit's first 0.1 s printed a traceback (status 1 or killed by the signal), one at
+    0.2 s, as it imported lxml, was lost (the audit went on to the end, status 0), and a SIGTERM before
+    the command began killed it without a word. Each now ends the command with its line and 128 + signal,
+    the outputs of no run left behind."""
+    script = tmp_path / "provenance"
+    script.write_text(STOPPING_SCRIPT, encoding="utf-8")
+    (tmp_path / "dump").mkdir()
+    (tmp_path / "dump" / "post.txt").write_text("A title\n\nThe text of a post.\n", encoding="utf-8")
+    env = {**os.environ, "STOP_AT": point, "STOP_SIGNAL": str(int(signum))}
+    done = subprocess.run(
+        [sys.executable, str(script), "audit", str(tmp_path / "dump"), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 128 + signum, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"Aborted ({signal.Signals(signum).name}): stopped before the end; no half-written output is left"
+    )
+    assert not (tmp_path / "out" / "audit.json").exists()
+
+
+def test_importing_the_package_leaves_the_stop_signals_alone(tmp_path: Path) -> None:
+    """Outside the command (a library user's script), a Ctrl-C while importing it is a KeyboardInterrupt."""
+    code = "import signal, provenance; print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
