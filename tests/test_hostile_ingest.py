@@ -222,14 +222,16 @@ def test_absurd_date_keeps_the_post_undated_and_the_rest_of_the_file() -> None:
 
 
 def test_optional_field_of_the_wrong_type_keeps_the_post() -> None:
-    """``tags`` as an object is dropped with a warning, a number ``title`` is read as text; the post stays."""
+    """``tags`` as an object is dropped, a number ``title`` read as text, each with a warning; post kept."""
     text = _line("a", tags='{"x": 1}', categories='["news", 7, [1], true]').replace('"T a"', "2017")
     (post,) = _jsonl_corpus(text).posts
     assert (post.title, post.tags, post.categories) == ("2017", (), ("news", "7"))
     messages = set(map(str, _jsonl_corpus(text).warnings))
     assert messages == {
+        "dump.jsonl:1: field 'title' is a number, expected a string; read as the text '2017'",
         "dump.jsonl:1: field 'tags' is an object, expected a string or a list of strings; field dropped",
         "dump.jsonl:1: field 'categories': 2 item(s) not a string (a boolean, a list) dropped",
+        "dump.jsonl:1: field 'categories': 1 item(s) a number (7), read as text",
     }
 
 

@@ -137,3 +137,48 @@ def test_format_option_overrides_detection(tmp_path: Path) -> None:
     corpus = read_corpus([POSTS], AuditConfig(format="text"))
     assert [(p.format, len(corpus.posts)) for p in corpus.posts] == [("text", 1)]
     assert corpus.formats == {str(POSTS): "text"}
+
+
+def test_a_number_in_a_text_field_is_read_as_written_with_a_warning(tmp_path: Path) -> None:
+    """A number where a string is expected was taken as text without a word, and not as written: the
+    title 1e3 became "1000.0". It is now the text of the number as the line writes it, with a warning
+    naming file, line and field."""
+    dump = tmp_path / "posts.jsonl"
+    lines = [
+        '{"id": "a", "title": 12, "text": "Words of a."}',
+        '{"id": "b", "title": 1e3, "text": "Words of b."}',
+        '{"id": 7, "title": 2017.10, "text": "Words of c.", "outlet": -0.50, "tags": ["news", 42]}',
+    ]
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus = read_corpus([dump])
+    assert [(p.id, p.title) for p in corpus.posts] == [("a", "12"), ("b", "1e3"), ("7", "2017.10")]
+    third = corpus.posts[2]
+    assert third.citation is not None and (third.citation.outlet, third.tags) == ("-0.50", ("news", "42"))
+    assert [str(w) for w in corpus.warnings] == [
+        f"{dump}:1: field 'title' is a number, expected a string; read as the text '12'",
+        f"{dump}:2: field 'title' is a number, expected a string; read as the text '1e3'",
+        f"{dump}:3: field 'title' is a number, expected a string; read as the text '2017.10'",
+        f"{dump}:3: field 'id' is a number, expected a string; read as the text '7'",
+        f"{dump}:3: field 'outlet' is a number, expected a string; read as the text '-0.50'",
+        f"{dump}:3: field 'tags': 1 item(s) a number (42), read as text",
+    ]
+
+
+def test_a_text_that_is_a_number_a_list_or_an_object_skips_its_line_with_a_warning(tmp_path: Path) -> None:
+    """The post's text must be a string: any other value is no text to audit, and the line is unparsed."""
+    dump = tmp_path / "posts.jsonl"
+    lines = [
+        '{"id": "a", "title": "A", "text": 3.5}',
+        '{"id": "b", "title": "B", "text": ["One.", "Two."]}',
+        '{"id": "c", "title": "C", "text": {"body": "Words."}}',
+        '{"id": "d", "title": "D", "text": "Words of d."}',
+    ]
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus = read_corpus([dump])
+    assert [p.id for p in corpus.posts] == ["d"]
+    assert [(u.line, u.text) for u in corpus.unparsed] == [(1, lines[0]), (2, lines[1]), (3, lines[2])]
+    assert [str(w) for w in corpus.warnings] == [
+        f"{dump}:1: field 'text' is a number, expected a string; line skipped",
+        f"{dump}:2: field 'text' is a list, expected a string; line skipped",
+        f"{dump}:3: field 'text' is an object, expected a string; line skipped",
+    ]

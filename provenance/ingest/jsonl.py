@@ -9,11 +9,14 @@ original the post re-publishes, kept as its :class:`Citation` with ``line``
 ``tags`` (lists of strings). Other fields are ignored, with one warning per
 file naming them.
 
-A bad line (not JSON, not an object, no usable ``text``) is reported with
-its line number and what was wrong, kept in ``unparsed``, and the rest of the
-file is read. A post's ``source`` and every paragraph's ``line`` are the JSON
-line, since a JSON line has no finer place to point to. A field given twice
-in one line is read at its last value, with a warning (:class:`_Object`).
+A bad line (not JSON, not an object, no usable ``text``: none, or a value
+that is not a string) is reported with its line number and what was wrong,
+kept in ``unparsed``, and the rest of the file is read. A number where any
+other text is expected (``"title": 2017``) is read as its text, as the line
+writes it, with a warning; a value of another kind is dropped, with a warning.
+A post's ``source`` and every paragraph's ``line`` are the JSON line, since a
+JSON line has no finer place to point to. A field given twice in one line is
+read at its last value, with a warning (:class:`_Object`).
 """
 
 from __future__ import annotations
@@ -119,9 +122,22 @@ class _OutOfRange:
         self.text = text
 
 
+class _WrittenFloat(float):
+    """A JSON number with a fraction or an exponent, with the text the line writes it as.
+
+    A number where a string is expected is read as that text: the title
+    ``1e3`` is "1e3", and ``2017.10`` is "2017.10", not "1000.0" and "2017.1".
+    """
+
+    written: str
+
+
 def _parse_float(text: str) -> float | _OutOfRange:
-    value = float(text)
-    return _OutOfRange(text) if math.isinf(value) else value
+    value = _WrittenFloat(text)
+    if math.isinf(value):
+        return _OutOfRange(text)
+    value.written = text
+    return value
 
 
 class _Object(dict[str, Any]):
@@ -186,9 +202,10 @@ def _valid_text(value: str) -> str:
 class _Record:
     """One JSON object being read into a post; the problems of its fields are collected as warnings.
 
-    A field with a value of the wrong kind is dropped (or coerced to text when
-    it is a plain number) with a warning, and the post is kept: one bad value
-    spoils its field, not the post, and never the rest of the file.
+    A field with a value of the wrong kind is dropped with a warning, or,
+    a plain number, read as its text as the line writes it, with a warning;
+    the post is kept: one bad value spoils its field, not the post, and never
+    the rest of the file.
     """
 
     path: str
@@ -208,21 +225,25 @@ class _Record:
         return repaired
 
     def scalar_text(self, key: str, value: object) -> str | None:
-        """A string as is, a number as its digits; None (no warning) for anything else."""
+        """A string as is, a number as the line writes it; None (no warning) for anything else."""
         if isinstance(value, str):
             return self.clean(key, value).strip() or None
+        if isinstance(value, _WrittenFloat):
+            return value.written
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
         return None
 
     def text(self, key: str) -> str | None:
-        """An optional text field: a string, or a number as text; anything else dropped with a warning."""
+        """An optional text field: a string, or a number as text, with a warning; anything else dropped."""
         value = self.values.get(key)
         if value is None:
             return None
         text = self.scalar_text(key, value)
         if text is None and not isinstance(value, str):
             self.warn(f"field {key!r} is {_kind(value)}, expected a string; field dropped")
+        elif text is not None and not isinstance(value, str):
+            self.warn(f"field {key!r} is {_kind(value)}, expected a string; read as the text {text!r}")
         return text
 
     def texts(self, key: str) -> tuple[str, ...]:
@@ -233,12 +254,20 @@ class _Record:
         items = value if isinstance(value, list) else [value]
         kept = [(item, self.scalar_text(key, item)) for item in items if item is not None]
         dropped = [item for item, text in kept if text is None and not isinstance(item, str)]
+        numbers = [text for item, text in kept if text is not None and not isinstance(item, str)]
+        expected = "a string or a list of strings"
         if dropped and not isinstance(value, list):
-            expected = "a string or a list of strings"
             self.warn(f"field {key!r} is {_kind(value)}, expected {expected}; field dropped")
         elif dropped:
             kinds = ", ".join(sorted({_kind(item) for item in dropped}))
             self.warn(f"field {key!r}: {len(dropped)} item(s) not a string ({kinds}) dropped")
+        if numbers and not isinstance(value, list):
+            self.warn(
+                f"field {key!r} is {_kind(value)}, expected {expected}; read as the text {numbers[0]!r}"
+            )
+        elif numbers:
+            shown = ", ".join(numbers[:5]) + (", …" if len(numbers) > 5 else "")
+            self.warn(f"field {key!r}: {len(numbers)} item(s) a number ({shown}), read as text")
         return tuple(text for _, text in kept if text is not None)
 
 
