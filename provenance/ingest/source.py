@@ -590,7 +590,10 @@ def choose_encoding(
        letters (:data:`_CP1252_WESTERN`). charset-normalizer alone reads short
        Western texts as cp1250, cp1257, cp852 or cp775 ("trčs" for "très",
        "ĹTransportĺ" for "‘Transport’").
-    4. the encoding charset-normalizer detects, if it keeps ASCII as ASCII;
+    4. the encoding charset-normalizer detects, if it keeps ASCII as ASCII, the
+       warning saying it is a guess: a sentence or two is too few bytes to
+       tell code pages apart (one KOI8-R sentence reads best as cp932, two in
+       Windows-1251 at times as mac_cyrillic), and no option of it helps;
        for a file that rule 2 would read as UTF-8 but for its many invalid
        bytes, only if the file's start and sample decode in it without an
        error (:func:`_decodes_strictly`). A single-byte code page decodes
@@ -617,7 +620,10 @@ def choose_encoding(
         )
     detected = _detect(head + scan.sample)
     if detected is not None and (not utf8_with_strays or _decodes_strictly(detected, head, scan.sample)):
-        return detected, f"not UTF-8 ({where}); decoded as {detected} (detected by charset-normalizer)"
+        return detected, (
+            f"not UTF-8 ({where}); decoded as {detected}, a guess by charset-normalizer "
+            "(wrong at times on a short text: save the file as UTF-8 to be sure)"
+        )
     if utf8_with_strays:
         return "utf-8", stray_message
     if scan.invalid <= _FEW_INVALID or scan.invalid * 100 <= scan.total:
