@@ -769,3 +769,24 @@ def test_an_edge_with_both_type_and_kind_is_declared_once(tmp_path: Path) -> Non
         nx.write_graphml(for_export(graph), tmp_path / "copy.graphml")
         write_graphml(graph, tmp_path / "text.graphml")
         assert (tmp_path / "text.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()
+
+
+def test_values_no_graph_file_can_declare_are_written_as_text(tmp_path: Path) -> None:
+    """A date, a Decimal or a path as an attribute, a tuple as an edge's key: write_gexf raised KeyError
+    (networkx's writer of the copy a TypeError), write_graphml a KeyError too. They are written as their
+    text, as lists are, in both files, byte for byte as networkx writes the copy; a list holding a date
+    and a mapping of keys of two types are JSON text, not a TypeError either."""
+    from decimal import Decimal
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", date=dt.date(2017, 7, 14), where=Path("posts/a.txt"), seen=[dt.date(2017, 7, 15)])
+    graph.add_node("b", date=dt.date(2017, 7, 16), counts={1: "one", "two": 2})
+    graph.add_edge("a", "b", key=("copy", 1), type="copy_of", score=Decimal("0.5"))
+    graph.add_edge("b", "a", type="cites", score=Decimal("1.25"))
+    text = _same_gexf(graph, tmp_path)
+    assert 'value="2017-07-14"' in text and 'value="0.5"' in text and "value=\"('copy', 1)\"" in text
+    nx.write_graphml(for_export(graph), tmp_path / "copy.graphml")
+    write_graphml(graph, tmp_path / "text.graphml")
+    assert (tmp_path / "text.graphml").read_bytes() == (tmp_path / "copy.graphml").read_bytes()
+    back = nx.read_gexf(tmp_path / "g-walked.gexf")
+    assert back.nodes["a"]["date"] == "2017-07-14" and back.nodes["a"]["seen"] == '["2017-07-15"]'

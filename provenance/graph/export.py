@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -15,18 +16,37 @@ from provenance.graph.clusters import GraphElements
 _EDGE_RENAMES = {"type": "kind"}
 
 
+@functools.cache
+def _declarable() -> frozenset[type]:
+    """The types of value both GraphML and GEXF declare an attribute as (text, numbers, booleans).
+
+    A value of any other type (a date, a Decimal, a path) is written as its
+    text: looked up in these writers' tables, it raised KeyError here and
+    TypeError in networkx's own writers.
+    """
+    from networkx.readwrite.gexf import GEXF
+    from networkx.readwrite.graphml import GraphML
+
+    gexf, graphml = GEXF(), GraphML()
+    gexf.construct_types()
+    graphml.construct_types()
+    return (frozenset(gexf.xml_type) & frozenset(graphml.xml_type)) - {list, dict}
+
+
 class _AttributeTypes:
     """The one scalar type each attribute name gets across all nodes (or all edges), found in one pass.
 
-    An attribute holding a list, tuple or dict anywhere, or values of two
-    types, or only None, is written as text. Only the types are kept: holding
-    every value until the end cost a list per attribute with an entry for
-    every node or edge.
+    An attribute holding a list, tuple or dict anywhere, a value of a type
+    the files cannot declare (:func:`_declarable`), values of two types, or
+    only None, is written as text. Only the types are kept: holding every
+    value until the end cost a list per attribute with an entry for every
+    node or edge.
     """
 
     def __init__(self) -> None:
         self._kinds: dict[str, set[type]] = {}
         self._structured: set[str] = set()
+        self._declarable = _declarable()
 
     def see(self, data: Mapping[str, Any], rename: Mapping[str, str] | None = None) -> None:
         for key, value in data.items():
@@ -35,7 +55,9 @@ class _AttributeTypes:
             kinds = self._kinds.get(key)
             if kinds is None:
                 kinds = self._kinds[key] = set()
-            if isinstance(value, (list, tuple, dict)):
+            if isinstance(value, (list, tuple, dict)) or (
+                value is not None and type(value) not in self._declarable
+            ):
                 self._structured.add(key)
             elif value is not None:
                 kinds.add(type(value))
@@ -63,11 +85,19 @@ def _to_scalar(value: Any, kind: Any) -> Any:
         if value is None:
             return ""
         if isinstance(value, (list, tuple, dict)):
-            return _xml_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+            return _xml_text(_json_text(value))
         return _xml_text(str(value))
     if value is None:
         return kind()  # 0, 0.0 or False: only reached for a key that is never None elsewhere
     return value
+
+
+def _json_text(value: list[Any] | tuple[Any, ...] | dict[Any, Any]) -> str:
+    """A list or mapping as JSON, keys sorted; what JSON cannot hold (a date) as its text."""
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except TypeError:  # keys of two types (1 and "two") cannot be sorted
+        return json.dumps(value, ensure_ascii=False, default=str)
 
 
 class ExportView:
@@ -151,7 +181,10 @@ class ExportView:
             yield _xml_text(node), self.node_attributes(attributes)
 
     def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple[str, str, Any, dict[str, Any]]]:
+        declarable = _declarable()
         for u, v, key, attributes in self._g.edges(keys=True, data=True):
+            if type(key) not in declarable:
+                key = str(key)  # GEXF gives the key as an attribute (networkx_key): a tuple is its text
             yield _xml_text(u), _xml_text(v), key, self.edge_attributes(attributes)
 
 
