@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import tempfile
 from pathlib import Path
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance.cli import cli
-from provenance.ingest.source import SourceFile, open_source, scan_utf8
+from provenance.ingest.source import _OTHER_SCRIPTS, SourceFile, open_source, scan_utf8
 from provenance.models import Corpus, Post
 
 
@@ -464,15 +465,75 @@ def test_binary_files_are_still_skipped(tmp_path: Path) -> None:
         assert skipped.reason.startswith("binary file (NUL byte at offset"), (name, skipped.reason)
 
 
-def test_a_short_text_in_a_cyrillic_code_page_is_said_to_be_read_in_a_guessed_encoding() -> None:
-    """One KOI8-R sentence is read as cp932 (charset-normalizer's best match for so few bytes: Japanese
-    half-width katakana), and two in Windows-1251 as mac_cyrillic at times (3 of 400 one to three sentence
-    KOI8-R texts, 12 of 400 in Windows-1251). No option of the detector tells them apart; the warning says
-    the encoding is a guess, so the text is checked, not trusted."""
-    text = "Мы пошли в кино.\n"
-    _, source = _decode(text.encode("koi8_r"))
+_RUSSIAN = (
+    "Мы пошли в кино.",
+    "Да.",
+    "Привет, мир.",
+    "Это тест.",
+    "Министр заявил во вторник, что план будет выполнен.",
+    "По словам агентства, в результате взрыва погибли трое.",
+    "Ещё одна встреча прошла в столице без участия оппозиции.",
+    "Reuters сообщает, что переговоры продолжатся в среду.",
+    "Власти города объявили о закрытии школ на неделю.",
+)
+
+
+_GUESS = "(its bytes 0x80-0xFF form words of Russian letters, as often as in Russian prose in it), a guess"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["koi8_r", "cp1251"]), st.data())
+def test_russian_text_in_koi8_r_or_windows_1251_reads_back_unless_taken_for_another_script(
+    codec: str, data: st.DataObject
+) -> None:
+    """One sentence or more of Russian, an ASCII title or not, in KOI8-R or Windows-1251, reads back in its
+    own code page, the warning saying it is a guess; or, where charset-normalizer reads it as Greek,
+    Hebrew, Arabic or Thai (their words are bytes 0x80-0xFF alone too, and unigram counts cannot tell a
+    short text in one from Russian), as it reads it, its guess named."""
+    drawn = data.draw(st.lists(st.sampled_from(_RUSSIAN), min_size=1, max_size=4), label="sentences")
+    title = data.draw(st.sampled_from(["", "Press release\n\n", "2017-07-14\n"]), label="title")
+    quoted = codec == "cp1251" and data.draw(st.booleans(), label="quoted")
+    body = " ".join(f"«{s}» — сказал он." if quoted else s for s in drawn)
+    text = title + body + "\n"
+    decoded, source = _decode(text.encode(codec))
     (warning,) = source.warnings
-    assert str(warning).endswith(
-        f"decoded as {source.encoding}, a guess by charset-normalizer (wrong at times on a short text: "
-        "save the file as UTF-8 to be sure)"
-    )
+    if _GUESS in str(warning):
+        assert (decoded, source.encoding) == (text, codec)
+    else:
+        assert codecs.lookup(source.encoding).name in _OTHER_SCRIPTS, source.encoding
+        assert "a guess by charset-normalizer" in str(warning)
+
+
+@pytest.mark.parametrize("codec", ["koi8_r", "cp1251"])
+@pytest.mark.parametrize("text", ["Мы пошли в кино.\n", "Да.\n", "Это тест.\n", "Привет, мир.\n"])
+def test_a_short_russian_text_reads_back(codec: str, text: str) -> None:
+    """Read as cp1252 ("üÔÏ ÔÅÓÔ" for "Это тест"), cp932, UTF-16 or UTF-8 with every letter replaced
+    before (charset-normalizer's best match for so few bytes)."""
+    decoded, source = _decode(text.encode(codec))
+    assert (decoded, source.encoding) == (text, codec)
+    (warning,) = source.warnings
+    assert _GUESS in str(warning)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il était très naïve, à côté du château. Voilà où ça mène: déjà vu.\n",
+        "Öl und Äpfel über die Brücke, sagte die Ärztin in Köln.\n",
+        "À bientôt, ô été!\n",
+    ],
+)
+def test_western_text_with_accented_words_stays_cp1252(text: str) -> None:
+    """Western European words hold ASCII letters beside their accented ones ("été", "Äpfel"): text in
+    cp1252 is never taken for Russian in KOI8-R or Windows-1251."""
+    decoded, source = _decode(text.encode("cp1252"))
+    assert (source.encoding, decoded) == ("cp1252", text)
+
+
+@pytest.mark.parametrize("codec", ["koi8_r", "cp1251"])
+@pytest.mark.parametrize("text", ["США\n", "ДА\n", "ЭТО ТЕСТ\n", "МИНИСТР ЗАЯВИЛ\n", "мы пошли в кино\n"])
+def test_russian_in_capitals_or_lower_case_alone_reads_back(codec: str, text: str) -> None:
+    """Letters in one case only read back too: the code page is told by how often each letter comes, case
+    aside, not by which of its halves holds the lower case."""
+    decoded, source = _decode(text.encode(codec))
+    assert (decoded, source.encoding) == (text, codec)
