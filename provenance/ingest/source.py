@@ -697,7 +697,7 @@ def _keeps_ascii(encoding: str) -> bool:
 
 
 # A word: a run of ASCII letters and bytes 0xC0-0xFF (the letters of Russian in KOI8-R and Windows-1251).
-_BYTE_WORD = re.compile(rb"[A-Za-z\xc0-\xff]{2,}")
+_BYTE_WORD = re.compile(rb"[A-Za-z\xc0-\xff\xa3\xb3\xa8\xb8]{2,}")  # with ё and Ё of either code page
 _ASCII_LETTER = re.compile(rb"[A-Za-z]")
 #: Bytes 0x80-0xBF each code page writes in Russian prose besides its letters 0xC0-0xFF: ё and Ё, no-break
 #: space, and in Windows-1251 the typographic marks (… – — « » „ “ ” ‘ ’ №).
@@ -766,14 +766,14 @@ def _cyrillic_code_page(data: bytes, high_bytes: set[int]) -> str | None:
     detected = _detect(data)
     if detected is not None and codecs.lookup(detected).name in _OTHER_SCRIPTS:
         return None  # Greek, Hebrew, Arabic and Thai words are of such bytes too: the detector tells them
+    others = {byte for byte in high_bytes if byte < 0xC0}
+    fitting = [codec for codec, extra in _CYRILLIC_EXTRA.items() if others <= extra]
     letters = b"".join(cyrillic)
     scores = {
         codec: sum(_RUSSIAN_LETTER_LOG.get(char, -20.0) for char in letters.decode(codec, "replace").lower())
-        for codec in _CYRILLIC_EXTRA
+        for codec in fitting
     }
-    codec = max(scores, key=lambda name: scores[name])
-    others = {byte for byte in high_bytes if byte < 0xC0}
-    return codec if others <= _CYRILLIC_EXTRA[codec] else None
+    return max(scores, key=lambda codec: scores[codec]) if scores else None
 
 
 def _reads_as_western_cp1252(high_bytes: set[int]) -> bool:
