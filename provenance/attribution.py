@@ -864,7 +864,7 @@ def extract_mentions(
     return mentions
 
 
-# Below this many posts, worker processes cost more than they save.
+# Below this many posts, worker processes cost more than they save (for credits too).
 PARALLEL_MIN_POSTS = 5_000
 # Posts per task sent to a worker.
 MENTION_CHUNK = 1_000
@@ -888,10 +888,8 @@ def mentions_of_posts(
     pattern already in memory (:func:`~provenance.workers.each_in_forked_chunks`);
     where the platform cannot fork, the posts are read here, one after the other.
     """
-    if len(posts) < PARALLEL_MIN_POSTS:
-        workers = 1
     read = functools.partial(extract_mentions, aliases=aliases.made_ready(), vouched=vouched)
-    return each_in_forked_chunks(read, posts, workers, MENTION_CHUNK, progress)
+    return each_in_forked_chunks(read, posts, workers, MENTION_CHUNK, progress, min_items=PARALLEL_MIN_POSTS)
 
 
 def _sentence_key(sentence: str) -> str:

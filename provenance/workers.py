@@ -265,6 +265,7 @@ def each_in_forked_chunks(
     workers: int,
     chunk: int,
     progress: Callable[[int, int], None] | None = None,
+    min_items: int = 0,
 ) -> list[T]:
     """``[function(item) for item in items]``, in ``workers`` forked processes, ``chunk`` items per task.
 
@@ -272,13 +273,19 @@ def each_in_forked_chunks(
     are small beside them (the posts of a dump, read for mentions or credits):
     the workers are forked with ``function`` and ``items`` already in memory
     and are sent only the bounds of each chunk. One process does it all where
-    ``workers`` is below 2, there is one chunk, or the platform cannot fork.
+    ``workers`` is below 2, there are fewer than ``min_items`` items or one
+    chunk, or the platform cannot fork.
     ``progress(done, total)`` hears the items done, a chunk at a time.
     """
     global _chunk_input
     starts = list(range(0, len(items), chunk))
     stops = [min(start + chunk, len(items)) for start in starts]
-    if workers < 2 or len(starts) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        workers < 2
+        or len(items) < min_items
+        or len(starts) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return gathered(
             ([function(item) for item in items[a:b]] for a, b in zip(starts, stops, strict=True)),
             len(items),

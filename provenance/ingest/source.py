@@ -19,13 +19,14 @@ stream both go through the file in fixed-size chunks.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import math
 import os
 import re
 import shlex
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -624,7 +625,8 @@ def choose_encoding(
             return codec, f"not UTF-8 ({where}); decoded as {codec} (the page declares charset={label})"
     if utf8_with_strays and scan.invalid <= max(_FEW_INVALID, scan.multibyte):
         return "utf-8", stray_message
-    cyrillic = _cyrillic_code_page(head + scan.sample, scan.high_bytes)
+    detect = functools.cache(functools.partial(_detect, head + scan.sample))  # one detection, if any
+    cyrillic = _cyrillic_code_page(head + scan.sample, scan.high_bytes, detect)
     if cyrillic is not None:
         return cyrillic, (
             f"not UTF-8 ({where}); decoded as {cyrillic} (its bytes 0x80-0xFF form words of Russian letters, "
@@ -635,7 +637,7 @@ def choose_encoding(
             f"not UTF-8 ({where}); decoded as cp1252 "
             "(its bytes 0x80-0xFF are Western European letters and punctuation)"
         )
-    detected = _detect(head + scan.sample)
+    detected = detect()
     if detected is not None and (not utf8_with_strays or _decodes_strictly(detected, head, scan.sample)):
         return detected, (
             f"not UTF-8 ({where}); decoded as {detected}, a guess by charset-normalizer "
@@ -696,8 +698,9 @@ def _keeps_ascii(encoding: str) -> bool:
         return False
 
 
-# A word: a run of ASCII letters and bytes 0xC0-0xFF (the letters of Russian in KOI8-R and Windows-1251).
-_BYTE_WORD = re.compile(rb"[A-Za-z\xc0-\xff\xa3\xb3\xa8\xb8]{2,}")  # with ё and Ё of either code page
+# A word: a run of ASCII letters and of the bytes of Russian letters in KOI8-R and Windows-1251 (0xC0-0xFF,
+# and ё and Ё of either).
+_BYTE_WORD = re.compile(rb"[A-Za-z\xc0-\xff\xa3\xb3\xa8\xb8]{2,}")
 _ASCII_LETTER = re.compile(rb"[A-Za-z]")
 #: Bytes 0x80-0xBF each code page writes in Russian prose besides its letters 0xC0-0xFF: ё and Ё, no-break
 #: space, and in Windows-1251 the typographic marks (… – — « » „ “ ” ‘ ’ №).
@@ -725,29 +728,17 @@ _RUSSIAN_LETTER_LOG = {
 #: a text charset-normalizer reads in one of these is not taken for Russian.
 _OTHER_SCRIPTS = frozenset(
     codecs.lookup(name).name
-    for name in (
-        "cp1253",
-        "iso8859_7",
-        "mac_greek",
-        "cp737",
-        "cp869",  # Greek
-        "cp1255",
-        "iso8859_8",
-        "cp862",
-        "cp424",
-        "cp856",  # Hebrew
-        "cp1256",
-        "iso8859_6",
-        "cp720",
-        "cp864",  # Arabic
-        "cp874",
-        "tis_620",
-        "iso8859_11",  # Thai
-    )
+    for names in {
+        "Greek": ("cp1253", "iso8859_7", "mac_greek", "cp737", "cp869"),
+        "Hebrew": ("cp1255", "iso8859_8", "cp862", "cp424", "cp856"),
+        "Arabic": ("cp1256", "iso8859_6", "cp720", "cp864"),
+        "Thai": ("cp874", "tis_620", "iso8859_11"),
+    }.values()
+    for name in names
 )
 
 
-def _cyrillic_code_page(data: bytes, high_bytes: set[int]) -> str | None:
+def _cyrillic_code_page(data: bytes, high_bytes: set[int], detect: Callable[[], str | None]) -> str | None:
     """``"koi8_r"`` or ``"cp1251"`` when ``data`` reads as Russian in it (:func:`choose_encoding`), else None.
 
     Most words of two letters or more must be of bytes 0xC0-0xFF alone, and
@@ -759,15 +750,15 @@ def _cyrillic_code_page(data: bytes, high_bytes: set[int]) -> str | None:
     well as one in lower case), and whose other bytes 0x80-0xFF are ones it
     writes in prose.
     """
-    words = _BYTE_WORD.findall(data)
-    cyrillic = [word for word in words if _ASCII_LETTER.search(word) is None]
-    if not cyrillic or 2 * len(cyrillic) < len(words):
-        return None
-    detected = _detect(data)
-    if detected is not None and codecs.lookup(detected).name in _OTHER_SCRIPTS:
-        return None  # Greek, Hebrew, Arabic and Thai words are of such bytes too: the detector tells them
     others = {byte for byte in high_bytes if byte < 0xC0}
     fitting = [codec for codec, extra in _CYRILLIC_EXTRA.items() if others <= extra]
+    words = _BYTE_WORD.findall(data)
+    cyrillic = [word for word in words if _ASCII_LETTER.search(word) is None]
+    if not fitting or not cyrillic or 2 * len(cyrillic) < len(words):
+        return None
+    detected = detect()  # charset-normalizer's reading, shared with the rule after this one
+    if detected is not None and codecs.lookup(detected).name in _OTHER_SCRIPTS:
+        return None  # Greek, Hebrew, Arabic and Thai words are of such bytes too: the detector tells them
     letters = b"".join(cyrillic)
     scores = {
         codec: sum(_RUSSIAN_LETTER_LOG.get(char, -20.0) for char in letters.decode(codec, "replace").lower())
