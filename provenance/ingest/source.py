@@ -438,7 +438,8 @@ class Utf8Scan:
     legacy code page almost none. ``high`` counts the file's bytes 0x80-0xFF,
     valid or not (see :attr:`multibyte`). ``high_bytes`` are the byte values
     0x80-0xFF met from the first invalid byte on, ``first_byte`` that byte,
-    and ``sample`` up to 64 KB from there, for charset detection. ``nuls``
+    and ``sample`` up to 64 KB from there, for charset detection, starting at
+    the file's byte ``sample_start``. ``nuls``
     counts NUL bytes, and ``nul_line`` is the line of the first.
     """
 
@@ -451,6 +452,7 @@ class Utf8Scan:
     later: int = 0
     high_bytes: set[int] = field(default_factory=set)
     sample: bytes = b""
+    sample_start: int = 0
     nuls: int = 0
     nul_line: int = 0
 
@@ -491,6 +493,7 @@ def scan_utf8(path: Path) -> Utf8Scan:
                 # The decoder may hold up to 3 bytes of the previous chunk: start the sample a little early.
                 offset = len(text[: first.start()].encode("utf-8", "surrogateescape"))
                 scan.sample = chunk[max(offset - 3, 0) : offset + _SAMPLE_BYTES]
+                scan.sample_start = scan.total - len(chunk) + max(offset - 3, 0)
             if "\0" in text:
                 if not scan.nuls:
                     scan.nul_line = breaks + 1 + _line_breaks(text[: text.index("\0")], after_cr)
@@ -588,9 +591,10 @@ def choose_encoding(
        or fewer than the bytes of the valid characters: a UTF-8 file with
        stray bytes loses only those bytes.
     3. KOI8-R or Windows-1251, the code pages Russian text was most often
-       written in, when the file's words of two letters or more are mostly
-       made of bytes 0xC0-0xFF alone, as Cyrillic words are in both (no
-       Western European word is: its letters are mostly ASCII), and its
+       written in, when most of the file's words that hold a byte 0xC0-0xFF
+       are made of such bytes alone, as Cyrillic words are in both (no
+       Western European word is: it holds ASCII letters too;
+       :func:`_words_of_high_bytes`), and its
        other bytes 0x80-0xFF are ones that code page writes
        (:func:`_cyrillic_code_page`). Which of the two: the one in which
        the letters come as often as in Russian prose. Ahead of
@@ -599,7 +603,10 @@ def choose_encoding(
        one KOI8-R sentence as cp932.
     4. cp1252, the legacy code page users have most, when every byte
        0x80-0xFF of the file reads in it as Western European punctuation or
-       letters (:data:`_CP1252_WESTERN`). charset-normalizer alone reads short
+       letters (:data:`_CP1252_WESTERN`) and its words are not those of
+       another alphabet, as in rule 3 (a Greek, Hebrew or Arabic word in its
+       code page reads as a run of accented letters; it is left to
+       charset-normalizer, which tells those scripts). charset-normalizer alone reads short
        Western texts as cp1250, cp1257, cp852 or cp775 ("trčs" for "très",
        "ĹTransportĺ" for "‘Transport’").
     5. the encoding charset-normalizer detects, if it keeps ASCII as ASCII, the
@@ -625,14 +632,15 @@ def choose_encoding(
             return codec, f"not UTF-8 ({where}); decoded as {codec} (the page declares charset={label})"
     if utf8_with_strays and scan.invalid <= max(_FEW_INVALID, scan.multibyte):
         return "utf-8", stray_message
-    detect = functools.cache(functools.partial(_detect, head + scan.sample))  # one detection, if any
-    cyrillic = _cyrillic_code_page(head + scan.sample, scan.high_bytes, detect)
+    seen = _head_and_sample(head, scan)
+    detect = functools.cache(functools.partial(_detect, seen))  # one detection, if any
+    cyrillic = _cyrillic_code_page(seen, scan.high_bytes, detect)
     if cyrillic is not None:
         return cyrillic, (
             f"not UTF-8 ({where}); decoded as {cyrillic} (its bytes 0x80-0xFF form words of Russian letters, "
             "as often as in Russian prose in it), a guess: save the file as UTF-8 to be sure"
         )
-    if _reads_as_western_cp1252(scan.high_bytes):
+    if _reads_as_western_cp1252(scan.high_bytes) and not _words_of_high_bytes(seen):
         return "cp1252", (
             f"not UTF-8 ({where}); decoded as cp1252 "
             "(its bytes 0x80-0xFF are Western European letters and punctuation)"
@@ -651,6 +659,13 @@ def choose_encoding(
             "read as UTF-8, each replaced by U+FFFD"
         )
     return None
+
+
+def _head_and_sample(head: bytes, scan: Utf8Scan) -> bytes:
+    """The file's start and its sample, each byte once: where the first invalid byte lies in the start, the
+    sample begins inside it, and a detector given both would see that text twice (charset-normalizer reads
+    a Russian sentence twice over as Thai where it reads it once as Windows-1251)."""
+    return head + scan.sample[max(0, len(head) - scan.sample_start) :]
 
 
 def _decodes_strictly(encoding: str, head: bytes, sample: bytes) -> bool:
@@ -741,7 +756,7 @@ _OTHER_SCRIPTS = frozenset(
 def _cyrillic_code_page(data: bytes, high_bytes: set[int], detect: Callable[[], str | None]) -> str | None:
     """``"koi8_r"`` or ``"cp1251"`` when ``data`` reads as Russian in it (:func:`choose_encoding`), else None.
 
-    Most words of two letters or more must be of bytes 0xC0-0xFF alone, and
+    Most words holding a byte 0xC0-0xFF must be of such bytes alone, and
     charset-normalizer must not read the text as Greek, Hebrew, Arabic or
     Thai, whose words are such bytes too (it reads those right where it
     fails on a short Russian text: one sentence in KOI8-R as cp932, "Да." as
@@ -752,9 +767,8 @@ def _cyrillic_code_page(data: bytes, high_bytes: set[int], detect: Callable[[], 
     """
     others = {byte for byte in high_bytes if byte < 0xC0}
     fitting = [codec for codec, extra in _CYRILLIC_EXTRA.items() if others <= extra]
-    words = _BYTE_WORD.findall(data)
-    cyrillic = [word for word in words if _ASCII_LETTER.search(word) is None]
-    if not fitting or not cyrillic or 2 * len(cyrillic) < len(words):
+    cyrillic = _words_of_high_bytes(data)
+    if not fitting or not cyrillic:
         return None
     detected = detect()  # charset-normalizer's reading, shared with the rule after this one
     if detected is not None and codecs.lookup(detected).name in _OTHER_SCRIPTS:
@@ -765,6 +779,21 @@ def _cyrillic_code_page(data: bytes, high_bytes: set[int], detect: Callable[[], 
         for codec in fitting
     }
     return max(scores, key=lambda codec: scores[codec]) if scores else None
+
+
+def _words_of_high_bytes(data: bytes) -> list[bytes]:
+    """The words of ``data`` made of bytes 0xC0-0xFF (and ё, Ё) alone, if most words holding such a byte are.
+
+    A word is a run of two letters or more. Words of ASCII letters alone say
+    nothing of the code page (an English title over a Russian text), so only
+    the words holding a byte 0xC0-0xFF are weighed. A Western European one
+    holds ASCII letters too ("caf\xe9", "\xe9t\xe9"); a Russian, Greek,
+    Hebrew or Arabic one in its single-byte code page does not, and reads in
+    cp1252 as a run of accented letters ("\xf0\xe5\xf9" for a Hebrew word).
+    """
+    words = [word for word in _BYTE_WORD.findall(data) if not word.isascii()]
+    alone = [word for word in words if _ASCII_LETTER.search(word) is None]
+    return alone if 2 * len(alone) >= len(words) else []
 
 
 def _reads_as_western_cp1252(high_bytes: set[int]) -> bool:
