@@ -10,11 +10,13 @@ Each row is the whole command, in a fresh process, timed from start to exit:
    store sees the same files, parameters and versions, and the audit is not
    run (``docs/store.md``);
 5. the same into another ``--out``: audited again, reports nothing new;
-6. ``audit --db`` after a file of about 1% more posts (another generator seed) joins the dump;
-7. ``runs --db --keep 1``: the two older runs dropped and the file compacted.
+6. ``audit --db --sketches`` into another new store: row 3 and a MinHash sketch of each paragraph text;
+7. ``audit --db`` after a file of about 1% more posts (another generator seed) joins the dump;
+8. ``audit --db --sketches`` on that dump into the store of row 6: only the new texts are sketched;
+9. ``runs --db --keep 1``: the two older runs dropped and the file compacted.
 
 Apart from row 4, every run reads the whole dump again: the store makes the
-*comparison* incremental, not the audit (``docs/store.md``), so rows 5 and 6
+*comparison* incremental, not the audit (``docs/store.md``), so rows 5 and 7
 are expected near row 3. Prints one table with the ratios to the cold run and the store's size.
 
     python benchmarks/bench_store.py --paragraphs 10000
@@ -60,6 +62,15 @@ def timed(args: list[str]) -> tuple[float, float, str]:
     return seconds, _children_cpu() - cpu, done.stdout + done.stderr
 
 
+def _sketches_said(printed: str) -> str:
+    """What the run log said of the sketches (``store: sketches: ...``)."""
+    said = [
+        line.split("store: sketches: ", 1)[1] for line in printed.splitlines() if "store: sketches: " in line
+    ]
+    assert said, printed[-2000:]
+    return said[-1]
+
+
 def since(out: Path) -> dict[str, object]:
     doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     found: dict[str, object] = doc.get("since_last_run", {})
@@ -102,6 +113,11 @@ def main() -> int:
         seconds, cpu, printed = timed(["audit", str(dump), "--out", str(work / "out2"), "--db", str(store)])
         assert "nothing new since run 1" in printed, printed[-2000:]
         rows.append(("audit --db, unchanged dump, another --out", seconds, cpu, "nothing new"))
+        sketched = work / "sketched.sqlite"
+        seconds, cpu, printed = timed(
+            ["audit", str(dump), "--out", str(work / "sk"), "--db", str(sketched), "--sketches"]
+        )
+        rows.append(("audit --db --sketches, new store (cold)", seconds, cpu, _sketches_said(printed)))
         shutil.copyfile(extra / "dump.txt", dump / "extra.txt")
         seconds, cpu, _ = timed(["audit", str(dump), "--out", str(work / "out"), "--db", str(store)])
         found = since(work / "out")
@@ -115,7 +131,16 @@ def main() -> int:
                 f"{len(new_posts)} new posts, {len(new_pairs)} new pairs",  # type: ignore[arg-type]
             )
         )
+        seconds, cpu, printed = timed(
+            ["audit", str(dump), "--out", str(work / "sk"), "--db", str(sketched), "--sketches"]
+        )
+        rows.append(
+            (f"audit --db --sketches, +{extra_meta['posts']} posts", seconds, cpu, _sketches_said(printed))
+        )
         size = store.stat().st_size + sum(p.stat().st_size for p in work.glob("audit.sqlite-*"))
+        sketched_size = sketched.stat().st_size + sum(
+            p.stat().st_size for p in work.glob("sketched.sqlite-*")
+        )
         # Dropping the two older runs and compacting the file: what keeps a weekly store from growing.
         seconds, cpu, printed = timed(["runs", "--db", str(store), "--keep", "1"])
         assert "dropped runs 1, 2, kept run 3" in printed, printed[-2000:]
@@ -140,6 +165,7 @@ def main() -> int:
             f"| {name} | {seconds:.1f} | {seconds / cold:.2f} | {cpu:.1f} | {cpu / cold_cpu:.2f} | {said} |"
         )
     print(f"store after its three runs: {size / 1e6:.1f} MB; after --keep 1: {kept / 1e6:.1f} MB")
+    print(f"store with sketches after its two runs: {sketched_size / 1e6:.1f} MB")
     return 0
 
 

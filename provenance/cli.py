@@ -534,6 +534,13 @@ def cli() -> None:
     help="With --db: start the store afresh (drop its runs), e.g. after changing parameters.",
 )
 @click.option(
+    "--sketches",
+    is_flag=True,
+    help="With a store (--db, or the one a large input gets): keep a MinHash sketch (datasketch "
+    "LeanMinHash) of each paragraph text, to compare texts that come later with the store's without "
+    "auditing again (docs/store.md). A text is sketched once, whichever runs hold it.",
+)
+@click.option(
     "--json/--no-json",
     "with_json",
     default=None,
@@ -570,6 +577,7 @@ def audit(
     out_dir: Path,
     db: Path | None,
     rebuild: bool,
+    sketches: bool,
     with_json: bool | None,
     engine: str,
     spark_master: str,
@@ -620,10 +628,12 @@ def audit(
         db = out_dir / OUTPUT_STORE
     if rebuild and db is None:
         raise click.UsageError("--rebuild starts a store afresh: it needs --db")
+    if sketches and db is None:
+        raise click.UsageError("--sketches keeps the sketches in a store: it needs --db")
     refuse_outputs_replacing(out_dir, _named_inputs(paths, config), db)
     # Locked from the start, so that a second run into this folder (or store) is
     # refused before its minutes of work rather than after them.
-    with output_lock(out_dir), _run_store(db, config, rebuild, folder_own) as store:
+    with output_lock(out_dir), _run_store(db, config, rebuild, folder_own, sketches) as store:
         cleared = clear_leftovers(out_dir, OUTPUT_FILES)
         if cleared:
             click.echo(cleared.message(out_dir), err=True)
@@ -740,7 +750,9 @@ def _large_input(paths: Sequence[str], config: AuditConfig, out_dir: Path, db: P
 
 
 @contextlib.contextmanager
-def _run_store(db: Path | None, config: AuditConfig, rebuild: bool, folder_own: bool) -> Iterator[Any]:
+def _run_store(
+    db: Path | None, config: AuditConfig, rebuild: bool, folder_own: bool, sketches: bool = False
+) -> Iterator[Any]:
     """The store a run records into (``--db``, or the output folder's own), locked for the run; or None.
 
     A store the user did not name (``folder_own``) that cannot take this run
@@ -754,7 +766,7 @@ def _run_store(db: Path | None, config: AuditConfig, rebuild: bool, folder_own: 
 
     with contextlib.ExitStack() as stack:
         try:
-            store = stack.enter_context(RunStore.open(db, config, rebuild=rebuild))
+            store = stack.enter_context(RunStore.open(db, config, rebuild=rebuild, sketches=sketches))
         except StoreError as exc:
             if not folder_own:
                 raise

@@ -1240,6 +1240,7 @@ def _as_version_1(db: Path) -> None:
         conn.execute("ALTER TABLE posts DROP COLUMN source_file")
         conn.execute(_PAIR_TEXTS_V1)
         conn.execute(_POST_CHANGES_V1)
+        conn.execute("DROP TABLE sketches")
         conn.execute("PRAGMA user_version = 1")
 
 

@@ -112,10 +112,14 @@ def _now() -> str:
 class RunStore:
     """One run's hold on a store: its open transaction, the previous run, the run log."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, params: dict[str, Any]) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, params: dict[str, Any], *, sketches: bool = False
+    ) -> None:
         self.path = path
         self.conn = conn
         self.params = params
+        #: Whether this run keeps a MinHash sketch of each paragraph text (:meth:`_keep_sketches`).
+        self.sketches = sketches
         self.started_at = _now()
         # Where the run was started: its input paths, as given, are relative to it (store.diff.run_files).
         self.cwd = os.getcwd()
@@ -135,8 +139,13 @@ class RunStore:
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, path: str | os.PathLike[str], config: Any, *, rebuild: bool = False) -> Iterator[RunStore]:
+    def open(
+        cls, path: str | os.PathLike[str], config: Any, *, rebuild: bool = False, sketches: bool = False
+    ) -> Iterator[RunStore]:
         """Lock the store at ``path`` for one run and check it; roll back unless :meth:`finish` committed.
+
+        With ``sketches`` the run keeps a MinHash sketch of each paragraph text
+        the store does not hold one of yet (``audit --sketches``).
 
         Raises :class:`StoreError` when the store is in use, damaged, of
         another schema version, or of other parameters (unless ``rebuild``,
@@ -144,7 +153,7 @@ class RunStore:
         """
         where = Path(path)
         conn = connect_for_run(where)
-        store = cls(where, conn, result_params(config))
+        store = cls(where, conn, result_params(config), sketches=sketches)
         try:
             with translated(where):
                 conn.execute("BEGIN IMMEDIATE")
@@ -245,10 +254,13 @@ class RunStore:
                 "json_extract(document_json, '$.rest.generated_at'), "
                 "json_extract(document_json, '$.rest.skipped'), "
                 "json_extract(document_json, '$.rest.tool.code_sha256'), "
-                "json_extract(document_json, '$.outputs') FROM runs WHERE id = ?",
+                "json_extract(document_json, '$.outputs'), json_extract(document_json, '$.sketches') "
+                "FROM runs WHERE id = ?",
                 (self.previous,),
             ).fetchone()
-            tool, datasketch, generated_at, stored_skipped, code, outputs = row
+            tool, datasketch, generated_at, stored_skipped, code, outputs, sketched = row
+            if self.sketches and not sketched:
+                return None  # sketches asked for, and the last run kept none: audit again, keeping them
             if tool != __version__ or datasketch != installed("datasketch") or code != code_sha256():
                 return None  # other code: its results may differ
             if not generated_at:
@@ -346,6 +358,8 @@ class RunStore:
             )
             self._files(audit)
             write_rows(self.conn, run, doc, audit.graph.elements(), progress, self.cwd)
+            if self.sketches:
+                self._keep_sketches(run, audit.config, progress)
             if self._indexes_pending:
                 create_indexes(self.conn)
                 self._indexes_pending = False
@@ -358,6 +372,62 @@ class RunStore:
         # The outputs are written from the same document (export.write_outputs), not built again.
         self.document = doc
         return self.since_last_run
+
+    def _keep_sketches(self, run: int, config: Any, progress: Progress | None) -> None:
+        """Sketch the run's paragraph texts the store holds no sketch of (:mod:`provenance.sketch`).
+
+        A text is sketched once, whichever runs hold it: a second run on a dump
+        with new posts sketches only their new texts. The parameters that make
+        a sketch (``shingle_size``, ``num_perm``, ``seed``) are the store's,
+        checked by :meth:`open`; what else does (datasketch's version, the hash
+        scheme, the byte order) is kept in ``meta`` under ``sketches``, and when
+        it differs from this run's the sketches are all made again, never mixed.
+        ``progress`` hears ``("store: sketches", texts sketched, None)``.
+        """
+        from importlib.metadata import version as installed
+
+        from provenance.dedup.candidates import MINHASH_SCHEME
+        from provenance.sketch import BYTE_ORDER, sketch_rows
+
+        made_by = dumps(
+            {"datasketch": installed("datasketch"), "scheme": MINHASH_SCHEME, "byte_order": BYTE_ORDER}
+        )
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'sketches'").fetchone()
+        if row is not None and row[0] != made_by:
+            dropped = self.conn.execute("DELETE FROM sketches").rowcount
+            self.log.append(
+                f"sketches: {dropped:,} made by {row[0]} dropped and made again by {made_by} (never mixed)"
+            )
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('sketches', ?)", (made_by,))
+        held = self.conn.execute(
+            "SELECT COUNT(*) FROM sketches WHERE content_hash IN "
+            "(SELECT content_hash FROM paragraphs WHERE run = ?)",
+            (run,),
+        ).fetchone()[0]
+        # One row per text (GROUP BY): a text inserted meanwhile is never met again by the open cursor.
+        missing = self.conn.execute(
+            "SELECT content_hash, MIN(text) FROM paragraphs p WHERE run = ? AND NOT EXISTS "
+            "(SELECT 1 FROM sketches s WHERE s.content_hash = p.content_hash) GROUP BY content_hash",
+            (run,),
+        )
+        made = 0
+        for batch in sketch_rows(missing, config):
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO sketches VALUES (?, ?, ?)", [(key, run, blob) for key, blob in batch]
+            )
+            made += len(batch)
+            if progress:
+                progress("store: sketches", made, None)
+        wordless = self.conn.execute(
+            "SELECT COUNT(DISTINCT content_hash) FROM paragraphs p WHERE run = ? AND NOT EXISTS "
+            "(SELECT 1 FROM sketches s WHERE s.content_hash = p.content_hash)",
+            (run,),
+        ).fetchone()[0]
+        self.log.append(
+            f"sketches: {made:,} paragraph texts sketched, {held:,} kept from earlier runs"
+            + (f", {wordless:,} with no word (no sketch)" if wordless else "")
+        )
+        checkpoint("sketches")
 
     def _next_run_id(self) -> int:
         """An id no run of this store ever had, and kept as the store's ``last_run``.
@@ -454,6 +524,7 @@ class RunStore:
                             "rest": rest,
                             "outputs": _stat_outputs(written or {}),
                             "cwd": self.cwd,
+                            "sketches": self.sketches,
                         }
                     ),
                     dumps(self.log),

@@ -178,10 +178,15 @@ def drop_runs(
             marks = ", ".join("?" for _ in result.dropped)
             # Every table but meta holds a run column that leads its primary key: one range per run.
             for table in reversed(TABLES):
-                if table in ("meta", "runs"):
+                if table in ("meta", "runs", "sketches"):
                     continue
                 conn.execute(f"DELETE FROM {table} WHERE run IN ({marks})", result.dropped)
             conn.execute(f"DELETE FROM runs WHERE id IN ({marks})", result.dropped)
+            # A sketch is kept while some run left holds its text, whichever run computed it.
+            conn.execute(
+                "DELETE FROM sketches WHERE NOT EXISTS "
+                "(SELECT 1 FROM paragraphs p WHERE p.content_hash = sketches.content_hash)"
+            )
             try:
                 conn.execute("COMMIT")
             except KeyboardInterrupt as exc:

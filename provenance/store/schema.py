@@ -1,7 +1,8 @@
 """The store's tables, indexes and views, and the version that names this layout.
 
 Every row but the store's own ``meta`` carries ``run``: the id of the run
-(``runs.id``) that produced it. A run is written whole in one transaction,
+(``runs.id``) that produced it (for a sketch, shared by every run that holds
+its text, the run that computed it). A run is written whole in one transaction,
 so a reader never sees half a run. The layout is documented for users in
 ``docs/store.md``; a store of an earlier :data:`SCHEMA_VERSION` is read as it
 is and migrated by the next audit (:data:`MIGRATIONS`), and one of a later
@@ -19,7 +20,7 @@ from __future__ import annotations
 #: The layout's version, kept in ``PRAGMA user_version``. Bump it on any change
 #: to the tables below, with the statements that bring the previous layout to it
 #: in :data:`MIGRATIONS`; a store of another version is refused with a message.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Tables in the order they are created (and dropped in reverse by ``--rebuild``).
 TABLES = (
@@ -39,6 +40,7 @@ TABLES = (
     "findings",
     "finding_posts",
     "graph_edges",
+    "sketches",
 )
 
 VIEWS = ("copies", "post_changes", "pair_texts")
@@ -229,6 +231,13 @@ CREATE TABLE graph_edges (
     attrs_json TEXT NOT NULL
 );
 CREATE INDEX graph_edges_run ON graph_edges (run, type);
+-- A MinHash sketch of each distinct paragraph text (audit --sketches), shared by the runs that hold the
+-- text: keyed by content hash, with the run that computed it; provenance.sketch reads and makes them.
+CREATE TABLE sketches (
+    content_hash TEXT PRIMARY KEY,
+    run INTEGER NOT NULL,
+    sketch BLOB NOT NULL
+) WITHOUT ROWID;
 
 -- A borrowing post and each earlier post it borrows from, with how much of it is credited.
 CREATE VIEW copies AS
@@ -317,6 +326,16 @@ VIEW_DDL = {
     if body.startswith("CREATE VIEW")
 }
 
+#: The ``CREATE TABLE`` statement of each table, by name, as :data:`DDL` writes it.
+TABLE_DDL = {
+    body.split()[2]: body
+    for body in (
+        "\n".join(line for line in statement.strip().splitlines() if not line.startswith("--"))
+        for statement in DDL.split(";\n")
+    )
+    if body.startswith("CREATE TABLE")
+}
+
 #: What brings a store of each earlier version to the next one, run inside the
 #: first audit that writes it (in its transaction: a run stopped before its
 #: commit leaves the store as it was). Only columns are added, so that a
@@ -334,4 +353,6 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "DROP VIEW IF EXISTS post_changes",
         VIEW_DDL["post_changes"],
     ),
+    # 3: the paragraphs' MinHash sketches, kept with --sketches.
+    2: (TABLE_DDL["sketches"],),
 }

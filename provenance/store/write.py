@@ -103,8 +103,8 @@ Progress = Callable[[str, int, int | None], None]
 #: Rows inserted per ``executemany``: a run's rows are never all held at once
 #: (a million paragraphs make some two million pairs, each with its alignment).
 CHUNK_ROWS = 5_000
-#: Tables a run's rows fill one after another: every table but meta, runs and files.
-_STORED_TABLES = len(TABLES) - 3
+#: Tables a run's rows fill one after another: every table but meta, runs, files and sketches.
+_STORED_TABLES = len(TABLES) - 4
 
 
 class _Inserter:

@@ -1,0 +1,215 @@
+"""``audit --sketches``: a MinHash sketch of each paragraph text kept in the store, each sketched once."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from datasketch import LeanMinHash, MinHash
+
+from provenance import AuditConfig
+from provenance.cli import cli
+from provenance.dedup.candidates import fold32
+from provenance.shingle import shingles, words
+from provenance.sketch import from_bytes, sketch, sketches, to_bytes
+from provenance.store.schema import SCHEMA_VERSION
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+def _audit(tmp_path: Path, dump: Path, *extra: str, db: str = "a.sqlite") -> Result:
+    return CliRunner().invoke(
+        cli, ["audit", str(dump), "--out", str(tmp_path / "out"), "--db", str(tmp_path / db), *extra]
+    )
+
+
+def _ok(result: Result) -> Result:
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result
+
+
+def _said(result: Result) -> tuple[int, int]:
+    """The run log's count of texts sketched and kept from earlier runs."""
+    found = re.search(r"sketches: ([\d,]+) paragraph texts sketched, ([\d,]+) kept", result.output)
+    assert found, result.output
+    return int(found[1].replace(",", "")), int(found[2].replace(",", ""))
+
+
+def _datasketch_own(text: str, num_perm: int = 128, seed: int = 1, k: int = 5) -> MinHash:
+    """The text's MinHash made by datasketch itself from its folded shingles (hashfunc=int: hashes)."""
+    made = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme="affine32")
+    made.update_batch(fold32(shingles(words(text), k)).tolist())
+    return made
+
+
+def _posts(folder: Path, *texts: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, text in enumerate(texts, 1):
+        (folder / f"post{number}.txt").write_text(f"Post {number}\n\n{text}\n", encoding="utf-8")
+    return folder
+
+
+A = (
+    "The ministry said on Monday that 12 soldiers were killed in the attack on the northern base, and that "
+    "reinforcements had been sent from the capital overnight to secure the road."
+)
+B = (
+    "Officials in the province described the situation as calm but tense, with markets closed and "
+    "checkpoints set up on every road leading into the town centre."
+)
+C = (
+    "Residents who fled the fighting last week began returning to their homes on Thursday, according to aid "
+    "workers who counted several hundred families crossing the river bridge before noon."
+)
+
+
+def test_each_stored_sketch_is_datasketchs_own_minhash_of_its_paragraph(tmp_path: Path) -> None:
+    """On the seed: one sketch per distinct paragraph text with a word, each the LeanMinHash datasketch makes
+    of that text's 5-word shingles with 128 permutations and seed 1 (the store's parameters)."""
+    _ok(_audit(tmp_path, SEEDS, "--sketches"))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        texts = dict(conn.execute("SELECT content_hash, text FROM paragraphs"))
+        stored = dict(conn.execute("SELECT content_hash, sketch FROM sketches"))
+        runs = {row[0] for row in conn.execute("SELECT run FROM sketches")}
+    assert runs == {1}
+    worded = {key for key, text in texts.items() if words(text)}
+    assert set(stored) == worded and len(worded) > 50
+    for key, blob in stored.items():
+        read = LeanMinHash.deserialize(blob, byteorder="<")
+        assert read.seed == 1 and len(read) == 128
+        assert list(read.hashvalues) == list(_datasketch_own(texts[key]).hashvalues), texts[key][:60]
+
+
+def test_a_second_run_sketches_only_the_new_texts(tmp_path: Path) -> None:
+    """Texts are keyed by content hash: a run with one post more sketches its new paragraph alone (the
+    repeated one is kept), and a run without --sketches leaves the table as it was."""
+    dump = _posts(tmp_path / "dump", A, B)
+    assert _said(_ok(_audit(tmp_path, dump, "--sketches"))) == (2, 0)
+    _posts(tmp_path / "dump", A, B, f"{A}\n\n{C}")
+    assert _said(_ok(_audit(tmp_path, dump, "--sketches"))) == (1, 2)
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        assert sorted(conn.execute("SELECT run FROM sketches")) == [(1,), (1,), (2,)]
+    (tmp_path / "dump" / "post4.txt").write_text(f"Post 4\n\n{C} And more.\n", encoding="utf-8")
+    result = _ok(_audit(tmp_path, dump))
+    assert "sketches:" not in result.output
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM sketches").fetchone() == (3,)
+
+
+def test_sketches_are_asked_of_an_unchanged_dump_whose_last_run_kept_none(tmp_path: Path) -> None:
+    """The unchanged dump is not audited again, unless --sketches asks for what its last run did not keep."""
+    dump = _posts(tmp_path / "dump", A, B)
+    _ok(_audit(tmp_path, dump))
+    result = _ok(_audit(tmp_path, dump, "--sketches"))
+    assert "nothing changed since run 1" not in result.output
+    assert _said(result) == (2, 0)
+    assert "nothing changed since run 2" in _ok(_audit(tmp_path, dump, "--sketches")).output
+
+
+def test_dropping_a_run_drops_the_sketches_no_run_left_holds(tmp_path: Path) -> None:
+    dump = _posts(tmp_path / "dump", A, B)
+    _ok(_audit(tmp_path, dump, "--sketches"))
+    (dump / "post2.txt").unlink()
+    _posts(tmp_path / "dump", A)
+    (dump / "post3.txt").write_text(f"Post 3\n\n{C}\n", encoding="utf-8")
+    _ok(_audit(tmp_path, dump, "--sketches"))
+    _ok(CliRunner().invoke(cli, ["runs", "--db", str(tmp_path / "a.sqlite"), "--drop", "1"]))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        kept = {row[0] for row in conn.execute("SELECT content_hash FROM sketches")}
+        held = {row[0] for row in conn.execute("SELECT content_hash FROM paragraphs")}
+    assert kept == held and len(kept) == 2  # A (sketched by run 1, held by run 2) and C; B gone
+
+
+def test_sketches_of_another_datasketch_are_made_again_not_mixed(tmp_path: Path) -> None:
+    dump = _posts(tmp_path / "dump", A, B)
+    _ok(_audit(tmp_path, dump, "--sketches"))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        conn.execute(
+            'UPDATE meta SET value = \'{"datasketch":"1.9.0","scheme":"legacy","byte_order":"<"}\' '
+            "WHERE key = 'sketches'"
+        )
+    (dump / "post3.txt").write_text(f"Post 3\n\n{C}\n", encoding="utf-8")
+    result = _ok(_audit(tmp_path, dump, "--sketches"))
+    assert "sketches: 2 made by" in result.output and "never mixed" in result.output
+    assert _said(result) == (3, 0)
+
+
+def test_sketches_need_a_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["audit", str(SEEDS), "--out", str(tmp_path / "out"), "--sketches"])
+    assert (
+        result.exit_code == 2 and "--sketches keeps the sketches in a store: it needs --db" in result.output
+    )
+
+
+def test_a_store_of_version_2_gains_the_sketches_table(tmp_path: Path) -> None:
+    dump = _posts(tmp_path / "dump", A, B)
+    _ok(_audit(tmp_path, dump))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        conn.execute("DROP TABLE sketches")
+        conn.execute("PRAGMA user_version = 2")
+    (dump / "post3.txt").write_text(f"Post 3\n\n{C}\n", encoding="utf-8")
+    result = _ok(_audit(tmp_path, dump, "--sketches"))
+    assert f"migrated from schema version 2 to {SCHEMA_VERSION}" in result.output
+    assert _said(result) == (3, 0)
+
+
+def test_sketch_api_reads_and_estimates() -> None:
+    """A text with no word has no sketch; bytes read back; near texts estimate near their shingle Jaccard."""
+    assert sketch("*** --- ***") is None
+    made = sketches([A, "", A.replace("Monday", "Tuesday"), C])
+    assert made[1] is None and all(m is not None for m in (made[0], made[2], made[3]))
+    first, near, other = made[0], made[2], made[3]
+    assert first is not None and near is not None and other is not None
+    assert from_bytes(to_bytes(first)) == first
+    a, b = (
+        set(shingles(words(A), 5).tolist()),
+        set(shingles(words(A.replace("Monday", "Tuesday")), 5).tolist()),
+    )
+    assert abs(first.jaccard(near) - len(a & b) / len(a | b)) < 0.15
+    assert first.jaccard(other) < 0.1
+    wider = sketch(A, AuditConfig(num_perm=64, seed=7, shingle_size=3))
+    assert wider is not None and len(wider) == 64 and wider.seed == 7
+    assert list(wider.hashvalues) == list(_datasketch_own(A, 64, 7, 3).hashvalues)
+
+
+def test_the_documented_query_finds_the_stored_paragraph_a_new_article_repeats(tmp_path: Path) -> None:
+    """docs/store.md's Python example, run as written next to a store audited with --sketches."""
+    text = (ROOT / "docs" / "store.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    dump = _posts(tmp_path / "dump", A, B)
+    _ok(
+        CliRunner().invoke(
+            cli,
+            [
+                "audit",
+                str(dump),
+                "--out",
+                str(tmp_path / "out"),
+                "--db",
+                str(tmp_path / "audit.sqlite"),
+                "--sketches",
+            ],
+        )
+    )
+    (tmp_path / "article.txt").write_text(f"{C}\n\n{A.replace('Monday', 'Tuesday')}\n", encoding="utf-8")
+    (tmp_path / "example.py").write_text(example, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stdout.splitlines()
+    assert re.fullmatch(r"paragraph 2 ~ post1 paragraph 0: Jaccard about 0\.\d\d", line), line
+
+
+@pytest.mark.parametrize("text", ["one", "two words", "a b c d", "five words in a row"])
+def test_a_text_shorter_than_a_shingle_has_one_shingle_sketch(text: str) -> None:
+    """A paragraph of fewer than ``shingle_size`` words is one shingle of all its words, as in the audit."""
+    made = sketch(text)
+    assert made is not None
+    assert list(made.hashvalues) == list(_datasketch_own(text).hashvalues)
