@@ -34,6 +34,8 @@ Cases (``--cases``):
 ``outlet-sentences`` one plain-text post whose one paragraph holds k short sentences,
                 ten to a line, each crediting a known outlet ("Source: The Globe and Mail.")
                 (k = 2k, 20k, 200k)
+``open-links``  one web page of k paragraphs, each with a link whose quote is never
+                closed on its line, so the paragraphs nest (k = 2k, 20k, 200k)
 ``generated``   the generated 100,000-paragraph dump (``generate.py``)
 
     python benchmarks/bench_hostile.py                      # every case, every size
@@ -172,6 +174,18 @@ def write_crowded_html(path: Path, elements: int) -> None:
     )
 
 
+def write_open_links(path: Path, lines: int) -> None:
+    """One web page of ``lines`` paragraphs, each with a link whose quote is never closed on its line: every
+    ``<a>`` stays open, so each later ``<p>`` opens inside it and the paragraphs nest (counting what they
+    hold once took time growing with the square of the lines: 10 s at 2,000)."""
+    path.write_text(
+        "<!doctype html><html><head><title>Links left open</title></head><body><article>\n"
+        + "".join(f'<p>Paragraph {i} words <a href="x{i} and more words here</p>\n' for i in range(lines))
+        + "</article></body></html>\n",
+        encoding="utf-8",
+    )
+
+
 CASES: dict[str, tuple[tuple[int, ...], Callable[[Path, int], None], str]] = {
     "one-outlet": ((2_000, 30_000, 100_000), write_one_outlet, "posts.jsonl"),
     "repeats": ((1_000, 10_000, 100_000), write_repeats, "post.txt"),
@@ -180,6 +194,7 @@ CASES: dict[str, tuple[tuple[int, ...], Callable[[Path, int], None], str]] = {
     "outlet-sentences": ((2_000, 20_000, 200_000), write_outlet_sentences, "post.txt"),
     "long-paragraphs": ((10_000, 40_000, 160_000), write_long_paragraphs, "posts.jsonl"),
     "crowded-html": ((2_000, 16_000, 128_000), write_crowded_html, "page.html"),
+    "open-links": ((2_000, 20_000, 200_000), write_open_links, "page.html"),
 }
 
 

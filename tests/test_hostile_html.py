@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -627,3 +628,60 @@ def test_every_word_of_a_page_with_tags_left_open_is_read_or_unparsed(lines: lis
         + [text for _, text in unparsed_of(events)]
     )
     assert [marker for marker in markers if marker not in kept] == []
+
+
+def _tree(shape: list[Any]) -> Any:
+    """An element tree of ``shape``: a list of (tag, children) pairs under a <body>, nested as drawn."""
+    from lxml import etree
+
+    def build(parent: Any, nodes: list[Any]) -> None:
+        for tag, children in nodes:
+            build(etree.SubElement(parent, tag), children)
+
+    root = etree.Element("body")
+    build(root, shape)
+    return root
+
+
+_SHAPES = st.recursive(
+    st.just([]),
+    lambda children: st.lists(st.tuples(st.sampled_from(["p", "a", "b", "div"]), children), max_size=4),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SHAPES)
+def test_elements_inside_paragraphs_are_counted_once_per_paragraph_around_them(shape: list[Any]) -> None:
+    """The walk gives what counting each <p>'s descendants gives (on nested paragraphs too), in one pass."""
+    from provenance.ingest.htmlpage import _inside_paragraphs
+
+    root = _tree(shape)
+    assert _inside_paragraphs(root) == sum(1 for p in root.iter("p") for _ in p.iterdescendants())
+
+
+def test_paragraphs_nested_by_links_never_closed_are_counted_in_one_walk() -> None:
+    """An <a> never closed makes each later <p> open inside it: 2,000 such lines nest paragraphs 2,000 deep,
+    which counting each paragraph's descendants walked about two million times (10 s of a 12 s audit)."""
+    from lxml import etree
+
+    from provenance.ingest import htmlpage
+
+    root = _tree([])
+    parent = root
+    for _ in range(2_000):
+        paragraph = etree.SubElement(parent, "p")
+        parent = etree.SubElement(paragraph, "a")
+    walked = 0
+    real_iterwalk = etree.iterwalk
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal walked
+        for item in real_iterwalk(*args, **kwargs):
+            walked += 1
+            yield item
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(htmlpage.etree, "iterwalk", counting)
+        assert htmlpage._inside_paragraphs(root) == sum(range(1, 2_000)) * 2 + 1_999 + 1
+    assert walked == 2 * (4_000 + 1)  # a start and an end for each element and the body
