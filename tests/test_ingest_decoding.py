@@ -485,7 +485,7 @@ _RUSSIAN = (
 )
 
 
-_GUESS = "(its bytes 0x80-0xFF form words of Russian letters, as often as in Russian prose in it), a guess"
+_GUESS = "(its bytes 0x80-0xFF form words of Cyrillic letters, as often as in Russian prose in it), a guess"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -539,6 +539,26 @@ def test_russian_under_an_english_title_or_said_twice_reads_back(codec: str, tex
         text = text.replace("«", '"').replace("»", '"').replace("—", "-")  # KOI8-R writes neither
     decoded, source = _decode(text.encode(codec))
     assert (decoded, source.encoding) == (text, codec)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Це тест.\n",  # Ukrainian with і alone: 0xB3, Ё in KOI8-R, was read as KOI8-R
+        "Міністр заявив у вівторок, що план буде виконано.\n",
+        "Їжак їсть яблуко. Українська мова є державною.\n",
+        "Ґанок старої хати.\n",
+        "Њена ћерка живи у Београду. Ђак је љут.\n",  # Serbian: read as ptcp154 by charset-normalizer
+        "Беларуская мова ўжываецца.\n",
+    ],
+)
+def test_ukrainian_serbian_and_belarusian_in_windows_1251_read_back(text: str) -> None:
+    """Windows-1251 writes their own letters at 0x80-0xBF (і ї є ґ ў ђ ј љ њ ћ џ): words of such letters are
+    Cyrillic words too, and those bytes are letters of that code page, not signs the text cannot hold."""
+    decoded, source = _decode(text.encode("cp1251"))
+    assert (decoded, source.encoding) == (text, "cp1251")
+    (warning,) = source.warnings
+    assert _GUESS in str(warning)
 
 
 @pytest.mark.parametrize(
@@ -598,7 +618,10 @@ def test_western_text_with_accented_words_stays_cp1252(text: str) -> None:
 
 
 @pytest.mark.parametrize("codec", ["koi8_r", "cp1251"])
-@pytest.mark.parametrize("text", ["США\n", "ДА\n", "ЭТО ТЕСТ\n", "МИНИСТР ЗАЯВИЛ\n", "мы пошли в кино\n"])
+@pytest.mark.parametrize(
+    "text",
+    ["США\n", "ДА\n", "ЭТО ТЕСТ\n", "МИНИСТР ЗАЯВИЛ\n", "мы пошли в кино\n", "всё хорошо\n", "ВСЁ ХОРОШО\n"],
+)
 def test_russian_in_capitals_or_lower_case_alone_reads_back(codec: str, text: str) -> None:
     """Letters in one case only read back too: the code page is told by how often each letter comes, case
     aside, not by which of its halves holds the lower case."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import functools
 import io
+import itertools
 import math
 import os
 import re
@@ -637,8 +638,8 @@ def choose_encoding(
     cyrillic = _cyrillic_code_page(seen, scan.high_bytes, detect)
     if cyrillic is not None:
         return cyrillic, (
-            f"not UTF-8 ({where}); decoded as {cyrillic} (its bytes 0x80-0xFF form words of Russian letters, "
-            "as often as in Russian prose in it), a guess: save the file as UTF-8 to be sure"
+            f"not UTF-8 ({where}); decoded as {cyrillic} (its bytes 0x80-0xFF form words of Cyrillic "
+            "letters, as often as in Russian prose in it), a guess: save the file as UTF-8 to be sure"
         )
     if _reads_as_western_cp1252(scan.high_bytes) and not _words_of_high_bytes(seen):
         return "cp1252", (
@@ -713,15 +714,22 @@ def _keeps_ascii(encoding: str) -> bool:
         return False
 
 
-# A word: a run of ASCII letters and of the bytes of Russian letters in KOI8-R and Windows-1251 (0xC0-0xFF,
-# and ё and Ё of either).
-_BYTE_WORD = re.compile(rb"[A-Za-z\xc0-\xff\xa3\xb3\xa8\xb8]{2,}")
+#: The letters of the other languages written in Cyrillic that Windows-1251 puts at 0x80-0xBF: Ukrainian
+#: і ї є ґ, Belarusian ў, Serbian and Macedonian ђ ј љ њ ћ џ ѓ ќ ѕ, in both cases.
+_CP1251_OTHER_LETTERS = "іїєґўђјљњћџѓќѕ"
+_CP1251_OTHER_BYTES = frozenset((_CP1251_OTHER_LETTERS + _CP1251_OTHER_LETTERS.upper()).encode("cp1251"))
+# A word: a run of ASCII letters and of the bytes of Cyrillic letters in KOI8-R and Windows-1251 (0xC0-0xFF,
+# ё and Ё of either, and the other letters of Windows-1251).
+_BYTE_WORD = re.compile(
+    b"[A-Za-z\xc0-\xff" + re.escape(bytes(sorted({0xA3, 0xB3, 0xA8, 0xB8} | _CP1251_OTHER_BYTES))) + b"]{2,}"
+)
 _ASCII_LETTER = re.compile(rb"[A-Za-z]")
-#: Bytes 0x80-0xBF each code page writes in Russian prose besides its letters 0xC0-0xFF: ё and Ё, no-break
-#: space, and in Windows-1251 the typographic marks (… – — « » „ “ ” ‘ ’ №).
+#: Bytes 0x80-0xBF each code page writes in Cyrillic prose besides its letters 0xC0-0xFF: ё and Ё, no-break
+#: space, and in Windows-1251 the other languages' letters and the typographic marks (… – — « » „ “ ” ‘ ’ №).
 _CYRILLIC_EXTRA = {
     "koi8_r": frozenset({0xA3, 0xB3, 0x9A}),
-    "cp1251": frozenset({0xA8, 0xB8, 0xA0, 0x85, 0x96, 0x97, 0xAB, 0xBB, 0x84, 0x93, 0x94, 0x91, 0x92, 0xB9}),
+    "cp1251": frozenset({0xA8, 0xB8, 0xA0, 0x85, 0x96, 0x97, 0xAB, 0xBB, 0x84, 0x93, 0x94, 0x91, 0x92, 0xB9})
+    | _CP1251_OTHER_BYTES,
 }
 
 
@@ -736,6 +744,12 @@ _RUSSIAN_PERCENTS = (
 _RUSSIAN_LETTER_LOG = {
     letter: math.log(float(percent) / 100)
     for letter, percent in zip(_RUSSIAN_LETTERS, _RUSSIAN_PERCENTS.split(), strict=True)
+} | {
+    # The other languages' letters, which Russian lacks, as letters of 0.1%, more than ё (which Windows-1251
+    # writes where KOI8-R writes Ј): a Ukrainian or Serbian text is read in the code page that makes them
+    # letters, not in the one that makes them box-drawing signs.
+    letter: math.log(0.001)
+    for letter in _CP1251_OTHER_LETTERS
 }
 
 
@@ -761,9 +775,9 @@ def _cyrillic_code_page(data: bytes, high_bytes: set[int], detect: Callable[[], 
     Thai, whose words are such bytes too (it reads those right where it
     fails on a short Russian text: one sentence in KOI8-R as cp932, "Да." as
     UTF-16). Of the two code pages, the one in which the letters come as
-    often as in Russian prose (case aside, so a text in capitals reads as
-    well as one in lower case), and whose other bytes 0x80-0xFF are ones it
-    writes in prose.
+    often as in Russian prose, with capitals where prose has them
+    (:func:`_reads_as_cyrillic`), and whose other bytes 0x80-0xFF are ones
+    it writes in prose.
     """
     others = {byte for byte in high_bytes if byte < 0xC0}
     fitting = [codec for codec, extra in _CYRILLIC_EXTRA.items() if others <= extra]
@@ -773,12 +787,32 @@ def _cyrillic_code_page(data: bytes, high_bytes: set[int], detect: Callable[[], 
     detected = detect()  # charset-normalizer's reading, shared with the rule after this one
     if detected is not None and codecs.lookup(detected).name in _OTHER_SCRIPTS:
         return None  # Greek, Hebrew, Arabic and Thai words are of such bytes too: the detector tells them
-    letters = b"".join(cyrillic)
-    scores = {
-        codec: sum(_RUSSIAN_LETTER_LOG.get(char, -20.0) for char in letters.decode(codec, "replace").lower())
-        for codec in fitting
-    }
+    scores = {codec: _reads_as_cyrillic(cyrillic, codec) for codec in fitting}
     return max(scores, key=lambda codec: scores[codec]) if scores else None
+
+
+#: What a small letter followed by a capital in one word costs a reading, in the log-frequency units of
+#: :data:`_RUSSIAN_LETTER_LOG`: about as much as two rare letters.
+_SMALL_THEN_CAPITAL = -10.0
+
+
+def _reads_as_cyrillic(words: list[bytes], codec: str) -> float:
+    """How well ``words`` read as Cyrillic prose in ``codec``: their letters' log-frequencies in Russian prose
+    (case aside), less :data:`_SMALL_THEN_CAPITAL` for each capital that follows a small letter in a word.
+
+    KOI8-R puts the small letters where Windows-1251 puts the capitals: read
+    in the other code page, "Всё" comes out as "чСЈ". A text in one case only
+    ("США", "мы пошли") has no such switch either way, and its letters decide.
+    """
+    decoded = [word.decode(codec, "replace") for word in words]
+    switches = sum(
+        1
+        for word in decoded
+        for before, after in itertools.pairwise(word)
+        if before.islower() and after.isupper()
+    )
+    letters = "".join(decoded).lower()
+    return sum(_RUSSIAN_LETTER_LOG.get(char, -20.0) for char in letters) + _SMALL_THEN_CAPITAL * switches
 
 
 def _words_of_high_bytes(data: bytes) -> list[bytes]:
