@@ -72,7 +72,8 @@ _BUCKET_PARAGRAPHS = 8_192
 PARALLEL_COUNT_KEYS = 1 << 25
 # Words per block when the index makes its shingles (see _shingle_ranges).
 _OCCURRENCE_BLOCK_WORDS = 1 << 22
-# Shingles per block when computing signatures: bounds the (shingles x num_perm) temporary.
+# Shingles per block when computing signatures: the block's two uint32 arrays stay in the processor's cache
+# (1 << 17: 0.30 s for 4.8 million shingles, 1 << 20: 0.56 s; a scratch script).
 _SIGNATURE_BLOCK = 1 << 17
 _EPS = 1e-9
 CountArray = npt.NDArray[np.int32]
@@ -527,7 +528,12 @@ def signatures(
     affine32 scheme (fmix32, then ``a * h + b`` modulo 2**32, minimum per
     permutation), fed with :func:`fold32` of each shingle hash; a repeated
     shingle changes no minimum. Blocks of about ``block`` shingles (whole
-    sets, at least one) bound the temporary array. Every set must have a shingle.
+    sets, at least one) bound the temporary arrays. Every set must have a shingle.
+
+    One permutation at a time over a block, on one-dimensional arrays: the
+    minimum per set of a (shingles x permutations) array, taken down its
+    rows, ran some 18 times slower (3.8 against 0.21 s for the 2.2 million
+    shingles of 40,000 paragraphs, the same signatures; a scratch script).
     """
     a, b = permutations(num_perm, seed)
     out = np.empty((len(counts), num_perm), dtype=np.uint32)
@@ -539,8 +545,12 @@ def signatures(
         limit = np.searchsorted(stops[row:] - starts[row], block, side="right")
         end = row + max(1, int(limit))
         mixed = _fmix32(fold32(shingle_hashes[starts[row] : stops[end - 1]]))
-        permuted = mixed[:, None] * a[None, :] + b[None, :]
-        out[row:end] = np.minimum.reduceat(permuted, starts[row:end] - starts[row], axis=0)
+        firsts = starts[row:end] - starts[row]
+        permuted = np.empty_like(mixed)
+        for j in range(num_perm):
+            np.multiply(mixed, a[j], out=permuted)
+            permuted += b[j]
+            out[row:end, j] = np.minimum.reduceat(permuted, firsts)
         row = end
     return out
 
