@@ -1028,6 +1028,56 @@ def runs(db: Path, keep: int | None, drop: tuple[int, ...], as_json: bool) -> No
 
 
 @cli.command()
+@click.argument("text_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@_STORE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+@domain_errors
+@stops_on_signals
+def search(text_file: Path, db: Path, as_json: bool) -> None:
+    """Which stored paragraphs each paragraph of TEXT_FILE repeats (- reads standard input).
+
+    Compares a text that came after the audit (an article, a draft; its
+    paragraphs parted by blank lines) with every paragraph of a store audited
+    with --sketches, without auditing again: by their MinHash sketches, then
+    exactly on their shingles, at the store's threshold and containment
+    (docs/store.md). Prints each match with the stored post, paragraph and line.
+    """
+    from provenance.errors import InputError
+    from provenance.store.search import search_store
+
+    if str(text_file) == "-":
+        text = sys.stdin.read()
+    else:
+        from provenance.ingest.source import SkippedFile, open_source
+
+        opened = open_source(text_file)
+        skipped = opened if isinstance(opened, SkippedFile) else opened.check_encoding()
+        if skipped is not None:
+            raise InputError(f"{skipped.path}: {skipped.reason}")
+        assert not isinstance(opened, SkippedFile)
+        for warning in opened.warnings:
+            _echo(f"warning: {warning}", err=True)
+        text = opened.read_text()
+    found = search_store(db, text)
+    if as_json:
+        import dataclasses
+        import json
+
+        click.echo(json.dumps([dataclasses.asdict(m) for m in found], ensure_ascii=True, indent=1))
+        return
+    for match in found:
+        _echo(
+            f"paragraph {match.paragraph} (line {match.line}) repeats run {match.run}'s {match.post!r} "
+            f"paragraph {match.stored_paragraph} (line {match.stored_line}, {match.title!r}): "
+            f"Jaccard {match.jaccard:.2f}, {match.containment:.0%} of it held there"
+        )
+        _echo(f"    {match.text if len(match.text) <= 160 else match.text[:160] + '…'}")
+    repeating = len({match.paragraph for match in found})
+    verb = "repeats" if repeating == 1 else "repeat"
+    _echo(f"{repeating} paragraph{'s' if repeating != 1 else ''} of {text_file} {verb} stored ones")
+
+
+@cli.command()
 @audit_options()
 @click.option(
     "--format",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import subprocess
@@ -213,3 +214,98 @@ def test_a_text_shorter_than_a_shingle_has_one_shingle_sketch(text: str) -> None
     made = sketch(text)
     assert made is not None
     assert list(made.hashvalues) == list(_datasketch_own(text).hashvalues)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# provenance search
+
+
+def _search(tmp_path: Path, *args: str, stdin: str | None = None, db: str = "a.sqlite") -> Result:
+    return CliRunner().invoke(cli, ["search", *args, "--db", str(tmp_path / db)], input=stdin)
+
+
+def test_search_names_the_stored_paragraph_a_new_text_repeats(tmp_path: Path) -> None:
+    """An article of a new paragraph and an edited copy of a stored one: the copy is found, with the post,
+    paragraph and line it repeats and its exact measures; the new paragraph is not."""
+    dump = _posts(tmp_path / "dump", A, B)
+    _ok(_audit(tmp_path, dump, "--sketches"))
+    article = tmp_path / "article.txt"
+    article.write_text(f"A title line\n\n{C}\n\n{A.replace('Monday', 'Tuesday')}\n", encoding="utf-8")
+    result = _ok(_search(tmp_path, str(article)))
+    lines = result.output.splitlines()
+    assert re.fullmatch(
+        r"paragraph 3 \(line 5\) repeats run 1's 'post1' paragraph 0 \(line 3, 'Post 1'\): "
+        r"Jaccard 0\.\d\d, \d\d% of it held there",
+        lines[0],
+    ), lines[0]
+    assert lines[1].strip().startswith("The ministry said on Monday")
+    assert lines[-1] == f"1 paragraph of {article} repeats stored ones"
+    found = json.loads(_ok(_search(tmp_path, str(article), "--json")).output)
+    assert [(m["paragraph"], m["post"], m["stored_paragraph"]) for m in found] == [(3, "post1", 0)]
+    mine, theirs = (
+        set(shingles(words(A.replace("Monday", "Tuesday")), 5).tolist()),
+        set(shingles(words(A), 5).tolist()),
+    )
+    assert found[0]["jaccard"] == pytest.approx(len(mine & theirs) / len(mine | theirs))
+    assert found[0]["containment"] == pytest.approx(len(mine & theirs) / len(mine))
+
+
+def test_search_reads_standard_input_and_finds_every_post_holding_the_text(tmp_path: Path) -> None:
+    dump = _posts(tmp_path / "dump", A, f"{B}\n\n{A}")
+    _ok(_audit(tmp_path, dump, "--sketches"))
+    found = json.loads(_ok(_search(tmp_path, "-", "--json", stdin=f"{A}\n")).output)
+    assert sorted((m["post"], m["stored_paragraph"], m["jaccard"]) for m in found) == [
+        ("post1", 0, 1.0),
+        ("post2", 1, 1.0),
+    ]
+    assert _ok(_search(tmp_path, "-", stdin=f"{C}\n")).output.endswith(
+        "0 paragraphs of - repeat stored ones\n"
+    )
+
+
+def test_search_uses_the_stores_parameters_and_reads_sketches_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store audited with 3-word shingles and 64 permutations is searched with them; batches of one
+    stored sketch give what one batch gives."""
+    from provenance.store import search
+
+    dump = _posts(tmp_path / "dump", A, B, C)
+    _ok(_audit(tmp_path, dump, "--sketches", "--shingle-size", "3", "--num-perm", "64"))
+    query = f"{B.replace('calm', 'quiet')}\n"
+    whole = json.loads(_ok(_search(tmp_path, "-", "--json", stdin=query)).output)
+    monkeypatch.setattr(search, "BATCH", 1)
+    assert json.loads(_ok(_search(tmp_path, "-", "--json", stdin=query)).output) == whole
+    mine, theirs = set(shingles(words(query), 3).tolist()), set(shingles(words(B), 3).tolist())
+    assert [m["post"] for m in whole] == ["post2"]
+    assert whole[0]["jaccard"] == pytest.approx(len(mine & theirs) / len(mine | theirs))
+
+
+def test_search_refuses_a_store_without_sketches_or_with_sketches_of_another_datasketch(
+    tmp_path: Path,
+) -> None:
+    dump = _posts(tmp_path / "dump", A, B)
+    _ok(_audit(tmp_path, dump))
+    result = _search(tmp_path, "-", stdin=f"{A}\n")
+    assert result.exit_code == 1 and "holds no sketches to search; audit with --sketches" in result.output
+    _ok(_audit(tmp_path, dump, "--sketches"))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        conn.execute("UPDATE meta SET value = '{\"datasketch\":\"1.9.0\"}' WHERE key = 'sketches'")
+    result = _search(tmp_path, "-", stdin=f"{A}\n")
+    assert result.exit_code == 1 and "audit with --sketches to make them again" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_search_of_a_file_that_is_not_text_says_so(tmp_path: Path) -> None:
+    _ok(_audit(tmp_path, _posts(tmp_path / "dump", A), "--sketches"))
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    result = _search(tmp_path, str(binary))
+    assert result.exit_code == 1 and str(binary) in result.output and "binary" in result.output
+
+
+def test_text_paragraphs_are_runs_of_lines_between_blank_ones() -> None:
+    from provenance.store.search import text_paragraphs
+
+    assert text_paragraphs("One\ntwo\n\n\n  \nThree\n  four  \n") == [(1, "One two"), (6, "Three four")]
+    assert text_paragraphs("") == []

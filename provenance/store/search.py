@@ -1,0 +1,170 @@
+"""Which stored paragraphs a new text repeats: the store's sketches (``audit --sketches``), verified exactly.
+
+A text that arrives after the audit (an article, a draft) is compared with
+every paragraph the store holds a sketch of, without auditing again
+(``provenance search``). Each paragraph of the text is sketched as the store's
+were (:mod:`provenance.sketch`, with the store's ``shingle_size``,
+``num_perm`` and ``seed``); the stored sketches are read in batches and
+compared with all of the text's at once, so memory stays that of a batch
+whatever the store's size and time grows with it. A stored paragraph whose
+estimated Jaccard similarity comes within three standard errors of the
+store's ``threshold`` is a candidate, and is kept when its exact similarity on
+``shingle_size``-word shingles reaches the threshold, or the share of the new
+paragraph's shingles it holds reaches the store's ``containment`` (a quotation
+inside a longer stored paragraph is found when its sketch is near enough to
+that paragraph's to be a candidate at all: a sketch estimates similarity of
+the whole texts, not containment).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from provenance.config import AuditConfig
+from provenance.errors import StoreError
+from provenance.store.db import connect_to_read, translated
+
+#: Stored sketches compared at once.
+BATCH = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMatch:
+    """A stored paragraph that a paragraph of the new text repeats, with its exact measures."""
+
+    paragraph: int  # the new text's paragraph, counted from 1
+    line: int  # the line it starts on in the new text
+    run: int  # the last run that holds the stored paragraph's text
+    post: str
+    title: str
+    stored_paragraph: int  # its index in its post, as the store numbers them
+    stored_line: int
+    jaccard: float  # on shingle_size-word shingles, exact
+    containment: float  # the share of the new paragraph's shingles that the stored one holds
+    text: str
+
+
+def text_paragraphs(text: str) -> list[tuple[int, str]]:
+    """The paragraphs of a plain text, each with the line it starts on: runs of lines parted by blank ones."""
+    found: list[tuple[int, str]] = []
+    lines: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            if not lines:
+                start = number
+            lines.append(line.strip())
+        elif lines:
+            found.append((start, " ".join(lines)))
+            lines = []
+    if lines:
+        found.append((start, " ".join(lines)))
+    return found
+
+
+def search_store(path: str | Path, text: str) -> list[StoredMatch]:
+    """Every stored paragraph that a paragraph of ``text`` repeats, by the store at ``path`` (module doc).
+
+    Raises :class:`StoreError` when the store holds no sketches, or holds
+    sketches another datasketch, scheme or byte order made.
+    """
+    from importlib.metadata import version as installed
+
+    from provenance.dedup.candidates import MINHASH_SCHEME
+    from provenance.shingle import shingles, word_hashes
+    from provenance.sketch import BYTE_ORDER, from_bytes, sketches
+
+    where = Path(path)
+    conn = connect_to_read(where)
+    try:
+        with translated(where):
+            config = _store_config(conn)
+            made_by = _meta(conn, "sketches")
+            now = {"datasketch": installed("datasketch"), "scheme": MINHASH_SCHEME, "byte_order": BYTE_ORDER}
+            held = conn.execute("SELECT COUNT(*) FROM sketches").fetchone()[0] if made_by else 0
+            if not held:
+                raise StoreError(
+                    f"{where}: the store holds no sketches to search; audit with --sketches to keep them "
+                    f"(provenance audit DUMP --db {where} --sketches)"
+                )
+            if json.loads(made_by or "{}") != now:
+                raise StoreError(
+                    f"{where}: its sketches were made by {made_by}, and this provenance makes them with "
+                    f"{json.dumps(now)}; audit with --sketches to make them again"
+                )
+            paragraphs = text_paragraphs(text)
+            made = sketches([body for _, body in paragraphs], config)
+            queries = [(i, lean) for i, lean in enumerate(made) if lean is not None]
+            if not queries:
+                return []
+            wanted = np.stack([np.asarray(lean.hashvalues, dtype=np.uint32) for _, lean in queries])
+            floor = config.threshold - 3 * math.sqrt(
+                config.threshold * (1 - config.threshold) / config.num_perm
+            )
+            candidates: dict[int, set[str]] = {}
+            for keys, rows in _batches(conn, from_bytes):
+                for query, values in enumerate(wanted):
+                    estimates = (rows == values).mean(axis=1)  # the share of equal hash values
+                    for stored in np.flatnonzero(estimates >= floor).tolist():
+                        candidates.setdefault(query, set()).add(keys[stored])
+            k = config.shingle_size
+            found: list[StoredMatch] = []
+            for query, held_keys in sorted(candidates.items()):
+                at = queries[query][0]
+                line, body = paragraphs[at]
+                mine = set(shingles(word_hashes(body), k).tolist())
+                for key in sorted(held_keys):
+                    for row in _holders(conn, key):
+                        theirs = set(shingles(word_hashes(row[5]), k).tolist())
+                        shared = len(mine & theirs)
+                        jaccard, containment = shared / len(mine | theirs), shared / len(mine)
+                        if jaccard >= config.threshold or containment >= config.containment:
+                            found.append(StoredMatch(at + 1, line, *row[:5], jaccard, containment, row[5]))
+            found.sort(key=lambda match: (match.paragraph, -match.jaccard, -match.containment, match.post))
+            return found
+    finally:
+        conn.close()
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _store_config(conn: sqlite3.Connection) -> AuditConfig:
+    """The store's parameters that make and compare sketches, as an AuditConfig."""
+    params = json.loads(_meta(conn, "params") or "{}")
+    fields = ("shingle_size", "num_perm", "seed", "threshold", "containment")
+    return AuditConfig(**{name: params[name] for name in fields if name in params})
+
+
+def _batches(
+    conn: sqlite3.Connection, read: Callable[[bytes], Any]
+) -> Iterator[tuple[list[str], np.ndarray[Any, np.dtype[np.uint32]]]]:
+    """The stored sketches, :data:`BATCH` at a time: their content hashes and hash values (a row each)."""
+    cursor = conn.execute("SELECT content_hash, sketch FROM sketches")
+    while rows := cursor.fetchmany(BATCH):
+        keys = [key for key, _ in rows]
+        values = np.stack([np.asarray(read(blob).hashvalues, dtype=np.uint32) for _, blob in rows])
+        yield keys, values
+
+
+def _holders(conn: sqlite3.Connection, key: str) -> Sequence[tuple[int, str, str, int, int, str]]:
+    """The paragraphs holding the text of ``key`` in the last run that holds it: run, post, title, index,
+    line, text."""
+    rows: Sequence[tuple[int, str, str, int, int, str]] = conn.execute(
+        "SELECT p.run, p.post, posts.title, p.idx, p.line, p.text FROM paragraphs p "
+        "JOIN posts ON posts.run = p.run AND posts.id = p.post "
+        "WHERE p.content_hash = ? AND p.run = (SELECT MAX(run) FROM paragraphs WHERE content_hash = ?) "
+        "ORDER BY p.post, p.idx",
+        (key, key),
+    ).fetchall()
+    return rows
