@@ -316,25 +316,23 @@ INDEXES = tuple(
     statement.strip() for statement in DDL.split(";\n") if statement.strip().startswith("CREATE INDEX")
 )
 
-#: The ``CREATE VIEW`` statement of each view, by name, as :data:`DDL` writes it.
-VIEW_DDL = {
-    body.split()[2]: body
-    for body in (
-        "\n".join(line for line in statement.strip().splitlines() if not line.startswith("--"))
-        for statement in DDL.split(";\n")
-    )
-    if body.startswith("CREATE VIEW")
-}
 
+def _statements(kind: str) -> dict[str, str]:
+    """The ``CREATE {kind}`` statements of :data:`DDL` by the name they create, without their comments."""
+    return {
+        body.split()[2]: body
+        for body in (
+            "\n".join(line for line in statement.strip().splitlines() if not line.startswith("--"))
+            for statement in DDL.split(";\n")
+        )
+        if body.startswith(f"CREATE {kind} ")
+    }
+
+
+#: The ``CREATE VIEW`` statement of each view, by name, as :data:`DDL` writes it.
+VIEW_DDL = _statements("VIEW")
 #: The ``CREATE TABLE`` statement of each table, by name, as :data:`DDL` writes it.
-TABLE_DDL = {
-    body.split()[2]: body
-    for body in (
-        "\n".join(line for line in statement.strip().splitlines() if not line.startswith("--"))
-        for statement in DDL.split(";\n")
-    )
-    if body.startswith("CREATE TABLE")
-}
+TABLE_DDL = _statements("TABLE")
 
 #: What brings a store of each earlier version to the next one, run inside the
 #: first audit that writes it (in its transaction: a run stopped before its
