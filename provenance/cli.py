@@ -1042,22 +1042,14 @@ def search(text_file: Path, db: Path, as_json: bool) -> None:
     exactly on their shingles, at the store's threshold and containment
     (docs/store.md). Prints each match with the stored post, paragraph and line.
     """
-    from provenance.errors import InputError
-    from provenance.store.search import search_store
+    from provenance.store.search import read_text_file, search_store
 
     if str(text_file) == "-":
         text = sys.stdin.read()
     else:
-        from provenance.ingest.source import SkippedFile, open_source
-
-        opened = open_source(text_file)
-        skipped = opened if isinstance(opened, SkippedFile) else opened.check_encoding()
-        if skipped is not None:
-            raise InputError(f"{skipped.path}: {skipped.reason}")
-        assert not isinstance(opened, SkippedFile)
-        for warning in opened.warnings:
+        text, warnings = read_text_file(text_file)
+        for warning in warnings:
             _echo(f"warning: {warning}", err=True)
-        text = opened.read_text()
     found = search_store(db, text)
     if as_json:
         import dataclasses

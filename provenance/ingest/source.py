@@ -798,7 +798,7 @@ _SMALL_THEN_CAPITAL = -10.0
 
 def _reads_as_cyrillic(words: list[bytes], codec: str) -> float:
     """How well ``words`` read as Cyrillic prose in ``codec``: their letters' log-frequencies in Russian prose
-    (case aside), less :data:`_SMALL_THEN_CAPITAL` for each capital that follows a small letter in a word.
+    (case aside), and :data:`_SMALL_THEN_CAPITAL` (negative) for each capital after a small letter in a word.
 
     KOI8-R puts the small letters where Windows-1251 puts the capitals: read
     in the other code page, "Всё" comes out as "чСЈ". A text in one case only
@@ -816,11 +816,13 @@ def _reads_as_cyrillic(words: list[bytes], codec: str) -> float:
 
 
 def _words_of_high_bytes(data: bytes) -> list[bytes]:
-    """The words of ``data`` made of bytes 0xC0-0xFF (and ё, Ё) alone, if most words holding such a byte are.
+    """The words of ``data`` without an ASCII letter, if most words holding a byte 0x80-0xFF are such.
 
-    A word is a run of two letters or more. Words of ASCII letters alone say
-    nothing of the code page (an English title over a Russian text), so only
-    the words holding a byte 0xC0-0xFF are weighed. A Western European one
+    A word is a run of two letters or more of :data:`_BYTE_WORD` (ASCII
+    letters, bytes 0xC0-0xFF, and the bytes of ё, Ё and the other Cyrillic
+    letters Windows-1251 writes below 0xC0). Words of ASCII letters alone
+    say nothing of the code page (an English title over a Russian text), so
+    only the words holding another byte are weighed. A Western European one
     holds ASCII letters too ("caf\xe9", "\xe9t\xe9"); a Russian, Greek,
     Hebrew or Arabic one in its single-byte code page does not, and reads in
     cp1252 as a run of accented letters ("\xf0\xe5\xf9" for a Hebrew word).

@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from provenance.config import AuditConfig
-from provenance.errors import StoreError
+from provenance.errors import InputError, StoreError
+from provenance.models import InputWarning
 from provenance.store.db import connect_to_read, translated
 
 #: Stored sketches compared at once.
@@ -68,6 +69,23 @@ def text_paragraphs(text: str) -> list[tuple[int, str]]:
     if lines:
         found.append((start, " ".join(lines)))
     return found
+
+
+def read_text_file(path: Path) -> tuple[str, list[InputWarning]]:
+    """A text file's text, decoded as the audit decodes its inputs, and the warnings that decoding gave.
+
+    Raises :class:`~provenance.errors.InputError` naming the file when it is
+    not a readable text file (missing, binary, empty, of no known encoding).
+    """
+    from provenance.ingest.source import SkippedFile, open_source
+
+    opened = open_source(path)
+    if isinstance(opened, SkippedFile):
+        raise InputError(f"{opened.path}: {opened.reason}")
+    skipped = opened.check_encoding()
+    if skipped is not None:
+        raise InputError(f"{skipped.path}: {skipped.reason}")
+    return opened.read_text(), list(opened.warnings)
 
 
 def search_store(path: str | Path, text: str) -> list[StoredMatch]:
