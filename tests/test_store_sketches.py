@@ -309,3 +309,22 @@ def test_text_paragraphs_are_runs_of_lines_between_blank_ones() -> None:
 
     assert text_paragraphs("One\ntwo\n\n\n  \nThree\n  four  \n") == [(1, "One two"), (6, "Three four")]
     assert text_paragraphs("") == []
+
+
+def test_search_of_a_long_text_finds_each_stored_paragraph_it_holds_and_nothing_else(tmp_path: Path) -> None:
+    """Forty stored texts of random words, searched with a text of the forty (one word changed in each) and
+    forty new ones: every changed one names its own stored paragraph, and no new one names any."""
+    import random
+
+    rng = random.Random(5)
+    vocabulary = [f"word{i}" for i in range(4_000)]
+
+    def text() -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(40)) + "."
+
+    stored = [text() for _ in range(40)]
+    _ok(_audit(tmp_path, _posts(tmp_path / "dump", *stored), "--sketches"))
+    changed = [body.replace(body.split()[20], "changed", 1) for body in stored]
+    query = "\n\n".join(changed + [text() for _ in range(40)]) + "\n"
+    found = json.loads(_ok(_search(tmp_path, "-", "--json", stdin=query)).output)
+    assert sorted((m["paragraph"], m["post"]) for m in found) == [(i, f"post{i}") for i in range(1, 41)]

@@ -4,36 +4,33 @@ A text that arrives after the audit (an article, a draft) is compared with
 every paragraph the store holds a sketch of, without auditing again
 (``provenance search``). Each paragraph of the text is sketched as the store's
 were (:mod:`provenance.sketch`, with the store's ``shingle_size``,
-``num_perm`` and ``seed``); the stored sketches are read in batches and
-compared with all of the text's at once, so memory stays that of a batch
-whatever the store's size and time grows with it. A stored paragraph whose
-estimated Jaccard similarity comes within three standard errors of the
-store's ``threshold`` is a candidate, and is kept when its exact similarity on
-``shingle_size``-word shingles reaches the threshold, or the share of the new
-paragraph's shingles it holds reaches the store's ``containment`` (a quotation
-inside a longer stored paragraph is found when its sketch is near enough to
-that paragraph's to be a candidate at all: a sketch estimates similarity of
-the whole texts, not containment).
+``num_perm`` and ``seed``) and put in datasketch's ``MinHashLSH`` with the
+bands and rows of the audit's own LSH (``lsh_recall`` at the store's
+``threshold``); the stored sketches are read in batches, each asking that
+index which of the text's paragraphs share a band with it, so memory stays
+that of the text and a batch, and time grows with the store, however long
+the text. A stored paragraph that shares a band is a candidate, and is kept
+when its exact similarity on ``shingle_size``-word shingles reaches the
+threshold, or the share of the new paragraph's shingles it holds reaches the
+store's ``containment`` (a quotation inside a longer stored paragraph is
+found when its sketch is near enough to that paragraph's to be a candidate
+at all: a sketch estimates the similarity of whole texts, not containment).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from provenance.config import AuditConfig
 from provenance.errors import InputError, StoreError
 from provenance.models import InputWarning
 from provenance.store.db import connect_to_read, translated
 
-#: Stored sketches compared at once.
+#: Stored sketches read from the store at once.
 BATCH = 20_000
 
 
@@ -96,7 +93,9 @@ def search_store(path: str | Path, text: str) -> list[StoredMatch]:
     """
     from importlib.metadata import version as installed
 
-    from provenance.dedup.candidates import MINHASH_SCHEME
+    from datasketch import MinHashLSH
+
+    from provenance.dedup.candidates import MINHASH_SCHEME, lsh_params
     from provenance.shingle import shingles, word_hashes
     from provenance.sketch import BYTE_ORDER, from_bytes, sketches
 
@@ -123,16 +122,20 @@ def search_store(path: str | Path, text: str) -> list[StoredMatch]:
             queries = [(i, lean) for i, lean in enumerate(made) if lean is not None]
             if not queries:
                 return []
-            wanted = np.stack([np.asarray(lean.hashvalues, dtype=np.uint32) for _, lean in queries])
-            floor = config.threshold - 3 * math.sqrt(
-                config.threshold * (1 - config.threshold) / config.num_perm
-            )
+            # The new text's sketches in datasketch's LSH, with the bands and rows of the audit's own LSH;
+            # each stored sketch asks it which of them share a band: time grows with the store, whatever
+            # the size of the text.
+            bands, rows = lsh_params(config.threshold, config.num_perm, config.lsh_recall)
+            lsh = MinHashLSH(num_perm=config.num_perm, params=(bands, rows))
+            with lsh.insertion_session() as session:
+                for query, (_, lean) in enumerate(queries):
+                    session.insert(query, lean, check_duplication=False)
             candidates: dict[int, set[str]] = {}
-            for keys, rows in _batches(conn, from_bytes):
-                for query, values in enumerate(wanted):
-                    estimates = (rows == values).mean(axis=1)  # the share of equal hash values
-                    for stored in np.flatnonzero(estimates >= floor).tolist():
-                        candidates.setdefault(query, set()).add(keys[stored])
+            cursor = conn.execute("SELECT content_hash, sketch FROM sketches")
+            while batch := cursor.fetchmany(BATCH):
+                for key, blob in batch:
+                    for query in lsh.query(from_bytes(blob)):
+                        candidates.setdefault(query, set()).add(key)
             k = config.shingle_size
             found: list[StoredMatch] = []
             for query, held_keys in sorted(candidates.items()):
@@ -160,19 +163,8 @@ def _meta(conn: sqlite3.Connection, key: str) -> str | None:
 def _store_config(conn: sqlite3.Connection) -> AuditConfig:
     """The store's parameters that make and compare sketches, as an AuditConfig."""
     params = json.loads(_meta(conn, "params") or "{}")
-    fields = ("shingle_size", "num_perm", "seed", "threshold", "containment")
+    fields = ("shingle_size", "num_perm", "seed", "threshold", "containment", "lsh_recall")
     return AuditConfig(**{name: params[name] for name in fields if name in params})
-
-
-def _batches(
-    conn: sqlite3.Connection, read: Callable[[bytes], Any]
-) -> Iterator[tuple[list[str], np.ndarray[Any, np.dtype[np.uint32]]]]:
-    """The stored sketches, :data:`BATCH` at a time: their content hashes and hash values (a row each)."""
-    cursor = conn.execute("SELECT content_hash, sketch FROM sketches")
-    while rows := cursor.fetchmany(BATCH):
-        keys = [key for key, _ in rows]
-        values = np.stack([np.asarray(read(blob).hashvalues, dtype=np.uint32) for _, blob in rows])
-        yield keys, values
 
 
 def _holders(conn: sqlite3.Connection, key: str) -> Sequence[tuple[int, str, str, int, int, str]]:
@@ -181,8 +173,9 @@ def _holders(conn: sqlite3.Connection, key: str) -> Sequence[tuple[int, str, str
     rows: Sequence[tuple[int, str, str, int, int, str]] = conn.execute(
         "SELECT p.run, p.post, posts.title, p.idx, p.line, p.text FROM paragraphs p "
         "JOIN posts ON posts.run = p.run AND posts.id = p.post "
-        "WHERE p.content_hash = ? AND p.run = (SELECT MAX(run) FROM paragraphs WHERE content_hash = ?) "
+        # "+p.run": by the content hash's index; on the primary key's run, SQLite read the run's every row.
+        "WHERE p.content_hash = ?1 AND +p.run = (SELECT MAX(run) FROM paragraphs WHERE content_hash = ?1) "
         "ORDER BY p.post, p.idx",
-        (key, key),
+        (key,),
     ).fetchall()
     return rows
