@@ -86,9 +86,23 @@ def from_bytes(blob: bytes) -> LeanMinHash:
     return LeanMinHash.deserialize(blob, byteorder=BYTE_ORDER)
 
 
-def sketch_rows(texts: Iterator[tuple[str, str]], config: AuditConfig) -> Iterator[list[tuple[str, bytes]]]:
-    """``(key, text)`` pairs to batches of ``(key, sketch bytes)``; a text with no word gives no row."""
+def sketch_rows(
+    texts: Iterator[tuple[str, str]], config: AuditConfig
+) -> Iterator[list[tuple[str, bytes | None]]]:
+    """``(key, text)`` pairs to batches of ``(key, sketch bytes)``, None for a text with no word."""
     while batch := [item for _, item in zip(range(BATCH), texts, strict=False)]:
         keys = [key for key, _ in batch]
         made = sketches([text for _, text in batch], config)
-        yield [(key, to_bytes(lean)) for key, lean in zip(keys, made, strict=True) if lean is not None]
+        yield [(key, None if lean is None else to_bytes(lean)) for key, lean in zip(keys, made, strict=True)]
+
+
+def made_with() -> dict[str, str]:
+    """What makes a sketch besides the store's parameters: datasketch's version, the scheme, the byte order.
+
+    A store keeps it in ``meta`` under ``sketches``; sketches made otherwise are never mixed with these.
+    """
+    from importlib.metadata import version as installed
+
+    from provenance.dedup.candidates import MINHASH_SCHEME
+
+    return {"datasketch": installed("datasketch"), "scheme": MINHASH_SCHEME, "byte_order": BYTE_ORDER}

@@ -532,8 +532,9 @@ def signatures(
 
     One permutation at a time over a block, on one-dimensional arrays: the
     minimum per set of a (shingles x permutations) array, taken down its
-    rows, ran some 18 times slower (3.8 against 0.21 s for the 2.2 million
-    shingles of 40,000 paragraphs, the same signatures; a scratch script).
+    rows, ran some 20 times slower (2.5-3.2 s against 0.13 s for the 2.2
+    million shingles of 40,000 paragraphs, the same signatures; two rounds of
+    a scratch script).
     """
     a, b = permutations(num_perm, seed)
     out = np.empty((len(counts), num_perm), dtype=np.uint32)

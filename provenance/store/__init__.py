@@ -384,14 +384,9 @@ class RunStore:
         it differs from this run's the sketches are all made again, never mixed.
         ``progress`` hears ``("store: sketches", texts sketched, None)``.
         """
-        from importlib.metadata import version as installed
+        from provenance.sketch import made_with, sketch_rows
 
-        from provenance.dedup.candidates import MINHASH_SCHEME
-        from provenance.sketch import BYTE_ORDER, sketch_rows
-
-        made_by = dumps(
-            {"datasketch": installed("datasketch"), "scheme": MINHASH_SCHEME, "byte_order": BYTE_ORDER}
-        )
+        made_by = dumps(made_with())
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'sketches'").fetchone()
         if row is not None and row[0] != made_by:
             dropped = self.conn.execute("DELETE FROM sketches").rowcount
@@ -410,19 +405,14 @@ class RunStore:
             "(SELECT 1 FROM sketches s WHERE s.content_hash = p.content_hash) GROUP BY content_hash",
             (run,),
         )
-        made = 0
+        made = wordless = 0
         for batch in sketch_rows(missing, config):
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO sketches VALUES (?, ?, ?)", [(key, run, blob) for key, blob in batch]
-            )
-            made += len(batch)
+            rows = [(key, run, blob) for key, blob in batch if blob is not None]
+            self.conn.executemany("INSERT OR IGNORE INTO sketches VALUES (?, ?, ?)", rows)
+            made += len(rows)
+            wordless += len(batch) - len(rows)
             if progress:
                 progress("store: sketches", made, None)
-        wordless = self.conn.execute(
-            "SELECT COUNT(DISTINCT content_hash) FROM paragraphs p WHERE run = ? AND NOT EXISTS "
-            "(SELECT 1 FROM sketches s WHERE s.content_hash = p.content_hash)",
-            (run,),
-        ).fetchone()[0]
         self.log.append(
             f"sketches: {made:,} paragraph texts sketched, {held:,} kept from earlier runs"
             + (f", {wordless:,} with no word (no sketch)" if wordless else "")

@@ -91,13 +91,11 @@ def search_store(path: str | Path, text: str) -> list[StoredMatch]:
     Raises :class:`StoreError` when the store holds no sketches, or holds
     sketches another datasketch, scheme or byte order made.
     """
-    from importlib.metadata import version as installed
-
     from datasketch import MinHashLSH
 
-    from provenance.dedup.candidates import MINHASH_SCHEME, lsh_params
+    from provenance.dedup.candidates import lsh_params
     from provenance.shingle import shingles, word_hashes
-    from provenance.sketch import BYTE_ORDER, from_bytes, sketches
+    from provenance.sketch import from_bytes, made_with, sketches
 
     where = Path(path)
     conn = connect_to_read(where)
@@ -105,7 +103,7 @@ def search_store(path: str | Path, text: str) -> list[StoredMatch]:
         with translated(where):
             config = _store_config(conn)
             made_by = _meta(conn, "sketches")
-            now = {"datasketch": installed("datasketch"), "scheme": MINHASH_SCHEME, "byte_order": BYTE_ORDER}
+            now = made_with()
             held = conn.execute("SELECT COUNT(*) FROM sketches").fetchone()[0] if made_by else 0
             if not held:
                 raise StoreError(
@@ -138,17 +136,25 @@ def search_store(path: str | Path, text: str) -> list[StoredMatch]:
                         candidates.setdefault(query, set()).add(key)
             k = config.shingle_size
             found: list[StoredMatch] = []
+            # A stored text that several of the new paragraphs repeat is read and shingled once.
+            holders: dict[str, tuple[Sequence[tuple[int, str, str, int, int, str]], set[int]]] = {}
             for query, held_keys in sorted(candidates.items()):
                 at = queries[query][0]
                 line, body = paragraphs[at]
                 mine = set(shingles(word_hashes(body), k).tolist())
                 for key in sorted(held_keys):
-                    for row in _holders(conn, key):
-                        theirs = set(shingles(word_hashes(row[5]), k).tolist())
-                        shared = len(mine & theirs)
-                        jaccard, containment = shared / len(mine | theirs), shared / len(mine)
-                        if jaccard >= config.threshold or containment >= config.containment:
-                            found.append(StoredMatch(at + 1, line, *row[:5], jaccard, containment, row[5]))
+                    if key not in holders:
+                        rows_of_key = _holders(conn, key)
+                        stored = rows_of_key[0][5] if rows_of_key else ""
+                        holders[key] = rows_of_key, set(shingles(word_hashes(stored), k).tolist())
+                    held_rows, theirs = holders[key]
+                    shared = len(mine & theirs)
+                    jaccard, containment = shared / len(mine | theirs), shared / len(mine)
+                    if jaccard >= config.threshold or containment >= config.containment:
+                        found += [
+                            StoredMatch(at + 1, line, *row[:5], jaccard, containment, row[5])
+                            for row in held_rows
+                        ]
             found.sort(key=lambda match: (match.paragraph, -match.jaccard, -match.containment, match.post))
             return found
     finally:
