@@ -13,7 +13,9 @@ Each row is the whole command, in a fresh process, timed from start to exit:
 6. ``audit --db --sketches`` into another new store: row 3 and a MinHash sketch of each paragraph text;
 7. ``audit --db`` after a file of about 1% more posts (another generator seed) joins the dump;
 8. ``audit --db --sketches`` on that dump into the store of row 6: only the new texts are sketched;
-9. ``runs --db --keep 1``: the two older runs dropped and the file compacted.
+9. ``search`` of the store of row 8 with an article of eight paragraphs, five of them stored ones with a
+   word changed, and with a text of 2,000 such paragraphs: each is found without auditing again;
+10. ``runs --db --keep 1``: the two older runs dropped and the file compacted.
 
 Apart from row 4, every run reads the whole dump again: the store makes the
 *comparison* incremental, not the audit (``docs/store.md``), so rows 5 and 7
@@ -69,6 +71,43 @@ def _sketches_said(printed: str) -> str:
     ]
     assert said, printed[-2000:]
     return said[-1]
+
+
+def _search_texts(store: Path, work: Path) -> list[tuple[str, Path, int]]:
+    """Texts to search the store with: stored paragraphs (of 40 words or more) with their middle word
+    changed, and new paragraphs of made-up words; with the number of changed ones."""
+    import random
+    import sqlite3
+
+    with sqlite3.connect(store) as conn:
+        stored = [
+            text
+            for (text,) in conn.execute(
+                "SELECT DISTINCT text FROM paragraphs WHERE length(text) > 300 "
+                "ORDER BY content_hash LIMIT 20000"
+            )
+        ]
+    rng = random.Random(7)
+
+    def changed(text: str) -> str:
+        words = text.split()
+        words[len(words) // 2] = "zebra"
+        return " ".join(words)
+
+    new = [" ".join(f"word{rng.randrange(10**6)}" for _ in range(50)) + "." for _ in range(3)]
+    texts = []
+    for name, paragraphs, count in (
+        (
+            "an article of 8 paragraphs, 5 stored ones changed",
+            [changed(t) for t in rng.sample(stored, 5)] + new,
+            5,
+        ),
+        ("2,000 stored paragraphs changed", [changed(t) for t in rng.sample(stored, 2_000)], 2_000),
+    ):
+        path = work / f"search-{count}.txt"
+        path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        texts.append((name, path, count))
+    return texts
 
 
 def since(out: Path) -> dict[str, object]:
@@ -137,6 +176,11 @@ def main() -> int:
         rows.append(
             (f"audit --db --sketches, +{extra_meta['posts']} posts", seconds, cpu, _sketches_said(printed))
         )
+        for name, text, changed in _search_texts(sketched, work):
+            seconds, cpu, printed = timed(["search", str(text), "--db", str(sketched)])
+            said = printed.strip().splitlines()[-1]
+            assert said.startswith(f"{changed:,} paragraphs of "), printed[-2000:]
+            rows.append((f"search, {name}", seconds, cpu, said.replace(str(text), text.name)))
         size = store.stat().st_size + sum(p.stat().st_size for p in work.glob("audit.sqlite-*"))
         sketched_size = sketched.stat().st_size + sum(
             p.stat().st_size for p in work.glob("sketched.sqlite-*")

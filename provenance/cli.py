@@ -1066,7 +1066,7 @@ def search(text_file: Path, db: Path, as_json: bool) -> None:
         _echo(f"    {match.text if len(match.text) <= 160 else match.text[:160] + '…'}")
     repeating = len({match.paragraph for match in found})
     verb = "repeats" if repeating == 1 else "repeat"
-    _echo(f"{repeating} paragraph{'s' if repeating != 1 else ''} of {text_file} {verb} stored ones")
+    _echo(f"{repeating:,} paragraph{'s' if repeating != 1 else ''} of {text_file} {verb} stored ones")
 
 
 @cli.command()

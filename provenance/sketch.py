@@ -86,6 +86,43 @@ def from_bytes(blob: bytes) -> LeanMinHash:
     return LeanMinHash.deserialize(blob, byteorder=BYTE_ORDER)
 
 
+def sketch_values(blobs: Sequence[bytes], num_perm: int, seed: int) -> np.ndarray:
+    """Stored sketches' hash values as one ``(len(blobs), num_perm)`` array, with no ``LeanMinHash`` each.
+
+    A blob is what :func:`to_bytes` writes of an ``affine32`` sketch: seed
+    (int64), minus the number of values (int32), the scheme's code (one
+    byte), then the values (uint32), little-endian. Reading a batch as one
+    array is what lets :mod:`provenance.store.search` compare a store's every
+    sketch with a text in a second, where a ``LeanMinHash`` each took four.
+    Raises ValueError for a blob of another size, seed, length or scheme.
+    """
+    header = np.dtype([("seed", "<i8"), ("length", "<i4"), ("scheme", "u1")])
+    record = np.dtype([("header", header), ("values", "<u4", (num_perm,))])
+    joined = b"".join(blobs)
+    if len(joined) != record.itemsize * len(blobs) or any(len(blob) != record.itemsize for blob in blobs):
+        raise ValueError(f"a stored sketch is not {record.itemsize} bytes long ({num_perm} values)")
+    read = np.frombuffer(joined, dtype=record)
+    code = _scheme_code()
+    heads = read["header"]
+    if len(read) and not (
+        (heads["seed"] == seed).all()
+        and (heads["length"] == -num_perm).all()
+        and (heads["scheme"] == code).all()
+    ):
+        raise ValueError(
+            f"a stored sketch was not made with seed {seed}, {num_perm} values, {MINHASH_SCHEME}"
+        )
+    return read["values"].astype(np.uint32)
+
+
+def _scheme_code() -> int:
+    """The byte datasketch writes for :data:`MINHASH_SCHEME`, read from a sketch it serialises."""
+    from datasketch import LeanMinHash
+
+    made = LeanMinHash(seed=0, hashvalues=np.zeros(1, dtype=np.uint64), scheme=MINHASH_SCHEME)
+    return to_bytes(made)[12]
+
+
 def sketch_rows(
     texts: Iterator[tuple[str, str]], config: AuditConfig
 ) -> Iterator[list[tuple[str, bytes | None]]]:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 from datasketch import LeanMinHash, MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance import AuditConfig
 from provenance.cli import cli
@@ -328,3 +332,70 @@ def test_search_of_a_long_text_finds_each_stored_paragraph_it_holds_and_nothing_
     query = "\n\n".join(changed + [text() for _ in range(40)]) + "\n"
     found = json.loads(_ok(_search(tmp_path, "-", "--json", stdin=query)).output)
     assert sorted((m["paragraph"], m["post"]) for m in found) == [(i, f"post{i}") for i in range(1, 41)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 40),
+    st.integers(1, 12),
+    st.sampled_from([(4, 2), (3, 3), (5, 1), (2, 5)]),
+    st.integers(2, 6),
+    st.randoms(use_true_random=False),
+)
+def test_sharing_a_band_is_what_datasketchs_lsh_gives(
+    held_count: int, query_count: int, shape: tuple[int, int], alphabet: int, rng: random.Random
+) -> None:
+    """The array matcher's pairs are the candidates of datasketch's MinHashLSH with the same bands and rows,
+    on sketches drawn from a few values so that bands are often equal (and values past the bands differ)."""
+    from datasketch import MinHashLSH
+
+    from provenance.store.search import sharing_a_band
+
+    bands, rows = shape
+    num_perm = bands * rows + 2
+
+    def drawn(count: int) -> np.ndarray:
+        return np.array(
+            [[rng.randrange(alphabet) for _ in range(num_perm)] for _ in range(count)], dtype=np.uint32
+        )
+
+    held, queries = drawn(held_count), drawn(query_count)
+    lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
+    for number, values in enumerate(queries):
+        lsh.insert(number, LeanMinHash(seed=1, hashvalues=values, scheme="affine32"))
+    expected = sorted(
+        (row, query)
+        for row, values in enumerate(held)
+        for query in lsh.query(LeanMinHash(seed=1, hashvalues=values, scheme="affine32"))
+    )
+    assert sharing_a_band(held, queries, bands, rows) == expected
+
+
+def test_sketch_values_reads_stored_sketches_and_refuses_others() -> None:
+    from provenance.sketch import sketch_values
+
+    made = [m for m in sketches([A, B, C]) if m is not None]
+    values = sketch_values([to_bytes(m) for m in made], 128, 1)
+    assert values.tolist() == [list(m.hashvalues) for m in made]
+    assert sketch_values([], 128, 1).shape == (0, 128)
+    for wrong in (to_bytes(made[0])[:-4], to_bytes(made[0]) + b"\0"):
+        with pytest.raises(ValueError, match="not 525 bytes long"):
+            sketch_values([wrong], 128, 1)
+    with pytest.raises(ValueError, match="seed 2"):
+        sketch_values([to_bytes(made[0])], 128, 2)
+    other = sketch(A, AuditConfig(num_perm=64))
+    assert other is not None
+    with pytest.raises(ValueError, match="not 525 bytes long"):
+        sketch_values([to_bytes(other)], 128, 1)
+
+
+def test_search_of_a_store_with_a_damaged_sketch_says_so(tmp_path: Path) -> None:
+    _ok(_audit(tmp_path, _posts(tmp_path / "dump", A, B), "--sketches"))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        conn.execute("UPDATE sketches SET sketch = substr(sketch, 1, 100)")
+    result = _search(tmp_path, "-", stdin=f"{A}\n")
+    assert result.exit_code == 1, result.output
+    assert (
+        "a stored sketch is not 525 bytes long" in result.output and "--rebuild --sketches" in result.output
+    )
+    assert "Traceback" not in result.output

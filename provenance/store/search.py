@@ -4,11 +4,13 @@ A text that arrives after the audit (an article, a draft) is compared with
 every paragraph the store holds a sketch of, without auditing again
 (``provenance search``). Each paragraph of the text is sketched as the store's
 were (:mod:`provenance.sketch`, with the store's ``shingle_size``,
-``num_perm`` and ``seed``) and put in datasketch's ``MinHashLSH`` with the
-bands and rows of the audit's own LSH (``lsh_recall`` at the store's
-``threshold``); the stored sketches are read in batches, each asking that
-index which of the text's paragraphs share a band with it, so memory stays
-that of the text and a batch, and time grows with the store, however long
+``num_perm`` and ``seed``); the stored sketches are read in batches and
+matched with the text's on the bands and rows of the audit's own LSH
+(``lsh_recall`` at the store's ``threshold``), as datasketch's ``MinHashLSH``
+matches them, but a batch at a time as arrays (:func:`sharing_a_band`;
+``LeanMinHash`` and ``MinHashLSH.query`` per stored sketch took four times
+as long), so memory stays that of the text and a batch, and time grows with
+the store, however long
 the text. A stored paragraph that shares a band is a candidate, and is kept
 when its exact similarity on ``shingle_size``-word shingles reaches the
 threshold, or the share of the new paragraph's shingles it holds reaches the
@@ -24,6 +26,8 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from provenance.config import AuditConfig
 from provenance.errors import InputError, StoreError
@@ -91,11 +95,9 @@ def search_store(path: str | Path, text: str) -> list[StoredMatch]:
     Raises :class:`StoreError` when the store holds no sketches, or holds
     sketches another datasketch, scheme or byte order made.
     """
-    from datasketch import MinHashLSH
-
     from provenance.dedup.candidates import lsh_params
     from provenance.shingle import shingles, word_hashes
-    from provenance.sketch import from_bytes, made_with, sketches
+    from provenance.sketch import made_with, sketch_values, sketches
 
     where = Path(path)
     conn = connect_to_read(where)
@@ -120,20 +122,21 @@ def search_store(path: str | Path, text: str) -> list[StoredMatch]:
             queries = [(i, lean) for i, lean in enumerate(made) if lean is not None]
             if not queries:
                 return []
-            # The new text's sketches in datasketch's LSH, with the bands and rows of the audit's own LSH;
-            # each stored sketch asks it which of them share a band: time grows with the store, whatever
-            # the size of the text.
+            # The bands and rows of the audit's own LSH; each batch of stored sketches is matched against
+            # the text's band by band as arrays: time grows with the store, whatever the size of the text.
             bands, rows = lsh_params(config.threshold, config.num_perm, config.lsh_recall)
-            lsh = MinHashLSH(num_perm=config.num_perm, params=(bands, rows))
-            with lsh.insertion_session() as session:
-                for query, (_, lean) in enumerate(queries):
-                    session.insert(query, lean, check_duplication=False)
+            asked = np.array([lean.hashvalues for _, lean in queries], dtype=np.uint32)
             candidates: dict[int, set[str]] = {}
             cursor = conn.execute("SELECT content_hash, sketch FROM sketches")
             while batch := cursor.fetchmany(BATCH):
-                for key, blob in batch:
-                    for query in lsh.query(from_bytes(blob)):
-                        candidates.setdefault(query, set()).add(key)
+                try:
+                    stored_values = sketch_values([blob for _, blob in batch], config.num_perm, config.seed)
+                except ValueError as exc:
+                    raise StoreError(
+                        f"{where}: {exc}; audit with --rebuild --sketches to make them again"
+                    ) from exc
+                for held, query in sharing_a_band(stored_values, asked, bands, rows):
+                    candidates.setdefault(query, set()).add(batch[held][0])
             k = config.shingle_size
             found: list[StoredMatch] = []
             # A stored text that several of the new paragraphs repeat is read and shingled once.
@@ -159,6 +162,46 @@ def search_store(path: str | Path, text: str) -> list[StoredMatch]:
             return found
     finally:
         conn.close()
+
+
+def sharing_a_band(held: np.ndarray, queries: np.ndarray, bands: int, rows: int) -> list[tuple[int, int]]:
+    """``(held row, query row)`` of every two sketches equal on all ``rows`` values of one of ``bands`` bands.
+
+    The candidates datasketch's ``MinHashLSH`` with ``params=(bands, rows)``
+    gives when the queries are inserted and each held sketch asks it (band
+    ``i`` is values ``i * rows`` to ``(i + 1) * rows``), found as arrays: each
+    band's values are folded to one 64-bit key, keys met in both are looked up
+    by a binary search, and a pair is kept only where the band's values are
+    equal, so a fold's collision adds nothing.
+    """
+    if not len(held) or not len(queries):
+        return []
+    held_keys, query_keys = _band_keys(held, bands, rows), _band_keys(queries, bands, rows)
+    flat = query_keys.ravel()
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    flat_held = held_keys.ravel()
+    at = np.minimum(np.searchsorted(ordered, flat_held), len(ordered) - 1)
+    found: set[tuple[int, int]] = set()
+    for spot in np.flatnonzero(ordered[at] == flat_held).tolist():
+        row, band = divmod(spot, bands)
+        span = slice(band * rows, (band + 1) * rows)
+        first = int(at[spot])
+        while first < len(ordered) and ordered[first] == flat_held[spot]:
+            query = int(order[first]) // bands
+            if int(order[first]) % bands == band and (queries[query, span] == held[row, span]).all():
+                found.add((row, query))
+            first += 1
+    return sorted(found)
+
+
+def _band_keys(values: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per sketch and band (FNV-1a over the band's values, then the band's number mixed in)."""
+    banded = values[:, : bands * rows].astype(np.uint64).reshape(len(values), bands, rows)
+    keys = np.full((len(values), bands), 0xCBF29CE484222325, dtype=np.uint64)
+    for value in range(rows):
+        keys = (keys ^ banded[:, :, value]) * np.uint64(0x100000001B3)
+    return keys ^ (np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:
