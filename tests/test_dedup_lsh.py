@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from records import post
 
 from provenance.config import AuditConfig
@@ -103,3 +106,47 @@ def test_stats_record_what_made_the_signatures() -> None:
     assert stats["datasketch"] == datasketch.__version__
     assert stats["minhash_scheme"] == "affine32"
     assert (stats["lsh_bands"], stats["lsh_rows"]) == (42, 3)
+
+
+def _datasketch_bucket_pairs(
+    rows_of: np.ndarray, members: list[int], n: int, bands: int, rows: int, cap: int
+):
+    """The pairs of datasketch's own MinHashLSH buckets, each bucket read as bucket_links reads it."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from provenance.dedup.candidates import bucket_links
+
+    lsh = MinHashLSH(num_perm=rows_of.shape[1], params=(bands, rows))
+    for g, values in zip(members, rows_of, strict=True):
+        lsh.insert(g, LeanMinHash(seed=1, hashvalues=values, scheme=MINHASH_SCHEME), check_duplication=False)
+    return {
+        a * n + b
+        for table in lsh.hashtables
+        for bucket in table.keys()  # noqa: SIM118
+        for a, b in bucket_links(sorted(table.get(bucket)), cap)
+    }
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(2, 60),
+    st.sampled_from([(4, 2), (3, 3), (6, 1), (2, 4)]),
+    st.integers(1, 4),
+    st.integers(2, 6),
+    st.randoms(use_true_random=False),
+)
+def test_band_buckets_are_datasketchs_lsh_buckets(
+    count: int, shape: tuple[int, int], alphabet: int, cap: int, rng: random.Random
+) -> None:
+    """The array buckets give the pairs of datasketch's MinHashLSH buckets with the same bands and rows,
+    the cap's star links included, on signatures of a few values so that buckets are often shared."""
+    from provenance.dedup.candidates import band_bucket_pairs
+
+    bands, rows = shape
+    n = count * 3
+    members = sorted(rng.sample(range(n), count))
+    rows_of = np.array(
+        [[rng.randrange(alphabet) for _ in range(bands * rows + 1)] for _ in members], dtype=np.uint32
+    )
+    mine = band_bucket_pairs(rows_of, np.array(members, dtype=np.int64), n, bands, rows, cap)
+    assert set(mine.tolist()) == _datasketch_bucket_pairs(rows_of, members, n, bands, rows, cap)
