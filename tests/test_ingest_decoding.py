@@ -648,3 +648,49 @@ def test_the_detector_sees_each_byte_once(size: int, data: st.DataObject) -> Non
     else:
         assert seen[: len(head)] == head and bytes(raw[at : at + 1]) in seen[len(head) :]
         assert raw.find(seen[len(head) :], len(head)) == at - min(3, at - len(head))
+
+
+_HEBREW = (
+    "השר אמר ביום שלישי כי התוכנית תתקדם.",
+    "שלום עולם.",
+    "תודה רבה.",
+    "הממשלה הודיעה על צעדים חדשים.",
+    "בתי הספר ייסגרו לשבוע.",
+    "ראש הממשלה נפגש אתמול עם שר החוץ האמריקני בירושלים.",
+    "לפי הדיווח, שלושה בני אדם נהרגו בפיצוץ.",
+    "המשטרה פתחה בחקירה.",
+    "הכתב שלנו מדווח מהשטח.",
+    "הצבא הודיע כי הכוחות יישארו באזור עד סוף השבוע.",
+)
+
+
+@pytest.mark.parametrize("text", [*_HEBREW, f"{_HEBREW[1]} {_HEBREW[2]}", f"Reuters\n\n{_HEBREW[7]}"])
+def test_a_short_hebrew_text_in_windows_1255_reads_back(text: str) -> None:
+    """Its letters are bytes 0xE0-0xFA, capitals in KOI8-R and small letters in Windows-1251, and
+    charset-normalizer read a short text as one of those as often as not ("שלום עולם." as "ЫЛЕМ РЕЛМ"):
+    final forms only at a word's end and Hebrew's letter frequencies tell it."""
+    decoded, source = _decode(f"{text}\n".encode("cp1255"))
+    assert (decoded, source.encoding) == (f"{text}\n", "cp1255")
+    (warning,) = source.warnings
+    assert "decoded as cp1255 (its bytes 0x80-0xFF form words of Hebrew letters" in str(warning)
+
+
+@pytest.mark.parametrize(
+    "text", ["МОСКВА\n", "ТАК\n", "ДА\n", "РОССИЯ И ЕВРОПА\n", "ОН СКАЗАЛ, ЧТО ТАК И БУДЕТ\n"]
+)
+def test_russian_capitals_in_koi8_r_are_not_taken_for_hebrew(text: str) -> None:
+    """KOI8-R's capitals are Windows-1255's Hebrew letters: a final form inside a word (О, Н, С, К are
+    ן, ם, ף, ך there), Russian's letter frequencies, or two letters alone keep them Russian."""
+    decoded, source = _decode(text.encode("koi8_r"))
+    assert (decoded, source.encoding) == (text, "koi8_r")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Привет, мир. Привет, мир. Привет, мир.\n", "Нет. Привет, мир. Спасибо.\n", "Привет, мир. Нет.\n"],
+)
+def test_russian_in_koi8_r_that_charset_normalizer_takes_for_hebrew_reads_back(text: str) -> None:
+    """A word starting with a byte 0xC0-0xDF (a small letter in KOI8-R, a vowel point in Windows-1255,
+    which follows a letter) is no Hebrew word: charset-normalizer's Windows-1255 is not taken."""
+    decoded, source = _decode(text.encode("koi8_r"))
+    assert (decoded, source.encoding) == (text, "koi8_r")
