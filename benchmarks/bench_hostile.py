@@ -36,6 +36,10 @@ Cases (``--cases``):
                 (k = 2k, 20k, 200k)
 ``open-links``  one web page of k paragraphs, each with a link whose quote is never
                 closed on its line, so the paragraphs nest (k = 2k, 20k, 200k)
+``combining-marks`` two posts sharing a paragraph whose one word carries k combining
+                marks ("Zalgo" text; k = 4k, 40k, 400k, the last a line of 0.8 MB):
+                Unicode normalisation sorts a run of marks in time growing with its
+                square (20 s at 80,000 marks before ``provenance.nfkc``)
 ``generated``   the generated 100,000-paragraph dump (``generate.py``)
 
     python benchmarks/bench_hostile.py                      # every case, every size
@@ -186,6 +190,18 @@ def write_open_links(path: Path, lines: int) -> None:
     )
 
 
+def write_combining_marks(path: Path, marks: int) -> None:
+    """JSON Lines: two posts sharing a paragraph whose one word carries ``marks`` combining marks."""
+    word = "a" + "\u0301\u0316" * (marks // 2)
+    with path.open("w", encoding="utf-8") as out:
+        for number in (1, 2):
+            text = f"Post {number} opens on its own words.\n\nThe word {word} ends here, Reuters said."
+            out.write(
+                json.dumps({"id": f"p{number}", "title": f"Post {number}", "text": text}, ensure_ascii=False)
+            )
+            out.write("\n")
+
+
 CASES: dict[str, tuple[tuple[int, ...], Callable[[Path, int], None], str]] = {
     "one-outlet": ((2_000, 30_000, 100_000), write_one_outlet, "posts.jsonl"),
     "repeats": ((1_000, 10_000, 100_000), write_repeats, "post.txt"),
@@ -195,6 +211,7 @@ CASES: dict[str, tuple[tuple[int, ...], Callable[[Path, int], None], str]] = {
     "long-paragraphs": ((10_000, 40_000, 160_000), write_long_paragraphs, "posts.jsonl"),
     "crowded-html": ((2_000, 16_000, 128_000), write_crowded_html, "page.html"),
     "open-links": ((2_000, 20_000, 200_000), write_open_links, "page.html"),
+    "combining-marks": ((4_000, 40_000, 400_000), write_combining_marks, "posts.jsonl"),
 }
 
 

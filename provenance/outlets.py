@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,6 +28,7 @@ from typing import Any
 import yaml
 
 from provenance.errors import InputError
+from provenance.nfkc import nfkc
 
 __all__ = [
     "EDITION_WORDS",
@@ -85,7 +85,7 @@ def clean_outlet_name(name: str) -> str:
     Case and a leading "The" are kept: they are part of how an outlet is
     written, and only :func:`outlet_key` folds them.
     """
-    text = unicodedata.normalize("NFKC", name)
+    text = nfkc(name)
     text = _PARENTHESISED.sub("", text)
     text = _SPACES.sub(" ", text).strip(" \t,;:-–—")
     text = _POSSESSIVE.sub("", text) if text.endswith(("’s", "'s")) else text
@@ -166,7 +166,7 @@ def outlet_key_words(text: str) -> list[str]:
     words ("the U.S. News & World Report’s editors" holds "us news and world
     report"), so a text without that run cannot hold that name.
     """
-    text = unicodedata.normalize("NFKC", text).replace("&", " and ").replace(".", "")
+    text = nfkc(text).replace("&", " and ").replace(".", "")
     return _NOT_WORD.sub(" ", text.casefold()).split()
 
 

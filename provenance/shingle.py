@@ -16,7 +16,6 @@ process and must never reach a result that crosses processes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from hashlib import blake2b
@@ -25,6 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+
+from provenance.nfkc import nfkc
 
 __all__ = [
     "Token",
@@ -81,7 +82,7 @@ class Token(NamedTuple):
 def _unicode_fold(text: str) -> str:
     # casefold can leave a string that is no longer NFKC ("ǰ" -> "ǰ"), so NFKC
     # runs again after it; both are needed for idempotence.
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold()).translate(_FOLD)
+    return nfkc(nfkc(text).casefold()).translate(_FOLD)
 
 
 def normalise(text: str) -> str:

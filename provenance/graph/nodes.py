@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from provenance.models import ParagraphRef
+from provenance.nfkc import nfkc
 
 
 def post_node(post_id: str) -> str:
@@ -23,5 +23,5 @@ def iso(date: dt.date | None) -> str | None:
 
 def title_key(title: str) -> str:
     """A title compared as a reader would: case, accents' forms and punctuation folded."""
-    text = unicodedata.normalize("NFKC", title).casefold()
+    text = nfkc(title).casefold()
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
