@@ -36,6 +36,9 @@ Cases (``--cases``):
                 (k = 2k, 20k, 200k)
 ``open-links``  one web page of k paragraphs, each with a link whose quote is never
                 closed on its line, so the paragraphs nest (k = 2k, 20k, 200k)
+``plain-paragraphs`` one web page of k plain paragraphs, each of its own words
+                (k = 5k, 50k, 500k): trafilatura's extraction grows with the square
+                of a page's elements (80 s at 200,000 before the element limit)
 ``combining-marks`` two posts sharing a paragraph whose one word carries k combining
                 marks ("Zalgo" text; k = 4k, 40k, 400k, the last a line of 0.8 MB):
                 Unicode normalisation sorts a run of marks in time growing with its
@@ -190,6 +193,18 @@ def write_open_links(path: Path, lines: int) -> None:
     )
 
 
+def write_plain_paragraphs(path: Path, paragraphs: int) -> None:
+    """One web page of ``paragraphs`` plain paragraphs, each of its own words."""
+    path.write_text(
+        "<!doctype html><html><head><title>Plain paragraphs</title></head><body><article>\n"
+        + "".join(
+            f"<p>Paragraph {i} of the story goes on in words{i} of its own.</p>\n" for i in range(paragraphs)
+        )
+        + "</article></body></html>\n",
+        encoding="utf-8",
+    )
+
+
 def write_combining_marks(path: Path, marks: int) -> None:
     """JSON Lines: two posts sharing a paragraph whose one word carries ``marks`` combining marks."""
     word = "a" + "\u0301\u0316" * (marks // 2)
@@ -211,6 +226,7 @@ CASES: dict[str, tuple[tuple[int, ...], Callable[[Path, int], None], str]] = {
     "long-paragraphs": ((10_000, 40_000, 160_000), write_long_paragraphs, "posts.jsonl"),
     "crowded-html": ((2_000, 16_000, 128_000), write_crowded_html, "page.html"),
     "open-links": ((2_000, 20_000, 200_000), write_open_links, "page.html"),
+    "plain-paragraphs": ((5_000, 50_000, 500_000), write_plain_paragraphs, "page.html"),
     "combining-marks": ((4_000, 40_000, 400_000), write_combining_marks, "posts.jsonl"),
 }
 

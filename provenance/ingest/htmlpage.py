@@ -880,6 +880,12 @@ def _parse(page: str, *, huge: bool) -> tuple[etree._Element | None, list[tuple[
 #: formatting); over the second, even then, the page is not given to it at all.
 _UNWRAP_FORMATTING_OVER = 5_000
 _EXTRACTION_MAX = 20_000
+#: Elements of the page besides formatting above which it is not given to trafilatura either: its
+#: extraction takes time growing with their square however plain they are (``//p//text()`` again, and
+#: the comparison with its fallback extractor): a page of 30,000 plain paragraphs took 2.0 s, 100,000
+#: 20.6 s, 200,000 80.6 s (one run of ``trafilatura.bare_extraction`` each;
+#: `benchmarks/bench_hostile.py --cases plain-paragraphs`). At this limit it takes about 4 s.
+_EXTRACTION_MAX_ELEMENTS = 50_000
 # Inline tags that only format their text: unwrapped in a crowded page (``<a>`` and ``<br>`` stay).
 _FORMATTING = (
     "b",
@@ -922,6 +928,12 @@ def _inside_paragraphs(root: etree._Element) -> int:
     return held
 
 
+def _elements_besides_formatting(root: etree._Element) -> int:
+    """How many elements the page has that are not formatting or presentational tags (unwrapped or not)."""
+    unwrapped = {*_FORMATTING, *_PRESENTATIONAL}
+    return sum(1 for element in root.iter() if element.tag not in unwrapped)
+
+
 def _extraction_input(page: str, root: etree._Element | None, deep: bool) -> str | etree._Element | None:
     """What trafilatura reads: the page, a tree of it, or None when no extraction would end in time.
 
@@ -932,8 +944,11 @@ def _extraction_input(page: str, root: etree._Element | None, deep: bool) -> str
     but its fallback extractor writes out and parses again what it found, at
     the default limit. A page whose paragraphs hold over
     :data:`_UNWRAP_FORMATTING_OVER` elements gets its formatting tags
-    unwrapped too; if they still hold over :data:`_EXTRACTION_MAX`, None.
+    unwrapped too; if they still hold over :data:`_EXTRACTION_MAX`, None. A page
+    of over :data:`_EXTRACTION_MAX_ELEMENTS` other elements, None too.
     """
+    if root is not None and _elements_besides_formatting(root) > _EXTRACTION_MAX_ELEMENTS:
+        return None
     crowded = root is not None and _inside_paragraphs(root) > _UNWRAP_FORMATTING_OVER
     if not deep and not crowded:
         return page
@@ -1045,9 +1060,9 @@ def iter_html(path: str, page: str, post_id: str) -> Iterator[Event]:
         yield InputWarning(
             path,
             0,
-            f"the page's paragraphs hold over {_EXTRACTION_MAX:,} elements besides formatting, more than "
-            "its main text can be told from navigation and footers in bounded time; every text block "
-            "is kept as a paragraph",
+            f"the page holds over {_EXTRACTION_MAX_ELEMENTS:,} elements besides formatting, or its "
+            f"paragraphs over {_EXTRACTION_MAX:,}, more than its main text can be told from navigation and "
+            "footers in bounded time; every text block is kept as a paragraph",
         )
 
     title = _norm(getattr(document, "title", None) or "") if document is not None else ""
