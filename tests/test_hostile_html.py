@@ -282,15 +282,10 @@ def _crowded(paragraphs: int, tag: str = "b") -> str:
     )
 
 
-def test_a_page_crowded_with_formatting_reaches_trafilatura_without_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Over the limit, the formatting tags are unwrapped before extraction (their text kept)."""
+def _pages_given_to_trafilatura(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What each call of trafilatura.bare_extraction is given from now on (it still extracts)."""
     import trafilatura
 
-    import provenance.ingest.htmlpage as htmlpage
-
-    monkeypatch.setattr(htmlpage, "_UNWRAP_FORMATTING_OVER", 30)
     given: list[object] = []
     extract = trafilatura.bare_extraction
 
@@ -299,6 +294,18 @@ def test_a_page_crowded_with_formatting_reaches_trafilatura_without_it(
         return extract(page, **options)
 
     monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    return given
+
+
+def test_a_page_crowded_with_formatting_reaches_trafilatura_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Over the limit, the formatting tags are unwrapped before extraction (their text kept)."""
+
+    import provenance.ingest.htmlpage as htmlpage
+
+    monkeypatch.setattr(htmlpage, "_UNWRAP_FORMATTING_OVER", 30)
+    given = _pages_given_to_trafilatura(monkeypatch)
     post = post_of(_crowded(10))  # 40 <b> inside <p>
     assert isinstance(given[0], str) and "<b>" not in given[0] and "marked9x3" in given[0]
     assert [p.text.split()[1] for p in post.paragraphs] == [f"marked{n}x0" for n in range(10)]
@@ -693,19 +700,11 @@ def test_a_page_of_many_plain_elements_keeps_every_block_without_trafilatura(
     """trafilatura's extraction grows with the square of a page's elements, formatting or not (100,000
     plain paragraphs took 20.6 s, 200,000 80.6 s): over the limit it is not run, every block is kept, and
     the warning says so. Under it, the page goes to trafilatura as before."""
-    import trafilatura
 
     import provenance.ingest.htmlpage as htmlpage
 
     monkeypatch.setattr(htmlpage, "_EXTRACTION_MAX_ELEMENTS", 40)
-    called: list[object] = []
-    extract = trafilatura.bare_extraction
-
-    def spy(page: object, **options: object) -> object:
-        called.append(page)
-        return extract(page, **options)
-
-    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    called = _pages_given_to_trafilatura(monkeypatch)
     paragraphs = [f"<p>Paragraph {n} of the story, Reuters said on Monday.</p>" for n in range(60)]
     events = list(iter_html("page.html", article(*paragraphs), "page"))
     post = next(e for e in events if isinstance(e, Post))

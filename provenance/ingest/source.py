@@ -748,10 +748,17 @@ _RUSSIAN_PERCENTS = (
     "10.97 8.45 8.01 7.35 6.70 6.26 5.47 4.73 4.54 4.40 3.49 3.21 2.98 2.81 2.62 2.01 1.90 "
     "1.74 1.70 1.65 1.59 1.44 1.21 0.97 0.94 0.73 0.64 0.48 0.36 0.32 0.26 0.04 0.04"
 )
-_RUSSIAN_LETTER_LOG = {
-    letter: math.log(float(percent) / 100)
-    for letter, percent in zip(_RUSSIAN_LETTERS, _RUSSIAN_PERCENTS.split(), strict=True)
-} | {
+
+
+def _letter_logs(letters: str, percents: str) -> dict[str, float]:
+    """Each letter's share in prose, given in per cent, as its natural log."""
+    return {
+        letter: math.log(float(percent) / 100)
+        for letter, percent in zip(letters, percents.split(), strict=True)
+    }
+
+
+_RUSSIAN_LETTER_LOG = _letter_logs(_RUSSIAN_LETTERS, _RUSSIAN_PERCENTS) | {
     # The other languages' letters, which Russian lacks, as letters of 0.1%, more than ё (which Windows-1251
     # writes where KOI8-R writes Ј): a Ukrainian or Serbian text is read in the code page that makes them
     # letters, not in the one that makes them box-drawing signs.
@@ -782,10 +789,7 @@ _HEBREW_PERCENTS = (
     "6.25 5.22 1.15 3.16 9.22 10.27 1.11 2.52 0.90 11.22 0.48 2.62 6.74 3.00 4.72 1.48 3.89 1.69 3.04 0.16 "
     "1.50 0.11 1.37 1.85 5.56 5.00 5.65"
 )
-_HEBREW_LETTER_LOG = {
-    letter: math.log(float(percent) / 100)
-    for letter, percent in zip(_HEBREW_LETTERS, _HEBREW_PERCENTS.split(), strict=True)
-}
+_HEBREW_LETTER_LOG = _letter_logs(_HEBREW_LETTERS, _HEBREW_PERCENTS)
 #: The final forms of kaf, mem, nun, pe and tsadi: written only at a word's end.
 _HEBREW_FINALS = frozenset("ךםןףץ")
 _HEBREW_BYTES = frozenset(range(0xE0, 0xFB))
