@@ -884,7 +884,7 @@ _EXTRACTION_MAX = 20_000
 #: extraction takes time growing with their square however plain they are (``//p//text()`` again, and
 #: the comparison with its fallback extractor): a page of 30,000 plain paragraphs took 2.0 s, 100,000
 #: 20.6 s, 200,000 80.6 s (one run of ``trafilatura.bare_extraction`` each;
-#: `benchmarks/bench_hostile.py --cases plain-paragraphs`). At this limit it takes about 4 s.
+#: `benchmarks/bench_hostile.py --cases plain-paragraphs`). At this limit it took 5.1 s.
 _EXTRACTION_MAX_ELEMENTS = 50_000
 # Inline tags that only format their text: unwrapped in a crowded page (``<a>`` and ``<br>`` stay).
 _FORMATTING = (
