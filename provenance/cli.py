@@ -1037,19 +1037,21 @@ def search(text_file: Path, db: Path, as_json: bool) -> None:
     """Which stored paragraphs each paragraph of TEXT_FILE repeats (- reads standard input).
 
     Compares a text that came after the audit (an article, a draft; its
-    paragraphs parted by blank lines) with every paragraph of a store audited
+    paragraphs parted by blank lines, or a saved web page, JSON Lines file or
+    WordPress export, read as the audit reads them) with every paragraph of a store audited
     with --sketches, without auditing again: by their MinHash sketches, then
     exactly on their shingles, at the store's threshold and containment
     (docs/store.md). Prints each match with the stored post, paragraph and line.
     """
-    from provenance.store.search import read_text_file, search_store
+    from provenance.store.search import read_search_file, search_store
 
+    text: str | list[tuple[int, str]]
     if str(text_file) == "-":
         text = sys.stdin.read()
     else:
-        text, warnings = read_text_file(text_file)
-        for warning in warnings:
-            _echo(f"warning: {warning}", err=True)
+        text, said = read_search_file(text_file)
+        for message in said:
+            _echo(f"warning: {message}", err=True)
     found = search_store(db, text)
     if as_json:
         import dataclasses

@@ -399,3 +399,43 @@ def test_search_of_a_store_with_a_damaged_sketch_says_so(tmp_path: Path) -> None
         "a stored sketch is not 525 bytes long" in result.output and "--rebuild --sketches" in result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_search_reads_a_saved_web_page_as_the_audit_reads_it(tmp_path: Path) -> None:
+    """A web page is searched by its paragraphs, as an audit of it would read them (no markup, no
+    navigation), numbered in reading order with the lines they start on: split at blank lines, the page
+    was one run of markup that repeated nothing."""
+    _ok(_audit(tmp_path, _posts(tmp_path / "dump", A, B), "--sketches"))
+    page = tmp_path / "article.html"
+    page.write_text(
+        "<!doctype html><html><head><title>Article</title></head><body>\n"
+        '<nav><a href="/">Home</a> <a href="/news">News</a></nav>\n'
+        f"<article><h1>Article</h1>\n<p>{C}</p>\n<p>{B.replace('calm', 'quiet')}</p>\n</article>\n"
+        "<footer>Copyright the site</footer></body></html>\n",
+        encoding="utf-8",
+    )
+    found = json.loads(_ok(_search(tmp_path, str(page), "--json")).output)
+    assert [(m["paragraph"], m["line"], m["post"]) for m in found] == [(2, 5, "post2")]
+    assert "<p>" not in _ok(_search(tmp_path, str(page))).output
+
+
+def test_search_reads_json_lines_as_the_audit_reads_them(tmp_path: Path) -> None:
+    _ok(_audit(tmp_path, _posts(tmp_path / "dump", A, B), "--sketches"))
+    records = tmp_path / "posts.jsonl"
+    records.write_text(
+        json.dumps({"id": "x", "title": "X", "text": C})
+        + "\n"
+        + json.dumps({"id": "y", "title": "Y", "text": A.replace("Monday", "Tuesday")})
+        + "\n",
+        encoding="utf-8",
+    )
+    found = json.loads(_ok(_search(tmp_path, str(records), "--json")).output)
+    assert [(m["paragraph"], m["line"], m["post"]) for m in found] == [(2, 2, "post1")]
+
+
+def test_search_of_a_page_with_no_post_says_so(tmp_path: Path) -> None:
+    _ok(_audit(tmp_path, _posts(tmp_path / "dump", A), "--sketches"))
+    records = tmp_path / "posts.jsonl"
+    records.write_text('{"title": "no text"}\n', encoding="utf-8")
+    result = _search(tmp_path, str(records))
+    assert result.exit_code == 1 and str(records) in result.output and "Traceback" not in result.output

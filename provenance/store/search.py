@@ -89,11 +89,45 @@ def read_text_file(path: Path) -> tuple[str, list[InputWarning]]:
     return opened.read_text(), list(opened.warnings)
 
 
-def search_store(path: str | Path, text: str) -> list[StoredMatch]:
+#: Formats whose files are read for ``search`` as the audit reads them: their paragraphs are not runs of
+#: lines (a web page's markup, a JSON Lines record, a WordPress export's posts).
+READ_AS_THE_AUDIT = frozenset({"html", "jsonl", "wxr"})
+
+
+def read_search_file(path: Path) -> tuple[list[tuple[int, str]], list[str]]:
+    """The paragraphs of a file to search with, each with the line it starts on, and what reading it said.
+
+    A web page, a JSON Lines file or a WordPress export (by the audit's own
+    detection) is read by the audit's readers: its paragraphs are the ones an
+    audit of it would compare, in reading order across its posts, without
+    markup, navigation or titles. Any other text (an article saved as text,
+    Markdown) is split into runs of lines between blank ones
+    (:func:`text_paragraphs`), its first line among them. Raises
+    :class:`~provenance.errors.InputError` naming the file when it is not
+    readable text, or holds no post.
+    """
+    from provenance.ingest import detect_format, read_corpus
+
+    text, warnings = read_text_file(path)
+    said = [str(warning) for warning in warnings]
+    if detect_format(path, text[:65_536]) not in READ_AS_THE_AUDIT:
+        return text_paragraphs(text), said
+    corpus = read_corpus([path], AuditConfig())
+    said = [str(warning) for warning in corpus.warnings]
+    if not corpus.posts:
+        reasons = "; ".join(skipped.reason for skipped in corpus.skipped) or "no post in it"
+        raise InputError(f"{path}: {reasons}")
+    return [(paragraph.line, paragraph.text) for post in corpus.posts for paragraph in post.paragraphs], said
+
+
+def search_store(path: str | Path, text: str | Sequence[tuple[int, str]]) -> list[StoredMatch]:
     """Every stored paragraph that a paragraph of ``text`` repeats, by the store at ``path`` (module doc).
 
-    Raises :class:`StoreError` when the store holds no sketches, or holds
-    sketches another datasketch, scheme or byte order made.
+    ``text`` is a plain text, split into runs of lines between blank ones
+    (:func:`text_paragraphs`), or its paragraphs already, each with the line
+    it starts on (:func:`read_search_file`). Raises :class:`StoreError` when
+    the store holds no sketches, or holds sketches another datasketch, scheme
+    or byte order made.
     """
     from provenance.dedup.candidates import lsh_params
     from provenance.shingle import shingles, word_hashes
@@ -117,7 +151,7 @@ def search_store(path: str | Path, text: str) -> list[StoredMatch]:
                     f"{where}: its sketches were made by {made_by}, and this provenance makes them with "
                     f"{json.dumps(now)}; audit with --sketches to make them again"
                 )
-            paragraphs = text_paragraphs(text)
+            paragraphs = text_paragraphs(text) if isinstance(text, str) else list(text)
             made = sketches([body for _, body in paragraphs], config)
             queries = [(i, lean) for i, lean in enumerate(made) if lean is not None]
             if not queries:
