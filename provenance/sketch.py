@@ -21,6 +21,7 @@ Jaccard similarity is the one the audit's ``near`` pairs rest on.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -98,10 +99,9 @@ def sketch_values(blobs: Sequence[bytes], num_perm: int, seed: int) -> np.ndarra
     """
     header = np.dtype([("seed", "<i8"), ("length", "<i4"), ("scheme", "u1")])
     record = np.dtype([("header", header), ("values", "<u4", (num_perm,))])
-    joined = b"".join(blobs)
-    if len(joined) != record.itemsize * len(blobs) or any(len(blob) != record.itemsize for blob in blobs):
+    if any(len(blob) != record.itemsize for blob in blobs):
         raise ValueError(f"a stored sketch is not {record.itemsize} bytes long ({num_perm} values)")
-    read = np.frombuffer(joined, dtype=record)
+    read = np.frombuffer(b"".join(blobs), dtype=record)
     code = _scheme_code()
     heads = read["header"]
     if len(read) and not (
@@ -115,6 +115,7 @@ def sketch_values(blobs: Sequence[bytes], num_perm: int, seed: int) -> np.ndarra
     return read["values"].astype(np.uint32)
 
 
+@functools.cache
 def _scheme_code() -> int:
     """The byte datasketch writes for :data:`MINHASH_SCHEME`, read from a sketch it serialises."""
     from datasketch import LeanMinHash
@@ -139,7 +140,5 @@ def made_with() -> dict[str, str]:
     A store keeps it in ``meta`` under ``sketches``; sketches made otherwise are never mixed with these.
     """
     from importlib.metadata import version as installed
-
-    from provenance.dedup.candidates import MINHASH_SCHEME
 
     return {"datasketch": installed("datasketch"), "scheme": MINHASH_SCHEME, "byte_order": BYTE_ORDER}

@@ -637,18 +637,20 @@ def choose_encoding(
         return "utf-8", stray_message
     seen = _head_and_sample(head, scan)
     detect = functools.cache(functools.partial(_detect, seen))  # one detection, if any
-    if _reads_as_hebrew(seen, scan.high_bytes):
+    # The words of bytes 0x80-0xFF alone, if most such words are: what tells Hebrew, Russian and the rest.
+    alone = _words_of_high_bytes(seen)
+    if _reads_as_hebrew(alone, scan.high_bytes):
         return "cp1255", (
             f"not UTF-8 ({where}); decoded as cp1255 (its bytes 0x80-0xFF form words of Hebrew letters, "
             "final forms only at a word's end), a guess: save the file as UTF-8 to be sure"
         )
-    cyrillic = _cyrillic_code_page(seen, scan.high_bytes, detect)
+    cyrillic = _cyrillic_code_page(alone, scan.high_bytes, detect)
     if cyrillic is not None:
         return cyrillic, (
             f"not UTF-8 ({where}); decoded as {cyrillic} (its bytes 0x80-0xFF form words of Cyrillic "
             "letters, as often as in Russian prose in it), a guess: save the file as UTF-8 to be sure"
         )
-    if _reads_as_western_cp1252(scan.high_bytes) and not _words_of_high_bytes(seen):
+    if _reads_as_western_cp1252(scan.high_bytes) and not alone:
         return "cp1252", (
             f"not UTF-8 ({where}); decoded as cp1252 "
             "(its bytes 0x80-0xFF are Western European letters and punctuation)"
@@ -797,11 +799,11 @@ _HEBREW_BYTES = frozenset(range(0xE0, 0xFB))
 _HEBREW_MIN_LETTERS = 3
 
 
-def _reads_as_hebrew(data: bytes, high_bytes: set[int]) -> bool:
-    """Whether ``data`` is Hebrew in Windows-1255 (:func:`choose_encoding`), told from Russian by its letters.
+def _reads_as_hebrew(words: list[bytes], high_bytes: set[int]) -> bool:
+    """Whether a text is Hebrew in Windows-1255 (:func:`choose_encoding`), told from Russian by its letters.
 
-    Most words holding a byte 0xC0-0xFF are of such bytes alone
-    (:func:`_words_of_high_bytes`), all of them Hebrew letters (0xE0-0xFA),
+    ``words`` are its words of bytes 0x80-0xFF alone (:func:`_words_of_high_bytes`),
+    all of them Hebrew letters (0xE0-0xFA),
     and every byte 0x80-0xFF decodes in Windows-1255. Those bytes are
     capitals in KOI8-R and small letters in Windows-1251, and
     charset-normalizer reads a short Hebrew text in either as often as not.
@@ -814,7 +816,6 @@ def _reads_as_hebrew(data: bytes, high_bytes: set[int]) -> bool:
     ("ДА" in KOI8-R, "כן") are too few to tell: they are left to the rules
     after this one, which read them as Russian.
     """
-    words = _words_of_high_bytes(data)
     if not words or any(byte not in _HEBREW_BYTES for word in words for byte in word):
         return False
     try:
@@ -830,10 +831,13 @@ def _reads_as_hebrew(data: bytes, high_bytes: set[int]) -> bool:
     return hebrew > max(_reads_as_cyrillic(words, codec) for codec in _CYRILLIC_EXTRA)
 
 
-def _cyrillic_code_page(data: bytes, high_bytes: set[int], detect: Callable[[], str | None]) -> str | None:
-    """``"koi8_r"`` or ``"cp1251"`` when ``data`` reads as Russian in it (:func:`choose_encoding`), else None.
+def _cyrillic_code_page(
+    cyrillic: list[bytes], high_bytes: set[int], detect: Callable[[], str | None]
+) -> str | None:
+    """``"koi8_r"`` or ``"cp1251"`` when a text reads as Russian in it (:func:`choose_encoding`), else None.
 
-    Most words holding a byte 0xC0-0xFF must be of such bytes alone, and
+    ``cyrillic`` are its words of bytes 0x80-0xFF alone (:func:`_words_of_high_bytes`:
+    none unless most words holding a byte 0xC0-0xFF are such), and
     charset-normalizer must not read the text as Greek, Hebrew, Arabic or
     Thai, whose words are such bytes too (it reads those right where it
     fails on a short Russian text: one sentence in KOI8-R as cp932, "Да." as
@@ -844,7 +848,6 @@ def _cyrillic_code_page(data: bytes, high_bytes: set[int], detect: Callable[[], 
     """
     others = {byte for byte in high_bytes if byte < 0xC0}
     fitting = [codec for codec, extra in _CYRILLIC_EXTRA.items() if others <= extra]
-    cyrillic = _words_of_high_bytes(data)
     if not fitting or not cyrillic:
         return None
     detected = detect()  # charset-normalizer's reading, shared with the rule after this one
