@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from provenance.cli import cli
-from provenance.nfkc import CGJ, MAX_NON_STARTERS, nfkc, stream_safe
+from provenance.nfkc import CGJ, MAX_NON_STARTERS, _joined, _long_run, nfkc, stream_safe
 
 _MARKS = "\u0301\u0316\u0323\u0308\u05b4\u0651"  # acute, grave below, dot below, diaeresis, hiriq, shadda
 
@@ -42,6 +42,20 @@ def test_stream_safe_text_keeps_every_character_in_runs_of_at_most_30_marks(text
     assert safe.replace(CGJ, "") == text
     assert stream_safe(safe) == safe
     assert _longest_run(nfkc(text)) <= MAX_NON_STARTERS + 2  # a mark may decompose into two
+
+
+@given(
+    st.text(alphabet=st.sampled_from(["a", " ", "é", "ж", "中", "\u02ff", "\u0300", *_MARKS]), max_size=400)
+)
+def test_the_quick_look_for_a_long_run_skips_only_text_without_one(text: str) -> None:
+    """stream_safe looks for 31 characters from U+0300 up before it looks for 31 non-starters: the same
+    answer as the look for non-starters alone, on text of marks, letters and CJK around U+0300."""
+    assert stream_safe(text) == _long_run().sub(_joined, text)
+
+
+def test_no_non_starter_lies_below_u0300() -> None:
+    """stream_safe's quick look skips text without 31 characters in a row from U+0300 up."""
+    assert min(code for code in range(0x20000) if unicodedata.combining(chr(code))) == 0x300
 
 
 def test_every_non_starter_is_below_the_range_scanned() -> None:
