@@ -892,6 +892,57 @@ def test_a_first_run_killed_leaves_no_store_to_read(tmp_path: Path, point: str) 
     assert len(_runs(tmp_path / "a.sqlite")) == 1
 
 
+def test_a_new_store_s_first_run_is_written_through_a_rollback_journal_and_later_ones_through_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new store's pages are all new: a rollback journal writes each once, where WAL wrote each twice (to
+    the -wal file, then home). Once its first run is in, the store is in WAL mode for its readers."""
+    dump = _dump(tmp_path / "dump")
+    db = tmp_path / "a.sqlite"
+    wal_while_writing: list[bool] = []
+    monkeypatch.setattr(
+        write,
+        "CHECKPOINT_LISTENERS",
+        [
+            lambda point: (
+                wal_while_writing.append(db.with_name("a.sqlite-wal").exists()) if point == "runs" else None
+            )
+        ],
+    )
+    _ok(_audit(tmp_path, dump))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("new", "2017-07-08", SOURCE)])
+    _ok(_audit(tmp_path, dump))
+    assert wal_while_writing == [False, True]
+    assert not db.with_name("a.sqlite-journal").exists()
+    assert [run for run, _ in _runs(db)] == [1, 2]
+
+
+@pytest.mark.slow
+def test_a_first_run_killed_after_its_pages_reached_the_file_leaves_no_store_to_read(tmp_path: Path) -> None:
+    """The rollback journal a new store's first run leaves is rolled back by the next reader: an empty file,
+    as a killed run in WAL mode left it."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    words = ["wheat", "barley", "maize", "rye", "oats", "millet", "sorghum", "rice", "quinoa", "spelt"]
+    _write(
+        dump / "posts.jsonl",
+        [
+            _post(f"p{i}", "2017-07-01", " ".join(f"{words[(i * 7 + j) % 10]}{i}x{j}" for j in range(120)))
+            for i in range(2_000)
+        ],
+    )
+    process = _start_paused(tmp_path, dump, "graph_edges")
+    db = tmp_path / "a.sqlite"
+    assert db.stat().st_size > 2**20 and db.with_name("a.sqlite-journal").exists()  # pages spilled home
+    _kill(process)
+    _refused(CliRunner().invoke(cli, ["report", "--db", str(db)]), "a.sqlite", "empty SQLite file")
+    assert db.stat().st_size == 0
+    _ok(_audit(tmp_path, dump))
+    assert len(_runs(db)) == 1
+
+
 def test_the_three_queries_of_the_docs_run_and_answer(tmp_path: Path) -> None:
     """docs/store.md's journalist queries, run as written (without the shell) on a store of two runs."""
     import re

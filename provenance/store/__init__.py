@@ -45,6 +45,7 @@ from provenance.store.db import (
     create_indexes,
     describe,
     prepare,
+    to_wal,
     translated,
 )
 from provenance.store.diff import diff_runs, format_diff, is_empty, run_files
@@ -524,6 +525,7 @@ class RunStore:
             )
             checkpoint("runs")
             self.conn.execute("COMMIT")
+        to_wal(self.conn)  # a new store's first run was written through a rollback journal
         checkpoint("commit")
         return self.run
 
