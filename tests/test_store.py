@@ -683,6 +683,50 @@ def test_a_store_in_a_folder_named_in_no_utf_8_is_read(tmp_path: Path) -> None:
     assert "later" in _report_from_store(folder)
 
 
+def test_a_file_named_in_no_utf_8_is_stored_and_found_unchanged_or_changed(tmp_path: Path) -> None:
+    """A dump file named with a byte that is not UTF-8 (p\\xe9.jsonl) is kept as p\ufffd.jsonl.
+
+    Recording its run stopped on a UnicodeEncodeError traceback (SQLite cannot hold the lone surrogate
+    Python reads the byte as). Run again unchanged, it is not audited again; changed, it is "changed".
+    """
+    dump = _dump(tmp_path / "dump")
+    odd = dump / os.fsdecode(b"p\xe9.jsonl")
+    _write(odd, [_post("odd", "2017-07-06", SECOND)])
+    _ok(_audit(tmp_path, dump))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        assert ("p\ufffd.jsonl",) in {(Path(p).name,) for (p,) in conn.execute("SELECT path FROM files")}
+        assert (
+            conn.execute("SELECT source_file FROM posts WHERE id = 'odd'")
+            .fetchone()[0]
+            .endswith("p\ufffd.jsonl")
+        )
+    assert "nothing changed since run 1" in _ok(_audit(tmp_path, dump)).output
+    _write(odd, [_post("odd", "2017-07-06", SECOND + " Updated.")])
+    _ok(_audit(tmp_path, dump))
+    since = _since(tmp_path)
+    assert [Path(f).name for f in since["files"]["changed"]] == ["p\ufffd.jsonl"]
+    assert not since["files"]["new"] and not since["files"]["removed"]
+
+
+def test_a_run_started_in_a_folder_named_in_no_utf_8_is_stored_and_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The working folder (caf\\xe9) makes each post's file absolute: recording stopped on a traceback,
+    and the folder kept with U+FFFD made the next run call every file new and removed."""
+    here = tmp_path / os.fsdecode(b"caf\xe9")
+    dump = _dump(here / "dump")
+    monkeypatch.chdir(here)
+    audit = ["audit", "dump", "--out", "out", "--db", "a.sqlite"]
+    _ok(CliRunner().invoke(cli, audit))
+    assert "nothing changed since run 1" in _ok(CliRunner().invoke(cli, audit)).output
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("new", "2017-07-08", SOURCE)])
+    _ok(CliRunner().invoke(cli, audit))
+    since = json.loads((here / "out" / "audit.json").read_text(encoding="utf-8"))["since_last_run"]
+    assert [Path(f).name for f in since["files"]["changed"]] == ["more.jsonl"]
+    assert not since["files"]["new"] and not since["files"]["removed"]
+    assert [p["id"] for p in since["new_posts"]] == ["new"]
+
+
 def test_a_store_that_cannot_be_written_is_still_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

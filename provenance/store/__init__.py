@@ -49,7 +49,7 @@ from provenance.store.db import (
     translated,
 )
 from provenance.store.diff import diff_runs, format_diff, is_empty, run_files
-from provenance.store.paths import absolute
+from provenance.store.paths import absolute, clean
 from provenance.store.read import check_run, last_runs, run_document, run_ids
 from provenance.store.runs import Dropped, RunRow, drop_runs, list_runs
 from provenance.store.schema import SCHEMA_VERSION
@@ -270,26 +270,29 @@ class RunStore:
                 "SELECT path, reference, sha256 FROM files WHERE run = ? ORDER BY ord", (self.previous,)
             ).fetchall()
             read = {path for path, _, _ in files}
-            if [(path, bool(reference)) for path, reference, _ in files] != [
-                (str(p), r) for p, r in inputs if str(p) in read
+            # Each input by the name the store holds (clean): one that is not UTF-8 is kept with U+FFFD.
+            named = {clean(str(p)): str(p) for p, _ in inputs}
+            if len(named) < len(inputs) or [(path, bool(reference)) for path, reference, _ in files] != [
+                (clean(str(p)), r) for p, r in inputs if clean(str(p)) in read
             ]:
-                return None
+                return None  # not the same files (or two names the store cannot tell apart)
             recorded = json.loads(outputs or "null")
             if recorded and ("audit.json" in recorded) != with_json:
                 return None  # audit.json asked for and not written, or the other way round
             if not _holds_outputs_of(out_dir, generated_at, recorded):
                 return None
             stored_skips = {(s.get("path"), s.get("reason")) for s in json.loads(stored_skipped or "[]")}
-            skips = {(s.path, s.reason) for s in walked.skipped}
+            skips = {(clean(s.path), s.reason) for s in walked.skipped}
             for path, _ in inputs:
-                if str(path) not in read:
+                if clean(str(path)) not in read:
                     found = open_readable(path, config)
-                    if not isinstance(found, SkippedFile) or (found.path, found.reason) not in stored_skips:
+                    skipped = isinstance(found, SkippedFile) and (clean(found.path), found.reason)
+                    if not skipped or skipped not in stored_skips:
                         return None  # read now, or skipped for another reason: the audit would differ
-                    skips.add((found.path, found.reason))
+                    skips.add(skipped)
             if skips != stored_skips:
                 return None
-            if any(file_digest(path)[0] != digest for path, _, digest in files):
+            if any(file_digest(named[path])[0] != digest for path, _, digest in files):
                 return None
             # Nothing is read from the tables a full run would rewrite: a page damaged there would go
             # unseen by this run and the next ones like it. SQLite's own check reads every page once.
@@ -462,7 +465,7 @@ class RunStore:
                 (
                     self.run,
                     ord_,
-                    path,
+                    clean(path),
                     corpus.formats.get(path),
                     int(path in references),
                     digest,

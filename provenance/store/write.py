@@ -16,8 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from provenance.export import SURROGATES_REPLACED
-from provenance.store.paths import absolute
+from provenance.store.paths import absolute, clean
 from provenance.store.schema import TABLES
 
 __all__ = [
@@ -44,15 +43,6 @@ OUTLET_COLUMNS = frozenset({"name", "kind", "source", "reuse"})
 #: before COMMIT) and ``commit``. Empty in use; tests/test_store.py adds one
 #: that stops the process at a point, to kill it there.
 CHECKPOINT_LISTENERS: list[Callable[[str], None]] = []
-
-
-def clean(text: str) -> str:
-    """``text`` as audit.json writes it: each lone surrogate replaced by U+FFFD, the rest unchanged."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", SURROGATES_REPLACED).decode("utf-8")
-    return text
 
 
 def _opt(text: object) -> str | None:
