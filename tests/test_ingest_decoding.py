@@ -578,6 +578,47 @@ def test_greek_or_arabic_words_are_not_read_as_western_letters(text: str, codec:
     assert (decoded, source.encoding) == (text, codec)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Read as KOI8-R or Windows-1251 by charset-normalizer before the rule (a scratch draw of sentences).
+        "Πολλοί τουρίστες επισκέφθηκαν τα νησιά φέτος το καλοκαίρι. "
+        "Οι αγρότες διαμαρτύρονται για το κόστος της ενέργειας.\n",
+        "Η εταιρεία ανακοίνωσε κέρδη ρεκόρ για το τελευταίο τρίμηνο. "
+        "Η ομάδα κέρδισε τον αγώνα με δύο γκολ στο δεύτερο ημίχρονο.\n",
+        "Οι εργαζόμενοι κήρυξαν απεργία διαρκείας από τη Δευτέρα. "
+        "Το μουσείο δέχθηκε πάνω από ένα εκατομμύριο επισκέπτες.\n",
+        "Ο δήμαρχος της Αθήνας ζήτησε περισσότερα χρήματα για τα σχολεία. "
+        "Το μουσείο δέχθηκε πάνω από ένα εκατομμύριο επισκέπτες.\n",
+    ],
+)
+def test_greek_in_windows_1253_reads_back_though_the_detector_takes_it_for_russian(text: str) -> None:
+    """Its small letters are KOI8-R's Cyrillic capitals and Windows-1251's small letters. Greek words (Greek
+    letters, cased as Greek is, the final sigma only at the end) that read as Russian with capitals inside
+    words are read as Greek."""
+    decoded, source = _decode(text.encode("cp1253"))
+    assert (decoded, source.encoding) == (text, "cp1253")
+    (warning,) = source.warnings
+    assert "words of Greek letters, final sigma only at a word's end" in str(warning)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Η Άννα είπε ότι θα έρθει αύριο.\n",
+        "Άρης. Άλλη μια μέρα.\n",
+        "Ο δήμαρχος της Αθήνας ζήτησε χρήματα για τα σχολεία.\n",
+    ],
+)
+def test_greek_in_iso_8859_7_reads_back(text: str) -> None:
+    """ISO-8859-7 writes Greek's letters where Windows-1253 does but for Ά, at 0xB6, Windows-1253's ¶:
+    "Η ¶ννα" was read. A word that starts with that byte says ISO-8859-7; without one, both read the same."""
+    decoded, source = _decode(text.encode("iso8859_7"))
+    assert decoded == text
+    if "Ά" in text:
+        assert source.encoding == "iso8859-7"
+
+
 _NON_LATIN_LETTERS = {
     "cp1253": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώ",
     "cp1255": "אבגדהוזחטיכלמנסעפצקרשת",

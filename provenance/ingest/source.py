@@ -593,7 +593,10 @@ def choose_encoding(
        stray bytes loses only those bytes.
     3. Windows-1255, when the words are Hebrew's letters there, final forms
        only at a word's end, as often as in Hebrew prose
-       (:func:`_reads_as_hebrew`); else KOI8-R or Windows-1251, the code
+       (:func:`_reads_as_hebrew`); else Windows-1253 (or ISO-8859-7), when
+       the words are Greek's letters there, cased as Greek words are, the
+       final sigma only at a word's end, and read as Russian they put
+       capitals inside words (:func:`_greek_code_page`); else KOI8-R or Windows-1251, the code
        pages Russian text was most often written in, when most of the file's words that hold a byte 0xC0-0xFF
        are made of such bytes alone, as Cyrillic words are in both (no
        Western European word is: it holds ASCII letters too;
@@ -643,6 +646,13 @@ def choose_encoding(
         return "cp1255", (
             f"not UTF-8 ({where}); decoded as cp1255 (its bytes 0x80-0xFF form words of Hebrew letters, "
             "final forms only at a word's end), a guess: save the file as UTF-8 to be sure"
+        )
+    greek = _greek_code_page(alone, scan.high_bytes, seen, detect)
+    if greek is not None:
+        return greek, (
+            f"not UTF-8 ({where}); decoded as {greek} (its bytes 0x80-0xFF form words of Greek letters, "
+            "final sigma only at a word's end, which read as Russian with capitals inside words), "
+            "a guess: save the file as UTF-8 to be sure"
         )
     cyrillic = _cyrillic_code_page(alone, scan.high_bytes, detect)
     if cyrillic is not None:
@@ -831,6 +841,66 @@ def _reads_as_hebrew(words: list[bytes], high_bytes: set[int]) -> bool:
     return hebrew > max(_reads_as_cyrillic(words, codec) for codec in _CYRILLIC_EXTRA)
 
 
+#: Greek's final sigma: written only at a word's end, where Windows-1251 writes т and KOI8-R Т at its byte.
+_GREEK_FINAL_SIGMA = "ς"
+
+
+#: Ά before a small letter, as ISO-8859-7 writes it: Windows-1253 writes ¶ at 0xB6 (and Ά at 0xA2).
+_ISO_GREEK_CAPITAL_ALPHA_TONOS = re.compile(rb"\xb6[\xdc-\xfe]")
+
+
+def _greek_code_page(
+    words: list[bytes], high_bytes: set[int], data: bytes, detect: Callable[[], str | None]
+) -> str | None:
+    """``"cp1253"`` or ``"iso8859-7"`` when a text (``data``) is Greek in it, else None.
+
+    ``words`` are its words of bytes 0x80-0xFF alone (:func:`_words_of_high_bytes`).
+    ISO-8859-7 where its Ά (0xB6) starts a word or charset-normalizer names
+    it, and no byte is one of Windows-1253's signs 0x80-0x9F; else
+    Windows-1253. Windows-1253 puts the small Greek letters where KOI8-R puts Cyrillic
+    capitals and Windows-1251 small letters, and charset-normalizer takes
+    some short Greek texts for Russian in either (in a scratch draw, 3 of
+    200 texts of one to three news sentences, 31-43 of 200 lists of two to
+    eight of their words). No table of Greek letter
+    frequencies to cite was found, so the shape of the words tells them
+    apart, not their letters: in Greek every word is Greek letters, in
+    small letters, capitals or capitalised, with the final sigma (ς) only
+    at its end; and the same bytes in KOI8-R and in Windows-1251 give a
+    capital after a small letter inside some word (the accented ά έ ή ί
+    are small letters in KOI8-R and capitals in Windows-1251, the capitals
+    the other way round), which Russian in its own code page does not. A
+    Russian text is no such Greek: Windows-1251 writes т at ς's byte and
+    я at one Windows-1253 lacks, KOI8-R р at one, and a Russian word read
+    in Windows-1253 mixes the cases.
+    """
+    if not words:
+        return None
+    try:
+        bytes(sorted(high_bytes)).decode("cp1253")
+        decoded = [word.decode("cp1253") for word in words]
+    except UnicodeDecodeError:  # 0x81, 0x88, 0x8A, 0x8C-0x90, 0x98, 0x9A, 0x9C-0x9F, 0xAA, 0xD2, 0xFF: none
+        return None
+    for word in decoded:
+        if not all("\u0386" <= letter <= "\u03ce" and letter.isalpha() for letter in word):
+            return None
+        if _GREEK_FINAL_SIGMA in word[:-1]:
+            return None
+        if not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())):
+            return None
+    if not all(_case_switches(words, codec) for codec in _CYRILLIC_EXTRA):
+        return None  # reads as Russian in one of its code pages: the rules after this one weigh it
+    if any(byte < 0xA0 for byte in high_bytes):
+        return "cp1253"  # its punctuation (… – — “ ”), where ISO-8859-7 has control characters
+    try:
+        bytes(sorted(high_bytes)).decode("iso8859-7")
+    except UnicodeDecodeError:  # 0xAE, 0xD2, 0xFF: no character in ISO-8859-7
+        return "cp1253"
+    if _ISO_GREEK_CAPITAL_ALPHA_TONOS.search(data):
+        return "iso8859-7"
+    detected = detect()  # the two differ at a few signs only: charset-normalizer's word, if it names one
+    return "iso8859-7" if detected is not None and codecs.lookup(detected).name == "iso8859-7" else "cp1253"
+
+
 def _cyrillic_code_page(
     cyrillic: list[bytes], high_bytes: set[int], detect: Callable[[], str | None]
 ) -> str | None:
@@ -883,15 +953,20 @@ def _reads_as_cyrillic(words: list[bytes], codec: str) -> float:
     in the other code page, "Всё" comes out as "чСЈ". A text in one case only
     ("США", "мы пошли") has no such switch either way, and its letters decide.
     """
-    decoded = [word.decode(codec, "replace") for word in words]
-    switches = sum(
+    letters = "".join(word.decode(codec, "replace") for word in words).lower()
+    return sum(
+        _RUSSIAN_LETTER_LOG.get(char, -20.0) for char in letters
+    ) + _SMALL_THEN_CAPITAL * _case_switches(words, codec)
+
+
+def _case_switches(words: list[bytes], codec: str) -> int:
+    """How many times a capital follows a small letter inside one of ``words``, read in ``codec``."""
+    return sum(
         1
-        for word in decoded
-        for before, after in itertools.pairwise(word)
+        for word in words
+        for before, after in itertools.pairwise(word.decode(codec, "replace"))
         if before.islower() and after.isupper()
     )
-    letters = "".join(decoded).lower()
-    return sum(_RUSSIAN_LETTER_LOG.get(char, -20.0) for char in letters) + _SMALL_THEN_CAPITAL * switches
 
 
 def _words_of_high_bytes(data: bytes) -> list[bytes]:
