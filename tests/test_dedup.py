@@ -250,3 +250,25 @@ def test_chunks_joined_with_freed_memory_handed_back_are_their_concatenation(
     assert joined.dtype == np.uint64 and np.array_equal(joined, expected)
     assert parts == []
     assert dedup_flat.concatenate_freeing([], bool).dtype == bool
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u00ad", "\u2060", "\u200c", "\u202e\u202c", "\ufe0f"],
+    ids=["zero-width space", "soft hyphen", "word joiner", "zero-width non-joiner", "bidi override", "VS16"],
+)
+def test_a_copy_with_invisible_characters_between_its_letters_is_an_exact_copy(invisible: str) -> None:
+    """A hostile copy can put a character no reader sees between every two letters: each split its word, so
+    the copy shared no word with its source and no pair was found. The words are compared without them."""
+    source = (
+        "The ministry said on Monday that twelve soldiers were killed in the attack on the northern base, "
+        "and that the attackers had crossed the border during the night before the assault began."
+    )
+    hidden = "".join(
+        char + (invisible if char.isalpha() and following.isalpha() else "")
+        for char, following in zip(source, source[1:] + " ", strict=True)
+    )
+    assert hidden != source and hidden.replace(invisible, "") == source
+    posts = [post("source", source), post("copy", hidden)]
+    result = find_duplicates(posts, AuditConfig())
+    assert [(p.a.post, p.b.post, p.kind) for p in result.pairs] == [("source", "copy", "exact")]

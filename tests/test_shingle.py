@@ -90,6 +90,37 @@ def test_normalised_text_has_the_same_words(text: str) -> None:
     assert words(normalise(text)) == words(text)
 
 
+# Characters no reader sees (Unicode's default ignorable code points): soft hyphen, zero-width space,
+# non-joiner and joiner, left-to-right mark, right-to-left override, word joiner, variation selector 16,
+# byte-order mark, a tag character.
+INVISIBLE = [
+    "\u00ad",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u202e",
+    "\u2060",
+    "\ufe0f",
+    "\ufeff",
+    "\U000e0041",
+]
+
+
+@given(news_text, st.lists(st.tuples(st.integers(0, 80), st.sampled_from(INVISIBLE)), max_size=12))
+def test_invisible_characters_anywhere_leave_the_words_unchanged(
+    text: str, inserted: list[tuple[int, str]]
+) -> None:
+    """A copy with zero-width spaces or soft hyphens between its letters shared no word with its source: each
+    split the word it stood in. Wherever they stand, the words are those of the text without them."""
+    changed = text
+    for at, char in sorted(inserted, reverse=True):
+        changed = changed[:at] + char + changed[at:]
+    assert words(changed) == words(text)
+    assert [h for h, _, _ in zip(*word_spans(changed), strict=True)] == word_hashes(text).tolist()
+    assert normalise(changed) == normalise(text)
+
+
 @given(st.text(max_size=60))
 def test_token_spans_lie_in_the_text_and_renormalise_to_their_word(text: str) -> None:
     """Every token's span is inside the text, in order, and the raw span normalises to include its word."""
