@@ -43,6 +43,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from provenance.invisible import visible_post
 from provenance.models import Credit, Mention, Post
 from provenance.outlets import (
     EDITION_WORDS,
@@ -820,6 +821,7 @@ def extract_mentions(
     cue. ``vouched`` holds the :func:`~provenance.outlets.outlet_key` of names
     the corpus shows to be outlets (credited or linked to their own site).
     """
+    post = visible_post(post)  # "R<zero-width space>euters said" names Reuters, as a reader sees it
     scanner = PostScanner(aliases)
     mentions: list[Mention] = []
     for paragraph, first_line, text in mention_texts(post):

@@ -102,6 +102,7 @@ from provenance.attribution import (
     mention_texts,
     split_sentences,
 )
+from provenance.invisible import visible_post
 from provenance.models import Credit, CreditHow, Link, Post
 from provenance.outlets import (
     OUTLET_WORDS,
@@ -913,7 +914,12 @@ def _may_hold_a_credit_line(folded: str) -> bool:
 def extract_credits(
     post: Post, aliases: OutletAliases, vouched: frozenset[str] = frozenset()
 ) -> list[Credit]:
-    """The outlets ``post`` credits, by its title, credit lines and links, in reading order of their kind."""
+    """The outlets ``post`` credits, by its title, credit lines and links, in reading order of their kind.
+
+    Read as a reader sees it (:func:`~provenance.invisible.visible_post`): "Reuters" with a zero-width
+    space inside is a credit of Reuters.
+    """
+    post = visible_post(post)
     reader = _Reader(post, aliases, vouched)
     reader.read_title()
     for paragraph, line, text, whole_only in _texts(post):

@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from provenance.invisible import IGNORABLE, IGNORABLE_CHARACTERS
 from provenance.nfkc import nfkc
 
 __all__ = [
@@ -57,23 +58,14 @@ _FOLD = str.maketrans(
     }
 )  # fmt: skip
 
-# Unicode's default ignorable code points (Default_Ignorable_Code_Point in
-# DerivedCoreProperties.txt): characters no reader sees, which Unicode asks
-# renderers to draw as nothing (soft hyphen, zero-width space and joiners,
-# bidirectional controls, word joiner, variation selectors, byte-order mark,
-# tags). Put inside words they split them, so a copy with a zero-width space
-# between every two letters shared no word with its source: they are part of
-# a raw word and dropped from its normalised form.
-_IGNORABLE = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-)
-_IGNORABLE_CHARACTERS = re.compile(f"[{_IGNORABLE}]+")
+# Characters no reader sees (provenance.invisible): put inside words they split
+# them, so a copy with a zero-width space between every two letters shared no
+# word with its source. They are part of a raw word and dropped from its
+# normalised form.
 # A raw word: letters/digits plus the apostrophes and editorial brackets that
 # live inside words ("don’t", "[I]t"), and the ignorable characters above.
 # Hyphens and dashes separate words, so "so-called" and "so called" shingle alike.
-_RAW_WORD = re.compile(f"[\\w\\[\\]'\u2018\u2019\u201b\u02bc\u00b4`\u0300-\u036f{_IGNORABLE}]+")
+_RAW_WORD = re.compile(f"[\\w\\[\\]'\u2018\u2019\u201b\u02bc\u00b4`\u0300-\u036f{IGNORABLE}]+")
 # Inside a normalised raw word, what is left after dropping brackets and
 # apostrophes at the edges; NFKC can split a character into word and non-word
 # parts (e.g. "½" -> "1⁄2"), hence a split rather than a single match.
@@ -98,9 +90,9 @@ def _unicode_fold(text: str) -> str:
     # characters go first, so that a letter and the mark a zero-width space
     # kept from it compose, and again after (the joiner nfkc may put in a
     # hostile run of marks).
-    return _IGNORABLE_CHARACTERS.sub(
-        "", nfkc(nfkc(_IGNORABLE_CHARACTERS.sub("", text)).casefold())
-    ).translate(_FOLD)
+    return IGNORABLE_CHARACTERS.sub("", nfkc(nfkc(IGNORABLE_CHARACTERS.sub("", text)).casefold())).translate(
+        _FOLD
+    )
 
 
 def normalise(text: str) -> str:

@@ -325,3 +325,34 @@ def test_a_short_form_closing_the_title_or_in_a_with_bracket_after_the_full_name
     assert credited(titled) == [("The New York Times", "title")]
     with_bracket = post_with(NYT_REPORTED, "The talks failed. (With Reuters and the Times)")
     assert credited(with_bracket) == [("Reuters", "contributed"), ("The New York Times", "contributed")]
+
+
+def _hidden(text: str, invisible: str = "\u200b") -> str:
+    """``text`` with ``invisible`` between every two letters of a word."""
+    return re.sub(r"(?<=\w)(?=\w)", invisible, text)
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u00ad", "\u2060", "\u202e\u202c"])
+def test_a_credit_and_a_mention_with_invisible_characters_inside_are_read_as_a_reader_sees_them(
+    invisible: str,
+) -> None:
+    """A copy that hides characters between its letters (so that it is not found) hid its credit from the
+    tool too, and was called uncredited though a reader sees "Source: Reuters". The credit and mention
+    readers read the text without them; lines and paragraph numbers are those of the post."""
+    post = replace(
+        post_with(
+            _hidden("The ministry said twelve soldiers were killed, Reuters reported.", invisible),
+            _hidden("Source: Reuters", invisible),
+        ),
+        title=_hidden("AP: Storm hits the coast", invisible),
+    )
+    credited = [
+        (c.outlet, c.how, c.evidence, c.line, c.paragraph) for c in extract_credits(post, builtin_aliases())
+    ]
+    assert credited == [
+        ("Associated Press", "title", "AP: Storm hits the coast", 1, -1),
+        ("Reuters", "source", "Source: Reuters", 11, 1),
+    ]
+    assert [(m.outlet, m.cue, m.line, m.paragraph) for m in extract_mentions(post, builtin_aliases())] == [
+        ("Reuters", "reported", 10, 0)
+    ]

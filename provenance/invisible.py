@@ -1,0 +1,57 @@
+"""Characters no reader sees, and text without them: what a copy may hide between letters.
+
+Unicode's default ignorable code points (``Default_Ignorable_Code_Point`` in
+DerivedCoreProperties.txt): the soft hyphen, zero-width space, non-joiner and
+joiner, the bidirectional marks, overrides and isolates, the word joiner,
+variation selectors, the byte-order mark and the tag characters. Unicode asks
+renderers to draw them as nothing. Put between the letters of a word they
+change no word a reader sees, yet every tool that reads the characters sees
+other words: a copy with a zero-width space between every two letters shared
+no word with its source, and "Reuters" with one after its R named no outlet. The duplicate
+stage compares words without them (:mod:`provenance.shingle`), and the credit
+and mention readers read each post without them (:func:`visible_post`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TypeVar
+
+from provenance.models import ClassifiedLine, Paragraph, Post
+
+_Texted = TypeVar("_Texted", Paragraph, ClassifiedLine)
+
+__all__ = ["IGNORABLE", "IGNORABLE_CHARACTERS", "visible", "visible_post"]
+
+#: The default ignorable code points, as the body of a regex character class.
+IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+IGNORABLE_CHARACTERS = re.compile(f"[{IGNORABLE}]+")
+
+
+def visible(text: str) -> str:
+    """``text`` without its default ignorable characters (the same string when it has none)."""
+    return text if text.isascii() else IGNORABLE_CHARACTERS.sub("", text)
+
+
+def visible_post(post: Post) -> Post:
+    """``post`` with its title, paragraphs and notes as a reader sees them (itself when it hides nothing).
+
+    Only the texts change: paragraph indexes and lines stay, so what is read
+    from the copy (a credit, a mention) names the paragraph and line it is on.
+    """
+    title = visible(post.title)
+    paragraphs = tuple(_visible_text(p) for p in post.paragraphs)
+    notes = tuple(_visible_text(n) for n in post.notes)
+    if title == post.title and paragraphs == post.paragraphs and notes == post.notes:
+        return post
+    return dataclasses.replace(post, title=title, paragraphs=paragraphs, notes=notes)
+
+
+def _visible_text(item: _Texted) -> _Texted:
+    text = visible(item.text)
+    return item if text == item.text else dataclasses.replace(item, text=text)

@@ -1,0 +1,63 @@
+"""Characters no reader sees (provenance.invisible): text and posts without them."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+from records import post
+
+from provenance.invisible import IGNORABLE_CHARACTERS, visible, visible_post
+
+# Letters, spaces and punctuation, with soft hyphen, zero-width space, joiner, left-to-right mark,
+# right-to-left override, word joiner, variation selector 16, byte-order mark and a tag character among them.
+_TEXT = st.text(
+    st.sampled_from(
+        [
+            *"ab c.,'é",
+            "\u00ad",
+            "\u200b",
+            "\u200d",
+            "\u200e",
+            "\u202e",
+            "\u2060",
+            "\ufe0f",
+            "\ufeff",
+            "\U000e0041",
+        ]
+    )
+)
+
+
+@given(_TEXT)
+def test_visible_text_is_the_text_less_its_ignorable_characters(text: str) -> None:
+    shown = visible(text)
+    assert IGNORABLE_CHARACTERS.search(shown) is None
+    assert shown == "".join(char for char in text if IGNORABLE_CHARACTERS.fullmatch(char) is None)
+
+
+def test_every_ignorable_character_is_a_format_character_a_mark_a_filler_or_unassigned() -> None:
+    """The set is Unicode's default ignorables: format characters (Cf), variation selectors and the grapheme
+    joiner (Mn), the Hangul fillers (Lo) and code points kept for them (Cn): never a visible letter."""
+    categories = {
+        unicodedata.category(chr(code))
+        for code in range(0x110000)
+        if IGNORABLE_CHARACTERS.fullmatch(chr(code)) is not None
+    }
+    assert categories <= {"Cf", "Mn", "Lo", "Cn"}
+    assert visible("\u3164\u115f\u1160\uffa0") == ""  # the Lo ones: the Hangul fillers alone
+
+
+def test_a_post_that_hides_nothing_is_the_same_object() -> None:
+    """Most posts: nothing is copied."""
+    plain = post("p", "The ministry said on Monday.", "Καλημέρα κόσμε.")
+    assert visible_post(plain) is plain
+
+
+def test_a_post_that_hides_characters_keeps_its_paragraph_numbers_and_lines() -> None:
+    hidden = post("p", "Plain text.", "Re\u200buters re\u00adported.")
+    shown = visible_post(hidden)
+    assert [p.text for p in shown.paragraphs] == ["Plain text.", "Reuters reported."]
+    assert [(p.index, p.line) for p in shown.paragraphs] == [(p.index, p.line) for p in hidden.paragraphs]
+    assert shown.paragraphs[0] is hidden.paragraphs[0]
