@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from provenance.homoglyphs import fold_homoglyphs
 from provenance.invisible import IGNORABLE, IGNORABLE_CHARACTERS
 from provenance.nfkc import nfkc
 
@@ -89,10 +90,11 @@ def _unicode_fold(text: str) -> str:
     # runs again after it; both are needed for idempotence. The ignorable
     # characters go first, so that a letter and the mark a zero-width space
     # kept from it compose, and again after (the joiner nfkc may put in a
-    # hostile run of marks).
-    return IGNORABLE_CHARACTERS.sub("", nfkc(nfkc(IGNORABLE_CHARACTERS.sub("", text)).casefold())).translate(
-        _FOLD
-    )
+    # hostile run of marks). Look-alike letters in a Latin word are read as
+    # Latin before case is folded: the Cyrillic Т has a Latin look-alike, its
+    # small т none.
+    visible = fold_homoglyphs(nfkc(IGNORABLE_CHARACTERS.sub("", text)))
+    return IGNORABLE_CHARACTERS.sub("", nfkc(visible.casefold())).translate(_FOLD)
 
 
 def normalise(text: str) -> str:

@@ -272,3 +272,15 @@ def test_a_copy_with_invisible_characters_between_its_letters_is_an_exact_copy(i
     posts = [post("source", source), post("copy", hidden)]
     result = find_duplicates(posts, AuditConfig())
     assert [(p.a.post, p.b.post, p.kind) for p in result.pairs] == [("source", "copy", "exact")]
+
+
+def test_a_copy_with_look_alike_letters_is_an_exact_copy() -> None:
+    """Cyrillic а е о р с і and Т М in place of the Latin letters: the copy shared no word with its source."""
+    source = (
+        "The ministry said on Monday that twelve soldiers were killed in the attack on the northern base, "
+        "and that the attackers had crossed the border during the night before the assault began."
+    )
+    swapped = source.translate(str.maketrans("aeopciTM", "аеорсіТМ"))
+    assert swapped != source
+    result = find_duplicates([post("source", source), post("copy", swapped)], AuditConfig())
+    assert [(p.a.post, p.b.post, p.kind) for p in result.pairs] == [("source", "copy", "exact")]

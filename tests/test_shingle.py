@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import unicodedata
 
 import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from provenance.homoglyphs import homoglyph_table
 from provenance.shingle import (
     many_word_hashes,
     normalise,
@@ -253,3 +255,64 @@ def test_bulk_word_hashes_equal_per_text_word_hashes(texts: list[str]) -> None:
 def test_plain_ascii_words_hash_as_their_full_normalisation(text: str) -> None:
     """The cheap path for plain ASCII words gives the hash of the fully normalised word."""
     assert word_hashes(text).tolist() == [word_hash(w) for w in words(text)]
+
+
+# Latin letters and the Cyrillic and Greek letters that look like them ("а" for "a", "Т" for "T").
+_LOOK_ALIKES = {
+    "a": "а",
+    "c": "с",
+    "e": "е",
+    "o": "о",
+    "p": "р",
+    "x": "х",
+    "y": "у",
+    "i": "і",
+    "T": "Т",
+    "M": "М",
+}
+
+
+@given(
+    st.lists(st.text("aceopxyiTMbdfgh", min_size=1, max_size=8), min_size=1, max_size=8),
+    st.data(),
+)
+def test_look_alike_letters_in_a_latin_word_leave_its_words_unchanged(
+    plain: list[str], data: st.DataObject
+) -> None:
+    """A copy that swaps some Latin letters for Cyrillic or Greek look-alikes ("Тhе") shared no word with
+    its source. A word that keeps one ASCII letter at least is read with the look-alikes as Latin letters."""
+    swapped = []
+    for word in plain:
+        kept = data.draw(st.integers(0, len(word) - 1), label="letter kept")
+        swapped.append(
+            "".join(
+                _LOOK_ALIKES.get(char, char) if at != kept and data.draw(st.booleans()) else char
+                for at, char in enumerate(word)
+            )
+        )
+    assert words(" ".join(swapped)) == words(" ".join(plain))
+
+
+@given(
+    st.text("абвгдежзийклмнопрстуфхцчшщъыьэюяАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯαβγδεζηθικλμνξοπρστυφχψω ., ")
+)
+def test_words_wholly_in_cyrillic_or_greek_are_read_as_written(text: str) -> None:
+    """Only a word that holds an ASCII letter is folded: Russian and Greek text compares as before (the
+    table would read Greek σ and ο alike)."""
+    assert words(text) == [w for w in normalise_plainly(text).split() if w]
+
+
+def normalise_plainly(text: str) -> str:
+    """NFKC and case folding alone, and the punctuation of these alphabets as spaces."""
+    return unicodedata.normalize("NFKC", text).casefold().replace(".", " ").replace(",", " ")
+
+
+def test_the_look_alike_table_reads_letters_of_other_scripts_as_ascii_letters_of_their_case() -> None:
+    table = homoglyph_table()
+    assert {chr(code): table[code] for code in map(ord, "аеорсхуТМαο")} == dict(
+        zip("аеорсхуТМαο", "aeopcxyTMao", strict=True)
+    )
+    for code, letter in table.items():
+        char = chr(code)
+        assert not unicodedata.name(char).startswith("LATIN") and letter.isascii()
+        assert unicodedata.category(char) == unicodedata.category(letter)
