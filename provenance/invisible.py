@@ -7,9 +7,10 @@ variation selectors, the byte-order mark and the tag characters. Unicode asks
 renderers to draw them as nothing. Put between the letters of a word they
 change no word a reader sees, yet every tool that reads the characters sees
 other words: a copy with a zero-width space between every two letters shared
-no word with its source, and "Reuters" with one after its R named no outlet. The duplicate
-stage compares words without them (:mod:`provenance.shingle`), and the credit
-and mention readers read each post without them (:func:`visible_post`).
+no word with its source, and "Reuters" with one after its R named no outlet.
+The duplicate stage compares words without them (:mod:`provenance.shingle`),
+and the credit and mention readers read each post without them
+(:func:`visible_post`).
 """
 
 from __future__ import annotations

@@ -59,13 +59,12 @@ _FOLD = str.maketrans(
     }
 )  # fmt: skip
 
-# Characters no reader sees (provenance.invisible): put inside words they split
-# them, so a copy with a zero-width space between every two letters shared no
-# word with its source. They are part of a raw word and dropped from its
-# normalised form.
 # A raw word: letters/digits plus the apostrophes and editorial brackets that
-# live inside words ("don’t", "[I]t"), and the ignorable characters above.
-# Hyphens and dashes separate words, so "so-called" and "so called" shingle alike.
+# live inside words ("don’t", "[I]t"), and the characters no reader sees
+# (provenance.invisible), dropped from its normalised form: splitting words at
+# them, a copy with a zero-width space between every two letters shared no
+# word with its source. Hyphens and dashes separate words, so "so-called" and
+# "so called" shingle alike.
 _RAW_WORD = re.compile(f"[\\w\\[\\]'\u2018\u2019\u201b\u02bc\u00b4`\u0300-\u036f{IGNORABLE}]+")
 # Inside a normalised raw word, what is left after dropping brackets and
 # apostrophes at the edges; NFKC can split a character into word and non-word

@@ -855,23 +855,24 @@ def _greek_code_page(
     """``"cp1253"`` or ``"iso8859-7"`` when a text (``data``) is Greek in it, else None.
 
     ``words`` are its words of bytes 0x80-0xFF alone (:func:`_words_of_high_bytes`).
-    ISO-8859-7 where its Ά (0xB6) starts a word or charset-normalizer names
-    it, and no byte is one of Windows-1253's signs 0x80-0x9F; else
-    Windows-1253. Windows-1253 puts the small Greek letters where KOI8-R puts Cyrillic
+    Windows-1253 puts the small Greek letters where KOI8-R puts Cyrillic
     capitals and Windows-1251 small letters, and charset-normalizer takes
     some short Greek texts for Russian in either (in a scratch draw, 3 of
     200 texts of one to three news sentences, 31-43 of 200 lists of two to
-    eight of their words). No table of Greek letter
-    frequencies to cite was found, so the shape of the words tells them
-    apart, not their letters: in Greek every word is Greek letters, in
-    small letters, capitals or capitalised, with the final sigma (ς) only
-    at its end; and the same bytes in KOI8-R and in Windows-1251 give a
-    capital after a small letter inside some word (the accented ά έ ή ί
-    are small letters in KOI8-R and capitals in Windows-1251, the capitals
-    the other way round), which Russian in its own code page does not. A
-    Russian text is no such Greek: Windows-1251 writes т at ς's byte and
-    я at one Windows-1253 lacks, KOI8-R р at one, and a Russian word read
-    in Windows-1253 mixes the cases.
+    eight of their words). No table of Greek letter frequencies to cite was
+    found, so the shape of the words tells them apart, not their letters:
+    in Greek every word is Greek letters, in small letters, capitals or
+    capitalised, with the final sigma (ς) only at its end; and the same
+    bytes in KOI8-R and in Windows-1251 give a capital after a small letter
+    inside some word (the accented ά έ ή ί are small letters in KOI8-R and
+    capitals in Windows-1251, the capitals the other way round), which
+    Russian in its own code page does not. A Russian text is no such Greek:
+    Windows-1251 writes т at ς's byte and я at one Windows-1253 lacks,
+    KOI8-R р at one, and a Russian word read in Windows-1253 mixes the cases.
+
+    ISO-8859-7 where its Ά (0xB6) starts a word or charset-normalizer names
+    it, and no byte is one of Windows-1253's signs 0x80-0x9F; else
+    Windows-1253.
     """
     if not words:
         return None
