@@ -905,6 +905,7 @@ _FORMATTING = (
     "var",
     "time",
 )
+_FORMATTING_OR_PRESENTATIONAL = frozenset({*_FORMATTING, *_PRESENTATIONAL})
 
 
 def _inside_paragraphs(root: etree._Element) -> int:
@@ -930,8 +931,7 @@ def _inside_paragraphs(root: etree._Element) -> int:
 
 def _elements_besides_formatting(root: etree._Element) -> int:
     """How many elements the page has that are not formatting or presentational tags (unwrapped or not)."""
-    unwrapped = {*_FORMATTING, *_PRESENTATIONAL}
-    return sum(1 for element in root.iter() if element.tag not in unwrapped)
+    return sum(1 for element in root.iter() if element.tag not in _FORMATTING_OR_PRESENTATIONAL)
 
 
 def _extraction_input(page: str, root: etree._Element | None, deep: bool) -> str | etree._Element | None:

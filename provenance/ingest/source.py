@@ -828,9 +828,7 @@ def _reads_as_hebrew(words: list[bytes], high_bytes: set[int]) -> bool:
     """
     if not words or any(byte not in _HEBREW_BYTES for word in words for byte in word):
         return False
-    try:
-        bytes(sorted(high_bytes)).decode("cp1255")
-    except UnicodeDecodeError:
+    if not _code_page_writes("cp1255", high_bytes):
         return False
     decoded = [word.decode("cp1255") for word in words]
     if sum(map(len, decoded)) < _HEBREW_MIN_LETTERS:
@@ -843,8 +841,6 @@ def _reads_as_hebrew(words: list[bytes], high_bytes: set[int]) -> bool:
 
 #: Greek's final sigma: written only at a word's end, where Windows-1251 writes т and KOI8-R Т at its byte.
 _GREEK_FINAL_SIGMA = "ς"
-
-
 #: Ά before a small letter, as ISO-8859-7 writes it: Windows-1253 writes ¶ at 0xB6 (and Ά at 0xA2).
 _ISO_GREEK_CAPITAL_ALPHA_TONOS = re.compile(rb"\xb6[\xdc-\xfe]")
 
@@ -874,14 +870,10 @@ def _greek_code_page(
     it, and no byte is one of Windows-1253's signs 0x80-0x9F; else
     Windows-1253.
     """
-    if not words:
+    # 0x81, 0x88, 0x8A, 0x8C-0x90, 0x98, 0x9A, 0x9C-0x9F, 0xAA, 0xD2, 0xFF: no character in Windows-1253.
+    if not words or not _code_page_writes("cp1253", high_bytes):
         return None
-    try:
-        bytes(sorted(high_bytes)).decode("cp1253")
-        decoded = [word.decode("cp1253") for word in words]
-    except UnicodeDecodeError:  # 0x81, 0x88, 0x8A, 0x8C-0x90, 0x98, 0x9A, 0x9C-0x9F, 0xAA, 0xD2, 0xFF: none
-        return None
-    for word in decoded:
+    for word in (word.decode("cp1253") for word in words):
         if not all("\u0386" <= letter <= "\u03ce" and letter.isalpha() for letter in word):
             return None
         if _GREEK_FINAL_SIGMA in word[:-1]:
@@ -892,9 +884,7 @@ def _greek_code_page(
         return None  # reads as Russian in one of its code pages: the rules after this one weigh it
     if any(byte < 0xA0 for byte in high_bytes):
         return "cp1253"  # its punctuation (… – — “ ”), where ISO-8859-7 has control characters
-    try:
-        bytes(sorted(high_bytes)).decode("iso8859-7")
-    except UnicodeDecodeError:  # 0xAE, 0xD2, 0xFF: no character in ISO-8859-7
+    if not _code_page_writes("iso8859-7", high_bytes):  # 0xAE, 0xD2, 0xFF: no character in ISO-8859-7
         return "cp1253"
     if _ISO_GREEK_CAPITAL_ALPHA_TONOS.search(data):
         return "iso8859-7"
@@ -985,6 +975,15 @@ def _words_of_high_bytes(data: bytes) -> list[bytes]:
     words = [word for word in _BYTE_WORD.findall(data) if not word.isascii()]
     alone = [word for word in words if _ASCII_LETTER.search(word) is None]
     return alone if 2 * len(alone) >= len(words) else []
+
+
+def _code_page_writes(codec: str, high_bytes: set[int]) -> bool:
+    """Whether every byte of ``high_bytes`` is a character in the single-byte code page ``codec``."""
+    try:
+        bytes(sorted(high_bytes)).decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _reads_as_western_cp1252(high_bytes: set[int]) -> bool:
