@@ -917,7 +917,7 @@ def extract_credits(
     """The outlets ``post`` credits, by its title, credit lines and links, in reading order of their kind.
 
     Read as a reader sees it (:func:`~provenance.invisible.visible_post`): "Reuters" with a zero-width
-    space inside is a credit of Reuters.
+    space inside, or with a Cyrillic е for its e, is a credit of Reuters.
     """
     post = visible_post(post)
     reader = _Reader(post, aliases, vouched)

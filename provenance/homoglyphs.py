@@ -10,7 +10,10 @@ with is read as that letter (:func:`fold_homoglyphs`), but only inside a word
 that also holds an ASCII letter: the swap leaves some Latin letters, and a
 word wholly in Cyrillic, Greek or Armenian is left as written, so that text in
 those scripts compares as before (the table would fold Greek σ and ο alike).
-A word whose every letter was swapped is not caught.
+A word whose every letter was swapped ("АР" with a Cyrillic А and Р) is read
+as Latin only where the whole text is at hand and reads as Latin
+(``in_latin_text``, the credit and mention readers); the duplicate stage
+reads word by word and does not catch it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ __all__ = ["fold_homoglyphs", "homoglyph_table"]
 # A run of word characters, and an ASCII letter in it.
 _WORD = re.compile(r"\w+")
 _ASCII_LETTER = re.compile("[A-Za-z]")
+# A letter (a word character that is no digit and no underscore), and one beyond ASCII.
+_LETTER = re.compile(r"[^\W\d_]")
+_OTHER_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
 
 
 @functools.cache
@@ -54,10 +60,21 @@ def homoglyph_table() -> dict[int, str]:
     return table
 
 
-def fold_homoglyphs(text: str) -> str:
-    """``text`` with each word that holds an ASCII letter read with its look-alike letters as ASCII ones."""
+def fold_homoglyphs(text: str, *, in_latin_text: bool = False) -> str:
+    """``text`` with each word that holds an ASCII letter read with its look-alike letters as ASCII ones.
+
+    With ``in_latin_text``, when the words holding an ASCII letter outnumber
+    the words of letters of other scripts, a word made only of look-alike
+    letters is read as Latin too: "АР: Storm hits the coast" is "AP: ...",
+    while "Москва сообщает" (and a Latin name in it) reads as written.
+    """
     if text.isascii():
         return text
+    if in_latin_text:
+        words = _WORD.findall(text)
+        latin = sum(1 for word in words if _ASCII_LETTER.search(word))
+        if latin > sum(1 for word in words if _ASCII_LETTER.search(word) is None and _LETTER.search(word)):
+            return _WORD.sub(_folded_word_among_latin, text)
     return _WORD.sub(_folded_word, text)
 
 
@@ -66,3 +83,13 @@ def _folded_word(found: re.Match[str]) -> str:
     if word.isascii() or _ASCII_LETTER.search(word) is None:
         return word
     return word.translate(homoglyph_table())
+
+
+def _folded_word_among_latin(found: re.Match[str]) -> str:
+    word = found.group()
+    if word.isascii():
+        return word
+    folded = word.translate(homoglyph_table())
+    if _ASCII_LETTER.search(word) is not None or _OTHER_LETTER.search(folded) is None:
+        return folded  # a Latin word, or one whose every letter looks like a Latin one
+    return word

@@ -327,6 +327,29 @@ def test_a_short_form_closing_the_title_or_in_a_with_bracket_after_the_full_name
     assert credited(with_bracket) == [("Reuters", "contributed"), ("The New York Times", "contributed")]
 
 
+def test_a_credit_and_a_mention_written_with_look_alike_letters_are_read_as_a_reader_sees_them() -> None:
+    """A Cyrillic е or о in "Source: Reuters" hid the credit from the tool (a reader sees Reuters): the copy
+    was called uncredited. A word wholly in Cyrillic is read as written."""
+    post = replace(
+        post_with(
+            "The ministry said twelve soldiers were killed, Rеuters rероrted.",  # Cyrillic е, р, о
+            "Sоurce: Rеuters",
+            "Источник: ТАСС",
+        ),
+        title="АР: Storm hits the coast",  # Cyrillic А and Р
+    )
+    credited = [
+        (c.outlet, c.how, c.evidence, c.line, c.paragraph) for c in extract_credits(post, builtin_aliases())
+    ]
+    assert credited == [
+        ("Associated Press", "title", "AP: Storm hits the coast", 1, -1),
+        ("Reuters", "source", "Source: Reuters", 11, 1),
+    ]
+    assert [(m.outlet, m.cue, m.line, m.paragraph) for m in extract_mentions(post, builtin_aliases())] == [
+        ("Reuters", "reported", 10, 0)
+    ]
+
+
 def _hidden(text: str, invisible: str = "\u200b") -> str:
     """``text`` with ``invisible`` between every two letters of a word."""
     return re.sub(r"(?<=\w)(?=\w)", invisible, text)

@@ -8,11 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from records import post
 
+from provenance.homoglyphs import fold_homoglyphs
 from provenance.invisible import IGNORABLE_CHARACTERS, visible, visible_post
 from tests.test_shingle import INVISIBLE
 
 # Letters, spaces and punctuation, with characters no reader sees among them.
 _TEXT = st.text(st.sampled_from([*"ab c.,'é", *INVISIBLE]))
+# Latin letters with Cyrillic and Greek ones that look like them, and letters that do not.
+_LOOK_ALIKES = st.text(st.sampled_from([*"aeoprcT xM.", *"аеорсТхМ", *"οΤΜ", *"жщλ", *INVISIBLE]))
 
 
 @given(_TEXT)
@@ -20,6 +23,20 @@ def test_visible_text_is_the_text_less_its_ignorable_characters(text: str) -> No
     shown = visible(text)
     assert IGNORABLE_CHARACTERS.search(shown) is None
     assert shown == "".join(char for char in text if IGNORABLE_CHARACTERS.fullmatch(char) is None)
+
+
+@given(_LOOK_ALIKES | st.text())
+def test_visible_text_checks_first_only_what_the_whole_reading_would_find(text: str) -> None:
+    """The quick test of whether a text hides anything never passes over one that does."""
+    assert visible(text) == fold_homoglyphs(IGNORABLE_CHARACTERS.sub("", text), in_latin_text=True)
+
+
+def test_look_alike_letters_in_a_latin_word_are_read_as_latin_and_other_words_as_written() -> None:
+    assert visible("Sоurce: Rеuters") == "Source: Reuters"  # Cyrillic о and е
+    assert visible("АР: Storm hits the coast") == "AP: Storm hits the coast"  # Cyrillic А and Р
+    assert visible("ΑΡ: Storm hits the coast") == "AP: Storm hits the coast"  # Greek Α and Ρ
+    assert visible("Москва сообщает, AP") == "Москва сообщает, AP"
+    assert visible("Сор ΑΡ") == "Сор ΑΡ"  # no Latin word: as written
 
 
 def test_every_ignorable_character_is_a_format_character_a_mark_a_filler_or_unassigned() -> None:
@@ -36,7 +53,7 @@ def test_every_ignorable_character_is_a_format_character_a_mark_a_filler_or_unas
 
 def test_a_post_that_hides_nothing_is_the_same_object() -> None:
     """Most posts: nothing is copied."""
-    plain = post("p", "The ministry said on Monday.", "Καλημέρα κόσμε.")
+    plain = post("p", "The ministry said on Monday.", "Καλημέρα κόσμε.", "Сообщает ТАСС.")
     assert visible_post(plain) is plain
 
 
