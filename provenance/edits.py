@@ -23,8 +23,11 @@ editorial
     cut), ``spelling`` (one word for a near-identical one: "honour" ->
     "honor")
 formatting
-    ``case``, ``punctuation``, ``quote_style`` (straight for curly), and
-    ``whitespace``
+    ``case``, ``punctuation``, ``quote_style`` (straight for curly),
+    ``whitespace``, and ``disguise`` (letters swapped for look-alikes of
+    another script, or characters no reader sees put into a word: nothing a
+    reader sees changes, but a tool comparing characters no longer finds the
+    copy; :mod:`provenance.homoglyphs`, :mod:`provenance.invisible`)
 
 Words are compared as the duplicate stage compares them (case, quotes and
 brackets folded), so formatting differences are found inside the shared runs
@@ -43,6 +46,8 @@ from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
+from provenance.homoglyphs import as_latin, homoglyph_table
+from provenance.invisible import IGNORABLE_CHARACTERS, may_hide
 from provenance.lcs import opcodes
 from provenance.models import GROUPS, KINDS, Edit, EditKind, Edits
 from provenance.quotes import quoted_spans
@@ -111,7 +116,11 @@ def _spans(text: str) -> list[tuple[int, int, int]]:
 
 
 def _named(text: str, run: list[tuple[int, int, int]]) -> list[tuple[str, int, int]]:
-    """The words of a changed run, as strings: only runs that differ are read word by word."""
+    """The words of a changed run, as strings: only runs that differ are read word by word.
+
+    ``text`` as the words were found in (:func:`~provenance.homoglyphs.as_latin`), whose spans are
+    the text's own.
+    """
     return [(" ".join(_raw_to_words(text[start:end])), start, end) for _, start, end in run]
 
 
@@ -230,12 +239,20 @@ def _gap_kind(gap_a: str, gap_b: str) -> EditKind | None:
     return "punctuation"
 
 
+def _as_seen(raw: str) -> str:
+    """A raw word without characters no reader sees and with look-alike letters as the Latin ones."""
+    return IGNORABLE_CHARACTERS.sub("", raw).translate(homoglyph_table()) if may_hide(raw) else raw
+
+
 def _word_kind(raw_a: str, raw_b: str) -> EditKind | None:
     """The kind of a difference between two words equal once normalised, None when they are the same."""
     if raw_a == raw_b:
         return None
     if "[" in raw_a + raw_b:
         return "bracket"
+    seen_a, seen_b = _as_seen(raw_a), _as_seen(raw_b)
+    if (seen_a != raw_a or seen_b != raw_b) and seen_a.casefold() == seen_b.casefold():
+        return "disguise"  # the one to tell: a copy hid itself from tools, whatever else it changed
     if raw_a.casefold() == raw_b.casefold():
         return "case"
     if {ch for ch in raw_a + raw_b if ch in _QUOTE_MARKS}:
@@ -314,7 +331,7 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
                     add(kind, a0, a1, b0, b1)
                 at_a, at_b, shared_before = a1, b1, True
             continue
-        run_a, run_b = _named(source, words_a[i1:i2]), _named(copy, words_b[j1:j2])
+        run_a, run_b = _named(as_latin(source), words_a[i1:i2]), _named(as_latin(copy), words_b[j1:j2])
         a0, a1 = (run_a[0][1], _extend(source, run_a[-1][2])) if run_a else (at_a, at_a)
         b0, b1 = (run_b[0][1], _extend(copy, run_b[-1][2])) if run_b else (at_b, at_b)
         if run_a and run_b:

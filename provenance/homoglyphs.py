@@ -10,10 +10,10 @@ with is read as that letter (:func:`fold_homoglyphs`), but only inside a word
 that also holds an ASCII letter: the swap leaves some Latin letters, and a
 word wholly in Cyrillic, Greek or Armenian is left as written, so that text in
 those scripts compares as before (the table would fold Greek σ and ο alike).
-A word whose every letter was swapped ("АР" with a Cyrillic А and Р) is read
-as Latin only where the whole text is at hand and reads as Latin
-(``in_latin_text``, the credit and mention readers); the duplicate stage
-reads word by word and does not catch it.
+A word whose every letter was swapped ("сору" with Cyrillic с, о, р and у) is
+read as Latin where the text around it reads as Latin (:func:`as_latin`):
+the duplicate stage reads each text so before it splits its words, and the
+credit and mention readers read posts so.
 """
 
 from __future__ import annotations
@@ -24,11 +24,16 @@ import re
 import unicodedata
 from importlib import resources
 
-__all__ = ["fold_homoglyphs", "homoglyph_table"]
+from provenance.invisible import IGNORABLE, IGNORABLE_CHARACTERS, may_hide
+from provenance.nfkc import nfkc
 
-# A run of word characters, and an ASCII letter in it.
-_WORD = re.compile(r"\w+")
+__all__ = ["as_latin", "fold_homoglyphs", "homoglyph_table"]
+
+# A run of word characters (and characters no reader sees, which split no word), and an ASCII letter in it.
+_WORD = re.compile(f"[\\w{IGNORABLE}]+")
 _ASCII_LETTER = re.compile("[A-Za-z]")
+# A word as the look-alike letters' context counts it: with its apostrophes and brackets.
+_COUNTED_WORD = re.compile("[\\w\\[\\]'\u2018\u2019\u201b\u02bc\u00b4`]+")
 # A letter (a word character that is no digit and no underscore), and one beyond ASCII.
 _LETTER = re.compile(r"[^\W\d_]")
 _OTHER_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
@@ -60,6 +65,17 @@ def homoglyph_table() -> dict[int, str]:
     return table
 
 
+def as_latin(text: str) -> str:
+    """``text`` with look-alike letters read as Latin where it reads as Latin, one letter for one.
+
+    :func:`fold_homoglyphs` with ``in_latin_text``, after a quick test that
+    passes over most texts (:func:`~provenance.invisible.may_hide`). The
+    text keeps its length, so every span found in the result is one of
+    ``text``.
+    """
+    return fold_homoglyphs(text, in_latin_text=True) if may_hide(text) else text
+
+
 def fold_homoglyphs(text: str, *, in_latin_text: bool = False) -> str:
     """``text`` with each word that holds an ASCII letter read with its look-alike letters as ASCII ones.
 
@@ -70,12 +86,21 @@ def fold_homoglyphs(text: str, *, in_latin_text: bool = False) -> str:
     """
     if text.isascii():
         return text
-    if in_latin_text:
-        words = _WORD.findall(text)
-        latin = sum(1 for word in words if _ASCII_LETTER.search(word))
-        if latin > sum(1 for word in words if _ASCII_LETTER.search(word) is None and _LETTER.search(word)):
-            return _WORD.sub(_folded_word_among_latin, text)
+    if in_latin_text and _reads_as_latin(text):
+        return _WORD.sub(_folded_word_among_latin, text)
     return _WORD.sub(_folded_word, text)
+
+
+def _reads_as_latin(text: str) -> bool:
+    """Whether more words of ``text`` hold an ASCII letter than hold only letters of other scripts.
+
+    Counted on the text as the duplicate stage compares it (NFKC, case folded, no ignorable
+    characters; an apostrophe or an editor's bracket inside a word splits none), so that a
+    normalised text is read as its original was: "ＡＢＣ" counts as Latin either way.
+    """
+    words = _COUNTED_WORD.findall(nfkc(IGNORABLE_CHARACTERS.sub("", text)).casefold())
+    latin = sum(1 for word in words if _ASCII_LETTER.search(word))
+    return latin > sum(1 for word in words if _ASCII_LETTER.search(word) is None and _LETTER.search(word))
 
 
 def _folded_word(found: re.Match[str]) -> str:

@@ -347,6 +347,7 @@ EditKind = Literal[
     "punctuation",
     "quote_style",
     "whitespace",
+    "disguise",
 ]
 #: Every kind in the order edits are listed: substantive first, formatting last.
 KINDS: tuple[EditKind, ...] = EditKind.__args__  # type: ignore[attr-defined]
@@ -357,7 +358,7 @@ GROUPS: dict[str, str] = {
         "structural",
     ),
     **dict.fromkeys(("bracket", "ellipsis", "spelling"), "editorial"),
-    **dict.fromkeys(("case", "punctuation", "quote_style", "whitespace"), "formatting"),
+    **dict.fromkeys(("case", "punctuation", "quote_style", "whitespace", "disguise"), "formatting"),
 }
 
 

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from provenance.homoglyphs import fold_homoglyphs
+from provenance.homoglyphs import as_latin, fold_homoglyphs
 from provenance.invisible import IGNORABLE, IGNORABLE_CHARACTERS
 from provenance.nfkc import nfkc
 
@@ -104,7 +104,7 @@ def normalise(text: str) -> str:
     runs collapsed to one space and trimmed. Punctuation is kept; the word
     sequence of the result is the same as that of the input (see :func:`words`).
     """
-    folded = _unicode_fold(text)
+    folded = _unicode_fold(as_latin(text))
     while True:  # "[a][b]c" needs two rounds; loop to a fixed point
         unwrapped = _BRACKETED_LETTERS.sub(lambda m: m.group(1) or m.group(2), folded)
         if unwrapped == folded:
@@ -127,7 +127,7 @@ def tokens(text: str) -> list[Token]:
     raw word that normalises to several words gives each of them its span).
     """
     result: list[Token] = []
-    for match in _RAW_WORD.finditer(text):
+    for match in _RAW_WORD.finditer(as_latin(text)):
         for word in _raw_to_words(match.group()):
             result.append(Token(word, match.start(), match.end()))
     return result
@@ -142,7 +142,7 @@ def word_spans(text: str) -> tuple[list[int], list[int], list[int]]:
     """
     # Splitting on the raw-word pattern alternates gaps and raw words; running
     # sums of the piece lengths are the offsets, all without a Python loop.
-    pieces = _RAW_WORD_SPLIT.split(text)
+    pieces = _RAW_WORD_SPLIT.split(as_latin(text))
     raws = pieces[1::2]
     found = list(map(_raw_hashes.__getitem__, raws))
     offsets = list(accumulate(map(len, pieces)))
@@ -166,7 +166,7 @@ def word_extent(text: str) -> tuple[int, int] | None:
     None when the text has no word. What aligning a text with itself needs,
     without building the per-word lists.
     """
-    pieces = _RAW_WORD_SPLIT.split(text)
+    pieces = _RAW_WORD_SPLIT.split(as_latin(text))
     if len(pieces) < 3:
         return None
     if _raw_hashes[pieces[1]] == () or _raw_hashes[pieces[-2]] == ():
@@ -179,7 +179,7 @@ def word_extent(text: str) -> tuple[int, int] | None:
 def words(text: str) -> list[str]:
     """The normalised words of ``text``, without offsets (the fast path)."""
     out: list[str] = []
-    for raw in _RAW_WORD.findall(text):
+    for raw in _RAW_WORD.findall(as_latin(text)):
         out.extend(_raw_to_words(raw))
     return out
 
@@ -252,7 +252,7 @@ def many_word_hashes(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], HashA
     extend = values.extend
     for i, text in enumerate(texts):
         before = len(values)
-        extend(map(lookup, findall(text)))
+        extend(map(lookup, findall(as_latin(text))))
         lengths[i] = len(values) - before
     if set(map(type, values)) <= {int}:
         return lengths, np.array(values, dtype=np.uint64)

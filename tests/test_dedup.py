@@ -284,3 +284,19 @@ def test_a_copy_with_look_alike_letters_is_an_exact_copy() -> None:
     assert swapped != source
     result = find_duplicates([post("source", source), post("copy", swapped)], AuditConfig())
     assert [(p.a.post, p.b.post, p.kind) for p in result.pairs] == [("source", "copy", "exact")]
+
+
+def test_a_copy_with_every_letter_that_has_a_look_alike_swapped_is_an_exact_copy_and_says_so() -> None:
+    """A tool that swaps every letter it can leaves words of none but look-alikes ("а", "іѕ", "һіѕ"),
+    which read as written broke most shingles: the copy was a partial one at Jaccard 0.37. Among Latin
+    words they are read as Latin, and what the copy changed is said to be a disguise."""
+    source = (
+        "The ministry said on Tuesday that a convoy of trucks carrying aid had crossed the border near "
+        "the town. She said it was a sign of progress, his office added, as the roads reopened."
+    )
+    swapped = source.translate(str.maketrans("acehijopsxyABCEHIKMOPSTXY", "асеһіјорѕхуАВСЕНІКМОРЅТХУ"))
+    assert {"а", "ѕаіd", "һіѕ", "аѕ"} <= set(swapped.replace(",", "").split())
+    result = find_duplicates([post("source", source), post("copy", swapped)], AuditConfig())
+    assert [(p.a.post, p.b.post, p.kind) for p in result.pairs] == [("source", "copy", "exact")]
+    edits = result.pairs[0].edits
+    assert edits and {edit.kind for edit in edits} == {"disguise"}

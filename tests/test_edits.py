@@ -71,6 +71,9 @@ def found(source: str, copy: str) -> list[tuple[str, str, str]]:
             [("ellipsis", "and", "")],
         ),
         ("The Man went home.", "The man went home.", [("case", "Man", "man")]),
+        ("The Man went home.", "Тһе Man went home.", [("disguise", "The", "Тһе")]),  # Cyrillic Т, һ, е
+        ("Reuters said so.", "Reu\u200bters said so.", [("disguise", "Reuters", "Reu\u200bters")]),
+        ("The Man went home.", "ТНЕ Man went home.", [("disguise", "The", "ТНЕ")]),  # and capitals: said once
         (
             "Hello, world; goodbye.",
             "Hello world, goodbye.",

@@ -7,7 +7,7 @@ import sys
 import unicodedata
 
 import numpy as np
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from provenance.homoglyphs import homoglyph_table
@@ -291,6 +291,25 @@ def test_look_alike_letters_in_a_latin_word_leave_its_words_unchanged(
             )
         )
     assert words(" ".join(swapped)) == words(" ".join(plain))
+
+
+@given(st.lists(st.text("aceopxyiTMbdfgh", min_size=1, max_size=8), min_size=1, max_size=12))
+def test_words_wholly_of_look_alike_letters_among_latin_words_read_as_latin(plain: list[str]) -> None:
+    """A tool that swaps every letter it can leaves words of none but look-alikes ("сору"): where the
+    words that keep an ASCII letter outnumber them, they are read as Latin too, with the same spans."""
+    swapped = [word.translate(str.maketrans(_LOOK_ALIKES)) for word in plain]
+    assume(
+        sum(word.isascii() is False and not any(c.isascii() for c in word) for word in swapped) * 2
+        < len(swapped)
+    )
+    text, copy = " ".join(plain), " ".join(swapped)
+    assert words(copy) == words(text)
+    assert word_spans(copy) == word_spans(text)
+    assert [(t.word, t.start, t.end) for t in tokens(copy)] == [
+        (t.word, t.start, t.end) for t in tokens(text)
+    ]
+    assert many_word_hashes([copy, text])[1].tolist() == word_hashes(text).tolist() * 2
+    assert normalise(copy) == normalise(text)
 
 
 @given(
