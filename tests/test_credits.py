@@ -6,7 +6,9 @@ Each case is a post's text as a reader of the dump would see it, read by
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -327,27 +329,9 @@ def test_a_short_form_closing_the_title_or_in_a_with_bracket_after_the_full_name
     assert credited(with_bracket) == [("Reuters", "contributed"), ("The New York Times", "contributed")]
 
 
-def test_a_credit_and_a_mention_written_with_look_alike_letters_are_read_as_a_reader_sees_them() -> None:
-    """A Cyrillic е or о in "Source: Reuters" hid the credit from the tool (a reader sees Reuters): the copy
-    was called uncredited. A word wholly in Cyrillic is read as written."""
-    post = replace(
-        post_with(
-            "The ministry said twelve soldiers were killed, Rеuters rероrted.",  # Cyrillic е, р, о
-            "Sоurce: Rеuters",
-            "Источник: ТАСС",
-        ),
-        title="АР: Storm hits the coast",  # Cyrillic А and Р
-    )
-    credited = [
-        (c.outlet, c.how, c.evidence, c.line, c.paragraph) for c in extract_credits(post, builtin_aliases())
-    ]
-    assert credited == [
-        ("Associated Press", "title", "AP: Storm hits the coast", 1, -1),
-        ("Reuters", "source", "Source: Reuters", 11, 1),
-    ]
-    assert [(m.outlet, m.cue, m.line, m.paragraph) for m in extract_mentions(post, builtin_aliases())] == [
-        ("Reuters", "reported", 10, 0)
-    ]
+#: Characters no reader sees, put between letters: a zero-width space, a soft hyphen, a word joiner, and a
+#: right-to-left override closed at once.
+INVISIBLES = ["\u200b", "\u00ad", "\u2060", "\u202e\u202c"]
 
 
 def _hidden(text: str, invisible: str = "\u200b") -> str:
@@ -355,19 +339,30 @@ def _hidden(text: str, invisible: str = "\u200b") -> str:
     return re.sub(r"(?<=\w)(?=\w)", invisible, text)
 
 
-@pytest.mark.parametrize("invisible", ["\u200b", "\u00ad", "\u2060", "\u202e\u202c"])
-def test_a_credit_and_a_mention_with_invisible_characters_inside_are_read_as_a_reader_sees_them(
-    invisible: str,
+def _swapped(text: str) -> str:
+    """``text`` with Cyrillic look-alikes for its a, e, o, p, A and P ("AP" becomes the Cyrillic "АР")."""
+    return text.translate(str.maketrans("aeopAP", "аеорАР"))
+
+
+@pytest.mark.parametrize(
+    "disguise",
+    [*(functools.partial(_hidden, invisible=invisible) for invisible in INVISIBLES), _swapped],
+    ids=[*(f"U+{ord(invisible[0]):04X}" for invisible in INVISIBLES), "look-alikes"],
+)
+def test_a_credit_and_a_mention_disguised_are_read_as_a_reader_sees_them(
+    disguise: Callable[[str], str],
 ) -> None:
-    """A copy that hides characters between its letters (so that it is not found) hid its credit from the
-    tool too, and was called uncredited though a reader sees "Source: Reuters". The credit and mention
-    readers read the text without them; lines and paragraph numbers are those of the post."""
+    """A copy that hides characters between its letters or swaps them for look-alikes (so that it is not
+    found) hid its credit from the tool too, and was called uncredited though a reader sees "Source:
+    Reuters". The credit and mention readers read the text as a reader sees it; lines and paragraph
+    numbers are those of the post. A text wholly in Cyrillic is read as written."""
     post = replace(
         post_with(
-            _hidden("The ministry said twelve soldiers were killed, Reuters reported.", invisible),
-            _hidden("Source: Reuters", invisible),
+            disguise("The ministry said twelve soldiers were killed, Reuters reported."),
+            disguise("Source: Reuters"),
+            "Источник: ТАСС",
         ),
-        title=_hidden("AP: Storm hits the coast", invisible),
+        title=disguise("AP: Storm hits the coast"),
     )
     credited = [
         (c.outlet, c.how, c.evidence, c.line, c.paragraph) for c in extract_credits(post, builtin_aliases())
