@@ -291,6 +291,8 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
     if source == copy:
         return ()
     words_a, words_b = _spans(source), _spans(copy)
+    # The words of a changed run are named as they were found (once per text: once per run was quadratic).
+    latin_source, latin_copy = as_latin(source), as_latin(copy)
     quotes = (quoted_spans(source), quoted_spans(copy))
     found: list[Edit] = []
 
@@ -331,7 +333,7 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
                     add(kind, a0, a1, b0, b1)
                 at_a, at_b, shared_before = a1, b1, True
             continue
-        run_a, run_b = _named(as_latin(source), words_a[i1:i2]), _named(as_latin(copy), words_b[j1:j2])
+        run_a, run_b = _named(latin_source, words_a[i1:i2]), _named(latin_copy, words_b[j1:j2])
         a0, a1 = (run_a[0][1], _extend(source, run_a[-1][2])) if run_a else (at_a, at_a)
         b0, b1 = (run_b[0][1], _extend(copy, run_b[-1][2])) if run_b else (at_b, at_b)
         if run_a and run_b:

@@ -92,7 +92,7 @@ def fold_homoglyphs(text: str, *, in_latin_text: bool = False) -> str:
 
 
 def _reads_as_latin(text: str) -> bool:
-    """Whether more words of ``text`` hold an ASCII letter than hold only letters of other scripts.
+    """Whether more words of ``text`` hold an ASCII letter than hold letters and no ASCII letter.
 
     Counted on the text as the duplicate stage compares it (NFKC, case folded, no ignorable
     characters; an apostrophe or an editor's bracket inside a word splits none), so that a
