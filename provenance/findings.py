@@ -33,6 +33,20 @@ matters:
     the same author's text under two outlets: ``syndication`` (low) when the
     later one credits the first outlet, ``self_plagiarism`` (medium) when it
     does not; told apart from an ordinary uncredited copy by the shared author.
+``disguised_copy``
+    a post that carries another post's text with words disguised: letters
+    swapped for look-alikes of another script ("Rеuters" with a Cyrillic е), or
+    characters no reader sees put into them (a zero-width space), where the
+    other post's words have none. The post claims, by its characters, that the
+    text is not the other's: a reader sees the same words, while search engines
+    and plagiarism checkers that compare characters see other ones. The
+    duplicate stage reads through both (``disguise`` edits); this names the
+    post that hides. High with look-alike letters, or characters no reader sees
+    in two words or more; medium with one such word (a stray character a
+    copy-and-paste can carry); low with soft hyphens only where a hyphenation
+    library could put them (some sites do, for line breaks), two letters or
+    more on either side. Who copied whom does not enter: the text that hides
+    is the one disguised, whichever came first.
 
 Formatting-only differences (case, punctuation, quote style, whitespace)
 never make a finding. Findings are sorted by severity, then by the posts'
@@ -43,18 +57,22 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from provenance.bidi import isolated_bidi
 from provenance.config import AuditConfig
 from provenance.dedup.order import GUESSES
 from provenance.graph.nodes import title_key
 from provenance.graph.notes import parse_note
+from provenance.invisible import hidden_characters, visible
 from provenance.models import (
     Credit,
     DedupResult,
     Edit,
+    Edits,
     Finding,
     FindingEvidence,
     Pair,
@@ -129,6 +147,54 @@ def _copy_side_edits(pair: Pair, copy_post: str) -> Sequence[Edit]:
     """The pair's edits when they read from the other post to ``copy_post`` (else none: the other changed)."""
     copy_side = _copy_side(pair)
     return pair.edits if copy_side is not None and copy_side.post == copy_post else ()
+
+
+def _disguises(edits: Sequence[Edit]) -> Sequence[Edit]:
+    """The ``disguise`` edits (packed edits are looked through by their kinds' codes, without records)."""
+    if isinstance(edits, Edits):
+        return edits.of_kind("disguise")
+    return [edit for edit in edits if edit.kind == "disguise"]
+
+
+def _unseen(word: str, other: str) -> list[tuple[str, str | None]]:
+    """What ``word`` hides that ``other`` (the same word, as the other post writes it) does not."""
+    hidden = hidden_characters(word)
+    if not hidden:
+        return []
+    theirs = Counter(hidden_characters(other))
+    extra = []
+    for found in hidden:
+        if theirs[found] > 0:
+            theirs[found] -= 1
+        else:
+            extra.append(found)
+    return extra
+
+
+#: The character a site may put into long words for line breaks: where it could break a line, it hides
+#: nothing on purpose.
+_SOFT_HYPHEN = "\u00ad"
+#: A soft hyphen put by a hyphenation library leaves two letters or more on either side of the break
+#: (TeX's and Hyphenator's ``leftmin`` and ``rightmin``, Hunspell's LEFTHYPHENMIN and RIGHTHYPHENMIN
+#: are 2 and more): one after a word's first letter or before its last breaks no line any library would.
+_HYPHENATION = re.compile(f"(?<![^\\W\\d_]{{2}}){_SOFT_HYPHEN}|{_SOFT_HYPHEN}(?![^\\W\\d_]{{2}})")
+
+
+def _hidden_label(char: str, latin: str | None) -> str:
+    """A hidden character as a finding names it: "Cyrillic е (U+0435) for e", "zero width space (U+200B)"."""
+    code = f"U+{ord(char):04X}"
+    if latin is None:
+        return f"{unicodedata.name(char, code).lower()} ({code})"
+    script = unicodedata.name(char, "").split(" ")[0].capitalize() or "Another script's"
+    return f"{script} {char} ({code}) for {latin}"
+
+
+@dataclass
+class _Disguised:
+    """One post's disguised words: where they are, what they hide, and the posts that write them plain."""
+
+    words: dict[tuple[int, int], tuple[str, list[tuple[str, str | None]]]] = field(default_factory=dict)
+    other_posts: set[str] = field(default_factory=set)  # the posts whose words these disguise
 
 
 class _Finder:
@@ -464,6 +530,81 @@ class _Finder:
                         (self.citation_evidence(source), self.citation_evidence(copy)),
                     )
 
+    def disguised_copies(self) -> Iterator[Finding]:
+        disguised: dict[str, _Disguised] = defaultdict(_Disguised)
+        for pairs in self.between.values():
+            for pair in pairs:
+                for edit in _disguises(pair.edits):
+                    sides = (
+                        (pair.a, pair.b, edit.a_start, edit.a_text, edit.b_text),
+                        (pair.b, pair.a, edit.b_start, edit.b_text, edit.a_text),
+                    )
+                    for here, there, start, word, other in sides:
+                        hidden = _unseen(word, other)
+                        if hidden:
+                            found = disguised[here.post]
+                            found.words.setdefault((here.paragraph, start), (word, hidden))
+                            found.other_posts.add(there.post)
+        for post_id in sorted(disguised, key=self.order.__getitem__):
+            found = disguised[post_id]
+            # The posts that hide nothing in these words, or where every one hides something, all of them.
+            plain = {other for other in found.other_posts if other not in disguised}
+            others = sorted(plain or found.other_posts, key=self.order.__getitem__)
+            yield self._disguised_copy(post_id, found, others)
+
+    def _disguised_copy(self, post_id: str, found: _Disguised, others: list[str]) -> Finding:
+        places = sorted(found.words)
+        hidden = [each for place in places for each in found.words[place][1]]
+        alike = list(dict.fromkeys((char, latin) for char, latin in hidden if latin is not None))
+        unseen = list(dict.fromkeys(char for char, latin in hidden if latin is None))
+        unseen_words = sum(
+            1
+            for word, each in found.words.values()
+            if any(latin is None and char != _SOFT_HYPHEN for char, latin in each)
+            or ((_SOFT_HYPHEN, None) in each and _HYPHENATION.search(word) is not None)
+        )
+        severity: Severity = "high" if alike or unseen_words > 1 else "medium" if unseen_words else "low"
+        what = []
+        if alike:
+            shown = ", ".join(_hidden_label(char, latin) for char, latin in alike[:3])
+            more = ", …" if len(alike) > 3 else ""
+            what.append(f"letters swapped for look-alikes of another script ({shown}{more})")
+        if unseen:
+            shown = ", ".join(_hidden_label(char, None) for char in unseen[:3])
+            what.append(
+                f"characters no reader sees put into them ({shown}{', …' if len(unseen) > 3 else ''})"
+            )
+        named = ", ".join(_named(other) for other in others[:3])
+        if len(others) > 3:
+            named += f" and {_count(len(others) - 3, 'more post')}"
+        summary = (
+            f"{_named(post_id)} carries the text of {named} with {_count(len(places), 'word')} disguised in "
+            f"{_count(len({paragraph for paragraph, _ in places}), 'paragraph')}: "
+            + " and ".join(what)
+            + "; a reader sees the same words, tools that compare characters (search engines, "
+            "plagiarism checkers) do not"
+        )
+        post = self.by_id[post_id]
+        evidence = []
+        for place in places[:5]:
+            word, each = found.words[place]
+            counted = Counter(each)
+            labels = "; ".join(
+                _hidden_label(char, latin)
+                + (f" ×{counted[(char, latin)]}" if counted[(char, latin)] > 1 else "")
+                for char, latin in counted
+            )
+            paragraph = place[0]
+            evidence.append(
+                FindingEvidence(
+                    post_id,
+                    paragraph,
+                    _paragraph_line(post, paragraph),
+                    f"{_quoted(visible(word))}: {labels}",
+                )
+            )
+        return Finding("disguised_copy", severity, (post_id, *others), summary, tuple(evidence))
+
 
 def find_findings(
     posts: Sequence[Post],
@@ -494,6 +635,7 @@ def find_findings(
         *(f for f in finder.unnoticed_edits() if frozenset(f.posts) not in versions),
         *finder.dangling_references(),
         *finder.shared_authors(),
+        *finder.disguised_copies(),
     ]
     rank = {severity: i for i, severity in enumerate(SEVERITIES)}
     return sorted(

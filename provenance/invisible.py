@@ -26,7 +26,7 @@ from provenance.models import ClassifiedLine, Paragraph, Post
 
 _Texted = TypeVar("_Texted", Paragraph, ClassifiedLine)
 
-__all__ = ["IGNORABLE", "IGNORABLE_CHARACTERS", "may_hide", "visible", "visible_post"]
+__all__ = ["IGNORABLE", "IGNORABLE_CHARACTERS", "hidden_characters", "may_hide", "visible", "visible_post"]
 
 #: The default ignorable code points, as the body of a regex character class.
 IGNORABLE = (
@@ -87,6 +87,32 @@ def visible(text: str) -> str:
     from provenance.homoglyphs import fold_homoglyphs  # it imports this module
 
     return fold_homoglyphs(IGNORABLE_CHARACTERS.sub("", text), in_latin_text=True)
+
+
+def hidden_characters(text: str) -> list[tuple[str, str | None]]:
+    """What ``text`` holds that a reader does not see as written, in order: each character no reader sees
+    (with None), and each letter that looks like a Latin one (with that ASCII letter).
+
+    Every look-alike letter of the table counts, whatever the word around it:
+    this is asked of a word already known to read as another word that holds
+    the Latin letters (a disguised copy's word beside its source's).
+    """
+    if not may_hide(text):
+        return []
+    from provenance.homoglyphs import homoglyph_table  # it imports this module
+
+    table = homoglyph_table()
+    found: list[tuple[str, str | None]] = []
+    for char in text:
+        latin = table.get(ord(char))
+        if latin is not None:
+            found.append((char, latin))
+        elif _IGNORABLE_CHARACTER.fullmatch(char):
+            found.append((char, None))
+    return found
+
+
+_IGNORABLE_CHARACTER = re.compile(f"[{IGNORABLE}]")
 
 
 def visible_post(post: Post) -> Post:

@@ -430,6 +430,14 @@ class Edits(_Packed[Edit]):
             self._copy[b_start:b_end],
         )
 
+    def of_kind(self, kind: EditKind) -> list[Edit]:
+        """The edits of one kind, in order: a look at the kinds' codes first, records only for those found."""
+        rows = self._rows
+        code = _KIND_CODES[kind]
+        if code not in rows[0::5]:
+            return []
+        return [self._item(at) for at in range(0, len(rows), 5) if rows[at] == code]
+
     def fields(self) -> Iterator[tuple[EditKind, int, int, int, int, str, str]]:
         """Each edit's kind, offsets and texts as a plain tuple: for writers, without making the records."""
         rows = self._rows.tolist()
@@ -722,6 +730,7 @@ FindingKind = Literal[
     "dangling_reference",
     "self_plagiarism",
     "syndication",
+    "disguised_copy",
 ]
 Severity = Literal["high", "medium", "low"]
 

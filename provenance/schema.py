@@ -49,7 +49,7 @@ __all__ = [
 #: a reader of an older MINOR ignores what it does not know. MAJOR goes up when
 #: a field is removed or renamed or changes its type or meaning; a reader refuses
 #: a MAJOR above its own. A document without the field predates it and reads as 1.0.
-SCHEMA_VERSION = "1.6"
+SCHEMA_VERSION = "1.7"
 
 
 def schema_major(version: object) -> int | None:

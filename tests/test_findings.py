@@ -462,3 +462,104 @@ def test_a_copy_of_a_later_version_of_its_credited_source_changed_nothing(tmp_pa
     unnoticed = [f.posts[0] for f in result.findings if f.kind == "substantive_edit_without_notice"]
     # The near miss: a copy that does change the revised number is still found.
     assert "blog" not in unnoticed and "changed" in unnoticed
+
+
+# -- disguised copies -------------------------------------------------------------------
+
+
+def _in_every_word(text: str, hidden: str) -> str:
+    """``hidden`` between every two letters of each word (a hostile copy's tool)."""
+    return " ".join(hidden.join(word) if word.isalpha() else word for word in text.split(" "))
+
+
+def test_a_copy_disguised_with_look_alike_letters_is_a_high_finding_naming_the_letters(
+    tmp_path: Path,
+) -> None:
+    """The duplicate stage sees through a copy's Cyrillic letters (an exact copy), but a reader of the report
+    saw "100% shared" and not that the copy hid itself from the tools that compare characters."""
+    swapped = SOURCE.translate(str.maketrans("aeo", "аео"))  # Cyrillic а, е, о
+    result = audit_records(
+        tmp_path,
+        [record("wire", "2020-03-01", SOURCE, outlet="Reuters"), record("blog", "2020-03-02", swapped)],
+    )
+    finding = only(result, "disguised_copy")
+    assert (finding.severity, finding.posts) == ("high", ("blog", "wire"))
+    assert "blog carries the text of wire with" in finding.summary
+    assert "Cyrillic е (U+0435) for e" in finding.summary
+    assert "letters swapped for look-alikes" in finding.summary
+    assert 0 < len(finding.evidence) <= 5
+    assert {e.post for e in finding.evidence} == {"blog"}
+    assert all(e.paragraph == 0 and e.line is not None for e in finding.evidence)
+    assert any("Cyrillic" in e.text for e in finding.evidence)
+
+
+def test_characters_no_reader_sees_make_a_finding_by_how_many_words_hide_them(tmp_path: Path) -> None:
+    """Every word: high. One word: medium (a stray character a copy-and-paste can carry)."""
+    one_word = SOURCE.split(" ")
+    one_word[3] = "\u200b".join(one_word[3])
+    result = audit_records(
+        tmp_path,
+        [
+            record("wire", "2020-03-01", SOURCE),
+            record("every", "2020-03-02", _in_every_word(SOURCE, "\u200b")),
+            record("one", "2020-03-03", " ".join(one_word)),
+        ],
+    )
+    found = {f.posts[0]: f for f in result.findings if f.kind == "disguised_copy"}
+    assert sorted(found) == ["every", "one"], kinds(result)
+    assert found["every"].severity == "high"
+    assert found["one"].severity == "medium"
+    assert "zero width space (U+200B)" in found["every"].summary
+    assert "1 word disguised in 1 paragraph" in found["one"].summary
+    # Each names the post that writes the words plainly, not the other disguised copy.
+    assert found["every"].posts == ("every", "wire") and found["one"].posts == ("one", "wire")
+
+
+def test_soft_hyphens_where_hyphenation_puts_them_are_low_and_between_every_letter_high(
+    tmp_path: Path,
+) -> None:
+    """A site may hyphenate long words with soft hyphens (two letters or more each side of a break): a low
+    finding. One after a word's first letter breaks no line any hyphenation library would."""
+    text = (
+        "The ministry announced yesterday that seventeen international observers had travelled to the "
+        "disputed northern province, where government soldiers and independent militias exchanged artillery "
+        "fire throughout the weekend, according to humanitarian organisations working near the frontline."
+    )
+    hyphenated = " ".join(
+        f"{word[:3]}\u00ad{word[3:]}" if len(word) >= 8 else word for word in text.split(" ")
+    )
+    assert hyphenated.count("\u00ad") >= 10
+    result = audit_records(
+        tmp_path,
+        [
+            record("wire", "2020-03-01", text),
+            record("hyphenated", "2020-03-02", hyphenated),
+            record("every", "2020-03-03", _in_every_word(text, "\u00ad")),
+        ],
+    )
+    found = {f.posts[0]: f.severity for f in result.findings if f.kind == "disguised_copy"}
+    assert found == {"hyphenated": "low", "every": "high"}, kinds(result)
+
+
+def test_near_miss_a_clean_copy_of_a_disguised_text_names_the_text_that_hides(tmp_path: Path) -> None:
+    """The finding is about the text that hides, whichever came first: a clean later copy is not blamed."""
+    swapped = SOURCE.translate(str.maketrans("aeo", "аео"))
+    result = audit_records(
+        tmp_path,
+        [record("first", "2020-03-01", swapped), record("later", "2020-03-02", SOURCE)],
+    )
+    assert only(result, "disguised_copy").posts == ("first", "later")
+
+
+def test_near_miss_case_changes_and_identical_disguises_are_no_disguised_copy(tmp_path: Path) -> None:
+    """A copy in capitals hides nothing; two posts disguised alike differ in no character, and the dump
+    holds no plain version to tell a disguise by."""
+    upper = audit_records(
+        tmp_path, [record("wire", "2020-03-01", SOURCE), record("upper", "2020-03-02", SOURCE.upper())]
+    )
+    assert upper.pairs and upper.findings == []
+    swapped = SOURCE.translate(str.maketrans("aeo", "аео"))
+    alike = audit_records(
+        tmp_path, [record("one", "2020-03-01", swapped + " " + SECOND), record("two", "2020-03-04", swapped)]
+    )
+    assert alike.pairs and alike.findings == []
