@@ -1477,3 +1477,38 @@ def test_the_copies_hint_calls_no_post_earlier_when_every_order_is_a_guess(seed_
     guessed = decided_by("input_order")
     assert "shares text with other posts and is guessed to be the copy" in guessed
     assert "earlier" not in guessed
+
+
+def test_a_disguised_copy_is_marked_in_the_lead_and_its_row_from_the_audits_finding(tmp_path: Path) -> None:
+    """A copy whose words hide look-alike letters was "100% shared" on the first screen and nothing more:
+    the audit's disguised_copy finding now marks its line of the lead and its row, and the source's not."""
+    import provenance
+    from provenance import export
+    from tests.test_verdicts import prose
+
+    text = prose(11, 72)
+    dump = tmp_path / "dump.jsonl"
+    records = [
+        {"id": "wire", "title": "Wire", "date": "2020-03-01", "text": text},
+        {
+            "id": "blog",
+            "title": "Blog",
+            "date": "2020-03-02",
+            "text": text.translate(str.maketrans("ae", "ае")),
+        },
+        {"id": "plain", "title": "Plain", "date": "2020-03-03", "text": text + " " + prose(12, 30)},
+    ]
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    doc = export.materialized(export.audit_to_dict(provenance.audit([dump])))
+    assert [(f["kind"], f["posts"][0]) for f in doc["findings"]] == [("disguised_copy", "blog")]
+    rows = {row.post.id: row for row in build_context(doc).copies}
+    assert rows["blog"].disguised and not rows["plain"].disguised
+    html = render(doc)
+    lead = re.search(r'<div class="lead".*?</div>', html, flags=re.S)
+    assert lead is not None
+    lead_lines = re.findall(
+        r'<li><a class="lead-post" href="#copy-post-(\w+)">(.*?)</li>', lead.group(), re.S
+    )
+    assert {post: 'class="disguised"' in line for post, line in lead_lines} == {"blog": True, "plain": False}
+    marked = [row for row in copies_rows(html) if 'class="disguised"' in row]
+    assert len(marked) == 1 and 'id="copy-post-blog"' in marked[0]

@@ -14,6 +14,7 @@ from provenance.report.context.common import (
     PostRef,
     ReportLimits,
     _float,
+    _list,
     _mirrored,
     _PairRecord,
     _Posts,
@@ -73,6 +74,9 @@ class CopyRow:
     uncredited_share: float | None
     aligned: tuple[AlignedPair, ...]
     aligned_total: int
+    # The audit found this post's words disguised (a ``disguised_copy`` finding naming it, high or medium):
+    # its text hides look-alike letters or characters no reader sees from tools that compare characters.
+    disguised: bool = False
 
     @property
     def main_direction(self) -> Direction:
@@ -81,6 +85,21 @@ class CopyRow:
 
 
 _FIRMNESS = {"decided": 0, "guessed": 1, "undecided": 2}
+
+
+def _disguised_posts(doc: Mapping[str, Any], wanted: set[str]) -> set[str]:
+    """The posts of ``wanted`` a high or medium ``disguised_copy`` finding names first: the audit's call."""
+    found = set()
+    for finding in _list(doc, "findings"):
+        if (
+            isinstance(finding, Mapping)
+            and finding.get("kind") == "disguised_copy"
+            and finding.get("severity") in ("high", "medium")
+        ):
+            named = finding.get("posts")
+            if isinstance(named, list) and named and named[0] in wanted:
+                found.add(named[0])
+    return found
 
 
 def _copies(
@@ -111,6 +130,7 @@ def _copies(
             if isinstance(raw, Mapping):
                 texts[(post_id, int(_float(raw.get("index"))))] = _text(raw.get("text"))
 
+    disguised = _disguised_posts(doc, wanted)
     rows: list[CopyRow] = []
     aligned_room = limits.max_aligned
     for post_id, brief in derived[: limits.max_copies]:
@@ -192,6 +212,7 @@ def _copies(
                 uncredited_share=uncredited,
                 aligned=tuple(a for _, a in aligned[: min(limits.max_aligned_per_copy, aligned_room)]),
                 aligned_total=len(aligned),
+                disguised=post_id in disguised,
             )
         )
         aligned_room -= len(rows[-1].aligned)
