@@ -129,7 +129,8 @@ _OPENERS = "“\"‘'([" + "—–"
 _SAYING = (
     r"reported|reports|report|said|says|told|tells|noted|notes|assessed|assesses|wrote|writes|"
     r"published|publishes|stated|states|announced|announces|claimed|claims|warned|warns|promised|"
-    r"vowed|revealed|reveals|disclosed|confirmed|confirms|added|explained|observed|cautioned|declared"
+    r"vowed|revealed|reveals|disclosed|confirmed|confirms|added|explained|observed|cautioned|declared|"
+    r"insisted|insists|denied|denies|admitted|admits|argued|argues|alleged|alleges"
 )
 # The outlet is the speaker: a cue follows its name.
 _SPEAKER = (

@@ -86,6 +86,10 @@ def test_sentences_do_not_break_at_abbreviations_or_inside_quotes() -> None:
             "He took note of a warning from the Russian Defense Ministry that all is tracked.",
             [("Russian Defense Ministry", "the Russian Defense Ministry", "warning from")],
         ),
+        # Verbs that put a claim in an outlet's mouth as much as "said" (METER's showbiz articles).
+        ("But the BBC insisted the show would go on.", [("BBC", "the BBC", "insisted")]),
+        ("The BBC denied that the deal was a blow.", [("BBC", "The BBC", "denied")]),
+        ("Reuters admitted the figure was wrong.", [("Reuters", "Reuters", "admitted")]),
     ],
 )
 def test_cue_bound_to_a_known_outlet_is_a_mention(text: str, expected: list[tuple[str, str, str]]) -> None:
