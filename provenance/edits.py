@@ -38,10 +38,11 @@ reads the words of both sides. It is rules over words, not understanding:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
@@ -49,11 +50,67 @@ from rapidfuzz.distance import Levenshtein
 from provenance.homoglyphs import as_latin, homoglyph_table
 from provenance.invisible import IGNORABLE_CHARACTERS, may_hide
 from provenance.lcs import opcodes
-from provenance.models import GROUPS, KINDS, Edit, EditKind, Edits
+from provenance.models import GROUPS, KINDS, Edit, EditKind, Edits, Pair, PostReuse
 from provenance.quotes import quoted_spans
 from provenance.shingle import _raw_to_words, tokens, word_spans
 
-__all__ = ["GROUPS", "KINDS", "Edit", "describe_edit", "edits", "edits_many"]
+__all__ = ["GROUPS", "KINDS", "Edit", "describe_edit", "edits", "edits_many", "with_changes"]
+
+
+def _kind_counts(pairs: Iterable[Pair]) -> tuple[tuple[EditKind, int], ...]:
+    """How many edits of each kind ``pairs`` hold, in :data:`KINDS` order, kinds with none left out."""
+    counted: Counter[str] = Counter()
+    for pair in pairs:
+        edits = pair.edits
+        if isinstance(edits, Edits):
+            counted.update(edits.kinds())
+        else:
+            counted.update(edit.kind for edit in edits)
+    return tuple((kind, counted[kind]) for kind in KINDS if counted[kind])
+
+
+def _closest(items: Iterable[tuple[int, Pair]]) -> list[Pair]:
+    """For each paragraph of the copy, the pair of the fewest edits (the first of those), in its order."""
+    closest: dict[int, Pair] = {}
+    for index, pair in items:
+        kept = closest.get(index)
+        if kept is None or len(pair.edits) < len(kept.edits):
+            closest[index] = pair
+    return list(closest.values())
+
+
+def with_changes(
+    reuse: Mapping[str, PostReuse], copied: Mapping[tuple[str, str], Sequence[tuple[int, Pair]]]
+) -> dict[str, PostReuse]:
+    """Each borrowing post's ``reuse`` with every source's ``changes``: what the post changed in the
+    paragraphs it carries from that source, counted by kind.
+
+    ``copied`` files each decided pair between posts under (copy, source)
+    (:func:`provenance.reuse_credit.copied_paragraphs`): its edits read from
+    the source to the copy, so each is a change the copy made. A paragraph of
+    the copy that pairs with several paragraphs of one source (a source
+    repeating its own text, as a post's excerpt repeats its body) counts only
+    against the one it differs from least: the seed's copy carries a
+    paragraph word for word, and the source's shorter excerpt of it would
+    have said the copy added a sentence. A paragraph carried from two sources
+    counts against each, since each is a version the reader may hold the copy
+    against. The report shows the counts beside each source, so that what a
+    copy changed is read off the copies table, not only from its aligned
+    paragraphs.
+    """
+    result: dict[str, PostReuse] = {}
+    for post_id, found in reuse.items():
+        if not found.sources:
+            result[post_id] = found
+            continue
+        sources = tuple(
+            dataclasses.replace(
+                source, changes=_kind_counts(_closest(copied.get((post_id, source.post), ())))
+            )
+            for source in found.sources
+        )
+        result[post_id] = dataclasses.replace(found, sources=sources)
+    return result
 
 
 def describe_edit(

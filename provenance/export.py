@@ -587,7 +587,11 @@ def _reuse_dict(reuse: PostReuse) -> ReuseDoc:
         derivation=reuse.derivation,
         sources=[
             ReuseSourceDoc(
-                post=s.post, share=_r(s.share), quoted_share=_r(s.quoted_share), decided_by=s.decided_by
+                post=s.post,
+                share=_r(s.share),
+                quoted_share=_r(s.quoted_share),
+                decided_by=s.decided_by,
+                changes=dict(s.changes),
             )
             for s in reuse.sources
         ],

@@ -430,6 +430,10 @@ class Edits(_Packed[Edit]):
             self._copy[b_start:b_end],
         )
 
+    def kinds(self) -> Iterator[EditKind]:
+        """Each edit's kind, in order, read from the codes without making the records."""
+        return map(KINDS.__getitem__, self._rows[0::5])
+
     def of_kind(self, kind: EditKind) -> list[Edit]:
         """The edits of one kind, in order: a look at the kinds' codes first, records only for those found."""
         rows = self._rows
@@ -534,12 +538,18 @@ class ReuseSource:
     ``share`` and ``quoted_share`` are fractions of the borrowing post's words
     taken from this post outside and inside quotations; ``decided_by`` names
     the evidence of order (:data:`provenance.dedup.order.EVIDENCE`).
+    ``changes`` counts what the borrowing post changed in the paragraphs it
+    carries from this one, by edit kind (:mod:`provenance.edits`), in the
+    order of :data:`KINDS` (substantive first), kinds it never changed left
+    out; set by the audit after the pairs' edits (empty: nothing changed, or
+    no whole paragraph is carried).
     """
 
     post: str
     share: float
     quoted_share: float = 0.0
     decided_by: str = ""
+    changes: tuple[tuple[EditKind, int], ...] = ()
 
 
 CreditWay = Literal[

@@ -176,6 +176,9 @@ class ReuseSourceDoc(TypedDict):
     share: float
     quoted_share: float
     decided_by: str
+    # What the borrowing post changed in the paragraphs it carries from this source: edit kind -> count,
+    # substantive kinds first, kinds it never changed left out (since 1.7; absent from older documents).
+    changes: NotRequired[dict[str, int]]
 
 
 _Source = TypeVar("_Source", bound=Mapping[str, Any])

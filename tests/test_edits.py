@@ -249,3 +249,36 @@ def test_each_text_is_read_for_look_alike_letters_once_however_many_runs_changed
     found = edits("“" + " ".join(words) + "”", "“" + " ".join(changed) + "”")
     assert len(found) == 100
     assert len(read) == 2
+
+
+def test_each_source_of_a_copy_counts_what_the_copy_changed_by_kind(tmp_path: Path) -> None:
+    """posts[].reuse.sources[].changes: the copy's edits of the paragraphs it carries, substantive first."""
+    import json
+
+    import provenance
+
+    first = (
+        "The ministry said on Monday that 12 soldiers were killed in the attack on the northern base, and "
+        "that the attackers had crossed the border during the night before the assault began near the "
+        "old bridge."
+    )
+    second = (
+        "Officials in the capital have not said how many civilians were wounded, and aid groups have asked "
+        "for access to the area, where the roads remain closed and the power has been cut since Sunday."
+    )
+    copy_first = first.replace("12", "15").replace("old bridge", "new bridge")
+    records = [
+        {"id": "wire", "title": "Wire", "date": "2020-03-01", "text": f"{first}\n\n{second}"},
+        {"id": "blog", "title": "Blog", "date": "2020-03-02", "text": f"{copy_first}\n\n{second}"},
+        {"id": "same", "title": "Same", "date": "2020-03-03", "text": second},
+    ]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = provenance.audit([dump])
+    (from_wire,) = result.dedup.reuse["blog"].sources
+    assert from_wire.post == "wire"
+    assert from_wire.changes == (("number", 1), ("wording", 1))
+    assert [s.changes for s in result.dedup.reuse["same"].sources] == [()] * len(
+        result.dedup.reuse["same"].sources
+    )
+    assert result.dedup.reuse["wire"].sources == ()

@@ -112,6 +112,15 @@ def test_the_one_reprint_is_us_on_alert_copying_isis_chief(seed_audit: Audit) ->
     assert reprint.decided_by in {"citation_date", "post_date"}
 
 
+def test_the_copy_changes_nothing_in_the_paragraphs_it_carries(seed_audit: Audit) -> None:
+    """Read from the seed: "US on alert" carries ten paragraphs of "ISIS chief" word for word (lines
+    117-135 against 149-167). The source's excerpt at line 145 repeats the close of its own paragraph at
+    line 165: against the excerpt the copy's line 133 would seem to add sentences, but it carries the
+    whole paragraph."""
+    (source,) = seed_audit.dedup.reuse[US_ON_ALERT].sources
+    assert (source.post, source.changes) == (ISIS_CHIEF, ())
+
+
 def test_copy_is_derived_and_the_others_are_independent(seed_audit: Audit) -> None:
     """Only "US on alert" borrows from an earlier post; self-repetition does not count as borrowing."""
     reuse = seed_audit.dedup.reuse

@@ -1336,7 +1336,36 @@ def _as_version_1(db: Path) -> None:
         conn.execute(_PAIR_TEXTS_V1)
         conn.execute(_POST_CHANGES_V1)
         conn.execute("DROP TABLE sketches")
+        conn.execute("ALTER TABLE reuse_sources DROP COLUMN changes_json")
         conn.execute("PRAGMA user_version = 1")
+
+
+def test_a_store_of_version_3_gains_what_each_copy_changed(tmp_path: Path) -> None:
+    """reuse_sources.changes_json is added by the next audit; the run before it reads back without
+    ``changes`` (as its audit.json had none), the new run with them."""
+    dump = _dump(tmp_path / "dump")
+    db = tmp_path / "a.sqlite"
+    _ok(_audit(tmp_path, dump))
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE reuse_sources DROP COLUMN changes_json")
+        conn.execute("PRAGMA user_version = 3")
+    assert "later" in _report_from_store(tmp_path)
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("copy2", "2017-07-06", SOURCE)])
+    result = _ok(_audit(tmp_path, dump))
+    assert f"migrated from schema version 3 to {SCHEMA_VERSION}" in result.output
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT run, post, changes_json FROM reuse_sources ORDER BY run, post").fetchall()
+    assert {changes for run, _, changes in rows if run == 1} == {None}
+    assert [(post, changes) for run, post, changes in rows if run == 2] == [
+        ("copy", "{}"),
+        ("copy2", "{}"),
+        ("other", '{"wording":1}'),  # "wheat" for "barley"
+    ]
+    _, first = stored_document(db, 1)
+    _, second = stored_document(db, 2)
+    assert all("changes" not in s for p in first["posts"] for s in (p.get("reuse") or {}).get("sources", []))
+    changed = [s["changes"] for p in second["posts"] for s in (p.get("reuse") or {}).get("sources", [])]
+    assert sorted(changed, key=len) == [{}, {}, {"wording": 1}]
 
 
 def _pair_columns(db: Path) -> list[str]:

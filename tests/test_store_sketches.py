@@ -157,6 +157,7 @@ def test_a_store_of_version_2_gains_the_sketches_table(tmp_path: Path) -> None:
     _ok(_audit(tmp_path, dump))
     with sqlite3.connect(tmp_path / "a.sqlite") as conn:
         conn.execute("DROP TABLE sketches")
+        conn.execute("ALTER TABLE reuse_sources DROP COLUMN changes_json")
         conn.execute("PRAGMA user_version = 2")
     (dump / "post3.txt").write_text(f"Post 3\n\n{C}\n", encoding="utf-8")
     result = _ok(_audit(tmp_path, dump, "--sketches"))

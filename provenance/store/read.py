@@ -79,12 +79,17 @@ def _posts(conn: sqlite3.Connection, run: int) -> list[dict[str, Any]]:
     ):
         paragraphs[post].append({"index": idx, "line": line, "line_end": line_end, "text": text})
     sources: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for post, source, share, quoted, decided in conn.execute(
-        "SELECT post, source, share, quoted_share, decided_by FROM reuse_sources "
+    # A store of schema version 3 or before has no changes_json; a run before it has NULL there.
+    changes_column = "changes_json" if has_column(conn, "reuse_sources", "changes_json") else "NULL"
+    for post, source, share, quoted, decided, changes in conn.execute(
+        f"SELECT post, source, share, quoted_share, decided_by, {changes_column} FROM reuse_sources "
         "WHERE run = ? ORDER BY post, ord",
         (run,),
     ):
-        sources[post].append({"post": source, "share": share, "quoted_share": quoted, "decided_by": decided})
+        kept: dict[str, Any] = {"post": source, "share": share, "quoted_share": quoted, "decided_by": decided}
+        if changes is not None:
+            kept["changes"] = json.loads(changes)
+        sources[post].append(kept)
     credits: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for post, source, outlet, how, credited, share, line, evidence in conn.execute(
         "SELECT post, source, outlet, how, credited, share, evidence_line, evidence FROM reuse_credits "

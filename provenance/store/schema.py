@@ -20,7 +20,7 @@ from __future__ import annotations
 #: The layout's version, kept in ``PRAGMA user_version``. Bump it on any change
 #: to the tables below, with the statements that bring the previous layout to it
 #: in :data:`MIGRATIONS`; a store of another version is refused with a message.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Tables in the order they are created (and dropped in reverse by ``--rebuild``).
 TABLES = (
@@ -165,6 +165,7 @@ CREATE TABLE reuse_sources (
     share REAL NOT NULL,
     quoted_share REAL NOT NULL,
     decided_by TEXT NOT NULL,
+    changes_json TEXT,
     PRIMARY KEY (run, post, ord)
 );
 CREATE INDEX reuse_sources_source ON reuse_sources (run, source);
@@ -353,4 +354,6 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     # 3: the paragraphs' MinHash sketches, kept with --sketches.
     2: (TABLE_DDL["sketches"],),
+    # 4: what a copy changed in the paragraphs it carries from each source, counted by edit kind.
+    3: ("ALTER TABLE reuse_sources ADD COLUMN changes_json TEXT",),
 }

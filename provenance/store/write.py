@@ -231,8 +231,18 @@ def _posts(rows: _Inserter, posts: Iterable[Mapping[str, Any]], cwd: str | None)
             ),
         )
         for i, s in enumerate(reuse["sources"]):
+            changes = s.get("changes")
             rows.add(
-                "reuse_sources", (pid, i, clean(s["post"]), s["share"], s["quoted_share"], s["decided_by"])
+                "reuse_sources",
+                (
+                    pid,
+                    i,
+                    clean(s["post"]),
+                    s["share"],
+                    s["quoted_share"],
+                    s["decided_by"],
+                    None if changes is None else dumps(changes),
+                ),
             )
         for i, e in enumerate((credit or {}).get("by", [])):
             rows.add(
