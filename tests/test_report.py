@@ -1512,3 +1512,52 @@ def test_a_disguised_copy_is_marked_in_the_lead_and_its_row_from_the_audits_find
     assert {post: 'class="disguised"' in line for post, line in lead_lines} == {"blog": True, "plain": False}
     marked = [row for row in copies_rows(html) if 'class="disguised"' in row]
     assert len(marked) == 1 and 'id="copy-post-blog"' in marked[0]
+
+
+def test_what_a_copy_changed_is_in_its_row_and_the_substance_in_the_first_lines(tmp_path: Path) -> None:
+    """The audit's sources[].changes in words: the copies table's "What it changed" cell for each source,
+    and a changed number on the report's first lines, where a reader asks what the copy did."""
+    import provenance
+    from provenance import export
+
+    first = (
+        "The ministry said on Monday that 12 soldiers were killed in the attack on the northern base, and "
+        "that the attackers had crossed the border during the night before the assault began near the bridge."
+    )
+    second = (
+        "Officials in the capital have not said how many civilians were wounded, and aid groups have asked "
+        "for access to the area, where the roads remain closed and the power has been cut since Sunday."
+    )
+    dump = tmp_path / "dump.jsonl"
+    records = [
+        {"id": "wire", "title": "Wire", "date": "2020-03-01", "text": f"{first}\n\n{second}"},
+        {
+            "id": "blog",
+            "title": "Blog",
+            "date": "2020-03-02",
+            "text": f"{first.replace('12', '15')}\n\n{second}",
+        },
+        {"id": "same", "title": "Same", "date": "2020-03-03", "text": f"{first}\n\n{second}"},
+    ]
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    doc = export.materialized(export.audit_to_dict(provenance.audit([dump])))
+    rows = {row.post.id: row for row in build_context(doc).copies}
+    assert [(s.post.id, s.changed_substance, s.changed_otherwise) for s in rows["blog"].sources] == [
+        ("wire", "1 number", "")
+    ]
+    same = rows["same"].sources[0]
+    assert (same.changes_recorded, same.changed_substance, same.changed_otherwise) == (True, "", "")
+    html = render(doc)
+    lead = re.search(r'<div class="lead".*?</div>', html, flags=re.S)
+    assert lead is not None and '<span class="changes substantive">changed 1 number</span>' in lead.group()
+    (blog_row,) = [row for row in copies_rows(html) if 'id="copy-post-blog"' in row]
+    assert '<li class="changes"><strong class="substantive">1 number</strong></li>' in blog_row
+    (same_row,) = [row for row in copies_rows(html) if 'id="copy-post-same"' in row]
+    assert '<li class="changes">no edit found</li>' in same_row
+    # A document from before sources[].changes says so instead of "no edit found".
+    for post in doc["posts"]:
+        for source in (post.get("reuse") or {}).get("sources", []):
+            source.pop("changes", None)
+    older = {row.post.id: row for row in build_context(doc).copies}
+    assert not older["blog"].sources[0].changes_recorded
+    assert '<li class="changes">not recorded</li>' in render(doc)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from provenance.models import GROUPS, KINDS
 from provenance.report.anchors import post_anchor
 from provenance.report.context.common import (
     Direction,
@@ -29,13 +30,71 @@ from provenance.schema import sources_main_first
 
 @dataclass(frozen=True, slots=True)
 class CopySource:
-    """One source of a borrowing post, as a row of the copies table names it."""
+    """One source of a borrowing post, as a row of the copies table names it.
+
+    What the copy changed in the paragraphs it carries from this source, from
+    the audit's ``changes`` in words: ``changed_substance`` ("1 number, 2
+    names", on the report's first lines too) and ``changed_otherwise`` ("2
+    rewordings, 20 formatting edits"); ``changes_recorded`` is False for a
+    document before 1.7, which has none.
+    """
 
     post: PostRef
     share: float
     quoted_share: float
     direction: Direction
     credit: Credit
+    changes_recorded: bool = False
+    changed_substance: str = ""
+    changed_otherwise: str = ""
+
+
+#: Each edit kind as the copies table counts it (singular, plural); editorial and formatting kinds are
+#: summed under their group, except a disguise, which a reader should not have to look for.
+_CHANGE_WORDS: dict[str, tuple[str, str]] = {
+    "number": ("number", "numbers"),
+    "date": ("date", "dates"),
+    "name": ("name", "names"),
+    "negation": ("negation", "negations"),
+    "hedge": ("hedge", "hedges"),
+    "quote": ("quotation", "quotations"),
+    "sentence_dropped": ("sentence dropped", "sentences dropped"),
+    "sentence_added": ("sentence added", "sentences added"),
+    "lead_in_cut": ("lead-in cut", "lead-ins cut"),
+    "lead_in_added": ("lead-in added", "lead-ins added"),
+    "reordered": ("sentence moved", "sentences moved"),
+    "wording": ("rewording", "rewordings"),
+    "disguise": ("disguised word", "disguised words"),
+}
+
+
+def _counted(count: int, words: tuple[str, str]) -> str:
+    return f"{count:,} {words[0] if count == 1 else words[1]}"
+
+
+def changes_in_words(changes: Mapping[str, Any]) -> tuple[str, str]:
+    """A source's ``changes`` (edit kind -> count) as the copies table says them: the substantive part
+    ("1 number, 2 names") and the rest ("2 rewordings, 20 formatting edits").
+
+    Substantive and structural kinds by name, editorial and formatting ones
+    counted by group; both empty when nothing changed (the table says "no
+    edit found": the paragraphs carried differ in nothing the edits read, or
+    no whole paragraph is carried because the shared passages are shorter).
+    """
+    substance: list[str] = []
+    rest: list[str] = []
+    grouped: dict[str, int] = {}
+    for kind in KINDS:
+        count = changes.get(kind)
+        if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+            continue
+        group = GROUPS[kind]
+        if kind in _CHANGE_WORDS:
+            (substance if group == "substantive" else rest).append(_counted(count, _CHANGE_WORDS[kind]))
+        else:
+            grouped[group] = grouped.get(group, 0) + count
+    rest += [_counted(count, (f"{group} edit", f"{group} edits")) for group, count in grouped.items()]
+    return ", ".join(substance), ", ".join(rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +201,8 @@ def _copies(
         sources = []
         for raw in raw_sources:
             source_id = _text(raw.get("post"))
+            recorded = raw.get("changes")
+            substance, otherwise = changes_in_words(recorded) if isinstance(recorded, Mapping) else ("", "")
             sources.append(
                 CopySource(
                     posts.ref(source_id),
@@ -149,6 +210,9 @@ def _copies(
                     _float(raw.get("quoted_share")),
                     direction(_text(raw.get("decided_by"))),
                     _source_credit(credit, source_id),
+                    isinstance(recorded, Mapping),
+                    substance,
+                    otherwise,
                 )
             )
         source_ids = {s.post.id for s in sources}
