@@ -184,6 +184,7 @@ POST_CSV_COLUMNS = (
     "reference",
     "path",
     "line",
+    "main_source_changes",
 )
 
 REPRINT_CSV_COLUMNS = (
@@ -859,6 +860,9 @@ def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
     ``reuse.credit`` (empty where the audit has none: a post that borrows
     nothing): its two shares, and ``credited_how``, how each source is
     credited (``none`` where it is not), named by its outlet or else its id.
+    ``main_source_changes`` (last, so that the earlier columns keep their
+    places) is what the post changed in the paragraphs it carries from its
+    main source, ``kind: count`` pairs (``none``: no edit found).
     """
     posts = _titles_and_dates(doc)
     writer = SpreadsheetSafeWriter(handle)
@@ -890,6 +894,11 @@ def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
             row += [None] * 3
         row.append(post.get("reference"))
         row += [where.get("path"), where.get("line_start")] if where else [None, None]
+        changes = main.get("changes") if main is not None else None
+        if isinstance(changes, Mapping):
+            row.append("; ".join(f"{kind}: {count}" for kind, count in changes.items()) or "none")
+        else:
+            row.append(None)
         writer.writerow(row)
 
 

@@ -63,6 +63,8 @@ def test_posts_csv_has_a_row_per_post_and_names_the_copy_s_main_source(seed_out:
     assert float(copy["credited_share"]) == credit["credited_share"] > 0
     assert float(copy["uncredited_share"]) == credit["uncredited_share"]
     assert copy["credited_how"] == "DEBKAfile: citation"
+    assert copy["main_source_changes"] == "none"  # word for word (tests/test_seed.py)
+    assert list(export.POST_CSV_COLUMNS)[-1] == "main_source_changes"  # added last: no column moved
     for row in rows:
         post = next(p for p in doc["posts"] if p["id"] == row["id"])
         assert int(row["words"]) == sum(len(p["text"].split()) for p in post["paragraphs"]) > 0
@@ -72,6 +74,7 @@ def test_posts_csv_has_a_row_per_post_and_names_the_copy_s_main_source(seed_out:
             assert row["main_source"] == row["main_source_date"] == row["decided_by"] == ""
             # Nothing borrowed, no reuse.credit: empty cells, never a made-up 0.
             assert row["credited_share"] == row["uncredited_share"] == row["credited_how"] == ""
+            assert row["main_source_changes"] == ""
 
 
 def test_reprints_csv_names_both_posts_their_dates_and_how_it_was_decided(seed_out: Path) -> None:
@@ -201,6 +204,16 @@ def test_the_main_source_is_the_one_borrowed_from_most() -> None:
         "input_order",
         "'-first",
     )
+
+
+def test_posts_csv_says_what_the_copy_changed_in_its_main_source_s_text() -> None:
+    doc = hostile_doc()
+    sources = doc["posts"][0]["reuse"]["sources"]
+    sources[1]["share"] = 0.4
+    sources[0]["changes"] = {"name": 5}
+    sources[1]["changes"] = {"number": 2, "wording": 1}
+    (row, *_) = csv.DictReader(io.StringIO(export.posts_csv(doc)))
+    assert (row["main_source"], row["main_source_changes"]) == ("'@second", "number: 2; wording: 1")
 
 
 def test_a_failed_table_leaves_every_previous_output_in_place(
