@@ -150,6 +150,11 @@ _CUE_AFTER = re.compile(_SPEAKER + _RELATIVE_CLAUSE + _VERB, re.IGNORECASE)
 # For a name the table does not know, the verb must follow the name itself: across a relative
 # clause ("DiscoverEd, which … will be added") the name is too often not the one speaking.
 _CUE_AFTER_CLOSE = re.compile(_SPEAKER + _VERB, re.IGNORECASE)
+# Words naming what an outlet is, between a cue and the name: "told music mag NME".
+_DESCRIBED_AS = (
+    "magazine", "mag", "newspaper", "paper", "tabloid", "daily", "weekly", "website", "site", "broadcaster",
+    "channel", "network", "station", "agency", "outlet", "publication", "journal",
+)  # fmt: skip
 # The outlet is the source named by a phrase before it.
 _CUE_BEFORE = re.compile(
     r"(?:(?P<phrase>according\s+to|told|tells|telling|interview\s+with"
@@ -159,6 +164,8 @@ _CUE_BEFORE = re.compile(
     r"|(?:warning|statement|report|data|assessment|review|analysis|study|survey|figures|article|story"
     r"|estimate|announcement)s?\s+(?:from|by)"
     r"|(?:wrote|writes|writing|said|says|reported|published)\s+in)"
+    # "told music mag NME", "according to the newspaper Le Monde": what the outlet is, in small letters.
+    rf"(?-i:(?:\s+the)?(?:\s+[a-z][a-z-]*){{0,2}}?\s+(?:{'|'.join(_DESCRIBED_AS)}))?"
     r"|(?P<titled>(?:publication|report|book|magazine|pamphlet|document|manual|e-?book|newsletter)\b"
     r"[^.“”]{0,40}?\b(?:called|titled|entitled|named)),?)\s+$",
     re.IGNORECASE,
@@ -167,6 +174,7 @@ _CUE_BEFORE = re.compile(
 _CUE_BEFORE_ENDS = frozenset(
     {"to", "told", "tells", "telling", "with", "for", "at", "by", "from", "in"}
     | {"called", "titled", "entitled", "named"}
+    | set(_DESCRIBED_AS)
 )
 _LAST_WORD = re.compile(r"(\w+),?\s+$")
 _WORDS = re.compile(r"\w+")

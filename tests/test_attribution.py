@@ -90,6 +90,10 @@ def test_sentences_do_not_break_at_abbreviations_or_inside_quotes() -> None:
         ("But the BBC insisted the show would go on.", [("BBC", "the BBC", "insisted")]),
         ("The BBC denied that the deal was a blow.", [("BBC", "The BBC", "denied")]),
         ("Reuters admitted the figure was wrong.", [("Reuters", "Reuters", "admitted")]),
+        # What the outlet is, in small letters, between the cue and the name (METER: "told music mag NME").
+        ("Noel told music mag NME that the band let him go.", [("NME", "NME", "told")]),
+        ("According to the newspaper Le Monde, it was over.", [("Le Monde", "Le Monde", "according to")]),
+        ("She told the trade paper Variety the show was over.", [("Variety", "Variety", "told")]),
     ],
 )
 def test_cue_bound_to_a_known_outlet_is_a_mention(text: str, expected: list[tuple[str, str, str]]) -> None:
