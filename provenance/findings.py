@@ -47,6 +47,14 @@ matters:
     library could put them (some sites do, for line breaks), two letters or
     more on either side. Who copied whom does not enter: the text that hides
     is the one disguised, whichever came first.
+``disguised_text``
+    a post whose words disguise themselves where the dump holds no plain
+    version of them, the common case when the text was copied from a site
+    outside the dump: Latin words with a look-alike letter of another script,
+    or with a character no reader sees between two letters
+    (:func:`provenance.invisible.disguised_words`). Medium with three such
+    words or more; low with one or two (a writer's keyboard left on Cyrillic
+    for a letter, a stray character).
 
 Formatting-only differences (case, punctuation, quote style, whitespace)
 never make a finding. Findings are sorted by severity, then by the posts'
@@ -67,7 +75,13 @@ from provenance.config import AuditConfig
 from provenance.dedup.order import GUESSES
 from provenance.graph.nodes import title_key
 from provenance.graph.notes import parse_note
-from provenance.invisible import hidden_characters, visible
+from provenance.invisible import (
+    SOFT_HYPHEN,
+    disguised_words,
+    hidden_characters,
+    misplaced_soft_hyphen,
+    visible,
+)
 from provenance.models import (
     Credit,
     DedupResult,
@@ -171,13 +185,25 @@ def _unseen(word: str, other: str) -> list[tuple[str, str | None]]:
     return extra
 
 
-#: The character a site may put into long words for line breaks: where it could break a line, it hides
-#: nothing on purpose.
-_SOFT_HYPHEN = "\u00ad"
-#: A soft hyphen put by a hyphenation library leaves two letters or more on either side of the break
-#: (TeX's and Hyphenator's ``leftmin`` and ``rightmin``, Hunspell's LEFTHYPHENMIN and RIGHTHYPHENMIN
-#: are 2 and more): one after a word's first letter or before its last breaks no line any library would.
-_HYPHENATION = re.compile(f"(?<![^\\W\\d_]{{2}}){_SOFT_HYPHEN}|{_SOFT_HYPHEN}(?![^\\W\\d_]{{2}})")
+def _what_hides(hidden: Sequence[tuple[str, str | None]]) -> str:
+    """What disguised words hide, in words: the look-alike letters, then the characters no reader sees."""
+    alike = list(dict.fromkeys((char, latin) for char, latin in hidden if latin is not None))
+    unseen = list(dict.fromkeys(char for char, latin in hidden if latin is None))
+    what = []
+    if alike:
+        shown = ", ".join(_hidden_label(char, latin) for char, latin in alike[:3])
+        more = ", …" if len(alike) > 3 else ""
+        what.append(f"letters swapped for look-alikes of another script ({shown}{more})")
+    if unseen:
+        shown = ", ".join(_hidden_label(char, None) for char in unseen[:3])
+        more = ", …" if len(unseen) > 3 else ""
+        what.append(f"characters no reader sees put into them ({shown}{more})")
+    return " and ".join(what)
+
+
+#: Disguised words a post holds, with no plain version in the dump, from which its disguise is no slip: one
+#: or two can be a writer's keyboard layout left on Cyrillic for a letter ("Mоscow") or a stray character.
+_MANY_DISGUISED_WORDS = 3
 
 
 def _hidden_label(char: str, latin: str | None) -> str:
@@ -555,55 +581,71 @@ class _Finder:
     def _disguised_copy(self, post_id: str, found: _Disguised, others: list[str]) -> Finding:
         places = sorted(found.words)
         hidden = [each for place in places for each in found.words[place][1]]
-        alike = list(dict.fromkeys((char, latin) for char, latin in hidden if latin is not None))
-        unseen = list(dict.fromkeys(char for char, latin in hidden if latin is None))
         unseen_words = sum(
             1
             for word, each in found.words.values()
-            if any(latin is None and char != _SOFT_HYPHEN for char, latin in each)
-            or ((_SOFT_HYPHEN, None) in each and _HYPHENATION.search(word) is not None)
+            if any(latin is None and char != SOFT_HYPHEN for char, latin in each)
+            or ((SOFT_HYPHEN, None) in each and misplaced_soft_hyphen(word))
         )
+        alike = any(latin is not None for _, latin in hidden)
         severity: Severity = "high" if alike or unseen_words > 1 else "medium" if unseen_words else "low"
-        what = []
-        if alike:
-            shown = ", ".join(_hidden_label(char, latin) for char, latin in alike[:3])
-            more = ", …" if len(alike) > 3 else ""
-            what.append(f"letters swapped for look-alikes of another script ({shown}{more})")
-        if unseen:
-            shown = ", ".join(_hidden_label(char, None) for char in unseen[:3])
-            what.append(
-                f"characters no reader sees put into them ({shown}{', …' if len(unseen) > 3 else ''})"
-            )
         named = ", ".join(_named(other) for other in others[:3])
         if len(others) > 3:
             named += f" and {_count(len(others) - 3, 'more post')}"
         summary = (
             f"{_named(post_id)} carries the text of {named} with {_count(len(places), 'word')} disguised in "
-            f"{_count(len({paragraph for paragraph, _ in places}), 'paragraph')}: "
-            + " and ".join(what)
-            + "; a reader sees the same words, tools that compare characters (search engines, "
-            "plagiarism checkers) do not"
+            f"{_count(len({paragraph for paragraph, _ in places}), 'paragraph')}: {_what_hides(hidden)}; a "
+            "reader sees the same words, tools that compare characters (search engines, plagiarism checkers) "
+            "do not"
         )
+        words = [(paragraph, *found.words[(paragraph, start)]) for paragraph, start in places]
+        evidence = self._disguise_evidence(post_id, words)
+        return Finding("disguised_copy", severity, (post_id, *others), summary, evidence)
+
+    def _disguise_evidence(
+        self, post_id: str, words: Sequence[tuple[int, str, Sequence[tuple[str, str | None]]]], limit: int = 5
+    ) -> tuple[FindingEvidence, ...]:
+        """The first disguised words as a reader sees them, each with what it hides."""
         post = self.by_id[post_id]
         evidence = []
-        for place in places[:5]:
-            word, each = found.words[place]
+        for paragraph, word, each in words[:limit]:
             counted = Counter(each)
             labels = "; ".join(
                 _hidden_label(char, latin)
                 + (f" ×{counted[(char, latin)]}" if counted[(char, latin)] > 1 else "")
                 for char, latin in counted
             )
-            paragraph = place[0]
-            evidence.append(
-                FindingEvidence(
-                    post_id,
-                    paragraph,
-                    _paragraph_line(post, paragraph),
-                    f"{_quoted(visible(word))}: {labels}",
-                )
+            text = f"{_quoted(visible(word))}: {labels}"
+            evidence.append(FindingEvidence(post_id, paragraph, _paragraph_line(post, paragraph), text))
+        return tuple(evidence)
+
+    def disguised_texts(self, named: set[str]) -> Iterator[Finding]:
+        """Posts not in ``named`` whose words disguise themselves with no plain version in the dump to
+        compare them with (:func:`~provenance.invisible.disguised_words`): the copy of a text from
+        elsewhere, hidden from the search that would find that text."""
+        for post in self.posts:
+            if post.id in named:
+                continue
+            words = [
+                (paragraph.index, paragraph.text[start:end], hidden)
+                for paragraph in post.paragraphs
+                if not paragraph.text.isascii()
+                for start, end, hidden in disguised_words(paragraph.text)
+            ]
+            if not words:
+                continue
+            hidden = [each for _, _, found in words for each in found]
+            paragraphs = len({paragraph for paragraph, _, _ in words})
+            summary = (
+                f"{_named(post.id)} has {_count(len(words), 'word')} disguised in "
+                f"{_count(paragraphs, 'paragraph')}: {_what_hides(hidden)}; "
+                "a reader sees ordinary words, tools that compare characters (search engines, plagiarism "
+                "checkers) do not, and the dump holds no plain version to compare them with: the text may be "
+                "copied from elsewhere"
             )
-        return Finding("disguised_copy", severity, (post_id, *others), summary, tuple(evidence))
+            severity: Severity = "medium" if len(words) >= _MANY_DISGUISED_WORDS else "low"
+            evidence = self._disguise_evidence(post.id, words)
+            yield Finding("disguised_text", severity, (post.id,), summary, evidence)
 
 
 def find_findings(
@@ -626,6 +668,7 @@ def find_findings(
         if reuse is not None and reuse.credit is not None:
             credited_by.setdefault(credit.post, set()).add(names.key(credit.outlet))
     same_claims = list(finder.same_claims())
+    disguised = list(finder.disguised_copies())
     versions = {frozenset(f.posts) for f in same_claims}
     found = [
         *finder.misattributions(credited_by),
@@ -635,7 +678,8 @@ def find_findings(
         *(f for f in finder.unnoticed_edits() if frozenset(f.posts) not in versions),
         *finder.dangling_references(),
         *finder.shared_authors(),
-        *finder.disguised_copies(),
+        *disguised,
+        *finder.disguised_texts({f.posts[0] for f in disguised}),
     ]
     rank = {severity: i for i, severity in enumerate(SEVERITIES)}
     return sorted(

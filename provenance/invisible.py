@@ -26,7 +26,17 @@ from provenance.models import ClassifiedLine, Paragraph, Post
 
 _Texted = TypeVar("_Texted", Paragraph, ClassifiedLine)
 
-__all__ = ["IGNORABLE", "IGNORABLE_CHARACTERS", "hidden_characters", "may_hide", "visible", "visible_post"]
+__all__ = [
+    "IGNORABLE",
+    "IGNORABLE_CHARACTERS",
+    "SOFT_HYPHEN",
+    "disguised_words",
+    "hidden_characters",
+    "may_hide",
+    "misplaced_soft_hyphen",
+    "visible",
+    "visible_post",
+]
 
 #: The default ignorable code points, as the body of a regex character class.
 IGNORABLE = (
@@ -113,6 +123,54 @@ def hidden_characters(text: str) -> list[tuple[str, str | None]]:
 
 
 _IGNORABLE_CHARACTER = re.compile(f"[{IGNORABLE}]")
+
+#: The character a site may put into long words for line breaks.
+SOFT_HYPHEN = "\u00ad"
+#: A soft hyphen where no hyphenation library would put one: hyphenation leaves two letters or more on
+#: either side of a break (TeX's and Hyphenator's ``leftmin`` and ``rightmin``, Hunspell's LEFTHYPHENMIN
+#: and RIGHTHYPHENMIN are 2 and more), so one after a word's first letter or before its last breaks no line.
+_MISPLACED_SOFT_HYPHEN = re.compile(f"(?<![^\\W\\d_]{{2}}){SOFT_HYPHEN}|{SOFT_HYPHEN}(?![^\\W\\d_]{{2}})")
+# A word as the look-alike letters' reader splits it (characters no reader sees split none), and what in it
+# makes it Latin, or a character no reader sees between two letters.
+_HIDING_WORD = re.compile(f"[\\w{IGNORABLE}]+")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_HIDDEN_BETWEEN_LETTERS = re.compile(f"(?<=[^\\W\\d_])[{IGNORABLE}]+(?=[^\\W\\d_])")
+
+
+def misplaced_soft_hyphen(word: str) -> bool:
+    """Whether ``word`` holds a soft hyphen where no hyphenation library would put one (see above)."""
+    return SOFT_HYPHEN in word and _MISPLACED_SOFT_HYPHEN.search(word) is not None
+
+
+def disguised_words(text: str) -> list[tuple[int, int, list[tuple[str, str | None]]]]:
+    """The words of ``text`` that disguise themselves, with no other text to compare them with: (start,
+    end, what each hides, as :func:`hidden_characters` says it).
+
+    A word of Latin letters (it holds an ASCII letter) with a letter of another script that looks like
+    a Latin one ("Rеuters"), or with a character no reader sees between two of its letters (a soft
+    hyphen only where no hyphenation would put it). Nothing else counts: a Greek letter standing alone
+    ("α-helix"), a word in another script, a joiner inside a Persian or Hindi word, a site's hyphenation.
+    """
+    if not may_hide(text):
+        return []
+    from provenance.homoglyphs import homoglyph_table  # it imports this module
+
+    table = homoglyph_table()
+    found = []
+    for word in _HIDING_WORD.finditer(text):
+        written = word.group()
+        if written.isascii() or _ASCII_LETTER.search(written) is None:
+            continue
+        alike = [(char, table[ord(char)]) for char in written if ord(char) in table]
+        unseen: list[tuple[str, str | None]] = [
+            (char, None)
+            for between in _HIDDEN_BETWEEN_LETTERS.findall(written)
+            for char in between
+            if char != SOFT_HYPHEN or misplaced_soft_hyphen(written)
+        ]
+        if alike or unseen:
+            found.append((word.start(), word.end(), [*alike, *unseen]))
+    return found
 
 
 def visible_post(post: Post) -> Post:

@@ -741,6 +741,7 @@ FindingKind = Literal[
     "self_plagiarism",
     "syndication",
     "disguised_copy",
+    "disguised_text",
 ]
 Severity = Literal["high", "medium", "low"]
 

@@ -551,9 +551,11 @@ def test_near_miss_a_clean_copy_of_a_disguised_text_names_the_text_that_hides(tm
     assert only(result, "disguised_copy").posts == ("first", "later")
 
 
-def test_near_miss_case_changes_and_identical_disguises_are_no_disguised_copy(tmp_path: Path) -> None:
-    """A copy in capitals hides nothing; two posts disguised alike differ in no character, and the dump
-    holds no plain version to tell a disguise by."""
+def test_near_miss_case_changes_are_no_disguise_and_alike_disguises_are_disguised_texts(
+    tmp_path: Path,
+) -> None:
+    """A copy in capitals hides nothing. Two posts disguised alike differ in no character: no copy to hold
+    them against, but each post's words disguise themselves (Latin words with Cyrillic letters)."""
     upper = audit_records(
         tmp_path, [record("wire", "2020-03-01", SOURCE), record("upper", "2020-03-02", SOURCE.upper())]
     )
@@ -562,4 +564,43 @@ def test_near_miss_case_changes_and_identical_disguises_are_no_disguised_copy(tm
     alike = audit_records(
         tmp_path, [record("one", "2020-03-01", swapped + " " + SECOND), record("two", "2020-03-04", swapped)]
     )
-    assert alike.pairs and alike.findings == []
+    assert alike.pairs
+    assert kinds(alike) == [("disguised_text", "medium", ("one",)), ("disguised_text", "medium", ("two",))]
+    assert "the dump holds no plain version" in alike.findings[0].summary
+
+
+def test_a_post_disguised_with_no_plain_version_in_the_dump_is_a_disguised_text(tmp_path: Path) -> None:
+    """The common case: the text's source is a news site, not in the dump. Latin words with look-alike or
+    hidden characters inside them still tell; a slip or two is low, a Greek letter alone nothing."""
+    texts = [
+        "The ministry announced yesterday that seventeen international observers had travelled to the "
+        "disputed northern province, where government soldiers exchanged artillery fire with militias.",
+        "Negotiators from both delegations resumed their discussions behind closed doors on Wednesday "
+        "afternoon, according to diplomats familiar with the confidential proposals under consideration.",
+        "Researchers measured the protein structures with unprecedented resolution and published their "
+        "findings alongside detailed descriptions of the experimental apparatus and laboratory procedures.",
+        "Volunteers distributed emergency supplies throughout neighbourhoods devastated by the flooding, "
+        "while municipal engineers inspected damaged bridges and reinforced embankments along the river.",
+    ]
+    words = texts[0].split(" ")
+    slip = " ".join("Mоscow" if i == 3 else w for i, w in enumerate(words))  # a Cyrillic о, once
+    hidden = " ".join("\u200b".join(w) if i % 2 else w for i, w in enumerate(texts[1].split(" ")))
+    greek = texts[2] + " The α-helix and the β-sheet, in μm, cost 5 €."
+    hyphenated = " ".join(f"{w[:3]}\u00ad{w[3:]}" if len(w) >= 8 else w for w in texts[3].split(" "))
+    assert hyphenated.count("\u00ad") >= 8
+    result = audit_records(
+        tmp_path,
+        [
+            record("slip", "2020-03-01", slip),
+            record("hidden", "2020-03-02", hidden),
+            record("greek", "2020-03-03", greek),
+            record("hyphenated", "2020-03-04", hyphenated),
+            record("persian", "2020-03-05", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 " + SECOND),
+        ],
+    )
+    assert result.pairs == []
+    found = {f.posts[0]: f for f in result.findings if f.kind == "disguised_text"}
+    assert sorted(found) == ["hidden", "slip"], kinds(result)
+    assert found["slip"].severity == "low" and "Cyrillic о (U+043E) for o" in found["slip"].summary
+    assert found["hidden"].severity == "medium" and "zero width space" in found["hidden"].summary
+    assert found["slip"].evidence[0].text.startswith("“Moscow”")

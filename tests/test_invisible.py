@@ -63,3 +63,35 @@ def test_a_post_that_hides_characters_keeps_its_paragraph_numbers_and_lines() ->
     assert [p.text for p in shown.paragraphs] == ["Plain text.", "Reuters reported."]
     assert [(p.index, p.line) for p in shown.paragraphs] == [(p.index, p.line) for p in hidden.paragraphs]
     assert shown.paragraphs[0] is hidden.paragraphs[0]
+
+
+@given(_LOOK_ALIKES | st.text())
+def test_disguised_words_are_latin_words_hiding_something_and_their_spans_are_the_texts(text: str) -> None:
+    """Every word found holds an ASCII letter and hides a look-alike letter or a character no reader sees;
+    a text without either finds none; spans are words of the text, in order and apart."""
+    from provenance.invisible import disguised_words, hidden_characters
+
+    found = disguised_words(text)
+    if visible(text) == text:
+        assert found == []
+    last = 0
+    for start, end, hidden in found:
+        word = text[start:end]
+        assert start >= last and any("a" <= c.lower() <= "z" for c in word)
+        assert hidden and set(hidden) <= set(hidden_characters(word))
+        last = end
+
+
+def test_disguised_words_leave_other_scripts_lone_greek_letters_and_hyphenation_alone() -> None:
+    from provenance.invisible import disguised_words
+
+    assert [h for _, _, h in disguised_words("Sоurce: Rеuters")] == [[("о", "o")], [("е", "e")]]
+    assert disguised_words("R\u200beuters") == [(0, 8, [("\u200b", None)])]
+    assert disguised_words("Reuters\u200b said") == []  # after the word, not inside it
+    assert disguised_words("Москва сообщает") == []
+    assert disguised_words("the α-helix in μm") == []
+    assert (
+        disguised_words("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") == []
+    )  # a Persian word's joiner
+    assert disguised_words("min\u00adis\u00adtry") == []  # where hyphenation breaks a line
+    assert disguised_words("m\u00adinistry")[0][2] == [("\u00ad", None)]  # after the first letter: none would

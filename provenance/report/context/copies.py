@@ -133,7 +133,8 @@ class CopyRow:
     uncredited_share: float | None
     aligned: tuple[AlignedPair, ...]
     aligned_total: int
-    # The audit found this post's words disguised (a ``disguised_copy`` finding naming it, high or medium):
+    # The audit found this post's words disguised (a ``disguised_copy`` or ``disguised_text`` finding naming
+    # it first, high or medium):
     # its text hides look-alike letters or characters no reader sees from tools that compare characters.
     disguised: bool = False
 
@@ -147,12 +148,13 @@ _FIRMNESS = {"decided": 0, "guessed": 1, "undecided": 2}
 
 
 def _disguised_posts(doc: Mapping[str, Any], wanted: set[str]) -> set[str]:
-    """The posts of ``wanted`` a high or medium ``disguised_copy`` finding names first: the audit's call."""
+    """The posts of ``wanted`` a high or medium ``disguised_copy`` or ``disguised_text`` finding names first:
+    the audit's call."""
     found = set()
     for finding in _list(doc, "findings"):
         if (
             isinstance(finding, Mapping)
-            and finding.get("kind") == "disguised_copy"
+            and finding.get("kind") in ("disguised_copy", "disguised_text")
             and finding.get("severity") in ("high", "medium")
         ):
             named = finding.get("posts")
