@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from provenance.cli import cli
 from provenance.store import stored_document, write
-from provenance.store.schema import INDEXES, SCHEMA_VERSION
+from provenance.store.schema import DDL, INDEXES, SCHEMA_VERSION, TABLES, VIEW_DDL, VIEWS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -1324,6 +1324,10 @@ FROM posts n JOIN posts o ON o.id = n.id AND o.run = (SELECT id FROM prev)
 WHERE n.run = (SELECT id FROM last) AND n.content_hash <> o.content_hash"""
 
 
+# The copies view as schema version 3 made it: without changes_json.
+_COPIES_V3 = VIEW_DDL["copies"].replace(",\n    s.changes_json AS changes_json", "")
+
+
 def _as_version_1(db: Path) -> None:
     """The store laid out as provenance wrote schema version 1 (no pairs.partial_containment, decided_by,
     posts.source_file; post_changes by id alone)."""
@@ -1336,8 +1340,14 @@ def _as_version_1(db: Path) -> None:
         conn.execute(_PAIR_TEXTS_V1)
         conn.execute(_POST_CHANGES_V1)
         conn.execute("DROP TABLE sketches")
+        conn.execute("DROP VIEW copies")
         conn.execute("ALTER TABLE reuse_sources DROP COLUMN changes_json")
+        conn.execute(_COPIES_V3)
         conn.execute("PRAGMA user_version = 1")
+
+
+def _columns_of(conn: sqlite3.Connection, name: str) -> list[tuple[str, str]]:
+    return [(row[1], row[2]) for row in conn.execute(f"PRAGMA table_info({name})")]
 
 
 def test_a_store_of_version_3_gains_what_each_copy_changed(tmp_path: Path) -> None:
@@ -1347,7 +1357,9 @@ def test_a_store_of_version_3_gains_what_each_copy_changed(tmp_path: Path) -> No
     db = tmp_path / "a.sqlite"
     _ok(_audit(tmp_path, dump))
     with sqlite3.connect(db) as conn:
+        conn.execute("DROP VIEW copies")
         conn.execute("ALTER TABLE reuse_sources DROP COLUMN changes_json")
+        conn.execute(_COPIES_V3)
         conn.execute("PRAGMA user_version = 3")
     assert "later" in _report_from_store(tmp_path)
     _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("copy2", "2017-07-06", SOURCE)])
@@ -1361,6 +1373,13 @@ def test_a_store_of_version_3_gains_what_each_copy_changed(tmp_path: Path) -> No
         ("copy2", "{}"),
         ("other", '{"wording":1}'),  # "wheat" for "barley"
     ]
+    with sqlite3.connect(db) as conn:
+        view = conn.execute("SELECT run, copy, changes_json FROM copies WHERE copy = 'other'").fetchall()
+        migrated = {name: _columns_of(conn, name) for name in (*TABLES, *VIEWS)}
+    assert view == [(1, "other", None), (2, "other", '{"wording":1}')]
+    new = sqlite3.connect(":memory:")
+    new.executescript(DDL)
+    assert migrated == {name: _columns_of(new, name) for name in (*TABLES, *VIEWS)}  # as a new store's
     _, first = stored_document(db, 1)
     _, second = stored_document(db, 2)
     assert all("changes" not in s for p in first["posts"] for s in (p.get("reuse") or {}).get("sources", []))

@@ -22,7 +22,7 @@ from provenance.cli import cli
 from provenance.dedup.candidates import fold32
 from provenance.shingle import shingles, words
 from provenance.sketch import from_bytes, sketch, sketches, to_bytes
-from provenance.store.schema import SCHEMA_VERSION
+from provenance.store.schema import SCHEMA_VERSION, VIEW_DDL
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -157,7 +157,9 @@ def test_a_store_of_version_2_gains_the_sketches_table(tmp_path: Path) -> None:
     _ok(_audit(tmp_path, dump))
     with sqlite3.connect(tmp_path / "a.sqlite") as conn:
         conn.execute("DROP TABLE sketches")
+        conn.execute("DROP VIEW copies")
         conn.execute("ALTER TABLE reuse_sources DROP COLUMN changes_json")
+        conn.execute(VIEW_DDL["copies"].replace(",\n    s.changes_json AS changes_json", ""))
         conn.execute("PRAGMA user_version = 2")
     (dump / "post3.txt").write_text(f"Post 3\n\n{C}\n", encoding="utf-8")
     result = _ok(_audit(tmp_path, dump, "--sketches"))

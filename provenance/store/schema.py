@@ -258,7 +258,8 @@ SELECT
         AS credited_share,
     COALESCE((SELECT SUM(c.share) FROM reuse_credits c
               WHERE c.run = s.run AND c.post = s.post AND c.source = s.source AND c.credited = 0), 0)
-        AS uncredited_share
+        AS uncredited_share,
+    s.changes_json AS changes_json
 FROM reuse_sources s
 JOIN reuse r ON r.run = s.run AND r.post = s.post
 LEFT JOIN posts cp ON cp.run = s.run AND cp.id = s.post
@@ -354,6 +355,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     # 3: the paragraphs' MinHash sketches, kept with --sketches.
     2: (TABLE_DDL["sketches"],),
-    # 4: what a copy changed in the paragraphs it carries from each source, counted by edit kind.
-    3: ("ALTER TABLE reuse_sources ADD COLUMN changes_json TEXT",),
+    # 4: what a copy changed in the paragraphs it carries from each source, counted by edit kind, in
+    # reuse_sources and the copies view.
+    3: (
+        "ALTER TABLE reuse_sources ADD COLUMN changes_json TEXT",
+        "DROP VIEW IF EXISTS copies",
+        VIEW_DDL["copies"],
+    ),
 }
