@@ -389,6 +389,7 @@ def test_sources_prints_the_credit_and_findings_live_and_from_a_saved_audit(tmp_
         assert run.exit_code == 0, run.output
         assert "credit: 0% of its words borrowed with credit, 100% without" in run.output
         assert "100% from wire (Reuters): no credit" in run.output
+        assert "changed from wire: no edit found" in run.output
         assert "findings naming it: 1" in run.output
         assert "high misattribution" in run.output
     assert live.output == saved.output
