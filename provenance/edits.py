@@ -32,8 +32,13 @@ formatting
 Words are compared as the duplicate stage compares them (case, quotes and
 brackets folded), so formatting differences are found inside the shared runs
 and in the gaps between their words, and the classification of a changed run
-reads the words of both sides. It is rules over words, not understanding:
-"rose" -> "fell" is ``wording``; a reader judges whether it matters.
+reads the words of both sides. A substantive kind is a local change: a
+figure, name or negation in a run of at most four words a side, a figure or
+a day replaced by another in a clause of at most twelve, a caveat of at most
+twelve words; a longer run is a passage rewritten, added or cut (``wording``,
+a sentence, a lead-in), whatever figures and capitals it holds. It is rules
+over words, not understanding: "rose" -> "fell" is ``wording``; a reader
+judges whether it matters.
 """
 
 from __future__ import annotations
@@ -241,6 +246,16 @@ def _capitalised_names(text: str, words: list[tuple[str, int, int]]) -> set[str]
     return names
 
 
+#: The most words a side of a changed run may have for the run to be a changed figure, day, name or
+#: negation: "1,112" -> "1,212", "Thursday" -> "next Friday", "did not attack" -> "attacked". Beyond it
+#: the run is a passage rewritten, added or cut, which holds figures and capitals of its own: on METER's
+#: news articles, inserted passages with a year in them were called changed numbers.
+_LOCAL_WORDS = 4
+#: The most words a side may have for a run to be a clause: where a caveat added or cut ("It is
+#: impossible to verify the claim, but") is a hedge, and a figure or a day on both sides a changed one.
+_CLAUSE_WORDS = 12
+
+
 def _classify(
     a: str,
     b: str,
@@ -253,22 +268,27 @@ def _classify(
     changed_b = {w for w, _, _ in words_b}
     text_a = a[words_a[0][1] : words_a[-1][2]] if words_a else ""
     text_b = b[words_b[0][1] : words_b[-1][2]] if words_b else ""
-    if (changed_a & _NEGATIONS) != (changed_b & _NEGATIONS):
+    # A figure, a day, a name or a "not" changed is a local edit; a long run rewritten around one is
+    # wording, unless a figure or a day stands on both sides of a clause (one replaced by another in it).
+    local = len(words_a) <= _LOCAL_WORDS and len(words_b) <= _LOCAL_WORDS
+    clause = len(words_a) <= _CLAUSE_WORDS and len(words_b) <= _CLAUSE_WORDS
+    if local and (changed_a & _NEGATIONS) != (changed_b & _NEGATIONS):
         return "negation"
     numbers_a = {w for w in changed_a if _DIGIT.search(w) or w in _NUMBER_WORDS}
     numbers_b = {w for w in changed_b if _DIGIT.search(w) or w in _NUMBER_WORDS}
-    if numbers_a != numbers_b:
+    if numbers_a != numbers_b and (local or (clause and numbers_a and numbers_b)):
         return "number"
-    if (changed_a & _MONTHS_AND_DAYS) != (changed_b & _MONTHS_AND_DAYS):
+    days_a, days_b = changed_a & _MONTHS_AND_DAYS, changed_b & _MONTHS_AND_DAYS
+    if days_a != days_b and (local or (clause and days_a and days_b)):
         return "date"
-    if bool(_HEDGES.search(text_a)) != bool(_HEDGES.search(text_b)):
+    if clause and bool(_HEDGES.search(text_a)) != bool(_HEDGES.search(text_b)):
         return "hedge"
     quotes_a, quotes_b = quotes
     if (words_a and _inside(quotes_a, words_a[0][1], words_a[-1][2])) or (
         words_b and _inside(quotes_b, words_b[0][1], words_b[-1][2])
     ):
         return "quote"
-    if _capitalised_names(a, words_a) != _capitalised_names(b, words_b):
+    if local and _capitalised_names(a, words_a) != _capitalised_names(b, words_b):
         return "name"
     if len(words_a) == 1 and len(words_b) == 1 and Levenshtein.normalized_similarity(text_a, text_b) >= 0.7:
         return "spelling"
@@ -429,17 +449,18 @@ def _one_sided_kind(
     """The kind of a run of words found only in the source (``in_source``) or only in the copy."""
     start, end = run[0][1], run[-1][2]
     words = {w for w, _, _ in run}
-    # A caveat cut or added is substantive whatever its size; a whole sentence or a
-    # lead-in is structural even when it holds a "not" or a figure of its own.
-    if _HEDGES.search(text[start:end]):
+    # A caveat cut or added is substantive, a clause of it too ("It is impossible to verify the
+    # claim, but"); a whole sentence or a lead-in is structural even when it holds a "not" or a figure
+    # of its own, and so is a longer passage holding a hedge word.
+    if len(run) <= _CLAUSE_WORDS and _HEDGES.search(text[start:end]):
         return "hedge"
     if _is_sentence(text, start, end):
         return "sentence_dropped" if in_source else "sentence_added"
     if _only_opening_before(text, start) and not _ends_sentence(text, _extend(text, end)):
         return "lead_in_cut" if in_source else "lead_in_added"
-    if words & _NEGATIONS:
+    if len(run) <= _LOCAL_WORDS and words & _NEGATIONS:
         return "negation"
-    if any(_DIGIT.search(w) for w in words):
+    if len(run) <= _LOCAL_WORDS and any(_DIGIT.search(w) for w in words):
         return "number"
     if _inside(quotes[0 if in_source else 1], start, end):
         return "quote"

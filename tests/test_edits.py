@@ -282,3 +282,43 @@ def test_each_source_of_a_copy_counts_what_the_copy_changed_by_kind(tmp_path: Pa
         result.dedup.reuse["same"].sources
     )
     assert result.dedup.reuse["wire"].sources == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "copy", "expected"),
+    [
+        # A passage added in mid-sentence, with a year and a "not" of its own: words, not a changed figure.
+        (
+            "He formed the group in Manchester with his brother and two friends.",
+            "He formed the group, which was not signed until a record label saw them play in 1993, in "
+            "Manchester with his brother and two friends.",
+            [],
+        ),
+        # A long run rewritten with a figure on one side only: a rewrite, not a changed figure.
+        (
+            "The band played to a crowd that filled the old hall on the river until late at night.",
+            "The band played to 5,000 fans who had queued since dawn outside the arena for tickets.",
+            [],
+        ),
+        # A clause rewritten with a figure on each side: the figure changed inside it.
+        (
+            "The ministry said twelve soldiers were killed in the attack.",
+            "The ministry said that 15 troops had died during the assault.",
+            ["number"],
+        ),
+        # A passage added that holds a hedge word is no caveat added.
+        (
+            "The show will return next year.",
+            "The show will return next year, and the producers said they may well extend it to a second "
+            "series if the audience figures for the first run stay as high as they have been so far.",
+            [],
+        ),
+    ],
+)
+def test_a_long_run_is_wording_unless_a_figure_stands_on_both_sides_of_a_clause(
+    source: str, copy: str, expected: list[str]
+) -> None:
+    """A figure, day, name or "not" changed is a local edit (at most four words a side); on METER's
+    articles, passages inserted with a year or a "may" in them were called changed numbers and hedges."""
+    kinds = [kind for kind, _, _ in found(source, copy) if GROUPS[kind] == "substantive"]
+    assert kinds == expected, found(source, copy)
