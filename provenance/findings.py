@@ -600,7 +600,8 @@ class _Finder:
         )
         words = [(paragraph, *found.words[(paragraph, start)]) for paragraph, start in places]
         evidence = self._disguise_evidence(post_id, words)
-        return Finding("disguised_copy", severity, (post_id, *others), summary, evidence)
+        # The posts the summary names: a text carried by hundreds is not listed whole in every finding.
+        return Finding("disguised_copy", severity, (post_id, *others[:3]), summary, evidence)
 
     def _disguise_evidence(
         self, post_id: str, words: Sequence[tuple[int, str, Sequence[tuple[str, str | None]]]], limit: int = 5

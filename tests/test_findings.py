@@ -605,3 +605,12 @@ def test_a_post_disguised_with_no_plain_version_in_the_dump_is_a_disguised_text(
     assert found["slip"].severity == "low" and "Cyrillic о (U+043E) for o" in found["slip"].summary
     assert found["hidden"].severity == "medium" and "zero width space" in found["hidden"].summary
     assert found["slip"].evidence[0].text.startswith("“Moscow”")
+
+
+def test_a_disguised_copy_of_a_text_many_posts_carry_names_three_of_them(tmp_path: Path) -> None:
+    swapped = SOURCE.translate(str.maketrans("aeo", "аео"))
+    plain = [record(f"plain{n}", f"2020-03-0{n + 1}", SOURCE) for n in range(5)]
+    result = audit_records(tmp_path, [*plain, record("blog", "2020-03-09", swapped)])
+    finding = only(result, "disguised_copy")
+    assert finding.posts == ("blog", "plain0", "plain1", "plain2")
+    assert "carries the text of plain0, plain1, plain2 and 2 more posts with" in finding.summary

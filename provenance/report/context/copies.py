@@ -133,9 +133,8 @@ class CopyRow:
     uncredited_share: float | None
     aligned: tuple[AlignedPair, ...]
     aligned_total: int
-    # The audit found this post's words disguised (a ``disguised_copy`` or ``disguised_text`` finding naming
-    # it first, high or medium):
-    # its text hides look-alike letters or characters no reader sees from tools that compare characters.
+    # The audit found this post's words disguised (a high or medium ``disguised_copy`` or ``disguised_text``
+    # finding names it first): they hide look-alike letters or characters no reader sees from tools.
     disguised: bool = False
 
     @property
