@@ -830,9 +830,8 @@ def extract_mentions(
     cue. ``vouched`` holds the :func:`~provenance.outlets.outlet_key` of names
     the corpus shows to be outlets (credited or linked to their own site).
     """
-    post = visible_post(
-        post
-    )  # "R<zero-width space>euters said", "Rеuters said": Reuters, as a reader sees it
+    # "R<zero-width space>euters said", "Rеuters said": Reuters, as a reader sees it.
+    post = visible_post(post)
     scanner = PostScanner(aliases)
     mentions: list[Mention] = []
     for paragraph, first_line, text in mention_texts(post):

@@ -59,7 +59,65 @@ from provenance.models import GROUPS, KINDS, Edit, EditKind, Edits, Pair, PostRe
 from provenance.quotes import quoted_spans
 from provenance.shingle import _raw_to_words, tokens, word_spans
 
-__all__ = ["GROUPS", "KINDS", "Edit", "describe_edit", "edits", "edits_many", "with_changes"]
+__all__ = [
+    "GROUPS",
+    "KINDS",
+    "Edit",
+    "describe_changes",
+    "describe_edit",
+    "edits",
+    "edits_many",
+    "with_changes",
+]
+
+
+#: Each edit kind as :func:`describe_changes` counts it (singular, plural); editorial and formatting kinds are
+#: summed under their group, except a disguise, which a reader should not have to look for.
+_CHANGE_WORDS: dict[str, tuple[str, str]] = {
+    "number": ("number", "numbers"),
+    "date": ("date", "dates"),
+    "name": ("name", "names"),
+    "negation": ("negation", "negations"),
+    "hedge": ("hedge", "hedges"),
+    "quote": ("quotation", "quotations"),
+    "sentence_dropped": ("sentence dropped", "sentences dropped"),
+    "sentence_added": ("sentence added", "sentences added"),
+    "lead_in_cut": ("lead-in cut", "lead-ins cut"),
+    "lead_in_added": ("lead-in added", "lead-ins added"),
+    "reordered": ("sentence moved", "sentences moved"),
+    "wording": ("rewording", "rewordings"),
+    "disguise": ("disguised word", "disguised words"),
+}
+
+
+def _counted(count: int, words: tuple[str, str]) -> str:
+    return f"{count:,} {words[0] if count == 1 else words[1]}"
+
+
+def describe_changes(changes: Mapping[str, object]) -> tuple[str, str]:
+    """A source's ``changes`` (edit kind -> count, audit.json's ``sources[].changes``) in words: the
+    substantive part ("1 number, 2 names") and the rest ("2 rewordings, 20 formatting edits"), as the
+    report's copies table and ``provenance sources`` say them.
+
+    Substantive and structural kinds by name, editorial and formatting ones
+    counted by group; both empty when nothing changed ("no edit found": the
+    paragraphs carried differ in nothing the edits read, or no whole
+    paragraph is carried because the shared passages are shorter).
+    """
+    substance: list[str] = []
+    rest: list[str] = []
+    grouped: dict[str, int] = {}
+    for kind in KINDS:
+        count = changes.get(kind)
+        if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+            continue
+        group = GROUPS[kind]
+        if kind in _CHANGE_WORDS:
+            (substance if group == "substantive" else rest).append(_counted(count, _CHANGE_WORDS[kind]))
+        else:
+            grouped[group] = grouped.get(group, 0) + count
+    rest += [_counted(count, (f"{group} edit", f"{group} edits")) for group, count in grouped.items()]
+    return ", ".join(substance), ", ".join(rest)
 
 
 def _kind_counts(pairs: Iterable[Pair]) -> tuple[tuple[EditKind, int], ...]:

@@ -24,14 +24,13 @@ import re
 import unicodedata
 from importlib import resources
 
-from provenance.invisible import IGNORABLE, IGNORABLE_CHARACTERS, may_hide
+from provenance.invisible import ASCII_LETTER as _ASCII_LETTER
+from provenance.invisible import IGNORABLE_CHARACTERS, may_hide
+from provenance.invisible import WORD_WITH_IGNORABLES as _WORD
 from provenance.nfkc import nfkc
 
 __all__ = ["as_latin", "fold_homoglyphs", "homoglyph_table"]
 
-# A run of word characters (and characters no reader sees, which split no word), and an ASCII letter in it.
-_WORD = re.compile(f"[\\w{IGNORABLE}]+")
-_ASCII_LETTER = re.compile("[A-Za-z]")
 # A word as the look-alike letters' context counts it: with its apostrophes and brackets.
 _COUNTED_WORD = re.compile("[\\w\\[\\]'\u2018\u2019\u201b\u02bc\u00b4`]+")
 # A letter (a word character that is no digit and no underscore), and one beyond ASCII.

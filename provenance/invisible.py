@@ -27,9 +27,11 @@ from provenance.models import ClassifiedLine, Paragraph, Post
 _Texted = TypeVar("_Texted", Paragraph, ClassifiedLine)
 
 __all__ = [
+    "ASCII_LETTER",
     "IGNORABLE",
     "IGNORABLE_CHARACTERS",
     "SOFT_HYPHEN",
+    "WORD_WITH_IGNORABLES",
     "disguised_words",
     "hidden_characters",
     "may_hide",
@@ -45,6 +47,11 @@ IGNORABLE = (
     "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
 IGNORABLE_CHARACTERS = re.compile(f"[{IGNORABLE}]+")
+#: A word as the look-alike letters' readers split text: word characters, and characters no reader sees,
+#: which split no word ("R\u200beuters" is one word).
+WORD_WITH_IGNORABLES = re.compile(f"[\\w{IGNORABLE}]+")
+#: What makes a word Latin for them: an ASCII letter in it.
+ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 @functools.cache
@@ -117,12 +124,10 @@ def hidden_characters(text: str) -> list[tuple[str, str | None]]:
         latin = table.get(ord(char))
         if latin is not None:
             found.append((char, latin))
-        elif _IGNORABLE_CHARACTER.fullmatch(char):
+        elif IGNORABLE_CHARACTERS.fullmatch(char):
             found.append((char, None))
     return found
 
-
-_IGNORABLE_CHARACTER = re.compile(f"[{IGNORABLE}]")
 
 #: The character a site may put into long words for line breaks.
 SOFT_HYPHEN = "\u00ad"
@@ -130,10 +135,7 @@ SOFT_HYPHEN = "\u00ad"
 #: either side of a break (TeX's and Hyphenator's ``leftmin`` and ``rightmin``, Hunspell's LEFTHYPHENMIN
 #: and RIGHTHYPHENMIN are 2 and more), so one after a word's first letter or before its last breaks no line.
 _MISPLACED_SOFT_HYPHEN = re.compile(f"(?<![^\\W\\d_]{{2}}){SOFT_HYPHEN}|{SOFT_HYPHEN}(?![^\\W\\d_]{{2}})")
-# A word as the look-alike letters' reader splits it (characters no reader sees split none), and what in it
-# makes it Latin, or a character no reader sees between two letters.
-_HIDING_WORD = re.compile(f"[\\w{IGNORABLE}]+")
-_ASCII_LETTER = re.compile("[A-Za-z]")
+# A character no reader sees between two letters.
 _HIDDEN_BETWEEN_LETTERS = re.compile(f"(?<=[^\\W\\d_])[{IGNORABLE}]+(?=[^\\W\\d_])")
 
 
@@ -157,9 +159,9 @@ def disguised_words(text: str) -> list[tuple[int, int, list[tuple[str, str | Non
 
     table = homoglyph_table()
     found = []
-    for word in _HIDING_WORD.finditer(text):
+    for word in WORD_WITH_IGNORABLES.finditer(text):
         written = word.group()
-        if written.isascii() or _ASCII_LETTER.search(written) is None:
+        if written.isascii() or ASCII_LETTER.search(written) is None:
             continue
         alike = [(char, table[ord(char)]) for char in written if ord(char) in table]
         unseen: list[tuple[str, str | None]] = [

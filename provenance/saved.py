@@ -176,10 +176,12 @@ def _credit_and_findings(doc: Mapping[str, Any], post_id: str) -> list[str]:
                 lines.append(
                     f"  {float(entry.get('share') or 0):.0%} from {entry.get('source')}{outlet}: {how}{where}"
                 )
+        from provenance.edits import describe_changes  # as the report's copies table says them
+
         for source in reuse.get("sources") or [] if isinstance(reuse, Mapping) else []:
             changes = source.get("changes") if isinstance(source, Mapping) else None
             if isinstance(changes, Mapping):
-                said = ", ".join(f"{count} {kind}" for kind, count in changes.items()) or "no edit found"
+                said = ", ".join(part for part in describe_changes(changes) if part) or "no edit found"
                 lines.append(f"changed from {source.get('post')}: {said}")
     found = [
         f for f in doc.get("findings") or [] if isinstance(f, Mapping) and post_id in (f.get("posts") or [])

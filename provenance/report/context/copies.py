@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from provenance.models import GROUPS, KINDS
+from provenance.edits import describe_changes
 from provenance.report.anchors import post_anchor
 from provenance.report.context.common import (
     Direction,
@@ -47,54 +47,6 @@ class CopySource:
     changes_recorded: bool = False
     changed_substance: str = ""
     changed_otherwise: str = ""
-
-
-#: Each edit kind as the copies table counts it (singular, plural); editorial and formatting kinds are
-#: summed under their group, except a disguise, which a reader should not have to look for.
-_CHANGE_WORDS: dict[str, tuple[str, str]] = {
-    "number": ("number", "numbers"),
-    "date": ("date", "dates"),
-    "name": ("name", "names"),
-    "negation": ("negation", "negations"),
-    "hedge": ("hedge", "hedges"),
-    "quote": ("quotation", "quotations"),
-    "sentence_dropped": ("sentence dropped", "sentences dropped"),
-    "sentence_added": ("sentence added", "sentences added"),
-    "lead_in_cut": ("lead-in cut", "lead-ins cut"),
-    "lead_in_added": ("lead-in added", "lead-ins added"),
-    "reordered": ("sentence moved", "sentences moved"),
-    "wording": ("rewording", "rewordings"),
-    "disguise": ("disguised word", "disguised words"),
-}
-
-
-def _counted(count: int, words: tuple[str, str]) -> str:
-    return f"{count:,} {words[0] if count == 1 else words[1]}"
-
-
-def changes_in_words(changes: Mapping[str, Any]) -> tuple[str, str]:
-    """A source's ``changes`` (edit kind -> count) as the copies table says them: the substantive part
-    ("1 number, 2 names") and the rest ("2 rewordings, 20 formatting edits").
-
-    Substantive and structural kinds by name, editorial and formatting ones
-    counted by group; both empty when nothing changed (the table says "no
-    edit found": the paragraphs carried differ in nothing the edits read, or
-    no whole paragraph is carried because the shared passages are shorter).
-    """
-    substance: list[str] = []
-    rest: list[str] = []
-    grouped: dict[str, int] = {}
-    for kind in KINDS:
-        count = changes.get(kind)
-        if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
-            continue
-        group = GROUPS[kind]
-        if kind in _CHANGE_WORDS:
-            (substance if group == "substantive" else rest).append(_counted(count, _CHANGE_WORDS[kind]))
-        else:
-            grouped[group] = grouped.get(group, 0) + count
-    rest += [_counted(count, (f"{group} edit", f"{group} edits")) for group, count in grouped.items()]
-    return ", ".join(substance), ", ".join(rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +155,7 @@ def _copies(
         for raw in raw_sources:
             source_id = _text(raw.get("post"))
             recorded = raw.get("changes")
-            substance, otherwise = changes_in_words(recorded) if isinstance(recorded, Mapping) else ("", "")
+            substance, otherwise = describe_changes(recorded) if isinstance(recorded, Mapping) else ("", "")
             sources.append(
                 CopySource(
                     posts.ref(source_id),
