@@ -326,6 +326,9 @@ def _classify(
     changed_b = {w for w, _, _ in words_b}
     text_a = a[words_a[0][1] : words_a[-1][2]] if words_a else ""
     text_b = b[words_b[0][1] : words_b[-1][2]] if words_b else ""
+    if "".join(text_a.split()).casefold() == "".join(text_b.split()).casefold():
+        # Words split or joined, nothing else: "2.5million" for "2.5 million" changed no figure.
+        return "whitespace"
     # A figure, a day, a name or a "not" changed is a local edit; a long run rewritten around one is
     # wording, unless a figure or a day stands on both sides of a clause (one replaced by another in it).
     local = len(words_a) <= _LOCAL_WORDS and len(words_b) <= _LOCAL_WORDS

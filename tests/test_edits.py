@@ -322,3 +322,36 @@ def test_a_long_run_is_wording_unless_a_figure_stands_on_both_sides_of_a_clause(
     articles, passages inserted with a year or a "may" in them were called changed numbers and hedges."""
     kinds = [kind for kind, _, _ in found(source, copy) if GROUPS[kind] == "substantive"]
     assert kinds == expected, found(source, copy)
+
+
+@pytest.mark.parametrize(
+    ("source", "copy", "expected"),
+    [
+        (
+            "The deal was worth 2.5million pounds to the band.",
+            "The deal was worth 2.5 million pounds to the band.",
+            [("whitespace", "5million", "5 million")],  # the words part at the full stop
+        ),
+        (
+            "The film took $100 million at the box office.",
+            "The film took $100million at the box office.",
+            [("whitespace", "100 million", "100million")],
+        ),
+        (
+            "Sales rose 5per cent in spring.",
+            "Sales rose 5 per cent in spring.",
+            [("whitespace", "5per", "5 per")],
+        ),
+        # The figure changed as well: a changed figure.
+        (
+            "The deal was worth 2.5million pounds to the band.",
+            "The deal was worth 3.5 million pounds to the band.",
+            [("number", "2.5million", "3.5 million")],
+        ),
+    ],
+)
+def test_words_split_or_joined_are_a_whitespace_edit_not_a_changed_figure(
+    source: str, copy: str, expected: list[tuple[str, str, str]]
+) -> None:
+    """METER's papers write "2.5million" where the wire has "2.5 million": the figure is the same."""
+    assert found(source, copy) == expected
