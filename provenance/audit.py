@@ -43,7 +43,7 @@ def audit(
     from provenance.credits import credits_of_posts
     from provenance.dedup import find_duplicates
     from provenance.dedup.order import Chronology
-    from provenance.edits import with_changes
+    from provenance.edits import SharedPassages, with_changes
     from provenance.findings import find_findings
     from provenance.graph import build_graph
     from provenance.ingest import read_corpus
@@ -116,7 +116,9 @@ def audit(
             dedup.reuse, graph.outlets = credit_reuse(
                 corpus.posts, dedup, graph.outlets, graph.mentions, graph.credits, names, copied
             )
-            dedup.reuse = with_changes(dedup.reuse, copied)
+            dedup.reuse = with_changes(
+                dedup.reuse, copied, SharedPassages(corpus.posts, dedup.boilerplate, config)
+            )
             findings = find_findings(corpus.posts, dedup, copied, names, graph.credits, config)
             if progress:
                 progress("findings", 1, 1)

@@ -52,10 +52,11 @@ from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
+from provenance.config import AuditConfig
 from provenance.homoglyphs import as_latin, homoglyph_table
 from provenance.invisible import IGNORABLE_CHARACTERS, may_hide
 from provenance.lcs import opcodes
-from provenance.models import GROUPS, KINDS, Edit, EditKind, Edits, Pair, PostReuse
+from provenance.models import GROUPS, KINDS, Boilerplate, Edit, EditKind, Edits, Pair, Post, PostReuse
 from provenance.quotes import quoted_spans
 from provenance.shingle import _raw_to_words, tokens, word_spans
 
@@ -63,10 +64,12 @@ __all__ = [
     "GROUPS",
     "KINDS",
     "Edit",
+    "SharedPassages",
     "describe_changes",
     "describe_edit",
     "edits",
     "edits_many",
+    "passage_edits",
     "with_changes",
 ]
 
@@ -143,7 +146,9 @@ def _closest(items: Iterable[tuple[int, Pair]]) -> list[Pair]:
 
 
 def with_changes(
-    reuse: Mapping[str, PostReuse], copied: Mapping[tuple[str, str], Sequence[tuple[int, Pair]]]
+    reuse: Mapping[str, PostReuse],
+    copied: Mapping[tuple[str, str], Sequence[tuple[int, Pair]]],
+    passages: SharedPassages | None = None,
 ) -> dict[str, PostReuse]:
     """Each borrowing post's ``reuse`` with every source's ``changes``: what the post changed in the
     paragraphs it carries from that source, counted by kind.
@@ -160,7 +165,26 @@ def with_changes(
     against. The report shows the counts beside each source, so that what a
     copy changed is read off the copies table, not only from its aligned
     paragraphs.
+
+    A source the post shares passages with but no paragraph (a newspaper
+    rewriting a wire story around its sentences: half of METER's sources)
+    had nothing to count, and "no edit found" said the copy changed nothing.
+    With ``passages``, such a source's changes are read inside the passages
+    the two posts share (:meth:`SharedPassages.changes`), main sources first,
+    and are None for a source over its budget: not read, never "none".
     """
+    passage_changes: dict[tuple[str, str], tuple[tuple[EditKind, int], ...] | None] = {}
+    if passages is not None:
+        unpaired = [
+            (post_id, source.post, rank)
+            for post_id, found in reuse.items()
+            for rank, source in enumerate(sorted(found.sources, key=lambda s: (-s.share, -s.quoted_share)))
+            if (post_id, source.post) not in copied
+        ]
+        # Main sources first: the budget, if a dump exhausts it, leaves the minor ones unread.
+        unpaired.sort(key=itemgetter(2))
+        for post_id, source_id, _ in unpaired:
+            passage_changes[(post_id, source_id)] = passages.changes(post_id, source_id)
     result: dict[str, PostReuse] = {}
     for post_id, found in reuse.items():
         if not found.sources:
@@ -168,12 +192,117 @@ def with_changes(
             continue
         sources = tuple(
             dataclasses.replace(
-                source, changes=_kind_counts(_closest(copied.get((post_id, source.post), ())))
+                source,
+                changes=passage_changes[(post_id, source.post)]
+                if (post_id, source.post) in passage_changes
+                else _kind_counts(_closest(copied.get((post_id, source.post), ()))),
             )
             for source in found.sources
         )
         result[post_id] = dataclasses.replace(found, sources=sources)
     return result
+
+
+def passage_edits(source: str, copy: str, k: int, min_anchors: int, max_gap: int) -> list[Edit]:
+    """The edits inside the passages ``source`` and ``copy`` share, not in the text around them.
+
+    The two texts are aligned word for word (as :func:`edits` aligns them); a
+    passage is a run of shared words with gaps of at most ``max_gap`` words on
+    each side (the words a copy changed inside the passage), whose unbroken
+    runs of shared words hold at least ``min_anchors`` shingles of ``k``
+    words, as the duplicate stage keeps a chain of anchors
+    (:mod:`provenance.dedup.passages`: ``partial_shingle_size``,
+    ``min_anchors``, ``fill_gap``). Each passage's span is read with
+    :func:`edits`. What lies between passages is the copy's own writing
+    or text it left out, so is not read as changes: a 30-word quotation taken
+    into a new 800-word article changed what differs inside those 30 words.
+    Offsets are those of each passage's span, not of the whole texts.
+    """
+    words_a, words_b = _spans(source), _spans(copy)
+    found: list[Edit] = []
+    group: list[tuple[str, int, int, int, int]] = []
+
+    def read(group: list[tuple[str, int, int, int, int]]) -> None:
+        while group and group[-1][0] != "equal":
+            group.pop()
+        anchors = sum(max(0, op[2] - op[1] - k + 1) for op in group if op[0] == "equal")
+        if len(group) < 3 or anchors < min_anchors:
+            return  # too short to be a passage, or one unbroken run with nothing changed inside
+        first, last = group[0], group[-1]
+        a0, a1 = words_a[first[1]][1], words_a[last[2] - 1][2]
+        b0, b1 = words_b[first[3]][1], words_b[last[4] - 1][2]
+        found.extend(edits(source[a0:a1], copy[b0:b1]))
+
+    for op in _opcodes([h for h, _, _ in words_a], [h for h, _, _ in words_b]):
+        tag, i1, i2, j1, j2 = op
+        if tag == "equal" or (group and i2 - i1 <= max_gap and j2 - j1 <= max_gap):
+            group.append(op)
+            continue
+        read(group)
+        group = []
+    read(group)
+    return found
+
+
+class SharedPassages:
+    """What a copy changed inside the passages it shares with a source it shares no paragraph with.
+
+    Each post is read as the duplicate stage reads it for passages: its
+    paragraphs in order, boilerplate left out, joined by blank lines (so a
+    copy that merges two paragraphs shows a ``whitespace`` edit). Aligning two
+    whole posts costs their length, and one long post can share passages with
+    thousands of others, so the words aligned are budgeted: at most
+    :data:`PASSAGE_BUDGET_FACTOR` times the dump's characters, plus
+    :data:`PASSAGE_BUDGET_BASE`. Past the budget a source's changes are None
+    (not read), so time stays bounded by the dump's size on any input.
+    """
+
+    def __init__(
+        self, posts: Sequence[Post], boilerplate: Iterable[Boilerplate], config: AuditConfig
+    ) -> None:
+        self._posts = {post.id: post for post in posts}
+        self._boilerplate: dict[str, set[int]] = {}
+        for text in boilerplate:
+            for member in text.members:
+                self._boilerplate.setdefault(member.post, set()).add(member.paragraph)
+        self._texts: dict[str, str] = {}
+        self.budget = PASSAGE_BUDGET_BASE + PASSAGE_BUDGET_FACTOR * sum(
+            len(paragraph.text) for post in posts for paragraph in post.paragraphs
+        )
+        self.k, self.min_anchors, self.max_gap = (
+            config.partial_shingle_size,
+            config.min_anchors,
+            config.fill_gap,
+        )
+        self.unread = 0
+
+    def text(self, post_id: str) -> str:
+        text = self._texts.get(post_id)
+        if text is None:
+            skip = self._boilerplate.get(post_id, ())
+            text = "\n\n".join(p.text for p in self._posts[post_id].paragraphs if p.index not in skip)
+            self._texts[post_id] = text
+        return text
+
+    def changes(self, copy_id: str, source_id: str) -> tuple[tuple[EditKind, int], ...] | None:
+        """The copy's edits inside the passages it shares with the source, by kind; None past the budget."""
+        copy, source = self.text(copy_id), self.text(source_id)
+        cost = len(copy) + len(source)
+        if cost > self.budget:
+            self.unread += 1
+            return None
+        self.budget -= cost
+        counted = Counter(
+            edit.kind for edit in passage_edits(source, copy, self.k, self.min_anchors, self.max_gap)
+        )
+        return tuple((kind, counted[kind]) for kind in KINDS if counted[kind])
+
+
+#: The characters :class:`SharedPassages` aligns: this many times the dump's, plus
+#: :data:`PASSAGE_BUDGET_BASE`. A blog's round-up post sharing passages with fifty earlier
+#: posts aligns itself fifty times; a dump needs hundreds of such posts per post to reach it.
+PASSAGE_BUDGET_FACTOR = 8
+PASSAGE_BUDGET_BASE = 10_000_000
 
 
 def describe_edit(

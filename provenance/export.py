@@ -592,7 +592,7 @@ def _reuse_dict(reuse: PostReuse) -> ReuseDoc:
                 share=_r(s.share),
                 quoted_share=_r(s.quoted_share),
                 decided_by=s.decided_by,
-                changes=dict(s.changes),
+                changes=None if s.changes is None else dict(s.changes),
             )
             for s in reuse.sources
         ],
@@ -862,7 +862,8 @@ def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
     credited (``none`` where it is not), named by its outlet or else its id.
     ``main_source_changes`` (last, so that the earlier columns keep their
     places) is what the post changed in the paragraphs it carries from its
-    main source, ``kind: count`` pairs (``none``: no edit found).
+    main source, ``kind: count`` pairs (``none``: no edit found; ``not read``:
+    past the audit's alignment budget).
     """
     posts = _titles_and_dates(doc)
     writer = SpreadsheetSafeWriter(handle)
@@ -898,7 +899,7 @@ def write_posts_csv(doc: AuditDoc, handle: TextIO) -> None:
         if isinstance(changes, Mapping):
             row.append("; ".join(f"{kind}: {count}" for kind, count in changes.items()) or "none")
         else:
-            row.append(None)
+            row.append("not read" if main is not None and "changes" in main else None)
         writer.writerow(row)
 
 

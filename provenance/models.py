@@ -541,15 +541,17 @@ class ReuseSource:
     ``changes`` counts what the borrowing post changed in the paragraphs it
     carries from this one, by edit kind (:mod:`provenance.edits`), in the
     order of :data:`KINDS` (substantive first), kinds it never changed left
-    out; set by the audit after the pairs' edits (empty: nothing changed, or
-    no whole paragraph is carried).
+    out; set by the audit after the pairs' edits, or where the two posts
+    share passages but no paragraph, read inside those passages (empty:
+    nothing changed; None: not read, the alignment's budget spent, see
+    :class:`provenance.edits.SharedPassages`).
     """
 
     post: str
     share: float
     quoted_share: float = 0.0
     decided_by: str = ""
-    changes: tuple[tuple[EditKind, int], ...] = ()
+    changes: tuple[tuple[EditKind, int], ...] | None = ()
 
 
 CreditWay = Literal[

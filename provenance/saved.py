@@ -183,6 +183,10 @@ def _credit_and_findings(doc: Mapping[str, Any], post_id: str) -> list[str]:
             if isinstance(changes, Mapping):
                 said = ", ".join(part for part in describe_changes(changes) if part) or "no edit found"
                 lines.append(f"changed from {source.get('post')}: {said}")
+            elif isinstance(source, Mapping) and "changes" in source:
+                lines.append(
+                    f"changed from {source.get('post')}: not read (the audit's alignment budget was spent)"
+                )
     found = [
         f for f in doc.get("findings") or [] if isinstance(f, Mapping) and post_id in (f.get("posts") or [])
     ]

@@ -49,7 +49,7 @@ __all__ = [
 #: a reader of an older MINOR ignores what it does not know. MAJOR goes up when
 #: a field is removed or renamed or changes its type or meaning; a reader refuses
 #: a MAJOR above its own. A document without the field predates it and reads as 1.0.
-SCHEMA_VERSION = "1.7"
+SCHEMA_VERSION = "1.8"
 
 
 def schema_major(version: object) -> int | None:
@@ -176,9 +176,10 @@ class ReuseSourceDoc(TypedDict):
     share: float
     quoted_share: float
     decided_by: str
-    # What the borrowing post changed in the paragraphs it carries from this source: edit kind -> count,
-    # substantive kinds first, kinds it never changed left out (since 1.7; absent from older documents).
-    changes: NotRequired[dict[str, int]]
+    # What the borrowing post changed in the paragraphs it carries from this source (or inside the passages
+    # the two share, where they share no paragraph): edit kind -> count, substantive kinds first, kinds it
+    # never changed left out (since 1.7; absent from older documents); None where not read (since 1.8).
+    changes: NotRequired[dict[str, int] | None]
 
 
 _Source = TypeVar("_Source", bound=Mapping[str, Any])

@@ -324,6 +324,111 @@ def test_a_long_run_is_wording_unless_a_figure_stands_on_both_sides_of_a_clause(
     assert kinds == expected, found(source, copy)
 
 
+# A wire story's paragraph and a newspaper article that takes two of its sentences into a paragraph of
+# its own, changing one figure: the two share passages, but no paragraph of either repeats the other's.
+_WIRE = (
+    "Police said on Monday that 12 people had been arrested after the match at the national stadium, "
+    "where fans of both clubs clashed outside the main gates before kick-off. A spokesman for the "
+    "stadium said the damage to the turnstiles would cost at least 40,000 pounds to repair and that "
+    "the club would review its security arrangements before the next home game. The league has asked "
+    "both clubs for a report on what happened within the next fourteen days. Officers will study "
+    "footage from cameras around the ground, and anyone with pictures of the trouble is asked to come "
+    "forward."
+)
+_ARTICLE = (
+    "Last night's violence was the worst the city has seen in a decade, according to residents who "
+    "watched from their windows as riot vans arrived. A spokesman for the stadium said the damage to the "
+    "turnstiles would cost at least 45,000 pounds to repair and that the club would review its security "
+    "arrangements before the next home game. Supporters' groups blamed a lack of stewards, saying "
+    "they had warned the club for months that the gates were a danger on busy nights. The chairman, who "
+    "was at the game with his family, is expected to meet them on Thursday to discuss ticketing."
+)
+
+
+def test_inside_shared_passages_only_what_changed_in_them_is_read() -> None:
+    """The text around a passage is the copy's own writing, not a change: only the figure counts."""
+    from provenance.edits import passage_edits
+
+    found_edits = passage_edits(_WIRE, _ARTICLE, k=3, min_anchors=4, max_gap=2)
+    assert [(e.kind, e.a_text, e.b_text) for e in found_edits] == [("number", "40,000", "45,000")]
+    # The whole texts read as edits call the article's own sentences changes of the wire's.
+    assert len(edits(_WIRE, _ARTICLE)) > 1
+
+
+@pytest.mark.parametrize(
+    ("source", "copy"),
+    [
+        # Six words in common, but a word put between them: three shingles of three words, not four.
+        (
+            "The council said the plan would cost more than expected this year.",
+            "Critics said the plan would cost far more, as the mayor admitted on Friday.",
+        ),
+        # A passage carried word for word: nothing changed inside it.
+        (_WIRE, _ARTICLE.replace("45,000", "40,000")),
+        # Nothing in common.
+        ("Rain is expected across the north tomorrow.", "The museum reopens in the spring after repairs."),
+    ],
+)
+def test_no_passage_or_an_unchanged_one_gives_no_edit(source: str, copy: str) -> None:
+    from provenance.edits import passage_edits
+
+    assert passage_edits(source, copy, k=3, min_anchors=4, max_gap=2) == []
+
+
+def test_a_source_sharing_passages_but_no_paragraph_counts_the_changes_inside_them(tmp_path: Path) -> None:
+    """METER's newspapers rewrite wire stories around sentences taken whole: half their sources share
+    no paragraph pair with the copy, and "no edit found" was said of copies that changed a figure."""
+    import json
+
+    import provenance
+
+    records = [
+        {"id": "wire", "title": "Wire", "date": "2020-03-01", "text": _WIRE},
+        {"id": "paper", "title": "Paper", "date": "2020-03-02", "text": _ARTICLE},
+    ]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = provenance.audit([dump])
+    assert not [p for p in result.dedup.pairs if not p.inside_post]  # passages only, no paragraph pair
+    (from_wire,) = result.dedup.reuse["paper"].sources
+    assert from_wire.post == "wire"
+    assert from_wire.changes == (("number", 1),)
+
+
+def test_past_the_budget_a_source_s_changes_are_not_read_never_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Aligning whole posts costs their length: a budget bounds it, and what it leaves is None, not ()."""
+    import datetime as dt
+
+    from provenance import edits as edits_module
+    from provenance.config import AuditConfig
+    from provenance.models import Paragraph, Post, PostReuse, ReuseSource, SourceRef
+
+    def post(post_id: str, text: str) -> Post:
+        return Post(
+            post_id, post_id, dt.date(2020, 3, 1), SourceRef("dump.txt", 1, 1), None, (Paragraph(0, 1, text),)
+        )
+
+    posts = [
+        post("wire", _WIRE),
+        post("paper", _ARTICLE),
+        post("other", _ARTICLE.replace("45,000", "46,000")),
+    ]
+    reuse = {
+        "wire": PostReuse(0.0, "independent", ()),
+        "paper": PostReuse(0.3, "partially", (ReuseSource("wire", 0.3),)),
+        "other": PostReuse(0.3, "partially", (ReuseSource("wire", 0.3),)),
+    }
+    monkeypatch.setattr(edits_module, "PASSAGE_BUDGET_BASE", 0)
+    monkeypatch.setattr(edits_module, "PASSAGE_BUDGET_FACTOR", 1)
+    passages = edits_module.SharedPassages(posts, [], AuditConfig())
+    assert passages.budget == len(_WIRE) + 2 * len(_ARTICLE)
+    changed = edits_module.with_changes(reuse, {}, passages)
+    # The first copy's alignment (its text and the wire's) leaves too little for the second's.
+    assert changed["paper"].sources[0].changes == (("number", 1),)
+    assert changed["other"].sources[0].changes is None
+    assert passages.unread == 1
+
+
 @pytest.mark.parametrize(
     ("source", "copy", "expected"),
     [

@@ -1424,3 +1424,42 @@ def test_a_store_of_version_1_is_read_as_it_is_and_migrated_by_the_next_audit(tm
     # Both runs read back: the first without the fields it never recorded, as its audit.json had them.
     assert "later" in _report_from_store(tmp_path, "--run", "1")
     assert "copy2" in _report_from_store(tmp_path, "--run", "2")
+
+
+def test_changes_not_read_past_the_budget_are_kept_as_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """audit.json's null ``changes`` (past the alignment budget) is the text "null" in the store, read
+    back as null: the report, posts.csv and ``provenance sources`` say "not read", never "no edit found"
+    and never "not recorded" (a run from before the field)."""
+    import csv
+
+    from provenance import edits
+    from tests.test_edits import _ARTICLE, _WIRE
+
+    monkeypatch.setattr(edits, "PASSAGE_BUDGET_BASE", 0)
+    monkeypatch.setattr(edits, "PASSAGE_BUDGET_FACTOR", 0)
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    _write(dump / "posts.jsonl", [_post("wire", "2020-03-01", _WIRE), _post("paper", "2020-03-02", _ARTICLE)])
+    _ok(_audit(tmp_path, dump))
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    (paper,) = [p for p in doc["posts"] if p["id"] == "paper"]
+    assert paper["reuse"]["sources"] == [dict(paper["reuse"]["sources"][0], post="wire", changes=None)]
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        assert conn.execute("SELECT changes_json FROM reuse_sources WHERE post = 'paper'").fetchall() == [
+            ("null",)
+        ]
+    _, stored = stored_document(tmp_path / "a.sqlite", 1)
+    (paper,) = [p for p in stored["posts"] if p["id"] == "paper"]
+    assert paper["reuse"]["sources"][0]["changes"] is None
+    for html in (
+        (tmp_path / "out" / "report.html").read_text(encoding="utf-8"),
+        _report_from_store(tmp_path),
+    ):
+        assert '<li class="changes">not read</li>' in html
+    with (tmp_path / "out" / "posts.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    assert rows["paper"]["main_source_changes"] == "not read"
+    said = _ok(CliRunner().invoke(cli, ["sources", "paper", str(tmp_path / "out" / "audit.json")]))
+    assert "changed from wire: not read" in said.output

@@ -231,7 +231,8 @@ def _posts(rows: _Inserter, posts: Iterable[Mapping[str, Any]], cwd: str | None)
             ),
         )
         for i, s in enumerate(reuse["sources"]):
-            changes = s.get("changes")
+            # JSON null (not read, past the budget) is kept as the text "null"; NULL is a run before it.
+            changes = dumps(s["changes"]) if "changes" in s else None
             rows.add(
                 "reuse_sources",
                 (
@@ -241,7 +242,7 @@ def _posts(rows: _Inserter, posts: Iterable[Mapping[str, Any]], cwd: str | None)
                     s["share"],
                     s["quoted_share"],
                     s["decided_by"],
-                    None if changes is None else dumps(changes),
+                    changes,
                 ),
             )
         for i, e in enumerate((credit or {}).get("by", [])):

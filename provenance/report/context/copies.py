@@ -36,7 +36,8 @@ class CopySource:
     the audit's ``changes`` in words: ``changed_substance`` ("1 number, 2
     names", on the report's first lines too) and ``changed_otherwise`` ("2
     rewordings, 20 formatting edits"); ``changes_recorded`` is False for a
-    document before 1.7, which has none.
+    document before 1.7, which has none, and ``changes_read`` False where the
+    audit did not read them (its alignment budget spent, audit.json's null).
     """
 
     post: PostRef
@@ -47,6 +48,7 @@ class CopySource:
     changes_recorded: bool = False
     changed_substance: str = ""
     changed_otherwise: str = ""
+    changes_read: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,9 +165,10 @@ def _copies(
                     _float(raw.get("quoted_share")),
                     direction(_text(raw.get("decided_by"))),
                     _source_credit(credit, source_id),
-                    isinstance(recorded, Mapping),
+                    "changes" in raw,
                     substance,
                     otherwise,
+                    isinstance(recorded, Mapping),
                 )
             )
         source_ids = {s.post.id for s in sources}
