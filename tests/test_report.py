@@ -906,7 +906,7 @@ def test_copies_table_is_sortable_by_data_attributes_and_plain_without_script(
     """Each sortable heading has its data- attribute on every row group; the markup is a plain table."""
     html = render(two_copies(seed_doc))
     keys = re.findall(r'<th scope="col" data-sort="(\w+)"', html)
-    assert keys == ["title", "share", "verdict", "source", "direction", "credit", "quoted"]
+    assert keys == ["title", "share", "verdict", "source", "direction", "credit", "changed", "quoted"]
     for row in copies_rows(html):
         for key in keys:
             assert f' data-{key}="' in row.split(">")[0]

@@ -60,8 +60,10 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, dict
 def open_report(browser: Any) -> Iterator[Callable[..., Opened]]:
     contexts: list[Any] = []
 
-    def open_(path: Path, javascript: bool = True) -> Opened:
-        context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+    def open_(path: Path, javascript: bool = True, width: int = 1280) -> Opened:
+        context = browser.new_context(
+            java_script_enabled=javascript, viewport={"width": width, "height": 900}
+        )
         contexts.append(context)
         page = context.new_page()
         opened = Opened(page, path.as_uri())
@@ -280,6 +282,27 @@ def test_clicking_a_heading_sorts_the_copies_table(
     assert _copy_order(page) == [diaspora, us]  # the guess before the decided one
     assert opened.console_errors == []
     assert opened.requests == [opened.url]
+
+
+def test_the_copies_that_changed_the_facts_sort_first_and_every_heading_sorts(
+    open_report: Callable[..., Opened], report_file: Callable[[str, dict[str, Any]], Path]
+) -> None:
+    """ "What it changed" sorts by the substantive edits, most first; on a phone, where the headings stand
+    in a line after "Sort by", it named a column that did not sort."""
+    doc = _two_copies()
+    posts = {p["id"]: p for p in doc["posts"]}
+    posts[US]["reuse"]["sources"][0]["changes"] = {"wording": 7, "case": 3}
+    posts[DIASPORA]["reuse"]["sources"][0]["changes"] = {"number": 1, "date": 1, "wording": 1}
+    us, diaspora = f"copy-{post_anchor(US)}", f"copy-{post_anchor(DIASPORA)}"
+    for width in (390, 1400):
+        opened = open_report(report_file("changed-facts", doc), width=width)
+        page = opened.page
+        headings = page.locator("table.copies thead th")
+        assert headings.count() == page.locator("table.copies thead th button.sort").count() == 8
+        assert _copy_order(page) == [us, diaspora]
+        page.locator("table.copies th[data-sort='changed'] button").click()
+        assert _copy_order(page) == [diaspora, us]  # two facts changed before none
+        assert opened.console_errors == []
 
 
 def test_a_copy_row_expands_in_place_to_its_aligned_paragraphs(

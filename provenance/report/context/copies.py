@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from provenance.edits import describe_changes
+from provenance.edits import GROUPS, describe_changes
 from provenance.report.anchors import post_anchor
 from provenance.report.context.common import (
     Direction,
@@ -49,6 +49,7 @@ class CopySource:
     changed_substance: str = ""
     changed_otherwise: str = ""
     changes_read: bool = True
+    substantive_changes: int = 0  # how many substantive edits the changes hold, which the column sorts by
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +93,26 @@ class CopyRow:
     disguised: bool = False
 
     @property
+    def substantive_changes(self) -> int:
+        """The substantive edits (figures, dates, names...) the copy made over all its sources: a
+        fact-checker sorts the copies table by it to find the copies that changed the facts."""
+        return sum(source.substantive_changes for source in self.sources)
+
+    @property
     def main_direction(self) -> Direction:
         """How the order of this post and its main source was decided: what a line naming that source says."""
         return self.sources[0].direction if self.sources else self.direction
 
 
 _FIRMNESS = {"decided": 0, "guessed": 1, "undecided": 2}
+
+
+def _substantive_count(changes: Mapping[str, object]) -> int:
+    return sum(
+        count
+        for kind, count in changes.items()
+        if GROUPS.get(kind) == "substantive" and isinstance(count, int) and not isinstance(count, bool)
+    )
 
 
 def _disguised_posts(doc: Mapping[str, Any], wanted: set[str]) -> set[str]:
@@ -169,6 +184,7 @@ def _copies(
                     substance,
                     otherwise,
                     isinstance(recorded, Mapping),
+                    _substantive_count(recorded) if isinstance(recorded, Mapping) else 0,
                 )
             )
         source_ids = {s.post.id for s in sources}
