@@ -423,12 +423,38 @@ def _extend(text: str, end: int) -> int:
     return end
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence: first in the text or a line, or after a full stop."""
+    before = _visible_end(text, start)
+    return before == 0 or "\n" in text[before:start] or _ends_sentence(text, start)
+
+
+def _all_capitals(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _set_in_capitals(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``start:end`` and a word beside it are in capitals: a headline or a lead's
+    opening words set in capitals ("GUITARIST BONEHEAD QUITS"), where a capital says nothing of a name."""
+    if not _all_capitals(text[start:end]):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 60), start)
+    after = _WORD_AFTER.match(text, end, end + 60)
+    return any(found is not None and _all_capitals(found.group(1)) for found in (before, after))
+
+
+_WORD_BEFORE = re.compile(r"(\S+)\s+\Z")
+_WORD_AFTER = re.compile(r"\s+(\S+)")
+
+
 def _capitalised_names(text: str, words: list[tuple[str, int, int]]) -> set[str]:
-    """Words written with a capital that do not open a sentence: names, by their look."""
+    """Words written with a capital that do not open a sentence or a line and are not set in capitals
+    with the words beside them: names, by their look."""
     names = set()
-    for word, start, _ in words:
+    for word, start, end in words:
         raw = text[start : start + 1]
-        if raw.isupper() and not _is_sentence(text, start, start):
+        if raw.isupper() and not _opens_sentence(text, start) and not _set_in_capitals(text, start, end):
             names.add(word)
     return names
 
