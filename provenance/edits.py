@@ -46,7 +46,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from bisect import bisect_right
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 
@@ -181,8 +181,9 @@ def with_changes(
             for rank, source in enumerate(sorted(found.sources, key=lambda s: (-s.share, -s.quoted_share)))
             if (post_id, source.post) not in copied
         ]
-        # Main sources first: the budget, if a dump exhausts it, leaves the minor ones unread.
-        unpaired.sort(key=itemgetter(2))
+        # Main sources first: the budget, if a dump exhausts it, leaves the minor ones unread; then by
+        # source, so that a long source's copies come together and its index is built once.
+        unpaired.sort(key=itemgetter(2, 1))
         for post_id, source_id, _ in unpaired:
             passage_changes[(post_id, source_id)] = passages.changes(post_id, source_id)
     result: dict[str, PostReuse] = {}
@@ -249,12 +250,18 @@ class SharedPassages:
 
     Each post is read as the duplicate stage reads it for passages: its
     paragraphs in order, boilerplate left out, joined by blank lines (so a
-    copy that merges two paragraphs shows a ``whitespace`` edit). Aligning two
-    whole posts costs their length, and one long post can share passages with
-    thousands of others, so the words aligned are budgeted: at most
-    :data:`PASSAGE_BUDGET_FACTOR` times the dump's characters, plus
-    :data:`PASSAGE_BUDGET_BASE`. Past the budget a source's changes are None
-    (not read), so time stays bounded by the dump's size on any input.
+    copy that merges two paragraphs shows a ``whitespace`` edit).
+
+    Aligning two whole posts costs their length, and one long post (a report,
+    a long article) can share passages with thousands of short ones. Where
+    one text is much longer than the other (:data:`WINDOW_RATIO`), only the
+    windows of the longer around the ``k``-word shingles the shorter shares
+    with it are aligned, from an index of its shingles built once and kept
+    for the next copies of it (:data:`CACHED_INDEXES`). What is read is still
+    budgeted, so that time stays bounded by the dump's size on any input: at
+    most :data:`PASSAGE_BUDGET_FACTOR` times the dump's characters, plus
+    :data:`PASSAGE_BUDGET_BASE`; past the budget a source's changes are None
+    (not read).
     """
 
     def __init__(
@@ -265,7 +272,7 @@ class SharedPassages:
         for text in boilerplate:
             for member in text.members:
                 self._boilerplate.setdefault(member.post, set()).add(member.paragraph)
-        self._texts: dict[str, str] = {}
+        self._indexes: OrderedDict[str, _Indexed] = OrderedDict()
         self.budget = PASSAGE_BUDGET_BASE + PASSAGE_BUDGET_FACTOR * sum(
             len(paragraph.text) for post in posts for paragraph in post.paragraphs
         )
@@ -277,17 +284,21 @@ class SharedPassages:
         self.unread = 0
 
     def text(self, post_id: str) -> str:
-        text = self._texts.get(post_id)
-        if text is None:
-            skip = self._boilerplate.get(post_id, ())
-            text = "\n\n".join(p.text for p in self._posts[post_id].paragraphs if p.index not in skip)
-            self._texts[post_id] = text
-        return text
+        held = self._indexes.get(post_id)
+        if held is not None:
+            return held.text
+        skip = self._boilerplate.get(post_id, ())
+        return "\n\n".join(p.text for p in self._posts[post_id].paragraphs if p.index not in skip)
 
     def changes(self, copy_id: str, source_id: str) -> tuple[tuple[EditKind, int], ...] | None:
         """The copy's edits inside the passages it shares with the source, by kind; None past the budget."""
         copy, source = self.text(copy_id), self.text(source_id)
-        cost = len(copy) + len(source)
+        if len(source) > WINDOW_RATIO * len(copy) + WINDOW_SLACK:
+            source, cost = self._windows(source_id, source, copy)
+        elif len(copy) > WINDOW_RATIO * len(source) + WINDOW_SLACK:
+            copy, cost = self._windows(copy_id, copy, source)
+        else:
+            cost = len(copy) + len(source)
         if cost > self.budget:
             self.unread += 1
             return None
@@ -297,12 +308,92 @@ class SharedPassages:
         )
         return tuple((kind, counted[kind]) for kind in KINDS if counted[kind])
 
+    def _windows(self, long_id: str, long: str, short: str) -> tuple[str, int]:
+        """The parts of ``long`` around the shingles it shares with ``short``, and what reading them costs.
 
-#: The characters :class:`SharedPassages` aligns: this many times the dump's, plus
+        A window reaches the shorter text's length past its first and last
+        shared shingle (a passage is never longer than the text that carries
+        it, give or take its gaps); windows are taken most shared shingles
+        first until they hold :data:`WINDOW_RATIO` times the shorter text's words.
+        """
+        k = self.k
+        cost = len(short)
+        held = self._indexes.get(long_id)
+        if held is None:
+            held = _Indexed.of(long, k)
+            self._indexes[long_id] = held
+            if len(self._indexes) > CACHED_INDEXES:
+                self._indexes.popitem(last=False)
+            cost += len(long)
+        else:
+            self._indexes.move_to_end(long_id)
+        words, index = held.words, held.index
+        short_hashes = [h for h, _, _ in _spans(short)]
+        reach = len(short_hashes)
+        hits = sorted(
+            at
+            for start in range(len(short_hashes) - k + 1)
+            for at in index.get(tuple(short_hashes[start : start + k]), ())
+        )
+        clusters: list[list[int]] = []  # [first hit, last hit, hits]
+        for at in hits:
+            if clusters and at - clusters[-1][1] <= reach:
+                clusters[-1][1] = at
+                clusters[-1][2] += 1
+            else:
+                clusters.append([at, at, 1])
+        room = WINDOW_RATIO * reach
+        chosen: list[tuple[int, int]] = []
+        for first, last, _ in sorted(clusters, key=lambda c: -c[2]):
+            if room <= 0:
+                break
+            low, high = max(0, first - reach), min(len(words), last + k + reach)
+            chosen.append((low, high))
+            room -= high - low
+        merged: list[list[int]] = []
+        for low, high in sorted(chosen):
+            if merged and low <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], high)
+            else:
+                merged.append([low, high])
+        piece = "\n\n".join(long[words[low][1] : words[high - 1][2]] for low, high in merged)
+        return piece, cost + len(piece)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Indexed:
+    """A long text, its words and where each of its ``k``-word shingles stands (:class:`SharedPassages`)."""
+
+    text: str
+    words: list[tuple[int, int, int]]
+    index: dict[tuple[int, ...], list[int]]
+
+    @classmethod
+    def of(cls, text: str, k: int) -> _Indexed:
+        words = _spans(text)
+        hashes = [h for h, _, _ in words]
+        index: dict[tuple[int, ...], list[int]] = {}
+        for at in range(len(hashes) - k + 1):
+            places = index.setdefault(tuple(hashes[at : at + k]), [])
+            if len(places) < _PLACES_PER_SHINGLE:  # a stock phrase anchors a few windows, not all
+                places.append(at)
+        return cls(text, words, index)
+
+
+#: The characters :class:`SharedPassages` reads: this many times the dump's, plus
 #: :data:`PASSAGE_BUDGET_BASE`. A blog's round-up post sharing passages with fifty earlier
 #: posts aligns itself fifty times; a dump needs hundreds of such posts per post to reach it.
 PASSAGE_BUDGET_FACTOR = 8
 PASSAGE_BUDGET_BASE = 10_000_000
+#: A text this many times longer than the other (in characters, plus :data:`WINDOW_SLACK`) is
+#: aligned only in windows around what the two share; the windows hold at most as many words.
+WINDOW_RATIO = 4
+WINDOW_SLACK = 2_000
+#: Shingle indexes of long texts kept for their next copies (a long text's copies come together:
+#: main sources first, then by source).
+CACHED_INDEXES = 16
+#: Places of one shingle a long text's index keeps (a stock phrase anchors a few windows).
+_PLACES_PER_SHINGLE = 16
 
 
 def describe_edit(

@@ -490,3 +490,50 @@ def test_a_capital_that_opens_a_sentence_or_a_line_or_is_set_in_capitals_is_no_n
     """On METER's articles, paragraph openings and capitals set as headlines made a fifth of the
     ``name`` edits (read by hand), which the copies table shows in bold as substantive."""
     assert ("name" in [kind for kind, _, _ in found(source, copy)]) == named, found(source, copy)
+
+
+def _made_up_words(first: int, count: int) -> list[str]:
+    """Distinct words of letters only (no figure among them), numbered from ``first``."""
+    syllables = ["ba", "de", "ki", "lo", "mu", "ne", "po", "ra", "si", "tu"]
+    made = []
+    for number in range(first, first + count):
+        digits = [int(d) for d in f"{number:04d}"]
+        made.append("".join(syllables[d] for d in digits) + "n")
+    return made
+
+
+def test_a_long_source_is_read_in_windows_around_what_each_copy_shares() -> None:
+    """A long report quoted by many short posts: each copy is aligned with the report's windows around
+    what it shares, not with the whole report, and finds what aligning the whole report finds."""
+    import datetime as dt
+
+    from provenance.config import AuditConfig
+    from provenance.edits import SharedPassages, passage_edits
+    from provenance.models import Paragraph, Post, SourceRef
+
+    words = _made_up_words(0, 4000)
+    sentences = [" ".join(words[i : i + 10]).capitalize() + "." for i in range(0, 4000, 10)]
+    sentences[120] = "The agency said the price of grain rose by 12 percent in the north this year."
+    sentences[300] = "Officials said the border crossing would remain closed until the spring."
+    report = " ".join(sentences)
+    own = _made_up_words(5000, 120)
+    first = f"{' '.join(own[:60])}. {sentences[120].replace('12', '15')} {' '.join(own[60:])}."
+    second = f"{' '.join(own[:50])}. {sentences[300].replace('closed', 'shut')} {' '.join(own[50:])}."
+
+    def post(post_id: str, text: str) -> Post:
+        return Post(
+            post_id, post_id, dt.date(2020, 3, 1), SourceRef("dump.txt", 1, 1), None, (Paragraph(0, 1, text),)
+        )
+
+    passages = SharedPassages(
+        [post("report", report), post("a", first), post("b", second)], [], AuditConfig()
+    )
+    budget = passages.budget
+    assert passages.changes("a", "report") == (("number", 1),)
+    first_cost, budget = budget - passages.budget, passages.budget
+    assert first_cost > len(report)  # the report read once, to index it
+    assert passages.changes("b", "report") == (("wording", 1),)
+    assert budget - passages.budget < len(report) / 4  # then only its windows
+    for copy in (first, second):
+        whole = [e.kind for e in passage_edits(report, copy, k=3, min_anchors=4, max_gap=2)]
+        assert whole in (["number"], ["wording"])
