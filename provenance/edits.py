@@ -50,6 +50,8 @@ from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
 from provenance.config import AuditConfig
@@ -58,7 +60,7 @@ from provenance.invisible import IGNORABLE_CHARACTERS, may_hide
 from provenance.lcs import opcodes
 from provenance.models import GROUPS, KINDS, Boilerplate, Edit, EditKind, Edits, Pair, Post, PostReuse
 from provenance.quotes import quoted_spans
-from provenance.shingle import _raw_to_words, tokens, word_spans
+from provenance.shingle import _raw_to_words, shingle_hashes, tokens, word_spans
 
 __all__ = [
     "GROUPS",
@@ -257,7 +259,7 @@ class SharedPassages:
     one text is much longer than the other (:data:`WINDOW_RATIO`), only the
     windows of the longer around the ``k``-word shingles the shorter shares
     with it are aligned, from an index of its shingles built once and kept
-    for the next copies of it (:data:`CACHED_INDEXES`). What is read is still
+    for the next copies of it (:data:`CACHED_WORDS`). What is read is still
     budgeted, so that time stays bounded by the dump's size on any input: at
     most :data:`PASSAGE_BUDGET_FACTOR` times the dump's characters, plus
     :data:`PASSAGE_BUDGET_BASE`; past the budget a source's changes are None
@@ -273,6 +275,7 @@ class SharedPassages:
             for member in text.members:
                 self._boilerplate.setdefault(member.post, set()).add(member.paragraph)
         self._indexes: OrderedDict[str, _Indexed] = OrderedDict()
+        self._indexed_words = 0
         self.budget = PASSAGE_BUDGET_BASE + PASSAGE_BUDGET_FACTOR * sum(
             len(paragraph.text) for post in posts for paragraph in post.paragraphs
         )
@@ -322,32 +325,31 @@ class SharedPassages:
         if held is None:
             held = _Indexed.of(long, k)
             self._indexes[long_id] = held
-            if len(self._indexes) > CACHED_INDEXES:
-                self._indexes.popitem(last=False)
+            self._indexed_words += len(held.starts)
+            while len(self._indexes) > 1 and self._indexed_words > CACHED_WORDS:
+                _, dropped = self._indexes.popitem(last=False)
+                self._indexed_words -= len(dropped.starts)
             cost += len(long)
         else:
             self._indexes.move_to_end(long_id)
-        words, index = held.words, held.index
-        short_hashes = [h for h, _, _ in _spans(short)]
+        short_hashes = np.array(word_spans(short)[0], dtype=np.uint64)
         reach = len(short_hashes)
-        hits = sorted(
-            at
-            for start in range(len(short_hashes) - k + 1)
-            for at in index.get(tuple(short_hashes[start : start + k]), ())
-        )
-        clusters: list[list[int]] = []  # [first hit, last hit, hits]
-        for at in hits:
+        places, shingle = held.places(shingle_hashes(short_hashes, np.array([reach], dtype=np.int64), k)[0])
+        # Hits closer than the shorter text's length are one cluster, scored by how many of the
+        # shorter text's shingles it holds: a stock phrase the long text repeats every few words
+        # makes a long cluster of many hits but of one or two shingles.
+        clusters: list[tuple[int, int, set[int]]] = []
+        for at, which in zip(places.tolist(), shingle.tolist(), strict=True):
             if clusters and at - clusters[-1][1] <= reach:
-                clusters[-1][1] = at
-                clusters[-1][2] += 1
+                clusters[-1] = (clusters[-1][0], at, clusters[-1][2] | {which})
             else:
-                clusters.append([at, at, 1])
+                clusters.append((at, at, {which}))
         room = WINDOW_RATIO * reach
         chosen: list[tuple[int, int]] = []
-        for first, last, _ in sorted(clusters, key=lambda c: -c[2]):
+        for first, last, _ in sorted(clusters, key=lambda c: -len(c[2])):
             if room <= 0:
                 break
-            low, high = max(0, first - reach), min(len(words), last + k + reach)
+            low, high = max(0, first - reach), min(len(held.starts), last + k + reach)
             chosen.append((low, high))
             room -= high - low
         merged: list[list[int]] = []
@@ -356,28 +358,46 @@ class SharedPassages:
                 merged[-1][1] = max(merged[-1][1], high)
             else:
                 merged.append([low, high])
-        piece = "\n\n".join(long[words[low][1] : words[high - 1][2]] for low, high in merged)
+        piece = "\n\n".join(long[int(held.starts[low]) : int(held.ends[high - 1])] for low, high in merged)
         return piece, cost + len(piece)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Indexed:
-    """A long text, its words and where each of its ``k``-word shingles stands (:class:`SharedPassages`)."""
+    """A long text, its words' spans and its ``k``-word shingles sorted, with where each stands.
+
+    Arrays, not a dict of tuples: some 40 bytes a word, where a dict of
+    shingle tuples took ten times as much for a long text (:class:`SharedPassages`).
+    """
 
     text: str
-    words: list[tuple[int, int, int]]
-    index: dict[tuple[int, ...], list[int]]
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.uint64]  # the shingles' hashes, sorted
+    at: npt.NDArray[np.int64]  # the word each sorted shingle starts at
 
     @classmethod
     def of(cls, text: str, k: int) -> _Indexed:
-        words = _spans(text)
-        hashes = [h for h, _, _ in words]
-        index: dict[tuple[int, ...], list[int]] = {}
-        for at in range(len(hashes) - k + 1):
-            places = index.setdefault(tuple(hashes[at : at + k]), [])
-            if len(places) < _PLACES_PER_SHINGLE:  # a stock phrase anchors a few windows, not all
-                places.append(at)
-        return cls(text, words, index)
+        hashes, starts, ends = word_spans(text)
+        shingles = shingle_hashes(
+            np.array(hashes, dtype=np.uint64), np.array([len(hashes)], dtype=np.int64), k
+        )[0]
+        order = np.argsort(shingles, kind="stable")
+        return cls(
+            text, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), shingles[order], order
+        )
+
+    def places(self, shingles: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Where the text has each of ``shingles`` (at most :data:`_PLACES_PER_SHINGLE` places of one:
+        a stock phrase anchors a few windows, not all), in text order, with which shingle stands there."""
+        low = np.searchsorted(self.keys, shingles, side="left")
+        high = np.minimum(np.searchsorted(self.keys, shingles, side="right"), low + _PLACES_PER_SHINGLE)
+        counts = high - low
+        first = np.repeat(low - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        places = self.at[first + np.arange(int(counts.sum()))]
+        which = np.repeat(np.arange(len(shingles), dtype=np.int64), counts)
+        order = np.argsort(places, kind="stable")
+        return places[order], which[order]
 
 
 #: The characters :class:`SharedPassages` reads: this many times the dump's, plus
@@ -389,9 +409,9 @@ PASSAGE_BUDGET_BASE = 10_000_000
 #: aligned only in windows around what the two share; the windows hold at most as many words.
 WINDOW_RATIO = 4
 WINDOW_SLACK = 2_000
-#: Shingle indexes of long texts kept for their next copies (a long text's copies come together:
-#: main sources first, then by source).
-CACHED_INDEXES = 16
+#: Words of long texts whose shingle indexes are kept for their next copies (a long text's copies
+#: come together: main sources first, then by source); at least the last one is kept.
+CACHED_WORDS = 4_000_000
 #: Places of one shingle a long text's index keeps (a stock phrase anchors a few windows).
 _PLACES_PER_SHINGLE = 16
 

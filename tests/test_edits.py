@@ -537,3 +537,32 @@ def test_a_long_source_is_read_in_windows_around_what_each_copy_shares() -> None
     for copy in (first, second):
         whole = [e.kind for e in passage_edits(report, copy, k=3, min_anchors=4, max_gap=2)]
         assert whole in (["number"], ["wording"])
+
+
+def test_a_stock_phrase_the_long_source_repeats_does_not_hide_the_passage_from_its_window() -> None:
+    """Every sentence of the report ends "percent in the year": the phrase's first places, a few words
+    apart, made one long cluster of more hits than the quoted sentence's, and its window was aligned
+    instead (on a generated dump, 988 of 1,000 changed copies said "no edit found")."""
+    import datetime as dt
+
+    from provenance.config import AuditConfig
+    from provenance.edits import SharedPassages
+    from provenance.models import Paragraph, Post, SourceRef
+
+    words = _made_up_words(0, 6000)
+    sentences = [
+        " ".join(words[i : i + 12]).capitalize() + f" rose by {i % 97} percent in the year."
+        for i in range(0, 6000, 12)
+    ]
+    report = " ".join(sentences)
+    own = _made_up_words(7000, 60)
+    quoted = sentences[400].replace(" percent", " per cent")
+    copy = f"{' '.join(own[:30]).capitalize()}. {quoted} {' '.join(own[30:]).capitalize()}."
+
+    def post(post_id: str, text: str) -> Post:
+        return Post(
+            post_id, post_id, dt.date(2020, 3, 1), SourceRef("dump.txt", 1, 1), None, (Paragraph(0, 1, text),)
+        )
+
+    passages = SharedPassages([post("report", report), post("copy", copy)], [], AuditConfig())
+    assert passages.changes("copy", "report") == (("whitespace", 1),)
