@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from provenance.edits import GROUPS, KINDS, edits
+from provenance.models import Paragraph, Post, SourceRef
 
 
 def found(source: str, copy: str) -> list[tuple[str, str, str]]:
@@ -397,21 +399,14 @@ def test_a_source_sharing_passages_but_no_paragraph_counts_the_changes_inside_th
 
 def test_past_the_budget_a_source_s_changes_are_not_read_never_none(monkeypatch: pytest.MonkeyPatch) -> None:
     """Aligning whole posts costs their length: a budget bounds it, and what it leaves is None, not ()."""
-    import datetime as dt
-
     from provenance import edits as edits_module
     from provenance.config import AuditConfig
-    from provenance.models import Paragraph, Post, PostReuse, ReuseSource, SourceRef
-
-    def post(post_id: str, text: str) -> Post:
-        return Post(
-            post_id, post_id, dt.date(2020, 3, 1), SourceRef("dump.txt", 1, 1), None, (Paragraph(0, 1, text),)
-        )
+    from provenance.models import PostReuse, ReuseSource
 
     posts = [
-        post("wire", _WIRE),
-        post("paper", _ARTICLE),
-        post("other", _ARTICLE.replace("45,000", "46,000")),
+        _one_paragraph_post("wire", _WIRE),
+        _one_paragraph_post("paper", _ARTICLE),
+        _one_paragraph_post("other", _ARTICLE.replace("45,000", "46,000")),
     ]
     reuse = {
         "wire": PostReuse(0.0, "independent", ()),
@@ -492,6 +487,12 @@ def test_a_capital_that_opens_a_sentence_or_a_line_or_is_set_in_capitals_is_no_n
     assert ("name" in [kind for kind, _, _ in found(source, copy)]) == named, found(source, copy)
 
 
+def _one_paragraph_post(post_id: str, text: str) -> Post:
+    return Post(
+        post_id, post_id, dt.date(2020, 3, 1), SourceRef("dump.txt", 1, 1), None, (Paragraph(0, 1, text),)
+    )
+
+
 def _made_up_words(first: int, count: int) -> list[str]:
     """Distinct words of letters only (no figure among them), numbered from ``first``."""
     syllables = ["ba", "de", "ki", "lo", "mu", "ne", "po", "ra", "si", "tu"]
@@ -505,11 +506,8 @@ def _made_up_words(first: int, count: int) -> list[str]:
 def test_a_long_source_is_read_in_windows_around_what_each_copy_shares() -> None:
     """A long report quoted by many short posts: each copy is aligned with the report's windows around
     what it shares, not with the whole report, and finds what aligning the whole report finds."""
-    import datetime as dt
-
     from provenance.config import AuditConfig
     from provenance.edits import SharedPassages, passage_edits
-    from provenance.models import Paragraph, Post, SourceRef
 
     words = _made_up_words(0, 4000)
     sentences = [" ".join(words[i : i + 10]).capitalize() + "." for i in range(0, 4000, 10)]
@@ -520,13 +518,14 @@ def test_a_long_source_is_read_in_windows_around_what_each_copy_shares() -> None
     first = f"{' '.join(own[:60])}. {sentences[120].replace('12', '15')} {' '.join(own[60:])}."
     second = f"{' '.join(own[:50])}. {sentences[300].replace('closed', 'shut')} {' '.join(own[50:])}."
 
-    def post(post_id: str, text: str) -> Post:
-        return Post(
-            post_id, post_id, dt.date(2020, 3, 1), SourceRef("dump.txt", 1, 1), None, (Paragraph(0, 1, text),)
-        )
-
     passages = SharedPassages(
-        [post("report", report), post("a", first), post("b", second)], [], AuditConfig()
+        [
+            _one_paragraph_post("report", report),
+            _one_paragraph_post("a", first),
+            _one_paragraph_post("b", second),
+        ],
+        [],
+        AuditConfig(),
     )
     budget = passages.budget
     assert passages.changes("a", "report") == (("number", 1),)
@@ -543,11 +542,8 @@ def test_a_stock_phrase_the_long_source_repeats_does_not_hide_the_passage_from_i
     """Every sentence of the report ends "percent in the year": the phrase's first places, a few words
     apart, made one long cluster of more hits than the quoted sentence's, and its window was aligned
     instead (on a generated dump, 988 of 1,000 changed copies said "no edit found")."""
-    import datetime as dt
-
     from provenance.config import AuditConfig
     from provenance.edits import SharedPassages
-    from provenance.models import Paragraph, Post, SourceRef
 
     words = _made_up_words(0, 6000)
     sentences = [
@@ -559,10 +555,7 @@ def test_a_stock_phrase_the_long_source_repeats_does_not_hide_the_passage_from_i
     quoted = sentences[400].replace(" percent", " per cent")
     copy = f"{' '.join(own[:30]).capitalize()}. {quoted} {' '.join(own[30:]).capitalize()}."
 
-    def post(post_id: str, text: str) -> Post:
-        return Post(
-            post_id, post_id, dt.date(2020, 3, 1), SourceRef("dump.txt", 1, 1), None, (Paragraph(0, 1, text),)
-        )
-
-    passages = SharedPassages([post("report", report), post("copy", copy)], [], AuditConfig())
+    passages = SharedPassages(
+        [_one_paragraph_post("report", report), _one_paragraph_post("copy", copy)], [], AuditConfig()
+    )
     assert passages.changes("copy", "report") == (("whitespace", 1),)
