@@ -326,6 +326,12 @@ def test_a_long_run_is_wording_unless_a_figure_stands_on_both_sides_of_a_clause(
     assert kinds == expected, found(source, copy)
 
 
+def _one_paragraph_post(post_id: str, text: str) -> Post:
+    return Post(
+        post_id, post_id, dt.date(2020, 3, 1), SourceRef("dump.txt", 1, 1), None, (Paragraph(0, 1, text),)
+    )
+
+
 # A wire story's paragraph and a newspaper article that takes two of its sentences into a paragraph of
 # its own, changing one figure: the two share passages, but no paragraph of either repeats the other's.
 _WIRE = (
@@ -485,12 +491,6 @@ def test_a_capital_that_opens_a_sentence_or_a_line_or_is_set_in_capitals_is_no_n
     """On METER's articles, paragraph openings and capitals set as headlines made a fifth of the
     ``name`` edits (read by hand), which the copies table shows in bold as substantive."""
     assert ("name" in [kind for kind, _, _ in found(source, copy)]) == named, found(source, copy)
-
-
-def _one_paragraph_post(post_id: str, text: str) -> Post:
-    return Post(
-        post_id, post_id, dt.date(2020, 3, 1), SourceRef("dump.txt", 1, 1), None, (Paragraph(0, 1, text),)
-    )
 
 
 def _made_up_words(first: int, count: int) -> list[str]:
