@@ -21,7 +21,7 @@ structural
 editorial
     ``bracket`` ("[I]t" for "It", "[sic]"), ``ellipsis`` ("..." marking a
     cut), ``spelling`` (one word for a near-identical one: "honour" ->
-    "honor")
+    "honor", "Zoë" -> "Zoe")
 formatting
     ``case``, ``punctuation``, ``quote_style`` (straight for curly),
     ``whitespace``, and ``disguise`` (letters swapped for look-alikes of
@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -534,6 +535,13 @@ def _extend(text: str, end: int) -> int:
     return end
 
 
+def _without_accents(text: str) -> str:
+    """``text`` case folded, its letters' accents and diacritics taken off (NFKD, combining marks dropped)."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch)
+    )
+
+
 def _opens_sentence(text: str, start: int) -> bool:
     """Whether the word at ``start`` opens a sentence: first in the text or a line, or after a full stop."""
     before = _visible_end(text, start)
@@ -595,6 +603,9 @@ def _classify(
     if "".join(text_a.split()).casefold() == "".join(text_b.split()).casefold():
         # Words split or joined, nothing else: "2.5million" for "2.5 million" changed no figure.
         return "whitespace"
+    if text_a and text_b and _without_accents(text_a) == _without_accents(text_b):
+        # "Zoë" for "Zoe", "Jose" for "José": the same name written without its accents.
+        return "spelling"
     # A figure, a day, a name or a "not" changed is a local edit; a long run rewritten around one is
     # wording, unless a figure or a day stands on both sides of a clause (one replaced by another in it).
     local = len(words_a) <= _LOCAL_WORDS and len(words_b) <= _LOCAL_WORDS
