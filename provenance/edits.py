@@ -107,8 +107,8 @@ def describe_changes(changes: Mapping[str, object]) -> tuple[str, str]:
 
     Substantive and structural kinds by name, editorial and formatting ones
     counted by group; both empty when nothing changed ("no edit found": the
-    paragraphs carried differ in nothing the edits read, or no whole
-    paragraph is carried because the shared passages are shorter).
+    paragraphs carried, or the passages shared, differ in nothing the edits
+    read).
     """
     substance: list[str] = []
     rest: list[str] = []
