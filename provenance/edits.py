@@ -48,7 +48,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter, OrderedDict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 
 import numpy as np
@@ -73,6 +73,7 @@ __all__ = [
     "edits",
     "edits_many",
     "passage_edits",
+    "substantive_changes",
     "with_changes",
 ]
 
@@ -113,10 +114,7 @@ def describe_changes(changes: Mapping[str, object]) -> tuple[str, str]:
     substance: list[str] = []
     rest: list[str] = []
     grouped: dict[str, int] = {}
-    for kind in KINDS:
-        count = changes.get(kind)
-        if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
-            continue
+    for kind, count in _recorded(changes):
         group = GROUPS[kind]
         if kind in _CHANGE_WORDS:
             (substance if group == "substantive" else rest).append(_counted(count, _CHANGE_WORDS[kind]))
@@ -124,6 +122,26 @@ def describe_changes(changes: Mapping[str, object]) -> tuple[str, str]:
             grouped[group] = grouped.get(group, 0) + count
     rest += [_counted(count, (f"{group} edit", f"{group} edits")) for group, count in grouped.items()]
     return ", ".join(substance), ", ".join(rest)
+
+
+def substantive_changes(changes: Mapping[str, object]) -> int:
+    """How many substantive edits (figures, dates, names, negations, hedges, quotations) a source's
+    ``changes`` count: what the report's copies table sorts "What it changed" by."""
+    return sum(count for kind, count in _recorded(changes) if GROUPS[kind] == "substantive")
+
+
+def _recorded(changes: Mapping[str, object]) -> Iterator[tuple[EditKind, int]]:
+    """The kinds and counts of a document's ``changes``, in :data:`KINDS` order; a count that is no
+    positive integer (a hand-edited document) left out."""
+    for kind in KINDS:
+        count = changes.get(kind)
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+            yield kind, count
+
+
+def _in_kind_order(counted: Counter[str]) -> tuple[tuple[EditKind, int], ...]:
+    """Edit counts in :data:`KINDS` order, kinds with none left out (a source's ``changes``)."""
+    return tuple((kind, counted[kind]) for kind in KINDS if counted[kind])
 
 
 def _kind_counts(pairs: Iterable[Pair]) -> tuple[tuple[EditKind, int], ...]:
@@ -135,7 +153,7 @@ def _kind_counts(pairs: Iterable[Pair]) -> tuple[tuple[EditKind, int], ...]:
             counted.update(edits.kinds())
         else:
             counted.update(edit.kind for edit in edits)
-    return tuple((kind, counted[kind]) for kind in KINDS if counted[kind])
+    return _in_kind_order(counted)
 
 
 def _closest(items: Iterable[tuple[int, Pair]]) -> list[Pair]:
@@ -307,10 +325,8 @@ class SharedPassages:
             self.unread += 1
             return None
         self.budget -= cost
-        counted = Counter(
-            edit.kind for edit in passage_edits(source, copy, self.k, self.min_anchors, self.max_gap)
-        )
-        return tuple((kind, counted[kind]) for kind in KINDS if counted[kind])
+        found = passage_edits(source, copy, self.k, self.min_anchors, self.max_gap)
+        return _in_kind_order(Counter(edit.kind for edit in found))
 
     def _windows(self, long_id: str, long: str, short: str) -> tuple[str, int]:
         """The parts of ``long`` around the shingles it shares with ``short``, and what reading them costs.
@@ -522,10 +538,16 @@ def _blank_after(text: str, end: int) -> bool:
     return end >= len(text)
 
 
+def _after_sentence(text: str, start: int) -> bool:
+    """Whether ``start`` is where the text begins or a sentence has just ended."""
+    return _visible_end(text, start) == 0 or _ends_sentence(text, start)
+
+
 def _is_sentence(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` runs from a sentence's start to a sentence's end."""
-    starts = _visible_end(text, start) == 0 or _ends_sentence(text, start)
-    return starts and (_blank_after(text, end) or _ends_sentence(text, _extend(text, end)))
+    return _after_sentence(text, start) and (
+        _blank_after(text, end) or _ends_sentence(text, _extend(text, end))
+    )
 
 
 def _extend(text: str, end: int) -> int:
@@ -544,8 +566,7 @@ def _without_accents(text: str) -> str:
 
 def _opens_sentence(text: str, start: int) -> bool:
     """Whether the word at ``start`` opens a sentence: first in the text or a line, or after a full stop."""
-    before = _visible_end(text, start)
-    return before == 0 or "\n" in text[before:start] or _ends_sentence(text, start)
+    return _after_sentence(text, start) or "\n" in text[_visible_end(text, start) : start]
 
 
 def _all_capitals(word: str) -> bool:

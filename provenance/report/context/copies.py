@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from provenance.edits import GROUPS, describe_changes
+from provenance.edits import describe_changes, substantive_changes
 from provenance.report.anchors import post_anchor
 from provenance.report.context.common import (
     Direction,
@@ -107,14 +107,6 @@ class CopyRow:
 _FIRMNESS = {"decided": 0, "guessed": 1, "undecided": 2}
 
 
-def _substantive_count(changes: Mapping[str, object]) -> int:
-    return sum(
-        count
-        for kind, count in changes.items()
-        if GROUPS.get(kind) == "substantive" and isinstance(count, int) and not isinstance(count, bool)
-    )
-
-
 def _disguised_posts(doc: Mapping[str, Any], wanted: set[str]) -> set[str]:
     """The posts of ``wanted`` a high or medium ``disguised_copy`` or ``disguised_text`` finding names first:
     the audit's call."""
@@ -184,7 +176,7 @@ def _copies(
                     substance,
                     otherwise,
                     isinstance(recorded, Mapping),
-                    _substantive_count(recorded) if isinstance(recorded, Mapping) else 0,
+                    substantive_changes(recorded) if isinstance(recorded, Mapping) else 0,
                 )
             )
         source_ids = {s.post.id for s in sources}
