@@ -238,21 +238,58 @@ def passage_edits(source: str, copy: str, k: int, min_anchors: int, max_gap: int
     :func:`edits`. What lies between passages is the copy's own writing
     or text it left out, so is not read as changes: a 30-word quotation taken
     into a new 800-word article changed what differs inside those 30 words.
+    A passage that stops short of its sentence's start or end on either
+    side is read to it where that is at most ``max_gap`` words away on both
+    sides (:func:`_sentence_edges`): a figure changed as a quoted sentence's
+    last word ("had risen to 35." / "to 53.") stands outside the shared words,
+    but is a change of the sentence they share.
     Offsets are those of each passage's span, not of the whole texts.
     """
     words_a, words_b = _spans(source), _spans(copy)
     found: list[Edit] = []
     group: list[tuple[str, int, int, int, int]] = []
 
+    def one_sentence(i0: int, i1: int, j0: int, j1: int) -> bool:
+        """Whether no word of ``source`` in ``[i0, i1)`` nor of ``copy`` in ``[j0, j1)`` ends a sentence."""
+        return not any(_sentence_final(source, words_a, i) for i in range(i0, i1)) and not any(
+            _sentence_final(copy, words_b, j) for j in range(j0, j1)
+        )
+
     def read(group: list[tuple[str, int, int, int, int]]) -> None:
-        while group and group[-1][0] != "equal":
-            group.pop()
+        # Shared words too few to hold a shingle at a passage's edge belong to it only in the sentence
+        # of its first or last anchor on both sides: the copy's "the" of "into the night." aligned
+        # with a sentence's opening "The" is the alignment's chance match, not the passage.
+        held = [x for x, op in enumerate(group) if op[0] == "equal" and op[2] - op[1] >= k]
+        if not held:
+            return
+        lo = held[0]
+        for x in range(held[0] - 1, -1, -1):  # back over the ops before the first anchor, word by word
+            op = group[x]
+            if not one_sentence(op[1], op[2], op[3], op[4]):
+                break
+            if op[0] == "equal":
+                lo = x
+        hi = held[-1] + 1
+        for y in range(held[-1] + 1, len(group)):  # on past the last anchor's last word
+            before = group[y - 1]
+            whole = y - 1 != held[-1]
+            i0, j0 = (before[1], before[3]) if whole else (before[2] - 1, before[4] - 1)
+            if not one_sentence(i0, before[2], j0, before[4]):
+                break
+            if group[y][0] == "equal":
+                hi = y + 1
+        group = group[lo:hi]
         anchors = sum(max(0, op[2] - op[1] - k + 1) for op in group if op[0] == "equal")
-        if len(group) < 3 or anchors < min_anchors:
-            return  # too short to be a passage, or one unbroken run with nothing changed inside
+        if anchors < min_anchors:
+            return  # too short to be a passage
         first, last = group[0], group[-1]
-        a0, a1 = words_a[first[1]][1], words_a[last[2] - 1][2]
-        b0, b1 = words_b[first[3]][1], words_b[last[4] - 1][2]
+        (i0, i1), (j0, j1) = _sentence_edges(
+            (source, words_a, first[1], last[2]), (copy, words_b, first[3], last[4]), max_gap
+        )
+        if len(group) < 3 and (i0, i1, j0, j1) == (first[1], last[2], first[3], last[4]):
+            return  # one unbroken run with nothing changed inside or at its sentences' edges
+        a0, a1 = words_a[i0][1], words_a[i1 - 1][2]
+        b0, b1 = words_b[j0][1], words_b[j1 - 1][2]
         found.extend(edits(source[a0:a1], copy[b0:b1]))
 
     for op in _opcodes([h for h, _, _ in words_a], [h for h, _, _ in words_b]):
@@ -264,6 +301,45 @@ def passage_edits(source: str, copy: str, k: int, min_anchors: int, max_gap: int
         group = []
     read(group)
     return found
+
+
+_Run = tuple[str, list[tuple[int, int, int]], int, int]  # text, its word spans, first word, past the last
+
+
+def _sentence_edges(a: _Run, b: _Run, max_gap: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The word ranges of two sides of a passage, each side widened to its sentences' start and end
+    where both sides' are at most ``max_gap`` words away (the start and the end decided apart)."""
+    before = [_words_to_start(text, words, first, max_gap) for text, words, first, _ in (a, b)]
+    after = [_words_to_end(text, words, last, max_gap) for text, words, _, last in (a, b)]
+    widen_start = None not in before
+    widen_end = None not in after
+    ranges = []
+    for (_, _, first, last), back, ahead in zip((a, b), before, after, strict=True):
+        ranges.append((first - (back or 0) * widen_start, last + (ahead or 0) * widen_end))
+    return ranges[0], ranges[1]
+
+
+def _sentence_final(text: str, words: list[tuple[int, int, int]], i: int) -> bool:
+    """Whether word ``i`` ends a sentence: a full stop, "!" or "?" after it, a line break, the text's end."""
+    end = words[i][2]
+    after = words[i + 1][1] if i + 1 < len(words) else len(text)
+    return i + 1 == len(words) or "\n" in text[end:after] or _ends_sentence(text, _extend(text, end))
+
+
+def _words_to_start(text: str, words: list[tuple[int, int, int]], first: int, limit: int) -> int | None:
+    """How many words before word ``first`` belong to its sentence; None when more than ``limit``."""
+    for n in range(limit + 1):
+        if first - n == 0 or _sentence_final(text, words, first - n - 1):
+            return n
+    return None
+
+
+def _words_to_end(text: str, words: list[tuple[int, int, int]], last: int, limit: int) -> int | None:
+    """How many words from word ``last`` on end the sentence of the word before it; None past ``limit``."""
+    for n in range(limit + 1):
+        if last + n == len(words) or _sentence_final(text, words, last + n - 1):
+            return n
+    return None
 
 
 class SharedPassages:

@@ -363,6 +363,68 @@ def test_inside_shared_passages_only_what_changed_in_them_is_read() -> None:
     assert len(edits(_WIRE, _ARTICLE)) > 1
 
 
+_AROUND = (
+    "Residents watched from their windows as riot vans arrived late into the night. ",
+    " The chairman is expected to meet supporters on Thursday to discuss ticketing and stewards.",
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "quoted", "expected"),
+    [
+        # The figure is the quoted sentence's last word: the shared words stop before it.
+        (
+            "Police said on Monday that the number of people arrested after the match at the national "
+            "stadium had risen to 35. Officers will study footage from cameras around the ground.",
+            "Police said on Monday that the number of people arrested after the match at the national "
+            "stadium had risen to 53.",
+            [("number", "35", "53")],
+        ),
+        # The figure opens the sentence: the shared words begin after it.
+        (
+            "The council met on Friday. 35 officers were hurt as fans of both clubs clashed outside the "
+            "main gates before kick-off, the report said.",
+            "53 officers were hurt as fans of both clubs clashed outside the main gates before kick-off, "
+            "the report said.",
+            [("number", "35", "53")],
+        ),
+        # The sentence goes on for more than fill_gap words past the shared ones on both sides: what
+        # follows is each text's own, not read.
+        (
+            "The toll had risen to 35 after a long night of clashes in the city centre, police said.",
+            "The toll had risen to 53 according to officials who spoke late on Sunday to reporters.",
+            [],
+        ),
+        # The alignment pairs the copy's "the" of "into the night" with the source's sentence-opening
+        # "The": a lone shared word at a passage's edge is no part of it (no "wording" or "case" edit).
+        (
+            "Other news came in. The minister said the plan would cost more than the council expected "
+            "this year and next. Officers will study footage from cameras.",
+            "The plan would cost more than the council expected this year and next.",
+            [],
+        ),
+        # Two shared words before the changed one, too few for a shingle, in the anchor's sentence on
+        # both sides: part of the passage (a copy of METER's corrects "Steve" to "Simon" Gregson).
+        (
+            "The council met on Friday. Soon bad-boy Steve McDonald (Steve Gregson) and Vikram Desai "
+            "(Chris Bisson) head to Calais for an illegal tobacco run.",
+            "Steve McDonald (Simon Gregson) and Vikram Desai (Chris Bisson) set off on a trip to France.",
+            [("name", "Steve", "Simon")],
+        ),
+    ],
+)
+def test_a_shared_passage_is_read_to_its_sentences_edges(
+    source: str, quoted: str, expected: list[tuple[str, str, str]]
+) -> None:
+    """A change at the very edge of a quoted sentence is outside the shared words but a change of the
+    sentence: read where the sentence's edge is at most fill_gap words away on both sides."""
+    from provenance.edits import passage_edits
+
+    copy = _AROUND[0] + quoted + _AROUND[1]
+    found_edits = passage_edits(source, copy, k=3, min_anchors=4, max_gap=2)
+    assert [(e.kind, e.a_text, e.b_text) for e in found_edits] == expected
+
+
 @pytest.mark.parametrize(
     ("source", "copy"),
     [
