@@ -61,7 +61,7 @@ from provenance.invisible import IGNORABLE_CHARACTERS, may_hide
 from provenance.lcs import opcodes
 from provenance.models import GROUPS, KINDS, Boilerplate, Edit, EditKind, Edits, Pair, Post, PostReuse
 from provenance.quotes import quoted_spans
-from provenance.shingle import _raw_to_words, shingle_hashes, tokens, word_spans
+from provenance.shingle import FUNCTION_WORDS, _raw_to_words, shingle_hashes, tokens, word_spans
 
 __all__ = [
     "GROUPS",
@@ -685,6 +685,37 @@ _LOCAL_WORDS = 4
 _CLAUSE_WORDS = 12
 
 
+#: How alike two words must be (normalised Levenshtein) to be one word negated and not: "win" / "won",
+#: "attack" / "attacked", "appear" / "appears".
+_SAME_WORD_SIMILARITY = 0.6
+
+
+def _besides_negation(words: set[str]) -> set[str]:
+    """``words`` without negations ("no longer" among them) and function words."""
+    rest = words - _NEGATIONS - FUNCTION_WORDS
+    return rest - {"longer"} if "no" in words else rest
+
+
+def _turned_round(changed_a: set[str], changed_b: set[str]) -> bool:
+    """Whether a changed run turns its statement round: a negation on one side only, about the same words.
+
+    "did not attack" / "attacked", "denied having" / "had", "not" / "": the
+    rest of the run, function words aside, is empty on a side or holds a word
+    of the other side's (or one spelt alike). "will not" / "won't" is negated
+    on both sides; "no modification" / "ancestor classes" and "little" / "no
+    particular" are wording that holds a negation word, not a statement
+    turned round.
+    """
+    if bool(changed_a & _NEGATIONS) == bool(changed_b & _NEGATIONS):
+        return False
+    rest_a, rest_b = _besides_negation(changed_a), _besides_negation(changed_b)
+    if not rest_a or not rest_b:
+        return True
+    return any(
+        Levenshtein.normalized_similarity(x, y) >= _SAME_WORD_SIMILARITY for x in rest_a for y in rest_b
+    )
+
+
 def _classify(
     a: str,
     b: str,
@@ -707,7 +738,7 @@ def _classify(
     # wording, unless a figure or a day stands on both sides of a clause (one replaced by another in it).
     local = len(words_a) <= _LOCAL_WORDS and len(words_b) <= _LOCAL_WORDS
     clause = len(words_a) <= _CLAUSE_WORDS and len(words_b) <= _CLAUSE_WORDS
-    if local and (changed_a & _NEGATIONS) != (changed_b & _NEGATIONS):
+    if local and _turned_round(changed_a, changed_b):
         return "negation"
     numbers_a = {w for w in changed_a if _DIGIT.search(w) or w in _NUMBER_WORDS}
     numbers_b = {w for w in changed_b if _DIGIT.search(w) or w in _NUMBER_WORDS}
@@ -891,10 +922,12 @@ def _one_sided_kind(
         return "hedge"
     if _is_sentence(text, start, end):
         return "sentence_dropped" if in_source else "sentence_added"
+    if len(run) <= _LOCAL_WORDS and words & _NEGATIONS and not _besides_negation(words):
+        # "not", "did not", a sentence's opening "None of" put in or taken out; "pages with no
+        # external" cut is a phrase cut, "Not surprisingly," a lead-in.
+        return "negation"
     if _only_opening_before(text, start) and not _ends_sentence(text, _extend(text, end)):
         return "lead_in_cut" if in_source else "lead_in_added"
-    if len(run) <= _LOCAL_WORDS and words & _NEGATIONS:
-        return "negation"
     if len(run) <= _LOCAL_WORDS and any(_DIGIT.search(w) for w in words):
         return "number"
     if _inside(quotes[0 if in_source else 1], start, end):

@@ -30,6 +30,7 @@ from provenance.invisible import IGNORABLE, IGNORABLE_CHARACTERS
 from provenance.nfkc import nfkc
 
 __all__ = [
+    "FUNCTION_WORDS",
     "Token",
     "many_word_hashes",
     "normalise",
@@ -45,6 +46,27 @@ __all__ = [
 ]
 
 HashArray = npt.NDArray[np.uint64]
+
+#: English function words, as :func:`normalise` writes them: a span of them alone ("on the west side of
+#: the" has two other words) is a phrase any two reports share, not evidence of copying
+#: (:mod:`provenance.dedup.passages`); what is left of a changed run without them says whether it
+#: rewrote the words or only turned them round (:mod:`provenance.edits`).
+FUNCTION_WORDS = frozenset(
+    {
+        "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+        "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+        "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
+        "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+        "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+        "itself", "just", "me", "more", "most", "my", "myself", "new", "no", "nor", "not", "now",
+        "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "ourselves", "out",
+        "over", "own", "said", "same", "says", "she", "should", "so", "some", "such", "than",
+        "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they",
+        "this", "those", "through", "to", "too", "two", "under", "until", "up", "very", "was", "we",
+        "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
+        "would", "you", "your", "yours", "yourself", "yourselves",
+    }
+)  # fmt: skip
 
 # Quotes and dashes fold to their ASCII forms so "don’t" = "don't" and
 # "so‑called" (non-breaking hyphen) = "so-called".

@@ -18,7 +18,7 @@ from provenance.config import AuditConfig
 from provenance.dedup import buckets, find_duplicates, passages
 from provenance.dedup.order import Chronology
 from provenance.models import Post
-from provenance.shingle import word_hash
+from provenance.shingle import FUNCTION_WORDS, word_hash
 
 CONFIG = AuditConfig()
 K = CONFIG.partial_shingle_size
@@ -339,9 +339,7 @@ def test_content_words_read_block_by_block_equal_the_whole_array_at_once(
 
 
 @given(
-    st.lists(
-        st.sampled_from(sorted(passages._FUNCTION_WORDS)) | st.text(min_size=1, max_size=8), max_size=80
-    ),
+    st.lists(st.sampled_from(sorted(FUNCTION_WORDS)) | st.text(min_size=1, max_size=8), max_size=80),
     st.lists(st.integers(0, 2**64 - 1), max_size=20),
 )
 def test_is_function_word_is_the_isin_it_replaces(words: list[str], raw: list[int]) -> None:

@@ -96,6 +96,36 @@ def test_each_kind_of_edit_with_both_spans(
     assert found(source, copy) == expected
 
 
+@pytest.mark.parametrize(
+    ("source", "copy", "negation"),
+    [
+        # Turned round: a negation on one side only, about the same words.
+        ("The rebels didn't win the vote.", "The rebels won the vote.", True),
+        ("He also denied having the letter.", "He had the letter.", True),
+        ("The rebels do not appear at all.", "The rebels actually appear at all.", True),
+        ("None of the players were paid.", "The players were paid.", True),
+        # Negated on both sides: a contraction written out is no change of meaning.
+        ("The club will not sell him.", "The club won't sell him.", False),
+        ("It doesn't matter.", "It does not matter.", False),
+        # Wording that holds a negation word: Clough's "ancestor classes)." for "no modification,", and
+        # "little" for "no particular", turn nothing round.
+        (
+            "Inheritance copies methods with no modification, the text says.",
+            "Inheritance copies methods (ancestor classes). the text says.",
+            False,
+        ),
+        ("There is little connection here.", "There is no particular connection here.", False),
+        # A phrase holding a "no" cut.
+        ("It ranks pages with no external links first.", "It ranks links first.", False),
+    ],
+)
+def test_a_negation_is_a_statement_turned_round_not_any_run_holding_a_negation_word(
+    source: str, copy: str, negation: bool
+) -> None:
+    kinds = [kind for kind, _, _ in found(source, copy)]
+    assert ("negation" in kinds) is negation, kinds
+
+
 def test_the_seeds_edited_excerpt_is_a_bracket_and_a_lead_in_cut_and_nothing_substantive() -> None:
     """The seed's excerpt "[I]t is reasonable to conclude..." against its full text: no substantive edit."""
     shared = "reasonable to conclude that the number of people willing to die for the caliphate is high."

@@ -54,7 +54,7 @@ from provenance.dedup.candidates import posting_order
 from provenance.dedup.flat import Flat, HashArray, IntArray, segments, sorted_unique_counts
 from provenance.dedup.order import EVIDENCE, UNDECIDED, Chronology
 from provenance.models import Derivation, Post, PostReuse, ReuseSource
-from provenance.shingle import shingle_hashes, word_hash
+from provenance.shingle import FUNCTION_WORDS, shingle_hashes, word_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -663,30 +663,10 @@ def reuse_records(
     return reuse
 
 
-# English function words: a span of them alone ("on the west side of the" has two
-# other words) is a phrase any two reports share, not evidence of copying.
-_FUNCTION_WORDS = frozenset(
-    {
-        "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-        "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
-        "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
-        "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
-        "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
-        "itself", "just", "me", "more", "most", "my", "myself", "new", "no", "nor", "not", "now",
-        "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "ourselves", "out",
-        "over", "own", "said", "same", "says", "she", "should", "so", "some", "such", "than",
-        "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they",
-        "this", "those", "through", "to", "too", "two", "under", "until", "up", "very", "was", "we",
-        "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
-        "would", "you", "your", "yours", "yourself", "yourselves",
-    }
-)  # fmt: skip
-
-
 @cache
 def _function_word_hashes() -> HashArray:
-    """The hashes of :data:`_FUNCTION_WORDS`, sorted (:func:`_is_function_word` searches them)."""
-    return np.array(sorted(word_hash(w) for w in _FUNCTION_WORDS), dtype=np.uint64)
+    """The hashes of :data:`FUNCTION_WORDS`, sorted (:func:`_is_function_word` searches them)."""
+    return np.array(sorted(word_hash(w) for w in FUNCTION_WORDS), dtype=np.uint64)
 
 
 def _is_function_word(hashes: HashArray) -> npt.NDArray[np.bool_]:
