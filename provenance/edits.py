@@ -665,12 +665,18 @@ _WORD_AFTER = re.compile(r"\s+(\S+)")
 
 
 def _capitalised_names(text: str, words: list[tuple[str, int, int]]) -> set[str]:
-    """Words written with a capital that do not open a sentence or a line and are not set in capitals
-    with the words beside them: names, by their look."""
+    """Words written with a capital that do not open a sentence or a line, are not set in capitals
+    with the words beside them and are no function word ("He", "His", "In" after a quotation or a
+    dash): names, by their look."""
     names = set()
     for word, start, end in words:
         raw = text[start : start + 1]
-        if raw.isupper() and not _opens_sentence(text, start) and not _set_in_capitals(text, start, end):
+        if (
+            raw.isupper()
+            and word not in FUNCTION_WORDS
+            and not _opens_sentence(text, start)
+            and not _set_in_capitals(text, start, end)
+        ):
             names.add(word)
     return names
 
@@ -694,6 +700,16 @@ def _besides_negation(words: set[str]) -> set[str]:
     """``words`` without negations ("no longer" among them) and function words."""
     rest = words - _NEGATIONS - FUNCTION_WORDS
     return rest - {"longer"} if "no" in words else rest
+
+
+def _names_changed(names_a: set[str], names_b: set[str]) -> bool:
+    """Whether a changed run puts one name for another: names on both sides, not the same ones.
+
+    A name on one side only is a rewrite around it, not another name: "TV"
+    for "television", "the corporation's" for "the BBC's", "Lucas" for "He"
+    (METER's newspapers, read by hand: most of the name edits of such runs).
+    """
+    return bool(names_a) and bool(names_b) and names_a != names_b
 
 
 def _turned_round(changed_a: set[str], changed_b: set[str]) -> bool:
@@ -754,7 +770,7 @@ def _classify(
         words_b and _inside(quotes_b, words_b[0][1], words_b[-1][2])
     ):
         return "quote"
-    if local and _capitalised_names(a, words_a) != _capitalised_names(b, words_b):
+    if local and _names_changed(_capitalised_names(a, words_a), _capitalised_names(b, words_b)):
         return "name"
     if len(words_a) == 1 and len(words_b) == 1 and Levenshtein.normalized_similarity(text_a, text_b) >= 0.7:
         return "spelling"

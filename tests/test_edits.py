@@ -126,6 +126,28 @@ def test_a_negation_is_a_statement_turned_round_not_any_run_holding_a_negation_w
     assert ("negation" in kinds) is negation, kinds
 
 
+@pytest.mark.parametrize(
+    ("source", "copy", "name"),
+    [
+        ("The show is on ITV's main channel.", "The show is on BBC TV's main channel.", True),
+        ("The actor met Steve Gregson.", "The actor met Simon Gregson.", True),
+        # A name on one side only: a rewrite around it (METER's newspapers), not another name.
+        ("He appeared on TV last night.", "He appeared on television last night.", False),
+        (
+            "A spokesman for the BBC's drama unit said so.",
+            "A spokesman for the corporation's drama unit said so.",
+            False,
+        ),
+        ("Yesterday he said that it was over.", "Yesterday Lucas said that it was over.", False),
+        # A function word with a capital where no sentence opens (after a dash) is no name.
+        ("The band split up - His manager agreed.", "The band split up - Noel's manager agreed.", False),
+    ],
+)
+def test_a_name_edit_puts_one_name_for_another(source: str, copy: str, name: bool) -> None:
+    kinds = [kind for kind, _, _ in found(source, copy)]
+    assert ("name" in kinds) is name, kinds
+
+
 def test_the_seeds_edited_excerpt_is_a_bracket_and_a_lead_in_cut_and_nothing_substantive() -> None:
     """The seed's excerpt "[I]t is reasonable to conclude..." against its full text: no substantive edit."""
     shared = "reasonable to conclude that the number of people willing to die for the caliphate is high."
