@@ -554,6 +554,14 @@ _NUMBER_WORDS = _word_set(
     "hundreds thousand thousands million millions billion billions trillion dozen dozens half percent",
 )
 _DIGIT = re.compile(r"\d")
+
+
+def _is_figure(word: str) -> bool:
+    """Whether a normalised word is a figure ("35", "£2.5m", "1990s", "thousand"), not a code that holds
+    a digit after a letter ("bbc1", "g8", "mp3", "covid-19")."""
+    return word in _NUMBER_WORDS or (bool(_DIGIT.search(word)) and not word[0].isalpha())
+
+
 # What may close a sentence after its full stop: quotes and brackets ('."', '.)').
 _CLOSING = frozenset("\"'”’)]")
 # Opening marks a lead-in may follow at the start of a paragraph.
@@ -758,7 +766,9 @@ def _classify(
         return "negation"
     numbers_a = {w for w in changed_a if _DIGIT.search(w) or w in _NUMBER_WORDS}
     numbers_b = {w for w in changed_b if _DIGIT.search(w) or w in _NUMBER_WORDS}
-    if numbers_a != numbers_b and (local or (clause and numbers_a and numbers_b)):
+    # A code with a digit in it on one side only ("BBC1" / "it") is a name rewritten, not a figure.
+    figures = any(map(_is_figure, numbers_a | numbers_b)) or (numbers_a and numbers_b)
+    if numbers_a != numbers_b and figures and (local or (clause and numbers_a and numbers_b)):
         return "number"
     days_a, days_b = changed_a & _MONTHS_AND_DAYS, changed_b & _MONTHS_AND_DAYS
     if days_a != days_b and (local or (clause and days_a and days_b)):
@@ -944,7 +954,7 @@ def _one_sided_kind(
         return "negation"
     if _only_opening_before(text, start) and not _ends_sentence(text, _extend(text, end)):
         return "lead_in_cut" if in_source else "lead_in_added"
-    if len(run) <= _LOCAL_WORDS and any(_DIGIT.search(w) for w in words):
+    if len(run) <= _LOCAL_WORDS and any(_DIGIT.search(w) and _is_figure(w) for w in words):
         return "number"
     if _inside(quotes[0 if in_source else 1], start, end):
         return "quote"

@@ -148,6 +148,23 @@ def test_a_name_edit_puts_one_name_for_another(source: str, copy: str, name: boo
     assert ("name" in kinds) is name, kinds
 
 
+@pytest.mark.parametrize(
+    ("source", "copy", "number"),
+    [
+        ("The G7 leaders met.", "The G8 leaders met.", True),
+        ("The 35 victims were named.", "The victims were named.", True),
+        # A code with a digit after a letter on one side only is a name rewritten, not a figure.
+        ("The show moved from BBC1 last year.", "The show moved from it last year.", False),
+        ("It aired on BBC1 at night.", "It aired at night.", False),
+    ],
+)
+def test_a_number_edit_changes_a_figure_not_a_code_holding_a_digit(
+    source: str, copy: str, number: bool
+) -> None:
+    kinds = [kind for kind, _, _ in found(source, copy)]
+    assert ("number" in kinds) is number, kinds
+
+
 def test_the_seeds_edited_excerpt_is_a_bracket_and_a_lead_in_cut_and_nothing_substantive() -> None:
     """The seed's excerpt "[I]t is reasonable to conclude..." against its full text: no substantive edit."""
     shared = "reasonable to conclude that the number of people willing to die for the caliphate is high."
