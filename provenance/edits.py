@@ -6,10 +6,13 @@ by word (the alignment the duplicate stage uses, on normalised words) and
 classifies every difference, keeping both spans:
 
 substantive (listed first)
-    ``number`` (figures, amounts: "1,112" -> "1,212"), ``date`` (days,
-    months, weekdays: "Thursday" -> "Friday"), ``name`` (capitalised names of
-    people, places or outlets), ``negation`` ("not", "never", "no longer"
-    added or removed), ``hedge`` ("reportedly", "allegedly", "according to",
+    ``number`` (figures, amounts: "1,112" -> "1,212"; a code with a digit,
+    "BBC1", only against another), ``date`` (days, months, weekdays:
+    "Thursday" -> "Friday"), ``name`` (one capitalised name of a person,
+    place or outlet for another: a name on one side only, "TV" ->
+    "television", is wording), ``negation`` (a statement turned round:
+    "not", "never", "no longer" added or removed about the same words;
+    "will not" -> "won't" is none), ``hedge`` ("reportedly", "allegedly", "according to",
     "it is impossible to verify" added or removed), ``quote`` (words changed
     inside quotation marks)
 structural
