@@ -84,6 +84,18 @@ class AuditConfig:
         quotes too counts for in the verdict, against 1 for a prose word:
         independent reports of one event quote the same people word for word.
 
+    What a copy changed inside the passages it shares with a source (no paragraph pair between them)
+      changes_budget (8) / changes_budget_base (10,000,000): characters of
+        text that reading those changes may align, this many times the
+        dump's characters plus the base; past it a source's changes are
+        not read (``null``), so that time stays bounded by the dump's size
+        on any input (a post sharing passages with thousands of others).
+      changes_window_ratio (4) / changes_window_slack (2,000): a text more
+        than ``changes_window_ratio`` times as long as the other (in
+        characters, plus the slack) is aligned only in windows around the
+        shingles the two share, holding at most that many times the shorter
+        text's words.
+
     Engine
       engine ("local"): where the duplicate stage runs: "local" (this
         process and its workers) or "spark" (candidates, verification and
@@ -145,6 +157,10 @@ class AuditConfig:
     partially: float = 0.1
     quoted_weight: float = 0.25
     min_quote_words: int = 6
+    changes_budget: int = 8
+    changes_budget_base: int = 10_000_000
+    changes_window_ratio: int = 4
+    changes_window_slack: int = 2_000
     engine: str = "local"
     spark_master: str = "local[*]"
     spark_staging: str | None = None
@@ -187,7 +203,15 @@ class AuditConfig:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("fill_gap", "min_content_words"):
+        if self.changes_window_ratio < 1:
+            raise ValueError(f"changes_window_ratio must be at least 1, got {self.changes_window_ratio}")
+        for name in (
+            "fill_gap",
+            "min_content_words",
+            "changes_budget",
+            "changes_budget_base",
+            "changes_window_slack",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be 0 or more, got {getattr(self, name)}")
         if not 0.0 <= self.quoted_weight <= 1.0:

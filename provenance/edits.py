@@ -354,14 +354,17 @@ class SharedPassages:
 
     Aligning two whole posts costs their length, and one long post (a report,
     a long article) can share passages with thousands of short ones. Where
-    one text is much longer than the other (:data:`WINDOW_RATIO`), only the
-    windows of the longer around the ``k``-word shingles the shorter shares
-    with it are aligned, from an index of its shingles built once and kept
-    for the next copies of it (:data:`CACHED_WORDS`). What is read is still
-    budgeted, so that time stays bounded by the dump's size on any input: at
-    most :data:`PASSAGE_BUDGET_FACTOR` times the dump's characters, plus
-    :data:`PASSAGE_BUDGET_BASE`; past the budget a source's changes are None
-    (not read).
+    one text is much longer than the other (``config.changes_window_ratio``
+    and ``changes_window_slack``), only the windows of the longer around the
+    ``k``-word shingles the shorter shares with it are aligned, from an index
+    of its shingles built once and kept for the next copies of it
+    (:data:`CACHED_WORDS`). What is read is still budgeted, so that time
+    stays bounded by the dump's size on any input: at most
+    ``config.changes_budget`` times the dump's characters, plus
+    ``changes_budget_base``; past the budget a source's changes are None
+    (not read). A blog's round-up post sharing passages with fifty earlier
+    posts aligns itself fifty times; a dump needs hundreds of such posts per
+    post to reach the default budget.
     """
 
     def __init__(
@@ -374,9 +377,10 @@ class SharedPassages:
                 self._boilerplate.setdefault(member.post, set()).add(member.paragraph)
         self._indexes: OrderedDict[str, _Indexed] = OrderedDict()
         self._indexed_words = 0
-        self.budget = PASSAGE_BUDGET_BASE + PASSAGE_BUDGET_FACTOR * sum(
+        self.budget = config.changes_budget_base + config.changes_budget * sum(
             len(paragraph.text) for post in posts for paragraph in post.paragraphs
         )
+        self.window_ratio, self.window_slack = config.changes_window_ratio, config.changes_window_slack
         self.k, self.min_anchors, self.max_gap = (
             config.partial_shingle_size,
             config.min_anchors,
@@ -394,9 +398,9 @@ class SharedPassages:
     def changes(self, copy_id: str, source_id: str) -> tuple[tuple[EditKind, int], ...] | None:
         """The copy's edits inside the passages it shares with the source, by kind; None past the budget."""
         copy, source = self.text(copy_id), self.text(source_id)
-        if len(source) > WINDOW_RATIO * len(copy) + WINDOW_SLACK:
+        if len(source) > self.window_ratio * len(copy) + self.window_slack:
             source, cost = self._windows(source_id, source, copy)
-        elif len(copy) > WINDOW_RATIO * len(source) + WINDOW_SLACK:
+        elif len(copy) > self.window_ratio * len(source) + self.window_slack:
             copy, cost = self._windows(copy_id, copy, source)
         else:
             cost = len(copy) + len(source)
@@ -413,7 +417,7 @@ class SharedPassages:
         A window reaches the shorter text's length past its first and last
         shared shingle (a passage is never longer than the text that carries
         it, give or take its gaps); windows are taken most shared shingles
-        first until they hold :data:`WINDOW_RATIO` times the shorter text's words.
+        first until they hold ``window_ratio`` times the shorter text's words.
         """
         k = self.k
         cost = len(short)
@@ -440,7 +444,7 @@ class SharedPassages:
                 clusters[-1] = (clusters[-1][0], at, clusters[-1][2] | {which})
             else:
                 clusters.append((at, at, {which}))
-        room = WINDOW_RATIO * reach
+        room = self.window_ratio * reach
         chosen: list[tuple[int, int]] = []
         for first, last, _ in sorted(clusters, key=lambda c: -len(c[2])):
             if room <= 0:
@@ -496,15 +500,6 @@ class _Indexed:
         return places[order], which[order]
 
 
-#: The characters :class:`SharedPassages` reads: this many times the dump's, plus
-#: :data:`PASSAGE_BUDGET_BASE`. A blog's round-up post sharing passages with fifty earlier
-#: posts aligns itself fifty times; a dump needs hundreds of such posts per post to reach it.
-PASSAGE_BUDGET_FACTOR = 8
-PASSAGE_BUDGET_BASE = 10_000_000
-#: A text this many times longer than the other (in characters, plus :data:`WINDOW_SLACK`) is
-#: aligned only in windows around what the two share; the windows hold at most as many words.
-WINDOW_RATIO = 4
-WINDOW_SLACK = 2_000
 #: Words of long texts whose shingle indexes are kept for their next copies (a long text's copies
 #: come together: main sources first, then by source); at least the last one is kept.
 CACHED_WORDS = 4_000_000

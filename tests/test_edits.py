@@ -534,7 +534,32 @@ def test_a_source_sharing_passages_but_no_paragraph_counts_the_changes_inside_th
     assert from_wire.changes == (("number", 1),)
 
 
-def test_past_the_budget_a_source_s_changes_are_not_read_never_none(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_reading_budget_is_a_parameter_of_the_audit_recorded_with_the_rest(tmp_path: Path) -> None:
+    """Whether a source's changes are read depends on the budget: it is an AuditConfig field, checked
+    and written into audit.json's params like every parameter that changes a result."""
+    import json
+
+    import provenance
+    from provenance.config import AuditConfig
+    from provenance.export import audit_to_dict
+
+    records = [
+        {"id": "wire", "title": "Wire", "date": "2020-03-01", "text": _WIRE},
+        {"id": "paper", "title": "Paper", "date": "2020-03-02", "text": _ARTICLE},
+    ]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = provenance.audit([dump], AuditConfig(changes_budget=0, changes_budget_base=0))
+    assert result.dedup.reuse["paper"].sources[0].changes is None
+    params = audit_to_dict(result)["params"]
+    assert (params["changes_budget"], params["changes_budget_base"]) == (0, 0)
+    assert (params["changes_window_ratio"], params["changes_window_slack"]) == (4, 2000)
+    for bad in ({"changes_budget": -1}, {"changes_budget_base": -1}, {"changes_window_ratio": 0}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            AuditConfig(**bad)
+
+
+def test_past_the_budget_a_source_s_changes_are_not_read_never_none() -> None:
     """Aligning whole posts costs their length: a budget bounds it, and what it leaves is None, not ()."""
     from provenance import edits as edits_module
     from provenance.config import AuditConfig
@@ -550,9 +575,7 @@ def test_past_the_budget_a_source_s_changes_are_not_read_never_none(monkeypatch:
         "paper": PostReuse(0.3, "partially", (ReuseSource("wire", 0.3),)),
         "other": PostReuse(0.3, "partially", (ReuseSource("wire", 0.3),)),
     }
-    monkeypatch.setattr(edits_module, "PASSAGE_BUDGET_BASE", 0)
-    monkeypatch.setattr(edits_module, "PASSAGE_BUDGET_FACTOR", 1)
-    passages = edits_module.SharedPassages(posts, [], AuditConfig())
+    passages = edits_module.SharedPassages(posts, [], AuditConfig(changes_budget=1, changes_budget_base=0))
     assert passages.budget == len(_WIRE) + 2 * len(_ARTICLE)
     changed = edits_module.with_changes(reuse, {}, passages)
     # The first copy's alignment (its text and the wire's) leaves too little for the second's.

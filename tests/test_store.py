@@ -1211,6 +1211,24 @@ def test_no_json_keeps_the_run_in_the_named_store(tmp_path: Path) -> None:
     assert len(_runs(out / "audit.sqlite")) == 1
 
 
+def test_a_store_made_before_a_parameter_existed_is_audited_again_with_its_default(tmp_path: Path) -> None:
+    """A parameter added to AuditConfig (the budget of reading what a copy changed was a constant) is
+    missing from an older store's parameters: its runs had the value that is now the default, so the
+    store is no "other parameters" to refuse; a run with another value still is."""
+    dump = _dump(tmp_path / "dump")
+    _ok(_audit(tmp_path, dump))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        (stored,) = conn.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
+        params = json.loads(stored)
+        for key in ("changes_budget", "changes_budget_base", "changes_window_ratio", "changes_window_slack"):
+            del params[key]
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'params'", (json.dumps(params),))
+    _write(dump / "more.jsonl", [_post("later", "2017-07-05", LATER), _post("last", "2017-07-06", SOURCE)])
+    _ok(_audit(tmp_path, dump))
+    assert len(_runs(tmp_path / "a.sqlite")) == 2
+    _refused(_audit(tmp_path, dump, "--threshold", "0.7"), "other parameters", "--rebuild")
+
+
 def test_the_help_states_the_size_the_code_uses() -> None:
     """The --json help names JSON_MAX_INPUT_BYTES as the code has it."""
     from provenance.export import JSON_MAX_INPUT_BYTES
@@ -1437,8 +1455,14 @@ def test_changes_not_read_past_the_budget_are_kept_as_not_read(
     from provenance import edits
     from tests.test_edits import _ARTICLE, _WIRE
 
-    monkeypatch.setattr(edits, "PASSAGE_BUDGET_BASE", 0)
-    monkeypatch.setattr(edits, "PASSAGE_BUDGET_FACTOR", 0)
+    # No budget (changes_budget, a parameter with no option of its own): nothing is read.
+    made = edits.SharedPassages.__init__
+
+    def without_budget(self: edits.SharedPassages, *args: object, **kwargs: object) -> None:
+        made(self, *args, **kwargs)  # type: ignore[arg-type]
+        self.budget = 0
+
+    monkeypatch.setattr(edits.SharedPassages, "__init__", without_budget)
     dump = tmp_path / "dump"
     dump.mkdir()
     _write(dump / "posts.jsonl", [_post("wire", "2020-03-01", _WIRE), _post("paper", "2020-03-02", _ARTICLE)])
