@@ -199,10 +199,11 @@ class RunStore:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
         stored = _named_from(json.loads(row[0]) if row else {}, *self._last_run_paths())
         now = _named_from(self.params, self.params, self.cwd)
-        # A parameter added since the store was made: its runs had what is now its default (the
-        # constant it was before it became a parameter).
-        for key, value in _default_params().items():
-            stored.setdefault(key, value)
+        if row:
+            # A parameter added since the store was made: its runs had what is now its default (the
+            # constant it was before it became a parameter).
+            for key, value in _default_params().items():
+                stored.setdefault(key, value)
         differ = [
             f"{key} {json.dumps(stored.get(key))} in the store, {json.dumps(now.get(key))} now"
             for key in sorted(set(stored) | set(now))
