@@ -113,7 +113,8 @@ GEXF_MAX_NODES = 200_000
 #: outweighs the time: the forked writer walks every node and edge, and each
 #: page it touches becomes its own copy (``bench_audit.py``: at 100,000
 #: paragraphs, 173,000 elements, 34.6 -> 24.9 s for 238 MB more; at a
-#: million, 280.9 s and 7,892 MB forked against 320.0 s and 4,668 MB not).
+#: million, at ``62c9f96``, 591.8 s and 3,934 MB forked against 641.0 s
+#: and 2,624 MB not: over issue 20's 3 GB).
 PARALLEL_GRAPH_MIN_ELEMENTS = 20_000
 PARALLEL_GRAPH_MAX_ELEMENTS = 400_000
 
