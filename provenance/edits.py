@@ -312,14 +312,17 @@ _Run = tuple[str, list[tuple[int, int, int]], int, int]  # text, its word spans,
 def _sentence_edges(a: _Run, b: _Run, max_gap: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """The word ranges of two sides of a passage, each side widened to its sentences' start and end
     where both sides' are at most ``max_gap`` words away (the start and the end decided apart)."""
-    before = [_words_to_start(text, words, first, max_gap) for text, words, first, _ in (a, b)]
-    after = [_words_to_end(text, words, last, max_gap) for text, words, _, last in (a, b)]
-    widen_start = None not in before
-    widen_end = None not in after
-    ranges = []
-    for (_, _, first, last), back, ahead in zip((a, b), before, after, strict=True):
-        ranges.append((first - (back or 0) * widen_start, last + (ahead or 0) * widen_end))
-    return ranges[0], ranges[1]
+    back_a, back_b = _on_both_sides(
+        _words_to_start(t, words, first, max_gap) for t, words, first, _ in (a, b)
+    )
+    ahead_a, ahead_b = _on_both_sides(_words_to_end(t, words, last, max_gap) for t, words, _, last in (a, b))
+    return (a[2] - back_a, a[3] + ahead_a), (b[2] - back_b, b[3] + ahead_b)
+
+
+def _on_both_sides(counts: Iterable[int | None]) -> tuple[int, int]:
+    """Two sides' word counts to a sentence's edge, or none on either where one side's is too far (None)."""
+    first, second = counts
+    return (first, second) if first is not None and second is not None else (0, 0)
 
 
 def _sentence_final(text: str, words: list[tuple[int, int, int]], i: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,13 @@ from provenance.models import Paragraph, Post, SourceRef
 
 def found(source: str, copy: str) -> list[tuple[str, str, str]]:
     return [(e.kind, e.a_text, e.b_text) for e in edits(source, copy)]
+
+
+def _jsonl_dump(folder: Path, records: list[dict[str, str]]) -> Path:
+    """A JSON Lines dump of ``records`` in ``folder``, as a user writes one."""
+    dump = folder / "dump.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return dump
 
 
 @pytest.mark.parametrize(
@@ -226,18 +234,14 @@ def test_the_seeds_pairs_carry_their_source_and_edits() -> None:
 
 def test_contemporaries_have_no_source_and_their_edits_read_from_a_to_b(tmp_path: Path) -> None:
     """Two same-day posts: the pair's source is None, and its edits still say what differs, a to b."""
-    import json
-
     import provenance
 
     text = "The ministry said forty people were hurt in the blast near the old market square on Monday."
-    dump = tmp_path / "dump.jsonl"
     rows = [
         {"id": "a", "title": "A", "date": "2020-01-01", "text": text},
         {"id": "b", "title": "B", "date": "2020-01-01", "text": text.replace("forty", "fifty")},
     ]
-    dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    (pair,) = provenance.audit([dump]).pairs
+    (pair,) = provenance.audit([_jsonl_dump(tmp_path, rows)]).pairs
     assert pair.source is None
     assert [(e.kind, e.a_text, e.b_text) for e in pair.edits] == [("number", "forty", "fifty")]
 
@@ -311,8 +315,6 @@ def test_each_text_is_read_for_look_alike_letters_once_however_many_runs_changed
 
 def test_each_source_of_a_copy_counts_what_the_copy_changed_by_kind(tmp_path: Path) -> None:
     """posts[].reuse.sources[].changes: the copy's edits of the paragraphs it carries, substantive first."""
-    import json
-
     import provenance
 
     first = (
@@ -330,8 +332,7 @@ def test_each_source_of_a_copy_counts_what_the_copy_changed_by_kind(tmp_path: Pa
         {"id": "blog", "title": "Blog", "date": "2020-03-02", "text": f"{copy_first}\n\n{second}"},
         {"id": "same", "title": "Same", "date": "2020-03-03", "text": second},
     ]
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    dump = _jsonl_dump(tmp_path, records)
     result = provenance.audit([dump])
     (from_wire,) = result.dedup.reuse["blog"].sources
     assert from_wire.post == "wire"
@@ -407,6 +408,10 @@ _ARTICLE = (
     "they had warned the club for months that the gates were a danger on busy nights. The chairman, who "
     "was at the game with his family, is expected to meet them on Thursday to discuss ticketing."
 )
+_WIRE_AND_PAPER = [
+    {"id": "wire", "title": "Wire", "date": "2020-03-01", "text": _WIRE},
+    {"id": "paper", "title": "Paper", "date": "2020-03-02", "text": _ARTICLE},
+]
 
 
 def test_inside_shared_passages_only_what_changed_in_them_is_read() -> None:
@@ -504,16 +509,9 @@ def test_no_passage_or_an_unchanged_one_gives_no_edit(source: str, copy: str) ->
 def test_a_source_sharing_passages_but_no_paragraph_counts_the_changes_inside_them(tmp_path: Path) -> None:
     """METER's newspapers rewrite wire stories around sentences taken whole: half their sources share
     no paragraph pair with the copy, and "no edit found" was said of copies that changed a figure."""
-    import json
-
     import provenance
 
-    records = [
-        {"id": "wire", "title": "Wire", "date": "2020-03-01", "text": _WIRE},
-        {"id": "paper", "title": "Paper", "date": "2020-03-02", "text": _ARTICLE},
-    ]
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    dump = _jsonl_dump(tmp_path, _WIRE_AND_PAPER)
     result = provenance.audit([dump])
     assert not [p for p in result.dedup.pairs if not p.inside_post]  # passages only, no paragraph pair
     (from_wire,) = result.dedup.reuse["paper"].sources
@@ -524,18 +522,11 @@ def test_a_source_sharing_passages_but_no_paragraph_counts_the_changes_inside_th
 def test_the_reading_budget_is_a_parameter_of_the_audit_recorded_with_the_rest(tmp_path: Path) -> None:
     """Whether a source's changes are read depends on the budget: it is an AuditConfig field, checked
     and written into audit.json's params like every parameter that changes a result."""
-    import json
-
     import provenance
     from provenance.config import AuditConfig
     from provenance.export import audit_to_dict
 
-    records = [
-        {"id": "wire", "title": "Wire", "date": "2020-03-01", "text": _WIRE},
-        {"id": "paper", "title": "Paper", "date": "2020-03-02", "text": _ARTICLE},
-    ]
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    dump = _jsonl_dump(tmp_path, _WIRE_AND_PAPER)
     result = provenance.audit([dump], AuditConfig(changes_budget=0, changes_budget_base=0))
     assert result.dedup.reuse["paper"].sources[0].changes is None
     params = audit_to_dict(result)["params"]
