@@ -717,8 +717,19 @@ def _names_changed(names_a: set[str], names_b: set[str]) -> bool:
     A name on one side only is a rewrite around it, not another name: "TV"
     for "television", "the corporation's" for "the BBC's", "Lucas" for "He"
     (METER's newspapers, read by hand: most of the name edits of such runs).
+    A name and its possessive ("Harris" / "Harris's", "Jones'") are one name.
     """
-    return bool(names_a) and bool(names_b) and names_a != names_b
+    if not names_a or not names_b:
+        return False
+    return {_without_possessive(name) for name in names_a} != {_without_possessive(name) for name in names_b}
+
+
+#: The possessive ending of an English word: "Harris's", "Harris’s", "Jones'".
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])\Z")
+
+
+def _without_possessive(word: str) -> str:
+    return _POSSESSIVE.sub("", word)
 
 
 def _turned_round(changed_a: set[str], changed_b: set[str]) -> bool:
@@ -783,6 +794,8 @@ def _classify(
         return "quote"
     if local and _names_changed(_capitalised_names(a, words_a), _capitalised_names(b, words_b)):
         return "name"
+    if len(words_a) == 1 and len(words_b) == 1 and _without_possessive(text_a) == _without_possessive(text_b):
+        return "wording"  # "Harris's" for "Harris": the sentence built otherwise round one name
     if len(words_a) == 1 and len(words_b) == 1 and Levenshtein.normalized_similarity(text_a, text_b) >= 0.7:
         return "spelling"
     return "wording"

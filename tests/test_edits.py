@@ -138,6 +138,10 @@ def test_each_kind_of_edit_with_both_spans(
             False,
         ),
         ("Yesterday he said that it was over.", "Yesterday Lucas said that it was over.", "name", False),
+        # A name and its possessive are one name (METER: "Harris" / "Harris's").
+        ("Police said Harris was seen there.", "Police said Harris's car was seen there.", "name", False),
+        ("Police said Jones was seen there.", "Police said Jones’ car was seen there.", "name", False),
+        ("Police said Harris was seen there.", "Police said Morris's car was seen there.", "name", True),
         # A function word with a capital where no sentence opens (after a dash) is no name.
         (
             "The band split up - His manager agreed.",
