@@ -706,9 +706,72 @@ _SAME_WORD_SIMILARITY = 0.6
 
 
 def _besides_negation(words: set[str]) -> set[str]:
-    """``words`` without negations ("no longer" among them) and function words."""
-    rest = words - _NEGATIONS - FUNCTION_WORDS
+    """``words`` without negations ("no longer" among them) and function words ("it's" among them)."""
+    rest = {word for word in words - _NEGATIONS - FUNCTION_WORDS if not _function_contraction(word)}
     return rest - {"longer"} if "no" in words else rest
+
+
+_CONTRACTED = re.compile(r"(\w+)['’](?:s|re|ve|ll|d|m)\Z")
+
+
+def _function_contraction(word: str) -> bool:
+    """Whether ``word`` is a function word contracted with a verb: "it's", "they're", "I'd"."""
+    contracted = _CONTRACTED.match(word)
+    return contracted is not None and contracted.group(1) in FUNCTION_WORDS
+
+
+def _negation_carried(
+    a: str, b: str, words_a: list[tuple[str, int, int]], words_b: list[tuple[str, int, int]]
+) -> bool:
+    """Whether a run of function words and a negation faces function words only ("or"), negated by
+    a negation before them in their sentence.
+
+    "It's not about poaching stars, it's not about imitating formats" / "It's
+    not about poaching stars or imitating formats" (METER): the copy's "or"
+    stands for the source's second "it's not about", and its sentence is
+    negated as much as the source's. "did not attack" / "attacked" is turned
+    round whatever came before it.
+    """
+    changed_a, changed_b = {w for w, _, _ in words_a}, {w for w, _, _ in words_b}
+    negated_a, negated_b = not _NEGATIONS.isdisjoint(changed_a), not _NEGATIONS.isdisjoint(changed_b)
+    if negated_a == negated_b or _besides_negation(changed_a) or _besides_negation(changed_b):
+        return False
+    text, words = (b, words_b) if negated_a else (a, words_a)
+    return bool(words) and _negated_before(text, words[0][1])
+
+
+# Where a sentence ends: a full stop, "!" or "?" (and any closing quote or bracket) before a space, or a
+# line break.
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s|\n")
+_NEGATION_TOKEN = re.compile(r"\w+(?:['’]\w+)?")
+# How far back a sentence's opening is looked for.
+_SENTENCE_REACH = 400
+
+
+def _negated_before(text: str, start: int) -> bool:
+    """Whether the sentence of the word at ``start`` holds a negation word before it."""
+    window = text[max(0, start - _SENTENCE_REACH) : start]
+    opening = 0
+    for opening_break in _SENTENCE_BREAK.finditer(window):
+        opening = opening_break.end()
+    words = (word.casefold().replace("’", "'") for word in _NEGATION_TOKEN.findall(window, opening))
+    return not _NEGATIONS.isdisjoint(words)
+
+
+#: Prefixes that negate the word they open, each with the fewest letters the word must keep after it:
+#: "unable", "disagree", "illegal", "irregular", "nonexistent"; "in" and "im" open more words that
+#: negate nothing ("inform", "income", "impress", "install"), so only a long word counts after them
+#: ("inaccurate", "impossible").
+_NEGATIVE_PREFIXES = (("un", 4), ("dis", 4), ("il", 4), ("ir", 4), ("non", 4), ("in", 6), ("im", 6))
+
+
+def _negated_form_of(word: str, words: set[str]) -> bool:
+    """Whether ``word`` is one of ``words`` with a negative prefix ("disagree" of "agree")."""
+    for prefix, shortest in _NEGATIVE_PREFIXES:
+        stem = word[len(prefix) :].lstrip("-")
+        if word.startswith(prefix) and len(stem) >= shortest and stem in words:
+            return True
+    return False
 
 
 def _names_changed(names_a: set[str], names_b: set[str]) -> bool:
@@ -737,14 +800,21 @@ def _turned_round(changed_a: set[str], changed_b: set[str]) -> bool:
 
     "did not attack" / "attacked", "denied having" / "had", "not" / "": the
     rest of the run, function words aside, is empty on a side or holds a word
-    of the other side's (or one spelt alike). "will not" / "won't" is negated
-    on both sides; "no modification" / "ancestor classes" and "little" / "no
-    particular" are wording that holds a negation word, not a statement
-    turned round.
+    of the other side's (or one spelt alike). A negative prefix negates too:
+    "unable" / "able", "illegal" / "legal". "will not" / "won't" and "do not
+    agree" / "disagree" are negated on both sides; "no modification" /
+    "ancestor classes" and "little" / "no particular" are wording that holds
+    a negation word, not a statement turned round.
     """
-    if bool(changed_a & _NEGATIONS) == bool(changed_b & _NEGATIONS):
-        return False
+    negated_a, negated_b = bool(changed_a & _NEGATIONS), bool(changed_b & _NEGATIONS)
     rest_a, rest_b = _besides_negation(changed_a), _besides_negation(changed_b)
+    # "unable" / "able": a word negated by its prefix, the same word plain on the other side.
+    prefixed_a = any(_negated_form_of(word, rest_b) for word in rest_a)
+    prefixed_b = any(_negated_form_of(word, rest_a) for word in rest_b)
+    if negated_a == negated_b:
+        return not negated_a and prefixed_a != prefixed_b
+    if (negated_a and prefixed_b) or (negated_b and prefixed_a):
+        return False  # "do not agree" / "disagree": negated on both sides, by a prefix on one
     if not rest_a or not rest_b:
         return True
     return any(
@@ -774,7 +844,7 @@ def _classify(
     # wording, unless a figure or a day stands on both sides of a clause (one replaced by another in it).
     local = len(words_a) <= _LOCAL_WORDS and len(words_b) <= _LOCAL_WORDS
     clause = len(words_a) <= _CLAUSE_WORDS and len(words_b) <= _CLAUSE_WORDS
-    if local and _turned_round(changed_a, changed_b):
+    if local and _turned_round(changed_a, changed_b) and not _negation_carried(a, b, words_a, words_b):
         return "negation"
     numbers_a = {w for w in changed_a if _DIGIT.search(w) or w in _NUMBER_WORDS}
     numbers_b = {w for w in changed_b if _DIGIT.search(w) or w in _NUMBER_WORDS}

@@ -115,6 +115,28 @@ def test_each_kind_of_edit_with_both_spans(
         # Negated on both sides: a contraction written out is no change of meaning.
         ("The club will not sell him.", "The club won't sell him.", "negation", False),
         ("It doesn't matter.", "It does not matter.", "negation", False),
+        # A negation that stands for one before it in the sentence (METER: "or" for a second "it's not
+        # about") turns nothing round; a verb negated after one does.
+        (
+            "It's not about poaching stars, it's not about imitating formats.",
+            "It's not about poaching stars or imitating formats.",
+            "negation",
+            False,
+        ),
+        (
+            "He was not there and did not attack them.",
+            "He was not there and attacked them.",
+            "negation",
+            True,
+        ),
+        # A negative prefix negates: on one side only it turns the statement round, facing a "not" it
+        # says the same (Clough: "interpretations disagree" / "explanations do not agree").
+        ("The rebels were able to leave.", "The rebels were unable to leave.", "negation", True),
+        ("The move was legal, he said.", "The move was illegal, he said.", "negation", True),
+        ("The two reports disagree on it.", "The two accounts do not agree on it.", "negation", False),
+        ("The report was inaccurate, he said.", "The report was not accurate, he said.", "negation", False),
+        # A prefix that often negates nothing ("in", "im") counts only before a long word.
+        ("He will form a party.", "He will inform a party.", "negation", False),
         # Wording that holds a negation word: Clough's "ancestor classes)." for "no modification,", and
         # "little" for "no particular", turn nothing round.
         (
