@@ -740,9 +740,6 @@ def _negation_carried(
     return bool(words) and _negated_before(text, words[0][1])
 
 
-# Where a sentence ends: a full stop, "!" or "?" (and any closing quote or bracket) before a space, or a
-# line break.
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s|\n")
 _NEGATION_TOKEN = re.compile(r"\w+(?:['’]\w+)?")
 # How far back a sentence's opening is looked for.
 _SENTENCE_REACH = 400
@@ -750,12 +747,12 @@ _SENTENCE_REACH = 400
 
 def _negated_before(text: str, start: int) -> bool:
     """Whether the sentence of the word at ``start`` holds a negation word before it."""
-    window = text[max(0, start - _SENTENCE_REACH) : start]
-    opening = 0
-    for opening_break in _SENTENCE_BREAK.finditer(window):
-        opening = opening_break.end()
-    words = (word.casefold().replace("’", "'") for word in _NEGATION_TOKEN.findall(window, opening))
-    return not _NEGATIONS.isdisjoint(words)
+    negated = False
+    for token in _NEGATION_TOKEN.finditer(text, max(0, start - _SENTENCE_REACH), start):
+        if _opens_sentence(text, token.start()):
+            negated = False
+        negated = negated or token.group().casefold().replace("’", "'") in _NEGATIONS
+    return negated
 
 
 #: Prefixes that negate the word they open, each with the fewest letters the word must keep after it:

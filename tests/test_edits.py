@@ -129,6 +129,13 @@ def test_each_kind_of_edit_with_both_spans(
             "negation",
             True,
         ),
+        # A negation in the sentence before covers nothing.
+        (
+            "He was not there. It is about money, it is not about power.",
+            "He was not there. It is about money or power.",
+            "negation",
+            True,
+        ),
         # A negative prefix negates: on one side only it turns the statement round, facing a "not" it
         # says the same (Clough: "interpretations disagree" / "explanations do not agree").
         ("The rebels were able to leave.", "The rebels were unable to leave.", "negation", True),
