@@ -557,6 +557,21 @@ _NUMBER_WORDS = _word_set(
 _DIGIT = re.compile(r"\d")
 
 
+def _numbers(text: str, words: list[tuple[str, int, int]]) -> set[str]:
+    """The words of a changed run that hold a digit or are number words, but "one" after "no": "No one"
+    for "Nobody" counts nobody, and changes no figure."""
+    found = set()
+    for word, start, _ in words:
+        if word == "one" and _NO_BEFORE.search(text, max(0, start - 8), start):
+            continue
+        if _DIGIT.search(word) or word in _NUMBER_WORDS:
+            found.add(word)
+    return found
+
+
+_NO_BEFORE = re.compile(r"\bno\s+\Z", re.IGNORECASE)
+
+
 def _is_figure(word: str) -> bool:
     """Whether a normalised word is a figure ("35", "£2.5m", "1990s", "thousand"), not a code that holds
     a digit after a letter ("bbc1", "g8", "mp3", "covid-19")."""
@@ -843,8 +858,7 @@ def _classify(
     clause = len(words_a) <= _CLAUSE_WORDS and len(words_b) <= _CLAUSE_WORDS
     if local and _turned_round(changed_a, changed_b) and not _negation_carried(a, b, words_a, words_b):
         return "negation"
-    numbers_a = {w for w in changed_a if _DIGIT.search(w) or w in _NUMBER_WORDS}
-    numbers_b = {w for w in changed_b if _DIGIT.search(w) or w in _NUMBER_WORDS}
+    numbers_a, numbers_b = _numbers(a, words_a), _numbers(b, words_b)
     # A code with a digit in it on one side only ("BBC1" / "it") is a name rewritten, not a figure.
     figures = any(map(_is_figure, numbers_a | numbers_b)) or (numbers_a and numbers_b)
     if numbers_a != numbers_b and figures and (local or (clause and numbers_a and numbers_b)):

@@ -181,6 +181,10 @@ def test_each_kind_of_edit_with_both_spans(
         # A number edit changes a figure.
         ("The G7 leaders met.", "The G8 leaders met.", "number", True),
         ("The 35 victims were named.", "The victims were named.", "number", True),
+        # "one" after "no" counts nobody.
+        ("No one was hurt in the blast.", "Nobody was hurt in the blast.", "number", False),
+        ("No one was hurt in the blast.", "No person was hurt in the blast.", "number", False),
+        ("Only one was hurt in the blast.", "Only two were hurt in the blast.", "number", True),
         # A code with a digit after a letter on one side only is a name rewritten, not a figure.
         ("The show moved from BBC1 last year.", "The show moved from it last year.", "number", False),
         ("It aired on BBC1 at night.", "It aired at night.", "number", False),
