@@ -7,12 +7,14 @@ classifies every difference, keeping both spans:
 
 substantive (listed first)
     ``number`` (figures, amounts: "1,112" -> "1,212"; a code with a digit,
-    "BBC1", only against another), ``date`` (days, months, weekdays:
+    "BBC1", only against another; the same figure written otherwise,
+    "thirty-five" -> "35", is a spelling), ``date`` (days, months, weekdays:
     "Thursday" -> "Friday"), ``name`` (one capitalised name of a person,
     place or outlet for another: a name on one side only, "TV" ->
-    "television", is wording), ``negation`` (a statement turned round:
-    "not", "never", "no longer" added or removed about the same words;
-    "will not" -> "won't" is none), ``hedge`` ("reportedly", "allegedly", "according to",
+    "television", and a possessive, "Harris" -> "Harris's", are wording),
+    ``negation`` (a statement turned round: "not", "never", "no longer"
+    added or removed about the same words, or a negative prefix: "able" ->
+    "unable"; "will not" -> "won't" is none), ``hedge`` ("reportedly", "allegedly", "according to",
     "it is impossible to verify" added or removed), ``quote`` (words changed
     inside quotation marks)
 structural
@@ -24,9 +26,11 @@ structural
 editorial
     ``bracket`` ("[I]t" for "It", "[sic]"), ``ellipsis`` ("..." marking a
     cut), ``spelling`` (one word for a near-identical one: "honour" ->
-    "honor", "Zoë" -> "Zoe")
+    "honor", "Zoë" -> "Zoe"; a figure written otherwise: "2.5 million" ->
+    "2.5m")
 formatting
-    ``case``, ``punctuation``, ``quote_style`` (straight for curly),
+    ``case``, ``punctuation`` (also between a word's letters: "U.S." ->
+    "US", "sit-com" -> "sitcom"), ``quote_style`` (straight for curly),
     ``whitespace``, and ``disguise`` (letters swapped for look-alikes of
     another script, or characters no reader sees put into a word: nothing a
     reader sees changes, but a tool comparing characters no longer finds the
@@ -59,6 +63,7 @@ import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
 from provenance.config import AuditConfig
+from provenance.figures import figure_values
 from provenance.homoglyphs import as_latin, homoglyph_table
 from provenance.invisible import IGNORABLE_CHARACTERS, may_hide
 from provenance.lcs import opcodes
@@ -657,6 +662,10 @@ def _extend(text: str, end: int) -> int:
     return end
 
 
+def _letters_and_digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
 def _without_accents(text: str) -> str:
     """``text`` case folded, its letters' accents and diacritics taken off (NFKD, combining marks dropped)."""
     return "".join(
@@ -852,6 +861,8 @@ def _classify(
     if text_a and text_b and _without_accents(text_a) == _without_accents(text_b):
         # "Zoë" for "Zoe", "Jose" for "José": the same name written without its accents.
         return "spelling"
+    if text_a and text_b and _letters_and_digits(text_a) == _letters_and_digits(text_b):
+        return "punctuation"  # "US" for "U.S.", "reelected" for "re-elected"
     # A figure, a day, a name or a "not" changed is a local edit; a long run rewritten around one is
     # wording, unless a figure or a day stands on both sides of a clause (one replaced by another in it).
     local = len(words_a) <= _LOCAL_WORDS and len(words_b) <= _LOCAL_WORDS
@@ -862,6 +873,10 @@ def _classify(
     # A code with a digit in it on one side only ("BBC1" / "it") is a name rewritten, not a figure.
     figures = any(map(_is_figure, numbers_a | numbers_b)) or (numbers_a and numbers_b)
     if numbers_a != numbers_b and figures and (local or (clause and numbers_a and numbers_b)):
+        # Read whole: the words split a figure at its separators, and "2.5m" / "2.5 million" share the "2".
+        values_a = figure_values(a[slice(*_whole_number(a, words_a[0][1], words_a[-1][2]))])
+        if values_a and values_a == figure_values(b[slice(*_whole_number(b, words_b[0][1], words_b[-1][2]))]):
+            return "spelling"  # "35" for "thirty-five", "£2.5m" for "2.5 million pounds": the same figures
         return "number"
     days_a, days_b = changed_a & _MONTHS_AND_DAYS, changed_b & _MONTHS_AND_DAYS
     if days_a != days_b and (local or (clause and days_a and days_b)):
@@ -961,8 +976,9 @@ def edits(source: str, copy: str) -> tuple[Edit, ...]:
     found: list[Edit] = []
 
     def add(kind: EditKind, a0: int, a1: int, b0: int, b1: int) -> None:
-        if kind == "number":
-            # The words split a figure at its separators: "1,112" -> "1,212" is that, not "112" -> "212".
+        if kind == "number" or (kind == "spelling" and _DIGIT.search(source[a0:a1] + copy[b0:b1])):
+            # The words split a figure at its separators: "1,112" -> "1,212" is that, not "112" -> "212";
+            # "2,500,000" -> "2.5 million" (a figure written otherwise) not "500,000" -> "5 million".
             a0, a1 = _whole_number(source, a0, a1)
             b0, b1 = _whole_number(copy, b0, b1)
         last = found[-1] if found else None

@@ -74,6 +74,14 @@ def _jsonl_dump(folder: Path, records: list[dict[str, str]]) -> Path:
         ("One. Two words here. Three.", "One. Three. Two words here.", [("reordered", "Three.", "Three.")]),
         ("The talks went well, he said.", "The talks went badly, he said.", [("wording", "well,", "badly,")]),
         ("It was the colour of honour.", "It was the color of honour.", [("spelling", "colour", "color")]),
+        # A figure written otherwise, shown whole.
+        (
+            "The firm lost $2,500,000 last year.",
+            "The firm lost $2.5 million last year.",
+            [("spelling", "2,500,000", "2.5 million")],
+        ),
+        # Letters and digits the same, only stops or hyphens between them.
+        ("The U.S. said it would act.", "The US said it would act.", [("punctuation", "U.S.", "US")]),
         ("It is done.", "[I]t is done.", [("bracket", "It", "[I]t")]),
         (
             "He went to the market and bought bread.",
@@ -181,6 +189,14 @@ def test_each_kind_of_edit_with_both_spans(
         # A number edit changes a figure.
         ("The G7 leaders met.", "The G8 leaders met.", "number", True),
         ("The 35 victims were named.", "The victims were named.", "number", True),
+        # A figure written otherwise is the same figure: a spelling, not a changed number.
+        ("Thirty-five people died.", "35 people died.", "number", False),
+        ("The firm lost 2.5 million pounds.", "The firm lost £2.5m.", "number", False),
+        ("The firm lost $2,500,000 last year.", "The firm lost $2.5 million last year.", "number", False),
+        ("It was the 2nd time.", "It was the second time.", "number", False),
+        ("Police arrested 12 men.", "Police arrested thirteen men.", "number", True),
+        ("The firm lost 2.5 million pounds.", "The firm lost £3.5m.", "number", True),
+        ("The firm lost 2.5 million pounds.", "The firm lost 2.5 billion pounds.", "number", True),
         # "one" after "no" counts nobody.
         ("No one was hurt in the blast.", "Nobody was hurt in the blast.", "number", False),
         ("No one was hurt in the blast.", "No person was hurt in the blast.", "number", False),
