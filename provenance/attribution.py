@@ -754,7 +754,7 @@ def _vouched_index(vouched: frozenset[str]) -> WordRunIndex:
     return word_run_index(tuple(key.split()) for key in vouched)
 
 
-def _holds_vouched_name(text: str, vouched: frozenset[str]) -> bool:
+def _holds_vouched_name(text: str, vouched: frozenset[str], folded_words: list[str] | None = None) -> bool:
     """Whether ``text`` holds the words of a vouched name in a row, as :func:`outlet_key` folds them.
 
     Any word of a vouched name was not enough: one credit to the "Office of
@@ -763,7 +763,7 @@ def _holds_vouched_name(text: str, vouched: frozenset[str]) -> bool:
     stage's time on a generated dump of a million paragraphs.
     """
     index = _vouched_index(vouched)
-    return bool(index) and holds_word_run(outlet_key_words(text), index)
+    return bool(index) and holds_word_run(outlet_key_words(text, folded_words), index)
 
 
 def _may_name_an_outlet(text: str, folded_words: list[str], vouched: frozenset[str]) -> bool:
@@ -776,7 +776,7 @@ def _may_name_an_outlet(text: str, folded_words: list[str], vouched: frozenset[s
         return True
     if any(dot.start() and text[dot.start() - 1].isalnum() for dot in _DOMAIN_DOT.finditer(text)):
         return True
-    return _holds_vouched_name(text, vouched)
+    return _holds_vouched_name(text, vouched, folded_words)
 
 
 def _found_outlets(

@@ -18,6 +18,7 @@ from provenance.outlets import (
     load_aliases,
     name_alternation,
     outlet_key,
+    outlet_key_words,
     word_run_index,
 )
 
@@ -201,6 +202,22 @@ def test_holds_word_run_finds_a_run_wherever_it_stands(runs: list[tuple[str, ...
     """Whether some run stands at some position of the words, as a comparison at every position says."""
     expected = any(tuple(words[i : i + len(run)]) == run for i in range(len(words)) for run in runs)
     assert holds_word_run(words, word_run_index(runs)) == expected
+
+
+_KEY_PIECES = [*"ab .&,-\n", "U.S.", "3.5", "ﬁ", "Ａ", "İ", "ß", "’", "e\u0301", "…", ". "]
+
+
+@given(st.lists(st.sampled_from(_KEY_PIECES), max_size=12).map("".join) | st.text(max_size=30))
+def test_outlet_key_words_from_the_callers_casefolded_words_are_the_folded_ones(text: str) -> None:
+    """The mention stage hands over each paragraph's casefolded words: used only where they are the
+    key's words (no "&", no full stop joining words, nothing NFKC changes), the answer is the same."""
+    assert outlet_key_words(text, re.findall(r"\w+", text.casefold())) == outlet_key_words(text)
+
+
+def test_outlet_key_words_fold_what_casefolded_words_do_not() -> None:
+    for text in ("the U.S. News & World Report", "a 3.5 rise", "the ﬁnal ＢＢＣ report", "end.Next"):
+        assert outlet_key_words(text, re.findall(r"\w+", text.casefold())) == outlet_key_words(text)
+    assert outlet_key_words("the U.S. News & World Report") == ["the", "us", "news", "and", "world", "report"]
 
 
 def test_yaml_alias_file_overrides_the_builtin_outlet_whole(tmp_path: Path) -> None:
