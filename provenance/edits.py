@@ -554,6 +554,26 @@ _MONTHS_AND_DAYS = _word_set(
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday "
     "sunday today yesterday tomorrow",
 )
+#: Abbreviations of months, read as the month.
+_MONTH_ABBREVIATIONS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
+    "dec": "december",
+}  # fmt: skip
+#: Months that are ordinary words too ("may", "march", "mar"): a month only with its capital.
+_MONTHS_ONLY_CAPITALISED = frozenset({"may", "march", "mar"})
+
+
+def _days(text: str, words: list[tuple[str, int, int]]) -> set[str]:
+    """The months and days a changed run names, abbreviations read as the month ("Sept." is
+    "september"); "may" and "march" in small letters are the verbs."""
+    found = set()
+    for word, start, _ in words:
+        if word in _MONTHS_AND_DAYS and (word not in _MONTHS_ONLY_CAPITALISED or text[start].isupper()):
+            found.add(_MONTH_ABBREVIATIONS.get(word, word))
+    return found
+
+
 _NUMBER_WORDS = _word_set(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
@@ -878,7 +898,9 @@ def _classify(
         if values_a and values_a == figure_values(b[slice(*_whole_number(b, words_b[0][1], words_b[-1][2]))]):
             return "spelling"  # "35" for "thirty-five", "£2.5m" for "2.5 million pounds": the same figures
         return "number"
-    days_a, days_b = changed_a & _MONTHS_AND_DAYS, changed_b & _MONTHS_AND_DAYS
+    days_a, days_b = _days(a, words_a), _days(b, words_b)
+    if days_a and days_a == days_b and len(days_a) == len(changed_a) == len(changed_b):
+        return "spelling"  # "September" for "Sept.": the same month written otherwise
     if days_a != days_b and (local or (clause and days_a and days_b)):
         return "date"
     if clause and bool(_HEDGES.search(text_a)) != bool(_HEDGES.search(text_b)):

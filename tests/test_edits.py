@@ -197,6 +197,12 @@ def test_each_kind_of_edit_with_both_spans(
         ("Police arrested 12 men.", "Police arrested thirteen men.", "number", True),
         ("The firm lost 2.5 million pounds.", "The firm lost £3.5m.", "number", True),
         ("The firm lost 2.5 million pounds.", "The firm lost 2.5 billion pounds.", "number", True),
+        # A month or day written otherwise is the same one; "may" and "march" in small letters are verbs.
+        ("The minister resigned on Sept. 3.", "The minister resigned on September 3.", "date", False),
+        ("He may resign soon, aides said.", "He will resign soon, aides said.", "date", False),
+        ("He may resign soon, aides said.", "He will resign soon, aides said.", "hedge", True),
+        ("Protesters will march today.", "Protesters will rally today.", "date", False),
+        ("The vote is in May, he said.", "The vote is in June, he said.", "date", True),
         # "one" after "no" counts nobody.
         ("No one was hurt in the blast.", "Nobody was hurt in the blast.", "number", False),
         ("No one was hurt in the blast.", "No person was hurt in the blast.", "number", False),
