@@ -564,10 +564,12 @@ _MONTH_ABBREVIATIONS = {
 _MONTHS_ONLY_CAPITALISED = frozenset({"may", "march", "mar"})
 
 
-def _days(text: str, words: list[tuple[str, int, int]]) -> set[str]:
+def _days(text: str, words: list[tuple[str, int, int]], changed: set[str]) -> set[str]:
     """The months and days a changed run names, abbreviations read as the month ("Sept." is
-    "september"); "may" and "march" in small letters are the verbs."""
-    found = set()
+    "september"); "may" and "march" in small letters are the verbs. ``changed``: the run's words."""
+    found: set[str] = set()
+    if changed.isdisjoint(_MONTHS_AND_DAYS):
+        return found
     for word, start, _ in words:
         if word in _MONTHS_AND_DAYS and (word not in _MONTHS_ONLY_CAPITALISED or text[start].isupper()):
             found.add(_MONTH_ABBREVIATIONS.get(word, word))
@@ -682,8 +684,8 @@ def _extend(text: str, end: int) -> int:
     return end
 
 
-def _letters_and_digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
+# What is neither a letter nor a digit (str.isalnum): stops, hyphens, apostrophes, spaces.
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def _without_accents(text: str) -> str:
@@ -804,6 +806,7 @@ def _negated_before(text: str, start: int) -> bool:
 #: negate nothing ("inform", "income", "impress", "install"), so only a long word counts after them
 #: ("inaccurate", "impossible").
 _NEGATIVE_PREFIXES = (("un", 4), ("dis", 4), ("il", 4), ("ir", 4), ("non", 4), ("in", 6), ("im", 6))
+_PREFIXES = tuple(prefix for prefix, _ in _NEGATIVE_PREFIXES)
 
 
 def _negated_form_of(word: str, words: set[str]) -> bool:
@@ -848,12 +851,17 @@ def _turned_round(changed_a: set[str], changed_b: set[str]) -> bool:
     a negation word, not a statement turned round.
     """
     negated_a, negated_b = bool(changed_a & _NEGATIONS), bool(changed_b & _NEGATIONS)
+    if negated_a and negated_b:
+        return False
+    may_be_prefixed = any(word.startswith(_PREFIXES) for word in changed_a | changed_b)
+    if not negated_a and not negated_b and not may_be_prefixed:
+        return False  # most runs: no negation, and no word a prefix could negate
     rest_a, rest_b = _besides_negation(changed_a), _besides_negation(changed_b)
     # "unable" / "able": a word negated by its prefix, the same word plain on the other side.
-    prefixed_a = any(_negated_form_of(word, rest_b) for word in rest_a)
-    prefixed_b = any(_negated_form_of(word, rest_a) for word in rest_b)
-    if negated_a == negated_b:
-        return not negated_a and prefixed_a != prefixed_b
+    prefixed_a = may_be_prefixed and any(_negated_form_of(word, rest_b) for word in rest_a)
+    prefixed_b = may_be_prefixed and any(_negated_form_of(word, rest_a) for word in rest_b)
+    if negated_a == negated_b:  # neither: turned round by a prefix on one side only
+        return prefixed_a != prefixed_b
     if (negated_a and prefixed_b) or (negated_b and prefixed_a):
         return False  # "do not agree" / "disagree": negated on both sides, by a prefix on one
     if not rest_a or not rest_b:
@@ -881,11 +889,11 @@ def _classify(
     if text_a and text_b and _without_accents(text_a) == _without_accents(text_b):
         # "Zoë" for "Zoe", "Jose" for "José": the same name written without its accents.
         return "spelling"
-    if text_a and text_b and _letters_and_digits(text_a) == _letters_and_digits(text_b):
-        return "punctuation"  # "US" for "U.S.", "reelected" for "re-elected"
     # A figure, a day, a name or a "not" changed is a local edit; a long run rewritten around one is
     # wording, unless a figure or a day stands on both sides of a clause (one replaced by another in it).
     local = len(words_a) <= _LOCAL_WORDS and len(words_b) <= _LOCAL_WORDS
+    if local and text_a and text_b and _NOT_ALNUM.sub("", text_a) == _NOT_ALNUM.sub("", text_b):
+        return "punctuation"  # "US" for "U.S.", "reelected" for "re-elected"
     clause = len(words_a) <= _CLAUSE_WORDS and len(words_b) <= _CLAUSE_WORDS
     if local and _turned_round(changed_a, changed_b) and not _negation_carried(a, b, words_a, words_b):
         return "negation"
@@ -898,7 +906,7 @@ def _classify(
         if values_a and values_a == figure_values(b[slice(*_whole_number(b, words_b[0][1], words_b[-1][2]))]):
             return "spelling"  # "35" for "thirty-five", "£2.5m" for "2.5 million pounds": the same figures
         return "number"
-    days_a, days_b = _days(a, words_a), _days(b, words_b)
+    days_a, days_b = _days(a, words_a, changed_a), _days(b, words_b, changed_b)
     if days_a and days_a == days_b and len(days_a) == len(changed_a) == len(changed_b):
         return "spelling"  # "September" for "Sept.": the same month written otherwise
     if days_a != days_b and (local or (clause and days_a and days_b)):
