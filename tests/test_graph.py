@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -319,6 +320,24 @@ def seed() -> tuple[list[Post], GraphResult]:
     return corpus.posts, build_graph(corpus.posts, dedup, CONFIG, builtin_aliases())
 
 
+def test_the_attribution_stage_is_heard_before_the_credits_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The credits are the attribution stage's first step: heard as it begins, the reading's clock
+    stops there, not after the credits of every post."""
+    import provenance
+    import provenance.credits as credits_module
+
+    heard: list[str] = []
+    read_credits = credits_module.credits_of_posts
+
+    def credits_heard(*args: Any, **kwargs: Any) -> Any:
+        heard.append("credits read")
+        return read_credits(*args, **kwargs)
+
+    monkeypatch.setattr(credits_module, "credits_of_posts", credits_heard)
+    provenance.audit([str(SEED)], CONFIG, progress=lambda stage, *_: heard.append(stage))
+    assert heard.index("attribution") < heard.index("credits read")
+
+
 def test_the_audit_reports_attributions_then_each_linking_step() -> None:
     """Progress hears attributions, then the graph's linking steps in order, then findings."""
     import provenance
@@ -330,7 +349,8 @@ def test_the_audit_reports_attributions_then_each_linking_step() -> None:
     stages = list(dict.fromkeys(stage for stage, _, _ in heard))
     assert stages.index("attribution") < stages.index("graph: linking")
     read = [step for step in heard if step[0] == "attribution"]
-    assert read == [("attribution", 0, posts), ("attribution", posts, posts)]
+    assert read[0] == ("attribution", 0, posts) and read[-1] == ("attribution", posts, posts)
+    assert set(read) == {("attribution", 0, posts), ("attribution", posts, posts)}
     linking = [step for step in heard if step[0] == "graph: linking"]
     assert linking == [("graph: linking", step, LINKING_STEPS) for step in range(LINKING_STEPS + 1)]
     # Then credit and findings, the last stage, begun and ended.
