@@ -8,7 +8,8 @@ classifies every difference, keeping both spans:
 substantive (listed first)
     ``number`` (figures, amounts: "1,112" -> "1,212"; a code with a digit,
     "BBC1", only against another; the same figure written otherwise,
-    "thirty-five" -> "35", is a spelling), ``date`` (days, months, weekdays:
+    "thirty-five" -> "35", is a spelling; a currency sign for another,
+    "$2.5m" -> "£2.5m", is a number), ``date`` (days, months, weekdays:
     "Thursday" -> "Friday"), ``name`` (one capitalised name of a person,
     place or outlet for another: a name on one side only, "TV" ->
     "television", and a possessive, "Harris" -> "Harris's", are wording),
@@ -937,6 +938,9 @@ def _gap_kind(gap_a: str, gap_b: str) -> EditKind | None:
         return "ellipsis"
     if ("[" in gap_a or "]" in gap_a) != ("[" in gap_b or "]" in gap_b):
         return "bracket"
+    currencies_a, currencies_b = _currencies(gap_a), _currencies(gap_b)
+    if currencies_a and currencies_b and currencies_a != currencies_b:
+        return "number"  # "£2.5m" for "$2.5m": another amount, though the words are the same
     strip_a = "".join(ch for ch in gap_a if ch not in _QUOTE_MARKS)
     strip_b = "".join(ch for ch in gap_b if ch not in _QUOTE_MARKS)
     if (
@@ -946,6 +950,11 @@ def _gap_kind(gap_a: str, gap_b: str) -> EditKind | None:
     ):
         return "quote_style"
     return "punctuation"
+
+
+def _currencies(gap: str) -> set[str]:
+    """The currency signs (Unicode's category Sc: "$", "£", "€", "₹") between two words."""
+    return {ch for ch in gap if unicodedata.category(ch) == "Sc"}
 
 
 def _as_seen(raw: str) -> str:

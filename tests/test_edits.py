@@ -203,6 +203,9 @@ def test_each_kind_of_edit_with_both_spans(
         ("He may resign soon, aides said.", "He will resign soon, aides said.", "hedge", True),
         ("Protesters will march today.", "Protesters will rally today.", "date", False),
         ("The vote is in May, he said.", "The vote is in June, he said.", "date", True),
+        # A currency sign for another changes the amount; one dropped is punctuation.
+        ("The firm lost $2.5m last year.", "The firm lost £2.5m last year.", "number", True),
+        ("The firm lost $2.5m last year.", "The firm lost 2.5m last year.", "number", False),
         # "one" after "no" counts nobody.
         ("No one was hurt in the blast.", "Nobody was hurt in the blast.", "number", False),
         ("No one was hurt in the blast.", "No person was hurt in the blast.", "number", False),
