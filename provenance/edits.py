@@ -768,7 +768,11 @@ def _function_contraction(word: str) -> bool:
 
 
 def _negation_carried(
-    a: str, b: str, words_a: list[tuple[str, int, int]], words_b: list[tuple[str, int, int]]
+    a: str,
+    b: str,
+    words_a: list[tuple[str, int, int]],
+    words_b: list[tuple[str, int, int]],
+    changed: tuple[set[str], set[str]],
 ) -> bool:
     """Whether a run of function words and a negation faces function words only ("or"), negated by
     a negation before them in their sentence.
@@ -777,9 +781,9 @@ def _negation_carried(
     not about poaching stars or imitating formats" (METER): the copy's "or"
     stands for the source's second "it's not about", and its sentence is
     negated as much as the source's. "did not attack" / "attacked" is turned
-    round whatever came before it.
+    round whatever came before it. ``changed``: each side's words as a set.
     """
-    changed_a, changed_b = {w for w, _, _ in words_a}, {w for w, _, _ in words_b}
+    changed_a, changed_b = changed
     negated_a, negated_b = not _NEGATIONS.isdisjoint(changed_a), not _NEGATIONS.isdisjoint(changed_b)
     if negated_a == negated_b or _besides_negation(changed_a) or _besides_negation(changed_b):
         return False
@@ -787,18 +791,19 @@ def _negation_carried(
     return bool(words) and _negated_before(text, words[0][1])
 
 
-_NEGATION_TOKEN = re.compile(r"\w+(?:['’]\w+)?")
+_RAW_WORD = re.compile(r"\S+")
 # How far back a sentence's opening is looked for.
 _SENTENCE_REACH = 400
 
 
 def _negated_before(text: str, start: int) -> bool:
-    """Whether the sentence of the word at ``start`` holds a negation word before it."""
+    """Whether the sentence of the word at ``start`` holds a negation word before it (its words
+    normalised as the changed runs' are: "can’t" is "can't")."""
     negated = False
-    for token in _NEGATION_TOKEN.finditer(text, max(0, start - _SENTENCE_REACH), start):
-        if _opens_sentence(text, token.start()):
+    for raw in _RAW_WORD.finditer(text, max(0, start - _SENTENCE_REACH), start):
+        if _opens_sentence(text, raw.start()):
             negated = False
-        negated = negated or token.group().casefold().replace("’", "'") in _NEGATIONS
+        negated = negated or not _NEGATIONS.isdisjoint(_raw_to_words(raw.group()))
     return negated
 
 
@@ -882,6 +887,7 @@ def _classify(
     """The kind of one changed run (``words_a`` in the source, ``words_b`` in the copy)."""
     changed_a = {w for w, _, _ in words_a}
     changed_b = {w for w, _, _ in words_b}
+    changed = (changed_a, changed_b)
     text_a = a[words_a[0][1] : words_a[-1][2]] if words_a else ""
     text_b = b[words_b[0][1] : words_b[-1][2]] if words_b else ""
     if "".join(text_a.split()).casefold() == "".join(text_b.split()).casefold():
@@ -896,7 +902,11 @@ def _classify(
     if local and text_a and text_b and _NOT_ALNUM.sub("", text_a) == _NOT_ALNUM.sub("", text_b):
         return "punctuation"  # "US" for "U.S.", "reelected" for "re-elected"
     clause = len(words_a) <= _CLAUSE_WORDS and len(words_b) <= _CLAUSE_WORDS
-    if local and _turned_round(changed_a, changed_b) and not _negation_carried(a, b, words_a, words_b):
+    if (
+        local
+        and _turned_round(changed_a, changed_b)
+        and not _negation_carried(a, b, words_a, words_b, changed)
+    ):
         return "negation"
     numbers_a, numbers_b = _numbers(a, words_a), _numbers(b, words_b)
     # A code with a digit in it on one side only ("BBC1" / "it") is a name rewritten, not a figure.

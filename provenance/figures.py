@@ -31,6 +31,8 @@ _ORDINALS = _numbered("first second third fourth fifth sixth seventh eighth nint
 #: Words that multiply what comes before them; "hundred" only the group it closes ("two hundred
 #: thousand": 200,000; "one thousand two hundred": 1,200).
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+#: Words after which a counting word goes on the same figure: "hundred and fifty", "thousand two".
+_JOINING = frozenset({"hundred", "and", *_SCALES})
 #: Short scales written after digits: "2.5m", "3bn", "40k".
 _SUFFIXES = {"k": 10**3, "m": 10**6, "mn": 10**6, "bn": 10**9, "b": 10**9, "tn": 10**12}
 
@@ -59,10 +61,10 @@ def figure_values(text: str) -> tuple[float, ...] | None:
             values.append(total + group)
         total, group, open_figure = 0.0, 0.0, False
 
-    at = 0
+    at, previous = 0, ""  # where the last token ended, and that token casefolded
     for token in _TOKEN.finditer(text):
-        between = text[at : token.start()]
-        at = token.end()
+        between, before = text[at : token.start()], previous
+        at, previous = token.end(), token.group().casefold()
         if any(ch.isdigit() for ch in between):
             return None  # a figure the token pattern could not read whole ("1990s", "5per")
         if token.group("digits") is not None:
@@ -80,23 +82,23 @@ def figure_values(text: str) -> tuple[float, ...] | None:
             # "thirty-five", "twenty one": a unit after a tens word adds to it; any other pair of counting
             # words ("two three") is two figures.
             joins = group % 100 in _TENS.values() and value < 10
-            if open_figure and not joins and group % 1000 and not _after_scale(text, token.start()):
+            if open_figure and not joins and group % 1000 and before not in _JOINING:
                 close()
             group += value
             open_figure = True
         elif word in _ORDINALS:
             close()
             values.append(float(_ORDINALS[word]))
-        elif word == "hundred" and (open_figure or _after_a(text, token.start())):
+        elif word == "hundred" and (open_figure or before == "a"):
             group = (group or 1) * 100
             open_figure = True
-        elif word in _SCALES and (open_figure or _after_a(text, token.start())):
+        elif word in _SCALES and (open_figure or before == "a"):
             total += (group or 1) * _SCALES[word]
             group, open_figure = 0.0, True
         elif word == "dozen":
             group = (group or 1) * 12
             open_figure = True
-        elif word == "and" and open_figure and _after_scale(text, token.start()):
+        elif word == "and" and open_figure and before in _JOINING:
             continue  # "two hundred and fifty"; "10 and twenty" is two figures
         else:
             close()
@@ -105,15 +107,3 @@ def figure_values(text: str) -> tuple[float, ...] | None:
     close()
     # 1.1 * 10**6 is 1100000.0000000002: figures are compared to the millionth.
     return tuple(round(value, 6) for value in values) or None
-
-
-def _after_a(text: str, start: int) -> bool:
-    """Whether the word before ``start`` is "a": "a hundred", "a million"."""
-    before = text[:start].rstrip().rsplit(None, 1)
-    return bool(before) and before[-1].casefold() == "a"
-
-
-def _after_scale(text: str, start: int) -> bool:
-    """Whether the word before ``start`` is a scale word or "and": "hundred and fifty", "thousand two"."""
-    before = text[:start].rstrip(" -").rsplit(None, 1)
-    return bool(before) and before[-1].casefold() in {"hundred", "and", *_SCALES}

@@ -174,14 +174,15 @@ def outlet_key_words(text: str, casefolded_words: list[str] | None = None) -> li
     or at the end (none joins two words: "U.S."), and nothing NFKC changes.
     Most paragraphs are such, and the mention stage reads each one.
     """
+    normalised = nfkc(text)
     if (
         casefolded_words is not None
+        and normalised == text
         and "&" not in text
         and text.count(".") == text.count(". ") + text.endswith(".")
-        and nfkc(text) == text
     ):
         return casefolded_words
-    text = nfkc(text).replace("&", " and ").replace(".", "")
+    text = normalised.replace("&", " and ").replace(".", "")
     return _NOT_WORD.sub(" ", text.casefold()).split()
 
 
